@@ -1,0 +1,1 @@
+"""Catalogue modules, one per area; see :mod:`publisher.i18n`."""
