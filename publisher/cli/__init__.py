@@ -1,0 +1,36 @@
+"""The ``publisher`` command line (Typer). Thin: it parses, calls services, prints.
+
+Each area registers its commands from its own module (``register(app)``), listed explicitly
+in ``COMMAND_MODULES``. Errors print one line to stderr in the user's language and exit 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="publisher",
+    help="Resolution 57 multi-channel publishing scheduler.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"publisher.cli.{name}")
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
