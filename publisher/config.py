@@ -1,0 +1,48 @@
+"""Configuration from the environment and an optional ``.env`` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting is read from ``PUBLISHER_<NAME>``; see ``.env.example``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PUBLISHER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("./data"))
+    database_url: str | None = None
+    secret_key: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: str = "vi"
+    #: Deliveries that fell due while no worker ran are still published within this grace.
+    missed_grace_seconds: int = 6 * 3600
+    #: How long an executor may hold a delivery before the lease is considered dead.
+    lease_seconds: int = 120
+    log_json: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'publisher.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests call ``get_settings.cache_clear()`` after env changes)."""
+    return Settings()

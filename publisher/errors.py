@@ -1,0 +1,62 @@
+"""The publisher's own errors: each carries a catalogue key so it reaches the user translated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publisher.i18n import t
+
+
+class PublisherError(Exception):
+    """A user-facing failure: ``key`` names a catalogue entry, ``params`` fill it."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "en", **params))
+
+    def message(self, lang: str | None = None) -> str:
+        """The one-line message in ``lang`` (default: the current language)."""
+        return t(self.key, lang, **self.params)
+
+
+class NotFound(PublisherError):
+    pass
+
+
+class PermissionDenied(PublisherError):
+    pass
+
+
+class InvalidInput(PublisherError):
+    pass
+
+
+class InvalidTransition(PublisherError):
+    pass
+
+
+class Conflict(PublisherError):
+    pass
+
+
+class ValidationFailed(InvalidInput):
+    """A post cannot be published on one or more channels; ``problems`` says why."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else None
+        super().__init__(
+            "error.validation_failed",
+            detail=_problem_text(first) if first else "",
+            count=len(problems),
+        )
+
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(_problem_text(p, lang) for p in self.problems)
+
+
+def _problem_text(problem: Any, lang: str | None = None) -> str:
+    key = f"problem.{problem.code}"
+    text = t(key, lang, **dict(problem.params))
+    return problem.message if text == key else text

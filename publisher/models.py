@@ -1,0 +1,405 @@
+"""The domain model (SQLModel tables).
+
+Conventions: every datetime column is :class:`UTCDateTime` (aware UTC in and out, on SQLite
+too); states are plain strings checked by the service layer (portable across SQLite and
+PostgreSQL, no enum migrations); JSON columns use SQLAlchemy's portable ``JSON``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from publisher.timeutil import utcnow
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend; refuses naive values on the way in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC values only")
+        value = value.astimezone(UTC)
+        # SQLite stores text; keep it comparable by writing naive UTC.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json(default: Any = None) -> Any:
+    factory = dict if default is None else default
+    return Field(default_factory=factory, sa_column=Column(JSON, nullable=False))
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[call-overload]
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+# --- enumerations ------------------------------------------------------------------------------
+class Role(StrEnum):
+    OFFICER = "officer"
+    EDITOR = "editor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class ChannelKind(StrEnum):
+    FACEBOOK = "facebook"
+    TELEGRAM = "telegram"
+    WEBHOOK = "webhook"
+
+
+class ChannelHealth(StrEnum):
+    UNKNOWN = "unknown"
+    OK = "ok"
+    FLAGGED = "flagged"
+
+
+class PostStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    REJECTED = "rejected"
+    SCHEDULED = "scheduled"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    PARTIALLY_FAILED = "partially_failed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class CampaignKind(StrEnum):
+    NATIONAL = "national"
+    CUSTOM = "custom"
+
+
+class Recurrence(StrEnum):
+    NONE = "none"
+    WEEKLY = "weekly"
+    YEARLY = "yearly"
+
+
+class RenderStatus(StrEnum):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+# --- organisations and people ---------------------------------------------------------------------
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=80)
+    name: str = Field(max_length=255)
+    #: province | department | commune | other
+    kind: str = Field(default="department", max_length=20)
+    brand_primary: str = Field(default="#0B3D91", max_length=9)
+    brand_accent: str = Field(default="#F2A900", max_length=9)
+    #: No foreign key: organisation <-> media asset would be a cycle.
+    logo_asset_id: int | None = None
+    created_at: datetime = _ts(default_factory=_now)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=80)
+    full_name: str = Field(default="", max_length=255)
+    role: str = Field(max_length=20)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = _ts(default=None)
+    last_login_at: datetime | None = _ts(default=None)
+    language: str = Field(default="vi", max_length=5)
+    created_at: datetime = _ts(default_factory=_now)
+
+
+# --- channels ---------------------------------------------------------------------------------------
+class Channel(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    kind: str = Field(max_length=20)
+    name: str = Field(index=True, unique=True, max_length=120)
+    settings: dict[str, Any] = _json()
+    #: Fernet token of the JSON credentials; never logged, never exported.
+    credentials_encrypted: str = Field(default="", sa_column=Column(Text, nullable=False))
+    enabled: bool = True
+    health: str = Field(default=ChannelHealth.UNKNOWN, max_length=20)
+    health_detail: str = Field(default="", max_length=500)
+    flagged_at: datetime | None = _ts(default=None)
+    token_expires_at: datetime | None = _ts(default=None)
+    #: Per-channel override of the connector's messages/second (None: connector default).
+    rate_per_second: float | None = None
+    created_at: datetime = _ts(default_factory=_now)
+
+
+# --- campaigns and S&T tasks -------------------------------------------------------------------------
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=80)
+    name: str = Field(max_length=255)
+    name_en: str = Field(default="", max_length=255)
+    kind: str = Field(default=CampaignKind.CUSTOM, max_length=20)
+    #: yearly campaigns recur on (month, day); one-off ones happen on ``on_date``.
+    recurrence: str = Field(default=Recurrence.YEARLY, max_length=20)
+    month: int | None = None
+    day: int | None = None
+    on_date: date | None = None
+    org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    hashtag: str = Field(default="", max_length=120)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts(default_factory=_now)
+
+
+class STTask(SQLModel, table=True):
+    """A state-funded science & technology task (nhiệm vụ KH&CN) to be communicated."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str = Field(index=True, unique=True, max_length=80)
+    title: str = Field(max_length=500)
+    lead_org: str = Field(default="", max_length=255)
+    year: int | None = None
+    classified: bool = False
+    result: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts(default_factory=_now)
+
+
+# --- posts --------------------------------------------------------------------------------------------
+class Post(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    status: str = Field(default=PostStatus.DRAFT, max_length=20, index=True)
+    title: str = Field(default="", max_length=255)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    link: str | None = Field(default=None, max_length=2000)
+    due_at: datetime | None = _ts(default=None, index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    campaign_year: int | None = None
+    task_id: int | None = Field(default=None, foreign_key="sttask.id", index=True)
+    recurrence: str = Field(default=Recurrence.NONE, max_length=20)
+    recurrence_until: date | None = None
+    #: Idempotency key of scaffolded plan posts ("plan:<campaign>:<year>:<org>:<step>").
+    plan_key: str | None = Field(default=None, unique=True, max_length=200)
+    review_comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reviewed_by: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=_now)
+    updated_at: datetime = _ts(default_factory=_now)
+
+
+class PostVariant(SQLModel, table=True):
+    """The post on one channel; ``text`` None means "use the post's text"."""
+
+    __table_args__ = (UniqueConstraint("post_id", "channel_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class MediaAsset(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("org_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    sha256: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=10)  # image | video | audio
+    mime: str = Field(default="", max_length=100)
+    #: Path relative to the media store root.
+    path: str = Field(max_length=500)
+    bytes: int = 0
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    phash: str | None = Field(default=None, max_length=64, index=True)
+    title: str = Field(default="", max_length=255)
+    tags: list[str] = _json(list)
+    #: How a generated asset was made (template, fields, size) so it can be re-rendered.
+    recipe: dict[str, Any] = _json()
+    #: upload | generated | fitted
+    source: str = Field(default="upload", max_length=20)
+    parent_id: int | None = Field(default=None, foreign_key="mediaasset.id")
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts(default_factory=_now)
+
+
+class PostMedia(SQLModel, table=True):
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    asset_id: int = Field(foreign_key="mediaasset.id", primary_key=True)
+    position: int = 0
+
+
+# --- delivery -------------------------------------------------------------------------------------------
+class Delivery(SQLModel, table=True):
+    """One post on one channel at one time: the unit of work of the engine (the outbox row)."""
+
+    __table_args__ = (
+        UniqueConstraint("post_id", "channel_id", "occurrence"),
+        Index("ix_delivery_queue", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    #: Occurrence key of recurring posts ("" for one-off posts, else the local date ISO).
+    occurrence: str = Field(default="", max_length=20)
+    due_at: datetime = _ts()
+    next_attempt_at: datetime = _ts()
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=20)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_until: datetime | None = _ts(default=None)
+    idempotency_key: str = Field(max_length=80, unique=True)
+    external_id: str | None = Field(default=None, max_length=255)
+    url: str | None = Field(default=None, max_length=2000)
+    error_kind: str | None = Field(default=None, max_length=20)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    first_attempt_at: datetime | None = _ts(default=None)
+    sent_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=_now)
+    updated_at: datetime = _ts(default_factory=_now)
+
+
+class EngagementSnapshot(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("delivery_id", "collected_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id", index=True)
+    collected_at: datetime = _ts(index=True)
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    views: int | None = None
+    clicks: int | None = None
+    unavailable: list[str] = _json(list)
+
+
+class TrackedLink(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    target: str = Field(max_length=2000)
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)
+    clicks: int = 0
+    created_at: datetime = _ts(default_factory=_now)
+
+
+class InboundEvent(SQLModel, table=True):
+    """A signed engagement event received from a webhook-style platform (or a click)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=120, unique=True)
+    channel_id: int | None = Field(default=None, foreign_key="channel.id", index=True)
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)
+    kind: str = Field(max_length=20)
+    occurred_at: datetime = _ts()
+    received_at: datetime = _ts(default_factory=_now)
+    payload: dict[str, Any] = _json()
+
+
+# --- render queue -----------------------------------------------------------------------------------------
+class RenderJob(SQLModel, table=True):
+    __table_args__ = (Index("ix_renderjob_queue", "status", "deadline"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    kind: str = Field(max_length=20)  # infographic | video | fit
+    recipe: dict[str, Any] = _json()
+    recipe_hash: str = Field(max_length=64, index=True)
+    priority: int = 0
+    deadline: datetime | None = _ts(default=None)
+    status: str = Field(default=RenderStatus.QUEUED, max_length=20)
+    progress: float = 0.0
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_until: datetime | None = _ts(default=None)
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    result_asset_id: int | None = Field(default=None, foreign_key="mediaasset.id")
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _ts(default_factory=_now)
+    started_at: datetime | None = _ts(default=None)
+    finished_at: datetime | None = _ts(default=None)
+
+
+# --- operations ---------------------------------------------------------------------------------------------
+class Alert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    kind: str = Field(max_length=40)  # delivery_failed | unconfirmed | auth | missed | ...
+    severity: str = Field(default="warning", max_length=10)  # info | warning | error
+    #: Catalogue key and parameters: the message reaches each reader in their language.
+    message_key: str = Field(max_length=120)
+    params: dict[str, Any] = _json()
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: int | None = None
+    created_at: datetime = _ts(default_factory=_now, index=True)
+    resolved_at: datetime | None = _ts(default=None)
+    resolved_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only (enforced by database triggers): who did what to which object, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(default_factory=_now, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    #: "user:<name>", "cli:admin", "worker:<id>" — readable even if the user is deleted.
+    actor_label: str = Field(max_length=120)
+    org_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=60)
+    object_type: str = Field(max_length=40)
+    object_id: int | None = Field(default=None, index=True)
+    before: dict[str, Any] = _json()
+    after: dict[str, Any] = _json()
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Leadership of the one scheduler process (APScheduler's job store is not shareable)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=120)
+    lease_until: datetime = _ts()
+    acquired_at: datetime = _ts(default_factory=_now)
+
+
+class WorkerHeartbeat(SQLModel, table=True):
+    worker_id: str = Field(primary_key=True, max_length=120)
+    role: str = Field(max_length=20)  # scheduler | executor | standby
+    host: str = Field(default="", max_length=120)
+    pid: int = 0
+    started_at: datetime = _ts(default_factory=_now)
+    seen_at: datetime = _ts(default_factory=_now)
+
+
+class KeyValue(SQLModel, table=True):
+    """Small settings stored in the database (KPI targets, demo markers)."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    value: dict[str, Any] = _json()

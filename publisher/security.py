@@ -1,0 +1,101 @@
+"""Passwords (argon2) and credentials at rest (Fernet, keyed by PUBLISHER_SECRET_KEY)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cryptography.fernet import Fernet, InvalidToken
+
+from publisher.config import get_settings
+from publisher.errors import PublisherError
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password(length: int = 14) -> str:
+    """A readable one-time password (no look-alike characters)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _fernet_key(secret: str) -> bytes:
+    # Any secret string works: derive the 32-byte Fernet key from it.
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode("utf-8")).digest())
+
+
+def ensure_secret_key() -> str:
+    """Return the configured secret, generating ``<data_dir>/secret.key`` on first use."""
+    settings = get_settings()
+    if settings.secret_key:
+        return settings.secret_key
+    path: Path = settings.secret_key_file
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    load_secret.cache_clear()
+    return key
+
+
+@cache
+def load_secret() -> str | None:
+    settings = get_settings()
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.secret_key_file
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def _fernet(secret: str | None = None) -> Fernet:
+    secret = secret or load_secret()
+    if not secret:
+        raise PublisherError("error.secret_key_missing")
+    return Fernet(_fernet_key(secret))
+
+
+def encrypt_credentials(credentials: dict[str, str], secret: str | None = None) -> str:
+    """Encrypt a credentials mapping; "" for an empty mapping."""
+    if not credentials:
+        return ""
+    return _fernet(secret).encrypt(json.dumps(credentials).encode("utf-8")).decode("ascii")
+
+
+def decrypt_credentials(token: str, secret: str | None = None) -> dict[str, str]:
+    """Decrypt stored credentials; raises PublisherError if the key does not match."""
+    if not token:
+        return {}
+    try:
+        data = _fernet(secret).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        raise PublisherError("error.secret_key_mismatch") from None
+    value: dict[str, str] = json.loads(data)
+    return value
+
+
+def mask(value: str) -> str:
+    """Show a secret as its last 4 characters only."""
+    return "•" * 6 + value[-4:] if len(value) > 8 else "•" * 6
