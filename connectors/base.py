@@ -205,8 +205,9 @@ class Connector(ABC):
         problems = self.validate_config(self.config)
         text = unicodedata.normalize("NFC", post.text or "")
         if not text.strip() and not post.media:
-            problems.append(Problem("empty_text", f"Channel {name!r}: text is empty",
-                                    {"channel": name}))
+            problems.append(
+                Problem("empty_text", f"Channel {name!r}: text is empty", {"channel": name})
+            )
         limit = self.caption_max if post.media else self.text_max
         if len(text) > limit and not self.splits_long_captions(post):
             problems.append(
@@ -227,6 +228,14 @@ class Connector(ABC):
         problems.extend(self._validate_media(post))
         return _dedupe(problems)
 
+    def notices(self, post: OutgoingPost) -> list[Problem]:
+        """Non-blocking remarks to show the user (e.g. a caption that will be split).
+
+        Same shape as problems (``problem.<code>`` catalogue keys) but they do not stop
+        publishing. Raises nothing.
+        """
+        return []
+
     def splits_long_captions(self, post: OutgoingPost) -> bool:
         """Whether a caption over ``caption_max`` is sent as media + a follow-up message."""
         return False
@@ -244,8 +253,13 @@ class Connector(ABC):
             )
         kinds = {m.kind for m in post.media}
         if len(kinds) > 1 and not self.mixed_media:
-            problems.append(Problem("mixed_media", f"Channel {name!r}: cannot mix photos and "
-                                    "videos in one post", {"channel": name}))
+            problems.append(
+                Problem(
+                    "mixed_media",
+                    f"Channel {name!r}: cannot mix photos and videos in one post",
+                    {"channel": name},
+                )
+            )
         limits = self.media_limits(self.config.settings)
         for item in post.media:
             if item.kind not in self.media_kinds:
@@ -258,8 +272,13 @@ class Connector(ABC):
                 )
                 continue
             if not item.path.is_file():
-                problems.append(Problem("media_missing", f"File {item.path.name} is missing",
-                                        {"channel": name, "file": item.path.name}))
+                problems.append(
+                    Problem(
+                        "media_missing",
+                        f"File {item.path.name} is missing",
+                        {"channel": name, "file": item.path.name},
+                    )
+                )
                 continue
             size = item.size_bytes or item.path.stat().st_size
             cap = limits.image_max_bytes if item.kind == IMAGE else limits.video_max_bytes
@@ -268,8 +287,12 @@ class Connector(ABC):
                     Problem(
                         "media_too_large",
                         f"Channel {name!r}: {item.path.name} is {size} bytes, limit {cap}",
-                        {"channel": name, "file": item.path.name, "size_mb": round(size / MB, 1),
-                         "limit_mb": round(cap / MB, 1)},
+                        {
+                            "channel": name,
+                            "file": item.path.name,
+                            "size_mb": round(size / MB, 1),
+                            "limit_mb": round(cap / MB, 1),
+                        },
                     )
                 )
             if item.kind == VIDEO and item.duration and item.duration > limits.video_max_seconds:
@@ -278,8 +301,11 @@ class Connector(ABC):
                         "video_too_long",
                         f"Channel {name!r}: video is {item.duration:.0f} s, "
                         f"limit {limits.video_max_seconds:.0f} s",
-                        {"channel": name, "seconds": round(item.duration),
-                         "limit": round(limits.video_max_seconds)},
+                        {
+                            "channel": name,
+                            "seconds": round(item.duration),
+                            "limit": round(limits.video_max_seconds),
+                        },
                     )
                 )
         return problems

@@ -1,0 +1,359 @@
+"""Facebook Page connector (facebook-sdk over requests).
+
+Posts go to ``/{page}/feed`` (text, link, several photos attached as unpublished photos),
+``/{page}/photos`` (one photo) and ``/{page}/videos`` (one video). Errors are mapped onto
+:mod:`connectors.errors` by :func:`classify` in :mod:`connectors.facebook_errors`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import facebook
+import requests
+
+from connectors.base import (
+    IMAGE,
+    MB,
+    VIDEO,
+    ChannelConfig,
+    CheckResult,
+    Connector,
+    Metrics,
+    OutgoingPost,
+    Problem,
+    PublishResult,
+)
+from connectors.errors import AuthError, ConnectorError, DuplicateError, PermanentError
+from connectors.facebook_errors import HttpStatusError, classify
+
+GRAPH_URL_ENV = "PUBLISHER_FACEBOOK_GRAPH_URL"
+DEFAULT_GRAPH_URL = "https://graph.facebook.com/"
+DEFAULT_VERSION = "v23.0"
+#: Insights metric for views since Meta retired post_impressions* (2025-11-15).
+VIEWS_METRIC = "post_media_view"
+#: How far back (and how many posts) :meth:`FacebookConnector.find_published` looks.
+RECONCILE_LIMIT = 50
+#: Page clocks and ours differ; a post created slightly "before" the first attempt still counts.
+RECONCILE_SKEW = timedelta(minutes=5)
+
+
+class PageGraphAPI(facebook.GraphAPI):
+    """GraphAPI with a per-instance base URL and access to the HTTP status.
+
+    facebook-sdk reads its base URL from the module global ``facebook.FACEBOOK_GRAPH_URL`` on
+    every call. The engine publishes from several threads to channels that may point at
+    different servers (Graph, a sandbox, a test server), so assigning the global would make
+    one thread's request go to another channel's server. Overriding :meth:`request` (which
+    every SDK method goes through) with the instance's own ``base_url`` avoids the shared
+    state entirely and, unlike a lock around the global, keeps threads concurrent.
+    """
+
+    def __init__(self, access_token: str, *, base_url: str, version: str, timeout: float) -> None:
+        super().__init__(access_token=access_token, timeout=timeout, session=requests.Session())
+        # The constructor only accepts 2.8-3.1; every method reads self.version.
+        self.version = version
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+
+    def request(
+        self,
+        path: str,
+        args: dict[str, Any] | None = None,
+        post_args: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        method: str | None = None,
+    ) -> Any:
+        """Same contract as the SDK's, against ``self.base_url``.
+
+        Raises :class:`facebook.GraphAPIError` for a Graph error body, requests exceptions for
+        transport failures, and :class:`HttpStatusError` for a non-JSON error response (a
+        gateway's 5xx page), which the SDK would turn into a meaningless ``KeyError``.
+        """
+        args = dict(args or {})
+        if post_args is not None:
+            method = "POST"
+            post_args = dict(post_args)
+            post_args.setdefault("access_token", self.access_token)
+        else:
+            args.setdefault("access_token", self.access_token)
+        response = self.session.request(
+            method or "GET",
+            self.base_url + path.lstrip("/"),
+            timeout=self.timeout,
+            params=args,
+            data=post_args,
+            files=files,
+        )
+        content_type = response.headers.get("content-type", "")
+        if "json" not in content_type:
+            raise HttpStatusError(response.status_code, response.text[:200], response.headers)
+        result = response.json()
+        if isinstance(result, dict) and result.get("error"):
+            error = facebook.GraphAPIError(result)
+            error.http_status = response.status_code  # type: ignore[attr-defined]
+            error.headers = dict(response.headers)  # type: ignore[attr-defined]
+            raise error
+        if response.status_code >= 500:
+            raise HttpStatusError(response.status_code, response.text[:200], response.headers)
+        return result
+
+
+class FacebookConnector(Connector):
+    """Facebook Page: settings ``page_id``, ``graph_url``, ``graph_version``; credential
+    ``access_token`` (a Page access token with pages_manage_posts, pages_read_engagement)."""
+
+    kind: ClassVar[str] = "facebook"
+    platform: ClassVar[str] = "Facebook"
+    text_max: ClassVar[int] = 63206
+    caption_max: ClassVar[int] = 63206
+    max_media: ClassVar[int] = 10
+    # attached_media takes photos only; a video is its own post.
+    mixed_media: ClassVar[bool] = False
+    image_max_bytes: ClassVar[int] = 10 * MB
+    video_max_bytes: ClassVar[int] = 1024 * MB  # non-resumable upload limit
+    video_max_seconds: ClassVar[float] = 20 * 60.0
+    rate_per_second: ClassVar[float] = 1.0
+    rate_burst: ClassVar[int] = 3
+    can_reconcile: ClassVar[bool] = True
+    required_settings: ClassVar[tuple[str, ...]] = ("page_id",)
+    required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
+
+    def __init__(self, config: ChannelConfig, *, timeout: float = 60.0) -> None:
+        super().__init__(config, timeout=timeout)
+        self.page_id = str(config.settings.get("page_id") or "").strip()
+        self.graph_url = str(
+            config.settings.get("graph_url") or os.environ.get(GRAPH_URL_ENV) or DEFAULT_GRAPH_URL
+        )
+        self.version = str(config.settings.get("graph_version") or DEFAULT_VERSION)
+
+    # -- validation ---------------------------------------------------------------------------
+    def _validate_media(self, post: OutgoingPost) -> list[Problem]:
+        problems = super()._validate_media(post)
+        videos = sum(1 for m in post.media if m.kind == VIDEO)
+        if videos and len(post.media) > 1:
+            problems.append(
+                Problem(
+                    "one_video_only",
+                    f"Channel {self.config.name!r}: a video must be posted alone",
+                    {"channel": self.config.name, "platform": self.platform},
+                )
+            )
+        return problems
+
+    # -- operations ---------------------------------------------------------------------------
+    def graph(self) -> PageGraphAPI:
+        token = str(self.config.credentials.get("access_token") or "")
+        return PageGraphAPI(
+            token, base_url=self.graph_url, version=self.version, timeout=self.timeout
+        )
+
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        """Publish text/link, photo(s) or a video.
+
+        Raises a :class:`ConnectorError` subclass (see :mod:`connectors.facebook_errors`).
+        A duplicate (error 506) raises :class:`DuplicateError` carrying the existing post's id
+        when it can be found in the page feed.
+        """
+        self._refuse_invalid(post)
+        text = unicodedata.normalize("NFC", post.text or "")
+        graph = self.graph()
+        try:
+            result = self._publish(graph, post, text)
+        except ConnectorError:
+            raise
+        except Exception as exc:
+            mapped = classify(exc)
+            if isinstance(mapped, DuplicateError):
+                mapped = self._complete_duplicate(mapped, post)
+            raise mapped from exc
+        finally:
+            graph.session.close()
+        return result
+
+    def _refuse_invalid(self, post: OutgoingPost) -> None:
+        problems = self.validate(post)
+        if problems:
+            raise PermanentError("; ".join(p.message for p in problems), code="validation")
+
+    def _publish(self, graph: PageGraphAPI, post: OutgoingPost, text: str) -> PublishResult:
+        page = self.page_id
+        images = [m for m in post.media if m.kind == IMAGE]
+        videos = [m for m in post.media if m.kind == VIDEO]
+        if videos:
+            video = videos[0]
+            with open(video.path, "rb") as fh:
+                raw = graph.request(
+                    f"{graph.version}/{page}/videos",
+                    post_args={"description": text},
+                    files={"source": (video.path.name, fh, video.mime or "video/mp4")},
+                )
+            video_id = str(raw["id"])
+            return PublishResult(
+                video_id, f"https://www.facebook.com/{page}/videos/{video_id}", raw
+            )
+        if len(images) == 1:
+            with open(images[0].path, "rb") as fh:
+                raw = graph.put_photo(image=fh, album_path=f"{page}/photos", message=text)
+            post_id = str(raw.get("post_id") or raw["id"])
+            return PublishResult(post_id, _post_url(post_id), raw)
+        args: dict[str, Any] = {"message": text}
+        if post.link:
+            args["link"] = post.link
+        if images:
+            photo_ids: list[str] = []
+            for item in images:
+                with open(item.path, "rb") as fh:
+                    uploaded = graph.put_photo(
+                        image=fh, album_path=f"{page}/photos", published="false"
+                    )
+                photo_ids.append(str(uploaded["id"]))
+            args["attached_media"] = json.dumps([{"media_fbid": pid} for pid in photo_ids])
+        raw = graph.put_object(page, "feed", **args)
+        post_id = str(raw["id"])
+        return PublishResult(post_id, _post_url(post_id), raw)
+
+    def _complete_duplicate(self, error: DuplicateError, post: OutgoingPost) -> DuplicateError:
+        try:
+            found = self.find_published(post)
+        except ConnectorError:
+            return error
+        if found is None:
+            return error
+        return DuplicateError(
+            error.message, external_id=found.external_id, url=found.url, code=error.code
+        )
+
+    def find_published(self, post: OutgoingPost) -> PublishResult | None:
+        """Find ``post`` among the page's recent posts by its exact NFC text.
+
+        Only posts created after ``post.metadata["first_attempt_at"]`` (ISO time, minus a few
+        minutes of clock skew) count when given. Returns ``None`` when no recent post matches.
+        Raises a :class:`ConnectorError` subclass if the feed cannot be read.
+        """
+        wanted = unicodedata.normalize("NFC", post.text or "").strip()
+        since = _parse_time(post.metadata.get("first_attempt_at"))
+        graph = self.graph()
+        try:
+            feed = graph.get_connections(
+                self.page_id,
+                "feed",
+                fields="id,message,created_time,permalink_url",
+                limit=RECONCILE_LIMIT,
+            )
+        except Exception as exc:
+            raise classify(exc) from exc
+        finally:
+            graph.session.close()
+        for item in feed.get("data", []):
+            message = unicodedata.normalize("NFC", item.get("message") or "").strip()
+            if message != wanted:
+                continue
+            created = _parse_time(item.get("created_time"))
+            if since and created and created < since - RECONCILE_SKEW:
+                continue
+            post_id = str(item["id"])
+            return PublishResult(post_id, item.get("permalink_url") or _post_url(post_id), item)
+        return None
+
+    def fetch_metrics(self, external_id: str) -> Metrics:
+        """Shares, reactions and comments, plus views from insights when available.
+
+        A rejected insights metric (error 100, missing permission) lands in
+        ``Metrics.unavailable`` instead of failing the fetch. Raises a ConnectorError subclass
+        if the post itself cannot be read.
+        """
+        graph = self.graph()
+        unavailable: list[str] = []
+        views: int | None = None
+        try:
+            obj = graph.get_object(
+                external_id,
+                fields="shares,reactions.summary(total_count),comments.summary(true)",
+            )
+            try:
+                insights = graph.get_connections(external_id, "insights", metric=VIEWS_METRIC)
+                views = _insight_value(insights, VIEWS_METRIC)
+            except facebook.GraphAPIError as exc:
+                if not isinstance(classify(exc), PermanentError | AuthError):
+                    raise
+                insights = {"error": str(exc)}
+            if views is None:
+                unavailable.append("views")
+        except ConnectorError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+        finally:
+            graph.session.close()
+        reactions = ((obj.get("reactions") or {}).get("summary") or {}).get("total_count")
+        comments = ((obj.get("comments") or {}).get("summary") or {}).get("total_count")
+        shares = (obj.get("shares") or {}).get("count", 0)  # absent when nobody shared
+        return Metrics(
+            reactions=reactions,
+            comments=comments,
+            shares=shares,
+            views=views,
+            unavailable=(*unavailable, "clicks"),
+            raw={"object": obj, "insights": insights},
+        )
+
+    def check(self) -> CheckResult:
+        """GET /me with the token: ok if it is a token of this page.
+
+        Returns ``CheckResult(ok=False)`` for configuration and auth failures; raises
+        Transient/Ambiguous/RateLimited errors when the answer is unknown.
+        """
+        problems = self.validate_config(self.config)
+        if problems:
+            return CheckResult(False, problems[0].message)
+        graph = self.graph()
+        try:
+            me = graph.get_object("me", fields="id,name")
+        except Exception as exc:
+            mapped = classify(exc)
+            if isinstance(mapped, AuthError | PermanentError):
+                return CheckResult(False, str(mapped))
+            raise mapped from exc
+        finally:
+            graph.session.close()
+        if str(me.get("id")) != self.page_id:
+            return CheckResult(
+                False,
+                f"token belongs to {me.get('name')!r} ({me.get('id')}), not page "
+                f"{self.page_id}: use a Page access token",
+            )
+        return CheckResult(True, f"token valid for page {me.get('name')!r} ({me.get('id')})")
+
+
+def _post_url(post_id: str) -> str:
+    return f"https://www.facebook.com/{post_id}"
+
+
+def _insight_value(insights: dict[str, Any], metric: str) -> int | None:
+    for row in insights.get("data", []):
+        if row.get("name") == metric and row.get("values"):
+            value = row["values"][-1].get("value")
+            if isinstance(value, int | float):
+                return int(value)
+            if isinstance(value, dict):  # breakdowns (is_from_ads, ...)
+                return int(sum(v for v in value.values() if isinstance(v, int | float)))
+    return None
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else None
+    text = str(value)
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]  # Graph's +0000 -> +00:00
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None

@@ -1,0 +1,125 @@
+"""SSRF guard for user-supplied outgoing URLs (webhooks).
+
+A webhook URL is typed by an office user, so it must not let the server reach its own
+network: loopback, private ranges, link-local (cloud metadata at 169.254.169.254), carrier
+NAT, multicast, unspecified and reserved addresses are refused — for every address the host
+resolves to, IPv4 and IPv6 alike (IPv4-mapped/compatible IPv6 is unwrapped first). Set
+``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1`` to allow them (the sandbox and tests run on loopback).
+
+Known limit: the check resolves the name, then the HTTP client resolves it again; a DNS
+server that answers differently the second time (rebinding) is not stopped here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from connectors.errors import ConfigError, TransientError
+
+ALLOW_ENV = "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Iterable[str]]
+
+_METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
+
+
+class BlockedTargetError(ConfigError):
+    """The URL points at an address this server must not call."""
+
+
+def private_allowed() -> bool:
+    """Whether the operator allowed private targets (``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1``)."""
+    return os.environ.get(ALLOW_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def forbidden_reason(address: str | IPAddress) -> str | None:
+    """Why ``address`` may not be called, or ``None`` if it is a public address.
+
+    Raises :class:`ValueError` if ``address`` is not an IP address.
+    """
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    if isinstance(ip, ipaddress.IPv6Address):
+        # ::ffff:127.0.0.1 reaches 127.0.0.1: judge the embedded IPv4 address.
+        embedded = ip.ipv4_mapped or _ipv4_compatible(ip) or ip.sixtofour
+        if embedded is not None:
+            return forbidden_reason(embedded)
+    checks = (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+    )
+    for reason, hit in checks:
+        if hit:
+            return reason
+    if not ip.is_global:  # carrier-grade NAT 100.64/10, documentation ranges, ...
+        return "non-global"
+    return None
+
+
+def _ipv4_compatible(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    # Deprecated ::a.b.c.d form; still routed by some stacks.
+    if int(ip) >> 32 == 0 and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise TransientError(f"cannot resolve {host}: {exc}", code="dns") from exc
+    return [str(info[4][0]) for info in infos]
+
+
+def check_url(
+    url: str,
+    *,
+    allow_private: bool | None = None,
+    resolve: bool = True,
+    resolver: Resolver | None = None,
+) -> None:
+    """Refuse ``url`` unless it is http(s) to a public address.
+
+    Raises :class:`ConfigError` for a malformed URL or wrong scheme,
+    :class:`BlockedTargetError` for a forbidden target, and :class:`TransientError` when the
+    host cannot be resolved (DNS failure). With ``resolve=False`` only literal addresses and
+    well-known internal names are judged (offline validation).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"URL must be http or https: {url!r}", code="url_scheme")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        raise ConfigError(f"URL has no host: {url!r}", code="url_host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ConfigError(f"URL has an invalid port: {url!r}", code="url_port") from exc
+    if allow_private if allow_private is not None else private_allowed():
+        return
+    if host == "localhost" or host.endswith(".localhost") or host in _METADATA_HOSTS:
+        raise BlockedTargetError(f"{host} is an internal host name", code="ssrf")
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        addresses: Iterable[str] = [str(literal)]
+    elif resolve:
+        addresses = (resolver or _resolve)(host, port)
+    else:
+        return
+    for address in addresses:
+        reason = forbidden_reason(address.split("%", 1)[0])  # drop IPv6 zone ids
+        if reason:
+            raise BlockedTargetError(
+                f"{host} resolves to {address}, a {reason} address", code="ssrf"
+            )

@@ -1,0 +1,228 @@
+"""Telegram channel connector (python-telegram-bot 22, async, driven from sync code).
+
+Each call creates its own ``Bot`` inside ``asyncio.run()``: a Bot (its httpx client) is
+bound to the event loop it was first used on, and reusing it across ``asyncio.run()`` calls
+fails with "Event loop is closed". The engine calls connectors from worker threads, so a
+fresh loop per call is the simple, safe choice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import unicodedata
+from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
+from typing import Any, ClassVar, TypeVar
+
+from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+from connectors.base import (
+    IMAGE,
+    MB,
+    ChannelConfig,
+    CheckResult,
+    Connector,
+    MediaLimits,
+    OutgoingPost,
+    Problem,
+    PublishResult,
+)
+from connectors.errors import AmbiguousError, AuthError, ConnectorError, PermanentError
+from connectors.telegram_errors import classify
+
+# PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+DEFAULT_API_URL = "https://api.telegram.org"
+T = TypeVar("T")
+
+
+class TelegramConnector(Connector):
+    """Telegram channel: settings ``chat_id`` (``@username`` or ``-100…``), optional
+    ``api_base_url`` (self-hosted Bot API server); credential ``bot_token``.
+
+    Captions over 1024 characters are split: the media goes first without a caption and the
+    text follows as a separate message (``caption_split`` notice).
+    """
+
+    kind: ClassVar[str] = "telegram"
+    platform: ClassVar[str] = "Telegram"
+    text_max: ClassVar[int] = 4096
+    caption_max: ClassVar[int] = 1024
+    max_media: ClassVar[int] = 10
+    mixed_media: ClassVar[bool] = True
+    image_max_bytes: ClassVar[int] = 10 * MB
+    video_max_bytes: ClassVar[int] = 50 * MB
+    #: Upload limit through a self-hosted Bot API server.
+    local_api_max_bytes: ClassVar[int] = 2000 * MB
+    rate_per_second: ClassVar[float] = 1.0
+    rate_burst: ClassVar[int] = 1
+    can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
+    required_settings: ClassVar[tuple[str, ...]] = ("chat_id",)
+    required_credentials: ClassVar[tuple[str, ...]] = ("bot_token",)
+
+    def __init__(self, config: ChannelConfig, *, timeout: float = 30.0) -> None:
+        super().__init__(config, timeout=timeout)
+        self.chat_id = str(config.settings.get("chat_id") or "").strip()
+        self.api_url = str(config.settings.get("api_base_url") or DEFAULT_API_URL).rstrip("/")
+
+    @classmethod
+    def media_limits(cls, settings: Any = None) -> MediaLimits:
+        """Upload limits; 2000 MB when the channel uses its own Bot API server."""
+        if settings and settings.get("api_base_url"):
+            big = cls.local_api_max_bytes
+            return MediaLimits(
+                image_max_bytes=big, video_max_bytes=big, video_max_seconds=cls.video_max_seconds
+            )
+        return super().media_limits(settings)
+
+    def splits_long_captions(self, post: OutgoingPost) -> bool:
+        return True
+
+    def notices(self, post: OutgoingPost) -> list[Problem]:
+        text = unicodedata.normalize("NFC", post.text or "")
+        if post.media and self.caption_max < len(text) <= self.text_max:
+            return [
+                Problem(
+                    "caption_split",
+                    f"Channel {self.config.name!r}: caption over {self.caption_max} characters;"
+                    " the media is sent first and the text follows as a separate message",
+                    {"channel": self.config.name, "limit": self.caption_max},
+                )
+            ]
+        return []
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _run(self, action: Callable[[Bot], Awaitable[T]]) -> T:
+        """Run ``action`` with a fresh Bot on a fresh event loop; map errors."""
+
+        async def main() -> T:
+            request = HTTPXRequest(
+                connect_timeout=min(5.0, self.timeout),
+                read_timeout=self.timeout,
+                write_timeout=self.timeout,
+                media_write_timeout=max(self.timeout, 120.0),
+                pool_timeout=self.timeout,
+            )
+            bot = Bot(
+                str(self.config.credentials.get("bot_token") or ""),
+                base_url=f"{self.api_url}/bot",
+                base_file_url=f"{self.api_url}/file/bot",
+                request=request,
+                get_updates_request=request,
+            )
+            # Initialise only the HTTP client: Bot.initialize() would also call getMe, one
+            # more round trip per post; an invalid token fails the send itself just as well.
+            await request.initialize()
+            try:
+                return await action(bot)
+            finally:
+                await request.shutdown()
+
+        try:
+            return asyncio.run(main())
+        except ConnectorError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+
+    def _html(self, text: str) -> str:
+        return html.escape(unicodedata.normalize("NFC", text), quote=False)
+
+    # -- operations ---------------------------------------------------------------------------
+    def publish(self, post: OutgoingPost) -> PublishResult:
+        """Send text, a photo, a video or an album (2–10 items, caption on the first).
+
+        Raises a :class:`ConnectorError` subclass (table in :mod:`connectors.telegram_errors`).
+        """
+        problems = self.validate(post)
+        if problems:
+            raise PermanentError("; ".join(p.message for p in problems), code="validation")
+        text = unicodedata.normalize("NFC", post.text or "")
+        if post.link and post.link not in text:
+            text = f"{text}\n\n{post.link}" if text else post.link
+        messages = self._run(lambda bot: self._send(bot, post, text))
+        first = messages[0]
+        ids = [m.message_id for m in messages]
+        return PublishResult(
+            f"{self.chat_id}:{first.message_id}",
+            _message_url(self.chat_id, first),
+            {"message_ids": ids, "chat_id": first.chat_id},
+        )
+
+    async def _send(self, bot: Bot, post: OutgoingPost, text: str) -> list[Message]:
+        chat = self.chat_id
+        html_text = self._html(text)
+        if not post.media:
+            msg = await bot.send_message(chat, html_text, parse_mode=ParseMode.HTML)
+            return [msg]
+        split = len(text) > self.caption_max
+        caption = None if split else html_text
+        with ExitStack() as stack:
+            files = [stack.enter_context(open(m.path, "rb")) for m in post.media]
+            if len(post.media) == 1:
+                item, fh = post.media[0], files[0]
+                if item.kind == IMAGE:
+                    sent = [
+                        await bot.send_photo(chat, fh, caption=caption, parse_mode=ParseMode.HTML)
+                    ]
+                else:
+                    sent = [
+                        await bot.send_video(
+                            chat,
+                            fh,
+                            caption=caption,
+                            parse_mode=ParseMode.HTML,
+                            supports_streaming=True,
+                        )
+                    ]
+            else:
+                group: list[InputMediaPhoto | InputMediaVideo] = []
+                for i, (item, fh) in enumerate(zip(post.media, files, strict=True)):
+                    kwargs: dict[str, Any] = {"filename": item.path.name}
+                    if i == 0 and caption:
+                        kwargs.update(caption=caption, parse_mode=ParseMode.HTML)
+                    if item.kind == IMAGE:
+                        group.append(InputMediaPhoto(fh, **kwargs))
+                    else:
+                        group.append(InputMediaVideo(fh, supports_streaming=True, **kwargs))
+                sent = list(await bot.send_media_group(chat, group))
+        if split:
+            try:
+                sent.append(await bot.send_message(chat, html_text, parse_mode=ParseMode.HTML))
+            except TelegramError as exc:
+                # The media is already public: a blind retry would post it twice, so this is
+                # ambiguous (-> unconfirmed + alert), whatever the follow-up's own error was.
+                raise AmbiguousError(
+                    f"media sent (message {sent[0].message_id}) but the follow-up text "
+                    f"failed: {exc}",
+                    code="tg:partial",
+                ) from exc
+        return sent
+
+    def check(self) -> CheckResult:
+        """getMe with the token. Returns ``ok=False`` for a rejected token; raises
+        Transient/Ambiguous/RateLimited errors when the answer is unknown."""
+        problems = self.validate_config(self.config)
+        if problems:
+            return CheckResult(False, problems[0].message)
+        try:
+            me = self._run(lambda bot: bot.get_me())
+        except (AuthError, PermanentError) as exc:
+            return CheckResult(False, str(exc))
+        return CheckResult(True, f"bot @{me.username} ({me.id}) accepted")
+
+
+def _message_url(chat_id: str, message: Message) -> str | None:
+    username = message.chat.username or (chat_id[1:] if chat_id.startswith("@") else None)
+    if username:
+        return f"https://t.me/{username}/{message.message_id}"
+    raw = str(message.chat_id)
+    if raw.startswith("-100"):  # private channel: t.me/c/<id without -100>/<msg>
+        return f"https://t.me/c/{raw[4:]}/{message.message_id}"
+    return None
