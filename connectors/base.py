@@ -208,25 +208,31 @@ class Connector(ABC):
             problems.append(
                 Problem("empty_text", f"Channel {name!r}: text is empty", {"channel": name})
             )
+        length = self.text_length(text)
         limit = self.caption_max if post.media else self.text_max
-        if len(text) > limit and not self.splits_long_captions(post):
+        if length > limit and not self.splits_long_captions(post):
             problems.append(
                 Problem(
                     "text_too_long",
-                    f"Channel {name!r}: text has {len(text)} characters, limit {limit}",
-                    {"channel": name, "length": len(text), "limit": limit},
+                    f"Channel {name!r}: text has {length} characters, limit {limit}",
+                    {"channel": name, "length": length, "limit": limit},
                 )
             )
-        if len(text) > self.text_max:
+        elif length > self.text_max:
             problems.append(
                 Problem(
                     "text_too_long",
-                    f"Channel {name!r}: text has {len(text)} characters, limit {self.text_max}",
-                    {"channel": name, "length": len(text), "limit": self.text_max},
+                    f"Channel {name!r}: text has {length} characters, limit {self.text_max}",
+                    {"channel": name, "length": length, "limit": self.text_max},
                 )
             )
         problems.extend(self._validate_media(post))
         return _dedupe(problems)
+
+    @classmethod
+    def text_length(cls, text: str) -> int:
+        """Length as the platform counts it (Telegram counts UTF-16 code units)."""
+        return len(text)
 
     def notices(self, post: OutgoingPost) -> list[Problem]:
         """Non-blocking remarks to show the user (e.g. a caption that will be split).

@@ -84,9 +84,14 @@ class TelegramConnector(Connector):
     def splits_long_captions(self, post: OutgoingPost) -> bool:
         return True
 
+    @classmethod
+    def text_length(cls, text: str) -> int:
+        # Telegram measures in UTF-16 code units: an emoji outside the BMP counts twice.
+        return len(text.encode("utf-16-le")) // 2
+
     def notices(self, post: OutgoingPost) -> list[Problem]:
         text = unicodedata.normalize("NFC", post.text or "")
-        if post.media and self.caption_max < len(text) <= self.text_max:
+        if post.media and self.caption_max < self.text_length(text) <= self.text_max:
             return [
                 Problem(
                     "caption_split",
@@ -161,7 +166,7 @@ class TelegramConnector(Connector):
         if not post.media:
             msg = await bot.send_message(chat, html_text, parse_mode=ParseMode.HTML)
             return [msg]
-        split = len(text) > self.caption_max
+        split = self.text_length(text) > self.caption_max
         caption = None if split else html_text
         with ExitStack() as stack:
             files = [stack.enter_context(open(m.path, "rb")) for m in post.media]

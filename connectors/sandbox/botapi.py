@@ -1,0 +1,259 @@
+"""Telegram Bot API emulator: getMe, getChat, sendMessage, sendPhoto, sendVideo,
+sendMediaGroup — url-encoded, JSON and multipart bodies, ``attach://`` references."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from connectors.sandbox.exchange import Outcome, exchange, file_info, image_size, is_mp4
+from connectors.sandbox.faults import Fault
+from connectors.sandbox.state import SandboxState
+
+TEXT_MAX = 4096
+CAPTION_MAX = 1024
+PHOTO_MAX = 10 * 1024 * 1024
+UPLOAD_MAX = 50 * 1024 * 1024
+ALLOWED_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+     "code", "pre", "blockquote", "tg-emoji"}
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+METHODS = ("getme", "getchat", "sendmessage", "sendphoto", "sendvideo", "sendmediagroup")
+
+
+def tg_error(status: int, description: str, **parameters: Any) -> Outcome:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return Outcome(status, body, accepted=False)
+
+
+def fault_answer(fault: Fault) -> Outcome:
+    """Bot API answer for an injected error: ``code``/``status`` is the HTTP and error code."""
+    status = fault.status or fault.code or 500
+    if status == 429:
+        wait = int(fault.retry_after if fault.retry_after is not None else 5)
+        return tg_error(429, fault.message or f"Too Many Requests: retry after {wait}",
+                        retry_after=wait)
+    default = {400: "Bad Request: sandbox injected error", 401: "Unauthorized",
+               403: "Forbidden: bot is not a member of the channel chat",
+               502: "Bad Gateway"}.get(status, "Internal Server Error")
+    return tg_error(status, fault.message or default)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def plain_text(text: str, parse_mode: str | None) -> tuple[str, str | None]:
+    """The text as shown (entities parsed) and an error description if it cannot parse."""
+    if (parse_mode or "").upper() != "HTML":
+        return text, None
+    stack: list[str] = []
+    for m in _TAG.finditer(text):
+        closing, tag = m.group(1), m.group(2).lower()
+        if tag not in ALLOWED_TAGS:
+            return text, f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\""
+        if closing:
+            if not stack or stack.pop() != tag:
+                return text, f"Bad Request: can't parse entities: Unmatched end tag \"{tag}\""
+        else:
+            stack.append(tag)
+    if stack:
+        return text, f"Bad Request: can't parse entities: Can't find end tag \"{stack[-1]}\""
+    stripped = _ENTITY.sub("", _TAG.sub("", text))
+    for ch in "<>&":
+        if ch in stripped:
+            return text, ("Bad Request: can't parse entities: Unexpected end of name token"
+                          if ch == "&" else "Bad Request: can't parse entities: Unsupported "
+                          "start tag")
+    return html.unescape(_TAG.sub("", text)), None
+
+
+async def handle(request: Request, state: SandboxState) -> Response:
+    received_at = time.time()
+    token = request.path_params["token"]
+    method = request.path_params["method"]
+    params: dict[str, Any] = dict(request.query_params)
+    uploads: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    ctype = request.headers.get("content-type", "")
+    if request.method == "POST":
+        if ctype.startswith("application/json"):
+            try:
+                body = json.loads(await request.body() or b"{}")
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                params.update(body)
+        else:
+            form = await request.form(max_files=20, max_fields=200)
+            for key, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    uploads[key] = await file_info(value)
+                else:
+                    params[key] = value
+    chat_key = str(params.get("chat_id") or "") or None
+    details = {"fields": {k: v for k, v in params.items() if k not in uploads},
+               "files": [info | {"field": k} for k, (_, info) in uploads.items()],
+               "text": params.get("text") or params.get("caption")}
+
+    def process() -> Outcome:
+        bot_id = state.accounts.tg_bot_for(token)
+        if bot_id is None:
+            return tg_error(401, "Unauthorized")
+        name = method.lower()
+        if name not in METHODS:
+            return tg_error(404, "Not Found: method not found")
+        if name == "getme":
+            return Outcome(200, {"ok": True, "result": _me(bot_id)})
+        if not chat_key:
+            return tg_error(400, "Bad Request: chat_id is empty")
+        chat = state.accounts.tg_chat(chat_key)
+        if chat is None:
+            return tg_error(400, "Bad Request: chat not found")
+        if name == "getchat":
+            return Outcome(200, {"ok": True, "result": chat | {"accent_color_id": 0,
+                                                                "max_reaction_count": 11}})
+        handler = {"sendmessage": _send_message, "sendphoto": _send_photo,
+                   "sendvideo": _send_video, "sendmediagroup": _send_media_group}[name]
+        return handler(state, chat, params, uploads)
+
+    return await exchange(request, state, platform="telegram", method=method, account=chat_key,
+                          received_at=received_at, details=details, process=process,
+                          error_answer=fault_answer)
+
+
+def _me(bot_id: int) -> dict[str, Any]:
+    return {"id": bot_id, "is_bot": True, "first_name": "Sandbox bot",
+            "username": f"sandbox_{bot_id}_bot", "can_join_groups": True,
+            "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+def _message(state: SandboxState, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+    return {"message_id": state.next_message_id(chat["id"]), "date": int(time.time()),
+            "chat": chat, **content}
+
+
+def _checked_text(params: dict[str, Any], key: str, limit: int) -> tuple[str, Outcome | None]:
+    raw = str(params.get(key) or "")
+    shown, error = plain_text(raw, params.get("parse_mode"))
+    if error:
+        return shown, tg_error(400, error)
+    if utf16_len(shown) > limit:
+        what = "message is too long" if key == "text" else "message caption is too long"
+        return shown, tg_error(400, f"Bad Request: {what}")
+    return shown, None
+
+
+def _send_message(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
+                  uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+    text, error = _checked_text(params, "text", TEXT_MAX)
+    if error:
+        return error
+    if not text.strip():
+        return tg_error(400, "Bad Request: message text is empty")
+    msg = _message(state, chat, text=text)
+    return _sent(chat, msg)
+
+
+def _sent(chat: dict[str, Any], result: Any) -> Outcome:
+    first = result[0] if isinstance(result, list) else result
+    return Outcome(200, {"ok": True, "result": result},
+                   external_id=f"{chat['id']}:{first['message_id']}")
+
+
+def _media(uploads: dict[str, tuple[bytes, dict[str, Any]]], value: Any, kind: str,
+           ) -> tuple[dict[str, Any] | None, str | None]:
+    """Resolve a photo/video value (upload, ``attach://``, URL or file id) to its object."""
+    data: bytes | None = None
+    if isinstance(value, str) and value.startswith("attach://"):
+        ref = value[len("attach://"):]
+        if ref not in uploads:
+            return None, f"Bad Request: file {value} not found in the request"
+        data = uploads[ref][0]
+    elif isinstance(value, str) and value in uploads:
+        data = uploads[value][0]
+    elif isinstance(value, str) and (value.startswith(("http://", "https://", "sbx-"))):
+        data = None  # fetched by Telegram from a URL / a known file id: not checked here
+    elif value is None or value == "":
+        return None, f"Bad Request: there is no {kind} in the request"
+    else:
+        return None, "Bad Request: wrong remote file identifier specified"
+    size = len(data) if data is not None else 0
+    uid = f"sbx-{kind}-{time.time_ns()}"
+    if kind == "photo":
+        dims = image_size(data) if data is not None else (1280, 720)
+        if dims is None:
+            return None, "Bad Request: IMAGE_PROCESS_FAILED"
+        if size > PHOTO_MAX:
+            return None, "Bad Request: PHOTO_SAVE_FILE_INVALID"
+        return {"photo": [{"file_id": uid, "file_unique_id": uid[-12:], "width": dims[0],
+                           "height": dims[1], "file_size": size}]}, None
+    if data is not None and not is_mp4(data):
+        return None, "Bad Request: wrong type of the web page content"
+    if size > UPLOAD_MAX:
+        return None, "Bad Request: file is too big"
+    return {"video": {"file_id": uid, "file_unique_id": uid[-12:], "width": 1280,
+                      "height": 720, "duration": 1, "mime_type": "video/mp4",
+                      "file_size": size}}, None
+
+
+def _send_single(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
+                 uploads: dict[str, tuple[bytes, dict[str, Any]]], kind: str) -> Outcome:
+    caption, error = _checked_text(params, "caption", CAPTION_MAX)
+    if error:
+        return error
+    value = params.get(kind) if kind in params else (kind if kind in uploads else None)
+    content, problem = _media(uploads, value, kind)
+    if problem or content is None:
+        return tg_error(400, problem or "Bad Request: no media")
+    if caption:
+        content["caption"] = caption
+    return _sent(chat, _message(state, chat, **content))
+
+
+def _send_photo(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
+                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+    return _send_single(state, chat, params, uploads, "photo")
+
+
+def _send_video(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
+                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+    return _send_single(state, chat, params, uploads, "video")
+
+
+def _send_media_group(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
+                      uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+    media = params.get("media")
+    if isinstance(media, str):
+        try:
+            media = json.loads(media)
+        except ValueError:
+            return tg_error(400, "Bad Request: can't parse media JSON object")
+    if not isinstance(media, list) or not 2 <= len(media) <= 10:
+        return tg_error(400, "Bad Request: media must include 2-10 items")
+    group_id = str(time.time_ns())
+    messages: list[dict[str, Any]] = []
+    for item in media:
+        if not isinstance(item, dict) or item.get("type") not in ("photo", "video"):
+            return tg_error(400, "Bad Request: unsupported media type in the album")
+        caption, error = _checked_text(item, "caption", CAPTION_MAX)
+        if error:
+            return error
+        content, problem = _media(uploads, item.get("media"), item["type"])
+        if problem or content is None:
+            return tg_error(400, problem or "Bad Request: no media")
+        if caption:
+            content["caption"] = caption
+        messages.append(content)
+    result = [_message(state, chat, media_group_id=group_id, **c) for c in messages]
+    return _sent(chat, result)

@@ -1,0 +1,106 @@
+"""Fault injection: rules matched per request, applied before or after recording."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ACTIONS = ("error", "latency", "timeout", "drop")
+PLATFORMS = ("facebook", "telegram", "webhook", "*")
+
+
+@dataclass
+class Fault:
+    """One rule.
+
+    ``action``: ``error`` (answer with ``code``/``status``), ``latency`` (wait ``seconds``
+    then answer normally), ``timeout`` (hold the answer ``seconds``; ``when="before"`` means
+    the post is not accepted, ``"after"`` that it is accepted and recorded first) or ``drop``
+    (close the socket without an answer; by default after recording). ``times=None`` applies
+    to every matching request; otherwise the rule is used up after ``times`` matches.
+    ``account`` is a page id, a chat id or a hook name; ``method`` a Graph edge (``feed``,
+    ``photos``, ``videos``, ``object``, ``insights``, ``me``), a Bot API method
+    (``sendMessage``...) or ``hook``.
+    """
+
+    platform: str
+    action: str
+    account: str | None = None
+    method: str | None = None
+    when: str | None = None
+    code: int | None = None
+    status: int | None = None
+    retry_after: float | None = None
+    seconds: float = 0.0
+    message: str | None = None
+    times: int | None = 1
+    id: int = 0
+    hits: int = 0
+
+    def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ValueError(f"platform must be one of {PLATFORMS}")
+        if self.action not in ACTIONS:
+            raise ValueError(f"action must be one of {ACTIONS}")
+        if self.when is None:
+            self.when = "after" if self.action == "drop" else "before"
+        if self.when not in ("before", "after"):
+            raise ValueError("when must be 'before' or 'after'")
+        if self.action == "timeout" and not self.seconds:
+            self.seconds = 30.0
+        if self.account is not None:
+            self.account = str(self.account)
+
+    def matches(self, platform: str, account: str | None, method: str) -> bool:
+        return (
+            self.platform in ("*", platform)
+            and (self.account is None or self.account == account)
+            and (self.method is None or self.method == method)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FaultBook:
+    """Thread-safe list of rules; the first matching rule wins."""
+
+    faults: list[Fault] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _next: int = 1
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            fault.id = self._next
+            self._next += 1
+            self.faults.append(fault)
+        return fault
+
+    def take(self, platform: str, account: str | None, method: str) -> Fault | None:
+        """The first matching rule, counting the hit (and dropping it when used up)."""
+        if not self.faults:  # fast path: no lock when no faults are set (benchmark)
+            return None
+        with self._lock:
+            for fault in self.faults:
+                if fault.matches(platform, account, method):
+                    fault.hits += 1
+                    if fault.times is not None and fault.hits >= fault.times:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def remove(self, fault_id: int) -> bool:
+        with self._lock:
+            before = len(self.faults)
+            self.faults = [f for f in self.faults if f.id != fault_id]
+            return len(self.faults) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self.faults = []
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.to_dict() for f in self.faults]

@@ -1,0 +1,253 @@
+"""The sandbox HTTP server: routes, control endpoints, and ways to run it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.sandbox import botapi, graph, hooks
+from connectors.sandbox.faults import Fault
+from connectors.sandbox.state import Hook, SandboxState, make_chat
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(state: SandboxState) -> Starlette:
+    """The ASGI app over ``state`` (emulators first, Graph's catch-all route last)."""
+
+    def bind(fn: Callable[[Request, SandboxState], Awaitable[Response]]) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            return await fn(request, state)
+
+        return endpoint
+
+    routes = [
+        Route("/", bind(_index)),
+        Route("/_sandbox/health", bind(_health)),
+        Route("/_sandbox/records", bind(_records), methods=["GET", "DELETE"]),
+        Route("/_sandbox/faults", bind(_faults), methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/faults/{fault_id:int}", bind(_fault_delete), methods=["DELETE"]),
+        Route("/_sandbox/latency", bind(_latency), methods=["GET", "PUT", "POST"]),
+        Route("/_sandbox/accounts", bind(_accounts), methods=["GET", "POST"]),
+        Route("/_sandbox/metrics/{object_id}", bind(_metrics), methods=["POST", "PUT"]),
+        Route("/_sandbox/reset", bind(_reset), methods=["POST"]),
+        Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
+        Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
+        Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST"]),
+    ]
+    return Starlette(routes=routes)
+
+
+async def _index(request: Request, state: SandboxState) -> Response:
+    return JSONResponse({
+        "sandbox": "r57-publisher platform emulators",
+        "facebook": {"graph_url": str(request.base_url), "demo_token": "sandbox-fb-<page_id>"},
+        "telegram": {"api_base_url": str(request.base_url).rstrip("/"),
+                     "demo_token": "<digits>:sandbox-<anything>",
+                     "demo_chats": "@sandbox… or -100…"},
+        "webhook": {"url": f"{request.base_url}hooks/<name>", "demo_secret": "sandbox-secret"},
+        "control": ["/_sandbox/records", "/_sandbox/faults", "/_sandbox/latency",
+                    "/_sandbox/accounts", "/_sandbox/metrics/<id>", "/_sandbox/reset"],
+    })
+
+
+async def _health(request: Request, state: SandboxState) -> Response:
+    return JSONResponse({"ok": True, "records": len(state.records), "latency": state.latency})
+
+
+def _number(value: str | None, cast: Callable[[str], Any]) -> Any:
+    return cast(value) if value not in (None, "") else None
+
+
+async def _records(request: Request, state: SandboxState) -> Response:
+    if request.method == "DELETE":
+        with state.lock:
+            state.records = []
+        return JSONResponse({"ok": True})
+    q = request.query_params
+    try:
+        rows = state.query(platform=q.get("platform") or None,
+                           since=_number(q.get("since"), int),
+                           after=_number(q.get("after"), float),
+                           account=q.get("account") or None,
+                           limit=_number(q.get("limit"), int))
+    except ValueError:
+        return JSONResponse({"error": "since/after/limit must be numbers"}, status_code=400)
+    last = rows[-1]["seq"] if rows else _number(q.get("since"), int) or 0
+    return JSONResponse({"records": rows, "last_seq": last})
+
+
+async def _faults(request: Request, state: SandboxState) -> Response:
+    if request.method == "GET":
+        return JSONResponse({"faults": state.faults.list()})
+    if request.method == "DELETE":
+        state.faults.clear()
+        return JSONResponse({"ok": True})
+    try:
+        spec = await request.json()
+        fault = state.faults.add(Fault(**{k: v for k, v in spec.items()
+                                          if k not in ("id", "hits")}))
+    except (TypeError, ValueError) as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse(fault.to_dict(), status_code=201)
+
+
+async def _fault_delete(request: Request, state: SandboxState) -> Response:
+    found = state.faults.remove(request.path_params["fault_id"])
+    return JSONResponse({"ok": found}, status_code=200 if found else 404)
+
+
+async def _latency(request: Request, state: SandboxState) -> Response:
+    if request.method != "GET":
+        try:
+            state.latency = max(0.0, float((await request.json())["seconds"]))
+        except (KeyError, TypeError, ValueError):
+            return JSONResponse({"error": "body must be {\"seconds\": number}"}, status_code=400)
+    return JSONResponse({"seconds": state.latency})
+
+
+async def _accounts(request: Request, state: SandboxState) -> Response:
+    """POST ``{"facebook": [{"page_id", "token", "name"}], "telegram": {"bots": [{"token",
+    "bot_id"}], "chats": [{"chat_id", "title"}]}, "webhook": [{"name", "secret", "scheme",
+    "app_id"}], "permissive": bool}`` — every part optional."""
+    if request.method == "POST":
+        try:
+            spec = await request.json()
+            _add_accounts(state, spec)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return JSONResponse({"error": f"bad accounts spec: {exc!r}"}, status_code=400)
+    return JSONResponse(state.accounts.to_dict())
+
+
+def _add_accounts(state: SandboxState, spec: dict[str, Any]) -> None:
+    acc = state.accounts
+    for page in spec.get("facebook") or []:
+        acc.fb_tokens[str(page["token"])] = str(page["page_id"])
+        acc.fb_pages[str(page["page_id"])] = str(page.get("name") or f"Page {page['page_id']}")
+    tg = spec.get("telegram") or {}
+    for bot in tg.get("bots") or []:
+        token = str(bot["token"])
+        acc.tg_bots[token] = int(bot.get("bot_id") or token.split(":", 1)[0])
+    for chat in tg.get("chats") or []:
+        chat_id = str(chat["chat_id"])
+        acc.tg_chats[chat_id] = make_chat(chat_id, chat.get("title"))
+    for hook in spec.get("webhook") or []:
+        acc.hooks[str(hook["name"])] = Hook(str(hook["name"]), str(hook["secret"]),
+                                            hook.get("scheme"), hook.get("app_id"))
+    if "permissive" in spec:
+        acc.permissive = bool(spec["permissive"])
+
+
+async def _metrics(request: Request, state: SandboxState) -> Response:
+    try:
+        values = {k: int(v) for k, v in (await request.json()).items()}
+    except (TypeError, ValueError, AttributeError):
+        return JSONResponse({"error": "body must map counter names to integers"},
+                            status_code=400)
+    object_id = request.path_params["object_id"]
+    with state.lock:
+        post = state.fb_posts.get(object_id)
+        key = post["id"] if post else object_id
+        state.fb_metrics[key] = {**state.fb_metrics.get(key, {}), **values}
+    return JSONResponse({"id": key, **state.fb_metrics[key]})
+
+
+async def _reset(request: Request, state: SandboxState) -> Response:
+    state.reset()
+    return JSONResponse({"ok": True})
+
+
+# -- running ------------------------------------------------------------------------------------
+def _config(state: SandboxState) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(state),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        backlog=4096,
+        timeout_keep_alive=30,
+        # Held "timeout" faults must not keep a stopping server alive for long.
+        timeout_graceful_shutdown=1,
+    )
+
+
+@dataclass
+class SandboxHandle:
+    """A sandbox running in a background thread (tests, demo)."""
+
+    url: str
+    state: SandboxState
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def client(self) -> Any:
+        from connectors.sandbox.client import SandboxClient
+
+        return SandboxClient(self.url)
+
+    def stop(self) -> None:
+        """Stop serving and close the records file; waits up to a few seconds."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.state.close()
+
+    def __enter__(self) -> SandboxHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_in_thread(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    data_dir: str | Path | None = None,
+    *,
+    latency: float = 0.0,
+) -> SandboxHandle:
+    """Start the sandbox on ``host:port`` (0 = any free port) in a daemon thread.
+
+    Returns once it accepts connections. Raises :class:`OSError` if the port is taken and
+    :class:`RuntimeError` if it does not start within 10 s.
+    """
+    state = SandboxState(data_dir, latency=latency)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    server = uvicorn.Server(_config(state))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                              name="sandbox", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("sandbox server did not start")
+        time.sleep(0.01)
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    return SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: str | Path | None = None,
+          *, latency: float = 0.0) -> None:
+    """Run the sandbox in the foreground until interrupted (``publisher sandbox``)."""
+    state = SandboxState(data_dir, latency=latency)
+    config = _config(state)
+    config.host, config.port = host, port
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        state.close()
