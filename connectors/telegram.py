@@ -21,6 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from connectors import tls
 from connectors.base import (
     IMAGE,
     MB,
@@ -113,6 +114,7 @@ class TelegramConnector(Connector):
                 write_timeout=self.timeout,
                 media_write_timeout=max(self.timeout, 120.0),
                 pool_timeout=self.timeout,
+                httpx_kwargs={"verify": tls.client_context()},
             )
             bot = Bot(
                 str(self.config.credentials.get("bot_token") or ""),

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from connectors import netguard, signing
+from connectors import netguard, signing, tls
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -223,7 +223,9 @@ class WebhookConnector(Connector):
 
     def _post_following_redirects(self, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
         url = self.url
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+        with httpx.Client(
+            timeout=self.timeout, follow_redirects=False, verify=tls.client_context()
+        ) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 netguard.check_url(url)  # every hop: a redirect must not reach our network
                 try:

@@ -22,8 +22,24 @@ CAPTION_MAX = 1024
 PHOTO_MAX = 10 * 1024 * 1024
 UPLOAD_MAX = 50 * 1024 * 1024
 ALLOWED_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-     "code", "pre", "blockquote", "tg-emoji"}
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
@@ -42,11 +58,15 @@ def fault_answer(fault: Fault) -> Outcome:
     status = fault.status or fault.code or 500
     if status == 429:
         wait = int(fault.retry_after if fault.retry_after is not None else 5)
-        return tg_error(429, fault.message or f"Too Many Requests: retry after {wait}",
-                        retry_after=wait)
-    default = {400: "Bad Request: sandbox injected error", 401: "Unauthorized",
-               403: "Forbidden: bot is not a member of the channel chat",
-               502: "Bad Gateway"}.get(status, "Internal Server Error")
+        return tg_error(
+            429, fault.message or f"Too Many Requests: retry after {wait}", retry_after=wait
+        )
+    default = {
+        400: "Bad Request: sandbox injected error",
+        401: "Unauthorized",
+        403: "Forbidden: bot is not a member of the channel chat",
+        502: "Bad Gateway",
+    }.get(status, "Internal Server Error")
     return tg_error(status, fault.message or default)
 
 
@@ -62,10 +82,10 @@ def plain_text(text: str, parse_mode: str | None) -> tuple[str, str | None]:
     for m in _TAG.finditer(text):
         closing, tag = m.group(1), m.group(2).lower()
         if tag not in ALLOWED_TAGS:
-            return text, f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\""
+            return text, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
         if closing:
             if not stack or stack.pop() != tag:
-                return text, f"Bad Request: can't parse entities: Unmatched end tag \"{tag}\""
+                return text, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"'
         else:
             stack.append(tag)
     if stack:
@@ -73,9 +93,11 @@ def plain_text(text: str, parse_mode: str | None) -> tuple[str, str | None]:
     stripped = _ENTITY.sub("", _TAG.sub("", text))
     for ch in "<>&":
         if ch in stripped:
-            return text, ("Bad Request: can't parse entities: Unexpected end of name token"
-                          if ch == "&" else "Bad Request: can't parse entities: Unsupported "
-                          "start tag")
+            return text, (
+                "Bad Request: can't parse entities: Unexpected end of name token"
+                if ch == "&"
+                else "Bad Request: can't parse entities: Unsupported start tag"
+            )
     return html.unescape(_TAG.sub("", text)), None
 
 
@@ -102,9 +124,11 @@ async def handle(request: Request, state: SandboxState) -> Response:
                 else:
                     params[key] = value
     chat_key = str(params.get("chat_id") or "") or None
-    details = {"fields": {k: v for k, v in params.items() if k not in uploads},
-               "files": [info | {"field": k} for k, (_, info) in uploads.items()],
-               "text": params.get("text") or params.get("caption")}
+    details = {
+        "fields": {k: v for k, v in params.items() if k not in uploads},
+        "files": [info | {"field": k} for k, (_, info) in uploads.items()],
+        "text": params.get("text") or params.get("caption"),
+    }
 
     def process() -> Outcome:
         bot_id = state.accounts.tg_bot_for(token)
@@ -121,26 +145,49 @@ async def handle(request: Request, state: SandboxState) -> Response:
         if chat is None:
             return tg_error(400, "Bad Request: chat not found")
         if name == "getchat":
-            return Outcome(200, {"ok": True, "result": chat | {"accent_color_id": 0,
-                                                                "max_reaction_count": 11}})
-        handler = {"sendmessage": _send_message, "sendphoto": _send_photo,
-                   "sendvideo": _send_video, "sendmediagroup": _send_media_group}[name]
+            return Outcome(
+                200, {"ok": True, "result": chat | {"accent_color_id": 0, "max_reaction_count": 11}}
+            )
+        handler = {
+            "sendmessage": _send_message,
+            "sendphoto": _send_photo,
+            "sendvideo": _send_video,
+            "sendmediagroup": _send_media_group,
+        }[name]
         return handler(state, chat, params, uploads)
 
-    return await exchange(request, state, platform="telegram", method=method, account=chat_key,
-                          received_at=received_at, details=details, process=process,
-                          error_answer=fault_answer)
+    return await exchange(
+        request,
+        state,
+        platform="telegram",
+        method=method,
+        account=chat_key,
+        received_at=received_at,
+        details=details,
+        process=process,
+        error_answer=fault_answer,
+    )
 
 
 def _me(bot_id: int) -> dict[str, Any]:
-    return {"id": bot_id, "is_bot": True, "first_name": "Sandbox bot",
-            "username": f"sandbox_{bot_id}_bot", "can_join_groups": True,
-            "can_read_all_group_messages": False, "supports_inline_queries": False}
+    return {
+        "id": bot_id,
+        "is_bot": True,
+        "first_name": "Sandbox bot",
+        "username": f"sandbox_{bot_id}_bot",
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+    }
 
 
 def _message(state: SandboxState, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
-    return {"message_id": state.next_message_id(chat["id"]), "date": int(time.time()),
-            "chat": chat, **content}
+    return {
+        "message_id": state.next_message_id(chat["id"]),
+        "date": int(time.time()),
+        "chat": chat,
+        **content,
+    }
 
 
 def _checked_text(params: dict[str, Any], key: str, limit: int) -> tuple[str, Outcome | None]:
@@ -154,8 +201,12 @@ def _checked_text(params: dict[str, Any], key: str, limit: int) -> tuple[str, Ou
     return shown, None
 
 
-def _send_message(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
-                  uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _send_message(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     text, error = _checked_text(params, "text", TEXT_MAX)
     if error:
         return error
@@ -167,16 +218,20 @@ def _send_message(state: SandboxState, chat: dict[str, Any], params: dict[str, A
 
 def _sent(chat: dict[str, Any], result: Any) -> Outcome:
     first = result[0] if isinstance(result, list) else result
-    return Outcome(200, {"ok": True, "result": result},
-                   external_id=f"{chat['id']}:{first['message_id']}")
+    return Outcome(
+        200, {"ok": True, "result": result}, external_id=f"{chat['id']}:{first['message_id']}"
+    )
 
 
-def _media(uploads: dict[str, tuple[bytes, dict[str, Any]]], value: Any, kind: str,
-           ) -> tuple[dict[str, Any] | None, str | None]:
+def _media(
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+    value: Any,
+    kind: str,
+) -> tuple[dict[str, Any] | None, str | None]:
     """Resolve a photo/video value (upload, ``attach://``, URL or file id) to its object."""
     data: bytes | None = None
     if isinstance(value, str) and value.startswith("attach://"):
-        ref = value[len("attach://"):]
+        ref = value[len("attach://") :]
         if ref not in uploads:
             return None, f"Bad Request: file {value} not found in the request"
         data = uploads[ref][0]
@@ -196,19 +251,41 @@ def _media(uploads: dict[str, tuple[bytes, dict[str, Any]]], value: Any, kind: s
             return None, "Bad Request: IMAGE_PROCESS_FAILED"
         if size > PHOTO_MAX:
             return None, "Bad Request: PHOTO_SAVE_FILE_INVALID"
-        return {"photo": [{"file_id": uid, "file_unique_id": uid[-12:], "width": dims[0],
-                           "height": dims[1], "file_size": size}]}, None
+        return {
+            "photo": [
+                {
+                    "file_id": uid,
+                    "file_unique_id": uid[-12:],
+                    "width": dims[0],
+                    "height": dims[1],
+                    "file_size": size,
+                }
+            ]
+        }, None
     if data is not None and not is_mp4(data):
         return None, "Bad Request: wrong type of the web page content"
     if size > UPLOAD_MAX:
         return None, "Bad Request: file is too big"
-    return {"video": {"file_id": uid, "file_unique_id": uid[-12:], "width": 1280,
-                      "height": 720, "duration": 1, "mime_type": "video/mp4",
-                      "file_size": size}}, None
+    return {
+        "video": {
+            "file_id": uid,
+            "file_unique_id": uid[-12:],
+            "width": 1280,
+            "height": 720,
+            "duration": 1,
+            "mime_type": "video/mp4",
+            "file_size": size,
+        }
+    }, None
 
 
-def _send_single(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
-                 uploads: dict[str, tuple[bytes, dict[str, Any]]], kind: str) -> Outcome:
+def _send_single(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+    kind: str,
+) -> Outcome:
     caption, error = _checked_text(params, "caption", CAPTION_MAX)
     if error:
         return error
@@ -221,18 +298,30 @@ def _send_single(state: SandboxState, chat: dict[str, Any], params: dict[str, An
     return _sent(chat, _message(state, chat, **content))
 
 
-def _send_photo(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
-                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _send_photo(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     return _send_single(state, chat, params, uploads, "photo")
 
 
-def _send_video(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
-                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _send_video(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     return _send_single(state, chat, params, uploads, "video")
 
 
-def _send_media_group(state: SandboxState, chat: dict[str, Any], params: dict[str, Any],
-                      uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _send_media_group(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     media = params.get("media")
     if isinstance(media, str):
         try:

@@ -45,9 +45,17 @@ class SandboxClient:
     ) -> list[dict[str, Any]]:
         """Records received (oldest first): ``since`` is an exclusive ``seq``, ``after`` a
         Unix time compared with ``received_at``."""
-        params = {k: v for k, v in {"platform": platform, "since": since, "after": after,
-                                    "account": account, "limit": limit}.items()
-                  if v is not None}
+        params = {
+            k: v
+            for k, v in {
+                "platform": platform,
+                "since": since,
+                "after": after,
+                "account": account,
+                "limit": limit,
+            }.items()
+            if v is not None
+        }
         rows: list[dict[str, Any]] = self._call("GET", "records", params=params)["records"]
         return rows
 
@@ -63,8 +71,9 @@ class SandboxClient:
         """Add a rule (see :class:`connectors.sandbox.faults.Fault`): ``account``, ``method``,
         ``when`` ("before"/"after"), ``code``, ``status``, ``retry_after``, ``seconds``,
         ``message``, ``times`` (``None`` = always). Returns the stored rule with its id."""
-        fault: dict[str, Any] = self._call("POST", "faults",
-                                           json={"platform": platform, "action": action, **spec})
+        fault: dict[str, Any] = self._call(
+            "POST", "faults", json={"platform": platform, "action": action, **spec}
+        )
         return fault
 
     def faults(self) -> list[dict[str, Any]]:
@@ -108,10 +117,12 @@ class SandboxClient:
     def add_telegram_chat(self, chat_id: str, title: str | None = None) -> None:
         self.add_accounts({"telegram": {"chats": [{"chat_id": chat_id, "title": title}]}})
 
-    def add_hook(self, name: str, secret: str, scheme: str | None = None,
-                 app_id: str | None = None) -> None:
-        self.add_accounts({"webhook": [{"name": name, "secret": secret, "scheme": scheme,
-                                        "app_id": app_id}]})
+    def add_hook(
+        self, name: str, secret: str, scheme: str | None = None, app_id: str | None = None
+    ) -> None:
+        self.add_accounts(
+            {"webhook": [{"name": name, "secret": secret, "scheme": scheme, "app_id": app_id}]}
+        )
 
     def set_permissive(self, permissive: bool) -> None:
         """With ``False`` only registered accounts work (the demo patterns are refused)."""

@@ -78,8 +78,15 @@ async def exchange(
             await asyncio.sleep(fault.seconds)
         elif fault.action == "error":
             outcome = error_answer(fault)
-            state.record({**base, "status": outcome.status, "accepted": False,
-                          "fault": fault_label, "response": outcome.body})
+            state.record(
+                {
+                    **base,
+                    "status": outcome.status,
+                    "accepted": False,
+                    "fault": fault_label,
+                    "response": outcome.body,
+                }
+            )
             await _latency(state)
             return json_response(outcome.status, outcome.body, outcome.headers)
         else:  # timeout / drop before accepting: the post is not published

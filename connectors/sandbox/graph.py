@@ -22,23 +22,57 @@ MESSAGE_MAX = 63206
 PHOTO_MAX = 10 * 1024 * 1024
 #: Insights metrics accepted today; retired ones fail the whole request with error 100.
 INSIGHTS_OK = frozenset(
-    {"post_media_view", "post_total_media_view_unique", "post_clicks",
-     "post_reactions_by_type_total", "post_video_views"}
+    {
+        "post_media_view",
+        "post_total_media_view_unique",
+        "post_clicks",
+        "post_reactions_by_type_total",
+        "post_video_views",
+    }
 )
 INSIGHTS_RETIRED = frozenset(
-    {"post_impressions", "post_impressions_unique", "post_impressions_paid",
-     "post_impressions_organic", "post_engaged_users", "page_impressions", "page_fans"}
+    {
+        "post_impressions",
+        "post_impressions_unique",
+        "post_impressions_paid",
+        "post_impressions_organic",
+        "post_engaged_users",
+        "page_impressions",
+        "page_fans",
+    }
 )
 OBJECT_FIELDS = frozenset(
-    {"id", "message", "created_time", "permalink_url", "shares", "reactions", "comments",
-     "story", "full_picture", "status_type", "is_published"}
+    {
+        "id",
+        "message",
+        "created_time",
+        "permalink_url",
+        "shares",
+        "reactions",
+        "comments",
+        "story",
+        "full_picture",
+        "status_type",
+        "is_published",
+    }
 )
 
 
-def graph_error(code: int, message: str, *, status: int = 400, subcode: int | None = None,
-                kind: str = "OAuthException", headers: dict[str, str] | None = None) -> Outcome:
-    error: dict[str, Any] = {"message": message, "type": kind, "code": code,
-                             "fbtrace_id": "SandboxTrace"}
+def graph_error(
+    code: int,
+    message: str,
+    *,
+    status: int = 400,
+    subcode: int | None = None,
+    kind: str = "OAuthException",
+    headers: dict[str, str] | None = None,
+) -> Outcome:
+    error: dict[str, Any] = {
+        "message": message,
+        "type": kind,
+        "code": code,
+        "fbtrace_id": "SandboxTrace",
+    }
     if subcode is not None:
         error["error_subcode"] = subcode
     return Outcome(status, {"error": error}, accepted=False, headers=headers or {})
@@ -49,18 +83,28 @@ def fault_answer(fault: Fault) -> Outcome:
     headers: dict[str, str] = {}
     if fault.retry_after is not None:
         headers["Retry-After"] = str(int(fault.retry_after))
-        usage = {"sandbox": [{"type": "pages", "call_count": 100,
-                              "estimated_time_to_regain_access": max(1, int(fault.retry_after
-                                                                            // 60))}]}
+        usage = {
+            "sandbox": [
+                {
+                    "type": "pages",
+                    "call_count": 100,
+                    "estimated_time_to_regain_access": max(1, int(fault.retry_after // 60)),
+                }
+            ]
+        }
         headers["X-Business-Use-Case-Usage"] = json.dumps(usage)
     if fault.code is None and (fault.status or 500) >= 500:
-        return Outcome(fault.status or 500, {"error": {"message": "Service unavailable",
-                                                       "code": 2, "is_transient": True}},
-                       accepted=False, headers=headers)
+        return Outcome(
+            fault.status or 500,
+            {"error": {"message": "Service unavailable", "code": 2, "is_transient": True}},
+            accepted=False,
+            headers=headers,
+        )
     code = fault.code if fault.code is not None else 100
     status = fault.status or (500 if code in (1, 2) else 400)
-    return graph_error(code, fault.message or f"(#{code}) Sandbox injected error",
-                       status=status, headers=headers)
+    return graph_error(
+        code, fault.message or f"(#{code}) Sandbox injected error", status=status, headers=headers
+    )
 
 
 async def handle(request: Request, state: SandboxState) -> Response:
@@ -84,22 +128,33 @@ async def handle(request: Request, state: SandboxState) -> Response:
     uploads: dict[str, tuple[bytes, dict[str, Any]]] = {}
     for key, upload in files.items():
         uploads[key] = await file_info(upload)
-    details = {"fields": {k: v for k, v in params.items() if k != "source"},
-               "files": [info for _, info in uploads.values()],
-               "text": params.get("message") or params.get("description")}
+    details = {
+        "fields": {k: v for k, v in params.items() if k != "source"},
+        "files": [info for _, info in uploads.values()],
+        "text": params.get("message") or params.get("description"),
+    }
 
     def process() -> Outcome:
         if not VERSION.match(version):
             return graph_error(2500, f"Unknown path components: /{version}", status=400)
         page = state.accounts.fb_page_for(token)
         if page is None:
-            return graph_error(190, "Invalid OAuth access token - Cannot parse access token",
-                               status=401)
+            return graph_error(
+                190, "Invalid OAuth access token - Cannot parse access token", status=401
+            )
         return _route(state, request.method, parts, page, params, uploads)
 
-    return await exchange(request, state, platform="facebook", method=method, account=account,
-                          received_at=received_at, details=details, process=process,
-                          error_answer=fault_answer)
+    return await exchange(
+        request,
+        state,
+        platform="facebook",
+        method=method,
+        account=account,
+        received_at=received_at,
+        details=details,
+        process=process,
+        error_answer=fault_answer,
+    )
 
 
 def _edge(http_method: str, parts: list[str]) -> str:
@@ -110,20 +165,30 @@ def _edge(http_method: str, parts: list[str]) -> str:
     return "object"
 
 
-def _route(state: SandboxState, http_method: str, parts: list[str], page: str,
-           params: dict[str, Any], uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _route(
+    state: SandboxState,
+    http_method: str,
+    parts: list[str],
+    page: str,
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     if parts == ["me"]:
         return Outcome(200, {"id": page, "name": state.accounts.fb_page_name(page)})
     if len(parts) == 2 and parts[1] in ("feed", "photos", "videos"):
         if parts[0] != page:
-            return graph_error(200, "(#200) The user hasn't authorized the application to "
-                               "perform this action", status=403)
+            return graph_error(
+                200,
+                "(#200) The user hasn't authorized the application to perform this action",
+                status=403,
+            )
         if http_method == "GET" and parts[1] == "feed":
             return _list_feed(state, page, params)
         if http_method != "POST":
             return graph_error(100, "Unsupported request method", status=400)
         return {"feed": _post_feed, "photos": _post_photo, "videos": _post_video}[parts[1]](
-            state, page, params, uploads)
+            state, page, params, uploads
+        )
     if len(parts) == 2 and parts[1] == "insights" and http_method == "GET":
         return _insights(state, page, parts[0], params)
     if len(parts) == 1 and http_method == "GET":
@@ -134,17 +199,27 @@ def _route(state: SandboxState, http_method: str, parts: list[str], page: str,
 def _new_post(state: SandboxState, page: str, message: str, kind: str, **extra: Any) -> dict:
     number = state.next_id()
     post_id = f"{page}_{number}"
-    post = {"id": post_id, "page": page, "message": message, "kind": kind,
-            "created": time.time(), "permalink_url": f"https://www.facebook.com/{page}/posts/"
-            f"{number}", **extra}
+    post = {
+        "id": post_id,
+        "page": page,
+        "message": message,
+        "kind": kind,
+        "created": time.time(),
+        "permalink_url": f"https://www.facebook.com/{page}/posts/{number}",
+        **extra,
+    }
     with state.lock:
         state.fb_posts[post_id] = post
         state.fb_feed.setdefault(page, []).append(post_id)
     return post
 
 
-def _post_feed(state: SandboxState, page: str, params: dict[str, Any],
-               uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _post_feed(
+    state: SandboxState,
+    page: str,
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     message = str(params.get("message") or "")
     attached = _attached_media(params)
     if attached is None:
@@ -156,14 +231,22 @@ def _post_feed(state: SandboxState, page: str, params: dict[str, Any],
     with state.lock:
         for fbid in attached:
             if state.fb_unpublished.get(fbid) != page:
-                return graph_error(100, f"(#100) media_fbid {fbid} is not an unpublished "
-                                   "photo of this page")
+                return graph_error(
+                    100, f"(#100) media_fbid {fbid} is not an unpublished photo of this page"
+                )
         for fbid in attached:
             del state.fb_unpublished[fbid]
-    post = _new_post(state, page, message, "photos" if attached else "status",
-                     link=params.get("link"), attached_media=attached)
-    return Outcome(200, {"id": post["id"]}, external_id=post["id"],
-                   details={"attached_media": attached})
+    post = _new_post(
+        state,
+        page,
+        message,
+        "photos" if attached else "status",
+        link=params.get("link"),
+        attached_media=attached,
+    )
+    return Outcome(
+        200, {"id": post["id"]}, external_id=post["id"], details={"attached_media": attached}
+    )
 
 
 def _attached_media(params: dict[str, Any]) -> list[str] | None:
@@ -189,8 +272,12 @@ def _attached_media(params: dict[str, Any]) -> list[str] | None:
     return ids
 
 
-def _post_photo(state: SandboxState, page: str, params: dict[str, Any],
-                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _post_photo(
+    state: SandboxState,
+    page: str,
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     if "source" not in uploads and not params.get("url"):
         return graph_error(324, "(#324) Requires upload file")
     if "source" in uploads:
@@ -203,21 +290,25 @@ def _post_photo(state: SandboxState, page: str, params: dict[str, Any],
     if str(params.get("published", "true")).lower() == "false":
         with state.lock:
             state.fb_unpublished[photo_id] = page
-        return Outcome(200, {"id": photo_id}, external_id=photo_id,
-                       details={"unpublished": True})
+        return Outcome(200, {"id": photo_id}, external_id=photo_id, details={"unpublished": True})
     post = _new_post(state, page, str(params.get("message") or ""), "photo", photo_id=photo_id)
     with state.lock:
         state.fb_posts[photo_id] = post
     return Outcome(200, {"id": photo_id, "post_id": post["id"]}, external_id=post["id"])
 
 
-def _post_video(state: SandboxState, page: str, params: dict[str, Any],
-                uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
+def _post_video(
+    state: SandboxState,
+    page: str,
+    params: dict[str, Any],
+    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+) -> Outcome:
     if "source" not in uploads and not params.get("file_url"):
         return graph_error(390, "(#390) There was a problem uploading your video file")
     if "source" in uploads and not is_mp4(uploads["source"][0]):
-        return graph_error(352, "(#352) Sorry, the video file you selected is in a format "
-                           "that we don't support.")
+        return graph_error(
+            352, "(#352) Sorry, the video file you selected is in a format that we don't support."
+        )
     post = _new_post(state, page, str(params.get("description") or ""), "video")
     video_id = post["id"].split("_", 1)[1]
     with state.lock:
@@ -244,14 +335,20 @@ def _find(state: SandboxState, page: str, object_id: str) -> dict[str, Any] | No
 def _object(state: SandboxState, page: str, object_id: str, params: dict[str, Any]) -> Outcome:
     post = _find(state, page, object_id)
     if post is None:
-        return graph_error(100, f"Unsupported get request. Object with ID '{object_id}' does "
-                           "not exist, cannot be loaded due to missing permissions, or does "
-                           "not support this operation", subcode=33, kind="GraphMethodException")
+        return graph_error(
+            100,
+            f"Unsupported get request. Object with ID '{object_id}' does "
+            "not exist, cannot be loaded due to missing permissions, or does "
+            "not support this operation",
+            subcode=33,
+            kind="GraphMethodException",
+        )
     fields = _fields(params.get("fields") or "id,message,created_time")
     unknown = [f for f in fields if f.split(".", 1)[0] not in OBJECT_FIELDS]
     if unknown:
-        return graph_error(100, f"(#100) Tried accessing nonexisting field ({unknown[0]}) on "
-                           "node type (Post)")
+        return graph_error(
+            100, f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Post)"
+        )
     return Outcome(200, _render(state, post, fields))
 
 
@@ -266,8 +363,12 @@ def counters(state: SandboxState, post: dict[str, Any]) -> dict[str, int]:
     seed = zlib.crc32(post["id"].encode())
     minutes = max(0.0, (time.time() - post["created"]) / 60)
     reactions = seed % 7 + int(minutes * (1 + seed % 3))
-    values = {"reactions": reactions, "comments": reactions // 4, "shares": reactions // 10,
-              "views": reactions * 12 + seed % 50}
+    values = {
+        "reactions": reactions,
+        "comments": reactions // 4,
+        "shares": reactions // 10,
+        "views": reactions * 12 + seed % 50,
+    }
     values.update(override or {})
     return values
 
@@ -281,17 +382,26 @@ def _render(state: SandboxState, post: dict[str, Any], fields: list[str]) -> dic
             out["message"] = post["message"]
         elif name == "created_time":
             out["created_time"] = datetime.fromtimestamp(post["created"], UTC).strftime(
-                "%Y-%m-%dT%H:%M:%S+0000")
+                "%Y-%m-%dT%H:%M:%S+0000"
+            )
         elif name == "permalink_url":
             out["permalink_url"] = post["permalink_url"]
         elif name == "shares" and counts["shares"]:
             out["shares"] = {"count": counts["shares"]}
         elif name == "reactions":
-            out["reactions"] = {"data": [], "summary": {"total_count": counts["reactions"],
-                                                        "viewer_reaction": "NONE"}}
+            out["reactions"] = {
+                "data": [],
+                "summary": {"total_count": counts["reactions"], "viewer_reaction": "NONE"},
+            }
         elif name == "comments":
-            out["comments"] = {"data": [], "summary": {"order": "ranked", "can_comment": True,
-                                                       "total_count": counts["comments"]}}
+            out["comments"] = {
+                "data": [],
+                "summary": {
+                    "order": "ranked",
+                    "can_comment": True,
+                    "total_count": counts["comments"],
+                },
+            }
         elif name == "is_published":
             out["is_published"] = True
     out["id"] = post["id"]
@@ -310,7 +420,14 @@ def _insights(state: SandboxState, page: str, object_id: str, params: dict[str, 
             retired = " (retired: use post_media_view)" if name in INSIGHTS_RETIRED else ""
             return graph_error(100, f"(#100) The value must be a valid insights metric{retired}")
     counts = counters(state, post)
-    data = [{"name": m, "period": "lifetime", "title": m, "id": f"{object_id}/insights/{m}/"
-             "lifetime", "values": [{"value": counts["views"] if "view" in m
-                                     else counts["reactions"]}]} for m in metrics]
+    data = [
+        {
+            "name": m,
+            "period": "lifetime",
+            "title": m,
+            "id": f"{object_id}/insights/{m}/lifetime",
+            "values": [{"value": counts["views"] if "view" in m else counts["reactions"]}],
+        }
+        for m in metrics
+    ]
     return Outcome(200, {"data": data, "paging": {}})

@@ -50,16 +50,26 @@ def create_app(state: SandboxState) -> Starlette:
 
 
 async def _index(request: Request, state: SandboxState) -> Response:
-    return JSONResponse({
-        "sandbox": "r57-publisher platform emulators",
-        "facebook": {"graph_url": str(request.base_url), "demo_token": "sandbox-fb-<page_id>"},
-        "telegram": {"api_base_url": str(request.base_url).rstrip("/"),
-                     "demo_token": "<digits>:sandbox-<anything>",
-                     "demo_chats": "@sandbox… or -100…"},
-        "webhook": {"url": f"{request.base_url}hooks/<name>", "demo_secret": "sandbox-secret"},
-        "control": ["/_sandbox/records", "/_sandbox/faults", "/_sandbox/latency",
-                    "/_sandbox/accounts", "/_sandbox/metrics/<id>", "/_sandbox/reset"],
-    })
+    return JSONResponse(
+        {
+            "sandbox": "r57-publisher platform emulators",
+            "facebook": {"graph_url": str(request.base_url), "demo_token": "sandbox-fb-<page_id>"},
+            "telegram": {
+                "api_base_url": str(request.base_url).rstrip("/"),
+                "demo_token": "<digits>:sandbox-<anything>",
+                "demo_chats": "@sandbox… or -100…",
+            },
+            "webhook": {"url": f"{request.base_url}hooks/<name>", "demo_secret": "sandbox-secret"},
+            "control": [
+                "/_sandbox/records",
+                "/_sandbox/faults",
+                "/_sandbox/latency",
+                "/_sandbox/accounts",
+                "/_sandbox/metrics/<id>",
+                "/_sandbox/reset",
+            ],
+        }
+    )
 
 
 async def _health(request: Request, state: SandboxState) -> Response:
@@ -77,11 +87,13 @@ async def _records(request: Request, state: SandboxState) -> Response:
         return JSONResponse({"ok": True})
     q = request.query_params
     try:
-        rows = state.query(platform=q.get("platform") or None,
-                           since=_number(q.get("since"), int),
-                           after=_number(q.get("after"), float),
-                           account=q.get("account") or None,
-                           limit=_number(q.get("limit"), int))
+        rows = state.query(
+            platform=q.get("platform") or None,
+            since=_number(q.get("since"), int),
+            after=_number(q.get("after"), float),
+            account=q.get("account") or None,
+            limit=_number(q.get("limit"), int),
+        )
     except ValueError:
         return JSONResponse({"error": "since/after/limit must be numbers"}, status_code=400)
     last = rows[-1]["seq"] if rows else _number(q.get("since"), int) or 0
@@ -96,8 +108,9 @@ async def _faults(request: Request, state: SandboxState) -> Response:
         return JSONResponse({"ok": True})
     try:
         spec = await request.json()
-        fault = state.faults.add(Fault(**{k: v for k, v in spec.items()
-                                          if k not in ("id", "hits")}))
+        fault = state.faults.add(
+            Fault(**{k: v for k, v in spec.items() if k not in ("id", "hits")})
+        )
     except (TypeError, ValueError) as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     return JSONResponse(fault.to_dict(), status_code=201)
@@ -113,7 +126,7 @@ async def _latency(request: Request, state: SandboxState) -> Response:
         try:
             state.latency = max(0.0, float((await request.json())["seconds"]))
         except (KeyError, TypeError, ValueError):
-            return JSONResponse({"error": "body must be {\"seconds\": number}"}, status_code=400)
+            return JSONResponse({"error": 'body must be {"seconds": number}'}, status_code=400)
     return JSONResponse({"seconds": state.latency})
 
 
@@ -143,8 +156,9 @@ def _add_accounts(state: SandboxState, spec: dict[str, Any]) -> None:
         chat_id = str(chat["chat_id"])
         acc.tg_chats[chat_id] = make_chat(chat_id, chat.get("title"))
     for hook in spec.get("webhook") or []:
-        acc.hooks[str(hook["name"])] = Hook(str(hook["name"]), str(hook["secret"]),
-                                            hook.get("scheme"), hook.get("app_id"))
+        acc.hooks[str(hook["name"])] = Hook(
+            str(hook["name"]), str(hook["secret"]), hook.get("scheme"), hook.get("app_id")
+        )
     if "permissive" in spec:
         acc.permissive = bool(spec["permissive"])
 
@@ -153,8 +167,7 @@ async def _metrics(request: Request, state: SandboxState) -> Response:
     try:
         values = {k: int(v) for k, v in (await request.json()).items()}
     except (TypeError, ValueError, AttributeError):
-        return JSONResponse({"error": "body must map counter names to integers"},
-                            status_code=400)
+        return JSONResponse({"error": "body must map counter names to integers"}, status_code=400)
     object_id = request.path_params["object_id"]
     with state.lock:
         post = state.fb_posts.get(object_id)
@@ -229,8 +242,9 @@ def run_in_thread(
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(_config(state))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name="sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="sandbox", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -241,8 +255,13 @@ def run_in_thread(
     return SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: str | Path | None = None,
-          *, latency: float = 0.0) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    data_dir: str | Path | None = None,
+    *,
+    latency: float = 0.0,
+) -> None:
     """Run the sandbox in the foreground until interrupted (``publisher sandbox``)."""
     state = SandboxState(data_dir, latency=latency)
     config = _config(state)

@@ -81,8 +81,12 @@ def make_chat(chat_id: str, title: str | None = None) -> dict[str, Any]:
     """A Telegram channel object for ``chat_id`` (``@name`` or a ``-100…`` number)."""
     if chat_id.startswith("@"):
         numeric = -(10**12) - (zlib.crc32(chat_id.encode()) % 10**10)
-        return {"id": numeric, "type": "channel", "title": title or chat_id[1:],
-                "username": chat_id[1:]}
+        return {
+            "id": numeric,
+            "type": "channel",
+            "title": title or chat_id[1:],
+            "username": chat_id[1:],
+        }
     return {"id": int(chat_id), "type": "channel", "title": title or f"Channel {chat_id}"}
 
 
