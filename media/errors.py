@@ -1,0 +1,51 @@
+"""Errors raised by the media studio.
+
+Every error carries a catalogue key (``media.error.*`` in ``publisher/i18n/catalog/media.py``)
+and its parameters, so the CLI and the UI can tell the user in their language what went wrong.
+``str(error)`` is an English fallback for logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class MediaError(Exception):
+    """A media operation refused its input or could not complete.
+
+    ``key`` names a catalogue entry; ``params`` fill its placeholders.
+    """
+
+    def __init__(self, key: str, message: str = "", **params: Any) -> None:
+        self.key = key
+        self.params: Mapping[str, Any] = dict(params)
+        super().__init__(message or key)
+
+
+# Catalogue keys, named once so that a typo is an AttributeError, not a silent wrong message.
+CORRUPT_IMAGE = "media.error.corrupt_image"
+DECOMPRESSION_BOMB = "media.error.decompression_bomb"
+UNSUPPORTED_FORMAT = "media.error.unsupported_format"
+FILE_NOT_FOUND = "media.error.file_not_found"
+EMPTY_FILE = "media.error.empty_file"
+TEXT_TOO_LONG = "media.error.text_too_long"
+EMPTY_TITLE = "media.error.empty_title"
+BAD_FIELD = "media.error.bad_field"
+UNKNOWN_TEMPLATE = "media.error.unknown_template"
+BAD_SIZE = "media.error.bad_size"
+BAD_COLOUR = "media.error.bad_colour"
+BAD_DATE = "media.error.bad_date"
+STATS_COUNT = "media.error.stats_count"
+BAD_STAT = "media.error.bad_stat"
+BAD_AUDIO = "media.error.bad_audio"
+AUDIO_TOO_LARGE = "media.error.audio_too_large"
+NO_IMAGES = "media.error.no_images"
+TOO_MANY_IMAGES = "media.error.too_many_images"
+BAD_DURATION = "media.error.bad_duration"
+VIDEO_TOO_LONG = "media.error.video_too_long"
+CORRUPT_VIDEO = "media.error.corrupt_video"
+FFMPEG_FAILED = "media.error.ffmpeg_failed"
+FFMPEG_TIMEOUT = "media.error.ffmpeg_timeout"
+CANNOT_FIT = "media.error.cannot_fit"
+WRITE_FAILED = "media.error.write_failed"

@@ -1,0 +1,120 @@
+"""Render infographics by template name and save them as PNG or JPEG."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+
+from media import errors
+from media.brand import BrandKit
+from media.files import atomic_path
+from media.sizes import DEFAULT_IMAGE_SIZE
+from media.templates import campaign, event, quote, stats, task
+from media.templates.base import Infographic
+
+TEMPLATES: dict[str, ModuleType] = {
+    "campaign": campaign,
+    "stats": stats,
+    "quote": quote,
+    "event": event,
+    "task": task,
+}
+DEFAULT_TEMPLATE = "campaign"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def render_infographic(
+    template: str = DEFAULT_TEMPLATE,
+    fields: Mapping[str, Any] | None = None,
+    brand: BrandKit | None = None,
+    size: tuple[int, int] = DEFAULT_IMAGE_SIZE,
+    *,
+    lang: str = "vi",
+    today: date | None = None,
+) -> Infographic:
+    """Render ``template`` with ``fields`` in ``brand`` at ``size``.
+
+    ``today`` (default: today in Asia/Ho_Chi_Minh) drives the campaign countdown. The result
+    carries the layout boxes and a JSON-able ``recipe`` to re-render it at another size.
+    Raises :class:`MediaError`: ``unknown_template``, ``empty_title``, ``text_too_long``,
+    ``bad_date``, ``stats_count``, ``bad_stat``, and image errors for an unreadable logo.
+    """
+    module = TEMPLATES.get(template)
+    if module is None:
+        raise errors.MediaError(
+            errors.UNKNOWN_TEMPLATE, f"unknown template {template!r}", template=template,
+            known=", ".join(TEMPLATES),
+        )
+    brand = brand or BrandKit()
+    fields = dict(fields or {})
+    today = today or datetime.now(LOCAL_TZ).date()
+    result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+    result.recipe = {
+        "kind": "infographic",
+        "template": template,
+        "fields": _jsonable(fields),
+        "brand": _jsonable(asdict(brand)),
+        "size": [size[0], size[1]],
+        "lang": lang,
+    }
+    return result
+
+
+def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -> bytes:
+    """PNG or JPEG bytes; JPEG quality steps down until the result fits ``max_bytes``.
+
+    Raises :class:`MediaError` (``cannot_fit``) when even the lowest quality is too big.
+    """
+    fmt = fmt.upper().replace("JPG", "JPEG")
+    buffer = io.BytesIO()
+    if fmt == "PNG":
+        image.save(buffer, "PNG", optimize=False, compress_level=6)
+        data = buffer.getvalue()
+        if max_bytes is None or len(data) <= max_bytes:
+            return data
+        fmt = "JPEG"  # a PNG over budget falls back to JPEG, which always compresses better
+    rgb = image.convert("RGB")
+    for quality in (92, 88, 84, 80, 75, 70, 64, 58, 50):
+        buffer = io.BytesIO()
+        rgb.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True,
+                 subsampling="4:2:0" if quality < 90 else "4:4:4")
+        data = buffer.getvalue()
+        if max_bytes is None or len(data) <= max_bytes:
+            return data
+    raise errors.MediaError(errors.CANNOT_FIT, "image over byte budget", limit=max_bytes)
+
+
+def save_infographic(
+    result: Infographic | Image.Image, out: str | Path, *, max_bytes: int | None = None
+) -> Path:
+    """Write PNG (or JPEG for ``.jpg``/``.jpeg``) atomically; returns the path.
+
+    Raises :class:`MediaError` (``cannot_fit``, ``write_failed``).
+    """
+    image = result.image if isinstance(result, Infographic) else result
+    out = Path(out)
+    fmt = "JPEG" if out.suffix.lower() in (".jpg", ".jpeg") else "PNG"
+    data = encode(image, fmt, max_bytes)
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)
+    return out

@@ -1,0 +1,1 @@
+"""Infographic templates: one module per template, registered by name."""

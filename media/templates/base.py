@@ -1,0 +1,234 @@
+"""Shared chrome and layout helpers for every infographic template.
+
+A template builds a :class:`Canvas`, which paints the brand background, the header
+(logo + organisation name) and the footer (hashtag, website) and hands back the content box.
+Every piece of text goes through :meth:`Canvas.text`, which fits it to a box and records both
+the box and the ink actually drawn, so tests can check that nothing overflows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from media import errors, text
+from media.brand import RGB, BrandKit, mix, readable_on
+from media.images import contain, open_image
+from media.text import Box, TextBlock
+
+WHITE: RGB = (255, 255, 255)
+INK: RGB = (17, 24, 39)
+MUTED_INK: RGB = (75, 85, 99)
+
+
+@dataclass
+class Infographic:
+    """A rendered infographic: the image, the layout boxes and the recipe that made it."""
+
+    image: Image.Image
+    template: str
+    boxes: dict[str, Box] = field(default_factory=dict)
+    ink: dict[str, Box] = field(default_factory=dict)
+    recipe: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.size
+
+
+def field_text(
+    fields: Mapping[str, Any], key: str, limit: int, family: str, *, required: bool = False
+) -> str:
+    """A cleaned text field; refuses empty required fields and absurdly long input.
+
+    Raises :class:`MediaError`: ``empty_title`` or ``text_too_long``.
+    """
+    value = text.clean(str(fields.get(key) or ""), family)
+    if required and not value:
+        raise errors.MediaError(errors.EMPTY_TITLE, f"{key} is empty", field=key)
+    if len(value) > limit:
+        raise errors.MediaError(
+            errors.TEXT_TOO_LONG,
+            f"{key} is {len(value)} characters, at most {limit}",
+            field=key,
+            length=len(value),
+            limit=limit,
+        )
+    return value
+
+
+def _supersampled_mask(size: tuple[int, int], radius: float, ellipse: bool = False) -> Image.Image:
+    """An anti-aliased rounded-rectangle (or ellipse) mask: drawn at 3x, then reduced."""
+    w, h = max(1, size[0]), max(1, size[1])
+    big = Image.new("L", (w * 3, h * 3), 0)
+    d = ImageDraw.Draw(big)
+    if ellipse:
+        d.ellipse((0, 0, w * 3 - 1, h * 3 - 1), fill=255)
+    else:
+        d.rounded_rectangle((0, 0, w * 3 - 1, h * 3 - 1), radius=radius * 3, fill=255)
+    return big.reduce(3)
+
+
+@lru_cache(maxsize=16)
+def _background(primary: RGB, accent: RGB, size: tuple[int, int]) -> Image.Image:
+    """Brand gradient with soft decoration; cached because it depends only on colours and size."""
+    w, h = size
+    light = mix(primary, WHITE, 0.06)
+    dark = mix(primary, (0, 0, 0), 0.38)
+    # Diagonal gradient computed small and scaled up: smooth and cheap.
+    sw, sh = max(2, w // 8), max(2, h // 8)
+    yy, xx = np.mgrid[0:sh, 0:sw]
+    t = (xx / (sw - 1)) * 0.45 + (yy / (sh - 1)) * 0.55
+    mask = Image.fromarray((t * 255).astype(np.uint8), "L").resize((w, h), Image.Resampling.BILINEAR)
+    base = Image.composite(Image.new("RGB", (w, h), dark), Image.new("RGB", (w, h), light), mask)
+    # Decoration: rings and a soft disc, drawn at half size for soft anti-aliased edges.
+    hw, hh = w // 2, h // 2
+    deco = Image.new("L", (hw, hh), 0)
+    d = ImageDraw.Draw(deco)
+    s = min(hw, hh)
+    cx, cy = hw + s * 0.12, -s * 0.08
+    for r, width in ((s * 0.55, max(2, round(s * 0.012))), (s * 0.78, max(1, round(s * 0.006)))):
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=width)
+    d.ellipse((-s * 0.35, hh - s * 0.3, s * 0.45, hh + s * 0.5), fill=110)
+    deco = deco.resize((w, h), Image.Resampling.BICUBIC)
+    tint = Image.new("RGB", (w, h), mix(primary, WHITE, 0.16))
+    base.paste(tint, mask=deco.point(lambda v: v * 60 // 255))
+    # A thin accent rule along the top edge: the brand's signature.
+    ImageDraw.Draw(base).rectangle((0, 0, w, max(6, round(10 * (min(w, h) / 1080)))), fill=accent)
+    return base
+
+
+class Canvas:
+    """One infographic being drawn."""
+
+    def __init__(self, brand: BrandKit, size: tuple[int, int], lang: str = "vi") -> None:
+        self.brand = brand
+        self.lang = lang
+        self.w, self.h = size
+        self.family = brand.font_family
+        self.primary = brand.primary_rgb
+        self.accent = brand.accent_rgb
+        self.on_primary = readable_on(self.primary)
+        self.on_accent = readable_on(self.accent)
+        #: Layout unit: 1 at 1080 px on the short side.
+        self.u = min(self.w, self.h) / 1080
+        self.margin = max(36, round(72 * self.u))
+        self.landscape = self.w / self.h > 1.25
+        self.image = _background(self.primary, self.accent, size).copy()
+        self.draw = ImageDraw.Draw(self.image)
+        self.boxes: dict[str, Box] = {}
+        self.ink: dict[str, Box] = {}
+
+    # -- background and chrome ------------------------------------------------------------------
+    def chrome(self, footer: str = "") -> Box:
+        """Paint header and footer; returns the content box left for the template."""
+        m = self.margin
+        top, bottom = m + round(8 * self.u), self.h - m
+        header_h = round((92 if not self.landscape else 84) * self.u)
+        org = text.clean(self.brand.org_name, self.family).upper()
+        x = m
+        if self.brand.logo:
+            self._logo(Path(self.brand.logo), (m, top, m + header_h, top + header_h))
+            x = m + header_h + round(22 * self.u)
+        if org:
+            self.text(
+                "org_name", org, (x, top, self.w - m, top + header_h),
+                weight="semibold", max_size=round(30 * self.u), min_size=max(12, round(15 * self.u)),
+                max_lines=2, fill=self.on_primary, valign="middle", line_spacing=1.22,
+            )
+        if self.brand.logo or org:
+            top += header_h + round(40 * self.u)
+        footer_parts = [p for p in (self.brand.hashtag, self.brand.website) if p]
+        footer = footer or "  •  ".join(footer_parts)
+        footer = text.clean(footer, self.family)
+        if footer:
+            fh = round(44 * self.u)
+            line_y = bottom - fh - round(18 * self.u)
+            rule = mix(self.primary, WHITE, 0.35)
+            self.draw.rectangle((m, line_y, self.w - m, line_y + max(1, round(2 * self.u))), fill=rule)
+            self.text(
+                "footer", footer, (m, bottom - fh, self.w - m, bottom),
+                weight="semibold", max_size=round(28 * self.u), min_size=max(11, round(14 * self.u)),
+                max_lines=1, fill=self.accent, valign="middle",
+            )
+            bottom = line_y - round(36 * self.u)
+        return (m, top, self.w - m, bottom)
+
+    def _logo(self, path: Path, box: Box) -> None:
+        """The logo on a white disc, so any logo reads on any brand colour."""
+        size = box[2] - box[0]
+        logo = open_image(path)
+        disc = _supersampled_mask((size, size), 0, ellipse=True)
+        self.image.paste(WHITE, (box[0], box[1], box[0] + size, box[1] + size), mask=disc)
+        inner = round(size * 0.72)
+        logo = contain(logo, (inner, inner))
+        ox = box[0] + (size - logo.width) // 2
+        oy = box[1] + (size - logo.height) // 2
+        if logo.mode == "RGBA":
+            self.image.paste(logo.convert("RGB"), (ox, oy), mask=logo.getchannel("A"))
+        else:
+            self.image.paste(logo, (ox, oy))
+        self.boxes["logo"] = box
+
+    # -- drawing helpers ------------------------------------------------------------------------
+    def fit(
+        self, value: str, box: Box, *, weight: str, max_size: int, min_size: int,
+        max_lines: int = 99, line_spacing: float = 1.18, name: str = "text",
+    ) -> TextBlock:
+        """Fit ``value`` to ``box`` without drawing. Raises :class:`MediaError` (text_too_long)."""
+        return text.fit(
+            value, box[2] - box[0], box[3] - box[1], family=self.family, weight=weight,
+            max_size=max(min_size, max_size), min_size=min_size, max_lines=max_lines,
+            line_spacing=line_spacing, field=name,
+        )
+
+    def put(
+        self, name: str, block: TextBlock, box: Box, *, fill: RGB,
+        align: str = "left", valign: str = "top",
+    ) -> Box:
+        """Draw an already-fitted block in ``box`` and record box and ink."""
+        ink = text.draw(self.draw, block, box, fill=fill, align=align, valign=valign)
+        self.boxes[name] = box
+        self.ink[name] = ink
+        return ink
+
+    def text(
+        self, name: str, value: str, box: Box, *, weight: str, max_size: int, min_size: int,
+        fill: RGB, max_lines: int = 99, line_spacing: float = 1.18,
+        align: str = "left", valign: str = "top",
+    ) -> Box:
+        """Fit and draw ``value`` inside ``box``; returns the ink box.
+
+        Raises :class:`MediaError` (``text_too_long``) when it cannot fit at ``min_size``.
+        """
+        block = self.fit(
+            value, box, weight=weight, max_size=max_size, min_size=min_size,
+            max_lines=max_lines, line_spacing=line_spacing, name=name,
+        )
+        return self.put(name, block, box, fill=fill, align=align, valign=valign)
+
+    def panel(self, box: Box, fill: RGB, radius: float | None = None) -> None:
+        """An anti-aliased rounded rectangle."""
+        w, h = box[2] - box[0], box[3] - box[1]
+        if w <= 0 or h <= 0:
+            return
+        r = radius if radius is not None else 28 * self.u
+        mask = _supersampled_mask((w, h), min(r, w / 2, h / 2))
+        self.image.paste(fill, (box[0], box[1], box[2], box[3]), mask=mask)
+
+    def disc(self, box: Box, fill: RGB) -> None:
+        w, h = box[2] - box[0], box[3] - box[1]
+        mask = _supersampled_mask((w, h), 0, ellipse=True)
+        self.image.paste(fill, (box[0], box[1], box[2], box[3]), mask=mask)
+
+    def bar(self, x: int, y: int, width: int, height: int, fill: RGB) -> None:
+        self.panel((x, y, x + width, y + height), fill, radius=height / 2)
+
+    def result(self, template: str, recipe: dict[str, Any]) -> Infographic:
+        return Infographic(self.image, template, dict(self.boxes), dict(self.ink), recipe)

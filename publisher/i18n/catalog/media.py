@@ -1,0 +1,108 @@
+"""Media studio messages: errors from :mod:`media.errors` and the words printed on artwork."""
+
+from media.labels import LABELS
+
+_ERRORS: dict[str, tuple[str, str]] = {
+    "media.error.corrupt_image": (
+        "Ảnh «{file}» bị hỏng hoặc không đầy đủ, không thể đọc",
+        "Image «{file}» is damaged or truncated and cannot be read",
+    ),
+    "media.error.decompression_bomb": (
+        "Ảnh «{file}» quá lớn để xử lý an toàn (quá nhiều điểm ảnh)",
+        "Image «{file}» is too large to process safely (too many pixels)",
+    ),
+    "media.error.unsupported_format": (
+        "Tệp «{file}» có định dạng không được hỗ trợ ({format}); hãy dùng JPEG, PNG hoặc WebP",
+        "File «{file}» has an unsupported format ({format}); use JPEG, PNG or WebP",
+    ),
+    "media.error.file_not_found": (
+        "Không tìm thấy tệp «{file}»",
+        "File «{file}» not found",
+    ),
+    "media.error.empty_file": (
+        "Tệp «{file}» rỗng (0 byte)",
+        "File «{file}» is empty (0 bytes)",
+    ),
+    "media.error.text_too_long": (
+        "Nội dung «{field}» quá dài để trình bày đẹp trên ấn phẩm; hãy rút gọn",
+        "The «{field}» text is too long to lay out on the graphic; please shorten it",
+    ),
+    "media.error.empty_title": (
+        "Tiêu đề đang trống; hãy nhập tiêu đề",
+        "The title is empty; please enter a title",
+    ),
+    "media.error.bad_field": (
+        "Giá trị của trường «{field}» không hợp lệ",
+        "The value of field «{field}» is not valid",
+    ),
+    "media.error.unknown_template": (
+        "Không có mẫu «{template}»; các mẫu hiện có: {known}",
+        "No template «{template}»; available templates: {known}",
+    ),
+    "media.error.bad_size": (
+        "Kích thước «{value}» không hợp lệ; dùng dạng RỘNGxCAO, ví dụ 1080x1080",
+        "Size «{value}» is not valid; use WIDTHxHEIGHT, e.g. 1080x1080",
+    ),
+    "media.error.bad_colour": (
+        "Màu «{value}» không hợp lệ; dùng mã dạng #0B3D91",
+        "Colour «{value}» is not valid; use a code like #0B3D91",
+    ),
+    "media.error.bad_date": (
+        "Ngày «{value}» không hợp lệ; dùng dạng dd/mm/yyyy",
+        "Date «{value}» is not valid; use dd/mm/yyyy",
+    ),
+    "media.error.stats_count": (
+        "Mẫu số liệu cần từ {min} đến {max} số liệu, đang có {count}",
+        "The stats template needs {min} to {max} figures, got {count}",
+    ),
+    "media.error.bad_stat": (
+        "Số liệu «{value}» không hợp lệ; dùng dạng «NHÃN=GIÁ TRỊ»",
+        "Figure «{value}» is not valid; use «LABEL=VALUE»",
+    ),
+    "media.error.bad_audio": (
+        "Tệp âm thanh «{file}» không đọc được hoặc không có âm thanh",
+        "Audio file «{file}» cannot be read or has no sound",
+    ),
+    "media.error.audio_too_large": (
+        "Tệp âm thanh «{file}» quá lớn (tối đa {limit_mb} MB)",
+        "Audio file «{file}» is too large (at most {limit_mb} MB)",
+    ),
+    "media.error.no_images": (
+        "Cần ít nhất một ảnh để dựng video",
+        "At least one image is needed to make a video",
+    ),
+    "media.error.too_many_images": (
+        "Quá nhiều ảnh cho một video: {count} (tối đa {limit})",
+        "Too many images for one video: {count} (at most {limit})",
+    ),
+    "media.error.bad_duration": (
+        "Thời lượng mỗi ảnh phải từ {min} đến {max} giây",
+        "Seconds per image must be between {min} and {max}",
+    ),
+    "media.error.video_too_long": (
+        "Video dài {seconds} giây, vượt giới hạn {limit} giây",
+        "The video is {seconds} s long, over the limit of {limit} s",
+    ),
+    "media.error.corrupt_video": (
+        "Tệp video «{file}» bị hỏng hoặc không đọc được",
+        "Video file «{file}» is damaged or cannot be read",
+    ),
+    "media.error.ffmpeg_failed": (
+        "Không dựng được video (lỗi bộ mã hóa): {detail}",
+        "The video could not be rendered (encoder error): {detail}",
+    ),
+    "media.error.ffmpeg_timeout": (
+        "Dựng video quá thời gian cho phép ({seconds} giây)",
+        "Video rendering took longer than allowed ({seconds} s)",
+    ),
+    "media.error.cannot_fit": (
+        "Không thể thu nhỏ tệp cho vừa giới hạn của kênh ({limit} byte)",
+        "The file cannot be made to fit the channel's limit ({limit} bytes)",
+    ),
+    "media.error.write_failed": (
+        "Không ghi được tệp «{file}»",
+        "Cannot write file «{file}»",
+    ),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **LABELS}
