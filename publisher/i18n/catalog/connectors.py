@@ -1,0 +1,67 @@
+"""Connector-specific problems, notices, error classes and sandbox messages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Validation problems (connectors.base.Problem codes) added by the connectors.
+    "problem.one_video_only": (
+        "Kênh «{channel}»: {platform} chỉ cho đăng một video, không kèm ảnh hay video khác",
+        "Channel «{channel}»: {platform} takes one video per post, with no other media",
+    ),
+    "problem.caption_split": (
+        "Kênh «{channel}»: chú thích dài hơn {limit} ký tự nên ảnh/video sẽ được đăng trước, "
+        "nội dung được gửi ngay sau thành một tin nhắn riêng",
+        "Channel «{channel}»: the caption is over {limit} characters, so the media is posted "
+        "first and the text follows as a separate message",
+    ),
+    "problem.webhook_private_url": (
+        "Kênh «{channel}»: địa chỉ webhook {url} trỏ vào mạng nội bộ, không được phép gửi",
+        "Channel «{channel}»: webhook address {url} points to a private network and is refused",
+    ),
+    "problem.webhook_bad_url": (
+        "Kênh «{channel}»: địa chỉ webhook {url} phải bắt đầu bằng http:// hoặc https://",
+        "Channel «{channel}»: webhook address {url} must start with http:// or https://",
+    ),
+    "problem.webhook_bad_signature": (
+        "Kênh «{channel}»: kiểu chữ ký «{value}» không hợp lệ (chỉ nhận zalo hoặc hmac)",
+        "Channel «{channel}»: signature type «{value}» is invalid (zalo or hmac only)",
+    ),
+    "problem.webhook_media_not_inlinable": (
+        "Kênh «{channel}»: tệp {file} không có đường dẫn URL và lớn hơn giới hạn {limit_mb} MB "
+        "để gửi kèm trực tiếp",
+        "Channel «{channel}»: {file} has no URL and is over the {limit_mb} MB limit for "
+        "sending inline",
+    ),
+    # Error classes (connectors.errors.ConnectorError.kind), shown on failed deliveries.
+    "connectors.error.transient": (
+        "Không kết nối được tới nền tảng; hệ thống sẽ tự thử lại",
+        "Could not reach the platform; it will be retried automatically",
+    ),
+    "connectors.error.rate_limited": (
+        "Nền tảng yêu cầu gửi chậm lại; sẽ thử lại sau {retry_after} giây",
+        "The platform asked to slow down; retrying in {retry_after} s",
+    ),
+    "connectors.error.ambiguous": (
+        "Không rõ bài đã được đăng hay chưa; cần kiểm tra trên trang của kênh",
+        "It is unknown whether the post was published; check the channel's page",
+    ),
+    "connectors.error.permanent": (
+        "Nền tảng từ chối bài viết: {detail}",
+        "The platform rejected the post: {detail}",
+    ),
+    "connectors.error.auth": (
+        "Thông tin đăng nhập của kênh đã hết hạn hoặc bị thu hồi; cần kết nối lại kênh",
+        "The channel's credentials expired or were revoked; reconnect the channel",
+    ),
+    "connectors.error.duplicate": (
+        "Nền tảng báo bài này đã được đăng trước đó",
+        "The platform reports that this post was already published",
+    ),
+    "connectors.error.config": (
+        "Cấu hình kênh không dùng được: {detail}",
+        "The channel configuration cannot be used: {detail}",
+    ),
+    # `publisher sandbox`
+    "connectors.sandbox.started": (
+        "Trình giả lập nền tảng đang chạy tại {url} (Ctrl+C để dừng)",
+        "Platform emulators running at {url} (Ctrl+C to stop)",
+    ),
+}
