@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 from connectors.errors import ConfigError, TransientError
 
 ALLOW_ENV = "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS"
+#: Comma-separated ``host:port`` targets allowed even if private (an office's own intranet
+#: receiver) without opening the whole private network.
+ALLOWLIST_ENV = "PUBLISHER_WEBHOOK_ALLOWLIST"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Iterable[str]]
@@ -35,6 +38,12 @@ class BlockedTargetError(ConfigError):
 def private_allowed() -> bool:
     """Whether the operator allowed private targets (``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1``)."""
     return os.environ.get(ALLOW_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def allowlist() -> frozenset[str]:
+    """``host:port`` entries from ``PUBLISHER_WEBHOOK_ALLOWLIST`` (lower-cased)."""
+    raw = os.environ.get(ALLOWLIST_ENV, "")
+    return frozenset(e.strip().lower() for e in raw.split(",") if e.strip())
 
 
 def forbidden_reason(address: str | IPAddress) -> str | None:
@@ -83,6 +92,7 @@ def check_url(
     url: str,
     *,
     allow_private: bool | None = None,
+    allowed: frozenset[str] | None = None,
     resolve: bool = True,
     resolver: Resolver | None = None,
 ) -> None:
@@ -91,7 +101,8 @@ def check_url(
     Raises :class:`ConfigError` for a malformed URL or wrong scheme,
     :class:`BlockedTargetError` for a forbidden target, and :class:`TransientError` when the
     host cannot be resolved (DNS failure). With ``resolve=False`` only literal addresses and
-    well-known internal names are judged (offline validation).
+    well-known internal names are judged (offline validation). ``allowed`` (default:
+    :func:`allowlist`) lists exact ``host:port`` targets that are always allowed.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -104,6 +115,8 @@ def check_url(
     except ValueError as exc:
         raise ConfigError(f"URL has an invalid port: {url!r}", code="url_port") from exc
     if allow_private if allow_private is not None else private_allowed():
+        return
+    if f"{host}:{port}" in (allowed if allowed is not None else allowlist()):
         return
     if host == "localhost" or host.endswith(".localhost") or host in _METADATA_HOSTS:
         raise BlockedTargetError(f"{host} is an internal host name", code="ssrf")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import html
 import os
+import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
@@ -40,6 +41,9 @@ from connectors.telegram_errors import classify
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 DEFAULT_API_URL = "https://api.telegram.org"
+#: "<bot id>:<secret>" as issued by @BotFather (the secret part is 35 characters there).
+TOKEN_FORMAT = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+CHAT_FORMAT = re.compile(r"^(@[A-Za-z]\w{3,}|-?\d{1,20})$")
 T = TypeVar("T")
 
 
@@ -66,6 +70,29 @@ class TelegramConnector(Connector):
     can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
     required_settings: ClassVar[tuple[str, ...]] = ("chat_id",)
     required_credentials: ClassVar[tuple[str, ...]] = ("bot_token",)
+
+    @classmethod
+    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
+        problems = super().validate_config(config)
+        token = str(config.credentials.get("bot_token") or "").strip()
+        if token and not TOKEN_FORMAT.match(token):
+            problems.append(
+                Problem(
+                    "invalid_token",
+                    f"Channel {config.name!r}: the bot token must look like 123456:ABC…",
+                    {"channel": config.name, "platform": cls.platform},
+                )
+            )
+        chat = str(config.settings.get("chat_id") or "").strip()
+        if chat and not CHAT_FORMAT.match(chat):
+            problems.append(
+                Problem(
+                    "invalid_chat_id",
+                    f"Channel {config.name!r}: chat id must be @username or a number",
+                    {"channel": config.name, "value": chat},
+                )
+            )
+        return problems
 
     def __init__(self, config: ChannelConfig, *, timeout: float = 30.0) -> None:
         super().__init__(config, timeout=timeout)

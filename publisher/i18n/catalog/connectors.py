@@ -30,6 +30,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Channel «{channel}»: {file} has no URL and is over the {limit_mb} MB limit for "
         "sending inline",
     ),
+    "problem.invalid_token": (
+        "Kênh «{channel}»: mã truy cập {platform} không đúng định dạng",
+        "Channel «{channel}»: the {platform} token is not in the expected format",
+    ),
+    "problem.invalid_chat_id": (
+        "Kênh «{channel}»: mã kênh «{value}» phải là @tên_kênh hoặc một số",
+        "Channel «{channel}»: chat id «{value}» must be @username or a number",
+    ),
     # Error classes (connectors.errors.ConnectorError.kind), shown on failed deliveries.
     "connectors.error.transient": (
         "Không kết nối được tới nền tảng; hệ thống sẽ tự thử lại",
