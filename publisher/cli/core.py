@@ -1,0 +1,396 @@
+"""Core commands: init, organisations, users, channels, posts, campaigns, alerts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from publisher.cli.common import admin_session, emit, handle_errors, parse_kv
+from publisher.i18n import t
+from publisher.models import Post
+from publisher.services import alerts as alerts_svc
+from publisher.services import campaigns as campaigns_svc
+from publisher.services import channels as channels_svc
+from publisher.services import orgs as orgs_svc
+from publisher.services import plans as plans_svc
+from publisher.services import posts as posts_svc
+from publisher.services import users as users_svc
+from publisher.services.setup import initialise
+from publisher.timeutil import fmt_local, parse_local, parse_local_date, to_local, utcnow
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+org_app = typer.Typer(help="Organisations (departments, communes).", no_args_is_help=True)
+user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+channel_app = typer.Typer(help="Publishing channels.", no_args_is_help=True)
+post_app = typer.Typer(help="Posts and their deliveries.", no_args_is_help=True)
+campaign_app = typer.Typer(help="Campaign calendar and lead-up plans.", no_args_is_help=True)
+alert_app = typer.Typer(help="Alerts.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(org_app, name="org")
+    app.add_typer(user_app, name="user")
+    app.add_typer(channel_app, name="channel")
+    app.add_typer(post_app, name="post")
+    app.add_typer(campaign_app, name="campaign")
+    app.add_typer(alert_app, name="alert")
+
+
+@handle_errors
+def init(
+    org_name: Annotated[str, typer.Option(help="Name of the first organisation.")] =
+    "Sở Khoa học và Công nghệ",
+    admin_username: Annotated[str, typer.Option(help="Username of the first admin.")] = "admin",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create or upgrade the schema, seed the national days and the first admin."""
+    result = initialise(org_name=org_name, admin_username=admin_username)
+    data = {
+        "revision": result.revision,
+        "campaigns_added": result.campaigns_added,
+        "org": result.org_slug,
+        "admin": result.admin_username,
+        "admin_password": result.admin_password,
+    }
+
+    def human() -> str:
+        lines = [t("cli.init_done", revision=result.revision or "")]
+        if result.admin_password:
+            lines.append(t("cli.admin_created", username=result.admin_username or "",
+                           password=result.admin_password))
+        return "\n".join(lines)
+
+    emit(data, as_json, human)
+
+
+# --- organisations ----------------------------------------------------------------------------
+@org_app.command("add")
+@handle_errors
+def org_add(
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    slug: Annotated[str | None, typer.Option(help="Short id (default: from the name).")] = None,
+    kind: Annotated[str, typer.Option(help="province|department|commune|other")] =
+    "department",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an organisation."""
+    with admin_session() as (session, actor):
+        org = orgs_svc.create_org(session, actor, name, slug=slug, kind=kind)
+        data = {"id": org.id, "slug": org.slug, "name": org.name, "kind": org.kind}
+    emit(data, as_json, lambda: t("cli.org_added", slug=data["slug"]))
+
+
+@org_app.command("list")
+@handle_errors
+def org_list(as_json: JsonOpt = False) -> None:
+    """List organisations."""
+    with admin_session() as (session, actor):
+        rows = [{"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind}
+                for o in orgs_svc.list_orgs(session, actor)]
+    emit(rows, as_json, lambda: "\n".join(f"{r['slug']}\t{r['name']}" for r in rows))
+
+
+# --- users ------------------------------------------------------------------------------------
+@user_app.command("add")
+@handle_errors
+def user_add(
+    username: Annotated[str, typer.Option("--username")],
+    role: Annotated[str, typer.Option("--role", help="officer|editor|manager|admin")],
+    org: Annotated[str, typer.Option("--org", help="Organisation slug, name or id.")],
+    password: Annotated[str | None, typer.Option(help="Default: generated and printed.")] =
+    None,
+    full_name: Annotated[str, typer.Option("--full-name")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a user."""
+    with admin_session() as (session, actor):
+        user, pw = users_svc.create_user(session, actor, username, role, org, password=password,
+                                         full_name=full_name)
+        data: dict[str, Any] = {"id": user.id, "username": user.username, "role": user.role,
+                                "org_id": user.org_id}
+        if password is None:
+            data["password"] = pw
+    emit(data, as_json, lambda: t("cli.user_added", username=data["username"]) + (
+        "\n" + t("cli.password_once", password=pw) if password is None else ""))
+
+
+@user_app.command("list")
+@handle_errors
+def user_list(as_json: JsonOpt = False) -> None:
+    """List users."""
+    with admin_session() as (session, actor):
+        rows = [{"id": u.id, "username": u.username, "role": u.role, "org_id": u.org_id,
+                 "active": u.is_active} for u in users_svc.list_users(session, actor)]
+    emit(rows, as_json, lambda: "\n".join(f"{r['username']}\t{r['role']}" for r in rows))
+
+
+# --- channels ---------------------------------------------------------------------------------
+@channel_app.command("add")
+@handle_errors
+def channel_add(
+    kind: Annotated[str, typer.Option("--kind", help="facebook|telegram|webhook")],
+    name: Annotated[str, typer.Option("--name")],
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    page_id: Annotated[str | None, typer.Option("--page-id")] = None,
+    chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="Page token or bot token.")] =
+    None,
+    secret: Annotated[str | None, typer.Option("--secret", help="Webhook secret.")] = None,
+    app_id: Annotated[str | None, typer.Option("--app-id")] = None,
+    signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
+    api_base_url: Annotated[str | None, typer.Option("--api-base-url")] = None,
+    graph_url: Annotated[str | None, typer.Option("--graph-url")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a channel (credentials are encrypted at rest)."""
+    settings: dict[str, Any]
+    credentials: dict[str, str]
+    if kind == "facebook":
+        settings = {"page_id": page_id, "graph_url": graph_url}
+        credentials = {"access_token": token or ""}
+    elif kind == "telegram":
+        settings = {"chat_id": chat_id, "api_base_url": api_base_url}
+        credentials = {"bot_token": token or ""}
+    elif kind == "webhook":
+        settings = {"url": url, "signature": signature or "hmac", "app_id": app_id}
+        credentials = {"secret": secret or ""}
+    else:
+        settings, credentials = {}, {}
+    with admin_session() as (session, actor):
+        channel = channels_svc.add_channel(session, actor, kind=kind, name=name, org=org,
+                                           settings=settings, credentials=credentials)
+        data = channels_svc.describe(channel)
+    emit(data, as_json, lambda: t("cli.channel_added", channel=data["name"], kind=data["kind"]))
+
+
+@channel_app.command("list")
+@handle_errors
+def channel_list(as_json: JsonOpt = False) -> None:
+    """List channels (secrets masked)."""
+    with admin_session() as (session, actor):
+        rows = [channels_svc.describe(c) for c in channels_svc.list_channels(session, actor)]
+    emit(rows, as_json, lambda: "\n".join(
+        f"{r['name']}\t{r['kind']}\t{r['health']}" for r in rows))
+
+
+@channel_app.command("test")
+@handle_errors
+def channel_test(name: str, as_json: JsonOpt = False) -> None:
+    """Check a channel's credentials against its platform."""
+    with admin_session() as (session, actor):
+        channel = channels_svc.get_channel(session, actor, name)
+        assert channel.id is not None
+        result = channels_svc.test_channel(session, actor, channel.id)
+    data = {"ok": result.ok, "detail": result.detail,
+            "expires_at": result.expires_at.isoformat() if result.expires_at else None}
+    emit(data, as_json, lambda: t("cli.channel_ok" if result.ok else "cli.channel_bad",
+                                  channel=name, detail=result.detail))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+# --- posts ------------------------------------------------------------------------------------
+@post_app.command("create")
+@handle_errors
+def post_create(
+    text: Annotated[str, typer.Option("--text")],
+    channel: Annotated[list[str], typer.Option("--channel", help="Channel name (repeatable).")],
+    at: Annotated[str, typer.Option("--at", help="ISO 8601 or dd/mm/yyyy HH:mm; local time "
+                                    "(Asia/Ho_Chi_Minh) unless it has an offset.")],
+    media: Annotated[list[str] | None, typer.Option("--media", help="File path (repeatable).")]
+    = None,
+    variant: Annotated[list[str] | None, typer.Option(
+        "--variant", help="CHANNEL=TEXT: own text for one channel.")] = None,
+    link: Annotated[str | None, typer.Option("--link")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign")] = None,
+    task: Annotated[str | None, typer.Option("--task", help="S&T task code.")] = None,
+    approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] =
+    False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a post (it waits for review unless --approve)."""
+    due_at = parse_local(at)
+    with admin_session() as (session, actor):
+        media_ids = _import_media(session, actor, media or [], channel)
+        post = posts_svc.compose(session, actor, posts_svc.PostInput(
+            text=text, channels=channel, due_at=due_at, variants=parse_kv(variant, "--variant"),
+            media_ids=media_ids, link=link, campaign=campaign, task=task))
+        assert post.id is not None
+        if approve:
+            posts_svc.approve(session, actor, post.id)
+        else:
+            posts_svc.submit(session, actor, post.id)
+        data = _post_summary(session, actor, post)
+    emit(data, as_json, lambda: t("cli.post_created", id=data["id"], status=data["status"],
+                                  due=fmt_local(due_at)))
+
+
+def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str]) -> list[int]:
+    if not paths:
+        return []
+    from publisher.services import media as media_svc
+
+    org_id = channels_svc.get_channel(session, actor, channels[0]).org_id if channels else None
+    return [media_svc.add_file(session, actor, p, org_id=org_id).id for p in paths]
+
+
+def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
+    assert post.id is not None
+    d = posts_svc.detail(session, actor, post.id)
+    return {"id": d["id"], "status": d["status"], "due_at": d["due_at"],
+            "deliveries": [{"id": x["id"], "channel": x["channel"], "status": x["status"],
+                            "due_at": x["due_at"]} for x in d["deliveries"]]}
+
+
+@post_app.command("show")
+@handle_errors
+def post_show(post_id: int, as_json: JsonOpt = False) -> None:
+    """Show a post with its deliveries."""
+    with admin_session() as (session, actor):
+        data = posts_svc.detail(session, actor, post_id)
+
+    def human() -> str:
+        lines = [f"#{data['id']} [{data['status']}] {data['text'][:80]}"]
+        for d in data["deliveries"]:
+            lines.append(f"  {d['channel']}: {d['status']} {d['url'] or ''} {d['last_error'] or ''}")
+        return "\n".join(lines)
+
+    emit(data, as_json, human)
+
+
+@post_app.command("list")
+@handle_errors
+def post_list(
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 100,
+    as_json: JsonOpt = False,
+) -> None:
+    """List posts, newest scheduled time first."""
+    with admin_session() as (session, actor):
+        posts = posts_svc.list_posts(session, actor, posts_svc.PostFilter(status=status,
+                                                                           limit=limit))
+        rows = [{"id": p.id, "status": p.status, "org_id": p.org_id,
+                 "due_at": p.due_at.isoformat() if p.due_at else None, "text": p.text[:120]}
+                for p in posts]
+    emit(rows, as_json, lambda: "\n".join(
+        f"#{r['id']}\t{r['status']}\t{fmt_local(posts[i].due_at)}\t{r['text'][:60]}"
+        for i, r in enumerate(rows)))
+
+
+def _post_action(post_id: int, action: str, as_json: bool, comment: str = "") -> None:
+    with admin_session() as (session, actor):
+        if action == "approve":
+            post = posts_svc.approve(session, actor, post_id)
+        elif action == "reject":
+            post = posts_svc.reject(session, actor, post_id, comment)
+        elif action == "submit":
+            post = posts_svc.submit(session, actor, post_id)
+        else:
+            post = posts_svc.cancel(session, actor, post_id)
+        data = _post_summary(session, actor, post)
+    emit(data, as_json, lambda: t("cli.post_status", id=post_id, status=data["status"]))
+
+
+@post_app.command("approve")
+@handle_errors
+def post_approve(post_id: int, as_json: JsonOpt = False) -> None:
+    """Approve and schedule a post."""
+    _post_action(post_id, "approve", as_json)
+
+
+@post_app.command("reject")
+@handle_errors
+def post_reject(
+    post_id: int, comment: Annotated[str, typer.Option("--comment")], as_json: JsonOpt = False
+) -> None:
+    """Return a post to its author with a comment."""
+    _post_action(post_id, "reject", as_json, comment)
+
+
+@post_app.command("submit")
+@handle_errors
+def post_submit(post_id: int, as_json: JsonOpt = False) -> None:
+    """Send a draft for review."""
+    _post_action(post_id, "submit", as_json)
+
+
+@post_app.command("cancel")
+@handle_errors
+def post_cancel(post_id: int, as_json: JsonOpt = False) -> None:
+    """Cancel a post (deliveries not yet sent are cancelled)."""
+    _post_action(post_id, "cancel", as_json)
+
+
+# --- campaigns --------------------------------------------------------------------------------
+@campaign_app.command("list")
+@handle_errors
+def campaign_list(
+    year: Annotated[int | None, typer.Option("--year")] = None, as_json: JsonOpt = False
+) -> None:
+    """Campaigns of a year (national days and custom ones)."""
+    year = year or to_local(utcnow()).year
+    with admin_session() as (session, actor):
+        rows = [o.as_dict() for o in campaigns_svc.list_campaigns(session, actor, year)]
+    emit(rows, as_json, lambda: "\n".join(
+        f"{r['date_display']}\t{r['slug']}\t{r['name']}" for r in rows))
+
+
+@campaign_app.command("add")
+@handle_errors
+def campaign_add(
+    name: Annotated[str, typer.Option("--name")],
+    on: Annotated[str, typer.Option("--date", help="dd/mm/yyyy")],
+    yearly: Annotated[bool, typer.Option("--yearly")] = False,
+    slug: Annotated[str | None, typer.Option("--slug")] = None,
+    hashtag: Annotated[str, typer.Option("--hashtag")] = "",
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a campaign (one-off or yearly)."""
+    day: date = parse_local_date(on)
+    with admin_session() as (session, actor):
+        org_id = orgs_svc.get_org(session, org).id if org else None
+        c = campaigns_svc.create_campaign(session, actor, name, on=day, yearly=yearly, slug=slug,
+                                          hashtag=hashtag, org_id=org_id)
+        data = {"id": c.id, "slug": c.slug, "name": c.name}
+    emit(data, as_json, lambda: t("cli.campaign_added", slug=data["slug"]))
+
+
+@campaign_app.command("plan")
+@handle_errors
+def campaign_plan(
+    slug: str,
+    channel: Annotated[list[str], typer.Option("--channel", help="Channel name (repeatable).")],
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Scaffold the lead-up draft posts (D-14 ... D+1) of a campaign; safe to re-run."""
+    year = year or to_local(utcnow()).year
+    with admin_session() as (session, actor):
+        result = plans_svc.scaffold(session, actor, slug, year, channel)
+        data = result.as_dict()
+    emit(data, as_json, lambda: t("cli.plan_done", created=len(data["created"]),
+                                  existing=len(data["existing"]),
+                                  skipped=len(data["skipped_past"])))
+
+
+# --- alerts -----------------------------------------------------------------------------------
+@alert_app.command("list")
+@handle_errors
+def alert_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include resolved alerts.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List open alerts."""
+    with admin_session() as (session, actor):
+        rows = [{"id": a.id, "kind": a.kind, "severity": a.severity,
+                 "message": t(a.message_key, **a.params), "created_at": a.created_at.isoformat(),
+                 "resolved": a.resolved_at is not None}
+                for a in alerts_svc.list_alerts(session, actor, open_only=not all_)]
+    emit(rows, as_json, lambda: "\n".join(f"#{r['id']} [{r['severity']}] {r['message']}"
+                                          for r in rows))

@@ -1,0 +1,38 @@
+"""Messages printed by the command line."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "cli.init_done": (
+        "Đã khởi tạo cơ sở dữ liệu (phiên bản {revision}) và lịch các ngày kỷ niệm quốc gia.",
+        "Database initialised (revision {revision}) with the national-day calendar.",
+    ),
+    "cli.admin_created": (
+        "Tài khoản quản trị: {username} / mật khẩu dùng một lần: {password} "
+        "(chỉ hiển thị lần này — hãy đổi sau khi đăng nhập)",
+        "Admin account: {username} / one-time password: {password} "
+        "(shown only now — change it after logging in)",
+    ),
+    "cli.org_added": ("Đã thêm đơn vị «{slug}».", "Organisation «{slug}» added."),
+    "cli.user_added": ("Đã thêm tài khoản «{username}».", "User «{username}» added."),
+    "cli.password_once": (
+        "Mật khẩu (chỉ hiển thị lần này): {password}",
+        "Password (shown only now): {password}",
+    ),
+    "cli.channel_added": ("Đã thêm kênh «{channel}» ({kind}).", "Channel «{channel}» ({kind}) added."),
+    "cli.channel_ok": ("Kênh «{channel}» hoạt động: {detail}", "Channel «{channel}» works: {detail}"),
+    "cli.channel_bad": (
+        "Kênh «{channel}» không kết nối được: {detail}",
+        "Channel «{channel}» does not work: {detail}",
+    ),
+    "cli.post_created": (
+        "Đã tạo bài viết #{id} ({status}), lịch đăng {due}.",
+        "Post #{id} created ({status}), scheduled for {due}.",
+    ),
+    "cli.post_status": ("Bài viết #{id}: {status}", "Post #{id}: {status}"),
+    "cli.campaign_added": ("Đã thêm chiến dịch «{slug}».", "Campaign «{slug}» added."),
+    "cli.plan_done": (
+        "Kế hoạch truyền thông: tạo mới {created} bài, đã có {existing} bài, "
+        "bỏ qua {skipped} mốc đã qua.",
+        "Lead-up plan: {created} posts created, {existing} already there, "
+        "{skipped} past steps skipped.",
+    ),
+}

@@ -1,0 +1,87 @@
+"""Who is acting, and what they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publisher.errors import PermissionDenied
+from publisher.models import Role, User
+
+#: action -> roles allowed. Organisation scoping is checked separately.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "post.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "post.compose": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "post.submit": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "post.review": frozenset({Role.EDITOR, Role.ADMIN}),
+    "post.cancel": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "delivery.manage": frozenset({Role.EDITOR, Role.ADMIN}),
+    "channel.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "channel.manage": frozenset({Role.ADMIN}),
+    "channel.test": frozenset({Role.EDITOR, Role.ADMIN}),
+    "campaign.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "campaign.manage": frozenset({Role.EDITOR, Role.ADMIN}),
+    "campaign.plan": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "media.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "media.create": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "stats.view": frozenset({Role.MANAGER, Role.EDITOR, Role.ADMIN}),
+    "report.export": frozenset({Role.MANAGER, Role.ADMIN}),
+    "task.manage": frozenset({Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "alert.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "alert.resolve": frozenset({Role.EDITOR, Role.ADMIN}),
+    "user.manage": frozenset({Role.ADMIN}),
+    "org.manage": frozenset({Role.ADMIN}),
+    "sandbox.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user (or the system). ``org_id`` None with role admin means every org."""
+
+    role: str
+    org_id: int | None
+    user_id: int | None = None
+    username: str = ""
+    label: str = ""
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(
+            role=user.role,
+            org_id=user.org_id,
+            user_id=user.id,
+            username=user.username,
+            label=f"user:{user.username}",
+        )
+
+    @classmethod
+    def system(cls, label: str = "cli:admin") -> Actor:
+        """The server-side administrator (CLI, worker): every organisation."""
+        return cls(role=Role.ADMIN, org_id=None, label=label)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def all_orgs(self) -> bool:
+        """Admins see every organisation (the product has one admin per province)."""
+        return self.is_admin
+
+    def can(self, action: str) -> bool:
+        return self.role in PERMISSIONS.get(action, frozenset())
+
+    def require(self, action: str) -> None:
+        """Raise :class:`PermissionDenied` unless the role may do ``action``."""
+        if not self.can(action):
+            raise PermissionDenied("error.permission_denied", action=action, role=self.role)
+
+    def require_org(self, org_id: int | None) -> None:
+        """Raise :class:`PermissionDenied` unless the object belongs to the actor's org."""
+        if self.all_orgs:
+            return
+        if org_id is None or org_id != self.org_id:
+            raise PermissionDenied("error.other_organisation")
+
+    def sees(self, org_id: int | None) -> bool:
+        return self.all_orgs or (org_id is not None and org_id == self.org_id)

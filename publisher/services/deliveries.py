@@ -1,0 +1,209 @@
+"""Deliveries: one post on one channel at one time. The deliveries table is the queue.
+
+This module holds the state machine of a delivery and the derivation of the post's status
+from its deliveries; the engine claims and executes them (publisher.engine).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from publisher.errors import InvalidTransition, NotFound
+from publisher.models import Channel, Delivery, DeliveryStatus, Post, PostStatus, PostVariant
+from publisher.services import audit
+from publisher.services.actor import Actor
+from publisher.timeutil import utcnow
+
+D = DeliveryStatus
+
+#: Legal delivery moves. ``sending`` is committed before the platform is called.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    D.PENDING: frozenset({D.SENDING, D.CANCELLED, D.MISSED, D.FAILED}),
+    D.SENDING: frozenset({D.SENT, D.FAILED, D.UNCONFIRMED, D.PENDING}),
+    D.UNCONFIRMED: frozenset({D.SENT, D.FAILED, D.PENDING}),
+    D.FAILED: frozenset({D.PENDING}),
+    D.MISSED: frozenset({D.PENDING, D.CANCELLED}),
+    D.CANCELLED: frozenset({D.PENDING}),
+    D.SENT: frozenset(),
+}
+TERMINAL = frozenset({D.SENT, D.FAILED, D.UNCONFIRMED, D.MISSED, D.CANCELLED})
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+def create_for_post(
+    session: Session, post: Post, due_at: datetime, occurrence: str = ""
+) -> list[Delivery]:
+    """One pending delivery per channel variant of ``post`` (reusing cancelled rows)."""
+    assert post.id is not None
+    variants = session.exec(select(PostVariant).where(PostVariant.post_id == post.id)).all()
+    existing = {
+        d.channel_id: d
+        for d in session.exec(
+            select(Delivery).where(Delivery.post_id == post.id, Delivery.occurrence == occurrence)
+        )
+    }
+    out = []
+    for variant in variants:
+        delivery = existing.get(variant.channel_id)
+        if delivery is None:
+            delivery = Delivery(
+                post_id=post.id,
+                channel_id=variant.channel_id,
+                occurrence=occurrence,
+                due_at=due_at,
+                next_attempt_at=due_at,
+                idempotency_key=new_idempotency_key(),
+            )
+        elif delivery.status in (D.CANCELLED, D.PENDING, D.MISSED):
+            delivery.status = D.PENDING
+            delivery.due_at = due_at
+            delivery.next_attempt_at = due_at
+            delivery.updated_at = utcnow()
+        else:
+            continue  # already sent or in flight: never a second copy
+        session.add(delivery)
+        out.append(delivery)
+    session.flush()
+    return out
+
+
+def transition(
+    session: Session,
+    delivery: Delivery,
+    to: str,
+    actor: Actor | str,
+    *,
+    reason: str | None = None,
+    **fields: Any,
+) -> Delivery:
+    """Move ``delivery`` to ``to`` (audited); raises InvalidTransition for illegal moves."""
+    frm = delivery.status
+    if to != frm and to not in TRANSITIONS.get(frm, frozenset()):
+        raise InvalidTransition("error.delivery_transition", frm=frm, to=to, id=delivery.id)
+    delivery.status = to
+    for key, value in fields.items():
+        setattr(delivery, key, value)
+    delivery.updated_at = utcnow()
+    session.add(delivery)
+    after: dict[str, Any] = {"status": to}
+    if reason:
+        after["reason"] = reason[:500]
+    for key in ("external_id", "url", "error_kind", "attempts"):
+        if key in fields:
+            after[key] = fields[key]
+    post = session.get(Post, delivery.post_id)
+    audit.record(session, actor, f"delivery.{to}", "delivery", delivery.id,
+                 org_id=post.org_id if post else None, before={"status": frm}, after=after)
+    if post is not None:
+        refresh_post_status(session, post)
+    return delivery
+
+
+def derive_post_status(statuses: Iterable[str], current: str) -> str:
+    """The post's status implied by its deliveries' statuses."""
+    st = list(statuses)
+    if not st or current in (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED):
+        return current
+    if all(s == D.CANCELLED for s in st):
+        return PostStatus.CANCELLED
+    live = [s for s in st if s != D.CANCELLED]
+    if any(s == D.SENDING for s in live) or (
+        any(s == D.PENDING for s in live) and any(s in TERMINAL for s in live)
+    ):
+        return PostStatus.PUBLISHING
+    if all(s == D.PENDING for s in live):
+        return PostStatus.SCHEDULED
+    if all(s == D.SENT for s in live):
+        return PostStatus.PUBLISHED
+    if any(s == D.SENT for s in live):
+        return PostStatus.PARTIALLY_FAILED
+    return PostStatus.FAILED
+
+
+def refresh_post_status(session: Session, post: Post) -> str:
+    statuses = session.exec(select(Delivery.status).where(Delivery.post_id == post.id)).all()
+    new = derive_post_status(statuses, post.status)
+    if new != post.status:
+        post.status = new
+        post.updated_at = utcnow()
+        session.add(post)
+    return new
+
+
+def get_delivery(session: Session, actor: Actor, delivery_id: int) -> tuple[Delivery, Post]:
+    delivery = session.get(Delivery, delivery_id)
+    post = session.get(Post, delivery.post_id) if delivery else None
+    if delivery is None or post is None:
+        raise NotFound("error.delivery_not_found", id=delivery_id)
+    actor.require("post.view")
+    actor.require_org(post.org_id)
+    return delivery, post
+
+
+def retry(session: Session, actor: Actor, delivery_id: int) -> Delivery:
+    """Send a failed, missed or cancelled delivery again, now (editor decision)."""
+    actor.require("delivery.manage")
+    delivery, _ = get_delivery(session, actor, delivery_id)
+    now = utcnow()
+    return transition(session, delivery, D.PENDING, actor, reason="manual retry",
+                      next_attempt_at=now, lease_owner=None, lease_until=None)
+
+
+def mark_verified(
+    session: Session, actor: Actor, delivery_id: int, *, url: str | None = None
+) -> Delivery:
+    """An editor checked the platform and found an unconfirmed post there: mark it sent."""
+    actor.require("delivery.manage")
+    delivery, _ = get_delivery(session, actor, delivery_id)
+    if delivery.status != D.UNCONFIRMED:
+        raise InvalidTransition("error.delivery_transition", frm=delivery.status, to=D.SENT,
+                                id=delivery.id)
+    return transition(session, delivery, D.SENT, actor, reason="verified by editor",
+                      url=url or delivery.url, sent_at=delivery.sent_at or utcnow())
+
+
+def mark_not_published(session: Session, actor: Actor, delivery_id: int) -> Delivery:
+    """An editor checked the platform and the unconfirmed post is not there: send it again."""
+    actor.require("delivery.manage")
+    delivery, _ = get_delivery(session, actor, delivery_id)
+    if delivery.status != D.UNCONFIRMED:
+        raise InvalidTransition("error.delivery_transition", frm=delivery.status, to=D.PENDING,
+                                id=delivery.id)
+    return transition(session, delivery, D.PENDING, actor, reason="not found by editor",
+                      next_attempt_at=utcnow(), lease_owner=None, lease_until=None)
+
+
+def describe(delivery: Delivery, channel: Channel | None) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "channel": channel.name if channel else delivery.channel_id,
+        "channel_kind": channel.kind if channel else None,
+        "status": delivery.status,
+        "due_at": delivery.due_at.isoformat(),
+        "occurrence": delivery.occurrence,
+        "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at.isoformat(),
+        "external_id": delivery.external_id,
+        "url": delivery.url,
+        "error_kind": delivery.error_kind,
+        "last_error": delivery.last_error,
+        "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+    }
+
+
+def for_post(session: Session, post_id: int) -> list[tuple[Delivery, Channel]]:
+    rows = session.exec(
+        select(Delivery, Channel)
+        .join(Channel, col(Channel.id) == col(Delivery.channel_id))
+        .where(Delivery.post_id == post_id)
+        .order_by(col(Delivery.due_at), col(Channel.name))
+    ).all()
+    return [(d, c) for d, c in rows]

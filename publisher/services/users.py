@@ -1,0 +1,128 @@
+"""Users, roles and login (argon2 hashes, throttling, lock-out)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from publisher.models import Role, User
+from publisher.security import generate_password, hash_password, verify_password
+from publisher.services import audit
+from publisher.services.actor import Actor
+from publisher.services.orgs import get_org
+from publisher.timeutil import utcnow
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    role: str,
+    org: str | int,
+    *,
+    password: str | None = None,
+    full_name: str = "",
+) -> tuple[User, str]:
+    """Create a user; returns the user and the (possibly generated) password."""
+    actor.require("user.manage")
+    username = (username or "").strip().lower()
+    if not _USERNAME.match(username):
+        raise InvalidInput("error.username_invalid", username=username)
+    if role not in tuple(Role):
+        raise InvalidInput("error.role_invalid", role=role, roles=", ".join(Role))
+    organisation = get_org(session, org)
+    actor.require_org(organisation.id)
+    if session.exec(select(User).where(User.username == username)).first():
+        raise Conflict("error.user_exists", username=username)
+    password = password or generate_password()
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("error.password_too_short", min=MIN_PASSWORD)
+    assert organisation.id is not None
+    user = User(
+        username=username,
+        role=role,
+        org_id=organisation.id,
+        full_name=full_name,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, org_id=user.org_id,
+                 after={"username": username, "role": role})
+    return user, password
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """Check a login; raises PermissionDenied with a reason the page can show.
+
+    After ``MAX_FAILED_LOGINS`` consecutive failures the account is locked for ``LOCKOUT``.
+    The same message is given for an unknown user and a wrong password.
+    """
+    now = utcnow()
+    user = session.exec(select(User).where(User.username == (username or "").strip().lower())).first()
+    if user is None or not user.is_active:
+        raise PermissionDenied("error.login_failed")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise PermissionDenied("error.login_locked", minutes=minutes)
+    if not verify_password(user.password_hash, password or ""):
+        user.failed_logins += 1
+        locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if locked:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        session.add(user)
+        audit.record(session, f"user:{user.username}", "user.login_failed", "user", user.id,
+                     org_id=user.org_id, after={"locked": locked})
+        session.commit()
+        if locked:
+            raise PermissionDenied("error.login_locked", minutes=int(LOCKOUT.total_seconds() // 60))
+        raise PermissionDenied("error.login_failed")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.add(user)
+    audit.record(session, f"user:{user.username}", "user.login", "user", user.id,
+                 org_id=user.org_id)
+    return user
+
+
+def get_user(session: Session, ref: str | int) -> User:
+    user = (
+        session.get(User, int(ref))
+        if isinstance(ref, int) or str(ref).isdigit()
+        else session.exec(select(User).where(User.username == str(ref).lower())).first()
+    )
+    if user is None:
+        raise NotFound("error.user_not_found", username=str(ref))
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    actor.require("user.manage")
+    stmt = select(User).order_by(col(User.username))
+    if not actor.all_orgs:
+        stmt = stmt.where(User.org_id == actor.org_id)
+    return list(session.exec(stmt))
+
+
+def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
+    user = get_user(session, username)
+    if actor.user_id != user.id:
+        actor.require("user.manage")
+        actor.require_org(user.org_id)
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("error.password_too_short", min=MIN_PASSWORD)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    audit.record(session, actor, "user.password", "user", user.id, org_id=user.org_id)
