@@ -21,8 +21,11 @@ SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO
 MAX_IMAGE_BYTES = 60 * 1024 * 1024
 
 
-def open_image(source: str | Path | bytes) -> Image.Image:
+def open_image(source: str | Path | bytes, *, at_least: tuple[int, int] | None = None) -> Image.Image:
     """Decode ``source`` fully into an RGB or RGBA image, upright.
+
+    ``at_least``: the caller needs no more than this many pixels per side, so a big JPEG may
+    be decoded at 1/2, 1/4 or 1/8 scale (much faster for camera photos).
 
     Raises :class:`MediaError`: ``file_not_found``, ``empty_file``, ``unsupported_format``,
     ``decompression_bomb``, ``corrupt_image``.
@@ -51,6 +54,10 @@ def open_image(source: str | Path | bytes) -> Image.Image:
                 raise errors.MediaError(
                     errors.UNSUPPORTED_FORMAT, f"unsupported format {fmt}", file=name, format=fmt
                 )
+            if at_least is not None and fmt == "JPEG":
+                # Orientation may swap the sides later; ask for the larger side both ways.
+                side = max(at_least)
+                image.draft("RGB", (side, side))
             image.load()
             image = ImageOps.exif_transpose(image) or image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
