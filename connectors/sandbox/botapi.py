@@ -127,7 +127,7 @@ async def handle(request: Request, state: SandboxState) -> Response:
     details = {
         "fields": {k: v for k, v in params.items() if k not in uploads},
         "files": [info | {"field": k} for k, (_, info) in uploads.items()],
-        "text": params.get("text") or params.get("caption"),
+        "text": _shown_text(params),
     }
 
     def process() -> Outcome:
@@ -167,6 +167,23 @@ async def handle(request: Request, state: SandboxState) -> Response:
         process=process,
         error_answer=fault_answer,
     )
+
+
+def _shown_text(params: dict[str, Any]) -> str | None:
+    """The text a reader would see (HTML parsed), for records and the UI."""
+    source: dict[str, Any] = params
+    if "text" not in params and "caption" not in params and params.get("media"):
+        try:
+            media = params["media"]
+            media = json.loads(media) if isinstance(media, str) else media
+            source = next((m for m in media if isinstance(m, dict) and m.get("caption")), {})
+        except (ValueError, TypeError):
+            return None
+    raw = source.get("text") or source.get("caption")
+    if raw is None:
+        return None
+    shown, _ = plain_text(str(raw), source.get("parse_mode"))
+    return shown
 
 
 def _me(bot_id: int) -> dict[str, Any]:
@@ -219,7 +236,10 @@ def _send_message(
 def _sent(chat: dict[str, Any], result: Any) -> Outcome:
     first = result[0] if isinstance(result, list) else result
     return Outcome(
-        200, {"ok": True, "result": result}, external_id=f"{chat['id']}:{first['message_id']}"
+        200,
+        {"ok": True, "result": result},
+        external_id=f"{chat['id']}:{first['message_id']}",
+        published=True,
     )
 
 

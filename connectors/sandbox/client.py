@@ -60,8 +60,8 @@ class SandboxClient:
         return rows
 
     def published(self, platform: str | None = None, **kwargs: Any) -> list[dict[str, Any]]:
-        """Only the records the emulator accepted (what would be public)."""
-        return [r for r in self.records(platform, **kwargs) if r.get("accepted")]
+        """Only the records that made a post public (what would have been published)."""
+        return [r for r in self.records(platform, **kwargs) if r.get("published")]
 
     def clear_records(self) -> None:
         self._call("DELETE", "records")

@@ -26,6 +26,8 @@ class Outcome:
     status: int
     body: Any
     accepted: bool = True
+    #: A post became public (what the UI shows as "would have been published").
+    published: bool = False
     external_id: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
@@ -66,6 +68,7 @@ async def exchange(
     fault = state.faults.take(platform, account, method)
     base = {
         "received_at": received_at,
+        "http_method": request.method,
         "platform": platform,
         "method": method,
         "account": account,
@@ -102,6 +105,7 @@ async def exchange(
             **outcome.details,
             "status": outcome.status,
             "accepted": outcome.accepted,
+            "published": outcome.published,
             "external_id": outcome.external_id,
             "fault": fault_label,
             "response": outcome.body if not outcome.accepted else None,

@@ -245,7 +245,11 @@ def _post_feed(
         attached_media=attached,
     )
     return Outcome(
-        200, {"id": post["id"]}, external_id=post["id"], details={"attached_media": attached}
+        200,
+        {"id": post["id"]},
+        external_id=post["id"],
+        published=True,
+        details={"attached_media": attached},
     )
 
 
@@ -294,7 +298,9 @@ def _post_photo(
     post = _new_post(state, page, str(params.get("message") or ""), "photo", photo_id=photo_id)
     with state.lock:
         state.fb_posts[photo_id] = post
-    return Outcome(200, {"id": photo_id, "post_id": post["id"]}, external_id=post["id"])
+    return Outcome(
+        200, {"id": photo_id, "post_id": post["id"]}, external_id=post["id"], published=True
+    )
 
 
 def _post_video(
@@ -313,7 +319,7 @@ def _post_video(
     video_id = post["id"].split("_", 1)[1]
     with state.lock:
         state.fb_posts[video_id] = post
-    return Outcome(200, {"id": video_id}, external_id=video_id)
+    return Outcome(200, {"id": video_id}, external_id=video_id, published=True)
 
 
 def _list_feed(state: SandboxState, page: str, params: dict[str, Any]) -> Outcome:

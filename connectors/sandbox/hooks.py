@@ -91,7 +91,9 @@ async def handle(request: Request, state: SandboxState) -> Response:
         answer: dict[str, Any] = {"id": f"evt_{state.next_id()}", "received": True}
         with state.lock:
             state.hook_seen[(name, key)] = answer
-        return Outcome(200, answer, external_id=answer["id"], details={"signature": scheme})
+        return Outcome(
+            200, answer, external_id=answer["id"], published=True, details={"signature": scheme}
+        )
 
     return await exchange(
         request,

@@ -1,0 +1,207 @@
+"""Fixtures for the connector tests: one sandbox server per session, real media files,
+connectors of every kind pointed at the sandbox, and a redirecting helper server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from connectors.base import ChannelConfig, Connector, MediaItem
+from connectors.facebook import FacebookConnector
+from connectors.sandbox import SandboxHandle, run_in_thread
+from connectors.sandbox.client import SandboxClient
+from connectors.sandbox.state import Accounts
+from connectors.telegram import TelegramConnector
+from connectors.webhook import WebhookConnector
+
+#: Short client timeouts so that timeout faults keep the suite fast.
+FAST_TIMEOUT = 1.0
+PAGE = "1001"
+FB_TOKEN = "sandbox-fb-1001"
+TG_TOKEN = "4242:sandbox-test"
+TG_CHAT = "@sandbox_news"
+HOOK_SECRET = "sandbox-secret"
+KINDS = ("facebook", "telegram", "webhook-zalo", "webhook-hmac")
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
+    handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox"))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxHandle) -> Iterator[SandboxHandle]:
+    """The session's sandbox, reset before each test (faults, records, objects, accounts)."""
+    sandbox_server.state.reset()
+    sandbox_server.state.accounts = Accounts()
+    yield sandbox_server
+    sandbox_server.state.faults.clear()
+
+
+@pytest.fixture
+def sb(sandbox: SandboxHandle) -> SandboxClient:
+    return SandboxClient(sandbox.url)
+
+
+@pytest.fixture(autouse=True)
+def _allow_loopback_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox listens on 127.0.0.1; tests of the guard itself override this.
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", "1")
+    monkeypatch.delenv("PUBLISHER_WEBHOOK_ALLOWLIST", raising=False)
+    monkeypatch.delenv("PUBLISHER_FACEBOOK_GRAPH_URL", raising=False)
+
+
+# -- media ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("media")
+    Image.new("RGB", (320, 240), (200, 30, 30)).save(root / "red.jpg", "JPEG")
+    Image.new("RGB", (200, 200), (30, 30, 200)).save(root / "blue.png", "PNG")
+    Image.new("RGB", (100, 80), (30, 200, 30)).save(root / "green.jpg", "JPEG")
+    video = root / "clip.mp4"
+    try:
+        import imageio_ffmpeg
+
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=red:s=64x64:d=0.5",
+                "-c:v",
+                "libx264",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+                str(video),
+            ],
+            check=True,
+            timeout=30,
+        )
+    except (ImportError, OSError, subprocess.SubprocessError):
+        # The emulators only check the ISO-media signature.
+        video.write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64))
+    (root / "notes.txt").write_text("not media")
+    return root
+
+
+@pytest.fixture
+def photo(media_dir: Path) -> MediaItem:
+    return MediaItem.from_path(media_dir / "red.jpg")
+
+
+@pytest.fixture
+def album(media_dir: Path) -> tuple[MediaItem, ...]:
+    return tuple(MediaItem.from_path(media_dir / n) for n in ("red.jpg", "blue.png", "green.jpg"))
+
+
+@pytest.fixture
+def video(media_dir: Path) -> MediaItem:
+    return MediaItem.from_path(media_dir / "clip.mp4")
+
+
+# -- connectors ----------------------------------------------------------------------------------
+def make_config(kind: str, url: str, **overrides: Any) -> ChannelConfig:
+    """A channel of ``kind`` (one of :data:`KINDS`) pointed at the sandbox at ``url``."""
+    if kind == "facebook":
+        settings: dict[str, Any] = {"page_id": PAGE, "graph_url": url}
+        creds = {"access_token": FB_TOKEN}
+    elif kind == "telegram":
+        settings = {"chat_id": TG_CHAT, "api_base_url": url}
+        creds = {"bot_token": TG_TOKEN}
+    else:
+        scheme = kind.split("-", 1)[1]
+        settings = {"url": f"{url}/hooks/{scheme}-hook", "signature": scheme, "app_id": "app-1"}
+        creds = {"secret": HOOK_SECRET}
+    settings.update(overrides.pop("settings", {}))
+    creds.update(overrides.pop("credentials", {}))
+    platform = kind.split("-", 1)[0]
+    return ChannelConfig(platform, f"Test {kind}", settings, creds)
+
+
+CLASSES: dict[str, type[Connector]] = {
+    "facebook": FacebookConnector,
+    "telegram": TelegramConnector,
+    "webhook": WebhookConnector,
+}
+
+ConnectorFactory = Callable[..., Connector]
+
+
+@pytest.fixture
+def make_connector(sandbox: SandboxHandle) -> ConnectorFactory:
+    def factory(
+        kind: str, *, timeout: float = FAST_TIMEOUT, url: str | None = None, **overrides: Any
+    ) -> Connector:
+        config = make_config(kind, url or sandbox.url, **overrides)
+        return CLASSES[config.kind](config, timeout=timeout)
+
+    return factory
+
+
+def platform_of(kind: str) -> str:
+    return kind.split("-", 1)[0]
+
+
+def closed_port_url() -> str:
+    """An http URL on loopback where nothing listens (connection refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+# -- redirector ----------------------------------------------------------------------------------
+class Redirector:
+    """A tiny server answering every request with a redirect to ``target``."""
+
+    def __init__(self) -> None:
+        self.target = "http://169.254.169.254/latest/meta-data/"
+        self.status = 307
+        self.hits = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                owner.hits += 1
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                self.send_response(owner.status)
+                self.send_header("Location", owner.target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/in"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def redirector() -> Iterator[Redirector]:
+    r = Redirector()
+    yield r
+    r.close()

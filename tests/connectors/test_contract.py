@@ -1,0 +1,195 @@
+"""One contract, every connector: real client libraries against the sandbox over loopback."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from connectors.base import MediaItem, OutgoingPost
+from connectors.errors import (
+    AmbiguousError,
+    AuthError,
+    ConnectorError,
+    DuplicateError,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
+from connectors.sandbox.client import SandboxClient
+
+from .conftest import FAST_TIMEOUT, KINDS, ConnectorFactory, closed_port_url, platform_of
+
+TEXT = "Chào mừng ngày Khoa học và Công nghệ Việt Nam 18/5 <b>&</b> đổi mới sáng tạo"
+
+
+def post(media: tuple[MediaItem, ...] = (), text: str = TEXT, key: str = "") -> OutgoingPost:
+    return OutgoingPost(
+        text,
+        media,
+        idempotency_key=key or f"delivery-{time.time_ns()}",
+        metadata={
+            "post_id": 7,
+            "organisation": "Sở KH&CN",
+            "campaign": "18/5",
+            "scheduled_at": "2026-05-18T01:00:00Z",
+        },
+    )
+
+
+def accepted(sb: SandboxClient, kind: str) -> list[dict[str, Any]]:
+    return sb.published(platform_of(kind))
+
+
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.mark.parametrize("shape", ["text", "photo", "album", "video"])
+def test_it_publishes_each_shape_through_the_real_library(
+    kind: str,
+    shape: str,
+    make_connector: ConnectorFactory,
+    sb: SandboxClient,
+    photo: MediaItem,
+    album: tuple[MediaItem, ...],
+    video: MediaItem,
+) -> None:
+    media = {"text": (), "photo": (photo,), "album": album, "video": (video,)}[shape]
+    connector = make_connector(kind)
+    assert connector.validate(post(media)) == []
+
+    result = connector.publish(post(media))
+
+    assert result.external_id
+    rows = accepted(sb, kind)
+    assert rows, "the sandbox recorded nothing"
+    # The user's text arrives intact (for Telegram: escaped in HTML, shown unescaped).
+    assert any(r.get("text") == TEXT for r in rows)
+    # Album photos are uploaded unpublished first on Facebook: count every accepted upload.
+    uploads = [r for r in sb.records(platform_of(kind)) if r["accepted"]]
+    files = sum(len(r.get("files") or []) for r in uploads)
+    if platform_of(kind) == "webhook":
+        payload = rows[-1]["payload"]
+        assert payload["text"] == TEXT and len(payload["media"]) == len(media)
+        assert payload["organisation"] == "Sở KH&CN"
+    else:
+        assert files == len(media)
+
+
+def test_telegram_shows_the_text_exactly(make_connector: ConnectorFactory, sandbox: Any) -> None:
+    make_connector("telegram").publish(post())
+    [record] = [r for r in sandbox.state.records if r["accepted"]]
+    assert record["fields"]["parse_mode"] == "HTML"
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in record["fields"]["text"]
+
+
+# -- failure classes ----------------------------------------------------------------------------
+#: kind -> fault spec producing each error class (None: the platform has no such signal).
+FAULTS: dict[str, dict[type[ConnectorError], dict[str, Any] | None]] = {
+    "facebook": {
+        AuthError: {"action": "error", "code": 190},
+        RateLimitedError: {"action": "error", "code": 613, "retry_after": 120},
+        PermanentError: {"action": "error", "code": 368},
+        DuplicateError: {"action": "error", "code": 506},
+        AmbiguousError: {"action": "error", "status": 503},
+    },
+    "telegram": {
+        AuthError: {"action": "error", "status": 403},
+        RateLimitedError: {"action": "error", "status": 429, "retry_after": 7},
+        PermanentError: {"action": "error", "status": 400},
+        DuplicateError: None,
+        AmbiguousError: {"action": "error", "status": 502},
+    },
+    "webhook": {
+        AuthError: {"action": "error", "status": 401},
+        RateLimitedError: {"action": "error", "status": 429, "retry_after": 9},
+        PermanentError: {"action": "error", "status": 422},
+        DuplicateError: {"action": "error", "status": 409},
+        AmbiguousError: {"action": "error", "status": 500},
+    },
+}
+EXPECTED_RETRY_AFTER = {"facebook": 120, "telegram": 7, "webhook": 9}
+
+
+@pytest.mark.parametrize(
+    "error_class",
+    [AuthError, RateLimitedError, PermanentError, DuplicateError, AmbiguousError],
+    ids=lambda c: c.__name__,
+)
+def test_each_platform_error_maps_to_its_class(
+    kind: str,
+    error_class: type[ConnectorError],
+    make_connector: ConnectorFactory,
+    sb: SandboxClient,
+) -> None:
+    spec = FAULTS[platform_of(kind)][error_class]
+    if spec is None:
+        pytest.skip("the platform has no duplicate signal")
+    sb.add_fault(platform_of(kind), times=1, **spec)
+
+    with pytest.raises(error_class) as info:
+        make_connector(kind).publish(post())
+
+    if error_class is RateLimitedError:
+        assert info.value.retry_after == EXPECTED_RETRY_AFTER[platform_of(kind)]
+    assert sb.published(platform_of(kind)) == []
+
+
+def test_a_refused_connection_is_transient(kind: str, make_connector: ConnectorFactory) -> None:
+    with pytest.raises(TransientError):
+        make_connector(kind, url=closed_port_url()).publish(post())
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_timeout_is_ambiguous(
+    kind: str, when: str, make_connector: ConnectorFactory, sb: SandboxClient
+) -> None:
+    sb.add_fault(platform_of(kind), "timeout", when=when, seconds=FAST_TIMEOUT + 1.0)
+    started = time.monotonic()
+
+    with pytest.raises(AmbiguousError):
+        make_connector(kind).publish(post())
+
+    assert time.monotonic() - started < FAST_TIMEOUT + 0.9
+    # "after" means the platform accepted it although the client saw no answer.
+    assert len(sb.published(platform_of(kind))) == (1 if when == "after" else 0)
+
+
+def test_a_dropped_connection_after_recording_is_ambiguous(
+    kind: str, make_connector: ConnectorFactory, sb: SandboxClient
+) -> None:
+    sb.add_fault(platform_of(kind), "drop")
+
+    with pytest.raises(AmbiguousError):
+        make_connector(kind).publish(post())
+
+    assert len(sb.published(platform_of(kind))) == 1
+
+
+def test_injected_latency_is_only_latency(
+    kind: str, make_connector: ConnectorFactory, sb: SandboxClient
+) -> None:
+    sb.add_fault(platform_of(kind), "latency", seconds=0.3)
+    started = time.monotonic()
+    make_connector(kind).publish(post())
+    assert time.monotonic() - started >= 0.3
+
+
+def test_an_unknown_token_is_an_auth_error(kind: str, make_connector: ConnectorFactory) -> None:
+    bad = {
+        "facebook": {"access_token": "EAAB-revoked"},
+        "telegram": {"bot_token": "1:revoked"},
+        "webhook": {"secret": "wrong-secret"},
+    }[platform_of(kind)]
+    with pytest.raises(AuthError):
+        make_connector(kind, credentials=bad).publish(post())
+
+
+def test_check_reports_the_credentials(kind: str, make_connector: ConnectorFactory) -> None:
+    assert make_connector(kind).check().ok
+    if platform_of(kind) != "webhook":  # a webhook has no "who am I" call
+        bad = {"facebook": {"access_token": "nope"}, "telegram": {"bot_token": "1:nope"}}
+        assert not make_connector(kind, credentials=bad[platform_of(kind)]).check().ok
