@@ -62,8 +62,10 @@ class Fitted:
 def limits_key(limits: FitLimits) -> str:
     """Stable short key of the limit values (part of the cache file name)."""
     values = {
-        "ib": limits.image_max_bytes, "vb": limits.video_max_bytes,
-        "is": limits.image_max_side, "vs": limits.video_max_seconds,
+        "ib": limits.image_max_bytes,
+        "vb": limits.video_max_bytes,
+        "is": limits.image_max_side,
+        "vs": limits.video_max_seconds,
         "if": sorted(f.upper() for f in limits.image_formats),
         "vf": sorted(f.lower() for f in limits.video_formats),
         "vside": getattr(limits, "video_max_side", 1920),
@@ -76,7 +78,9 @@ def _is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_EXTS
 
 
-def fit(path: str | Path, limits: FitLimits, cache_dir: str | Path, *, timeout: float = 900.0) -> Fitted:
+def fit(
+    path: str | Path, limits: FitLimits, cache_dir: str | Path, *, timeout: float = 900.0
+) -> Fitted:
     """Return a file within ``limits``: the original when it already fits, else a cached copy.
 
     Raises :class:`MediaError`: image errors (corrupt, bomb, unsupported), ``corrupt_video``,
@@ -90,8 +94,9 @@ def fit(path: str | Path, limits: FitLimits, cache_dir: str | Path, *, timeout: 
     key = f"{digest}-{limits_key(limits)}"
     for existing in cache.glob(f"{key}.*") if cache.is_dir() else ():
         if not existing.name.startswith("."):
-            return Fitted(existing, "video" if _is_video(existing) else "image", True,
-                          existing.stat().st_size)
+            return Fitted(
+                existing, "video" if _is_video(existing) else "image", True, existing.stat().st_size
+            )
     if _is_video(path):
         return _fit_video(path, limits, cache / f"{key}.mp4", timeout)
     return _fit_image(path, limits, cache, key)
@@ -127,8 +132,10 @@ def _fit_image(path: Path, limits: FitLimits, cache: Path, key: str) -> Fitted:
         if data and len(data) <= limits.image_max_bytes:
             break
         # Lowest quality still too big: make the picture smaller and try again.
-        image = image.resize((max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))),
+            Image.Resampling.LANCZOS,
+        )
     if not data or len(data) > limits.image_max_bytes:
         raise errors.MediaError(errors.CANNOT_FIT, "image cannot fit", limit=limits.image_max_bytes)
     out = cache / f"{key}{IMAGE_EXTS.get(out_fmt, '.img')}"
@@ -145,7 +152,8 @@ def _fit_video(path: Path, limits: FitLimits, out: Path, timeout: float) -> Fitt
     formats = {f.lower() for f in limits.video_formats}
     fits = (
         path.suffix.lower().lstrip(".") in formats
-        and info.video_codec == "h264" and info.pix_fmt == "yuv420p"
+        and info.video_codec == "h264"
+        and info.pix_fmt == "yuv420p"
         and info.duration <= limits.video_max_seconds
         and info.bytes <= limits.video_max_bytes
         and max(info.width or 0, info.height or 0) <= max_side

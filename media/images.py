@@ -21,7 +21,9 @@ SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO
 MAX_IMAGE_BYTES = 60 * 1024 * 1024
 
 
-def open_image(source: str | Path | bytes, *, at_least: tuple[int, int] | None = None) -> Image.Image:
+def open_image(
+    source: str | Path | bytes, *, at_least: tuple[int, int] | None = None
+) -> Image.Image:
     """Decode ``source`` fully into an RGB or RGBA image, upright.
 
     ``at_least``: the caller needs no more than this many pixels per side, so a big JPEG may
@@ -59,7 +61,7 @@ def open_image(source: str | Path | bytes, *, at_least: tuple[int, int] | None =
                 side = max(at_least)
                 image.draft("RGB", (side, side))
             image.load()
-            image = ImageOps.exif_transpose(image) or image
+            upright: Image.Image = ImageOps.exif_transpose(image) or image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise errors.MediaError(
             errors.DECOMPRESSION_BOMB, f"image too large to decode safely: {name}", file=name
@@ -72,8 +74,10 @@ def open_image(source: str | Path | bytes, *, at_least: tuple[int, int] | None =
         raise
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         # Truncated or damaged data: Pillow raises OSError ("image file is truncated").
-        raise errors.MediaError(errors.CORRUPT_IMAGE, f"corrupt image {name}: {exc}", file=name) from exc
-    return normalise_mode(image)
+        raise errors.MediaError(
+            errors.CORRUPT_IMAGE, f"corrupt image {name}: {exc}", file=name
+        ) from exc
+    return normalise_mode(upright)
 
 
 def normalise_mode(image: Image.Image) -> Image.Image:

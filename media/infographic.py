@@ -62,7 +62,9 @@ def render_infographic(
     module = TEMPLATES.get(template)
     if module is None:
         raise errors.MediaError(
-            errors.UNKNOWN_TEMPLATE, f"unknown template {template!r}", template=template,
+            errors.UNKNOWN_TEMPLATE,
+            f"unknown template {template!r}",
+            template=template,
             known=", ".join(TEMPLATES),
         )
     brand = brand or BrandKit()
@@ -96,8 +98,14 @@ def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -
     rgb = image.convert("RGB")
     for quality in (92, 88, 84, 80, 75, 70, 64, 58, 50):
         buffer = io.BytesIO()
-        rgb.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True,
-                 subsampling="4:2:0" if quality < 90 else "4:4:4")
+        rgb.save(
+            buffer,
+            "JPEG",
+            quality=quality,
+            optimize=True,
+            progressive=True,
+            subsampling="4:2:0" if quality < 90 else "4:4:4",
+        )
         data = buffer.getvalue()
         if max_bytes is None or len(data) <= max_bytes:
             return data

@@ -21,7 +21,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "media.label.result": ("Kết quả nổi bật", "Key result"),
     "media.label.stats": ("Số liệu nổi bật", "Key figures"),
     "media.label.quote": ("Thông điệp", "Message"),
-    "media.day.18-05": ("Ngày Khoa học và Công nghệ Việt Nam", "Vietnam Science and Technology Day"),
+    "media.day.18-05": (
+        "Ngày Khoa học và Công nghệ Việt Nam",
+        "Vietnam Science and Technology Day",
+    ),
     "media.day.01-10": ("Ngày hội Đổi mới sáng tạo quốc gia", "National Innovation Day"),
     "media.day.10-10": ("Ngày Chuyển đổi số quốc gia", "National Digital Transformation Day"),
     "media.weekday.0": ("Thứ Hai", "Monday"),

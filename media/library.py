@@ -31,8 +31,15 @@ from media.probe import ffmpeg_exe, probe
 
 K = TypeVar("K")
 DEFAULT_NEAR_DISTANCE = 8  # of 64 bits: resized / recompressed copies land well below this
-_IMAGE_EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "BMP": "bmp",
-              "TIFF": "tif", "MPO": "jpg"}
+_IMAGE_EXT = {
+    "JPEG": "jpg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "GIF": "gif",
+    "BMP": "bmp",
+    "TIFF": "tif",
+    "MPO": "jpg",
+}
 
 
 @dataclass(frozen=True)
@@ -76,10 +83,28 @@ def near_duplicates(
 
 def _video_frame_phash(path: Path, at: float) -> str:
     try:
-        done = subprocess.run(  # noqa: S603 - fixed binary, argument list
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{at:.3f}",
-             "-i", str(path), "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"],
-            capture_output=True, timeout=60, check=False,
+        done = subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-ss",
+                f"{at:.3f}",
+                "-i",
+                str(path),
+                "-frames:v",
+                "1",
+                "-f",
+                "image2pipe",
+                "-c:v",
+                "png",
+                "-",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         if done.returncode != 0 or not done.stdout:
             return ""
@@ -104,17 +129,24 @@ def describe(path: str | Path, name: str | None = None) -> dict[str, Any]:
             is_image = bool(head.format)
     except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         is_image = False
-    except Exception:  # noqa: BLE001 - any decoder failure means "not an image we can read"
+    except Exception:
         is_image = False
     if is_image or path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif"):
         image = open_image(path)  # raises the precise image error
         with Image.open(path) as head:
             fmt = head.format or "PNG"
         return {
-            "kind": "image", "format": fmt, "ext": _IMAGE_EXT.get(fmt, "img"),
+            "kind": "image",
+            "format": fmt,
+            "ext": _IMAGE_EXT.get(fmt, "img"),
             "mime": Image.MIME.get(fmt, "application/octet-stream"),
-            "width": image.width, "height": image.height, "duration": None, "bytes": size,
-            "phash": image_phash(image), "has_audio": False, "has_alpha": image.mode == "RGBA",
+            "width": image.width,
+            "height": image.height,
+            "duration": None,
+            "bytes": size,
+            "phash": image_phash(image),
+            "has_audio": False,
+            "has_alpha": image.mode == "RGBA",
         }
     try:
         info = probe(path)
@@ -129,19 +161,34 @@ def describe(path: str | Path, name: str | None = None) -> dict[str, Any]:
         if "mp4" in info.container and ext not in ("mp4", "mov", "m4v"):
             ext = "mp4"
         return {
-            "kind": "video", "format": info.container, "ext": ext,
+            "kind": "video",
+            "format": info.container,
+            "ext": ext,
             "mime": mimetypes.guess_type(f"x.{ext}")[0] or "video/mp4",
-            "width": info.width, "height": info.height, "duration": info.duration, "bytes": size,
-            "phash": _video_frame_phash(path, info.duration / 3), "has_audio": info.has_audio,
-            "video_codec": info.video_codec, "pix_fmt": info.pix_fmt, "fps": info.fps,
+            "width": info.width,
+            "height": info.height,
+            "duration": info.duration,
+            "bytes": size,
+            "phash": _video_frame_phash(path, info.duration / 3),
+            "has_audio": info.has_audio,
+            "video_codec": info.video_codec,
+            "pix_fmt": info.pix_fmt,
+            "fps": info.fps,
         }
     if info.has_audio and info.duration > 0:
         ext = path.suffix.lower().lstrip(".") or "audio"
         return {
-            "kind": "audio", "format": info.container, "ext": ext,
+            "kind": "audio",
+            "format": info.container,
+            "ext": ext,
             "mime": mimetypes.guess_type(f"x.{ext}")[0] or "audio/mpeg",
-            "width": None, "height": None, "duration": info.duration, "bytes": size,
-            "phash": "", "has_audio": True, "audio_codec": info.audio_codec,
+            "width": None,
+            "height": None,
+            "duration": info.duration,
+            "bytes": size,
+            "phash": "",
+            "has_audio": True,
+            "audio_codec": info.audio_codec,
         }
     raise errors.MediaError(errors.UNSUPPORTED_FORMAT, "unreadable", file=name, format="?")
 
@@ -253,12 +300,16 @@ class MediaLibrary:
         return found
 
     def near_duplicates(
-        self, phash: str, known: Iterable[tuple[K, str]] | None = None,
+        self,
+        phash: str,
+        known: Iterable[tuple[K, str]] | None = None,
         max_distance: int = DEFAULT_NEAR_DISTANCE,
     ) -> list[tuple[Any, int]]:
         """Near-duplicates of ``phash`` among ``known`` ``(id, phash)`` pairs (the database's
         list), or among everything in this library (ids are sha256) when ``known`` is None."""
         if known is None:
-            pairs: list[tuple[Any, str]] = [(m.get("sha256"), m.get("phash", "")) for m in self.all()]
+            pairs: list[tuple[Any, str]] = [
+                (m.get("sha256"), m.get("phash", "")) for m in self.all()
+            ]
             return near_duplicates(phash, pairs, max_distance)
         return near_duplicates(phash, known, max_distance)

@@ -63,7 +63,7 @@ _FRAME = re.compile(r"frame=\s*(\d+)")
 
 def _run(args: list[str], timeout: float) -> str:
     try:
-        done = subprocess.run(  # noqa: S603 - fixed binary, argument list, no shell
+        done = subprocess.run(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
             capture_output=True,
             timeout=timeout,
@@ -120,7 +120,17 @@ def probe(path: str | Path, *, count_frames: bool = False, timeout: float = 60.0
         found = _FRAME.findall(out)
         frames = int(found[-1]) if found else None
     return Probe(
-        path=path, container=container.group(1).strip(), duration=duration, bytes=size,
-        width=width, height=height, video_codec=vcodec, pix_fmt=pix_fmt, fps=fps, frames=frames,
-        audio_codec=acodec, audio_rate=rate, audio_channels=channels,
+        path=path,
+        container=container.group(1).strip(),
+        duration=duration,
+        bytes=size,
+        width=width,
+        height=height,
+        video_codec=vcodec,
+        pix_fmt=pix_fmt,
+        fps=fps,
+        frames=frames,
+        audio_codec=acodec,
+        audio_rate=rate,
+        audio_channels=channels,
     )

@@ -9,6 +9,7 @@ dropped emoji does not change the meaning of an announcement.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from media.fonts import font
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom (right/bottom exclusive)
 
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200c\u200d\ufeff\ufe0e\ufe0f]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200c\u200d\ufeff\ufe0e\ufe0f]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # A code point surely absent from any font: its rendering is the ".notdef" box.
 _NOTDEF_PROBE = "\U0010fffd"
@@ -152,7 +155,7 @@ _DEEP = "gjpqyỵỹẬỘỆỰỴ|()[]{},;"
 def _extents(face: ImageFont.FreeTypeFont) -> tuple[int, int]:
     top = face.getbbox(_TALL, anchor="ls")[1]
     bottom = face.getbbox(_DEEP, anchor="ls")[3]
-    return min(0, top), max(0, bottom)
+    return min(0, math.floor(top)), max(0, math.ceil(bottom))
 
 
 def _slack(size: int) -> int:
@@ -171,7 +174,12 @@ def layout(
     top, bottom = _extents(face)
     width = max((face.getlength(line) for line in lines if line), default=0.0)
     return TextBlock(
-        tuple(lines), face, size, line_h, round(width) + slack, top,
+        tuple(lines),
+        face,
+        size,
+        line_h,
+        round(width) + slack,
+        top,
         bottom + (len(lines) - 1) * line_h,
     )
 
@@ -197,9 +205,7 @@ def fit(
     best: TextBlock | None = None
 
     def fits(block: TextBlock) -> bool:
-        return (
-            len(block.lines) <= max_lines and block.width <= box_w and block.height <= box_h
-        )
+        return len(block.lines) <= max_lines and block.width <= box_w and block.height <= box_h
 
     # Binary search on size; each probe is a full wrap + measure at that size.
     while lo <= hi:
@@ -250,11 +256,15 @@ def draw(
         y = y0 + i * block.line_height
         drawing.text((x, y), line, font=block.face, fill=fill, anchor="ls")
         if EXACT_INK:
-            lb = drawing.textbbox((x, y), line, font=block.face, anchor="ls")
+            bx = drawing.textbbox((x, y), line, font=block.face, anchor="ls")
+            lb = (math.floor(bx[0]), math.floor(bx[1]), math.ceil(bx[2]), math.ceil(bx[3]))
         else:
-            lb = (round(x), round(y + block.ink_top),
-                  round(x + w) + _slack(block.size), round(y) + (block.ink_bottom
-                  - (len(block.lines) - 1) * block.line_height))
+            lb = (
+                round(x),
+                round(y + block.ink_top),
+                round(x + w) + _slack(block.size),
+                round(y) + (block.ink_bottom - (len(block.lines) - 1) * block.line_height),
+            )
         ink = [min(ink[0], lb[0]), min(ink[1], lb[1]), max(ink[2], lb[2]), max(ink[3], lb[3])]
     if ink[0] > ink[2]:
         return (left, top, left, top)

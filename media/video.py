@@ -97,7 +97,9 @@ def _check_audio(path: Path) -> float:
         raise errors.MediaError(errors.BAD_AUDIO, f"missing or empty audio {name}", file=name)
     if path.stat().st_size > MAX_AUDIO_BYTES:
         raise errors.MediaError(
-            errors.AUDIO_TOO_LARGE, f"audio too large {name}", file=name,
+            errors.AUDIO_TOO_LARGE,
+            f"audio too large {name}",
+            file=name,
             limit_mb=MAX_AUDIO_BYTES // (1024 * 1024),
         )
     try:
@@ -110,8 +112,17 @@ def _check_audio(path: Path) -> float:
 
 
 def build_command(
-    segments: Sequence[_Segment], size: tuple[int, int], out: Path, *, fps: int, crossfade: float,
-    audio: Path | None, total: float, preset: str = "veryfast", crf: int = 21, threads: int = 0,
+    segments: Sequence[_Segment],
+    size: tuple[int, int],
+    out: Path,
+    *,
+    fps: int,
+    crossfade: float,
+    audio: Path | None,
+    total: float,
+    preset: str = "veryfast",
+    crf: int = 21,
+    threads: int = 0,
 ) -> list[str]:
     """The single ffmpeg invocation for a prepared slideshow (pure: builds arguments only)."""
     w, h = size
@@ -188,9 +199,7 @@ def run_ffmpeg(cmd: list[str], total: float, timeout: float, on_progress: Progre
     Raises :class:`MediaError` (``ffmpeg_failed``, ``ffmpeg_timeout``).
     """
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(  # noqa: S603 - fixed binary, argument list, no shell
-            cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL
-        )
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
         timed_out = threading.Event()
 
         def kill() -> None:
@@ -216,7 +225,9 @@ def run_ffmpeg(cmd: list[str], total: float, timeout: float, on_progress: Progre
                 proc.kill()
                 proc.wait()
         if timed_out.is_set():
-            raise errors.MediaError(errors.FFMPEG_TIMEOUT, "ffmpeg timed out", seconds=round(timeout))
+            raise errors.MediaError(
+                errors.FFMPEG_TIMEOUT, "ffmpeg timed out", seconds=round(timeout)
+            )
         if code != 0:
             err.seek(0)
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
@@ -281,8 +292,14 @@ def render_video(
             elif layer is not None:
                 overlay = _save_still(layer, tmp / f"caption{i}.png")
             first_frame = first_frame or picture
-            segments.append(_Segment(_save_still(picture, tmp / f"slide{i}.png"),
-                                     spec.seconds_per_image, spec.zoom, overlay))
+            segments.append(
+                _Segment(
+                    _save_still(picture, tmp / f"slide{i}.png"),
+                    spec.seconds_per_image,
+                    spec.zoom,
+                    overlay,
+                )
+            )
             report(0.02 + 0.08 * (i + 1) / max(1, len(spec.images)))
         if spec.end_card:
             card = end_card(brand, size, spec.campaign, spec.lang)
@@ -302,8 +319,17 @@ def render_video(
             report(0.1 + 0.88 * f)
 
         with atomic_path(out) as partial:
-            cmd = build_command(segments, size, partial, fps=spec.fps, crossfade=crossfade,
-                                audio=audio, total=total, preset=preset, threads=threads)
+            cmd = build_command(
+                segments,
+                size,
+                partial,
+                fps=spec.fps,
+                crossfade=crossfade,
+                audio=audio,
+                total=total,
+                preset=preset,
+                threads=threads,
+            )
             run_ffmpeg(cmd, total, limit, encode_progress)
         thumb_path = None
         if thumbnail and first_frame is not None:
@@ -314,12 +340,18 @@ def render_video(
     recipe = {
         "kind": "video",
         "images": [str(p) for p in spec.images if not isinstance(p, Image.Image)],
-        "size": list(size), "seconds_per_image": spec.seconds_per_image,
-        "crossfade": spec.crossfade, "zoom": spec.zoom, "title": spec.title,
-        "subtitle": spec.subtitle, "end_card": spec.end_card, "campaign": spec.campaign,
-        "captions": list(spec.captions), "audio": str(audio) if audio else None,
-        "fps": spec.fps, "brand": {k: (str(v) if isinstance(v, Path) else v)
-                                   for k, v in asdict(brand).items()},
+        "size": list(size),
+        "seconds_per_image": spec.seconds_per_image,
+        "crossfade": spec.crossfade,
+        "zoom": spec.zoom,
+        "title": spec.title,
+        "subtitle": spec.subtitle,
+        "end_card": spec.end_card,
+        "campaign": spec.campaign,
+        "captions": list(spec.captions),
+        "audio": str(audio) if audio else None,
+        "fps": spec.fps,
+        "brand": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(brand).items()},
     }
     return VideoResult(out, thumb_path, total, size, recipe)
 

@@ -17,8 +17,14 @@ from media.templates.base import WHITE, Canvas, _supersampled_mask
 from media.templates.panels import heading
 
 
-def title_card(brand: BrandKit, size: tuple[int, int], title: str, subtitle: str = "",
-               eyebrow: str = "", lang: str = "vi") -> Image.Image:
+def title_card(
+    brand: BrandKit,
+    size: tuple[int, int],
+    title: str,
+    subtitle: str = "",
+    eyebrow: str = "",
+    lang: str = "vi",
+) -> Image.Image:
     """The opening card: brand background, header, title block centred vertically.
 
     Raises :class:`MediaError` (``text_too_long``) when the title cannot fit.
@@ -28,8 +34,14 @@ def title_card(brand: BrandKit, size: tuple[int, int], title: str, subtitle: str
         c = Canvas(brand, size, lang)
         box = c.chrome(brand.hashtag)
         top = box[1] + offset
-        bottom = heading(c, (box[0], top, box[2], box[3]), eyebrow=eyebrow, title=title,
-                         subtitle=subtitle, title_max=110)
+        bottom = heading(
+            c,
+            (box[0], top, box[2], box[3]),
+            eyebrow=eyebrow,
+            title=title,
+            subtitle=subtitle,
+            title_max=110,
+        )
         return c, bottom, box
 
     # Two passes: measure the block, then draw it centred in the content box.
@@ -39,7 +51,9 @@ def title_card(brand: BrandKit, size: tuple[int, int], title: str, subtitle: str
     return c.image
 
 
-def end_card(brand: BrandKit, size: tuple[int, int], campaign: str = "", lang: str = "vi") -> Image.Image:
+def end_card(
+    brand: BrandKit, size: tuple[int, int], campaign: str = "", lang: str = "vi"
+) -> Image.Image:
     """The closing card: logo, organisation, campaign line, hashtag and website, centred.
 
     Raises :class:`MediaError` when the logo cannot be read or text cannot fit.
@@ -59,25 +73,50 @@ def end_card(brand: BrandKit, size: tuple[int, int], campaign: str = "", lang: s
     if campaign := text.clean(campaign, c.family):
         blocks.append(("campaign", campaign, "medium", 44, 3, mix(c.on_primary, c.primary, 0.15)))
     if brand.hashtag:
-        blocks.append(("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent))
+        blocks.append(
+            ("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent)
+        )
     if brand.website:
-        blocks.append(("website", text.clean(brand.website, c.family), "medium", 32, 1,
-                       mix(c.on_primary, c.primary, 0.3)))
+        blocks.append(
+            (
+                "website",
+                text.clean(brand.website, c.family),
+                "medium",
+                32,
+                1,
+                mix(c.on_primary, c.primary, 0.3),
+            )
+        )
     avail = (h - m - y) // max(1, len(blocks))
     for name, value, weight, max_size, lines, fill in blocks:
         box = (m, y, w - m, y + min(avail, round(max_size * u * lines * 1.3)))
-        ink = c.text(name, value, box, weight=weight, max_size=round(max_size * u),
-                     min_size=max(10, round(16 * u)), max_lines=lines, fill=fill, align="center")
+        ink = c.text(
+            name,
+            value,
+            box,
+            weight=weight,
+            max_size=round(max_size * u),
+            min_size=max(10, round(16 * u)),
+            max_lines=lines,
+            fill=fill,
+            align="center",
+        )
         y = ink[3] + round(36 * u)
         if name == "org_name":
-            c.bar((w - round(80 * u)) // 2, y - round(12 * u), round(80 * u), max(4, round(6 * u)),
-                  c.accent)
+            c.bar(
+                (w - round(80 * u)) // 2,
+                y - round(12 * u),
+                round(80 * u),
+                max(4, round(6 * u)),
+                c.accent,
+            )
             y += round(24 * u)
     return c.image
 
 
-def slide(source: str | Path | Image.Image, size: tuple[int, int], brand: BrandKit,
-          scale: float = 1.0) -> Image.Image:
+def slide(
+    source: str | Path | Image.Image, size: tuple[int, int], brand: BrandKit, scale: float = 1.0
+) -> Image.Image:
     """A photo or infographic filling the frame.
 
     Close aspect ratios are cover-cropped; very different ones (a square infographic in a
@@ -110,9 +149,18 @@ def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image
     if not caption:
         return layer
     m = max(36, round(64 * u))
-    block = text.fit(caption, w - 2 * m - round(24 * u), round(h * 0.2), family=brand.font_family,
-                     weight="semibold", max_size=round(50 * u), min_size=max(12, round(24 * u)),
-                     max_lines=3, line_spacing=1.25, field="caption")
+    block = text.fit(
+        caption,
+        w - 2 * m - round(24 * u),
+        round(h * 0.2),
+        family=brand.font_family,
+        weight="semibold",
+        max_size=round(50 * u),
+        min_size=max(12, round(24 * u)),
+        max_lines=3,
+        line_spacing=1.25,
+        field="caption",
+    )
     band_h = block.height + round(2.4 * m)
     # Gradient from clear to ~70% black so captions read on any photo.
     grad = Image.linear_gradient("L").resize((1, band_h)).point(lambda v: v * 180 // 255)

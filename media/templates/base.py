@@ -85,7 +85,9 @@ def _background(primary: RGB, accent: RGB, size: tuple[int, int]) -> Image.Image
     sw, sh = max(2, w // 8), max(2, h // 8)
     yy, xx = np.mgrid[0:sh, 0:sw]
     t = (xx / (sw - 1)) * 0.45 + (yy / (sh - 1)) * 0.55
-    mask = Image.fromarray((t * 255).astype(np.uint8), "L").resize((w, h), Image.Resampling.BILINEAR)
+    mask = Image.fromarray((t * 255).astype(np.uint8), "L").resize(
+        (w, h), Image.Resampling.BILINEAR
+    )
     base = Image.composite(Image.new("RGB", (w, h), dark), Image.new("RGB", (w, h), light), mask)
     # Decoration: rings and a soft disc, drawn at half size for soft anti-aliased edges.
     hw, hh = w // 2, h // 2
@@ -138,9 +140,16 @@ class Canvas:
             x = m + header_h + round(22 * self.u)
         if org:
             self.text(
-                "org_name", org, (x, top, self.w - m, top + header_h),
-                weight="semibold", max_size=round(30 * self.u), min_size=max(12, round(15 * self.u)),
-                max_lines=2, fill=self.on_primary, valign="middle", line_spacing=1.22,
+                "org_name",
+                org,
+                (x, top, self.w - m, top + header_h),
+                weight="semibold",
+                max_size=round(30 * self.u),
+                min_size=max(12, round(15 * self.u)),
+                max_lines=2,
+                fill=self.on_primary,
+                valign="middle",
+                line_spacing=1.22,
             )
         if self.brand.logo or org:
             top += header_h + round(40 * self.u)
@@ -151,11 +160,19 @@ class Canvas:
             fh = round(44 * self.u)
             line_y = bottom - fh - round(18 * self.u)
             rule = mix(self.primary, WHITE, 0.35)
-            self.draw.rectangle((m, line_y, self.w - m, line_y + max(1, round(2 * self.u))), fill=rule)
+            self.draw.rectangle(
+                (m, line_y, self.w - m, line_y + max(1, round(2 * self.u))), fill=rule
+            )
             self.text(
-                "footer", footer, (m, bottom - fh, self.w - m, bottom),
-                weight="semibold", max_size=round(28 * self.u), min_size=max(11, round(14 * self.u)),
-                max_lines=1, fill=self.accent, valign="middle",
+                "footer",
+                footer,
+                (m, bottom - fh, self.w - m, bottom),
+                weight="semibold",
+                max_size=round(28 * self.u),
+                min_size=max(11, round(14 * self.u)),
+                max_lines=1,
+                fill=self.accent,
+                valign="middle",
             )
             bottom = line_y - round(36 * self.u)
         return (m, top, self.w - m, bottom)
@@ -178,19 +195,40 @@ class Canvas:
 
     # -- drawing helpers ------------------------------------------------------------------------
     def fit(
-        self, value: str, box: Box, *, weight: str, max_size: int, min_size: int,
-        max_lines: int = 99, line_spacing: float = 1.18, name: str = "text",
+        self,
+        value: str,
+        box: Box,
+        *,
+        weight: str,
+        max_size: int,
+        min_size: int,
+        max_lines: int = 99,
+        line_spacing: float = 1.18,
+        name: str = "text",
     ) -> TextBlock:
         """Fit ``value`` to ``box`` without drawing. Raises :class:`MediaError` (text_too_long)."""
         return text.fit(
-            value, box[2] - box[0], box[3] - box[1], family=self.family, weight=weight,
-            max_size=max(min_size, max_size), min_size=min_size, max_lines=max_lines,
-            line_spacing=line_spacing, field=name,
+            value,
+            box[2] - box[0],
+            box[3] - box[1],
+            family=self.family,
+            weight=weight,
+            max_size=max(min_size, max_size),
+            min_size=min_size,
+            max_lines=max_lines,
+            line_spacing=line_spacing,
+            field=name,
         )
 
     def put(
-        self, name: str, block: TextBlock, box: Box, *, fill: RGB,
-        align: str = "left", valign: str = "top",
+        self,
+        name: str,
+        block: TextBlock,
+        box: Box,
+        *,
+        fill: RGB,
+        align: str = "left",
+        valign: str = "top",
     ) -> Box:
         """Draw an already-fitted block in ``box`` and record box and ink."""
         ink = text.draw(self.draw, block, box, fill=fill, align=align, valign=valign)
@@ -199,17 +237,33 @@ class Canvas:
         return ink
 
     def text(
-        self, name: str, value: str, box: Box, *, weight: str, max_size: int, min_size: int,
-        fill: RGB, max_lines: int = 99, line_spacing: float = 1.18,
-        align: str = "left", valign: str = "top",
+        self,
+        name: str,
+        value: str,
+        box: Box,
+        *,
+        weight: str,
+        max_size: int,
+        min_size: int,
+        fill: RGB,
+        max_lines: int = 99,
+        line_spacing: float = 1.18,
+        align: str = "left",
+        valign: str = "top",
     ) -> Box:
         """Fit and draw ``value`` inside ``box``; returns the ink box.
 
         Raises :class:`MediaError` (``text_too_long``) when it cannot fit at ``min_size``.
         """
         block = self.fit(
-            value, box, weight=weight, max_size=max_size, min_size=min_size,
-            max_lines=max_lines, line_spacing=line_spacing, name=name,
+            value,
+            box,
+            weight=weight,
+            max_size=max_size,
+            min_size=min_size,
+            max_lines=max_lines,
+            line_spacing=line_spacing,
+            name=name,
         )
         return self.put(name, block, box, fill=fill, align=align, valign=valign)
 

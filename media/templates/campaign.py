@@ -53,25 +53,41 @@ def render(
     has_panel = event_day is not None or countdown is not None
     if c.landscape:
         split = left + round((right - left) * (0.60 if has_panel else 1.0))
-        heading(c, (left, top, split - round(40 * u) if has_panel else right, bottom),
-                eyebrow=day_name, title=title, subtitle=subtitle, title_max=92)
+        heading(
+            c,
+            (left, top, split - round(40 * u) if has_panel else right, bottom),
+            eyebrow=day_name,
+            title=title,
+            subtitle=subtitle,
+            title_max=92,
+        )
         if has_panel:
             _countdown(c, (split, top, right, bottom), countdown, event_day, stacked=True)
     else:
         panel_h = round(min((bottom - top) * 0.3, (420 if c.h / c.w > 1.5 else 260) * u))
         if not has_panel:
             panel_h = 0
-        heading(c, (left, top, right, bottom - panel_h - round(48 * u)),
-                eyebrow=day_name, title=title, subtitle=subtitle)
+        heading(
+            c,
+            (left, top, right, bottom - panel_h - round(48 * u)),
+            eyebrow=day_name,
+            title=title,
+            subtitle=subtitle,
+        )
         if has_panel:
-            _countdown(c, (left, bottom - panel_h, right, bottom), countdown, event_day,
-                       stacked=False)
+            _countdown(
+                c, (left, bottom - panel_h, right, bottom), countdown, event_day, stacked=False
+            )
     return c.result(NAME, {})
 
 
 def _countdown(
-    c: Canvas, box: tuple[int, int, int, int], countdown: int | None, day: date | None,
-    *, stacked: bool,
+    c: Canvas,
+    box: tuple[int, int, int, int],
+    countdown: int | None,
+    day: date | None,
+    *,
+    stacked: bool,
 ) -> None:
     """The accent countdown card, with the date beside it (or under it when ``stacked``)."""
     u, lang = c.u, c.lang
@@ -92,22 +108,56 @@ def _countdown(
         inner = (cx + pad, cy + pad, cx + card - pad, cy + card - pad)
         small = round(card * 0.12)
         if countdown == 0:
-            c.text("countdown", label("media.label.countdown_today", lang).upper(), inner,
-                   weight="black", max_size=round(card * 0.3), min_size=10, max_lines=2,
-                   fill=c.on_accent, align="center", valign="middle")
+            c.text(
+                "countdown",
+                label("media.label.countdown_today", lang).upper(),
+                inner,
+                weight="black",
+                max_size=round(card * 0.3),
+                min_size=10,
+                max_lines=2,
+                fill=c.on_accent,
+                align="center",
+                valign="middle",
+            )
         else:
-            c.text("countdown_left", label("media.label.countdown_left", lang).upper(),
-                   (inner[0], inner[1], inner[2], inner[1] + small), weight="bold",
-                   max_size=round(small * 0.8), min_size=8, max_lines=1, fill=c.on_accent,
-                   align="center", valign="top")
-            c.text("countdown_days", label("media.label.countdown_days", lang).upper(),
-                   (inner[0], inner[3] - small, inner[2], inner[3]), weight="bold",
-                   max_size=round(small * 0.8), min_size=8, max_lines=1, fill=c.on_accent,
-                   align="center", valign="bottom")
+            c.text(
+                "countdown_left",
+                label("media.label.countdown_left", lang).upper(),
+                (inner[0], inner[1], inner[2], inner[1] + small),
+                weight="bold",
+                max_size=round(small * 0.8),
+                min_size=8,
+                max_lines=1,
+                fill=c.on_accent,
+                align="center",
+                valign="top",
+            )
+            c.text(
+                "countdown_days",
+                label("media.label.countdown_days", lang).upper(),
+                (inner[0], inner[3] - small, inner[2], inner[3]),
+                weight="bold",
+                max_size=round(small * 0.8),
+                min_size=8,
+                max_lines=1,
+                fill=c.on_accent,
+                align="center",
+                valign="bottom",
+            )
             num_box = (inner[0], inner[1] + small + pad // 3, inner[2], inner[3] - small - pad // 3)
-            c.text("countdown", text.format_number(countdown), num_box, weight="black",
-                   max_size=round(card * 0.5), min_size=10, max_lines=1, fill=c.on_accent,
-                   align="center", valign="middle")
+            c.text(
+                "countdown",
+                text.format_number(countdown),
+                num_box,
+                weight="black",
+                max_size=round(card * 0.5),
+                min_size=10,
+                max_lines=1,
+                fill=c.on_accent,
+                align="center",
+                valign="middle",
+            )
     if day is None:
         return
     weekday = label(f"media.weekday.{day.weekday()}", lang)
@@ -125,8 +175,26 @@ def _countdown(
         dy = top + (h - date_h) // 2
         align = "left"
     week_h = round(date_h * 0.32)
-    c.text("weekday", weekday, (dx0, dy, dx1, dy + week_h), weight="medium",
-           max_size=round(34 * u), min_size=10, max_lines=1, fill=soft, align=align)
-    c.text("date", date_text, (dx0, dy + week_h + round(8 * u), dx1, dy + date_h), weight="extrabold",
-           max_size=round(84 * u), min_size=10, max_lines=1, fill=c.on_primary, align=align,
-           valign="bottom")
+    c.text(
+        "weekday",
+        weekday,
+        (dx0, dy, dx1, dy + week_h),
+        weight="medium",
+        max_size=round(34 * u),
+        min_size=10,
+        max_lines=1,
+        fill=soft,
+        align=align,
+    )
+    c.text(
+        "date",
+        date_text,
+        (dx0, dy + week_h + round(8 * u), dx1, dy + date_h),
+        weight="extrabold",
+        max_size=round(84 * u),
+        min_size=10,
+        max_lines=1,
+        fill=c.on_primary,
+        align=align,
+        valign="bottom",
+    )

@@ -8,8 +8,15 @@ from media.text import Box, TextBlock
 
 
 def heading(
-    c: Canvas, box: Box, *, eyebrow: str, title: str, subtitle: str, title_share: float = 1.0,
-    title_max: int = 104, align: str = "left",
+    c: Canvas,
+    box: Box,
+    *,
+    eyebrow: str,
+    title: str,
+    subtitle: str,
+    title_share: float = 1.0,
+    title_max: int = 104,
+    align: str = "left",
 ) -> int:
     """Eyebrow (accent), title (big), subtitle stacked from the top of ``box``.
 
@@ -20,49 +27,94 @@ def heading(
     left, top, right, bottom = box
     y = top
     if eyebrow:
-        c.bar(left if align == "left" else (left + right) // 2 - round(40 * u), y, round(80 * u),
-              max(4, round(8 * u)), c.accent)
+        c.bar(
+            left if align == "left" else (left + right) // 2 - round(40 * u),
+            y,
+            round(80 * u),
+            max(4, round(8 * u)),
+            c.accent,
+        )
         y += round(26 * u)
         eb_box = (left, y, right, y + round(84 * u))
-        block = c.fit(eyebrow.upper(), eb_box, weight="bold", max_size=round(32 * u),
-                      min_size=max(12, round(18 * u)), max_lines=2, name="eyebrow")
-        ink = c.put("eyebrow", block, (left, y, right, y + block.height), fill=c.accent, align=align)
+        block = c.fit(
+            eyebrow.upper(),
+            eb_box,
+            weight="bold",
+            max_size=round(32 * u),
+            min_size=max(12, round(18 * u)),
+            max_lines=2,
+            name="eyebrow",
+        )
+        ink = c.put(
+            "eyebrow", block, (left, y, right, y + block.height), fill=c.accent, align=align
+        )
         y = ink[3] + round(26 * u)
     sub_block: TextBlock | None = None
     gap = round(28 * u)
     if subtitle:
         sub_box = (left, y, right, y + round((bottom - y) * 0.34))
-        sub_block = c.fit(subtitle, sub_box, weight="regular", max_size=round(34 * u),
-                          min_size=max(12, round(20 * u)), max_lines=6, line_spacing=1.35,
-                          name="subtitle")
+        sub_block = c.fit(
+            subtitle,
+            sub_box,
+            weight="regular",
+            max_size=round(34 * u),
+            min_size=max(12, round(20 * u)),
+            max_lines=6,
+            line_spacing=1.35,
+            name="subtitle",
+        )
     reserve = (sub_block.height + gap) if sub_block else 0
     title_h = round((bottom - y - reserve) * title_share)
     if title_h < 40 * u:
         raise errors.MediaError(errors.TEXT_TOO_LONG, "no room for the title", field="title")
-    title_block = c.fit(title, (left, y, right, y + title_h), weight="extrabold",
-                        max_size=round(title_max * u), min_size=max(14, round(30 * u)),
-                        max_lines=7, line_spacing=1.14, name="title")
-    ink = c.put("title", title_block, (left, y, right, y + title_block.height),
-                fill=c.on_primary, align=align)
+    title_block = c.fit(
+        title,
+        (left, y, right, y + title_h),
+        weight="extrabold",
+        max_size=round(title_max * u),
+        min_size=max(14, round(30 * u)),
+        max_lines=7,
+        line_spacing=1.14,
+        name="title",
+    )
+    ink = c.put(
+        "title",
+        title_block,
+        (left, y, right, y + title_block.height),
+        fill=c.on_primary,
+        align=align,
+    )
     y = ink[3]
     if sub_block is not None:
         y += gap
         sub_fill = mix(c.on_primary, c.primary, 0.18)
-        ink = c.put("subtitle", sub_block, (left, y, right, y + sub_block.height), fill=sub_fill,
-                    align=align)
+        ink = c.put(
+            "subtitle",
+            sub_block,
+            (left, y, right, y + sub_block.height),
+            fill=sub_fill,
+            align=align,
+        )
         y = ink[3]
     return y
 
 
 def rows_panel(
-    c: Canvas, box: Box, rows: list[tuple[str, str, str]], *, max_value: int = 40,
-    min_value: int = 18, dry_run: bool = False, table: bool = False,
+    c: Canvas,
+    box: Box,
+    rows: list[tuple[str, str, str]],
+    *,
+    max_value: int = 40,
+    min_value: int = 18,
+    dry_run: bool = False,
+    table: bool = False,
 ) -> Box:
     """A white panel listing ``(name, label, value)`` rows, anchored to the bottom of ``box``.
 
     One value size is shared by all rows (the largest that fits) so the panel reads evenly.
     ``table`` puts labels in a left column beside their values (compact, for square canvases).
-    Returns the panel box (``dry_run``: without drawing). Raises :class:`MediaError` (``text_too_long``).
+    Returns the panel box (``dry_run``: without drawing).
+    Raises :class:`MediaError` (``text_too_long``).
     """
     u = c.u
     left, top, right, bottom = box
@@ -112,8 +164,12 @@ def rows_panel(
     for (name, _, _), lab, block in zip(rows, labels, blocks, strict=True):
         if table:
             # Label cap-height aligned with the value's first line: both start at row top.
-            c.put(f"{name}_label", lab, (left + pad, y, left + pad + label_w, y + lab.height),
-                  fill=c.primary)
+            c.put(
+                f"{name}_label",
+                lab,
+                (left + pad, y, left + pad + label_w, y + lab.height),
+                fill=c.primary,
+            )
             c.put(name, block, (value_x, y, right - pad, y + block.height), fill=INK)
             y += max(lab.height, block.height) + row_gap
             continue

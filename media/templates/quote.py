@@ -34,21 +34,36 @@ def render(
     mark_size = round((200 if c.landscape else 280) * u)
     # The opening quotation mark is decoration: drawn at a fixed size, its ink box recorded.
     mark_face = font(fam, "black", mark_size)
-    mark_ink = c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")
+    mark_ink = [round(v) for v in c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")]
     mx, my = left - mark_ink[0], top - mark_ink[1]
     c.draw.text((mx, my), "“", font=mark_face, fill=c.accent, anchor="lt")
     c.boxes["quote_mark"] = c.ink["quote_mark"] = (
-        left, top, left + mark_ink[2] - mark_ink[0], top + mark_ink[3] - mark_ink[1]
+        left,
+        top,
+        left + mark_ink[2] - mark_ink[0],
+        top + mark_ink[3] - mark_ink[1],
     )
     y = c.ink["quote_mark"][3] + round(36 * u)
     attrib_h = 0
     if author or role:
         attrib_h = round((120 if role else 70) * u)
     quote_box = (left, y, right, bottom - attrib_h - (round(56 * u) if attrib_h else 0))
-    block = c.fit(quote, quote_box, weight="italic", max_size=round(74 * u),
-                  min_size=max(14, round(26 * u)), max_lines=10, line_spacing=1.3, name="title")
-    ink = c.put("title", block, (quote_box[0], quote_box[1], quote_box[2], quote_box[1] + block.height),
-                fill=c.on_primary)
+    block = c.fit(
+        quote,
+        quote_box,
+        weight="italic",
+        max_size=round(74 * u),
+        min_size=max(14, round(26 * u)),
+        max_lines=10,
+        line_spacing=1.3,
+        name="title",
+    )
+    ink = c.put(
+        "title",
+        block,
+        (quote_box[0], quote_box[1], quote_box[2], quote_box[1] + block.height),
+        fill=c.on_primary,
+    )
     if not attrib_h:
         return c.result(NAME, {})
     ay = ink[3] + round(48 * u)
@@ -56,12 +71,27 @@ def render(
     ay += round(26 * u)
     name_h = round(46 * u)
     if author:
-        c.text("author", author, (left, ay, right, ay + name_h), weight="bold",
-               max_size=round(38 * u), min_size=max(11, round(18 * u)), max_lines=1,
-               fill=c.on_primary)
+        c.text(
+            "author",
+            author,
+            (left, ay, right, ay + name_h),
+            weight="bold",
+            max_size=round(38 * u),
+            min_size=max(11, round(18 * u)),
+            max_lines=1,
+            fill=c.on_primary,
+        )
         ay += name_h + round(8 * u)
     if role:
-        c.text("role", role, (left, ay, right, ay + round(70 * u)), weight="regular",
-               max_size=round(28 * u), min_size=max(10, round(15 * u)), max_lines=2,
-               fill=mix(c.on_primary, c.primary, 0.25), line_spacing=1.25)
+        c.text(
+            "role",
+            role,
+            (left, ay, right, ay + round(70 * u)),
+            weight="regular",
+            max_size=round(28 * u),
+            min_size=max(10, round(15 * u)),
+            max_lines=2,
+            fill=mix(c.on_primary, c.primary, 0.25),
+            line_spacing=1.25,
+        )
     return c.result(NAME, {})

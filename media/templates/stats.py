@@ -39,13 +39,19 @@ def parse_stats(raw: Sequence[Any], family: str) -> list[tuple[str, str]]:
             raise errors.MediaError(errors.BAD_STAT, f"bad stat {item!r}", value=str(item))
         if len(label) > LIMITS["label"] or len(value) > LIMITS["value"]:
             raise errors.MediaError(
-                errors.TEXT_TOO_LONG, "stat too long", field="stats", length=len(label),
+                errors.TEXT_TOO_LONG,
+                "stat too long",
+                field="stats",
+                length=len(label),
                 limit=LIMITS["label"],
             )
         pairs.append((label, value))
     if not MIN_STATS <= len(pairs) <= MAX_STATS:
         raise errors.MediaError(
-            errors.STATS_COUNT, f"{len(pairs)} stats", count=len(pairs), min=MIN_STATS,
+            errors.STATS_COUNT,
+            f"{len(pairs)} stats",
+            count=len(pairs),
+            min=MIN_STATS,
             max=MAX_STATS,
         )
     return pairs
@@ -82,20 +88,34 @@ def render(
     gap = round(28 * u)
     if c.landscape:
         split = left + round((right - left) * 0.38)
-        heading(c, (left, top, split - round(24 * u), bottom), eyebrow="", title=title,
-                subtitle=subtitle, title_max=72)
+        heading(
+            c,
+            (left, top, split - round(24 * u), bottom),
+            eyebrow="",
+            title=title,
+            subtitle=subtitle,
+            title_max=72,
+        )
         grid = (split + round(24 * u), top, right, bottom)
     else:
         share = 0.28 if c.h / c.w > 1.2 else 0.32
         head_bottom = top + round((bottom - top) * share)
-        y = heading(c, (left, top, right, head_bottom), eyebrow="", title=title,
-                    subtitle=subtitle, title_max=80)
+        y = heading(
+            c,
+            (left, top, right, head_bottom),
+            eyebrow="",
+            title=title,
+            subtitle=subtitle,
+            title_max=80,
+        )
         grid = (left, y + round(44 * u), right, bottom)
     _cards(c, grid, stats, gap)
     return c.result(NAME, {})
 
 
-def _cards(c: Canvas, box: tuple[int, int, int, int], stats: list[tuple[str, str]], gap: int) -> None:
+def _cards(
+    c: Canvas, box: tuple[int, int, int, int], stats: list[tuple[str, str]], gap: int
+) -> None:
     u = c.u
     left, top, right, bottom = box
     w, h = right - left, bottom - top
@@ -114,19 +134,51 @@ def _cards(c: Canvas, box: tuple[int, int, int, int], stats: list[tuple[str, str
         iw, ih = inner[2] - inner[0], inner[3] - inner[1]
         if cw / ch > 2.2:  # wide card: number left, label right
             split = inner[0] + round(iw * 0.46)
-            c.text(f"stat{i}_value", value, (inner[0], inner[1], split - pad // 2, inner[3]),
-                   weight="extrabold", max_size=round(ih * 0.8), min_size=12, max_lines=1,
-                   fill=c.primary, valign="middle")
-            c.text(f"stat{i}_label", label, (split + pad // 2, inner[1], inner[2], inner[3]),
-                   weight="medium", max_size=round(34 * u), min_size=max(10, round(15 * u)),
-                   max_lines=4, fill=MUTED_INK, valign="middle", line_spacing=1.25)
+            c.text(
+                f"stat{i}_value",
+                value,
+                (inner[0], inner[1], split - pad // 2, inner[3]),
+                weight="extrabold",
+                max_size=round(ih * 0.8),
+                min_size=12,
+                max_lines=1,
+                fill=c.primary,
+                valign="middle",
+            )
+            c.text(
+                f"stat{i}_label",
+                label,
+                (split + pad // 2, inner[1], inner[2], inner[3]),
+                weight="medium",
+                max_size=round(34 * u),
+                min_size=max(10, round(15 * u)),
+                max_lines=4,
+                fill=MUTED_INK,
+                valign="middle",
+                line_spacing=1.25,
+            )
         else:
             value_h = round(ih * 0.46)
-            c.text(f"stat{i}_value", value, (inner[0], inner[1], inner[2], inner[1] + value_h),
-                   weight="extrabold", max_size=round(value_h * 0.85), min_size=12, max_lines=1,
-                   fill=c.primary, valign="bottom")
-            c.text(f"stat{i}_label", label,
-                   (inner[0], inner[1] + value_h + round(14 * u), inner[2], inner[3]),
-                   weight="medium", max_size=round(min(34 * u, ih * 0.18)),
-                   min_size=max(10, round(14 * u)), max_lines=3, fill=MUTED_INK, valign="top",
-                   line_spacing=1.25)
+            c.text(
+                f"stat{i}_value",
+                value,
+                (inner[0], inner[1], inner[2], inner[1] + value_h),
+                weight="extrabold",
+                max_size=round(value_h * 0.85),
+                min_size=12,
+                max_lines=1,
+                fill=c.primary,
+                valign="bottom",
+            )
+            c.text(
+                f"stat{i}_label",
+                label,
+                (inner[0], inner[1] + value_h + round(14 * u), inner[2], inner[3]),
+                weight="medium",
+                max_size=round(min(34 * u, ih * 0.18)),
+                min_size=max(10, round(14 * u)),
+                max_lines=3,
+                fill=MUTED_INK,
+                valign="top",
+                line_spacing=1.25,
+            )

@@ -13,8 +13,16 @@ from media.templates.event import _layout
 
 NAME = "task"
 FIELDS = ("title", "code", "subtitle", "lead", "manager", "period", "result", "footer")
-LIMITS = {"title": 220, "code": 40, "subtitle": 200, "lead": 160, "manager": 80, "period": 60,
-          "result": 420, "footer": 120}
+LIMITS = {
+    "title": 220,
+    "code": 40,
+    "subtitle": 200,
+    "lead": 160,
+    "manager": 80,
+    "period": 60,
+    "result": 420,
+    "footer": 120,
+}
 
 
 def render(

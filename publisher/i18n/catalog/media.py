@@ -105,4 +105,9 @@ _ERRORS: dict[str, tuple[str, str]] = {
     ),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **LABELS}
+_CLI: dict[str, tuple[str, str]] = {
+    "media.cli.rendered": ("Đã tạo tệp {path}", "Wrote {path}"),
+    "media.cli.rendering": ("Đang dựng video", "Rendering video"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CLI, **LABELS}

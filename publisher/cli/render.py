@@ -1,0 +1,200 @@
+"""``publisher render``: infographics and video clips from the command line.
+
+Thin: parses options into plain inputs for :mod:`media`, prints the result, and turns a
+:class:`media.errors.MediaError` into one translated line on stderr (exit 1). The media layer
+writes atomically, so a failed render leaves no partial output file.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from publisher.cli.common import emit, fail
+from publisher.config import get_settings
+from publisher.i18n import set_language, t
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _media_errors(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from media.errors import MediaError
+
+        set_language(get_settings().language)
+        try:
+            return fn(*args, **kwargs)
+        except MediaError as exc:
+            fail(t(exc.key, **exc.params))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _brand(
+    org_name: str, primary: str, accent: str, logo: Path | None, hashtag: str, website: str
+) -> Any:
+    from media.brand import DEFAULT_ACCENT, DEFAULT_PRIMARY, BrandKit
+
+    return BrandKit(
+        org_name=org_name,
+        logo=logo,
+        primary=primary or DEFAULT_PRIMARY,
+        accent=accent or DEFAULT_ACCENT,
+        hashtag=hashtag,
+        website=website,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``render infographic`` and ``render video`` to ``app``."""
+    render_app = typer.Typer(help="Render infographics and short videos.", no_args_is_help=True)
+    app.add_typer(render_app, name="render")
+
+    @render_app.command("infographic")
+    @_media_errors
+    def infographic(
+        out: Path = typer.Option(..., "--out", help="Output file (.png, or .jpg)."),
+        template: str = typer.Option(
+            "campaign", "--template", help="campaign, stats, quote, event or task."
+        ),
+        title: str = typer.Option("", "--title", help="Title (the quotation for 'quote')."),
+        subtitle: str = typer.Option("", "--subtitle", help="Subtitle (author for 'quote')."),
+        stat: list[str] = typer.Option([], "--stat", help="'LABEL=VALUE', 3 to 6 times."),
+        size: str = typer.Option(
+            "1080x1080", "--size", help="WxH or square/portrait/story/link/wide."
+        ),
+        date: str = typer.Option("", "--date", help="Event or national day, dd/mm/yyyy."),
+        day_name: str = typer.Option("", "--day-name", help="National day name (campaign)."),
+        countdown: int | None = typer.Option(None, "--countdown", help="Override days left."),
+        time: str = typer.Option("", "--time", help="Event time."),
+        place: str = typer.Option("", "--place", help="Event place."),
+        organiser: str = typer.Option("", "--organiser", help="Event organiser."),
+        code: str = typer.Option("", "--code", help="S&T task code."),
+        lead: str = typer.Option("", "--lead", help="S&T task lead organisation."),
+        manager: str = typer.Option("", "--manager", help="S&T task principal investigator."),
+        period: str = typer.Option("", "--period", help="S&T task period."),
+        result: str = typer.Option("", "--result", help="S&T task key result."),
+        role: str = typer.Option("", "--role", help="Quote author's role."),
+        footer: str = typer.Option("", "--footer", help="Footer text (default: hashtag, website)."),
+        org_name: str = typer.Option("", "--org-name", help="Organisation name in the header."),
+        primary: str = typer.Option("", "--primary", help="Primary colour, #RRGGBB."),
+        accent: str = typer.Option("", "--accent", help="Accent colour, #RRGGBB."),
+        logo: Path | None = typer.Option(None, "--logo", help="Logo image (PNG)."),
+        hashtag: str = typer.Option("", "--hashtag", help="Hashtag for the footer."),
+        website: str = typer.Option("", "--website", help="Website for the footer."),
+        max_bytes: int | None = typer.Option(None, "--max-bytes", help="Byte budget (JPEG)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Render an infographic template to PNG or JPEG."""
+        from media.infographic import render_infographic, save_infographic
+        from media.sizes import DEFAULT_IMAGE_SIZE, parse_size
+
+        fields: dict[str, Any] = {
+            "title": title,
+            "subtitle": subtitle,
+            "date": date or None,
+            "day_name": day_name,
+            "countdown": countdown,
+            "time": time,
+            "place": place,
+            "organiser": organiser,
+            "code": code,
+            "lead": lead,
+            "manager": manager,
+            "period": period,
+            "result": result,
+            "role": role,
+            "footer": footer,
+        }
+        if template == "quote" and subtitle:
+            fields["author"] = subtitle
+        if stat:
+            fields["stats"] = list(stat)
+        fields = {k: v for k, v in fields.items() if v not in ("", None)}
+        brand = _brand(org_name, primary, accent, logo, hashtag, website)
+        rendered = render_infographic(template, fields, brand, parse_size(size, DEFAULT_IMAGE_SIZE))
+        path = save_infographic(rendered, out, max_bytes=max_bytes)
+        data = {
+            "path": str(path),
+            "template": template,
+            "width": rendered.size[0],
+            "height": rendered.size[1],
+            "bytes": path.stat().st_size,
+            "recipe": rendered.recipe,
+        }
+        emit(data, as_json, t("media.cli.rendered", path=str(path)))
+
+    @render_app.command("video")
+    @_media_errors
+    def video(
+        out: Path = typer.Option(..., "--out", help="Output .mp4 file."),
+        image: list[Path] = typer.Option([], "--image", help="Image or infographic, in order."),
+        title: str = typer.Option("", "--title", help="Title card text."),
+        subtitle: str = typer.Option("", "--subtitle", help="Title card subtitle."),
+        seconds_per_image: float = typer.Option(3.0, "--seconds-per-image"),
+        crossfade: float = typer.Option(0.5, "--crossfade", help="Crossfade seconds (0 = cut)."),
+        zoom: bool = typer.Option(False, "--zoom", help="Slow zoom on each image."),
+        size: str = typer.Option("1080x1080", "--size", help="WxH or 9:16, 1:1, 16:9, 16:9-720."),
+        audio: Path | None = typer.Option(None, "--audio", help="Background music, faded."),
+        caption: list[str] = typer.Option([], "--caption", help="Caption of image N (in order)."),
+        end_card: bool = typer.Option(False, "--end-card", help="Add a closing brand card."),
+        campaign: str = typer.Option("", "--campaign", help="Campaign line on the end card."),
+        org_name: str = typer.Option("", "--org-name"),
+        primary: str = typer.Option("", "--primary"),
+        accent: str = typer.Option("", "--accent"),
+        logo: Path | None = typer.Option(None, "--logo"),
+        hashtag: str = typer.Option("", "--hashtag"),
+        website: str = typer.Option("", "--website"),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Render a slideshow clip (H.264/AAC MP4) with a progress bar."""
+        from media.sizes import DEFAULT_VIDEO_SIZE, parse_size
+        from media.video import VideoSpec, render_video
+
+        spec = VideoSpec(
+            images=list(image),
+            size=parse_size(size, DEFAULT_VIDEO_SIZE),
+            seconds_per_image=seconds_per_image,
+            crossfade=crossfade,
+            zoom=zoom,
+            title=title,
+            subtitle=subtitle,
+            end_card=end_card,
+            campaign=campaign,
+            captions=list(caption),
+            audio=audio,
+            brand=_brand(org_name, primary, accent, logo, hashtag, website),
+        )
+        # The bar goes to stderr (stdout stays parseable for --json), and only to a terminal:
+        # in scripts and logs an error must remain the single line on stderr.
+        if not sys.stderr.isatty():
+            result = render_video(spec, out)
+        else:
+            with typer.progressbar(
+                length=1000, label=t("media.cli.rendering"), file=sys.stderr
+            ) as bar:
+                done = [0]
+
+                def progress(fraction: float) -> None:
+                    target = int(fraction * 1000)
+                    if target > done[0]:
+                        bar.update(target - done[0])
+                        done[0] = target
+
+                result = render_video(spec, out, on_progress=progress)
+        data = {
+            "path": str(result.path),
+            "thumbnail": str(result.thumbnail) if result.thumbnail else None,
+            "duration": result.duration,
+            "width": result.size[0],
+            "height": result.size[1],
+            "bytes": result.path.stat().st_size,
+            "recipe": result.recipe,
+        }
+        emit(data, as_json, t("media.cli.rendered", path=str(result.path)))
