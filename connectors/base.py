@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from connectors.errors import ConfigError, PermanentError
+
 IMAGE = "image"
 VIDEO = "video"
 
@@ -233,6 +235,21 @@ class Connector(ABC):
     def text_length(cls, text: str) -> int:
         """Length as the platform counts it (Telegram counts UTF-16 code units)."""
         return len(text)
+
+    def ensure_publishable(self, post: OutgoingPost) -> None:
+        """Refuse, before any network call, a post :meth:`validate` finds problems with.
+
+        Raises :class:`ConfigError` when the channel configuration is at fault (the channel
+        needs fixing) and :class:`PermanentError` when the content is (the post does).
+        """
+        config_problems = self.validate_config(self.config)
+        if config_problems:
+            raise ConfigError(
+                "; ".join(p.message for p in config_problems), code=config_problems[0].code
+            )
+        problems = self.validate(post)
+        if problems:
+            raise PermanentError("; ".join(p.message for p in problems), code=problems[0].code)
 
     def notices(self, post: OutgoingPost) -> list[Problem]:
         """Non-blocking remarks to show the user (e.g. a caption that will be split).

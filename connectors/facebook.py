@@ -158,7 +158,7 @@ class FacebookConnector(Connector):
         A duplicate (error 506) raises :class:`DuplicateError` carrying the existing post's id
         when it can be found in the page feed.
         """
-        self._refuse_invalid(post)
+        self.ensure_publishable(post)
         text = unicodedata.normalize("NFC", post.text or "")
         graph = self.graph()
         try:
@@ -173,11 +173,6 @@ class FacebookConnector(Connector):
         finally:
             graph.session.close()
         return result
-
-    def _refuse_invalid(self, post: OutgoingPost) -> None:
-        problems = self.validate(post)
-        if problems:
-            raise PermanentError("; ".join(p.message for p in problems), code="validation")
 
     def _publish(self, graph: PageGraphAPI, post: OutgoingPost, text: str) -> PublishResult:
         page = self.page_id

@@ -174,9 +174,7 @@ class TelegramConnector(Connector):
 
         Raises a :class:`ConnectorError` subclass (table in :mod:`connectors.telegram_errors`).
         """
-        problems = self.validate(post)
-        if problems:
-            raise PermanentError("; ".join(p.message for p in problems), code="validation")
+        self.ensure_publishable(post)
         text = unicodedata.normalize("NFC", post.text or "")
         if post.link and post.link not in text:
             text = f"{text}\n\n{post.link}" if text else post.link

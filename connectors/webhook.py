@@ -206,9 +206,7 @@ class WebhookConnector(Connector):
     def publish(self, post: OutgoingPost) -> PublishResult:
         """POST the signed event. Raises a :class:`ConnectorError` subclass (see
         :func:`classify_response` and :func:`classify_exception`)."""
-        problems = self.validate(post)
-        if problems:
-            raise PermanentError("; ".join(p.message for p in problems), code="validation")
+        self.ensure_publishable(post)
         if not post.idempotency_key:
             raise ConfigError("webhook deliveries need an idempotency key", code="idempotency")
         body = self.build_body(post)
