@@ -42,6 +42,9 @@ def classify(exc: BaseException) -> ConnectorError:
     if isinstance(exc, tg.TimedOut | tg.NetworkError) and not isinstance(exc, tg.BadRequest):
         if isinstance(exc.__cause__, _NOT_SENT):
             return TransientError(f"cannot connect: {exc}", code="connect")
+    if isinstance(exc, tg.NetworkError) and "(413)" in str(exc):
+        # PTB reports HTTP 413 as a generic NetworkError; the file is simply too large.
+        return PermanentError(str(exc), code="tg:413")
     for exc_type, cls in TELEGRAM_ERRORS:
         if isinstance(exc, exc_type):
             label = f"tg:{type(exc).__name__}"
