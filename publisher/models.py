@@ -266,6 +266,7 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("post_id", "channel_id", "occurrence"),
         Index("ix_delivery_queue", "status", "next_attempt_at"),
+        Index("ix_delivery_sent_at", "sent_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
@@ -300,6 +301,21 @@ class EngagementSnapshot(SQLModel, table=True):
     views: int | None = None
     clicks: int | None = None
     unavailable: list[str] = _json(list)
+
+
+class EngagementLatest(SQLModel, table=True):
+    """The newest snapshot of each delivery (kept by services.engagement on every write).
+
+    Statistics read this table instead of picking the latest of a million snapshots.
+    """
+
+    delivery_id: int = Field(foreign_key="delivery.id", primary_key=True)
+    collected_at: datetime = _ts()
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    views: int | None = None
+    clicks: int | None = None
 
 
 class TrackedLink(SQLModel, table=True):
