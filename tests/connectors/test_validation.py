@@ -1,0 +1,205 @@
+"""Posts that cannot be published are refused at validation time, naming channel and limit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from connectors.base import IMAGE, MB, VIDEO, ChannelConfig, MediaItem, OutgoingPost
+from connectors.errors import ConfigError, PermanentError
+from connectors.facebook import FacebookConnector
+from connectors.registry import KINDS, get
+from connectors.telegram import TelegramConnector
+from connectors.webhook import WebhookConnector
+from publisher.i18n import catalogue, t
+
+from .conftest import make_config
+
+URL = "http://127.0.0.1:9"  # never contacted: validation is offline
+
+
+def connector(kind: str, **overrides: object):  # type: ignore[no-untyped-def]
+    if kind == "telegram":
+        # Without api_base_url: the cloud Bot API's limits (a own server raises them).
+        settings = {"api_base_url": ""} | dict(overrides.pop("settings", {}))  # type: ignore[call-overload]
+        overrides["settings"] = settings
+    config = make_config(kind, URL, **overrides)
+    return get(config.kind)(config)
+
+
+def codes(kind: str, post: OutgoingPost, **overrides: object) -> list[str]:
+    return [p.code for p in connector(kind, **overrides).validate(post)]
+
+
+def sized(item: MediaItem, mb: float) -> MediaItem:
+    return replace(item, size_bytes=int(mb * MB))
+
+
+def test_the_registry_knows_all_three_kinds() -> None:
+    assert KINDS == ("facebook", "telegram", "webhook")
+    assert get("telegram") is TelegramConnector
+
+
+@pytest.mark.parametrize(
+    ("kind", "length", "with_media", "expected"),
+    [
+        ("facebook", 63206, False, []),
+        ("facebook", 63207, False, ["text_too_long"]),
+        ("telegram", 4096, False, []),
+        ("telegram", 4097, False, ["text_too_long"]),
+        ("telegram", 1500, True, []),  # split into media + follow-up message
+        ("telegram", 4097, True, ["text_too_long"]),
+        ("webhook-hmac", 20001, False, ["text_too_long"]),
+    ],
+)
+def test_text_limits(
+    kind: str, length: int, with_media: bool, expected: list[str], photo: MediaItem
+) -> None:
+    post = OutgoingPost("a" * length, (photo,) if with_media else ())
+    assert codes(kind, post) == expected
+
+
+def test_telegram_counts_emoji_as_two_units() -> None:
+    assert codes("telegram", OutgoingPost("😀" * 2048)) == []
+    assert codes("telegram", OutgoingPost("😀" * 2049)) == ["text_too_long"]
+
+
+def test_telegram_states_the_caption_split(photo: MediaItem) -> None:
+    tg = connector("telegram")
+    [notice] = tg.notices(OutgoingPost("a" * 1500, (photo,)))
+    assert notice.code == "caption_split" and notice.params["limit"] == 1024
+    assert "1024" in t("problem.caption_split", "vi", **notice.params)
+    assert tg.notices(OutgoingPost("a" * 100, (photo,))) == []
+
+
+@pytest.mark.parametrize("kind", ["facebook", "telegram", "webhook-hmac"])
+def test_too_many_media(kind: str, photo: MediaItem) -> None:
+    assert "too_many_media" in codes(kind, OutgoingPost("x", (photo,) * 11))
+
+
+def test_empty_post_is_refused() -> None:
+    assert codes("facebook", OutgoingPost("   ")) == ["empty_text"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "kind_of_media", "mb", "problem"),
+    [
+        ("facebook", IMAGE, 10.5, "media_too_large"),
+        ("facebook", VIDEO, 900, None),
+        ("telegram", IMAGE, 10.5, "media_too_large"),
+        ("telegram", VIDEO, 51, "media_too_large"),
+        ("webhook-hmac", IMAGE, 6, "webhook_media_not_inlinable"),
+    ],
+)
+def test_size_limits(
+    kind: str,
+    kind_of_media: str,
+    mb: float,
+    problem: str | None,
+    photo: MediaItem,
+    video: MediaItem,
+) -> None:
+    item = sized(photo if kind_of_media == IMAGE else video, mb)
+    found = codes(kind, OutgoingPost("x", (item,)))
+    assert found == ([problem] if problem else [])
+
+
+def test_own_bot_api_server_raises_telegram_upload_limit(video: MediaItem) -> None:
+    post = OutgoingPost("x", (sized(video, 1500),))
+    assert codes("telegram", post, settings={"api_base_url": "http://bots.local"}) == []
+    assert TelegramConnector.media_limits({"api_base_url": "x"}).video_max_bytes == 2000 * MB
+
+
+def test_webhook_media_with_a_url_is_not_inlined(photo: MediaItem) -> None:
+    post = OutgoingPost("x", (sized(photo, 6),), metadata={"media_urls": ["https://cdn/x.jpg"]})
+    assert codes("webhook-hmac", post) == []
+
+
+def test_facebook_video_must_be_alone(photo: MediaItem, video: MediaItem) -> None:
+    found = codes("facebook", OutgoingPost("x", (photo, video)))
+    assert "one_video_only" in found and "mixed_media" in found
+
+
+def test_unsupported_and_missing_files(media_dir: Path) -> None:
+    doc = MediaItem(media_dir / "notes.txt", kind="document")
+    gone = MediaItem(media_dir / "gone.jpg", kind=IMAGE)
+    assert codes("telegram", OutgoingPost("x", (doc,))) == ["unsupported_media"]
+    assert codes("telegram", OutgoingPost("x", (gone,))) == ["media_missing"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "overrides", "expected"),
+    [
+        ("facebook", {"settings": {"page_id": ""}}, ["missing_setting"]),
+        ("facebook", {"credentials": {"access_token": ""}}, ["missing_credential"]),
+        ("telegram", {"settings": {"chat_id": ""}}, ["missing_setting"]),
+        ("telegram", {"settings": {"chat_id": "news channel"}}, ["invalid_chat_id"]),
+        ("telegram", {"credentials": {"bot_token": "not a token"}}, ["invalid_token"]),
+        ("webhook-hmac", {"settings": {"url": "ftp://x.org/in"}}, ["webhook_bad_url"]),
+        ("webhook-hmac", {"settings": {"url": "http://10.0.0.1/"}}, ["webhook_private_url"]),
+        ("webhook-hmac", {"settings": {"signature": "md5"}}, ["webhook_bad_signature"]),
+        ("webhook-zalo", {"settings": {"app_id": ""}}, ["missing_setting"]),
+        ("webhook-hmac", {"credentials": {"secret": ""}}, ["missing_credential"]),
+    ],
+)
+def test_channel_configuration_problems(
+    kind: str,
+    overrides: dict[str, dict[str, str]],
+    expected: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS")
+    if kind.startswith("webhook") and "url" not in overrides.get("settings", {}):
+        overrides.setdefault("settings", {})["url"] = "https://hooks.example.org/in"
+    assert codes(kind, OutgoingPost("x"), **overrides) == expected
+
+
+def test_publish_refuses_invalid_posts_without_sending(photo: MediaItem) -> None:
+    fb = connector("facebook", settings={"page_id": ""})
+    with pytest.raises(ConfigError):
+        fb.publish(OutgoingPost("x"))
+    with pytest.raises(PermanentError):
+        connector("telegram").publish(OutgoingPost("x", (photo,) * 11))
+
+
+def test_every_problem_code_has_a_message_in_both_languages() -> None:
+    messages = catalogue()
+    emitted = {
+        "missing_setting",
+        "missing_credential",
+        "empty_text",
+        "text_too_long",
+        "too_many_media",
+        "mixed_media",
+        "unsupported_media",
+        "media_missing",
+        "media_too_large",
+        "video_too_long",
+        "one_video_only",
+        "caption_split",
+        "webhook_private_url",
+        "webhook_bad_url",
+        "webhook_bad_signature",
+        "webhook_media_not_inlinable",
+        "invalid_token",
+        "invalid_chat_id",
+    }
+    for code in emitted:
+        vi, en = messages[f"problem.{code}"]
+        assert "{channel}" in vi and "{channel}" in en
+
+
+def test_messages_name_the_channel_and_the_limit(photo: MediaItem) -> None:
+    [problem] = connector("telegram").validate(OutgoingPost("x", (sized(photo, 12),)))
+    text = t(f"problem.{problem.code}", "vi", **problem.params)
+    assert "Test telegram" in text and "10.0 MB" in text
+
+
+def test_kinds_are_classes_with_limits() -> None:
+    for cls in (FacebookConnector, TelegramConnector, WebhookConnector):
+        assert cls.kind in KINDS and cls.text_max > 0 and cls.rate_per_second > 0
+    assert WebhookConnector.dedupes and not TelegramConnector.can_reconcile
+    assert FacebookConnector.can_reconcile
+    assert ChannelConfig("x", "y").settings == {}
