@@ -28,6 +28,7 @@ TEMPLATES: dict[str, ModuleType] = {
     "task": task,
 }
 DEFAULT_TEMPLATE = "campaign"
+MIN_SIDE = 320
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -54,7 +55,7 @@ def render_infographic(
 ) -> Infographic:
     """Render ``template`` with ``fields`` in ``brand`` at ``size``.
 
-    ``today`` (default: today in Asia/Ho_Chi_Minh) drives the campaign countdown. The result
+    Sides under 320 px are refused. ``today`` (default: today in Asia/Ho_Chi_Minh) drives the campaign countdown. The result
     carries the layout boxes and a JSON-able ``recipe`` to re-render it at another size.
     Raises :class:`MediaError`: ``unknown_template``, ``empty_title``, ``text_too_long``,
     ``bad_date``, ``stats_count``, ``bad_stat``, and image errors for an unreadable logo.
@@ -67,6 +68,9 @@ def render_infographic(
             template=template,
             known=", ".join(TEMPLATES),
         )
+    if min(size) < MIN_SIDE:
+        # Below this, a header, a title and a footer cannot all be legible.
+        raise errors.MediaError(errors.BAD_SIZE, f"too small: {size}", value=f"{size[0]}x{size[1]}")
     brand = brand or BrandKit()
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()

@@ -169,7 +169,7 @@ def layout(
     """Wrap ``text`` at ``size`` within ``max_width`` and measure its ink. Never raises."""
     face = font(family, weight, size)
     slack = _slack(size)
-    lines = wrap(text, face, max(1, max_width - slack))
+    lines = wrap(text, face, max(1, max_width - 2 * slack))
     line_h = max(1, round(size * line_spacing))
     top, bottom = _extents(face)
     width = max((face.getlength(line) for line in lines if line), default=0.0)
@@ -178,7 +178,7 @@ def layout(
         face,
         size,
         line_h,
-        round(width) + slack,
+        round(width) + 2 * slack,
         top,
         bottom + (len(lines) - 1) * line_h,
     )
@@ -252,7 +252,8 @@ def draw(
         elif align == "right":
             x = right - w
         else:
-            x = float(left)
+            # Inset by the slack: a negative left side bearing (italics, "j") stays in the box.
+            x = float(left + _slack(block.size))
         y = y0 + i * block.line_height
         drawing.text((x, y), line, font=block.face, fill=fill, anchor="ls")
         if EXACT_INK:

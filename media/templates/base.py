@@ -85,9 +85,7 @@ def _background(primary: RGB, accent: RGB, size: tuple[int, int]) -> Image.Image
     sw, sh = max(2, w // 8), max(2, h // 8)
     yy, xx = np.mgrid[0:sh, 0:sw]
     t = (xx / (sw - 1)) * 0.45 + (yy / (sh - 1)) * 0.55
-    mask = Image.fromarray((t * 255).astype(np.uint8), "L").resize(
-        (w, h), Image.Resampling.BILINEAR
-    )
+    mask = Image.fromarray((t * 255).astype(np.uint8)).resize((w, h), Image.Resampling.BILINEAR)
     base = Image.composite(Image.new("RGB", (w, h), dark), Image.new("RGB", (w, h), light), mask)
     # Decoration: rings and a soft disc, drawn at half size for soft anti-aliased edges.
     hw, hh = w // 2, h // 2

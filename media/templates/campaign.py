@@ -106,7 +106,7 @@ def _countdown(
         c.panel(card_box, c.accent, radius=36 * u)
         pad = round(card * 0.1)
         inner = (cx + pad, cy + pad, cx + card - pad, cy + card - pad)
-        small = round(card * 0.12)
+        small = round(card * 0.15)
         if countdown == 0:
             c.text(
                 "countdown",
@@ -126,8 +126,8 @@ def _countdown(
                 label("media.label.countdown_left", lang).upper(),
                 (inner[0], inner[1], inner[2], inner[1] + small),
                 weight="bold",
-                max_size=round(small * 0.8),
-                min_size=8,
+                max_size=round(small * 0.7),
+                min_size=6,
                 max_lines=1,
                 fill=c.on_accent,
                 align="center",
@@ -138,8 +138,8 @@ def _countdown(
                 label("media.label.countdown_days", lang).upper(),
                 (inner[0], inner[3] - small, inner[2], inner[3]),
                 weight="bold",
-                max_size=round(small * 0.8),
-                min_size=8,
+                max_size=round(small * 0.7),
+                min_size=6,
                 max_lines=1,
                 fill=c.on_accent,
                 align="center",

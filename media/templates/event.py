@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from media.brand import BrandKit
-from media.errors import MediaError
+from media.errors import TEXT_TOO_LONG, MediaError
 from media.labels import label
 from media.templates.base import Canvas, Infographic, field_text
 from media.templates.panels import heading, rows_panel
@@ -45,12 +45,59 @@ def _layout(
     subtitle: str,
     rows: list[tuple[str, str, str]],
 ) -> Infographic:
-    """Heading on top (or left), the rows panel below (or right). Shared with ``task``."""
+    """Heading on top (or left), the rows panel below (or right). Shared with ``task``.
+
+    Tries a few splits of the space, from "roomy facts" to "everything tight"; long input
+    falls through to the tighter ones. Raises :class:`MediaError` when none fits.
+    """
+    tall = size[1] / size[0] > 1.2
+    if size[0] / size[1] > 1.25:
+        attempts: tuple[tuple[float, int], ...] = ((0.5, 18), (0.56, 14))
+    elif tall:
+        attempts = ((0.5, 28), (0.6, 24), (0.7, 16))
+    else:
+        attempts = ((0.42, 27), (0.5, 25), (0.6, 21), (0.6, 16), (0.7, 15), (0.75, 14))
+    for i, (share, min_value) in enumerate(attempts):
+        try:
+            return _attempt(
+                name,
+                brand,
+                size,
+                lang,
+                fields,
+                eyebrow,
+                title,
+                subtitle,
+                rows,
+                share,
+                min_value,
+                tall,
+            )
+        except MediaError as exc:
+            if exc.key != TEXT_TOO_LONG or i == len(attempts) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _attempt(
+    name: str,
+    brand: BrandKit,
+    size: tuple[int, int],
+    lang: str,
+    fields: Mapping[str, Any],
+    eyebrow: str,
+    title: str,
+    subtitle: str,
+    rows: list[tuple[str, str, str]],
+    share: float,
+    min_value: int,
+    tall: bool,
+) -> Infographic:
     c = Canvas(brand, size, lang)
     left, top, right, bottom = c.chrome(field_text(fields, "footer", 120, brand.font_family))
     u = c.u
     if c.landscape and rows:
-        split = left + round((right - left) * 0.5)
+        split = left + round((right - left) * share)
         heading(
             c,
             (left, top, split - round(24 * u), bottom),
@@ -58,42 +105,31 @@ def _layout(
             title=title,
             subtitle=subtitle,
             title_max=76,
+            tight=share > 0.5,
         )
-        rows_panel(c, (split + round(24 * u), top, right, bottom), rows, max_value=30)
+        rows_panel(
+            c, (split + round(24 * u), top, right, bottom), rows, max_value=30, min_value=min_value
+        )
         return c.result(name, {})
     if not rows:
         heading(c, (left, top, right, bottom), eyebrow=eyebrow, title=title, subtitle=subtitle)
         return c.result(name, {})
-    # The panel is sized first (anchored at the bottom, at most ~half the height): its facts
-    # matter more than a huge title, and the title shrinks into whatever is left above it.
-    tall = c.h / c.w > 1.2
-    max_value = 40 if tall else 30
-    # Smallest panel whose values stay comfortably readable; squeeze only as a last resort.
-    attempts = (
-        ((0.5, 28), (0.6, 26), (0.7, 16)) if tall else ((0.42, 27), (0.5, 25), (0.6, 23), (0.7, 16))
+    # The panel is sized first (anchored at the bottom, at most ``share`` of the height): its
+    # facts matter more than a huge title, and the title shrinks into what is left above it.
+    # Tighter attempts also cap the value size, so the panel does not eat the title's room.
+    max_value = (40 if tall else 30) if share <= 0.5 else min_value + 4
+    area = (left, bottom - round((bottom - top) * share), right, bottom)
+    panel = rows_panel(
+        c, area, rows, dry_run=True, max_value=max_value, min_value=min_value, table=not tall
     )
-    for i, (share, min_value) in enumerate(attempts):
-        try:
-            panel = rows_panel(
-                c,
-                (left, bottom - round((bottom - top) * share), right, bottom),
-                rows,
-                dry_run=True,
-                max_value=max_value,
-                min_value=min_value,
-                table=not tall,
-            )
-            break
-        except MediaError:
-            if i == len(attempts) - 1:
-                raise
-    panel = rows_panel(c, panel, rows, max_value=max_value, min_value=min_value, table=not tall)
     heading(
         c,
-        (left, top, right, panel[1] - round(48 * u)),
+        (left, top, right, panel[1] - round(40 * u)),
         eyebrow=eyebrow,
         title=title,
         subtitle=subtitle,
         title_max=88,
+        tight=share >= 0.7,
     )
+    rows_panel(c, panel, rows, max_value=max_value, min_value=min_value, table=not tall)
     return c.result(name, {})

@@ -17,8 +17,11 @@ def heading(
     title_share: float = 1.0,
     title_max: int = 104,
     align: str = "left",
+    tight: bool = False,
 ) -> int:
     """Eyebrow (accent), title (big), subtitle stacked from the top of ``box``.
+
+    ``tight`` lowers the minimum sizes: the last resort before refusing long input.
 
     ``title_share`` is how much of ``box``'s height the title may take. Returns the bottom y
     of what was drawn. Raises :class:`MediaError` (``text_too_long``).
@@ -52,14 +55,14 @@ def heading(
     sub_block: TextBlock | None = None
     gap = round(28 * u)
     if subtitle:
-        sub_box = (left, y, right, y + round((bottom - y) * 0.34))
+        sub_box = (left, y, right, y + round((bottom - y) * 0.4))
         sub_block = c.fit(
             subtitle,
             sub_box,
             weight="regular",
             max_size=round(34 * u),
-            min_size=max(12, round(20 * u)),
-            max_lines=6,
+            min_size=max(12, round((15 if tight else 18) * u)),
+            max_lines=7,
             line_spacing=1.35,
             name="subtitle",
         )
@@ -72,7 +75,7 @@ def heading(
         (left, y, right, y + title_h),
         weight="extrabold",
         max_size=round(title_max * u),
-        min_size=max(14, round(30 * u)),
+        min_size=max(14, round((24 if tight else 30) * u)),
         max_lines=7,
         line_spacing=1.14,
         name="title",

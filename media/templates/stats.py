@@ -82,12 +82,35 @@ def render(
     title = field_text(fields, "title", LIMITS["title"], fam, required=True)
     subtitle = field_text(fields, "subtitle", LIMITS["subtitle"], fam)
     stats = parse_stats(list(fields.get("stats") or []), fam)
+    shares = (0.32, 0.42, 0.5) if size[1] / size[0] <= 1.2 else (0.28, 0.36, 0.44)
+    for i, share in enumerate(shares):
+        try:
+            return _attempt(fields, brand, size, lang, title, subtitle, stats, share)
+        except errors.MediaError as exc:
+            if exc.key != errors.TEXT_TOO_LONG or i == len(shares) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _attempt(
+    fields: Mapping[str, Any],
+    brand: BrandKit,
+    size: tuple[int, int],
+    lang: str,
+    title: str,
+    subtitle: str,
+    stats: list[tuple[str, str]],
+    share: float,
+) -> Infographic:
+    """One layout with the heading taking ``share`` of the height (or width, landscape)."""
     c = Canvas(brand, size, lang)
-    left, top, right, bottom = c.chrome(field_text(fields, "footer", LIMITS["footer"], fam))
+    left, top, right, bottom = c.chrome(
+        field_text(fields, "footer", LIMITS["footer"], brand.font_family)
+    )
     u = c.u
     gap = round(28 * u)
     if c.landscape:
-        split = left + round((right - left) * 0.38)
+        split = left + round((right - left) * (share + 0.06))
         heading(
             c,
             (left, top, split - round(24 * u), bottom),
@@ -98,7 +121,6 @@ def render(
         )
         grid = (split + round(24 * u), top, right, bottom)
     else:
-        share = 0.28 if c.h / c.w > 1.2 else 0.32
         head_bottom = top + round((bottom - top) * share)
         y = heading(
             c,
@@ -107,6 +129,7 @@ def render(
             title=title,
             subtitle=subtitle,
             title_max=80,
+            tight=share >= 0.44,
         )
         grid = (left, y + round(44 * u), right, bottom)
     _cards(c, grid, stats, gap)
