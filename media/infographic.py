@@ -55,8 +55,9 @@ def render_infographic(
 ) -> Infographic:
     """Render ``template`` with ``fields`` in ``brand`` at ``size``.
 
-    Sides under 320 px are refused. ``today`` (default: today in Asia/Ho_Chi_Minh) drives the campaign countdown. The result
-    carries the layout boxes and a JSON-able ``recipe`` to re-render it at another size.
+    Sides under 320 px are refused. ``today`` (default: today in Asia/Ho_Chi_Minh) drives
+    the campaign countdown. The result carries the layout boxes and a JSON-able ``recipe``
+    to re-render it at another size.
     Raises :class:`MediaError`: ``unknown_template``, ``empty_title``, ``text_too_long``,
     ``bad_date``, ``stats_count``, ``bad_stat``, and image errors for an unreadable logo.
     """

@@ -36,7 +36,7 @@ def _photo(w: int, h: int, seed: int) -> Image.Image:
     arr[..., 2] = rng.integers(60, 200)
     image = Image.fromarray(arr)
     d = ImageDraw.Draw(image)
-    for k in range(6):
+    for _k in range(6):
         x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
         d.ellipse(
             (x, y, x + w // 5, y + h // 5), fill=tuple(int(v) for v in rng.integers(0, 255, 3))
