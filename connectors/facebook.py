@@ -33,6 +33,8 @@ from connectors.facebook_errors import HttpStatusError, classify
 
 GRAPH_URL_ENV = "PUBLISHER_FACEBOOK_GRAPH_URL"
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/"
+#: Meta wants video uploads on this host; a custom graph_url (sandbox, proxy) takes both.
+DEFAULT_VIDEO_URL = "https://graph-video.facebook.com/"
 DEFAULT_VERSION = "v23.0"
 #: Insights metric for views since Meta retired post_impressions* (2025-11-15).
 VIEWS_METRIC = "post_media_view"
@@ -145,11 +147,13 @@ class FacebookConnector(Connector):
         return problems
 
     # -- operations ---------------------------------------------------------------------------
-    def graph(self) -> PageGraphAPI:
+    def graph(self, *, video: bool = False) -> PageGraphAPI:
+        """A fresh client (own requests session) for this channel's Graph server."""
         token = str(self.config.credentials.get("access_token") or "")
-        return PageGraphAPI(
-            token, base_url=self.graph_url, version=self.version, timeout=self.timeout
-        )
+        base = self.graph_url
+        if video and base.rstrip("/") == DEFAULT_GRAPH_URL.rstrip("/"):
+            base = DEFAULT_VIDEO_URL
+        return PageGraphAPI(token, base_url=base, version=self.version, timeout=self.timeout)
 
     def publish(self, post: OutgoingPost) -> PublishResult:
         """Publish text/link, photo(s) or a video.
@@ -160,7 +164,7 @@ class FacebookConnector(Connector):
         """
         self.ensure_publishable(post)
         text = unicodedata.normalize("NFC", post.text or "")
-        graph = self.graph()
+        graph = self.graph(video=any(m.kind == VIDEO for m in post.media))
         try:
             result = self._publish(graph, post, text)
         except ConnectorError:

@@ -111,3 +111,11 @@ def test_photo_post_ids_and_album_attachments(
     [feed] = sb.published("facebook")
     assert feed["external_id"] == result.external_id
     assert feed["attached_media"] == [r["external_id"] for r in uploads]
+
+
+def test_video_uploads_use_graph_video_only_on_the_real_host() -> None:
+    real = FacebookConnector(make_config("facebook", "https://graph.facebook.com/"))
+    assert real.graph(video=True).base_url == "https://graph-video.facebook.com/"
+    assert real.graph().base_url == "https://graph.facebook.com/"
+    local = FacebookConnector(make_config("facebook", "http://127.0.0.1:8765"))
+    assert local.graph(video=True).base_url == "http://127.0.0.1:8765/"
