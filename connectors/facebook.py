@@ -163,7 +163,7 @@ class FacebookConnector(Connector):
         when it can be found in the page feed.
         """
         self.ensure_publishable(post)
-        text = unicodedata.normalize("NFC", post.text or "")
+        text = message_text(post)
         graph = self.graph(video=any(m.kind == VIDEO for m in post.media))
         try:
             result = self._publish(graph, post, text)
@@ -233,7 +233,7 @@ class FacebookConnector(Connector):
         minutes of clock skew) count when given. Returns ``None`` when no recent post matches.
         Raises a :class:`ConnectorError` subclass if the feed cannot be read.
         """
-        wanted = unicodedata.normalize("NFC", post.text or "").strip()
+        wanted = message_text(post).strip()
         since = _parse_time(post.metadata.get("first_attempt_at"))
         graph = self.graph()
         try:
@@ -326,6 +326,15 @@ class FacebookConnector(Connector):
                 f"{self.page_id}: use a Page access token",
             )
         return CheckResult(True, f"token valid for page {me.get('name')!r} ({me.get('id')})")
+
+
+def message_text(post: OutgoingPost) -> str:
+    """The message as published: NFC text, plus the link on photo/video posts (which have
+    no link field). :meth:`FacebookConnector.find_published` matches on exactly this."""
+    text = unicodedata.normalize("NFC", post.text or "")
+    if post.media and post.link and post.link not in text:
+        text = f"{text}\n\n{post.link}" if text else post.link
+    return text
 
 
 def _post_url(post_id: str) -> str:

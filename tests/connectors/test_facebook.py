@@ -119,3 +119,15 @@ def test_video_uploads_use_graph_video_only_on_the_real_host() -> None:
     assert real.graph().base_url == "https://graph.facebook.com/"
     local = FacebookConnector(make_config("facebook", "http://127.0.0.1:8765"))
     assert local.graph(video=True).base_url == "http://127.0.0.1:8765/"
+
+
+def test_a_link_on_a_photo_post_goes_into_the_message_and_still_reconciles(
+    make_connector: ConnectorFactory, sb: SandboxClient, photo: MediaItem
+) -> None:
+    fb = make_connector("facebook")
+    post = OutgoingPost("Ảnh sự kiện", (photo,), link="https://so.gov.vn/tin/1")
+    result = fb.publish(post)
+    [record] = sb.published("facebook")
+    assert record["text"] == "Ảnh sự kiện\n\nhttps://so.gov.vn/tin/1"
+    found = fb.find_published(post)
+    assert found is not None and found.external_id == result.external_id
