@@ -1,0 +1,77 @@
+"""``publisher worker``: the long-running delivery process."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from publisher.cli.common import emit, fail, handle_errors
+from publisher.i18n import t
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+
+
+@handle_errors
+def worker(
+    executor_only: Annotated[bool, typer.Option(
+        "--executor-only", help="Only execute deliveries; never run the scheduler.")] = False,
+    until_idle: Annotated[bool, typer.Option(
+        "--until-idle", help="Exit 0 once nothing is in flight and nothing is due or awaiting "
+        "retry within the next 60 s.")] = False,
+    threads: Annotated[int, typer.Option("--threads", help="Executor threads.")] = 4,
+    idle_window: Annotated[float, typer.Option(
+        "--idle-window", help="Seconds ahead that --until-idle looks for due work.")] = 60.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Publish due deliveries: scheduler (leader or standby) and executor threads."""
+    from publisher.engine.worker import MAX_THREADS, Worker
+
+    if not 1 <= threads <= MAX_THREADS:
+        fail(t("error.threads_invalid", max=MAX_THREADS))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s")
+    engine = Worker(threads=threads, executor_only=executor_only)
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    if until_idle:
+        engine.start()
+        typer.echo(t("engine.worker_started", worker=engine.worker_id,
+                     role=t(f"engine.role_{engine.role}"), threads=engine.threads), err=True)
+        streak = 0
+        try:
+            while not done.wait(0.2):
+                streak = streak + 1 if engine.idle(idle_window) else 0
+                if streak >= 2:
+                    break
+        finally:
+            engine.stop()
+        counts = dict(engine.results)
+        data = {"worker": engine.worker_id, **{k: counts.get(k, 0) for k in
+                                               ("sent", "failed", "unconfirmed", "pending")}}
+        emit(data, as_json, lambda: t(
+            "engine.worker_idle", seconds=int(idle_window), sent=counts.get("sent", 0),
+            failed=counts.get("failed", 0), unconfirmed=counts.get("unconfirmed", 0),
+            missed=counts.get("missed", 0)))
+        return
+    engine.start()
+    typer.echo(t("engine.worker_started", worker=engine.worker_id,
+                 role=t(f"engine.role_{engine.role}"), threads=engine.threads), err=True)
+    try:
+        done.wait()
+    finally:
+        engine.stop()
+        typer.echo(t("engine.worker_stopped", worker=engine.worker_id), err=True)

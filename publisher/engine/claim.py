@@ -1,0 +1,212 @@
+"""Atomic claim of due deliveries with a lease (the deliveries table is the queue).
+
+PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` so that executor processes on any machine
+take disjoint rows without waiting for each other. SQLite: write transactions begin with
+``BEGIN IMMEDIATE`` (see :mod:`publisher.db`), so the select-then-update below runs under the
+single writer lock and two executors can never both read a row as pending.
+
+The claim moves ``pending -> sending`` through :func:`publisher.services.deliveries.transition`
+(audited) and commits before anything is sent to a platform.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlmodel import col, select
+
+from publisher.db import get_engine, is_postgres, session_scope
+from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
+from publisher.models import Channel, Delivery, DeliveryStatus
+from publisher.security import decrypt_credentials
+from publisher.services import channels as channels_svc
+from publisher.services import deliveries as deliveries_svc
+from publisher.timeutil import ensure_utc, utcnow
+
+D = DeliveryStatus
+#: Rows looked at per claim for each row wanted (rows of throttled channels are skipped).
+SCAN_FACTOR = 8
+MIN_SCAN = 64
+#: A delivery of a disabled channel is looked at again this much later.
+DISABLED_RETRY_S = 60.0
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Channel affinity: this process claims channels with ``id % count == index``."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, channel_id: int) -> bool:
+        return self.count <= 1 or channel_id % self.count == self.index
+
+
+class ChannelSpecs:
+    """Rate specs and enabled flags of channels, cached (reloaded every ``ttl`` seconds)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._specs: dict[int, RateSpec] = {}
+        self._enabled: dict[int, bool] = {}
+        self._loaded = float("-inf")
+
+    def _load(self) -> None:
+        specs: dict[int, RateSpec] = {}
+        enabled: dict[int, bool] = {}
+        with session_scope(readonly=True) as session:
+            for ch in session.exec(select(Channel)):
+                assert ch.id is not None
+                creds = (
+                    decrypt_credentials(ch.credentials_encrypted)
+                    if ch.kind == "telegram" and ch.credentials_encrypted
+                    else None
+                )
+                cls = channels_svc.connector_class(ch.kind)
+                specs[ch.id] = spec_for(
+                    ch.kind, cls, override=ch.rate_per_second, credentials=creds
+                )
+                enabled[ch.id] = ch.enabled
+        self._specs, self._enabled = specs, enabled
+        self._loaded = time.monotonic()
+
+    def get(self, channel_id: int) -> tuple[RateSpec, bool]:
+        """(spec, enabled) of a channel; reloads when stale or unknown. Raises NotFound-like
+        KeyError only if the channel vanished from the database."""
+        with self._lock:
+            if time.monotonic() - self._loaded > self.ttl or channel_id not in self._specs:
+                self._load()
+            return self._specs[channel_id], self._enabled[channel_id]
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._loaded = float("-inf")
+
+
+def _due_filter(now: datetime, grace_seconds: float) -> list[object]:
+    # A never-attempted delivery older than the grace belongs to the missed sweep, not here.
+    return [
+        Delivery.status == D.PENDING,
+        col(Delivery.next_attempt_at) <= now,
+        or_(col(Delivery.attempts) > 0, col(Delivery.due_at) >= now - timedelta(
+            seconds=grace_seconds)),
+    ]
+
+
+def claim_due(
+    owner: str,
+    limiter: RateLimiter,
+    specs: ChannelSpecs,
+    *,
+    limit: int,
+    lease_seconds: float,
+    grace_seconds: float,
+    shard: Shard | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Claim up to ``limit`` due deliveries for ``owner``; returns their ids (committed as
+    ``sending`` with ``lease_until = now + lease_seconds``).
+
+    Rows of channels whose rate bucket is empty are not claimed: their ``next_attempt_at`` is
+    moved to when the bucket has a token, so they stop occupying the head of the queue.
+    Raises SQLAlchemy errors if the database fails (nothing is then claimed).
+    """
+    if limit <= 0:
+        return []
+    shard = shard or Shard()
+    now = now or utcnow()
+    ts = now.timestamp()
+    engine = get_engine()
+    claimed: list[int] = []
+    with session_scope(engine) as session:
+        stmt = select(Delivery).where(*_due_filter(now, grace_seconds))
+        if shard.count > 1:
+            stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
+        stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(
+            max(MIN_SCAN, limit * SCAN_FACTOR)
+        )
+        if is_postgres(engine):
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = list(session.exec(stmt))
+        deferred: dict[int, float] = {}
+        chosen: list[Delivery] = []
+        for delivery in rows:
+            if len(chosen) >= limit:
+                break
+            assert delivery.id is not None
+            try:
+                spec, enabled = specs.get(delivery.channel_id)
+            except KeyError:
+                continue
+            if not enabled:
+                deferred[delivery.id] = ts + DISABLED_RETRY_S
+                continue
+            ready = limiter.try_acquire(delivery.channel_id, spec, ts)
+            if ready is None:
+                chosen.append(delivery)
+            else:
+                deferred[delivery.id] = ready
+        lease_until = now + timedelta(seconds=lease_seconds)
+        for delivery in chosen:
+            deliveries_svc.transition(
+                session,
+                delivery,
+                D.SENDING,
+                f"worker:{owner}",
+                lease_owner=owner,
+                lease_until=lease_until,
+                attempts=delivery.attempts + 1,
+                first_attempt_at=delivery.first_attempt_at or now,
+            )
+            assert delivery.id is not None
+            claimed.append(delivery.id)
+        if deferred:
+            session.execute(
+                update(Delivery),
+                [
+                    {"id": i, "next_attempt_at": datetime.fromtimestamp(at, UTC)}
+                    for i, at in deferred.items()
+                ],
+            )
+    return claimed
+
+
+def next_due(
+    *, grace_seconds: float, shard: Shard | None = None, now: datetime | None = None
+) -> datetime | None:
+    """The earliest ``next_attempt_at`` of a pending delivery (cheap, indexed)."""
+    now = now or utcnow()
+    shard = shard or Shard()
+    with session_scope(readonly=True) as session:
+        stmt = select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status == D.PENDING,
+            or_(col(Delivery.attempts) > 0,
+                col(Delivery.due_at) >= now - timedelta(seconds=grace_seconds)),
+        )
+        if shard.count > 1:
+            stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
+        value = session.exec(stmt).one()
+    if value is None:
+        return None
+    return ensure_utc(value)
+
+
+def renew_lease(delivery_id: int, owner: str, lease_seconds: float) -> bool:
+    """Extend our lease before a long step; False if the lease was lost (do not publish)."""
+    now = utcnow()
+    with session_scope() as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id) == delivery_id,
+                Delivery.lease_owner == owner,
+                Delivery.status == D.SENDING,
+            )
+            .values(lease_until=now + timedelta(seconds=lease_seconds))
+        )
+        return bool(getattr(result, "rowcount", 0))

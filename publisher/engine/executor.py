@@ -1,0 +1,134 @@
+"""Execute one claimed delivery: build, (re)check, publish, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from connectors.base import Connector, PublishResult
+from connectors.errors import ConnectorError, DuplicateError
+from publisher.db import session_scope
+from publisher.engine import outcome
+from publisher.engine.claim import renew_lease
+from publisher.engine.outgoing import MediaFitFailed, Prepared, prepare
+from publisher.engine.policy import Action, decide
+from publisher.engine.ratelimit import RateLimiter
+from publisher.engine.reconcile import LookupFailed, lookup, settle_ambiguous
+from publisher.models import Channel, Delivery, DeliveryStatus
+from publisher.services import channels as channels_svc
+from publisher.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+D = DeliveryStatus
+
+
+@dataclass(frozen=True)
+class ExecContext:
+    owner: str
+    limiter: RateLimiter
+    lease_seconds: float
+    #: Connector timeout; kept well under the lease so a live worker never loses its lease.
+    timeout: float
+
+
+def _load(delivery_id: int, ctx: ExecContext) -> tuple[Prepared, Connector] | str:
+    with session_scope(readonly=True) as session:
+        delivery = session.get(Delivery, delivery_id)
+        if delivery is None or delivery.status != D.SENDING or delivery.lease_owner != ctx.owner:
+            return "lost"
+        channel = session.get(Channel, delivery.channel_id)
+        assert channel is not None
+        connector = channels_svc.make_connector(channel, timeout=ctx.timeout)
+        try:
+            prepared = prepare(session, delivery)
+        except MediaFitFailed as exc:
+            return f"media:{exc}"
+    return prepared, connector
+
+
+def execute(delivery_id: int, ctx: ExecContext) -> str:
+    """Publish a delivery we claimed; returns the resulting state (or ``lost``).
+
+    Platform failures never propagate (they become states); database errors do, leaving the
+    delivery ``sending`` for the lease-expiry sweep.
+    """
+    loaded = _load(delivery_id, ctx)
+    if isinstance(loaded, str):
+        if loaded.startswith("media:"):
+            outcome.record_failed(delivery_id, ctx.owner, error_kind="media",
+                                  detail=loaded[6:], message_key="alert.delivery_media")
+            return D.FAILED
+        return loaded
+    prepared, connector = loaded
+    if prepared.fitted and not renew_lease(delivery_id, ctx.owner, ctx.lease_seconds):
+        return "lost"  # fitting took longer than the lease: someone else settles it
+    if prepared.previous_error == "ambiguous" and connector.can_reconcile:
+        # The previous attempt may have published: look before sending again.
+        try:
+            found = lookup(connector, prepared.outgoing)
+        except LookupFailed as exc:
+            outcome.record_unconfirmed(delivery_id, ctx.owner, error_kind="ambiguous",
+                                       detail=f"before re-sending: {exc}")
+            return D.UNCONFIRMED
+        if found is not None:
+            outcome.record_sent(delivery_id, ctx.owner, found, error_kind="reconciled",
+                                reason="found on platform before re-sending")
+            return D.SENT
+    result: PublishResult | None = None
+    error: BaseException | None = None
+    try:
+        result = connector.publish(prepared.outgoing)
+    except Exception as exc:  # every failure is classified below, none escapes
+        error = exc
+    return settle(prepared, connector, result, error, ctx)
+
+
+def settle(
+    prepared: Prepared,
+    connector: Connector,
+    result: PublishResult | None,
+    error: BaseException | None,
+    ctx: ExecContext,
+) -> str:
+    """Apply the policy (:mod:`publisher.engine.policy`) to one attempt's outcome."""
+    now = utcnow()
+    decision = decide(error, attempts=prepared.attempts, now=now, dedupes=connector.dedupes,
+                      can_reconcile=connector.can_reconcile)
+    delivery_id, owner = prepared.delivery_id, ctx.owner
+    detail = _detail(error)
+    if decision.action == Action.SENT:
+        if isinstance(error, DuplicateError):
+            outcome.record_sent(delivery_id, owner, None, reason=f"duplicate: {detail}",
+                                external_id=error.external_id, url=error.url,
+                                error_kind="duplicate")
+        else:
+            outcome.record_sent(delivery_id, owner, result, reason="published")
+        return D.SENT
+    if decision.pause_until is not None:
+        ctx.limiter.pause(prepared.channel_id, decision.pause_until.timestamp())
+    if decision.action == Action.RETRY:
+        assert decision.next_attempt_at is not None
+        outcome.record_retry(delivery_id, owner, decision.next_attempt_at,
+                             error_kind=decision.error_kind, detail=detail)
+        return D.PENDING
+    if decision.action == Action.RECONCILE:
+        return settle_ambiguous(delivery_id, owner, connector, prepared.outgoing,
+                                attempts=prepared.attempts, detail=detail)
+    if decision.action == Action.UNCONFIRMED:
+        if connector.dedupes:
+            detail = f"{detail}; gave up after {prepared.attempts} attempts"
+        outcome.record_unconfirmed(delivery_id, owner, error_kind=decision.error_kind,
+                                   detail=f"{detail}; {connector.platform} cannot be asked")
+        return D.UNCONFIRMED
+    outcome.record_failed(delivery_id, owner, error_kind=decision.error_kind, detail=detail,
+                          flag=decision.action == Action.FLAG)
+    return D.FAILED
+
+
+def _detail(error: BaseException | None) -> str:
+    if error is None:
+        return ""
+    if isinstance(error, ConnectorError):
+        return str(error)
+    log.exception("unexpected failure while publishing", exc_info=error)
+    return f"unexpected: {error!r}"[:500]

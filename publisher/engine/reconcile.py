@@ -1,0 +1,145 @@
+"""Ambiguous outcomes and expired leases: never a silent duplicate, never a silent loss.
+
+An outcome is ambiguous when the request may have reached the platform (timeout after
+sending, 5xx, connection dropped, a worker killed while a delivery was ``sending``). Then:
+
+* the connector ``dedupes`` (webhook Idempotency-Key): send again with the same key;
+* the connector ``can_reconcile`` (Facebook: recent page posts with the same text since the
+  first attempt): found -> ``sent``; certainly absent -> ``pending`` (and looked up once more
+  right before re-sending); the lookup itself failed -> ``unconfirmed`` + alert;
+* otherwise (Telegram: bots cannot read channel history) -> ``unconfirmed`` + alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from connectors.base import Connector, OutgoingPost, PublishResult
+from connectors.errors import ConnectorError
+from publisher.db import session_scope
+from publisher.engine import outcome
+from publisher.engine.outgoing import MediaFitFailed, prepare
+from publisher.engine.policy import backoff_seconds
+from publisher.models import Channel, Delivery, DeliveryStatus
+from publisher.services import channels as channels_svc
+from publisher.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+D = DeliveryStatus
+
+
+class LookupFailed(Exception):
+    """The platform could not be asked (or cannot be asked at all)."""
+
+
+def lookup(connector: Connector, post: OutgoingPost) -> PublishResult | None:
+    """Ask the platform for ``post``; ``None`` when it certainly does not have it.
+
+    Raises :class:`LookupFailed` when the connector cannot reconcile or the lookup failed.
+    """
+    if not connector.can_reconcile:
+        raise LookupFailed(f"{connector.platform} cannot be asked for published posts")
+    try:
+        return connector.find_published(post)
+    except NotImplementedError as exc:
+        raise LookupFailed(f"{connector.platform} cannot be asked for published posts") from exc
+    except ConnectorError as exc:
+        raise LookupFailed(f"lookup failed: {exc}") from exc
+
+
+def settle_ambiguous(
+    delivery_id: int,
+    owner: str,
+    connector: Connector,
+    post: OutgoingPost,
+    *,
+    attempts: int,
+    detail: str,
+    error_kind: str = "ambiguous",
+) -> str:
+    """Resolve an ambiguous attempt of a delivery we hold (``sending``, our lease).
+
+    Returns the resulting state name. Raises nothing from the platform; database errors
+    propagate.
+    """
+    now = utcnow()
+    if connector.dedupes:
+        at = now + timedelta(seconds=backoff_seconds(attempts)) if attempts > 1 else now
+        outcome.record_retry(delivery_id, owner, at, error_kind=error_kind,
+                             detail=f"{detail}; retry is safe (idempotency key)")
+        return D.PENDING
+    if connector.can_reconcile:
+        try:
+            found = lookup(connector, post)
+        except LookupFailed as exc:
+            outcome.record_unconfirmed(delivery_id, owner, error_kind=error_kind,
+                                       detail=f"{detail}; {exc}")
+            return D.UNCONFIRMED
+        if found is not None:
+            outcome.record_sent(delivery_id, owner, found, reason=f"{detail}; found on platform",
+                                error_kind="reconciled")
+            return D.SENT
+        at = now + timedelta(seconds=backoff_seconds(attempts))
+        # error_kind stays "ambiguous": the next attempt looks again before re-sending.
+        outcome.record_retry(delivery_id, owner, at, error_kind="ambiguous",
+                             detail=f"{detail}; not found on platform, will send again")
+        return D.PENDING
+    outcome.record_unconfirmed(delivery_id, owner, error_kind=error_kind,
+                               detail=f"{detail}; {connector.platform} cannot be asked")
+    return D.UNCONFIRMED
+
+
+def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int]:
+    """Take over ``sending`` deliveries whose lease expired (their worker died); returns ids
+    now leased to ``owner``. Each row is taken by a conditional UPDATE, so two sweepers
+    never both take one."""
+    now = utcnow()
+    with session_scope(readonly=True) as session:
+        ids = list(session.exec(
+            select(Delivery.id).where(
+                Delivery.status == D.SENDING, col(Delivery.lease_until) < now
+            ).limit(limit)
+        ))
+    taken: list[int] = []
+    for delivery_id in ids:
+        with session_scope() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(col(Delivery.id) == delivery_id, Delivery.status == D.SENDING,
+                       col(Delivery.lease_until) < now)
+                .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+            )
+            if getattr(result, "rowcount", 0):
+                assert delivery_id is not None
+                taken.append(delivery_id)
+    return taken
+
+
+def sweep_expired(owner: str, *, lease_seconds: float, timeout: float) -> int:
+    """Reconcile every delivery whose lease expired; returns how many were handled."""
+    handled = 0
+    for delivery_id in take_expired(owner, lease_seconds):
+        try:
+            with session_scope(readonly=True) as session:
+                delivery = session.get(Delivery, delivery_id)
+                assert delivery is not None
+                channel = session.get(Channel, delivery.channel_id)
+                assert channel is not None
+                prepared = prepare(session, delivery)
+                connector = channels_svc.make_connector(channel, timeout=timeout)
+        except MediaFitFailed as exc:
+            outcome.record_unconfirmed(delivery_id, owner, error_kind="ambiguous",
+                                       detail=f"lease expired; cannot rebuild post: {exc}")
+            handled += 1
+            continue
+        state = settle_ambiguous(
+            delivery_id, owner, connector, prepared.outgoing, attempts=prepared.attempts,
+            detail="lease expired while sending (worker stopped)",
+        )
+        log.info("expired lease of delivery %s settled as %s", delivery_id, state)
+        handled += 1
+    return handled

@@ -1,0 +1,108 @@
+"""Recurring posts (weekly, or yearly e.g. with a national-day campaign) expand into future
+deliveries ahead of time, without duplicates.
+
+Occurrences keep the first one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
+``occurrence_key`` exactly as :func:`publisher.services.posts.approve` keys the first one, so
+the unique (post, channel, occurrence) constraint makes re-running the expansion harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from publisher.db import session_scope
+from publisher.models import Delivery, Post, PostStatus, Recurrence
+from publisher.services import audit
+from publisher.services import deliveries as deliveries_svc
+from publisher.timeutil import local_tz, utcnow
+
+log = logging.getLogger(__name__)
+#: How far ahead occurrences are created.
+HORIZON = {Recurrence.WEEKLY: timedelta(days=28), Recurrence.YEARLY: timedelta(days=400)}
+LIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED,
+        PostStatus.PARTIALLY_FAILED, PostStatus.FAILED)
+
+
+def occurrence_key(due_at: datetime) -> str:
+    """The occurrence key of a delivery due at ``due_at`` (same rule as ``posts.approve``)."""
+    return due_at.date().isoformat()
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/02 in a non-leap year
+        return day.replace(year=day.year + years, day=28)
+
+
+def occurrences(post: Post, until: datetime) -> Iterator[datetime]:
+    """Due instants (UTC) of ``post`` after its first, up to ``until`` and its end date."""
+    assert post.due_at is not None
+    first = post.due_at.astimezone(local_tz())
+    n = 1
+    while True:
+        if post.recurrence == Recurrence.WEEKLY:
+            local = first + timedelta(weeks=n)  # wall-clock arithmetic in the local zone
+        elif post.recurrence == Recurrence.YEARLY:
+            day = _shift_year(first.date(), n)
+            local = datetime.combine(day, first.timetz().replace(tzinfo=None), tzinfo=local_tz())
+        else:
+            return
+        due = local.astimezone(UTC)
+        if due > until:
+            return
+        if post.recurrence_until and local.date() > post.recurrence_until:
+            return
+        yield due
+        n += 1
+
+
+def expand(owner: str, *, now: datetime | None = None) -> int:
+    """Create the deliveries of every live recurring post's occurrences within the horizon;
+    returns how many deliveries were created. Raises database errors only."""
+    now = now or utcnow()
+    created = 0
+    with session_scope(readonly=True) as session:
+        post_ids = list(session.exec(
+            select(Post.id).where(
+                col(Post.recurrence).in_([Recurrence.WEEKLY, Recurrence.YEARLY]),
+                col(Post.status).in_(LIVE),
+                col(Post.due_at).is_not(None),
+            )
+        ))
+    for post_id in post_ids:
+        try:
+            created += _expand_post(owner, post_id, now)
+        except IntegrityError:
+            # Another process created the same occurrence first: the constraint did its job.
+            log.info("occurrence of post %s already created elsewhere", post_id)
+    return created
+
+
+def _expand_post(owner: str, post_id: int | None, now: datetime) -> int:
+    created = 0
+    with session_scope() as session:
+        post = session.get(Post, post_id)
+        if post is None or post.due_at is None:
+            return 0
+        horizon = now + HORIZON.get(Recurrence(post.recurrence), timedelta(0))
+        have = set(session.exec(
+            select(Delivery.occurrence).where(Delivery.post_id == post.id)
+        ))
+        for due in occurrences(post, horizon):
+            key = occurrence_key(due)
+            if key in have or due <= now:
+                continue
+            rows = deliveries_svc.create_for_post(session, post, due, key)
+            created += len(rows)
+            audit.record(session, f"worker:{owner}", "post.occurrence", "post", post.id,
+                         org_id=post.org_id,
+                         after={"occurrence": key, "due_at": due,
+                                "deliveries": [d.id for d in rows]})
+            have.add(key)
+    return created

@@ -1,0 +1,273 @@
+"""The worker process: scheduler (when leader) + executor threads + heartbeats.
+
+In-process API (the one-command demo and tests use it)::
+
+    worker = Worker(threads=4)
+    worker.start()        # returns at once; threads run in the background
+    ...
+    worker.stop()         # clean: finishes in-flight deliveries, releases the lease
+
+``publisher worker`` wraps it (:mod:`publisher.cli.worker`) with SIGTERM/SIGINT handling.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import OperationalError
+from sqlmodel import col, select
+
+from publisher.config import get_settings
+from publisher.db import session_scope
+from publisher.engine import heartbeat
+from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
+from publisher.engine.executor import ExecContext, execute
+from publisher.engine.leader import LeaderLease
+from publisher.engine.ratelimit import RateLimiter
+from publisher.engine.scheduler import EngineScheduler, Intervals
+from publisher.models import Delivery, DeliveryStatus
+from publisher.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+D = DeliveryStatus
+MAX_THREADS = 64
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:60]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class Worker:
+    """One worker process's engine. Thread-safe start/stop; not restartable after stop."""
+
+    def __init__(
+        self,
+        *,
+        threads: int = 4,
+        executor_only: bool = False,
+        worker_id: str | None = None,
+        poll_interval: float = 1.0,
+        lease_ttl: float = 15.0,
+        tick_interval: float | None = None,
+        heartbeat_interval: float = 2.0,
+        intervals: Intervals | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        settings = get_settings()
+        self.threads = max(1, min(MAX_THREADS, threads))
+        self.executor_only = executor_only
+        self.worker_id = worker_id or new_worker_id()
+        self.poll_interval = poll_interval
+        self.heartbeat_interval = heartbeat_interval
+        self.lease_seconds = float(settings.lease_seconds)
+        self.grace = float(settings.missed_grace_seconds)
+        # Connector timeout well under the lease: a live worker never loses its lease.
+        self.timeout = timeout or max(1.0, min(30.0, self.lease_seconds / 3))
+        self.lease = LeaderLease(self.worker_id, ttl=lease_ttl)
+        self.tick_interval = tick_interval or lease_ttl / 3
+        self.limiter = RateLimiter()
+        self.specs = ChannelSpecs()
+        self.scheduler = EngineScheduler(self.worker_id, self.wake,
+                                         lease_seconds=self.lease_seconds, timeout=self.timeout,
+                                         intervals=intervals)
+        self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout)
+        self.shard = Shard()
+        self.results: Counter[str] = Counter()
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="executor")
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._slot = threading.Event()
+        self._lock = threading.Lock()
+        self._inflight = 0
+        self._threads: list[threading.Thread] = []
+        self._started = False
+
+    # -- life cycle -------------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        if self.executor_only:
+            return "executor"
+        return "scheduler" if self.lease.is_leader else "standby"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.lease.is_leader and self.scheduler.running
+
+    @property
+    def inflight(self) -> int:
+        return self._inflight
+
+    def start(self) -> Worker:
+        """Register, try to lead, start the claimer and housekeeping threads."""
+        if self._started:
+            return self
+        self._started = True
+        from publisher.engine import notify
+
+        notify.install_from_env()
+        heartbeat.beat(self.worker_id, self.role)
+        self.shard = heartbeat.shard_of(self.worker_id)
+        self.limiter.set_share(self.shard.count)
+        if not self.executor_only:
+            self._lead_tick()
+        for name, target in (("claimer", self._claim_loop), ("housekeeping", self._housekeeping)):
+            thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        log.info("worker %s started as %s with %s threads", self.worker_id, self.role,
+                 self.threads)
+        return self
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop claiming, finish in-flight deliveries, release the lease and heartbeat."""
+        self._halt(timeout)
+        self.scheduler.stop()
+        self.lease.release()
+        try:
+            heartbeat.remove(self.worker_id)
+        except OperationalError as exc:
+            log.warning("could not remove heartbeat: %s", exc)
+
+    def kill(self) -> None:
+        """Stop the threads *without* releasing anything, as if the process died (tests)."""
+        self._halt(10.0)
+        self.scheduler.stop()
+        self.lease.is_leader = False
+
+    def _halt(self, timeout: float) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._slot.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._pool.shutdown(wait=True)
+
+    def wake(self) -> None:
+        """Claim now (called by the scheduler's wake job and after local changes)."""
+        self._wake.set()
+
+    # -- housekeeping: heartbeat, leadership, shard -----------------------------------------
+    def _housekeeping(self) -> None:
+        last_beat = last_tick = time.monotonic()
+        while not self._stop.wait(min(self.tick_interval, self.heartbeat_interval, 0.5)):
+            now = time.monotonic()
+            try:
+                if now - last_beat >= self.heartbeat_interval:
+                    heartbeat.beat(self.worker_id, self.role)
+                    shard = heartbeat.shard_of(self.worker_id)
+                    if shard != self.shard:
+                        log.info("worker %s shard %s", self.worker_id, shard)
+                        self.shard = shard
+                        self.limiter.set_share(shard.count)
+                    last_beat = now
+                if not self.executor_only and now - last_tick >= self.tick_interval:
+                    self._lead_tick()
+                    last_tick = now
+            except Exception:
+                log.exception("housekeeping failed")
+
+    def _lead_tick(self) -> None:
+        leader = self.lease.tick()
+        if leader and not self.scheduler.running:
+            self.scheduler.start()
+            self.wake()
+        elif not leader and self.scheduler.running:
+            self.scheduler.stop()
+
+    # -- claiming ---------------------------------------------------------------------------
+    def _claim_loop(self) -> None:
+        while not self._stop.is_set():
+            free = self.threads - self._inflight
+            if free <= 0:
+                self._slot.wait(0.5)
+                self._slot.clear()
+                continue
+            try:
+                ids = claim_due(self.worker_id, self.limiter, self.specs, limit=free,
+                                lease_seconds=self.lease_seconds, grace_seconds=self.grace,
+                                shard=self.shard)
+            except Exception:
+                log.exception("claim failed")
+                ids = []
+                self._stop.wait(1.0)
+            for delivery_id in ids:
+                with self._lock:
+                    self._inflight += 1
+                self._pool.submit(self._run, delivery_id)
+            if ids and len(ids) == free:
+                continue
+            self._wait_for_work()
+
+    def _wait_for_work(self) -> None:
+        timeout = self.poll_interval
+        try:
+            due = next_due(grace_seconds=self.grace, shard=self.shard)
+        except Exception:
+            due = None
+        if due is not None:
+            timeout = min(timeout, max(0.005, (due - utcnow()).total_seconds()))
+        self._wake.wait(timeout)
+        self._wake.clear()
+
+    def _run(self, delivery_id: int) -> None:
+        try:
+            state = execute(delivery_id, self.ctx)
+            self.results[state] += 1
+        except Exception:
+            # Left ``sending`` with our lease: the lease sweep settles it (never a silent loss).
+            log.exception("delivery %s: execution failed", delivery_id)
+            self.results["error"] += 1
+        finally:
+            with self._lock:
+                self._inflight -= 1
+            self._slot.set()
+            self._wake.set()
+
+    # -- until idle -------------------------------------------------------------------------
+    def idle(self, window: float = 60.0) -> bool:
+        """Nothing in flight here or anywhere, and nothing due or retrying within ``window``."""
+        if self._inflight:
+            return False
+        now = utcnow()
+        with session_scope(readonly=True) as session:
+            sending = session.exec(
+                select(func.count()).select_from(Delivery).where(Delivery.status == D.SENDING)
+            ).one()
+            if sending:
+                return False
+            soon = session.exec(
+                select(func.count()).select_from(Delivery).where(
+                    Delivery.status == D.PENDING,
+                    col(Delivery.next_attempt_at) <= now + timedelta(seconds=window),
+                    # Past the grace and never tried: the leader's missed sweep owns them.
+                    or_(col(Delivery.attempts) > 0,
+                        col(Delivery.due_at) >= now - timedelta(seconds=self.grace)),
+                )
+            ).one()
+        return not soon
+
+    def run_until_idle(self, window: float = 60.0, max_seconds: float | None = None) -> bool:
+        """Start, work until :meth:`idle` twice in a row, stop. Returns False on timeout."""
+        self.start()
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        streak = 0
+        try:
+            while True:
+                if self._stop.wait(0.2):
+                    return True
+                streak = streak + 1 if self.idle(window) else 0
+                if streak >= 2:
+                    return True
+                if deadline is not None and time.monotonic() > deadline:
+                    return False
+        finally:
+            self.stop()
