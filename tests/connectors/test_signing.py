@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors import signing
 
@@ -59,3 +61,21 @@ def test_verify_hmac_rejects_tampering_and_garbage() -> None:
     assert not signing.verify_hmac("s3cr3t", "1700000000", BODY, "sha256=00", **kw)
     assert not signing.verify_hmac("s3cr3t", None, BODY, HMAC_VECTOR, **kw)
     assert not signing.verify_hmac("s3cr3t", "not-a-number", BODY, HMAC_VECTOR)
+
+
+# -- properties ---------------------------------------------------------------------------------
+texts = st.text(min_size=1, max_size=40)
+
+
+@given(body=st.binary(max_size=200), secret=texts, ts=st.integers(0, 2**40).map(str))
+def test_hmac_round_trip_and_tamper_detection(body: bytes, secret: str, ts: str) -> None:
+    sig = signing.hmac_signature(secret, ts, body)
+    assert signing.verify_hmac(secret, ts, body, sig, tolerance_s=None)
+    assert not signing.verify_hmac(secret, ts, body + b"x", sig, tolerance_s=None)
+
+
+@given(body=st.binary(max_size=200), secret=texts, app=texts, ts=st.integers(0, 2**40).map(str))
+def test_zalo_round_trip_and_tamper_detection(body: bytes, secret: str, app: str, ts: str) -> None:
+    sig = signing.zalo_signature(app, body, ts, secret)
+    assert signing.verify_zalo(app, body, ts, secret, sig)
+    assert not signing.verify_zalo(app, body + b"x", ts, secret, sig)
