@@ -103,14 +103,22 @@ def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -
     rgb = image.convert("RGB")
     for quality in (92, 88, 84, 80, 75, 70, 64, 58, 50):
         buffer = io.BytesIO()
-        rgb.save(
-            buffer,
-            "JPEG",
-            quality=quality,
-            optimize=True,
-            progressive=True,
-            subsampling="4:2:0" if quality < 90 else "4:4:4",
-        )
+        # Full-colour chroma keeps small text crisp; Pillow's encoder can fail on large noisy
+        # 4:4:4 images ("broken data stream"), so fall back to 4:2:0 then.
+        for subsampling in ("4:4:4", "4:2:0") if quality >= 90 else ("4:2:0",):
+            buffer = io.BytesIO()
+            try:
+                rgb.save(
+                    buffer,
+                    "JPEG",
+                    quality=quality,
+                    optimize=True,
+                    progressive=True,
+                    subsampling=subsampling,
+                )
+                break
+            except OSError:
+                continue
         data = buffer.getvalue()
         if max_bytes is None or len(data) <= max_bytes:
             return data

@@ -169,7 +169,8 @@ def build_command(
             graph.append(f"[{current}][{labels[i]}]concat=n=2:v=1:a=0[x{i}]")
             elapsed += segments[i].seconds
         current = f"x{i}"
-    graph.append(f"[{current}]fps={fps}[vout]")
+    # No fps filter here: it drops the final frame at EOF; setpts already gives exact 30 fps.
+    graph.append(f"[{current}]null[vout]")
     maps = ["-map", "[vout]"]
     if audio is not None:
         args += ["-i", str(audio)]

@@ -130,7 +130,7 @@ class Canvas:
         """Paint header and footer; returns the content box left for the template."""
         m = self.margin
         top, bottom = m + round(8 * self.u), self.h - m
-        header_h = round((92 if not self.landscape else 84) * self.u)
+        header_h = max(30, round((92 if not self.landscape else 84) * self.u))
         org = text.clean(self.brand.org_name, self.family).upper()
         x = m
         if self.brand.logo:
@@ -143,7 +143,7 @@ class Canvas:
                 (x, top, self.w - m, top + header_h),
                 weight="semibold",
                 max_size=round(30 * self.u),
-                min_size=max(12, round(15 * self.u)),
+                min_size=max(9, round(15 * self.u)),
                 max_lines=2,
                 fill=self.on_primary,
                 valign="middle",
@@ -155,7 +155,7 @@ class Canvas:
         footer = footer or "  •  ".join(footer_parts)
         footer = text.clean(footer, self.family)
         if footer:
-            fh = round(44 * self.u)
+            fh = max(20, round(44 * self.u))
             line_y = bottom - fh - round(18 * self.u)
             rule = mix(self.primary, WHITE, 0.35)
             self.draw.rectangle(
@@ -167,7 +167,7 @@ class Canvas:
                 (m, bottom - fh, self.w - m, bottom),
                 weight="semibold",
                 max_size=round(28 * self.u),
-                min_size=max(11, round(14 * self.u)),
+                min_size=max(9, round(14 * self.u)),
                 max_lines=1,
                 fill=self.accent,
                 valign="middle",
