@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from publisher.config import get_settings
 from publisher.errors import PublisherError
+from publisher.logging import register_secrets
 
 _hasher = PasswordHasher()
 
@@ -81,6 +82,7 @@ def encrypt_credentials(credentials: dict[str, str], secret: str | None = None) 
     """Encrypt a credentials mapping; "" for an empty mapping."""
     if not credentials:
         return ""
+    register_secrets(credentials)  # from now on never logged, whatever logs it
     return _fernet(secret).encrypt(json.dumps(credentials).encode("utf-8")).decode("ascii")
 
 
@@ -93,6 +95,7 @@ def decrypt_credentials(token: str, secret: str | None = None) -> dict[str, str]
     except InvalidToken:
         raise PublisherError("error.secret_key_mismatch") from None
     value: dict[str, str] = json.loads(data)
+    register_secrets(value)  # from now on never logged, whatever logs it
     return value
 
 
