@@ -1,0 +1,254 @@
+"""``publisher ui`` (the web interface) and ``publisher demo`` (everything, one command).
+
+``publisher demo`` with nothing configured: an SQLite database in the data dir, the demo
+office (users printed once, sandbox channels, a lead-up plan with an infographic), the
+sandbox emulators, the worker, the API when it exists, and the UI; Ctrl-C stops them all.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from publisher.cli.common import fail, handle_errors
+from publisher.i18n import set_language, t
+
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
+ROOT = UI_DIR.parent
+
+
+def streamlit_command(port: int, host: str) -> list[str]:
+    """The ``streamlit run`` command line (viewer toolbar, no telemetry, headless)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(UI_DIR / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
+def streamlit_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env.update(extra or {})
+    return env
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ui`` and ``demo`` to ``app``."""
+    app.command("ui")(ui)
+    app.command("demo")(demo)
+
+
+@handle_errors
+def ui(
+    port: Annotated[int, typer.Option("--port", help="HTTP port of the web interface.")] = 8501,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """Run the web interface (Streamlit) in the foreground."""
+    from publisher.config import get_settings
+
+    env = streamlit_env({"PUBLISHER_DATA_DIR": str(get_settings().data_dir.resolve())})
+    typer.echo(t("ui.demo.url", url=f"http://{host}:{port}"))
+    raise typer.Exit(subprocess.call(streamlit_command(port, host), cwd=UI_DIR, env=env))
+
+
+def _configure(data_dir: Path | None) -> Path:
+    """Point the settings at ``data_dir`` and allow loopback webhooks (the sandbox)."""
+    from publisher import db
+    from publisher.config import get_settings
+    from publisher.security import load_secret
+
+    if data_dir is not None:
+        os.environ["PUBLISHER_DATA_DIR"] = str(data_dir.resolve())
+    os.environ["PUBLISHER_ALLOW_PRIVATE_WEBHOOKS"] = "1"
+    get_settings.cache_clear()
+    load_secret.cache_clear()
+    db.reset_engines()
+    resolved = get_settings().data_dir.resolve()
+    os.environ["PUBLISHER_DATA_DIR"] = str(resolved)
+    resolved.mkdir(parents=True, exist_ok=True)
+    return resolved
+
+
+def _wait_http(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _start_api(host: str, port: int) -> Any:
+    """The API service, when the api package provides ``create_app`` (another issue)."""
+    try:
+        from publisher.api import create_app  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host=host, port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, name="api", daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _print_credentials(admin: tuple[str, str | None], seeded: Any) -> None:
+    rows = [(admin[0], "admin", admin[1]), *seeded.credentials]
+    typer.echo(t("ui.demo.accounts"))
+    for username, role, password in rows:
+        shown = password if password else t("ui.demo.password_unchanged")
+        typer.echo(f"  {t('ui.role.' + role):<24} {username:<10} {shown}")
+    if not all(p for _, _, p in rows):
+        typer.echo(t("ui.demo.password_hint"))
+
+
+@handle_errors
+def demo(
+    port: Annotated[int, typer.Option("--port", help="HTTP port of the web interface.")] = 8501,
+    sandbox_port: Annotated[
+        int,
+        typer.Option("--sandbox-port", help="Port of the platform emulators (0: any free port)."),
+    ] = 8765,
+    api_port: Annotated[int, typer.Option("--api-port", help="Port of the API service.")] = 8780,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Where the database, media and sandbox records live."),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a web browser.")
+    ] = False,
+    reset_passwords: Annotated[
+        bool,
+        typer.Option("--reset-passwords", help="Give the demo users new passwords and print them."),
+    ] = False,
+    seed_only: Annotated[
+        bool,
+        typer.Option("--seed-only", help="Initialise and seed, print the accounts, start nothing."),
+    ] = False,
+) -> None:
+    """Run the whole demo: database, demo data, sandbox, worker, API and web interface."""
+    from connectors.sandbox import run_in_thread
+    from publisher.config import get_settings
+    from publisher.db import session_scope
+    from publisher.services import demo as demo_svc
+    from publisher.services.setup import initialise
+
+    folder = _configure(data_dir)
+    set_language(get_settings().language)
+    typer.echo(t("ui.demo.data_dir", path=str(folder)))
+    init = initialise()
+    sandbox = run_in_thread(host, sandbox_port, folder / "sandbox")
+    stops: list[tuple[str, Any]] = [("sandbox", sandbox.stop)]
+    try:
+        with session_scope() as session:
+            seeded = demo_svc.seed(
+                session, init.org_slug, sandbox.url, reset_passwords=reset_passwords
+            )
+        if seed_only:
+            _print_credentials((init.admin_username or "admin", init.admin_password), seeded)
+            return
+        typer.echo(t("ui.demo.sandbox", url=sandbox.url))
+        try:
+            from publisher.engine.worker import Worker
+        except ImportError:
+            typer.echo(t("ui.demo.no_worker"))
+        else:
+            worker = Worker(threads=2, poll_interval=0.5).start()
+            stops.append(("worker", lambda: worker.stop(timeout=15)))
+            typer.echo(t("ui.demo.worker"))
+        api = _start_api(host, api_port)
+        if api is not None:
+
+            def _stop_api() -> None:
+                api[0].should_exit = True
+                api[1].join(timeout=10)
+
+            stops.append(("api", _stop_api))
+            typer.echo(t("ui.demo.api", url=f"http://{host}:{api_port}"))
+        env = streamlit_env({"PUBLISHER_SANDBOX_URL": sandbox.url})
+        proc = subprocess.Popen(
+            streamlit_command(port, host),
+            cwd=UI_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        stops.append(("ui", lambda: _stop_process(proc)))
+        url = f"http://{host}:{port}"
+        if not _wait_http(f"{url}/_stcore/health", 90, proc):
+            err = proc.stderr.read().decode(errors="replace")[-500:] if proc.stderr else ""
+            fail(t("ui.demo.ui_failed", detail=err.strip()))
+        typer.echo("")
+        typer.echo(t("ui.demo.ready", url=url))
+        _print_credentials((init.admin_username or "admin", init.admin_password), seeded)
+        typer.echo(t("ui.demo.stop_hint"))
+        sys.stdout.flush()
+        if not no_browser:
+            webbrowser.open(url)
+        _wait_for_signal(proc)
+    finally:
+        for name, stop in reversed(stops):
+            try:
+                stop()
+            except Exception as exc:
+                typer.echo(f"{name}: {exc}", err=True)
+        typer.echo(t("ui.demo.stopped"))
+
+
+def _wait_for_signal(proc: subprocess.Popen[bytes]) -> None:
+    """Block until Ctrl-C / SIGTERM, or until the UI process ends by itself."""
+    import signal
+
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not done.wait(0.5):
+        if proc.poll() is not None:
+            break
+
+
+def _stop_process(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)

@@ -1,0 +1,74 @@
+"""Entry point of the web interface: ``streamlit run ui/app.py`` (or ``publisher ui``).
+
+Not logged in: only the login page exists. Logged in: the pages the user's role may open,
+a language switch and the logout button in the sidebar.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:  # streamlit puts ui/ on the path, the packages live one level up
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from publisher.i18n import LANGUAGES, t  # noqa: E402
+from ui import common, nav  # noqa: E402
+
+st.set_page_config(
+    page_title="R57 Publisher",
+    page_icon=":material/campaign:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+common.start_run()
+st.markdown(
+    "<style>[data-testid='stSidebarNav'] a span{font-size:0.95rem}"
+    " .block-container{padding-top:2.2rem}</style>",
+    unsafe_allow_html=True,
+)
+
+
+def _sidebar(actor_name: str, role: str) -> None:
+    with st.sidebar:
+        st.markdown(f"**{t('ui.app.name')}**")
+        st.caption(t("ui.app.tagline"))
+        st.divider()
+        st.markdown(f":material/person: {common.esc(actor_name)}  \n:small[{t('ui.role.' + role)}]")
+        labels = {"vi": "Tiếng Việt", "en": "English"}
+        choice = st.radio(
+            t("ui.app.language"),
+            LANGUAGES,
+            index=LANGUAGES.index(common.lang()),
+            format_func=labels.__getitem__,
+            horizontal=True,
+            key="lang_switch",
+        )
+        if choice != common.lang():
+            st.session_state[common.LANG] = choice
+            st.rerun()
+        if st.button(t("ui.app.logout"), icon=":material/logout:", key="logout"):
+            common.logout()
+            st.rerun()
+
+
+actor = common.current_actor()
+if actor is None:
+    page = st.navigation(
+        [
+            st.Page(
+                str(nav.UI_DIR / "pages/login.py"),
+                title=t("ui.nav.login"),
+                icon=":material/login:",
+                url_path="login",
+            )
+        ],
+        position="hidden",
+    )
+else:
+    _sidebar(st.session_state.get(common.FULL_NAME) or actor.username, actor.role)
+    page = st.navigation(nav.build(actor))
+page.run()

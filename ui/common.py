@@ -1,0 +1,220 @@
+"""Shared helpers of the Streamlit pages: session, login guard, roles, language, formatting,
+status badges, and one way to run a service call and show its error in the user's language.
+
+Pages call :mod:`publisher.services` only, through :func:`read` and :func:`write`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlmodel import Session
+
+from publisher.db import session_scope
+from publisher.errors import PublisherError
+from publisher.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
+from publisher.services.actor import Actor
+from publisher.timeutil import TimeParseError, fmt_local, local_datetime, to_local, utcnow
+
+T = TypeVar("T")
+
+#: Idle time after which a session must log in again.
+SESSION_TIMEOUT = timedelta(minutes=30)
+ACTOR = "actor"
+LANG = "lang"
+SEEN = "last_seen"
+FULL_NAME = "full_name"
+
+#: Post and delivery status -> Streamlit badge colour.
+STATUS_COLOURS: dict[str, str] = {
+    "draft": "gray",
+    "in_review": "orange",
+    "rejected": "red",
+    "scheduled": "blue",
+    "publishing": "violet",
+    "published": "green",
+    "partially_failed": "orange",
+    "failed": "red",
+    "cancelled": "gray",
+    "pending": "blue",
+    "sending": "violet",
+    "sent": "green",
+    "unconfirmed": "orange",
+    "missed": "red",
+    "ok": "green",
+    "flagged": "red",
+    "unknown": "gray",
+}
+#: The same statuses as hex colours for HTML (calendar cells).
+STATUS_HEX: dict[str, str] = {
+    "gray": "#6b7280",
+    "orange": "#d97706",
+    "red": "#dc2626",
+    "blue": "#1d4ed8",
+    "violet": "#7c3aed",
+    "green": "#15803d",
+}
+KIND_ICONS = {
+    "facebook": ":material/thumb_up:",
+    "telegram": ":material/send:",
+    "webhook": ":material/webhook:",
+}
+
+
+# --- session ----------------------------------------------------------------------------------
+def lang() -> str:
+    value = st.session_state.get(LANG, DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def start_run() -> None:
+    """Called first on every run: language, and log out an idle session."""
+    set_language(lang())
+    if current_actor() is None:
+        return
+    now = utcnow()
+    seen = st.session_state.get(SEEN)
+    if isinstance(seen, datetime) and now - seen > SESSION_TIMEOUT:
+        logout()
+        st.session_state["flash"] = ("warning", t("ui.login.timed_out"))
+        return
+    st.session_state[SEEN] = now
+
+
+def current_actor() -> Actor | None:
+    actor = st.session_state.get(ACTOR)
+    return actor if isinstance(actor, Actor) else None
+
+
+def login_as(actor: Actor, full_name: str, language: str) -> None:
+    st.session_state[ACTOR] = actor
+    st.session_state[FULL_NAME] = full_name
+    st.session_state[LANG] = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    st.session_state[SEEN] = utcnow()
+
+
+def logout() -> None:
+    keep = {LANG}
+    for key in list(st.session_state.keys()):
+        if key not in keep:
+            del st.session_state[key]
+
+
+def guard(permission: str) -> Actor:
+    """The logged-in actor if they may ``permission``; otherwise a message and stop."""
+    actor = current_actor()
+    if actor is None:
+        st.warning(t("ui.login.required"))
+        st.stop()
+    assert actor is not None
+    if not actor.can(permission):
+        st.error(t("ui.no_access"))
+        st.stop()
+    return actor
+
+
+# --- services ---------------------------------------------------------------------------------
+@contextmanager
+def read() -> Iterator[Session]:
+    with session_scope(readonly=True) as session:
+        yield session
+
+
+def write(fn: Callable[[Session], T], success: str | None = None) -> T | None:
+    """Run ``fn`` in one transaction; on a PublisherError show it and return None
+    (the transaction is rolled back, so nothing is half-written)."""
+    try:
+        with session_scope() as session:
+            result = fn(session)
+    except PublisherError as exc:
+        show_error(exc)
+        return None
+    except TimeParseError as exc:
+        st.error(t("error.time_invalid", value=str(exc)))
+        return None
+    if success:
+        flash("success", success)
+    return result
+
+
+def show_error(exc: PublisherError) -> None:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        from publisher.errors import _problem_text
+
+        st.error("\n".join(f"- {_problem_text(p)}" for p in problems), icon=":material/block:")
+    else:
+        st.error(exc.message(), icon=":material/error:")
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown once, after the next rerun."""
+    st.session_state["flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop("flash", None)
+    if not item:
+        return
+    kind, message = item
+    {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(message)
+
+
+# --- formatting -------------------------------------------------------------------------------
+def fmt_dt(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh."""
+    return fmt_local(value) if value else "—"
+
+
+def fmt_day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def status_label(status: str) -> str:
+    return t(f"ui.status.{status}")
+
+
+def badge(status: str) -> str:
+    """Markdown badge for a post/delivery/channel status."""
+    colour = STATUS_COLOURS.get(status, "gray")
+    return f":{colour}-badge[{status_label(status)}]"
+
+
+def status_hex(status: str) -> str:
+    return STATUS_HEX[STATUS_COLOURS.get(status, "gray")]
+
+
+def esc(text: Any) -> str:
+    """Escape user text for the few places that render HTML."""
+    return html.escape(str(text or ""), quote=True)
+
+
+def kind_label(kind: str) -> str:
+    return t(f"ui.kind.{kind}")
+
+
+def local_due(day: date, at: time) -> datetime:
+    """A local date and time from the form as an aware UTC datetime."""
+    return local_datetime(day, at.hour, at.minute)
+
+
+def local_parts(value: datetime | None) -> tuple[date, time]:
+    """Date and time widgets' values for ``value`` (default: the next full hour)."""
+    if value is None:
+        value = utcnow() + timedelta(hours=1)
+        local = to_local(value).replace(minute=0, second=0, microsecond=0)
+    else:
+        local = to_local(value)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+def page_header(title_key: str, caption_key: str | None = None) -> None:
+    st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
+    show_flash()

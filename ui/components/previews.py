@@ -1,0 +1,112 @@
+"""How a post will look on each platform: a Facebook post card, a Telegram channel message
+bubble and the webhook's JSON payload.
+
+User text is always escaped (``html.escape``) before it enters the HTML of a card.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from publisher.i18n import t
+from ui.common import esc
+
+_URL = re.compile(r"(https?://[^\s<]+)")
+_TAG = re.compile(r"(^|\s)(#[\w\u00C0-\u1EF9]+)")
+
+CSS = """
+<style>
+.pv-card{background:#fff;border:1px solid #dadde1;border-radius:10px;max-width:500px;
+ font-family:Helvetica,Arial,sans-serif;color:#050505;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.pv-fb-head{display:flex;align-items:center;gap:10px;padding:12px 16px 4px}
+.pv-avatar{width:40px;height:40px;border-radius:50%;background:#0B3D91;color:#fff;
+ display:flex;align-items:center;justify-content:center;font-weight:700}
+.pv-fb-name{font-weight:600;font-size:15px}.pv-fb-meta{color:#65676b;font-size:13px}
+.pv-fb-text{padding:4px 16px 12px;font-size:15px;line-height:1.35;white-space:pre-wrap;
+ word-wrap:break-word}
+.pv-fb-img{width:100%;display:block}.pv-fb-bar{display:flex;justify-content:space-around;
+ border-top:1px solid #ced0d4;margin:0 12px;padding:6px 0;color:#65676b;font-size:14px;
+ font-weight:600}
+.pv-link{color:#216fdb;text-decoration:none}.pv-tag{color:#216fdb}
+.pv-tg{background:#8bb3d6;background-image:linear-gradient(160deg,#9fc3a0 0%,#7fb0cf 100%);
+ padding:18px;border-radius:10px;max-width:460px}
+.pv-tg-bubble{background:#fff;border-radius:12px 12px 12px 4px;max-width:400px;
+ overflow:hidden;box-shadow:0 1px 1px rgba(0,0,0,.15);font-family:Roboto,Arial,sans-serif}
+.pv-tg-name{color:#3a8ad0;font-weight:600;font-size:14px;padding:8px 12px 0}
+.pv-tg-text{padding:4px 12px 4px;font-size:14.5px;line-height:1.4;white-space:pre-wrap;
+ word-wrap:break-word;color:#000}
+.pv-tg-meta{text-align:right;color:#8e9aa6;font-size:12px;padding:0 10px 6px}
+.pv-tg-img{width:100%;display:block}
+.pv-video{background:#111;color:#fff;padding:40px 0;text-align:center;font-size:14px}
+</style>
+"""
+
+
+def _rich(text: str) -> str:
+    """Escape, then colour links and hashtags as the platforms do."""
+    out = esc(text)
+    out = _URL.sub(r'<span class="pv-link">\1</span>', out)
+    return _TAG.sub(r'\1<span class="pv-tag">\2</span>', out)
+
+
+def _img(path: Path, css: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    return f'<img class="{css}" src="data:{mime};base64,{base64.b64encode(data).decode()}"/>'
+
+
+def _media_html(media: Sequence[tuple[str, Path]], css: str) -> str:
+    parts = []
+    for kind, path in media[:4]:
+        if kind == "image":
+            parts.append(_img(path, css))
+        else:
+            parts.append(f'<div class="pv-video">▶ {esc(path.name)}</div>')
+    return "".join(parts)
+
+
+def facebook_card(
+    page_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
+) -> None:
+    initials = esc("".join(w[0] for w in page_name.split()[:2]).upper() or "F")
+    st.html(
+        CSS
+        + f"""
+<div class="pv-card">
+ <div class="pv-fb-head"><div class="pv-avatar">{initials}</div>
+  <div><div class="pv-fb-name">{esc(page_name)}</div>
+  <div class="pv-fb-meta">{esc(when)} · 🌐</div></div></div>
+ <div class="pv-fb-text">{_rich(text)}</div>
+ {_media_html(media, "pv-fb-img")}
+ <div class="pv-fb-bar"><span>👍 {esc(t("ui.preview.like"))}</span>
+  <span>💬 {esc(t("ui.preview.comment"))}</span><span>↗ {esc(t("ui.preview.share"))}</span></div>
+</div>"""
+    )
+
+
+def telegram_bubble(
+    channel_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
+) -> None:
+    st.html(
+        CSS
+        + f"""
+<div class="pv-tg"><div class="pv-tg-bubble">
+ {_media_html(media, "pv-tg-img")}
+ <div class="pv-tg-name">{esc(channel_name)}</div>
+ <div class="pv-tg-text">{_rich(text)}</div>
+ <div class="pv-tg-meta">👁 1 · {esc(when)}</div>
+</div></div>"""
+    )
+
+
+def webhook_payload(payload_json: str) -> None:
+    st.caption(t("ui.preview.webhook_caption"))
+    st.code(payload_json, language="json")

@@ -1,0 +1,113 @@
+"""The navigation: one list of page specs with the permission each needs.
+
+To add a page, append a :class:`PageSpec`; pages whose file does not exist yet (statistics,
+reports, tasks — written in other issues) are skipped, so the list can name them already.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from publisher.i18n import t
+from publisher.services.actor import Actor
+
+UI_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to ui/
+    title_key: str
+    icon: str
+    permission: str
+    section_key: str
+    default: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "pages/calendar.py",
+        "ui.nav.calendar",
+        ":material/calendar_month:",
+        "post.view",
+        "ui.section.work",
+        default=True,
+    ),
+    PageSpec(
+        "pages/compose.py",
+        "ui.nav.compose",
+        ":material/edit_square:",
+        "post.compose",
+        "ui.section.work",
+    ),
+    PageSpec(
+        "pages/review.py", "ui.nav.review", ":material/fact_check:", "post.view", "ui.section.work"
+    ),
+    PageSpec(
+        "pages/deliveries.py",
+        "ui.nav.deliveries",
+        ":material/outbox:",
+        "alert.view",
+        "ui.section.work",
+    ),
+    PageSpec(
+        "pages/studio.py", "ui.nav.studio", ":material/palette:", "media.view", "ui.section.content"
+    ),
+    PageSpec(
+        "pages/campaigns.py",
+        "ui.nav.campaigns",
+        ":material/campaign:",
+        "campaign.view",
+        "ui.section.content",
+    ),
+    PageSpec(
+        "pages/tasks.py", "ui.nav.tasks", ":material/science:", "post.view", "ui.section.content"
+    ),
+    PageSpec(
+        "pages/statistics.py",
+        "ui.nav.statistics",
+        ":material/insights:",
+        "stats.view",
+        "ui.section.results",
+    ),
+    PageSpec(
+        "pages/reports.py",
+        "ui.nav.reports",
+        ":material/description:",
+        "report.export",
+        "ui.section.results",
+    ),
+    PageSpec(
+        "pages/channels.py", "ui.nav.channels", ":material/hub:", "channel.view", "ui.section.setup"
+    ),
+    PageSpec(
+        "pages/sandbox.py",
+        "ui.nav.sandbox",
+        ":material/inventory_2:",
+        "sandbox.view",
+        "ui.section.setup",
+    ),
+]
+
+
+def visible_specs(actor: Actor) -> list[PageSpec]:
+    """The pages ``actor`` may open whose files exist."""
+    return [p for p in PAGES if actor.can(p.permission) and (UI_DIR / p.path).is_file()]
+
+
+def build(actor: Actor) -> dict[str, list[st.Page]]:
+    """``st.navigation`` sections for ``actor`` (titles in the current language)."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in visible_specs(actor):
+        page = st.Page(
+            str(UI_DIR / spec.path),
+            title=t(spec.title_key),
+            icon=spec.icon,
+            default=spec.default,
+            url_path=Path(spec.path).stem,
+        )
+        sections.setdefault(t(spec.section_key), []).append(page)
+    return sections

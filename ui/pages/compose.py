@@ -1,0 +1,284 @@
+"""Soạn bài: one text, per-channel variants, live counters and validation, media, schedule,
+campaign and S&T task; save a draft or send it for review; preview on each platform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from sqlmodel import Session
+
+from publisher.i18n import t
+from publisher.services import campaigns, composer, posts
+from publisher.services import media as media_svc
+from publisher.services.posts import PostInput
+from ui import common
+from ui.components.post_view import channel_previews
+
+actor = common.guard("post.compose")
+common.page_header("ui.compose.title", "ui.compose.caption")
+P = "c_"  # widget key prefix: everything starting with it is the form's state
+
+
+def _reset() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(P)]:
+        del st.session_state[key]
+    st.session_state.pop("compose_post_id", None)
+
+
+def _load(post_id: int) -> None:
+    """Fill the form from a saved post (edit a draft or a rejected post)."""
+    _reset()
+    with common.read() as s:
+        post = posts.get_post(s, actor, post_id)
+        variants = posts.variant_texts(s, post)
+        info = posts.detail(s, actor, post_id)
+        task = composer.task_choices(s, actor)
+    st.session_state["compose_post_id"] = post_id
+    st.session_state[P + "title"] = post.title
+    st.session_state[P + "text"] = post.text
+    st.session_state[P + "link"] = post.link or ""
+    st.session_state[P + "channels"] = [c.id for c, _ in variants]
+    for channel, text in variants:
+        if text != post.text:
+            st.session_state[f"{P}own_{channel.id}"] = True
+            st.session_state[f"{P}var_{channel.id}"] = text
+    st.session_state[P + "media"] = [m["id"] for m in info["media"]]
+    day, at = common.local_parts(post.due_at)
+    st.session_state[P + "date"], st.session_state[P + "time"] = day, at
+    st.session_state[P + "campaign"] = info["campaign"]
+    codes = {x.id: x.code for x in task}
+    st.session_state[P + "task"] = codes.get(post.task_id) if post.task_id else None
+
+
+if "compose_load" in st.session_state:
+    _load(int(st.session_state.pop("compose_load")))
+
+
+def _generate() -> None:
+    """Render an infographic from the small form and attach it (runs before widgets)."""
+    fields = {
+        "title": st.session_state.get(P + "gen_title", ""),
+        "subtitle": st.session_state.get(P + "gen_subtitle", ""),
+    }
+    day = st.session_state.get(P + "gen_date")
+    if day:
+        fields["date"] = common.fmt_day(day)
+    template = st.session_state.get(P + "gen_template", "campaign")
+    asset = common.write(
+        lambda s: media_svc.render_infographic_asset(
+            s,
+            actor,
+            template,
+            {k: v for k, v in fields.items() if v},
+            title=fields["title"],
+            tags=("infographic", "compose"),
+        )
+    )
+    if asset is not None:
+        chosen = list(st.session_state.get(P + "media", []))
+        if asset.id not in chosen:
+            chosen.append(asset.id)
+        st.session_state[P + "media"] = chosen
+        common.flash("success", t("ui.compose.generated", id=asset.id))
+
+
+with common.read() as s:
+    channels = composer.channel_choices(s, actor)
+    upcoming = campaigns.upcoming(s, actor)
+    tasks = composer.task_choices(s, actor)
+    assets = media_svc.list_assets(s, actor, limit=300)
+
+if not channels:
+    st.warning(t("ui.compose.no_channels"))
+    st.stop()
+
+by_id = {c.id: c for c in channels}
+asset_by_id = {a.id: a for a in assets}
+editing = st.session_state.get("compose_post_id")
+left, right = st.columns([1.15, 1], gap="large")
+
+with left:
+    if editing:
+        st.info(t("ui.compose.editing", id=editing), icon=":material/edit:")
+    chosen = st.multiselect(
+        t("ui.compose.channels"),
+        list(by_id),
+        key=P + "channels",
+        format_func=lambda i: f"{by_id[i].name} · {common.kind_label(by_id[i].kind)}",
+        placeholder=t("ui.compose.channels_placeholder"),
+    )
+    st.text_input(
+        t("ui.compose.post_title"),
+        key=P + "title",
+        max_chars=255,
+        help=t("ui.compose.post_title_help"),
+    )
+    text = st.text_area(
+        t("ui.compose.text"),
+        key=P + "text",
+        height=180,
+        placeholder=t("ui.compose.text_placeholder"),
+    )
+    variants: dict[int, str] = {}
+    for cid in chosen:
+        ch = by_id[cid]
+        with st.expander(
+            t("ui.compose.variant_for", channel=ch.name),
+            expanded=bool(st.session_state.get(f"{P}own_{cid}")),
+        ):
+            own = st.checkbox(t("ui.compose.own_text"), key=f"{P}own_{cid}")
+            if own:
+                if f"{P}var_{cid}" not in st.session_state:
+                    st.session_state[f"{P}var_{cid}"] = text
+                variants[cid] = st.text_area(
+                    t("ui.compose.variant_text"), key=f"{P}var_{cid}", height=140
+                )
+    st.text_input(t("ui.compose.link"), key=P + "link", placeholder="https://")
+
+    st.markdown(f"##### :material/image: {t('ui.compose.media')}")
+    media_ids = st.multiselect(
+        t("ui.compose.media_pick"),
+        [a.id for a in assets],
+        key=P + "media",
+        format_func=lambda i: (
+            f"#{i} · {asset_by_id[i].title or asset_by_id[i].kind}" if i in asset_by_id else f"#{i}"
+        ),
+        placeholder=t("ui.compose.media_placeholder"),
+    )
+    if media_ids:
+        thumbs = st.columns(min(4, len(media_ids)))
+        for col_, mid in zip(thumbs, media_ids[:4], strict=False):
+            a = asset_by_id.get(mid)
+            if a is not None and a.kind == "image":
+                col_.image(composer.media_file(a), use_container_width=True)
+    with st.expander(t("ui.compose.generate"), icon=":material/auto_awesome:"):
+        st.selectbox(
+            t("ui.studio.template"),
+            ["campaign", "event", "quote", "task"],
+            key=P + "gen_template",
+            format_func=lambda k: t(f"ui.template.{k}"),
+        )
+        st.text_input(t("ui.studio.field.title"), key=P + "gen_title")
+        st.text_input(t("ui.studio.field.subtitle"), key=P + "gen_subtitle")
+        st.date_input(
+            t("ui.studio.field.date"), value=None, key=P + "gen_date", format="DD/MM/YYYY"
+        )
+        st.button(
+            t("ui.compose.generate_button"),
+            on_click=_generate,
+            key=P + "gen_go",
+            icon=":material/auto_awesome:",
+        )
+
+    st.markdown(f"##### :material/schedule: {t('ui.compose.schedule')}")
+    if P + "date" not in st.session_state:
+        st.session_state[P + "date"], st.session_state[P + "time"] = common.local_parts(None)
+    d1, d2 = st.columns(2)
+    day = d1.date_input(t("ui.compose.date"), key=P + "date", format="DD/MM/YYYY")
+    at = d2.time_input(t("ui.compose.time"), key=P + "time", step=300)
+    st.caption(t("ui.compose.tz_note"))
+    c1, c2 = st.columns(2)
+    camp_opts: list[str | None] = [None, *[o.campaign.slug for o in upcoming]]
+    camp_names = {
+        o.campaign.slug: f"{o.campaign.name} ({o.as_dict()['date_display']})" for o in upcoming
+    }
+    campaign = c1.selectbox(
+        t("ui.compose.campaign"),
+        camp_opts,
+        key=P + "campaign",
+        format_func=lambda k: camp_names.get(k, k) if k else "—",
+    )
+    task_opts: list[str | None] = [None, *[x.code for x in tasks]]
+    task_names = {x.code: f"{x.code} · {x.title[:60]}" for x in tasks}
+    task = c2.selectbox(
+        t("ui.compose.task"),
+        task_opts,
+        key=P + "task",
+        format_func=lambda k: task_names.get(k, k) if k else "—",
+    )
+
+due_at = common.local_due(day, at) if day and at else None
+data = PostInput(
+    text=text,
+    channels=list(chosen),
+    due_at=due_at,
+    variants={k: v for k, v in variants.items()},
+    media_ids=list(media_ids),
+    link=st.session_state.get(P + "link") or None,
+    title=st.session_state.get(P + "title", ""),
+    campaign=campaign,
+    task=task,
+)
+
+with right:
+    st.markdown(f"##### :material/visibility: {t('ui.compose.preview')}")
+    with common.read() as s:
+        problems = (
+            composer.check_draft(s, actor, chosen, text, variants, media_ids, data.link)
+            if chosen
+            else []
+        )
+        shown = [(by_id[c], variants.get(c) or text) for c in chosen]
+        channel_previews(
+            s,
+            shown,
+            [asset_by_id[m] for m in media_ids if m in asset_by_id],
+            due_at,
+            link=data.link,
+            campaign=campaign,
+            key="compose",
+        )
+    if problems:
+        st.error(
+            t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),
+            icon=":material/block:",
+        )
+    elif chosen and (text or media_ids):
+        st.success(t("ui.compose.valid"), icon=":material/check_circle:")
+
+
+def _save(session: Session, submit: bool) -> Any:
+    post_id = st.session_state.get("compose_post_id")
+    if post_id:
+        post = posts.update(session, actor, int(post_id), data)
+    else:
+        post = posts.compose(session, actor, data, strict=False)
+    if submit:
+        post = posts.submit(session, actor, post.id)
+    return post.id
+
+
+def _after(post_id: int | None, submitted: bool) -> None:
+    if post_id is None:
+        return
+    if submitted:
+        _reset()
+        common.flash("success", t("ui.compose.submitted", id=post_id))
+    else:
+        st.session_state["compose_post_id"] = post_id
+        common.flash("success", t("ui.compose.saved", id=post_id))
+    st.rerun()
+
+
+b1, b2, b3, _ = st.columns([1, 1, 1, 2])
+if b1.button(
+    t("ui.compose.save"), icon=":material/save:", key="c_btn_save", use_container_width=True
+):
+    _after(common.write(lambda s: _save(s, False)), False)
+if b2.button(
+    t("ui.compose.submit"),
+    icon=":material/send:",
+    type="primary",
+    key="c_btn_submit",
+    use_container_width=True,
+    disabled=bool(problems) or not chosen,
+):
+    _after(common.write(lambda s: _save(s, True)), True)
+b3.button(
+    t("ui.compose.new"),
+    icon=":material/add:",
+    on_click=_reset,
+    key="c_btn_new",
+    use_container_width=True,
+)

@@ -1,0 +1,52 @@
+"""Đăng nhập: users of the database, argon2 hashes, lock-out after repeated failures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from publisher.db import session_scope
+from publisher.errors import PublisherError
+from publisher.i18n import t
+from publisher.services import users
+from publisher.services.actor import Actor
+from ui import common
+
+_, middle, _ = st.columns([1, 1.2, 1])
+with middle:
+    st.markdown(f"### :material/campaign: {t('ui.app.name')}")
+    st.caption(t("ui.login.subtitle"))
+    labels = {"vi": "Tiếng Việt", "en": "English"}
+    choice = st.radio(
+        t("ui.app.language"),
+        list(labels),
+        format_func=labels.__getitem__,
+        index=list(labels).index(common.lang()),
+        horizontal=True,
+        key="login_lang",
+        label_visibility="collapsed",
+    )
+    if choice != common.lang():
+        st.session_state[common.LANG] = choice
+        st.rerun()
+    common.show_flash()
+    with st.form("login", border=True):
+        st.subheader(t("ui.login.title"))
+        username = st.text_input(t("ui.login.username"), key="login_username")
+        password = st.text_input(t("ui.login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(
+            t("ui.login.submit"), type="primary", use_container_width=True
+        )
+    if submitted:
+        if not username.strip() or not password:
+            st.error(t("ui.login.missing"))
+        else:
+            try:
+                with session_scope() as session:
+                    user = users.authenticate(session, username, password)
+                    actor, name, language = Actor.of(user), user.full_name, user.language
+            except PublisherError as exc:
+                st.error(exc.message(), icon=":material/lock:")
+            else:
+                common.login_as(actor, name or actor.username, common.lang())
+                st.rerun()
+    st.caption(t("ui.login.help"))

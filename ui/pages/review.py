@@ -1,0 +1,115 @@
+"""Duyệt bài: editors see what waits for them, preview each channel, approve or reject with a
+comment; officers see what happened to their posts (and edit rejected ones)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from publisher.i18n import t
+from publisher.services import review
+from ui import common
+from ui.components.post_view import channel_previews
+
+actor = common.guard("post.view")
+common.page_header("ui.review.title", "ui.review.caption")
+can_review = actor.can("post.review")
+
+
+def _card(item: review.ReviewItem, *, actions: bool) -> None:
+    p = item.post
+    head = (
+        f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · {common.fmt_dt(p.due_at)}"
+    )
+    with st.expander(head, expanded=actions):
+        st.markdown(
+            f"{common.badge(p.status)} :small[{t('ui.review.author', name=item.author)}"
+            f" · {t('ui.review.channels', n=len(item.variants))}]"
+        )
+        if p.review_comment:
+            st.warning(
+                t("ui.review.comment_was", comment=p.review_comment), icon=":material/comment:"
+            )
+        if item.reviewer and p.reviewed_at:
+            st.caption(
+                t("ui.review.reviewed_by", name=item.reviewer, at=common.fmt_dt(p.reviewed_at))
+            )
+        with common.read() as s:
+            channel_previews(s, item.variants, item.media, p.due_at, link=p.link, key=f"rv{p.id}")
+        if actions:
+            _actions(p.id or 0)
+        elif p.status == "rejected" and p.author_id == actor.user_id:
+            if st.button(t("ui.review.edit"), key=f"rv_edit_{p.id}", icon=":material/edit:"):
+                st.session_state["compose_load"] = p.id
+                st.switch_page("pages/compose.py")
+
+
+def _actions(post_id: int) -> None:
+    comment = st.text_area(
+        t("ui.review.comment"),
+        key=f"rv_comment_{post_id}",
+        height=80,
+        placeholder=t("ui.review.comment_placeholder"),
+    )
+    a, b, c, _ = st.columns([1, 1.2, 1, 1.5])
+    if a.button(
+        t("ui.review.approve"),
+        key=f"rv_ok_{post_id}",
+        type="primary",
+        icon=":material/check:",
+        use_container_width=True,
+    ):
+        if (
+            common.write(
+                lambda s: review.approve(s, actor, post_id), t("ui.review.approved", id=post_id)
+            )
+            is not None
+        ):
+            st.rerun()
+    if b.button(
+        t("ui.review.approve_now"),
+        key=f"rv_now_{post_id}",
+        icon=":material/bolt:",
+        use_container_width=True,
+    ):
+        if (
+            common.write(
+                lambda s: review.approve(s, actor, post_id, publish_now=True),
+                t("ui.review.approved_now", id=post_id),
+            )
+            is not None
+        ):
+            st.rerun()
+    if c.button(
+        t("ui.review.reject"),
+        key=f"rv_no_{post_id}",
+        icon=":material/undo:",
+        use_container_width=True,
+    ):
+        from publisher.services import posts
+
+        if (
+            common.write(
+                lambda s: posts.reject(s, actor, post_id, comment),
+                t("ui.review.rejected", id=post_id),
+            )
+            is not None
+        ):
+            st.rerun()
+
+
+if can_review:
+    with common.read() as s:
+        waiting = review.queue(s, actor)
+    st.subheader(t("ui.review.waiting", n=len(waiting)))
+    if not waiting:
+        st.info(t("ui.review.nothing"), icon=":material/task_alt:")
+    for item in waiting:
+        _card(item, actions=True)
+
+with common.read() as s:
+    mine = review.my_posts(s, actor)
+st.subheader(t("ui.review.mine"))
+if not mine:
+    st.info(t("ui.review.mine_empty"))
+for item in mine:
+    _card(item, actions=False)
