@@ -9,6 +9,7 @@ distinct set of limits, however many channels or retries ask for it.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,31 +118,56 @@ def _fit_image(path: Path, limits: FitLimits, cache: Path, key: str) -> Fitted:
     out_fmt = "JPEG" if "JPEG" in allowed else ("PNG" if "PNG" in allowed else sorted(allowed)[0])
     if image.mode == "RGBA" and "PNG" in allowed:
         out_fmt = "PNG"  # keep transparency where the channel accepts PNG
+    budget = limits.image_max_bytes
     data = b""
-    for _ in range(8):
-        try:
-            if out_fmt == "PNG":
-                data = encode(image, "PNG", None)
-                if len(data) > limits.image_max_bytes and "JPEG" in allowed:
-                    data = encode(flatten(image, (255, 255, 255)), "JPEG", limits.image_max_bytes)
-                    out_fmt = "JPEG"
-            else:
-                data = encode(flatten(image, (255, 255, 255)), out_fmt, limits.image_max_bytes)
-        except errors.MediaError:
-            data = b""
-        if data and len(data) <= limits.image_max_bytes:
-            break
-        # Lowest quality still too big: make the picture smaller and try again.
-        image = image.resize(
-            (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))),
-            Image.Resampling.LANCZOS,
-        )
-    if not data or len(data) > limits.image_max_bytes:
-        raise errors.MediaError(errors.CANNOT_FIT, "image cannot fit", limit=limits.image_max_bytes)
+    if out_fmt == "PNG":
+        data = encode(image, "PNG", None)
+        if len(data) > budget and "JPEG" in allowed:
+            out_fmt, data = "JPEG", b""
+        elif len(data) > budget:
+            raise errors.MediaError(errors.CANNOT_FIT, "PNG over budget", limit=budget)
+    if out_fmt != "PNG":
+        data = _jpeg_within(flatten(image, (255, 255, 255)), budget, out_fmt)
     out = cache / f"{key}{IMAGE_EXTS.get(out_fmt, '.img')}"
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return Fitted(out, "image", True, len(data))
+
+
+def _encode(image: Image.Image, fmt: str, quality: int, optimize: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=quality, optimize=optimize)
+    return buffer.getvalue()
+
+
+def _jpeg_within(image: Image.Image, budget: int, fmt: str = "JPEG") -> bytes:
+    """The best-quality encoding under ``budget`` bytes, shrinking the picture if needed.
+
+    Cheap probes first (no Huffman optimisation), so a 12-megapixel photo takes a handful
+    of encodes rather than a ladder of slow ones. Raises :class:`MediaError` (cannot_fit).
+    """
+    lo_q, hi_q = 45, 92
+    for _ in range(6):
+        size_at_lo = len(_encode(image, fmt, lo_q))
+        if size_at_lo <= budget:
+            break
+        # Bytes scale roughly with pixel count: shrink by the square root of the overshoot.
+        factor = (budget / size_at_lo) ** 0.5 * 0.92
+        new = (int(image.width * factor), int(image.height * factor))
+        if min(new) < 64:
+            raise errors.MediaError(errors.CANNOT_FIT, "image cannot fit", limit=budget)
+        image = image.resize(new, Image.Resampling.LANCZOS)
+    else:
+        raise errors.MediaError(errors.CANNOT_FIT, "image cannot fit", limit=budget)
+    best = lo_q
+    while lo_q <= hi_q:  # largest quality that fits
+        mid = (lo_q + hi_q) // 2
+        if len(_encode(image, fmt, mid)) <= budget:
+            best, lo_q = mid, mid + 1
+        else:
+            hi_q = mid - 1
+    # Huffman optimisation never makes the file larger than the probe that fitted.
+    return _encode(image, fmt, best, optimize=True)
 
 
 def _fit_video(path: Path, limits: FitLimits, out: Path, timeout: float) -> Fitted:
