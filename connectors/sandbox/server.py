@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import botapi, graph, hooks
+from connectors.sandbox import botapi, graph, hooks, reactions
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
@@ -42,6 +42,10 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/_sandbox/accounts", bind(_accounts), methods=["GET", "POST"]),
         Route("/_sandbox/metrics/{object_id}", bind(_metrics), methods=["POST", "PUT"]),
         Route("/_sandbox/reset", bind(_reset), methods=["POST"]),
+        Route(
+            "/_sandbox/telegram/reactions", bind(reactions.add_reactions), methods=["POST"]
+        ),
+        Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
         Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST"]),

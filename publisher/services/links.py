@@ -1,0 +1,158 @@
+"""Tracked links: short links with UTM tags per channel and campaign, counting clicks.
+
+The engine calls :func:`rewrite_for_delivery` just before publishing a delivery: every
+``http(s)`` link in the text (and the post's link) is replaced by ``<public url>/l/<code>``,
+served by the API service, which counts the click against that delivery and redirects to the
+original address with ``utm_source``/``utm_medium``/``utm_campaign``/``utm_content`` added.
+Clicks are the one engagement figure comparable across every platform.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from publisher.errors import NotFound
+from publisher.models import Campaign, Channel, Delivery, Post, TrackedLink
+from publisher.services.orgs import slugify
+
+#: Where the API service is reachable from the public (``/l/<code>`` is appended).
+PUBLIC_URL_ENV = "PUBLISHER_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8780"
+CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 7
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+_TRAILING = ".,;:!?…"
+
+
+def public_url() -> str:
+    return os.environ.get(PUBLIC_URL_ENV, DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    text: str
+    link: str | None
+    codes: tuple[str, ...]
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def utm_target(target: str, *, source: str, campaign: str, content: str) -> str:
+    """``target`` with UTM tags added (existing ``utm_*`` parameters are kept). Raises nothing."""
+    parts = urlsplit(target)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {k for k, _ in query}
+    tags = {
+        "utm_source": source,
+        "utm_medium": "social",
+        "utm_campaign": campaign,
+        "utm_content": content,
+    }
+    query += [(k, v) for k, v in tags.items() if k not in present and v]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def rewrite_for_delivery(
+    session: Session,
+    delivery_id: int,
+    text: str,
+    link: str | None = None,
+    *,
+    base_url: str | None = None,
+) -> Rewritten:
+    """Replace the links in ``text`` (and ``link``) by tracked links of this delivery.
+
+    Idempotent: calling it again for the same delivery reuses the codes already made, so a
+    retried publish shows the same links. Links already pointing at ``base_url`` are left
+    alone. Raises :class:`NotFound` for an unknown delivery.
+    """
+    base = (base_url or public_url()).rstrip("/")
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise NotFound("error.delivery_not_found", id=delivery_id)
+    post = session.get(Post, delivery.post_id)
+    channel = session.get(Channel, delivery.channel_id)
+    assert post is not None and channel is not None
+    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    source = "zalo" if channel.kind == "webhook" else channel.kind
+    campaign_tag = (
+        f"{campaign.slug}-{post.campaign_year}"
+        if campaign and post.campaign_year
+        else campaign.slug
+        if campaign
+        else "r57"
+    )
+    content_tag = slugify(channel.name)
+    existing = {
+        row.target: row
+        for row in session.exec(select(TrackedLink).where(TrackedLink.delivery_id == delivery_id))
+    }
+    codes: list[str] = []
+
+    def shorten(url: str) -> str:
+        if url.startswith(base + "/"):
+            return url
+        target = utm_target(url, source=source, campaign=campaign_tag, content=content_tag)
+        row = existing.get(target)
+        if row is None:
+            row = TrackedLink(
+                code=_unique_code(session),
+                target=target,
+                post_id=post.id,
+                delivery_id=delivery_id,
+            )
+            session.add(row)
+            session.flush()
+            existing[target] = row
+        codes.append(row.code)
+        return f"{base}/l/{row.code}"
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(0)
+        tail = ""
+        while url and url[-1] in _TRAILING:
+            url, tail = url[:-1], url[-1] + tail
+        return shorten(url) + tail
+
+    new_text = _URL.sub(replace, text or "")
+    new_link = shorten(link) if link else None
+    return Rewritten(new_text, new_link, tuple(dict.fromkeys(codes)))
+
+
+def _unique_code(session: Session) -> str:
+    while True:
+        code = new_code()
+        if session.exec(select(TrackedLink.id).where(TrackedLink.code == code)).first() is None:
+            return code
+
+
+def record_click(session: Session, code: str) -> str | None:
+    """Count one click on ``code`` and return its target, or ``None`` for an unknown code.
+
+    One atomic ``UPDATE ... SET clicks = clicks + 1`` so concurrent clicks are never lost.
+    """
+    result = session.execute(
+        update(TrackedLink)
+        .where(col(TrackedLink.code) == code)
+        .values(clicks=col(TrackedLink.clicks) + 1)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return session.exec(select(TrackedLink.target).where(TrackedLink.code == code)).one()
+
+
+def links_of_post(session: Session, post_id: int) -> list[TrackedLink]:
+    return list(
+        session.exec(
+            select(TrackedLink).where(TrackedLink.post_id == post_id).order_by(col(TrackedLink.id))
+        )
+    )

@@ -1,0 +1,352 @@
+"""Engagement statistics: totals, breakdowns, trends, top posts, year-over-year campaigns.
+
+Every figure comes from :class:`EngagementLatest` (one row per delivery: its newest snapshot)
+joined to the sent deliveries of the period, so a query touches one row per published
+delivery however many snapshots were collected. ``None`` sums mean the platform gave no
+figure at all (Telegram views): they are shown as "not available", never as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from publisher.errors import InvalidInput
+from publisher.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    EngagementLatest,
+    EngagementSnapshot,
+    MediaAsset,
+    Organisation,
+    Post,
+    PostMedia,
+)
+from publisher.services.actor import Actor
+from publisher.timeutil import local_tz, utcnow
+
+D = Delivery.__table__  # type: ignore[attr-defined]
+P = Post.__table__  # type: ignore[attr-defined]
+C = Channel.__table__  # type: ignore[attr-defined]
+L = EngagementLatest.__table__  # type: ignore[attr-defined]
+O = Organisation.__table__  # type: ignore[attr-defined]  # noqa: E741
+K = Campaign.__table__  # type: ignore[attr-defined]
+S = EngagementSnapshot.__table__  # type: ignore[attr-defined]
+PM = PostMedia.__table__  # type: ignore[attr-defined]
+MA = MediaAsset.__table__  # type: ignore[attr-defined]
+
+COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
+CONTENT_TYPES = ("text", "image", "video")
+DIMENSIONS = ("org", "channel", "kind", "campaign", "content_type", "month", "week", "day")
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """What to count. ``start``/``end`` are UTC instants (end exclusive) on ``sent_at``."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    org_id: int | None = None
+    channel_id: int | None = None
+    kind: str | None = None
+    campaign_id: int | None = None
+    campaign_year: int | None = None
+    content_type: str | None = None
+
+
+def scoped(actor: Actor, flt: StatsFilter) -> StatsFilter:
+    """The filter narrowed to what ``actor`` may see; raises PermissionDenied."""
+    actor.require("stats.view")
+    if flt.content_type and flt.content_type not in CONTENT_TYPES:
+        raise InvalidInput(
+            "error.stats_content_type", value=flt.content_type, allowed=", ".join(CONTENT_TYPES)
+        )
+    if actor.all_orgs:
+        return flt
+    return replace(flt, org_id=actor.org_id)
+
+
+def _content_type() -> tuple[Any, ColumnElement[str]]:
+    rank = func.max(case((MA.c.kind == "video", 2), (MA.c.kind == "image", 1), else_=0))
+    sub = (
+        select(PM.c.post_id.label("post_id"), rank.label("rank"))
+        .join(MA, MA.c.id == PM.c.asset_id)
+        .group_by(PM.c.post_id)
+        .subquery("ct")
+    )
+    expr = case((sub.c.rank == 2, "video"), (sub.c.rank == 1, "image"), else_="text")
+    return sub, expr
+
+
+#: One instance, so that the FROM clause and the grouping refer to the same subquery.
+CT_SUB, CT_EXPR = _content_type()
+
+
+def _sums() -> list[Any]:
+    engagement = (
+        func.coalesce(L.c.reactions, 0)
+        + func.coalesce(L.c.comments, 0)
+        + func.coalesce(L.c.shares, 0)
+        + func.coalesce(L.c.clicks, 0)
+    )
+    return [
+        func.count(D.c.id).label("deliveries"),
+        func.count(func.distinct(D.c.post_id)).label("posts"),
+        *[func.sum(L.c[name]).label(name) for name in COUNTERS],
+        func.sum(engagement).label("engagement"),
+        func.max(L.c.collected_at).label("collected_at"),
+    ]
+
+
+def _query(flt: StatsFilter, columns: Sequence[Any], *, with_ct: bool = False) -> Select[Any]:
+    ct_sub, ct_expr = CT_SUB, CT_EXPR
+    src = D.join(P, P.c.id == D.c.post_id).join(C, C.c.id == D.c.channel_id)
+    src = src.outerjoin(L, L.c.delivery_id == D.c.id)
+    if with_ct or flt.content_type:
+        src = src.outerjoin(ct_sub, ct_sub.c.post_id == P.c.id)
+    conds: list[Any] = [D.c.status == DeliveryStatus.SENT]
+    if flt.start is not None:
+        conds.append(D.c.sent_at >= flt.start)
+    if flt.end is not None:
+        conds.append(D.c.sent_at < flt.end)
+    if flt.org_id is not None:
+        conds.append(P.c.org_id == flt.org_id)
+    if flt.channel_id is not None:
+        conds.append(D.c.channel_id == flt.channel_id)
+    if flt.kind:
+        conds.append(C.c.kind == flt.kind)
+    if flt.campaign_id is not None:
+        conds.append(P.c.campaign_id == flt.campaign_id)
+    if flt.campaign_year is not None:
+        conds.append(P.c.campaign_year == flt.campaign_year)
+    if flt.content_type:
+        conds.append(ct_expr == flt.content_type)
+    return select(*columns).select_from(src).where(and_(*conds))
+
+
+def _row(mapping: Any) -> dict[str, Any]:
+    out = dict(mapping)
+    for name in (*COUNTERS, "engagement", "deliveries", "posts"):
+        if name in out and out[name] is not None:
+            out[name] = int(out[name])
+    return out
+
+
+def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
+    """Sums over the filter: deliveries, posts, each counter (None: never reported),
+    engagement (reactions + comments + shares + clicks) and the newest collection time."""
+    flt = scoped(actor, flt)
+    row = session.execute(_query(flt, _sums())).mappings().one()
+    out = _row(row)
+    out["engagement"] = out.get("engagement") or 0
+    return out
+
+
+def _bucket(session: Session, unit: str) -> ColumnElement[str]:
+    """Local-time bucket of ``sent_at`` as text (``2026-10``, ``2026-10-10``, ``2026-W41``)."""
+    offset = local_tz().utcoffset(utcnow())
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    if session.get_bind().dialect.name == "postgresql":
+        fmt = {"month": "YYYY-MM", "day": "YYYY-MM-DD", "week": 'IYYY-"W"IW'}[unit]
+        return func.to_char(func.timezone(str(local_tz()), D.c.sent_at), fmt)
+    fmt = {"month": "%Y-%m", "day": "%Y-%m-%d", "week": "%Y-W%W"}[unit]
+    # The office's zone (Asia/Ho_Chi_Minh) has no daylight saving: a fixed offset is exact.
+    return func.strftime(fmt, D.c.sent_at, f"{hours:+d} hours")
+
+
+def breakdown(
+    session: Session, actor: Actor, flt: StatsFilter, by: str, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Sums grouped by ``by`` (one of :data:`DIMENSIONS`), biggest engagement first (time
+    buckets in order). Raises InvalidInput for an unknown dimension."""
+    flt = scoped(actor, flt)
+    if by not in DIMENSIONS:
+        raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
+    keys: list[Any]
+    if by == "org":
+        keys = [P.c.org_id.label("key"), O.c.name.label("label")]
+    elif by == "channel":
+        keys = [C.c.id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
+    elif by == "kind":
+        keys = [C.c.kind.label("key"), C.c.kind.label("label")]
+    elif by == "campaign":
+        keys = [P.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
+    elif by == "content_type":
+        keys = [CT_EXPR.label("key")]
+    else:
+        bucket = _bucket(session, by)
+        keys = [bucket.label("key")]
+    stmt = _query(flt, [*keys, *_sums()], with_ct=by == "content_type")
+    if by == "org":
+        stmt = stmt.join(O, O.c.id == P.c.org_id)
+    if by == "campaign":
+        stmt = stmt.outerjoin(K, K.c.id == P.c.campaign_id)
+    stmt = stmt.group_by(*[k.element for k in keys])
+    if by in ("month", "week", "day"):
+        stmt = stmt.order_by(keys[0].element)
+    else:
+        stmt = stmt.order_by(_engagement_sum().desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    rows = [_row(r) for r in session.execute(stmt).mappings()]
+    for r in rows:
+        r.setdefault("label", r["key"])
+        r["engagement"] = r.get("engagement") or 0
+    if by in ("month", "week", "day"):
+        rows.sort(key=lambda r: str(r["key"]))
+    return rows
+
+
+def top_posts(
+    session: Session, actor: Actor, flt: StatsFilter, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The posts with the most engagement over all their channels."""
+    flt = scoped(actor, flt)
+    stmt = _query(
+        flt,
+        [
+            P.c.id.label("post_id"),
+            P.c.title.label("title"),
+            func.substr(P.c.text, 1, 160).label("text"),
+            O.c.name.label("org"),
+            func.min(D.c.sent_at).label("sent_at"),
+            *_sums(),
+        ],
+    ).join(O, O.c.id == P.c.org_id)
+    stmt = stmt.group_by(P.c.id, P.c.title, func.substr(P.c.text, 1, 160), O.c.name)
+    stmt = stmt.order_by(_engagement_sum().desc(), P.c.id).limit(limit)
+    rows = [_row(r) for r in session.execute(stmt).mappings()]
+    for r in rows:
+        r["engagement"] = r.get("engagement") or 0
+    return rows
+
+
+def _engagement_sum() -> Any:
+    return func.sum(
+        func.coalesce(L.c.reactions, 0)
+        + func.coalesce(L.c.comments, 0)
+        + func.coalesce(L.c.shares, 0)
+        + func.coalesce(L.c.clicks, 0)
+    )
+
+
+def year_over_year(
+    session: Session,
+    actor: Actor,
+    campaign_id: int,
+    years: Sequence[int],
+    flt: StatsFilter | None = None,
+) -> list[dict[str, Any]]:
+    """One row per year for the campaign's posts of that year (``campaign_year``): posts,
+    organisations taking part, counters. Years without posts appear with zeros."""
+    base = scoped(
+        actor,
+        replace(
+            flt or StatsFilter(), start=None, end=None, campaign_id=campaign_id, campaign_year=None
+        ),
+    )
+    stmt = (
+        _query(
+            base,
+            [
+                P.c.campaign_year.label("year"),
+                func.count(func.distinct(P.c.org_id)).label("orgs"),
+                *_sums(),
+            ],
+        )
+        .where(P.c.campaign_year.in_(list(years)))
+        .group_by(P.c.campaign_year)
+    )
+    found = {int(r["year"]): _row(r) for r in session.execute(stmt).mappings()}
+    out = []
+    for year in years:
+        row = found.get(year) or {
+            "year": year,
+            "orgs": 0,
+            "deliveries": 0,
+            "posts": 0,
+            "engagement": 0,
+            **dict.fromkeys(COUNTERS),
+        }
+        row["engagement"] = row.get("engagement") or 0
+        row["orgs"] = int(row.get("orgs") or 0)
+        out.append(row)
+    return out
+
+
+def per_delivery(
+    session: Session, actor: Actor, flt: StatsFilter, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest figures of each delivery (newest publications first)."""
+    flt = scoped(actor, flt)
+    stmt = (
+        _query(
+            flt,
+            [
+                D.c.id.label("delivery_id"),
+                D.c.post_id.label("post_id"),
+                C.c.name.label("channel"),
+                C.c.kind.label("kind"),
+                D.c.sent_at.label("sent_at"),
+                D.c.url.label("url"),
+                *[L.c[name].label(name) for name in COUNTERS],
+                L.c.collected_at.label("collected_at"),
+            ],
+        )
+        .order_by(D.c.sent_at.desc(), D.c.id.desc())
+        .limit(limit)
+    )
+    rows = []
+    for r in session.execute(stmt).mappings():
+        row = dict(r)
+        for key in ("sent_at", "collected_at"):
+            row[key] = _aware(row[key])
+        rows.append(row)
+    return rows
+
+
+def growth(
+    session: Session, actor: Actor, flt: StatsFilter, *, max_deliveries: int = 5000
+) -> list[dict[str, Any]]:
+    """Counters over time (one point per collection time) for the filtered deliveries.
+
+    For each collection time, sums each delivery's figures as of that time (the last
+    snapshot at or before it), so the curve shows growth, not the collection schedule.
+    """
+    flt = scoped(actor, flt)
+    ids = [
+        r[0] for r in session.execute(_query(flt, [D.c.id]).order_by(D.c.id).limit(max_deliveries))
+    ]
+    if not ids:
+        return []
+    snaps = session.execute(
+        select(S.c.delivery_id, S.c.collected_at, *[S.c[n] for n in COUNTERS])
+        .where(S.c.delivery_id.in_(ids))
+        .order_by(S.c.collected_at)
+    ).all()
+    current: dict[int, tuple[Any, ...]] = {}
+    points: dict[datetime, dict[str, Any]] = {}
+    for row in snaps:
+        current[row[0]] = tuple(row[2:])
+        at = _aware(row[1])
+        assert at is not None
+        sums: dict[str, Any] = {"collected_at": at}
+        for i, name in enumerate(COUNTERS):
+            vals = [v[i] for v in current.values() if v[i] is not None]
+            sums[name] = sum(vals) if vals else None
+        points[at] = sums
+    return [points[k] for k in sorted(points)]
+
+
+def _aware(value: Any) -> datetime | None:
+    from publisher.timeutil import ensure_utc
+
+    return ensure_utc(value) if isinstance(value, datetime) else None
