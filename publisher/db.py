@@ -22,7 +22,7 @@ def _normalise_url(url: str) -> str:
     # psycopg 3 is the driver we ship; accept the common spellings.
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -53,7 +53,7 @@ def _now() -> datetime:
     return utcnow()
 
 
-# --- enumerations ------------------------------------------------------------------------------
+# --- enumerations ---
 class Role(StrEnum):
     OFFICER = "officer"
     EDITOR = "editor"
@@ -114,7 +114,7 @@ class RenderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-# --- organisations and people ---------------------------------------------------------------------
+# --- organisations and people ---
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
@@ -143,7 +143,7 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-# --- channels ---------------------------------------------------------------------------------------
+# --- channels ---
 class Channel(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
@@ -162,7 +162,7 @@ class Channel(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-# --- campaigns and S&T tasks -------------------------------------------------------------------------
+# --- campaigns and S&T tasks ---
 class Campaign(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
@@ -194,7 +194,7 @@ class STTask(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-# --- posts --------------------------------------------------------------------------------------------
+# --- posts ---
 class Post(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
@@ -259,7 +259,7 @@ class PostMedia(SQLModel, table=True):
     position: int = 0
 
 
-# --- delivery -------------------------------------------------------------------------------------------
+# --- delivery ---
 class Delivery(SQLModel, table=True):
     """One post on one channel at one time: the unit of work of the engine (the outbox row)."""
 
@@ -341,7 +341,7 @@ class InboundEvent(SQLModel, table=True):
     payload: dict[str, Any] = _json()
 
 
-# --- render queue -----------------------------------------------------------------------------------------
+# --- render queue ---
 class RenderJob(SQLModel, table=True):
     __table_args__ = (Index("ix_renderjob_queue", "status", "deadline"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -364,7 +364,7 @@ class RenderJob(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
 
 
-# --- operations ---------------------------------------------------------------------------------------------
+# --- operations ---
 class Alert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)

@@ -81,8 +81,9 @@ def make_database(backend: str, tmp_path: Path, sqlite_tmpl: Path, pg_tmpl: str)
     engine = create_engine(url)
     tables = [t.name for t in SQLModel.metadata.sorted_tables]
     with engine.begin() as conn:
-        conn.execute(text(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     return url
 

@@ -43,32 +43,48 @@ def make_office(
         org = orgs_svc.create_org(s, ADMIN, f"Đơn vị {slug}", slug=slug)
         office = Office(org)
         for role in Role:
-            user, _ = users_svc.create_user(s, ADMIN, f"{slug}-{role}", role, org.slug,
-                                            password="correct horse battery")
+            user, _ = users_svc.create_user(
+                s, ADMIN, f"{slug}-{role}", role, org.slug, password="correct horse battery"
+            )
             office.users[str(role)] = user
         for name, spec in (channels or {}).items():
             office.channels[name] = channels_svc.add_channel(
-                s, ADMIN, kind=spec["kind"], name=name, org=org.slug,
-                settings=spec.get("settings", {}), credentials=spec.get("credentials", {}))
+                s,
+                ADMIN,
+                kind=spec["kind"],
+                name=name,
+                org=org.slug,
+                settings=spec.get("settings", {}),
+                credentials=spec.get("credentials", {}),
+            )
         return office
 
 
 def webhook_channel(url: str = "https://hooks.example.org/r57") -> dict[str, Any]:
-    return {"kind": "webhook", "settings": {"url": url, "signature": "hmac"},
-            "credentials": {"secret": "s3cret-webhook"}}
+    return {
+        "kind": "webhook",
+        "settings": {"url": url, "signature": "hmac"},
+        "credentials": {"secret": "s3cret-webhook"},
+    }
 
 
 def telegram_channel(chat_id: str = "@khcn_dongnai", base: str | None = None) -> dict[str, Any]:
     settings: dict[str, Any] = {"chat_id": chat_id}
     if base:
         settings["api_base_url"] = base
-    return {"kind": "telegram", "settings": settings,
-            "credentials": {"bot_token": "123456:TEST-token"}}
+    return {
+        "kind": "telegram",
+        "settings": settings,
+        "credentials": {"bot_token": "123456:TEST-token"},
+    }
 
 
 def facebook_channel(page_id: str = "1000001", graph_url: str | None = None) -> dict[str, Any]:
     settings: dict[str, Any] = {"page_id": page_id}
     if graph_url:
         settings["graph_url"] = graph_url
-    return {"kind": "facebook", "settings": settings,
-            "credentials": {"access_token": "EAAB-test-token"}}
+    return {
+        "kind": "facebook",
+        "settings": settings,
+        "credentials": {"access_token": "EAAB-test-token"},
+    }

@@ -17,7 +17,6 @@ from publisher.services import orgs as orgs_svc
 from publisher.services import plans as plans_svc
 from publisher.services import posts as posts_svc
 from publisher.services import users as users_svc
-from publisher.services.setup import initialise
 from publisher.timeutil import fmt_local, parse_local, parse_local_date, to_local, utcnow
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -42,12 +41,15 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def init(
-    org_name: Annotated[str, typer.Option(help="Name of the first organisation.")] =
-    "Sở Khoa học và Công nghệ",
+    org_name: Annotated[
+        str, typer.Option(help="Name of the first organisation.")
+    ] = "Sở Khoa học và Công nghệ",
     admin_username: Annotated[str, typer.Option(help="Username of the first admin.")] = "admin",
     as_json: JsonOpt = False,
 ) -> None:
     """Create or upgrade the schema, seed the national days and the first admin."""
+    from publisher.services.setup import initialise  # Alembic: only when used
+
     result = initialise(org_name=org_name, admin_username=admin_username)
     data = {
         "revision": result.revision,
@@ -60,8 +62,13 @@ def init(
     def human() -> str:
         lines = [t("cli.init_done", revision=result.revision or "")]
         if result.admin_password:
-            lines.append(t("cli.admin_created", username=result.admin_username or "",
-                           password=result.admin_password))
+            lines.append(
+                t(
+                    "cli.admin_created",
+                    username=result.admin_username or "",
+                    password=result.admin_password,
+                )
+            )
         return "\n".join(lines)
 
     emit(data, as_json, human)
@@ -73,8 +80,7 @@ def init(
 def org_add(
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     slug: Annotated[str | None, typer.Option(help="Short id (default: from the name).")] = None,
-    kind: Annotated[str, typer.Option(help="province|department|commune|other")] =
-    "department",
+    kind: Annotated[str, typer.Option(help="province|department|commune|other")] = "department",
     as_json: JsonOpt = False,
 ) -> None:
     """Add an organisation."""
@@ -89,8 +95,10 @@ def org_add(
 def org_list(as_json: JsonOpt = False) -> None:
     """List organisations."""
     with admin_session() as (session, actor):
-        rows = [{"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind}
-                for o in orgs_svc.list_orgs(session, actor)]
+        rows = [
+            {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind}
+            for o in orgs_svc.list_orgs(session, actor)
+        ]
     emit(rows, as_json, lambda: "\n".join(f"{r['slug']}\t{r['name']}" for r in rows))
 
 
@@ -101,21 +109,31 @@ def user_add(
     username: Annotated[str, typer.Option("--username")],
     role: Annotated[str, typer.Option("--role", help="officer|editor|manager|admin")],
     org: Annotated[str, typer.Option("--org", help="Organisation slug, name or id.")],
-    password: Annotated[str | None, typer.Option(help="Default: generated and printed.")] =
-    None,
+    password: Annotated[str | None, typer.Option(help="Default: generated and printed.")] = None,
     full_name: Annotated[str, typer.Option("--full-name")] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Add a user."""
     with admin_session() as (session, actor):
-        user, pw = users_svc.create_user(session, actor, username, role, org, password=password,
-                                         full_name=full_name)
-        data: dict[str, Any] = {"id": user.id, "username": user.username, "role": user.role,
-                                "org_id": user.org_id}
+        user, pw = users_svc.create_user(
+            session, actor, username, role, org, password=password, full_name=full_name
+        )
+        data: dict[str, Any] = {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "org_id": user.org_id,
+        }
         if password is None:
             data["password"] = pw
-    emit(data, as_json, lambda: t("cli.user_added", username=data["username"]) + (
-        "\n" + t("cli.password_once", password=pw) if password is None else ""))
+    emit(
+        data,
+        as_json,
+        lambda: (
+            t("cli.user_added", username=data["username"])
+            + ("\n" + t("cli.password_once", password=pw) if password is None else "")
+        ),
+    )
 
 
 @user_app.command("list")
@@ -123,8 +141,16 @@ def user_add(
 def user_list(as_json: JsonOpt = False) -> None:
     """List users."""
     with admin_session() as (session, actor):
-        rows = [{"id": u.id, "username": u.username, "role": u.role, "org_id": u.org_id,
-                 "active": u.is_active} for u in users_svc.list_users(session, actor)]
+        rows = [
+            {
+                "id": u.id,
+                "username": u.username,
+                "role": u.role,
+                "org_id": u.org_id,
+                "active": u.is_active,
+            }
+            for u in users_svc.list_users(session, actor)
+        ]
     emit(rows, as_json, lambda: "\n".join(f"{r['username']}\t{r['role']}" for r in rows))
 
 
@@ -138,8 +164,7 @@ def channel_add(
     page_id: Annotated[str | None, typer.Option("--page-id")] = None,
     chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
-    token: Annotated[str | None, typer.Option("--token", help="Page token or bot token.")] =
-    None,
+    token: Annotated[str | None, typer.Option("--token", help="Page token or bot token.")] = None,
     secret: Annotated[str | None, typer.Option("--secret", help="Webhook secret.")] = None,
     app_id: Annotated[str | None, typer.Option("--app-id")] = None,
     signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
@@ -162,8 +187,15 @@ def channel_add(
     else:
         settings, credentials = {}, {}
     with admin_session() as (session, actor):
-        channel = channels_svc.add_channel(session, actor, kind=kind, name=name, org=org,
-                                           settings=settings, credentials=credentials)
+        channel = channels_svc.add_channel(
+            session,
+            actor,
+            kind=kind,
+            name=name,
+            org=org,
+            settings=settings,
+            credentials=credentials,
+        )
         data = channels_svc.describe(channel)
     emit(data, as_json, lambda: t("cli.channel_added", channel=data["name"], kind=data["kind"]))
 
@@ -174,8 +206,7 @@ def channel_list(as_json: JsonOpt = False) -> None:
     """List channels (secrets masked)."""
     with admin_session() as (session, actor):
         rows = [channels_svc.describe(c) for c in channels_svc.list_channels(session, actor)]
-    emit(rows, as_json, lambda: "\n".join(
-        f"{r['name']}\t{r['kind']}\t{r['health']}" for r in rows))
+    emit(rows, as_json, lambda: "\n".join(f"{r['name']}\t{r['kind']}\t{r['health']}" for r in rows))
 
 
 @channel_app.command("test")
@@ -186,10 +217,18 @@ def channel_test(name: str, as_json: JsonOpt = False) -> None:
         channel = channels_svc.get_channel(session, actor, name)
         assert channel.id is not None
         result = channels_svc.test_channel(session, actor, channel.id)
-    data = {"ok": result.ok, "detail": result.detail,
-            "expires_at": result.expires_at.isoformat() if result.expires_at else None}
-    emit(data, as_json, lambda: t("cli.channel_ok" if result.ok else "cli.channel_bad",
-                                  channel=name, detail=result.detail))
+    data = {
+        "ok": result.ok,
+        "detail": result.detail,
+        "expires_at": result.expires_at.isoformat() if result.expires_at else None,
+    }
+    emit(
+        data,
+        as_json,
+        lambda: t(
+            "cli.channel_ok" if result.ok else "cli.channel_bad", channel=name, detail=result.detail
+        ),
+    )
     if not result.ok:
         raise typer.Exit(1)
 
@@ -200,34 +239,55 @@ def channel_test(name: str, as_json: JsonOpt = False) -> None:
 def post_create(
     text: Annotated[str, typer.Option("--text")],
     channel: Annotated[list[str], typer.Option("--channel", help="Channel name (repeatable).")],
-    at: Annotated[str, typer.Option("--at", help="ISO 8601 or dd/mm/yyyy HH:mm; local time "
-                                    "(Asia/Ho_Chi_Minh) unless it has an offset.")],
-    media: Annotated[list[str] | None, typer.Option("--media", help="File path (repeatable).")]
-    = None,
-    variant: Annotated[list[str] | None, typer.Option(
-        "--variant", help="CHANNEL=TEXT: own text for one channel.")] = None,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="ISO 8601 or dd/mm/yyyy HH:mm; local time "
+            "(Asia/Ho_Chi_Minh) unless it has an offset.",
+        ),
+    ],
+    media: Annotated[
+        list[str] | None, typer.Option("--media", help="File path (repeatable).")
+    ] = None,
+    variant: Annotated[
+        list[str] | None, typer.Option("--variant", help="CHANNEL=TEXT: own text for one channel.")
+    ] = None,
     link: Annotated[str | None, typer.Option("--link")] = None,
     campaign: Annotated[str | None, typer.Option("--campaign")] = None,
     task: Annotated[str | None, typer.Option("--task", help="S&T task code.")] = None,
-    approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] =
-    False,
+    approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a post (it waits for review unless --approve)."""
     due_at = parse_local(at)
     with admin_session() as (session, actor):
         media_ids = _import_media(session, actor, media or [], channel)
-        post = posts_svc.compose(session, actor, posts_svc.PostInput(
-            text=text, channels=channel, due_at=due_at, variants=parse_kv(variant, "--variant"),
-            media_ids=media_ids, link=link, campaign=campaign, task=task))
+        post = posts_svc.compose(
+            session,
+            actor,
+            posts_svc.PostInput(
+                text=text,
+                channels=channel,
+                due_at=due_at,
+                variants=parse_kv(variant, "--variant"),
+                media_ids=media_ids,
+                link=link,
+                campaign=campaign,
+                task=task,
+            ),
+        )
         assert post.id is not None
         if approve:
             posts_svc.approve(session, actor, post.id)
         else:
             posts_svc.submit(session, actor, post.id)
         data = _post_summary(session, actor, post)
-    emit(data, as_json, lambda: t("cli.post_created", id=data["id"], status=data["status"],
-                                  due=fmt_local(due_at)))
+    emit(
+        data,
+        as_json,
+        lambda: t("cli.post_created", id=data["id"], status=data["status"], due=fmt_local(due_at)),
+    )
 
 
 def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str]) -> list[int]:
@@ -236,15 +296,21 @@ def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str
     from publisher.services import media as media_svc
 
     org_id = channels_svc.get_channel(session, actor, channels[0]).org_id if channels else None
-    return [media_svc.add_file(session, actor, p, org_id=org_id).id for p in paths]
+    return [int(media_svc.add_file(session, actor, p, org_id=org_id).id or 0) for p in paths]
 
 
 def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
     assert post.id is not None
     d = posts_svc.detail(session, actor, post.id)
-    return {"id": d["id"], "status": d["status"], "due_at": d["due_at"],
-            "deliveries": [{"id": x["id"], "channel": x["channel"], "status": x["status"],
-                            "due_at": x["due_at"]} for x in d["deliveries"]]}
+    return {
+        "id": d["id"],
+        "status": d["status"],
+        "due_at": d["due_at"],
+        "deliveries": [
+            {"id": x["id"], "channel": x["channel"], "status": x["status"], "due_at": x["due_at"]}
+            for x in d["deliveries"]
+        ],
+    }
 
 
 @post_app.command("show")
@@ -257,7 +323,9 @@ def post_show(post_id: int, as_json: JsonOpt = False) -> None:
     def human() -> str:
         lines = [f"#{data['id']} [{data['status']}] {data['text'][:80]}"]
         for d in data["deliveries"]:
-            lines.append(f"  {d['channel']}: {d['status']} {d['url'] or ''} {d['last_error'] or ''}")
+            lines.append(
+                f"  {d['channel']}: {d['status']} {d['url'] or ''} {d['last_error'] or ''}"
+            )
         return "\n".join(lines)
 
     emit(data, as_json, human)
@@ -272,14 +340,26 @@ def post_list(
 ) -> None:
     """List posts, newest scheduled time first."""
     with admin_session() as (session, actor):
-        posts = posts_svc.list_posts(session, actor, posts_svc.PostFilter(status=status,
-                                                                           limit=limit))
-        rows = [{"id": p.id, "status": p.status, "org_id": p.org_id,
-                 "due_at": p.due_at.isoformat() if p.due_at else None, "text": p.text[:120]}
-                for p in posts]
-    emit(rows, as_json, lambda: "\n".join(
-        f"#{r['id']}\t{r['status']}\t{fmt_local(posts[i].due_at)}\t{r['text'][:60]}"
-        for i, r in enumerate(rows)))
+        posts = posts_svc.list_posts(
+            session, actor, posts_svc.PostFilter(status=status, limit=limit)
+        )
+        rows = [
+            {
+                "id": p.id,
+                "status": p.status,
+                "org_id": p.org_id,
+                "due_at": p.due_at.isoformat() if p.due_at else None,
+                "text": p.text[:120],
+            }
+            for p in posts
+        ]
+    emit(
+        rows,
+        as_json,
+        lambda: "\n".join(
+            f"#{p.id}\t{p.status}\t{fmt_local(p.due_at)}\t{p.text[:60]}" for p in posts
+        ),
+    )
 
 
 def _post_action(post_id: int, action: str, as_json: bool, comment: str = "") -> None:
@@ -336,8 +416,11 @@ def campaign_list(
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
         rows = [o.as_dict() for o in campaigns_svc.list_campaigns(session, actor, year)]
-    emit(rows, as_json, lambda: "\n".join(
-        f"{r['date_display']}\t{r['slug']}\t{r['name']}" for r in rows))
+    emit(
+        rows,
+        as_json,
+        lambda: "\n".join(f"{r['date_display']}\t{r['slug']}\t{r['name']}" for r in rows),
+    )
 
 
 @campaign_app.command("add")
@@ -355,8 +438,9 @@ def campaign_add(
     day: date = parse_local_date(on)
     with admin_session() as (session, actor):
         org_id = orgs_svc.get_org(session, org).id if org else None
-        c = campaigns_svc.create_campaign(session, actor, name, on=day, yearly=yearly, slug=slug,
-                                          hashtag=hashtag, org_id=org_id)
+        c = campaigns_svc.create_campaign(
+            session, actor, name, on=day, yearly=yearly, slug=slug, hashtag=hashtag, org_id=org_id
+        )
         data = {"id": c.id, "slug": c.slug, "name": c.name}
     emit(data, as_json, lambda: t("cli.campaign_added", slug=data["slug"]))
 
@@ -374,9 +458,16 @@ def campaign_plan(
     with admin_session() as (session, actor):
         result = plans_svc.scaffold(session, actor, slug, year, channel)
         data = result.as_dict()
-    emit(data, as_json, lambda: t("cli.plan_done", created=len(data["created"]),
-                                  existing=len(data["existing"]),
-                                  skipped=len(data["skipped_past"])))
+    emit(
+        data,
+        as_json,
+        lambda: t(
+            "cli.plan_done",
+            created=len(data["created"]),
+            existing=len(data["existing"]),
+            skipped=len(data["skipped_past"]),
+        ),
+    )
 
 
 # --- alerts -----------------------------------------------------------------------------------
@@ -388,9 +479,19 @@ def alert_list(
 ) -> None:
     """List open alerts."""
     with admin_session() as (session, actor):
-        rows = [{"id": a.id, "kind": a.kind, "severity": a.severity,
-                 "message": t(a.message_key, **a.params), "created_at": a.created_at.isoformat(),
-                 "resolved": a.resolved_at is not None}
-                for a in alerts_svc.list_alerts(session, actor, open_only=not all_)]
-    emit(rows, as_json, lambda: "\n".join(f"#{r['id']} [{r['severity']}] {r['message']}"
-                                          for r in rows))
+        rows = [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "severity": a.severity,
+                "message": t(a.message_key, **a.params),
+                "created_at": a.created_at.isoformat(),
+                "resolved": a.resolved_at is not None,
+            }
+            for a in alerts_svc.list_alerts(session, actor, open_only=not all_)
+        ]
+    emit(
+        rows,
+        as_json,
+        lambda: "\n".join(f"#{r['id']} [{r['severity']}] {r['message']}" for r in rows),
+    )

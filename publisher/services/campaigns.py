@@ -133,8 +133,15 @@ def create_campaign(
     )
     session.add(campaign)
     session.flush()
-    audit.record(session, actor, "campaign.create", "campaign", campaign.id, org_id=org_id,
-                 after={"slug": slug, "name": name, "date": on.isoformat(), "yearly": yearly})
+    audit.record(
+        session,
+        actor,
+        "campaign.create",
+        "campaign",
+        campaign.id,
+        org_id=org_id,
+        after={"slug": slug, "name": name, "date": on.isoformat(), "yearly": yearly},
+    )
     return campaign
 
 
@@ -170,7 +177,7 @@ def list_campaigns(session: Session, actor: Actor, year: int) -> list[Occurrence
 def upcoming(session: Session, actor: Actor, today: date | None = None) -> list[Occurrence]:
     """Each campaign's next occurrence from ``today`` (local), soonest first."""
     today = today or to_local(utcnow()).date()
-    out = []
+    out: list[Occurrence] = []
     for year in (today.year, today.year + 1):
         for occ in list_campaigns(session, actor, year):
             if occ.on >= today and all(o.campaign.id != occ.campaign.id for o in out):

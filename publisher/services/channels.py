@@ -35,8 +35,9 @@ def connector_class(kind: str) -> type[Connector]:
     try:
         return registry.get(kind)
     except registry.UnknownKindError:
-        raise InvalidInput("error.channel_kind_invalid", kind=kind,
-                           kinds=", ".join(registry.KINDS)) from None
+        raise InvalidInput(
+            "error.channel_kind_invalid", kind=kind, kinds=", ".join(registry.KINDS)
+        ) from None
 
 
 def add_channel(
@@ -75,9 +76,20 @@ def add_channel(
     )
     session.add(channel)
     session.flush()
-    audit.record(session, actor, "channel.create", "channel", channel.id, org_id=channel.org_id,
-                 after={"kind": kind, "name": name, "settings": settings,
-                        "credentials": sorted(credentials)})
+    audit.record(
+        session,
+        actor,
+        "channel.create",
+        "channel",
+        channel.id,
+        org_id=channel.org_id,
+        after={
+            "kind": kind,
+            "name": name,
+            "settings": settings,
+            "credentials": sorted(credentials),
+        },
+    )
     return channel
 
 
@@ -116,12 +128,15 @@ def update_channel(
     channel = get_channel(session, actor, channel_id)
     new_settings = {**channel.settings, **(settings or {})}
     new_settings = {k: v for k, v in new_settings.items() if v not in (None, "")}
-    new_credentials = {**decrypt_credentials(channel.credentials_encrypted),
-                       **{k: v for k, v in (credentials or {}).items() if v}}
+    new_credentials = {
+        **decrypt_credentials(channel.credentials_encrypted),
+        **{k: v for k, v in (credentials or {}).items() if v},
+    }
     _check_keys(channel.kind, new_settings, new_credentials)
     cls = connector_class(channel.kind)
     problems = cls.validate_config(
-        ChannelConfig(channel.kind, channel.name, new_settings, new_credentials))
+        ChannelConfig(channel.kind, channel.name, new_settings, new_credentials)
+    )
     if problems:
         raise ValidationFailed(problems)
     before = {"settings": channel.settings, "enabled": channel.enabled}
@@ -137,9 +152,20 @@ def update_channel(
             raise InvalidInput("error.rate_invalid")
         channel.rate_per_second = rate_per_second
     session.add(channel)
-    audit.record(session, actor, "channel.update", "channel", channel.id, org_id=channel.org_id,
-                 before=before, after={"settings": new_settings, "enabled": channel.enabled,
-                                       "credentials_changed": bool(credentials)})
+    audit.record(
+        session,
+        actor,
+        "channel.update",
+        "channel",
+        channel.id,
+        org_id=channel.org_id,
+        before=before,
+        after={
+            "settings": new_settings,
+            "enabled": channel.enabled,
+            "credentials_changed": bool(credentials),
+        },
+    )
     return channel
 
 
@@ -183,8 +209,9 @@ def make_connector(channel: Channel, *, timeout: float = 30.0) -> Connector:
 
 def describe(channel: Channel) -> dict[str, Any]:
     """A channel as shown to people and in JSON output: secrets masked, never revealed."""
-    creds = decrypt_credentials(channel.credentials_encrypted) if channel.credentials_encrypted \
-        else {}
+    creds = (
+        decrypt_credentials(channel.credentials_encrypted) if channel.credentials_encrypted else {}
+    )
     return {
         "id": channel.id,
         "name": channel.name,
@@ -196,7 +223,8 @@ def describe(channel: Channel) -> dict[str, Any]:
         "health": channel.health,
         "health_detail": channel.health_detail,
         "token_expires_at": channel.token_expires_at.isoformat()
-        if channel.token_expires_at else None,
+        if channel.token_expires_at
+        else None,
     }
 
 
@@ -208,11 +236,26 @@ def flag_channel(session: Session, channel: Channel, detail: str, actor: Actor |
     channel.flagged_at = utcnow()
     session.add(channel)
     if not already:
-        audit.record(session, actor, "channel.flag", "channel", channel.id, org_id=channel.org_id,
-                     after={"detail": detail[:500]})
-        alerts.raise_alert(session, "auth", "alert.channel_auth", org_id=channel.org_id,
-                           severity="error", object_type="channel", object_id=channel.id,
-                           channel=channel.name, detail=detail[:200])
+        audit.record(
+            session,
+            actor,
+            "channel.flag",
+            "channel",
+            channel.id,
+            org_id=channel.org_id,
+            after={"detail": detail[:500]},
+        )
+        alerts.raise_alert(
+            session,
+            "auth",
+            "alert.channel_auth",
+            org_id=channel.org_id,
+            severity="error",
+            object_type="channel",
+            object_id=channel.id,
+            channel=channel.name,
+            detail=detail[:200],
+        )
 
 
 def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult:
@@ -229,6 +272,13 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         session.add(channel)
     else:
         flag_channel(session, channel, result.detail, actor)
-    audit.record(session, actor, "channel.test", "channel", channel.id, org_id=channel.org_id,
-                 after={"ok": result.ok})
+    audit.record(
+        session,
+        actor,
+        "channel.test",
+        "channel",
+        channel.id,
+        org_id=channel.org_id,
+        after={"ok": result.ok},
+    )
     return result

@@ -100,8 +100,16 @@ def transition(
         if key in fields:
             after[key] = fields[key]
     post = session.get(Post, delivery.post_id)
-    audit.record(session, actor, f"delivery.{to}", "delivery", delivery.id,
-                 org_id=post.org_id if post else None, before={"status": frm}, after=after)
+    audit.record(
+        session,
+        actor,
+        f"delivery.{to}",
+        "delivery",
+        delivery.id,
+        org_id=post.org_id if post else None,
+        before={"status": frm},
+        after=after,
+    )
     if post is not None:
         refresh_post_status(session, post)
     return delivery
@@ -153,8 +161,16 @@ def retry(session: Session, actor: Actor, delivery_id: int) -> Delivery:
     actor.require("delivery.manage")
     delivery, _ = get_delivery(session, actor, delivery_id)
     now = utcnow()
-    return transition(session, delivery, D.PENDING, actor, reason="manual retry",
-                      next_attempt_at=now, lease_owner=None, lease_until=None)
+    return transition(
+        session,
+        delivery,
+        D.PENDING,
+        actor,
+        reason="manual retry",
+        next_attempt_at=now,
+        lease_owner=None,
+        lease_until=None,
+    )
 
 
 def mark_verified(
@@ -164,10 +180,18 @@ def mark_verified(
     actor.require("delivery.manage")
     delivery, _ = get_delivery(session, actor, delivery_id)
     if delivery.status != D.UNCONFIRMED:
-        raise InvalidTransition("error.delivery_transition", frm=delivery.status, to=D.SENT,
-                                id=delivery.id)
-    return transition(session, delivery, D.SENT, actor, reason="verified by editor",
-                      url=url or delivery.url, sent_at=delivery.sent_at or utcnow())
+        raise InvalidTransition(
+            "error.delivery_transition", frm=delivery.status, to=D.SENT, id=delivery.id
+        )
+    return transition(
+        session,
+        delivery,
+        D.SENT,
+        actor,
+        reason="verified by editor",
+        url=url or delivery.url,
+        sent_at=delivery.sent_at or utcnow(),
+    )
 
 
 def mark_not_published(session: Session, actor: Actor, delivery_id: int) -> Delivery:
@@ -175,10 +199,19 @@ def mark_not_published(session: Session, actor: Actor, delivery_id: int) -> Deli
     actor.require("delivery.manage")
     delivery, _ = get_delivery(session, actor, delivery_id)
     if delivery.status != D.UNCONFIRMED:
-        raise InvalidTransition("error.delivery_transition", frm=delivery.status, to=D.PENDING,
-                                id=delivery.id)
-    return transition(session, delivery, D.PENDING, actor, reason="not found by editor",
-                      next_attempt_at=utcnow(), lease_owner=None, lease_until=None)
+        raise InvalidTransition(
+            "error.delivery_transition", frm=delivery.status, to=D.PENDING, id=delivery.id
+        )
+    return transition(
+        session,
+        delivery,
+        D.PENDING,
+        actor,
+        reason="not found by editor",
+        next_attempt_at=utcnow(),
+        lease_owner=None,
+        lease_until=None,
+    )
 
 
 def describe(delivery: Delivery, channel: Channel | None) -> dict[str, Any]:

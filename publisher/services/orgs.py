@@ -39,8 +39,15 @@ def create_org(
     org = Organisation(name=name, slug=slug, kind=kind)
     session.add(org)
     session.flush()
-    audit.record(session, actor, "org.create", "organisation", org.id, org_id=org.id,
-                 after={"name": name, "slug": slug, "kind": kind})
+    audit.record(
+        session,
+        actor,
+        "org.create",
+        "organisation",
+        org.id,
+        org_id=org.id,
+        after={"name": name, "slug": slug, "kind": kind},
+    )
     return org
 
 
@@ -51,9 +58,7 @@ def get_org(session: Session, ref: str | int) -> Organisation:
         org = session.get(Organisation, int(ref))
     else:
         org = session.exec(
-            select(Organisation).where(
-                (Organisation.slug == ref) | (Organisation.name == ref)
-            )
+            select(Organisation).where((Organisation.slug == ref) | (Organisation.name == ref))
         ).first()
     if org is None:
         raise NotFound("error.org_not_found", org=str(ref))
@@ -68,8 +73,13 @@ def list_orgs(session: Session, actor: Actor) -> list[Organisation]:
 
 
 def update_brand(
-    session: Session, actor: Actor, org_id: int, *, primary: str | None = None,
-    accent: str | None = None, logo_asset_id: int | None = None,
+    session: Session,
+    actor: Actor,
+    org_id: int,
+    *,
+    primary: str | None = None,
+    accent: str | None = None,
+    logo_asset_id: int | None = None,
 ) -> Organisation:
     actor.require("campaign.manage")
     actor.require_org(org_id)
@@ -87,7 +97,14 @@ def update_brand(
     if logo_asset_id is not None:
         org.logo_asset_id = logo_asset_id
     session.add(org)
-    audit.record(session, actor, "org.brand", "organisation", org.id, org_id=org.id,
-                 before=before, after={"primary": org.brand_primary,
-                                       "accent": org.brand_accent, "logo": org.logo_asset_id})
+    audit.record(
+        session,
+        actor,
+        "org.brand",
+        "organisation",
+        org.id,
+        org_id=org.id,
+        before=before,
+        after={"primary": org.brand_primary, "accent": org.brand_accent, "logo": org.logo_asset_id},
+    )
     return org

@@ -14,8 +14,8 @@ from publisher.services import audit
 from publisher.services.actor import Actor
 from publisher.services.campaigns import (
     existing_plan_posts,
-    occurrence_in,
     get_campaign,
+    occurrence_in,
     plan_key,
     plan_schedule,
     step_text,
@@ -34,8 +34,12 @@ class PlanResult:
 
     def as_dict(self) -> dict[str, Any]:
         def row(p: Post) -> dict[str, Any]:
-            return {"id": p.id, "step": self.steps.get(p.id or 0, ""), "status": p.status,
-                    "due_at": p.due_at.isoformat() if p.due_at else None}
+            return {
+                "id": p.id,
+                "step": self.steps.get(p.id or 0, ""),
+                "status": p.status,
+                "due_at": p.due_at.isoformat() if p.due_at else None,
+            }
 
         return {
             "created": [row(p) for p in self.created],
@@ -97,7 +101,17 @@ def scaffold(
         )
         result.created.append(post)
         result.steps[post.id or 0] = step.key
-    audit.record(session, actor, "campaign.plan", "campaign", campaign.id, org_id=org_id,
-                 after={"year": year, "created": [p.id for p in result.created],
-                        "existing": [p.id for p in result.existing]})
+    audit.record(
+        session,
+        actor,
+        "campaign.plan",
+        "campaign",
+        campaign.id,
+        org_id=org_id,
+        after={
+            "year": year,
+            "created": [p.id for p in result.created],
+            "existing": [p.id for p in result.existing],
+        },
+    )
     return result

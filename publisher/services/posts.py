@@ -20,8 +20,13 @@ from typing import Any
 from sqlmodel import Session, col, delete, func, select
 
 from connectors.base import OutgoingPost, Problem
-from publisher.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied, \
-    ValidationFailed
+from publisher.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from publisher.models import (
     Campaign,
     Channel,
@@ -55,7 +60,7 @@ class PostInput:
     text: str
     channels: Sequence[str | int]
     due_at: datetime | None = None
-    variants: Mapping[str | int, str] = field(default_factory=dict)
+    variants: Mapping[Any, str] = field(default_factory=dict)
     media_ids: Sequence[int] = ()
     link: str | None = None
     title: str = ""
@@ -80,9 +85,7 @@ def _check_due(due_at: datetime | None) -> None:
         raise InvalidInput("error.time_in_past")
 
 
-def _resolve_channels(
-    session: Session, actor: Actor, refs: Sequence[str | int]
-) -> list[Channel]:
+def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
     if not refs:
         raise InvalidInput("error.channels_required")
     channels: list[Channel] = []
@@ -97,8 +100,12 @@ def _resolve_channels(
 
 
 def problems_for(
-    session: Session, post: Post, channels_texts: Sequence[tuple[Channel, str]],
-    media_ids: Sequence[int] | None = None, *, for_compose: bool = True,
+    session: Session,
+    post: Post,
+    channels_texts: Sequence[tuple[Channel, str]],
+    media_ids: Sequence[int] | None = None,
+    *,
+    for_compose: bool = True,
 ) -> list[Problem]:
     """Every connector's validation problems for this post on these channels."""
     items = post_media_items(session, post, media_ids)
@@ -147,9 +154,19 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
         problems = problems_for(session, post, texts)
         if problems:
             raise ValidationFailed(problems)
-    audit.record(session, actor, "post.create", "post", post.id, org_id=org_id,
-                 after={"channels": [c.name for c in channels],
-                        "due_at": post.due_at, "status": post.status})
+    audit.record(
+        session,
+        actor,
+        "post.create",
+        "post",
+        post.id,
+        org_id=org_id,
+        after={
+            "channels": [c.name for c in channels],
+            "due_at": post.due_at,
+            "status": post.status,
+        },
+    )
     return post
 
 
@@ -160,7 +177,8 @@ def _apply_links(session: Session, actor: Actor, post: Post, data: PostInput) ->
             raise NotFound("error.campaign_not_found", slug=data.campaign)
         post.campaign_id = campaign.id
         post.campaign_year = data.campaign_year or (
-            post.due_at.year if post.due_at else utcnow().year)
+            post.due_at.year if post.due_at else utcnow().year
+        )
     else:
         post.campaign_id = None
         post.campaign_year = None
@@ -174,7 +192,7 @@ def _apply_links(session: Session, actor: Actor, post: Post, data: PostInput) ->
 
 
 def _write_variants(
-    session: Session, post: Post, channels: list[Channel], variants: Mapping[str | int, str]
+    session: Session, post: Post, channels: list[Channel], variants: Mapping[Any, str]
 ) -> list[tuple[Channel, str]]:
     by_key: dict[str, str] = {str(k): _nfc(v) for k, v in variants.items() if _nfc(v)}
     session.exec(delete(PostVariant).where(col(PostVariant.post_id) == post.id))  # type: ignore[call-overload]
@@ -242,9 +260,16 @@ def update(
         problems = problems_for(session, post, texts)
         if problems:
             raise ValidationFailed(problems)
-    audit.record(session, actor, "post.update", "post", post.id, org_id=post.org_id,
-                 before=before, after={"text": post.text, "due_at": post.due_at,
-                                       "status": post.status})
+    audit.record(
+        session,
+        actor,
+        "post.update",
+        "post",
+        post.id,
+        org_id=post.org_id,
+        before=before,
+        after={"text": post.text, "due_at": post.due_at, "status": post.status},
+    )
     return post
 
 
@@ -258,14 +283,21 @@ def variant_texts(session: Session, post: Post) -> list[tuple[Channel, str]]:
     return [(c, v.text if v.text is not None else post.text) for v, c in rows]
 
 
-def _move(session: Session, actor: Actor, post: Post, to: str, action: str,
-          **after: Any) -> Post:
+def _move(session: Session, actor: Actor, post: Post, to: str, action: str, **after: Any) -> Post:
     before = post.status
     post.status = to
     post.updated_at = utcnow()
     session.add(post)
-    audit.record(session, actor, action, "post", post.id, org_id=post.org_id,
-                 before={"status": before}, after={"status": to, **after})
+    audit.record(
+        session,
+        actor,
+        action,
+        "post",
+        post.id,
+        org_id=post.org_id,
+        before={"status": before},
+        after={"status": to, **after},
+    )
     return post
 
 
@@ -304,8 +336,15 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
     post.review_comment = ""
-    return _move(session, actor, post, S.SCHEDULED, "post.approve",
-                 deliveries=[d.id for d in created], due_at=post.due_at)
+    return _move(
+        session,
+        actor,
+        post,
+        S.SCHEDULED,
+        "post.approve",
+        deliveries=[d.id for d in created],
+        due_at=post.due_at,
+    )
 
 
 def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
@@ -332,16 +371,25 @@ def cancel(session: Session, actor: Actor, post_id: int) -> Post:
         raise InvalidTransition("error.post_transition", frm=post.status, to=S.CANCELLED)
     for delivery in session.exec(select(Delivery).where(Delivery.post_id == post.id)):
         if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.MISSED):
-            deliveries.transition(session, delivery, DeliveryStatus.CANCELLED, actor,
-                                  reason="post cancelled")
+            deliveries.transition(
+                session, delivery, DeliveryStatus.CANCELLED, actor, reason="post cancelled"
+            )
     sent = session.exec(
-        select(func.count()).select_from(Delivery).where(
-            Delivery.post_id == post.id, Delivery.status == DeliveryStatus.SENT)
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.post_id == post.id, Delivery.status == DeliveryStatus.SENT)
     ).one()
     if sent:
         deliveries.refresh_post_status(session, post)
-        audit.record(session, actor, "post.cancel", "post", post.id, org_id=post.org_id,
-                     after={"status": post.status, "kept_sent": sent})
+        audit.record(
+            session,
+            actor,
+            "post.cancel",
+            "post",
+            post.id,
+            org_id=post.org_id,
+            after={"status": post.status, "kept_sent": sent},
+        )
         return post
     return _move(session, actor, post, S.CANCELLED, "post.cancel")
 
@@ -367,15 +415,16 @@ def list_posts(session: Session, actor: Actor, flt: PostFilter | None = None) ->
         stmt = stmt.where(Post.org_id == flt.org_id)
     if flt.status:
         if flt.status not in tuple(S):
-            raise InvalidInput("error.status_invalid", status=flt.status,
-                               statuses=", ".join(S))
+            raise InvalidInput("error.status_invalid", status=flt.status, statuses=", ".join(S))
         stmt = stmt.where(Post.status == flt.status)
     if flt.campaign_id is not None:
         stmt = stmt.where(Post.campaign_id == flt.campaign_id)
     if flt.channel_id is not None:
         stmt = stmt.where(
-            col(Post.id).in_(select(PostVariant.post_id).where(
-                PostVariant.channel_id == flt.channel_id)))
+            col(Post.id).in_(
+                select(PostVariant.post_id).where(PostVariant.channel_id == flt.channel_id)
+            )
+        )
     if flt.start is not None:
         stmt = stmt.where(col(Post.due_at) >= flt.start)
     if flt.end is not None:
@@ -404,8 +453,10 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
         "media": [
             {"id": pm.asset_id, "position": pm.position}
             for pm in session.exec(
-                select(PostMedia).where(PostMedia.post_id == post.id)
-                .order_by(col(PostMedia.position)))
+                select(PostMedia)
+                .where(PostMedia.post_id == post.id)
+                .order_by(col(PostMedia.position))
+            )
         ],
         "deliveries": [deliveries.describe(d, c) for d, c in deliveries.for_post(session, post_id)],
     }

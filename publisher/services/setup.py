@@ -52,7 +52,12 @@ def initialise(
         if admin is None:
             assert org.id is not None
             admin, created_password = create_user(
-                session, actor, admin_username, Role.ADMIN, org.id, password=admin_password,
+                session,
+                actor,
+                admin_username,
+                Role.ADMIN,
+                org.id,
+                password=admin_password,
                 full_name="Quản trị hệ thống",
             )
             audit.record(session, actor, "system.init", "organisation", org.id, org_id=org.id)

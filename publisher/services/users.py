@@ -55,8 +55,15 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, org_id=user.org_id,
-                 after={"username": username, "role": role})
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        org_id=user.org_id,
+        after={"username": username, "role": role},
+    )
     return user, password
 
 
@@ -67,7 +74,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
     The same message is given for an unknown user and a wrong password.
     """
     now = utcnow()
-    user = session.exec(select(User).where(User.username == (username or "").strip().lower())).first()
+    user = session.exec(
+        select(User).where(User.username == (username or "").strip().lower())
+    ).first()
     if user is None or not user.is_active:
         raise PermissionDenied("error.login_failed")
     if user.locked_until and user.locked_until > now:
@@ -80,8 +89,15 @@ def authenticate(session: Session, username: str, password: str) -> User:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
         session.add(user)
-        audit.record(session, f"user:{user.username}", "user.login_failed", "user", user.id,
-                     org_id=user.org_id, after={"locked": locked})
+        audit.record(
+            session,
+            f"user:{user.username}",
+            "user.login_failed",
+            "user",
+            user.id,
+            org_id=user.org_id,
+            after={"locked": locked},
+        )
         session.commit()
         if locked:
             raise PermissionDenied("error.login_locked", minutes=int(LOCKOUT.total_seconds() // 60))
@@ -90,8 +106,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user.locked_until = None
     user.last_login_at = now
     session.add(user)
-    audit.record(session, f"user:{user.username}", "user.login", "user", user.id,
-                 org_id=user.org_id)
+    audit.record(
+        session, f"user:{user.username}", "user.login", "user", user.id, org_id=user.org_id
+    )
     return user
 
 

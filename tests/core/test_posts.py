@@ -57,9 +57,14 @@ def test_full_workflow_creates_one_delivery_per_channel_in_the_approval(office):
         assert sorted(d.status for d in rows) == [DeliveryStatus.PENDING] * 2
         assert len({d.idempotency_key for d in rows}) == 2
         assert all(d.due_at == d.next_attempt_at == post.due_at for d in rows)
-        actions = [e.action for e in s.exec(
-            select(AuditEvent).where(AuditEvent.object_type == "post",
-                                     AuditEvent.object_id == post.id))]
+        actions = [
+            e.action
+            for e in s.exec(
+                select(AuditEvent).where(
+                    AuditEvent.object_type == "post", AuditEvent.object_id == post.id
+                )
+            )
+        ]
         assert actions == ["post.create", "post.submit", "post.approve"]
 
 
@@ -97,8 +102,12 @@ def test_reject_needs_a_comment_and_returns_the_post(office):
         rejected = posts.reject(s, office.actor("editor"), post.id, "Sửa lại ngày")
         assert rejected.status == PostStatus.REJECTED
     with session_scope() as s:
-        edited = posts.update(s, office.actor("officer"), post.id, PostInput(
-            text="Đã sửa", channels=["tg"], due_at=parse_local("10/10/2026 09:00")))
+        edited = posts.update(
+            s,
+            office.actor("officer"),
+            post.id,
+            PostInput(text="Đã sửa", channels=["tg"], due_at=parse_local("10/10/2026 09:00")),
+        )
         assert edited.status == PostStatus.DRAFT
 
 
@@ -154,8 +163,11 @@ def test_users_never_see_another_organisations_posts(office):
         assert posts.list_posts(s, other.actor("editor")) == []
         assert [p.id for p in posts.list_posts(s, office.actor("manager"))] == [post.id]
     with pytest.raises(PermissionDenied), session_scope() as s:
-        posts.compose(s, other.actor("officer"), PostInput(
-            text="x", channels=["tg"], due_at=parse_local("10/10/2026 08:00")))
+        posts.compose(
+            s,
+            other.actor("officer"),
+            PostInput(text="x", channels=["tg"], due_at=parse_local("10/10/2026 08:00")),
+        )
 
 
 def test_cancel_cancels_pending_deliveries_and_keeps_sent_ones(office):
@@ -163,14 +175,16 @@ def test_cancel_cancels_pending_deliveries_and_keeps_sent_ones(office):
     with session_scope() as s:
         posts.approve(s, office.actor("admin"), post.id)
     with session_scope() as s:
-        first, second = s.exec(select(Delivery).where(Delivery.post_id == post.id)
-                               .order_by(Delivery.id)).all()
+        first, _second = s.exec(
+            select(Delivery).where(Delivery.post_id == post.id).order_by(Delivery.id)
+        ).all()
         deliveries.transition(s, first, DeliveryStatus.SENDING, "test")
         deliveries.transition(s, first, DeliveryStatus.SENT, "test", external_id="m1")
     with session_scope() as s:
         cancelled = posts.cancel(s, office.actor("editor"), post.id)
-        statuses = sorted(d.status for d in s.exec(
-            select(Delivery).where(Delivery.post_id == post.id)))
+        statuses = sorted(
+            d.status for d in s.exec(select(Delivery).where(Delivery.post_id == post.id))
+        )
     assert statuses == ["cancelled", "sent"]
     # What went out stays out; the cancelled channel is simply not part of it.
     assert cancelled.status == PostStatus.PUBLISHED

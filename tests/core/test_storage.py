@@ -35,7 +35,7 @@ def test_aware_datetimes_round_trip_as_utc(db):
 
 def test_naive_datetimes_are_refused(db):
     with pytest.raises(StatementError), session_scope() as s:
-        s.add(Organisation(slug="n", name="N", created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        s.add(Organisation(slug="n", name="N", created_at=datetime(2026, 1, 1)))
         s.flush()
 
 

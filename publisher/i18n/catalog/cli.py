@@ -17,8 +17,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mật khẩu (chỉ hiển thị lần này): {password}",
         "Password (shown only now): {password}",
     ),
-    "cli.channel_added": ("Đã thêm kênh «{channel}» ({kind}).", "Channel «{channel}» ({kind}) added."),
-    "cli.channel_ok": ("Kênh «{channel}» hoạt động: {detail}", "Channel «{channel}» works: {detail}"),
+    "cli.channel_added": (
+        "Đã thêm kênh «{channel}» ({kind}).",
+        "Channel «{channel}» ({kind}) added.",
+    ),
+    "cli.channel_ok": (
+        "Kênh «{channel}» hoạt động: {detail}",
+        "Channel «{channel}» works: {detail}",
+    ),
     "cli.channel_bad": (
         "Kênh «{channel}» không kết nối được: {detail}",
         "Channel «{channel}» does not work: {detail}",
@@ -34,5 +40,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bỏ qua {skipped} mốc đã qua.",
         "Lead-up plan: {created} posts created, {existing} already there, "
         "{skipped} past steps skipped.",
+    ),
+    "cli.media_added": (
+        "Đã thêm vào kho media: #{id} ({kind}).",
+        "Added to the library: #{id} ({kind}).",
+    ),
+    "cli.media_near_duplicate": (
+        "Cảnh báo: gần trùng với #{id} «{title}»",
+        "Warning: nearly the same as #{id} «{title}»",
     ),
 }

@@ -82,7 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown role «{role}» (choose: {roles})",
     ),
     "error.user_exists": ("Tài khoản «{username}» đã tồn tại", "User «{username}» already exists"),
-    "error.user_not_found": ("Không tìm thấy tài khoản «{username}»", "User «{username}» not found"),
+    "error.user_not_found": (
+        "Không tìm thấy tài khoản «{username}»",
+        "User «{username}» not found",
+    ),
     "error.password_too_short": (
         "Mật khẩu phải có ít nhất {min} ký tự",
         "The password must have at least {min} characters",
@@ -177,8 +180,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.alert_not_found": ("Không tìm thấy cảnh báo #{id}", "Alert #{id} not found"),
     "alert.channel_auth": (
-        "Kênh «{channel}»: thông tin xác thực không còn hiệu lực ({detail}); "
-        "cần kết nối lại",
+        "Kênh «{channel}»: thông tin xác thực không còn hiệu lực ({detail}); cần kết nối lại",
         "Channel «{channel}»: credentials no longer valid ({detail}); reconnect it",
     ),
 }

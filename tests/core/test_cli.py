@@ -1,0 +1,249 @@
+"""The real console script, end to end, on every backend."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlmodel import func, select
+
+from publisher.db import session_scope
+from publisher.models import AuditEvent, Channel, Post
+
+PUBLISHER = str(Path(sys.executable).with_name("publisher"))
+
+
+def run(*args: str, lang: str = "vi") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PUBLISHER_LANGUAGE": lang}
+    return subprocess.run([PUBLISHER, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def initialised(db):
+    result = run("init", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_init_prints_the_admin_password_once(initialised):
+    assert initialised["admin"] == "admin" and len(initialised["admin_password"]) >= 12
+    again = json.loads(run("init", "--json").stdout)
+    assert again["admin_password"] is None and again["campaigns_added"] == 0
+
+
+def test_channel_add_post_create_and_show(initialised):
+    added = run(
+        "channel",
+        "add",
+        "--kind",
+        "telegram",
+        "--name",
+        "tg-so",
+        "--chat-id",
+        "@khcn_dongnai",
+        "--token",
+        "123456:ABC-secret-token",
+        "--json",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "ABC-secret-token" not in added.stdout  # masked
+    created = run(
+        "post",
+        "create",
+        "--text",
+        "Chào mừng Ngày Chuyển đổi số 10/10",
+        "--channel",
+        "tg-so",
+        "--at",
+        "10/10/2030 08:00",
+        "--approve",
+        "--json",
+    )
+    assert created.returncode == 0, created.stderr
+    data = json.loads(created.stdout)
+    assert data["status"] == "scheduled"
+    assert data["due_at"] == "2030-10-10T01:00:00+00:00"
+    assert [d["channel"] for d in data["deliveries"]] == ["tg-so"]
+    assert data["deliveries"][0]["status"] == "pending"
+    shown = json.loads(run("post", "show", str(data["id"]), "--json").stdout)
+    assert {"attempts", "external_id", "url", "last_error", "sent_at"} <= set(
+        shown["deliveries"][0]
+    )
+    with session_scope() as s:
+        labels = {e.actor_label for e in s.exec(select(AuditEvent))}
+    assert "cli:admin" in labels
+
+
+def test_post_with_media_file(initialised, tmp_path):
+    run(
+        "channel",
+        "add",
+        "--kind",
+        "telegram",
+        "--name",
+        "tg",
+        "--chat-id",
+        "@khcn_tinh",
+        "--token",
+        "123456:token-x",
+    )
+    image = tmp_path / "anh.png"
+    Image.new("RGB", (640, 480), (11, 61, 145)).save(image)
+    created = run(
+        "post",
+        "create",
+        "--text",
+        "Ảnh",
+        "--channel",
+        "tg",
+        "--at",
+        "2030-01-01T08:00+07:00",
+        "--media",
+        str(image),
+        "--json",
+    )
+    assert created.returncode == 0, created.stderr
+    listed = json.loads(run("media", "list", "--json").stdout)
+    assert len(listed) == 1 and listed[0]["width"] == 640
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ("post", "create", "--text", "x", "--channel", "khong-co", "--at", "01/01/2030 08:00"),
+            "Không tìm thấy kênh",
+        ),
+        (
+            ("post", "create", "--text", "x", "--channel", "tg", "--at", "ngày mai"),
+            "Không hiểu thời gian",
+        ),
+        (
+            ("post", "create", "--text", "x", "--channel", "tg", "--at", "01/01/2020 08:00"),
+            "đã qua",
+        ),
+        (
+            ("post", "create", "--text", "a" * 5000, "--channel", "tg", "--at", "01/01/2030 08:00"),
+            "4096",
+        ),
+        (("post", "create", "--text", " ", "--channel", "tg", "--at", "01/01/2030 08:00"), "trống"),
+        (
+            (
+                "channel",
+                "add",
+                "--kind",
+                "telegram",
+                "--name",
+                "tg",
+                "--chat-id",
+                "@khcn_xa_moi",
+                "--token",
+                "123456:token-y",
+            ),
+            "đã tồn tại",
+        ),
+        (("channel", "add", "--kind", "myspace", "--name", "m"), "không hợp lệ"),
+        (
+            (
+                "channel",
+                "add",
+                "--kind",
+                "webhook",
+                "--name",
+                "w",
+                "--url",
+                "http://169.254.169.254/latest",
+                "--secret",
+                "s",
+            ),
+            "nội bộ",
+        ),
+        (("channel", "add", "--kind", "facebook", "--name", "fb", "--token", "t"), "page_id"),
+        (("user", "add", "--username", "u1", "--role", "boss", "--org", "1"), "Vai trò"),
+        (
+            ("user", "add", "--username", "u1", "--role", "officer", "--org", "khong-co"),
+            "Không tìm thấy đơn vị",
+        ),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_writes_nothing(initialised, args, needle):
+    assert (
+        run(
+            "channel",
+            "add",
+            "--kind",
+            "telegram",
+            "--name",
+            "tg",
+            "--chat-id",
+            "@khcn_tinh",
+            "--token",
+            "123456:token-x",
+        ).returncode
+        == 0
+    )
+    with session_scope() as s:
+        before = (
+            s.exec(select(func.count()).select_from(Post)).one(),
+            s.exec(select(func.count()).select_from(Channel)).one(),
+        )
+    result = run(*args)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in result.stderr
+    with session_scope() as s:
+        after = (
+            s.exec(select(func.count()).select_from(Post)).one(),
+            s.exec(select(func.count()).select_from(Channel)).one(),
+        )
+    assert after == before
+
+
+def test_errors_speak_english_when_asked(initialised):
+    result = run("post", "show", "999", lang="en")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Post #999 not found"
+
+
+def test_commands_before_init_say_to_run_init(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.delenv("PUBLISHER_DATABASE_URL", raising=False)
+    result = run("post", "list")
+    assert result.returncode == 1
+    assert "publisher init" in result.stderr
+
+
+def test_campaign_list_and_plan_json(initialised):
+    run(
+        "channel",
+        "add",
+        "--kind",
+        "telegram",
+        "--name",
+        "tg",
+        "--chat-id",
+        "@khcn_tinh",
+        "--token",
+        "123456:token-x",
+    )
+    rows = json.loads(run("campaign", "list", "--year", "2031", "--json").stdout)
+    assert [(r["slug"], r["date"]) for r in rows] == [
+        ("ngay-khcn", "2031-05-18"),
+        ("ngay-dmst", "2031-10-01"),
+        ("ngay-cds", "2031-10-10"),
+    ]
+    first = json.loads(
+        run("campaign", "plan", "ngay-cds", "--year", "2031", "--channel", "tg", "--json").stdout
+    )
+    second = json.loads(
+        run("campaign", "plan", "ngay-cds", "--year", "2031", "--channel", "tg", "--json").stdout
+    )
+    assert len(first["created"]) == 6 and second["created"] == []
+    assert len(second["existing"]) == 6
