@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("core", "library", "sandbox", "render", "worker", "ops", "ui")
+COMMAND_MODULES: tuple[str, ...] = ("core", "library", "sandbox", "render", "worker", "ops", "ui", "stats")
 
 
 def _register_all() -> None:

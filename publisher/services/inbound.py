@@ -1,0 +1,219 @@
+"""Signed engagement events from webhook-style platforms (Zalo-style or HMAC).
+
+:func:`accept_event` is what ``POST /inbound/<channel>`` calls: it checks the signature and
+freshness with :mod:`connectors.signing`, finds the delivery the event is about, and stores
+the event once (``InboundEvent.event_id`` is unique, so a replay inside the window is
+acknowledged but never counted twice). Channel secrets are decrypted once and cached for a
+short time so that the endpoint stays fast under load.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from connectors import signing
+from publisher.db import session_scope
+from publisher.errors import InvalidInput, NotFound, PermissionDenied
+from publisher.models import Channel, ChannelKind, Delivery, InboundEvent
+from publisher.security import decrypt_credentials
+from publisher.timeutil import Clock, get_clock
+
+KINDS = ("seen", "reaction", "follow", "click")
+#: Events older or newer than this (by their signed timestamp) are refused as replays.
+WINDOW_SECONDS = 300.0
+CACHE_SECONDS = 30.0
+MAX_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ChannelKeys:
+    id: int
+    name: str
+    scheme: str
+    app_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event_id: str
+    duplicate: bool
+    delivery_id: int | None
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.channels: dict[str, tuple[float, ChannelKeys | None]] = {}
+        self.deliveries: dict[tuple[int, str], int] = {}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.channels.clear()
+            self.deliveries.clear()
+
+
+_cache = _Cache()
+
+
+def clear_cache() -> None:
+    """Forget cached channel secrets (after a channel's secret changes; tests)."""
+    _cache.clear()
+
+
+def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
+    """The signing keys of webhook channel ``ref`` (name or id), cached for 30 s."""
+    now = time.monotonic()
+    with _cache.lock:
+        hit = _cache.channels.get(ref)
+    if hit and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    stmt = select(Channel).where(Channel.name == ref)
+    if ref.isdigit():
+        stmt = select(Channel).where(or_(Channel.name == ref, col(Channel.id) == int(ref)))
+    channel = session.exec(stmt).first()
+    keys = None
+    if channel is not None and channel.kind == ChannelKind.WEBHOOK and channel.enabled:
+        creds = decrypt_credentials(channel.credentials_encrypted)
+        assert channel.id is not None
+        keys = ChannelKeys(
+            channel.id,
+            channel.name,
+            str(channel.settings.get("signature") or "").lower(),
+            str(channel.settings.get("app_id") or ""),
+            str(creds.get("secret") or ""),
+        )
+    with _cache.lock:
+        _cache.channels[ref] = (now, keys)
+    return keys
+
+
+def verify(
+    keys: ChannelKeys, body: bytes, headers: dict[str, str], now: float, data: dict[str, Any]
+) -> bool:
+    """Whether the event is signed with the channel's scheme and fresh. Raises nothing."""
+    if keys.scheme == "zalo":
+        return signing.verify_zalo(
+            keys.app_id,
+            body,
+            str(data.get("timestamp") or ""),
+            keys.secret,
+            headers.get(signing.ZALO_HEADER.lower()),
+            tolerance_s=WINDOW_SECONDS,
+            now=now,
+        )
+    if keys.scheme == "hmac":
+        return signing.verify_hmac(
+            keys.secret,
+            headers.get(signing.TIMESTAMP_HEADER.lower()),
+            body,
+            headers.get(signing.HMAC_HEADER.lower()),
+            tolerance_s=WINDOW_SECONDS,
+            now=now,
+        )
+    return False
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    if len(body) > MAX_BODY:
+        raise InvalidInput("error.inbound_body", detail="too large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("error.inbound_body", detail="not JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("error.inbound_body", detail="not a JSON object")
+    return data
+
+
+def accept_event(
+    channel_ref: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> Accepted:
+    """Verify and store one event. ``headers`` must have lower-case names.
+
+    Body: ``{"event_id", "event": seen|reaction|follow|click, "delivery": <external id or
+    idempotency key> (optional for follow), "timestamp": <ms, Zalo-style>, "app_id"}``.
+    Raises NotFound (channel, delivery), PermissionDenied (bad signature, stale or future
+    timestamp) and InvalidInput (malformed body).
+    """
+    now = (clock or get_clock()).now()
+    with session_scope(engine, readonly=True) as session:
+        keys = channel_keys(session, channel_ref)
+    if keys is None:
+        raise NotFound("error.inbound_channel", channel=channel_ref)
+    data = _parse(body) if body.strip().startswith(b"{") else {}
+    if not verify(keys, body, headers, now.timestamp(), data):
+        raise PermissionDenied("error.inbound_signature")
+    if not data:
+        _parse(body)  # signed but not JSON: say so
+    event_id = str(data.get("event_id") or "").strip()
+    kind = str(data.get("event") or data.get("event_name") or "").strip().lower()
+    if not event_id or len(event_id) > 120:
+        raise InvalidInput("error.inbound_body", detail="event_id is required")
+    if kind not in KINDS:
+        raise InvalidInput("error.inbound_body", detail=f"event must be one of {', '.join(KINDS)}")
+    ref = str(data.get("delivery") or "").strip()
+    if not ref and kind != "follow":
+        raise InvalidInput("error.inbound_body", detail="delivery is required")
+    occurred = _occurred(data, now)
+    with session_scope(engine) as session:
+        delivery_id = _delivery_id(session, keys.id, ref) if ref else None
+        if ref and delivery_id is None:
+            raise NotFound("error.inbound_delivery", ref=ref)
+        try:
+            with session.begin_nested():
+                session.add(
+                    InboundEvent(
+                        event_id=f"{keys.id}:{event_id}",
+                        channel_id=keys.id,
+                        delivery_id=delivery_id,
+                        kind=kind,
+                        occurred_at=occurred,
+                        received_at=now,
+                        payload=data,
+                    )
+                )
+        except IntegrityError:
+            return Accepted(event_id, True, delivery_id)
+    return Accepted(event_id, False, delivery_id)
+
+
+def _occurred(data: dict[str, Any], now: datetime) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(data["timestamp"]) / 1000.0, UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return now
+
+
+def _delivery_id(session: Session, channel_id: int, ref: str) -> int | None:
+    key = (channel_id, ref)
+    with _cache.lock:
+        if key in _cache.deliveries:
+            return _cache.deliveries[key]
+    found = session.exec(
+        select(Delivery.id).where(
+            Delivery.channel_id == channel_id,
+            or_(col(Delivery.external_id) == ref, col(Delivery.idempotency_key) == ref),
+        )
+    ).first()
+    if found is not None:
+        with _cache.lock:
+            if len(_cache.deliveries) > 100_000:
+                _cache.deliveries.clear()
+            _cache.deliveries[key] = found
+    return found
