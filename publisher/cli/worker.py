@@ -22,14 +22,23 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def worker(
-    executor_only: Annotated[bool, typer.Option(
-        "--executor-only", help="Only execute deliveries; never run the scheduler.")] = False,
-    until_idle: Annotated[bool, typer.Option(
-        "--until-idle", help="Exit 0 once nothing is in flight and nothing is due or awaiting "
-        "retry within the next 60 s.")] = False,
+    executor_only: Annotated[
+        bool,
+        typer.Option("--executor-only", help="Only execute deliveries; never run the scheduler."),
+    ] = False,
+    until_idle: Annotated[
+        bool,
+        typer.Option(
+            "--until-idle",
+            help="Exit 0 once nothing is in flight and nothing is due or awaiting "
+            "retry within the next 60 s.",
+        ),
+    ] = False,
     threads: Annotated[int, typer.Option("--threads", help="Executor threads.")] = 4,
-    idle_window: Annotated[float, typer.Option(
-        "--idle-window", help="Seconds ahead that --until-idle looks for due work.")] = 60.0,
+    idle_window: Annotated[
+        float,
+        typer.Option("--idle-window", help="Seconds ahead that --until-idle looks for due work."),
+    ] = 60.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Publish due deliveries: scheduler (leader or standby) and executor threads."""
@@ -37,8 +46,9 @@ def worker(
 
     if not 1 <= threads <= MAX_THREADS:
         fail(t("error.threads_invalid", max=MAX_THREADS))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     engine = Worker(threads=threads, executor_only=executor_only)
     done = threading.Event()
 
@@ -49,8 +59,15 @@ def worker(
     signal.signal(signal.SIGINT, on_signal)
     if until_idle:
         engine.start()
-        typer.echo(t("engine.worker_started", worker=engine.worker_id,
-                     role=t(f"engine.role_{engine.role}"), threads=engine.threads), err=True)
+        typer.echo(
+            t(
+                "engine.worker_started",
+                worker=engine.worker_id,
+                role=t(f"engine.role_{engine.role}"),
+                threads=engine.threads,
+            ),
+            err=True,
+        )
         streak = 0
         try:
             while not done.wait(0.2):
@@ -60,16 +77,33 @@ def worker(
         finally:
             engine.stop()
         counts = dict(engine.results)
-        data = {"worker": engine.worker_id, **{k: counts.get(k, 0) for k in
-                                               ("sent", "failed", "unconfirmed", "pending")}}
-        emit(data, as_json, lambda: t(
-            "engine.worker_idle", seconds=int(idle_window), sent=counts.get("sent", 0),
-            failed=counts.get("failed", 0), unconfirmed=counts.get("unconfirmed", 0),
-            missed=counts.get("missed", 0)))
+        data = {
+            "worker": engine.worker_id,
+            **{k: counts.get(k, 0) for k in ("sent", "failed", "unconfirmed", "pending")},
+        }
+        emit(
+            data,
+            as_json,
+            lambda: t(
+                "engine.worker_idle",
+                seconds=int(idle_window),
+                sent=counts.get("sent", 0),
+                failed=counts.get("failed", 0),
+                unconfirmed=counts.get("unconfirmed", 0),
+                missed=counts.get("missed", 0),
+            ),
+        )
         return
     engine.start()
-    typer.echo(t("engine.worker_started", worker=engine.worker_id,
-                 role=t(f"engine.role_{engine.role}"), threads=engine.threads), err=True)
+    typer.echo(
+        t(
+            "engine.worker_started",
+            worker=engine.worker_id,
+            role=t(f"engine.role_{engine.role}"),
+            threads=engine.threads,
+        ),
+        err=True,
+    )
     try:
         done.wait()
     finally:

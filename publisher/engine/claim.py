@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import col, select
 
 from publisher.db import get_engine, is_postgres, session_scope
@@ -28,9 +28,11 @@ from publisher.services import deliveries as deliveries_svc
 from publisher.timeutil import ensure_utc, utcnow
 
 D = DeliveryStatus
-#: Rows looked at per claim for each row wanted (rows of throttled channels are skipped).
-SCAN_FACTOR = 8
-MIN_SCAN = 64
+#: Rows looked at (and, on PostgreSQL, locked) per claim for each row wanted. Throttled rows
+#: are moved out of the way (deferred), so a small window suffices; a large one would lock
+#: rows other executors could take.
+SCAN_FACTOR = 2
+MIN_SCAN = 16
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
 
@@ -88,13 +90,15 @@ class ChannelSpecs:
             self._loaded = float("-inf")
 
 
-def _due_filter(now: datetime, grace_seconds: float) -> list[object]:
+def _due_filter(now: datetime, grace_seconds: float) -> list[ColumnElement[bool]]:
     # A never-attempted delivery older than the grace belongs to the missed sweep, not here.
     return [
-        Delivery.status == D.PENDING,
+        col(Delivery.status) == D.PENDING,
         col(Delivery.next_attempt_at) <= now,
-        or_(col(Delivery.attempts) > 0, col(Delivery.due_at) >= now - timedelta(
-            seconds=grace_seconds)),
+        or_(
+            col(Delivery.attempts) > 0,
+            col(Delivery.due_at) >= now - timedelta(seconds=grace_seconds),
+        ),
     ]
 
 
@@ -184,9 +188,11 @@ def next_due(
     shard = shard or Shard()
     with session_scope(readonly=True) as session:
         stmt = select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.status == D.PENDING,
-            or_(col(Delivery.attempts) > 0,
-                col(Delivery.due_at) >= now - timedelta(seconds=grace_seconds)),
+            col(Delivery.status) == D.PENDING,
+            or_(
+                col(Delivery.attempts) > 0,
+                col(Delivery.due_at) >= now - timedelta(seconds=grace_seconds),
+            ),
         )
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
@@ -204,8 +210,8 @@ def renew_lease(delivery_id: int, owner: str, lease_seconds: float) -> bool:
             update(Delivery)
             .where(
                 col(Delivery.id) == delivery_id,
-                Delivery.lease_owner == owner,
-                Delivery.status == D.SENDING,
+                col(Delivery.lease_owner) == owner,
+                col(Delivery.status) == D.SENDING,
             )
             .values(lease_until=now + timedelta(seconds=lease_seconds))
         )

@@ -55,8 +55,13 @@ def execute(delivery_id: int, ctx: ExecContext) -> str:
     loaded = _load(delivery_id, ctx)
     if isinstance(loaded, str):
         if loaded.startswith("media:"):
-            outcome.record_failed(delivery_id, ctx.owner, error_kind="media",
-                                  detail=loaded[6:], message_key="alert.delivery_media")
+            outcome.record_failed(
+                delivery_id,
+                ctx.owner,
+                error_kind="media",
+                detail=loaded[6:],
+                message_key="alert.delivery_media",
+            )
             return D.FAILED
         return loaded
     prepared, connector = loaded
@@ -67,12 +72,18 @@ def execute(delivery_id: int, ctx: ExecContext) -> str:
         try:
             found = lookup(connector, prepared.outgoing)
         except LookupFailed as exc:
-            outcome.record_unconfirmed(delivery_id, ctx.owner, error_kind="ambiguous",
-                                       detail=f"before re-sending: {exc}")
+            outcome.record_unconfirmed(
+                delivery_id, ctx.owner, error_kind="ambiguous", detail=f"before re-sending: {exc}"
+            )
             return D.UNCONFIRMED
         if found is not None:
-            outcome.record_sent(delivery_id, ctx.owner, found, error_kind="reconciled",
-                                reason="found on platform before re-sending")
+            outcome.record_sent(
+                delivery_id,
+                ctx.owner,
+                found,
+                error_kind="reconciled",
+                reason="found on platform before re-sending",
+            )
             return D.SENT
     result: PublishResult | None = None
     error: BaseException | None = None
@@ -92,15 +103,26 @@ def settle(
 ) -> str:
     """Apply the policy (:mod:`publisher.engine.policy`) to one attempt's outcome."""
     now = utcnow()
-    decision = decide(error, attempts=prepared.attempts, now=now, dedupes=connector.dedupes,
-                      can_reconcile=connector.can_reconcile)
+    decision = decide(
+        error,
+        attempts=prepared.attempts,
+        now=now,
+        dedupes=connector.dedupes,
+        can_reconcile=connector.can_reconcile,
+    )
     delivery_id, owner = prepared.delivery_id, ctx.owner
     detail = _detail(error)
     if decision.action == Action.SENT:
         if isinstance(error, DuplicateError):
-            outcome.record_sent(delivery_id, owner, None, reason=f"duplicate: {detail}",
-                                external_id=error.external_id, url=error.url,
-                                error_kind="duplicate")
+            outcome.record_sent(
+                delivery_id,
+                owner,
+                None,
+                reason=f"duplicate: {detail}",
+                external_id=error.external_id,
+                url=error.url,
+                error_kind="duplicate",
+            )
         else:
             outcome.record_sent(delivery_id, owner, result, reason="published")
         return D.SENT
@@ -108,20 +130,40 @@ def settle(
         ctx.limiter.pause(prepared.channel_id, decision.pause_until.timestamp())
     if decision.action == Action.RETRY:
         assert decision.next_attempt_at is not None
-        outcome.record_retry(delivery_id, owner, decision.next_attempt_at,
-                             error_kind=decision.error_kind, detail=detail)
+        outcome.record_retry(
+            delivery_id,
+            owner,
+            decision.next_attempt_at,
+            error_kind=decision.error_kind,
+            detail=detail,
+        )
         return D.PENDING
     if decision.action == Action.RECONCILE:
-        return settle_ambiguous(delivery_id, owner, connector, prepared.outgoing,
-                                attempts=prepared.attempts, detail=detail)
+        return settle_ambiguous(
+            delivery_id,
+            owner,
+            connector,
+            prepared.outgoing,
+            attempts=prepared.attempts,
+            detail=detail,
+        )
     if decision.action == Action.UNCONFIRMED:
         if connector.dedupes:
             detail = f"{detail}; gave up after {prepared.attempts} attempts"
-        outcome.record_unconfirmed(delivery_id, owner, error_kind=decision.error_kind,
-                                   detail=f"{detail}; {connector.platform} cannot be asked")
+        outcome.record_unconfirmed(
+            delivery_id,
+            owner,
+            error_kind=decision.error_kind,
+            detail=f"{detail}; {connector.platform} cannot be asked",
+        )
         return D.UNCONFIRMED
-    outcome.record_failed(delivery_id, owner, error_kind=decision.error_kind, detail=detail,
-                          flag=decision.action == Action.FLAG)
+    outcome.record_failed(
+        delivery_id,
+        owner,
+        error_kind=decision.error_kind,
+        detail=detail,
+        flag=decision.action == Action.FLAG,
+    )
     return D.FAILED
 
 

@@ -25,9 +25,14 @@ def beat(worker_id: str, role: str, *, executes: bool = True) -> None:
     with session_scope() as session:
         row = session.get(WorkerHeartbeat, worker_id)
         if row is None:
-            row = WorkerHeartbeat(worker_id=worker_id, role=stored_role,
-                                  host=socket.gethostname()[:120], pid=os.getpid(),
-                                  started_at=now, seen_at=now)
+            row = WorkerHeartbeat(
+                worker_id=worker_id,
+                role=stored_role,
+                host=socket.gethostname()[:120],
+                pid=os.getpid(),
+                started_at=now,
+                seen_at=now,
+            )
         row.role = stored_role
         row.seen_at = now
         session.add(row)

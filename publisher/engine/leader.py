@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col
 
@@ -54,8 +54,11 @@ class LeaderLease:
             result = session.execute(
                 update(SchedulerLease)
                 .where(
-                    SchedulerLease.name == self.name,
-                    (SchedulerLease.owner == self.owner) | (col(SchedulerLease.lease_until) < now),
+                    col(SchedulerLease.name) == self.name,
+                    or_(
+                        col(SchedulerLease.owner) == self.owner,
+                        col(SchedulerLease.lease_until) < now,
+                    ),
                 )
                 .values(owner=self.owner, lease_until=until)
             )
@@ -67,8 +70,9 @@ class LeaderLease:
                 return True
             if session.get(SchedulerLease, self.name) is not None:
                 return False
-            session.add(SchedulerLease(name=self.name, owner=self.owner, lease_until=until,
-                                       acquired_at=now))
+            session.add(
+                SchedulerLease(name=self.name, owner=self.owner, lease_until=until, acquired_at=now)
+            )
         return True  # the insert committed (a concurrent insert raises IntegrityError)
 
     def release(self) -> None:
@@ -79,7 +83,10 @@ class LeaderLease:
             with session_scope() as session:
                 session.execute(
                     update(SchedulerLease)
-                    .where(SchedulerLease.name == self.name, SchedulerLease.owner == self.owner)
+                    .where(
+                        col(SchedulerLease.name) == self.name,
+                        col(SchedulerLease.owner) == self.owner,
+                    )
                     .values(lease_until=utcnow() - timedelta(seconds=1))
                 )
         except OperationalError as exc:

@@ -28,28 +28,40 @@ def sweep_missed(owner: str, *, grace_seconds: float, limit: int = 500) -> int:
     count = 0
     with session_scope() as session:
         rows = session.exec(
-            select(Delivery).where(
-                Delivery.status == D.PENDING,
+            select(Delivery)
+            .where(
+                col(Delivery.status) == D.PENDING,
                 col(Delivery.attempts) == 0,
                 col(Delivery.due_at) < cutoff,
-            ).order_by(col(Delivery.due_at)).limit(limit)
+            )
+            .order_by(col(Delivery.due_at))
+            .limit(limit)
         ).all()
         for delivery in rows:
             late = now - delivery.due_at
             deliveries_svc.transition(
-                session, delivery, D.MISSED, f"worker:{owner}",
+                session,
+                delivery,
+                D.MISSED,
+                f"worker:{owner}",
                 reason=f"due {delivery.due_at.isoformat()}, {int(late.total_seconds())} s ago; "
                 f"grace {int(grace_seconds)} s",
             )
             post = session.get(Post, delivery.post_id)
             channel = session.get(Channel, delivery.channel_id)
             alerts.raise_alert(
-                session, "missed", "alert.delivery_missed",
-                org_id=post.org_id if post else None, severity="error",
-                object_type="delivery", object_id=delivery.id,
+                session,
+                "missed",
+                "alert.delivery_missed",
+                org_id=post.org_id if post else None,
+                severity="error",
+                object_type="delivery",
+                object_id=delivery.id,
                 channel=channel.name if channel else str(delivery.channel_id),
-                post_id=delivery.post_id, delivery_id=delivery.id,
-                due=fmt_local(delivery.due_at), hours=round(grace_seconds / 3600, 1),
+                post_id=delivery.post_id,
+                delivery_id=delivery.id,
+                due=fmt_local(delivery.due_at),
+                hours=round(grace_seconds / 3600, 1),
             )
             count += 1
     return count

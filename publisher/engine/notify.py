@@ -34,8 +34,9 @@ _install_lock = threading.Lock()
 class TelegramNotifier:
     """Sends alert texts to one chat through :class:`TelegramConnector`."""
 
-    def __init__(self, token: str, chat_id: str, api_url: str | None = None,
-                 language: str = "vi") -> None:
+    def __init__(
+        self, token: str, chat_id: str, api_url: str | None = None, language: str = "vi"
+    ) -> None:
         settings: dict[str, Any] = {"chat_id": chat_id}
         if api_url:
             settings["api_base_url"] = api_url
@@ -112,7 +113,9 @@ def install_from_env() -> TelegramNotifier | None:
             from publisher.config import get_settings
 
             _installed = TelegramNotifier(
-                token, chat, os.environ.get("PUBLISHER_ALERT_TELEGRAM_API") or None,
+                token,
+                chat,
+                os.environ.get("PUBLISHER_ALERT_TELEGRAM_API") or None,
                 language=get_settings().language,
             )
             alerts.add_hook(_installed.hook)

@@ -22,11 +22,7 @@ _CLEAR_LEASE = {"lease_owner": None, "lease_until": None}
 
 
 def _owned(delivery: Delivery | None, owner: str) -> bool:
-    return (
-        delivery is not None
-        and delivery.status == D.SENDING
-        and delivery.lease_owner == owner
-    )
+    return delivery is not None and delivery.status == D.SENDING and delivery.lease_owner == owner
 
 
 def _params(session: Session, delivery: Delivery) -> dict[str, Any]:
@@ -41,8 +37,14 @@ def _params(session: Session, delivery: Delivery) -> dict[str, Any]:
 
 
 def record_sent(
-    delivery_id: int, owner: str, result: PublishResult | None, *, reason: str,
-    external_id: str | None = None, url: str | None = None, error_kind: str | None = None,
+    delivery_id: int,
+    owner: str,
+    result: PublishResult | None,
+    *,
+    reason: str,
+    external_id: str | None = None,
+    url: str | None = None,
+    error_kind: str | None = None,
 ) -> bool:
     """sending -> sent (also unconfirmed -> sent when our late answer proves it). Returns
     False if the delivery is no longer ours and not in a state a success may settle."""
@@ -51,20 +53,36 @@ def record_sent(
         if delivery is None:
             return False
         if not _owned(delivery, owner) and delivery.status != D.UNCONFIRMED:
-            log.warning("delivery %s published but now %s (owner %s)", delivery_id,
-                        delivery.status, delivery.lease_owner)
+            log.warning(
+                "delivery %s published but now %s (owner %s)",
+                delivery_id,
+                delivery.status,
+                delivery.lease_owner,
+            )
             return False
         deliveries_svc.transition(
-            session, delivery, D.SENT, f"worker:{owner}", reason=reason,
+            session,
+            delivery,
+            D.SENT,
+            f"worker:{owner}",
+            reason=reason,
             external_id=(result.external_id if result else external_id) or delivery.external_id,
             url=(result.url if result else url) or delivery.url,
-            sent_at=utcnow(), error_kind=error_kind, last_error=None, **_CLEAR_LEASE,
+            sent_at=utcnow(),
+            error_kind=error_kind,
+            last_error=None,
+            **_CLEAR_LEASE,
         )
     return True
 
 
 def record_retry(
-    delivery_id: int, owner: str, at: datetime, *, error_kind: str | None, detail: str,
+    delivery_id: int,
+    owner: str,
+    at: datetime,
+    *,
+    error_kind: str | None,
+    detail: str,
 ) -> bool:
     """sending -> pending, to be claimed again no earlier than ``at``."""
     with session_scope() as session:
@@ -73,14 +91,22 @@ def record_retry(
             return False
         assert delivery is not None
         deliveries_svc.transition(
-            session, delivery, D.PENDING, f"worker:{owner}", reason=detail,
-            next_attempt_at=at, error_kind=error_kind, last_error=detail[:2000], **_CLEAR_LEASE,
+            session,
+            delivery,
+            D.PENDING,
+            f"worker:{owner}",
+            reason=detail,
+            next_attempt_at=at,
+            error_kind=error_kind,
+            last_error=detail[:2000],
+            **_CLEAR_LEASE,
         )
     return True
 
 
-def record_unconfirmed(delivery_id: int, owner: str, *, error_kind: str | None,
-                       detail: str) -> bool:
+def record_unconfirmed(
+    delivery_id: int, owner: str, *, error_kind: str | None, detail: str
+) -> bool:
     """sending -> unconfirmed + an alert asking an editor to check the platform."""
     with session_scope() as session:
         delivery = session.get(Delivery, delivery_id)
@@ -88,20 +114,39 @@ def record_unconfirmed(delivery_id: int, owner: str, *, error_kind: str | None,
             return False
         assert delivery is not None
         deliveries_svc.transition(
-            session, delivery, D.UNCONFIRMED, f"worker:{owner}", reason=detail,
-            error_kind=error_kind, last_error=detail[:2000], **_CLEAR_LEASE,
+            session,
+            delivery,
+            D.UNCONFIRMED,
+            f"worker:{owner}",
+            reason=detail,
+            error_kind=error_kind,
+            last_error=detail[:2000],
+            **_CLEAR_LEASE,
         )
         p = _params(session, delivery)
         alerts.raise_alert(
-            session, "unconfirmed", "alert.delivery_unconfirmed", org_id=p.pop("org_id"),
-            severity="error", object_type="delivery", object_id=delivery.id,
-            detail=detail[:200], **p,
+            session,
+            "unconfirmed",
+            "alert.delivery_unconfirmed",
+            org_id=p.pop("org_id"),
+            severity="error",
+            object_type="delivery",
+            object_id=delivery.id,
+            detail=detail[:200],
+            **p,
         )
     return True
 
 
-def record_failed(delivery_id: int, owner: str, *, error_kind: str | None, detail: str,
-                  flag: bool = False, message_key: str = "alert.delivery_failed") -> bool:
+def record_failed(
+    delivery_id: int,
+    owner: str,
+    *,
+    error_kind: str | None,
+    detail: str,
+    flag: bool = False,
+    message_key: str = "alert.delivery_failed",
+) -> bool:
     """sending -> failed + an alert; ``flag`` also flags the channel's credentials."""
     with session_scope() as session:
         delivery = session.get(Delivery, delivery_id)
@@ -109,8 +154,14 @@ def record_failed(delivery_id: int, owner: str, *, error_kind: str | None, detai
             return False
         assert delivery is not None
         deliveries_svc.transition(
-            session, delivery, D.FAILED, f"worker:{owner}", reason=detail,
-            error_kind=error_kind, last_error=detail[:2000], **_CLEAR_LEASE,
+            session,
+            delivery,
+            D.FAILED,
+            f"worker:{owner}",
+            reason=detail,
+            error_kind=error_kind,
+            last_error=detail[:2000],
+            **_CLEAR_LEASE,
         )
         p = _params(session, delivery)
         if flag:
@@ -118,8 +169,14 @@ def record_failed(delivery_id: int, owner: str, *, error_kind: str | None, detai
             assert channel is not None
             channels_svc.flag_channel(session, channel, detail, f"worker:{owner}")
         alerts.raise_alert(
-            session, "delivery_failed", message_key, org_id=p.pop("org_id"),
-            severity="error", object_type="delivery", object_id=delivery.id,
-            detail=detail[:200], **p,
+            session,
+            "delivery_failed",
+            message_key,
+            org_id=p.pop("org_id"),
+            severity="error",
+            object_type="delivery",
+            object_id=delivery.id,
+            detail=detail[:200],
+            **p,
         )
     return True

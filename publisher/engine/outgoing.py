@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -56,7 +57,7 @@ def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], boo
     changed = False
     for item in items:
         try:
-            fitted = media_fit.fit(item.path, limits, fitted_dir())
+            fitted = media_fit.fit(item.path, cast(Any, limits), fitted_dir())
         except MediaError as exc:
             raise MediaFitFailed(item.path.name, str(exc)) from exc
         except OSError as exc:
@@ -67,8 +68,9 @@ def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], boo
                 MediaItem(
                     path=fitted.path,
                     kind=item.kind,
-                    mime="video/mp4" if item.kind == "video" else MediaItem.from_path(
-                        fitted.path).mime,
+                    mime="video/mp4"
+                    if item.kind == "video"
+                    else MediaItem.from_path(fitted.path).mime,
                     size_bytes=fitted.bytes,
                     duration=item.duration,
                 )

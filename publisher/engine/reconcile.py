@@ -69,27 +69,47 @@ def settle_ambiguous(
     now = utcnow()
     if connector.dedupes:
         at = now + timedelta(seconds=backoff_seconds(attempts)) if attempts > 1 else now
-        outcome.record_retry(delivery_id, owner, at, error_kind=error_kind,
-                             detail=f"{detail}; retry is safe (idempotency key)")
+        outcome.record_retry(
+            delivery_id,
+            owner,
+            at,
+            error_kind=error_kind,
+            detail=f"{detail}; retry is safe (idempotency key)",
+        )
         return D.PENDING
     if connector.can_reconcile:
         try:
             found = lookup(connector, post)
         except LookupFailed as exc:
-            outcome.record_unconfirmed(delivery_id, owner, error_kind=error_kind,
-                                       detail=f"{detail}; {exc}")
+            outcome.record_unconfirmed(
+                delivery_id, owner, error_kind=error_kind, detail=f"{detail}; {exc}"
+            )
             return D.UNCONFIRMED
         if found is not None:
-            outcome.record_sent(delivery_id, owner, found, reason=f"{detail}; found on platform",
-                                error_kind="reconciled")
+            outcome.record_sent(
+                delivery_id,
+                owner,
+                found,
+                reason=f"{detail}; found on platform",
+                error_kind="reconciled",
+            )
             return D.SENT
         at = now + timedelta(seconds=backoff_seconds(attempts))
         # error_kind stays "ambiguous": the next attempt looks again before re-sending.
-        outcome.record_retry(delivery_id, owner, at, error_kind="ambiguous",
-                             detail=f"{detail}; not found on platform, will send again")
+        outcome.record_retry(
+            delivery_id,
+            owner,
+            at,
+            error_kind="ambiguous",
+            detail=f"{detail}; not found on platform, will send again",
+        )
         return D.PENDING
-    outcome.record_unconfirmed(delivery_id, owner, error_kind=error_kind,
-                               detail=f"{detail}; {connector.platform} cannot be asked")
+    outcome.record_unconfirmed(
+        delivery_id,
+        owner,
+        error_kind=error_kind,
+        detail=f"{detail}; {connector.platform} cannot be asked",
+    )
     return D.UNCONFIRMED
 
 
@@ -99,18 +119,23 @@ def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int
     never both take one."""
     now = utcnow()
     with session_scope(readonly=True) as session:
-        ids = list(session.exec(
-            select(Delivery.id).where(
-                Delivery.status == D.SENDING, col(Delivery.lease_until) < now
-            ).limit(limit)
-        ))
+        ids = list(
+            session.exec(
+                select(Delivery.id)
+                .where(col(Delivery.status) == D.SENDING, col(Delivery.lease_until) < now)
+                .limit(limit)
+            )
+        )
     taken: list[int] = []
     for delivery_id in ids:
         with session_scope() as session:
             result = session.execute(
                 update(Delivery)
-                .where(col(Delivery.id) == delivery_id, Delivery.status == D.SENDING,
-                       col(Delivery.lease_until) < now)
+                .where(
+                    col(Delivery.id) == delivery_id,
+                    col(Delivery.status) == D.SENDING,
+                    col(Delivery.lease_until) < now,
+                )
                 .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
             )
             if getattr(result, "rowcount", 0):
@@ -132,12 +157,20 @@ def sweep_expired(owner: str, *, lease_seconds: float, timeout: float) -> int:
                 prepared = prepare(session, delivery)
                 connector = channels_svc.make_connector(channel, timeout=timeout)
         except MediaFitFailed as exc:
-            outcome.record_unconfirmed(delivery_id, owner, error_kind="ambiguous",
-                                       detail=f"lease expired; cannot rebuild post: {exc}")
+            outcome.record_unconfirmed(
+                delivery_id,
+                owner,
+                error_kind="ambiguous",
+                detail=f"lease expired; cannot rebuild post: {exc}",
+            )
             handled += 1
             continue
         state = settle_ambiguous(
-            delivery_id, owner, connector, prepared.outgoing, attempts=prepared.attempts,
+            delivery_id,
+            owner,
+            connector,
+            prepared.outgoing,
+            attempts=prepared.attempts,
             detail="lease expired while sending (worker stopped)",
         )
         log.info("expired lease of delivery %s settled as %s", delivery_id, state)

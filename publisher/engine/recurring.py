@@ -24,8 +24,13 @@ from publisher.timeutil import local_tz, utcnow
 log = logging.getLogger(__name__)
 #: How far ahead occurrences are created.
 HORIZON = {Recurrence.WEEKLY: timedelta(days=28), Recurrence.YEARLY: timedelta(days=400)}
-LIVE = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED,
-        PostStatus.PARTIALLY_FAILED, PostStatus.FAILED)
+LIVE = (
+    PostStatus.SCHEDULED,
+    PostStatus.PUBLISHING,
+    PostStatus.PUBLISHED,
+    PostStatus.PARTIALLY_FAILED,
+    PostStatus.FAILED,
+)
 
 
 def occurrence_key(due_at: datetime) -> str:
@@ -68,13 +73,15 @@ def expand(owner: str, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     created = 0
     with session_scope(readonly=True) as session:
-        post_ids = list(session.exec(
-            select(Post.id).where(
-                col(Post.recurrence).in_([Recurrence.WEEKLY, Recurrence.YEARLY]),
-                col(Post.status).in_(LIVE),
-                col(Post.due_at).is_not(None),
+        post_ids = list(
+            session.exec(
+                select(Post.id).where(
+                    col(Post.recurrence).in_([Recurrence.WEEKLY, Recurrence.YEARLY]),
+                    col(Post.status).in_(LIVE),
+                    col(Post.due_at).is_not(None),
+                )
             )
-        ))
+        )
     for post_id in post_ids:
         try:
             created += _expand_post(owner, post_id, now)
@@ -91,18 +98,21 @@ def _expand_post(owner: str, post_id: int | None, now: datetime) -> int:
         if post is None or post.due_at is None:
             return 0
         horizon = now + HORIZON.get(Recurrence(post.recurrence), timedelta(0))
-        have = set(session.exec(
-            select(Delivery.occurrence).where(Delivery.post_id == post.id)
-        ))
+        have = set(session.exec(select(Delivery.occurrence).where(Delivery.post_id == post.id)))
         for due in occurrences(post, horizon):
             key = occurrence_key(due)
             if key in have or due <= now:
                 continue
             rows = deliveries_svc.create_for_post(session, post, due, key)
             created += len(rows)
-            audit.record(session, f"worker:{owner}", "post.occurrence", "post", post.id,
-                         org_id=post.org_id,
-                         after={"occurrence": key, "due_at": due,
-                                "deliveries": [d.id for d in rows]})
+            audit.record(
+                session,
+                f"worker:{owner}",
+                "post.occurrence",
+                "post",
+                post.id,
+                org_id=post.org_id,
+                after={"occurrence": key, "due_at": due, "deliveries": [d.id for d in rows]},
+            )
             have.add(key)
     return created

@@ -88,8 +88,9 @@ class EngineScheduler:
             ("metrics", self.collect_metrics, iv.metrics),
         ]
         for job_id, fn, seconds in jobs:
-            sched.add_job(self._guard(job_id, fn), IntervalTrigger(seconds=seconds), id=job_id,
-                          name=job_id)
+            sched.add_job(
+                self._guard(job_id, fn), IntervalTrigger(seconds=seconds), id=job_id, name=job_id
+            )
         sched.start()
         self._scheduler = sched
         self.rearm()
@@ -123,8 +124,14 @@ class EngineScheduler:
         # wall clock, so arm it after the same delay.
         delay = max(0.0, (due - utcnow()).total_seconds())
         run_at = datetime.now(local_tz()) + timedelta(seconds=delay)
-        sched.add_job(self._fire, DateTrigger(run_date=run_at), id="wake", name="wake",
-                      replace_existing=True, misfire_grace_time=None)
+        sched.add_job(
+            self._fire,
+            DateTrigger(run_date=run_at),
+            id="wake",
+            name="wake",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
         self.armed_for = due
         return due
 
@@ -140,8 +147,9 @@ class EngineScheduler:
 
     # -- periodic jobs ----------------------------------------------------------------------
     def sweep_leases(self) -> int:
-        n = reconcile.sweep_expired(self.owner, lease_seconds=self.lease_seconds,
-                                    timeout=self.timeout)
+        n = reconcile.sweep_expired(
+            self.owner, lease_seconds=self.lease_seconds, timeout=self.timeout
+        )
         if n:
             self.wake()
         return n

@@ -76,9 +76,13 @@ class Worker:
         self.tick_interval = tick_interval or lease_ttl / 3
         self.limiter = RateLimiter()
         self.specs = ChannelSpecs()
-        self.scheduler = EngineScheduler(self.worker_id, self.wake,
-                                         lease_seconds=self.lease_seconds, timeout=self.timeout,
-                                         intervals=intervals)
+        self.scheduler = EngineScheduler(
+            self.worker_id,
+            self.wake,
+            lease_seconds=self.lease_seconds,
+            timeout=self.timeout,
+            intervals=intervals,
+        )
         self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout)
         self.shard = Shard()
         self.results: Counter[str] = Counter()
@@ -123,8 +127,7 @@ class Worker:
             thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        log.info("worker %s started as %s with %s threads", self.worker_id, self.role,
-                 self.threads)
+        log.info("worker %s started as %s with %s threads", self.worker_id, self.role, self.threads)
         return self
 
     def stop(self, timeout: float = 60.0) -> None:
@@ -192,9 +195,15 @@ class Worker:
                 self._slot.clear()
                 continue
             try:
-                ids = claim_due(self.worker_id, self.limiter, self.specs, limit=free,
-                                lease_seconds=self.lease_seconds, grace_seconds=self.grace,
-                                shard=self.shard)
+                ids = claim_due(
+                    self.worker_id,
+                    self.limiter,
+                    self.specs,
+                    limit=free,
+                    lease_seconds=self.lease_seconds,
+                    grace_seconds=self.grace,
+                    shard=self.shard,
+                )
             except Exception:
                 log.exception("claim failed")
                 ids = []
@@ -240,17 +249,21 @@ class Worker:
         now = utcnow()
         with session_scope(readonly=True) as session:
             sending = session.exec(
-                select(func.count()).select_from(Delivery).where(Delivery.status == D.SENDING)
+                select(func.count()).select_from(Delivery).where(col(Delivery.status) == D.SENDING)
             ).one()
             if sending:
                 return False
             soon = session.exec(
-                select(func.count()).select_from(Delivery).where(
-                    Delivery.status == D.PENDING,
+                select(func.count())
+                .select_from(Delivery)
+                .where(
+                    col(Delivery.status) == D.PENDING,
                     col(Delivery.next_attempt_at) <= now + timedelta(seconds=window),
                     # Past the grace and never tried: the leader's missed sweep owns them.
-                    or_(col(Delivery.attempts) > 0,
-                        col(Delivery.due_at) >= now - timedelta(seconds=self.grace)),
+                    or_(
+                        col(Delivery.attempts) > 0,
+                        col(Delivery.due_at) >= now - timedelta(seconds=self.grace),
+                    ),
                 )
             ).one()
         return not soon

@@ -54,34 +54,46 @@ def _loopback_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def fb_spec(url: str, page: str = FB_PAGE) -> dict[str, Any]:
-    return {"kind": "facebook", "settings": {"page_id": page, "graph_url": url + "/"},
-            "credentials": {"access_token": f"sandbox-fb-{page}"}}
+    return {
+        "kind": "facebook",
+        "settings": {"page_id": page, "graph_url": url + "/"},
+        "credentials": {"access_token": f"sandbox-fb-{page}"},
+    }
 
 
 def tg_spec(url: str, chat: str = "@sandbox_news", token: str = TG_TOKEN) -> dict[str, Any]:
-    return {"kind": "telegram", "settings": {"chat_id": chat, "api_base_url": url},
-            "credentials": {"bot_token": token}}
+    return {
+        "kind": "telegram",
+        "settings": {"chat_id": chat, "api_base_url": url},
+        "credentials": {"bot_token": token},
+    }
 
 
 def hook_spec(url: str, name: str = "office") -> dict[str, Any]:
-    return {"kind": "webhook", "settings": {"url": f"{url}/hooks/{name}", "signature": "hmac"},
-            "credentials": {"secret": "sandbox-secret"}}
+    return {
+        "kind": "webhook",
+        "settings": {"url": f"{url}/hooks/{name}", "signature": "hmac"},
+        "credentials": {"secret": "sandbox-secret"},
+    }
 
 
 @pytest.fixture
 def office(db: Any, clock: Any, sandbox: SandboxHandle) -> Office:
     url = sandbox.url
-    return make_office("so-khcn", channels={
-        "fb": fb_spec(url), "tg": tg_spec(url), "hook": hook_spec(url)})
+    return make_office(
+        "so-khcn", channels={"fb": fb_spec(url), "tg": tg_spec(url), "hook": hook_spec(url)}
+    )
 
 
-def schedule(text: str, channels: list[str], due_at: datetime | None = None,
-             **kw: Any) -> tuple[int, list[int]]:
+def schedule(
+    text: str, channels: list[str], due_at: datetime | None = None, **kw: Any
+) -> tuple[int, list[int]]:
     """Compose and approve a post (admin); returns (post id, delivery ids)."""
     due_at = due_at or utcnow()
     with session_scope() as s:
-        post = posts_svc.compose(s, ADMIN, posts_svc.PostInput(
-            text=text, channels=channels, due_at=due_at, **kw))
+        post = posts_svc.compose(
+            s, ADMIN, posts_svc.PostInput(text=text, channels=channels, due_at=due_at, **kw)
+        )
         assert post.id is not None
         posts_svc.approve(s, ADMIN, post.id)
         ids = [d.id for d in s.exec(select(Delivery).where(Delivery.post_id == post.id))]

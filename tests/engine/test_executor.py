@@ -15,15 +15,23 @@ from tests.engine.conftest import delivery, later, open_alerts, post_status, sch
 
 
 def run_once(ctx: ExecContext, specs: ChannelSpecs, limit: int = 10) -> dict[int, str]:
-    ids = claim_due(ctx.owner, ctx.limiter, specs, limit=limit, lease_seconds=ctx.lease_seconds,
-                    grace_seconds=6 * 3600)
+    ids = claim_due(
+        ctx.owner,
+        ctx.limiter,
+        specs,
+        limit=limit,
+        lease_seconds=ctx.lease_seconds,
+        grace_seconds=6 * 3600,
+    )
     return {i: execute(i, ctx) for i in ids}
 
 
-def test_it_publishes_each_channel_once_when_due(office: Any, clock: Any, sb: SandboxClient,
-                                                  ctx: ExecContext, specs: ChannelSpecs) -> None:
-    post_id, ids = schedule("Ngày Chuyển đổi số quốc gia 10/10", ["fb", "tg", "hook"],
-                            due_at=later(30))
+def test_it_publishes_each_channel_once_when_due(
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
+    post_id, ids = schedule(
+        "Ngày Chuyển đổi số quốc gia 10/10", ["fb", "tg", "hook"], due_at=later(30)
+    )
     assert run_once(ctx, specs) == {}  # not due yet: nothing claimed, nothing sent
     assert sb.published() == []
     clock.advance(30)
@@ -46,9 +54,9 @@ def audit_history(delivery_id: int) -> list[Any]:
         return audit.history(s, "delivery", delivery_id)
 
 
-def test_rate_limited_answer_waits_exactly_retry_after(office: Any, clock: Any,
-                                                       sb: SandboxClient, ctx: ExecContext,
-                                                       specs: ChannelSpecs) -> None:
+def test_rate_limited_answer_waits_exactly_retry_after(
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Tin KH&CN", ["tg"])
     sb.add_fault("telegram", "error", status=429, retry_after=7, method="sendMessage")
     now = clock.now()
@@ -63,9 +71,9 @@ def test_rate_limited_answer_waits_exactly_retry_after(office: Any, clock: Any,
     assert len(sb.published("telegram")) == 1
 
 
-def test_transient_failure_backs_off_then_succeeds(office: Any, clock: Any, ctx: ExecContext,
-                                                   specs: ChannelSpecs, sb: SandboxClient,
-                                                   sandbox: Any) -> None:
+def test_transient_failure_backs_off_then_succeeds(
+    office: Any, clock: Any, ctx: ExecContext, specs: ChannelSpecs, sb: SandboxClient, sandbox: Any
+) -> None:
     # A webhook at a port nobody listens on: connection refused = certainly not delivered.
     with session_scope() as s:
         ch = s.get(Channel, office.channels["hook"].id)
@@ -90,8 +98,9 @@ def test_transient_failure_backs_off_then_succeeds(office: Any, clock: Any, ctx:
     assert len(sb.published("webhook")) == 1
 
 
-def test_permanent_error_fails_without_retry(office: Any, clock: Any, sb: SandboxClient,
-                                             ctx: ExecContext, specs: ChannelSpecs) -> None:
+def test_permanent_error_fails_without_retry(
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     post_id, [d_id] = schedule("Bài bị từ chối", ["fb"])
     sb.add_fault("facebook", "error", code=368, method="feed")
     assert run_once(ctx, specs) == {d_id: "failed"}
@@ -103,9 +112,9 @@ def test_permanent_error_fails_without_retry(office: Any, clock: Any, sb: Sandbo
     assert post_status(post_id) == "failed"
 
 
-def test_auth_error_flags_the_channel_and_is_not_retried(office: Any, clock: Any,
-                                                          sb: SandboxClient, ctx: ExecContext,
-                                                          specs: ChannelSpecs) -> None:
+def test_auth_error_flags_the_channel_and_is_not_retried(
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Tin", ["tg"])
     sb.add_fault("telegram", "error", status=401, method="sendMessage")
     assert run_once(ctx, specs) == {d_id: "failed"}
@@ -118,8 +127,8 @@ def test_auth_error_flags_the_channel_and_is_not_retried(office: Any, clock: Any
 
 
 def test_ambiguous_webhook_is_retried_with_the_same_key_and_delivered_once(
-        office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext,
-        specs: ChannelSpecs) -> None:
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Tin", ["hook"])
     sb.add_fault("webhook", "drop", when="after")  # accepted, then the connection dies
     assert run_once(ctx, specs) == {d_id: "pending"}
@@ -132,8 +141,8 @@ def test_ambiguous_webhook_is_retried_with_the_same_key_and_delivered_once(
 
 
 def test_ambiguous_facebook_is_reconciled_from_the_page_feed(
-        office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext,
-        specs: ChannelSpecs) -> None:
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Ngày hội Đổi mới sáng tạo", ["fb"])
     sb.add_fault("facebook", "drop", when="after", method="feed")
     assert run_once(ctx, specs) == {d_id: "sent"}
@@ -142,9 +151,9 @@ def test_ambiguous_facebook_is_reconciled_from_the_page_feed(
     assert len(sb.published("facebook")) == 1
 
 
-def test_ambiguous_facebook_not_found_is_sent_again(office: Any, clock: Any, sb: SandboxClient,
-                                                    ctx: ExecContext,
-                                                    specs: ChannelSpecs) -> None:
+def test_ambiguous_facebook_not_found_is_sent_again(
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Tin", ["fb"])
     sb.add_fault("facebook", "drop", when="before", method="feed")  # never accepted
     assert run_once(ctx, specs) == {d_id: "pending"}
@@ -154,8 +163,8 @@ def test_ambiguous_facebook_not_found_is_sent_again(office: Any, clock: Any, sb:
 
 
 def test_ambiguous_telegram_becomes_unconfirmed_with_an_alert(
-        office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext,
-        specs: ChannelSpecs) -> None:
+    office: Any, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
     _, [d_id] = schedule("Tin", ["tg"])
     sb.add_fault("telegram", "drop", when="after", method="sendMessage")
     assert run_once(ctx, specs) == {d_id: "unconfirmed"}

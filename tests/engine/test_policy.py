@@ -45,16 +45,22 @@ NOW = datetime(2026, 10, 10, 1, 0, tzinfo=UTC)
         (RuntimeError("bug"), False, True, Action.RECONCILE),
     ],
 )
-def test_policy_table(error: BaseException | None, dedupes: bool, can_reconcile: bool,
-                      action: Action) -> None:
+def test_policy_table(
+    error: BaseException | None, dedupes: bool, can_reconcile: bool, action: Action
+) -> None:
     decision = decide(error, attempts=1, now=NOW, dedupes=dedupes, can_reconcile=can_reconcile)
     assert decision.action == action
 
 
 def test_retry_after_is_honoured_exactly_without_jitter() -> None:
     for _ in range(50):
-        d = decide(RateLimitedError("429", retry_after=7.5), attempts=3, now=NOW,
-                   dedupes=False, can_reconcile=False)
+        d = decide(
+            RateLimitedError("429", retry_after=7.5),
+            attempts=3,
+            now=NOW,
+            dedupes=False,
+            can_reconcile=False,
+        )
         assert d.next_attempt_at == NOW + timedelta(seconds=7.5)
         assert d.pause_until == d.next_attempt_at
 
@@ -72,8 +78,9 @@ def test_backoff_is_exponential_capped_and_jittered() -> None:
 
 
 def test_transient_gives_up_after_max_attempts() -> None:
-    d = decide(TransientError("x"), attempts=MAX_ATTEMPTS, now=NOW, dedupes=False,
-               can_reconcile=False)
+    d = decide(
+        TransientError("x"), attempts=MAX_ATTEMPTS, now=NOW, dedupes=False, can_reconcile=False
+    )
     assert d.action == Action.FAILED
     d = decide(TransientError("x"), attempts=2, now=NOW, dedupes=False, can_reconcile=False)
     assert d.action == Action.RETRY and d.next_attempt_at is not None
