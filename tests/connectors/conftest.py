@@ -22,8 +22,10 @@ from connectors.sandbox.state import Accounts
 from connectors.telegram import TelegramConnector
 from connectors.webhook import WebhookConnector
 
-#: Short client timeouts so that timeout faults keep the suite fast.
-FAST_TIMEOUT = 1.0
+#: Client timeout of the timeout tests (short, so that the suite stays fast).
+FAST_TIMEOUT = 0.5
+#: Client timeout of every other test: generous, so that a loaded machine does not flake.
+DEFAULT_TIMEOUT = 10.0
 PAGE = "1001"
 FB_TOKEN = "sandbox-fb-1001"
 TG_TOKEN = "4242:sandbox-test"
@@ -146,7 +148,7 @@ ConnectorFactory = Callable[..., Connector]
 @pytest.fixture
 def make_connector(sandbox: SandboxHandle) -> ConnectorFactory:
     def factory(
-        kind: str, *, timeout: float = FAST_TIMEOUT, url: str | None = None, **overrides: Any
+        kind: str, *, timeout: float = DEFAULT_TIMEOUT, url: str | None = None, **overrides: Any
     ) -> Connector:
         config = make_config(kind, url or sandbox.url, **overrides)
         return CLASSES[config.kind](config, timeout=timeout)
@@ -192,7 +194,9 @@ class Redirector:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/in"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def close(self) -> None:

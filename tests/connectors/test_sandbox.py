@@ -17,13 +17,16 @@ from connectors.sandbox.state import RECORDS_FILE
 
 from .conftest import FB_TOKEN, PAGE, TG_CHAT, TG_TOKEN
 
+#: One client for the module: building one per request (TLS context, pool) is slow.
+HTTP = httpx.Client(timeout=10)
+
 
 def graph(sb: SandboxHandle, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, f"{sb.url}/v23.0/{path}", **kwargs)
+    return HTTP.request(method, f"{sb.url}/v23.0/{path}", **kwargs)
 
 
 def bot(sb: SandboxHandle, method: str, token: str = TG_TOKEN, **kwargs: Any) -> httpx.Response:
-    return httpx.post(f"{sb.url}/bot{token}/{method}", **kwargs)
+    return HTTP.post(f"{sb.url}/bot{token}/{method}", **kwargs)
 
 
 def graph_code(response: httpx.Response) -> int:
@@ -103,7 +106,7 @@ def test_graph_object_summaries_and_unknown_fields(
 
 
 def test_graph_requires_a_version_prefix(sandbox: SandboxHandle) -> None:
-    r = httpx.get(f"{sandbox.url}/latest/me", params={"access_token": FB_TOKEN})
+    r = HTTP.get(f"{sandbox.url}/latest/me", params={"access_token": FB_TOKEN})
     assert r.status_code == 400
 
 
@@ -162,7 +165,7 @@ def test_bot_api_media_groups_need_two_to_ten_items_and_their_attachments(
 def hook_post(
     sandbox: SandboxHandle, body: bytes, headers: dict[str, str], name: str = "office"
 ) -> httpx.Response:
-    return httpx.post(
+    return HTTP.post(
         f"{sandbox.url}/hooks/{name}",
         content=body,
         headers={"content-type": "application/json"} | headers,
