@@ -42,9 +42,11 @@ class SandboxClient:
         after: float | None = None,
         account: str | None = None,
         limit: int | None = None,
+        tail: int | None = None,
     ) -> list[dict[str, Any]]:
         """Records received (oldest first): ``since`` is an exclusive ``seq``, ``after`` a
-        Unix time compared with ``received_at``."""
+        Unix time compared with ``received_at``; ``limit`` keeps the oldest N, ``tail`` the
+        newest N (for a UI that shows the latest)."""
         params = {
             k: v
             for k, v in {
@@ -53,6 +55,7 @@ class SandboxClient:
                 "after": after,
                 "account": account,
                 "limit": limit,
+                "tail": tail,
             }.items()
             if v is not None
         }

@@ -95,6 +95,7 @@ async def _records(request: Request, state: SandboxState) -> Response:
             after=_number(q.get("after"), float),
             account=q.get("account") or None,
             limit=_number(q.get("limit"), int),
+            tail=_number(q.get("tail"), int),
         )
     except ValueError:
         return JSONResponse({"error": "since/after/limit must be numbers"}, status_code=400)

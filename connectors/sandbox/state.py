@@ -145,8 +145,10 @@ class SandboxState:
         after: float | None = None,
         account: str | None = None,
         limit: int | None = None,
+        tail: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Records with ``seq > since`` and ``received_at > after``, oldest first."""
+        """Records with ``seq > since`` and ``received_at > after``, oldest first: the first
+        ``limit`` of them, or the newest ``tail`` of them."""
         with self.lock:
             rows = list(self.records)
         if since is not None:
@@ -157,6 +159,8 @@ class SandboxState:
             rows = [r for r in rows if r["platform"] == platform]
         if account:
             rows = [r for r in rows if r.get("account") == account]
+        if tail:
+            rows = rows[-tail:]
         return rows[:limit] if limit else rows
 
     def reset(self) -> None:

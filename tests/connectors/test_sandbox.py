@@ -240,6 +240,8 @@ def test_records_carry_receipt_time_and_filter_by_seq_and_time(
     assert [r["idempotency_key"] for r in sb.records(since=rows[0]["seq"])] == ["r2"]
     assert [r["idempotency_key"] for r in sb.records(after=middle)] == ["r2"]
     assert sb.records("telegram") == []
+    assert [r["idempotency_key"] for r in sb.records(tail=1)] == ["r2"]
+    assert [r["idempotency_key"] for r in sb.records(limit=1)] == ["r1"]
 
 
 def test_records_are_appended_to_a_json_lines_file(tmp_path: Path) -> None:
