@@ -56,12 +56,22 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
+    """Lint, type-check and test; every step runs, and any failure fails the whole."""
     ensure_venv("[test]")
     ensure_chromium()
-    sh(PY, "-m", "ruff", "check", ".")
-    sh(PY, "-m", "mypy")
-    result = subprocess.run([str(PY), "-m", "pytest", *args], cwd=ROOT)
-    sys.exit(result.returncode)
+    steps = {
+        "ruff": [PY, "-m", "ruff", "check", "."],
+        "mypy": [PY, "-m", "mypy"],
+        "pytest": [PY, "-m", "pytest", *args],
+    }
+    failed = []
+    for name, cmd in steps.items():
+        print("+", " ".join(str(c) for c in cmd), flush=True)
+        if subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", flush=True)
+        sys.exit(1)
 
 
 def main() -> None:
