@@ -84,7 +84,7 @@ class _Writer:
                     counts[i] += 1
         base = dict(labels or {})
         for upper, count in zip(buckets, counts, strict=True):
-            self.sample(f"{name}_bucket", count, {**base, "le": _num(upper)})
+            self.sample(f"{name}_bucket", count, {**base, "le": repr(float(upper))})
         self.sample(f"{name}_bucket", n, {**base, "le": "+Inf"})
         self.sample(f"{name}_sum", round(total, 6), base)
         self.sample(f"{name}_count", n, base)
