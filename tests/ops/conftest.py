@@ -62,31 +62,64 @@ def populate(data_dir: Path) -> Populated:
     now = utcnow()
     post_ids: list[int] = []
     with session_scope() as s:
-        for i, text_ in enumerate(["Chào mừng Ngày Chuyển đổi số quốc gia 10/10",
-                                   "Ngày hội Đổi mới sáng tạo quốc gia — 1/10"]):
-            post = posts_svc.compose(s, ADMIN, posts_svc.PostInput(
-                text=text_, channels=list(office.channels), due_at=now + timedelta(hours=i + 1),
-                title=f"Bài {i}"))
+        for i, text_ in enumerate(
+            [
+                "Chào mừng Ngày Chuyển đổi số quốc gia 10/10",
+                "Ngày hội Đổi mới sáng tạo quốc gia — 1/10",
+            ]
+        ):
+            post = posts_svc.compose(
+                s,
+                ADMIN,
+                posts_svc.PostInput(
+                    text=text_,
+                    channels=list(office.channels),
+                    due_at=now + timedelta(hours=i + 1),
+                    title=f"Bài {i}",
+                ),
+            )
             assert post.id is not None
             posts_svc.approve(s, ADMIN, post.id)
             post_ids.append(post.id)
         deliveries = list(s.exec(select(Delivery).order_by(Delivery.id)))  # type: ignore[arg-type]
         sent, failed = deliveries[0], deliveries[1]
         sent.status, sent.sent_at, sent.external_id = DeliveryStatus.SENT, now, "ext-1"
-        failed.status, failed.last_error = DeliveryStatus.FAILED, "lỗi \"quyền\"\nmột dòng"
+        failed.status, failed.last_error = DeliveryStatus.FAILED, 'lỗi "quyền"\nmột dòng'
         s.add(sent)
         s.add(failed)
         s.flush()
         assert sent.id is not None
-        s.add(EngagementSnapshot(delivery_id=sent.id, collected_at=now, reactions=12, views=340,
-                                 unavailable=["shares"]))
-        s.add(RenderJob(org_id=office.org.id, kind="video", recipe={"slides": 3, "tiêu đề": "x"},
-                        recipe_hash="ab" * 32, status=RenderStatus.DONE, started_at=now,
-                        finished_at=now + timedelta(seconds=3.25)))
+        s.add(
+            EngagementSnapshot(
+                delivery_id=sent.id,
+                collected_at=now,
+                reactions=12,
+                views=340,
+                unavailable=["shares"],
+            )
+        )
+        s.add(
+            RenderJob(
+                org_id=office.org.id,
+                kind="video",
+                recipe={"slides": 3, "tiêu đề": "x"},
+                recipe_hash="ab" * 32,
+                status=RenderStatus.DONE,
+                started_at=now,
+                finished_at=now + timedelta(seconds=3.25),
+            )
+        )
         s.add(KeyValue(key="kpi.targets", value={"coverage": 0.8, "note": "mục tiêu 2026"}))
-        alerts_svc.raise_alert(s, "delivery_failed", "alert.delivery_failed", severity="error",
-                               org_id=office.org.id, object_type="delivery",
-                               object_id=failed.id, channel="Zalo webhook")
+        alerts_svc.raise_alert(
+            s,
+            "delivery_failed",
+            "alert.delivery_failed",
+            severity="error",
+            org_id=office.org.id,
+            object_type="delivery",
+            object_id=failed.id,
+            channel="Zalo webhook",
+        )
         delivery_ids = [d.id for d in deliveries if d.id is not None]
     media_dir = data_dir / "media"
     files = {
@@ -132,5 +165,8 @@ def pg_databases() -> set[str]:
 
 def media_snapshot(data_dir: Path) -> dict[str, bytes]:
     root = data_dir / "media"
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -122,7 +122,6 @@ def _drop_database(name: str, data: bytes) -> bytes | None:
     return None if name.startswith("database/") else data
 
 
-
 def _other_backend(name: str, data: bytes) -> bytes:
     if name == "manifest.json":
         manifest = json.loads(data)

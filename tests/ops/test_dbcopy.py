@@ -44,18 +44,20 @@ def test_sqlite_office_moves_to_postgres_with_identical_rows(
             assert channels["Kênh Telegram"] == {"bot_token": "123456:TEST-token"}
             ids = sorted(d.id for d in s.exec(select(Delivery)) if d.id is not None)
             with get_engine().connect() as sconn:
-                source_ids = [r[0] for r in sconn.execute(text(
-                    "SELECT id FROM delivery ORDER BY id"))]
+                source_ids = [
+                    r[0] for r in sconn.execute(text("SELECT id FROM delivery ORDER BY id"))
+                ]
             assert ids == source_ids
         # Sequences were moved past the copied ids: new rows get fresh ids, no collision.
         with Session(target) as s:
             org = orgs_svc.create_org(s, ADMIN, "Sở Thông tin", slug="so-ttt")
             s.commit()
             assert org.id is not None
-            assert org.id > max(o.id or 0 for o in s.exec(select(Organisation)) if o.slug !=
-                                "so-ttt")
+            assert org.id > max(
+                o.id or 0 for o in s.exec(select(Organisation)) if o.slug != "so-ttt"
+            )
         # The audit log stays append-only on the new server.
-        with target.connect() as conn, pytest.raises(Exception, match="append-only|audit"):
+        with target.connect() as conn, pytest.raises(Exception, match=r"append-only|audit"):
             conn.execute(text("UPDATE auditevent SET action = 'x'"))
     finally:
         target.dispose()

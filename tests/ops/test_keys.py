@@ -71,9 +71,7 @@ def test_rotation_from_the_key_file_generates_a_key_the_services_then_read(
             assert decrypt_credentials(channel.credentials_encrypted) == EXPECTED[channel.name]
 
 
-def test_a_channel_not_readable_with_the_current_key_stops_everything(
-    db: Any, clock: Any
-) -> None:
+def test_a_channel_not_readable_with_the_current_key_stops_everything(db: Any, clock: Any) -> None:
     populate(db.data_dir)
     with session_scope() as s:
         channel = s.exec(select(Channel).where(Channel.name == "Zalo webhook")).one()

@@ -53,8 +53,13 @@ def test_counts_lateness_and_render_durations(db: Any, clock: Any) -> None:
     populate(db.data_dir)  # 6 deliveries: 1 sent on time, 1 failed, 4 pending
     now = utcnow()
     with session_scope() as s:
-        pending = list(s.exec(select(Delivery).where(
-            Delivery.status == DeliveryStatus.PENDING).order_by(Delivery.id)))  # type: ignore[arg-type]
+        pending = list(
+            s.exec(
+                select(Delivery)
+                .where(Delivery.status == DeliveryStatus.PENDING)
+                .order_by(Delivery.id)
+            )
+        )  # type: ignore[arg-type]
         # Two more sent: 1.5 s and 90 s after their due time.
         for d, late in zip(pending[:2], (1.5, 90), strict=True):
             d.status, d.sent_at = DeliveryStatus.SENT, d.due_at + timedelta(seconds=late)
@@ -62,11 +67,22 @@ def test_counts_lateness_and_render_durations(db: Any, clock: Any) -> None:
         # One overdue by 5 minutes.
         pending[2].due_at = now - timedelta(minutes=5)
         s.add(pending[2])
-        s.add(RenderJob(org_id=1, kind="infographic", recipe={}, recipe_hash="c" * 64,
-                        status=RenderStatus.DONE, started_at=now,
-                        finished_at=now + timedelta(seconds=0.8)))
-        s.add(RenderJob(org_id=1, kind="video", recipe={}, recipe_hash="d" * 64,
-                        status=RenderStatus.QUEUED))
+        s.add(
+            RenderJob(
+                org_id=1,
+                kind="infographic",
+                recipe={},
+                recipe_hash="c" * 64,
+                status=RenderStatus.DONE,
+                started_at=now,
+                finished_at=now + timedelta(seconds=0.8),
+            )
+        )
+        s.add(
+            RenderJob(
+                org_id=1, kind="video", recipe={}, recipe_hash="d" * 64, status=RenderStatus.QUEUED
+            )
+        )
         channel = s.exec(select(Channel).where(Channel.kind == "telegram")).one()
         channel.health = ChannelHealth.FLAGGED
         s.add(channel)
@@ -98,8 +114,7 @@ def test_counts_lateness_and_render_durations(db: Any, clock: Any) -> None:
     assert render("2.0", "video") == 0 and render("5.0", "video") == 1
     assert got[("publisher_render_duration_seconds_sum", (("kind", "video"),))] == 3.25
     assert got[("publisher_render_jobs", (("status", "queued"),))] == 1
-    assert got[("publisher_alerts_open", (("kind", "delivery_failed"),
-                                          ("severity", "error")))] == 1
+    assert got[("publisher_alerts_open", (("kind", "delivery_failed"), ("severity", "error")))] == 1
     assert got[("publisher_channels_flagged", ())] == 1
     assert got[("publisher_channels", (("health", "flagged"), ("kind", "telegram")))] == 1
 
@@ -110,8 +125,15 @@ def test_label_values_are_escaped(db: Any, clock: Any) -> None:
     with session_scope() as s:
         alerts_svc.raise_alert(s, 'kind "quoted"\\back\nslash', "alert.x", dedupe=False)
     got = samples(metrics_text())
-    assert got[("publisher_alerts_open", (("kind", 'kind "quoted"\\back\nslash'),
-                                          ("severity", "warning")))] == 1
+    assert (
+        got[
+            (
+                "publisher_alerts_open",
+                (("kind", 'kind "quoted"\\back\nslash'), ("severity", "warning")),
+            )
+        ]
+        == 1
+    )
 
 
 def test_cli_prints_the_same_metrics(db: Any, clock: Any) -> None:
