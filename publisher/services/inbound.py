@@ -78,9 +78,9 @@ def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
         hit = _cache.channels.get(ref)
     if hit and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    stmt = select(Channel).where(Channel.name == ref)
+    stmt = select(Channel).where(col(Channel.name) == ref)
     if ref.isdigit():
-        stmt = select(Channel).where(or_(Channel.name == ref, col(Channel.id) == int(ref)))
+        stmt = select(Channel).where(or_(col(Channel.name) == ref, col(Channel.id) == int(ref)))
     channel = session.exec(stmt).first()
     keys = None
     if channel is not None and channel.kind == ChannelKind.WEBHOOK and channel.enabled:

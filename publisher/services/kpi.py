@@ -109,15 +109,15 @@ def task_coverage(
     targets = targets or get_targets(session)
     stmt = select(STTask).where(col(STTask.classified).is_(False)).order_by(col(STTask.code))
     if org_id is not None:
-        stmt = stmt.where(STTask.org_id == org_id)
+        stmt = stmt.where(col(STTask.org_id) == org_id)
     tasks = list(session.scalars(stmt))
     published = session.execute(
-        select(Post.task_id, Channel.name, func.min(Delivery.sent_at))
+        select(col(Post.task_id), col(Channel.name), func.min(col(Delivery.sent_at)))
         .join(Delivery, col(Delivery.post_id) == Post.id)
         .join(Channel, col(Channel.id) == Delivery.channel_id)
         .where(
             col(Post.task_id).is_not(None),
-            Delivery.status == DeliveryStatus.SENT,
+            col(Delivery.status) == DeliveryStatus.SENT,
             col(Delivery.sent_at) < period.end_utc,
         )
         .group_by(col(Post.task_id), col(Channel.name))
@@ -125,7 +125,7 @@ def task_coverage(
     where: dict[int, list[tuple[str, datetime]]] = {}
     for task_id, channel, first in published:
         where.setdefault(int(task_id), []).append((channel, ensure_utc(first)))
-    detail = []
+    detail: list[dict[str, Any]] = []
     for task in tasks:
         places = sorted(where.get(task.id or 0, []), key=lambda x: x[1])
         detail.append(
@@ -157,12 +157,14 @@ def _publishing_orgs(session: Session, org_id: int | None) -> list[Organisation]
     stmt = (
         select(Organisation)
         .where(
-            col(Organisation.id).in_(select(Channel.org_id).where(col(Channel.enabled).is_(True)))
+            col(Organisation.id).in_(
+                select(col(Channel.org_id)).where(col(Channel.enabled).is_(True))
+            )
         )
         .order_by(col(Organisation.name))
     )
     if org_id is not None:
-        stmt = stmt.where(Organisation.id == org_id)
+        stmt = stmt.where(col(Organisation.id) == org_id)
     return list(session.scalars(stmt))
 
 
@@ -178,21 +180,23 @@ def national_days(
     orgs = _publishing_orgs(session, org_id)
     org_ids = [o.id for o in orgs]
     days: list[tuple[Campaign, date]] = []
-    for campaign in session.scalars(select(Campaign).where(Campaign.kind == CampaignKind.NATIONAL)):
+    for campaign in session.scalars(
+        select(Campaign).where(col(Campaign.kind) == CampaignKind.NATIONAL)
+    ):
         for year in range(period.start.year, period.end.year + 1):
             on = occurrence_in(campaign, year)
             if on and period.start <= on <= period.end:
                 days.append((campaign, on))
     days.sort(key=lambda x: x[1])
-    detail = []
+    detail: list[dict[str, Any]] = []
     for campaign, on in days:
         start, end = local_datetime(on, 0), local_datetime(on, 23, 59)
         rows = session.execute(
-            select(func.distinct(Post.org_id))
+            select(func.distinct(col(Post.org_id)))
             .join(Delivery, col(Delivery.post_id) == Post.id)
             .where(
                 and_(
-                    Delivery.status == DeliveryStatus.SENT,
+                    col(Delivery.status) == DeliveryStatus.SENT,
                     col(Delivery.sent_at) >= start,
                     col(Delivery.sent_at) <= end,
                     col(Post.org_id).in_(org_ids),
@@ -239,10 +243,10 @@ def posts_per_org_month(
     target, ratio = targets["posts_per_org_month"], targets["amber_ratio"]
     orgs = _publishing_orgs(session, org_id)
     rows = session.execute(
-        select(Post.org_id, func.count(func.distinct(Post.id)))
+        select(col(Post.org_id), func.count(func.distinct(col(Post.id))))
         .join(Delivery, col(Delivery.post_id) == Post.id)
         .where(
-            Delivery.status == DeliveryStatus.SENT,
+            col(Delivery.status) == DeliveryStatus.SENT,
             col(Delivery.sent_at) >= period.start_utc,
             col(Delivery.sent_at) < period.end_utc,
         )
@@ -251,7 +255,7 @@ def posts_per_org_month(
     counts = {int(o): int(n) for o, n in rows}
     today = today or to_local(utcnow()).date()
     months = [m for m in period.months() if m <= (today.year, today.month)] or period.months()[:1]
-    detail = []
+    detail: list[dict[str, Any]] = []
     for org in orgs:
         posts = counts.get(org.id or 0, 0)
         per_month = round(posts / len(months), 1)

@@ -230,10 +230,10 @@ def _org_of(
         if len(orgs) == 1:
             return next(iter(orgs.values()))
         raise InvalidInput("error.task_row_org_required", row=number)
-    org = orgs.get(ref) or by_name.get(_fold(ref))
-    if org is None:
+    found = orgs.get(ref) or by_name.get(_fold(ref))
+    if found is None:
         raise NotFound("error.task_row_org", row=number, org=ref)
-    return org
+    return found
 
 
 def list_tasks(session: Session, actor: Actor, org_id: int | None = None) -> list[STTask]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from connectors.base import Metrics
 from connectors.sandbox import SandboxHandle, run_in_thread
 from connectors.sandbox.client import SandboxClient
 from connectors.sandbox.state import Accounts
@@ -25,7 +26,6 @@ from publisher.models import (
     STTask,
 )
 from publisher.services import engagement
-from connectors.base import Metrics
 
 
 @pytest.fixture(scope="session")
@@ -50,21 +50,26 @@ def sb(sandbox: SandboxHandle) -> SandboxClient:
 
 
 def fb_spec(url: str, page: str = "1001") -> dict[str, Any]:
-    return {"kind": "facebook", "settings": {"page_id": page, "graph_url": url + "/"},
-            "credentials": {"access_token": f"sandbox-fb-{page}"}}
+    return {
+        "kind": "facebook",
+        "settings": {"page_id": page, "graph_url": url + "/"},
+        "credentials": {"access_token": f"sandbox-fb-{page}"},
+    }
 
 
 def tg_spec(url: str, chat: str = "@sandbox_news") -> dict[str, Any]:
-    return {"kind": "telegram", "settings": {"chat_id": chat, "api_base_url": url},
-            "credentials": {"bot_token": "4242:sandbox-test"}}
+    return {
+        "kind": "telegram",
+        "settings": {"chat_id": chat, "api_base_url": url},
+        "credentials": {"bot_token": "4242:sandbox-test"},
+    }
 
 
 def hook_spec(url: str, scheme: str = "hmac", name: str = "r57") -> dict[str, Any]:
     settings = {"url": f"{url}/hooks/{name}", "signature": scheme}
     if scheme == "zalo":
         settings["app_id"] = "app-1"
-    return {"kind": "webhook", "settings": settings,
-            "credentials": {"secret": "sandbox-secret"}}
+    return {"kind": "webhook", "settings": settings, "credentials": {"secret": "sandbox-secret"}}
 
 
 def published(
@@ -91,23 +96,39 @@ def published(
         if task:
             task_id = s.exec(select(STTask).where(STTask.code == task)).one().id
         ch = office.channels[channel]
-        post = Post(org_id=office.org.id, status=PostStatus.PUBLISHED, text=text, title=title,
-                    due_at=sent_at, campaign_id=campaign_id,
-                    campaign_year=campaign_year or (sent_at.year if campaign else None),
-                    task_id=task_id)
+        post = Post(
+            org_id=office.org.id,
+            status=PostStatus.PUBLISHED,
+            text=text,
+            title=title,
+            due_at=sent_at,
+            campaign_id=campaign_id,
+            campaign_year=campaign_year or (sent_at.year if campaign else None),
+            task_id=task_id,
+        )
         s.add(post)
         s.flush()
         s.add(PostVariant(post_id=post.id, channel_id=ch.id))
         if media_kind:
-            asset = MediaAsset(org_id=office.org.id, sha256=uuid.uuid4().hex, kind=media_kind,
-                               path=f"x/{uuid.uuid4().hex}")
+            asset = MediaAsset(
+                org_id=office.org.id,
+                sha256=uuid.uuid4().hex,
+                kind=media_kind,
+                path=f"x/{uuid.uuid4().hex}",
+            )
             s.add(asset)
             s.flush()
             s.add(PostMedia(post_id=post.id, asset_id=asset.id))
-        delivery = Delivery(post_id=post.id, channel_id=ch.id, due_at=sent_at,
-                            next_attempt_at=sent_at, status=DeliveryStatus.SENT,
-                            sent_at=sent_at, external_id=external_id or uuid.uuid4().hex,
-                            idempotency_key=uuid.uuid4().hex)
+        delivery = Delivery(
+            post_id=post.id,
+            channel_id=ch.id,
+            due_at=sent_at,
+            next_attempt_at=sent_at,
+            status=DeliveryStatus.SENT,
+            sent_at=sent_at,
+            external_id=external_id or uuid.uuid4().hex,
+            idempotency_key=uuid.uuid4().hex,
+        )
         s.add(delivery)
         s.flush()
         return delivery

@@ -21,9 +21,13 @@ from tests.stats.conftest import fb_spec, hook_spec, published, tg_spec
 @pytest.fixture
 def office(db, clock, sandbox, monkeypatch):
     monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", "1")
-    return make_office(channels={
-        "fb": fb_spec(sandbox.url), "tg": tg_spec(sandbox.url), "hook": hook_spec(sandbox.url),
-    })
+    return make_office(
+        channels={
+            "fb": fb_spec(sandbox.url),
+            "tg": tg_spec(sandbox.url),
+            "hook": hook_spec(sandbox.url),
+        }
+    )
 
 
 def _publish(office, name: str, text: str = "Bài viết thử nghiệm") -> str:
@@ -35,8 +39,9 @@ def _publish(office, name: str, text: str = "Bài viết thử nghiệm") -> str
 
 def _snapshots(delivery_id: int) -> list[EngagementSnapshot]:
     with session_scope() as s:
-        return list(s.exec(select(EngagementSnapshot)
-                           .where(EngagementSnapshot.delivery_id == delivery_id)))
+        return list(
+            s.exec(select(EngagementSnapshot).where(EngagementSnapshot.delivery_id == delivery_id))
+        )
 
 
 def test_facebook_counters_and_views_are_collected_and_stored(office, sb, clock):
@@ -57,8 +62,13 @@ def test_a_retired_metric_rejected_by_the_emulator_does_not_break_collection(off
     d = published(office, "fb", clock.now() - timedelta(hours=1), external_id=external)
     # The emulator answers error 100 to the insights call (as Graph does for a retired
     # metric such as post_impressions); the object fields still come through.
-    sb.add_fault("facebook", "error", code=100, method="insights",
-                 message="(#100) The value must be a valid insights metric")
+    sb.add_fault(
+        "facebook",
+        "error",
+        code=100,
+        method="insights",
+        message="(#100) The value must be a valid insights metric",
+    )
     result = engagement.collect_all()
     assert not result.failed_channels
     (snap,) = _snapshots(d.id)
@@ -66,8 +76,14 @@ def test_a_retired_metric_rejected_by_the_emulator_does_not_break_collection(off
 
 
 def test_the_emulator_rejects_post_impressions_by_name(sandbox):
-    connector = FacebookConnector(ChannelConfig("facebook", "fb", {
-        "page_id": "1001", "graph_url": sandbox.url + "/"}, {"access_token": "sandbox-fb-1001"}))
+    connector = FacebookConnector(
+        ChannelConfig(
+            "facebook",
+            "fb",
+            {"page_id": "1001", "graph_url": sandbox.url + "/"},
+            {"access_token": "sandbox-fb-1001"},
+        )
+    )
     graph = connector.graph()
     external = connector.publish(OutgoingPost(text="x")).external_id
     import facebook
@@ -90,23 +106,37 @@ def test_one_failing_channel_does_not_stop_the_others(office, sb, clock):
 
 
 def test_telegram_reactions_come_from_reaction_count_updates_and_views_stay_null(
-        office, sandbox, clock):
-    external = TelegramConnector(ChannelConfig("telegram", "tg", {
-        "chat_id": "@sandbox_news", "api_base_url": sandbox.url},
-        {"bot_token": "4242:sandbox-test"})).publish(OutgoingPost(text="Xin chào")).external_id
+    office, sandbox, clock
+):
+    external = (
+        TelegramConnector(
+            ChannelConfig(
+                "telegram",
+                "tg",
+                {"chat_id": "@sandbox_news", "api_base_url": sandbox.url},
+                {"bot_token": "4242:sandbox-test"},
+            )
+        )
+        .publish(OutgoingPost(text="Xin chào"))
+        .external_id
+    )
     message_id = int(external.rsplit(":", 1)[1])
     d = published(office, "tg", clock.now() - timedelta(hours=1), external_id=external)
     import httpx
 
-    httpx.post(f"{sandbox.url}/_sandbox/telegram/reactions", json={
-        "chat_id": "@sandbox_news", "message_id": message_id, "reactions": {"👍": 4, "❤": 2}})
+    httpx.post(
+        f"{sandbox.url}/_sandbox/telegram/reactions",
+        json={"chat_id": "@sandbox_news", "message_id": message_id, "reactions": {"👍": 4, "❤": 2}},
+    )
     engagement.collect_all()
     (snap,) = _snapshots(d.id)
     assert snap.reactions == 6
     assert snap.views is None and "views" in snap.unavailable
     # A newer update replaces the count; the offset confirmed the first one.
-    httpx.post(f"{sandbox.url}/_sandbox/telegram/reactions", json={
-        "chat_id": "@sandbox_news", "message_id": message_id, "reactions": {"👍": 10}})
+    httpx.post(
+        f"{sandbox.url}/_sandbox/telegram/reactions",
+        json={"chat_id": "@sandbox_news", "message_id": message_id, "reactions": {"👍": 10}},
+    )
     clock.advance(minutes=30)
     engagement.collect_all()
     with session_scope() as s:
@@ -117,8 +147,15 @@ def test_webhook_counters_come_from_inbound_events(office, clock):
     d = published(office, "hook", clock.now() - timedelta(hours=1))
     with session_scope() as s:
         for i, kind in enumerate(["reaction", "reaction", "seen", "follow"]):
-            s.add(InboundEvent(event_id=f"e{i}", channel_id=d.channel_id, delivery_id=d.id,
-                               kind=kind, occurred_at=clock.now()))
+            s.add(
+                InboundEvent(
+                    event_id=f"e{i}",
+                    channel_id=d.channel_id,
+                    delivery_id=d.id,
+                    kind=kind,
+                    occurred_at=clock.now(),
+                )
+            )
     engagement.collect_all()
     (snap,) = _snapshots(d.id)
     assert (snap.reactions, snap.views) == (2, 1)

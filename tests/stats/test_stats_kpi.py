@@ -21,8 +21,9 @@ H2 = parse_period("2026-H2")
 
 @pytest.fixture
 def offices(db, clock):
-    a = make_office("so-khcn", channels={"a-tg": telegram_channel("@a_news"),
-                                         "a-hook": webhook_channel()})
+    a = make_office(
+        "so-khcn", channels={"a-tg": telegram_channel("@a_news"), "a-hook": webhook_channel()}
+    )
     b = make_office("ubnd-xa", channels={"b-tg": telegram_channel("@b_news")})
     c = make_office("so-yte", channels={"c-hook": webhook_channel("https://h.example.org/c")})
     return a, b, c
@@ -35,8 +36,9 @@ def _flt(**kw):
 def test_totals_sum_the_latest_snapshot_of_each_delivery_and_keep_null_views(offices, clock):
     a, b, _ = offices
     d1 = published(a, "a-tg", parse_local("10/10/2026 08:00"), campaign="ngay-cds")
-    d2 = published(a, "a-hook", parse_local("10/10/2026 08:00"), campaign="ngay-cds",
-                   media_kind="image")
+    d2 = published(
+        a, "a-hook", parse_local("10/10/2026 08:00"), campaign="ngay-cds", media_kind="image"
+    )
     d3 = published(b, "b-tg", parse_local("12/08/2026 09:00"), media_kind="video")
     t0 = datetime(2026, 10, 11, tzinfo=UTC)
     snapshot(d1.id, t0, reactions=5)  # older, replaced below
@@ -52,8 +54,7 @@ def test_totals_sum_the_latest_snapshot_of_each_delivery_and_keep_null_views(off
         only_tg = stats.totals(s, ADMIN, _flt(kind="telegram"))
         assert only_tg["views"] is None  # Telegram gives no views: not zero
         by_ct = {r["key"]: r for r in stats.breakdown(s, ADMIN, _flt(), "content_type")}
-        assert {k: v["deliveries"] for k, v in by_ct.items()} == {"text": 1, "image": 1,
-                                                                   "video": 1}
+        assert {k: v["deliveries"] for k, v in by_ct.items()} == {"text": 1, "image": 1, "video": 1}
         by_month = stats.breakdown(s, ADMIN, _flt(), "month")
         assert [(r["key"], r["posts"]) for r in by_month] == [("2026-08", 1), ("2026-10", 2)]
         by_org = stats.breakdown(s, ADMIN, _flt(), "org")
@@ -95,20 +96,31 @@ def test_year_over_year_compares_the_same_campaign(offices):
         snapshot(d.id, datetime(2027, 10, 12, tzinfo=UTC), reactions=n)
     with session_scope() as s:
         campaign_id = s.exec(
-            __import__("sqlmodel").select(__import__("publisher.models").models.Campaign.id)
-            .where(__import__("publisher.models").models.Campaign.slug == "ngay-cds")).one()
+            __import__("sqlmodel")
+            .select(__import__("publisher.models").models.Campaign.id)
+            .where(__import__("publisher.models").models.Campaign.slug == "ngay-cds")
+        ).one()
         rows = stats.year_over_year(s, ADMIN, campaign_id, [2026, 2027, 2028])
     assert [(r["year"], r["posts"], r["orgs"], r["reactions"]) for r in rows] == [
-        (2026, 1, 1, 10), (2027, 2, 2, 35), (2028, 0, 0, None)]
+        (2026, 1, 1, 10),
+        (2027, 2, 2, 35),
+        (2028, 0, 0, None),
+    ]
 
 
 def test_task_coverage_excludes_classified_tasks_and_says_where_and_when(offices):
     a, _, _ = offices
     with session_scope() as s:
-        for code, classified in (("KC-01", False), ("KC-02", False), ("KC-03", False),
-                                 ("KC-04", False), ("MAT-1", True)):
-            s.add(STTask(org_id=a.org.id, code=code, title=f"Nhiệm vụ {code}",
-                         classified=classified))
+        for code, classified in (
+            ("KC-01", False),
+            ("KC-02", False),
+            ("KC-03", False),
+            ("KC-04", False),
+            ("MAT-1", True),
+        ):
+            s.add(
+                STTask(org_id=a.org.id, code=code, title=f"Nhiệm vụ {code}", classified=classified)
+            )
     published(a, "a-tg", parse_local("05/08/2026 08:00"), task="KC-01")
     published(a, "a-hook", parse_local("06/08/2026 08:00"), task="KC-01")
     published(a, "a-tg", parse_local("07/08/2026 08:00"), task="KC-02")
@@ -162,10 +174,17 @@ def test_posts_per_org_month_against_a_configurable_target(offices, clock):
             kpi.set_target(s, ADMIN, "likes", 3)
 
 
-@pytest.mark.parametrize(("value", "target", "expected"), [
-    (100, 100, "green"), (120, 100, "green"), (80, 100, "amber"), (79.9, 100, "red"),
-    (0, 8, "red"), (6.4, 8, "amber"),
-])
+@pytest.mark.parametrize(
+    ("value", "target", "expected"),
+    [
+        (100, 100, "green"),
+        (120, 100, "green"),
+        (80, 100, "amber"),
+        (79.9, 100, "red"),
+        (0, 8, "red"),
+        (6.4, 8, "amber"),
+    ],
+)
 def test_traffic_light(value, target, expected):
     assert kpi.status_of(value, target, 0.8) == expected
 

@@ -120,10 +120,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.not_available": ("không có số liệu", "not available"),
     "stats.no_campaign": ("(không thuộc chiến dịch)", "(no campaign)"),
     "stats.note.telegram_views": (
-        "Ghi chú: Telegram không cung cấp số lượt xem cho bot; lượt xem của kênh Telegram để "
-        "trống (không phải bằng 0).",
-        "Note: Telegram does not give view counts to bots; views of Telegram channels are left "
-        "empty (not zero).",
+        "Ghi chú: «-» là không có số liệu (nền tảng không cung cấp), không phải bằng 0; "
+        "Telegram không cung cấp lượt xem, bình luận, chia sẻ cho bot.",
+        "Note: «-» means not available (the platform does not give the figure), not zero; "
+        "Telegram does not give views, comments or shares to bots.",
     ),
     "stats.col.posts": ("Bài viết", "Posts"),
     "stats.col.deliveries": ("Lượt đăng", "Deliveries"),

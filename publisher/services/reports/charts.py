@@ -37,7 +37,9 @@ def monthly_chart(rows: list[dict[str, Any]], lang: str | None = None) -> alt.Ch
         ]
         or [{"month": "-", "engagement": 0, "posts": 0}]
     )
-    base = alt.Chart(frame).encode(x=alt.X("month:N", sort=None, title=t("stats.col.month", lang)))
+    base = alt.Chart(frame).encode(
+        x=alt.X("month:N", sort=None, title=t("stats.col.month", lang), axis=alt.Axis(labelAngle=0))
+    )
     bars = base.mark_bar(color=PRIMARY).encode(
         y=alt.Y("engagement:Q", title=t("stats.col.engagement", lang))
     )

@@ -9,6 +9,7 @@ and the "difficulties and proposals" section left for the author to write.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
@@ -27,6 +29,7 @@ from publisher.services.reports.fmt import num, period_dates, status_label
 from publisher.timeutil import fmt_date, to_local
 
 FONT = "Times New Roman"
+_NUMERIC = re.compile(r"[\d.,%-]+")
 
 
 def _doc() -> DocxDocument:
@@ -60,6 +63,8 @@ def _para(
         p.alignment = align
     if indent:
         p.paragraph_format.first_line_indent = Mm(10)
+    if bold or (italic and not indent):  # headings and table captions stay with what follows
+        p.paragraph_format.keep_with_next = True
     run = p.add_run(text)
     run.bold, run.italic, run.underline = bold, italic, underline
     if size:
@@ -67,11 +72,27 @@ def _para(
     return p
 
 
+def _set_widths(table: Table, widths: list[float]) -> None:
+    # Word reads the cell widths, LibreOffice the grid: set both, and stop autofit.
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+
+
+def _keep_row_together(table: Table) -> None:
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def _header(doc: DocxDocument, data: ReportData, lang: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
+    _set_widths(table, [62, 103])
     lp = left.paragraphs[0]
     lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     r = lp.add_run(data.issuer)
@@ -110,26 +131,20 @@ def _table(
             cell.text = ""
             run = cell.paragraphs[0].add_run("" if value is None else str(value))
             run.font.size = Pt(11)
-            if (i > 0 and isinstance(value, int | float)) or str(value).replace(".", "").isdigit():
+            if i > 0 and _NUMERIC.fullmatch(str(value)):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if widths is None and len(header) == 8:  # a label and seven counters
+        widths = [38.0] + [18.0] * 7
     if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Mm(width)
+        _set_widths(table, widths)
     doc.add_paragraph()
     return table
 
 
-def _counters(r: dict[str, Any], lang: str) -> list[Any]:
-    return [
-        num(r.get("posts")),
-        num(r.get("deliveries")),
-        num(r.get("reactions"), lang),
-        num(r.get("comments"), lang),
-        num(r.get("shares"), lang),
-        num(r.get("views"), lang),
-        num(r.get("clicks"), lang),
-    ]
+def _counters(r: dict[str, Any]) -> list[Any]:
+    # "-" where the platform gives no figure; the note under the tables says so.
+    names = ("posts", "deliveries", "reactions", "comments", "shares", "views", "clicks")
+    return [num(r.get(c)) for c in names]
 
 
 def _counter_header(first: str, lang: str) -> list[str]:
@@ -194,23 +209,22 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
     _table(
         doc,
         _counter_header(t("stats.col.platform", lang), lang),
-        [[t(f"stats.kind.{r['key']}", lang), *_counters(r, lang)] for r in data.by_kind],
+        [[t(f"stats.kind.{r['key']}", lang), *_counters(r)] for r in data.by_kind],
     )
     if data.by_org:
         _para(doc, t("report.table.by_org", lang), italic=True)
         _table(
             doc,
             _counter_header(t("stats.col.org", lang), lang),
-            [[r["label"], *_counters(r, lang)] for r in data.by_org[:30]],
+            [[r["label"], *_counters(r)] for r in data.by_org[:30]],
         )
     _para(doc, t("report.table.by_channel", lang), italic=True)
     _table(
         doc,
         _counter_header(t("stats.col.channel", lang), lang),
-        [[r["label"], *_counters(r, lang)] for r in data.by_channel[:20]],
+        [[r["label"], *_counters(r)] for r in data.by_channel[:20]],
     )
-    if any(r.get("kind") == "telegram" for r in data.by_channel):
-        _para(doc, t("stats.note.telegram_views", lang), italic=True, size=11)
+    _para(doc, t("stats.note.telegram_views", lang), italic=True, size=11)
 
     _para(doc, t("report.section.campaigns", lang), bold=True)
     days = data.kpi("national_days").detail
@@ -237,7 +251,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         _table(
             doc,
             _counter_header(t("stats.col.campaign", lang), lang),
-            [[r["label"], *_counters(r, lang)] for r in campaigns],
+            [[r["label"], *_counters(r)] for r in campaigns],
         )
 
     cov = data.kpi("task_coverage")
@@ -347,6 +361,8 @@ def _unit(unit: str, lang: str) -> str:
 def _signature(doc: DocxDocument, lang: str) -> None:
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=2)
+    _set_widths(table, [80, 85])
+    _keep_row_together(table)
     left, right = table.rows[0].cells
     r = left.paragraphs[0].add_run(t("report.recipients", lang))
     r.bold, r.italic, r.font.size = True, True, Pt(12)
