@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -157,13 +158,17 @@ def make_handler(stream: Any = None, *, json_format: bool = False) -> logging.Ha
     return handler
 
 
+LEVEL_ENV = "PUBLISHER_LOG_LEVEL"
+
+
 def configure_logging(
-    *, json_format: bool | None = None, level: int | str = logging.INFO, stream: Any = None
+    *, json_format: bool | None = None, level: int | str | None = None, stream: Any = None
 ) -> logging.Handler:
     """Install the publisher's handler on the root logger (idempotent: replaces its own).
 
-    ``json_format`` None reads ``PUBLISHER_LOG_JSON``. Also registers the configured secret
-    key and the database password as secrets.
+    ``json_format`` None reads ``PUBLISHER_LOG_JSON``; ``level`` None reads
+    ``PUBLISHER_LOG_LEVEL`` (default INFO; an unknown name falls back to INFO). Also
+    registers the configured secret key and the database password as secrets.
     """
     from publisher.config import get_settings
 
@@ -185,8 +190,13 @@ def configure_logging(
             root.removeHandler(existing)
     handler = make_handler(stream, json_format=json_format)
     root.addHandler(handler)
+    if level is None:
+        name = os.environ.get(LEVEL_ENV, "INFO").strip().upper()
+        level = name if isinstance(logging.getLevelName(name), int) else logging.INFO
     root.setLevel(level)
     # httpx logs every request URL at INFO; Telegram URLs carry the bot token (redacted above,
     # but a warning level keeps the volume sane too).
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic narrates every migration step at INFO ("Context impl ..."): keep it to warnings.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     return handler

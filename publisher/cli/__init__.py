@@ -19,7 +19,9 @@ app = typer.Typer(
 )
 
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("core", "library", "sandbox", "render", "worker", "ops", "ui", "stats")
+COMMAND_MODULES: tuple[str, ...] = (
+    "core", "library", "sandbox", "render", "worker", "ops", "ui", "stats",
+)
 
 
 def _register_all() -> None:
@@ -33,4 +35,8 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point."""
+    from publisher.logging import configure_logging
+
+    # Before any command runs: plain or JSON lines (PUBLISHER_LOG_JSON), secrets redacted.
+    configure_logging()
     app()
