@@ -15,7 +15,7 @@ if _ROOT not in sys.path:  # streamlit puts ui/ on the path, the packages live o
 
 import streamlit as st  # noqa: E402
 
-from publisher.i18n import LANGUAGES, t  # noqa: E402
+from publisher.i18n import t  # noqa: E402
 from ui import common, nav  # noqa: E402
 
 st.set_page_config(
@@ -38,18 +38,7 @@ def _sidebar(actor_name: str, role: str) -> None:
         st.caption(t("ui.app.tagline"))
         st.divider()
         st.markdown(f":material/person: {common.esc(actor_name)}  \n:small[{t('ui.role.' + role)}]")
-        labels = {"vi": "Tiếng Việt", "en": "English"}
-        choice = st.radio(
-            t("ui.app.language"),
-            LANGUAGES,
-            index=LANGUAGES.index(common.lang()),
-            format_func=labels.__getitem__,
-            horizontal=True,
-            key="lang_switch",
-        )
-        if choice != common.lang():
-            st.session_state[common.LANG] = choice
-            st.rerun()
+        common.language_switch("lang_switch")
         if st.button(t("ui.app.logout"), icon=":material/logout:", key="logout"):
             common.logout()
             st.rerun()

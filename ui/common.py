@@ -86,6 +86,23 @@ def start_run() -> None:
     st.session_state[SEEN] = now
 
 
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def language_switch(key: str, *, collapsed: bool = False) -> None:
+    """Vietnamese / English radio; the callback runs before the page, so no rerun is needed."""
+
+    def changed() -> None:
+        st.session_state[LANG] = st.session_state[key]
+        set_language(st.session_state[key])
+
+    if st.session_state.get(key) != lang():
+        st.session_state[key] = lang()
+    st.radio(t("ui.app.language"), LANGUAGES, format_func=LANGUAGE_NAMES.__getitem__,
+             horizontal=True, key=key, on_change=changed,
+             label_visibility="collapsed" if collapsed else "visible")
+
+
 def current_actor() -> Actor | None:
     actor = st.session_state.get(ACTOR)
     return actor if isinstance(actor, Actor) else None
@@ -99,10 +116,13 @@ def login_as(actor: Actor, full_name: str, language: str) -> None:
 
 
 def logout() -> None:
-    keep = {LANG}
+    """Forget the user and every page's state (the language stays)."""
     for key in list(st.session_state.keys()):
-        if key not in keep:
+        if key not in (LANG, ACTOR, SEEN):
             del st.session_state[key]
+    # Assigned rather than deleted: a deletion could be undone by a stale copy of the state.
+    st.session_state[ACTOR] = None
+    st.session_state[SEEN] = None
 
 
 def guard(permission: str) -> Actor:

@@ -125,7 +125,9 @@ def _start_api(host: str, port: int) -> Any:
 
 
 def _print_credentials(admin: tuple[str, str | None], seeded: Any) -> None:
-    rows = [(admin[0], "admin", admin[1]), *seeded.credentials]
+    rows = list(seeded.credentials)
+    if not any(role == "admin" for _, role, _ in rows):
+        rows.insert(0, (admin[0], "admin", admin[1]))
     typer.echo(t("ui.demo.accounts"))
     for username, role, password in rows:
         shown = password if password else t("ui.demo.password_unchanged")

@@ -91,6 +91,8 @@ def seed(
     result = DemoResult(org.slug)
     sandbox.set_url(session, sandbox_url)
     result.credentials = _users(session, org.id, reset_passwords)
+    if reset_passwords:
+        result.credentials.insert(0, ("admin", str(Role.ADMIN), _reset_admin(session)))
     chans = _channels(session, org.id, sandbox_url, result)
     officer = Actor.of(session.exec(select(User).where(User.username == "canbo")).one())
     asset = _infographic(session, org.id)
@@ -117,6 +119,17 @@ def _users(session: Session, org_id: int, reset: bool) -> list[tuple[str, str, s
         else:
             out.append((username, str(role), None))
     return out
+
+
+def _reset_admin(session: Session) -> str | None:
+    from publisher.security import generate_password
+
+    admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
+    if admin is None:
+        return None
+    password = generate_password()
+    users.set_password(session, SYSTEM, admin.username, password)
+    return password
 
 
 def _channels(session: Session, org_id: int, url: str, result: DemoResult) -> list[Channel]:

@@ -83,11 +83,11 @@ def facebook_card(
 <div class="pv-card">
  <div class="pv-fb-head"><div class="pv-avatar">{initials}</div>
   <div><div class="pv-fb-name">{esc(page_name)}</div>
-  <div class="pv-fb-meta">{esc(when)} · 🌐</div></div></div>
+  <div class="pv-fb-meta">{esc(when)} · {esc(t("ui.preview.public"))}</div></div></div>
  <div class="pv-fb-text">{_rich(text)}</div>
  {_media_html(media, "pv-fb-img")}
- <div class="pv-fb-bar"><span>👍 {esc(t("ui.preview.like"))}</span>
-  <span>💬 {esc(t("ui.preview.comment"))}</span><span>↗ {esc(t("ui.preview.share"))}</span></div>
+ <div class="pv-fb-bar"><span>{esc(t("ui.preview.like"))}</span>
+  <span>{esc(t("ui.preview.comment"))}</span><span>{esc(t("ui.preview.share"))}</span></div>
 </div>"""
     )
 
@@ -102,7 +102,7 @@ def telegram_bubble(
  {_media_html(media, "pv-tg-img")}
  <div class="pv-tg-name">{esc(channel_name)}</div>
  <div class="pv-tg-text">{_rich(text)}</div>
- <div class="pv-tg-meta">👁 1 · {esc(when)}</div>
+ <div class="pv-tg-meta">{esc(when)} ✓✓</div>
 </div></div>"""
     )
 

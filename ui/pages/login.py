@@ -15,19 +15,7 @@ _, middle, _ = st.columns([1, 1.2, 1])
 with middle:
     st.markdown(f"### :material/campaign: {t('ui.app.name')}")
     st.caption(t("ui.login.subtitle"))
-    labels = {"vi": "Tiếng Việt", "en": "English"}
-    choice = st.radio(
-        t("ui.app.language"),
-        list(labels),
-        format_func=labels.__getitem__,
-        index=list(labels).index(common.lang()),
-        horizontal=True,
-        key="login_lang",
-        label_visibility="collapsed",
-    )
-    if choice != common.lang():
-        st.session_state[common.LANG] = choice
-        st.rerun()
+    common.language_switch("login_lang", collapsed=True)
     common.show_flash()
     with st.form("login", border=True):
         st.subheader(t("ui.login.title"))

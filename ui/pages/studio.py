@@ -1,0 +1,137 @@
+"""Xưởng media: template + fields -> infographic preview (stored on request); a short video
+rendered with a progress bar and played here; the library as a searchable grid with tags and
+near-duplicate warnings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from publisher.errors import PublisherError
+from publisher.i18n import t
+from publisher.services import media as media_svc
+from publisher.services import studio
+from ui import common
+
+actor = common.guard("media.view")
+common.page_header("ui.studio.title", "ui.studio.caption")
+can_create = actor.can("media.create")
+DATE_FIELDS = {"date"}
+SKIP = {"countdown", "footer"}
+LONG = {"subtitle", "result", "title"}
+
+tab_info, tab_video, tab_lib = st.tabs([t("ui.studio.tab_infographic"),
+                                        t("ui.studio.tab_video"), t("ui.studio.tab_library")])
+
+with tab_info:
+    left, right = st.columns([1, 1.1], gap="large")
+    with left:
+        template = st.selectbox(t("ui.studio.template"), list(studio.TEMPLATE_NAMES),
+                                key="st_template", format_func=lambda k: t(f"ui.template.{k}"))
+        fields: dict[str, object] = {}
+        for name in studio.template_fields(template):
+            if name in SKIP:
+                continue
+            label = t(f"ui.studio.field.{name}")
+            key = f"st_{template}_{name}"
+            if name in DATE_FIELDS:
+                day = st.date_input(label, value=None, format="DD/MM/YYYY", key=key)
+                if day:
+                    fields[name] = common.fmt_day(day)
+            elif name == "stats":
+                raw = st.text_area(label, key=key, help=t("ui.studio.stats_help"),
+                                   value="Doanh nghiệp tham gia=120\nSáng kiến=45\nXã số hóa=30")
+                fields[name] = [line for line in raw.splitlines() if line.strip()]
+            elif name in LONG:
+                fields[name] = st.text_area(label, key=key, height=80)
+            else:
+                fields[name] = st.text_input(label, key=key)
+        hashtag = st.text_input(t("ui.studio.hashtag"), key="st_hashtag",
+                                placeholder="#ChuyenDoiSo")
+        clean = {k: v for k, v in fields.items() if v}
+    with right:
+        if not clean.get("title"):
+            st.info(t("ui.studio.fill_title"), icon=":material/edit:")
+        else:
+            try:
+                with common.read() as s:
+                    png = studio.preview_infographic(s, actor, template, clean, hashtag=hashtag)
+            except PublisherError as exc:
+                common.show_error(exc)
+            else:
+                st.image(png, caption=t("ui.studio.preview"), use_container_width=True)
+                if can_create and st.button(t("ui.studio.save"), type="primary",
+                                             icon=":material/save:", key="st_save"):
+                    asset = common.write(lambda s: media_svc.render_infographic_asset(
+                        s, actor, template, clean, hashtag=hashtag,
+                        title=str(clean.get("title", ""))[:120]))
+                    if asset is not None:
+                        st.success(t("ui.studio.saved", id=asset.id))
+
+with tab_video:
+    with common.read() as s:
+        images = media_svc.list_assets(s, actor, kind="image", limit=200)
+    if not can_create:
+        st.info(t("ui.no_access"))
+    elif not images:
+        st.info(t("ui.studio.no_images"))
+    else:
+        names = {a.id: f"#{a.id} · {a.title}" for a in images}
+        chosen = st.multiselect(t("ui.studio.video_images"), list(names),
+                                format_func=names.get, key="st_v_images",
+                                placeholder=t("ui.compose.media_placeholder"))
+        v1, v2 = st.columns(2)
+        v_title = v1.text_input(t("ui.studio.field.title"), key="st_v_title")
+        v_sub = v2.text_input(t("ui.studio.field.subtitle"), key="st_v_sub")
+        secs = st.slider(t("ui.studio.seconds"), 1.0, 8.0, 3.0, 0.5, key="st_v_secs")
+        if st.button(t("ui.studio.render_video"), type="primary", icon=":material/movie:",
+                     key="st_v_go", disabled=not chosen):
+            bar = st.progress(0.0, text=t("ui.studio.rendering"))
+
+            def progress(fraction: float) -> None:
+                bar.progress(fraction, text=t("ui.studio.rendering_pct",
+                                              pct=round(fraction * 100)))
+
+            try:
+                clip = studio.render_video_asset(actor, [c for c in chosen if c],
+                                                 title=v_title, subtitle=v_sub,
+                                                 seconds_per_image=secs, on_progress=progress)
+            except PublisherError as exc:
+                bar.empty()
+                common.show_error(exc)
+            else:
+                bar.progress(1.0, text=t("ui.studio.rendered", id=clip.id))
+                st.session_state["st_last_video"] = clip.id
+        last = st.session_state.get("st_last_video")
+        if last:
+            with common.read() as s:
+                clip_asset = media_svc.get_asset(s, actor, int(last))
+            st.video(str(media_svc.asset_file(clip_asset)))
+
+with tab_lib:
+    f1, f2 = st.columns([3, 1])
+    search = f1.text_input(t("ui.studio.search"), key="st_search",
+                           placeholder=t("ui.studio.search_placeholder"))
+    kind = f2.selectbox(t("ui.studio.kind"), [None, "image", "video"], key="st_kind",
+                        format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"))
+    with common.read() as s:
+        assets = media_svc.list_assets(s, actor, search=search, kind=kind, limit=60)
+        dups = {a.id: media_svc.near_duplicates(s, actor, a) for a in assets}
+    if not assets:
+        st.info(t("ui.studio.library_empty"))
+    grid = st.columns(4)
+    for i, asset in enumerate(assets):
+        with grid[i % 4].container(border=True):
+            path = str(media_svc.asset_file(asset))
+            if asset.kind == "image":
+                st.image(path, use_container_width=True)
+            elif asset.kind == "video":
+                st.video(path)
+            st.markdown(f"**#{asset.id}** {common.esc(asset.title)[:60]}")
+            size = f"{asset.width}×{asset.height}" if asset.width else ""
+            st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
+            if asset.tags:
+                st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
+            near = dups.get(asset.id) or []
+            if near:
+                st.warning(t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),
+                           icon=":material/content_copy:")
