@@ -98,9 +98,15 @@ def language_switch(key: str, *, collapsed: bool = False) -> None:
 
     if st.session_state.get(key) != lang():
         st.session_state[key] = lang()
-    st.radio(t("ui.app.language"), LANGUAGES, format_func=LANGUAGE_NAMES.__getitem__,
-             horizontal=True, key=key, on_change=changed,
-             label_visibility="collapsed" if collapsed else "visible")
+    st.radio(
+        t("ui.app.language"),
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.__getitem__,
+        horizontal=True,
+        key=key,
+        on_change=changed,
+        label_visibility="collapsed" if collapsed else "visible",
+    )
 
 
 def current_actor() -> Actor | None:

@@ -111,7 +111,11 @@ def period(
     snippet = func.substr(col(Post.text), 1, SNIPPET + 1)
     stmt = (
         select(  # type: ignore[call-overload]
-            col(Post.id), col(Post.status), col(Post.due_at), col(Post.title), snippet,
+            col(Post.id),
+            col(Post.status),
+            col(Post.due_at),
+            col(Post.title),
+            snippet,
             col(Post.campaign_id),
         )
         .where(col(Post.due_at) >= lo, col(Post.due_at) < hi)

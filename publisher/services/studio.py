@@ -34,8 +34,13 @@ def template_fields(template: str) -> tuple[str, ...]:
 
 
 def preview_infographic(
-    session: Session, actor: Actor, template: str, fields: Mapping[str, Any],
-    *, size: tuple[int, int] = (1080, 1080), hashtag: str = "",
+    session: Session,
+    actor: Actor,
+    template: str,
+    fields: Mapping[str, Any],
+    *,
+    size: tuple[int, int] = (1080, 1080),
+    hashtag: str = "",
 ) -> bytes:
     """PNG bytes of the infographic in the organisation's brand; nothing is stored.
 
@@ -78,14 +83,28 @@ def render_video_asset(
             raise InvalidInput("error.video_images_required")
         org_id = assets[0].org_id
         brand = media_svc.brand_for(session, org_id, hashtag)
-    spec = VideoSpec(images=paths, seconds_per_image=seconds_per_image, title=title,
-                     subtitle=subtitle, end_card=end_card, campaign=hashtag, brand=brand)
+    spec = VideoSpec(
+        images=paths,
+        seconds_per_image=seconds_per_image,
+        title=title,
+        subtitle=subtitle,
+        end_card=end_card,
+        campaign=hashtag,
+        brand=brand,
+    )
     with tempfile.TemporaryDirectory(prefix="studio-") as tmp:
         out = Path(tmp) / "clip.mp4"
         with media_svc.media_errors_translated():
             result = render_video(spec, out, on_progress=on_progress)
         with session_scope() as session:
             return media_svc.add_file(
-                session, actor, result.path, org_id=org_id, filename="clip.mp4",
-                title=title or "Video", tags=("video",), recipe=result.recipe,
-                source_kind="generated")
+                session,
+                actor,
+                result.path,
+                org_id=org_id,
+                filename="clip.mp4",
+                title=title or "Video",
+                tags=("video",),
+                recipe=result.recipe,
+                source_kind="generated",
+            )

@@ -12,8 +12,7 @@ from publisher.db import session_scope
 from publisher.services import posts
 from publisher.services.posts import PostInput
 from publisher.timeutil import parse_local
-from tests.factories import Office, facebook_channel, make_office, telegram_channel, \
-    webhook_channel
+from tests.factories import Office, facebook_channel, make_office, telegram_channel, webhook_channel
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 TIMEOUT = 60
@@ -22,17 +21,34 @@ PASSWORD = "correct horse battery"  # tests.factories.make_office
 
 @pytest.fixture
 def office(sqlite_db, clock) -> Office:
-    return make_office("so-khcn", channels={
-        "Fanpage": facebook_channel(), "Telegram": telegram_channel(),
-        "Zalo": webhook_channel()})
+    return make_office(
+        "so-khcn",
+        channels={
+            "Fanpage": facebook_channel(),
+            "Telegram": telegram_channel(),
+            "Zalo": webhook_channel(),
+        },
+    )
 
 
-def compose(office: Office, text: str = "Chào mừng Ngày Chuyển đổi số quốc gia 10/10",
-            role: str = "officer", submit: bool = False, **kw: object) -> int:
+def compose(
+    office: Office,
+    text: str = "Chào mừng Ngày Chuyển đổi số quốc gia 10/10",
+    role: str = "officer",
+    submit: bool = False,
+    **kw: object,
+) -> int:
     with session_scope() as s:
-        post = posts.compose(s, office.actor(role), PostInput(
-            text=text, channels=list(office.channels),
-            due_at=parse_local("10/10/2026 08:00"), **kw))  # type: ignore[arg-type]
+        post = posts.compose(
+            s,
+            office.actor(role),
+            PostInput(
+                text=text,
+                channels=list(office.channels),
+                due_at=parse_local("10/10/2026 08:00"),
+                **kw,
+            ),
+        )  # type: ignore[arg-type]
         if submit:
             posts.submit(s, office.actor(role), post.id or 0)
         return post.id or 0
@@ -60,8 +76,18 @@ def app_as() -> Callable[..., AppTest]:
 def texts(at: AppTest) -> str:
     """Every piece of text the run displayed (markdown, captions, alerts, expanders)."""
     parts: list[str] = []
-    for group in (at.markdown, at.caption, at.error, at.warning, at.info, at.success,
-                  at.title, at.subheader, at.header, at.text):
+    for group in (
+        at.markdown,
+        at.caption,
+        at.error,
+        at.warning,
+        at.info,
+        at.success,
+        at.title,
+        at.subheader,
+        at.header,
+        at.text,
+    ):
         parts += [str(e.value) for e in group]
     parts += [str(e.label) for e in at.expander]
     return "\n".join(parts)

@@ -21,8 +21,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,10 +55,27 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     for key in ("PUBLISHER_DATABASE_URL", "PUBLISHER_SECRET_KEY", "PUBLISHER_DATA_DIR"):
         env.pop(key, None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "publisher.cli", "demo", "--no-browser", "--data-dir", str(data),
-         "--port", str(port), "--sandbox-port", str(free_port()),
-         "--api-port", str(free_port())],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "publisher.cli",
+            "demo",
+            "--no-browser",
+            "--data-dir",
+            str(data),
+            "--port",
+            str(port),
+            "--sandbox-port",
+            str(free_port()),
+            "--api-port",
+            str(free_port()),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     deadline = time.monotonic() + 120
     assert proc.stdout is not None
@@ -90,7 +113,9 @@ def settle(page: object) -> None:
     time.sleep(0.3)
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=stStatusWidget]')"
-        " && !document.querySelector('[data-stale=true]')", timeout=60_000)
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=60_000,
+    )
     time.sleep(0.5)
 
 
@@ -132,7 +157,8 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
     page.keyboard.press("Escape")
     page.get_by_role("textbox", name="Tiêu đề nội bộ").fill(f"Bài thử {marker}")
     page.get_by_role("textbox", name="Nội dung bài viết").fill(
-        f"Chào mừng Ngày Chuyển đổi số quốc gia! Mã kiểm thử {marker} #ChuyenDoiSo")
+        f"Chào mừng Ngày Chuyển đổi số quốc gia! Mã kiểm thử {marker} #ChuyenDoiSo"
+    )
     page.get_by_role("textbox", name="Nội dung bài viết").press("Control+Enter")
     settle(page)
     page.get_by_text("Tạo infographic ngay tại đây").click()
@@ -167,9 +193,13 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
     platforms = ("Facebook ·", "Telegram ·", "Webhook (Zalo OA) ·")
 
     def received() -> list[str]:
-        return [p for p in platforms
-                if page.locator("[data-testid=stVerticalBlockBorderWrapper]", has_text=p)
-                .filter(has_text=marker).count()]
+        return [
+            p
+            for p in platforms
+            if page.locator("[data-testid=stVerticalBlockBorderWrapper]", has_text=p)
+            .filter(has_text=marker)
+            .count()
+        ]
 
     deadline = time.monotonic() + 90
     while len(received()) < 3 and time.monotonic() < deadline:
@@ -179,8 +209,12 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
     shot(page, "05-sandbox")
     open_page(page, "Lượt đăng & cảnh báo")
     shot(page, "06-deliveries")
-    for title, name in (("Xưởng media", "07-studio"), ("Chiến dịch", "08-campaigns"),
-                        ("Kênh", "09-channels"), ("Lịch", "10-calendar-editor")):
+    for title, name in (
+        ("Xưởng media", "07-studio"),
+        ("Chiến dịch", "08-campaigns"),
+        ("Kênh", "09-channels"),
+        ("Lịch", "10-calendar-editor"),
+    ):
         open_page(page, title)
         assert page.locator("[data-testid=stException]").count() == 0, title
         shot(page, name)

@@ -27,23 +27,35 @@ for col_, occ in zip(cols, national, strict=False):
         name = occ.campaign.name_en if en and occ.campaign.name_en else occ.campaign.name
         st.markdown(f"**{common.esc(name)}**")
         days = (occ.on - today).days
-        st.metric(t("ui.campaigns.countdown"), t("ui.campaigns.days_left", n=days),
-                  help=occ.campaign.hashtag or None)
+        st.metric(
+            t("ui.campaigns.countdown"),
+            t("ui.campaigns.days_left", n=days),
+            help=occ.campaign.hashtag or None,
+        )
         st.caption(f"{common.fmt_day(occ.on)} · {occ.campaign.hashtag}")
 
-year = st.number_input(t("ui.campaigns.year"), min_value=2024, max_value=2100,
-                       value=today.year, step=1, key="cp_year")
+year = st.number_input(
+    t("ui.campaigns.year"), min_value=2024, max_value=2100, value=today.year, step=1, key="cp_year"
+)
 with common.read() as s:
     in_year = campaigns.list_campaigns(s, actor, int(year))
 st.subheader(t("ui.campaigns.in_year", year=int(year)))
 st.dataframe(
-    [{t("ui.campaigns.col_date"): common.fmt_day(o.on),
-      t("ui.campaigns.col_name"): o.campaign.name_en if en and o.campaign.name_en
-      else o.campaign.name,
-      t("ui.campaigns.col_kind"): t(f"ui.campaigns.kind_{o.campaign.kind}"),
-      t("ui.campaigns.col_hashtag"): o.campaign.hashtag,
-      t("ui.campaigns.col_days"): (o.on - today).days} for o in in_year],
-    hide_index=True, use_container_width=True)
+    [
+        {
+            t("ui.campaigns.col_date"): common.fmt_day(o.on),
+            t("ui.campaigns.col_name"): o.campaign.name_en
+            if en and o.campaign.name_en
+            else o.campaign.name,
+            t("ui.campaigns.col_kind"): t(f"ui.campaigns.kind_{o.campaign.kind}"),
+            t("ui.campaigns.col_hashtag"): o.campaign.hashtag,
+            t("ui.campaigns.col_days"): (o.on - today).days,
+        }
+        for o in in_year
+    ],
+    hide_index=True,
+    use_container_width=True,
+)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -52,24 +64,34 @@ with left:
         st.info(t("ui.no_access"))
     else:
         st.caption(t("ui.campaigns.plan_help"))
-        opts = {o.campaign.slug: f"{o.campaign.name} ({common.fmt_day(o.on)})"
-                for o in upcoming}
+        opts = {o.campaign.slug: f"{o.campaign.name} ({common.fmt_day(o.on)})" for o in upcoming}
         with st.form("cp_plan"):
-            slug = st.selectbox(t("ui.compose.campaign"), list(opts), format_func=opts.get,
-                                key="cp_plan_slug")
-            chans = st.multiselect(t("ui.compose.channels"), [c.id for c in channel_opts],
-                                   format_func={c.id: c.name for c in channel_opts}.get,
-                                   default=[c.id for c in channel_opts], key="cp_plan_ch",
-                                   placeholder=t("ui.compose.channels_placeholder"))
+            slug = st.selectbox(
+                t("ui.compose.campaign"), list(opts), format_func=opts.get, key="cp_plan_slug"
+            )
+            chans = st.multiselect(
+                t("ui.compose.channels"),
+                [c.id for c in channel_opts],
+                format_func={c.id: c.name for c in channel_opts}.get,
+                default=[c.id for c in channel_opts],
+                key="cp_plan_ch",
+                placeholder=t("ui.compose.channels_placeholder"),
+            )
             go = st.form_submit_button(t("ui.campaigns.plan_button"), type="primary")
         if go and slug:
             occ = next(o for o in upcoming if o.campaign.slug == slug)
-            result = common.write(lambda s: plans.scaffold(s, actor, slug, occ.on.year,
-                                                           [c for c in chans if c]))
+            result = common.write(
+                lambda s: plans.scaffold(s, actor, slug, occ.on.year, [c for c in chans if c])
+            )
             if result is not None:
-                st.success(t("ui.campaigns.planned", created=len(result.created),
-                             existing=len(result.existing),
-                             skipped=len(result.skipped_past)))
+                st.success(
+                    t(
+                        "ui.campaigns.planned",
+                        created=len(result.created),
+                        existing=len(result.existing),
+                        skipped=len(result.skipped_past),
+                    )
+                )
 with right:
     st.subheader(t("ui.campaigns.create"))
     if not actor.can("campaign.manage"):
@@ -77,19 +99,30 @@ with right:
     else:
         with st.form("cp_new", clear_on_submit=True):
             name = st.text_input(t("ui.campaigns.name"), key="cp_name")
-            on = st.date_input(t("ui.campaigns.date"), value=None, format="DD/MM/YYYY",
-                               key="cp_date")
+            on = st.date_input(
+                t("ui.campaigns.date"), value=None, format="DD/MM/YYYY", key="cp_date"
+            )
             yearly = st.checkbox(t("ui.campaigns.yearly"), key="cp_yearly")
-            hashtag = st.text_input(t("ui.campaigns.hashtag"), key="cp_hashtag",
-                                    placeholder="#ChuyenDoiSo")
+            hashtag = st.text_input(
+                t("ui.campaigns.hashtag"), key="cp_hashtag", placeholder="#ChuyenDoiSo"
+            )
             description = st.text_area(t("ui.campaigns.description"), key="cp_desc")
             create = st.form_submit_button(t("ui.campaigns.create_button"), type="primary")
         if create:
             if on is None:
                 st.error(t("ui.campaigns.date_required"))
             else:
-                made = common.write(lambda s: campaigns.create_campaign(
-                    s, actor, name, on=on, yearly=yearly, hashtag=hashtag,
-                    description=description), t("ui.campaigns.created", name=name))
+                made = common.write(
+                    lambda s: campaigns.create_campaign(
+                        s,
+                        actor,
+                        name,
+                        on=on,
+                        yearly=yearly,
+                        hashtag=hashtag,
+                        description=description,
+                    ),
+                    t("ui.campaigns.created", name=name),
+                )
                 if made is not None:
                     st.rerun()

@@ -19,17 +19,21 @@ with common.read() as s:
 
 flagged = [c for c in rows if c.health == "flagged"]
 if flagged:
-    st.error(t("ui.channels.flagged", names=", ".join(c.name for c in flagged)),
-             icon=":material/report:")
+    st.error(
+        t("ui.channels.flagged", names=", ".join(c.name for c in flagged)), icon=":material/report:"
+    )
 if not rows:
     st.info(t("ui.channels.empty"))
 
-for channel, info in sorted(zip(rows, described, strict=True),
-                            key=lambda pair: (pair[0].health != "flagged", pair[0].name)):
+for channel, info in sorted(
+    zip(rows, described, strict=True), key=lambda pair: (pair[0].health != "flagged", pair[0].name)
+):
     with st.container(border=True):
         c1, c2, c3 = st.columns([3, 3, 1.4])
-        c1.markdown(f"{common.KIND_ICONS.get(channel.kind, '')} **{common.esc(channel.name)}**"
-                    f"  \n:small[{common.kind_label(channel.kind)}]")
+        c1.markdown(
+            f"{common.KIND_ICONS.get(channel.kind, '')} **{common.esc(channel.name)}**"
+            f"  \n:small[{common.kind_label(channel.kind)}]"
+        )
         enabled = "" if channel.enabled else f" :gray-badge[{t('ui.channels.disabled')}]"
         c2.markdown(f"{common.badge(channel.health)}{enabled}")
         if channel.health_detail:
@@ -40,43 +44,72 @@ for channel, info in sorted(zip(rows, described, strict=True),
         secrets = ", ".join(f"{k}: {v}" for k, v in info["credentials"].items())
         c1.caption(f"{settings}  \n{secrets}")
         cid = channel.id or 0
-        if actor.can("channel.test") and c3.button(t("ui.channels.test"), key=f"ch_test_{cid}",
-                                                   icon=":material/network_check:"):
+        if actor.can("channel.test") and c3.button(
+            t("ui.channels.test"), key=f"ch_test_{cid}", icon=":material/network_check:"
+        ):
             result = common.write(lambda s, i=cid: channels_svc.test_channel(s, actor, i))
             if result is not None:
-                common.flash("success" if result.ok else "error",
-                             t("ui.channels.test_ok") if result.ok
-                             else t("ui.channels.test_failed", detail=result.detail))
+                common.flash(
+                    "success" if result.ok else "error",
+                    t("ui.channels.test_ok")
+                    if result.ok
+                    else t("ui.channels.test_failed", detail=result.detail),
+                )
                 st.rerun()
         if actor.can("channel.manage"):
             with st.expander(t("ui.channels.edit")):
                 with st.form(f"ch_edit_{cid}"):
-                    new_settings = {k: st.text_input(k, value=str(info["settings"].get(k, "")),
-                                                     key=f"ch_{cid}_s_{k}")
-                                    for k in SETTING_KEYS.get(channel.kind, ())}
-                    new_creds = {k: st.text_input(t("ui.channels.new_secret", key=k),
-                                                  type="password", key=f"ch_{cid}_c_{k}")
-                                 for k in CREDENTIAL_KEYS.get(channel.kind, ())}
-                    on = st.checkbox(t("ui.channels.enabled"), value=channel.enabled,
-                                     key=f"ch_{cid}_on")
+                    new_settings = {
+                        k: st.text_input(
+                            k, value=str(info["settings"].get(k, "")), key=f"ch_{cid}_s_{k}"
+                        )
+                        for k in SETTING_KEYS.get(channel.kind, ())
+                    }
+                    new_creds = {
+                        k: st.text_input(
+                            t("ui.channels.new_secret", key=k),
+                            type="password",
+                            key=f"ch_{cid}_c_{k}",
+                        )
+                        for k in CREDENTIAL_KEYS.get(channel.kind, ())
+                    }
+                    on = st.checkbox(
+                        t("ui.channels.enabled"), value=channel.enabled, key=f"ch_{cid}_on"
+                    )
                     if st.form_submit_button(t("ui.channels.save"), type="primary"):
-                        if common.write(lambda s, i=cid: channels_svc.update_channel(
-                                s, actor, i, settings=new_settings,
-                                credentials={k: v for k, v in new_creds.items() if v},
-                                enabled=on), t("ui.channels.saved")) is not None:
+                        creds = {k: v for k, v in new_creds.items() if v}
+                        if (
+                            common.write(
+                                lambda s, i=cid, st_=new_settings, cr=creds, en=on: (
+                                    channels_svc.update_channel(
+                                        s, actor, i, settings=st_, credentials=cr, enabled=en
+                                    )
+                                ),
+                                t("ui.channels.saved"),
+                            )
+                            is not None
+                        ):
                             st.rerun()
 
 if actor.can("channel.manage"):
     st.subheader(t("ui.channels.add"))
-    kind = st.selectbox(t("ui.channels.kind"), list(SETTING_KEYS), key="ch_new_kind",
-                        format_func=common.kind_label)
+    kind = st.selectbox(
+        t("ui.channels.kind"), list(SETTING_KEYS), key="ch_new_kind", format_func=common.kind_label
+    )
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
         settings = {k: st.text_input(k, key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]}
-        creds = {k: st.text_input(k, type="password", key=f"ch_new_c_{k}")
-                 for k in CREDENTIAL_KEYS[kind]}
+        creds = {
+            k: st.text_input(k, type="password", key=f"ch_new_c_{k}") for k in CREDENTIAL_KEYS[kind]
+        }
         if st.form_submit_button(t("ui.channels.add_button"), type="primary"):
-            if common.write(lambda s: channels_svc.add_channel(
-                    s, actor, kind=kind, name=name, settings=settings, credentials=creds),
-                    t("ui.channels.added", name=name)) is not None:
+            if (
+                common.write(
+                    lambda s: channels_svc.add_channel(
+                        s, actor, kind=kind, name=name, settings=settings, credentials=creds
+                    ),
+                    t("ui.channels.added", name=name),
+                )
+                is not None
+            ):
                 st.rerun()

@@ -15,8 +15,14 @@ from ui import common
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
 can_manage = actor.can("delivery.manage")
-SHOWN = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED,
-         PostStatus.PARTIALLY_FAILED, PostStatus.FAILED, PostStatus.CANCELLED)
+SHOWN = (
+    PostStatus.SCHEDULED,
+    PostStatus.PUBLISHING,
+    PostStatus.PUBLISHED,
+    PostStatus.PARTIALLY_FAILED,
+    PostStatus.FAILED,
+    PostStatus.CANCELLED,
+)
 
 tab_d, tab_a = st.tabs([t("ui.deliveries.tab_deliveries"), t("ui.deliveries.tab_alerts")])
 
@@ -27,26 +33,35 @@ with tab_a:
         st.success(t("ui.deliveries.no_alerts"), icon=":material/task_alt:")
     for alert in open_alerts:
         icon = {"error": ":material/error:", "warning": ":material/warning:"}.get(
-            alert.severity, ":material/info:")
+            alert.severity, ":material/info:"
+        )
         with st.container(border=True):
             a1, a2 = st.columns([5, 1])
             a1.markdown(f"{icon} **{common.esc(t(alert.message_key, **alert.params))}**")
             a1.caption(f"{common.fmt_dt(alert.created_at)} · {alert.kind}")
             if actor.can("alert.resolve") and a2.button(
-                    t("ui.deliveries.resolve"), key=f"al_{alert.id}",
-                    icon=":material/done:"):
+                t("ui.deliveries.resolve"), key=f"al_{alert.id}", icon=":material/done:"
+            ):
                 alert_id = alert.id or 0
-                if common.write(lambda s, i=alert_id: alerts.resolve(s, actor, i),
-                                t("ui.deliveries.resolved")) is not None:
+                if (
+                    common.write(
+                        lambda s, i=alert_id: alerts.resolve(s, actor, i),
+                        t("ui.deliveries.resolved"),
+                    )
+                    is not None
+                ):
                     st.rerun()
 
 with tab_d:
-    status = st.selectbox(t("ui.calendar.status"), [None, *SHOWN], key="dl_status",
-                          format_func=lambda v: common.status_label(v) if v
-                          else t("ui.deliveries.all_active"))
+    status = st.selectbox(
+        t("ui.calendar.status"),
+        [None, *SHOWN],
+        key="dl_status",
+        format_func=lambda v: common.status_label(v) if v else t("ui.deliveries.all_active"),
+    )
     with common.read() as s:
         rows = []
-        for st_ in ([status] if status else SHOWN):
+        for st_ in [status] if status else SHOWN:
             rows += posts.list_posts(s, actor, PostFilter(status=st_, limit=100))
         rows.sort(key=lambda p: (p.due_at is None, p.due_at), reverse=True)
         data = {p.id: deliveries.for_post(s, p.id or 0) for p in rows[:100]}
@@ -54,49 +69,83 @@ with tab_d:
         st.info(t("ui.deliveries.empty"))
     for p in rows[:100]:
         dels = data.get(p.id, [])
-        head = (f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · "
-                f"{common.fmt_dt(p.due_at)}")
+        head = (
+            f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · "
+            f"{common.fmt_dt(p.due_at)}"
+        )
         attention = any(d.status in ("failed", "unconfirmed", "missed") for d, _ in dels)
         with st.expander(head, expanded=attention):
             for d, ch in dels:
                 c1, c2, c3 = st.columns([2.2, 2.6, 2.2])
                 c1.markdown(f"**{common.esc(ch.name)}**  \n{common.badge(d.status)}")
-                info = [t("ui.deliveries.due", at=common.fmt_dt(d.due_at)),
-                        t("ui.deliveries.attempts", n=d.attempts)]
+                info = [
+                    t("ui.deliveries.due", at=common.fmt_dt(d.due_at)),
+                    t("ui.deliveries.attempts", n=d.attempts),
+                ]
                 if d.sent_at:
                     info.append(t("ui.deliveries.sent_at", at=common.fmt_dt(d.sent_at)))
                 c2.caption(" · ".join(info))
                 if d.url:
                     c2.markdown(f"[{t('ui.deliveries.open_on_platform')}]({d.url})")
                 if d.error_kind and d.status != "sent":
-                    c2.error(t(f"ui.error_kind.{d.error_kind}") + (
-                        f" — {d.last_error[:200]}" if d.last_error else ""))
+                    c2.error(
+                        t(f"ui.error_kind.{d.error_kind}")
+                        + (f" — {d.last_error[:200]}" if d.last_error else "")
+                    )
                 if not can_manage:
                     continue
                 did = d.id or 0
                 if d.status in ("failed", "missed", "cancelled") and c3.button(
-                        t("ui.deliveries.retry"), key=f"dl_retry_{did}",
-                        icon=":material/replay:"):
-                    if common.write(lambda s, i=did: deliveries.retry(s, actor, i),
-                                    t("ui.deliveries.retried")) is not None:
+                    t("ui.deliveries.retry"), key=f"dl_retry_{did}", icon=":material/replay:"
+                ):
+                    if (
+                        common.write(
+                            lambda s, i=did: deliveries.retry(s, actor, i),
+                            t("ui.deliveries.retried"),
+                        )
+                        is not None
+                    ):
                         st.rerun()
                 if d.status == "unconfirmed":
                     url = c3.text_input(t("ui.deliveries.verified_url"), key=f"dl_url_{did}")
-                    if c3.button(t("ui.deliveries.mark_verified"), key=f"dl_ok_{did}",
-                                 icon=":material/verified:"):
-                        if common.write(lambda s, i=did, u=url: deliveries.mark_verified(
-                                s, actor, i, url=u or None),
-                                t("ui.deliveries.verified")) is not None:
+                    if c3.button(
+                        t("ui.deliveries.mark_verified"),
+                        key=f"dl_ok_{did}",
+                        icon=":material/verified:",
+                    ):
+                        if (
+                            common.write(
+                                lambda s, i=did, u=url: deliveries.mark_verified(
+                                    s, actor, i, url=u or None
+                                ),
+                                t("ui.deliveries.verified"),
+                            )
+                            is not None
+                        ):
                             st.rerun()
-                    if c3.button(t("ui.deliveries.mark_not_published"), key=f"dl_no_{did}",
-                                 icon=":material/replay:"):
-                        if common.write(lambda s, i=did: deliveries.mark_not_published(
-                                s, actor, i), t("ui.deliveries.resent")) is not None:
+                    if c3.button(
+                        t("ui.deliveries.mark_not_published"),
+                        key=f"dl_no_{did}",
+                        icon=":material/replay:",
+                    ):
+                        if (
+                            common.write(
+                                lambda s, i=did: deliveries.mark_not_published(s, actor, i),
+                                t("ui.deliveries.resent"),
+                            )
+                            is not None
+                        ):
                             st.rerun()
             if p.status in (PostStatus.SCHEDULED, PostStatus.PUBLISHING) and can_manage:
                 pid = p.id or 0
-                if st.button(t("ui.deliveries.cancel_post"), key=f"dl_cancel_{pid}",
-                             icon=":material/cancel:"):
-                    if common.write(lambda s, i=pid: posts.cancel(s, actor, i),
-                                    t("ui.deliveries.cancelled", id=pid)) is not None:
+                if st.button(
+                    t("ui.deliveries.cancel_post"), key=f"dl_cancel_{pid}", icon=":material/cancel:"
+                ):
+                    if (
+                        common.write(
+                            lambda s, i=pid: posts.cancel(s, actor, i),
+                            t("ui.deliveries.cancelled", id=pid),
+                        )
+                        is not None
+                    ):
                         st.rerun()

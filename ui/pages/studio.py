@@ -19,14 +19,19 @@ DATE_FIELDS = {"date"}
 SKIP = {"countdown", "footer"}
 LONG = {"subtitle", "result", "title"}
 
-tab_info, tab_video, tab_lib = st.tabs([t("ui.studio.tab_infographic"),
-                                        t("ui.studio.tab_video"), t("ui.studio.tab_library")])
+tab_info, tab_video, tab_lib = st.tabs(
+    [t("ui.studio.tab_infographic"), t("ui.studio.tab_video"), t("ui.studio.tab_library")]
+)
 
 with tab_info:
     left, right = st.columns([1, 1.1], gap="large")
     with left:
-        template = st.selectbox(t("ui.studio.template"), list(studio.TEMPLATE_NAMES),
-                                key="st_template", format_func=lambda k: t(f"ui.template.{k}"))
+        template = st.selectbox(
+            t("ui.studio.template"),
+            list(studio.TEMPLATE_NAMES),
+            key="st_template",
+            format_func=lambda k: t(f"ui.template.{k}"),
+        )
         fields: dict[str, object] = {}
         for name in studio.template_fields(template):
             if name in SKIP:
@@ -38,15 +43,20 @@ with tab_info:
                 if day:
                     fields[name] = common.fmt_day(day)
             elif name == "stats":
-                raw = st.text_area(label, key=key, help=t("ui.studio.stats_help"),
-                                   value="Doanh nghiệp tham gia=120\nSáng kiến=45\nXã số hóa=30")
+                raw = st.text_area(
+                    label,
+                    key=key,
+                    help=t("ui.studio.stats_help"),
+                    value="Doanh nghiệp tham gia=120\nSáng kiến=45\nXã số hóa=30",
+                )
                 fields[name] = [line for line in raw.splitlines() if line.strip()]
             elif name in LONG:
                 fields[name] = st.text_area(label, key=key, height=80)
             else:
                 fields[name] = st.text_input(label, key=key)
-        hashtag = st.text_input(t("ui.studio.hashtag"), key="st_hashtag",
-                                placeholder="#ChuyenDoiSo")
+        hashtag = st.text_input(
+            t("ui.studio.hashtag"), key="st_hashtag", placeholder="#ChuyenDoiSo"
+        )
         clean = {k: v for k, v in fields.items() if v}
     with right:
         if not clean.get("title"):
@@ -59,11 +69,19 @@ with tab_info:
                 common.show_error(exc)
             else:
                 st.image(png, caption=t("ui.studio.preview"), use_container_width=True)
-                if can_create and st.button(t("ui.studio.save"), type="primary",
-                                             icon=":material/save:", key="st_save"):
-                    asset = common.write(lambda s: media_svc.render_infographic_asset(
-                        s, actor, template, clean, hashtag=hashtag,
-                        title=str(clean.get("title", ""))[:120]))
+                if can_create and st.button(
+                    t("ui.studio.save"), type="primary", icon=":material/save:", key="st_save"
+                ):
+                    asset = common.write(
+                        lambda s: media_svc.render_infographic_asset(
+                            s,
+                            actor,
+                            template,
+                            clean,
+                            hashtag=hashtag,
+                            title=str(clean.get("title", ""))[:120],
+                        )
+                    )
                     if asset is not None:
                         st.success(t("ui.studio.saved", id=asset.id))
 
@@ -76,25 +94,38 @@ with tab_video:
         st.info(t("ui.studio.no_images"))
     else:
         names = {a.id: f"#{a.id} · {a.title}" for a in images}
-        chosen = st.multiselect(t("ui.studio.video_images"), list(names),
-                                format_func=names.get, key="st_v_images",
-                                placeholder=t("ui.compose.media_placeholder"))
+        chosen = st.multiselect(
+            t("ui.studio.video_images"),
+            list(names),
+            format_func=names.get,
+            key="st_v_images",
+            placeholder=t("ui.compose.media_placeholder"),
+        )
         v1, v2 = st.columns(2)
         v_title = v1.text_input(t("ui.studio.field.title"), key="st_v_title")
         v_sub = v2.text_input(t("ui.studio.field.subtitle"), key="st_v_sub")
         secs = st.slider(t("ui.studio.seconds"), 1.0, 8.0, 3.0, 0.5, key="st_v_secs")
-        if st.button(t("ui.studio.render_video"), type="primary", icon=":material/movie:",
-                     key="st_v_go", disabled=not chosen):
+        if st.button(
+            t("ui.studio.render_video"),
+            type="primary",
+            icon=":material/movie:",
+            key="st_v_go",
+            disabled=not chosen,
+        ):
             bar = st.progress(0.0, text=t("ui.studio.rendering"))
 
             def progress(fraction: float) -> None:
-                bar.progress(fraction, text=t("ui.studio.rendering_pct",
-                                              pct=round(fraction * 100)))
+                bar.progress(fraction, text=t("ui.studio.rendering_pct", pct=round(fraction * 100)))
 
             try:
-                clip = studio.render_video_asset(actor, [c for c in chosen if c],
-                                                 title=v_title, subtitle=v_sub,
-                                                 seconds_per_image=secs, on_progress=progress)
+                clip = studio.render_video_asset(
+                    actor,
+                    [c for c in chosen if c],
+                    title=v_title,
+                    subtitle=v_sub,
+                    seconds_per_image=secs,
+                    on_progress=progress,
+                )
             except PublisherError as exc:
                 bar.empty()
                 common.show_error(exc)
@@ -109,10 +140,15 @@ with tab_video:
 
 with tab_lib:
     f1, f2 = st.columns([3, 1])
-    search = f1.text_input(t("ui.studio.search"), key="st_search",
-                           placeholder=t("ui.studio.search_placeholder"))
-    kind = f2.selectbox(t("ui.studio.kind"), [None, "image", "video"], key="st_kind",
-                        format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"))
+    search = f1.text_input(
+        t("ui.studio.search"), key="st_search", placeholder=t("ui.studio.search_placeholder")
+    )
+    kind = f2.selectbox(
+        t("ui.studio.kind"),
+        [None, "image", "video"],
+        key="st_kind",
+        format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"),
+    )
     with common.read() as s:
         assets = media_svc.list_assets(s, actor, search=search, kind=kind, limit=60)
         dups = {a.id: media_svc.near_duplicates(s, actor, a) for a in assets}
@@ -133,5 +169,7 @@ with tab_lib:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
             near = dups.get(asset.id) or []
             if near:
-                st.warning(t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),
-                           icon=":material/content_copy:")
+                st.warning(
+                    t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),
+                    icon=":material/content_copy:",
+                )
