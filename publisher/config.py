@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     #: How long an executor may hold a delivery before the lease is considered dead.
     lease_seconds: int = 120
     log_json: bool = False
+    #: Render executor threads per worker process (their own slots: never publishing's).
+    render_slots: int = 1
+    #: Queued render jobs one organisation may have at once.
+    render_org_cap: int = 300
+    #: How long a render executor may hold a job without reporting progress.
+    render_lease_seconds: int = 180
 
     @property
     def resolved_database_url(self) -> str:

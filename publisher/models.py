@@ -343,7 +343,11 @@ class InboundEvent(SQLModel, table=True):
 
 # --- render queue ---
 class RenderJob(SQLModel, table=True):
-    __table_args__ = (Index("ix_renderjob_queue", "status", "deadline"),)
+    __table_args__ = (
+        Index("ix_renderjob_queue", "status", "deadline"),
+        # Same recipe in the same organisation -> the same job (renders are idempotent).
+        UniqueConstraint("org_id", "recipe_hash", name="uq_renderjob_org_recipe"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
     kind: str = Field(max_length=20)  # infographic | video | fit

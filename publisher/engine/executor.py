@@ -10,12 +10,14 @@ from connectors.errors import ConnectorError, DuplicateError
 from publisher.db import session_scope
 from publisher.engine import outcome
 from publisher.engine.claim import renew_lease
+from publisher.engine.media_wait import hold_for_media
 from publisher.engine.outgoing import MediaFitFailed, Prepared, prepare
 from publisher.engine.policy import Action, decide
 from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.reconcile import LookupFailed, lookup, settle_ambiguous
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.services import channels as channels_svc
+from publisher.services.prepare import MediaNotReady
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,11 @@ def _load(delivery_id: int, ctx: ExecContext) -> tuple[Prepared, Connector] | st
             prepared = prepare(session, delivery)
         except MediaFitFailed as exc:
             return f"media:{exc}"
-    return prepared, connector
+        except MediaNotReady as exc:
+            waiting = exc
+        else:
+            return prepared, connector
+    return hold_for_media(delivery_id, ctx.owner, waiting)
 
 
 def execute(delivery_id: int, ctx: ExecContext) -> str:

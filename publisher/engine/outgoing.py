@@ -12,6 +12,7 @@ from connectors.base import MediaItem, OutgoingPost
 from publisher.config import get_settings
 from publisher.models import Campaign, Channel, Delivery, Organisation, Post, PostVariant
 from publisher.services import channels as channels_svc
+from publisher.services import prepare as prepare_svc
 from publisher.services.media_items import post_media_items
 
 
@@ -97,7 +98,10 @@ def prepare(session: Session, delivery: Delivery) -> Prepared:
     text = variant.text if variant is not None and variant.text is not None else post.text
     org = session.get(Organisation, post.org_id)
     campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
-    items, fitted = _fit(post_media_items(session, post), channel)
+    # Rendered ahead of time by the render queue (raises MediaNotReady while it is not);
+    # posts the queue does not manage are fitted here as before.
+    ready = prepare_svc.ready_media(session, post, channel)
+    items, fitted = ready if ready is not None else _fit(post_media_items(session, post), channel)
     metadata = {
         "post_id": post.id,
         "delivery_id": delivery.id,

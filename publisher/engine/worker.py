@@ -33,6 +33,7 @@ from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
 from publisher.engine.ratelimit import RateLimiter
+from publisher.engine.renders import RenderExecutor
 from publisher.engine.scheduler import EngineScheduler, Intervals
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
@@ -44,6 +45,21 @@ MAX_THREADS = 64
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:60]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def warm_up() -> None:
+    """Import the connectors and their client libraries now, not on the first due delivery
+    (python-telegram-bot, facebook-sdk and httpx take about a second to import cold, which
+    would all be lateness of the first posts)."""
+    from connectors import registry, tls
+
+    for kind in registry.KINDS:
+        registry.get(kind)
+    tls.client_context()
+    try:
+        import media.fit  # noqa: F401
+    except ImportError:
+        pass
 
 
 class Worker:
@@ -61,6 +77,7 @@ class Worker:
         heartbeat_interval: float = 2.0,
         intervals: Intervals | None = None,
         timeout: float | None = None,
+        render_slots: int | None = None,
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
@@ -85,6 +102,9 @@ class Worker:
         )
         self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout)
         self.shard = Shard()
+        # Render threads of their own (publishing slots stay free); 0 disables them.
+        slots = settings.render_slots if render_slots is None else render_slots
+        self.renders = RenderExecutor(self.worker_id, slots=slots) if slots > 0 else None
         self.results: Counter[str] = Counter()
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="executor")
         self._stop = threading.Event()
@@ -118,11 +138,14 @@ class Worker:
         from publisher.engine import notify
 
         notify.install_from_env()
+        warm_up()
         heartbeat.beat(self.worker_id, self.role)
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
         if not self.executor_only:
             self._lead_tick()
+        if self.renders is not None:
+            self.renders.start()
         for name, target in (("claimer", self._claim_loop), ("housekeeping", self._housekeeping)):
             thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
             thread.start()
@@ -153,6 +176,8 @@ class Worker:
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True)
+        if self.renders is not None:
+            self.renders.stop(timeout)
 
     def wake(self) -> None:
         """Claim now (called by the scheduler's wake job and after local changes)."""
