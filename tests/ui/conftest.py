@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,19 +37,13 @@ def compose(
     text: str = "Chào mừng Ngày Chuyển đổi số quốc gia 10/10",
     role: str = "officer",
     submit: bool = False,
-    **kw: object,
+    **kw: Any,
 ) -> int:
+    """A post of ``office`` on all its channels (10/10/2026 08:00 unless told)."""
+    kw.setdefault("channels", list(office.channels))
+    kw.setdefault("due_at", parse_local("10/10/2026 08:00"))
     with session_scope() as s:
-        post = posts.compose(
-            s,
-            office.actor(role),
-            PostInput(
-                text=text,
-                channels=list(office.channels),
-                due_at=parse_local("10/10/2026 08:00"),
-                **kw,
-            ),
-        )  # type: ignore[arg-type]
+        post = posts.compose(s, office.actor(role), PostInput(text=text, **kw))
         if submit:
             posts.submit(s, office.actor(role), post.id or 0)
         return post.id or 0

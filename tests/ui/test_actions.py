@@ -1,0 +1,181 @@
+"""Forms and actions on the pages: compose, deliveries, channels, campaigns, studio."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from publisher.db import session_scope
+from publisher.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    MediaAsset,
+    Post,
+    PostStatus,
+    PostVariant,
+)
+from publisher.services import deliveries, posts
+from tests.ui.conftest import compose, texts
+
+
+def _channel_ids(office):
+    return {name: c.id for name, c in office.channels.items()}
+
+
+def _fill(at, office, text, channels=("Telegram", "Zalo")):
+    ids = _channel_ids(office)
+    at.multiselect(key="c_channels").set_value([ids[c] for c in channels]).run()
+    at.text_area(key="c_text").input(text).run()
+    return at
+
+
+def test_compose_saves_a_draft_with_a_per_channel_variant(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Nội dung chung")
+    tg = _channel_ids(office)["Telegram"]
+    at.checkbox(key=f"c_own_{tg}").check().run()
+    at.text_area(key=f"c_var_{tg}").input("Bản riêng cho Telegram").run()
+    assert not at.exception
+    assert any("hợp lệ trên mọi kênh" in s.value for s in at.success)
+    at.button(key="c_btn_save").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        post = s.exec(select(Post)).one()
+        variants = {v.channel_id: v.text for v in s.exec(select(PostVariant))}
+    assert post.status == PostStatus.DRAFT and post.text == "Nội dung chung"
+    assert variants[tg] == "Bản riêng cho Telegram"
+    assert at.session_state["compose_post_id"] == post.id
+
+
+def test_compose_submits_for_review_and_clears_the_form(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Gửi duyệt ngay")
+    at.button(key="c_btn_submit").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        assert s.exec(select(Post.status)).one() == PostStatus.IN_REVIEW
+    at.run()
+    assert at.text_area(key="c_text").value == ""
+
+
+def test_compose_shows_the_channels_problems_and_blocks_submitting(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "x" * 5000)
+    assert any("4096" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.button(key="c_btn_submit").disabled
+    # a draft may still be saved, as the officer keeps working on it
+    at.button(key="c_btn_save").click().run()
+    with session_scope() as s:
+        assert s.exec(select(Post.status)).one() == PostStatus.DRAFT
+
+
+def test_compose_refuses_a_time_in_the_past_with_one_clear_line(office, app_as, clock):
+    from datetime import date, time
+
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Quá giờ")
+    at.date_input(key="c_date").set_value(date(2026, 9, 1)).run()
+    at.time_input(key="c_time").set_value(time(8, 0)).run()
+    at.button(key="c_btn_save").click().run()
+    assert any("đã qua" in e.value for e in at.error), [e.value for e in at.error]
+    with session_scope() as s:
+        assert s.exec(select(Post)).all() == []
+
+
+def test_compose_generates_an_infographic_and_attaches_it(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Có ảnh")
+    at.text_input(key="c_gen_title").input("Chuyển đổi số cho mọi người").run()
+    at.button(key="c_gen_go").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        asset = s.exec(select(MediaAsset)).one()
+    assert at.multiselect(key="c_media").value == [asset.id]
+    assert asset.source == "generated" and asset.kind == "image"
+
+
+def test_editing_a_rejected_post_loads_it_into_the_form(office, app_as):
+    post_id = compose(office, text="Cần sửa", submit=True)
+    with session_scope() as s:
+        posts.reject(s, office.actor("editor"), post_id, "Thiếu nguồn")
+    at = app_as(office, "officer", "pages/compose.py")
+    at.session_state["compose_load"] = post_id
+    at.run()
+    assert at.text_area(key="c_text").value == "Cần sửa"
+    assert any(f"#{post_id}" in i.value for i in at.info)
+
+
+def _failed_delivery(office) -> int:
+    post_id = compose(office, submit=True)
+    with session_scope() as s:
+        posts.approve(s, office.actor("editor"), post_id)
+        d = s.exec(select(Delivery).where(Delivery.post_id == post_id)).first()
+        deliveries.transition(s, d, DeliveryStatus.SENDING, "test")
+        deliveries.transition(
+            s,
+            d,
+            DeliveryStatus.FAILED,
+            "test",
+            error_kind="permanent",
+            last_error="(#100) Invalid parameter",
+        )
+        return d.id
+
+
+def test_an_editor_retries_a_failed_delivery_and_reads_the_error_in_plain_words(office, app_as):
+    delivery_id = _failed_delivery(office)
+    officer = app_as(office, "officer", "pages/deliveries.py")
+    assert f"dl_retry_{delivery_id}" not in [b.key for b in officer.button]
+    at = app_as(office, "editor", "pages/deliveries.py")
+    assert any("từ chối nội dung" in e.value for e in at.error)
+    at.button(key=f"dl_retry_{delivery_id}").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        assert s.get(Delivery, delivery_id).status == DeliveryStatus.PENDING
+
+
+def test_an_administrator_adds_a_channel_and_bad_settings_leave_nothing(office, app_as):
+    at = app_as(office, "admin", "pages/channels.py")
+    at.selectbox(key="ch_new_kind").set_value("webhook").run()
+    # Widgets inside a form keep their values until the form is submitted: no run() between.
+    at.text_input(key="ch_new_name").input("Zalo xã")
+    at.button(key="FormSubmitter:ch_new-Thêm kênh").click().run()  # no url, no secret
+    assert at.error, "a missing setting is refused"
+    with session_scope() as s:
+        assert s.exec(select(Channel).where(Channel.name == "Zalo xã")).first() is None
+    at.text_input(key="ch_new_name").input("Zalo xã")
+    at.text_input(key="ch_new_s_url").input("https://hooks.example.org/xa")
+    at.text_input(key="ch_new_s_signature").input("hmac")
+    at.text_input(key="ch_new_c_secret").input("bí-mật-123")
+    at.button(key="FormSubmitter:ch_new-Thêm kênh").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        assert s.exec(select(Channel).where(Channel.name == "Zalo xã")).one().kind == "webhook"
+    officer = app_as(office, "officer", "pages/channels.py")
+    assert "ch_new_name" not in [w.key for w in officer.text_input]
+
+
+def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_as):
+    at = app_as(office, "editor", "pages/campaigns.py")
+    from datetime import date
+
+    at.text_input(key="cp_name").input("Tuần lễ số hóa xã")
+    at.date_input(key="cp_date").set_value(date(2026, 11, 20))
+    at.button(key="FormSubmitter:cp_new-Tạo chiến dịch").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    officer = app_as(office, "officer", "pages/campaigns.py")
+    assert "cp_name" not in [w.key for w in officer.text_input]
+    officer.selectbox(key="cp_plan_slug").set_value("tuan-le-so-hoa-xa")
+    officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
+    assert any("Đã tạo 6 bài nháp" in s.value for s in officer.success), texts(officer)
+    officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
+    assert any("Đã tạo 0 bài nháp; 6 bài đã có" in s.value for s in officer.success)
+
+
+def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
+    at = app_as(office, "officer", "pages/studio.py")
+    assert any("Nhập tiêu đề" in i.value for i in at.info)
+    at.text_area(key="st_campaign_title").input("Ngày Chuyển đổi số quốc gia").run()
+    assert not at.exception
+    assert len(at.get("image")) >= 1
+    at.button(key="st_save").click().run()
+    with session_scope() as s:
+        assert s.exec(select(MediaAsset.source)).one() == "generated"
+    manager = app_as(office, "manager", "pages/studio.py")
+    manager.text_area(key="st_campaign_title").input("Chỉ xem").run()
+    assert "st_save" not in [b.key for b in manager.button]

@@ -1,0 +1,202 @@
+"""The services behind the pages: calendar, compose checks, review desk, sandbox, demo seed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from connectors.sandbox import run_in_thread
+from publisher.db import session_scope
+from publisher.errors import InvalidInput, PermissionDenied, PublisherError
+from publisher.models import Channel, Delivery, MediaAsset, Post, PostStatus, User
+from publisher.services import calendar as cal
+from publisher.services import composer, demo, review, sandbox
+from publisher.services.setup import initialise
+from publisher.timeutil import parse_local
+from tests.factories import make_office, telegram_channel, webhook_channel
+from tests.ui.conftest import compose
+
+
+@pytest.fixture
+def two_offices(db, clock):
+    a = make_office("so-khcn", channels={"tg": telegram_channel(), "hook": webhook_channel()})
+    b = make_office("so-tttt", channels={"tg-b": telegram_channel("@tttt")})
+    return a, b
+
+
+def test_the_month_groups_posts_by_local_day_and_marks_national_days(two_offices):
+    a, b = two_offices
+    # 00:30 on 10/10 in Hà Nội is 17:30 on 09/10 in UTC: it belongs to the 10th.
+    early = compose(a, due_at=parse_local("10/10/2026 00:30"), text="Sớm")
+    late = compose(a, due_at=parse_local("31/10/2026 23:45"), text="Muộn")
+    compose(b, text="Của đơn vị khác")
+    start, end = cal.month_bounds(2026, 10)
+    assert (start, end) == (date(2026, 9, 28), date(2026, 11, 1))
+    with session_scope(readonly=True) as s:
+        p = cal.period(s, a.actor("officer"), start, end)
+    assert [e.post_id for e in p.entries[date(2026, 10, 10)]] == [early]
+    assert [e.post_id for e in p.entries[date(2026, 10, 31)]] == [late]
+    assert p.total == 2  # the other organisation's post is not there
+    assert sorted(p.entries[date(2026, 10, 10)][0].channels) == ["hook", "tg"]
+    assert [m.slug for m in p.markers[date(2026, 10, 10)]] == ["ngay-cds"]
+    assert [m.slug for m in p.markers[date(2026, 10, 1)]] == ["ngay-dmst"]
+
+
+def test_calendar_filters_by_channel_and_status(two_offices):
+    a, _ = two_offices
+    with session_scope() as s:
+        tg_id = s.exec(select(Channel.id).where(Channel.name == "tg")).one()
+    only_hook = compose(a, channels=["hook"], text="Chỉ webhook")
+    both = compose(a, submit=True)
+    start, end = cal.month_bounds(2026, 10)
+    with session_scope(readonly=True) as s:
+        by_channel = cal.period(
+            s, a.actor("editor"), start, end, cal.CalendarFilter(channel_id=tg_id)
+        )
+        in_review = cal.period(
+            s, a.actor("editor"), start, end, cal.CalendarFilter(status="in_review")
+        )
+    ids = [e.post_id for es in by_channel.entries.values() for e in es]
+    assert both in ids and only_hook not in ids
+    assert [e.post_id for es in in_review.entries.values() for e in es] == [both]
+
+
+def test_calendar_refuses_bad_ranges_and_statuses(two_offices):
+    a, _ = two_offices
+    with session_scope(readonly=True) as s, pytest.raises(InvalidInput):
+        cal.period(s, a.actor("officer"), date(2026, 10, 1), date(2026, 9, 1))
+    with session_scope(readonly=True) as s, pytest.raises(InvalidInput):
+        cal.period(s, a.actor("officer"), date(2026, 1, 1), date(2026, 12, 31))
+    with session_scope(readonly=True) as s, pytest.raises(InvalidInput):
+        cal.period(
+            s,
+            a.actor("officer"),
+            date(2026, 10, 1),
+            date(2026, 10, 2),
+            cal.CalendarFilter(status="bogus"),
+        )
+    with pytest.raises(InvalidInput):
+        cal.month_bounds(2026, 13)
+
+
+def test_check_draft_reports_each_channels_problems_in_the_users_language(two_offices):
+    a, _ = two_offices
+    with session_scope(readonly=True) as s:
+        tg = s.exec(select(Channel).where(Channel.name == "tg")).one()
+        ok = composer.check_draft(s, a.actor("officer"), [tg.id], "Ngắn gọn")
+        too_long = composer.check_draft(s, a.actor("officer"), [tg.id], "x" * 5000)
+        assert composer.limits(tg).text_max == 4096
+        assert composer.text_length(tg, "😀") == 2  # Telegram counts UTF-16 units
+    assert ok == []
+    assert len(too_long) == 1 and "4096" in too_long[0]
+
+
+def test_check_draft_refuses_another_organisations_channel(two_offices):
+    a, _ = two_offices
+    with session_scope(readonly=True) as s:
+        theirs = s.exec(select(Channel).where(Channel.name == "tg-b")).one()
+        with pytest.raises(PublisherError):
+            composer.check_draft(s, a.actor("officer"), [theirs.id], "text")
+
+
+def test_webhook_payload_preview_is_the_connectors_body(two_offices):
+    _ = two_offices
+    with session_scope(readonly=True) as s:
+        hook = s.exec(select(Channel).where(Channel.name == "hook")).one()
+        body = composer.webhook_payload(s, hook, "Xin chào", [], campaign="ngay-cds")
+    assert '"text": "Xin chào"' in body and '"channel": "hook"' in body
+    assert '"campaign": "ngay-cds"' in body
+
+
+def test_review_queue_is_per_organisation_and_needs_the_editor_role(two_offices):
+    a, b = two_offices
+    mine = compose(a, submit=True)
+    compose(a)  # a draft is not waiting
+    compose(b, submit=True)
+    with session_scope(readonly=True) as s:
+        queue = review.queue(s, a.actor("editor"))
+        with pytest.raises(PermissionDenied):
+            review.queue(s, a.actor("officer"))
+        outcomes = review.my_posts(s, a.actor("officer"))
+    assert [i.post.id for i in queue] == [mine]
+    assert {c.name for c, _ in queue[0].variants} == {"tg", "hook"}
+    assert mine in [i.post.id for i in outcomes]
+
+
+def test_approve_and_publish_now_moves_the_time_and_schedules_deliveries(two_offices, clock):
+    a, _ = two_offices
+    post_id = compose(a, submit=True)
+    with session_scope() as s:
+        post = review.approve(s, a.actor("editor"), post_id, publish_now=True)
+        assert post.status == PostStatus.SCHEDULED
+        assert post.due_at == clock.now()
+        due = s.exec(select(Delivery.due_at).where(Delivery.post_id == post_id)).all()
+    assert due == [clock.now(), clock.now()]
+
+
+def test_sandbox_records_come_from_the_emulator(db, tmp_path, clock):
+    office = make_office("so-khcn")
+    with session_scope(readonly=True) as s, pytest.raises(PublisherError) as missing:
+        sandbox.received(s, office.actor("officer"))
+    assert missing.value.key == "error.sandbox_missing"
+    with run_in_thread(data_dir=tmp_path / "sb") as handle:
+        import httpx
+
+        httpx.post(f"{handle.url}/hooks/demo", json={"text": "Xin chào hộp cát"}, timeout=5)
+        with session_scope() as s:
+            sandbox.set_url(s, handle.url)
+        with session_scope(readonly=True) as s:
+            rows = sandbox.received(s, office.actor("officer"))
+    assert [r["text"] for r in rows] == ["Xin chào hộp cát"]
+    with session_scope(readonly=True) as s, pytest.raises(PublisherError) as down:
+        sandbox.received(s, office.actor("officer"))
+    assert down.value.key == "error.sandbox_unreachable"
+
+
+def _counts() -> tuple[int, ...]:
+    with session_scope(readonly=True) as s:
+        return tuple(
+            s.exec(select(func.count()).select_from(m)).one()
+            for m in (User, Channel, Post, MediaAsset)
+        )
+
+
+def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", "1")
+    init = initialise(engine=db.engine)
+    with session_scope() as s:
+        first = demo.seed(s, init.org_slug, "http://127.0.0.1:8765")
+    assert {u for u, _, p in first.credentials if p} == {"canbo", "bientap", "lanhdao"}
+    assert first.channels_created == 3 and first.plan_created > 0
+    before = _counts()
+    with session_scope() as s:
+        again = demo.seed(s, init.org_slug, "http://127.0.0.1:9999")
+    assert all(p is None for _, _, p in again.credentials)
+    assert again.channels_created == 0 and again.plan_created == 0
+    assert _counts() == before
+    with session_scope(readonly=True) as s:
+        urls = {c.kind: c.settings for c in s.exec(select(Channel))}
+        waiting = s.exec(select(Post).where(Post.status == PostStatus.IN_REVIEW)).all()
+        assert sandbox.get_url(s) == "http://127.0.0.1:9999"
+    assert urls["telegram"]["api_base_url"] == "http://127.0.0.1:9999"
+    assert urls["webhook"]["url"].startswith("http://127.0.0.1:9999/hooks/")
+    assert len(waiting) == 1  # the sample post waits for the editor
+    with session_scope() as s:
+        reset = demo.seed(s, init.org_slug, "http://127.0.0.1:9999", reset_passwords=True)
+    assert all(p for _, _, p in reset.credentials)
+    assert _counts() == before
+
+
+def test_upcoming_plan_times_are_local_mornings(db, clock, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", "1")
+    init = initialise(engine=db.engine)
+    with session_scope() as s:
+        demo.seed(s, init.org_slug, "http://127.0.0.1:8765")
+    with session_scope(readonly=True) as s:
+        plan = s.exec(select(Post).where(Post.plan_key.like("plan:%"))).all()  # type: ignore[union-attr]
+    from publisher.timeutil import to_local
+
+    assert plan and all(to_local(p.due_at).hour in (7, 8, 9) for p in plan)
+    assert all(p.due_at > clock.now() - timedelta(seconds=1) for p in plan)
