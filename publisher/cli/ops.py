@@ -33,15 +33,39 @@ def _size(n: int) -> str:
 
 
 @handle_errors
-def health(as_json: JsonOpt = False) -> None:
+def health(
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Run only this check (repeatable): database, migrations, "
+            "scheduler, executors, backlog, channels, alerts.",
+        ),
+    ] = None,
+    local_worker: Annotated[
+        bool,
+        typer.Option(
+            "--local-worker",
+            help="Only: does a worker on this host beat? (a container's liveness probe)",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
     """Check the database, migrations, scheduler, executors, backlog, channels and alerts.
 
     Exit code 0 when nothing fails (warnings included), 1 when a check fails.
     """
+    import socket
+
     from publisher.services.health import exit_code
     from publisher.services.health import health as run_health
 
-    report = run_health(get_engine(readonly=True))
+    if local_worker:
+        report = run_health(
+            get_engine(readonly=True), only=(), local_host=socket.gethostname()[:120]
+        )
+    else:
+        report = run_health(get_engine(readonly=True), only=only or None)
 
     def human() -> str:
         marks = {"ok": "OK  ", "warn": "WARN", "fail": "FAIL"}

@@ -7,7 +7,8 @@ person acts"; ``warn`` means "look at it today". ``publisher health`` exits 1 on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from publisher import migrate
+from publisher.errors import InvalidInput
 from publisher.i18n import t
 from publisher.models import (
     Alert,
@@ -64,30 +66,63 @@ class Check:
         }
 
 
-def health(
-    engine: Engine, *, lang: str | None = None, now: datetime | None = None
-) -> dict[str, Any]:
-    """Run every check against ``engine``; never raises for an unreachable database.
+CHECK_NAMES = (
+    "database",
+    "migrations",
+    "scheduler",
+    "executors",
+    "backlog",
+    "channels",
+    "alerts",
+)
 
+
+def health(
+    engine: Engine,
+    *,
+    lang: str | None = None,
+    now: datetime | None = None,
+    only: Iterable[str] | None = None,
+    local_host: str | None = None,
+) -> dict[str, Any]:
+    """Run the checks against ``engine``; never raises for an unreachable database.
+
+    ``only`` limits the report to the named checks (the database is always checked first).
+    ``local_host`` adds ``local_worker``: whether a worker on that host beats (a container's
+    own liveness probe). Raises InvalidInput for an unknown check name.
     Returns ``{"status": ok|warn|fail, "checked_at": iso, "checks": [...]}``.
     """
     now = now or utcnow()
+    wanted = set(CHECK_NAMES) if only is None else set(only)
+    unknown = wanted - set(CHECK_NAMES)
+    if unknown:
+        raise InvalidInput(
+            "health.unknown_check", name=", ".join(sorted(unknown)), names=", ".join(CHECK_NAMES)
+        )
     checks: list[Check] = []
     db_check = _check_database(engine, lang)
     checks.append(db_check)
     later: list[tuple[str, Callable[[Session, datetime, str | None], Check]]] = [
-        ("scheduler", _check_scheduler),
-        ("executors", _check_executors),
-        ("backlog", _check_backlog),
-        ("channels", _check_channels),
-        ("alerts", _check_alerts),
+        (name, fn)
+        for name, fn in (
+            ("scheduler", _check_scheduler),
+            ("executors", _check_executors),
+            ("backlog", _check_backlog),
+            ("channels", _check_channels),
+            ("alerts", _check_alerts),
+        )
+        if name in wanted
     ]
+    if local_host is not None:
+        later.append(("local_worker", functools.partial(_check_local_worker, local_host)))
     if db_check.status == FAIL:
         skipped = t("health.skipped", lang)
-        checks.append(Check("migrations", FAIL, skipped))
+        if "migrations" in wanted:
+            checks.append(Check("migrations", FAIL, skipped))
         checks.extend(Check(name, FAIL, skipped) for name, _ in later)
     else:
-        checks.append(_check_migrations(engine, lang))
+        if "migrations" in wanted:
+            checks.append(_check_migrations(engine, lang))
         with Session(engine) as session:
             for name, fn in later:
                 try:
@@ -101,6 +136,22 @@ def health(
         "checked_at": now.isoformat(),
         "checks": [c.as_dict(lang) for c in checks],
     }
+
+
+def _check_local_worker(host: str, session: Session, now: datetime, lang: str | None) -> Check:
+    limit = now - timedelta(seconds=HEARTBEAT_STALE_SECONDS)
+    beats = list(session.exec(select(WorkerHeartbeat).where(WorkerHeartbeat.host == host)))
+    alive = [b for b in beats if b.seen_at >= limit]
+    data = {"host": host, "workers": [b.worker_id for b in alive]}
+    if alive:
+        roles = ", ".join(sorted({b.role for b in alive}))
+        return Check("local_worker", OK, t("health.local_ok", lang, host=host, roles=roles), data)
+    return Check(
+        "local_worker",
+        FAIL,
+        t("health.local_none", lang, host=host, seconds=HEARTBEAT_STALE_SECONDS),
+        data,
+    )
 
 
 def _one_line(exc: BaseException) -> str:

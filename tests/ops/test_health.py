@@ -182,3 +182,38 @@ def test_cli_exit_code_and_json(db: Any, clock: Any, healthy: bool) -> None:
     human = CliRunner().invoke(app, ["health"])
     assert human.exit_code == result.exit_code
     assert "Tình trạng hệ thống" in human.stdout  # Vietnamese by default
+
+
+def test_only_limits_the_report_and_unknown_names_are_refused(db: Any, clock: Any) -> None:
+    result = CliRunner().invoke(
+        app, ["health", "--only", "database", "--only", "migrations", "--json"]
+    )
+    assert result.exit_code == 0, result.output  # no scheduler, but it was not asked about
+    assert [c["name"] for c in json.loads(result.stdout)["checks"]] == ["database", "migrations"]
+    bad = CliRunner().invoke(app, ["health", "--only", "databse"])
+    assert bad.exit_code == 1
+    assert "databse" in bad.stderr
+
+
+def test_local_worker_probe_follows_this_hosts_heartbeat(db: Any, clock: Any) -> None:
+    import socket
+
+    host = socket.gethostname()[:120]
+    result = CliRunner().invoke(app, ["health", "--local-worker", "--json"])
+    assert result.exit_code == 1
+    with session_scope() as s:
+        s.add(
+            WorkerHeartbeat(
+                worker_id="elsewhere", role="executor", host="other-host", seen_at=utcnow()
+            )
+        )
+    assert CliRunner().invoke(app, ["health", "--local-worker"]).exit_code == 1
+    with session_scope() as s:
+        s.add(WorkerHeartbeat(worker_id="here", role="executor", host=host, seen_at=utcnow()))
+    result = CliRunner().invoke(app, ["health", "--local-worker", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [c["name"] for c in report["checks"]] == ["database", "local_worker"]
+    assert report["checks"][1]["data"]["workers"] == ["here"]
+    clock.advance(seconds=HEARTBEAT_STALE_SECONDS + 1)
+    assert CliRunner().invoke(app, ["health", "--local-worker"]).exit_code == 1

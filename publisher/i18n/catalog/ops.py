@@ -13,6 +13,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "health.check.backlog": ("Bài đến hạn chưa đăng", "Due but unsent deliveries"),
     "health.check.channels": ("Kênh bị gắn cờ", "Flagged channels"),
     "health.check.alerts": ("Cảnh báo đang mở", "Open alerts"),
+    "health.check.local_worker": ("Tiến trình trên máy này", "Worker on this host"),
+    "health.local_ok": (
+        "Máy {host} đang chạy tiến trình ({roles}).",
+        "Host {host} runs a worker ({roles}).",
+    ),
+    "health.local_none": (
+        "Không có tiến trình nào trên máy {host} báo nhịp trong {seconds} giây qua.",
+        "No worker on host {host} has reported in the last {seconds} s.",
+    ),
+    "health.unknown_check": (
+        "Không có mục kiểm tra «{name}» (có: {names}).",
+        "No such check «{name}» (known: {names}).",
+    ),
     "health.database_ok": ("Kết nối được ({backend}).", "Reachable ({backend})."),
     "health.database_fail": ("Không kết nối được: {detail}", "Unreachable: {detail}"),
     "health.skipped": (
