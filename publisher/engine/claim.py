@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from publisher.db import get_engine, is_postgres, session_scope
 from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
+from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.security import decrypt_credentials
 from publisher.services import channels as channels_svc
@@ -127,7 +128,7 @@ def claim_due(
     ts = now.timestamp()
     engine = get_engine()
     claimed: list[int] = []
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         stmt = select(Delivery).where(*_due_filter(now, grace_seconds))
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
@@ -156,19 +157,24 @@ def claim_due(
             else:
                 deferred[delivery.id] = ready
         lease_until = now + timedelta(seconds=lease_seconds)
-        for delivery in chosen:
-            deliveries_svc.transition(
-                session,
-                delivery,
-                D.SENDING,
-                f"worker:{owner}",
-                lease_owner=owner,
-                lease_until=lease_until,
-                attempts=delivery.attempts + 1,
-                first_attempt_at=delivery.first_attempt_at or now,
-            )
-            assert delivery.id is not None
-            claimed.append(delivery.id)
+        deliveries_svc.transition_many(
+            session,
+            [
+                (
+                    delivery,
+                    D.SENDING,
+                    {
+                        "lease_owner": owner,
+                        "lease_until": lease_until,
+                        "attempts": delivery.attempts + 1,
+                        "first_attempt_at": delivery.first_attempt_at or now,
+                    },
+                )
+                for delivery in chosen
+            ],
+            f"worker:{owner}",
+        )
+        claimed = [d.id for d in chosen if d.id is not None]
         if deferred:
             session.execute(
                 update(Delivery),
@@ -205,7 +211,7 @@ def next_due(
 def renew_lease(delivery_id: int, owner: str, lease_seconds: float) -> bool:
     """Extend our lease before a long step; False if the lease was lost (do not publish)."""
     now = utcnow()
-    with session_scope() as session:
+    with write_scope() as session:
         result = session.execute(
             update(Delivery)
             .where(

@@ -11,10 +11,11 @@ from publisher.db import session_scope
 from publisher.engine import outcome
 from publisher.engine.claim import renew_lease
 from publisher.engine.media_wait import hold_for_media
-from publisher.engine.outgoing import MediaFitFailed, Prepared, prepare
+from publisher.engine.outgoing import MediaFitFailed, PrepareCache, Prepared, prepare
 from publisher.engine.policy import Action, decide
 from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.reconcile import LookupFailed, lookup, settle_ambiguous
+from publisher.engine.recorder import Recorder
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.services import channels as channels_svc
 from publisher.services.prepare import MediaNotReady
@@ -31,6 +32,10 @@ class ExecContext:
     lease_seconds: float
     #: Connector timeout; kept well under the lease so a live worker never loses its lease.
     timeout: float
+    #: Shared post/channel cache of the worker (None: read everything per delivery).
+    cache: PrepareCache | None = None
+    #: Batched writer of successes (None: one transaction per outcome).
+    recorder: Recorder | None = None
 
 
 def _load(delivery_id: int, ctx: ExecContext) -> tuple[Prepared, Connector] | str:
@@ -38,11 +43,15 @@ def _load(delivery_id: int, ctx: ExecContext) -> tuple[Prepared, Connector] | st
         delivery = session.get(Delivery, delivery_id)
         if delivery is None or delivery.status != D.SENDING or delivery.lease_owner != ctx.owner:
             return "lost"
-        channel = session.get(Channel, delivery.channel_id)
-        assert channel is not None
+        if ctx.cache is not None:
+            channel = ctx.cache.channel(session, delivery.channel_id)
+        else:
+            found = session.get(Channel, delivery.channel_id)
+            assert found is not None
+            channel = found
         connector = channels_svc.make_connector(channel, timeout=ctx.timeout)
         try:
-            prepared = prepare(session, delivery)
+            prepared = prepare(session, delivery, ctx.cache)
         except MediaFitFailed as exc:
             return f"media:{exc}"
         except MediaNotReady as exc:
@@ -129,6 +138,8 @@ def settle(
                 url=error.url,
                 error_kind="duplicate",
             )
+        elif ctx.recorder is not None and result is not None:
+            ctx.recorder.sent(delivery_id, result)
         else:
             outcome.record_sent(delivery_id, owner, result, reason="published")
         return D.SENT

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from publisher.db import session_scope
 from publisher.engine.claim import Shard
+from publisher.engine.txn import write_scope
 from publisher.models import WorkerHeartbeat
 from publisher.timeutil import utcnow
 
@@ -22,7 +23,7 @@ def beat(worker_id: str, role: str, *, executes: bool = True) -> None:
     """Upsert this worker's row. ``executes`` False marks a process that claims nothing."""
     now = utcnow()
     stored_role = role if executes else f"{role}-noexec"
-    with session_scope() as session:
+    with write_scope() as session:
         row = session.get(WorkerHeartbeat, worker_id)
         if row is None:
             row = WorkerHeartbeat(
@@ -39,7 +40,7 @@ def beat(worker_id: str, role: str, *, executes: bool = True) -> None:
 
 
 def remove(worker_id: str) -> None:
-    with session_scope() as session:
+    with write_scope() as session:
         session.execute(delete(WorkerHeartbeat).where(col(WorkerHeartbeat.worker_id) == worker_id))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col
 
-from publisher.db import session_scope
+from publisher.engine.txn import write_scope
 from publisher.models import SchedulerLease
 from publisher.timeutil import utcnow
 
@@ -49,7 +49,7 @@ class LeaderLease:
     def _try(self) -> bool:
         now = utcnow()
         until = now + timedelta(seconds=self.ttl)
-        with session_scope() as session:
+        with write_scope() as session:
             # Conditional UPDATE: ours, or expired. Atomic on both backends.
             result = session.execute(
                 update(SchedulerLease)
@@ -80,7 +80,7 @@ class LeaderLease:
         if not self.is_leader:
             return
         try:
-            with session_scope() as session:
+            with write_scope() as session:
                 session.execute(
                     update(SchedulerLease)
                     .where(

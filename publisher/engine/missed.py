@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from publisher.db import session_scope
+from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
 from publisher.services import alerts
 from publisher.services import deliveries as deliveries_svc
@@ -26,7 +26,7 @@ def sweep_missed(owner: str, *, grace_seconds: float, limit: int = 500) -> int:
     now = utcnow()
     cutoff = now - timedelta(seconds=grace_seconds)
     count = 0
-    with session_scope() as session:
+    with write_scope() as session:
         rows = session.exec(
             select(Delivery)
             .where(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from connectors.base import PublishResult
-from publisher.db import session_scope
+from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
 from publisher.services import alerts
 from publisher.services import channels as channels_svc
@@ -48,7 +48,7 @@ def record_sent(
 ) -> bool:
     """sending -> sent (also unconfirmed -> sent when our late answer proves it). Returns
     False if the delivery is no longer ours and not in a state a success may settle."""
-    with session_scope() as session:
+    with write_scope() as session:
         delivery = session.get(Delivery, delivery_id)
         if delivery is None:
             return False
@@ -85,7 +85,7 @@ def record_retry(
     detail: str,
 ) -> bool:
     """sending -> pending, to be claimed again no earlier than ``at``."""
-    with session_scope() as session:
+    with write_scope() as session:
         delivery = session.get(Delivery, delivery_id)
         if not _owned(delivery, owner):
             return False
@@ -108,7 +108,7 @@ def record_unconfirmed(
     delivery_id: int, owner: str, *, error_kind: str | None, detail: str
 ) -> bool:
     """sending -> unconfirmed + an alert asking an editor to check the platform."""
-    with session_scope() as session:
+    with write_scope() as session:
         delivery = session.get(Delivery, delivery_id)
         if not _owned(delivery, owner):
             return False
@@ -148,7 +148,7 @@ def record_failed(
     message_key: str = "alert.delivery_failed",
 ) -> bool:
     """sending -> failed + an alert; ``flag`` also flags the channel's credentials."""
-    with session_scope() as session:
+    with write_scope() as session:
         delivery = session.get(Delivery, delivery_id)
         if not _owned(delivery, owner):
             return False

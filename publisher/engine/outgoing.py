@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -10,7 +12,16 @@ from sqlmodel import Session, select
 
 from connectors.base import MediaItem, OutgoingPost
 from publisher.config import get_settings
-from publisher.models import Campaign, Channel, Delivery, Organisation, Post, PostVariant
+from publisher.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    Organisation,
+    Post,
+    PostMedia,
+    PostVariant,
+    RenderJob,
+)
 from publisher.services import channels as channels_svc
 from publisher.services import prepare as prepare_svc
 from publisher.services.media_items import post_media_items
@@ -81,33 +92,112 @@ def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], boo
     return out, changed
 
 
-def prepare(session: Session, delivery: Delivery) -> Prepared:
-    """Build the outgoing post of a claimed delivery.
+@dataclass(frozen=True)
+class PostParts:
+    """What every delivery of one post shares (a scheduled post cannot be edited)."""
 
-    Raises :class:`MediaFitFailed` if a file cannot be fitted; KeyError-free otherwise.
-    """
-    assert delivery.id is not None
-    post = session.get(Post, delivery.post_id)
-    channel = session.get(Channel, delivery.channel_id)
-    assert post is not None and channel is not None and channel.id is not None
-    variant = session.exec(
-        select(PostVariant).where(
-            PostVariant.post_id == post.id, PostVariant.channel_id == channel.id
-        )
-    ).first()
-    text = variant.text if variant is not None and variant.text is not None else post.text
+    post: Post
+    variants: dict[int, str | None]
+    org_slug: str | None
+    campaign_slug: str | None
+    #: No attached media and no render job: nothing to fit or wait for (most posts).
+    plain: bool = False
+
+
+def load_post_parts(session: Session, post_id: int) -> PostParts:
+    post = session.get(Post, post_id)
+    assert post is not None and post.id is not None
+    variants = {
+        v.channel_id: v.text
+        for v in session.exec(select(PostVariant).where(PostVariant.post_id == post.id))
+    }
     org = session.get(Organisation, post.org_id)
     campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    has_media = session.exec(select(PostMedia.asset_id).where(PostMedia.post_id == post.id)).first()
+    has_jobs = session.exec(select(RenderJob.id).where(RenderJob.post_id == post.id)).first()
+    session.expunge(post)
+    return PostParts(
+        post,
+        variants,
+        org.slug if org else None,
+        campaign.slug if campaign else None,
+        plain=has_media is None and has_jobs is None,
+    )
+
+
+class PrepareCache:
+    """Post parts and channels for ``ttl`` seconds: in a burst, the deliveries of one post
+    (up to hundreds) and of one channel share them instead of re-reading and re-decrypting.
+    Measured: one delivery's preparation cost more CPU than its publish without it."""
+
+    def __init__(self, ttl: float = 10.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._posts: dict[int, tuple[float, PostParts]] = {}
+        self._channels: dict[int, tuple[float, Channel]] = {}
+
+    def post(self, session: Session, post_id: int) -> PostParts:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._posts.get(post_id)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        parts = load_post_parts(session, post_id)
+        with self._lock:
+            if len(self._posts) > 5000:
+                self._posts.clear()
+            self._posts[post_id] = (now, parts)
+        return parts
+
+    def channel(self, session: Session, channel_id: int) -> Channel:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._channels.get(channel_id)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        channel = session.get(Channel, channel_id)
+        assert channel is not None
+        session.expunge(channel)
+        with self._lock:
+            self._channels[channel_id] = (now, channel)
+        return channel
+
+
+def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = None) -> Prepared:
+    """Build the outgoing post of a claimed delivery.
+
+    Raises :class:`MediaFitFailed` if a file cannot be fitted and
+    :class:`publisher.services.prepare.MediaNotReady` while the render queue is still
+    producing its media.
+    """
+    assert delivery.id is not None
+    if cache is not None:
+        parts = cache.post(session, delivery.post_id)
+        channel = cache.channel(session, delivery.channel_id)
+    else:
+        parts = load_post_parts(session, delivery.post_id)
+        found = session.get(Channel, delivery.channel_id)
+        assert found is not None
+        channel = found
+    post = parts.post
+    assert channel.id is not None and post.id is not None
+    variant = parts.variants.get(channel.id)
+    text = variant if variant is not None else post.text
     # Rendered ahead of time by the render queue (raises MediaNotReady while it is not);
     # posts the queue does not manage are fitted here as before.
-    ready = prepare_svc.ready_media(session, post, channel)
-    items, fitted = ready if ready is not None else _fit(post_media_items(session, post), channel)
+    items: list[MediaItem] = []
+    fitted = False
+    if not parts.plain:
+        ready = prepare_svc.ready_media(session, post, channel)
+        items, fitted = (
+            ready if ready is not None else _fit(post_media_items(session, post), channel)
+        )
     metadata = {
         "post_id": post.id,
         "delivery_id": delivery.id,
-        "organisation": org.slug if org else None,
+        "organisation": parts.org_slug,
         "channel": channel.name,
-        "campaign": campaign.slug if campaign else None,
+        "campaign": parts.campaign_slug,
         "scheduled_at": delivery.due_at.isoformat(),
         "occurrence": delivery.occurrence or None,
         "first_attempt_at": (delivery.first_attempt_at or delivery.updated_at).isoformat(),
@@ -122,7 +212,7 @@ def prepare(session: Session, delivery: Delivery) -> Prepared:
     )
     return Prepared(
         delivery_id=delivery.id,
-        post_id=post.id or 0,
+        post_id=post.id,
         channel_id=channel.id,
         channel_name=channel.name,
         channel_kind=channel.kind,

@@ -24,6 +24,7 @@ from publisher.db import session_scope
 from publisher.engine import outcome
 from publisher.engine.outgoing import MediaFitFailed, prepare
 from publisher.engine.policy import backoff_seconds
+from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.services import channels as channels_svc
 from publisher.timeutil import utcnow
@@ -128,7 +129,7 @@ def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int
         )
     taken: list[int] = []
     for delivery_id in ids:
-        with session_scope() as session:
+        with write_scope() as session:
             result = session.execute(
                 update(Delivery)
                 .where(

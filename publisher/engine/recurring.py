@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from publisher.db import session_scope
+from publisher.engine.txn import write_scope
 from publisher.models import Delivery, Post, PostStatus, Recurrence
 from publisher.services import audit
 from publisher.services import deliveries as deliveries_svc
@@ -93,7 +94,7 @@ def expand(owner: str, *, now: datetime | None = None) -> int:
 
 def _expand_post(owner: str, post_id: int | None, now: datetime) -> int:
     created = 0
-    with session_scope() as session:
+    with write_scope() as session:
         post = session.get(Post, post_id)
         if post is None or post.due_at is None:
             return 0

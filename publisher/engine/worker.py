@@ -32,7 +32,9 @@ from publisher.engine import heartbeat
 from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
+from publisher.engine.outgoing import PrepareCache
 from publisher.engine.ratelimit import RateLimiter
+from publisher.engine.recorder import Recorder
 from publisher.engine.renders import RenderExecutor
 from publisher.engine.scheduler import EngineScheduler, Intervals
 from publisher.models import Delivery, DeliveryStatus
@@ -100,7 +102,9 @@ class Worker:
             timeout=self.timeout,
             intervals=intervals,
         )
-        self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout)
+        self.recorder = Recorder(self.worker_id)
+        self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout,
+                               cache=PrepareCache(), recorder=self.recorder)
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
         slots = settings.render_slots if render_slots is None else render_slots
@@ -146,6 +150,7 @@ class Worker:
             self._lead_tick()
         if self.renders is not None:
             self.renders.start()
+        self.recorder.start()
         for name, target in (("claimer", self._claim_loop), ("housekeeping", self._housekeeping)):
             thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
             thread.start()
@@ -176,6 +181,7 @@ class Worker:
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True)
+        self.recorder.stop(timeout)
         if self.renders is not None:
             self.renders.stop(timeout)
 
@@ -214,7 +220,10 @@ class Worker:
     # -- claiming ---------------------------------------------------------------------------
     def _claim_loop(self) -> None:
         while not self._stop.is_set():
-            free = self.threads - self._inflight
+            # Claim up to twice the threads: a claim waits for the single SQLite writer
+            # behind outcome batches, and prefetched deliveries keep the threads busy
+            # meanwhile (their leases are far longer than the queueing).
+            free = 2 * self.threads - self._inflight
             if free <= 0:
                 self._slot.wait(0.5)
                 self._slot.clear()
@@ -269,7 +278,7 @@ class Worker:
     # -- until idle -------------------------------------------------------------------------
     def idle(self, window: float = 60.0) -> bool:
         """Nothing in flight here or anywhere, and nothing due or retrying within ``window``."""
-        if self._inflight:
+        if self._inflight or self.recorder.outstanding:
             return False
         now = utcnow()
         with session_scope(readonly=True) as session:

@@ -115,6 +115,48 @@ def transition(
     return delivery
 
 
+def transition_many(
+    session: Session,
+    moves: Iterable[tuple[Delivery, str, dict[str, Any]]],
+    actor: Actor | str,
+    *,
+    reason: str | None = None,
+) -> list[Delivery]:
+    """Like :func:`transition` for many deliveries in one transaction (the engine's batches):
+    each move is checked and audited; each affected post's status is refreshed once.
+
+    Raises InvalidTransition (nothing is written: the caller's transaction rolls back).
+    """
+    posts: dict[int, Post | None] = {}
+    done: list[Delivery] = []
+    for delivery, to, fields in moves:
+        frm = delivery.status
+        if to != frm and to not in TRANSITIONS.get(frm, frozenset()):
+            raise InvalidTransition("error.delivery_transition", frm=frm, to=to, id=delivery.id)
+        delivery.status = to
+        for key, value in fields.items():
+            setattr(delivery, key, value)
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+        after: dict[str, Any] = {"status": to}
+        if reason:
+            after["reason"] = reason[:500]
+        for key in ("external_id", "url", "error_kind", "attempts"):
+            if key in fields:
+                after[key] = fields[key]
+        if delivery.post_id not in posts:
+            posts[delivery.post_id] = session.get(Post, delivery.post_id)
+        post = posts[delivery.post_id]
+        audit.record(session, actor, f"delivery.{to}", "delivery", delivery.id,
+                     org_id=post.org_id if post else None, before={"status": frm}, after=after)
+        done.append(delivery)
+    session.flush()
+    for post in posts.values():
+        if post is not None:
+            refresh_post_status(session, post)
+    return done
+
+
 def derive_post_status(statuses: Iterable[str], current: str) -> str:
     """The post's status implied by its deliveries' statuses."""
     st = list(statuses)

@@ -1,0 +1,1 @@
+"""Benchmarks: one command per area writes results under bench/results/."""

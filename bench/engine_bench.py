@@ -1,0 +1,375 @@
+"""Delivery engine benchmarks: precision, burst vs a bare loop, scale-out, crash, peak RSS.
+
+Run: ``.venv/bin/python -m bench.engine_bench [--quick]``. Results go to
+``bench/results/engine.json`` and ``bench/results/engine.md``. ``--quick`` scales every count
+down (for a smoke run); the committed results say which mode produced them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench import engine_setup as es
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def receiver_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    return record["platform"], str(record.get("account")), str(record.get("text"))
+
+
+def wait_until(cond: Any, timeout: float, step: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return bool(cond())
+
+
+# -- precision --------------------------------------------------------------------------------
+def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
+    """N posts on 100 channels, due times spread evenly over a 10 s window (each channel gets
+    one every 2 s, so per-channel rate limits do not add lateness); lateness = emulator
+    receipt time - due time."""
+    n_posts = 100 if args.quick else 500
+    n_channels = 20 if args.quick else 100
+    sandbox = es.start_sandbox()
+    db = es.new_database("sqlite", args.pg_admin)
+    try:
+        layout = es.make_channels(sandbox.url, n_channels, per_org=n_channels, prefix="p")
+        names = [n for ns in layout.orgs.values() for n in ns]
+        ids = [es.schedule_post(f"Tin đúng giờ #{i}", [names[i % len(names)]])
+               for i in range(n_posts)]
+        worker = es.start_worker(db.env, "--threads", str(args.threads),
+                                 log=db.data_dir / "worker.log")
+        time.sleep(3)  # started and leading before the window opens
+        t0 = datetime.now(UTC) + timedelta(seconds=5)
+        due = {f"Tin đúng giờ #{i}": t0 + timedelta(seconds=10 * i / n_posts)
+               for i in range(n_posts)}
+        from publisher.db import session_scope
+        from publisher.models import Delivery, Post
+        from sqlmodel import select
+
+        with session_scope() as s:
+            for post in s.exec(select(Post).where(Post.id.in_(ids))):  # type: ignore[union-attr]
+                for d in s.exec(select(Delivery).where(Delivery.post_id == post.id)):
+                    d.due_at = d.next_attempt_at = due[post.text]
+                    s.add(d)
+        sb = sandbox.client()
+        ok = wait_until(lambda: len(sb.published()) >= n_posts, 60)
+        es.stop_worker(worker)
+        records = sb.published()
+        lateness = [r["received_at"] - due[r["text"]].timestamp() for r in records
+                    if r["text"] in due]
+        return {
+            "posts": n_posts, "channels": n_channels, "window_s": 10, "completed": ok,
+            "received": len(records), "duplicates": len(records) - len({r["text"] for r in
+                                                                       records}),
+            "lateness_p50_s": round(pct(lateness, 50), 3),
+            "lateness_p99_s": round(pct(lateness, 99), 3),
+            "lateness_max_s": round(max(lateness), 3) if lateness else None,
+            "early": sum(1 for x in lateness if x < 0),
+            "statuses": es.status_counts(),
+        }
+    finally:
+        sandbox.stop()
+        es.drop_database(db, args.pg_admin)
+
+
+# -- burst ------------------------------------------------------------------------------------
+def _burst_setup(sandbox_url: str, n_channels: int, per_channel: int, prefix: str) -> es.Layout:
+    layout = es.make_channels(sandbox_url, n_channels, prefix=prefix)
+    for org, names in layout.orgs.items():
+        for k in range(per_channel):
+            es.schedule_post(f"Ngày Chuyển đổi số 10/10 — {org} bài {k}", names)
+    return layout
+
+
+def bare_loop(threads: int) -> dict[str, Any]:
+    """The same deliveries published by the same connectors, no database, no scheduler."""
+    from sqlmodel import select
+
+    from publisher.db import session_scope
+    from publisher.engine.outgoing import prepare
+    from publisher.models import Channel, Delivery
+    from publisher.services import channels as channels_svc
+
+    jobs = []
+    with session_scope(readonly=True) as s:
+        channels = {c.id: c for c in s.exec(select(Channel))}
+        for d in s.exec(select(Delivery)):
+            jobs.append((channels_svc.make_connector(channels[d.channel_id], timeout=30),
+                         prepare(s, d).outgoing))
+    errors: Counter[str] = Counter()
+
+    def one(job: Any) -> None:
+        connector, outgoing = job
+        try:
+            connector.publish(outgoing)
+        except Exception as exc:
+            errors[type(exc).__name__] += 1
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, jobs))
+    elapsed = time.perf_counter() - start
+    return {"deliveries": len(jobs), "seconds": round(elapsed, 2),
+            "per_second": round(len(jobs) / elapsed, 1), "errors": dict(errors)}
+
+
+def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
+    n_channels = 400 if args.quick else 2000
+    per_channel = 5
+    sandbox = es.start_sandbox()
+    db = es.new_database("sqlite", args.pg_admin)
+    try:
+        t = time.perf_counter()
+        _burst_setup(sandbox.url, n_channels, per_channel, "b")
+        setup_s = time.perf_counter() - t
+        total = n_channels * per_channel
+        sb = sandbox.client()
+        bare = bare_loop(args.threads)
+        sandbox.reset()
+        worker = es.start_worker(db.env, "--threads", str(args.threads),
+                                 log=db.data_dir / "worker.log")
+        rss = es.RssSampler(worker.pid)
+        time.sleep(3)
+        t0 = datetime.now(UTC) + timedelta(seconds=1)
+        es.set_all_due(t0)
+        ok = wait_until(lambda: es.status_counts().get("sent", 0) >= total, 600, 0.5)
+        end = time.time()
+        peak = rss.stop()
+        es.stop_worker(worker)
+        records = sb.published()
+        last = max((r["received_at"] for r in records), default=end)
+        first = min((r["received_at"] for r in records), default=end)
+        elapsed = last - t0.timestamp()
+        keys = Counter(receiver_key(r) for r in records)
+        engine = {
+            "deliveries": total, "completed": ok, "seconds_from_due": round(elapsed, 2),
+            "first_receipt_after_due_s": round(first - t0.timestamp(), 3),
+            "per_second": round(total / elapsed, 1), "received": len(records),
+            "duplicates": sum(n - 1 for n in keys.values() if n > 1),
+            "statuses": es.status_counts(), "peak_rss_mb": round(peak / 2**20, 1),
+        }
+        return {"channels": n_channels, "per_channel": per_channel, "threads": args.threads,
+                "setup_seconds": round(setup_s, 1), "engine": engine, "bare_loop": bare,
+                "ratio": round(engine["per_second"] / bare["per_second"], 3)}
+    finally:
+        sandbox.stop()
+        es.drop_database(db, args.pg_admin)
+
+
+# -- scale-out --------------------------------------------------------------------------------
+def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
+    n_channels = 400 if args.quick else 2000
+    per_channel = 2 if args.quick else 5
+    latency = 0.05
+    threads = args.scale_threads
+    sandbox = es.start_sandbox(latency=latency)
+    db = es.new_database("postgres", args.pg_admin)
+    runs = []
+    try:
+        _burst_setup(sandbox.url, n_channels, per_channel, "s")
+        total = n_channels * per_channel
+        for procs in (1, 2, 4):
+            es.reset_deliveries()
+            sandbox.reset(latency)
+            workers = [es.start_worker(db.env, "--executor-only", "--threads", str(threads),
+                                       log=db.data_dir / f"scale-{procs}.log")
+                       for _ in range(procs)]
+            from publisher.db import session_scope
+            from publisher.models import WorkerHeartbeat
+            from sqlmodel import select
+
+            def registered(n: int = procs) -> bool:
+                with session_scope(readonly=True) as s:
+                    return len(list(s.exec(select(WorkerHeartbeat)))) >= n
+
+            wait_until(registered, 30)
+            time.sleep(3)  # every executor has seen the others: shards are settled
+            t0 = datetime.now(UTC) + timedelta(seconds=1)
+            es.set_all_due(t0)
+            ok = wait_until(lambda: es.status_counts().get("sent", 0) >= total, 900, 0.5)
+            for w in workers:
+                es.stop_worker(w)
+            records = sandbox.client().published()
+            last = max((r["received_at"] for r in records), default=time.time())
+            elapsed = last - t0.timestamp()
+            keys = Counter(receiver_key(r) for r in records)
+            runs.append({"processes": procs, "completed": ok, "seconds": round(elapsed, 2),
+                         "per_second": round(total / elapsed, 1), "received": len(records),
+                         "duplicates": sum(n - 1 for n in keys.values() if n > 1)})
+        base = runs[0]["per_second"]
+        for r in runs:
+            r["speedup"] = round(r["per_second"] / base, 2)
+        return {"channels": n_channels, "deliveries": total, "latency_s": latency,
+                "threads_per_process": threads, "backend": "postgresql", "runs": runs}
+    finally:
+        sandbox.stop()
+        es.drop_database(db, args.pg_admin)
+
+
+# -- crash ------------------------------------------------------------------------------------
+def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
+    """kill -9 the worker at random moments of a run, restart it each time; then count at the
+    receiver what was lost, duplicated or left unconfirmed."""
+    n_channels = 100
+    total = 300 if args.quick else 1000
+    kills = 5 if args.quick else 20
+    rng = random.Random(57)
+    sandbox = es.start_sandbox(latency=0.02)
+    # Short leases so that a killed worker's deliveries are reconciled within the run.
+    db = es.new_database(args.crash_backend, args.pg_admin, lease_seconds=6)
+    try:
+        layout = es.make_channels(sandbox.url, n_channels, prefix="k")
+        names = [n for ns in layout.orgs.values() for n in ns]
+        per_channel = total // n_channels
+        for k in range(per_channel):
+            es.schedule_post(f"Bài kiểm thử sự cố {k}", names)
+        es.set_all_due(datetime.now(UTC))
+        log = db.data_dir / "crash.log"
+        killed_while = Counter()
+        for _ in range(kills):
+            worker = es.start_worker(db.env, "--threads", str(args.threads), log=log)
+            time.sleep(rng.uniform(1.0, 2.5))  # startup ~1 s, then a random moment of work
+            killed_while[str(es.status_counts().get("sending", 0) > 0)] += 1
+            worker.kill()  # SIGKILL: no cleanup at all
+            worker.wait()
+        final = es.start_worker(db.env, "--until-idle", "--threads", str(args.threads),
+                                log=log)
+        final.wait(600)
+        counts = es.status_counts()
+        records = sandbox.client().published()
+        got = Counter(receiver_key(r) for r in records)
+        from sqlmodel import select
+
+        from publisher.db import session_scope
+        from publisher.models import Channel, Delivery, Post
+
+        lost = dup = unconfirmed_present = 0
+        unconfirmed_by_kind: Counter[str] = Counter()
+        with session_scope(readonly=True) as s:
+            chans = {c.id: c for c in s.exec(select(Channel))}
+            posts = {p.id: p for p in s.exec(select(Post))}
+            for d in s.exec(select(Delivery)):
+                ch, post = chans[d.channel_id], posts[d.post_id]
+                account = {"facebook": ch.settings.get("page_id"),
+                           "telegram": ch.settings.get("chat_id"),
+                           "webhook": ch.name}[ch.kind]
+                n = got.get((ch.kind, str(account), post.text), 0)
+                dup += max(0, n - 1)
+                if d.status == "unconfirmed":
+                    unconfirmed_by_kind[ch.kind] += 1
+                    unconfirmed_present += n > 0
+                elif n == 0:
+                    lost += 1  # not at the receiver and not flagged for a person: lost
+        return {"deliveries": total, "kills": kills, "kills_with_deliveries_in_flight":
+                killed_while.get("True", 0), "backend": args.crash_backend,
+                "lease_seconds": 6, "final_exit_code": final.returncode, "statuses": counts,
+                "lost": lost, "duplicated_at_receiver": dup,
+                "unconfirmed": sum(unconfirmed_by_kind.values()),
+                "unconfirmed_by_platform": dict(unconfirmed_by_kind),
+                "unconfirmed_actually_published": unconfirmed_present}
+    finally:
+        sandbox.stop()
+        es.drop_database(db, args.pg_admin)
+
+
+# -- report -----------------------------------------------------------------------------------
+def markdown(res: dict[str, Any]) -> str:
+    lines = [f"# Engine benchmarks ({res['mode']}, {res['date']})", "",
+             f"Machine: {res['machine']}. Command: `.venv/bin/python -m bench.engine_bench"
+             f"{' --quick' if res['mode'] == 'quick' else ''}`.", ""]
+    p = res.get("precision")
+    if p:
+        lines += ["## Precision", "", "| posts | channels | p50 | p99 | max | early | dup |",
+                  "|---|---|---|---|---|---|---|",
+                  f"| {p['posts']} | {p['channels']} | {p['lateness_p50_s']} s | "
+                  f"{p['lateness_p99_s']} s | {p['lateness_max_s']} s | {p['early']} | "
+                  f"{p['duplicates']} |", "", "Target: p99 ≤ 1 s, max ≤ 2 s.", ""]
+    b = res.get("burst")
+    if b:
+        e, bare = b["engine"], b["bare_loop"]
+        lines += ["## Burst (SQLite, one worker)", "",
+                  "| deliveries | channels | engine/s | bare loop/s | ratio | dup | peak RSS |",
+                  "|---|---|---|---|---|---|---|",
+                  f"| {e['deliveries']} | {b['channels']} | {e['per_second']} | "
+                  f"{bare['per_second']} | {b['ratio']} | {e['duplicates']} | "
+                  f"{e['peak_rss_mb']} MB |", "", "Target: ratio ≥ 0.7.", ""]
+    s = res.get("scale")
+    if s:
+        lines += [f"## Scale-out (PostgreSQL, {s['latency_s'] * 1000:.0f} ms emulated latency,"
+                  f" {s['threads_per_process']} threads per process)", "",
+                  "| executor processes | deliveries/s | speedup | dup |", "|---|---|---|---|"]
+        lines += [f"| {r['processes']} | {r['per_second']} | {r['speedup']}× | "
+                  f"{r['duplicates']} |" for r in s["runs"]]
+        lines += ["", "Target: 4 executors ≥ 3× one.", ""]
+    c = res.get("crash")
+    if c:
+        lines += ["## Crash (kill -9)", "",
+                  "| deliveries | kills | lost | duplicated | unconfirmed (by platform) |",
+                  "|---|---|---|---|---|",
+                  f"| {c['deliveries']} | {c['kills']} | {c['lost']} | "
+                  f"{c['duplicated_at_receiver']} | {c['unconfirmed']} "
+                  f"{c['unconfirmed_by_platform']} |", "",
+                  "Target: 0 lost, 0 duplicates, unconfirmed only where the platform cannot "
+                  "be asked (Telegram).", ""]
+    if res.get("notes"):
+        lines += ["## Notes", ""] + [f"- {n}" for n in res["notes"]] + [""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="Scaled-down counts.")
+    parser.add_argument("--only", nargs="*", default=["precision", "burst", "scale", "crash"])
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--scale-threads", type=int, default=8)
+    parser.add_argument("--crash-backend", default="postgres", choices=["sqlite", "postgres"])
+    parser.add_argument("--pg-admin", default=es.PG_ADMIN_DEFAULT)
+    parser.add_argument("--out", default=str(RESULTS / "engine"))
+    args = parser.parse_args()
+    res: dict[str, Any] = {"mode": "quick" if args.quick else "full",
+                           "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                           "machine": f"{platform.machine()}, {__import__('os').cpu_count()} "
+                           f"CPUs, Python {platform.python_version()}", "notes": []}
+    out = Path(args.out)
+    if out.with_suffix(".json").exists():
+        previous = json.loads(out.with_suffix(".json").read_text())
+        if previous.get("mode") == res["mode"]:
+            for key in ("precision", "burst", "scale", "crash"):
+                if key in previous and key not in args.only:
+                    res[key] = previous[key]
+    for name in args.only:
+        t = time.perf_counter()
+        res[name] = {"precision": bench_precision, "burst": bench_burst, "scale": bench_scale,
+                     "crash": bench_crash}[name](args)
+        res[name]["bench_seconds"] = round(time.perf_counter() - t, 1)
+        print(name, json.dumps(res[name], ensure_ascii=False))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".json").write_text(json.dumps(res, indent=2, ensure_ascii=False))
+    out.with_suffix(".md").write_text(markdown(res))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Batched recording of successful publishes (the hot path of a burst).
+
+Executor threads hand a success to the recorder and move on to the next delivery; one
+recorder thread writes up to ``max_batch`` outcomes per transaction (each still checked,
+audited, and its post's status refreshed). Measured on the burst benchmark, one transaction
+per outcome cost more CPU than the publish itself.
+
+Crash safety is unchanged: until the batch commits, the delivery is ``sending`` under our
+lease, and a worker killed in between leaves it to the lease-expiry reconcile, exactly like a
+worker killed during the platform call.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from connectors.base import PublishResult
+from publisher.engine import outcome
+from publisher.engine.txn import write_scope
+from publisher.models import Delivery, DeliveryStatus
+from publisher.services import deliveries as deliveries_svc
+from publisher.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+D = DeliveryStatus
+
+
+@dataclass(frozen=True)
+class Sent:
+    delivery_id: int
+    result: PublishResult
+
+
+class Recorder:
+    """One writer thread for successes; :meth:`stop` flushes everything queued."""
+
+    def __init__(self, owner: str, *, max_batch: int = 200) -> None:
+        self.owner = owner
+        self.max_batch = max_batch
+        self._queue: queue.Queue[Sent | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._outstanding = 0
+        self._thread = threading.Thread(target=self._run, name=f"recorder-{owner}", daemon=True)
+        self._started = False
+
+    @property
+    def outstanding(self) -> int:
+        """Outcomes queued or being written."""
+        return self._outstanding
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def sent(self, delivery_id: int, result: PublishResult) -> None:
+        with self._lock:
+            self._outstanding += 1
+        self._queue.put(Sent(delivery_id, result))
+
+    def stop(self, timeout: float = 60.0) -> None:
+        if self._started:
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            item = self._queue.get()
+            batch: list[Sent] = []
+            if item is None:
+                stopping = True
+            else:
+                batch.append(item)
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[Sent]) -> None:
+        try:
+            self._write_batch(batch)
+        except Exception:
+            # One bad row must not lose the others: write them one by one.
+            log.exception("batch of %s outcomes failed; writing them one by one", len(batch))
+            for item in batch:
+                try:
+                    outcome.record_sent(
+                        item.delivery_id, self.owner, item.result, reason="published"
+                    )
+                except Exception:
+                    log.exception(
+                        "delivery %s: outcome not recorded (lease sweep will reconcile it)",
+                        item.delivery_id,
+                    )
+        finally:
+            with self._lock:
+                self._outstanding -= len(batch)
+
+    def _write_batch(self, batch: list[Sent]) -> None:
+        by_id = {item.delivery_id: item for item in batch}
+        now = utcnow()
+        with write_scope() as session:
+            rows = session.exec(select(Delivery).where(col(Delivery.id).in_(list(by_id))))
+            moves = []
+            for delivery in rows:
+                owned = delivery.status == D.SENDING and delivery.lease_owner == self.owner
+                if not owned and delivery.status != D.UNCONFIRMED:
+                    log.warning("delivery %s published but now %s", delivery.id, delivery.status)
+                    continue
+                assert delivery.id is not None
+                result = by_id[delivery.id].result
+                moves.append(
+                    (
+                        delivery,
+                        D.SENT,
+                        {
+                            "external_id": result.external_id or delivery.external_id,
+                            "url": result.url or delivery.url,
+                            "sent_at": now,
+                            "error_kind": None,
+                            "last_error": None,
+                            "lease_owner": None,
+                            "lease_until": None,
+                        },
+                    )
+                )
+            deliveries_svc.transition_many(
+                session, moves, f"worker:{self.owner}", reason="published"
+            )
