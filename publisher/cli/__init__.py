@@ -20,7 +20,7 @@ app = typer.Typer(
 
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "core", "library", "sandbox", "render", "worker", "ops", "ui", "stats",
+    "core", "library", "sandbox", "render", "worker", "ops", "ui", "stats", "jobs",
 )
 
 

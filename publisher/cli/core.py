@@ -451,23 +451,32 @@ def campaign_plan(
     slug: str,
     channel: Annotated[list[str], typer.Option("--channel", help="Channel name (repeatable).")],
     year: Annotated[int | None, typer.Option("--year")] = None,
+    media: Annotated[
+        bool, typer.Option("--media", help="Also queue the countdown cards and the day's clip.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Scaffold the lead-up draft posts (D-14 ... D+1) of a campaign; safe to re-run."""
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
-        result = plans_svc.scaffold(session, actor, slug, year, channel)
-        data = result.as_dict()
-    emit(
-        data,
-        as_json,
-        lambda: t(
-            "cli.plan_done",
-            created=len(data["created"]),
-            existing=len(data["existing"]),
-            skipped=len(data["skipped_past"]),
-        ),
+        if media:
+            from publisher.services.plan_media import scaffold_with_media
+
+            result, plan = scaffold_with_media(session, actor, slug, year, channel)
+            data = {**result.as_dict(), "media": plan.as_dict()}
+        else:
+            result = plans_svc.scaffold(session, actor, slug, year, channel)
+            data = result.as_dict()
+    summary = t(
+        "cli.plan_done",
+        created=len(data["created"]),
+        existing=len(data["existing"]),
+        skipped=len(data["skipped_past"]),
     )
+    if media:
+        counts = {k: data["media"][k] for k in ("queued", "existing", "attached")}
+        summary += "\n" + t("cli.plan_media", **counts)
+    emit(data, as_json, summary)
 
 
 # --- alerts -----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def hold_for_media(
             return "lost"
         channel = session.get(Channel, delivery.channel_id)
         name = channel.name if channel else str(delivery.channel_id)
-        renders = exc.labels()
+        refs = exc.refs()
         detail = f"media not ready: {exc.labels('en')}"[:2000]
         post = session.get(Post, delivery.post_id)
         post_org = post.org_id if post is not None else None
@@ -64,7 +64,7 @@ def hold_for_media(
                 dedupe=False,
                 post=delivery.post_id,
                 channel=name,
-                renders=renders,
+                **refs,
             )
             return D.FAILED
         deliveries_svc.transition(
@@ -90,7 +90,7 @@ def hold_for_media(
             object_id=delivery.id,
             post=delivery.post_id,
             channel=name,
-            renders=renders,
+            **refs,
             until=fmt_local(delivery.due_at + grace),
         )
     return WAITING

@@ -15,9 +15,12 @@ renders at a time per process by default (memory and CPU bound).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -257,6 +260,11 @@ def run_job(job_id: int, owner: str, lease_seconds: float | None = None) -> str:
             else "lost"
         )
     return "done" if ok else "lost"
+
+
+def new_owner(prefix: str = "render") -> str:
+    """A lease owner id unique to this process and call."""
+    return f"{prefix}-{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 
 def run_pending(owner: str = "cli", *, max_jobs: int | None = None) -> Counter[str]:

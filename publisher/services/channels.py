@@ -20,9 +20,10 @@ from publisher.timeutil import utcnow
 
 #: Settings each kind accepts (anything else is refused, so typos do not pass silently).
 SETTING_KEYS: dict[str, tuple[str, ...]] = {
-    ChannelKind.FACEBOOK: ("page_id", "graph_url", "graph_version"),
-    ChannelKind.TELEGRAM: ("chat_id", "api_base_url"),
-    ChannelKind.WEBHOOK: ("url", "signature", "app_id"),
+    # image_size ("1080x1350"): the size of campaign cards made for the channel (renders).
+    ChannelKind.FACEBOOK: ("page_id", "graph_url", "graph_version", "image_size"),
+    ChannelKind.TELEGRAM: ("chat_id", "api_base_url", "image_size"),
+    ChannelKind.WEBHOOK: ("url", "signature", "app_id", "image_size"),
 }
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     ChannelKind.FACEBOOK: ("access_token",),

@@ -100,6 +100,15 @@ class MediaNotReady(Exception):
     def labels(self, lang: str | None = None) -> str:
         return "; ".join(m.label(lang) for m in self.missing)
 
+    def refs(self) -> dict[str, str]:
+        """Language-neutral references for an alert: job ids, and assets not yet queued."""
+        jobs = sorted({m.job.id for m in self.missing if m.job is not None and m.job.id})
+        assets = sorted({m.asset_id for m in self.missing if m.job is None and m.asset_id})
+        return {
+            "jobs": ", ".join(f"#{i}" for i in jobs) or "-",
+            "assets": ", ".join(f"#{i}" for i in assets) or "-",
+        }
+
     def __str__(self) -> str:
         return self.labels("en")
 
@@ -178,10 +187,10 @@ def ready_media(
             RenderJob.status != S.DONE,
         )
     ).all()
-    missing = [Missing(j) for j in own]
+    missing = [Missing(j) for j in own if renders_svc.attaches(j)]
     items: list[MediaItem] = []
     fitted = False
-    managed = bool(own)
+    managed = bool(missing)
     for asset in _post_assets(session, post.id):
         job = renders_svc.find(session, post.org_id, "fit", channel_fit_recipe(asset, channel))
         if job is None:

@@ -325,13 +325,22 @@ def mark_failed(session: Session, job: RenderJob, key: str, params: Mapping[str,
         severity="error",
         object_type="render_job",
         object_id=job.id,
-        **{k: str(v) for k, v in params.items()},
+        **{k: str(v) for k, v in params.items()},  # type: ignore[arg-type]
+    )
+
+
+def attaches(job: RenderJob) -> bool:
+    """Whether the job's result becomes its post's media (``_attach: False``: library only)."""
+    return (
+        job.post_id is not None
+        and job.kind in POST_MEDIA_KINDS
+        and bool(job.recipe.get("_attach", True))
     )
 
 
 def attach_result(session: Session, job: RenderJob, asset: MediaAsset) -> None:
     """Attach a finished card or clip to its post (once; position from the recipe)."""
-    if job.post_id is None or job.kind not in POST_MEDIA_KINDS or asset.id is None:
+    if not attaches(job) or asset.id is None or job.post_id is None:
         return
     exists = session.get(PostMedia, (job.post_id, asset.id))
     if exists is None:

@@ -14,6 +14,7 @@ from publisher.db import session_scope
 from publisher.models import Alert, MediaAsset, RenderJob
 from publisher.services import media as media_svc
 from publisher.services import render_recipes as recipes
+from tests.engine.conftest import ctx, sandbox, sandbox_server, sb, specs  # noqa: F401
 from tests.factories import Office, facebook_channel, make_office, telegram_channel
 
 #: Small cards keep the suite fast; 480 px is the smallest the campaign template lays out.

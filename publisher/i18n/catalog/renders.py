@@ -52,15 +52,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # alerts
     "renders.alert.media_not_ready": (
         "Bài #{post} trên kênh «{channel}» đã đến giờ đăng nhưng ấn phẩm chưa sẵn sàng "
-        "({renders}); bài đang chờ, tối đa đến {until}",
-        "Post #{post} on «{channel}» is due but its media is not ready ({renders}); "
-        "it waits until {until} at the latest",
+        "(bản dựng {jobs}; ảnh chưa có bản cho kênh {assets}); bài đang chờ, tối đa đến {until}",
+        "Post #{post} on «{channel}» is due but its media is not ready (renders {jobs}; "
+        "files without a channel version {assets}); it waits until {until} at the latest",
     ),
     "renders.alert.media_gave_up": (
         "Bài #{post} trên kênh «{channel}» không được đăng: ấn phẩm vẫn chưa sẵn sàng "
-        "({renders}) sau thời gian chờ",
+        "(bản dựng {jobs}; ảnh {assets}) sau thời gian chờ",
         "Post #{post} on «{channel}» was not published: its media was still not ready "
-        "({renders}) after the grace period",
+        "(renders {jobs}; files {assets}) after the grace period",
     ),
     "renders.missing.job": ("bản dựng #{job} {kind} ({status})", "render #{job} {kind} ({status})"),
     "renders.missing.unqueued": (
