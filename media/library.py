@@ -127,12 +127,16 @@ def describe(path: str | Path, name: str | None = None) -> dict[str, Any]:
     try:
         with Image.open(path) as head:
             is_image = bool(head.format)
-    except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        is_image = False
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        is_image = True  # an image, too large: open_image below says so precisely
     except Exception:
         is_image = False
-    if is_image or path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif"):
-        image = open_image(path)  # raises the precise image error
+    # ``name`` carries the extension: the library describes an anonymous temporary copy.
+    if is_image or Path(name).suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif"):
+        try:
+            image = open_image(path)  # raises the precise image error
+        except errors.MediaError as exc:  # ...named after the user's file, not our copy
+            raise errors.MediaError(exc.key, str(exc), **{**exc.params, "file": name}) from exc
         with Image.open(path) as head:
             fmt = head.format or "PNG"
         return {

@@ -1,4 +1,8 @@
-"""Shared inputs for template tests and the benchmark: long but realistic Vietnamese text."""
+"""Sample fields per template: long but realistic Vietnamese text.
+
+Used for template previews (a gallery shows each template filled with these), by the tests
+(layout must hold with long text) and by the benchmark (render time with long text).
+"""
 
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ from ``-progress pipe:1``.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import subprocess
 import tempfile
@@ -24,15 +26,23 @@ from PIL import Image
 from media import errors, text
 from media.brand import BrandKit
 from media.files import atomic_path
-from media.probe import ffmpeg_exe, probe
+from media.probe import probe
 from media.sizes import DEFAULT_VIDEO_SIZE, even
 from media.video_cards import caption_layer, end_card, slide, title_card
+from media.video_graph import (
+    Part,
+    Segment,
+    chunk_command,
+    chunks,
+    join_command,
+    plan,
+    single_command,
+)
 
 MAX_IMAGES = 30
 MAX_SECONDS = 180.0
 MAX_AUDIO_BYTES = 200 * 1024 * 1024
 SECONDS_RANGE = (1.0, 20.0)
-ZOOM = 0.08  # slow zoom: +8% over a slide
 
 Progress = Callable[[float], None]
 
@@ -69,14 +79,6 @@ class VideoResult:
     recipe: dict[str, Any]
 
 
-@dataclass
-class _Segment:
-    still: Path  # the picture held on screen
-    seconds: float
-    zoom: bool = False
-    overlay: Path | None = None  # caption layer over a zooming picture
-
-
 def _validate(spec: VideoSpec) -> None:
     if not spec.images and not spec.title:
         raise errors.MediaError(errors.NO_IMAGES, "no images")
@@ -109,89 +111,6 @@ def _check_audio(path: Path) -> float:
     if not info.has_audio or info.duration <= 0.05:
         raise errors.MediaError(errors.BAD_AUDIO, f"no audio stream in {name}", file=name)
     return info.duration
-
-
-def build_command(
-    segments: Sequence[_Segment],
-    size: tuple[int, int],
-    out: Path,
-    *,
-    fps: int,
-    crossfade: float,
-    audio: Path | None,
-    total: float,
-    preset: str = "veryfast",
-    crf: int = 21,
-    threads: int = 0,
-) -> list[str]:
-    """The single ffmpeg invocation for a prepared slideshow (pure: builds arguments only)."""
-    w, h = size
-    args: list[str] = []
-    graph: list[str] = []
-    index = 0
-    labels: list[str] = []
-    for i, seg in enumerate(segments):
-        frames = round(seg.seconds * fps)
-        args += ["-i", str(seg.still)]
-        src = index
-        index += 1
-        # Convert to yuv420p once, then loop= repeats that one picture: no per-frame file
-        # reads or colour conversion for a still slide.
-        chain = (
-            f"[{src}:v]format=yuv420p,setsar=1,loop=loop={frames - 1}:size=1:start=0,"
-            f"setpts=N/{fps}/TB"
-        )
-        if seg.zoom:
-            chain += (
-                f",scale=w='2*trunc({w}*(1+{ZOOM}*n/{frames})/2)':h=-2:eval=frame"
-                f":flags=bicubic,crop={w}:{h}"
-            )
-        if seg.overlay is not None:
-            args += ["-i", str(seg.overlay)]
-            chain += f"[z{i}];[z{i}][{index}:v]overlay=0:0:format=auto"
-            index += 1
-        if seg.zoom or seg.overlay is not None:
-            chain += ",format=yuv420p,setsar=1"
-        chain += f"[s{i}]"
-        graph.append(chain)
-        labels.append(f"s{i}")
-    current = labels[0]
-    elapsed = segments[0].seconds
-    for i in range(1, len(segments)):
-        offset = elapsed - crossfade
-        if crossfade > 0:
-            graph.append(
-                f"[{current}][{labels[i]}]xfade=transition=fade:duration={crossfade}"
-                f":offset={offset:.3f}[x{i}]"
-            )
-            elapsed = offset + segments[i].seconds
-        else:
-            graph.append(f"[{current}][{labels[i]}]concat=n=2:v=1:a=0[x{i}]")
-            elapsed += segments[i].seconds
-        current = f"x{i}"
-    # No fps filter here: it drops the final frame at EOF; setpts already gives exact 30 fps.
-    graph.append(f"[{current}]null[vout]")
-    maps = ["-map", "[vout]"]
-    if audio is not None:
-        args += ["-i", str(audio)]
-        fade_in, fade_out = min(1.0, total / 4), min(1.5, total / 3)
-        graph.append(
-            f"[{index}:a]atrim=0:{total:.3f},asetpts=PTS-STARTPTS,apad=whole_dur={total:.3f},"
-            f"afade=t=in:st=0:d={fade_in:.2f},afade=t=out:st={total - fade_out:.3f}"
-            f":d={fade_out:.2f},aformat=sample_rates=48000:channel_layouts=stereo[aout]"
-        )
-        maps += ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"]
-    return [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-        *args,
-        "-filter_complex", ";".join(graph),
-        *maps,
-        "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
-        "-profile:v", "high", "-r", str(fps), "-threads", str(threads),
-        "-movflags", "+faststart", "-t", f"{total:.3f}",
-        "-progress", "pipe:1", "-nostats",
-        str(out),
-    ]  # fmt: skip
 
 
 def run_ffmpeg(cmd: list[str], total: float, timeout: float, on_progress: Progress | None) -> None:
@@ -276,13 +195,13 @@ def render_video(
     report(0.0)
     with tempfile.TemporaryDirectory(prefix="media-video-") as tmp_dir:
         tmp = Path(tmp_dir)
-        segments: list[_Segment] = []
+        segments: list[Segment] = []
         first_frame: Image.Image | None = None
         title = text.clean(spec.title, brand.font_family)
         if title:
             card = title_card(brand, size, title, spec.subtitle, spec.eyebrow, spec.lang)
             first_frame = card
-            segments.append(_Segment(_save_still(card, tmp / "title.png"), spec.title_seconds))
+            segments.append(Segment(_save_still(card, tmp / "title.png"), spec.title_seconds))
         for i, source in enumerate(spec.images):
             picture = slide(source, size, brand)
             caption = spec.captions[i] if i < len(spec.captions) else ""
@@ -294,7 +213,7 @@ def render_video(
                 overlay = _save_still(layer, tmp / f"caption{i}.png")
             first_frame = first_frame or picture
             segments.append(
-                _Segment(
+                Segment(
                     _save_still(picture, tmp / f"slide{i}.png"),
                     spec.seconds_per_image,
                     spec.zoom,
@@ -304,34 +223,50 @@ def render_video(
             report(0.02 + 0.08 * (i + 1) / max(1, len(spec.images)))
         if spec.end_card:
             card = end_card(brand, size, spec.campaign, spec.lang)
-            segments.append(_Segment(_save_still(card, tmp / "end.png"), spec.end_seconds))
+            segments.append(Segment(_save_still(card, tmp / "end.png"), spec.end_seconds))
         if len(segments) == 1:
             crossfade = 0.0
         else:
             crossfade = max(0.0, min(spec.crossfade, min(s.seconds for s in segments) / 2))
-        total = sum(s.seconds for s in segments) - crossfade * (len(segments) - 1)
+        fade = round(crossfade * spec.fps)
+        parts = plan(segments, spec.fps, fade)
+        total = sum(p.frames(fade) for p in parts) / spec.fps
         if total > MAX_SECONDS:
             raise errors.MediaError(
                 errors.VIDEO_TOO_LONG, "too long", seconds=round(total), limit=round(MAX_SECONDS)
             )
         limit = timeout if timeout is not None else max(120.0, total * 12)
-
-        def encode_progress(f: float) -> None:
-            report(0.1 + 0.88 * f)
-
+        _release_memory()  # the stills are on disk now; give their memory back before ffmpeg
+        groups = chunks(parts)
         with atomic_path(out) as partial:
-            cmd = build_command(
-                segments,
-                size,
-                partial,
-                fps=spec.fps,
-                crossfade=crossfade,
-                audio=audio,
-                total=total,
-                preset=preset,
-                threads=threads,
-            )
-            run_ffmpeg(cmd, total, limit, encode_progress)
+            if len(groups) == 1:
+                cmd = single_command(
+                    parts,
+                    segments,
+                    size,
+                    partial,
+                    fps=spec.fps,
+                    fade=fade,
+                    audio=audio,
+                    total=total,
+                    threads=threads,
+                )
+                run_ffmpeg(cmd, total, limit, lambda f: report(0.1 + 0.88 * f))
+            else:
+                _render_chunks(
+                    groups,
+                    segments,
+                    size,
+                    partial,
+                    tmp,
+                    spec.fps,
+                    fade,
+                    audio,
+                    total,
+                    limit,
+                    threads,
+                    report,
+                )
         thumb_path = None
         if thumbnail and first_frame is not None:
             thumb_path = out.with_name(out.stem + ".thumb.png")
@@ -355,6 +290,60 @@ def render_video(
         "brand": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(brand).items()},
     }
     return VideoResult(out, thumb_path, total, size, recipe)
+
+
+def _render_chunks(
+    groups: list[list[Part]],
+    segments: list[Segment],
+    size: tuple[int, int],
+    out: Path,
+    tmp: Path,
+    fps: int,
+    fade: int,
+    audio: Path | None,
+    total: float,
+    limit: float,
+    threads: int,
+    report: Progress,
+) -> None:
+    """Encode each chunk to MPEG-TS, then join them by stream copy with the audio."""
+    files: list[Path] = []
+    done = 0.0
+    for k, group in enumerate(groups):
+        seconds = sum(p.frames(fade) for p in group) / fps
+        chunk = tmp / f"chunk{k:03d}.ts"
+
+        def progress(f: float, before: float = done, length: float = seconds) -> None:
+            report(0.1 + 0.86 * (before + f * length) / total)
+
+        run_ffmpeg(
+            chunk_command(group, segments, size, chunk, fps=fps, fade=fade, threads=threads),
+            seconds,
+            limit,
+            progress,
+        )
+        done += seconds
+        files.append(chunk)
+    listing = tmp / "chunks.txt"
+    listing.write_text(
+        "".join("file '" + str(f).replace("'", "'\\''") + "'\n" for f in files), encoding="utf-8"
+    )
+    run_ffmpeg(
+        join_command(listing, out, audio=audio, total=total, fps=fps),
+        total,
+        limit,
+        lambda f: report(0.96 + 0.03 * f),
+    )
+
+
+def _release_memory() -> None:
+    """Return freed heap pages to the OS (glibc keeps them otherwise), so the Python
+    process does not sit on the stills' memory while ffmpeg runs."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def default_threads() -> int:

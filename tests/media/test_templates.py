@@ -10,8 +10,8 @@ from PIL import Image
 from media import errors
 from media.brand import BrandKit, parse_colour
 from media.infographic import TEMPLATES, encode, render_infographic, save_infographic
+from media.samples import LONG_FIELDS, SIZES, TITLE
 from media.templates.base import Infographic
-from tests.media.cases import LONG_FIELDS, SIZES, TITLE
 
 TODAY = date(2026, 9, 15)
 

@@ -8,7 +8,8 @@ from PIL import Image
 from media import errors
 from media.brand import BrandKit
 from media.probe import probe
-from media.video import VideoSpec, _Segment, build_command, render_video
+from media.video import VideoSpec, render_video
+from media.video_graph import Segment, chunks, plan, single_command
 
 SMALL = (320, 320)
 
@@ -158,12 +159,39 @@ def test_bad_specs_are_refused(
     assert caught.value.key == key
 
 
-def test_the_whole_clip_is_one_ffmpeg_filter_graph(tmp_path: Path) -> None:
-    segments = [_Segment(tmp_path / f"s{i}.bmp", 2.0) for i in range(3)]
-    cmd = build_command(
-        segments, (320, 320), tmp_path / "o.mp4", fps=30, crossfade=0.5, audio=None, total=5.0
+def test_a_short_clip_is_one_ffmpeg_filter_graph(tmp_path: Path) -> None:
+    segments = [Segment(tmp_path / f"s{i}.bmp", 2.0) for i in range(3)]
+    parts = plan(segments, 30, 15)
+    assert len(chunks(parts)) == 1
+    cmd = single_command(
+        parts, segments, (320, 320), tmp_path / "o.mp4", fps=30, fade=15, audio=None, total=5.0
     )
     graph = cmd[cmd.index("-filter_complex") + 1]
-    assert graph.count("xfade=") == 2
-    assert "offset=1.500" in graph and "offset=3.000" in graph
+    assert graph.count("fade=t=in") == 2
+    assert graph.count("concat=n=5") == 1  # hold, fade, hold, fade, hold
     assert "+faststart" in cmd and "yuv420p" in cmd and "libx264" in cmd
+
+
+def test_a_long_clip_is_rendered_in_chunks_with_exact_frames_and_audio(
+    assets: dict[str, Path], audio: Path, no_stray_files: Path
+) -> None:
+    images = [assets[f"photo{i % 3}"] for i in range(7)]
+    spec = _spec(
+        assets,
+        images=images,
+        seconds_per_image=1.0,
+        crossfade=0.4,
+        audio=audio,
+        captions=["Một", "Hai"],
+        zoom=True,
+    )
+    segments = [Segment(Path(f"{i}"), 1.0) for i in range(7)]
+    assert len(chunks(plan(segments, 30, 12))) > 1
+    seen: list[float] = []
+    result = render_video(spec, no_stray_files / "long.mp4", on_progress=seen.append)
+    info = probe(result.path, count_frames=True)
+    expected_frames = 7 * 30 - 6 * 12
+    assert info.frames == expected_frames
+    assert info.duration == pytest.approx(expected_frames / 30, abs=0.06)
+    assert info.audio_codec == "aac" and info.pix_fmt == "yuv420p"
+    assert seen == sorted(seen) and seen[-1] == 1.0
