@@ -23,11 +23,21 @@ def run(*args: str, lang: str = "vi") -> subprocess.CompletedProcess[str]:
     return subprocess.run([PUBLISHER, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-@pytest.fixture
-def initialised(db):
+def _init() -> dict:
     result = run("init", "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture
+def initialised(db):
+    return _init()
+
+
+@pytest.fixture
+def initialised_sqlite(sqlite_db):
+    """Error handling does not depend on the backend: these run on SQLite only."""
+    return _init()
 
 
 def test_init_prints_the_admin_password_once(initialised):
@@ -171,7 +181,7 @@ def test_post_with_media_file(initialised, tmp_path):
         ),
     ],
 )
-def test_bad_input_gets_one_clear_line_and_writes_nothing(initialised, args, needle):
+def test_bad_input_gets_one_clear_line_and_writes_nothing(initialised_sqlite, args, needle):
     assert (
         run(
             "channel",
@@ -206,7 +216,7 @@ def test_bad_input_gets_one_clear_line_and_writes_nothing(initialised, args, nee
     assert after == before
 
 
-def test_errors_speak_english_when_asked(initialised):
+def test_errors_speak_english_when_asked(initialised_sqlite):
     result = run("post", "show", "999", lang="en")
     assert result.returncode == 1
     assert result.stderr.strip() == "Post #999 not found"
