@@ -63,6 +63,12 @@ def first_nonempty_table(conn: Connection) -> str | None:
     return None
 
 
+def unknown_tables(conn: Connection) -> list[str]:
+    """Tables in the database that the application's models do not describe."""
+    known = {t.name for t in tables()} | {"alembic_version"}
+    return sorted(set(inspect(conn).get_table_names()) - known)
+
+
 def reset_sequences(conn: Connection) -> None:
     """Move each PostgreSQL serial sequence past the largest id present."""
     for table in tables():
@@ -95,6 +101,11 @@ def copy_database(
         raise InvalidInput("ops.migrate_same")
     if not migrate.is_current(source):
         raise PublisherError("ops.migrate_source_outdated")
+    with source.connect() as conn:
+        unknown = unknown_tables(conn)
+    if unknown:
+        # A table the models do not describe would be silently left behind: refuse instead.
+        raise PublisherError("ops.migrate_unknown_tables", tables=", ".join(unknown))
     target = make_engine(url)
     try:
         with target.connect() as conn:

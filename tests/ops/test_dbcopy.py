@@ -114,3 +114,14 @@ def test_cli_migrate_db(sqlite_db: Any, clock: Any, pg_target: str) -> None:
     again = CliRunner().invoke(app, ["migrate-db", "--to", pg_target])
     assert again.exit_code == 1
     assert "đã có dữ liệu" in again.stderr
+
+
+def test_a_table_outside_the_model_is_refused_not_left_behind(
+    sqlite_db: Any, clock: Any, pg_target: str
+) -> None:
+    with get_engine().begin() as conn:
+        conn.execute(text("CREATE TABLE local_notes (id INTEGER PRIMARY KEY, note TEXT)"))
+    with pytest.raises(PublisherError) as err:
+        dbcopy.copy_database(get_engine(), pg_target)
+    assert err.value.key == "ops.migrate_unknown_tables"
+    assert "local_notes" in err.value.message("en")

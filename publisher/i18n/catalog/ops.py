@@ -177,6 +177,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu nguồn chưa ở phiên bản mới nhất: hãy chạy «publisher init» trước.",
         "The source database is not at the newest revision: run «publisher init» first.",
     ),
+    "ops.migrate_unknown_tables": (
+        "Cơ sở dữ liệu nguồn có bảng ngoài mô hình dữ liệu ({tables}): không chuyển để tránh "
+        "bỏ sót dữ liệu.",
+        "The source database has tables outside the data model ({tables}): not copied, so "
+        "that nothing is left behind silently.",
+    ),
     "ops.migrate_verify_failed": (
         "Kiểm tra sau khi chuyển thất bại ở bảng {table}: không ghi gì vào đích.",
         "Verification after the copy failed in table {table}: nothing written to the target.",
