@@ -122,7 +122,10 @@ def health(
         checks.extend(Check(name, FAIL, skipped) for name, _ in later)
     else:
         if "migrations" in wanted:
-            checks.append(_check_migrations(engine, lang))
+            try:
+                checks.append(_check_migrations(engine, lang))
+            except Exception as exc:  # e.g. broken migration scripts in a bad deployment
+                checks.append(Check("migrations", FAIL, _one_line(exc)))
         with Session(engine) as session:
             for name, fn in later:
                 try:

@@ -8,10 +8,12 @@ Histograms are cumulative over the whole history, as Prometheus expects of histo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func, literal
 from sqlmodel import Session, col, select
 
 from publisher.models import (
@@ -69,34 +71,65 @@ class _Writer:
     def histogram(
         self,
         name: str,
-        values: Iterable[float],
+        hist: Histogram,
         buckets: Sequence[float],
         labels: dict[str, str] | None = None,
     ) -> None:
-        counts = [0] * len(buckets)
-        total, n = 0.0, 0
-        for v in values:
-            v = max(v, 0.0)
-            n += 1
-            total += v
-            for i, upper in enumerate(buckets):
-                if v <= upper:
-                    counts[i] += 1
         base = dict(labels or {})
-        for upper, count in zip(buckets, counts, strict=True):
+        for upper, count in zip(buckets, hist.cumulative, strict=True):
             self.sample(f"{name}_bucket", count, {**base, "le": repr(float(upper))})
-        self.sample(f"{name}_bucket", n, {**base, "le": "+Inf"})
-        self.sample(f"{name}_sum", round(total, 6), base)
-        self.sample(f"{name}_count", n, base)
+        self.sample(f"{name}_bucket", hist.count, {**base, "le": "+Inf"})
+        self.sample(f"{name}_sum", round(hist.total, 6), base)
+        self.sample(f"{name}_count", hist.count, base)
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
 
 
-def _seconds(start: datetime | None, end: datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return (end - start).total_seconds()
+@dataclass
+class Histogram:
+    cumulative: list[int]
+    total: float
+    count: int
+
+
+def _elapsed(session: Session, start: Any, end: Any) -> Any:
+    """Seconds from ``start`` to ``end`` as a SQL expression, on either backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    # SQLite stores naive UTC text; julianday() differences carry ~10 µs of floating-point
+    # noise at today's dates, so round to the millisecond (far below the smallest bucket).
+    return func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3)
+
+
+def _histograms(
+    session: Session,
+    start: Any,
+    end: Any,
+    where: Sequence[Any],
+    buckets: Sequence[float],
+    group_by: Any = None,
+) -> dict[str, Histogram]:
+    """Bucket counts computed by the database (one row per group), so that a scrape never
+    loads every delivery into the process. Negative durations count as 0."""
+    seconds = _elapsed(session, start, end)
+    clamped = case((seconds > 0, seconds), else_=0.0)
+    columns: list[Any] = [func.count(), func.coalesce(func.sum(clamped), 0.0)]
+    columns += [func.coalesce(func.sum(case((seconds <= b, 1), else_=0)), 0) for b in buckets]
+    if group_by is not None:
+        stmt = select(group_by, *columns).where(*where).group_by(group_by)
+    else:
+        stmt = select(literal("").label("group"), *columns).where(*where)
+    out: dict[str, Histogram] = {}
+    for row in session.execute(stmt):
+        group, count, total, *cumulative = row
+        if count:
+            out[str(group)] = Histogram([int(c) for c in cumulative], float(total), int(count))
+    return out
+
+
+def _empty(buckets: Sequence[float]) -> Histogram:
+    return Histogram([0] * len(buckets), 0.0, 0)
 
 
 def render_metrics(session: Session, *, now: datetime | None = None) -> str:
@@ -136,12 +169,13 @@ def render_metrics(session: Session, *, now: datetime | None = None) -> str:
         "histogram",
         "Seconds from the scheduled time (due_at) to the platform's acceptance (sent_at).",
     )
-    rows = session.exec(
-        select(Delivery.due_at, Delivery.sent_at).where(
-            Delivery.status == DeliveryStatus.SENT, col(Delivery.sent_at).is_not(None)
-        )
-    )
-    lateness = (s for s in (_seconds(due_at, sent_at) for due_at, sent_at in rows) if s is not None)
+    lateness = _histograms(
+        session,
+        col(Delivery.due_at),
+        col(Delivery.sent_at),
+        (Delivery.status == DeliveryStatus.SENT, col(Delivery.sent_at).is_not(None)),
+        LATENESS_BUCKETS,
+    ).get("", _empty(LATENESS_BUCKETS))
     w.histogram("publisher_delivery_lateness_seconds", lateness, LATENESS_BUCKETS)
 
     w.family("publisher_render_jobs", "gauge", "Render jobs by status.")
@@ -156,19 +190,22 @@ def render_metrics(session: Session, *, now: datetime | None = None) -> str:
         "histogram",
         "Seconds a finished render job took, by kind.",
     )
-    durations: dict[str, list[float]] = {}
-    for kind, started, finished in session.exec(
-        select(RenderJob.kind, RenderJob.started_at, RenderJob.finished_at).where(
-            RenderJob.status == RenderStatus.DONE
-        )
-    ):
-        seconds = _seconds(started, finished)
-        if seconds is not None:
-            durations.setdefault(kind, []).append(seconds)
+    durations = _histograms(
+        session,
+        col(RenderJob.started_at),
+        col(RenderJob.finished_at),
+        (
+            RenderJob.status == RenderStatus.DONE,
+            col(RenderJob.started_at).is_not(None),
+            col(RenderJob.finished_at).is_not(None),
+        ),
+        RENDER_BUCKETS,
+        group_by=col(RenderJob.kind),
+    )
     for kind in sorted(durations) or ["infographic"]:
         w.histogram(
             "publisher_render_duration_seconds",
-            durations.get(kind, []),
+            durations.get(kind, _empty(RENDER_BUCKETS)),
             RENDER_BUCKETS,
             {"kind": kind},
         )
