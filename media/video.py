@@ -221,7 +221,8 @@ def render_video(
                 )
             )
             report(0.02 + 0.08 * (i + 1) / max(1, len(spec.images)))
-        if spec.end_card:
+        has_end = any((brand.org_name, brand.logo, brand.hashtag, brand.website, spec.campaign))
+        if spec.end_card and has_end:  # an end card with nothing on it is skipped
             card = end_card(brand, size, spec.campaign, spec.lang)
             segments.append(Segment(_save_still(card, tmp / "end.png"), spec.end_seconds))
         if len(segments) == 1:
