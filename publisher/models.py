@@ -304,18 +304,29 @@ class EngagementSnapshot(SQLModel, table=True):
 
 
 class EngagementLatest(SQLModel, table=True):
-    """The newest snapshot of each delivery (kept by services.engagement on every write).
+    """One row per sent delivery: its newest figures and the dimensions statistics group by.
 
-    Statistics read this table instead of picking the latest of a million snapshots.
+    Kept by services.engagement (on every snapshot, and for sent deliveries not collected yet)
+    so that statistics scan one narrow table instead of joining a million snapshots.
     """
 
+    __table_args__ = (Index("ix_engagementlatest_sent_at", "sent_at"),)
     delivery_id: int = Field(foreign_key="delivery.id", primary_key=True)
-    collected_at: datetime = _ts()
+    collected_at: datetime | None = _ts(default=None)
     reactions: int | None = None
     comments: int | None = None
     shares: int | None = None
     views: int | None = None
     clicks: int | None = None
+    sent_at: datetime | None = _ts(default=None)
+    org_id: int | None = Field(default=None, index=True)
+    channel_id: int | None = None
+    post_id: int | None = None
+    kind: str = Field(default="", max_length=20)
+    campaign_id: int | None = None
+    campaign_year: int | None = None
+    #: text | image | video (the post's richest attachment)
+    content_type: str = Field(default="text", max_length=10)
 
 
 class TrackedLink(SQLModel, table=True):

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -39,6 +40,9 @@ from publisher.models import (
     EngagementSnapshot,
     InboundEvent,
     KeyValue,
+    MediaAsset,
+    Post,
+    PostMedia,
     TrackedLink,
 )
 from publisher.services import channels as channels_svc
@@ -47,6 +51,7 @@ from publisher.timeutil import Clock, get_clock
 log = logging.getLogger(__name__)
 
 COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
+CONTENT_TYPES = ("text", "image", "video")
 #: Deliveries older than this are no longer collected (their figures have settled).
 DEFAULT_MAX_AGE = timedelta(days=120)
 #: Inbound event kinds and the counter each one feeds.
@@ -99,6 +104,8 @@ def collect_all(
     engine = engine or get_engine()
     now = (clock or get_clock()).now().replace(microsecond=0)
     result = CollectionResult(collected_at=now)
+    with session_scope(engine) as session:
+        sync_facts(session)  # sent deliveries the engine did not report yet
     with session_scope(engine) as session:
         stmt = (
             select(Delivery, Channel)
@@ -252,6 +259,93 @@ def _with_clicks(metrics: Metrics, tracked: int | None) -> Metrics:
     )
 
 
+def _fact_dimensions(session: Session, delivery_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Statistics dimensions of sent deliveries (organisation, channel, campaign, type)."""
+    rank = func.max(
+        case((col(MediaAsset.kind) == "video", 2), (col(MediaAsset.kind) == "image", 1), else_=0)
+    )
+    rows = session.execute(
+        sa_select(
+            col(Delivery.id),
+            col(Delivery.sent_at),
+            col(Delivery.channel_id),
+            col(Delivery.post_id),
+            col(Post.org_id),
+            col(Post.campaign_id),
+            col(Post.campaign_year),
+            col(Channel.kind),
+        )
+        .join(Post, col(Post.id) == Delivery.post_id)
+        .join(Channel, col(Channel.id) == Delivery.channel_id)
+        .where(col(Delivery.id).in_(delivery_ids))
+    ).all()
+    post_ids = list({r[3] for r in rows})
+    ranks = (
+        dict(
+            session.execute(
+                sa_select(col(PostMedia.post_id), rank)
+                .join(MediaAsset, col(MediaAsset.id) == PostMedia.asset_id)
+                .where(col(PostMedia.post_id).in_(post_ids))
+                .group_by(col(PostMedia.post_id))
+            ).all()
+        )
+        if post_ids
+        else {}
+    )
+    out = {}
+    for d_id, sent_at, channel_id, post_id, org_id, campaign_id, year, kind in rows:
+        out[d_id] = {
+            "sent_at": sent_at,
+            "channel_id": channel_id,
+            "post_id": post_id,
+            "org_id": org_id,
+            "campaign_id": campaign_id,
+            "campaign_year": year,
+            "kind": kind,
+            "content_type": CONTENT_TYPES[int(ranks.get(post_id) or 0)],
+        }
+    return out
+
+
+def delivery_sent(session: Session, delivery_id: int) -> None:
+    """Count a delivery in the statistics as soon as it is sent (the engine may call this
+    right after recording ``sent``; :func:`collect_all` catches up on any it did not)."""
+    sync_facts(session, [delivery_id])
+
+
+def sync_facts(session: Session, delivery_ids: list[int] | None = None) -> int:
+    """Give every sent delivery (or those of ``delivery_ids``) its statistics row; refresh
+    the dimensions of existing rows in ``delivery_ids``. Returns how many rows were added."""
+    if delivery_ids is None:
+        missing = (
+            session.execute(
+                sa_select(col(Delivery.id))
+                .outerjoin(EngagementLatest, col(EngagementLatest.delivery_id) == Delivery.id)
+                .where(
+                    col(Delivery.status) == DeliveryStatus.SENT,
+                    col(EngagementLatest.delivery_id).is_(None),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        delivery_ids = list(missing)
+    added = 0
+    for start in range(0, len(delivery_ids), 1000):
+        chunk = delivery_ids[start : start + 1000]
+        dims = _fact_dimensions(session, chunk)
+        for delivery_id, values in dims.items():
+            row = session.get(EngagementLatest, delivery_id)
+            if row is None:
+                row = EngagementLatest(delivery_id=delivery_id)
+                added += 1
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.add(row)
+    session.flush()
+    return added
+
+
 def record_snapshot(
     session: Session, delivery_id: int, metrics: Metrics, collected_at: datetime
 ) -> bool:
@@ -277,8 +371,12 @@ def record_snapshot(
     )
     latest = session.get(EngagementLatest, delivery_id)
     if latest is None:
-        session.add(EngagementLatest(delivery_id=delivery_id, collected_at=collected_at, **values))
-    elif latest.collected_at <= collected_at:
+        sync_facts(session, [delivery_id])
+        latest = session.get(EngagementLatest, delivery_id)
+    if latest is None:  # not a known delivery: the snapshot's foreign key refuses it below
+        session.flush()
+        return True
+    if latest.collected_at is None or latest.collected_at <= collected_at:
         latest.collected_at = collected_at
         for name, value in values.items():
             setattr(latest, name, value)

@@ -1,8 +1,9 @@
 """Engagement statistics: totals, breakdowns, trends, top posts, year-over-year campaigns.
 
-Every figure comes from :class:`EngagementLatest` (one row per delivery: its newest snapshot)
-joined to the sent deliveries of the period, so a query touches one row per published
-delivery however many snapshots were collected. ``None`` sums mean the platform gave no
+Every figure comes from :class:`EngagementLatest`: one narrow row per sent delivery with its
+newest figures and the dimensions we group by (organisation, channel, platform, campaign,
+content type, publication time), so a query scans one row per published delivery, without
+joins, however many snapshots were collected. ``None`` sums mean the platform gave no
 figure at all (Telegram views): they are shown as "not available", never as zero.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -22,7 +23,6 @@ from publisher.models import (
     Campaign,
     Channel,
     Delivery,
-    DeliveryStatus,
     EngagementLatest,
     EngagementSnapshot,
     MediaAsset,
@@ -74,22 +74,6 @@ def scoped(actor: Actor, flt: StatsFilter) -> StatsFilter:
     return replace(flt, org_id=actor.org_id)
 
 
-def _content_type() -> tuple[Any, ColumnElement[str]]:
-    rank = func.max(case((MA.c.kind == "video", 2), (MA.c.kind == "image", 1), else_=0))
-    sub = (
-        select(PM.c.post_id.label("post_id"), rank.label("rank"))
-        .join(MA, MA.c.id == PM.c.asset_id)
-        .group_by(PM.c.post_id)
-        .subquery("ct")
-    )
-    expr = case((sub.c.rank == 2, "video"), (sub.c.rank == 1, "image"), else_="text")
-    return sub, expr
-
-
-#: One instance, so that the FROM clause and the grouping refer to the same subquery.
-CT_SUB, CT_EXPR = _content_type()
-
-
 def _sums() -> list[Any]:
     engagement = (
         func.coalesce(L.c.reactions, 0)
@@ -98,38 +82,33 @@ def _sums() -> list[Any]:
         + func.coalesce(L.c.clicks, 0)
     )
     return [
-        func.count(D.c.id).label("deliveries"),
-        func.count(func.distinct(D.c.post_id)).label("posts"),
+        func.count().label("deliveries"),
+        func.count(func.distinct(L.c.post_id)).label("posts"),
         *[func.sum(L.c[name]).label(name) for name in COUNTERS],
         func.sum(engagement).label("engagement"),
         func.max(L.c.collected_at).label("collected_at"),
     ]
 
 
-def _query(flt: StatsFilter, columns: Sequence[Any], *, with_ct: bool = False) -> Select[Any]:
-    ct_sub, ct_expr = CT_SUB, CT_EXPR
-    src = D.join(P, P.c.id == D.c.post_id).join(C, C.c.id == D.c.channel_id)
-    src = src.outerjoin(L, L.c.delivery_id == D.c.id)
-    if with_ct or flt.content_type:
-        src = src.outerjoin(ct_sub, ct_sub.c.post_id == P.c.id)
-    conds: list[Any] = [D.c.status == DeliveryStatus.SENT]
+def _query(flt: StatsFilter, columns: Sequence[Any]) -> Select[Any]:
+    conds: list[Any] = [L.c.sent_at.is_not(None)]
     if flt.start is not None:
-        conds.append(D.c.sent_at >= flt.start)
+        conds.append(L.c.sent_at >= flt.start)
     if flt.end is not None:
-        conds.append(D.c.sent_at < flt.end)
+        conds.append(L.c.sent_at < flt.end)
     if flt.org_id is not None:
-        conds.append(P.c.org_id == flt.org_id)
+        conds.append(L.c.org_id == flt.org_id)
     if flt.channel_id is not None:
-        conds.append(D.c.channel_id == flt.channel_id)
+        conds.append(L.c.channel_id == flt.channel_id)
     if flt.kind:
-        conds.append(C.c.kind == flt.kind)
+        conds.append(L.c.kind == flt.kind)
     if flt.campaign_id is not None:
-        conds.append(P.c.campaign_id == flt.campaign_id)
+        conds.append(L.c.campaign_id == flt.campaign_id)
     if flt.campaign_year is not None:
-        conds.append(P.c.campaign_year == flt.campaign_year)
+        conds.append(L.c.campaign_year == flt.campaign_year)
     if flt.content_type:
-        conds.append(ct_expr == flt.content_type)
-    return select(*columns).select_from(src).where(and_(*conds))
+        conds.append(L.c.content_type == flt.content_type)
+    return select(*columns).select_from(L).where(and_(*conds))
 
 
 def _row(mapping: Any) -> dict[str, Any]:
@@ -156,10 +135,10 @@ def _bucket(session: Session, unit: str) -> ColumnElement[str]:
     hours = int(offset.total_seconds() // 3600) if offset else 0
     if session.get_bind().dialect.name == "postgresql":
         fmt = {"month": "YYYY-MM", "day": "YYYY-MM-DD", "week": 'IYYY-"W"IW'}[unit]
-        return func.to_char(func.timezone(str(local_tz()), D.c.sent_at), fmt)
+        return func.to_char(func.timezone(str(local_tz()), L.c.sent_at), fmt)
     fmt = {"month": "%Y-%m", "day": "%Y-%m-%d", "week": "%Y-W%W"}[unit]
     # The office's zone (Asia/Ho_Chi_Minh) has no daylight saving: a fixed offset is exact.
-    return func.strftime(fmt, D.c.sent_at, f"{hours:+d} hours")
+    return func.strftime(fmt, L.c.sent_at, f"{hours:+d} hours")
 
 
 def breakdown(
@@ -172,23 +151,25 @@ def breakdown(
         raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
     keys: list[Any]
     if by == "org":
-        keys = [P.c.org_id.label("key"), O.c.name.label("label")]
+        keys = [L.c.org_id.label("key"), O.c.name.label("label")]
     elif by == "channel":
-        keys = [C.c.id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
+        keys = [L.c.channel_id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
     elif by == "kind":
-        keys = [C.c.kind.label("key"), C.c.kind.label("label")]
+        keys = [L.c.kind.label("key"), L.c.kind.label("label")]
     elif by == "campaign":
-        keys = [P.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
+        keys = [L.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
     elif by == "content_type":
-        keys = [CT_EXPR.label("key")]
+        keys = [L.c.content_type.label("key")]
     else:
         bucket = _bucket(session, by)
         keys = [bucket.label("key")]
-    stmt = _query(flt, [*keys, *_sums()], with_ct=by == "content_type")
+    stmt = _query(flt, [*keys, *_sums()])
     if by == "org":
-        stmt = stmt.join(O, O.c.id == P.c.org_id)
+        stmt = stmt.join(O, O.c.id == L.c.org_id)
+    if by == "channel":
+        stmt = stmt.join(C, C.c.id == L.c.channel_id)
     if by == "campaign":
-        stmt = stmt.outerjoin(K, K.c.id == P.c.campaign_id)
+        stmt = stmt.outerjoin(K, K.c.id == L.c.campaign_id)
     stmt = stmt.group_by(*[k.element for k in keys])
     if by in ("month", "week", "day"):
         stmt = stmt.order_by(keys[0].element)
@@ -211,20 +192,32 @@ def top_posts(
     """The posts with the most engagement over all their channels."""
     flt = scoped(actor, flt)
     stmt = _query(
-        flt,
-        [
-            P.c.id.label("post_id"),
-            P.c.title.label("title"),
-            func.substr(P.c.text, 1, 160).label("text"),
-            O.c.name.label("org"),
-            func.min(D.c.sent_at).label("sent_at"),
-            *_sums(),
-        ],
-    ).join(O, O.c.id == P.c.org_id)
-    stmt = stmt.group_by(P.c.id, P.c.title, func.substr(P.c.text, 1, 160), O.c.name)
-    stmt = stmt.order_by(_engagement_sum().desc(), P.c.id).limit(limit)
-    rows = [_row(r) for r in session.execute(stmt).mappings()]
+        flt, [L.c.post_id.label("post_id"), func.min(L.c.sent_at).label("sent_at"), *_sums()]
+    )
+    stmt = stmt.group_by(L.c.post_id).order_by(_engagement_sum().desc(), L.c.post_id)
+    rows = [_row(r) for r in session.execute(stmt.limit(limit)).mappings()]
+    # Titles only for the winners: the aggregation itself never touches the post table.
+    info = {
+        r.id: r
+        for r in session.execute(
+            select(
+                P.c.id,
+                P.c.title,
+                func.substr(P.c.text, 1, 160).label("text"),
+                O.c.name.label("org"),
+            )
+            .join(O, O.c.id == P.c.org_id)
+            .where(P.c.id.in_([r["post_id"] for r in rows]))
+        )
+    }
     for r in rows:
+        meta = info.get(r["post_id"])
+        r.update(
+            title=meta.title if meta else "",
+            text=meta.text if meta else "",
+            org=meta.org if meta else "",
+        )
+        r["sent_at"] = _aware(r["sent_at"])
         r["engagement"] = r.get("engagement") or 0
     return rows
 
@@ -257,13 +250,13 @@ def year_over_year(
         _query(
             base,
             [
-                P.c.campaign_year.label("year"),
-                func.count(func.distinct(P.c.org_id)).label("orgs"),
+                L.c.campaign_year.label("year"),
+                func.count(func.distinct(L.c.org_id)).label("orgs"),
                 *_sums(),
             ],
         )
-        .where(P.c.campaign_year.in_(list(years)))
-        .group_by(P.c.campaign_year)
+        .where(L.c.campaign_year.in_(list(years)))
+        .group_by(L.c.campaign_year)
     )
     found = {int(r["year"]): _row(r) for r in session.execute(stmt).mappings()}
     out = []
@@ -291,17 +284,19 @@ def per_delivery(
         _query(
             flt,
             [
-                D.c.id.label("delivery_id"),
-                D.c.post_id.label("post_id"),
+                L.c.delivery_id.label("delivery_id"),
+                L.c.post_id.label("post_id"),
                 C.c.name.label("channel"),
-                C.c.kind.label("kind"),
-                D.c.sent_at.label("sent_at"),
+                L.c.kind.label("kind"),
+                L.c.sent_at.label("sent_at"),
                 D.c.url.label("url"),
                 *[L.c[name].label(name) for name in COUNTERS],
                 L.c.collected_at.label("collected_at"),
             ],
         )
-        .order_by(D.c.sent_at.desc(), D.c.id.desc())
+        .join(D, D.c.id == L.c.delivery_id)
+        .join(C, C.c.id == L.c.channel_id)
+        .order_by(L.c.sent_at.desc(), L.c.delivery_id.desc())
         .limit(limit)
     )
     rows = []
@@ -323,7 +318,10 @@ def growth(
     """
     flt = scoped(actor, flt)
     ids = [
-        r[0] for r in session.execute(_query(flt, [D.c.id]).order_by(D.c.id).limit(max_deliveries))
+        r[0]
+        for r in session.execute(
+            _query(flt, [L.c.delivery_id]).order_by(L.c.delivery_id).limit(max_deliveries)
+        )
     ]
     if not ids:
         return []

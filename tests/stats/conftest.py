@@ -131,6 +131,7 @@ def published(
         )
         s.add(delivery)
         s.flush()
+        engagement.delivery_sent(s, delivery.id)  # what the engine reports after sending
         return delivery
 
 
