@@ -121,7 +121,10 @@ def parse_local(text: str) -> datetime:
         raise TimeParseError(text) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_tz())
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # 01/01/0001 00:00 local is before year 1 in UTC
+        raise TimeParseError(text) from exc
 
 
 def parse_local_date(text: str) -> date:
