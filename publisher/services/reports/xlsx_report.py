@@ -38,6 +38,10 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            # User text such as a task title "=HYPERLINK(...)" must stay text, never a formula.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     for i, name in enumerate(header, start=1):
         longest = max([len(str(name))] + [len(str(r[i - 1] or "")) for r in rows[:200]])
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest + 2))
