@@ -48,6 +48,8 @@ from publisher.timeutil import utcnow
 S = PostStatus
 #: A schedule time this far in the past is still accepted ("publish now" from a slow form).
 PAST_TOLERANCE = timedelta(seconds=60)
+#: Further ahead than this is a typo of the year (31/12/9999), not a plan.
+MAX_AHEAD_YEARS = 10
 #: Problems media fitting repairs before publishing, so they do not block composing.
 FIXABLE_BY_FITTING = frozenset({"media_too_large"})
 EDITABLE = frozenset({S.DRAFT, S.REJECTED, S.IN_REVIEW})
@@ -73,7 +75,15 @@ class PostInput:
 
 
 def _nfc(text: str | None) -> str:
-    return unicodedata.normalize("NFC", text or "").strip()
+    """NFC, trimmed; raises InvalidInput for control characters (NUL is refused by
+    PostgreSQL and invisible to a reader). Text made only of invisible characters (zero-width
+    spaces, joiners) is empty."""
+    clean = unicodedata.normalize("NFC", text or "").strip()
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in clean):
+        raise InvalidInput("error.text_control_chars")
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in clean):
+        return ""
+    return clean
 
 
 def _check_due(due_at: datetime | None) -> None:
@@ -83,6 +93,8 @@ def _check_due(due_at: datetime | None) -> None:
         raise InvalidInput("error.time_naive")
     if due_at < utcnow() - PAST_TOLERANCE:
         raise InvalidInput("error.time_in_past")
+    if due_at > utcnow() + timedelta(days=366 * MAX_AHEAD_YEARS):
+        raise InvalidInput("error.time_too_far", years=MAX_AHEAD_YEARS)
 
 
 def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
