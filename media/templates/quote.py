@@ -35,19 +35,17 @@ def render(
     # The opening quotation mark is decoration: drawn at a fixed size, its ink box recorded.
     mark_face = font(fam, "black", mark_size)
     mark_ink = [round(v) for v in c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")]
-    mx, my = left - mark_ink[0], top - mark_ink[1]
-    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent, anchor="lt")
-    c.boxes["quote_mark"] = c.ink["quote_mark"] = (
-        left,
-        top,
-        left + mark_ink[2] - mark_ink[0],
-        top + mark_ink[3] - mark_ink[1],
-    )
-    y = c.ink["quote_mark"][3] + round(36 * u)
+    mark_h = mark_ink[3] - mark_ink[1]
     attrib_h = 0
     if author or role:
         attrib_h = round((120 if role else 70) * u)
-    quote_box = (left, y, right, bottom - attrib_h - (round(56 * u) if attrib_h else 0))
+    gap_mark, gap_attrib = round(36 * u), round(74 * u)
+    quote_box = (
+        left,
+        top + mark_h + gap_mark,
+        right,
+        bottom - attrib_h - (round(56 * u) if attrib_h else 0),
+    )
     block = c.fit(
         quote,
         quote_box,
@@ -58,12 +56,22 @@ def render(
         line_spacing=1.3,
         name="title",
     )
-    ink = c.put(
-        "title",
-        block,
-        (quote_box[0], quote_box[1], quote_box[2], quote_box[1] + block.height),
-        fill=c.on_primary,
+    # On tall canvases a short quote would leave the bottom half empty: centre the group
+    # (slightly above the middle, where the eye expects it).
+    group_h = mark_h + gap_mark + block.height + (gap_attrib + attrib_h if attrib_h else 0)
+    shift = max(0, (bottom - top - group_h) * 2 // 5) if c.h / c.w > 1.2 else 0
+    top += shift
+    mx, my = left - mark_ink[0], top - mark_ink[1]
+    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent, anchor="lt")
+    c.boxes["quote_mark"] = c.ink["quote_mark"] = (
+        left,
+        top,
+        left + mark_ink[2] - mark_ink[0],
+        top + mark_h,
     )
+    y = top + mark_h + gap_mark
+    quote_box = (left, y, right, y + block.height)
+    ink = c.put("title", block, quote_box, fill=c.on_primary)
     if not attrib_h:
         return c.result(NAME, {})
     ay = ink[3] + round(48 * u)
