@@ -32,13 +32,15 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 RESULTS = Path(__file__).parent / "results"
-PG_ADMIN = os.environ.get("PUBLISHER_BENCH_POSTGRES_URL",
-                          "postgresql://postgres@127.0.0.1:5432/test")
+PG_ADMIN = os.environ.get(
+    "PUBLISHER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def _admin() -> Any:
-    return create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
-                         isolation_level="AUTOCOMMIT")
+    return create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
 
 
 def _new_database(prefix: str) -> tuple[str, str]:
@@ -142,8 +144,7 @@ def run(quick: bool) -> dict[str, Any]:
 
             print("migrate-db postgresql -> sqlite…", flush=True)
             sqlite_url = f"sqlite:///{work / 'office.db'}"
-            out["copy_pg_to_sqlite_s"], _ = _once(
-                lambda: copy_database(get_engine(), sqlite_url))
+            out["copy_pg_to_sqlite_s"], _ = _once(lambda: copy_database(get_engine(), sqlite_url))
             _use(sqlite_url)
             print("sqlite…", flush=True)
             _observe("sqlite", out, work)
@@ -166,22 +167,26 @@ def write_results(data: dict[str, Any]) -> None:
     r = data["results"]
     rows = r["rows"]
     lines = [
-        "# Operations benchmark", "",
-        f"Run {data['run_at']} on {data['machine']}" + (" (quick)" if data["quick"] else ""),
-        f"; command `.venv/bin/python -m bench.ops_bench{' --quick' if data['quick'] else ''}`.",
+        "# Operations benchmark",
         "",
-        "Data: " + ", ".join(f"{v:,} {k}" for k, v in rows.items())
+        f"Run {data['run_at']} on {data['machine']}"
+        + (" (quick)" if data["quick"] else "")
+        + f"; command `.venv/bin/python -m bench.ops_bench{' --quick' if data['quick'] else ''}`.",
+        "",
+        "Data: "
+        + ", ".join(f"{v:,} {k}" for k, v in rows.items())
         + f" (all tables: {r['pg_rows']:,} rows); media store {r['media_files']} files, "
-        f"{r['media_mb']} MB of random bytes. Each operation timed once.", "",
-        "| operation | PostgreSQL | SQLite |", "|---|---|---|",
+        f"{r['media_mb']} MB of random bytes. Each operation timed once.",
+        "",
+        "| operation | PostgreSQL | SQLite |",
+        "|---|---|---|",
         f"| `/metrics` render (median of 5) | {r['pg_metrics_ms']} ms | "
         f"{r['sqlite_metrics_ms']} ms |",
         f"| `health` (median of 5) | {r['pg_health_ms']} ms | {r['sqlite_health_ms']} ms |",
         f"| `backup` (database + media, checksums) | {r['pg_backup_s']} s | "
         f"{r['sqlite_backup_s']} s |",
         f"| archive size | {r['pg_archive_mb']} MB | {r['sqlite_archive_mb']} MB |",
-        f"| `restore --force` (verify, swap) | {r['pg_restore_s']} s | "
-        f"{r['sqlite_restore_s']} s |",
+        f"| `restore --force` (verify, swap) | {r['pg_restore_s']} s | {r['sqlite_restore_s']} s |",
         "",
         f"`migrate-db` SQLite -> PostgreSQL (copy, sequences, verification): "
         f"{r['copy_sqlite_to_pg_s']} s for {r['copied_rows']:,} rows "
@@ -200,8 +205,11 @@ def main() -> None:
     data = {
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "results": results,
         "total_seconds": round(time.perf_counter() - started, 1),
     }
