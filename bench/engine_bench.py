@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
-import statistics
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -57,17 +57,21 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
     try:
         layout = es.make_channels(sandbox.url, n_channels, per_org=n_channels, prefix="p")
         names = [n for ns in layout.orgs.values() for n in ns]
-        ids = [es.schedule_post(f"Tin đúng giờ #{i}", [names[i % len(names)]])
-               for i in range(n_posts)]
-        worker = es.start_worker(db.env, "--threads", str(args.threads),
-                                 log=db.data_dir / "worker.log")
+        ids = [
+            es.schedule_post(f"Tin đúng giờ #{i}", [names[i % len(names)]]) for i in range(n_posts)
+        ]
+        worker = es.start_worker(
+            db.env, "--threads", str(args.threads), log=db.data_dir / "worker.log"
+        )
         time.sleep(3)  # started and leading before the window opens
         t0 = datetime.now(UTC) + timedelta(seconds=5)
-        due = {f"Tin đúng giờ #{i}": t0 + timedelta(seconds=10 * i / n_posts)
-               for i in range(n_posts)}
+        due = {
+            f"Tin đúng giờ #{i}": t0 + timedelta(seconds=10 * i / n_posts) for i in range(n_posts)
+        }
+        from sqlmodel import select
+
         from publisher.db import session_scope
         from publisher.models import Delivery, Post
-        from sqlmodel import select
 
         with session_scope() as s:
             for post in s.exec(select(Post).where(Post.id.in_(ids))):  # type: ignore[union-attr]
@@ -78,12 +82,16 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
         ok = wait_until(lambda: len(sb.published()) >= n_posts, 60)
         es.stop_worker(worker)
         records = sb.published()
-        lateness = [r["received_at"] - due[r["text"]].timestamp() for r in records
-                    if r["text"] in due]
+        lateness = [
+            r["received_at"] - due[r["text"]].timestamp() for r in records if r["text"] in due
+        ]
         return {
-            "posts": n_posts, "channels": n_channels, "window_s": 10, "completed": ok,
-            "received": len(records), "duplicates": len(records) - len({r["text"] for r in
-                                                                       records}),
+            "posts": n_posts,
+            "channels": n_channels,
+            "window_s": 10,
+            "completed": ok,
+            "received": len(records),
+            "duplicates": len(records) - len({r["text"] for r in records}),
             "lateness_p50_s": round(pct(lateness, 50), 3),
             "lateness_p99_s": round(pct(lateness, 99), 3),
             "lateness_max_s": round(max(lateness), 3) if lateness else None,
@@ -117,8 +125,12 @@ def bare_loop(threads: int) -> dict[str, Any]:
     with session_scope(readonly=True) as s:
         channels = {c.id: c for c in s.exec(select(Channel))}
         for d in s.exec(select(Delivery)):
-            jobs.append((channels_svc.make_connector(channels[d.channel_id], timeout=30),
-                         prepare(s, d).outgoing))
+            jobs.append(
+                (
+                    channels_svc.make_connector(channels[d.channel_id], timeout=30),
+                    prepare(s, d).outgoing,
+                )
+            )
     errors: Counter[str] = Counter()
 
     def one(job: Any) -> None:
@@ -132,8 +144,12 @@ def bare_loop(threads: int) -> dict[str, Any]:
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(one, jobs))
     elapsed = time.perf_counter() - start
-    return {"deliveries": len(jobs), "seconds": round(elapsed, 2),
-            "per_second": round(len(jobs) / elapsed, 1), "errors": dict(errors)}
+    return {
+        "deliveries": len(jobs),
+        "seconds": round(elapsed, 2),
+        "per_second": round(len(jobs) / elapsed, 1),
+        "errors": dict(errors),
+    }
 
 
 def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
@@ -149,8 +165,9 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
         sb = sandbox.client()
         bare = bare_loop(args.threads)
         sandbox.reset()
-        worker = es.start_worker(db.env, "--threads", str(args.threads),
-                                 log=db.data_dir / "worker.log")
+        worker = es.start_worker(
+            db.env, "--threads", str(args.threads), log=db.data_dir / "worker.log"
+        )
         rss = es.RssSampler(worker.pid)
         time.sleep(3)
         t0 = datetime.now(UTC) + timedelta(seconds=1)
@@ -165,15 +182,25 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
         elapsed = last - t0.timestamp()
         keys = Counter(receiver_key(r) for r in records)
         engine = {
-            "deliveries": total, "completed": ok, "seconds_from_due": round(elapsed, 2),
+            "deliveries": total,
+            "completed": ok,
+            "seconds_from_due": round(elapsed, 2),
             "first_receipt_after_due_s": round(first - t0.timestamp(), 3),
-            "per_second": round(total / elapsed, 1), "received": len(records),
+            "per_second": round(total / elapsed, 1),
+            "received": len(records),
             "duplicates": sum(n - 1 for n in keys.values() if n > 1),
-            "statuses": es.status_counts(), "peak_rss_mb": round(peak / 2**20, 1),
+            "statuses": es.status_counts(),
+            "peak_rss_mb": round(peak / 2**20, 1),
         }
-        return {"channels": n_channels, "per_channel": per_channel, "threads": args.threads,
-                "setup_seconds": round(setup_s, 1), "engine": engine, "bare_loop": bare,
-                "ratio": round(engine["per_second"] / bare["per_second"], 3)}
+        return {
+            "channels": n_channels,
+            "per_channel": per_channel,
+            "threads": args.threads,
+            "setup_seconds": round(setup_s, 1),
+            "engine": engine,
+            "bare_loop": bare,
+            "ratio": round(engine["per_second"] / bare["per_second"], 3),
+        }
     finally:
         sandbox.stop()
         es.drop_database(db, args.pg_admin)
@@ -194,12 +221,20 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
         for procs in (1, 2, 4):
             es.reset_deliveries()
             sandbox.reset(latency)
-            workers = [es.start_worker(db.env, "--executor-only", "--threads", str(threads),
-                                       log=db.data_dir / f"scale-{procs}.log")
-                       for _ in range(procs)]
+            workers = [
+                es.start_worker(
+                    db.env,
+                    "--executor-only",
+                    "--threads",
+                    str(threads),
+                    log=db.data_dir / f"scale-{procs}.log",
+                )
+                for _ in range(procs)
+            ]
+            from sqlmodel import select
+
             from publisher.db import session_scope
             from publisher.models import WorkerHeartbeat
-            from sqlmodel import select
 
             def registered(n: int = procs) -> bool:
                 with session_scope(readonly=True) as s:
@@ -216,14 +251,27 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
             last = max((r["received_at"] for r in records), default=time.time())
             elapsed = last - t0.timestamp()
             keys = Counter(receiver_key(r) for r in records)
-            runs.append({"processes": procs, "completed": ok, "seconds": round(elapsed, 2),
-                         "per_second": round(total / elapsed, 1), "received": len(records),
-                         "duplicates": sum(n - 1 for n in keys.values() if n > 1)})
+            runs.append(
+                {
+                    "processes": procs,
+                    "completed": ok,
+                    "seconds": round(elapsed, 2),
+                    "per_second": round(total / elapsed, 1),
+                    "received": len(records),
+                    "duplicates": sum(n - 1 for n in keys.values() if n > 1),
+                }
+            )
         base = runs[0]["per_second"]
         for r in runs:
             r["speedup"] = round(r["per_second"] / base, 2)
-        return {"channels": n_channels, "deliveries": total, "latency_s": latency,
-                "threads_per_process": threads, "backend": "postgresql", "runs": runs}
+        return {
+            "channels": n_channels,
+            "deliveries": total,
+            "latency_s": latency,
+            "threads_per_process": threads,
+            "backend": "postgresql",
+            "runs": runs,
+        }
     finally:
         sandbox.stop()
         es.drop_database(db, args.pg_admin)
@@ -237,7 +285,7 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
     total = 300 if args.quick else 1000
     kills = 5 if args.quick else 20
     rng = random.Random(57)
-    sandbox = es.start_sandbox(latency=0.02)
+    sandbox = es.start_sandbox(latency=0.05)
     # Short leases so that a killed worker's deliveries are reconciled within the run.
     db = es.new_database(args.crash_backend, args.pg_admin, lease_seconds=6)
     try:
@@ -248,22 +296,31 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
             es.schedule_post(f"Bài kiểm thử sự cố {k}", names)
         es.set_all_due(datetime.now(UTC))
         log = db.data_dir / "crash.log"
+        from sqlmodel import select
+
+        from publisher.db import session_scope
+
         killed_while = Counter()
+        from publisher.models import WorkerHeartbeat
+
         for _ in range(kills):
             worker = es.start_worker(db.env, "--threads", str(args.threads), log=log)
-            time.sleep(rng.uniform(1.0, 2.5))  # startup ~1 s, then a random moment of work
+            pid = str(worker.pid)
+
+            def started(pid: str = pid) -> bool:
+                with session_scope(readonly=True) as s:
+                    return any(hb.pid == int(pid) for hb in s.exec(select(WorkerHeartbeat)))
+
+            wait_until(started, 30, 0.05)
+            time.sleep(rng.uniform(0.05, 1.5))  # a random moment of work
             killed_while[str(es.status_counts().get("sending", 0) > 0)] += 1
             worker.kill()  # SIGKILL: no cleanup at all
             worker.wait()
-        final = es.start_worker(db.env, "--until-idle", "--threads", str(args.threads),
-                                log=log)
+        final = es.start_worker(db.env, "--until-idle", "--threads", str(args.threads), log=log)
         final.wait(600)
         counts = es.status_counts()
         records = sandbox.client().published()
         got = Counter(receiver_key(r) for r in records)
-        from sqlmodel import select
-
-        from publisher.db import session_scope
         from publisher.models import Channel, Delivery, Post
 
         lost = dup = unconfirmed_present = 0
@@ -273,9 +330,11 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
             posts = {p.id: p for p in s.exec(select(Post))}
             for d in s.exec(select(Delivery)):
                 ch, post = chans[d.channel_id], posts[d.post_id]
-                account = {"facebook": ch.settings.get("page_id"),
-                           "telegram": ch.settings.get("chat_id"),
-                           "webhook": ch.name}[ch.kind]
+                account = {
+                    "facebook": ch.settings.get("page_id"),
+                    "telegram": ch.settings.get("chat_id"),
+                    "webhook": ch.name,
+                }[ch.kind]
                 n = got.get((ch.kind, str(account), post.text), 0)
                 dup += max(0, n - 1)
                 if d.status == "unconfirmed":
@@ -283,13 +342,20 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
                     unconfirmed_present += n > 0
                 elif n == 0:
                     lost += 1  # not at the receiver and not flagged for a person: lost
-        return {"deliveries": total, "kills": kills, "kills_with_deliveries_in_flight":
-                killed_while.get("True", 0), "backend": args.crash_backend,
-                "lease_seconds": 6, "final_exit_code": final.returncode, "statuses": counts,
-                "lost": lost, "duplicated_at_receiver": dup,
-                "unconfirmed": sum(unconfirmed_by_kind.values()),
-                "unconfirmed_by_platform": dict(unconfirmed_by_kind),
-                "unconfirmed_actually_published": unconfirmed_present}
+        return {
+            "deliveries": total,
+            "kills": kills,
+            "kills_with_deliveries_in_flight": killed_while.get("True", 0),
+            "backend": args.crash_backend,
+            "lease_seconds": 6,
+            "final_exit_code": final.returncode,
+            "statuses": counts,
+            "lost": lost,
+            "duplicated_at_receiver": dup,
+            "unconfirmed": sum(unconfirmed_by_kind.values()),
+            "unconfirmed_by_platform": dict(unconfirmed_by_kind),
+            "unconfirmed_actually_published": unconfirmed_present,
+        }
     finally:
         sandbox.stop()
         es.drop_database(db, args.pg_admin)
@@ -297,43 +363,71 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
 
 # -- report -----------------------------------------------------------------------------------
 def markdown(res: dict[str, Any]) -> str:
-    lines = [f"# Engine benchmarks ({res['mode']}, {res['date']})", "",
-             f"Machine: {res['machine']}. Command: `.venv/bin/python -m bench.engine_bench"
-             f"{' --quick' if res['mode'] == 'quick' else ''}`.", ""]
+    lines = [
+        f"# Engine benchmarks ({res['mode']}, {res['date']})",
+        "",
+        f"Machine: {res['machine']}. Command: `.venv/bin/python -m bench.engine_bench"
+        f"{' --quick' if res['mode'] == 'quick' else ''}`.",
+        "",
+    ]
     p = res.get("precision")
     if p:
-        lines += ["## Precision", "", "| posts | channels | p50 | p99 | max | early | dup |",
-                  "|---|---|---|---|---|---|---|",
-                  f"| {p['posts']} | {p['channels']} | {p['lateness_p50_s']} s | "
-                  f"{p['lateness_p99_s']} s | {p['lateness_max_s']} s | {p['early']} | "
-                  f"{p['duplicates']} |", "", "Target: p99 ≤ 1 s, max ≤ 2 s.", ""]
+        lines += [
+            "## Precision",
+            "",
+            "| posts | channels | p50 | p99 | max | early | dup |",
+            "|---|---|---|---|---|---|---|",
+            f"| {p['posts']} | {p['channels']} | {p['lateness_p50_s']} s | "
+            f"{p['lateness_p99_s']} s | {p['lateness_max_s']} s | {p['early']} | "
+            f"{p['duplicates']} |",
+            "",
+            "Target: p99 ≤ 1 s, max ≤ 2 s.",
+            "",
+        ]
     b = res.get("burst")
     if b:
         e, bare = b["engine"], b["bare_loop"]
-        lines += ["## Burst (SQLite, one worker)", "",
-                  "| deliveries | channels | engine/s | bare loop/s | ratio | dup | peak RSS |",
-                  "|---|---|---|---|---|---|---|",
-                  f"| {e['deliveries']} | {b['channels']} | {e['per_second']} | "
-                  f"{bare['per_second']} | {b['ratio']} | {e['duplicates']} | "
-                  f"{e['peak_rss_mb']} MB |", "", "Target: ratio ≥ 0.7.", ""]
+        lines += [
+            "## Burst (SQLite, one worker)",
+            "",
+            "| deliveries | channels | engine/s | bare loop/s | ratio | dup | peak RSS |",
+            "|---|---|---|---|---|---|---|",
+            f"| {e['deliveries']} | {b['channels']} | {e['per_second']} | "
+            f"{bare['per_second']} | {b['ratio']} | {e['duplicates']} | "
+            f"{e['peak_rss_mb']} MB |",
+            "",
+            "Target: ratio ≥ 0.7.",
+            "",
+        ]
     s = res.get("scale")
     if s:
-        lines += [f"## Scale-out (PostgreSQL, {s['latency_s'] * 1000:.0f} ms emulated latency,"
-                  f" {s['threads_per_process']} threads per process)", "",
-                  "| executor processes | deliveries/s | speedup | dup |", "|---|---|---|---|"]
-        lines += [f"| {r['processes']} | {r['per_second']} | {r['speedup']}× | "
-                  f"{r['duplicates']} |" for r in s["runs"]]
+        lines += [
+            f"## Scale-out (PostgreSQL, {s['latency_s'] * 1000:.0f} ms emulated latency,"
+            f" {s['threads_per_process']} threads per process)",
+            "",
+            "| executor processes | deliveries/s | speedup | dup |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['processes']} | {r['per_second']} | {r['speedup']}× | {r['duplicates']} |"
+            for r in s["runs"]
+        ]
         lines += ["", "Target: 4 executors ≥ 3× one.", ""]
     c = res.get("crash")
     if c:
-        lines += ["## Crash (kill -9)", "",
-                  "| deliveries | kills | lost | duplicated | unconfirmed (by platform) |",
-                  "|---|---|---|---|---|",
-                  f"| {c['deliveries']} | {c['kills']} | {c['lost']} | "
-                  f"{c['duplicated_at_receiver']} | {c['unconfirmed']} "
-                  f"{c['unconfirmed_by_platform']} |", "",
-                  "Target: 0 lost, 0 duplicates, unconfirmed only where the platform cannot "
-                  "be asked (Telegram).", ""]
+        lines += [
+            "## Crash (kill -9)",
+            "",
+            "| deliveries | kills | lost | duplicated | unconfirmed (by platform) |",
+            "|---|---|---|---|---|",
+            f"| {c['deliveries']} | {c['kills']} | {c['lost']} | "
+            f"{c['duplicated_at_receiver']} | {c['unconfirmed']} "
+            f"{c['unconfirmed_by_platform']} |",
+            "",
+            "Target: 0 lost, 0 duplicates, unconfirmed only where the platform cannot "
+            "be asked (Telegram).",
+            "",
+        ]
     if res.get("notes"):
         lines += ["## Notes", ""] + [f"- {n}" for n in res["notes"]] + [""]
     return "\n".join(lines)
@@ -349,10 +443,13 @@ def main() -> None:
     parser.add_argument("--pg-admin", default=es.PG_ADMIN_DEFAULT)
     parser.add_argument("--out", default=str(RESULTS / "engine"))
     args = parser.parse_args()
-    res: dict[str, Any] = {"mode": "quick" if args.quick else "full",
-                           "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                           "machine": f"{platform.machine()}, {__import__('os').cpu_count()} "
-                           f"CPUs, Python {platform.python_version()}", "notes": []}
+    res: dict[str, Any] = {
+        "mode": "quick" if args.quick else "full",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} "
+        f"CPUs, Python {platform.python_version()}",
+        "notes": [],
+    }
     out = Path(args.out)
     if out.with_suffix(".json").exists():
         previous = json.loads(out.with_suffix(".json").read_text())
@@ -362,9 +459,16 @@ def main() -> None:
                     res[key] = previous[key]
     for name in args.only:
         t = time.perf_counter()
-        res[name] = {"precision": bench_precision, "burst": bench_burst, "scale": bench_scale,
-                     "crash": bench_crash}[name](args)
+        load_before = os.getloadavg()[0]
+        res[name] = {
+            "precision": bench_precision,
+            "burst": bench_burst,
+            "scale": bench_scale,
+            "crash": bench_crash,
+        }[name](args)
         res[name]["bench_seconds"] = round(time.perf_counter() - t, 1)
+        # The machine is shared: other work competes for its 2 cores during the run.
+        res[name]["load_average_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         print(name, json.dumps(res[name], ensure_ascii=False))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.with_suffix(".json").write_text(json.dumps(res, indent=2, ensure_ascii=False))

@@ -63,10 +63,20 @@ class Sandbox:
 def start_sandbox(latency: float = 0.0) -> Sandbox:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "publisher.cli", "sandbox", "--port", str(port),
-         "--latency", str(latency)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "publisher.cli",
+            "sandbox",
+            "--port",
+            str(port),
+            "--latency",
+            str(latency),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -151,8 +161,14 @@ class Layout:
     kinds: dict[str, str]
 
 
-def make_channels(sandbox_url: str, n_channels: int, per_org: int = 100, *,
-                  tg_chats_per_bot: int = 10, prefix: str = "c") -> Layout:
+def make_channels(
+    sandbox_url: str,
+    n_channels: int,
+    per_org: int = 100,
+    *,
+    tg_chats_per_bot: int = 10,
+    prefix: str = "c",
+) -> Layout:
     """``n_channels`` channels: 50 % webhooks, 30 % Telegram chats (10 per bot), 20 %
     Facebook Pages, in organisations of ``per_org`` channels."""
     from publisher.db import session_scope
@@ -172,22 +188,29 @@ def make_channels(sandbox_url: str, n_channels: int, per_org: int = 100, *,
                 name = f"{prefix}{i}"
                 slot = i % 10
                 if slot < 5:
-                    kind, settings, creds = "webhook", {
-                        "url": f"{sandbox_url}/hooks/{name}", "signature": "hmac"}, {
-                        "secret": "sandbox-secret"}
+                    kind, settings, creds = (
+                        "webhook",
+                        {"url": f"{sandbox_url}/hooks/{name}", "signature": "hmac"},
+                        {"secret": "sandbox-secret"},
+                    )
                 elif slot < 8:
                     bot = 7000 + tg_index // tg_chats_per_bot
                     tg_index += 1
-                    kind, settings, creds = "telegram", {
-                        "chat_id": f"@sandbox_{name}", "api_base_url": sandbox_url}, {
-                        "bot_token": f"{bot}:sandbox-bench"}
+                    kind, settings, creds = (
+                        "telegram",
+                        {"chat_id": f"@sandbox_{name}", "api_base_url": sandbox_url},
+                        {"bot_token": f"{bot}:sandbox-bench"},
+                    )
                 else:
                     page = str(100000 + i)
-                    kind, settings, creds = "facebook", {
-                        "page_id": page, "graph_url": sandbox_url + "/"}, {
-                        "access_token": f"sandbox-fb-{page}"}
-                channels_svc.add_channel(s, admin, kind=kind, name=name, org=slug,
-                                         settings=settings, credentials=creds)
+                    kind, settings, creds = (
+                        "facebook",
+                        {"page_id": page, "graph_url": sandbox_url + "/"},
+                        {"access_token": f"sandbox-fb-{page}"},
+                    )
+                channels_svc.add_channel(
+                    s, admin, kind=kind, name=name, org=slug, settings=settings, credentials=creds
+                )
                 names.append(name)
                 layout.kinds[name] = kind
         layout.orgs[slug] = names
@@ -203,8 +226,9 @@ def schedule_post(text_: str, channels: list[str], due_at: datetime | None = Non
     admin = Actor.system("bench")
     due_at = due_at or datetime.now(UTC) + timedelta(days=1)
     with session_scope() as s:
-        post = posts_svc.compose(s, admin, posts_svc.PostInput(
-            text=text_, channels=channels, due_at=due_at))
+        post = posts_svc.compose(
+            s, admin, posts_svc.PostInput(text=text_, channels=channels, due_at=due_at)
+        )
         assert post.id is not None
         posts_svc.approve(s, admin, post.id)
         return post.id
@@ -216,8 +240,11 @@ def set_all_due(at: datetime) -> int:
     from publisher.models import Delivery
 
     with session_scope() as s:
-        result = s.execute(update(Delivery).where(Delivery.status == "pending")  # type: ignore[arg-type]
-                           .values(due_at=at, next_attempt_at=at))
+        result = s.execute(
+            update(Delivery)
+            .where(Delivery.status == "pending")  # type: ignore[arg-type]
+            .values(due_at=at, next_attempt_at=at)
+        )
         return int(getattr(result, "rowcount", 0))
 
 
@@ -228,10 +255,22 @@ def reset_deliveries() -> None:
 
     far = datetime.now(UTC) + timedelta(days=1)
     with session_scope() as s:
-        s.execute(update(Delivery).values(
-            status="pending", attempts=0, lease_owner=None, lease_until=None, external_id=None,
-            url=None, error_kind=None, last_error=None, first_attempt_at=None, sent_at=None,
-            due_at=far, next_attempt_at=far))
+        s.execute(
+            update(Delivery).values(
+                status="pending",
+                attempts=0,
+                lease_owner=None,
+                lease_until=None,
+                external_id=None,
+                url=None,
+                error_kind=None,
+                last_error=None,
+                first_attempt_at=None,
+                sent_at=None,
+                due_at=far,
+                next_attempt_at=far,
+            )
+        )
         for hb in s.exec(select(WorkerHeartbeat)):
             s.delete(hb)
 
@@ -248,12 +287,16 @@ def status_counts() -> dict[str, int]:
 
 
 # -- workers --------------------------------------------------------------------------------
-def start_worker(env: dict[str, str], *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:
-    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+def start_worker(
+    env: dict[str, str], *args: str, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    out = open(log, "ab") if log else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, "-m", "publisher.cli", "worker", *args],
-        cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        stdout=out, stderr=out,
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stdout=out,
+        stderr=out,
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from connectors.base import MediaItem, OutgoingPost
 from publisher.config import get_settings
@@ -148,6 +148,75 @@ class PrepareCache:
                 self._posts.clear()
             self._posts[post_id] = (now, parts)
         return parts
+
+    def warm(self, session: Session, delivery_ids: list[int]) -> None:
+        """Load the posts and channels of just-claimed deliveries in a few bulk queries
+        (instead of several queries per delivery). Raises database errors only."""
+        now = time.monotonic()
+        rows = session.exec(
+            select(Delivery.post_id, Delivery.channel_id).where(col(Delivery.id).in_(delivery_ids))
+        ).all()
+        with self._lock:
+            posts_missing = {
+                p for p, _ in rows if p not in self._posts or now - self._posts[p][0] >= self.ttl
+            }
+            channels_missing = {
+                c
+                for _, c in rows
+                if c not in self._channels or now - self._channels[c][0] >= self.ttl
+            }
+        fresh: dict[int, PostParts] = {}
+        if posts_missing:
+            wanted = list(posts_missing)
+            posts = list(session.exec(select(Post).where(col(Post.id).in_(wanted))))
+            variants: dict[int, dict[int, str | None]] = {p: {} for p in wanted}
+            for v in session.exec(select(PostVariant).where(col(PostVariant.post_id).in_(wanted))):
+                variants[v.post_id][v.channel_id] = v.text
+            media = set(
+                session.exec(select(PostMedia.post_id).where(col(PostMedia.post_id).in_(wanted)))
+            )
+            jobs = set(
+                session.exec(select(RenderJob.post_id).where(col(RenderJob.post_id).in_(wanted)))
+            )
+            org_ids = list({p.org_id for p in posts})
+            orgs = {
+                o.id: o.slug
+                for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
+            }
+            camp_ids = list({p.campaign_id for p in posts if p.campaign_id})
+            camps = (
+                {
+                    c.id: c.slug
+                    for c in session.exec(select(Campaign).where(col(Campaign.id).in_(camp_ids)))
+                }
+                if camp_ids
+                else {}
+            )
+            for post in posts:
+                assert post.id is not None
+                session.expunge(post)
+                fresh[post.id] = PostParts(
+                    post,
+                    variants[post.id],
+                    orgs.get(post.org_id),
+                    camps.get(post.campaign_id) if post.campaign_id else None,
+                    plain=post.id not in media and post.id not in jobs,
+                )
+        channels: list[Channel] = []
+        if channels_missing:
+            channels = list(
+                session.exec(select(Channel).where(col(Channel.id).in_(list(channels_missing))))
+            )
+            for channel in channels:
+                session.expunge(channel)
+        with self._lock:
+            if len(self._posts) > 5000:
+                self._posts.clear()
+            for post_id, parts in fresh.items():
+                self._posts[post_id] = (now, parts)
+            for channel in channels:
+                assert channel.id is not None
+                self._channels[channel.id] = (now, channel)
 
     def channel(self, session: Session, channel_id: int) -> Channel:
         now = time.monotonic()

@@ -103,8 +103,14 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
-        self.ctx = ExecContext(self.worker_id, self.limiter, self.lease_seconds, self.timeout,
-                               cache=PrepareCache(), recorder=self.recorder)
+        self.ctx = ExecContext(
+            self.worker_id,
+            self.limiter,
+            self.lease_seconds,
+            self.timeout,
+            cache=PrepareCache(),
+            recorder=self.recorder,
+        )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
         slots = settings.render_slots if render_slots is None else render_slots
@@ -242,6 +248,12 @@ class Worker:
                 log.exception("claim failed")
                 ids = []
                 self._stop.wait(1.0)
+            if ids and self.ctx.cache is not None:
+                try:
+                    with session_scope(readonly=True) as session:
+                        self.ctx.cache.warm(session, ids)
+                except Exception:
+                    log.exception("cache warm-up failed")  # executors read per delivery
             for delivery_id in ids:
                 with self._lock:
                     self._inflight += 1
