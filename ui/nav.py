@@ -57,6 +57,9 @@ PAGES: list[PageSpec] = [
         "pages/studio.py", "ui.nav.studio", ":material/palette:", "media.view", "ui.section.content"
     ),
     PageSpec(
+        "pages/renders.py", "ui.nav.renders", ":material/movie:", "media.view", "ui.section.content"
+    ),
+    PageSpec(
         "pages/campaigns.py",
         "ui.nav.campaigns",
         ":material/campaign:",

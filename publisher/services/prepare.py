@@ -164,6 +164,7 @@ def ensure_fits(session: Session, post_ids: Iterable[int] | None = None) -> int:
                     priority=FIT_PRIORITY,
                     deadline=post.due_at,
                     check=False,
+                    capped=False,
                 )
                 created += int(new)
     return created

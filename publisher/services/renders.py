@@ -60,13 +60,15 @@ def enqueue(
     deadline: datetime | None = None,
     post_id: int | None = None,
     check: bool = True,
+    capped: bool = True,
 ) -> tuple[RenderJob, bool]:
     """Queue a render; returns ``(job, created)``. The same recipe returns the existing job
     (its deadline moved earlier and priority raised when the new request is more urgent).
 
     Raises InvalidInput / PublisherError for a recipe that can never render (unknown
     template, impossible size, missing source, too long), Conflict (``queue_full``) when the
-    organisation has ``render_org_cap`` jobs queued, PermissionDenied.
+    organisation has ``render_org_cap`` jobs queued (``capped=False``: the system's own
+    channel versions, which follow work already admitted), PermissionDenied.
     """
     actor.require("media.create")
     org = _org(actor, org_id)
@@ -77,14 +79,8 @@ def enqueue(
         _sharpen(existing, priority, deadline)
         session.add(existing)
         return existing, False
-    cap = get_settings().render_org_cap
-    queued = session.exec(
-        select(func.count())
-        .select_from(RenderJob)
-        .where(RenderJob.org_id == org, RenderJob.status == S.QUEUED)
-    ).one()
-    if queued >= cap:
-        raise Conflict("renders.error.queue_full", count=queued, cap=cap)
+    if capped:
+        _check_cap(session, org)
     job = RenderJob(
         org_id=org,
         kind=kind,
@@ -113,6 +109,17 @@ def enqueue(
         after={"kind": kind, "post_id": post_id, "deadline": deadline, "priority": priority},
     )
     return job, True
+
+
+def _check_cap(session: Session, org_id: int) -> None:
+    cap = get_settings().render_org_cap
+    queued = session.exec(
+        select(func.count())
+        .select_from(RenderJob)
+        .where(RenderJob.org_id == org_id, RenderJob.status == S.QUEUED)
+    ).one()
+    if queued >= cap:
+        raise Conflict("renders.error.queue_full", count=queued, cap=cap)
 
 
 def _sharpen(job: RenderJob, priority: int, deadline: datetime | None) -> None:

@@ -16,6 +16,7 @@ from publisher.services import media as media_svc
 from publisher.services import render_recipes as recipes
 from tests.engine.conftest import ctx, sandbox, sandbox_server, sb, specs  # noqa: F401
 from tests.factories import Office, facebook_channel, make_office, telegram_channel
+from tests.ui.conftest import app_as  # noqa: F401
 
 #: Small cards keep the suite fast; 480 px is the smallest the campaign template lays out.
 SMALL = (480, 480)
@@ -24,6 +25,12 @@ SMALL = (480, 480)
 @pytest.fixture
 def office(db: Any, clock: Any) -> Office:
     return make_office("so-khcn", channels={"tg": telegram_channel(), "fb": facebook_channel()})
+
+
+@pytest.fixture
+def ui_office(sqlite_db: Any, clock: Any) -> Office:
+    """An office for AppTest pages (SQLite: the UI tests are about behaviour)."""
+    return make_office("so-khcn", channels={"tg": telegram_channel()})
 
 
 def card(office: Office, title: str = "Ngày Chuyển đổi số quốc gia", **kw: Any) -> dict[str, Any]:

@@ -82,6 +82,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thank you to every agency, business and citizen who took part",
     ),
     "renders.art.clip_eyebrow": ("Hôm nay {date}", "Today {date}"),
+    # UI (ui/pages/renders.py)
+    "ui.nav.renders": ("Bản dựng", "Renders"),
+    "ui.renders.title": ("Bản dựng ấn phẩm", "Media renders"),
+    "ui.renders.caption": (
+        "Infographic, video và bản cho từng kênh được dựng trước giờ đăng, theo thứ tự hạn",
+        "Infographics, clips and channel versions are made ahead of publication, by deadline",
+    ),
+    "ui.renders.show": ("Hiển thị", "Show"),
+    "ui.renders.filter_active": ("Đang chờ và đang dựng", "Queued and running"),
+    "ui.renders.filter_failed": ("Thất bại", "Failed"),
+    "ui.renders.filter_done": ("Hoàn tất", "Done"),
+    "ui.renders.filter_all": ("Tất cả", "All"),
+    "ui.renders.post": ("· bài #{id}", "· post #{id}"),
+    "ui.renders.deadline": ("Cần xong trước {at}", "Needed by {at}"),
+    "ui.renders.cancel": ("Hủy", "Cancel"),
+    "ui.renders.empty": ("Không có bản dựng nào ở đây", "No renders here"),
     # CLI
     "cli.jobs.none": ("Không có bản dựng nào", "No render jobs"),
     "cli.jobs.row": (
