@@ -31,7 +31,9 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
-PG_ADMIN = os.environ.get("PUBLISHER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_ADMIN = os.environ.get(
+    "PUBLISHER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 SECRET = "bench-inbound-secret"
 
 
@@ -325,6 +327,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PUBLISHER_SECRET_KEY", "bench-secret-key-0123456789abcdef")
     started = time.perf_counter()
+    load_before = os.getloadavg()
     print("statistics queries…", flush=True)
     queries = bench_queries(args.quick)
     queries.pop("engine_url", None)
@@ -334,7 +337,10 @@ def main() -> None:
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+                    "cpus": os.cpu_count(),
+                    # Other engineers' jobs share this machine: the load says how much.
+                    "load_average_before": [round(x, 1) for x in load_before],
+                    "load_average_after": [round(x, 1) for x in os.getloadavg()]},
         "queries": queries,
         "inbound": inbound_result,
         "total_seconds": round(time.perf_counter() - started, 1),

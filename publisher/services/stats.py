@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -119,13 +119,56 @@ def _row(mapping: Any) -> dict[str, Any]:
     return out
 
 
+def _per_post(flt: StatsFilter, keys: Sequence[Any]) -> Any:
+    """Level one: sums per (group keys, post). Counting posts as rows of this subquery
+    replaces ``count(DISTINCT post_id)``, which PostgreSQL can only do by sorting."""
+    engagement = (
+        func.coalesce(L.c.reactions, 0)
+        + func.coalesce(L.c.comments, 0)
+        + func.coalesce(L.c.shares, 0)
+        + func.coalesce(L.c.clicks, 0)
+    )
+    columns = [
+        *keys,
+        L.c.post_id.label("post_id"),
+        func.count().label("deliveries"),
+        *[func.sum(L.c[name]).label(name) for name in COUNTERS],
+        func.sum(engagement).label("engagement"),
+        func.max(L.c.collected_at).label("collected_at"),
+        func.min(L.c.sent_at).label("sent_at"),
+    ]
+    group = [k.element if hasattr(k, "element") else k for k in keys]
+    return _query(flt, columns).group_by(*group, L.c.post_id).subquery("pp")
+
+
+def _outer_sums(sub: Any) -> list[Any]:
+    return [
+        func.count().label("posts"),
+        func.sum(sub.c.deliveries).label("deliveries"),
+        *[func.sum(sub.c[name]).label(name) for name in COUNTERS],
+        func.sum(sub.c.engagement).label("engagement"),
+        func.max(sub.c.collected_at).label("collected_at"),
+    ]
+
+
+def _tune(session: Session) -> None:
+    # Per transaction only: enough memory for the per-post hash aggregation of a province's
+    # year (about 200k deliveries) to stay in memory instead of spilling to disk.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
     """Sums over the filter: deliveries, posts, each counter (None: never reported),
     engagement (reactions + comments + shares + clicks) and the newest collection time."""
     flt = scoped(actor, flt)
-    row = session.execute(_query(flt, _sums())).mappings().one()
+    _tune(session)
+    sub = _per_post(flt, [])
+    row = session.execute(select(*_outer_sums(sub))).mappings().one()
     out = _row(row)
     out["engagement"] = out.get("engagement") or 0
+    out["deliveries"] = out.get("deliveries") or 0
+    out["collected_at"] = _aware(out.get("collected_at"))
     return out
 
 
@@ -149,40 +192,49 @@ def breakdown(
     flt = scoped(actor, flt)
     if by not in DIMENSIONS:
         raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
-    keys: list[Any]
+    _tune(session)
     if by == "org":
-        keys = [L.c.org_id.label("key"), O.c.name.label("label")]
+        key = L.c.org_id
     elif by == "channel":
-        keys = [L.c.channel_id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
+        key = L.c.channel_id
     elif by == "kind":
-        keys = [L.c.kind.label("key"), L.c.kind.label("label")]
+        key = L.c.kind
     elif by == "campaign":
-        keys = [L.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
+        key = L.c.campaign_id
     elif by == "content_type":
-        keys = [L.c.content_type.label("key")]
+        key = L.c.content_type
     else:
-        bucket = _bucket(session, by)
-        keys = [bucket.label("key")]
-    stmt = _query(flt, [*keys, *_sums()])
+        key = _bucket(session, by)
+    sub = _per_post(flt, [key.label("key")])
+    labels: list[Any] = []
+    stmt = select(sub.c.key, *_outer_sums(sub)).select_from(sub)
     if by == "org":
-        stmt = stmt.join(O, O.c.id == L.c.org_id)
-    if by == "channel":
-        stmt = stmt.join(C, C.c.id == L.c.channel_id)
-    if by == "campaign":
-        stmt = stmt.outerjoin(K, K.c.id == L.c.campaign_id)
-    stmt = stmt.group_by(*[k.element for k in keys])
+        labels = [O.c.name.label("label")]
+        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
+            sub.outerjoin(O, O.c.id == sub.c.key)
+        )
+    elif by == "channel":
+        labels = [C.c.name.label("label"), C.c.kind.label("kind")]
+        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
+            sub.outerjoin(C, C.c.id == sub.c.key)
+        )
+    elif by == "campaign":
+        labels = [K.c.name.label("label"), K.c.slug.label("slug")]
+        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
+            sub.outerjoin(K, K.c.id == sub.c.key)
+        )
+    stmt = stmt.group_by(sub.c.key, *[lab.element for lab in labels])
     if by in ("month", "week", "day"):
-        stmt = stmt.order_by(keys[0].element)
+        stmt = stmt.order_by(sub.c.key)
     else:
-        stmt = stmt.order_by(_engagement_sum().desc())
+        stmt = stmt.order_by(func.sum(sub.c.engagement).desc())
     if limit:
         stmt = stmt.limit(limit)
     rows = [_row(r) for r in session.execute(stmt).mappings()]
     for r in rows:
         r.setdefault("label", r["key"])
         r["engagement"] = r.get("engagement") or 0
-    if by in ("month", "week", "day"):
-        rows.sort(key=lambda r: str(r["key"]))
+        r["deliveries"] = r.get("deliveries") or 0
     return rows
 
 
@@ -191,11 +243,10 @@ def top_posts(
 ) -> list[dict[str, Any]]:
     """The posts with the most engagement over all their channels."""
     flt = scoped(actor, flt)
-    stmt = _query(
-        flt, [L.c.post_id.label("post_id"), func.min(L.c.sent_at).label("sent_at"), *_sums()]
-    )
-    stmt = stmt.group_by(L.c.post_id).order_by(_engagement_sum().desc(), L.c.post_id)
-    rows = [_row(r) for r in session.execute(stmt.limit(limit)).mappings()]
+    _tune(session)
+    sub = _per_post(flt, [])
+    stmt = select(sub).order_by(sub.c.engagement.desc().nulls_last(), sub.c.post_id).limit(limit)
+    rows = [_row(r) for r in session.execute(stmt).mappings()]
     # Titles only for the winners: the aggregation itself never touches the post table.
     info = {
         r.id: r
@@ -220,15 +271,6 @@ def top_posts(
         r["sent_at"] = _aware(r["sent_at"])
         r["engagement"] = r.get("engagement") or 0
     return rows
-
-
-def _engagement_sum() -> Any:
-    return func.sum(
-        func.coalesce(L.c.reactions, 0)
-        + func.coalesce(L.c.comments, 0)
-        + func.coalesce(L.c.shares, 0)
-        + func.coalesce(L.c.clicks, 0)
-    )
 
 
 def year_over_year(
@@ -330,17 +372,26 @@ def growth(
         .where(S.c.delivery_id.in_(ids))
         .order_by(S.c.collected_at)
     ).all()
+    # Running totals: when a delivery's figure changes, add the difference (linear time).
     current: dict[int, tuple[Any, ...]] = {}
+    totals_now: list[int] = [0] * len(COUNTERS)
+    seen: list[bool] = [False] * len(COUNTERS)
     points: dict[datetime, dict[str, Any]] = {}
     for row in snaps:
-        current[row[0]] = tuple(row[2:])
+        old = current.get(row[0], (None,) * len(COUNTERS))
+        new = tuple(row[2:])
+        current[row[0]] = new
+        for i in range(len(COUNTERS)):
+            if new[i] is not None:
+                totals_now[i] += new[i] - (old[i] or 0)
+                seen[i] = True
+            elif old[i] is not None:
+                totals_now[i] -= old[i]
         at = _aware(row[1])
         assert at is not None
-        sums: dict[str, Any] = {"collected_at": at}
-        for i, name in enumerate(COUNTERS):
-            vals = [v[i] for v in current.values() if v[i] is not None]
-            sums[name] = sum(vals) if vals else None
-        points[at] = sums
+        points[at] = {"collected_at": at} | {
+            name: (totals_now[i] if seen[i] else None) for i, name in enumerate(COUNTERS)
+        }
     return [points[k] for k in sorted(points)]
 
 
@@ -348,3 +399,12 @@ def _aware(value: Any) -> datetime | None:
     from publisher.timeutil import ensure_utc
 
     return ensure_utc(value) if isinstance(value, datetime) else None
+
+
+def campaign_choices(session: Session, actor: Actor) -> list[tuple[int, str, str]]:
+    """``(id, name, kind)`` of the campaigns ``actor`` may filter by (national days first)."""
+    actor.require("stats.view")
+    rows = session.execute(
+        select(K.c.id, K.c.name, K.c.kind, K.c.org_id).order_by(K.c.kind.desc(), K.c.name)
+    ).all()
+    return [(r.id, r.name, r.kind) for r in rows if r.org_id is None or actor.sees(r.org_id)]

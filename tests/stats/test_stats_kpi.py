@@ -200,3 +200,17 @@ def test_periods():
     assert (p.start, p.end, p.code) == (date(2026, 1, 1), date(2026, 6, 30), "2026-H1")
     assert p.start_utc == datetime(2025, 12, 31, 17, tzinfo=UTC)
     assert len(p.months()) == 6
+
+
+def test_growth_sums_each_deliverys_latest_figures_at_each_collection(offices):
+    a, b, _ = offices
+    d1 = published(a, "a-tg", parse_local("10/10/2026 08:00"))
+    d2 = published(b, "b-tg", parse_local("10/10/2026 08:00"))
+    t0 = datetime(2026, 10, 11, tzinfo=UTC)
+    snapshot(d1.id, t0, reactions=5)
+    snapshot(d2.id, t0 + timedelta(hours=1), reactions=2)
+    snapshot(d1.id, t0 + timedelta(hours=2), reactions=9)
+    with session_scope() as s:
+        points = stats.growth(s, ADMIN, _flt())
+    assert [(p["collected_at"] - t0, p["reactions"], p["views"]) for p in points] == [
+        (timedelta(0), 5, None), (timedelta(hours=1), 7, None), (timedelta(hours=2), 11, None)]

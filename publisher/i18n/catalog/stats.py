@@ -322,6 +322,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Imported {added} new tasks, updated {updated} ({classified} classified)",
     ),
     "api.started": ("Dịch vụ API đang chạy tại {url}", "API service running at {url}"),
+    # UI: statistics and reports pages
+    "ui.stats.title": ("Thống kê", "Statistics"),
+    "ui.stats.caption": (
+        "Số liệu tương tác theo đơn vị, kênh, chiến dịch và loại nội dung; chỉ tiêu theo "
+        "Kế hoạch 45/KH-UBND",
+        "Engagement by organisation, channel, campaign and content type; KPIs of Plan 45",
+    ),
+    "ui.stats.period": ("Kỳ", "Period"),
+    "ui.stats.period.this_half": ("6 tháng này", "This half-year"),
+    "ui.stats.period.last_half": ("6 tháng trước", "Previous half-year"),
+    "ui.stats.period.this_year": ("Năm nay", "This year"),
+    "ui.stats.period.last_year": ("Năm trước", "Last year"),
+    "ui.stats.period.custom": ("Tùy chọn…", "Custom…"),
+    "ui.stats.range": ("Từ ngày - đến ngày", "From - to"),
+    "ui.stats.pick_range": ("Chọn ngày bắt đầu và ngày kết thúc", "Pick a start and an end date"),
+    "ui.stats.org": ("Đơn vị", "Organisation"),
+    "ui.stats.all_orgs": ("Toàn tỉnh (tất cả đơn vị)", "Whole province (all organisations)"),
+    "ui.stats.all": ("Tất cả", "All"),
+    "ui.stats.na_help": (
+        "Nền tảng không cung cấp số liệu này (vd Telegram không cho bot xem lượt xem)",
+        "The platform does not give this figure (e.g. Telegram gives bots no view counts)",
+    ),
+    "ui.stats.collected": ("Số liệu cập nhật lúc {at}", "Figures collected at {at}"),
+    "ui.stats.never_collected": (
+        "Chưa thu thập số liệu tương tác cho kỳ này",
+        "No engagement collected for this period yet",
+    ),
+    "ui.stats.tab.trend": ("Xu hướng", "Trend"),
+    "ui.stats.tab.breakdown": ("Phân tích", "Breakdown"),
+    "ui.stats.tab.top": ("Bài nổi bật", "Top posts"),
+    "ui.stats.tab.yoy": ("So sánh các năm", "Year over year"),
+    "ui.stats.tab.kpi": ("Chỉ tiêu", "KPIs"),
+    "ui.stats.unit.month": ("Tháng", "Month"),
+    "ui.stats.unit.day": ("Ngày", "Day"),
+    "ui.stats.group_by": ("Theo", "By"),
+    "ui.stats.target": ("mục tiêu {target}", "target {target}"),
+    "ui.stats.tasks": (
+        "Nhiệm vụ KH&CN đã truyền thông: {covered}/{total}",
+        "S&T tasks communicated: {covered}/{total}",
+    ),
+    "ui.stats.no_tasks": (
+        "Chưa có danh mục nhiệm vụ KH&CN; nhập tại trang Báo cáo",
+        "No S&T task register yet; import it on the Reports page",
+    ),
+    "ui.stats.days": ("Các ngày sự kiện quốc gia", "National days"),
+    "ui.reports.title": ("Báo cáo", "Reports"),
+    "ui.reports.caption": (
+        "Báo cáo định kỳ 6 tháng gửi Sở Khoa học và Công nghệ (trước 15/6 và 15/12)",
+        "Semi-annual report to the Department of Science and Technology (before 15/6 and 15/12)",
+    ),
+    "ui.reports.period_label": ("{half} {year}", "{half} {year}"),
+    "ui.reports.format": ("Định dạng", "Format"),
+    "ui.reports.generate": ("Tạo báo cáo", "Generate the report"),
+    "ui.reports.working": ("Đang tạo báo cáo…", "Generating the report…"),
+    "ui.reports.ready": ("Đã tạo xong {name}", "{name} is ready"),
+    "ui.reports.download": ("Tải về {name}", "Download {name}"),
+    "ui.reports.author_note": (
+        "Mục «Khó khăn, vướng mắc và đề xuất, kiến nghị» để trống cho người soạn bổ sung "
+        "trước khi trình ký.",
+        "The «difficulties and proposals» section is left for the author to complete before "
+        "signing.",
+    ),
+    "ui.reports.tasks_title": ("Danh mục nhiệm vụ KH&CN", "S&T task register"),
+    "ui.reports.tasks_caption": (
+        "Tệp CSV (UTF-8) hoặc XLSX với các cột «Mã nhiệm vụ», «Tên nhiệm vụ» và tùy chọn "
+        "«Đơn vị», «Đơn vị chủ trì», «Năm», «Mật». Nhiệm vụ mật không tính vào chỉ tiêu.",
+        "CSV (UTF-8) or XLSX with columns «Mã nhiệm vụ» (code), «Tên nhiệm vụ» (title) and "
+        "optionally «Đơn vị», «Đơn vị chủ trì», «Năm», «Mật» (classified, excluded from the KPI).",
+    ),
+    "ui.reports.tasks_file": ("Tệp danh mục", "Register file"),
+    "ui.reports.tasks_import": ("Nhập danh mục", "Import the register"),
     "common.yes": ("Có", "Yes"),
     "common.no": ("Chưa", "No"),
 }

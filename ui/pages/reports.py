@@ -1,0 +1,122 @@
+"""Báo cáo: the semi-annual report (DOCX) and its figures (XLSX) for a period and an
+organisation, ready to download; the S&T task register import for the coverage KPI."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from publisher.errors import PublisherError
+from publisher.i18n import t
+from publisher.services import reports, tasks
+from publisher.services.orgs import list_orgs
+from publisher.services.reports.reminder import due_report
+from publisher.timeutil import fmt_date, to_local, utcnow
+from ui import common
+
+actor = common.guard("report.export")
+common.page_header("ui.reports.title", "ui.reports.caption")
+today = to_local(utcnow()).date()
+
+due = due_report(today)
+if due is not None:
+    deadline, half = due
+    st.warning(
+        t(
+            "alert.report_due",
+            period=f"{today.year}-H{half}",
+            deadline=fmt_date(deadline),
+            days_left=(deadline - today).days,
+        ),
+        icon=":material/event:",
+    )
+
+
+def _periods() -> list[str]:
+    """Half-years that have begun, newest first (back to 2025, when the plan started)."""
+    out = []
+    year, half = today.year, 1 if today.month <= 6 else 2
+    while year >= 2025:
+        out.append(f"{year}-H{half}")
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    return out
+
+
+def _period_label(code: str) -> str:
+    year, _, half = code.partition("-H")
+    return t(
+        "ui.reports.period_label",
+        half=t("report.half.first" if half == "1" else "report.half.second"),
+        year=year,
+    )
+
+
+with common.read() as s:
+    orgs = list_orgs(s, actor)
+org_options: dict[str | None, str] = {o.slug: o.name for o in orgs}
+if actor.all_orgs:
+    org_options = {None: t("ui.stats.all_orgs"), **org_options}
+
+with st.form("report_form"):
+    c1, c2, c3 = st.columns([2, 3, 1])
+    period = c1.selectbox(
+        t("report.period"), _periods(), format_func=_period_label, key="rp_period"
+    )
+    org = c2.selectbox(
+        t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="rp_org"
+    )
+    fmt = c3.radio(
+        t("ui.reports.format"),
+        list(reports.FORMATS),
+        key="rp_format",
+        format_func=lambda f: f.upper(),
+    )
+    submitted = st.form_submit_button(
+        t("ui.reports.generate"), icon=":material/description:", type="primary"
+    )
+
+if submitted:
+    try:
+        with st.spinner(t("ui.reports.working")), common.read() as s:
+            content, name = reports.generate(s, actor, period, fmt, org, common.lang())
+    except PublisherError as exc:
+        common.show_error(exc)
+    else:
+        st.session_state["rp_result"] = (content, name, fmt)
+
+result = st.session_state.get("rp_result")
+if result:
+    content, name, kind = result
+    mime = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if kind == "docx"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    st.success(t("ui.reports.ready", name=name))
+    st.download_button(
+        t("ui.reports.download", name=name),
+        data=content,
+        file_name=name,
+        mime=mime,
+        icon=":material/download:",
+        key="rp_download",
+    )
+    if kind == "docx":
+        st.caption(t("ui.reports.author_note"))
+
+if actor.can("task.manage"):
+    st.divider()
+    st.subheader(t("ui.reports.tasks_title"))
+    st.caption(t("ui.reports.tasks_caption"))
+    upload = st.file_uploader(t("ui.reports.tasks_file"), type=["csv", "xlsx"], key="rp_tasks")
+    if upload is not None and st.button(
+        t("ui.reports.tasks_import"), key="rp_tasks_import", icon=":material/upload_file:"
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            imported = common.write(lambda s: tasks.import_tasks(s, actor, path))
+        if imported is not None:
+            st.success(t("task.imported", **imported.as_dict()))

@@ -1,0 +1,365 @@
+"""Thống kê: engagement figures, trends, breakdowns, top posts, year-over-year campaigns and
+the KPIs against the plan with traffic lights. Reads only, through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from publisher.errors import PublisherError
+from publisher.i18n import t
+from publisher.services import kpi, stats
+from publisher.services.orgs import list_orgs
+from publisher.services.periods import Period, date_range, parse_period
+from publisher.services.reports.fmt import num
+from publisher.timeutil import to_local, utcnow
+from ui import common
+
+actor = common.guard("stats.view")
+common.page_header("ui.stats.title", "ui.stats.caption")
+today = to_local(utcnow()).date()
+COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
+LIGHT = {"green": "green", "amber": "orange", "red": "red"}
+
+
+def _periods() -> dict[str, str]:
+    half = 1 if today.month <= 6 else 2
+    prev = f"{today.year}-H1" if half == 2 else f"{today.year - 1}-H2"
+    return {
+        f"{today.year}-H{half}": t("ui.stats.period.this_half"),
+        prev: t("ui.stats.period.last_half"),
+        str(today.year): t("ui.stats.period.this_year"),
+        str(today.year - 1): t("ui.stats.period.last_year"),
+        "custom": t("ui.stats.period.custom"),
+    }
+
+
+def _filters() -> tuple[Period, stats.StatsFilter] | None:
+    periods = _periods()
+    with common.read() as s:
+        orgs = list_orgs(s, actor)
+        campaigns = stats.campaign_choices(s, actor)
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 1.3, 2, 1.3])
+    code = c1.selectbox(
+        t("ui.stats.period"), list(periods), format_func=periods.__getitem__, key="st_period"
+    )
+    try:
+        if code == "custom":
+            picked = c1.date_input(
+                t("ui.stats.range"),
+                (today - timedelta(days=30), today),
+                format="DD/MM/YYYY",
+                key="st_range",
+            )
+            if not isinstance(picked, tuple) or len(picked) != 2:
+                st.info(t("ui.stats.pick_range"))
+                return None
+            period = date_range(picked[0], picked[1])
+        else:
+            period = parse_period(code)
+    except PublisherError as exc:
+        common.show_error(exc)
+        return None
+    org_options: dict[int | None, str] = {o.id: o.name for o in orgs}
+    if actor.all_orgs:
+        org_options = {None: t("ui.stats.all_orgs"), **org_options}
+    org_id = c2.selectbox(
+        t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="st_org"
+    )
+    kinds: dict[str | None, str] = {None: t("ui.stats.all")} | {
+        k: t(f"stats.kind.{k}") for k in ("facebook", "telegram", "webhook")
+    }
+    kind = c3.selectbox(
+        t("stats.col.platform"), list(kinds), format_func=kinds.__getitem__, key="st_kind"
+    )
+    camp: dict[int | None, str] = {None: t("ui.stats.all")} | {c[0]: c[1] for c in campaigns}
+    campaign_id = c4.selectbox(
+        t("stats.col.campaign"), list(camp), format_func=camp.__getitem__, key="st_campaign"
+    )
+    types: dict[str | None, str] = {None: t("ui.stats.all")} | {
+        k: t(f"stats.content.{k}") for k in stats.CONTENT_TYPES
+    }
+    content = c5.selectbox(
+        t("stats.col.content_type"), list(types), format_func=types.__getitem__, key="st_content"
+    )
+    flt = stats.StatsFilter(
+        start=period.start_utc,
+        end=period.end_utc,
+        org_id=org_id,
+        kind=kind,
+        campaign_id=campaign_id,
+        content_type=content,
+    )
+    return period, flt
+
+
+def _metrics(tot: dict[str, Any]) -> None:
+    cols = st.columns(8)
+    for col, key in zip(cols, ("posts", "deliveries", *COUNTERS, "engagement"), strict=True):
+        value = tot.get(key)
+        col.metric(
+            t(f"stats.col.{key}"),
+            num(value) if value is not None else "—",
+            help=t("ui.stats.na_help") if value is None else None,
+        )
+    when = tot.get("collected_at")
+    st.caption(
+        t("ui.stats.collected", at=common.fmt_dt(when)) if when else t("ui.stats.never_collected")
+    )
+
+
+def _frame(rows: list[dict[str, Any]], label: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                label: r.get("label") if r.get("label") is not None else t("stats.no_campaign"),
+                **{
+                    t(f"stats.col.{c}"): r.get(c)
+                    for c in ("posts", "deliveries", *COUNTERS, "engagement")
+                },
+            }
+            for r in rows
+        ]
+    )
+
+
+def _trend(rows: list[dict[str, Any]], unit: str) -> None:
+    if not rows:
+        st.info(t("stats.empty"))
+        return
+    frame = pd.DataFrame(
+        [
+            {"bucket": str(r["key"]), "engagement": r["engagement"], "posts": r["posts"]}
+            for r in rows
+        ]
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "bucket:N",
+            sort=None,
+            title=t(f"ui.stats.unit.{unit}"),
+            axis=alt.Axis(labelAngle=0 if unit == "month" else -45),
+        )
+    )
+    bars = base.mark_bar(color="#0B3D91").encode(
+        y=alt.Y("engagement:Q", title=t("stats.col.engagement")),
+        tooltip=[
+            alt.Tooltip("bucket:N", title=t(f"ui.stats.unit.{unit}")),
+            alt.Tooltip("engagement:Q", title=t("stats.col.engagement")),
+            alt.Tooltip("posts:Q", title=t("stats.col.posts")),
+        ],
+    )
+    line = base.mark_line(color="#F2A900", point=True, strokeWidth=3).encode(
+        y=alt.Y("posts:Q", title=t("stats.col.posts"))
+    )
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
+
+
+def _breakdown(flt: stats.StatsFilter) -> None:
+    dims = {
+        "org": "stats.col.org",
+        "channel": "stats.col.channel",
+        "kind": "stats.col.platform",
+        "campaign": "stats.col.campaign",
+        "content_type": "stats.col.content_type",
+    }
+    by = st.segmented_control(
+        t("ui.stats.group_by"),
+        list(dims),
+        default="channel",
+        format_func=lambda k: t(dims[k]),
+        key="st_by",
+    )
+    by = by or "channel"
+    with common.read() as s:
+        rows = stats.breakdown(s, actor, flt, by, limit=50)
+    if not rows:
+        st.info(t("stats.empty"))
+        return
+    for r in rows:
+        if by == "kind":
+            r["label"] = t(f"stats.kind.{r['key']}")
+        elif by == "content_type":
+            r["label"] = t(f"stats.content.{r['key']}")
+    label = t(dims[by])
+    frame = _frame(rows, label)
+    chart = (
+        alt.Chart(frame.head(20))
+        .mark_bar(color="#0B3D91")
+        .encode(
+            x=alt.X(f"{t('stats.col.engagement')}:Q"), y=alt.Y(f"{label}:N", sort="-x", title=None)
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+
+
+def _top(flt: stats.StatsFilter) -> None:
+    with common.read() as s:
+        rows = stats.top_posts(s, actor, flt, limit=10)
+    if not rows:
+        st.info(t("stats.empty"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("stats.col.rank"): i + 1,
+                    t("stats.col.post"): (r["title"] or r["text"] or "")[:120],
+                    t("stats.col.org"): r["org"],
+                    t("stats.col.sent_at"): common.fmt_dt(r["sent_at"]),
+                    t("stats.col.engagement"): r["engagement"],
+                    t("stats.col.reactions"): r.get("reactions"),
+                    t("stats.col.clicks"): r.get("clicks"),
+                }
+                for i, r in enumerate(rows)
+            ]
+        ),
+        hide_index=True,
+        use_container_width=True,
+    )
+
+
+def _yoy(flt: stats.StatsFilter) -> None:
+    with common.read() as s:
+        names = {c[0]: c[1] for c in stats.campaign_choices(s, actor)}
+    if not names:
+        st.info(t("stats.empty"))
+        return
+    c1, c2 = st.columns([3, 2])
+    campaign_id = c1.selectbox(
+        t("stats.col.campaign"), list(names), format_func=names.__getitem__, key="st_yoy_campaign"
+    )
+    years = c2.multiselect(
+        t("stats.col.year"),
+        list(range(today.year - 3, today.year + 2)),
+        default=[today.year - 1, today.year],
+        key="st_yoy_years",
+    )
+    if not years:
+        return
+    with common.read() as s:
+        rows = stats.year_over_year(
+            s,
+            actor,
+            campaign_id,
+            sorted(years),
+            stats.StatsFilter(org_id=flt.org_id, kind=flt.kind),
+        )
+    frame = pd.DataFrame(
+        [
+            {
+                t("stats.col.year"): str(r["year"]),
+                t("stats.col.posts"): r["posts"],
+                t("stats.col.orgs"): r["orgs"],
+                t("stats.col.engagement"): r["engagement"],
+                **{t(f"stats.col.{c}"): r.get(c) for c in COUNTERS},
+            }
+            for r in rows
+        ]
+    )
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar(color="#0B3D91")
+        .encode(
+            x=alt.X(f"{t('stats.col.year')}:N", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{t('stats.col.engagement')}:Q"),
+        ),
+        use_container_width=True,
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+
+
+def _kpis(period: Period, org_id: int | None) -> None:
+    with common.read() as s:
+        kpis = kpi.all_kpis(s, actor, period, org_id, today=today)
+    cols = st.columns(len(kpis))
+    for col, k in zip(cols, kpis, strict=True):
+        unit = "%" if k.unit == "%" else " " + t("kpi.unit.posts")
+        with col.container(border=True):
+            st.markdown(f"**{t(f'kpi.{k.key}')}**")
+            st.markdown(f"### {num(k.value)}{unit}")
+            st.markdown(
+                f":{LIGHT[k.status]}-badge[{t(f'kpi.status.{k.status}')}] "
+                f"{t('ui.stats.target', target=num(k.target) + unit)}"
+            )
+    coverage = kpis[0]
+    with st.expander(t("ui.stats.tasks", covered=coverage.numerator, total=coverage.denominator)):
+        if coverage.detail:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("stats.col.task_code"): d["code"],
+                            t("stats.col.task_title"): d["title"],
+                            t("stats.col.task_covered"): t(
+                                "common.yes" if d["covered"] else "common.no"
+                            ),
+                            t("stats.col.task_where"): ", ".join(d["channels"]),
+                            t("stats.col.first_published"): common.fmt_dt(d["first_published"]),
+                        }
+                        for d in coverage.detail
+                    ]
+                ),
+                hide_index=True,
+                use_container_width=True,
+            )
+        else:
+            st.info(t("ui.stats.no_tasks"))
+    days = kpis[1].detail
+    if days:
+        with st.expander(t("ui.stats.days")):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("stats.col.campaign"): d["campaign"],
+                            t("stats.col.date"): common.fmt_day(d["date"]),
+                            t("stats.col.published_orgs"): f"{d['published']}/{d['organisations']}",
+                            t("stats.col.share"): d["share"],
+                            t("stats.col.missing"): ", ".join(d["missing"]),
+                        }
+                        for d in days
+                    ]
+                ),
+                hide_index=True,
+                use_container_width=True,
+            )
+
+
+chosen = _filters()
+if chosen is not None:
+    period, flt = chosen
+    try:
+        with common.read() as s:
+            totals = stats.totals(s, actor, flt)
+            unit = "month" if (period.end - period.start).days > 62 else "day"
+            trend = stats.breakdown(s, actor, flt, unit)
+    except PublisherError as exc:
+        common.show_error(exc)
+        st.stop()
+    _metrics(totals)
+    st.caption(t("stats.note.telegram_views"))
+    tabs = st.tabs(
+        [
+            t("ui.stats.tab.trend"),
+            t("ui.stats.tab.breakdown"),
+            t("ui.stats.tab.top"),
+            t("ui.stats.tab.yoy"),
+            t("ui.stats.tab.kpi"),
+        ]
+    )
+    with tabs[0]:
+        _trend(trend, unit)
+    with tabs[1]:
+        _breakdown(flt)
+    with tabs[2]:
+        _top(flt)
+    with tabs[3]:
+        _yoy(flt)
+    with tabs[4]:
+        _kpis(period, flt.org_id)
