@@ -34,7 +34,8 @@ ENV PYTHONUNBUFFERED=1 \
     PUBLISHER_DATA_DIR=/data
 # postgresql-client-15: pg_dump/pg_restore for `publisher backup|restore`;
 # fonts-dejavu-core: Vietnamese fallback font of the infographic templates;
-# tini: PID 1 that forwards SIGTERM so workers finish in-flight deliveries.
+# tini: PID 1 that forwards SIGTERM (-g: to the whole process group, so `publisher ui`'s
+# Streamlit child stops too) and workers finish in-flight deliveries.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client-15 fonts-dejavu-core tini \
     && rm -rf /var/lib/apt/lists/*
@@ -52,5 +53,5 @@ EXPOSE 8501 8780
 # gives each service a sharper one (worker heartbeat on this host, HTTP endpoints).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["publisher", "health", "--only", "database", "--only", "migrations"]
-ENTRYPOINT ["tini", "--"]
+ENTRYPOINT ["tini", "-g", "--"]
 CMD ["publisher", "--help"]
