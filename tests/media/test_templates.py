@@ -206,3 +206,14 @@ def test_png_encoding_round_trips() -> None:
     result = render_infographic("quote", {"title": "Đổi mới sáng tạo"}, size=(400, 400))
     data = encode(result.image, "PNG")
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_layout_also_holds_with_pillows_own_text_drawing(
+    template: str, brand: BrandKit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from media import text
+
+    monkeypatch.setattr(text, "GLYPH_CACHE", False)
+    result = render_infographic(template, LONG_FIELDS[template], brand, (1080, 1350), today=TODAY)
+    _check_layout(result)

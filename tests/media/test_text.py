@@ -96,3 +96,33 @@ def test_a_bad_date_is_refused() -> None:
     with pytest.raises(errors.MediaError) as caught:
         text.parse_date("31/02/2026")
     assert caught.value.key == errors.BAD_DATE
+
+
+def test_cached_glyphs_draw_like_pillow() -> None:
+    from PIL import Image, ImageChops, ImageDraw
+
+    block = text.fit(
+        "Chuyển đổi số: Tỷ lệ 98,5% — Ấp Vĩnh Phúc",
+        1000,
+        200,
+        family="Be Vietnam Pro",
+        weight="bold",
+        max_size=64,
+        min_size=20,
+    )
+    images = []
+    for cached in (False, True):
+        image = Image.new("L", (1100, 240), 0)
+        text.GLYPH_CACHE = cached
+        try:
+            text.draw(ImageDraw.Draw(image), block, (20, 20, 1080, 220), fill=255)
+        finally:
+            text.GLYPH_CACHE = True
+        images.append(image)
+    pillow, cached = images
+    assert pillow.getbbox() is not None and cached.getbbox() is not None
+    # Same glyphs at the same places, give or take sub-pixel rounding at glyph edges.
+    for a, b in zip(pillow.getbbox(), cached.getbbox(), strict=True):
+        assert abs(a - b) <= 2
+    diff = ImageChops.difference(pillow, cached)
+    assert sum(diff.getdata()) / (255 * 1100 * 240) < 0.01
