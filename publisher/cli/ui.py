@@ -188,6 +188,10 @@ def demo(
         except ImportError:
             typer.echo(t("ui.demo.no_worker"))
         else:
+            import logging
+
+            # The demo's console is for people: the scheduler's per-job lines are noise here.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
             worker = Worker(threads=2, poll_interval=0.5).start()
             stops.append(("worker", lambda: worker.stop(timeout=15)))
             typer.echo(t("ui.demo.worker"))

@@ -109,14 +109,17 @@ def browser() -> Iterator[object]:
 
 
 def settle(page: object) -> None:
-    """Wait until Streamlit has finished the current run."""
-    time.sleep(0.3)
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=stStatusWidget]')"
-        " && !document.querySelector('[data-stale=true]')",
-        timeout=60_000,
-    )
-    time.sleep(0.5)
+    """Wait until Streamlit has finished the current run (idle for several checks in a row:
+    the running indicator appears only some time after a run starts)."""
+    idle = 0
+    deadline = time.monotonic() + 60
+    while idle < 4 and time.monotonic() < deadline:
+        busy = page.evaluate(  # type: ignore[attr-defined]
+            "() => !!document.querySelector('[data-testid=stStatusWidget]')"
+            " || !!document.querySelector('[data-stale=true]')"
+        )
+        idle = 0 if busy else idle + 1
+        time.sleep(0.15)
 
 
 def shot(page: object, name: str) -> None:
@@ -129,6 +132,7 @@ def login(browser: object, demo: Demo, username: str) -> object:
     page.goto(demo.url)
     page.wait_for_selector("input[type=password]", timeout=60_000)
     settle(page)
+    shot(page, "00-login")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(demo.accounts[username])
     page.get_by_role("button", name="Đăng nhập").click()
@@ -193,20 +197,19 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
     platforms = ("Facebook ·", "Telegram ·", "Webhook (Zalo OA) ·")
 
     def received() -> list[str]:
-        return [
-            p
-            for p in platforms
-            if page.locator("[data-testid=stVerticalBlockBorderWrapper]", has_text=p)
-            .filter(has_text=marker)
-            .count()
-        ]
+        # One record per platform: its header names the platform, its body shows our text.
+        texts = page.locator("[data-testid=stText]", has_text=marker).count()
+        if texts < len(platforms):
+            return []
+        headers = page.locator("[data-testid=stMarkdownContainer]")
+        return [p for p in platforms if headers.filter(has_text=p).count()]
 
     deadline = time.monotonic() + 90
     while len(received()) < 3 and time.monotonic() < deadline:
         page.get_by_role("button", name="Làm mới").click()
         settle(page)
-    assert received() == list(platforms), "every channel received the post"
     shot(page, "05-sandbox")
+    assert received() == list(platforms), "every channel received the post"
     open_page(page, "Lượt đăng & cảnh báo")
     shot(page, "06-deliveries")
     for title, name in (

@@ -67,6 +67,19 @@ with tab_d:
         data = {p.id: deliveries.for_post(s, p.id or 0) for p in rows[:100]}
     if not rows:
         st.info(t("ui.deliveries.empty"))
+    else:
+        tally: dict[str, int] = {}
+        for dels in data.values():
+            for d, _ in dels:
+                tally[d.status] = tally.get(d.status, 0) + 1
+        m = st.columns(4)
+        m[0].metric(t("ui.deliveries.m_sent"), tally.get("sent", 0))
+        m[1].metric(t("ui.deliveries.m_pending"), tally.get("pending", 0) + tally.get("sending", 0))
+        m[2].metric(
+            t("ui.deliveries.m_attention"),
+            sum(tally.get(k, 0) for k in ("failed", "unconfirmed", "missed")),
+        )
+        m[3].metric(t("ui.deliveries.m_cancelled"), tally.get("cancelled", 0))
     for p in rows[:100]:
         dels = data.get(p.id, [])
         head = (
