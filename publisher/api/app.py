@@ -24,6 +24,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
+from publisher.api.batcher import EventWriter
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
 from publisher.i18n import t
@@ -50,22 +51,25 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
     def db() -> Engine:
         return engine or get_engine()
 
+    writer = EventWriter(db)
+
     async def inbound_event(request: Request) -> Response:
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
         channel = request.path_params["channel"]
         try:
-            result = await run_in_threadpool(
-                inbound.accept_event, channel, body, headers, engine=db(), clock=clock
+            row = await run_in_threadpool(
+                inbound.prepare_event, channel, body, headers, engine=db(), clock=clock
             )
         except PublisherError as exc:
             return _error(exc, _lang(request))
+        new = await writer.submit(row)
         return JSONResponse(
             {
                 "ok": True,
-                "event_id": result.event_id,
-                "duplicate": result.duplicate,
-                "delivery_id": result.delivery_id,
+                "event_id": row["event_id"].split(":", 1)[1],
+                "duplicate": not new,
+                "delivery_id": row["delivery_id"],
             }
         )
 

@@ -138,20 +138,21 @@ def _parse(body: bytes) -> dict[str, Any]:
     return data
 
 
-def accept_event(
+def prepare_event(
     channel_ref: str,
     body: bytes,
     headers: dict[str, str],
     *,
     engine: Engine | None = None,
     clock: Clock | None = None,
-) -> Accepted:
-    """Verify and store one event. ``headers`` must have lower-case names.
+) -> dict[str, Any]:
+    """Verify one event and return the row to store (see :func:`store_events`).
 
-    Body: ``{"event_id", "event": seen|reaction|follow|click, "delivery": <external id or
-    idempotency key> (optional for follow), "timestamp": <ms, Zalo-style>, "app_id"}``.
-    Raises NotFound (channel, delivery), PermissionDenied (bad signature, stale or future
-    timestamp) and InvalidInput (malformed body).
+    ``headers`` must have lower-case names. Body: ``{"event_id", "event":
+    seen|reaction|follow|click, "delivery": <external id or idempotency key> (optional for
+    follow), "timestamp": <ms, Zalo-style>, "app_id"}``. Raises NotFound (channel,
+    delivery), PermissionDenied (bad signature, stale or future timestamp) and InvalidInput
+    (malformed body). Reads the database only on a cache miss.
     """
     engine = engine or get_engine()
     now = (clock or get_clock()).now()
@@ -176,27 +177,66 @@ def accept_event(
     ref = str(data.get("delivery") or "").strip()
     if not ref and kind != "follow":
         raise InvalidInput("error.inbound_body", detail="delivery is required")
-    row = {
+    delivery_id = None
+    if ref:
+        delivery_id = _cached_delivery(keys.id, ref)
+        if delivery_id is None:
+            with engine.connect() as conn:
+                delivery_id = _delivery_id(conn, keys.id, ref)
+        if delivery_id is None:
+            raise NotFound("error.inbound_delivery", ref=ref)
+    return {
         "event_id": f"{keys.id}:{event_id}",
         "channel_id": keys.id,
+        "delivery_id": delivery_id,
         "kind": kind,
         "occurred_at": _occurred(data, now),
         "received_at": now,
         "payload": data,
     }
-    # One short transaction of Core statements (no ORM unit of work, no savepoint): the
-    # unique event id makes a replay a no-op through ON CONFLICT DO NOTHING.
+
+
+def store_events(engine: Engine, rows: list[dict[str, Any]]) -> list[bool]:
+    """Store prepared events in one transaction; returns, per row, whether it was new.
+
+    ``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING event_id``: a replay (or the
+    same event twice in one batch) is stored once. Raises SQLAlchemy errors only.
+    """
+    if not rows:
+        return []
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(InboundEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(col(InboundEvent.event_id))
+    )
     with engine.begin() as conn:
-        delivery_id = _delivery_id(conn, keys.id, ref) if ref else None
-        if ref and delivery_id is None:
-            raise NotFound("error.inbound_delivery", ref=ref)
-        row["delivery_id"] = delivery_id
-        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        stmt = (
-            insert(InboundEvent).values(**row).on_conflict_do_nothing(index_elements=["event_id"])
-        )
-        added = conn.execute(stmt.returning(col(InboundEvent.id))).first() is not None
-    return Accepted(event_id, not added, delivery_id)
+        stored = set(conn.execute(stmt).scalars())
+    out = []
+    for row in rows:
+        new = row["event_id"] in stored
+        stored.discard(row["event_id"])  # a second copy in the same batch is a duplicate
+        out.append(new)
+    return out
+
+
+def accept_event(
+    channel_ref: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> Accepted:
+    """Verify and store one event (:func:`prepare_event` then :func:`store_events`).
+
+    Raises what :func:`prepare_event` raises.
+    """
+    engine = engine or get_engine()
+    row = prepare_event(channel_ref, body, headers, engine=engine, clock=clock)
+    (added,) = store_events(engine, [row])
+    return Accepted(row["event_id"].split(":", 1)[1], not added, row["delivery_id"])
 
 
 _MISS = object()
@@ -217,11 +257,13 @@ def _occurred(data: dict[str, Any], now: datetime) -> datetime:
         return now
 
 
+def _cached_delivery(channel_id: int, ref: str) -> int | None:
+    with _cache.lock:
+        return _cache.deliveries.get((channel_id, ref))
+
+
 def _delivery_id(conn: Connection, channel_id: int, ref: str) -> int | None:
     key = (channel_id, ref)
-    with _cache.lock:
-        if key in _cache.deliveries:
-            return _cache.deliveries[key]
     found = conn.execute(
         select(Delivery.id).where(
             col(Delivery.channel_id) == channel_id,

@@ -226,3 +226,33 @@ def test_a_real_server_answers_events_clicks_and_health_over_http(office, clock)
             metrics = http.get("/metrics")
             assert metrics.status_code == 200 and "publisher_deliveries" in metrics.text
     assert [e.kind for e in _events()] == ["seen"]
+
+
+def test_concurrent_events_and_replays_are_each_stored_once(office, clock):
+    published(office, "hmac-hook", clock.now(), external_id="m1")
+    import asyncio
+
+    events = [hmac(clock, "m1", event_id=f"ev-{i % 40}") for i in range(120)]
+
+    async def fire(url: str) -> list[dict]:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            replies = await asyncio.gather(
+                *[http.post("/inbound/hmac-hook", content=b, headers=h) for b, h in events]
+            )
+        return [r.json() for r in replies]
+
+    with run_in_thread(clock=clock) as api:
+        replies = asyncio.run(fire(api.url))
+    assert all(r["ok"] for r in replies)
+    assert sum(not r["duplicate"] for r in replies) == 40
+    assert len(_events()) == 40
+
+
+def test_store_events_marks_a_second_copy_in_one_batch_as_duplicate(office, clock):
+    published(office, "hmac-hook", clock.now(), external_id="m1")
+    body, headers = hmac(clock, "m1", event_id="same")
+    row = inbound.prepare_event("hmac-hook", body, {k.lower(): v for k, v in headers.items()})
+    from publisher.db import get_engine
+
+    assert inbound.store_events(get_engine(), [row, dict(row)]) == [True, False]
+    assert inbound.store_events(get_engine(), [row]) == [False]

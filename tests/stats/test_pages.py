@@ -18,14 +18,23 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def office(sqlite_db, clock):
     clock.set(datetime(2026, 12, 6, 3, tzinfo=UTC))  # H2 2026, inside the reminder window
-    o = make_office("so-khcn", channels={"Telegram": telegram_channel(),
-                                         "Zalo": webhook_channel()})
+    o = make_office("so-khcn", channels={"Telegram": telegram_channel(), "Zalo": webhook_channel()})
     from publisher.timeutil import parse_local
 
-    d1 = published(o, "Telegram", parse_local("10/10/2026 08:00"), campaign="ngay-cds",
-                   title="Chào mừng Ngày Chuyển đổi số quốc gia")
-    d2 = published(o, "Zalo", parse_local("15/11/2026 08:00"), media_kind="image",
-                   title="Hội thảo đổi mới sáng tạo")
+    d1 = published(
+        o,
+        "Telegram",
+        parse_local("10/10/2026 08:00"),
+        campaign="ngay-cds",
+        title="Chào mừng Ngày Chuyển đổi số quốc gia",
+    )
+    d2 = published(
+        o,
+        "Zalo",
+        parse_local("15/11/2026 08:00"),
+        media_kind="image",
+        title="Hội thảo đổi mới sáng tạo",
+    )
     snapshot(d1.id, datetime(2026, 12, 1, tzinfo=UTC), reactions=321)
     snapshot(d2.id, datetime(2026, 12, 1, tzinfo=UTC), reactions=45, views=1500, clicks=12)
     return o
@@ -42,8 +51,11 @@ def _app(office, role: str, page: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [str(e.value) for group in (at.markdown, at.caption, at.error, at.warning,
-                                        at.info, at.success, at.title) for e in group]
+    parts = [
+        str(e.value)
+        for group in (at.markdown, at.caption, at.error, at.warning, at.info, at.success, at.title)
+        for e in group
+    ]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     return "\n".join(parts)
 
@@ -72,8 +84,7 @@ def test_statistics_filters_by_content_type_and_period(office):
 
 
 def test_an_officer_cannot_open_statistics(office):
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / "statistics.py"),
-                           default_timeout=60)
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / "statistics.py"), default_timeout=60)
     at.session_state["actor"] = office.actor("officer")
     at.run()
     assert at.error and not at.metric

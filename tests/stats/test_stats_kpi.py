@@ -213,4 +213,7 @@ def test_growth_sums_each_deliverys_latest_figures_at_each_collection(offices):
     with session_scope() as s:
         points = stats.growth(s, ADMIN, _flt())
     assert [(p["collected_at"] - t0, p["reactions"], p["views"]) for p in points] == [
-        (timedelta(0), 5, None), (timedelta(hours=1), 7, None), (timedelta(hours=2), 11, None)]
+        (timedelta(0), 5, None),
+        (timedelta(hours=1), 7, None),
+        (timedelta(hours=2), 11, None),
+    ]
