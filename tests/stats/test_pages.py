@@ -97,5 +97,5 @@ def test_reports_page_generates_a_docx_to_download(office):
     at.button(key="FormSubmitter:report_form-Tạo báo cáo").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Đã tạo xong bao-cao-truyen-thong-2026-H2-so-khcn.docx" in _texts(at)
-    content, name, kind = at.session_state["rp_result"]
+    content, _name, kind = at.session_state["rp_result"]
     assert kind == "docx" and content[:2] == b"PK"
