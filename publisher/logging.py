@@ -176,6 +176,9 @@ def configure_logging(
     if json_format is None:
         json_format = settings.log_json
     register_secret(settings.secret_key)
+    from publisher.security import load_secret
+
+    register_secret(load_secret())  # the key file's value when no variable sets it
     if settings.database_url:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError

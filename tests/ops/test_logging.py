@@ -148,3 +148,19 @@ def test_plain_format_redacts_too() -> None:
     buf.write(handler.format(record))
     assert "A" * 35 not in buf.getvalue()
     assert "/bot[redacted]/getMe" in buf.getvalue()
+
+
+def test_the_key_files_secret_is_redacted_too(
+    db: Any, monkeypatch: pytest.MonkeyPatch, captured: io.StringIO
+) -> None:
+    from publisher.config import get_settings
+    from publisher.security import load_secret
+
+    monkeypatch.delenv("PUBLISHER_SECRET_KEY")
+    get_settings.cache_clear()
+    get_settings().secret_key_file.write_text("file-held-secret-key-abcdef123456")
+    load_secret.cache_clear()
+    plog.configure_logging(json_format=True, level=logging.DEBUG, stream=captured)
+    logging.getLogger("publisher.test").error("key is file-held-secret-key-abcdef123456")
+    assert "file-held-secret-key-abcdef123456" not in captured.getvalue()
+    assert plog.REDACTED in captured.getvalue()
