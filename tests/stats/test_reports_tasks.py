@@ -266,3 +266,12 @@ def test_reports_use_the_injected_clock(office, clock):
     clock.set(datetime(2026, 5, 19, tzinfo=UTC))  # H2 has not begun at this time
     with session_scope() as s, pytest.raises(InvalidInput):
         reports.generate(s, ADMIN, "2026-H2", "docx")
+
+
+def test_the_periodic_collection_also_raises_the_report_reminder(db):
+    from publisher.services import engagement
+
+    engagement.collect_all(clock=FrozenClock(parse_local("07/06/2026 09:00")))
+    with session_scope() as s:
+        (alert,) = s.exec(select(Alert)).all()
+        assert alert.kind == "report_due" and alert.params["period"] == "2026-H1"
