@@ -64,7 +64,7 @@ def hold_for_media(
                 dedupe=False,
                 post=delivery.post_id,
                 channel=name,
-                **refs,
+                **refs,  # type: ignore[arg-type]
             )
             return D.FAILED
         deliveries_svc.transition(
@@ -90,7 +90,7 @@ def hold_for_media(
             object_id=delivery.id,
             post=delivery.post_id,
             channel=name,
-            **refs,
+            **refs,  # type: ignore[arg-type]
             until=fmt_local(delivery.due_at + grace),
         )
     return WAITING

@@ -88,3 +88,25 @@ def test_executor_threads_render_the_queue_and_stop_cleanly(office: Office, cloc
         executor.stop()
     assert [job(i).status for i in [*cards, video]] == ["done"] * 4  # type: ignore[list-item]
     assert executor.results == {"done": 4}
+
+
+def test_the_worker_runs_renders_in_its_own_threads(office: Office, clock: Any) -> None:
+    from publisher.engine.worker import Worker
+
+    assert Worker(threads=1, render_slots=0).renders is None
+    with session_scope() as s:
+        row, _ = renders_svc.enqueue(
+            s, ADMIN, "infographic", card(office, "Thẻ của worker"), org_id=office.org.id
+        )
+        job_id = row.id or 0
+    worker = Worker(threads=1, executor_only=True, render_slots=1)
+    assert worker.renders is not None and worker.renders.slots == 1
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while job(job_id).status != "done" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    assert job(job_id).status == "done"
+    assert job(job_id).lease_owner is None and worker.renders.results == {"done": 1}
