@@ -181,7 +181,7 @@ def _handwritten_ffmpeg(photos: list[Path], out: Path, folder: Path, threads: in
     ]
 
 
-def bench_video_vs_ffmpeg(rounds: int = 5, threads: int = 0) -> dict[str, object]:
+def bench_video_vs_ffmpeg(rounds: int = 3, threads: int = 0) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         photos = _photos(tmp, 3)
