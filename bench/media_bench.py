@@ -36,6 +36,7 @@ from media.infographic import TEMPLATES, render_infographic, save_infographic
 from media.probe import ffmpeg_exe, probe
 from media.samples import LONG_FIELDS
 from media.video import VideoSpec, render_video
+from media.video_graph import X264
 
 RESULTS = Path(__file__).parent / "results"
 TITLE = "Ngày Chuyển đổi số quốc gia 10/10: chung tay xây dựng chính quyền số"
@@ -159,16 +160,7 @@ def _handwritten_ffmpeg(photos: list[Path], out: Path, folder: Path, threads: in
         ";".join(graph),
         "-map",
         "[v]",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-crf",
-        "21",
-        "-pix_fmt",
-        "yuv420p",
-        "-profile:v",
-        "high",
+        *X264,  # the studio's exact encoder settings: only the composition method differs
         "-r",
         "30",
         "-threads",
