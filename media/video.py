@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import os
 import subprocess
 import tempfile
 import threading
@@ -345,8 +344,3 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def default_threads() -> int:
-    """Encoder threads: all cores (ffmpeg's 0 = auto), overridable for benchmarks."""
-    return int(os.environ.get("MEDIA_FFMPEG_THREADS", "0"))
