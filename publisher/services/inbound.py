@@ -36,6 +36,10 @@ CACHE_SECONDS = 30.0
 MAX_BODY = 64 * 1024
 
 
+class CacheMiss(Exception):
+    """:func:`prepare_event` needs the database (``allow_db=False`` was given)."""
+
+
 @dataclass(frozen=True)
 class ChannelKeys:
     id: int
@@ -145,6 +149,7 @@ def prepare_event(
     *,
     engine: Engine | None = None,
     clock: Clock | None = None,
+    allow_db: bool = True,
 ) -> dict[str, Any]:
     """Verify one event and return the row to store (see :func:`store_events`).
 
@@ -152,12 +157,15 @@ def prepare_event(
     seen|reaction|follow|click, "delivery": <external id or idempotency key> (optional for
     follow), "timestamp": <ms, Zalo-style>, "app_id"}``. Raises NotFound (channel,
     delivery), PermissionDenied (bad signature, stale or future timestamp) and InvalidInput
-    (malformed body). Reads the database only on a cache miss.
+    (malformed body). Reads the database only on a cache miss; with ``allow_db=False`` it
+    raises :class:`CacheMiss` instead (so that an event loop can call it without blocking).
     """
     engine = engine or get_engine()
     now = (clock or get_clock()).now()
     keys = _cached_keys(channel_ref)
     if keys is _MISS:
+        if not allow_db:
+            raise CacheMiss
         with session_scope(engine, readonly=True) as session:
             keys = channel_keys(session, channel_ref)
     if keys is None or keys is _MISS:
@@ -181,6 +189,8 @@ def prepare_event(
     if ref:
         delivery_id = _cached_delivery(keys.id, ref)
         if delivery_id is None:
+            if not allow_db:
+                raise CacheMiss
             with engine.connect() as conn:
                 delivery_id = _delivery_id(conn, keys.id, ref)
         if delivery_id is None:
