@@ -297,7 +297,7 @@ def write_results(data: dict[str, Any]) -> None:
         "# Statistics benchmark", "",
         f"Run {data['run_at']} on {data['machine']}" + (" (quick)" if data["quick"] else ""),
         "",
-        f"## Statistics queries on PostgreSQL (target <= 300 ms each)", "",
+        "## Statistics queries on PostgreSQL (target <= 300 ms each)", "",
         "Data: " + ", ".join(f"{v:,} {k}" for k, v in q["rows"].items())
         + f"; loaded with COPY in {q['load_seconds']} s.", "",
         "| query | median ms | max ms |", "|---|---|---|",

@@ -327,6 +327,8 @@ class EngagementLatest(SQLModel, table=True):
     campaign_year: int | None = None
     #: text | image | video (the post's richest attachment)
     content_type: str = Field(default="text", max_length=10)
+    #: The one row of its post and occurrence that counts the post (the lowest delivery id).
+    is_first: bool = False
 
 
 class TrackedLink(SQLModel, table=True):

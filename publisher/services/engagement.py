@@ -355,8 +355,31 @@ def sync_facts(session: Session, delivery_ids: list[int] | None = None) -> int:
             for key, value in values.items():
                 setattr(row, key, value)
             session.add(row)
+        session.flush()
+        _mark_first(session, list({v["post_id"] for v in dims.values()}))
     session.flush()
     return added
+
+
+def _mark_first(session: Session, post_ids: list[int]) -> None:
+    """Flag, per post and occurrence, the one statistics row that counts the post (the
+    lowest delivery id), so that post counts are a plain sum instead of a DISTINCT."""
+    if not post_ids:
+        return
+    rows = session.execute(
+        sa_select(EngagementLatest, col(Delivery.occurrence))
+        .join(Delivery, col(Delivery.id) == EngagementLatest.delivery_id)
+        .where(col(EngagementLatest.post_id).in_(post_ids))
+    ).all()
+    first: dict[tuple[int | None, str], int] = {}
+    for fact, occurrence in rows:
+        key = (fact.post_id, occurrence)
+        first[key] = min(first.get(key, fact.delivery_id), fact.delivery_id)
+    for fact, occurrence in rows:
+        flag = first[(fact.post_id, occurrence)] == fact.delivery_id
+        if fact.is_first != flag:
+            fact.is_first = flag
+            session.add(fact)
 
 
 def record_snapshot(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, text
+from sqlalchemy import Select, and_, case, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -74,7 +74,15 @@ def scoped(actor: Actor, flt: StatsFilter) -> StatsFilter:
     return replace(flt, org_id=actor.org_id)
 
 
-def _sums() -> list[Any]:
+def _sums(distinct_posts: bool = False) -> list[Any]:
+    """Counters of the selected rows. Posts are the rows flagged ``is_first`` (one per post
+    and occurrence), a plain sum; with a channel or platform filter or grouping, where the
+    flagged row may be on another channel, they are counted as distinct posts instead."""
+    posts = (
+        func.count(func.distinct(L.c.post_id))
+        if distinct_posts
+        else func.coalesce(func.sum(case((L.c.is_first, 1), else_=0)), 0)
+    )
     engagement = (
         func.coalesce(L.c.reactions, 0)
         + func.coalesce(L.c.comments, 0)
@@ -83,11 +91,15 @@ def _sums() -> list[Any]:
     )
     return [
         func.count().label("deliveries"),
-        func.count(func.distinct(L.c.post_id)).label("posts"),
+        posts.label("posts"),
         *[func.sum(L.c[name]).label(name) for name in COUNTERS],
         func.sum(engagement).label("engagement"),
         func.max(L.c.collected_at).label("collected_at"),
     ]
+
+
+def _by_channel(flt: StatsFilter) -> bool:
+    return bool(flt.kind or flt.channel_id is not None)
 
 
 def _query(flt: StatsFilter, columns: Sequence[Any]) -> Select[Any]:
@@ -119,6 +131,15 @@ def _row(mapping: Any) -> dict[str, Any]:
     return out
 
 
+def _engagement() -> Any:
+    return (
+        func.coalesce(L.c.reactions, 0)
+        + func.coalesce(L.c.comments, 0)
+        + func.coalesce(L.c.shares, 0)
+        + func.coalesce(L.c.clicks, 0)
+    )
+
+
 def _per_post(flt: StatsFilter, keys: Sequence[Any]) -> Any:
     """Level one: sums per (group keys, post). Counting posts as rows of this subquery
     replaces ``count(DISTINCT post_id)``, which PostgreSQL can only do by sorting."""
@@ -141,16 +162,6 @@ def _per_post(flt: StatsFilter, keys: Sequence[Any]) -> Any:
     return _query(flt, columns).group_by(*group, L.c.post_id).subquery("pp")
 
 
-def _outer_sums(sub: Any) -> list[Any]:
-    return [
-        func.count().label("posts"),
-        func.sum(sub.c.deliveries).label("deliveries"),
-        *[func.sum(sub.c[name]).label(name) for name in COUNTERS],
-        func.sum(sub.c.engagement).label("engagement"),
-        func.max(sub.c.collected_at).label("collected_at"),
-    ]
-
-
 def _tune(session: Session) -> None:
     # Per transaction only: enough memory for the per-post hash aggregation of a province's
     # year (about 200k deliveries) to stay in memory instead of spilling to disk.
@@ -162,9 +173,7 @@ def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
     """Sums over the filter: deliveries, posts, each counter (None: never reported),
     engagement (reactions + comments + shares + clicks) and the newest collection time."""
     flt = scoped(actor, flt)
-    _tune(session)
-    sub = _per_post(flt, [])
-    row = session.execute(select(*_outer_sums(sub))).mappings().one()
+    row = session.execute(_query(flt, _sums(_by_channel(flt)))).mappings().one()
     out = _row(row)
     out["engagement"] = out.get("engagement") or 0
     out["deliveries"] = out.get("deliveries") or 0
@@ -192,42 +201,33 @@ def breakdown(
     flt = scoped(actor, flt)
     if by not in DIMENSIONS:
         raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
-    _tune(session)
+    keys: list[Any]
     if by == "org":
-        key = L.c.org_id
+        keys = [L.c.org_id.label("key"), O.c.name.label("label")]
     elif by == "channel":
-        key = L.c.channel_id
+        keys = [L.c.channel_id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
     elif by == "kind":
-        key = L.c.kind
+        keys = [L.c.kind.label("key")]
     elif by == "campaign":
-        key = L.c.campaign_id
+        keys = [L.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
     elif by == "content_type":
-        key = L.c.content_type
+        keys = [L.c.content_type.label("key")]
     else:
-        key = _bucket(session, by)
-    sub = _per_post(flt, [key.label("key")])
-    labels: list[Any] = []
-    stmt = select(sub.c.key, *_outer_sums(sub)).select_from(sub)
+        keys = [_bucket(session, by).label("key")]
+    distinct = _by_channel(flt) or by in ("channel", "kind")
+    stmt = _query(flt, [*keys, *_sums(distinct)])
+    # The label tables are small: joined after the filter, grouped with the key.
     if by == "org":
-        labels = [O.c.name.label("label")]
-        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
-            sub.outerjoin(O, O.c.id == sub.c.key)
-        )
+        stmt = stmt.join(O, O.c.id == L.c.org_id)
     elif by == "channel":
-        labels = [C.c.name.label("label"), C.c.kind.label("kind")]
-        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
-            sub.outerjoin(C, C.c.id == sub.c.key)
-        )
+        stmt = stmt.join(C, C.c.id == L.c.channel_id)
     elif by == "campaign":
-        labels = [K.c.name.label("label"), K.c.slug.label("slug")]
-        stmt = select(sub.c.key, *labels, *_outer_sums(sub)).select_from(
-            sub.outerjoin(K, K.c.id == sub.c.key)
-        )
-    stmt = stmt.group_by(sub.c.key, *[lab.element for lab in labels])
+        stmt = stmt.outerjoin(K, K.c.id == L.c.campaign_id)
+    stmt = stmt.group_by(*[k.element for k in keys])
     if by in ("month", "week", "day"):
-        stmt = stmt.order_by(sub.c.key)
+        stmt = stmt.order_by(keys[0].element)
     else:
-        stmt = stmt.order_by(func.sum(sub.c.engagement).desc())
+        stmt = stmt.order_by(func.sum(_engagement()).desc())
     if limit:
         stmt = stmt.limit(limit)
     rows = [_row(r) for r in session.execute(stmt).mappings()]

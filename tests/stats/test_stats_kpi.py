@@ -217,3 +217,36 @@ def test_growth_sums_each_deliverys_latest_figures_at_each_collection(offices):
         (timedelta(hours=1), 7, None),
         (timedelta(hours=2), 11, None),
     ]
+
+
+def test_a_post_on_two_channels_counts_once_except_per_channel(offices):
+    import uuid
+
+    from publisher.models import Delivery, DeliveryStatus, PostVariant
+    from publisher.services import engagement
+
+    a, _, _ = offices
+    sent = parse_local("10/10/2026 08:00")
+    first = published(a, "a-tg", sent)
+    with session_scope() as s:
+        hook = a.channels["a-hook"]
+        s.add(PostVariant(post_id=first.post_id, channel_id=hook.id))
+        second = Delivery(
+            post_id=first.post_id,
+            channel_id=hook.id,
+            due_at=sent,
+            next_attempt_at=sent,
+            status=DeliveryStatus.SENT,
+            sent_at=sent,
+            external_id="x2",
+            idempotency_key=uuid.uuid4().hex,
+        )
+        s.add(second)
+        s.flush()
+        engagement.delivery_sent(s, second.id)
+    with session_scope() as s:
+        tot = stats.totals(s, ADMIN, _flt())
+        assert (tot["posts"], tot["deliveries"]) == (1, 2)
+        assert [r["posts"] for r in stats.breakdown(s, ADMIN, _flt(), "org")] == [1]
+        assert sorted(r["posts"] for r in stats.breakdown(s, ADMIN, _flt(), "channel")) == [1, 1]
+        assert stats.totals(s, ADMIN, _flt(kind="webhook"))["posts"] == 1
