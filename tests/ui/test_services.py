@@ -200,3 +200,17 @@ def test_upcoming_plan_times_are_local_mornings(db, clock, monkeypatch):
 
     assert plan and all(to_local(p.due_at).hour in (7, 8, 9) for p in plan)
     assert all(p.due_at > clock.now() - timedelta(seconds=1) for p in plan)
+
+
+def test_a_month_cell_describes_a_few_posts_and_counts_them_all(two_offices):
+    a, _ = two_offices
+    ids = [
+        compose(a, text=f"Bài {i}", due_at=parse_local(f"15/10/2026 0{i}:00")) for i in range(1, 7)
+    ]
+    start, end = cal.month_bounds(2026, 10)
+    with session_scope(readonly=True) as s:
+        p = cal.period(s, a.actor("officer"), start, end, per_day=4)
+    day = date(2026, 10, 15)
+    assert [e.post_id for e in p.entries[day]] == ids[:4]  # the earliest, in time order
+    assert p.day_counts[day] == {"draft": 6}
+    assert p.total == 6 and all(e.channels for e in p.entries[day])

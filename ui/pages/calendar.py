@@ -19,6 +19,7 @@ from ui.components.post_view import channel_previews
 actor = common.guard("post.view")
 common.page_header("ui.calendar.title", "ui.calendar.caption")
 MAX_IN_CELL = 4
+MAX_IN_WEEK = 40
 today = to_local(utcnow()).date()
 if "cal_day" not in st.session_state:
     st.session_state["cal_day"] = today
@@ -118,7 +119,9 @@ flt = cal.CalendarFilter(
     org_id=org_id, channel_id=channel_id, campaign_id=campaign_id, status=status
 )
 with common.read() as s:
-    period = cal.period(s, actor, start, end, flt)
+    period = cal.period(
+        s, actor, start, end, flt, per_day=MAX_IN_CELL if view == "month" else MAX_IN_WEEK
+    )
 
 st.subheader(heading)
 legend = " ".join(
@@ -139,12 +142,12 @@ for d in period.days():
         f'<div class="cal-post" style="border-left-color:{common.status_hex(e.status)}" '
         f'title="{common.esc(common.status_label(e.status))}">'
         f"<b>{e.local:%H:%M}</b> #{e.post_id} {common.esc(e.title)}</div>"
-        for e in entries[: MAX_IN_CELL if view == "month" else 40]
+        for e in entries
     )
-    extra = len(entries) - MAX_IN_CELL
+    extra = sum(period.day_counts.get(d, {}).values()) - len(entries)
     more = (
         f'<div class="cal-more">{common.esc(t("ui.calendar.more", n=extra))}</div>'
-        if view == "month" and extra > 0
+        if extra > 0
         else ""
     )
     classes = (
