@@ -177,11 +177,8 @@ def _describe(session: Session, chosen: dict[int, tuple[str, datetime]]) -> dict
     snippet = func.substr(col(Post.text), 1, SNIPPET + 1)
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        rows = session.exec(
-            select(col(Post.id), col(Post.title), snippet, col(Post.campaign_id)).where(  # type: ignore[call-overload]
-                col(Post.id).in_(part)
-            )
-        )
+        columns: Any = (col(Post.id), col(Post.title), snippet, col(Post.campaign_id))
+        rows: Any = session.exec(select(*columns).where(col(Post.id).in_(part)))
         for post_id, title, text, campaign_id in rows:
             status, local = chosen[post_id]
             by_id[post_id] = Entry(
