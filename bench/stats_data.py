@@ -103,10 +103,13 @@ def load(dsn: str, sizes: Sizes, seed: int = 57) -> dict[str, int]:
                           _ts(sent), _ts(sent)))
             first = (org - 1) * sizes.channels_per_org + 1
             chosen = rnd.sample(range(first, first + sizes.channels_per_org), 2)
+            kinds_seen: set[str] = set()
             for ch in chosen:
                 did += 1
+                first_kind = channel_kind[ch] not in kinds_seen
+                kinds_seen.add(channel_kind[ch])
                 deliveries.append((did, pid, ch, sent, channel_kind[ch], org, campaign_id,
-                                   campaign_year, ch == chosen[0]))
+                                   campaign_year, ch == chosen[0], first_kind))
         with cur.copy("COPY post (id, org_id, status, title, text, due_at, campaign_id, "
                       "campaign_year, task_id, recurrence, review_comment, created_at, "
                       "updated_at) FROM STDIN") as cp:
@@ -129,7 +132,7 @@ def load(dsn: str, sizes: Sizes, seed: int = 57) -> dict[str, int]:
                       "comments, shares, views, clicks, unavailable) FROM STDIN") as cp:
             sid = 0
             for (did_, post_id, ch, sent, kind, org, campaign_id, campaign_year,
-                 first) in deliveries:
+                 first, first_kind) in deliveries:
                 base = rnd.randint(5, 400)
                 last: tuple[object, ...] = ()
                 for i, off in enumerate(SNAP_OFFSETS):
@@ -148,13 +151,14 @@ def load(dsn: str, sizes: Sizes, seed: int = 57) -> dict[str, int]:
                     last = (did_, _ts(at), *vals[:5])
                 content_type = ("text", "image", "video")[post_id % 3]
                 dims = (_ts(sent), org, ch, post_id, kind, campaign_id, campaign_year,
-                        content_type, first)
+                        content_type, first, first_kind, (sent + TZ).date().isoformat())
                 latest_rows.append((*last, *dims) if last else
                                    (did_, None, None, None, None, None, None, *dims))
             snaps = sid
         with cur.copy("COPY engagementlatest (delivery_id, collected_at, reactions, comments, "
                       "shares, views, clicks, sent_at, org_id, channel_id, post_id, kind, "
-                      "campaign_id, campaign_year, content_type, is_first) FROM STDIN") as cp:
+                      "campaign_id, campaign_year, content_type, is_first, is_first_kind, "
+                      "local_day) FROM STDIN") as cp:
             for row in latest_rows:
                 cp.write_row(row)
         for table, column in (("organisation", "id"), ("channel", "id"), ("mediaasset", "id"),

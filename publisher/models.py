@@ -329,6 +329,10 @@ class EngagementLatest(SQLModel, table=True):
     content_type: str = Field(default="text", max_length=10)
     #: The one row of its post and occurrence that counts the post (the lowest delivery id).
     is_first: bool = False
+    #: The same, per platform (a post on two Facebook pages counts once for Facebook).
+    is_first_kind: bool = False
+    #: ``sent_at`` as a local date: time breakdowns group by it, then fold days into months.
+    local_day: date | None = None
 
 
 class TrackedLink(SQLModel, table=True):

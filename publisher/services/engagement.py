@@ -46,7 +46,7 @@ from publisher.models import (
     TrackedLink,
 )
 from publisher.services import channels as channels_svc
-from publisher.timeutil import Clock, get_clock
+from publisher.timeutil import Clock, get_clock, to_local
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +309,7 @@ def _fact_dimensions(session: Session, delivery_ids: list[int]) -> dict[int, dic
     for d_id, sent_at, channel_id, post_id, org_id, campaign_id, year, kind in rows:
         out[d_id] = {
             "sent_at": sent_at,
+            "local_day": to_local(sent_at).date() if sent_at else None,
             "channel_id": channel_id,
             "post_id": post_id,
             "org_id": org_id,
@@ -326,9 +327,14 @@ def delivery_sent(session: Session, delivery_id: int) -> None:
     sync_facts(session, [delivery_id])
 
 
-def sync_facts(session: Session, delivery_ids: list[int] | None = None) -> int:
+def sync_facts(
+    session: Session, delivery_ids: list[int] | None = None, *, refresh: bool = False
+) -> int:
     """Give every sent delivery (or those of ``delivery_ids``) its statistics row; refresh
-    the dimensions of existing rows in ``delivery_ids``. Returns how many rows were added."""
+    the dimensions of existing rows in ``delivery_ids`` (of every row with ``refresh``, e.g.
+    after an upgrade added a dimension). Returns how many rows were added."""
+    if delivery_ids is None and refresh:
+        delivery_ids = list(session.execute(sa_select(col(EngagementLatest.delivery_id))).scalars())
     if delivery_ids is None:
         missing = (
             session.execute(
@@ -372,13 +378,17 @@ def _mark_first(session: Session, post_ids: list[int]) -> None:
         .where(col(EngagementLatest.post_id).in_(post_ids))
     ).all()
     first: dict[tuple[int | None, str], int] = {}
+    first_kind: dict[tuple[int | None, str, str], int] = {}
     for fact, occurrence in rows:
         key = (fact.post_id, occurrence)
         first[key] = min(first.get(key, fact.delivery_id), fact.delivery_id)
+        kkey = (fact.post_id, occurrence, fact.kind)
+        first_kind[kkey] = min(first_kind.get(kkey, fact.delivery_id), fact.delivery_id)
     for fact, occurrence in rows:
         flag = first[(fact.post_id, occurrence)] == fact.delivery_id
-        if fact.is_first != flag:
-            fact.is_first = flag
+        kflag = first_kind[(fact.post_id, occurrence, fact.kind)] == fact.delivery_id
+        if (fact.is_first, fact.is_first_kind) != (flag, kflag):
+            fact.is_first, fact.is_first_kind = flag, kflag
             session.add(fact)
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select, text
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from publisher.errors import InvalidInput
@@ -31,7 +30,6 @@ from publisher.models import (
     PostMedia,
 )
 from publisher.services.actor import Actor
-from publisher.timeutil import local_tz, utcnow
 
 D = Delivery.__table__  # type: ignore[attr-defined]
 P = Post.__table__  # type: ignore[attr-defined]
@@ -74,15 +72,16 @@ def scoped(actor: Actor, flt: StatsFilter) -> StatsFilter:
     return replace(flt, org_id=actor.org_id)
 
 
-def _sums(distinct_posts: bool = False) -> list[Any]:
-    """Counters of the selected rows. Posts are the rows flagged ``is_first`` (one per post
-    and occurrence), a plain sum; with a channel or platform filter or grouping, where the
-    flagged row may be on another channel, they are counted as distinct posts instead."""
-    posts = (
-        func.count(func.distinct(L.c.post_id))
-        if distinct_posts
-        else func.coalesce(func.sum(case((L.c.is_first, 1), else_=0)), 0)
-    )
+def _sums(posts_by: str = "post") -> list[Any]:
+    """Counters of the selected rows. Posts are a plain sum of flags, never a DISTINCT:
+    ``post`` counts rows flagged ``is_first`` (one per post and occurrence), ``kind`` rows
+    flagged ``is_first_kind`` (one per post and platform), ``channel`` every row (on one
+    channel, each delivery is one publication)."""
+    if posts_by == "channel":
+        posts: Any = func.count()
+    else:
+        flag = L.c.is_first_kind if posts_by == "kind" else L.c.is_first
+        posts = func.coalesce(func.sum(case((flag, 1), else_=0)), 0)
     engagement = (
         func.coalesce(L.c.reactions, 0)
         + func.coalesce(L.c.comments, 0)
@@ -98,8 +97,12 @@ def _sums(distinct_posts: bool = False) -> list[Any]:
     ]
 
 
-def _by_channel(flt: StatsFilter) -> bool:
-    return bool(flt.kind or flt.channel_id is not None)
+def _posts_by(flt: StatsFilter, by: str | None = None) -> str:
+    if flt.channel_id is not None or by == "channel":
+        return "channel"
+    if flt.kind or by == "kind":
+        return "kind"
+    return "post"
 
 
 def _query(flt: StatsFilter, columns: Sequence[Any]) -> Select[Any]:
@@ -173,7 +176,7 @@ def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
     """Sums over the filter: deliveries, posts, each counter (None: never reported),
     engagement (reactions + comments + shares + clicks) and the newest collection time."""
     flt = scoped(actor, flt)
-    row = session.execute(_query(flt, _sums(_by_channel(flt)))).mappings().one()
+    row = session.execute(_query(flt, _sums(_posts_by(flt)))).mappings().one()
     out = _row(row)
     out["engagement"] = out.get("engagement") or 0
     out["deliveries"] = out.get("deliveries") or 0
@@ -181,16 +184,44 @@ def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
     return out
 
 
-def _bucket(session: Session, unit: str) -> ColumnElement[str]:
-    """Local-time bucket of ``sent_at`` as text (``2026-10``, ``2026-10-10``, ``2026-W41``)."""
-    offset = local_tz().utcoffset(utcnow())
-    hours = int(offset.total_seconds() // 3600) if offset else 0
-    if session.get_bind().dialect.name == "postgresql":
-        fmt = {"month": "YYYY-MM", "day": "YYYY-MM-DD", "week": 'IYYY-"W"IW'}[unit]
-        return func.to_char(func.timezone(str(local_tz()), L.c.sent_at), fmt)
-    fmt = {"month": "%Y-%m", "day": "%Y-%m-%d", "week": "%Y-W%W"}[unit]
-    # The office's zone (Asia/Ho_Chi_Minh) has no daylight saving: a fixed offset is exact.
-    return func.strftime(fmt, L.c.sent_at, f"{hours:+d} hours")
+def _bucket_of(day: date, unit: str) -> str:
+    if unit == "month":
+        return f"{day.year}-{day.month:02d}"
+    if unit == "week":
+        iso = day.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return day.isoformat()
+
+
+def _time_buckets(session: Session, flt: StatsFilter, unit: str) -> list[dict[str, Any]]:
+    """Group by the local publication day in SQL (at most 366 groups), fold the days into
+    months or ISO weeks here: every counter, posts included, is a plain sum."""
+    stmt = (
+        _query(flt, [L.c.local_day.label("day"), *_sums(_posts_by(flt))])
+        .group_by(L.c.local_day)
+        .order_by(L.c.local_day)
+    )
+    buckets: dict[str, dict[str, Any]] = {}
+    for r in session.execute(stmt).mappings():
+        if r["day"] is None:
+            continue
+        key = _bucket_of(r["day"], unit)
+        b = buckets.setdefault(
+            key,
+            {
+                "key": key,
+                "label": key,
+                "collected_at": None,
+                **dict.fromkeys(("posts", "deliveries", "engagement"), 0),
+                **dict.fromkeys(COUNTERS),
+            },
+        )
+        for name in ("posts", "deliveries", "engagement", *COUNTERS):
+            if r[name] is not None:
+                b[name] = (b[name] or 0) + int(r[name])
+        if r["collected_at"] is not None:
+            b["collected_at"] = max(filter(None, (b["collected_at"], r["collected_at"])))
+    return [buckets[k] for k in sorted(buckets)]
 
 
 def breakdown(
@@ -213,9 +244,8 @@ def breakdown(
     elif by == "content_type":
         keys = [L.c.content_type.label("key")]
     else:
-        keys = [_bucket(session, by).label("key")]
-    distinct = _by_channel(flt) or by in ("channel", "kind")
-    stmt = _query(flt, [*keys, *_sums(distinct)])
+        return _time_buckets(session, flt, by)
+    stmt = _query(flt, [*keys, *_sums(_posts_by(flt, by))])
     # The label tables are small: joined after the filter, grouped with the key.
     if by == "org":
         stmt = stmt.join(O, O.c.id == L.c.org_id)
