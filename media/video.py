@@ -29,6 +29,7 @@ from media.probe import probe
 from media.sizes import DEFAULT_VIDEO_SIZE, even
 from media.video_cards import caption_layer, end_card, slide, title_card
 from media.video_graph import (
+    MAX_SEGMENTS_PER_GRAPH,
     Part,
     Segment,
     chunk_command,
@@ -237,7 +238,8 @@ def render_video(
             )
         limit = timeout if timeout is not None else max(120.0, total * 12)
         _release_memory()  # the stills are on disk now; give their memory back before ffmpeg
-        groups = chunks(parts)
+        # Zooming parts each keep a few scaled frames alive: smaller chunks keep memory flat.
+        groups = chunks(parts, 2 if spec.zoom else MAX_SEGMENTS_PER_GRAPH)
         with atomic_path(out) as partial:
             if len(groups) == 1:
                 cmd = single_command(
