@@ -383,7 +383,8 @@ def write_results(report: dict[str, object]) -> None:
         lines += [
             "",
             f"wall {s['wall_s']} s, peak RSS {s['peak_rss_total_mb']} MB "  # type: ignore[index]
-            f"(python {s['peak_rss_python_mb']} MB, ffmpeg {s['peak_rss_ffmpeg_mb']} MB), frames {s['frames']}",
+            f"(python {s['peak_rss_python_mb']} MB, ffmpeg {s['peak_rss_ffmpeg_mb']} MB), "
+            f"frames {s['frames']}",
             "",
         ]  # type: ignore[index]
     (RESULTS / "media.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
