@@ -98,14 +98,15 @@ def _filters() -> tuple[Period, stats.StatsFilter] | None:
 
 
 def _metrics(tot: dict[str, Any]) -> None:
-    cols = st.columns(8)
-    for col, key in zip(cols, ("posts", "deliveries", *COUNTERS, "engagement"), strict=True):
-        value = tot.get(key)
-        col.metric(
-            t(f"stats.col.{key}"),
-            num(value) if value is not None else "—",
-            help=t("ui.stats.na_help") if value is None else None,
-        )
+    keys = ("posts", "deliveries", "engagement", "clicks", *COUNTERS[:4])
+    for row in (keys[:4], keys[4:]):  # two rows: large Vietnamese numbers stay readable
+        for col, key in zip(st.columns(4), row, strict=True):
+            value = tot.get(key)
+            col.metric(
+                t(f"stats.col.{key}"),
+                num(value) if value is not None else "—",
+                help=t("ui.stats.na_help") if value is None else None,
+            )
     when = tot.get("collected_at")
     st.caption(
         t("ui.stats.collected", at=common.fmt_dt(when)) if when else t("ui.stats.never_collected")
@@ -127,13 +128,19 @@ def _frame(rows: list[dict[str, Any]], label: str) -> pd.DataFrame:
     )
 
 
+def _label(key: str) -> str:
+    """``2026-07`` -> ``07/2026``, ``2026-07-15`` -> ``15/07/2026`` (Vietnamese order)."""
+    parts = key.split("-")
+    return "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else key
+
+
 def _trend(rows: list[dict[str, Any]], unit: str) -> None:
     if not rows:
         st.info(t("stats.empty"))
         return
     frame = pd.DataFrame(
         [
-            {"bucket": str(r["key"]), "engagement": r["engagement"], "posts": r["posts"]}
+            {"bucket": _label(str(r["key"])), "engagement": r["engagement"], "posts": r["posts"]}
             for r in rows
         ]
     )
