@@ -286,6 +286,16 @@ def status_counts() -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
+def scheduler_ready() -> bool:
+    """A worker holds the scheduler lease (it has started and is leading)."""
+    from publisher.db import session_scope
+    from publisher.models import SchedulerLease
+
+    with session_scope(readonly=True) as s:
+        lease = s.get(SchedulerLease, "scheduler")
+        return lease is not None and lease.lease_until > datetime.now(UTC)
+
+
 # -- workers --------------------------------------------------------------------------------
 def start_worker(
     env: dict[str, str], *args: str, log: Path | None = None

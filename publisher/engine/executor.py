@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from connectors.base import Connector, PublishResult
 from connectors.errors import ConnectorError, DuplicateError
@@ -22,6 +24,8 @@ from publisher.services.prepare import MediaNotReady
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+#: Longest wait for a delivery claimed ahead of its time (the worker's claim lookahead).
+MAX_EARLY_S = 5.0
 D = DeliveryStatus
 
 
@@ -100,6 +104,7 @@ def execute(delivery_id: int, ctx: ExecContext) -> str:
                 reason="found on platform before re-sending",
             )
             return D.SENT
+    _wait_until(prepared.not_before)
     result: PublishResult | None = None
     error: BaseException | None = None
     try:
@@ -182,6 +187,15 @@ def settle(
         flag=decision.action == Action.FLAG,
     )
     return D.FAILED
+
+
+def _wait_until(not_before: datetime | None) -> None:
+    """Sleep until a delivery claimed slightly ahead of time is due (never publish early)."""
+    if not_before is None:
+        return
+    delay = (not_before - utcnow()).total_seconds()
+    if 0 < delay <= MAX_EARLY_S:
+        time.sleep(delay)
 
 
 def _detail(error: BaseException | None) -> str:

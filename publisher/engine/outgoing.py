@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,6 +52,8 @@ class Prepared:
     previous_error: str | None
     attempts: int
     fitted: bool
+    #: Publish no earlier than this (the row's ``next_attempt_at`` when it was claimed).
+    not_before: datetime | None = None
 
 
 def fitted_dir() -> Path:
@@ -290,4 +293,5 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
         previous_error=delivery.error_kind,
         attempts=delivery.attempts,
         fitted=fitted,
+        not_before=delivery.next_attempt_at,
     )

@@ -43,6 +43,9 @@ from publisher.timeutil import utcnow
 log = logging.getLogger(__name__)
 D = DeliveryStatus
 MAX_THREADS = 64
+#: Claim deliveries due within this many seconds (published at their due time, not before):
+#: posts falling due one after another are claimed in batches, not one transaction each.
+CLAIM_LOOKAHEAD_S = 0.3
 
 
 def new_worker_id() -> str:
@@ -243,6 +246,7 @@ class Worker:
                     lease_seconds=self.lease_seconds,
                     grace_seconds=self.grace,
                     shard=self.shard,
+                    lookahead=CLAIM_LOOKAHEAD_S,
                 )
             except Exception:
                 log.exception("claim failed")
@@ -269,7 +273,8 @@ class Worker:
         except Exception:
             due = None
         if due is not None:
-            timeout = min(timeout, max(0.005, (due - utcnow()).total_seconds()))
+            ahead = (due - utcnow()).total_seconds() - CLAIM_LOOKAHEAD_S / 2
+            timeout = min(timeout, max(0.005, ahead))
         self._wake.wait(timeout)
         self._wake.clear()
 
