@@ -3,6 +3,8 @@ scaffold the lead-up plan (D-14 … D+1) of an occurrence."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from publisher.i18n import get_language, t
@@ -34,7 +36,14 @@ for col_, occ in zip(cols, national, strict=False):
         )
         st.caption(f"{common.fmt_day(occ.on)} · {occ.campaign.hashtag}")
 
-year = st.number_input(
+
+def _left(on: date) -> str:
+    days = (on - today).days
+    return t("ui.campaigns.days_left", n=days) if days >= 0 else t("ui.campaigns.past")
+
+
+year_col, _ = st.columns([1, 4])
+year = year_col.number_input(
     t("ui.campaigns.year"), min_value=2024, max_value=2100, value=today.year, step=1, key="cp_year"
 )
 with common.read() as s:
@@ -49,7 +58,7 @@ st.dataframe(
             else o.campaign.name,
             t("ui.campaigns.col_kind"): t(f"ui.campaigns.kind_{o.campaign.kind}"),
             t("ui.campaigns.col_hashtag"): o.campaign.hashtag,
-            t("ui.campaigns.col_days"): (o.on - today).days,
+            t("ui.campaigns.col_days"): _left(o.on),
         }
         for o in in_year
     ],

@@ -101,10 +101,9 @@ with tab_d:
                 if d.url:
                     c2.markdown(f"[{t('ui.deliveries.open_on_platform')}]({d.url})")
                 if d.error_kind and d.status != "sent":
-                    c2.error(
-                        t(f"ui.error_kind.{d.error_kind}")
-                        + (f" — {d.last_error[:200]}" if d.last_error else "")
-                    )
+                    key = f"ui.error_kind.{d.error_kind}"
+                    plain = t(key) if t(key) != key else d.error_kind
+                    c2.error(plain + (f" — {d.last_error[:200]}" if d.last_error else ""))
                 if not can_manage:
                     continue
                 did = d.id or 0

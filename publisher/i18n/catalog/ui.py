@@ -379,6 +379,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ui.campaigns.countdown": ("Còn lại", "Countdown"),
     "ui.campaigns.days_left": ("{n} ngày", "{n} days"),
+    "ui.campaigns.past": ("Đã diễn ra", "Past"),
     "ui.campaigns.year": ("Năm", "Year"),
     "ui.campaigns.in_year": ("Các chiến dịch năm {year}", "Campaigns in {year}"),
     "ui.campaigns.col_date": ("Ngày", "Date"),
