@@ -137,6 +137,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
     }
     (RESULTS / "ui.json").write_text(
         json.dumps({"meta": meta, "calendar_month": rows}, indent=1), encoding="utf-8"
@@ -144,7 +145,8 @@ def main() -> None:
     lines = [
         "# Calendar month view (publisher.services.calendar.period)",
         "",
-        f"{meta['when']} · Python {meta['python']} · {meta['cpus']} CPUs",
+        f"{meta['when']} · Python {meta['python']} · {meta['cpus']} CPUs · load average "
+        f"{meta['load_average']:.1f} (the machine is shared; medians move with its load)",
         "",
         "Every post is on three channels; the view is the 5-week grid of October 2026.",
         "",
