@@ -332,6 +332,9 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     """Approve and schedule: the post's deliveries are created in this same transaction."""
     actor.require("post.review")
     post = get_post(session, actor, post_id)
+    # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
+    # clear InvalidTransition instead of a unique-key violation on the deliveries.
+    session.refresh(post, with_for_update=True)
     allowed_from = (S.IN_REVIEW, S.DRAFT) if actor.is_admin else (S.IN_REVIEW,)
     if post.status not in allowed_from:
         raise InvalidTransition("error.post_transition", frm=post.status, to=S.SCHEDULED)
