@@ -83,6 +83,7 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
                     s.add(d)
         sb = sandbox.client()
         ok = wait_until(lambda: len(sb.published()) >= n_posts, 60)
+        times = psutil.Process(worker.pid).cpu_times()
         es.stop_worker(worker)
         records = sb.published()
         lateness = [
@@ -99,6 +100,8 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
             "lateness_p99_s": round(pct(lateness, 99), 3),
             "lateness_max_s": round(max(lateness), 3) if lateness else None,
             "early": sum(1 for x in lateness if x < 0),
+            # Whole worker life (start-up included): a starved process shows little CPU.
+            "worker_cpu_s": round(times.user + times.system, 2),
             "statuses": es.status_counts(),
         }
     finally:

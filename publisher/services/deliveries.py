@@ -123,12 +123,20 @@ def transition_many(
     reason: str | None = None,
 ) -> list[Delivery]:
     """Like :func:`transition` for many deliveries in one transaction (the engine's batches):
-    each move is checked and audited; each affected post's status is refreshed once.
+    each move is checked and audited; each affected post's status is refreshed once. Posts
+    and statuses are read with one query each, not per delivery.
 
     Raises InvalidTransition (nothing is written: the caller's transaction rolls back).
     """
-    posts: dict[int, Post | None] = {}
+    moves = list(moves)
+    post_ids = list({d.post_id for d, _, _ in moves})
+    posts: dict[int, Post] = (
+        {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_(post_ids)))
+         if p.id is not None}
+        if post_ids else {}
+    )
     done: list[Delivery] = []
+    now = utcnow()
     for delivery, to, fields in moves:
         frm = delivery.status
         if to != frm and to not in TRANSITIONS.get(frm, frozenset()):
@@ -136,7 +144,7 @@ def transition_many(
         delivery.status = to
         for key, value in fields.items():
             setattr(delivery, key, value)
-        delivery.updated_at = utcnow()
+        delivery.updated_at = now
         session.add(delivery)
         after: dict[str, Any] = {"status": to}
         if reason:
@@ -144,16 +152,23 @@ def transition_many(
         for key in ("external_id", "url", "error_kind", "attempts"):
             if key in fields:
                 after[key] = fields[key]
-        if delivery.post_id not in posts:
-            posts[delivery.post_id] = session.get(Post, delivery.post_id)
-        post = posts[delivery.post_id]
+        post = posts.get(delivery.post_id)
         audit.record(session, actor, f"delivery.{to}", "delivery", delivery.id,
                      org_id=post.org_id if post else None, before={"status": frm}, after=after)
         done.append(delivery)
     session.flush()
-    for post in posts.values():
-        if post is not None:
-            refresh_post_status(session, post)
+    if posts:
+        statuses: dict[int, list[str]] = {p: [] for p in posts}
+        for post_id, status in session.exec(
+            select(Delivery.post_id, Delivery.status).where(col(Delivery.post_id).in_(list(posts)))
+        ):
+            statuses[post_id].append(status)
+        for post_id, post in posts.items():
+            new = derive_post_status(statuses[post_id], post.status)
+            if new != post.status:
+                post.status = new
+                post.updated_at = now
+                session.add(post)
     return done
 
 
