@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -29,23 +30,37 @@ HEAD_FILL = PatternFill("solid", fgColor="0B3D91")
 LIGHTS = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> Any:
+def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    # User text such as a task title "=HYPERLINK(...)" must stay text, never a formula.
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    for name, item in style.items():
+        setattr(cell, name, item)
+    return cell
+
+
+def _sheet(
+    wb: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    fills: dict[int, PatternFill] | None = None,
+) -> Any:
+    """A streamed (write-only) sheet: linear in the number of rows."""
     ws = wb.create_sheet(title[:31])
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            # User text such as a task title "=HYPERLINK(...)" must stay text, never a formula.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
     for i, name in enumerate(header, start=1):
         longest = max([len(str(name))] + [len(str(r[i - 1] or "")) for r in rows[:200]])
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest + 2))
     ws.freeze_panes = "A2"
+    head = Font(bold=True, color="FFFFFF")
+    wrap = Alignment(wrap_text=True, vertical="center")
+    ws.append([_cell(ws, name, font=head, fill=HEAD_FILL, alignment=wrap) for name in header])
+    for n, row in enumerate(rows):
+        cells = [_cell(ws, value) for value in row]
+        if fills and n in fills:
+            cells[-1].fill = fills[n]
+        ws.append(cells)
     return ws
 
 
@@ -55,19 +70,21 @@ def _counter_rows(rows: list[dict[str, Any]], label: Any) -> list[list[Any]]:
 
 def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
     """The workbook as bytes; empty counters stay empty cells (not zero). Raises nothing."""
-    wb = Workbook()
-    summary = wb.active
-    assert summary is not None
-    summary.title = t("report.sheet.summary", lang)[:31]
-    start, end = period_dates(data.period)
-    summary.append([t("report.title", lang), data.issuer])
-    summary.append([t("report.period", lang), f"{start} - {end}"])
-    summary.append([t("report.generated", lang), fmt_local(data.generated_at)])
-    summary["A1"].font = Font(bold=True, size=13)
-    for c in COUNTER_COLS:
-        summary.append([t(f"stats.col.{c}", lang), data.totals.get(c)])
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet(t("report.sheet.summary", lang)[:31])
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 30
+    start, end = period_dates(data.period)
+    summary.append(
+        [
+            _cell(summary, t("report.title", lang), font=Font(bold=True, size=13)),
+            _cell(summary, data.issuer),
+        ]
+    )
+    summary.append([t("report.period", lang), f"{start} - {end}"])
+    summary.append([t("report.generated", lang), fmt_local(data.generated_at)])
+    for c in COUNTER_COLS:
+        summary.append([t(f"stats.col.{c}", lang), data.totals.get(c)])
     header = [t(f"stats.col.{c}", lang) for c in COUNTER_COLS]
     _sheet(
         wb,
@@ -120,7 +137,7 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             for i, p in enumerate(data.top_posts)
         ],
     )
-    ws = _sheet(
+    _sheet(
         wb,
         t("report.sheet.kpi", lang),
         [
@@ -134,9 +151,8 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             [t(f"kpi.{k.key}", lang), k.target, k.value, k.unit, status_label(k.status, lang)]
             for k in data.kpis
         ],
+        fills={n: PatternFill("solid", fgColor=LIGHTS[k.status]) for n, k in enumerate(data.kpis)},
     )
-    for row, k in enumerate(data.kpis, start=2):
-        ws.cell(row=row, column=5).fill = PatternFill("solid", fgColor=LIGHTS[k.status])
     cov = data.kpi("task_coverage")
     _sheet(
         wb,
