@@ -25,7 +25,7 @@ vi_word = st.text(
     alphabet=VI_LETTERS + VI_LETTERS.upper() + "0123456789&%/", min_size=1, max_size=14
 )
 vi_text = st.lists(vi_word, min_size=1, max_size=40).map(" ".join)
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # -- text fitting (media.text.fit) ----------------------------------------------------------
