@@ -118,6 +118,8 @@ def approve(session: Session, actor: Actor, post_id: int, *, publish_now: bool =
         before = post.due_at
         post.due_at = utcnow()
         session.add(post)
+        # Flushed now: posts.approve re-reads the row (FOR UPDATE), which would drop it.
+        session.flush()
         audit.record(
             session,
             actor,
