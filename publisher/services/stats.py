@@ -232,32 +232,34 @@ def breakdown(
     flt = scoped(actor, flt)
     if by not in DIMENSIONS:
         raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
-    keys: list[Any]
-    if by == "org":
-        keys = [L.c.org_id.label("key"), O.c.name.label("label")]
-    elif by == "channel":
-        keys = [L.c.channel_id.label("key"), C.c.name.label("label"), C.c.kind.label("kind")]
-    elif by == "kind":
-        keys = [L.c.kind.label("key")]
-    elif by == "campaign":
-        keys = [L.c.campaign_id.label("key"), K.c.name.label("label"), K.c.slug.label("slug")]
-    elif by == "content_type":
-        keys = [L.c.content_type.label("key")]
-    else:
+    keys = {
+        "org": L.c.org_id,
+        "channel": L.c.channel_id,
+        "kind": L.c.kind,
+        "campaign": L.c.campaign_id,
+        "content_type": L.c.content_type,
+    }
+    if by not in keys:
         return _time_buckets(session, flt, by)
-    stmt = _query(flt, [*keys, *_sums(_posts_by(flt, by))])
-    # The label tables are small: joined after the filter, grouped with the key.
+    key = keys[by]
+    # Aggregate first, then join the (small) label table to the few result rows.
+    sub = _query(flt, [key.label("key"), *_sums(_posts_by(flt, by))]).group_by(key).subquery()
+    labels: list[Any] = []
+    src: Any = sub
     if by == "org":
-        stmt = stmt.join(O, O.c.id == L.c.org_id)
+        labels = [O.c.name.label("label")]
+        src = sub.outerjoin(O, O.c.id == sub.c.key)
     elif by == "channel":
-        stmt = stmt.join(C, C.c.id == L.c.channel_id)
+        labels = [C.c.name.label("label"), C.c.kind.label("kind")]
+        src = sub.outerjoin(C, C.c.id == sub.c.key)
     elif by == "campaign":
-        stmt = stmt.outerjoin(K, K.c.id == L.c.campaign_id)
-    stmt = stmt.group_by(*[k.element for k in keys])
-    if by in ("month", "week", "day"):
-        stmt = stmt.order_by(keys[0].element)
-    else:
-        stmt = stmt.order_by(func.sum(_engagement()).desc())
+        labels = [K.c.name.label("label"), K.c.slug.label("slug")]
+        src = sub.outerjoin(K, K.c.id == sub.c.key)
+    stmt = (
+        select(sub, *labels)
+        .select_from(src)
+        .order_by(sub.c.engagement.desc().nulls_last(), sub.c.key)
+    )
     if limit:
         stmt = stmt.limit(limit)
     rows = [_row(r) for r in session.execute(stmt).mappings()]
