@@ -172,7 +172,10 @@ def demo(
     set_language(get_settings().language)
     typer.echo(t("ui.demo.data_dir", path=str(folder)))
     init = initialise()
-    sandbox = run_in_thread(host, sandbox_port, folder / "sandbox")
+    try:
+        sandbox = run_in_thread(host, sandbox_port, folder / "sandbox")
+    except OSError as exc:
+        fail(t("ui.demo.port_taken", port=sandbox_port, detail=str(exc)))
     stops: list[tuple[str, Any]] = [("sandbox", sandbox.stop)]
     try:
         with session_scope() as session:

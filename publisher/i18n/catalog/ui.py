@@ -299,6 +299,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Quên mật khẩu? Chạy lại «publisher demo --reset-passwords» để đặt mật khẩu mới",
         "Lost a password? Run «publisher demo --reset-passwords» for new passwords",
     ),
+    "ui.demo.port_taken": (
+        "Không mở được cổng {port} cho hộp cát ({detail}); hãy chọn cổng khác với --sandbox-port",
+        "Cannot open port {port} for the sandbox ({detail}); choose another with --sandbox-port",
+    ),
     "ui.demo.stop_hint": ("Nhấn Ctrl-C để dừng tất cả", "Press Ctrl-C to stop everything"),
     "ui.demo.stopped": ("Đã dừng bản thử nghiệm", "Demo stopped"),
     # deliveries and alerts

@@ -1,0 +1,59 @@
+"""``publisher demo`` from the command line (a subprocess: it configures its environment)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _demo(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PUBLISHER_LANGUAGE="vi")
+    for key in ("PUBLISHER_DATABASE_URL", "PUBLISHER_SECRET_KEY", "PUBLISHER_DATA_DIR"):
+        env.pop(key, None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publisher.cli",
+            "demo",
+            "--no-browser",
+            "--data-dir",
+            str(data),
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def test_seeding_twice_prints_the_passwords_once(tmp_path):
+    first = _demo(tmp_path, "--seed-only", "--sandbox-port", "0")
+    assert first.returncode == 0, first.stderr
+    accounts = dict(re.findall(r"^\s+.+?\s{2,}(\w+)\s+(\S+)\s*$", first.stdout, re.M))
+    assert set(accounts) == {"admin", "canbo", "bientap", "lanhdao"}
+    assert all(len(p) >= 8 for p in accounts.values())
+    assert (tmp_path / "publisher.db").is_file()
+    second = _demo(tmp_path, "--seed-only", "--sandbox-port", "0")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("(đã in ở lần chạy đầu)") == 4
+    assert not any(p in second.stdout for p in accounts.values())
+
+
+def test_a_taken_sandbox_port_is_one_clear_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _demo(tmp_path, "--sandbox-port", str(port))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"Không mở được cổng {port}" in lines[0], result.stderr
