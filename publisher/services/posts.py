@@ -334,6 +334,7 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     post = get_post(session, actor, post_id)
     # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
     # clear InvalidTransition instead of a unique-key violation on the deliveries.
+    session.flush()  # refresh would drop this session's own unflushed changes (submit, edits)
     session.refresh(post, with_for_update=True)
     allowed_from = (S.IN_REVIEW, S.DRAFT) if actor.is_admin else (S.IN_REVIEW,)
     if post.status not in allowed_from:
