@@ -475,8 +475,10 @@ def main() -> None:
     if out.with_suffix(".json").exists():
         previous = json.loads(out.with_suffix(".json").read_text())
         if previous.get("mode") == res["mode"]:
+            # Keep every earlier result until its re-run completes (an interrupted run
+            # must not drop the benchmarks it had not reached yet).
             for key in ("precision", "burst", "scale", "crash"):
-                if key in previous and key not in args.only:
+                if key in previous:
                     res[key] = previous[key]
     for name in args.only:
         t = time.perf_counter()
