@@ -271,7 +271,7 @@ class Delivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True)
     channel_id: int = Field(foreign_key="channel.id", index=True)
-    #: Occurrence key of recurring posts ("" for one-off posts, else the local date ISO).
+    #: Occurrence key of recurring posts ("" for one-off posts, else the UTC due date ISO).
     occurrence: str = Field(default="", max_length=20)
     due_at: datetime = _ts()
     next_attempt_at: datetime = _ts()
