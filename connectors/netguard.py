@@ -88,6 +88,22 @@ def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+def _literal_address(host: str) -> IPAddress | None:
+    """The address a host names literally, including the forms ``inet_aton`` accepts.
+
+    Resolvers read ``2130706433``, ``0x7f000001`` and ``127.1`` as 127.0.0.1, so they must be
+    judged as addresses, not as names that happen not to resolve offline.
+    """
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.ip_address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
 def check_url(
     url: str,
     *,
@@ -120,10 +136,7 @@ def check_url(
         return
     if host == "localhost" or host.endswith(".localhost") or host in _METADATA_HOSTS:
         raise BlockedTargetError(f"{host} is an internal host name", code="ssrf")
-    try:
-        literal: IPAddress | None = ipaddress.ip_address(host)
-    except ValueError:
-        literal = None
+    literal = _literal_address(host)
     if literal is not None:
         addresses: Iterable[str] = [str(literal)]
     elif resolve:

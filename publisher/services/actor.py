@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stats.view": frozenset({Role.MANAGER, Role.EDITOR, Role.ADMIN}),
     "report.export": frozenset({Role.MANAGER, Role.ADMIN}),
     "task.manage": frozenset({Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "kpi.manage": frozenset({Role.ADMIN}),
     "alert.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
     "alert.resolve": frozenset({Role.EDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),

@@ -70,8 +70,11 @@ def get_targets(session: Session) -> dict[str, float]:
 
 
 def set_target(session: Session, actor: Actor, name: str, value: float) -> dict[str, float]:
-    """Change one target; raises PermissionDenied, InvalidInput (unknown name, value <= 0)."""
-    actor.require("task.manage")
+    """Change one target; raises PermissionDenied, InvalidInput (unknown name, value <= 0).
+
+    Targets are province-wide, so only an administrator may change them.
+    """
+    actor.require("kpi.manage")
     if name not in DEFAULT_TARGETS:
         raise InvalidInput(
             "error.kpi_target_unknown", name=name, allowed=", ".join(DEFAULT_TARGETS)

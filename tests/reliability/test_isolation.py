@@ -380,13 +380,12 @@ EXEMPT: dict[str, str] = {
     "plan_media.media_for_post": "called by scaffold_with_media with a post it created",
     "studio.preview_infographic": "renders the caller's own brand; takes no object id",
     "sandbox.received": "demo emulator only: its records are not organisation data",
+    "kpi.set_target": "province-wide targets, admin only: see "
+    "test_kpi_targets_can_only_be_changed_by_an_administrator",
 }
 
 #: Known gaps (a failing row would be a false claim): kept visible, strict xfail.
-GAPS: dict[str, str] = {
-    "kpi.set_target": "KPI targets are province-wide, yet any editor or manager of any "
-    "organisation may change them (role task.manage); needs an admin-only permission",
-}
+GAPS: dict[str, str] = {}
 
 
 def test_every_actor_function_has_an_isolation_case() -> None:
@@ -474,7 +473,6 @@ def test_the_detector_sees_a_leak_and_a_foreign_write(
     assert _attempt(world, "write") == "a user of B wrote to organisation A"
 
 
-@pytest.mark.xfail(strict=True, reason=GAPS["kpi.set_target"])
 def test_kpi_targets_can_only_be_changed_by_an_administrator(world: World) -> None:
     name = next(iter(kpi.DEFAULT_TARGETS))
     with pytest.raises(PermissionDenied):
