@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -152,11 +153,11 @@ class Worker:
 
         notify.install_from_env()
         warm_up()
-        heartbeat.beat(self.worker_id, self.role)
+        _retry_busy(lambda: heartbeat.beat(self.worker_id, self.role))
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
         if not self.executor_only:
-            self._lead_tick()
+            _retry_busy(self._lead_tick)
         if self.renders is not None:
             self.renders.start()
         self.recorder.start()
@@ -335,3 +336,20 @@ class Worker:
                     return False
         finally:
             self.stop()
+
+
+def _retry_busy(step: Callable[[], object], attempts: int = 5, pause: float = 2.0) -> None:
+    """Run a start-up write, retrying while the database is busy.
+
+    A worker started while SQLite is held by a burst of other writers must wait its turn,
+    not exit ("database is locked" after the busy timeout); later failures surface as usual.
+    """
+    for attempt in range(attempts):
+        try:
+            step()
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            log.warning("database busy at start-up; retrying in %.0f s", pause)
+            time.sleep(pause)
