@@ -169,6 +169,8 @@ def demo(
     from publisher.services.setup import initialise
 
     folder = _configure(data_dir)
+    # Links in demo posts become tracked links served by the demo's own api service.
+    os.environ.setdefault("PUBLISHER_PUBLIC_URL", f"http://{host}:{api_port}")
     set_language(get_settings().language)
     typer.echo(t("ui.demo.data_dir", path=str(folder)))
     init = initialise()

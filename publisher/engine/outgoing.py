@@ -24,6 +24,7 @@ from publisher.models import (
     RenderJob,
 )
 from publisher.services import channels as channels_svc
+from publisher.services import links
 from publisher.services import prepare as prepare_svc
 from publisher.services.media_items import post_media_items
 
@@ -274,10 +275,15 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
         "occurrence": delivery.occurrence or None,
         "first_attempt_at": (delivery.first_attempt_at or delivery.updated_at).isoformat(),
     }
+    link = post.link
+    if links.tracking_enabled():
+        # Codes were made at approval; here they are only read (this session is read-only).
+        tracked = links.rewrite_for_delivery(session, delivery.id, text, link, create=False)
+        text, link = tracked.text, tracked.link
     outgoing = OutgoingPost(
         text=text,
         media=tuple(items),
-        link=post.link,
+        link=link,
         idempotency_key=delivery.idempotency_key,
         marker=f"r57-{delivery.idempotency_key[:12]}",
         metadata=metadata,

@@ -14,7 +14,6 @@ store, so nothing is lost with it.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ class Intervals:
     recurring: float = 3600.0
     token_check: float = 12 * 3600.0
     metrics: float = 1800.0
+    stats_sync: float = 60.0
 
 
 class EngineScheduler:
@@ -86,6 +86,7 @@ class EngineScheduler:
             ("recurring", self.expand_recurring, iv.recurring),
             ("token-check", self.check_tokens, iv.token_check),
             ("metrics", self.collect_metrics, iv.metrics),
+            ("stats-sync", self.sync_stats, iv.stats_sync),
         ]
         for job_id, fn, seconds in jobs:
             sched.add_job(
@@ -185,20 +186,16 @@ class EngineScheduler:
         return len(ids)
 
     def collect_metrics(self) -> object:
-        """``publisher.services.engagement.collect_all`` when that module exists."""
-        try:
-            engagement = importlib.import_module("publisher.services.engagement")
-        except ImportError:
-            return None
-        collect = getattr(engagement, "collect_all", None)
-        if collect is None:
-            return None
-        from publisher.db import session_scope
-        from publisher.services.actor import Actor
+        """Engagement collection (``services.engagement.collect_all``; opens its own sessions)."""
+        from publisher.services import engagement
 
-        actor = Actor.system(f"worker:{self.owner}")
-        try:
-            with session_scope() as session:
-                return collect(session, actor)
-        except TypeError:
-            return collect()
+        return engagement.collect_all()
+
+    def sync_stats(self) -> object:
+        """Give newly sent deliveries their statistics row, so a manager sees them within a
+        minute without waiting for the next collection (kept off the publishing path)."""
+        from publisher.db import session_scope
+        from publisher.services import engagement
+
+        with session_scope() as session:
+            return engagement.sync_facts(session)

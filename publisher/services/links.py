@@ -35,6 +35,12 @@ def public_url() -> str:
     return os.environ.get(PUBLIC_URL_ENV, DEFAULT_PUBLIC_URL).rstrip("/")
 
 
+def tracking_enabled() -> bool:
+    """Links are rewritten only where the api's public address is configured explicitly:
+    a tracked link pointing at a default local address would break every link for readers."""
+    return bool(os.environ.get(PUBLIC_URL_ENV, "").strip())
+
+
 @dataclass(frozen=True)
 class Rewritten:
     text: str
@@ -68,12 +74,14 @@ def rewrite_for_delivery(
     link: str | None = None,
     *,
     base_url: str | None = None,
+    create: bool = True,
 ) -> Rewritten:
     """Replace the links in ``text`` (and ``link``) by tracked links of this delivery.
 
     Idempotent: calling it again for the same delivery reuses the codes already made, so a
     retried publish shows the same links. Links already pointing at ``base_url`` are left
-    alone. Raises :class:`NotFound` for an unknown delivery.
+    alone. With ``create`` False nothing is written: links without a code stay as they are
+    (the publishing path, which reads only). Raises :class:`NotFound` for an unknown delivery.
     """
     base = (base_url or public_url()).rstrip("/")
     delivery = session.get(Delivery, delivery_id)
@@ -103,6 +111,8 @@ def rewrite_for_delivery(
             return url
         target = utm_target(url, source=source, campaign=campaign_tag, content=content_tag)
         row = existing.get(target)
+        if row is None and not create:
+            return url
         if row is None:
             row = TrackedLink(
                 code=_unique_code(session),

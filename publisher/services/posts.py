@@ -349,6 +349,7 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         raise ValidationFailed(problems)
     occurrence = post.due_at.date().isoformat() if post.recurrence != Recurrence.NONE else ""
     created = deliveries.create_for_post(session, post, post.due_at, occurrence)
+    _track_links(session, post, created)
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
     post.review_comment = ""
@@ -361,6 +362,20 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         deliveries=[d.id for d in created],
         due_at=post.due_at,
     )
+
+
+def _track_links(session: Session, post: Post, created: Sequence[Delivery]) -> None:
+    """Make each delivery's tracked links now, in the approval's transaction, so the
+    publishing path only reads them (see ``links.rewrite_for_delivery``)."""
+    from publisher.services import links
+
+    if not links.tracking_enabled():
+        return
+    texts = {c.id: text for c, text in variant_texts(session, post)}
+    for delivery in created:
+        assert delivery.id is not None
+        links.rewrite_for_delivery(session, delivery.id, texts.get(delivery.channel_id, ""),
+                                   post.link)
 
 
 def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
