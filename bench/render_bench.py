@@ -180,6 +180,11 @@ def run_config(executors: int, orgs: int) -> dict[str, Any]:
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 text=True,
+                # Each executor in its own session, as separate services or machines are: with
+                # the kernel's autogroup scheduling, processes of one session share one CPU
+                # share, so on a busy shared machine a second executor in the same session
+                # would only split the first one's share.
+                start_new_session=True,
             )
             for n in range(executors)
         ]
