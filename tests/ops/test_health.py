@@ -217,3 +217,19 @@ def test_local_worker_probe_follows_this_hosts_heartbeat(db: Any, clock: Any) ->
     assert report["checks"][1]["data"]["workers"] == ["here"]
     clock.advance(seconds=HEARTBEAT_STALE_SECONDS + 1)
     assert CliRunner().invoke(app, ["health", "--local-worker"]).exit_code == 1
+
+
+def test_sqlite_health_does_not_wait_for_a_busy_writer(sqlite_db: Any, clock: Any) -> None:
+    import sqlite3
+
+    alive_installation()
+    path = sqlite_db.url.split("sqlite:///", 1)[1]
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # the worker in the middle of a write transaction
+    writer.execute("UPDATE workerheartbeat SET pid = 42")
+    try:
+        report = health(sqlite_db.engine)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert report["status"] == "ok", [(c["name"], c["detail"]) for c in report["checks"]]
