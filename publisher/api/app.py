@@ -106,7 +106,9 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         from publisher.services.metrics import render_metrics
 
         def render() -> str:
-            with session_scope(db(), readonly=True) as session:
+            # engine None: the configured database's read-only engine (on SQLite a deferred
+            # BEGIN, so a scrape never waits for the worker's write lock).
+            with session_scope(engine, readonly=True) as session:
                 return render_metrics(session)
 
         return PlainTextResponse(
