@@ -71,7 +71,10 @@ def ui(
 
     env = streamlit_env({"PUBLISHER_DATA_DIR": str(get_settings().data_dir.resolve())})
     typer.echo(t("ui.demo.url", url=f"http://{host}:{port}"))
-    raise typer.Exit(subprocess.call(streamlit_command(port, host), cwd=UI_DIR, env=env))
+    # Become Streamlit (exec) so that a service manager's SIGTERM reaches it directly.
+    command = streamlit_command(port, host)
+    os.chdir(UI_DIR)
+    os.execve(command[0], command, env)  # noqa: S606
 
 
 def _configure(data_dir: Path | None) -> Path:
