@@ -21,6 +21,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import publisher.models  # noqa: F401  (registers the tables)
+from connectors.sandbox import SandboxHandle, run_in_thread
+from connectors.sandbox.client import SandboxClient
+from connectors.sandbox.state import Accounts
 from publisher import db as dbmod
 from publisher import migrate
 from publisher.config import get_settings
@@ -166,3 +169,26 @@ def _fast_password_hashing() -> Iterator[None]:
     security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     security._hasher = original
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
+    """One platform emulator (Graph API, Bot API, webhook receiver) for the test session."""
+    handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox"))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxHandle) -> Iterator[SandboxHandle]:
+    """The session's sandbox, reset before each test (faults, records, objects, accounts)."""
+    sandbox_server.state.reset()
+    sandbox_server.state.accounts = Accounts()
+    sandbox_server.state.__dict__.pop("tg_reaction_updates", None)
+    yield sandbox_server
+    sandbox_server.state.faults.clear()
+
+
+@pytest.fixture
+def sb(sandbox: SandboxHandle) -> SandboxClient:
+    return SandboxClient(sandbox.url)

@@ -16,9 +16,7 @@ from PIL import Image
 
 from connectors.base import ChannelConfig, Connector, MediaItem
 from connectors.facebook import FacebookConnector
-from connectors.sandbox import SandboxHandle, run_in_thread
-from connectors.sandbox.client import SandboxClient
-from connectors.sandbox.state import Accounts
+from connectors.sandbox import SandboxHandle
 from connectors.telegram import TelegramConnector
 from connectors.webhook import WebhookConnector
 
@@ -32,27 +30,6 @@ TG_TOKEN = "4242:sandbox-test"
 TG_CHAT = "@sandbox_news"
 HOOK_SECRET = "sandbox-secret"
 KINDS = ("facebook", "telegram", "webhook-zalo", "webhook-hmac")
-
-
-@pytest.fixture(scope="session")
-def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
-    handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox"))
-    yield handle
-    handle.stop()
-
-
-@pytest.fixture
-def sandbox(sandbox_server: SandboxHandle) -> Iterator[SandboxHandle]:
-    """The session's sandbox, reset before each test (faults, records, objects, accounts)."""
-    sandbox_server.state.reset()
-    sandbox_server.state.accounts = Accounts()
-    yield sandbox_server
-    sandbox_server.state.faults.clear()
-
-
-@pytest.fixture
-def sb(sandbox: SandboxHandle) -> SandboxClient:
-    return SandboxClient(sandbox.url)
 
 
 @pytest.fixture(autouse=True)

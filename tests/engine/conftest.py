@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from connectors.sandbox import SandboxHandle, run_in_thread
-from connectors.sandbox.client import SandboxClient
-from connectors.sandbox.state import Accounts
+from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
 from publisher.engine.claim import ChannelSpecs
 from publisher.engine.executor import ExecContext
@@ -24,26 +21,6 @@ from tests.factories import ADMIN, Office, make_office
 FB_PAGE = "1001"
 TG_TOKEN = "4242:sandbox-test"
 OWNER = "test-worker"
-
-
-@pytest.fixture(scope="session")
-def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
-    handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox"))
-    yield handle
-    handle.stop()
-
-
-@pytest.fixture
-def sandbox(sandbox_server: SandboxHandle) -> Iterator[SandboxHandle]:
-    sandbox_server.state.reset()
-    sandbox_server.state.accounts = Accounts()
-    yield sandbox_server
-    sandbox_server.state.faults.clear()
-
-
-@pytest.fixture
-def sb(sandbox: SandboxHandle) -> SandboxClient:
-    return SandboxClient(sandbox.url)
 
 
 @pytest.fixture(autouse=True)

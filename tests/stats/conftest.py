@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from connectors.base import Metrics
-from connectors.sandbox import SandboxHandle, run_in_thread
-from connectors.sandbox.client import SandboxClient
-from connectors.sandbox.state import Accounts
 from publisher.db import session_scope
 from publisher.models import (
     Campaign,
@@ -26,27 +20,6 @@ from publisher.models import (
     STTask,
 )
 from publisher.services import engagement
-
-
-@pytest.fixture(scope="session")
-def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
-    handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox"))
-    yield handle
-    handle.stop()
-
-
-@pytest.fixture
-def sandbox(sandbox_server: SandboxHandle) -> Iterator[SandboxHandle]:
-    sandbox_server.state.reset()
-    sandbox_server.state.accounts = Accounts()
-    sandbox_server.state.__dict__.pop("tg_reaction_updates", None)
-    yield sandbox_server
-    sandbox_server.state.faults.clear()
-
-
-@pytest.fixture
-def sb(sandbox: SandboxHandle) -> SandboxClient:
-    return SandboxClient(sandbox.url)
 
 
 def fb_spec(url: str, page: str = "1001") -> dict[str, Any]:
