@@ -13,6 +13,7 @@ from publisher.models import (
     Post,
     PostStatus,
     PostVariant,
+    RenderJob,
 )
 from publisher.services import deliveries, posts
 from tests.ui.conftest import compose, texts
@@ -163,8 +164,14 @@ def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_a
     officer.selectbox(key="cp_plan_slug").set_value("tuan-le-so-hoa-xa")
     officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
     assert any("Đã tạo 6 bài nháp" in s.value for s in officer.success), texts(officer)
+    with session_scope() as s:
+        jobs = len(s.exec(select(RenderJob)).all())
+    assert jobs > 0  # countdown cards, the day's clip and the recap card, queued
+    assert any("việc dựng media mới" in i.value for i in officer.info), texts(officer)
     officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
     assert any("Đã tạo 0 bài nháp; 6 bài đã có" in s.value for s in officer.success)
+    with session_scope() as s:
+        assert len(s.exec(select(RenderJob)).all()) == jobs  # nothing queued twice
 
 
 def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):

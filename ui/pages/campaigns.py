@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from publisher.i18n import get_language, t
-from publisher.services import campaigns, plans
+from publisher.services import campaigns, plan_media, plans
 from publisher.services.channels import list_channels
 from publisher.timeutil import to_local, utcnow
 from ui import common
@@ -86,12 +86,32 @@ with left:
                 key="cp_plan_ch",
                 placeholder=t("ui.compose.channels_placeholder"),
             )
+            with_media = st.checkbox(t("ui.campaigns.with_media"), value=True, key="cp_plan_media")
             go = st.form_submit_button(t("ui.campaigns.plan_button"), type="primary")
         if go and slug:
             occ = next(o for o in upcoming if o.campaign.slug == slug)
-            result = common.write(
-                lambda s: plans.scaffold(s, actor, slug, occ.on.year, [c for c in chans if c])
-            )
+            targets = [c for c in chans if c]
+            media_plan = None
+            if with_media:
+                # Countdown cards, the day's clip and the recap card go to the render queue.
+                planned = common.write(
+                    lambda s: plan_media.scaffold_with_media(
+                        s, actor, slug, occ.on.year, targets, lang=get_language()
+                    )
+                )
+                result, media_plan = planned if planned is not None else (None, None)
+            else:
+                result = common.write(
+                    lambda s: plans.scaffold(s, actor, slug, occ.on.year, targets)
+                )
+            if media_plan is not None:
+                st.info(
+                    t(
+                        "ui.campaigns.media_queued",
+                        queued=media_plan.queued,
+                        existing=media_plan.existing,
+                    )
+                )
             if result is not None:
                 st.success(
                     t(

@@ -403,6 +403,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã tạo {created} bài nháp; {existing} bài đã có; {skipped} bước đã qua",
         "{created} drafts created; {existing} already there; {skipped} steps already past",
     ),
+    "ui.campaigns.with_media": (
+        "Tạo luôn ảnh đếm ngược, video ngày chính và ảnh tổng kết (theo nhận diện của đơn vị)",
+        "Also make the countdown cards, the day's clip and the recap card (in the brand kit)",
+    ),
+    "ui.campaigns.media_queued": (
+        "Đã xếp {queued} việc dựng media mới ({existing} việc đã có); "
+        "theo dõi tiến độ ở trang Dựng media",
+        "{queued} media renders queued ({existing} already there); "
+        "follow them on the Renders page",
+    ),
     "ui.campaigns.create": ("Tạo chiến dịch mới", "New campaign"),
     "ui.campaigns.name": ("Tên chiến dịch", "Name"),
     "ui.campaigns.date": ("Ngày diễn ra (dd/mm/yyyy)", "Date (dd/mm/yyyy)"),
