@@ -1,11 +1,9 @@
-"""Reliability fixtures: the sandbox emulators (shared with the engine tests) and offices."""
+"""Reliability fixtures (the sandbox emulators come from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-# Re-exported fixtures: one sandbox server per session, reset per test.
-from tests.engine.conftest import sandbox, sandbox_server, sb  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

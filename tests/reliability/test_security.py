@@ -16,7 +16,17 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.errors import PermissionDenied
 from publisher.models import AuditEvent, Role, User
-from publisher.services import alerts, channels, deliveries, media, orgs, posts, tasks, users
+from publisher.services import (
+    alerts,
+    channels,
+    deliveries,
+    kpi,
+    media,
+    orgs,
+    posts,
+    tasks,
+    users,
+)
 from publisher.services.actor import PERMISSIONS, Actor
 from publisher.services.reports import generate as report_generate
 from tests.factories import make_office, telegram_channel
@@ -104,6 +114,7 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
     "media.create": lambda s, a: media.add_file(s, a, b"x", filename="x.png"),
     "report.export": lambda s, a: report_generate(s, a, "2026-H2", "xlsx"),
     "task.manage": lambda s, a: tasks.import_tasks(s, a, "/nonexistent.csv"),
+    "kpi.manage": lambda s, a: kpi.set_target(s, a, "posts_per_org_month", 3.0),
     "alert.resolve": lambda s, a: alerts.resolve(s, a, 10**6),
     "user.manage": lambda s, a: users.create_user(
         s, a, "x1", "officer", "so-khcn", password="x" * 12

@@ -14,7 +14,7 @@ from publisher.db import session_scope
 from publisher.models import Alert, MediaAsset, RenderJob
 from publisher.services import media as media_svc
 from publisher.services import render_recipes as recipes
-from tests.engine.conftest import ctx, sandbox, sandbox_server, sb, specs  # noqa: F401
+from tests.engine.conftest import ctx, specs  # noqa: F401
 from tests.factories import Office, facebook_channel, make_office, telegram_channel
 from tests.ui.conftest import app_as  # noqa: F401
 
