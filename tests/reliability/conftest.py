@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _loopback_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sandbox listens on loopback; production refuses such webhook URLs (tested apart)."""
