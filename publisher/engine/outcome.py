@@ -108,34 +108,14 @@ def record_unconfirmed(
     delivery_id: int, owner: str, *, error_kind: str | None, detail: str
 ) -> bool:
     """sending -> unconfirmed + an alert asking an editor to check the platform."""
-    with write_scope() as session:
-        delivery = session.get(Delivery, delivery_id)
-        if not _owned(delivery, owner):
-            return False
-        assert delivery is not None
-        deliveries_svc.transition(
-            session,
-            delivery,
-            D.UNCONFIRMED,
-            f"worker:{owner}",
-            reason=detail,
-            error_kind=error_kind,
-            last_error=detail[:2000],
-            **_CLEAR_LEASE,
-        )
-        p = _params(session, delivery)
-        alerts.raise_alert(
-            session,
-            "unconfirmed",
-            "alert.delivery_unconfirmed",
-            org_id=p.pop("org_id"),
-            severity="error",
-            object_type="delivery",
-            object_id=delivery.id,
-            detail=detail[:200],
-            **p,
-        )
-    return True
+    return _settle(
+        delivery_id,
+        owner,
+        D.UNCONFIRMED,
+        error_kind=error_kind,
+        detail=detail,
+        alert=("unconfirmed", "alert.delivery_unconfirmed"),
+    )
 
 
 def record_failed(
@@ -148,6 +128,29 @@ def record_failed(
     message_key: str = "alert.delivery_failed",
 ) -> bool:
     """sending -> failed + an alert; ``flag`` also flags the channel's credentials."""
+    return _settle(
+        delivery_id,
+        owner,
+        D.FAILED,
+        error_kind=error_kind,
+        detail=detail,
+        alert=("delivery_failed", message_key),
+        flag=flag,
+    )
+
+
+def _settle(
+    delivery_id: int,
+    owner: str,
+    to: str,
+    *,
+    error_kind: str | None,
+    detail: str,
+    alert: tuple[str, str],
+    flag: bool = False,
+) -> bool:
+    """Move an owned ``sending`` delivery to a final state and raise its alert, in one
+    transaction; False when the delivery is no longer ours (lease lost)."""
     with write_scope() as session:
         delivery = session.get(Delivery, delivery_id)
         if not _owned(delivery, owner):
@@ -156,7 +159,7 @@ def record_failed(
         deliveries_svc.transition(
             session,
             delivery,
-            D.FAILED,
+            to,
             f"worker:{owner}",
             reason=detail,
             error_kind=error_kind,
@@ -168,9 +171,10 @@ def record_failed(
             channel = session.get(Channel, delivery.channel_id)
             assert channel is not None
             channels_svc.flag_channel(session, channel, detail, f"worker:{owner}")
+        kind, message_key = alert
         alerts.raise_alert(
             session,
-            "delivery_failed",
+            kind,
             message_key,
             org_id=p.pop("org_id"),
             severity="error",
