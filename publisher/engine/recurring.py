@@ -4,6 +4,8 @@ deliveries ahead of time, without duplicates.
 Occurrences keep the first one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
 ``occurrence_key`` exactly as :func:`publisher.services.posts.approve` keys the first one, so
 the unique (post, channel, occurrence) constraint makes re-running the expansion harmless.
+Each occurrence's deliveries get their own tracked links in the same transaction, as the
+first occurrence's do at approval, so clicks are counted per occurrence.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlmodel import col, select
 from publisher.db import session_scope
 from publisher.engine.txn import write_scope
 from publisher.models import Delivery, Post, PostStatus, Recurrence
-from publisher.services import audit
+from publisher.services import audit, links
 from publisher.services import deliveries as deliveries_svc
 from publisher.timeutil import local_tz, utcnow
 
@@ -105,6 +107,7 @@ def _expand_post(owner: str, post_id: int | None, now: datetime) -> int:
             if key in have or due <= now:
                 continue
             rows = deliveries_svc.create_for_post(session, post, due, key)
+            links.track_deliveries(session, post, rows)
             created += len(rows)
             audit.record(
                 session,

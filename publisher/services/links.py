@@ -1,10 +1,13 @@
 """Tracked links: short links with UTM tags per channel and campaign, counting clicks.
 
-The engine calls :func:`rewrite_for_delivery` just before publishing a delivery: every
-``http(s)`` link in the text (and the post's link) is replaced by ``<public url>/l/<code>``,
-served by the API service, which counts the click against that delivery and redirects to the
-original address with ``utm_source``/``utm_medium``/``utm_campaign``/``utm_content`` added.
-Clicks are the one engagement figure comparable across every platform.
+When ``PUBLISHER_PUBLIC_URL`` is set, :func:`track_deliveries` makes the codes of every new
+delivery in the transaction that creates it (approval, and each later occurrence of a recurring
+post); the engine then calls :func:`rewrite_for_delivery` with ``create=False`` just before
+publishing, and every ``http(s)`` link in the text (and the post's link) is replaced by
+``<public url>/l/<code>``, served by the API service, which counts the click against that
+delivery and redirects to the original address with ``utm_source``/``utm_medium``/
+``utm_campaign``/``utm_content`` added. Clicks are the one engagement figure comparable
+across every platform.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,7 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from publisher.errors import NotFound
-from publisher.models import Campaign, Channel, Delivery, Post, TrackedLink
+from publisher.models import Campaign, Channel, Delivery, Post, PostVariant, TrackedLink
 from publisher.services.orgs import slugify
 
 #: Where the API service is reachable from the public (``/l/<code>`` is appended).
@@ -136,6 +140,21 @@ def rewrite_for_delivery(
     new_text = _URL.sub(replace, text or "")
     new_link = shorten(link) if link else None
     return Rewritten(new_text, new_link, tuple(dict.fromkeys(codes)))
+
+
+def track_deliveries(session: Session, post: Post, deliveries: Sequence[Delivery]) -> None:
+    """Make the tracked links of ``post``'s new ``deliveries`` (each with its channel's text),
+    in the caller's transaction, so that the publishing path only reads them.
+
+    Does nothing unless tracking is enabled; idempotent like :func:`rewrite_for_delivery`.
+    """
+    if not tracking_enabled() or not deliveries:
+        return
+    variants = session.exec(select(PostVariant).where(PostVariant.post_id == post.id)).all()
+    texts = {v.channel_id: v.text if v.text is not None else post.text for v in variants}
+    for delivery in deliveries:
+        assert delivery.id is not None
+        rewrite_for_delivery(session, delivery.id, texts.get(delivery.channel_id, ""), post.link)
 
 
 def _unique_code(session: Session) -> str:

@@ -39,7 +39,7 @@ from publisher.models import (
     Recurrence,
     STTask,
 )
-from publisher.services import audit, deliveries
+from publisher.services import audit, deliveries, links
 from publisher.services.actor import Actor
 from publisher.services.channels import get_channel, make_connector
 from publisher.services.media_items import post_media_items
@@ -349,7 +349,7 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         raise ValidationFailed(problems)
     occurrence = post.due_at.date().isoformat() if post.recurrence != Recurrence.NONE else ""
     created = deliveries.create_for_post(session, post, post.due_at, occurrence)
-    _track_links(session, post, created)
+    links.track_deliveries(session, post, created)
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
     post.review_comment = ""
@@ -362,20 +362,6 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         deliveries=[d.id for d in created],
         due_at=post.due_at,
     )
-
-
-def _track_links(session: Session, post: Post, created: Sequence[Delivery]) -> None:
-    """Make each delivery's tracked links now, in the approval's transaction, so the
-    publishing path only reads them (see ``links.rewrite_for_delivery``)."""
-    from publisher.services import links
-
-    if not links.tracking_enabled():
-        return
-    texts = {c.id: text for c, text in variant_texts(session, post)}
-    for delivery in created:
-        assert delivery.id is not None
-        links.rewrite_for_delivery(session, delivery.id, texts.get(delivery.channel_id, ""),
-                                   post.link)
 
 
 def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
-from publisher.engine.claim import ChannelSpecs
-from publisher.engine.executor import ExecContext
+from publisher.engine.claim import ChannelSpecs, claim_due
+from publisher.engine.executor import ExecContext, execute
 from publisher.engine.ratelimit import RateLimiter
 from publisher.models import Alert, Delivery, Post
 from publisher.services import posts as posts_svc
@@ -107,6 +107,19 @@ def ctx() -> ExecContext:
 @pytest.fixture
 def specs() -> ChannelSpecs:
     return ChannelSpecs(ttl=0)
+
+
+def run_once(ctx: ExecContext, specs: ChannelSpecs, limit: int = 10) -> dict[int, str]:
+    """Claim what is due now and execute it; returns {delivery id: outcome}."""
+    ids = claim_due(
+        ctx.owner,
+        ctx.limiter,
+        specs,
+        limit=limit,
+        lease_seconds=ctx.lease_seconds,
+        grace_seconds=6 * 3600,
+    )
+    return {i: execute(i, ctx) for i in ids}
 
 
 def later(seconds: float) -> datetime:

@@ -7,23 +7,11 @@ from typing import Any
 
 from connectors.sandbox.client import SandboxClient
 from publisher.db import session_scope
-from publisher.engine.claim import ChannelSpecs, claim_due
-from publisher.engine.executor import ExecContext, execute
+from publisher.engine.claim import ChannelSpecs
+from publisher.engine.executor import ExecContext
 from publisher.models import Channel, ChannelHealth
 from publisher.services import audit
-from tests.engine.conftest import delivery, later, open_alerts, post_status, schedule
-
-
-def run_once(ctx: ExecContext, specs: ChannelSpecs, limit: int = 10) -> dict[int, str]:
-    ids = claim_due(
-        ctx.owner,
-        ctx.limiter,
-        specs,
-        limit=limit,
-        lease_seconds=ctx.lease_seconds,
-        grace_seconds=6 * 3600,
-    )
-    return {i: execute(i, ctx) for i in ids}
+from tests.engine.conftest import delivery, later, open_alerts, post_status, run_once, schedule
 
 
 def test_it_publishes_each_channel_once_when_due(

@@ -18,8 +18,11 @@ TEXT = "Xem chi tiết tại https://dost.dongnai.gov.vn/cds-2026 nhé"
 
 def _approved(office):
     with session_scope() as s:
-        post = posts.compose(s, office.actor("admin"), PostInput(
-            text=TEXT, channels=["tg", "hook"], due_at=parse_local("10/10/2026 08:00")))
+        post = posts.compose(
+            s,
+            office.actor("admin"),
+            PostInput(text=TEXT, channels=["tg", "hook"], due_at=parse_local("10/10/2026 08:00")),
+        )
         posts.approve(s, office.actor("admin"), post.id)
         return post.id
 
