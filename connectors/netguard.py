@@ -6,8 +6,12 @@ NAT, multicast, unspecified and reserved addresses are refused — for every add
 resolves to, IPv4 and IPv6 alike (IPv4-mapped/compatible IPv6 is unwrapped first). Set
 ``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1`` to allow them (the sandbox and tests run on loopback).
 
-Known limit: the check resolves the name, then the HTTP client resolves it again; a DNS
-server that answers differently the second time (rebinding) is not stopped here.
+:func:`check_url` judges a URL before a request; :func:`connect_addresses` is what the
+webhook client's network backend (:mod:`connectors.guarded_http`) calls when it opens a
+connection: it resolves the name once, judges every address and returns the ones to connect
+to, so a DNS answer that changes between the check and the connection (rebinding) is judged
+too. All resolution goes through one hook (:func:`set_resolver`) that tests point at a fake
+answer sequence.
 """
 
 from __future__ import annotations
@@ -80,12 +84,34 @@ def _ipv4_compatible(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _resolve(host: str, port: int) -> list[str]:
+def _system_resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise TransientError(f"cannot resolve {host}: {exc}", code="dns") from exc
     return [str(info[4][0]) for info in infos]
+
+
+_resolver: Resolver = _system_resolve
+
+
+def set_resolver(resolver: Resolver | None) -> Resolver:
+    """Use ``resolver`` for every name this module resolves (``None``: the system's
+    ``getaddrinfo``) and return the previous one. Tests point it at fake DNS answers; a
+    resolver raises :class:`TransientError` when the name does not resolve."""
+    global _resolver
+    previous = _resolver
+    _resolver = resolver or _system_resolve
+    return previous
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, through the current resolver. Raises
+    :class:`TransientError` when the name does not resolve or has no address."""
+    addresses = list(_resolver(host, port))
+    if not addresses:
+        raise TransientError(f"cannot resolve {host}: no address", code="dns")
+    return addresses
 
 
 def _literal_address(host: str) -> IPAddress | None:
@@ -130,19 +156,56 @@ def check_url(
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise ConfigError(f"URL has an invalid port: {url!r}", code="url_port") from exc
-    if allow_private if allow_private is not None else private_allowed():
+    if _opened(host, port, allow_private, allowed):
         return
-    if f"{host}:{port}" in (allowed if allowed is not None else allowlist()):
-        return
-    if host == "localhost" or host.endswith(".localhost") or host in _METADATA_HOSTS:
-        raise BlockedTargetError(f"{host} is an internal host name", code="ssrf")
+    _refuse_internal_name(host)
     literal = _literal_address(host)
     if literal is not None:
-        addresses: Iterable[str] = [str(literal)]
+        _judge(host, [str(literal)])
     elif resolve:
-        addresses = (resolver or _resolve)(host, port)
-    else:
-        return
+        _judge(host, (resolver or _resolver)(host, port))
+
+
+def connect_addresses(
+    host: str,
+    port: int,
+    *,
+    allow_private: bool | None = None,
+    allowed: frozenset[str] | None = None,
+) -> list[str]:
+    """The addresses to open a TCP connection to for ``host``:``port``, resolved once.
+
+    Every address is judged (unless private targets are allowed or ``host:port`` is on the
+    allowlist); one forbidden address refuses the whole name, as :func:`check_url` does.
+    Literal hosts (including ``inet_aton`` forms) are returned as the address they name.
+    Raises :class:`BlockedTargetError` for a forbidden target and :class:`TransientError`
+    when the name does not resolve.
+    """
+    host = host.rstrip(".").lower()
+    opened = _opened(host, port, allow_private, allowed)
+    if not opened:
+        _refuse_internal_name(host)
+    literal = _literal_address(host)
+    addresses = [str(literal)] if literal is not None else resolve(host, port)
+    if not opened:
+        _judge(host, addresses)
+    return addresses
+
+
+def _opened(
+    host: str, port: int, allow_private: bool | None, allowed: frozenset[str] | None
+) -> bool:
+    if allow_private if allow_private is not None else private_allowed():
+        return True
+    return f"{host}:{port}" in (allowed if allowed is not None else allowlist())
+
+
+def _refuse_internal_name(host: str) -> None:
+    if host == "localhost" or host.endswith(".localhost") or host in _METADATA_HOSTS:
+        raise BlockedTargetError(f"{host} is an internal host name", code="ssrf")
+
+
+def _judge(host: str, addresses: Iterable[str]) -> None:
     for address in addresses:
         reason = forbidden_reason(address.split("%", 1)[0])  # drop IPv6 zone ids
         if reason:

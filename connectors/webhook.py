@@ -3,7 +3,9 @@
 POSTs one JSON event per delivery to the channel's URL with an ``Idempotency-Key`` header
 that is stable per delivery, so a retry after an ambiguous failure cannot double-post at a
 receiver that honours it (``dedupes = True``). Targets are checked by
-:mod:`connectors.netguard` before every hop; redirects are followed by hand for that reason.
+:mod:`connectors.netguard` before every hop (redirects are followed by hand for that reason),
+and the client connects only to addresses judged when the connection is opened
+(:mod:`connectors.guarded_http`), so DNS rebinding cannot slip past the check.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from connectors import netguard, signing, tls
+from connectors import guarded_http, netguard, signing, tls
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -221,9 +223,7 @@ class WebhookConnector(Connector):
 
     def _post_following_redirects(self, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
         url = self.url
-        with httpx.Client(
-            timeout=self.timeout, follow_redirects=False, verify=tls.client_context()
-        ) as client:
+        with guarded_http.client(timeout=self.timeout, ssl_context=tls.client_context()) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 netguard.check_url(url)  # every hop: a redirect must not reach our network
                 try:

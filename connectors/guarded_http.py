@@ -1,0 +1,90 @@
+"""An httpx client that connects only to addresses the SSRF guard has judged.
+
+httpx resolves a URL's host itself when it opens a connection, so checking the URL first
+(:func:`connectors.netguard.check_url`) leaves a gap: a DNS server can answer a public
+address to the check and 127.0.0.1 to the connection (DNS rebinding). Here the connection
+is opened by :class:`GuardedBackend`, an httpcore network backend whose ``connect_tcp``
+resolves the name once through :func:`connectors.netguard.connect_addresses`, which judges
+every address, and connects to one of those addresses. The URL keeps its host name, so the
+``Host`` header and TLS (SNI and certificate verification) still use the name.
+
+Environment proxies (``HTTP(S)_PROXY``) are not used: a proxy would resolve the name again.
+"""
+
+from __future__ import annotations
+
+import ssl
+import typing
+
+import httpcore
+import httpx
+
+from connectors import netguard
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections to judged addresses only.
+
+    ``connect_tcp`` raises :class:`connectors.netguard.BlockedTargetError` when any address
+    of the name is forbidden and :class:`connectors.errors.TransientError` when the name does
+    not resolve (both pass through httpx unchanged); connection failures are httpcore's
+    ``ConnectError``/``ConnectTimeout`` for the last address tried, as with the stock backend.
+    """
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = netguard.connect_addresses(host, port)
+        options = list(socket_options or ())
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                # An address literal: socket.create_connection does no DNS lookup of its own.
+                return super().connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the next address, like socket.create_connection
+        assert failure is not None  # connect_addresses never returns an empty list
+        raise failure
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """``httpx.HTTPTransport`` whose connection pool uses :class:`GuardedBackend`.
+
+    httpx 0.28 has no public way to pass a network backend, so the pool the base class built
+    is replaced by an equivalent one; the constructor fails loudly if httpx changes shape.
+    """
+
+    def __init__(self, *, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context, trust_env=False)
+        if not isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):
+            raise RuntimeError("httpx.HTTPTransport changed: cannot install the SSRF guard")
+        limits = httpx.Limits()  # the same defaults the base class used
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(),
+        )
+
+
+def client(*, timeout: float, ssl_context: ssl.SSLContext) -> httpx.Client:
+    """A client that never follows redirects by itself and connects only to judged
+    addresses. Raises nothing."""
+    return httpx.Client(
+        transport=GuardedTransport(ssl_context=ssl_context),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+    )
