@@ -7,6 +7,8 @@ import html
 import json
 import re
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -44,6 +46,8 @@ ALLOWED_TAGS = frozenset(
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 METHODS = ("getme", "getchat", "sendmessage", "sendphoto", "sendvideo", "sendmediagroup")
+#: Files of a multipart request: field name -> (content, what :func:`file_info` says).
+Uploads = dict[str, tuple[bytes, dict[str, Any]]]
 
 
 def tg_error(status: int, description: str, **parameters: Any) -> Outcome:
@@ -106,7 +110,7 @@ async def handle(request: Request, state: SandboxState) -> Response:
     token = request.path_params["token"]
     method = request.path_params["method"]
     params: dict[str, Any] = dict(request.query_params)
-    uploads: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    uploads: Uploads = {}
     ctype = request.headers.get("content-type", "")
     if request.method == "POST":
         if ctype.startswith("application/json"):
@@ -148,13 +152,7 @@ async def handle(request: Request, state: SandboxState) -> Response:
             return Outcome(
                 200, {"ok": True, "result": chat | {"accent_color_id": 0, "max_reaction_count": 11}}
             )
-        handler = {
-            "sendmessage": _send_message,
-            "sendphoto": _send_photo,
-            "sendvideo": _send_video,
-            "sendmediagroup": _send_media_group,
-        }[name]
-        return handler(state, chat, params, uploads)
+        return _SENDERS[name](state, chat, params, uploads)
 
     return await exchange(
         request,
@@ -219,10 +217,7 @@ def _checked_text(params: dict[str, Any], key: str, limit: int) -> tuple[str, Ou
 
 
 def _send_message(
-    state: SandboxState,
-    chat: dict[str, Any],
-    params: dict[str, Any],
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+    state: SandboxState, chat: dict[str, Any], params: dict[str, Any], uploads: Uploads
 ) -> Outcome:
     text, error = _checked_text(params, "text", TEXT_MAX)
     if error:
@@ -243,11 +238,7 @@ def _sent(chat: dict[str, Any], result: Any) -> Outcome:
     )
 
 
-def _media(
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
-    value: Any,
-    kind: str,
-) -> tuple[dict[str, Any] | None, str | None]:
+def _media(uploads: Uploads, value: Any, kind: str) -> tuple[dict[str, Any] | None, str | None]:
     """Resolve a photo/video value (upload, ``attach://``, URL or file id) to its object."""
     data: bytes | None = None
     if isinstance(value, str) and value.startswith("attach://"):
@@ -299,48 +290,38 @@ def _media(
     }, None
 
 
-def _send_single(
-    state: SandboxState,
-    chat: dict[str, Any],
-    params: dict[str, Any],
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
-    kind: str,
-) -> Outcome:
-    caption, error = _checked_text(params, "caption", CAPTION_MAX)
+def _captioned_media(
+    source: dict[str, Any], uploads: Uploads, value: Any, kind: str
+) -> dict[str, Any] | Outcome:
+    """The media object of ``value`` with ``source``'s caption, or the error answer (the
+    caption is checked first, then the file)."""
+    caption, error = _checked_text(source, "caption", CAPTION_MAX)
     if error:
         return error
-    value = params.get(kind) if kind in params else (kind if kind in uploads else None)
     content, problem = _media(uploads, value, kind)
     if problem or content is None:
         return tg_error(400, problem or "Bad Request: no media")
     if caption:
         content["caption"] = caption
+    return content
+
+
+def _send_single(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: Uploads,
+    kind: str,
+) -> Outcome:
+    value = params.get(kind) if kind in params else (kind if kind in uploads else None)
+    content = _captioned_media(params, uploads, value, kind)
+    if isinstance(content, Outcome):
+        return content
     return _sent(chat, _message(state, chat, **content))
 
 
-def _send_photo(
-    state: SandboxState,
-    chat: dict[str, Any],
-    params: dict[str, Any],
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
-) -> Outcome:
-    return _send_single(state, chat, params, uploads, "photo")
-
-
-def _send_video(
-    state: SandboxState,
-    chat: dict[str, Any],
-    params: dict[str, Any],
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
-) -> Outcome:
-    return _send_single(state, chat, params, uploads, "video")
-
-
 def _send_media_group(
-    state: SandboxState,
-    chat: dict[str, Any],
-    params: dict[str, Any],
-    uploads: dict[str, tuple[bytes, dict[str, Any]]],
+    state: SandboxState, chat: dict[str, Any], params: dict[str, Any], uploads: Uploads
 ) -> Outcome:
     media = params.get("media")
     if isinstance(media, str):
@@ -355,14 +336,17 @@ def _send_media_group(
     for item in media:
         if not isinstance(item, dict) or item.get("type") not in ("photo", "video"):
             return tg_error(400, "Bad Request: unsupported media type in the album")
-        caption, error = _checked_text(item, "caption", CAPTION_MAX)
-        if error:
-            return error
-        content, problem = _media(uploads, item.get("media"), item["type"])
-        if problem or content is None:
-            return tg_error(400, problem or "Bad Request: no media")
-        if caption:
-            content["caption"] = caption
+        content = _captioned_media(item, uploads, item.get("media"), item["type"])
+        if isinstance(content, Outcome):
+            return content
         messages.append(content)
     result = [_message(state, chat, media_group_id=group_id, **c) for c in messages]
     return _sent(chat, result)
+
+
+_SENDERS: dict[str, Callable[[SandboxState, dict[str, Any], dict[str, Any], Uploads], Outcome]] = {
+    "sendmessage": _send_message,
+    "sendphoto": partial(_send_single, kind="photo"),
+    "sendvideo": partial(_send_single, kind="video"),
+    "sendmediagroup": _send_media_group,
+}
