@@ -1,7 +1,9 @@
 """The calendar: posts and campaign days in a month or a week, in the office's local time.
 
-Built for months with thousands of posts: one query for the posts (light columns only, no
-texts beyond a short snippet) and one for their channel names; days are grouped in Python.
+Built for months with thousands of posts: the database groups the posts by local day (a
+join with the period's day boundaries, computed here in the office's time zone, so any zone
+and any daylight-saving change is right) and returns counts per day and status plus the few
+posts a cell shows; only those are described (snippet and channel names).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Integer, func, literal, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from publisher.errors import InvalidInput
-from publisher.models import Campaign, Channel, Post, PostStatus, PostVariant
+from publisher.models import Campaign, Channel, Post, PostStatus, PostVariant, UTCDateTime
 from publisher.services.actor import Actor
 from publisher.services.campaigns import list_campaigns
 from publisher.timeutil import local_datetime, local_tz
@@ -118,32 +121,43 @@ def period(
         raise InvalidInput(
             "error.status_invalid", status=flt.status, statuses=", ".join(PostStatus)
         )
-    lo = local_datetime(start, 0)
-    hi = local_datetime(end + timedelta(days=1), 0)
-    # Pass 1: three narrow columns for every post (thousands of rows stay cheap).
-    stmt = _filtered(
-        select(col(Post.id), col(Post.status), col(Post.due_at))  # type: ignore[call-overload]
-        .where(col(Post.due_at) >= lo, col(Post.due_at) < hi)
-        .order_by(col(Post.due_at), col(Post.id)),
+    days = _days(start, end)
+    tz = local_tz()
+    result = Period(start, end)
+    # Pass 1: how many posts per local day and status (a few hundred rows at most).
+    counted = _filtered(
+        sa_select(days.c.idx, col(Post.status), func.count())
+        .select_from(days)
+        .join(Post.__table__, _on_day(days))  # type: ignore[attr-defined]
+        .group_by(days.c.idx, col(Post.status)),
         actor,
         flt,
     )
-    tz = local_tz()
-    result = Period(start, end)
     counts: dict[str, int] = defaultdict(int)
-    chosen: dict[int, tuple[str, datetime]] = {}
-    shown: dict[date, int] = defaultdict(int)
-    for post_id, status, due_at in session.exec(stmt):
-        local = due_at.astimezone(tz)
-        day = local.date()
-        per_status = result.day_counts.setdefault(day, {})
-        per_status[status] = per_status.get(status, 0) + 1
-        counts[status] += 1
-        if per_day is None or shown[day] < per_day:
-            shown[day] += 1
-            chosen[post_id] = (status, local)
+    for idx, status, n in session.execute(counted):
+        day = start + timedelta(days=int(idx))
+        result.day_counts.setdefault(day, {})[status] = int(n)
+        counts[status] += int(n)
+    # Pass 2: the posts each cell describes (the first ``per_day`` of the day, in time order).
+    rank = func.row_number().over(
+        partition_by=days.c.idx, order_by=(col(Post.due_at), col(Post.id))
+    )
+    ranked = _filtered(
+        sa_select(col(Post.id), col(Post.status), col(Post.due_at), rank.label("rank"))
+        .select_from(days)
+        .join(Post.__table__, _on_day(days)),  # type: ignore[attr-defined]
+        actor,
+        flt,
+    ).subquery("ranked")
+    shown = sa_select(ranked.c.id, ranked.c.status, ranked.c.due_at)
+    if per_day is not None:
+        shown = shown.where(ranked.c.rank <= per_day)
+    chosen: dict[int, tuple[str, datetime]] = {
+        post_id: (status, due_at.astimezone(tz))
+        for post_id, status, due_at in session.execute(shown.order_by(ranked.c.due_at, ranked.c.id))
+    }
     result.counts = dict(counts)
-    # Pass 2: titles and channels of the posts actually shown only.
+    # Pass 3: titles and channels of the posts actually shown only.
     by_id = _describe(session, chosen)
     for entry in by_id.values():
         result.entries.setdefault(entry.local.date(), []).append(entry)
@@ -151,6 +165,27 @@ def period(
         entries.sort(key=lambda e: (e.local, e.post_id))
     result.markers = markers(session, actor, start, end)
     return result
+
+
+def _days(start: date, end: date) -> Any:
+    """The local days ``start..end`` as rows ``(idx, lo, hi)``: day ``start + idx`` is the
+    UTC interval ``[lo, hi)``. A UNION ALL of literal rows works on SQLite and PostgreSQL
+    alike (at most 63 rows)."""
+    rows = []
+    for i in range((end - start).days + 1):
+        day = start + timedelta(days=i)
+        rows.append(
+            sa_select(
+                literal(i, Integer).label("idx"),
+                literal(local_datetime(day, 0), UTCDateTime).label("lo"),
+                literal(local_datetime(day + timedelta(days=1), 0), UTCDateTime).label("hi"),
+            )
+        )
+    return union_all(*rows).subquery("days")
+
+
+def _on_day(days: Any) -> Any:
+    return (col(Post.due_at) >= days.c.lo) & (col(Post.due_at) < days.c.hi)
 
 
 def _filtered(stmt: Any, actor: Actor, flt: CalendarFilter) -> Any:
