@@ -23,6 +23,31 @@ def run(*args: str, lang: str = "vi") -> subprocess.CompletedProcess[str]:
     return subprocess.run([PUBLISHER, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+def add_telegram_channel() -> subprocess.CompletedProcess[str]:
+    """The channel ``tg`` most tests post to."""
+    return run(
+        "channel",
+        "add",
+        "--kind",
+        "telegram",
+        "--name",
+        "tg",
+        "--chat-id",
+        "@khcn_tinh",
+        "--token",
+        "123456:token-x",
+    )
+
+
+def stored_rows() -> tuple[int, int]:
+    """How many posts and channels the database holds."""
+    with session_scope() as s:
+        return (
+            s.exec(select(func.count()).select_from(Post)).one(),
+            s.exec(select(func.count()).select_from(Channel)).one(),
+        )
+
+
 def _init() -> dict:
     result = run("init", "--json")
     assert result.returncode == 0, result.stderr
@@ -90,18 +115,7 @@ def test_channel_add_post_create_and_show(initialised):
 
 
 def test_post_with_media_file(initialised, tmp_path):
-    run(
-        "channel",
-        "add",
-        "--kind",
-        "telegram",
-        "--name",
-        "tg",
-        "--chat-id",
-        "@khcn_tinh",
-        "--token",
-        "123456:token-x",
-    )
+    add_telegram_channel()
     image = tmp_path / "anh.png"
     Image.new("RGB", (640, 480), (11, 61, 145)).save(image)
     created = run(
@@ -182,38 +196,15 @@ def test_post_with_media_file(initialised, tmp_path):
     ],
 )
 def test_bad_input_gets_one_clear_line_and_writes_nothing(initialised_sqlite, args, needle):
-    assert (
-        run(
-            "channel",
-            "add",
-            "--kind",
-            "telegram",
-            "--name",
-            "tg",
-            "--chat-id",
-            "@khcn_tinh",
-            "--token",
-            "123456:token-x",
-        ).returncode
-        == 0
-    )
-    with session_scope() as s:
-        before = (
-            s.exec(select(func.count()).select_from(Post)).one(),
-            s.exec(select(func.count()).select_from(Channel)).one(),
-        )
+    assert add_telegram_channel().returncode == 0
+    before = stored_rows()
     result = run(*args)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert needle in lines[0]
     assert "Traceback" not in result.stderr
-    with session_scope() as s:
-        after = (
-            s.exec(select(func.count()).select_from(Post)).one(),
-            s.exec(select(func.count()).select_from(Channel)).one(),
-        )
-    assert after == before
+    assert stored_rows() == before
 
 
 def test_errors_speak_english_when_asked(initialised_sqlite):
@@ -231,18 +222,7 @@ def test_commands_before_init_say_to_run_init(tmp_path, monkeypatch):
 
 
 def test_campaign_list_and_plan_json(initialised):
-    run(
-        "channel",
-        "add",
-        "--kind",
-        "telegram",
-        "--name",
-        "tg",
-        "--chat-id",
-        "@khcn_tinh",
-        "--token",
-        "123456:token-x",
-    )
+    add_telegram_channel()
     rows = json.loads(run("campaign", "list", "--year", "2031", "--json").stdout)
     assert [(r["slug"], r["date"]) for r in rows] == [
         ("ngay-khcn", "2031-05-18"),
