@@ -54,6 +54,23 @@ def test_audit_log_is_append_only_in_the_database(db):
         assert s.get(AuditEvent, event_id).action == "test.action"
 
 
+@pytest.mark.parametrize(
+    "statement",
+    ["TRUNCATE auditevent", 'TRUNCATE "user", auditevent CASCADE', 'TRUNCATE "user" CASCADE'],
+)
+def test_truncating_the_audit_log_is_refused_on_postgres(db, statement):
+    if db.backend == "sqlite":
+        pytest.skip("SQLite has no TRUNCATE (DELETE is refused above)")
+    with session_scope() as s:
+        event = audit.record(s, ADMIN, "test.action", "thing", 1)
+        s.flush()
+        event_id = event.id
+    with pytest.raises(DatabaseError, match="audit log is append-only"), db.engine.begin() as conn:
+        conn.execute(text(statement))
+    with session_scope() as s:
+        assert s.get(AuditEvent, event_id).action == "test.action"
+
+
 def test_a_failed_transaction_leaves_nothing_behind(db):
     with pytest.raises(RuntimeError), session_scope() as s:
         s.add(Organisation(slug="half", name="Half"))

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
 from publisher.db import get_engine, session_scope
@@ -77,6 +79,13 @@ def test_round_trip_restores_every_row_and_file(db: Any, clock: Any, tmp_path: P
     with session_scope() as s:
         org = orgs_svc.create_org(s, ADMIN, "UBND phường Long Bình", slug="long-binh")
         assert org.id is not None and org.id > 1
+    # The audit log's triggers came along: the restored log is still append-only.
+    refused = ["DELETE FROM auditevent"]
+    if db.backend == "postgres":
+        refused.append("TRUNCATE auditevent")
+    for statement in refused:
+        with pytest.raises(DatabaseError, match="append-only"), get_engine().begin() as conn:
+            conn.execute(text(statement))
     if db.backend == "postgres":
         leftovers = {n for n in pg_databases() if "_restore_" in n or "_old_" in n}
         assert leftovers == set()
