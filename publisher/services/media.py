@@ -53,6 +53,11 @@ def _org_id(actor: Actor, org_id: int | None) -> int:
     return org_id
 
 
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    """Tags NFC-normalised and stripped, without blanks or repeats, sorted."""
+    return sorted({unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()})
+
+
 def add_file(
     session: Session,
     actor: Actor,
@@ -81,7 +86,6 @@ def add_file(
         return existing
     meta = stored.meta
     rel = stored.path.relative_to(get_settings().media_dir).as_posix()
-    clean_tags = sorted({unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()})
     asset = MediaAsset(
         org_id=org,
         sha256=stored.sha256,
@@ -94,7 +98,7 @@ def add_file(
         duration=meta.get("duration"),
         phash=meta.get("phash"),
         title=unicodedata.normalize("NFC", title or str(meta.get("original_name", "")))[:255],
-        tags=clean_tags,
+        tags=_clean_tags(tags),
         recipe=dict(recipe or {}),
         source=source_kind,
         created_by=actor.user_id,
@@ -210,7 +214,7 @@ def set_tags(session: Session, actor: Actor, asset_id: int, tags: Sequence[str])
     actor.require("media.create")
     asset = get_asset(session, actor, asset_id)
     before = list(asset.tags)
-    asset.tags = sorted({unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()})
+    asset.tags = _clean_tags(tags)
     session.add(asset)
     audit.record(
         session,
