@@ -1,8 +1,8 @@
 """Crash suite: kill -9 the worker, an executor, or the database connection under load.
 
 Three scenarios, each on SQLite and on PostgreSQL (the harness is ``bench.engine_setup``, the
-same one the engine crash benchmark in ``bench/engine_bench.py`` uses; the counting is the
-same too):
+same one the engine crash benchmark in ``bench/engine_bench.py`` uses, and so is the counting,
+``engine_setup.count_at_receiver``):
 
 - ``worker``: one full worker (scheduler + executor threads), SIGKILLed at random moments and
   restarted each time.
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import sqlite3
 import time
@@ -39,7 +37,6 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench import engine_setup as es
-from bench.engine_bench import receiver_key
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LEASE_S = 6
@@ -51,50 +48,6 @@ def _load(sandbox_url: str, n_channels: int, total: int, prefix: str) -> None:
     for k in range(max(1, total // n_channels)):
         es.schedule_post(f"Bài kiểm thử sự cố {prefix} {k}", names)
     es.set_all_due(datetime.now(UTC))
-
-
-def count(sandbox: es.Sandbox) -> dict[str, Any]:
-    """Lost / duplicated / unconfirmed, comparing every delivery with the receiver."""
-    from sqlmodel import select
-
-    from publisher.db import session_scope
-    from publisher.models import Channel, Delivery, Post
-
-    got = Counter(receiver_key(r) for r in sandbox.client().published())
-    lost = dup = unconfirmed = unconfirmed_present = pending = 0
-    by_kind: Counter[str] = Counter()
-    with session_scope(readonly=True) as s:
-        chans = {c.id: c for c in s.exec(select(Channel))}
-        posts = {p.id: p for p in s.exec(select(Post))}
-        deliveries = list(s.exec(select(Delivery)))
-        for d in deliveries:
-            ch, post = chans[d.channel_id], posts[d.post_id]
-            account = {
-                "facebook": ch.settings.get("page_id"),
-                "telegram": ch.settings.get("chat_id"),
-                "webhook": ch.name,
-            }[ch.kind]
-            n = got.get((ch.kind, str(account), post.text), 0)
-            dup += max(0, n - 1)
-            if d.status == "unconfirmed":
-                unconfirmed += 1
-                by_kind[ch.kind] += 1
-                unconfirmed_present += n > 0
-            elif d.status in ("pending", "sending"):
-                pending += 1
-                lost += n == 0
-            elif n == 0:
-                lost += 1  # "sent"/"failed" yet nothing at the receiver and no one asked
-    return {
-        "deliveries": len(deliveries),
-        "lost": lost,
-        "duplicated_at_receiver": dup,
-        "unconfirmed": unconfirmed,
-        "unconfirmed_by_platform": dict(by_kind),
-        "unconfirmed_actually_published": unconfirmed_present,
-        "left_pending": pending,
-        "statuses": es.status_counts(),
-    }
 
 
 def wait_in_flight(timeout: float = 20.0) -> bool:
@@ -141,10 +94,9 @@ def _terminate_backends(db: es.BenchDB, pg_admin: str) -> int:
 
 def run_scenario(scenario: str, backend: str, args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(f"{scenario}-{backend}-57")
-    sandbox = es.start_sandbox(latency=args.latency)
-    db = es.new_database(backend, args.pg_admin, lease_seconds=LEASE_S)
-    t0 = time.perf_counter()
-    try:
+    run = es.bench_run(backend, args.pg_admin, latency=args.latency, lease_seconds=LEASE_S)
+    with run as (sandbox, db):
+        t0 = time.perf_counter()
         _load(sandbox.url, args.channels, args.deliveries, f"{scenario[:2]}{backend[:2]}")
         log = db.data_dir / "crash.log"
         threads = str(args.threads)
@@ -200,7 +152,7 @@ def run_scenario(scenario: str, backend: str, args: argparse.Namespace) -> dict[
                 events["killed_holding_write_lock"] += int(hit)
         final = es.start_worker(db.env, "--until-idle", "--threads", threads, log=log)
         final.wait(args.drain_timeout)
-        res = count(sandbox)
+        res = es.count_at_receiver(sandbox)
         res.update(
             scenario=scenario,
             backend=backend,
@@ -210,9 +162,6 @@ def run_scenario(scenario: str, backend: str, args: argparse.Namespace) -> dict[
             seconds=round(time.perf_counter() - t0, 1),
         )
         return res
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -267,8 +216,7 @@ def main() -> None:
     res: dict[str, Any] = {
         "mode": "quick" if args.quick else "full",
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
+        "machine": es.machine(),
         "latency_s": args.latency,
         "runs": [],
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import time
 from collections import Counter
@@ -34,10 +33,6 @@ def pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def receiver_key(record: dict[str, Any]) -> tuple[str, str, str]:
-    return record["platform"], str(record.get("account")), str(record.get("text"))
-
-
 def wait_until(cond: Any, timeout: float, step: float = 0.25) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -54,9 +49,7 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
     receipt time - due time."""
     n_posts = 100 if args.quick else 500
     n_channels = 20 if args.quick else 100
-    sandbox = es.start_sandbox()
-    db = es.new_database("sqlite", args.pg_admin)
-    try:
+    with es.bench_run("sqlite", args.pg_admin) as (sandbox, db):
         layout = es.make_channels(sandbox.url, n_channels, per_org=n_channels, prefix="p")
         names = [n for ns in layout.orgs.values() for n in ns]
         ids = [
@@ -104,9 +97,6 @@ def bench_precision(args: argparse.Namespace) -> dict[str, Any]:
             "worker_cpu_s": round(times.user + times.system, 2),
             "statuses": es.status_counts(),
         }
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 # -- burst ------------------------------------------------------------------------------------
@@ -164,9 +154,7 @@ def bare_loop(threads: int) -> dict[str, Any]:
 def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
     n_channels = 400 if args.quick else 2000
     per_channel = 5
-    sandbox = es.start_sandbox()
-    db = es.new_database("sqlite", args.pg_admin)
-    try:
+    with es.bench_run("sqlite", args.pg_admin) as (sandbox, db):
         t = time.perf_counter()
         _burst_setup(sandbox.url, n_channels, per_channel, "b")
         setup_s = time.perf_counter() - t
@@ -190,7 +178,7 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
         last = max((r["received_at"] for r in records), default=end)
         first = min((r["received_at"] for r in records), default=end)
         elapsed = last - t0.timestamp()
-        keys = Counter(receiver_key(r) for r in records)
+        keys = Counter(es.receiver_key(r) for r in records)
         engine = {
             "deliveries": total,
             "completed": ok,
@@ -213,9 +201,6 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
             "bare_loop": bare,
             "ratio": round(engine["per_second"] / bare["per_second"], 3),
         }
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 # -- scale-out --------------------------------------------------------------------------------
@@ -224,10 +209,8 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
     per_channel = 2 if args.quick else 5
     latency = 0.05
     threads = args.scale_threads
-    sandbox = es.start_sandbox(latency=latency)
-    db = es.new_database("postgres", args.pg_admin)
     runs = []
-    try:
+    with es.bench_run("postgres", args.pg_admin, latency=latency) as (sandbox, db):
         _burst_setup(sandbox.url, n_channels, per_channel, "s")
         total = n_channels * per_channel
         for procs in (1, 2, 4):
@@ -268,7 +251,7 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
             records = sandbox.client().published()
             last = max((r["received_at"] for r in records), default=time.time())
             elapsed = last - t0.timestamp()
-            keys = Counter(receiver_key(r) for r in records)
+            keys = Counter(es.receiver_key(r) for r in records)
             runs.append(
                 {
                     "processes": procs,
@@ -293,9 +276,6 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
             "backend": "postgresql",
             "runs": runs,
         }
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 # -- crash ------------------------------------------------------------------------------------
@@ -306,10 +286,9 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
     total = 300 if args.quick else 1000
     kills = 5 if args.quick else 20
     rng = random.Random(57)
-    sandbox = es.start_sandbox(latency=0.05)
     # Short leases so that a killed worker's deliveries are reconciled within the run.
-    db = es.new_database(args.crash_backend, args.pg_admin, lease_seconds=6)
-    try:
+    run = es.bench_run(args.crash_backend, args.pg_admin, latency=0.05, lease_seconds=6)
+    with run as (sandbox, db):
         layout = es.make_channels(sandbox.url, n_channels, prefix="k")
         names = [n for ns in layout.orgs.values() for n in ns]
         per_channel = total // n_channels
@@ -339,30 +318,7 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
             worker.wait()
         final = es.start_worker(db.env, "--until-idle", "--threads", str(args.threads), log=log)
         final.wait(600)
-        counts = es.status_counts()
-        records = sandbox.client().published()
-        got = Counter(receiver_key(r) for r in records)
-        from publisher.models import Channel, Delivery, Post
-
-        lost = dup = unconfirmed_present = 0
-        unconfirmed_by_kind: Counter[str] = Counter()
-        with session_scope(readonly=True) as s:
-            chans = {c.id: c for c in s.exec(select(Channel))}
-            posts = {p.id: p for p in s.exec(select(Post))}
-            for d in s.exec(select(Delivery)):
-                ch, post = chans[d.channel_id], posts[d.post_id]
-                account = {
-                    "facebook": ch.settings.get("page_id"),
-                    "telegram": ch.settings.get("chat_id"),
-                    "webhook": ch.name,
-                }[ch.kind]
-                n = got.get((ch.kind, str(account), post.text), 0)
-                dup += max(0, n - 1)
-                if d.status == "unconfirmed":
-                    unconfirmed_by_kind[ch.kind] += 1
-                    unconfirmed_present += n > 0
-                elif n == 0:
-                    lost += 1  # not at the receiver and not flagged for a person: lost
+        found = es.count_at_receiver(sandbox)
         return {
             "deliveries": total,
             "kills": kills,
@@ -370,16 +326,13 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
             "backend": args.crash_backend,
             "lease_seconds": 6,
             "final_exit_code": final.returncode,
-            "statuses": counts,
-            "lost": lost,
-            "duplicated_at_receiver": dup,
-            "unconfirmed": sum(unconfirmed_by_kind.values()),
-            "unconfirmed_by_platform": dict(unconfirmed_by_kind),
-            "unconfirmed_actually_published": unconfirmed_present,
+            "statuses": found["statuses"],
+            "lost": found["lost"],
+            "duplicated_at_receiver": found["duplicated_at_receiver"],
+            "unconfirmed": found["unconfirmed"],
+            "unconfirmed_by_platform": found["unconfirmed_by_platform"],
+            "unconfirmed_actually_published": found["unconfirmed_actually_published"],
         }
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -467,8 +420,7 @@ def main() -> None:
     res: dict[str, Any] = {
         "mode": "quick" if args.quick else "full",
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} "
-        f"CPUs, Python {platform.python_version()}",
+        "machine": es.machine(),
         "notes": [],
     }
     out = Path(args.out)

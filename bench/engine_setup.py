@@ -8,6 +8,7 @@ the real connectors and client libraries.
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import socket
 import subprocess
@@ -15,6 +16,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +31,11 @@ from sqlmodel import select
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def machine() -> str:
+    """The machine line of a results file."""
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def free_port() -> int:
@@ -150,6 +159,23 @@ def drop_database(db: BenchDB, pg_admin: str) -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def bench_run(
+    backend: str, pg_admin: str, *, latency: float = 0.0, lease_seconds: int = 60
+) -> Iterator[tuple[Sandbox, BenchDB]]:
+    """A sandbox process and a fresh database for one run; the sandbox is stopped and the
+    database dropped afterwards, whatever happened."""
+    sandbox = start_sandbox(latency=latency)
+    db: BenchDB | None = None
+    try:
+        db = new_database(backend, pg_admin, lease_seconds=lease_seconds)
+        yield sandbox, db
+    finally:
+        sandbox.stop()
+        if db is not None:
+            drop_database(db, pg_admin)
 
 
 # -- channels and posts ---------------------------------------------------------------------
@@ -294,6 +320,54 @@ def scheduler_ready() -> bool:
     with session_scope(readonly=True) as s:
         lease = s.get(SchedulerLease, "scheduler")
         return lease is not None and lease.lease_until > datetime.now(UTC)
+
+
+# -- the receiver's judgement ---------------------------------------------------------------
+def receiver_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    """What identifies one publication at the sandbox: platform, account, text."""
+    return record["platform"], str(record.get("account")), str(record.get("text"))
+
+
+def count_at_receiver(sandbox: Sandbox) -> dict[str, Any]:
+    """Lost / duplicated / unconfirmed, comparing every delivery with the receiver."""
+    from publisher.db import session_scope
+    from publisher.models import Channel, Delivery, Post
+
+    got = Counter(receiver_key(r) for r in sandbox.client().published())
+    lost = dup = unconfirmed = unconfirmed_present = pending = 0
+    by_kind: Counter[str] = Counter()
+    with session_scope(readonly=True) as s:
+        chans = {c.id: c for c in s.exec(select(Channel))}
+        posts = {p.id: p for p in s.exec(select(Post))}
+        deliveries = list(s.exec(select(Delivery)))
+        for d in deliveries:
+            ch, post = chans[d.channel_id], posts[d.post_id]
+            account = {
+                "facebook": ch.settings.get("page_id"),
+                "telegram": ch.settings.get("chat_id"),
+                "webhook": ch.name,
+            }[ch.kind]
+            n = got.get((ch.kind, str(account), post.text), 0)
+            dup += max(0, n - 1)
+            if d.status == "unconfirmed":
+                unconfirmed += 1
+                by_kind[ch.kind] += 1
+                unconfirmed_present += n > 0
+            elif d.status in ("pending", "sending"):
+                pending += 1
+                lost += n == 0
+            elif n == 0:
+                lost += 1  # "sent"/"failed" yet nothing at the receiver and no one asked
+    return {
+        "deliveries": len(deliveries),
+        "lost": lost,
+        "duplicated_at_receiver": dup,
+        "unconfirmed": unconfirmed,
+        "unconfirmed_by_platform": dict(by_kind),
+        "unconfirmed_actually_published": unconfirmed_present,
+        "left_pending": pending,
+        "statuses": status_counts(),
+    }
 
 
 # -- workers --------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from typing import Any
 import httpx
 
 from bench import engine_setup as es
-from bench.engine_bench import pct, receiver_key, wait_until
+from bench.engine_bench import pct, wait_until
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EDITORS = 50
@@ -205,9 +204,7 @@ def _up(url: str) -> bool:
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
-    sandbox = es.start_sandbox(latency=0.05)
-    db = es.new_database(backend, args.pg_admin)
-    try:
+    with es.bench_run(backend, args.pg_admin, latency=0.05) as (sandbox, db):
         layout = es.make_channels(sandbox.url, CHANNELS, per_org=CHANNELS // ORGS, prefix="l")
         for org, names in layout.orgs.items():
             for k in range(PER_CHANNEL):
@@ -256,7 +253,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         es.stop_worker(worker)
         es.stop_worker(api)
         records = sandbox.client().published()
-        keys = Counter(receiver_key(r) for r in records)
+        keys = Counter(es.receiver_key(r) for r in records)
         ops = {
             op: {
                 "calls": len(v),
@@ -283,9 +280,6 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             "health_answers": dict(rec.health),
             "ops": ops,
         }
-    finally:
-        sandbox.stop()
-        es.drop_database(db, args.pg_admin)
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -337,8 +331,7 @@ def main() -> None:
     args = parser.parse_args()
     res: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
+        "machine": es.machine(),
         "runs": [],
     }
     out = Path(args.out)
