@@ -454,6 +454,9 @@ def campaign_plan(
     media: Annotated[
         bool, typer.Option("--media", help="Also queue the countdown cards and the day's clip.")
     ] = False,
+    submit: Annotated[
+        bool, typer.Option("--submit", help="Send the plan's drafts for review at once.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Scaffold the lead-up draft posts (D-14 ... D+1) of a campaign; safe to re-run."""
@@ -467,6 +470,8 @@ def campaign_plan(
         else:
             result = plans_svc.scaffold(session, actor, slug, year, channel)
             data = result.as_dict()
+        if submit:
+            data["submitted"] = plans_svc.submit_plan(session, actor, result)
     summary = t(
         "cli.plan_done",
         created=len(data["created"]),
@@ -476,6 +481,8 @@ def campaign_plan(
     if media:
         counts = {k: data["media"][k] for k in ("queued", "existing", "attached")}
         summary += "\n" + t("cli.plan_media", **counts)
+    if submit:
+        summary += "\n" + t("cli.plan_submitted", count=len(data["submitted"]))
     emit(data, as_json, summary)
 
 

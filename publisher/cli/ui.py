@@ -191,6 +191,15 @@ def demo(
             _print_credentials((init.admin_username or "admin", init.admin_password), seeded)
             return
         typer.echo(t("ui.demo.sandbox", url=sandbox.url))
+        if seeded.campaign:
+            typer.echo(
+                t(
+                    "ui.demo.plan",
+                    campaign=seeded.campaign,
+                    date=seeded.campaign_date,
+                    renders=seeded.renders_queued,
+                )
+            )
         try:
             from publisher.engine.worker import Worker
         except ImportError:

@@ -177,6 +177,19 @@ def _owned(job: RenderJob | None, owner: str) -> bool:
     return job is not None and job.status == S.RENDERING and job.lease_owner == owner
 
 
+def _asset_title(job: RenderJob, output: recipes.Output) -> str:
+    """The library title of a render: what the requester called it, else the card's or
+    clip's own title, else the file name (channel versions keep their file name)."""
+    if job.kind == "fit":
+        return output.filename
+    recipe = job.recipe
+    fields = recipe.get("fields") if isinstance(recipe.get("fields"), dict) else {}
+    for value in (recipe.get("_title"), recipe.get("title"), (fields or {}).get("title")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return output.filename
+
+
 def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
     """Record the result (asset, post attachment, channel versions to make) if we still hold
     the job; False (nothing recorded) when it was cancelled or taken over meanwhile."""
@@ -196,7 +209,7 @@ def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
                 output.path,
                 org_id=job.org_id,
                 filename=output.filename,
-                title=output.filename,
+                title=_asset_title(job, output),
                 tags=(job.kind,),
                 recipe={**job.recipe, "render_hash": job.recipe_hash},
                 source_kind=output.source,

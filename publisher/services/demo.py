@@ -1,5 +1,6 @@
-"""Demo data: an office with one user per role, sandbox channels of all three kinds, a
-lead-up plan for the next national day with a generated infographic, and two sample posts.
+"""Demo data: an office with one user per role, sandbox channels of all three kinds, the
+lead-up plan of the next national day with its media queued for the worker (countdown cards,
+the day's clip, the recap card) and sent for review, and a sample post with an infographic.
 
 Idempotent: every object is looked up before it is created, so seeding twice changes
 nothing except pointing the sandbox channels at the emulator's current address.
@@ -19,13 +20,12 @@ from publisher.models import (
     Channel,
     MediaAsset,
     Post,
-    PostMedia,
     Role,
     User,
 )
 from publisher.services import channels as channels_svc
 from publisher.services import media as media_svc
-from publisher.services import plans, posts, sandbox, users
+from publisher.services import plan_media, plans, posts, sandbox, users
 from publisher.services.actor import Actor
 from publisher.services.campaigns import upcoming
 from publisher.services.orgs import get_org
@@ -75,6 +75,7 @@ class DemoResult:
     credentials: list[tuple[str, str, str | None]] = field(default_factory=list)
     channels_created: int = 0
     plan_created: int = 0
+    renders_queued: int = 0
     campaign: str = ""
     campaign_date: str = ""
 
@@ -96,7 +97,7 @@ def seed(
     chans = _channels(session, org.id, sandbox_url, result)
     officer = Actor.of(session.exec(select(User).where(User.username == "canbo")).one())
     asset = _infographic(session, org.id)
-    _plan(session, officer, chans, asset, result)
+    _plan(session, officer, chans, result)
     _samples(session, officer, chans, asset)
     return result
 
@@ -193,27 +194,21 @@ def _infographic(session: Session, org_id: int) -> MediaAsset | None:
     )
 
 
-def _plan(
-    session: Session,
-    officer: Actor,
-    chans: list[Channel],
-    asset: MediaAsset | None,
-    result: DemoResult,
-) -> None:
+def _plan(session: Session, officer: Actor, chans: list[Channel], result: DemoResult) -> None:
+    """The next national day's lead-up plan with its media queued (countdown cards, the
+    day's clip, the recap card: the worker renders them), sent to the editor for review."""
     today = to_local(utcnow()).date()
     nxt = _next_national(session, today)
     if nxt is None:
         return
     campaign, on = nxt
     result.campaign, result.campaign_date = campaign.name, fmt_date(on)
-    plan = plans.scaffold(
+    plan, media = plan_media.scaffold_with_media(
         session, officer, campaign.slug, on.year, [c.id for c in chans if c.id is not None]
     )
     result.plan_created = len(plan.created)
-    if asset is not None:
-        for post in plan.created:
-            assert post.id is not None and asset.id is not None
-            session.add(PostMedia(post_id=post.id, asset_id=asset.id, position=0))
+    result.renders_queued = media.queued
+    plans.submit_plan(session, officer, plan)
     session.flush()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from publisher.errors import InvalidInput
-from publisher.models import Post
+from publisher.models import Post, PostStatus
 from publisher.services import audit
 from publisher.services.actor import Actor
 from publisher.services.campaigns import (
@@ -21,7 +21,7 @@ from publisher.services.campaigns import (
     step_text,
 )
 from publisher.services.channels import get_channel
-from publisher.services.posts import PostInput, compose
+from publisher.services.posts import PostInput, compose, get_post, submit
 from publisher.timeutil import utcnow
 
 
@@ -115,3 +115,19 @@ def scaffold(
         },
     )
     return result
+
+
+def submit_plan(session: Session, actor: Actor, result: PlanResult) -> list[int]:
+    """Send the plan's drafts (new or left from an earlier run) for review; returns their ids.
+
+    Raises what :func:`publisher.services.posts.submit` raises for the first post that cannot
+    go (the caller's transaction is then rolled back: the whole plan or nothing)."""
+    sent: list[int] = []
+    for post in [*result.created, *result.existing]:
+        if post.id is None:
+            continue
+        # Read through the actor's eyes: another organisation's post is NotFound, not skipped.
+        if get_post(session, actor, post.id).status == PostStatus.DRAFT:
+            submit(session, actor, post.id)
+            sent.append(post.id)
+    return sent

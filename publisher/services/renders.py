@@ -160,6 +160,7 @@ def enqueue_video(
         "seconds_per_image": seconds_per_image,
         "fps": 30,
         "brand": recipes.brand_snapshot(session, org, hashtag),
+        "_title": title.strip() or "Video",
     }
     job, _ = enqueue(
         session, actor, "video", recipe, org_id=org, post_id=post_id, deadline=deadline
@@ -233,6 +234,7 @@ def list_jobs(
     *,
     status: str | Sequence[str] | None = None,
     post_id: int | None = None,
+    post_ids: Sequence[int] | None = None,
     org_id: int | None = None,
     kind: str | None = None,
     limit: int = 500,
@@ -249,6 +251,8 @@ def list_jobs(
         stmt = stmt.where(col(RenderJob.status).in_(wanted))
     if post_id is not None:
         stmt = stmt.where(RenderJob.post_id == post_id)
+    if post_ids is not None:
+        stmt = stmt.where(col(RenderJob.post_id).in_(list(post_ids)))
     if kind:
         stmt = stmt.where(RenderJob.kind == kind)
     stmt = stmt.order_by(

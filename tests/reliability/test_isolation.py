@@ -44,7 +44,6 @@ from publisher.services import (
     renders,
     review,
     stats,
-    studio,
     tasks,
     users,
 )
@@ -56,7 +55,7 @@ from tests.factories import ADMIN, make_office, telegram_channel, webhook_channe
 MARK = "zqxa"
 REFUSED = (PermissionDenied, NotFound)
 #: Rows whose refusal is "no such image" (InvalidInput), the same answer as for a missing id.
-REFUSED_AS_MISSING = {"renders.enqueue_video", "studio.render_video_asset"}
+REFUSED_AS_MISSING = {"renders.enqueue_video"}
 
 
 def service_functions() -> dict[str, Callable[..., Any]]:
@@ -278,6 +277,12 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: plans.scaffold(w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]),
         True,
     ),
+    "plans.submit_plan": (
+        lambda w: plans.submit_plan(
+            w.s, w.actor(), plans.PlanResult(existing=[posts.get_post(w.s, ADMIN, w.post_a)])
+        ),
+        True,
+    ),
     "posts.compose": (
         lambda w: posts.compose(
             w.s,
@@ -351,10 +356,6 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "stats.campaign_choices": (lambda w: stats.campaign_choices(w.s, w.actor("manager")), False),
     "stats.growth": (lambda w: stats.growth(w.s, w.actor("manager"), stats.StatsFilter()), False),
-    "studio.render_video_asset": (
-        lambda w: studio.render_video_asset(w.actor(), [w.asset_a], title="Chen"),
-        True,
-    ),
     "tasks.import_tasks": (lambda w: tasks.import_tasks(w.s, w.actor(), _task_file(w)), True),
     "tasks.list_tasks": (lambda w: tasks.list_tasks(w.s, w.actor(), org_id=w.a.org.id), False),
     "users.create_user": (

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
 from typing import Any
+
+from sqlmodel import select
 
 from publisher.db import session_scope
 from publisher.engine import renders as engine
+from publisher.models import MediaAsset, RenderJob
+from publisher.services import posts as posts_svc
 from publisher.services import renders as renders_svc
+from publisher.timeutil import utcnow
 from tests.factories import ADMIN, Office
-from tests.renders.conftest import card, job
+from tests.renders.conftest import add_image, card, job
 from tests.ui.conftest import texts
 
 PAGE = "pages/renders.py"
@@ -56,3 +63,89 @@ def test_officer_cannot_cancel_and_sees_finished_cards(ui_office: Office, app_as
     assert not at.exception, at.exception
     assert f"#{done}" in texts(at) and f"#{running}" not in texts(at)
     assert len(at.get("image")) == 1  # the finished card, previewed
+
+
+def _statuses(kind: str | None = None) -> Counter[str]:
+    with session_scope(readonly=True) as s:
+        stmt = select(RenderJob)
+        if kind:
+            stmt = stmt.where(RenderJob.kind == kind)
+        return Counter(j.status for j in s.exec(stmt))
+
+
+def test_an_officer_plans_with_media_and_the_editor_watches_the_renders_land_in_review(
+    ui_office: Office, app_as: Any
+) -> None:
+    officer = app_as(ui_office, "officer", "pages/campaigns.py")
+    officer.selectbox(key="cp_plan_slug").set_value("ngay-cds")
+    officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
+    assert not officer.exception and not officer.error, texts(officer)
+    shown = texts(officer)
+    assert "Đã gửi duyệt 5 bài" in shown and "Tiến độ dựng ấn phẩm" in shown
+    assert len(officer.get("progress")) == 6  # four cards, the day's card, the clip: queued
+    assert not [b for b in officer.button if "_cancel_" in str(b.key or "")]  # editors only
+
+    editor = app_as(ui_office, "editor", "pages/review.py")
+    assert not editor.exception, editor.exception
+    assert texts(editor).count("Ấn phẩm đang dựng cho bài này") == 5
+    assert len(editor.get("progress")) == 6
+    with session_scope(readonly=True) as s:
+        [clip] = s.exec(select(RenderJob).where(RenderJob.kind == "video")).all()
+    [cancel] = [b for b in editor.button if str(b.key or "").endswith(f"_cancel_{clip.id}")]
+    cancel.click().run()
+    assert not editor.exception, editor.exception
+    assert _statuses("video") == {"cancelled": 1}
+
+    # The worker makes the cards (and the Telegram versions); the review page then shows them
+    # in each post's preview and has nothing left to wait for.
+    assert set(engine.run_pending("ui-test")) == {"done"}
+    editor.run()
+    assert not editor.exception, editor.exception
+    assert "Ấn phẩm đang dựng cho bài này" not in texts(editor)
+    previews = [str(h.proto.body) for h in editor.get("html")]
+    assert sum("data:image/png;base64" in h for h in previews) >= 4, len(previews)
+
+
+def test_a_failed_render_shows_on_the_post_in_review(ui_office: Office, app_as: Any) -> None:
+    with session_scope() as s:
+        post = posts_svc.compose(
+            s,
+            ui_office.actor("officer"),
+            posts_svc.PostInput(
+                text="Còn 3 ngày", channels=["tg"], due_at=utcnow() + timedelta(days=2)
+            ),
+        )
+        assert post.id is not None
+        posts_svc.submit(s, ui_office.actor("officer"), post.id)
+        bad = card(ui_office, fields={"title": "x" * 400})  # cannot be laid out
+        renders_svc.enqueue(s, ADMIN, "infographic", bad, org_id=ui_office.org.id, post_id=post.id)
+    assert engine.run_pending("ui-test") == {"failed": 1}
+    editor = app_as(ui_office, "editor", "pages/review.py")
+    assert not editor.exception, editor.exception
+    assert "Ấn phẩm đang dựng cho bài này" in texts(editor)
+    assert any("dài" in str(e.value) for e in editor.error), [e.value for e in editor.error]
+
+
+def test_the_studio_queues_the_video_and_shows_it_once_the_worker_made_it(
+    ui_office: Office, app_as: Any
+) -> None:
+    image = add_image(ui_office)
+    at = app_as(ui_office, "officer", "pages/studio.py")
+    at.multiselect(key="st_v_images").set_value([image])
+    at.text_input(key="st_v_title").input("Tuần lễ số")
+    at.slider(key="st_v_secs").set_value(1.0).run()
+    at.button(key="st_v_go").click().run()
+    assert not at.exception and not at.error, texts(at)
+    assert _statuses("video") == {"queued": 1}  # queued, not rendered in the page
+    assert len(at.get("progress")) == 1 and "Video được dựng ở máy chủ" in texts(at)
+    assert not at.get("video")
+    at.button(key="st_v_go").click().run()
+    assert _statuses("video") == {"queued": 1}  # the same request twice: one job
+
+    assert engine.run_pending("ui-test") == {"done": 1}
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.get("progress") and len(at.get("video")) >= 1
+    with session_scope(readonly=True) as s:
+        clip = s.exec(select(MediaAsset).where(MediaAsset.kind == "video")).one()
+    assert clip.title == "Tuần lễ số"

@@ -222,3 +222,34 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
         assert page.locator("[data-testid=stException]").count() == 0, title
         shot(page, name)
     page.close()
+
+
+def test_the_editor_sees_the_plans_cards_and_clip_arrive_in_review(
+    browser: object, demo: Demo
+) -> None:
+    """The demo's plan for the next national day waits for review with its media queued; the
+    worker renders it while the editor watches the review page refresh itself."""
+    page = login(browser, demo, "bientap")
+    open_page(page, "Duyệt bài")
+    cards = page.locator("[data-testid=stExpander] img[src^='data:image/png']")
+    clips = page.locator("[data-testid=stExpander] video")
+    pending = page.get_by_text("Ấn phẩm đang dựng cho bài này")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if cards.count() >= 5 and clips.count() >= 1 and pending.count() == 0:
+            break
+        time.sleep(1.0)  # no clicks: the page follows the renders by itself
+    settle(page)
+    assert pending.count() == 0, "renders still pending after 240 s"
+    assert cards.count() >= 5 and clips.count() >= 1, (cards.count(), clips.count())
+    for step, name in (("— D-7", "11-review-plan-card"), ("— D0", "12-review-plan-clip")):
+        post = page.locator("[data-testid=stExpander]", has_text=step).first
+        post.scroll_into_view_if_needed()
+        if step == "— D0":
+            post.locator("video").first.scroll_into_view_if_needed()
+        else:
+            assert post.locator("img[src^='data:image/png']").count() >= 1, step
+        settle(page)
+        shot(page, name)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()

@@ -182,7 +182,10 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
         assert sandbox.get_url(s) == "http://127.0.0.1:9999"
     assert urls["telegram"]["api_base_url"] == "http://127.0.0.1:9999"
     assert urls["webhook"]["url"].startswith("http://127.0.0.1:9999/hooks/")
-    assert len(waiting) == 1  # the sample post waits for the editor
+    # The sample post and the national day's plan wait for the editor; the plan's media is
+    # queued for the worker (cards, the day's clip, the recap card).
+    assert len(waiting) == 1 + first.plan_created
+    assert first.renders_queued == first.plan_created + 1 and again.renders_queued == 0
     with session_scope() as s:
         reset = demo.seed(s, init.org_slug, "http://127.0.0.1:9999", reset_passwords=True)
     assert all(p for _, _, p in reset.credentials)

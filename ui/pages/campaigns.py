@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from sqlmodel import Session
 
 from publisher.i18n import get_language, t
+from publisher.models import RenderJob
 from publisher.services import campaigns, plan_media, plans
+from publisher.services import renders as renders_svc
 from publisher.services.channels import list_channels
 from publisher.timeutil import to_local, utcnow
 from ui import common
+from ui.components import render_jobs
 
 actor = common.guard("campaign.view")
 common.page_header("ui.campaigns.title", "ui.campaigns.caption")
@@ -40,6 +44,38 @@ for col_, occ in zip(cols, national, strict=False):
 def _left(on: date) -> str:
     days = (on - today).days
     return t("ui.campaigns.days_left", n=days) if days >= 0 else t("ui.campaigns.past")
+
+
+PLAN_JOBS = "cp_plan_jobs"
+
+
+def _plan(
+    s: Session, slug: str, year: int, targets: list[int], with_media: bool, send: bool
+) -> tuple[plans.PlanResult, plan_media.MediaPlan | None, list[int]]:
+    """Scaffold (with media if asked) and submit, in one transaction: all or nothing."""
+    media_plan = None
+    if with_media:
+        # Countdown cards, the day's clip and the recap card go to the render queue.
+        result, media_plan = plan_media.scaffold_with_media(
+            s, actor, slug, year, targets, lang=get_language()
+        )
+    else:
+        result = plans.scaffold(s, actor, slug, year, targets)
+    sent = plans.submit_plan(s, actor, result) if send else []
+    return result, media_plan, sent
+
+
+def _plan_jobs(s: Session, job_ids: list[int]) -> list[RenderJob]:
+    """The plan's own renders, then the channel versions made from them still to come."""
+    own = [renders_svc.get_job(s, actor, i) for i in job_ids]
+    fits = renders_svc.list_jobs(
+        s,
+        actor,
+        kind="fit",
+        status=[*render_jobs.ACTIVE, "failed"],
+        post_ids=sorted({j.post_id for j in own if j.post_id}),
+    )
+    return [*own, *fits]
 
 
 year_col, _ = st.columns([1, 4])
@@ -87,32 +123,14 @@ with left:
                 placeholder=t("ui.compose.channels_placeholder"),
             )
             with_media = st.checkbox(t("ui.campaigns.with_media"), value=True, key="cp_plan_media")
+            send = st.checkbox(t("ui.campaigns.submit_plan"), value=True, key="cp_plan_submit")
             go = st.form_submit_button(t("ui.campaigns.plan_button"), type="primary")
         if go and slug:
             occ = next(o for o in upcoming if o.campaign.slug == slug)
             targets = [c for c in chans if c]
-            media_plan = None
-            if with_media:
-                # Countdown cards, the day's clip and the recap card go to the render queue.
-                planned = common.write(
-                    lambda s: plan_media.scaffold_with_media(
-                        s, actor, slug, occ.on.year, targets, lang=get_language()
-                    )
-                )
-                result, media_plan = planned if planned is not None else (None, None)
-            else:
-                result = common.write(
-                    lambda s: plans.scaffold(s, actor, slug, occ.on.year, targets)
-                )
-            if media_plan is not None:
-                st.info(
-                    t(
-                        "ui.campaigns.media_queued",
-                        queued=media_plan.queued,
-                        existing=media_plan.existing,
-                    )
-                )
-            if result is not None:
+            outcome = common.write(lambda s: _plan(s, slug, occ.on.year, targets, with_media, send))
+            if outcome is not None:
+                result, media_plan, sent = outcome
                 st.success(
                     t(
                         "ui.campaigns.planned",
@@ -121,6 +139,22 @@ with left:
                         skipped=len(result.skipped_past),
                     )
                 )
+                if send:
+                    st.success(t("ui.campaigns.submitted", count=len(sent)))
+                if media_plan is not None:
+                    st.info(
+                        t(
+                            "ui.campaigns.media_queued",
+                            queued=media_plan.queued,
+                            existing=media_plan.existing,
+                        )
+                    )
+                    st.session_state[PLAN_JOBS] = [j.id for j in media_plan.jobs if j.id]
+        job_ids = st.session_state.get(PLAN_JOBS) or []
+        if job_ids:
+            # The plan's cards and clip (and, once they exist, each channel's version).
+            st.markdown(f"**{t('ui.campaigns.plan_renders')}**")
+            render_jobs.live_jobs(actor, lambda s: _plan_jobs(s, job_ids), key="cp_rj")
 with right:
     st.subheader(t("ui.campaigns.create"))
     if not actor.can("campaign.manage"):

@@ -4,10 +4,15 @@ comment; officers see what happened to their posts (and edit rejected ones)."""
 from __future__ import annotations
 
 import streamlit as st
+from sqlmodel import Session
 
 from publisher.i18n import t
+from publisher.models import RenderJob, RenderStatus
+from publisher.services import media as media_svc
+from publisher.services import renders as renders_svc
 from publisher.services import review
 from ui import common
+from ui.components import render_jobs
 from ui.components.post_view import channel_previews
 
 actor = common.guard("post.view")
@@ -35,12 +40,40 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
             )
         with common.read() as s:
             channel_previews(s, item.variants, item.media, p.due_at, link=p.link, key=f"rv{p.id}")
+        for clip in (a for a in item.media if a.kind == "video"):
+            player, _ = st.columns([3, 2])  # the clip itself, to watch before approving
+            player.video(str(media_svc.asset_file(clip)))
+        _renders(p.id or 0)
         if actions:
             _actions(p.id or 0)
         elif p.status == "rejected" and p.author_id == actor.user_id:
             if st.button(t("ui.review.edit"), key=f"rv_edit_{p.id}", icon=":material/edit:"):
                 st.session_state["compose_load"] = p.id
                 st.switch_page("pages/compose.py")
+
+
+def _renders(post_id: int) -> None:
+    """The post's renders still to come (or failed): its countdown card, clip, channel
+    versions, with progress; finished ones show in the previews above."""
+
+    def unfinished(s: Session) -> list[RenderJob]:
+        return [
+            j
+            for j in renders_svc.list_jobs(s, actor, post_id=post_id)
+            if j.status in (*render_jobs.ACTIVE, RenderStatus.FAILED)
+        ]
+
+    with common.read() as s:
+        if not unfinished(s):
+            return
+    st.markdown(f"**:material/movie_edit: {t('ui.review.renders')}**")
+    render_jobs.live_jobs(
+        actor,
+        unfinished,
+        key=f"rv_rj{post_id}",
+        active_note=t("ui.review.renders_note"),
+        show_post=False,
+    )
 
 
 def _actions(post_id: int) -> None:

@@ -9,8 +9,10 @@ import streamlit as st
 from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.services import media as media_svc
+from publisher.services import renders as renders_svc
 from publisher.services import studio
 from ui import common
+from ui.components import render_jobs
 
 actor = common.guard("media.view")
 common.page_header("ui.studio.title", "ui.studio.caption")
@@ -18,6 +20,26 @@ can_create = actor.can("media.create")
 DATE_FIELDS = {"date"}
 SKIP = {"countdown", "footer"}
 LONG = {"subtitle", "result", "title"}
+
+VIDEO_JOB = "st_video_job"
+
+
+def _video_job(job_id: int) -> None:
+    """The clip the studio queued: progress while the worker renders it, then the clip."""
+    try:
+        with common.read() as s:
+            renders_svc.get_job(s, actor, job_id)
+    except PublisherError:  # gone (another organisation's id in a stale session)
+        st.session_state.pop(VIDEO_JOB, None)
+        return
+    render_jobs.live_jobs(
+        actor,
+        lambda s: [renders_svc.get_job(s, actor, job_id)],
+        key="st_v",
+        active_note=t("ui.studio.queued_note"),
+        preview_width=640,
+    )
+
 
 tab_info, tab_video, tab_lib = st.tabs(
     [t("ui.studio.tab_infographic"), t("ui.studio.tab_video"), t("ui.studio.tab_library")]
@@ -97,13 +119,16 @@ with tab_video:
         chosen = st.multiselect(
             t("ui.studio.video_images"),
             list(names),
-            format_func=names.get,
+            format_func=lambda i: names.get(i, str(i)),
             key="st_v_images",
             placeholder=t("ui.compose.media_placeholder"),
         )
         v1, v2 = st.columns(2)
         v_title = v1.text_input(t("ui.studio.field.title"), key="st_v_title")
         v_sub = v2.text_input(t("ui.studio.field.subtitle"), key="st_v_sub")
+        v_tag = st.text_input(
+            t("ui.studio.hashtag"), key="st_v_hashtag", placeholder="#ChuyenDoiSo"
+        )
         secs = st.slider(t("ui.studio.seconds"), 1.0, 8.0, 3.0, 0.5, key="st_v_secs")
         if st.button(
             t("ui.studio.render_video"),
@@ -112,31 +137,25 @@ with tab_video:
             key="st_v_go",
             disabled=not chosen,
         ):
-            bar = st.progress(0.0, text=t("ui.studio.rendering"))
-
-            def progress(fraction: float) -> None:
-                bar.progress(fraction, text=t("ui.studio.rendering_pct", pct=round(fraction * 100)))
-
-            try:
-                clip = studio.render_video_asset(
+            # The worker renders it (the page never blocks on ffmpeg); the same request twice
+            # returns the job already queued.
+            queued = common.write(
+                lambda s: renders_svc.enqueue_video(
+                    s,
                     actor,
                     [c for c in chosen if c],
                     title=v_title,
                     subtitle=v_sub,
                     seconds_per_image=secs,
-                    on_progress=progress,
+                    campaign=v_tag.strip(),
+                    hashtag=v_tag.strip(),
                 )
-            except PublisherError as exc:
-                bar.empty()
-                common.show_error(exc)
-            else:
-                bar.progress(1.0, text=t("ui.studio.rendered", id=clip.id))
-                st.session_state["st_last_video"] = clip.id
-        last = st.session_state.get("st_last_video")
-        if last:
-            with common.read() as s:
-                clip_asset = media_svc.get_asset(s, actor, int(last))
-            st.video(str(media_svc.asset_file(clip_asset)))
+            )
+            if queued is not None:
+                st.session_state[VIDEO_JOB] = queued.id
+        job_id = st.session_state.get(VIDEO_JOB)
+        if job_id:
+            _video_job(int(job_id))
 
 with tab_lib:
     f1, f2 = st.columns([3, 1])

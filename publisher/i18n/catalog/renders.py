@@ -114,4 +114,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ấn phẩm: {queued} bản dựng mới, {existing} đã có, {attached} đã gắn vào bài",
         "Media: {queued} new renders, {existing} already there, {attached} attached to posts",
     ),
+    "cli.plan_submitted": ("Đã gửi duyệt {count} bài", "{count} posts sent for review"),
 }

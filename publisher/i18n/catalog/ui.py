@@ -278,6 +278,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # demo
     "ui.demo.data_dir": ("Thư mục dữ liệu: {path}", "Data directory: {path}"),
     "ui.demo.sandbox": ("Hộp cát (giả lập nền tảng): {url}", "Sandbox (platform emulators): {url}"),
+    "ui.demo.plan": (
+        "Kế hoạch {campaign} ({date}) đã gửi duyệt; {renders} ấn phẩm mới đang chờ dựng",
+        "The {campaign} plan ({date}) is waiting for review; {renders} new renders queued",
+    ),
     "ui.demo.worker": ("Bộ phát hành đã chạy", "Worker started"),
     "ui.demo.no_worker": (
         "Chưa có bộ phát hành; bài sẽ không được đăng",
@@ -407,11 +411,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tạo luôn ảnh đếm ngược, video ngày chính và ảnh tổng kết (theo nhận diện của đơn vị)",
         "Also make the countdown cards, the day's clip and the recap card (in the brand kit)",
     ),
+    "ui.campaigns.submit_plan": (
+        "Gửi biên tập viên duyệt ngay các bài của kế hoạch",
+        "Send the plan's posts to the editors for review now",
+    ),
+    "ui.campaigns.submitted": ("Đã gửi duyệt {count} bài", "{count} posts sent for review"),
+    "ui.campaigns.plan_renders": ("Tiến độ dựng ấn phẩm", "Media renders in progress"),
     "ui.campaigns.media_queued": (
         "Đã xếp {queued} việc dựng media mới ({existing} việc đã có); "
         "theo dõi tiến độ ở trang Dựng media",
-        "{queued} media renders queued ({existing} already there); "
-        "follow them on the Renders page",
+        "{queued} media renders queued ({existing} already there); follow them on the Renders page",
     ),
     "ui.campaigns.create": ("Tạo chiến dịch mới", "New campaign"),
     "ui.campaigns.name": ("Tên chiến dịch", "Name"),
@@ -482,8 +491,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.video_images": ("Ảnh cho video (theo thứ tự)", "Images, in order"),
     "ui.studio.seconds": ("Số giây mỗi ảnh", "Seconds per image"),
     "ui.studio.render_video": ("Dựng video", "Render the video"),
-    "ui.studio.rendering": ("Đang dựng video…", "Rendering…"),
-    "ui.studio.rendering_pct": ("Đang dựng video… {pct}%", "Rendering… {pct}%"),
+    "ui.review.renders": ("Ấn phẩm đang dựng cho bài này", "Media being made for this post"),
+    "ui.review.renders_note": (
+        "Bài chỉ được đăng khi ấn phẩm đã dựng xong; trang tự cập nhật.",
+        "The post is published only once its media is ready; this page updates itself.",
+    ),
+    "ui.studio.queued_note": (
+        "Video được dựng ở máy chủ: có thể rời trang này, video sẽ vào thư viện khi xong.",
+        "The server renders the video: you may leave this page; it goes to the library when done.",
+    ),
     "ui.studio.rendered": (
         "Xong: video #{id} đã vào thư viện",
         "Done: video #{id} is in the library",
