@@ -143,6 +143,22 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
+class UISession(SQLModel, table=True):
+    """A web interface login that survives a browser reload (``services.sessions``).
+
+    Only the SHA-256 of the random token is stored; the browser holds the token in a cookie.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts(default_factory=_now)
+    last_seen_at: datetime = _ts(default_factory=_now)
+    #: Idle expiry: last activity + the interface's idle timeout.
+    expires_at: datetime = _ts(index=True)
+    revoked_at: datetime | None = _ts(default=None)
+
+
 # --- channels ---
 class Channel(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

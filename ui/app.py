@@ -25,6 +25,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 common.start_run()
+common.sync_cookie()  # after a login or logout: write or clear the session cookie
 # A static style sheet (no user text): calmer headings, a government-blue accent line.
 st.markdown(
     """<style>

@@ -7,28 +7,42 @@ Pages call :mod:`publisher.services` only, through :func:`read` and :func:`write
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from publisher.db import session_scope
 from publisher.errors import PublisherError
 from publisher.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
+from publisher.services import sessions
 from publisher.services.actor import Actor
 from publisher.timeutil import TimeParseError, fmt_local, local_datetime, to_local, utcnow
 
 T = TypeVar("T")
 
-#: Idle time after which a session must log in again.
-SESSION_TIMEOUT = timedelta(minutes=30)
+#: Idle time after which a session must log in again (also the stored token's expiry).
+SESSION_TIMEOUT = sessions.IDLE_TIMEOUT
+#: How often an open session re-checks its token (revoked elsewhere, user disabled).
+TOKEN_RECHECK = timedelta(minutes=1)
+#: The cookie holding the login token, so that a browser reload stays logged in.
+SESSION_COOKIE = "r57_session"
 ACTOR = "actor"
 LANG = "lang"
 SEEN = "last_seen"
 FULL_NAME = "full_name"
+#: session_state keys (names, not secrets).
+TOKEN = "session_token"  # noqa: S105
+TOKEN_CHECKED = "session_token_checked"  # noqa: S105
+#: ("set", token) or ("clear", "") for the cookie, written by :func:`sync_cookie`.
+COOKIE_OP = "session_cookie_op"
+#: A cookie token already found invalid in this browser session (not looked up again).
+DEAD_TOKEN = "session_dead_token"  # noqa: S105
 
 #: Post and delivery status -> Streamlit badge colour.
 STATUS_COLOURS: dict[str, str] = {
@@ -73,9 +87,11 @@ def lang() -> str:
 
 
 def start_run() -> None:
-    """Called first on every run: language, and log out an idle session."""
+    """Called first on every run: language, log in from the session cookie after a reload,
+    log out an idle session or one whose token was revoked."""
     set_language(lang())
     if current_actor() is None:
+        _resume_from_cookie()
         return
     now = utcnow()
     seen = st.session_state.get(SEEN)
@@ -84,6 +100,66 @@ def start_run() -> None:
         st.session_state["flash"] = ("warning", t("ui.login.timed_out"))
         return
     st.session_state[SEEN] = now
+    token = st.session_state.get(TOKEN)
+    checked = st.session_state.get(TOKEN_CHECKED)
+    if token and (not isinstance(checked, datetime) or now - checked >= TOKEN_RECHECK):
+        # Also slides the stored expiry while the user is active.
+        if _resume(token) is None:
+            logout()
+            st.session_state["flash"] = ("warning", t("ui.login.session_ended"))
+            return
+        st.session_state[TOKEN_CHECKED] = now
+
+
+def _resume(token: str) -> sessions.Resumed | None:
+    try:
+        with session_scope() as session:
+            return sessions.resume(session, token)
+    except SQLAlchemyError:
+        return None  # the database is unreachable: log in again once it is back
+
+
+def _cookie_token() -> str:
+    """The session token the browser sent when this session connected ("" if none)."""
+    value = st.context.cookies.get(SESSION_COOKIE)
+    return value if isinstance(value, str) else ""  # AppTest has no real cookies
+
+
+def _resume_from_cookie() -> None:
+    token = _cookie_token()
+    if not token or token == st.session_state.get(DEAD_TOKEN):
+        return
+    found = _resume(token)
+    if found is None:
+        st.session_state[DEAD_TOKEN] = token
+        st.session_state[COOKIE_OP] = ("clear", "")
+        return
+    login_as(found.actor, found.full_name, lang())
+    st.session_state[TOKEN] = token
+    st.session_state[TOKEN_CHECKED] = utcnow()
+
+
+def sync_cookie() -> None:
+    """Write or clear the session cookie in the browser when a login or logout asked for it.
+
+    Streamlit cannot set response cookies, so a one-time script does it (the cookie cannot be
+    HttpOnly for that reason; it is SameSite=Strict, Secure over https, and without Max-Age,
+    so the browser drops it when it closes). The token is URL-safe base64; JSON-encoded anyway.
+    """
+    op = st.session_state.pop(COOKIE_OP, None)
+    if not op:
+        return
+    kind, token = op
+    if kind == "set":
+        value = f"{SESSION_COOKIE}=' + {json.dumps(token)} + '; Path=/; SameSite=Strict"
+    else:
+        value = f"{SESSION_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0"
+    st.html(
+        "<script>document.cookie = '"
+        + value
+        + "' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -114,21 +190,37 @@ def current_actor() -> Actor | None:
     return actor if isinstance(actor, Actor) else None
 
 
-def login_as(actor: Actor, full_name: str, language: str) -> None:
+def login_as(actor: Actor, full_name: str, language: str, *, token: str | None = None) -> None:
+    """Log the session in; ``token`` (from :func:`sessions.issue`) goes into the cookie."""
     st.session_state[ACTOR] = actor
     st.session_state[FULL_NAME] = full_name
     st.session_state[LANG] = language if language in LANGUAGES else DEFAULT_LANGUAGE
     st.session_state[SEEN] = utcnow()
+    if token:
+        st.session_state[TOKEN] = token
+        st.session_state[TOKEN_CHECKED] = utcnow()
+        st.session_state[COOKIE_OP] = ("set", token)
 
 
 def logout() -> None:
-    """Forget the user and every page's state (the language stays)."""
+    """Forget the user and every page's state (the language stays), revoke the session
+    token and clear the cookie."""
+    token = st.session_state.get(TOKEN) or _cookie_token()
+    if token:
+        try:
+            with session_scope() as session:
+                sessions.revoke(session, token)
+        except SQLAlchemyError:
+            pass  # the token still expires after SESSION_TIMEOUT of disuse
     for key in list(st.session_state.keys()):
         if key not in (LANG, ACTOR, SEEN):
             del st.session_state[key]
     # Assigned rather than deleted: a deletion could be undone by a stale copy of the state.
     st.session_state[ACTOR] = None
     st.session_state[SEEN] = None
+    if token:
+        st.session_state[DEAD_TOKEN] = token
+        st.session_state[COOKIE_OP] = ("clear", "")
 
 
 def guard(permission: str) -> Actor:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from publisher.models import Role, User
 from publisher.security import generate_password, hash_password, verify_password
-from publisher.services import audit
+from publisher.services import audit, sessions
 from publisher.services.actor import Actor
 from publisher.services.orgs import get_org
 from publisher.timeutil import utcnow
@@ -142,4 +142,15 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    audit.record(session, actor, "user.password", "user", user.id, org_id=user.org_id)
+    assert user.id is not None
+    # Whoever knew the old password may hold a web session: every one of them ends.
+    revoked = sessions.revoke_user(session, user.id)
+    audit.record(
+        session,
+        actor,
+        "user.password",
+        "user",
+        user.id,
+        org_id=user.org_id,
+        after={"sessions_revoked": revoked},
+    )

@@ -253,3 +253,43 @@ def test_the_editor_sees_the_plans_cards_and_clip_arrive_in_review(
         shot(page, name)
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def _session_cookie(page: object) -> str | None:
+    for cookie in page.context.cookies():  # type: ignore[attr-defined]
+        if cookie["name"] == "r57_session":
+            return str(cookie["value"])
+    return None
+
+
+def test_a_reload_keeps_the_login_and_after_logout_shows_the_login_page(
+    browser: object, demo: Demo
+) -> None:
+    page = login(browser, demo, "canbo")
+    page.wait_for_function("() => document.cookie.includes('r57_session=')", timeout=30_000)  # type: ignore[attr-defined]
+    token = _session_cookie(page)
+    assert token, "the login wrote the session cookie"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "r57_session")  # type: ignore[attr-defined]
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    assert page.locator("input[type=password]").count() == 0  # type: ignore[attr-defined]
+    shot(page, "13-reloaded-still-logged-in")
+
+    page.get_by_role("button", name="Đăng xuất").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=password]", timeout=60_000)  # type: ignore[attr-defined]
+    page.wait_for_function("() => !document.cookie.includes('r57_session=')", timeout=30_000)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=password]", timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    assert page.locator("[data-testid=stSidebarNav]").count() == 0  # type: ignore[attr-defined]
+
+    # The server revoked the token: putting the old cookie back does not log in again.
+    page.context.add_cookies([{"name": "r57_session", "value": token, "url": demo.url}])  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=password]", timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    assert page.locator("[data-testid=stSidebarNav]").count() == 0  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Đăng nhập: users of the database, argon2 hashes, lock-out after repeated failures."""
+"""Đăng nhập: users of the database, argon2 hashes, lock-out after repeated failures; a
+successful login issues the session token that keeps a browser reload logged in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 from publisher.db import session_scope
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import users
+from publisher.services import sessions, users
 from publisher.services.actor import Actor
 from ui import common
 
@@ -31,10 +32,11 @@ with middle:
             try:
                 with session_scope() as session:
                     user = users.authenticate(session, username, password)
-                    actor, name, language = Actor.of(user), user.full_name, user.language
+                    actor, name = Actor.of(user), user.full_name
+                    token = sessions.issue(session, user)  # a reload stays logged in
             except PublisherError as exc:
                 st.error(exc.message(), icon=":material/lock:")
             else:
-                common.login_as(actor, name or actor.username, common.lang())
+                common.login_as(actor, name or actor.username, common.lang(), token=token)
                 st.rerun()
     st.caption(t("ui.login.help"))
