@@ -115,8 +115,36 @@ def claim_due(
     now: datetime | None = None,
     lookahead: float = 0.0,
 ) -> list[int]:
-    """Claim up to ``limit`` due deliveries for ``owner``; returns their ids (committed as
-    ``sending`` with ``lease_until = now + lease_seconds``).
+    """:func:`claim`, returning only the ids of the claimed deliveries."""
+    claimed = claim(
+        owner,
+        limiter,
+        specs,
+        limit=limit,
+        lease_seconds=lease_seconds,
+        grace_seconds=grace_seconds,
+        shard=shard,
+        now=now,
+        lookahead=lookahead,
+    )
+    return [d.id for d in claimed if d.id is not None]
+
+
+def claim(
+    owner: str,
+    limiter: RateLimiter,
+    specs: ChannelSpecs,
+    *,
+    limit: int,
+    lease_seconds: float,
+    grace_seconds: float,
+    shard: Shard | None = None,
+    now: datetime | None = None,
+    lookahead: float = 0.0,
+) -> list[Delivery]:
+    """Claim up to ``limit`` due deliveries for ``owner``; returns them (committed as
+    ``sending`` with ``lease_until = now + lease_seconds``), detached from any session: a
+    snapshot of each row as claimed, which the executor uses instead of reading it again.
 
     ``lookahead`` also claims rows due within that many seconds; the executor then waits for
     each row's ``next_attempt_at`` before publishing (never early). Deliveries falling due
@@ -132,7 +160,6 @@ def claim_due(
     now = now or utcnow()
     ts = now.timestamp()
     engine = get_engine()
-    claimed: list[int] = []
     with write_scope(engine) as session:
         stmt = select(Delivery).where(
             *_due_filter(now + timedelta(seconds=lookahead), grace_seconds)
@@ -183,7 +210,6 @@ def claim_due(
             ],
             f"worker:{owner}",
         )
-        claimed = [d.id for d in chosen if d.id is not None]
         if deferred:
             session.execute(
                 update(Delivery),
@@ -192,7 +218,7 @@ def claim_due(
                     for i, at in deferred.items()
                 ],
             )
-    return claimed
+    return chosen
 
 
 def next_due(

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
-from connectors.base import MediaItem, OutgoingPost
+from connectors.base import ChannelConfig, Connector, MediaItem, OutgoingPost
 from publisher.config import get_settings
 from publisher.models import (
     Campaign,
@@ -139,6 +139,38 @@ class PrepareCache:
         self._lock = threading.Lock()
         self._posts: dict[int, tuple[float, PostParts]] = {}
         self._channels: dict[int, tuple[float, Channel]] = {}
+        #: Decrypted configs by channel id, with the row values they were made from.
+        self._configs: dict[int, tuple[tuple[str, str, str, Any], ChannelConfig]] = {}
+
+    def peek(self, post_id: int, channel_id: int) -> tuple[PostParts, Channel] | None:
+        """The cached post parts and channel if both are fresh, else None (reads nothing)."""
+        now = time.monotonic()
+        with self._lock:
+            post = self._posts.get(post_id)
+            channel = self._channels.get(channel_id)
+        if post is None or channel is None:
+            return None
+        if now - post[0] >= self.ttl or now - channel[0] >= self.ttl:
+            return None
+        return post[1], channel[1]
+
+    def connector(self, channel: Channel, *, timeout: float) -> Connector:
+        """A connector for ``channel``; its credentials are decrypted once per channel and
+        again only when the channel row's credentials, settings, name or kind change (the
+        channel itself is re-read every ``ttl`` seconds)."""
+        assert channel.id is not None
+        source = (channel.kind, channel.name, channel.credentials_encrypted, channel.settings)
+        with self._lock:
+            hit = self._configs.get(channel.id)
+        if hit is not None and hit[0] == source:
+            config = hit[1]
+        else:
+            config = channels_svc.channel_config(channel)
+            with self._lock:
+                if len(self._configs) > 20000:
+                    self._configs.clear()
+                self._configs[channel.id] = (source, config)
+        return channels_svc.connector_class(channel.kind)(config, timeout=timeout)
 
     def post(self, session: Session, post_id: int) -> PostParts:
         now = time.monotonic()
@@ -153,13 +185,12 @@ class PrepareCache:
             self._posts[post_id] = (now, parts)
         return parts
 
-    def warm(self, session: Session, delivery_ids: list[int]) -> None:
+    def warm(self, session: Session, deliveries: list[Delivery]) -> None:
         """Load the posts and channels of just-claimed deliveries in a few bulk queries
-        (instead of several queries per delivery). Raises database errors only."""
+        (instead of several queries per delivery); fresh entries are not read again.
+        Raises database errors only."""
         now = time.monotonic()
-        rows = session.exec(
-            select(Delivery.post_id, Delivery.channel_id).where(col(Delivery.id).in_(delivery_ids))
-        ).all()
+        rows = [(d.post_id, d.channel_id) for d in deliveries]
         with self._lock:
             posts_missing = {
                 p for p, _ in rows if p not in self._posts or now - self._posts[p][0] >= self.ttl
@@ -252,6 +283,28 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
         found = session.get(Channel, delivery.channel_id)
         assert found is not None
         channel = found
+    return _build(session, delivery, parts, channel)
+
+
+def prepare_cached(delivery: Delivery, cache: PrepareCache) -> tuple[Prepared, Channel] | None:
+    """:func:`prepare` without the database, when everything it needs is in ``cache``: the
+    post and channel are cached, the post has no media (nothing to fit or wait for) and links
+    are not tracked. Returns the prepared post and its channel, or None (use
+    :func:`prepare`)."""
+    if links.tracking_enabled():
+        return None
+    hit = cache.peek(delivery.post_id, delivery.channel_id)
+    if hit is None or not hit[0].plain:
+        return None
+    return _build(None, delivery, *hit), hit[1]
+
+
+def _build(
+    session: Session | None, delivery: Delivery, parts: PostParts, channel: Channel
+) -> Prepared:
+    """The outgoing post from its parts; ``session`` may be None only for a plain post with
+    links not tracked (nothing is read)."""
+    assert delivery.id is not None
     post = parts.post
     assert channel.id is not None and post.id is not None
     variant = parts.variants.get(channel.id)
@@ -261,6 +314,7 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
     items: list[MediaItem] = []
     fitted = False
     if not parts.plain:
+        assert session is not None
         ready = prepare_svc.ready_media(session, post, channel)
         items, fitted = (
             ready if ready is not None else _fit(post_media_items(session, post), channel)
@@ -277,6 +331,7 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
     }
     link = post.link
     if links.tracking_enabled():
+        assert session is not None
         # Codes were made at approval; here they are only read (this session is read-only).
         tracked = links.rewrite_for_delivery(session, delivery.id, text, link, create=False)
         text, link = tracked.text, tracked.link

@@ -16,8 +16,10 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
 from connectors.base import PublishResult
 from publisher.engine import outcome
@@ -113,22 +115,32 @@ class Recorder:
         by_id = {item.delivery_id: item for item in batch}
         now = utcnow()
         with write_scope() as session:
-            rows = session.exec(select(Delivery).where(col(Delivery.id).in_(list(by_id))))
-            moves = []
-            for delivery in rows:
-                owned = delivery.status == D.SENDING and delivery.lease_owner == self.owner
-                if not owned and delivery.status != D.UNCONFIRMED:
-                    log.warning("delivery %s published but now %s", delivery.id, delivery.status)
+            # Plain rows, not ORM objects; locked on PostgreSQL so that the lease sweep cannot
+            # take one between this read and the guarded UPDATE (SQLite: the write lock).
+            stmt = select(
+                col(Delivery.id),
+                col(Delivery.post_id),
+                col(Delivery.status),
+                col(Delivery.lease_owner),
+                col(Delivery.external_id),
+                col(Delivery.url),
+            ).where(col(Delivery.id).in_(list(by_id)))
+            if session.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update()
+            moves: list[tuple[deliveries_svc.DeliveryRow, str, dict[str, Any]]] = []
+            for row in session.execute(stmt):
+                owned = row.status == D.SENDING and row.lease_owner == self.owner
+                if not owned and row.status != D.UNCONFIRMED:
+                    log.warning("delivery %s published but now %s", row.id, row.status)
                     continue
-                assert delivery.id is not None
-                result = by_id[delivery.id].result
+                result = by_id[row.id].result
                 moves.append(
                     (
-                        delivery,
+                        row,
                         D.SENT,
                         {
-                            "external_id": result.external_id or delivery.external_id,
-                            "url": result.url or delivery.url,
+                            "external_id": result.external_id or row.external_id,
+                            "url": result.url or row.url,
                             "sent_at": now,
                             "error_kind": None,
                             "last_error": None,

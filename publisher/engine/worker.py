@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat
-from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
+from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
 from publisher.engine.outgoing import PrepareCache
@@ -239,7 +239,7 @@ class Worker:
                 self._slot.clear()
                 continue
             try:
-                ids = claim_due(
+                claimed = claim(
                     self.worker_id,
                     self.limiter,
                     self.specs,
@@ -251,18 +251,20 @@ class Worker:
                 )
             except Exception:
                 log.exception("claim failed")
-                ids = []
+                claimed = []
                 self._stop.wait(1.0)
+            ids = [d.id for d in claimed if d.id is not None]
             if ids and self.ctx.cache is not None:
                 try:
                     with session_scope(readonly=True) as session:
-                        self.ctx.cache.warm(session, ids)
+                        self.ctx.cache.warm(session, claimed)
                 except Exception:
                     log.exception("cache warm-up failed")  # executors read per delivery
-            for delivery_id in ids:
+            for delivery in claimed:
+                assert delivery.id is not None
                 with self._lock:
                     self._inflight += 1
-                self._pool.submit(self._run, delivery_id)
+                self._pool.submit(self._run, delivery.id, delivery)
             if ids and len(ids) == free:
                 continue
             self._wait_for_work()
@@ -279,9 +281,9 @@ class Worker:
         self._wake.wait(timeout)
         self._wake.clear()
 
-    def _run(self, delivery_id: int) -> None:
+    def _run(self, delivery_id: int, claimed: Delivery | None = None) -> None:
         try:
-            state = execute(delivery_id, self.ctx)
+            state = execute(delivery_id, self.ctx, claimed)
             self.results[state] += 1
         except Exception:
             # Left ``sending`` with our lease: the lease sweep settles it (never a silent loss).

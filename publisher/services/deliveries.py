@@ -9,11 +9,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
-from publisher.errors import InvalidTransition, NotFound
+from publisher.errors import Conflict, InvalidTransition, NotFound
 from publisher.models import Channel, Delivery, DeliveryStatus, Post, PostStatus, PostVariant
 from publisher.services import audit
 from publisher.services.actor import Actor
@@ -115,37 +118,64 @@ def transition(
     return delivery
 
 
+class DeliveryRow(Protocol):
+    """What :func:`transition_many` reads from a delivery: a loaded ``Delivery`` or a row of
+    these columns."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def post_id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+#: Post statuses a delivery never changes (derive_post_status keeps them).
+_KEPT_POST_STATUSES = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED)
+
+
 def transition_many(
     session: Session,
-    moves: Iterable[tuple[Delivery, str, dict[str, Any]]],
+    moves: Iterable[tuple[DeliveryRow, str, dict[str, Any]]],
     actor: Actor | str,
     *,
     reason: str | None = None,
-) -> list[Delivery]:
+) -> list[DeliveryRow]:
     """Like :func:`transition` for many deliveries in one transaction (the engine's batches):
-    each move is checked and audited; each affected post's status is refreshed once. Posts
-    and statuses are read with one query each, not per delivery.
+    each move is checked and audited; each affected post's status is refreshed once.
 
-    Raises InvalidTransition (nothing is written: the caller's transaction rolls back).
+    Written with a few multi-row statements, not per-delivery ORM round trips: one UPDATE
+    per set of changed columns (each row guarded by its id *and* the status it was read in),
+    one INSERT of the audit rows, one query for the posts. Loaded ``Delivery`` objects passed
+    in are updated in memory without being marked dirty.
+
+    Raises InvalidTransition for an illegal move, Conflict if a row was not in the
+    status it was read in (nothing is then written: the caller's transaction rolls back).
     """
     moves = list(moves)
-    post_ids = list({d.post_id for d, _, _ in moves})
-    posts: dict[int, Post] = (
-        {p.id: p for p in session.exec(select(Post).where(col(Post.id).in_(post_ids)))
-         if p.id is not None}
-        if post_ids else {}
-    )
-    done: list[Delivery] = []
+    if not moves:
+        return []
     now = utcnow()
+    post_ids = sorted({d.post_id for d, _, _ in moves})
+    posts = {
+        pid: (org_id, status)
+        for pid, org_id, status in session.execute(
+            select(Post.id, Post.org_id, Post.status).where(col(Post.id).in_(post_ids))
+        )
+    }
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    events: list[audit.Event] = []
     for delivery, to, fields in moves:
         frm = delivery.status
         if to != frm and to not in TRANSITIONS.get(frm, frozenset()):
             raise InvalidTransition("error.delivery_transition", frm=frm, to=to, id=delivery.id)
-        delivery.status = to
-        for key, value in fields.items():
-            setattr(delivery, key, value)
-        delivery.updated_at = now
-        session.add(delivery)
+        values = {**fields, "status": to, "updated_at": now}
+        params = {f"v_{key}": value for key, value in values.items()}
+        params.update(w_id=delivery.id, w_status=frm)
+        batches.setdefault(tuple(sorted(values)), []).append(params)
         after: dict[str, Any] = {"status": to}
         if reason:
             after["reason"] = reason[:500]
@@ -153,23 +183,74 @@ def transition_many(
             if key in fields:
                 after[key] = fields[key]
         post = posts.get(delivery.post_id)
-        audit.record(session, actor, f"delivery.{to}", "delivery", delivery.id,
-                     org_id=post.org_id if post else None, before={"status": frm}, after=after)
-        done.append(delivery)
-    session.flush()
-    if posts:
-        statuses: dict[int, list[str]] = {p: [] for p in posts}
-        for post_id, status in session.exec(
-            select(Delivery.post_id, Delivery.status).where(col(Delivery.post_id).in_(list(posts)))
+        events.append(
+            audit.Event(
+                f"delivery.{to}",
+                "delivery",
+                delivery.id,
+                org_id=post[0] if post else None,
+                before={"status": frm},
+                after=after,
+            )
+        )
+    for keys, rows in batches.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("w_id"), table.c.status == bindparam("w_status"))
+            .values({key: bindparam(f"v_{key}") for key in keys})
+        )
+        result = session.connection().execute(stmt, rows)
+        if result.rowcount != len(rows) and session.get_bind().dialect.supports_sane_multi_rowcount:
+            raise Conflict("error.delivery_changed", count=len(rows) - result.rowcount)
+    audit.record_many(session, actor, events, at=now)
+    for delivery, to, fields in moves:
+        if isinstance(delivery, Delivery):
+            for key, value in {**fields, "status": to, "updated_at": now}.items():
+                set_committed_value(delivery, key, value)
+    _refresh_posts(session, posts, now, all_sending=all(to == D.SENDING for _, to, _ in moves))
+    return [d for d, _, _ in moves]
+
+
+def _refresh_posts(
+    session: Session, posts: dict[int, tuple[int, str]], now: datetime, *, all_sending: bool
+) -> None:
+    """Derive the status of each post from its deliveries' (distinct) statuses and write the
+    ones that changed. When every move was a claim (to ``sending``), the answer is known
+    without reading: a post with a delivery ``sending`` is ``publishing``."""
+    changed: dict[int, str] = {}
+    if all_sending:
+        changed = {
+            pid: PostStatus.PUBLISHING
+            for pid, (_, current) in posts.items()
+            if current not in _KEPT_POST_STATUSES and current != PostStatus.PUBLISHING
+        }
+    elif posts:
+        statuses: dict[int, set[str]] = {pid: set() for pid in posts}
+        for post_id, status in session.execute(
+            select(Delivery.post_id, Delivery.status)
+            .where(col(Delivery.post_id).in_(list(posts)))
+            .distinct()
         ):
-            statuses[post_id].append(status)
-        for post_id, post in posts.items():
-            new = derive_post_status(statuses[post_id], post.status)
-            if new != post.status:
-                post.status = new
-                post.updated_at = now
-                session.add(post)
-    return done
+            statuses[post_id].add(status)
+        for pid, (_, current) in posts.items():
+            new = derive_post_status(statuses[pid], current)
+            if new != current:
+                changed[pid] = new
+    if not changed:
+        return
+    table = Post.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("w_id"))
+        .values(status=bindparam("v_status"), updated_at=bindparam("v_updated_at")),
+        [{"w_id": pid, "v_status": st, "v_updated_at": now} for pid, st in changed.items()],
+    )
+    for pid, st in changed.items():
+        # Keep a Post loaded in this session in step with what was written.
+        loaded = session.identity_map.get(identity_key(Post, pid))
+        if loaded is not None:
+            set_committed_value(loaded, "status", st)
+            set_committed_value(loaded, "updated_at", now)
 
 
 def derive_post_status(statuses: Iterable[str], current: str) -> str:

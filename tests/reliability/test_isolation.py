@@ -374,6 +374,7 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
 #: Functions with an ``actor`` that are not entry points for a person, and why.
 EXEMPT: dict[str, str] = {
     "audit.record": "records what its caller already checked; never called with user input",
+    "audit.record_many": "audit.record for the engine's batches; never called with user input",
     "channels.flag_channel": "called by the engine with a channel it loaded itself",
     "deliveries.transition": "the state machine, called by services that checked the actor",
     "deliveries.transition_many": "the state machine, called by services that checked the actor",

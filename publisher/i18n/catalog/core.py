@@ -178,6 +178,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lượt đăng #{id} không thể chuyển từ «{frm}» sang «{to}»",
         "Delivery #{id} cannot go from «{frm}» to «{to}»",
     ),
+    "error.delivery_changed": (
+        "{count} lượt đăng vừa bị thay đổi ở nơi khác; không ghi gì, hãy thử lại",
+        "{count} deliveries were just changed elsewhere; nothing was written, try again",
+    ),
     "error.alert_not_found": ("Không tìm thấy cảnh báo #{id}", "Alert #{id} not found"),
     "alert.channel_auth": (
         "Kênh «{channel}»: thông tin xác thực không còn hiệu lực ({detail}); cần kết nối lại",
