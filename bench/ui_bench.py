@@ -40,6 +40,15 @@ def _database(backend: str, pg_url: str, tmp: Path) -> str:
     return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
+def _drop(pg_url: str, url: str) -> None:
+    admin = create_engine(
+        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _seed(n: int) -> Any:
     from publisher.db import session_scope
     from publisher.models import Post, PostStatus, PostVariant
@@ -122,6 +131,8 @@ def run(backends: list[str], pg_url: str) -> list[dict[str, Any]]:
                 print(result)
                 out.append(result)
                 dbmod.reset_engines()
+                if backend == "postgres":
+                    _drop(pg_url, url)
     return out
 
 
