@@ -337,7 +337,7 @@ class EngagementLatest(SQLModel, table=True):
     sent_at: datetime | None = _ts(default=None)
     org_id: int | None = Field(default=None, index=True)
     channel_id: int | None = None
-    post_id: int | None = None
+    post_id: int | None = Field(default=None, index=True)
     kind: str = Field(default="", max_length=20)
     campaign_id: int | None = None
     campaign_year: int | None = None
@@ -349,6 +349,28 @@ class EngagementLatest(SQLModel, table=True):
     is_first_kind: bool = False
     #: ``sent_at`` as a local date: time breakdowns group by it, then fold days into months.
     local_day: date | None = None
+
+
+class EngagementPost(SQLModel, table=True):
+    """One row per post with statistics rows: the engagement of all its sent deliveries and
+    the span of their publication times.
+
+    Kept by services.engagement whenever a post's :class:`EngagementLatest` rows change. Its
+    engagement is an upper bound of the post's engagement under any statistics filter, so
+    the top posts are found by walking this table in engagement order and checking a few
+    candidates exactly, instead of summing every delivery of the year per post.
+    """
+
+    __table_args__ = (
+        Index("ix_engagementpost_rank", "engagement", "post_id"),
+        Index("ix_engagementpost_span", "first_sent_at", "last_sent_at"),
+    )
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    org_id: int | None = Field(default=None, index=True)
+    #: reactions + comments + shares + clicks over all the post's statistics rows
+    engagement: int = 0
+    first_sent_at: datetime | None = _ts(default=None)
+    last_sent_at: datetime | None = _ts(default=None)
 
 
 class TrackedLink(SQLModel, table=True):

@@ -37,6 +37,7 @@ from publisher.models import (
     Delivery,
     DeliveryStatus,
     EngagementLatest,
+    EngagementPost,
     EngagementSnapshot,
     InboundEvent,
     KeyValue,
@@ -362,9 +363,58 @@ def sync_facts(
                 setattr(row, key, value)
             session.add(row)
         session.flush()
-        _mark_first(session, list({v["post_id"] for v in dims.values()}))
+        post_ids = list({v["post_id"] for v in dims.values()})
+        _mark_first(session, post_ids)
+        session.flush()
+        refresh_posts(session, post_ids)
     session.flush()
     return added
+
+
+def refresh_posts(session: Session, post_ids: list[int]) -> None:
+    """Recompute the :class:`EngagementPost` row of each post from its statistics rows
+    (engagement over all its deliveries, first and last publication time)."""
+    latest = EngagementLatest.__table__  # type: ignore[attr-defined]
+    engagement = (
+        func.coalesce(latest.c.reactions, 0)
+        + func.coalesce(latest.c.comments, 0)
+        + func.coalesce(latest.c.shares, 0)
+        + func.coalesce(latest.c.clicks, 0)
+    )
+    for start in range(0, len(post_ids), 1000):
+        chunk = post_ids[start : start + 1000]
+        sums = {
+            r[0]: r[1:]
+            for r in session.execute(
+                sa_select(
+                    latest.c.post_id,
+                    func.max(latest.c.org_id),
+                    func.sum(engagement),
+                    func.min(latest.c.sent_at),
+                    func.max(latest.c.sent_at),
+                )
+                .where(latest.c.post_id.in_(chunk))
+                .group_by(latest.c.post_id)
+            )
+        }
+        rows = {
+            r.post_id: r
+            for r in session.scalars(
+                sa_select(EngagementPost).where(col(EngagementPost.post_id).in_(chunk))
+            )
+        }
+        for post_id in chunk:
+            row = rows.get(post_id)
+            if post_id not in sums:
+                if row is not None:
+                    session.delete(row)
+                continue
+            org_id, total, first, last = sums[post_id]
+            row = row or EngagementPost(post_id=post_id)
+            row.org_id, row.engagement = org_id, int(total or 0)
+            row.first_sent_at, row.last_sent_at = first, last
+            session.add(row)
+    session.flush()
 
 
 def _mark_first(session: Session, post_ids: list[int]) -> None:
@@ -427,5 +477,8 @@ def record_snapshot(
         for name, value in values.items():
             setattr(latest, name, value)
         session.add(latest)
+        session.flush()
+        if latest.post_id is not None:
+            refresh_posts(session, [latest.post_id])
     session.flush()
     return True

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session, col
 
 from publisher.errors import InvalidInput
@@ -27,6 +27,7 @@ from publisher.models import (
     Delivery,
     DeliveryStatus,
     EngagementLatest,
+    EngagementPost,
     KeyValue,
     Organisation,
     Post,
@@ -111,10 +112,21 @@ def task_coverage(
     """Coverage of the S&T task register up to the end of ``period``. ``detail`` lists every
     non-classified task with where (channels) and when (first publication) it was published."""
     targets = targets or get_targets(session)
-    stmt = select(STTask).where(col(STTask.classified).is_(False)).order_by(col(STTask.code))
+    # Plain rows, not ORM objects: a province's register has thousands of tasks.
+    stmt = (
+        select(
+            col(STTask.id),
+            col(STTask.code),
+            col(STTask.title),
+            col(STTask.lead_org),
+            col(STTask.year),
+        )
+        .where(col(STTask.classified).is_(False))
+        .order_by(col(STTask.code))
+    )
     if org_id is not None:
         stmt = stmt.where(col(STTask.org_id) == org_id)
-    tasks = list(session.scalars(stmt))
+    tasks = session.execute(stmt).all()
     published = session.execute(
         select(col(Post.task_id), col(Channel.name), func.min(col(Delivery.sent_at)))
         .join(Delivery, col(Delivery.post_id) == Post.id)
@@ -245,19 +257,31 @@ def posts_per_org_month(
     targets = targets or get_targets(session)
     target, ratio = targets["posts_per_org_month"], targets["amber_ratio"]
     orgs = _publishing_orgs(session, org_id)
-    per_post = (
-        select(col(EngagementLatest.org_id).label("org_id"))
-        .where(
-            col(EngagementLatest.sent_at) >= period.start_utc,
-            col(EngagementLatest.sent_at) < period.end_utc,
-        )
-        .group_by(col(EngagementLatest.org_id), col(EngagementLatest.post_id))
-        .subquery()
+    # A post counts when one of its deliveries was sent in the period. Posts whose whole
+    # publication span lies inside are counted from their EngagementPost row alone; only
+    # those straddling an edge of the period are checked delivery by delivery.
+    start, end = period.start_utc, period.end_utc
+    sent_inside = exists().where(
+        col(EngagementLatest.post_id) == col(EngagementPost.post_id),
+        col(EngagementLatest.sent_at) >= start,
+        col(EngagementLatest.sent_at) < end,
     )
     rows = session.execute(
-        select(per_post.c.org_id, func.count()).group_by(per_post.c.org_id)
+        select(col(EngagementPost.org_id), func.count())
+        .where(
+            col(EngagementPost.first_sent_at) < end,
+            col(EngagementPost.last_sent_at) >= start,
+            or_(
+                and_(
+                    col(EngagementPost.first_sent_at) >= start,
+                    col(EngagementPost.last_sent_at) < end,
+                ),
+                sent_inside,
+            ),
+        )
+        .group_by(col(EngagementPost.org_id))
     ).all()
-    counts = {int(o): int(n) for o, n in rows}
+    counts = {int(o): int(n) for o, n in rows if o is not None}
     today = today or to_local(utcnow()).date()
     months = [m for m in period.months() if m <= (today.year, today.month)] or period.months()[:1]
     detail: list[dict[str, Any]] = []

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select, text
+from sqlalchemy import Select, and_, case, func, or_, select, text
 from sqlmodel import Session
 
 from publisher.errors import InvalidInput
@@ -23,6 +23,7 @@ from publisher.models import (
     Channel,
     Delivery,
     EngagementLatest,
+    EngagementPost,
     EngagementSnapshot,
     MediaAsset,
     Organisation,
@@ -38,6 +39,7 @@ L = EngagementLatest.__table__  # type: ignore[attr-defined]
 O = Organisation.__table__  # type: ignore[attr-defined]  # noqa: E741
 K = Campaign.__table__  # type: ignore[attr-defined]
 S = EngagementSnapshot.__table__  # type: ignore[attr-defined]
+EP = EngagementPost.__table__  # type: ignore[attr-defined]
 PM = PostMedia.__table__  # type: ignore[attr-defined]
 MA = MediaAsset.__table__  # type: ignore[attr-defined]
 
@@ -82,17 +84,11 @@ def _sums(posts_by: str = "post") -> list[Any]:
     else:
         flag = L.c.is_first_kind if posts_by == "kind" else L.c.is_first
         posts = func.coalesce(func.sum(case((flag, 1), else_=0)), 0)
-    engagement = (
-        func.coalesce(L.c.reactions, 0)
-        + func.coalesce(L.c.comments, 0)
-        + func.coalesce(L.c.shares, 0)
-        + func.coalesce(L.c.clicks, 0)
-    )
     return [
         func.count().label("deliveries"),
         posts.label("posts"),
         *[func.sum(L.c[name]).label(name) for name in COUNTERS],
-        func.sum(engagement).label("engagement"),
+        func.sum(_engagement()).label("engagement"),
         func.max(L.c.collected_at).label("collected_at"),
     ]
 
@@ -143,26 +139,22 @@ def _engagement() -> Any:
     )
 
 
-def _per_post(flt: StatsFilter, keys: Sequence[Any]) -> Any:
-    """Level one: sums per (group keys, post). Counting posts as rows of this subquery
-    replaces ``count(DISTINCT post_id)``, which PostgreSQL can only do by sorting."""
-    engagement = (
-        func.coalesce(L.c.reactions, 0)
-        + func.coalesce(L.c.comments, 0)
-        + func.coalesce(L.c.shares, 0)
-        + func.coalesce(L.c.clicks, 0)
-    )
+def _per_post(flt: StatsFilter, post_ids: Sequence[int]) -> Any:
+    """The figures of each post of ``post_ids`` over its deliveries within the filter."""
     columns = [
-        *keys,
         L.c.post_id.label("post_id"),
         func.count().label("deliveries"),
         *[func.sum(L.c[name]).label(name) for name in COUNTERS],
-        func.sum(engagement).label("engagement"),
+        func.sum(_engagement()).label("engagement"),
         func.max(L.c.collected_at).label("collected_at"),
         func.min(L.c.sent_at).label("sent_at"),
     ]
-    group = [k.element if hasattr(k, "element") else k for k in keys]
-    return _query(flt, columns).group_by(*group, L.c.post_id).subquery("pp")
+    return (
+        _query(flt, columns)
+        .where(L.c.post_id.in_(list(post_ids)))
+        .group_by(L.c.post_id)
+        .subquery("pp")
+    )
 
 
 def _tune(session: Session) -> None:
@@ -270,15 +262,26 @@ def breakdown(
     return rows
 
 
+#: :func:`_top_post_ids`: candidates in its first batch (the batches then double), and
+#: how many it checks at most before summing every post instead.
+TOP_WALK_BATCH = 50
+TOP_WALK_LIMIT = 5000
+
+
 def top_posts(
     session: Session, actor: Actor, flt: StatsFilter, limit: int = 10
 ) -> list[dict[str, Any]]:
-    """The posts with the most engagement over all their channels."""
+    """The posts with the most engagement over all their channels (ties: lowest post id)."""
     flt = scoped(actor, flt)
-    _tune(session)
-    sub = _per_post(flt, [])
-    stmt = select(sub).order_by(sub.c.engagement.desc().nulls_last(), sub.c.post_id).limit(limit)
-    rows = [_row(r) for r in session.execute(stmt).mappings()]
+    if _broad(flt):
+        winners = _top_post_ids(session, flt, limit)
+    else:
+        winners = _top_post_ids_by_sum(session, flt, limit)
+    if not winners:
+        return []
+    sub = _per_post(flt, winners)
+    found = {r["post_id"]: _row(r) for r in session.execute(select(sub)).mappings()}
+    rows = [found[post_id] for post_id in winners]
     # Titles only for the winners: the aggregation itself never touches the post table.
     info = {
         r.id: r
@@ -290,7 +293,7 @@ def top_posts(
                 O.c.name.label("org"),
             )
             .join(O, O.c.id == P.c.org_id)
-            .where(P.c.id.in_([r["post_id"] for r in rows]))
+            .where(P.c.id.in_(winners))
         )
     }
     for r in rows:
@@ -303,6 +306,88 @@ def top_posts(
         r["sent_at"] = _aware(r["sent_at"])
         r["engagement"] = r.get("engagement") or 0
     return rows
+
+
+def _broad(flt: StatsFilter) -> bool:
+    """Whether ``flt`` spans most of the statistics rows (a province's months), where
+    summing every post costs far more than checking the few best candidates. Narrow
+    filters (one organisation, platform, channel or campaign, a few weeks) read few rows,
+    or rows the candidates cannot be chosen by, and are summed directly."""
+    if any(v is not None for v in (flt.org_id, flt.channel_id, flt.campaign_id)) or flt.kind:
+        return False
+    if flt.start is not None and flt.end is not None:
+        return flt.end - flt.start > timedelta(days=45)
+    return True
+
+
+def _top_post_ids(session: Session, flt: StatsFilter, limit: int) -> list[int]:
+    """Ids of the ``limit`` posts with the most engagement within ``flt``, best first.
+
+    :class:`EngagementPost` holds each post's engagement over all its deliveries: an upper
+    bound of its engagement within any filter. Posts are taken in that order, in growing
+    batches, and their engagement within the filter summed exactly; once the ``limit``-th
+    best exceeds the bound of the next candidate, no later post can enter the list. Filters
+    narrower than a post (platform, channel, campaign, type) may need many candidates:
+    after :data:`TOP_WALK_LIMIT` of them, every post is summed instead.
+    """
+    if limit <= 0:
+        return []
+    pre: list[Any] = []  # what a post must satisfy to have a delivery within the filter
+    if flt.org_id is not None:
+        pre.append(EP.c.org_id == flt.org_id)
+    if flt.start is not None:
+        pre.append(EP.c.last_sent_at >= flt.start)
+    if flt.end is not None:
+        pre.append(EP.c.first_sent_at < flt.end)
+    best: list[tuple[int, int]] = []  # (-engagement, post_id), best first
+    after: tuple[int, int] | None = None
+    batch, walked = max(TOP_WALK_BATCH, limit), 0
+    while walked < TOP_WALK_LIMIT:
+        stmt = select(EP.c.engagement, EP.c.post_id).where(*pre)
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    EP.c.engagement < after[0],
+                    and_(EP.c.engagement == after[0], EP.c.post_id > after[1]),
+                )
+            )
+        candidates = session.execute(
+            stmt.order_by(EP.c.engagement.desc(), EP.c.post_id).limit(batch)
+        ).all()
+        if not candidates:
+            return [post_id for _, post_id in best]
+        exact = session.execute(
+            _query(flt, [L.c.post_id, func.sum(_engagement())])
+            .where(L.c.post_id.in_([c.post_id for c in candidates]))
+            .group_by(L.c.post_id)
+        ).all()
+        best = sorted(best + [(-int(total or 0), int(pid)) for pid, total in exact])[:limit]
+        after = (int(candidates[-1].engagement), int(candidates[-1].post_id))
+        walked += len(candidates)
+        if len(candidates) < batch:
+            return [post_id for _, post_id in best]
+        if len(best) == limit and -best[-1][0] > after[0]:
+            return [post_id for _, post_id in best]
+        batch *= 2
+    return _top_post_ids_by_sum(session, flt, limit)
+
+
+def _top_post_ids_by_sum(session: Session, flt: StatsFilter, limit: int) -> list[int]:
+    """:func:`_top_post_ids` the plain way: sum every post within the filter."""
+    _tune(session)
+    ranked = (
+        _query(flt, [L.c.post_id.label("post_id"), func.sum(_engagement()).label("engagement")])
+        .group_by(L.c.post_id)
+        .subquery("ranked")
+    )
+    return [
+        r[0]
+        for r in session.execute(
+            select(ranked.c.post_id)
+            .order_by(ranked.c.engagement.desc().nulls_last(), ranked.c.post_id)
+            .limit(limit)
+        )
+    ]
 
 
 def year_over_year(
@@ -391,40 +476,47 @@ def growth(
     snapshot at or before it), so the curve shows growth, not the collection schedule.
     """
     flt = scoped(actor, flt)
-    ids = [
-        r[0]
-        for r in session.execute(
-            _query(flt, [L.c.delivery_id]).order_by(L.c.delivery_id).limit(max_deliveries)
-        )
-    ]
-    if not ids:
-        return []
+    chosen = (
+        _query(flt, [L.c.delivery_id])
+        .order_by(L.c.delivery_id)
+        .limit(max_deliveries)
+        .subquery("chosen")
+    )
     snaps = session.execute(
         select(S.c.delivery_id, S.c.collected_at, *[S.c[n] for n in COUNTERS])
-        .where(S.c.delivery_id.in_(ids))
+        .where(S.c.delivery_id.in_(select(chosen.c.delivery_id)))
         .order_by(S.c.collected_at)
-    ).all()
-    # Running totals: when a delivery's figure changes, add the difference (linear time).
+    )
+    # Running totals: when a delivery's figure changes, add the difference (linear time);
+    # a point is taken once all the snapshots of its collection time are counted.
+    n = len(COUNTERS)
+    nothing = (None,) * n
     current: dict[int, tuple[Any, ...]] = {}
-    totals_now: list[int] = [0] * len(COUNTERS)
-    seen: list[bool] = [False] * len(COUNTERS)
-    points: dict[datetime, dict[str, Any]] = {}
-    for row in snaps:
-        old = current.get(row[0], (None,) * len(COUNTERS))
-        new = tuple(row[2:])
-        current[row[0]] = new
-        for i in range(len(COUNTERS)):
-            if new[i] is not None:
-                totals_now[i] += new[i] - (old[i] or 0)
+    totals_now: list[int] = [0] * n
+    seen: list[bool] = [False] * n
+    points: list[dict[str, Any]] = []
+    at: Any = None
+
+    def point() -> dict[str, Any]:
+        return {"collected_at": _aware(at)} | {
+            name: (totals_now[i] if seen[i] else None) for i, name in enumerate(COUNTERS)
+        }
+
+    for delivery_id, collected_at, *values in snaps:
+        if at is not None and collected_at != at:
+            points.append(point())
+        at = collected_at
+        old = current.get(delivery_id, nothing)
+        current[delivery_id] = tuple(values)
+        for i in range(n):
+            if values[i] is not None:
+                totals_now[i] += values[i] - (old[i] or 0)
                 seen[i] = True
             elif old[i] is not None:
                 totals_now[i] -= old[i]
-        at = _aware(row[1])
-        assert at is not None
-        points[at] = {"collected_at": at} | {
-            name: (totals_now[i] if seen[i] else None) for i, name in enumerate(COUNTERS)
-        }
-    return [points[k] for k in sorted(points)]
+    if at is not None:
+        points.append(point())
+    return points
 
 
 def _aware(value: Any) -> datetime | None:

@@ -250,3 +250,69 @@ def test_a_post_on_two_channels_counts_once_except_per_channel(offices):
         assert [r["posts"] for r in stats.breakdown(s, ADMIN, _flt(), "org")] == [1]
         assert sorted(r["posts"] for r in stats.breakdown(s, ADMIN, _flt(), "channel")) == [1, 1]
         assert stats.totals(s, ADMIN, _flt(kind="webhook"))["posts"] == 1
+
+
+def _also_on(office, post_id, channel, sent_at):
+    """A second delivery of ``post_id``, sent on ``channel`` at ``sent_at``."""
+    import uuid
+
+    from publisher.models import Delivery, DeliveryStatus, PostVariant
+    from publisher.services import engagement
+
+    with session_scope() as s:
+        ch = office.channels[channel]
+        s.add(PostVariant(post_id=post_id, channel_id=ch.id))
+        d = Delivery(
+            post_id=post_id,
+            channel_id=ch.id,
+            due_at=sent_at,
+            next_attempt_at=sent_at,
+            status=DeliveryStatus.SENT,
+            sent_at=sent_at,
+            external_id=uuid.uuid4().hex,
+            idempotency_key=uuid.uuid4().hex,
+        )
+        s.add(d)
+        s.flush()
+        engagement.delivery_sent(s, d.id)
+        return d
+
+
+def test_top_posts_sum_the_deliveries_inside_the_period_and_break_ties_by_post(offices):
+    a, b, c = offices
+    t = datetime(2027, 1, 2, tzinfo=UTC)
+    p1 = published(a, "a-tg", parse_local("10/10/2026 08:00"), title="Hai kênh")
+    p1b = _also_on(a, p1.post_id, "a-hook", parse_local("10/10/2026 08:05"))
+    snapshot(p1.id, t, reactions=10)
+    snapshot(p1b.id, t, reactions=5, comments=1)  # 16 over two channels
+    p2 = published(b, "b-tg", parse_local("12/08/2026 09:00"))
+    snapshot(p2.id, t, reactions=16)  # 16 too: the lower post id ranks first
+    p3 = published(c, "c-hook", parse_local("01/09/2026 09:00"))
+    snapshot(p3.id, t, reactions=20, views=500, clicks=2)  # 22 (views are not engagement)
+    # Straddles the period: only the delivery sent inside H2 counts (3, not 103).
+    p4 = published(a, "a-tg", parse_local("30/06/2026 23:00"))
+    p4b = _also_on(a, p4.post_id, "a-hook", parse_local("01/07/2026 00:30"))
+    snapshot(p4.id, t, reactions=100)
+    snapshot(p4b.id, t, reactions=3)
+    p5 = published(b, "b-tg", parse_local("13/08/2026 09:00"))  # never collected: 0
+    with session_scope() as s:
+        top = stats.top_posts(s, ADMIN, _flt(), limit=3)
+        assert [(r["post_id"], r["engagement"]) for r in top] == [
+            (p3.post_id, 22),
+            (p1.post_id, 16),
+            (p2.post_id, 16),
+        ]
+        assert (top[1]["deliveries"], top[1]["reactions"], top[1]["comments"]) == (2, 15, 1)
+        assert top[1]["title"] == "Hai kênh" and top[1]["org"] == "Đơn vị so-khcn"
+        assert top[1]["sent_at"] == parse_local("10/10/2026 08:00")
+        assert top[0]["views"] == 500 and top[2]["views"] is None  # Telegram: not zero
+        everything = stats.top_posts(s, ADMIN, _flt(), limit=10)
+        assert [(r["post_id"], r["engagement"]) for r in everything[3:]] == [
+            (p4.post_id, 3),
+            (p5.post_id, 0),
+        ]
+        assert everything[3]["deliveries"] == 1
+        assert everything[3]["sent_at"] == parse_local("01/07/2026 00:30")
+        own = stats.top_posts(s, a.actor("manager"), _flt(), limit=10)  # own organisation
+        assert [r["post_id"] for r in own] == [p1.post_id, p4.post_id]
+        assert stats.top_posts(s, ADMIN, _flt(org_id=c.org.id, kind="telegram")) == []
