@@ -46,8 +46,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def _new_database() -> tuple[str, str]:
     name = f"stats_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -55,8 +56,9 @@ def _new_database() -> tuple[str, str]:
 
 
 def _drop_database(name: str) -> None:
-    admin = create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -107,7 +109,8 @@ def bench_queries(quick: bool) -> dict[str, Any]:
         queries: dict[str, Callable[[Any], Any]] = {
             "totals (year)": lambda s: stats.totals(s, admin, flt),
             "totals (one org, H2)": lambda s: stats.totals(
-                s, admin, stats.StatsFilter(start=h2.start_utc, end=h2.end_utc, org_id=7)),
+                s, admin, stats.StatsFilter(start=h2.start_utc, end=h2.end_utc, org_id=7)
+            ),
             "by organisation (year)": lambda s: stats.breakdown(s, admin, flt, "org"),
             "by channel (year)": lambda s: stats.breakdown(s, admin, flt, "channel"),
             "by platform (year)": lambda s: stats.breakdown(s, admin, flt, "kind"),
@@ -119,7 +122,8 @@ def bench_queries(quick: bool) -> dict[str, Any]:
             "year over year 10/10": lambda s: stats.year_over_year(s, admin, cds, [2025, 2026]),
             "per delivery, newest 50": lambda s: stats.per_delivery(s, admin, flt, 50),
             "growth curve (one org, H2)": lambda s: stats.growth(
-                s, admin, stats.StatsFilter(start=h2.start_utc, end=h2.end_utc, org_id=7)),
+                s, admin, stats.StatsFilter(start=h2.start_utc, end=h2.end_utc, org_id=7)
+            ),
             "KPI: task coverage (H2)": lambda s: kpi.task_coverage(s, h2),
             "KPI: national days (H2)": lambda s: kpi.national_days(s, h2),
             "KPI: posts per org per month (H2)": lambda s: kpi.posts_per_org_month(s, h2),
@@ -129,7 +133,8 @@ def bench_queries(quick: bool) -> dict[str, Any]:
         # machine's load at the time.
         with session_scope(readonly=True) as s:
             timings["baseline: count(*) of the statistics rows"] = _time(
-                lambda: s.execute(text("SELECT count(*) FROM engagementlatest")).scalar())
+                lambda: s.execute(text("SELECT count(*) FROM engagementlatest")).scalar()
+            )
         for label, fn in queries.items():
             with session_scope(readonly=True) as s:
                 timings[label] = _time(lambda fn=fn, s=s: fn(s))
@@ -137,6 +142,7 @@ def bench_queries(quick: bool) -> dict[str, Any]:
         out["queries"] = timings
         report_times = {}
         for fmt in ("docx", "xlsx"):
+
             def build(fmt: str = fmt) -> None:
                 with session_scope(readonly=True) as s:
                     reports.generate(s, admin, "2026-H2", fmt)
@@ -158,8 +164,9 @@ def bench_queries(quick: bool) -> dict[str, Any]:
 
 
 # -- inbound events ---------------------------------------------------------------------------
-async def _load(port: int, channel: str, refs: list[str], rate: float, seconds: float,
-                connections: int = 48) -> dict[str, Any]:
+async def _load(
+    port: int, channel: str, refs: list[str], rate: float, seconds: float, connections: int = 48
+) -> dict[str, Any]:
     from connectors import signing
 
     total = int(rate * seconds)
@@ -184,13 +191,16 @@ async def _load(port: int, channel: str, refs: list[str], rate: float, seconds: 
             i, at = await jobs.get()
             if i < 0:
                 break
-            body = json.dumps({"event_id": uuid.uuid4().hex, "event": "seen",
-                               "delivery": refs[i % len(refs)]}).encode()
+            body = json.dumps(
+                {"event_id": uuid.uuid4().hex, "event": "seen", "delivery": refs[i % len(refs)]}
+            ).encode()
             ts = str(int(time.time()))
             sig = signing.hmac_signature(SECRET, ts, body)
-            request = (f"POST /inbound/{channel} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                       f"X-Timestamp: {ts}\r\nX-Signature: {sig}\r\n\r\n").encode() + body
+            request = (
+                f"POST /inbound/{channel} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"X-Timestamp: {ts}\r\nX-Signature: {sig}\r\n\r\n"
+            ).encode() + body
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
@@ -208,20 +218,37 @@ async def _load(port: int, channel: str, refs: list[str], rate: float, seconds: 
     elapsed = time.perf_counter() - start
     del t0
     return {
-        "target_rate": rate, "events": total, "seconds": round(elapsed, 2),
-        "achieved_rate": round(total / elapsed, 1), "statuses": statuses,
-        "p50_ms": round(_pct(latencies, 0.5), 2), "p95_ms": round(_pct(latencies, 0.95), 2),
-        "p99_ms": round(_pct(latencies, 0.99), 2), "max_ms": round(max(latencies), 2),
+        "target_rate": rate,
+        "events": total,
+        "seconds": round(elapsed, 2),
+        "achieved_rate": round(total / elapsed, 1),
+        "statuses": statuses,
+        "p50_ms": round(_pct(latencies, 0.5), 2),
+        "p95_ms": round(_pct(latencies, 0.95), 2),
+        "p99_ms": round(_pct(latencies, 0.99), 2),
+        "max_ms": round(max(latencies), 2),
     }
 
 
 def bench_inbound(quick: bool) -> dict[str, Any]:
     name, url = _new_database()
-    env = {**os.environ, "PUBLISHER_DATABASE_URL": url,
-           "PUBLISHER_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-           "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS": "1", "PYTHONPATH": str(ROOT)}
-    os.environ.update({k: env[k] for k in ("PUBLISHER_DATABASE_URL", "PUBLISHER_SECRET_KEY",
-                                           "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS")})
+    env = {
+        **os.environ,
+        "PUBLISHER_DATABASE_URL": url,
+        "PUBLISHER_SECRET_KEY": "bench-secret-key-0123456789abcdef",
+        "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "PUBLISHER_DATABASE_URL",
+                "PUBLISHER_SECRET_KEY",
+                "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS",
+            )
+        }
+    )
     from publisher.config import get_settings
     from publisher.db import reset_engines
     from publisher.security import load_secret
@@ -241,10 +268,15 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
         admin = Actor.system("bench")
         with session_scope() as s:
             org = orgs.create_org(s, admin, "Sở Khoa học và Công nghệ", slug="so-khcn")
-            ch = channels.add_channel(s, admin, kind="webhook", name="zalo-bench", org=org.slug,
-                                      settings={"url": "https://oa.example.org/h",
-                                                "signature": "hmac"},
-                                      credentials={"secret": SECRET})
+            ch = channels.add_channel(
+                s,
+                admin,
+                kind="webhook",
+                name="zalo-bench",
+                org=org.slug,
+                settings={"url": "https://oa.example.org/h", "signature": "hmac"},
+                credentials={"secret": SECRET},
+            )
             refs = []
             now = datetime.now(UTC)
             for i in range(500):
@@ -252,9 +284,18 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
                 s.add(post)
                 s.flush()
                 ref = f"zmsg-{i}"
-                s.add(Delivery(post_id=post.id, channel_id=ch.id, due_at=now,
-                               next_attempt_at=now, status="sent", sent_at=now, external_id=ref,
-                               idempotency_key=uuid.uuid4().hex))
+                s.add(
+                    Delivery(
+                        post_id=post.id,
+                        channel_id=ch.id,
+                        due_at=now,
+                        next_attempt_at=now,
+                        status="sent",
+                        sent_at=now,
+                        external_id=ref,
+                        idempotency_key=uuid.uuid4().hex,
+                    )
+                )
                 refs.append(ref)
         import socket
 
@@ -262,8 +303,12 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         sock.close()
-        proc = subprocess.Popen([sys.executable, "-m", "publisher.cli", "api", "--port",
-                                 str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "publisher.cli", "api", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         import httpx
 
@@ -282,8 +327,9 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
         server = psutil.Process(proc.pid)
         for rate in (500, 1000):
             cpu0 = server.cpu_times()
-            result = asyncio.run(_load(port, "zalo-bench", refs, rate,
-                                       seconds if rate == 500 else seconds / 2))
+            result = asyncio.run(
+                _load(port, "zalo-bench", refs, rate, seconds if rate == 500 else seconds / 2)
+            )
             cpu1 = server.cpu_times()
             used = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
             # CPU the service spent per event: what the machine's load cannot inflate much;
@@ -295,8 +341,12 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
             runs.append(result)
         with session_scope() as s:
             stored = s.execute(text("SELECT count(*) FROM inboundevent")).scalar_one()
-        return {"database": "postgresql", "server": "uvicorn, 1 process", "runs": runs,
-                "events_stored": stored}
+        return {
+            "database": "postgresql",
+            "server": "uvicorn, 1 process",
+            "runs": runs,
+            "events_stored": stored,
+        }
     finally:
         if proc is not None:
             proc.terminate()
@@ -310,33 +360,51 @@ def write_results(data: dict[str, Any]) -> None:
     (RESULTS / "stats.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     q = data["queries"]
     lines = [
-        "# Statistics benchmark", "",
+        "# Statistics benchmark",
+        "",
         f"Run {data['run_at']} on {data['machine']}" + (" (quick)" if data["quick"] else ""),
         "",
-        "## Statistics queries on PostgreSQL (target <= 300 ms each)", "",
-        "Data: " + ", ".join(f"{v:,} {k}" for k, v in q["rows"].items())
-        + f"; loaded with COPY in {q['load_seconds']} s.", "",
-        "| query | median ms | max ms |", "|---|---|---|",
+        "## Statistics queries on PostgreSQL (target <= 300 ms each)",
+        "",
+        "Data: "
+        + ", ".join(f"{v:,} {k}" for k, v in q["rows"].items())
+        + f"; loaded with COPY in {q['load_seconds']} s.",
+        "",
+        "| query | median ms | max ms |",
+        "|---|---|---|",
     ]
     lines += [f"| {k} | {v['median_ms']} | {v['max_ms']} |" for k, v in q["queries"].items()]
-    lines += ["", "## Semi-annual report 2026-H2, whole province (target <= 10 s)", "",
-              "| format | first run ms | median ms | max ms |", "|---|---|---|---|"]
-    lines += [f"| {k} | {v['first_ms']} | {v['median_ms']} | {v['max_ms']} |"
-              for k, v in q["report"].items()]
+    lines += [
+        "",
+        "## Semi-annual report 2026-H2, whole province (target <= 10 s)",
+        "",
+        "| format | first run ms | median ms | max ms |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {k} | {v['first_ms']} | {v['median_ms']} | {v['max_ms']} |"
+        for k, v in q["report"].items()
+    ]
     ib = data["inbound"]
-    lines += ["", "## POST /inbound (signed HMAC events, open loop; target p99 <= 50 ms at "
-              "500 events/s)", "",
-              f"API service in its own process ({ib['server']}), PostgreSQL, each event "
-              "verified and stored in its own transaction; latency from the scheduled send "
-              f"time. Events stored: {ib['events_stored']:,}.", "",
-              "| target/s | achieved/s | events | p50 ms | p95 ms | p99 ms | max ms | statuses "
-              "| server CPU ms/event | events per CPU-second | load avg |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['target_rate']} | {r['achieved_rate']} | {r['events']} | {r['p50_ms']} | "
-              f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['statuses']} | "
-              f"{r.get('server_cpu_ms_per_event')} | {r.get('events_per_core_second')} | "
-              f"{r.get('load_average')} |"
-              for r in ib["runs"]]
+    lines += [
+        "",
+        "## POST /inbound (signed HMAC events, open loop; target p99 <= 50 ms at 500 events/s)",
+        "",
+        f"API service in its own process ({ib['server']}), PostgreSQL, each event "
+        "verified and stored in its own transaction; latency from the scheduled send "
+        f"time. Events stored: {ib['events_stored']:,}.",
+        "",
+        "| target/s | achieved/s | events | p50 ms | p95 ms | p99 ms | max ms | statuses "
+        "| server CPU ms/event | events per CPU-second | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['target_rate']} | {r['achieved_rate']} | {r['events']} | {r['p50_ms']} | "
+        f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['statuses']} | "
+        f"{r.get('server_cpu_ms_per_event')} | {r.get('events_per_core_second')} | "
+        f"{r.get('load_average')} |"
+        for r in ib["runs"]
+    ]
     (RESULTS / "stats.md").write_text("\n".join(lines) + "\n")
 
 
@@ -355,11 +423,14 @@ def main() -> None:
     data = {
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(),
-                    # Other engineers' jobs share this machine: the load says how much.
-                    "load_average_before": [round(x, 1) for x in load_before],
-                    "load_average_after": [round(x, 1) for x in os.getloadavg()]},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            # Other engineers' jobs share this machine: the load says how much.
+            "load_average_before": [round(x, 1) for x in load_before],
+            "load_average_after": [round(x, 1) for x in os.getloadavg()],
+        },
         "queries": queries,
         "inbound": inbound_result,
         "total_seconds": round(time.perf_counter() - started, 1),
