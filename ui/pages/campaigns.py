@@ -112,13 +112,17 @@ with left:
         opts = {o.campaign.slug: f"{o.campaign.name} ({common.fmt_day(o.on)})" for o in upcoming}
         with st.form("cp_plan"):
             slug = st.selectbox(
-                t("ui.compose.campaign"), list(opts), format_func=opts.get, key="cp_plan_slug"
+                t("ui.compose.campaign"),
+                list(opts),
+                format_func=lambda k: opts.get(k, k),
+                key="cp_plan_slug",
             )
+            names = {c.id: c.name for c in channel_opts if c.id is not None}
             chans = st.multiselect(
                 t("ui.compose.channels"),
-                [c.id for c in channel_opts],
-                format_func={c.id: c.name for c in channel_opts}.get,
-                default=[c.id for c in channel_opts],
+                list(names),
+                format_func=lambda i: names.get(i, str(i)),
+                default=list(names),
                 key="cp_plan_ch",
                 placeholder=t("ui.compose.channels_placeholder"),
             )
@@ -175,12 +179,13 @@ with right:
             if on is None:
                 st.error(t("ui.campaigns.date_required"))
             else:
+                day: date = on
                 made = common.write(
                     lambda s: campaigns.create_campaign(
                         s,
                         actor,
                         name,
-                        on=on,
+                        on=day,
                         yearly=yearly,
                         hashtag=hashtag,
                         description=description,

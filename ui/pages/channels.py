@@ -3,6 +3,8 @@ connection; administrators add and edit channels (secrets are never shown back).
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from publisher.i18n import t
@@ -47,7 +49,7 @@ for channel, info in sorted(
         if actor.can("channel.test") and c3.button(
             t("ui.channels.test"), key=f"ch_test_{cid}", icon=":material/network_check:"
         ):
-            result = common.write(lambda s, i=cid: channels_svc.test_channel(s, actor, i))
+            result = common.write(partial(channels_svc.test_channel, actor=actor, channel_id=cid))
             if result is not None:
                 common.flash(
                     "success" if result.ok else "error",
@@ -80,10 +82,13 @@ for channel, info in sorted(
                         creds = {k: v for k, v in new_creds.items() if v}
                         if (
                             common.write(
-                                lambda s, i=cid, st_=new_settings, cr=creds, en=on: (
-                                    channels_svc.update_channel(
-                                        s, actor, i, settings=st_, credentials=cr, enabled=en
-                                    )
+                                partial(
+                                    channels_svc.update_channel,
+                                    actor=actor,
+                                    channel_id=cid,
+                                    settings=new_settings,
+                                    credentials=creds,
+                                    enabled=on,
                                 ),
                                 t("ui.channels.saved"),
                             )
@@ -98,7 +103,7 @@ if actor.can("channel.manage"):
     )
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
-        settings = {k: st.text_input(k, key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]}
+        add_settings = {k: st.text_input(k, key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]}
         creds = {
             k: st.text_input(k, type="password", key=f"ch_new_c_{k}") for k in CREDENTIAL_KEYS[kind]
         }
@@ -106,7 +111,7 @@ if actor.can("channel.manage"):
             if (
                 common.write(
                     lambda s: channels_svc.add_channel(
-                        s, actor, kind=kind, name=name, settings=settings, credentials=creds
+                        s, actor, kind=kind, name=name, settings=add_settings, credentials=creds
                     ),
                     t("ui.channels.added", name=name),
                 )

@@ -93,8 +93,8 @@ if not channels:
     st.warning(t("ui.compose.no_channels"))
     st.stop()
 
-by_id = {c.id: c for c in channels}
-asset_by_id = {a.id: a for a in assets}
+by_id = {c.id: c for c in channels if c.id is not None}
+asset_by_id = {a.id: a for a in assets if a.id is not None}
 editing = st.session_state.get("compose_post_id")
 left, right = st.columns([1.15, 1], gap="large")
 
@@ -139,7 +139,7 @@ with left:
     st.markdown(f"##### :material/image: {t('ui.compose.media')}")
     media_ids = st.multiselect(
         t("ui.compose.media_pick"),
-        [a.id for a in assets],
+        list(asset_by_id),
         key=P + "media",
         format_func=lambda i: (
             f"#{i} · {asset_by_id[i].title or asset_by_id[i].kind}" if i in asset_by_id else f"#{i}"
@@ -245,6 +245,7 @@ def _save(session: Session, submit: bool) -> Any:
     else:
         post = posts.compose(session, actor, data, strict=False)
     if submit:
+        assert post.id is not None
         post = posts.submit(session, actor, post.id)
     return post.id
 

@@ -4,6 +4,8 @@ open alerts of the organisation."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from publisher.i18n import t
@@ -45,7 +47,7 @@ with tab_a:
                 alert_id = alert.id or 0
                 if (
                     common.write(
-                        lambda s, i=alert_id: alerts.resolve(s, actor, i),
+                        partial(alerts.resolve, actor=actor, alert_id=alert_id),
                         t("ui.deliveries.resolved"),
                     )
                     is not None
@@ -112,7 +114,7 @@ with tab_d:
                 ):
                     if (
                         common.write(
-                            lambda s, i=did: deliveries.retry(s, actor, i),
+                            partial(deliveries.retry, actor=actor, delivery_id=did),
                             t("ui.deliveries.retried"),
                         )
                         is not None
@@ -127,8 +129,11 @@ with tab_d:
                     ):
                         if (
                             common.write(
-                                lambda s, i=did, u=url: deliveries.mark_verified(
-                                    s, actor, i, url=u or None
+                                partial(
+                                    deliveries.mark_verified,
+                                    actor=actor,
+                                    delivery_id=did,
+                                    url=url or None,
                                 ),
                                 t("ui.deliveries.verified"),
                             )
@@ -142,7 +147,9 @@ with tab_d:
                     ):
                         if (
                             common.write(
-                                lambda s, i=did: deliveries.mark_not_published(s, actor, i),
+                                partial(
+                                    deliveries.mark_not_published, actor=actor, delivery_id=did
+                                ),
                                 t("ui.deliveries.resent"),
                             )
                             is not None
@@ -155,7 +162,7 @@ with tab_d:
                 ):
                     if (
                         common.write(
-                            lambda s, i=pid: posts.cancel(s, actor, i),
+                            partial(posts.cancel, actor=actor, post_id=pid),
                             t("ui.deliveries.cancelled", id=pid),
                         )
                         is not None
