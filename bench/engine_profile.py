@@ -1,9 +1,10 @@
 """Where the engine's CPU goes in a burst: ``python -m bench.engine_profile [--channels N]``.
 
-Sets up the burst benchmark's layout on a fresh SQLite database (``N`` channels, 5 posts per
-organisation of 100 channels, so ``5 * N`` deliveries), runs an in-process
-:class:`publisher.engine.worker.Worker` with one cProfile per thread (merged at the end) until
-every delivery is sent, and prints the CPU time per delivery and the top functions. The
+Sets up the burst benchmark's layout on a fresh database (SQLite, or ``--backend postgres``
+with ``--latency 0.05 --threads 8`` for the scale-out case; ``N`` channels, 5 posts per
+organisation of 100 channels, so ``5 * N`` deliveries), runs an in-process executor-only
+:class:`publisher.engine.worker.Worker` with one cProfile per thread (per-thread CPU clock,
+merged at the end) until every delivery is sent, and prints the CPU time per delivery and the top functions. The
 sandbox runs in its own process, so its CPU is not counted. Profiling slows Python down by
 roughly 1.5-2x: read the shares, not the absolute figures.
 """
@@ -50,18 +51,22 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--no-profile", action="store_true", help="CPU per delivery only.")
     parser.add_argument("--out", default="", help="Also dump the merged stats to this file.")
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--latency", type=float, default=0.0, help="Emulated platform latency.")
+    parser.add_argument("--pg-admin", default=es.PG_ADMIN_DEFAULT)
     args = parser.parse_args()
-    sandbox = es.start_sandbox()
-    db = es.new_database("sqlite", es.PG_ADMIN_DEFAULT)
+    sandbox = es.start_sandbox(latency=args.latency)
+    db = es.new_database(args.backend, args.pg_admin)
     try:
         _burst_setup(sandbox.url, args.channels, 5, "p")
         total = args.channels * 5
         from publisher.engine.worker import Worker
 
         profiles, original = ([], None) if args.no_profile else _profiled_threads()
-        worker = Worker(threads=args.threads)
+        # Executor-only, as in the scale-out benchmark (no scheduler, no render slots).
+        worker = Worker(threads=args.threads, executor_only=True, render_slots=0)
         worker.start()
-        wait_until(lambda: worker.is_leader, 30, 0.05)
+        time.sleep(1.0)  # registered and sharded
         cpu0, t0 = time.process_time(), time.perf_counter()
         es.set_all_due(datetime.now(UTC))
         worker.wake()
@@ -88,7 +93,7 @@ def main() -> None:
             print(buf.getvalue())
     finally:
         sandbox.stop()
-        es.drop_database(db, es.PG_ADMIN_DEFAULT)
+        es.drop_database(db, args.pg_admin)
 
 
 if __name__ == "__main__":

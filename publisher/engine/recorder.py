@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +42,16 @@ class Sent:
 class Recorder:
     """One writer thread for successes; :meth:`stop` flushes everything queued."""
 
-    def __init__(self, owner: str, *, max_batch: int = 200) -> None:
+    def __init__(
+        self, owner: str, *, max_batch: int = 200, linger: float = 0.02, min_batch: int = 8
+    ) -> None:
         self.owner = owner
         self.max_batch = max_batch
+        #: A batch smaller than ``min_batch`` waits up to ``linger`` seconds for more
+        #: successes: a transaction's fixed cost is most of its CPU when batches are small
+        #: (platform latency spreads the successes out). Nothing waits for the recorder.
+        self.linger = linger
+        self.min_batch = min_batch
         self._queue: queue.Queue[Sent | None] = queue.Queue()
         self._lock = threading.Lock()
         self._outstanding = 0
@@ -79,9 +87,11 @@ class Recorder:
                 stopping = True
             else:
                 batch.append(item)
-            while len(batch) < self.max_batch:
+            deadline = time.monotonic() + self.linger
+            while not stopping and len(batch) < self.max_batch:
+                wait = deadline - time.monotonic() if len(batch) < self.min_batch else 0.0
                 try:
-                    more = self._queue.get_nowait()
+                    more = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if more is None:

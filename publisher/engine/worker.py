@@ -232,9 +232,13 @@ class Worker:
         while not self._stop.is_set():
             # Claim up to twice the threads: a claim waits for the single SQLite writer
             # behind outcome batches, and prefetched deliveries keep the threads busy
-            # meanwhile (their leases are far longer than the queueing).
+            # meanwhile (their leases are far longer than the queueing). While more than
+            # ``threads`` are in flight every thread still has work queued, so the next claim
+            # waits until at least ``threads`` slots are free: claims come in batches, not one
+            # transaction per finished delivery (the fixed cost of a claim transaction is
+            # most of its CPU).
             free = 2 * self.threads - self._inflight
-            if free <= 0:
+            if free < self.threads:
                 self._slot.wait(0.5)
                 self._slot.clear()
                 continue

@@ -27,6 +27,10 @@ class Event:
     after: dict[str, Any] | None = None
 
 
+#: Built once (the engine appends a batch per transaction).
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+
+
 def _actor_fields(actor: Actor | str) -> tuple[str, int | None]:
     if isinstance(actor, Actor):
         return actor.label or f"role:{actor.role}", actor.user_id
@@ -74,9 +78,8 @@ def record_many(
         return
     label, actor_id = _actor_fields(actor)
     at = at or utcnow()
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
     session.connection().execute(
-        insert(table),
+        _INSERT,
         [
             {
                 "at": at,
