@@ -4,9 +4,10 @@ Sets up the burst benchmark's layout on a fresh database (SQLite, or ``--backend
 with ``--latency 0.05 --threads 8`` for the scale-out case; ``N`` channels, 5 posts per
 organisation of 100 channels, so ``5 * N`` deliveries), runs an in-process executor-only
 :class:`publisher.engine.worker.Worker` with one cProfile per thread (per-thread CPU clock,
-merged at the end) until every delivery is sent, and prints the CPU time per delivery and the top functions. The
-sandbox runs in its own process, so its CPU is not counted. Profiling slows Python down by
-roughly 1.5-2x: read the shares, not the absolute figures.
+merged at the end) until every delivery is sent, and prints the CPU time per delivery and the
+top functions. The sandbox runs in its own process, so its CPU is not counted. Profiling slows
+the worker down about fivefold (2.5 ms of CPU per delivery becomes about 12 ms): read the
+shares, not the absolute figures.
 """
 
 from __future__ import annotations
