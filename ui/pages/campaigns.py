@@ -99,7 +99,7 @@ st.dataframe(
         for o in in_year
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 left, right = st.columns(2, gap="large")

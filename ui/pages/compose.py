@@ -151,7 +151,7 @@ with left:
         for col_, mid in zip(thumbs, media_ids[:4], strict=False):
             a = asset_by_id.get(mid)
             if a is not None and a.kind == "image":
-                col_.image(composer.media_file(a), use_container_width=True)
+                col_.image(composer.media_file(a), width="stretch")
     with st.expander(t("ui.compose.generate"), icon=":material/auto_awesome:"):
         st.selectbox(
             t("ui.studio.template"),
@@ -263,16 +263,14 @@ def _after(post_id: int | None, submitted: bool) -> None:
 
 
 b1, b2, b3, _ = st.columns([1, 1, 1, 2])
-if b1.button(
-    t("ui.compose.save"), icon=":material/save:", key="c_btn_save", use_container_width=True
-):
+if b1.button(t("ui.compose.save"), icon=":material/save:", key="c_btn_save", width="stretch"):
     _after(common.write(lambda s: _save(s, False)), False)
 if b2.button(
     t("ui.compose.submit"),
     icon=":material/send:",
     type="primary",
     key="c_btn_submit",
-    use_container_width=True,
+    width="stretch",
     disabled=bool(problems) or not chosen,
 ):
     _after(common.write(lambda s: _save(s, True)), True)
@@ -281,5 +279,5 @@ b3.button(
     icon=":material/add:",
     on_click=_reset,
     key="c_btn_new",
-    use_container_width=True,
+    width="stretch",
 )

@@ -22,9 +22,7 @@ with middle:
         st.subheader(t("ui.login.title"))
         username = st.text_input(t("ui.login.username"), key="login_username")
         password = st.text_input(t("ui.login.password"), type="password", key="login_password")
-        submitted = st.form_submit_button(
-            t("ui.login.submit"), type="primary", use_container_width=True
-        )
+        submitted = st.form_submit_button(t("ui.login.submit"), type="primary", width="stretch")
     if submitted:
         if not username.strip() or not password:
             st.error(t("ui.login.missing"))

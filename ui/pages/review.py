@@ -89,7 +89,7 @@ def _actions(post_id: int) -> None:
         key=f"rv_ok_{post_id}",
         type="primary",
         icon=":material/check:",
-        use_container_width=True,
+        width="stretch",
     ):
         if (
             common.write(
@@ -102,7 +102,7 @@ def _actions(post_id: int) -> None:
         t("ui.review.approve_now"),
         key=f"rv_now_{post_id}",
         icon=":material/bolt:",
-        use_container_width=True,
+        width="stretch",
     ):
         if (
             common.write(
@@ -116,7 +116,7 @@ def _actions(post_id: int) -> None:
         t("ui.review.reject"),
         key=f"rv_no_{post_id}",
         icon=":material/undo:",
-        use_container_width=True,
+        width="stretch",
     ):
         from publisher.services import posts
 

@@ -163,7 +163,7 @@ def _trend(rows: list[dict[str, Any]], unit: str) -> None:
     line = base.mark_line(color="#F2A900", point=True, strokeWidth=3).encode(
         y=alt.Y("posts:Q", title=t("stats.col.posts"))
     )
-    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 
 
 def _breakdown(flt: stats.StatsFilter) -> None:
@@ -201,8 +201,8 @@ def _breakdown(flt: stats.StatsFilter) -> None:
             x=alt.X(f"{t('stats.col.engagement')}:Q"), y=alt.Y(f"{label}:N", sort="-x", title=None)
         )
     )
-    st.altair_chart(chart, use_container_width=True)
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _top(flt: stats.StatsFilter) -> None:
@@ -227,7 +227,7 @@ def _top(flt: stats.StatsFilter) -> None:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -276,9 +276,9 @@ def _yoy(flt: stats.StatsFilter) -> None:
             x=alt.X(f"{t('stats.col.year')}:N", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{t('stats.col.engagement')}:Q"),
         ),
-        use_container_width=True,
+        width="stretch",
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _kpis(period: Period, org_id: int | None) -> None:
@@ -313,7 +313,7 @@ def _kpis(period: Period, org_id: int | None) -> None:
                     ]
                 ),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
         else:
             st.info(t("ui.stats.no_tasks"))
@@ -334,7 +334,7 @@ def _kpis(period: Period, org_id: int | None) -> None:
                     ]
                 ),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
 
 

@@ -90,7 +90,7 @@ with tab_info:
             except PublisherError as exc:
                 common.show_error(exc)
             else:
-                st.image(png, caption=t("ui.studio.preview"), use_container_width=True)
+                st.image(png, caption=t("ui.studio.preview"), width="stretch")
                 if can_create and st.button(
                     t("ui.studio.save"), type="primary", icon=":material/save:", key="st_save"
                 ):
@@ -178,7 +178,7 @@ with tab_lib:
         with grid[i % 4].container(border=True):
             path = str(media_svc.asset_file(asset))
             if asset.kind == "image":
-                st.image(path, use_container_width=True)
+                st.image(path, width="stretch")
             elif asset.kind == "video":
                 st.video(path)
             st.markdown(f"**#{asset.id}** {common.esc(asset.title)[:60]}")
