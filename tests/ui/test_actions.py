@@ -151,6 +151,20 @@ def test_an_administrator_adds_a_channel_and_bad_settings_leave_nothing(office, 
     assert "ch_new_name" not in [w.key for w in officer.text_input]
 
 
+def test_the_channels_page_names_settings_in_words_not_config_keys(office, app_as):
+    at = app_as(office, "admin", "pages/channels.py")
+    labels = [w.label for w in at.text_input]
+    assert "ID trang Facebook" in labels and "Mã truy cập trang" in labels, labels
+    captions = " ".join(c.value for c in at.caption)
+    assert "ID trang Facebook: 1000001" in captions
+    for key in ("page_id", "access_token", "chat_id", "bot_token", "graph_url", "secret"):
+        assert key not in labels and f"{key}:" not in captions, key
+    officer = app_as(office, "officer", "pages/channels.py")
+    assert "Kênh Telegram (@tên hoặc mã số): @khcn_dongnai" in " ".join(
+        c.value for c in officer.caption
+    )
+
+
 def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_as):
     at = app_as(office, "editor", "pages/campaigns.py")
     from datetime import date

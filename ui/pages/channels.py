@@ -12,6 +12,20 @@ from publisher.services import channels as channels_svc
 from publisher.services.channels import CREDENTIAL_KEYS, SETTING_KEYS
 from ui import common
 
+
+def field_label(key: str) -> str:
+    """A setting or credential name as people read it (the raw key if none is known)."""
+    text = t(f"ui.channels.field.{key}")
+    return key if text == f"ui.channels.field.{key}" else text
+
+
+def field_lines(values: dict[str, object]) -> str:
+    """``label: value`` for the values that are set, one line each (escaped)."""
+    return "  \n".join(
+        f"{common.esc(field_label(k))}: {common.esc(v)}" for k, v in values.items() if v
+    )
+
+
 actor = common.guard("channel.view")
 common.page_header("ui.channels.title", "ui.channels.caption")
 
@@ -42,9 +56,7 @@ for channel, info in sorted(
             c2.caption(channel.health_detail[:200])
         if channel.token_expires_at:
             c2.caption(t("ui.channels.expires", at=common.fmt_dt(channel.token_expires_at)))
-        settings = ", ".join(f"{k}: {v}" for k, v in info["settings"].items())
-        secrets = ", ".join(f"{k}: {v}" for k, v in info["credentials"].items())
-        c1.caption(f"{settings}  \n{secrets}")
+        c1.caption(field_lines({**info["settings"], **info["credentials"]}))
         cid = channel.id or 0
         if actor.can("channel.test") and c3.button(
             t("ui.channels.test"), key=f"ch_test_{cid}", icon=":material/network_check:"
@@ -63,13 +75,15 @@ for channel, info in sorted(
                 with st.form(f"ch_edit_{cid}"):
                     new_settings = {
                         k: st.text_input(
-                            k, value=str(info["settings"].get(k, "")), key=f"ch_{cid}_s_{k}"
+                            field_label(k),
+                            value=str(info["settings"].get(k) or ""),
+                            key=f"ch_{cid}_s_{k}",
                         )
                         for k in SETTING_KEYS.get(channel.kind, ())
                     }
                     new_creds = {
                         k: st.text_input(
-                            t("ui.channels.new_secret", key=k),
+                            t("ui.channels.new_secret", key=field_label(k)),
                             type="password",
                             key=f"ch_{cid}_c_{k}",
                         )
@@ -103,9 +117,12 @@ if actor.can("channel.manage"):
     )
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
-        add_settings = {k: st.text_input(k, key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]}
+        add_settings = {
+            k: st.text_input(field_label(k), key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]
+        }
         creds = {
-            k: st.text_input(k, type="password", key=f"ch_new_c_{k}") for k in CREDENTIAL_KEYS[kind]
+            k: st.text_input(field_label(k), type="password", key=f"ch_new_c_{k}")
+            for k in CREDENTIAL_KEYS[kind]
         }
         if st.form_submit_button(t("ui.channels.add_button"), type="primary"):
             if (
