@@ -289,6 +289,12 @@ def fmt_dt(value: datetime | None) -> str:
     return fmt_local(value) if value else "—"
 
 
+def fmt_int(value: int) -> str:
+    """A whole number with the language's thousands separator (vi 63.206, en 63,206)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang() == "vi" else text
+
+
 def fmt_day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 

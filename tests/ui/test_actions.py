@@ -37,6 +37,8 @@ def test_compose_saves_a_draft_with_a_per_channel_variant(office, app_as):
     at.text_area(key=f"c_var_{tg}").input("Bản riêng cho Telegram").run()
     assert not at.exception
     assert any("hợp lệ trên mọi kênh" in s.value for s in at.success)
+    # Telegram's counter: Vietnamese thousands separator, only in the numbers.
+    assert any("[22 / 4.096]" in m.value for m in at.markdown), [m.value for m in at.markdown]
     at.button(key="c_btn_save").click().run()
     assert not at.exception
     with session_scope() as s:

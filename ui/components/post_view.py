@@ -27,7 +27,8 @@ def counter(session: Session, channel: Channel, text: str, with_media: bool) -> 
     limit = limits.limit(with_media)
     colour = "red" if used > limit else ("orange" if used > 0.9 * limit else "green")
     label = t("ui.compose.counter_caption") if with_media else t("ui.compose.counter_text")
-    st.markdown(f":{colour}-badge[{used:,} / {limit:,}] :small[{label}]".replace(",", "."))
+    count = f"{common.fmt_int(used)} / {common.fmt_int(limit)}"
+    st.markdown(f":{colour}-badge[{count}] :small[{label}]")
 
 
 def channel_previews(
