@@ -42,11 +42,12 @@ with common.read() as s:
     camp_opts = campaigns.upcoming(s, actor)
     org_opts = orgs.list_orgs(s, actor) if actor.all_orgs else []
 
-bar = st.columns(
-    [1.1, 0.4, 0.4, 0.8, 1.3, 1.3, 1.3, 1.3] if org_opts else [1.1, 0.4, 0.4, 0.8, 1.3, 1.3, 1.3]
-)
+# Two rows: the view and its navigation sized to their labels, then the filters side by side
+# (in one row of eight columns «Tuần» and «Mọi chiến dịch» were cut off).
+nav_row = st.container(horizontal=True, vertical_alignment="center")
+filters = st.columns(4 if org_opts else 3)
 view = (
-    bar[0].segmented_control(
+    nav_row.segmented_control(
         t("ui.calendar.view"),
         ["month", "week"],
         default="month",
@@ -57,7 +58,7 @@ view = (
     or "month"
 )
 step = (lambda k: _shift(months=k)) if view == "month" else (lambda k: _shift(days=7 * k))
-bar[1].button(
+nav_row.button(
     "",
     icon=":material/chevron_left:",
     on_click=step,
@@ -65,7 +66,7 @@ bar[1].button(
     key="cal_prev",
     help=t("ui.calendar.previous"),
 )
-bar[2].button(
+nav_row.button(
     "",
     icon=":material/chevron_right:",
     on_click=step,
@@ -73,9 +74,9 @@ bar[2].button(
     key="cal_next",
     help=t("ui.calendar.next"),
 )
-bar[3].button(t("ui.calendar.today"), on_click=_today, key="cal_today")
+nav_row.button(t("ui.calendar.today"), on_click=_today, key="cal_today")
 ch_map = {c.id: c.name for c in channel_opts}
-channel_id = bar[4].selectbox(
+channel_id = filters[0].selectbox(
     t("ui.calendar.channel"),
     [None, *ch_map],
     key="cal_channel",
@@ -83,14 +84,14 @@ channel_id = bar[4].selectbox(
     label_visibility="collapsed",
 )
 cp_map = {o.campaign.id: o.campaign.name for o in camp_opts}
-campaign_id = bar[5].selectbox(
+campaign_id = filters[1].selectbox(
     t("ui.calendar.campaign"),
     [None, *cp_map],
     key="cal_campaign",
     format_func=lambda i: cp_map[i] if i else t("ui.calendar.all_campaigns"),
     label_visibility="collapsed",
 )
-status = bar[6].selectbox(
+status = filters[2].selectbox(
     t("ui.calendar.status"),
     [None, *PostStatus],
     key="cal_status",
@@ -100,7 +101,7 @@ status = bar[6].selectbox(
 org_id = None
 if org_opts:
     om = {o.id: o.name for o in org_opts}
-    org_id = bar[7].selectbox(
+    org_id = filters[3].selectbox(
         t("ui.calendar.org"),
         [None, *om],
         key="cal_org",

@@ -205,7 +205,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.calendar.org": ("Đơn vị", "Organisation"),
     "ui.calendar.all_orgs": ("Mọi đơn vị", "All organisations"),
     "ui.calendar.month_heading": ("Tháng {month}/{year}", "{month}/{year}"),
-    "ui.calendar.total": ("{n} bài viết", "{n} posts"),
+    "ui.calendar.total": ("{n} bài viết", "Posts: {n}"),
     "ui.calendar.wd0": ("Thứ Hai", "Monday"),
     "ui.calendar.wd1": ("Thứ Ba", "Tuesday"),
     "ui.calendar.wd2": ("Thứ Tư", "Wednesday"),
