@@ -151,7 +151,42 @@ def user_list(as_json: JsonOpt = False) -> None:
             }
             for u in users_svc.list_users(session, actor)
         ]
-    emit(rows, as_json, lambda: "\n".join(f"{r['username']}\t{r['role']}" for r in rows))
+    inactive = t("cli.user_inactive")
+    emit(
+        rows,
+        as_json,
+        lambda: "\n".join(
+            f"{r['username']}\t{r['role']}" + ("" if r["active"] else f"\t{inactive}") for r in rows
+        ),
+    )
+
+
+@user_app.command("deactivate")
+@handle_errors
+def user_deactivate(
+    username: Annotated[str, typer.Argument(help="Username.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Deactivate a user: they can no longer log in and their web sessions end."""
+    _set_active(username, False, as_json)
+
+
+@user_app.command("activate")
+@handle_errors
+def user_activate(
+    username: Annotated[str, typer.Argument(help="Username.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Activate a deactivated user again."""
+    _set_active(username, True, as_json)
+
+
+def _set_active(username: str, active: bool, as_json: bool) -> None:
+    with admin_session() as (session, actor):
+        user = users_svc.set_active(session, actor, username, active)
+        data = {"id": user.id, "username": user.username, "active": user.is_active}
+    key = "cli.user_activated" if active else "cli.user_deactivated"
+    emit(data, as_json, lambda: t(key, username=data["username"]))
 
 
 # --- channels ---------------------------------------------------------------------------------

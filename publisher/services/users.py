@@ -154,3 +154,45 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
         org_id=user.org_id,
         after={"sessions_revoked": revoked},
     )
+
+
+def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:
+    """Activate or deactivate ``username`` (administrators only); returns the user.
+
+    Deactivating revokes every web session token of the user, so an open browser session
+    ends within a minute and a reload shows the login page; the user can no longer log in.
+    Raises PermissionDenied for a non-administrator or another organisation's user,
+    NotFound for an unknown user, and Conflict when it would leave no active administrator.
+    Setting the state the user already has changes nothing and records nothing.
+    """
+    actor.require("user.manage")
+    user = get_user(session, username)
+    actor.require_org(user.org_id)
+    if user.is_active == active:
+        return user
+    if not active and user.role == Role.ADMIN:
+        # Lock the active administrators (in id order): two administrators deactivating each
+        # other at once on PostgreSQL must not both see the other one still active.
+        admins = session.exec(
+            select(User.id)
+            .where(User.role == Role.ADMIN, col(User.is_active).is_(True))
+            .order_by(col(User.id))
+            .with_for_update()
+        ).all()
+        if not [i for i in admins if i != user.id]:
+            raise Conflict("error.last_admin", username=user.username)
+    user.is_active = active
+    session.add(user)
+    assert user.id is not None
+    revoked = 0 if active else sessions.revoke_user(session, user.id)
+    audit.record(
+        session,
+        actor,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        org_id=user.org_id,
+        before={"active": not active},
+        after={"active": active, "sessions_revoked": revoked},
+    )
+    return user

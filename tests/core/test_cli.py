@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from publisher.db import session_scope
 from publisher.models import AuditEvent, Channel, Post
@@ -237,3 +237,35 @@ def test_campaign_list_and_plan_json(initialised):
     )
     assert len(first["created"]) == 6 and second["created"] == []
     assert len(second["existing"]) == 6
+
+
+def test_user_deactivate_and_activate(initialised):
+    added = run("user", "add", "--username", "lan", "--role", "officer", "--org", "1", "--json")
+    assert added.returncode == 0, added.stderr
+    off = run("user", "deactivate", "lan", "--json")
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["active"] is False
+    listed = run("user", "list")
+    assert "lan\tofficer\tngừng hoạt động" in listed.stdout.splitlines()
+    assert f"{initialised['admin']}\tadmin" in listed.stdout.splitlines()
+    on = run("user", "activate", "lan", lang="en")
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.strip() == "User «lan» activated again."
+    with session_scope() as s:
+        actions = s.exec(
+            select(AuditEvent.action)
+            .where(col(AuditEvent.action).in_(["user.deactivate", "user.activate"]))
+            .order_by(col(AuditEvent.id))
+        ).all()
+    assert list(actions) == ["user.deactivate", "user.activate"]
+
+
+def test_the_last_admin_is_not_deactivated_and_one_line_says_why(initialised):
+    result = run("user", "deactivate", initialised["admin"])
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "quản trị cuối cùng" in lines[0], result.stderr
+    listed = json.loads(run("user", "list", "--json").stdout)
+    assert [u["active"] for u in listed if u["username"] == initialised["admin"]] == [True]
+    missing = run("user", "deactivate", "khong-co")
+    assert missing.returncode == 1 and "khong-co" in missing.stderr

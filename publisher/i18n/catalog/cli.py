@@ -13,6 +13,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.org_added": ("Đã thêm đơn vị «{slug}».", "Organisation «{slug}» added."),
     "cli.user_added": ("Đã thêm tài khoản «{username}».", "User «{username}» added."),
+    "cli.user_deactivated": (
+        "Đã ngừng kích hoạt tài khoản «{username}»; các phiên đăng nhập web của tài khoản "
+        "đã kết thúc.",
+        "User «{username}» deactivated; their web sessions have ended.",
+    ),
+    "cli.user_activated": (
+        "Đã kích hoạt lại tài khoản «{username}».",
+        "User «{username}» activated again.",
+    ),
+    "cli.user_inactive": ("ngừng hoạt động", "inactive"),
     "cli.password_once": (
         "Mật khẩu (chỉ hiển thị lần này): {password}",
         "Password (shown only now): {password}",

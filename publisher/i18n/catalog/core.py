@@ -86,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không tìm thấy tài khoản «{username}»",
         "User «{username}» not found",
     ),
+    "error.last_admin": (
+        "Không thể ngừng kích hoạt «{username}»: đây là tài khoản quản trị cuối cùng còn hoạt động",
+        "Cannot deactivate «{username}»: it is the last active administrator",
+    ),
     "error.password_too_short": (
         "Mật khẩu phải có ít nhất {min} ký tự",
         "The password must have at least {min} characters",
