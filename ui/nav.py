@@ -87,6 +87,9 @@ PAGES: list[PageSpec] = [
         "pages/channels.py", "ui.nav.channels", ":material/hub:", "channel.view", "ui.section.setup"
     ),
     PageSpec(
+        "pages/users.py", "ui.nav.users", ":material/group:", "user.manage", "ui.section.setup"
+    ),
+    PageSpec(
         "pages/sandbox.py",
         "ui.nav.sandbox",
         ":material/inventory_2:",

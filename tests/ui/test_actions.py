@@ -202,3 +202,40 @@ def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     manager = app_as(office, "manager", "pages/studio.py")
     manager.text_area(key="st_campaign_title").input("Chỉ xem").run()
     assert "st_save" not in [b.key for b in manager.button]
+
+
+def test_an_administrator_deactivates_a_user_and_their_session_token_is_revoked(
+    office, app_as, clock
+):
+    from publisher.models import User
+    from publisher.services import sessions, users
+
+    officer = app_as(office, "officer", "pages/calendar.py")
+    token = officer.session_state["session_token"]
+    with session_scope() as s:
+        assert sessions.resume(s, token) is not None
+    admin = app_as(office, "admin", "pages/users.py")
+    assert not admin.exception
+    names = texts(admin)
+    assert "Cán bộ truyền thông" in names and "Đơn vị so-khcn" in names
+    own = admin.button(key=f"us_toggle_{office.users['admin'].id}")
+    assert own.disabled, "the administrator cannot deactivate their own account here"
+    admin.button(key=f"us_toggle_{office.users['officer'].id}").click().run()
+    assert not admin.exception and not admin.error, [e.value for e in admin.error]
+    with session_scope() as s:
+        assert s.get(User, office.users["officer"].id).is_active is False
+    admin.run()
+    assert admin.button(key=f"us_toggle_{office.users['officer'].id}").label == "Kích hoạt lại"
+    # The officer's login token is revoked: their open session ends at its next check.
+    with session_scope() as s:
+        assert sessions.resume(s, token) is None
+    with session_scope() as s:
+        users.set_active(s, office.actor("admin"), office.users["officer"].username, True)
+    for role in ("officer", "editor", "manager"):
+        assert "pages/users.py" not in [p.path for p in _visible(office, role)]
+
+
+def _visible(office, role):
+    from ui import nav
+
+    return nav.visible_specs(office.actor(role))

@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.nav.reports": ("Báo cáo", "Reports"),
     "ui.nav.channels": ("Kênh", "Channels"),
     "ui.nav.sandbox": ("Hộp cát", "Sandbox"),
+    "ui.nav.users": ("Tài khoản", "Users"),
     # roles, kinds, statuses
     "ui.role.officer": ("Cán bộ truyền thông", "Communications officer"),
     "ui.role.editor": ("Biên tập viên", "Editor"),
@@ -479,6 +480,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.channels.name": ("Tên kênh", "Name"),
     "ui.channels.add_button": ("Thêm kênh", "Add"),
     "ui.channels.added": ("Đã thêm kênh «{name}»", "Channel «{name}» added"),
+    # users
+    "ui.users.title": ("Tài khoản người dùng", "Users"),
+    "ui.users.caption": (
+        "Vai trò, đơn vị, lần đăng nhập gần nhất; ngừng hoặc kích hoạt lại tài khoản",
+        "Roles, organisations, last login; deactivate or activate accounts again",
+    ),
+    "ui.users.empty": ("Chưa có tài khoản nào", "No users yet"),
+    "ui.users.col_username": ("Tên đăng nhập", "Username"),
+    "ui.users.col_full_name": ("Họ tên", "Full name"),
+    "ui.users.col_role": ("Vai trò", "Role"),
+    "ui.users.col_org": ("Đơn vị", "Organisation"),
+    "ui.users.col_last_login": ("Đăng nhập gần nhất", "Last login"),
+    "ui.users.col_status": ("Trạng thái", "Status"),
+    "ui.users.active": ("Đang hoạt động", "Active"),
+    "ui.users.inactive": ("Ngừng hoạt động", "Inactive"),
+    "ui.users.deactivate": ("Ngừng kích hoạt", "Deactivate"),
+    "ui.users.activate": ("Kích hoạt lại", "Activate"),
+    "ui.users.own_account": (
+        "Không thể tự ngừng kích hoạt tài khoản đang dùng",
+        "You cannot deactivate the account you are using",
+    ),
+    "ui.users.deactivated": (
+        "Đã ngừng kích hoạt «{username}»; các phiên đăng nhập của tài khoản này đã kết thúc",
+        "«{username}» deactivated; their sessions have ended",
+    ),
+    "ui.users.activated": ("Đã kích hoạt lại «{username}»", "«{username}» activated again"),
+    "ui.users.hint": (
+        "Tài khoản ngừng hoạt động không đăng nhập được; bài viết và nhật ký của tài khoản vẫn "
+        "được giữ. Thêm tài khoản: «publisher user add» trên máy chủ.",
+        "An inactive account cannot log in; its posts and audit trail are kept. To add a "
+        "user: «publisher user add» on the server.",
+    ),
     # studio
     "ui.studio.title": ("Xưởng media", "Media studio"),
     "ui.studio.caption": (
