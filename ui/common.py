@@ -327,11 +327,21 @@ def local_due(day: date, at: time) -> datetime:
     return local_datetime(day, at.hour, at.minute)
 
 
+#: A new post defaults to the next full hour inside these local office hours, else 08:00.
+OFFICE_HOURS = (7, 21)
+MORNING = time(8, 0)
+
+
 def local_parts(value: datetime | None) -> tuple[date, time]:
-    """Date and time widgets' values for ``value`` (default: the next full hour)."""
+    """Date and time widgets' values for ``value`` (default: the next full hour, or 08:00
+    the next morning when that hour falls at night — nobody means to post at 03:00)."""
     if value is None:
-        value = utcnow() + timedelta(hours=1)
-        local = to_local(value).replace(minute=0, second=0, microsecond=0)
+        local = to_local(utcnow() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        first, last = OFFICE_HOURS
+        if local.hour < first:
+            return local.date(), MORNING
+        if local.hour > last:
+            return local.date() + timedelta(days=1), MORNING
     else:
         local = to_local(value)
     return local.date(), local.time().replace(second=0, microsecond=0)

@@ -81,6 +81,29 @@ def test_compose_refuses_a_time_in_the_past_with_one_clear_line(office, app_as, 
         assert s.exec(select(Post)).all() == []
 
 
+def test_a_new_post_defaults_to_the_next_hour_by_day_and_to_8_00_at_night(office, app_as, clock):
+    from datetime import date, time
+
+    at = app_as(office, "officer", "pages/compose.py")  # 07:00 in Viet Nam
+    assert (at.date_input(key="c_date").value, at.time_input(key="c_time").value) == (
+        date(2026, 10, 1),
+        time(8, 0),
+    )
+    clock.advance(seconds=(12 * 60 + 10) * 60)  # 19:10 in Viet Nam
+    at = app_as(office, "officer", "pages/compose.py")
+    assert at.time_input(key="c_time").value == time(20, 0)
+    clock.advance(seconds=7 * 3600)  # 02:10 on 02/10 in Viet Nam: not 03:00
+    at = app_as(office, "officer", "pages/compose.py")
+    assert (at.date_input(key="c_date").value, at.time_input(key="c_time").value) == (
+        date(2026, 10, 2),
+        time(8, 0),
+    )
+    clock.advance(seconds=20 * 3600)  # 22:10 on 02/10: the next morning
+    at = app_as(office, "officer", "pages/compose.py")
+    assert at.date_input(key="c_date").value == date(2026, 10, 3)
+    assert at.time_input(key="c_time").value == time(8, 0)
+
+
 def test_compose_generates_an_infographic_and_attaches_it(office, app_as):
     at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Có ảnh")
     at.text_input(key="c_gen_title").input("Chuyển đổi số cho mọi người").run()
