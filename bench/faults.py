@@ -235,11 +235,11 @@ def _schedule(text: str, channel: str) -> tuple[int, int]:
         return post.id, d.id
 
 
-def _engine_pass(owner: str, limiter: Any) -> dict[int, str]:
+def _engine_pass(owner: str, limiter: Any, clients: Any = None) -> dict[int, str]:
     from publisher.engine.claim import ChannelSpecs, claim_due
     from publisher.engine.executor import ExecContext, execute
 
-    ctx = ExecContext(owner, limiter, lease_seconds=120, timeout=CLIENT_TIMEOUT_S)
+    ctx = ExecContext(owner, limiter, lease_seconds=120, timeout=CLIENT_TIMEOUT_S, clients=clients)
     ids = claim_due(
         owner, limiter, ChannelSpecs(ttl=0), limit=10, lease_seconds=120, grace_seconds=6 * 3600
     )
@@ -278,9 +278,17 @@ def _told(delivery: Any) -> tuple[list[str], bool]:
 
 
 def run_case(
-    case: FaultCase, kind: str, sandbox: Any, clock: Any, accounts: dict[str, str]
+    case: FaultCase,
+    kind: str,
+    sandbox: Any,
+    clock: Any,
+    accounts: dict[str, str],
+    clients: Any = None,
 ) -> CaseResult:
-    """Run one (fault, connector) case to a settled state. Raises nothing on platform errors."""
+    """Run one (fault, connector) case to a settled state. Raises nothing on platform errors.
+
+    ``clients`` (a :class:`connectors.clients.ClientCache`) are kept across passes and cases,
+    as a worker's executor threads keep them."""
     from publisher.engine.ratelimit import RateLimiter
 
     res = CaseResult(kind, case.name, case.label, expected=sorted(case.expect[kind]))
@@ -297,7 +305,7 @@ def run_case(
     owner = f"faults-{kind}-{case.name}"
     if case.preexisting:
         _schedule(text, name)  # the first copy, published normally
-        _engine_pass(owner + "-seed", limiter)
+        _engine_pass(owner + "-seed", limiter, clients)
         res.expected_received = 1
     _, d_id = _schedule(text, name)
     seq0 = max((r["seq"] for r in sandbox.records(tail=1)), default=0)
@@ -306,7 +314,7 @@ def run_case(
     )
     for _ in range(12):
         started = clock.now()
-        done = _engine_pass(owner, limiter)
+        done = _engine_pass(owner, limiter, clients)
         d = _delivery(d_id)
         if d.status in TERMINAL:
             break
@@ -318,7 +326,7 @@ def run_case(
             res.retry_after_s = float(rule.get("retry_after") or 0)
             res.waited_s = round(wait, 3)
             clock.advance(max(0.0, wait - 0.1))
-            early = _engine_pass(owner, limiter)
+            early = _engine_pass(owner, limiter, clients)
             res.retry_after_honoured = early == {} and abs(wait - res.retry_after_s) < 1e-6
             clock.advance(0.1)
             continue
@@ -347,13 +355,21 @@ def run_case(
 
 def run_matrix(sandbox_url: str, clock: Any) -> list[CaseResult]:
     """Every case; the database and the clock must already be the process's."""
+    from connectors.clients import ClientCache
     from connectors.sandbox.client import SandboxClient
 
     sandbox = SandboxClient(sandbox_url)
     accounts = make_matrix_office(sandbox_url)
-    return [
-        run_case(case, kind, sandbox, clock, accounts) for case in FAULTS for kind in CONNECTORS
-    ]
+    # The worker's way: connections kept from one case to the next, faults included.
+    clients = ClientCache()
+    try:
+        return [
+            run_case(case, kind, sandbox, clock, accounts, clients)
+            for case in FAULTS
+            for kind in CONNECTORS
+        ]
+    finally:
+        clients.close()
 
 
 # -- the report -----------------------------------------------------------------------------

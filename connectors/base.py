@@ -2,8 +2,9 @@
 
 A connector is a small class per platform. Its limits are class attributes, so validation,
 media fitting and rate limiting read them without instantiating anything. Instances are cheap
-and short-lived: one per (channel, operation); they must not keep network clients open across
-calls (python-telegram-bot's ``Bot`` cannot be reused across event loops).
+and short-lived: one per (channel, operation). They hold no network client of their own:
+given a :class:`connectors.clients.ClientCache` they take this thread's clients from it
+(the engine's executors do), otherwise they build one per call and close it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from connectors.clients import ClientCache
 from connectors.errors import ConfigError, PermanentError
 
 IMAGE = "image"
@@ -162,9 +164,13 @@ class Connector(ABC):
     required_settings: ClassVar[tuple[str, ...]] = ()
     required_credentials: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, config: ChannelConfig, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, config: ChannelConfig, *, timeout: float = 30.0, clients: ClientCache | None = None
+    ) -> None:
         self.config = config
         self.timeout = timeout
+        #: Where this thread's reusable clients live (None: a client per call).
+        self.clients = clients
 
     # -- limits -------------------------------------------------------------------------------
     @classmethod

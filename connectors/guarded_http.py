@@ -9,17 +9,21 @@ every address, and connects to one of those addresses. The URL keeps its host na
 ``Host`` header and TLS (SNI and certificate verification) still use the name.
 
 Environment proxies (``HTTP(S)_PROXY``) are not used: a proxy would resolve the name again.
+Cookies are neither stored nor sent: one client serves every webhook channel of an engine
+thread (:mod:`connectors.clients`), and a receiver's cookie must not reach the next one.
 """
 
 from __future__ import annotations
 
 import ssl
 import typing
+from http.cookiejar import CookieJar
 
 import httpcore
 import httpx
 
 from connectors import netguard
+from connectors.clients import NO_COOKIES
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -80,11 +84,12 @@ class GuardedTransport(httpx.HTTPTransport):
 
 
 def client(*, timeout: float, ssl_context: ssl.SSLContext) -> httpx.Client:
-    """A client that never follows redirects by itself and connects only to judged
-    addresses. Raises nothing."""
+    """A client that never follows redirects by itself, connects only to judged addresses
+    and keeps no cookies. Raises nothing."""
     return httpx.Client(
         transport=GuardedTransport(ssl_context=ssl_context),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
+        cookies=CookieJar(NO_COOKIES),
     )

@@ -1,9 +1,12 @@
 """Telegram channel connector (python-telegram-bot 22, async, driven from sync code).
 
-Each call creates its own ``Bot`` inside ``asyncio.run()``: a Bot (its httpx client) is
-bound to the event loop it was first used on, and reusing it across ``asyncio.run()`` calls
-fails with "Event loop is closed". The engine calls connectors from worker threads, so a
-fresh loop per call is the simple, safe choice.
+An ``HTTPXRequest`` (its ``httpx.AsyncClient``) is bound to the event loop it first ran on;
+reusing it across ``asyncio.run()`` calls fails with "Event loop is closed". So either each
+call builds its own request and loop (no :class:`connectors.clients.ClientCache`: one-off
+callers), or the calling thread keeps one loop and one request per timeout in its
+``ClientCache`` and runs every call on that loop (the engine's executor threads). The
+``Bot`` itself is a thin object made per call around the request, so a changed token or
+Bot API address takes effect on the next call.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
+from http.cookiejar import CookieJar
 from typing import Any, ClassVar, TypeVar
 
 from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
@@ -34,6 +38,7 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
+from connectors.clients import NO_COOKIES, ClientCache
 from connectors.errors import AmbiguousError, AuthError, ConnectorError, PermanentError
 from connectors.telegram_errors import classify
 
@@ -94,8 +99,10 @@ class TelegramConnector(Connector):
             )
         return problems
 
-    def __init__(self, config: ChannelConfig, *, timeout: float = 30.0) -> None:
-        super().__init__(config, timeout=timeout)
+    def __init__(
+        self, config: ChannelConfig, *, timeout: float = 30.0, clients: ClientCache | None = None
+    ) -> None:
+        super().__init__(config, timeout=timeout, clients=clients)
         self.chat_id = str(config.settings.get("chat_id") or "").strip()
         self.api_url = str(config.settings.get("api_base_url") or DEFAULT_API_URL).rstrip("/")
 
@@ -132,38 +139,56 @@ class TelegramConnector(Connector):
 
     # -- plumbing -----------------------------------------------------------------------------
     def _run(self, action: Callable[[Bot], Awaitable[T]]) -> T:
-        """Run ``action`` with a fresh Bot on a fresh event loop; map errors."""
-
-        async def main() -> T:
-            request = HTTPXRequest(
-                connect_timeout=min(5.0, self.timeout),
-                read_timeout=self.timeout,
-                write_timeout=self.timeout,
-                media_write_timeout=max(self.timeout, 120.0),
-                pool_timeout=self.timeout,
-                httpx_kwargs={"verify": tls.client_context()},
-            )
-            bot = Bot(
-                str(self.config.credentials.get("bot_token") or ""),
-                base_url=f"{self.api_url}/bot",
-                base_file_url=f"{self.api_url}/file/bot",
-                request=request,
-                get_updates_request=request,
-            )
-            # Initialise only the HTTP client: Bot.initialize() would also call getMe, one
-            # more round trip per post; an invalid token fails the send itself just as well.
-            await request.initialize()
-            try:
-                return await action(bot)
-            finally:
-                await request.shutdown()
-
+        """Run ``action`` with a Bot on this thread's kept loop and request (with a
+        ClientCache) or on a fresh loop and request (without); map errors."""
         try:
-            return asyncio.run(main())
+            if self.clients is None:
+                return asyncio.run(self._once(action))
+            loop = self.clients.loop()
+            request = self.clients.get(
+                ("telegram", self.timeout),
+                self._new_request,
+                # Evicted or closed (loop idle): shut down on the loop it belongs to.
+                lambda kept: loop.run_until_complete(kept.shutdown()),
+            )
+            return loop.run_until_complete(self._call(request, action))
         except ConnectorError:
             raise
         except Exception as exc:
             raise classify(exc) from exc
+
+    def _new_request(self) -> HTTPXRequest:
+        return HTTPXRequest(
+            connect_timeout=min(5.0, self.timeout),
+            read_timeout=self.timeout,
+            write_timeout=self.timeout,
+            media_write_timeout=max(self.timeout, 120.0),
+            pool_timeout=self.timeout,
+            # One request serves every channel of a thread: no cookie passes between them.
+            httpx_kwargs={"verify": tls.client_context(), "cookies": CookieJar(NO_COOKIES)},
+        )
+
+    def _bot(self, request: HTTPXRequest) -> Bot:
+        return Bot(
+            str(self.config.credentials.get("bot_token") or ""),
+            base_url=f"{self.api_url}/bot",
+            base_file_url=f"{self.api_url}/file/bot",
+            request=request,
+            get_updates_request=request,
+        )
+
+    async def _call(self, request: HTTPXRequest, action: Callable[[Bot], Awaitable[T]]) -> T:
+        # Initialise only the HTTP client (a no-op once done): Bot.initialize() would also
+        # call getMe, one more round trip per post; an invalid token fails the send itself.
+        await request.initialize()
+        return await action(self._bot(request))
+
+    async def _once(self, action: Callable[[Bot], Awaitable[T]]) -> T:
+        request = self._new_request()
+        try:
+            return await self._call(request, action)
+        finally:
+            await request.shutdown()
 
     def _html(self, text: str) -> str:
         return html.escape(unicodedata.normalize("NFC", text), quote=False)

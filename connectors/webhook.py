@@ -5,7 +5,10 @@ that is stable per delivery, so a retry after an ambiguous failure cannot double
 receiver that honours it (``dedupes = True``). Targets are checked by
 :mod:`connectors.netguard` before every hop (redirects are followed by hand for that reason),
 and the client connects only to addresses judged when the connection is opened
-(:mod:`connectors.guarded_http`), so DNS rebinding cannot slip past the check.
+(:mod:`connectors.guarded_http`), so DNS rebinding cannot slip past the check. With a
+:class:`connectors.clients.ClientCache` one guarded client per thread (and timeout) serves
+every webhook channel and keeps its connections alive; each request's hop is still checked
+first, and a kept connection goes to the address judged when it was opened.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
+from connectors.clients import ClientCache
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -73,8 +77,10 @@ class WebhookConnector(Connector):
     required_settings: ClassVar[tuple[str, ...]] = ("url", "signature")
     required_credentials: ClassVar[tuple[str, ...]] = ("secret",)
 
-    def __init__(self, config: ChannelConfig, *, timeout: float = 10.0) -> None:
-        super().__init__(config, timeout=timeout)
+    def __init__(
+        self, config: ChannelConfig, *, timeout: float = 10.0, clients: ClientCache | None = None
+    ) -> None:
+        super().__init__(config, timeout=timeout, clients=clients)
         self.url = str(config.settings.get("url") or "").strip()
         self.scheme = str(config.settings.get("signature") or "").strip().lower()
         self.app_id = str(config.settings.get("app_id") or "").strip()
@@ -222,20 +228,32 @@ class WebhookConnector(Connector):
         return result_from_response(response, post.idempotency_key)
 
     def _post_following_redirects(self, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
+        if self.clients is None:
+            with self._new_client() as client:
+                return self._post_hops(client, body, headers)
+        # Keyed by timeout only: the client holds no channel's URL, secret or cookies.
+        client = self.clients.get(("webhook", self.timeout), self._new_client, httpx.Client.close)
+        return self._post_hops(client, body, headers)
+
+    def _new_client(self) -> httpx.Client:
+        return guarded_http.client(timeout=self.timeout, ssl_context=tls.client_context())
+
+    def _post_hops(
+        self, client: httpx.Client, body: bytes, headers: Mapping[str, str]
+    ) -> httpx.Response:
         url = self.url
-        with guarded_http.client(timeout=self.timeout, ssl_context=tls.client_context()) as client:
-            for _hop in range(MAX_REDIRECTS + 1):
-                netguard.check_url(url)  # every hop: a redirect must not reach our network
-                try:
-                    response = client.post(url, content=body, headers=headers)
-                except httpx.HTTPError as exc:
-                    raise classify_exception(exc) from exc
-                location = response.headers.get("location")
-                if response.status_code not in REDIRECTS or not location:
-                    return response
-                # The same signed body goes to the new target (curl --post30x behaviour);
-                # receivers behind http->https or path moves keep working.
-                url = urljoin(url, location)
+        for _hop in range(MAX_REDIRECTS + 1):
+            netguard.check_url(url)  # every hop: a redirect must not reach our network
+            try:
+                response = client.post(url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                raise classify_exception(exc) from exc
+            location = response.headers.get("location")
+            if response.status_code not in REDIRECTS or not location:
+                return response
+            # The same signed body goes to the new target (curl --post30x behaviour);
+            # receivers behind http->https or path moves keep working.
+            url = urljoin(url, location)
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects", code="redirects")
 
     def check(self) -> CheckResult:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.base import Connector, PublishResult
+from connectors.clients import ClientCache
 from connectors.errors import ConnectorError, DuplicateError
 from publisher.db import session_scope
 from publisher.engine import outcome
@@ -46,6 +47,8 @@ class ExecContext:
     cache: PrepareCache | None = None
     #: Batched writer of successes (None: one transaction per outcome).
     recorder: Recorder | None = None
+    #: Network clients kept per executor thread (None: connectors make one per call).
+    clients: ClientCache | None = None
 
 
 def _lease_fresh(claimed: Delivery, ctx: ExecContext) -> bool:
@@ -68,18 +71,18 @@ def _load(
         cached = prepare_cached(claimed, ctx.cache)
         if cached is not None:
             prepared, channel = cached
-            return prepared, ctx.cache.connector(channel, timeout=ctx.timeout)
+            return prepared, ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
     with session_scope(readonly=True) as session:
         delivery = session.get(Delivery, delivery_id)
         if delivery is None or delivery.status != D.SENDING or delivery.lease_owner != ctx.owner:
             return "lost"
         if ctx.cache is not None:
             channel = ctx.cache.channel(session, delivery.channel_id)
-            connector = ctx.cache.connector(channel, timeout=ctx.timeout)
+            connector = ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
         else:
             found = session.get(Channel, delivery.channel_id)
             assert found is not None
-            connector = channels_svc.make_connector(found, timeout=ctx.timeout)
+            connector = channels_svc.make_connector(found, timeout=ctx.timeout, clients=ctx.clients)
         try:
             prepared = prepare(session, delivery, ctx.cache)
         except MediaFitFailed as exc:

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlmodel import Session, col, select
 
 from connectors.base import ChannelConfig, Connector, MediaItem, OutgoingPost
+from connectors.clients import ClientCache
 from publisher.config import get_settings
 from publisher.models import (
     Campaign,
@@ -154,10 +155,13 @@ class PrepareCache:
             return None
         return post[1], channel[1]
 
-    def connector(self, channel: Channel, *, timeout: float) -> Connector:
+    def connector(
+        self, channel: Channel, *, timeout: float, clients: ClientCache | None = None
+    ) -> Connector:
         """A connector for ``channel``; its credentials are decrypted once per channel and
         again only when the channel row's credentials, settings, name or kind change (the
-        channel itself is re-read every ``ttl`` seconds)."""
+        channel itself is re-read every ``ttl`` seconds). ``clients`` are the thread's kept
+        network clients; they hold no credentials, so a change needs nothing dropped there."""
         assert channel.id is not None
         source = (channel.kind, channel.name, channel.credentials_encrypted, channel.settings)
         with self._lock:
@@ -170,7 +174,7 @@ class PrepareCache:
                 if len(self._configs) > 20000:
                     self._configs.clear()
                 self._configs[channel.id] = (source, config)
-        return channels_svc.connector_class(channel.kind)(config, timeout=timeout)
+        return channels_svc.connector_class(channel.kind)(config, timeout=timeout, clients=clients)
 
     def post(self, session: Session, post_id: int) -> PostParts:
         now = time.monotonic()

@@ -27,6 +27,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
+from connectors.clients import ClientCache
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat
@@ -107,6 +108,8 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
+        # HTTP clients and event loops kept per executor thread; closed in _halt.
+        self.clients = ClientCache()
         self.ctx = ExecContext(
             self.worker_id,
             self.limiter,
@@ -114,6 +117,7 @@ class Worker:
             self.timeout,
             cache=PrepareCache(),
             recorder=self.recorder,
+            clients=self.clients,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -191,6 +195,8 @@ class Worker:
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True)
+        # Every executor thread has finished: no kept client is in use any more.
+        self.clients.close()
         self.recorder.stop(timeout)
         if self.renders is not None:
             self.renders.stop(timeout)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from connectors import registry
 from connectors.base import ChannelConfig, CheckResult, Connector
+from connectors.clients import ClientCache
 from connectors.errors import ConnectorError
 from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
 from publisher.models import Channel, ChannelHealth, ChannelKind
@@ -204,8 +205,12 @@ def channel_config(channel: Channel) -> ChannelConfig:
     )
 
 
-def make_connector(channel: Channel, *, timeout: float = 30.0) -> Connector:
-    return connector_class(channel.kind)(channel_config(channel), timeout=timeout)
+def make_connector(
+    channel: Channel, *, timeout: float = 30.0, clients: ClientCache | None = None
+) -> Connector:
+    """A connector for ``channel``; with ``clients`` it reuses that cache's clients for the
+    calling thread (see :mod:`connectors.clients`)."""
+    return connector_class(channel.kind)(channel_config(channel), timeout=timeout, clients=clients)
 
 
 def describe(channel: Channel) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from PIL import Image
 
@@ -143,6 +144,16 @@ def closed_port_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def connections_to(url: str) -> int:
+    """Established TCP connections of this process to the server at ``url``."""
+    port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    return sum(
+        1
+        for c in psutil.Process().net_connections("tcp")
+        if c.raddr and c.raddr.port == port and c.status == psutil.CONN_ESTABLISHED
+    )
 
 
 # -- redirector ----------------------------------------------------------------------------------

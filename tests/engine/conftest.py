@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from connectors.clients import ClientCache
 from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
 from publisher.engine.claim import ChannelSpecs, claim_due
@@ -100,8 +102,11 @@ def open_alerts(kind: str | None = None) -> list[Alert]:
 
 
 @pytest.fixture
-def ctx() -> ExecContext:
-    return ExecContext(OWNER, RateLimiter(), lease_seconds=120, timeout=2.0)
+def ctx() -> Iterator[ExecContext]:
+    # Kept clients, as a worker's executor threads have them.
+    clients = ClientCache()
+    yield ExecContext(OWNER, RateLimiter(), lease_seconds=120, timeout=2.0, clients=clients)
+    clients.close()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ recurring expansion, the in-process API."""
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +19,7 @@ from publisher.engine.recurring import expand
 from publisher.engine.scheduler import Intervals
 from publisher.engine.worker import Worker
 from publisher.models import Delivery, WorkerHeartbeat
+from tests.connectors.conftest import connections_to
 from tests.engine.conftest import delivery, later, schedule
 
 FAST = Intervals(rearm=0.2, lease_sweep=0.5)
@@ -70,6 +72,27 @@ def test_worker_publishes_when_the_clock_reaches_the_due_time(
         worker.stop()
     with session_scope(readonly=True) as s:
         assert s.exec(select(WorkerHeartbeat)).all() == []  # clean stop deregisters
+
+
+def test_a_stopped_worker_leaves_no_client_connection_or_thread_behind(
+    office: Any, clock: Any, sb: SandboxClient
+) -> None:
+    worker = Worker(threads=2, intervals=FAST, tick_interval=0.1, poll_interval=0.2)
+    try:
+        worker.start()
+        for text in ("Tin một", "Tin hai"):
+            _post_id, ids = schedule(text, ["fb", "tg", "hook"])
+            worker.wake()
+            assert wait_for(lambda ids=ids: all(delivery(i).status == "sent" for i in ids))
+            clock.advance(5)  # past the channels' rate limits
+        kept, open_before = worker.clients.size(), connections_to(sb.url)
+    finally:
+        worker.stop()
+    assert kept >= 3  # every platform's client was kept by an executor thread
+    assert open_before >= 1  # with its connection alive
+    assert worker.clients.size() == 0
+    assert connections_to(sb.url) == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("executor")]
 
 
 def test_standby_takes_over_when_the_leader_dies(
