@@ -20,7 +20,9 @@ from ui import common, nav  # noqa: E402
 
 st.set_page_config(
     page_title="R57 Publisher",
-    page_icon=":material/campaign:",
+    # A local file: a Material icon name here makes the browser fetch the favicon from
+    # fonts.gstatic.com, which an office network may block (and nothing should leave it).
+    page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

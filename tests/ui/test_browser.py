@@ -293,3 +293,28 @@ def test_a_reload_keeps_the_login_and_after_logout_shows_the_login_page(
     settle(page)
     assert page.locator("[data-testid=stSidebarNav]").count() == 0  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
+
+
+def test_the_pages_fetch_nothing_from_outside_the_machine(browser: object, demo: Demo) -> None:
+    """An office network may block the internet, and nothing of ours should leave it: no
+    font, icon or script is fetched from another host."""
+    outside: list[str] = []
+
+    def watch(request: object) -> None:
+        url = str(request.url)  # type: ignore[attr-defined]
+        if not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            outside.append(url)
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+    page.on("request", watch)
+    page.goto(demo.url)
+    page.wait_for_selector("input[type=password]", timeout=60_000)
+    page.get_by_label("Tên đăng nhập").fill("bientap")
+    page.get_by_label("Mật khẩu").fill(demo.accounts["bientap"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+    settle(page)
+    for title in ("Duyệt bài", "Xưởng media", "Chiến dịch", "Thống kê", "Lịch"):
+        open_page(page, title)
+    assert outside == [], outside
+    page.close()

@@ -79,8 +79,10 @@ def _plan_jobs(s: Session, job_ids: list[int]) -> list[RenderJob]:
 
 
 year_col, _ = st.columns([1, 4])
+# The year of the next occurrence: late in the year, this year's days have all passed.
+next_year = min((o.on.year for o in upcoming), default=today.year)
 year = year_col.number_input(
-    t("ui.campaigns.year"), min_value=2024, max_value=2100, value=today.year, step=1, key="cp_year"
+    t("ui.campaigns.year"), min_value=2024, max_value=2100, value=next_year, step=1, key="cp_year"
 )
 with common.read() as s:
     in_year = campaigns.list_campaigns(s, actor, int(year))

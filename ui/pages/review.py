@@ -26,9 +26,9 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
         f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · {common.fmt_dt(p.due_at)}"
     )
     with st.expander(head, expanded=actions):
-        st.markdown(
-            f"{common.badge(p.status)} :small[{t('ui.review.author', name=item.author)}"
-            f" · {t('ui.review.channels', n=len(item.variants))}]"
+        st.caption(  # the status badge is in the header already
+            f"{t('ui.review.author', name=item.author)}"
+            f" · {t('ui.review.channels', n=len(item.variants))}"
         )
         if p.review_comment:
             st.warning(
