@@ -112,7 +112,12 @@ if org_opts:
 ref: date = st.session_state["cal_day"]
 if view == "month":
     start, end = cal.month_bounds(ref.year, ref.month)
-    heading = t("ui.calendar.month_heading", month=ref.month, year=ref.year)
+    heading = t(
+        "ui.calendar.month_title",
+        month=ref.month,
+        year=ref.year,
+        month_name=t(f"ui.month.{ref.month}"),
+    )
 else:
     start, end = cal.week_bounds(ref)
     heading = f"{common.fmt_day(start)} – {common.fmt_day(end)}"
