@@ -131,29 +131,112 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.exec(stmt))
 
 
-def set_password(session: Session, actor: Actor, username: str, password: str) -> None:
-    user = get_user(session, username)
-    if actor.user_id != user.id:
-        actor.require("user.manage")
-        actor.require_org(user.org_id)
-    if len(password) < MIN_PASSWORD:
+def _check_new_password(user: User, new: str, current: str | None = None) -> None:
+    """Refuse a new password that is too short, the username, or (when given) the current one.
+
+    Raises InvalidInput; checks nothing against the stored hash."""
+    if len(new) < MIN_PASSWORD:
         raise InvalidInput("error.password_too_short", min=MIN_PASSWORD)
+    if new.strip().lower() == user.username.lower():
+        raise InvalidInput("error.password_is_username")
+    if current is not None and new == current:
+        raise InvalidInput("error.password_unchanged")
+
+
+def set_password(session: Session, actor: Actor, username: str, password: str | None = None) -> str:
+    """An administrator sets ``username``'s password (``None``: a generated one); returns it.
+
+    For a forgotten password: the account is unlocked and every web session of the user ends
+    (whoever knew the old password may hold one). Audited as ``user.password_reset`` without
+    the password. Raises PermissionDenied for a non-administrator or another organisation's
+    user, NotFound for an unknown user, InvalidInput for a password too short or equal to the
+    username. A user changes their own password with :func:`change_own_password`.
+    """
+    actor.require("user.manage")
+    user = get_user(session, username)
+    actor.require_org(user.org_id)
+    password = generate_password() if password is None else password
+    _check_new_password(user, password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
     assert user.id is not None
-    # Whoever knew the old password may hold a web session: every one of them ends.
     revoked = sessions.revoke_user(session, user.id)
     audit.record(
         session,
         actor,
-        "user.password",
+        "user.password_reset",
         "user",
         user.id,
         org_id=user.org_id,
         after={"sessions_revoked": revoked},
     )
+    return password
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> str:
+    """The logged-in user changes their own password; returns a new web session token.
+
+    ``current`` is checked like a login and shares its lock-out: a wrong one counts as a
+    failed login (committed even though this raises), and the ``MAX_FAILED_LOGINS``-th
+    failure locks the account for ``LOCKOUT`` — for logins and for this form, so an unlocked
+    screen left open cannot be used to guess the password. The open session itself is not
+    ended by the lock. Every web session token of the user is revoked (other browsers end
+    within a minute) and the returned one replaces the caller's. Audited as
+    ``user.password_changed`` (the password never).
+
+    Raises PermissionDenied for an actor that is not a user (the CLI: use
+    :func:`set_password`), an inactive user, a locked account (``error.password_locked``) or a
+    wrong current password (``error.current_password_wrong``); InvalidInput for a new password
+    too short, equal to the username or to the current one.
+    """
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.is_active:
+        raise PermissionDenied("error.password_no_account")
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise PermissionDenied("error.password_locked", minutes=minutes)
+    _check_new_password(user, new, current)
+    if not verify_password(user.password_hash, current or ""):
+        user.failed_logins += 1
+        locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if locked:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        session.add(user)
+        audit.record(
+            session,
+            actor,
+            "user.password_change_failed",
+            "user",
+            user.id,
+            org_id=user.org_id,
+            after={"locked": locked},
+        )
+        session.commit()  # the caller rolls back on the error: the failure must count anyway
+        if locked:
+            raise PermissionDenied(
+                "error.password_locked", minutes=int(LOCKOUT.total_seconds() // 60)
+            )
+        raise PermissionDenied("error.current_password_wrong")
+    user.password_hash = hash_password(new)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    assert user.id is not None
+    revoked = sessions.revoke_user(session, user.id)
+    audit.record(
+        session,
+        actor,
+        "user.password_changed",
+        "user",
+        user.id,
+        org_id=user.org_id,
+        after={"sessions_revoked": revoked},
+    )
+    return sessions.issue(session, user)
 
 
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:

@@ -1,4 +1,4 @@
-"""Deactivating and activating users (administrators only), on every backend."""
+"""Deactivating and activating users, changing and resetting passwords, on every backend."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from publisher.db import session_scope
-from publisher.errors import Conflict, NotFound, PermissionDenied
+from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from publisher.models import AuditEvent, UISession, User
 from publisher.services import sessions, users
 from publisher.services.actor import Actor
@@ -118,3 +118,160 @@ def test_an_unknown_user_is_not_found(db, clock):
     with session_scope() as s:
         with pytest.raises(NotFound):
             users.set_active(s, ADMIN, "nobody", False)
+
+
+# -- passwords --------------------------------------------------------------------------------
+NEW = "a new password 42"
+
+
+def _change(actor: Actor, current: str, new: str) -> str:
+    with session_scope() as s:
+        return users.change_own_password(s, actor, current, new)
+
+
+def _login(username: str, password: str) -> User:
+    with session_scope() as s:
+        return users.authenticate(s, username, password)
+
+
+def _user(username: str) -> User:
+    with session_scope() as s:
+        return users.get_user(s, username)
+
+
+def test_a_user_changes_their_own_password_and_only_this_browser_stays_logged_in(db, clock):
+    office = make_office()
+    officer = office.actor("officer")
+    this_browser, other_browser = _issue("so-khcn-officer"), _issue("so-khcn-officer")
+    colleague = _issue("so-khcn-editor")
+
+    token = _change(officer, PASSWORD, NEW)
+
+    assert [_resume(t) for t in (this_browser, other_browser)] == [None, None]
+    found = _resume(token)
+    assert found is not None and found.actor.user_id == officer.user_id
+    assert _resume(colleague) is not None
+    assert _login("so-khcn-officer", NEW).username == "so-khcn-officer"
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        users.authenticate(s, "so-khcn-officer", PASSWORD)
+    [event] = _events("user.password_changed")
+    assert event.actor_label == "user:so-khcn-officer"
+    assert event.object_id == officer.user_id
+    assert event.after == {"sessions_revoked": 2}
+    stored = f"{event.before} {event.after} {_user('so-khcn-officer').password_hash}"
+    assert NEW not in stored and PASSWORD not in stored
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failed_login(db, clock):
+    office = make_office()
+    token = _issue("so-khcn-editor")
+    with pytest.raises(PermissionDenied) as wrong:
+        _change(office.actor("editor"), "not my password", NEW)
+    assert wrong.value.key == "error.current_password_wrong"
+    assert wrong.value.message("vi") == "Mật khẩu hiện tại không đúng"
+    assert _user("so-khcn-editor").failed_logins == 1  # committed although the call raised
+    assert _resume(token) is not None  # nothing revoked
+    assert _login("so-khcn-editor", PASSWORD).failed_logins == 0
+    [failed] = _events("user.password_change_failed")
+    assert failed.after == {"locked": False} and "not my password" not in str(failed.after)
+    assert _events("user.password_changed") == []
+
+
+def test_guessing_the_current_password_locks_the_account_like_failed_logins(db, clock):
+    office = make_office()
+    manager = office.actor("manager")
+    token = _issue("so-khcn-manager")
+    for _ in range(users.MAX_FAILED_LOGINS - 2):
+        with pytest.raises(PermissionDenied):
+            _change(manager, "guess", NEW)
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        users.authenticate(s, "so-khcn-manager", "another guess")  # one shared counter
+    with pytest.raises(PermissionDenied) as locked:
+        _change(manager, "last guess", NEW)
+    assert locked.value.key == "error.password_locked"
+    assert locked.value.params == {"minutes": 15}
+    # Locked: even the right password neither changes it nor logs in, for 15 minutes.
+    with pytest.raises(PermissionDenied) as still:
+        _change(manager, PASSWORD, NEW)
+    assert still.value.key == "error.password_locked"
+    with session_scope() as s, pytest.raises(PermissionDenied) as login:
+        users.authenticate(s, "so-khcn-manager", PASSWORD)
+    assert login.value.key == "error.login_locked"
+    assert _resume(token) is not None  # the open session is not ended by the lock
+    clock.advance(seconds=users.LOCKOUT.total_seconds() + 1)
+    _change(manager, PASSWORD, NEW)
+    assert _login("so-khcn-manager", NEW).failed_logins == 0
+    assert [e.after for e in _events("user.password_change_failed")][-1] == {"locked": True}
+
+
+@pytest.mark.parametrize(
+    ("new", "key"),
+    [
+        ("short", "error.password_too_short"),
+        ("so-khcn-officer", "error.password_is_username"),
+        ("SO-KHCN-OFFICER", "error.password_is_username"),
+        (PASSWORD, "error.password_unchanged"),
+    ],
+)
+def test_a_weak_new_password_is_refused_without_counting_a_failure(db, clock, new, key):
+    office = make_office()
+    with pytest.raises(InvalidInput) as refused:
+        _change(office.actor("officer"), PASSWORD, new)
+    assert refused.value.key == key
+    assert "\n" not in refused.value.message("vi") and refused.value.message("vi") != key
+    assert _user("so-khcn-officer").failed_logins == 0
+    assert _login("so-khcn-officer", PASSWORD).username == "so-khcn-officer"
+    assert _events("user.password_changed") == []
+
+
+def test_the_system_actor_has_no_own_password_to_change(db, clock):
+    make_office()
+    with pytest.raises(PermissionDenied) as refused:
+        _change(ADMIN, PASSWORD, NEW)
+    assert refused.value.key == "error.password_no_account"
+
+
+def test_an_administrator_resets_a_forgotten_password_and_unlocks_the_account(db, clock):
+    office = make_office()
+    token = _issue("so-khcn-officer")
+    for _ in range(users.MAX_FAILED_LOGINS):
+        with session_scope() as s, pytest.raises(PermissionDenied):
+            users.authenticate(s, "so-khcn-officer", "forgotten")
+    assert _user("so-khcn-officer").locked_until is not None
+
+    with session_scope() as s:
+        generated = users.set_password(s, office.actor("admin"), "so-khcn-officer")
+
+    assert len(generated) >= users.MIN_PASSWORD and generated != PASSWORD
+    assert _resume(token) is None
+    assert _login("so-khcn-officer", generated).locked_until is None
+    [event] = _events("user.password_reset")
+    assert event.actor_label == "user:so-khcn-admin"
+    assert event.after == {"sessions_revoked": 1} and generated not in str(event.after)
+    with session_scope() as s:
+        assert users.set_password(s, ADMIN, "so-khcn-officer", NEW) == NEW
+    assert _login("so-khcn-officer", NEW).username == "so-khcn-officer"
+
+
+@pytest.mark.parametrize("role", ["officer", "editor", "manager"])
+def test_only_administrators_reset_passwords_even_their_own(db, clock, role):
+    office = make_office()
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        users.set_password(s, office.actor(role), f"so-khcn-{role}", NEW)
+    with session_scope() as s, pytest.raises(PermissionDenied):
+        users.set_password(s, office.actor(role), "so-khcn-admin", NEW)
+    assert _login(f"so-khcn-{role}", PASSWORD).username == f"so-khcn-{role}"
+
+
+def test_a_reset_refuses_a_short_password_or_the_username_and_an_unknown_user(db, clock):
+    make_office()
+    for password, key in (
+        ("1234567", "error.password_too_short"),
+        ("so-khcn-editor", "error.password_is_username"),
+    ):
+        with session_scope() as s, pytest.raises(InvalidInput) as refused:
+            users.set_password(s, ADMIN, "so-khcn-editor", password)
+        assert refused.value.key == key
+    with session_scope() as s, pytest.raises(NotFound):
+        users.set_password(s, ADMIN, "nobody", NEW)
+    assert _events("user.password_reset") == []

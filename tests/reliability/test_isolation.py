@@ -382,6 +382,8 @@ EXEMPT: dict[str, str] = {
     "plan_media.media_for_post": "called by scaffold_with_media with a post it created",
     "studio.preview_infographic": "renders the caller's own brand; takes no object id",
     "sandbox.received": "demo emulator only: its records are not organisation data",
+    "users.change_own_password": "acts only on the caller's own account (actor.user_id); "
+    "takes no object to name another organisation's",
     "kpi.set_target": "province-wide targets, admin only: see "
     "test_kpi_targets_can_only_be_changed_by_an_administrator",
 }
