@@ -369,6 +369,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: users.set_password(w.s, w.actor(), f"{MARK}-so-officer", "new pass 12345"),
         True,
     ),
+    "users.set_active": (
+        lambda w: users.set_active(w.s, w.actor(), f"{MARK}-so-officer", False),
+        True,
+    ),
 }
 
 #: Functions with an ``actor`` that are not entry points for a person, and why.
