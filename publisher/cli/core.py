@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
+import sys
 from datetime import date
 from typing import Annotated, Any
 
 import typer
 
-from publisher.cli.common import admin_session, emit, handle_errors, parse_kv
+from publisher.cli.common import admin_session, emit, fail, handle_errors, parse_kv
 from publisher.i18n import t
 from publisher.models import Post
 from publisher.services import alerts as alerts_svc
@@ -179,6 +181,45 @@ def user_activate(
 ) -> None:
     """Activate a deactivated user again."""
     _set_active(username, True, as_json)
+
+
+@user_app.command("password")
+@handle_errors
+def user_password(
+    username: Annotated[str, typer.Argument(help="Username.")],
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Make a random password and print it once.")
+    ] = False,
+    stdin: Annotated[
+        bool,
+        typer.Option("--stdin", help="Read the new password from standard input (first line)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reset a user's password (forgotten or locked out); their web sessions end.
+
+    Never takes the password as an argument: it would stay in the shell history.
+    """
+    if generate == stdin:
+        fail(t("cli.password_choose"))
+    password = None if generate else _read_password()
+    with admin_session() as (session, actor):
+        password = users_svc.set_password(session, actor, username, password)
+        user = users_svc.get_user(session, username)
+        data: dict[str, Any] = {"id": user.id, "username": user.username}
+    if generate:
+        data["password"] = password
+    key = "cli.password_generated" if generate else "cli.password_set"
+    emit(data, as_json, lambda: t(key, username=data["username"], password=password))
+
+
+def _read_password() -> str:
+    """The first line of standard input, without its line break (spaces are kept); typed
+    at a terminal, without echo."""
+    if sys.stdin.isatty():
+        return getpass.getpass(t("cli.password_prompt"))
+    line = sys.stdin.readline()
+    return line.removesuffix("\n").removesuffix("\r")
 
 
 def _set_active(username: str, active: bool, as_json: bool) -> None:

@@ -13,14 +13,18 @@ from PIL import Image
 from sqlmodel import col, func, select
 
 from publisher.db import session_scope
+from publisher.errors import PublisherError
 from publisher.models import AuditEvent, Channel, Post
+from publisher.services import users
 
 PUBLISHER = str(Path(sys.executable).with_name("publisher"))
 
 
-def run(*args: str, lang: str = "vi") -> subprocess.CompletedProcess[str]:
+def run(*args: str, lang: str = "vi", stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PUBLISHER_LANGUAGE": lang}
-    return subprocess.run([PUBLISHER, *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [PUBLISHER, *args], capture_output=True, text=True, env=env, timeout=120, input=stdin
+    )
 
 
 def add_telegram_channel() -> subprocess.CompletedProcess[str]:
@@ -269,3 +273,86 @@ def test_the_last_admin_is_not_deactivated_and_one_line_says_why(initialised):
     assert [u["active"] for u in listed if u["username"] == initialised["admin"]] == [True]
     missing = run("user", "deactivate", "khong-co")
     assert missing.returncode == 1 and "khong-co" in missing.stderr
+
+
+def _logs_in(username: str, password: str) -> bool:
+    with session_scope() as s:
+        try:
+            users.authenticate(s, username, password)
+        except PublisherError:
+            return False
+    return True
+
+
+def test_user_password_generate_prints_a_new_password_once(initialised):
+    assert (
+        run("user", "add", "--username", "lan", "--role", "officer", "--org", "1").returncode == 0
+    )
+    result = run("user", "password", "lan", "--generate", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["username"] == "lan" and len(data["password"]) >= 12
+    assert _logs_in("lan", data["password"])
+    human = run("user", "password", "lan", "--generate")
+    assert human.returncode == 0, human.stderr
+    [line] = human.stdout.strip().splitlines()
+    password = line.rsplit(": ", 1)[1]
+    assert line.startswith("Đã đặt mật khẩu mới cho «lan» (chỉ hiển thị lần này)")
+    assert _logs_in("lan", password) and not _logs_in("lan", data["password"])
+    with session_scope() as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).all()
+    assert [e.actor_label for e in events] == ["cli:admin", "cli:admin"]
+    assert all(password not in str(e.after) for e in events)
+
+
+def test_user_password_stdin_reads_the_first_line_and_never_prints_it(initialised):
+    run("user", "add", "--username", "lan", "--role", "editor", "--org", "1")
+    result = run("user", "password", "lan", "--stdin", stdin="mật khẩu mới 2026\nrest\n")
+    assert result.returncode == 0, result.stderr
+    assert "mật khẩu mới 2026" not in result.stdout
+    assert "«lan»" in result.stdout and "kết thúc" in result.stdout
+    assert _logs_in("lan", "mật khẩu mới 2026")
+    english = run("user", "password", "lan", "--stdin", "--json", lang="en", stdin="x" * 20)
+    assert json.loads(english.stdout) == {"id": json.loads(english.stdout)["id"], "username": "lan"}
+    assert _logs_in("lan", "x" * 20)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "needle"),
+    [
+        (("user", "password", "lan"), "", "--generate"),
+        (("user", "password", "lan", "--generate", "--stdin"), "", "--stdin"),
+        (("user", "password", "khong-co", "--generate"), "", "Không tìm thấy tài khoản «khong-co»"),
+        (("user", "password", "lan", "--stdin"), "ngan\n", "ít nhất 8 ký tự"),
+        (("user", "password", "lan", "--stdin"), "", "ít nhất 8 ký tự"),
+        (("user", "password", "lan", "--stdin"), "lan\n", "ít nhất 8 ký tự"),
+    ],
+)
+def test_user_password_errors_are_one_line_and_change_nothing(
+    initialised_sqlite, args, stdin, needle
+):
+    run(
+        "user",
+        "add",
+        "--username",
+        "lan",
+        "--role",
+        "officer",
+        "--org",
+        "1",
+        "--password",
+        "mat khau cu 1",
+    )
+    result = run(*args, stdin=stdin)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert _logs_in("lan", "mat khau cu 1")
+
+
+def test_user_password_refuses_the_username_in_english(initialised_sqlite):
+    run("user", "add", "--username", "lan.officer", "--role", "officer", "--org", "1")
+    result = run("user", "password", "lan.officer", "--stdin", lang="en", stdin="lan.officer\n")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "The password must not be the username"
