@@ -202,6 +202,14 @@ def login_as(actor: Actor, full_name: str, language: str, *, token: str | None =
         st.session_state[COOKIE_OP] = ("set", token)
 
 
+def replace_token(token: str) -> None:
+    """Keep this session logged in on ``token`` (issued after its old one was revoked, e.g.
+    by a password change): the session state and, on the next run, the cookie."""
+    st.session_state[TOKEN] = token
+    st.session_state[TOKEN_CHECKED] = utcnow()
+    st.session_state[COOKIE_OP] = ("set", token)
+
+
 def logout() -> None:
     """Forget the user and every page's state (the language stays), revoke the session
     token and clear the cookie."""

@@ -96,6 +96,13 @@ PAGES: list[PageSpec] = [
         "sandbox.view",
         "ui.section.setup",
     ),
+    PageSpec(
+        "pages/password.py",
+        "ui.nav.password",
+        ":material/key:",
+        "user.own_password",
+        "ui.section.account",
+    ),
 ]
 
 

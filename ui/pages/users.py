@@ -1,5 +1,6 @@
-"""Tài khoản: the users an administrator manages — role, organisation, last login, and
-deactivating or activating an account (its web sessions end at once)."""
+"""Tài khoản: the users an administrator manages — role, organisation, last login,
+deactivating or activating an account (its web sessions end at once), and resetting a
+forgotten password (a generated one, shown once)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,16 @@ if not rows:
     st.info(t("ui.users.empty"))
     st.stop()
 
-WIDTHS = [1.4, 2.0, 1.7, 2.3, 1.4, 1.9, 1.9]
+WIDTHS = [1.3, 1.8, 1.6, 2.1, 1.4, 1.5, 1.7, 1.8]
 head = st.columns(WIDTHS)
 for column, key in zip(
     head,
     ("username", "full_name", "role", "org", "last_login", "status"),
-    strict=False,  # the last column (the button) has no heading
+    strict=False,  # the last columns (the buttons) have no heading
 ):
     column.markdown(f"**{t('ui.users.col_' + key)}**")
 
+reset: tuple[str, str] | None = None
 for user in rows:
     uid = user.id or 0
     c = st.columns(WIDTHS, vertical_alignment="center")
@@ -64,5 +66,23 @@ for user in rows:
         )
         if done is not None:
             st.rerun()
+    with c[7].popover(
+        t("ui.users.reset"),
+        icon=":material/key:",
+        disabled=own,
+        help=t("ui.users.reset_own") if own else None,
+        type="tertiary",
+    ):
+        st.markdown(t("ui.users.reset_confirm", username=user.username))
+        if not own and st.button(t("ui.users.reset_do"), key=f"us_reset_{uid}", type="primary"):
+            password = common.write(
+                partial(users.set_password, actor=actor, username=user.username)
+            )
+            if password is not None:
+                reset = (user.username, password)
+
+if reset:  # shown in this run only, never kept in the session
+    st.success(t("ui.users.reset_done", username=reset[0]), icon=":material/key:")
+    st.code(reset[1], language=None)
 
 st.caption(t("ui.users.hint"))

@@ -483,8 +483,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # users
     "ui.users.title": ("Tài khoản người dùng", "Users"),
     "ui.users.caption": (
-        "Vai trò, đơn vị, lần đăng nhập gần nhất; ngừng hoặc kích hoạt lại tài khoản",
-        "Roles, organisations, last login; deactivate or activate accounts again",
+        "Vai trò, đơn vị, lần đăng nhập gần nhất; ngừng hoặc kích hoạt lại tài khoản; "
+        "đặt lại mật khẩu bị quên",
+        "Roles, organisations, last login; deactivate or activate accounts again; reset a "
+        "forgotten password",
     ),
     "ui.users.empty": ("Chưa có tài khoản nào", "No users yet"),
     "ui.users.col_username": ("Tên đăng nhập", "Username"),
