@@ -205,7 +205,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.calendar.all_statuses": ("Mọi trạng thái", "All statuses"),
     "ui.calendar.org": ("Đơn vị", "Organisation"),
     "ui.calendar.all_orgs": ("Mọi đơn vị", "All organisations"),
-    "ui.calendar.month_heading": ("Tháng {month}/{year}", "{month}/{year}"),
     "ui.calendar.total": ("{n} bài viết", "Posts: {n}"),
     "ui.calendar.wd0": ("Thứ Hai", "Monday"),
     "ui.calendar.wd1": ("Thứ Ba", "Tuesday"),
