@@ -2,7 +2,7 @@
 
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
 benchmarks that have a scaled-down mode (engine, render, stats, ops, crash); the others run
-their normal size. Names: engine, media, render, stats, ui, ops, faults, crash, load.
+their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults, crash, load.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 BENCHMARKS: dict[str, tuple[str, bool]] = {
     # name: (module, accepts --quick)
     "engine": ("bench.engine_bench", True),
+    "connectors": ("bench.connector_bench", False),
     "media": ("bench.media_bench", False),
     "render": ("bench.render_bench", True),
     "stats": ("bench.stats_bench", True),

@@ -63,8 +63,13 @@ def _close_quietly(client: Any, closer: Callable[[Any], None], thread: str) -> N
     try:
         closer(client)
     except Exception as exc:  # a client that fails to close must not stop the others
-        # The type only: a message could quote a URL with a token in it.
-        log.warning("closing a %s of thread %s failed: %s", type(client).__name__, thread, exc)
+        # Type names only: a message could quote a URL, and a Bot API URL holds the token.
+        log.warning(
+            "closing a %s of thread %s failed: %s",
+            type(client).__name__,
+            thread,
+            type(exc).__name__,
+        )
 
 
 class ClientCache:
@@ -138,4 +143,8 @@ class ClientCache:
             try:
                 clients.close()
             except Exception as exc:
-                log.warning("closing the clients of thread %s failed: %s", clients.thread, exc)
+                log.warning(
+                    "closing the event loop of thread %s failed: %s",
+                    clients.thread,
+                    type(exc).__name__,
+                )
