@@ -20,7 +20,15 @@ app = typer.Typer(
 
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "core", "library", "sandbox", "render", "worker", "ops", "ui", "stats", "jobs",
+    "core",
+    "library",
+    "sandbox",
+    "render",
+    "worker",
+    "ops",
+    "ui",
+    "stats",
+    "jobs",
 )
 
 
