@@ -61,6 +61,7 @@ def test(args: list[str]) -> None:
     ensure_chromium()
     steps = {
         "ruff": [PY, "-m", "ruff", "check", "."],
+        "ruff format": [PY, "-m", "ruff", "format", "--check", "."],
         "mypy": [PY, "-m", "mypy"],
         "pytest": [PY, "-m", "pytest", *args],
     }
