@@ -157,6 +157,13 @@ def set_password(session: Session, actor: Actor, username: str, password: str | 
     actor.require_org(user.org_id)
     password = generate_password() if password is None else password
     _check_new_password(user, password)
+    _store_password(session, actor, user, password, "user.password_reset")
+    return password
+
+
+def _store_password(session: Session, actor: Actor, user: User, password: str, action: str) -> None:
+    """Hash and store ``password``, unlock the account, end every web session of the user
+    and audit ``action`` (how many sessions ended; never the password)."""
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
@@ -166,13 +173,12 @@ def set_password(session: Session, actor: Actor, username: str, password: str | 
     audit.record(
         session,
         actor,
-        "user.password_reset",
+        action,
         "user",
         user.id,
         org_id=user.org_id,
         after={"sessions_revoked": revoked},
     )
-    return password
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> str:
@@ -221,21 +227,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
                 "error.password_locked", minutes=int(LOCKOUT.total_seconds() // 60)
             )
         raise PermissionDenied("error.current_password_wrong")
-    user.password_hash = hash_password(new)
-    user.failed_logins = 0
-    user.locked_until = None
-    session.add(user)
-    assert user.id is not None
-    revoked = sessions.revoke_user(session, user.id)
-    audit.record(
-        session,
-        actor,
-        "user.password_changed",
-        "user",
-        user.id,
-        org_id=user.org_id,
-        after={"sessions_revoked": revoked},
-    )
+    _store_password(session, actor, user, new, "user.password_changed")
     return sessions.issue(session, user)
 
 
