@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -67,6 +67,33 @@ def create_user(
     return user, password
 
 
+def _locked_minutes(user: User, now: datetime) -> int | None:
+    """Minutes left of the account's lock-out (rounded up), or None when it is not locked."""
+    if user.locked_until and user.locked_until > now:
+        return max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    return None
+
+
+def _count_failure(
+    session: Session, who: Actor | str, user: User, action: str, now: datetime
+) -> bool:
+    """Count a wrong password (a login or the change form: one counter), locking the account
+    for ``LOCKOUT`` at the ``MAX_FAILED_LOGINS``-th; audited as ``action`` and committed at
+    once, because the caller raises and its transaction is rolled back. Returns whether the
+    account is now locked."""
+    user.failed_logins += 1
+    locked = user.failed_logins >= MAX_FAILED_LOGINS
+    if locked:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+    session.add(user)
+    audit.record(
+        session, who, action, "user", user.id, org_id=user.org_id, after={"locked": locked}
+    )
+    session.commit()
+    return locked
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
     """Check a login; raises PermissionDenied with a reason the page can show.
 
@@ -79,27 +106,11 @@ def authenticate(session: Session, username: str, password: str) -> User:
     ).first()
     if user is None or not user.is_active:
         raise PermissionDenied("error.login_failed")
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    minutes = _locked_minutes(user, now)
+    if minutes:
         raise PermissionDenied("error.login_locked", minutes=minutes)
     if not verify_password(user.password_hash, password or ""):
-        user.failed_logins += 1
-        locked = user.failed_logins >= MAX_FAILED_LOGINS
-        if locked:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        session.add(user)
-        audit.record(
-            session,
-            f"user:{user.username}",
-            "user.login_failed",
-            "user",
-            user.id,
-            org_id=user.org_id,
-            after={"locked": locked},
-        )
-        session.commit()
-        if locked:
+        if _count_failure(session, f"user:{user.username}", user, "user.login_failed", now):
             raise PermissionDenied("error.login_locked", minutes=int(LOCKOUT.total_seconds() // 60))
         raise PermissionDenied("error.login_failed")
     user.failed_logins = 0
@@ -201,28 +212,12 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     if user is None or not user.is_active:
         raise PermissionDenied("error.password_no_account")
     now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    minutes = _locked_minutes(user, now)
+    if minutes:
         raise PermissionDenied("error.password_locked", minutes=minutes)
     _check_new_password(user, new, current)
     if not verify_password(user.password_hash, current or ""):
-        user.failed_logins += 1
-        locked = user.failed_logins >= MAX_FAILED_LOGINS
-        if locked:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        session.add(user)
-        audit.record(
-            session,
-            actor,
-            "user.password_change_failed",
-            "user",
-            user.id,
-            org_id=user.org_id,
-            after={"locked": locked},
-        )
-        session.commit()  # the caller rolls back on the error: the failure must count anyway
-        if locked:
+        if _count_failure(session, actor, user, "user.password_change_failed", now):
             raise PermissionDenied(
                 "error.password_locked", minutes=int(LOCKOUT.total_seconds() // 60)
             )
