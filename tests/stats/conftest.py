@@ -111,3 +111,25 @@ def published(
 def snapshot(delivery_id: int, at: datetime, **counters: int | None) -> None:
     with session_scope() as s:
         engagement.record_snapshot(s, delivery_id, Metrics(**counters), at)
+
+
+def also_on(office: Any, post_id: int, channel: str, sent_at: datetime) -> Delivery:
+    """A further delivery of ``post_id``, sent on ``channel`` at ``sent_at`` (the post now
+    runs on that channel too), recorded for the statistics like any sent delivery."""
+    with session_scope() as s:
+        ch = office.channels[channel]
+        s.add(PostVariant(post_id=post_id, channel_id=ch.id))
+        d = Delivery(
+            post_id=post_id,
+            channel_id=ch.id,
+            due_at=sent_at,
+            next_attempt_at=sent_at,
+            status=DeliveryStatus.SENT,
+            sent_at=sent_at,
+            external_id=uuid.uuid4().hex,
+            idempotency_key=uuid.uuid4().hex,
+        )
+        s.add(d)
+        s.flush()
+        engagement.delivery_sent(s, d.id)
+        return d

@@ -3,7 +3,6 @@ migration; the top-posts walk over it agrees with summing every post."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,13 +11,13 @@ from sqlmodel import select
 
 from publisher import migrate
 from publisher.db import session_scope
-from publisher.models import Delivery, DeliveryStatus, EngagementPost, PostVariant
+from publisher.models import EngagementPost
 from publisher.services import engagement, stats
 from publisher.services.periods import parse_period
 from publisher.services.stats import StatsFilter
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
-from tests.stats.conftest import published, snapshot
+from tests.stats.conftest import also_on, published, snapshot
 
 H2 = parse_period("2026-H2")
 T = datetime(2027, 1, 2, tzinfo=UTC)
@@ -29,26 +28,6 @@ def office(db, clock):
     return make_office(
         "so-khcn", channels={"tg": telegram_channel("@a_news"), "hook": webhook_channel()}
     )
-
-
-def _also_on(office, post_id, channel, sent_at):
-    with session_scope() as s:
-        ch = office.channels[channel]
-        s.add(PostVariant(post_id=post_id, channel_id=ch.id))
-        d = Delivery(
-            post_id=post_id,
-            channel_id=ch.id,
-            due_at=sent_at,
-            next_attempt_at=sent_at,
-            status=DeliveryStatus.SENT,
-            sent_at=sent_at,
-            external_id=uuid.uuid4().hex,
-            idempotency_key=uuid.uuid4().hex,
-        )
-        s.add(d)
-        s.flush()
-        engagement.delivery_sent(s, d.id)
-        return d
 
 
 def _rows():
@@ -67,7 +46,7 @@ def test_a_post_row_follows_its_deliveries_and_their_newest_figures(office):
     snapshot(d1.id, T, reactions=5, clicks=1)
     assert _rows()[d1.post_id][1] == 6
     later = first_sent + timedelta(hours=3)
-    d2 = _also_on(office, d1.post_id, "hook", later)
+    d2 = also_on(office, d1.post_id, "hook", later)
     assert _rows() == {d1.post_id: (org, 6, first_sent, later)}  # the span grows
     snapshot(d2.id, T, reactions=2, comments=1, shares=1, views=90)  # views are not engagement
     snapshot(d1.id, T + timedelta(hours=6), reactions=9, clicks=1)  # newer replaces
@@ -104,7 +83,7 @@ def _downgrade_then_upgrade(db) -> None:
 
 def test_the_migration_backfills_one_row_per_post_from_the_statistics_rows(db, office):
     d1 = published(office, "tg", parse_local("10/10/2026 08:00"))
-    d2 = _also_on(office, d1.post_id, "hook", parse_local("11/10/2026 08:00"))
+    d2 = also_on(office, d1.post_id, "hook", parse_local("11/10/2026 08:00"))
     d3 = published(office, "hook", parse_local("01/08/2026 09:00"))
     snapshot(d1.id, T, reactions=5, clicks=2)
     snapshot(d2.id, T, reactions=1, comments=2, shares=3, views=100)
@@ -123,7 +102,7 @@ def test_the_walk_over_post_rows_agrees_with_summing_every_post(office, monkeypa
         who, channel = (office, "tg") if i % 2 else (b, "b-tg")
         d = published(who, channel, sent + timedelta(days=9 * i))
         if i % 3 == 0:  # some posts also on a second channel, a few hours later
-            extra = _also_on(office, d.post_id, "hook", d.sent_at + timedelta(hours=5))
+            extra = also_on(office, d.post_id, "hook", d.sent_at + timedelta(hours=5))
             snapshot(extra.id, T, reactions=i)
         if reactions:
             snapshot(d.id, T, reactions=reactions, clicks=i % 2)
@@ -151,7 +130,7 @@ def test_a_post_whose_other_deliveries_fall_outside_the_period_does_not_hide_a_b
     office, monkeypatch
 ):
     a = published(office, "tg", parse_local("01/07/2026 08:00"))
-    before = _also_on(office, a.post_id, "hook", parse_local("30/06/2026 08:00"))
+    before = also_on(office, a.post_id, "hook", parse_local("30/06/2026 08:00"))
     snapshot(a.id, T, reactions=8)
     snapshot(before.id, T, reactions=2)  # 10 in all, 8 inside H2
     b = published(office, "tg", parse_local("02/07/2026 08:00"))
@@ -168,16 +147,16 @@ def test_posts_per_org_month_counts_a_post_once_when_any_delivery_is_in_the_peri
     from publisher.services import kpi
 
     two = published(office, "tg", parse_local("05/07/2026 08:00"))
-    _also_on(office, two.post_id, "hook", parse_local("05/07/2026 08:00"))  # one post
+    also_on(office, two.post_id, "hook", parse_local("05/07/2026 08:00"))  # one post
     edge = published(office, "tg", parse_local("30/06/2026 23:30"))  # H1 ...
-    _also_on(office, edge.post_id, "hook", parse_local("01/07/2026 00:10"))  # ... and H2
+    also_on(office, edge.post_id, "hook", parse_local("01/07/2026 00:10"))  # ... and H2
     published(office, "tg", parse_local("15/06/2026 08:00"))  # H1 only
     late = published(office, "hook", parse_local("31/12/2026 23:50"))  # H2 ...
-    _also_on(office, late.post_id, "tg", parse_local("01/01/2027 00:05"))  # ... and 2027
+    also_on(office, late.post_id, "tg", parse_local("01/01/2027 00:05"))  # ... and 2027
     after = published(office, "tg", parse_local("31/12/2026 20:00"))  # H2 ...
-    _also_on(office, after.post_id, "hook", parse_local("02/01/2027 09:00"))  # ... not only
+    also_on(office, after.post_id, "hook", parse_local("02/01/2027 09:00"))  # ... not only
     before = published(office, "tg", parse_local("20/06/2026 08:00"))  # straddles H2 whole:
-    _also_on(office, before.post_id, "hook", parse_local("03/01/2027 08:00"))  # none inside
+    also_on(office, before.post_id, "hook", parse_local("03/01/2027 08:00"))  # none inside
     with session_scope(readonly=True) as s:
         k = kpi.posts_per_org_month(s, H2, today=date(2027, 1, 5))
     # two, edge, late and after: 4 posts over 6 months

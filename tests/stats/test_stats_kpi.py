@@ -14,7 +14,7 @@ from publisher.services.periods import parse_period
 from publisher.services.stats import StatsFilter
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
-from tests.stats.conftest import published, snapshot
+from tests.stats.conftest import also_on, published, snapshot
 
 H2 = parse_period("2026-H2")
 
@@ -220,30 +220,10 @@ def test_growth_sums_each_deliverys_latest_figures_at_each_collection(offices):
 
 
 def test_a_post_on_two_channels_counts_once_except_per_channel(offices):
-    import uuid
-
-    from publisher.models import Delivery, DeliveryStatus, PostVariant
-    from publisher.services import engagement
-
     a, _, _ = offices
     sent = parse_local("10/10/2026 08:00")
     first = published(a, "a-tg", sent)
-    with session_scope() as s:
-        hook = a.channels["a-hook"]
-        s.add(PostVariant(post_id=first.post_id, channel_id=hook.id))
-        second = Delivery(
-            post_id=first.post_id,
-            channel_id=hook.id,
-            due_at=sent,
-            next_attempt_at=sent,
-            status=DeliveryStatus.SENT,
-            sent_at=sent,
-            external_id="x2",
-            idempotency_key=uuid.uuid4().hex,
-        )
-        s.add(second)
-        s.flush()
-        engagement.delivery_sent(s, second.id)
+    also_on(a, first.post_id, "a-hook", sent)
     with session_scope() as s:
         tot = stats.totals(s, ADMIN, _flt())
         assert (tot["posts"], tot["deliveries"]) == (1, 2)
@@ -252,37 +232,11 @@ def test_a_post_on_two_channels_counts_once_except_per_channel(offices):
         assert stats.totals(s, ADMIN, _flt(kind="webhook"))["posts"] == 1
 
 
-def _also_on(office, post_id, channel, sent_at):
-    """A second delivery of ``post_id``, sent on ``channel`` at ``sent_at``."""
-    import uuid
-
-    from publisher.models import Delivery, DeliveryStatus, PostVariant
-    from publisher.services import engagement
-
-    with session_scope() as s:
-        ch = office.channels[channel]
-        s.add(PostVariant(post_id=post_id, channel_id=ch.id))
-        d = Delivery(
-            post_id=post_id,
-            channel_id=ch.id,
-            due_at=sent_at,
-            next_attempt_at=sent_at,
-            status=DeliveryStatus.SENT,
-            sent_at=sent_at,
-            external_id=uuid.uuid4().hex,
-            idempotency_key=uuid.uuid4().hex,
-        )
-        s.add(d)
-        s.flush()
-        engagement.delivery_sent(s, d.id)
-        return d
-
-
 def test_top_posts_sum_the_deliveries_inside_the_period_and_break_ties_by_post(offices):
     a, b, c = offices
     t = datetime(2027, 1, 2, tzinfo=UTC)
     p1 = published(a, "a-tg", parse_local("10/10/2026 08:00"), title="Hai kênh")
-    p1b = _also_on(a, p1.post_id, "a-hook", parse_local("10/10/2026 08:05"))
+    p1b = also_on(a, p1.post_id, "a-hook", parse_local("10/10/2026 08:05"))
     snapshot(p1.id, t, reactions=10)
     snapshot(p1b.id, t, reactions=5, comments=1)  # 16 over two channels
     p2 = published(b, "b-tg", parse_local("12/08/2026 09:00"))
@@ -291,7 +245,7 @@ def test_top_posts_sum_the_deliveries_inside_the_period_and_break_ties_by_post(o
     snapshot(p3.id, t, reactions=20, views=500, clicks=2)  # 22 (views are not engagement)
     # Straddles the period: only the delivery sent inside H2 counts (3, not 103).
     p4 = published(a, "a-tg", parse_local("30/06/2026 23:00"))
-    p4b = _also_on(a, p4.post_id, "a-hook", parse_local("01/07/2026 00:30"))
+    p4b = also_on(a, p4.post_id, "a-hook", parse_local("01/07/2026 00:30"))
     snapshot(p4.id, t, reactions=100)
     snapshot(p4b.id, t, reactions=3)
     p5 = published(b, "b-tg", parse_local("13/08/2026 09:00"))  # never collected: 0
