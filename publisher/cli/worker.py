@@ -30,8 +30,8 @@ def worker(
         bool,
         typer.Option(
             "--until-idle",
-            help="Exit 0 once nothing is in flight and nothing is due or awaiting "
-            "retry within the next 60 s.",
+            help="Exit 0 once nothing is in flight, nothing is due or awaiting "
+            "retry within the next 60 s, and no render job is left.",
         ),
     ] = False,
     threads: Annotated[int, typer.Option("--threads", help="Executor threads.")] = 4,
@@ -77,9 +77,12 @@ def worker(
         finally:
             engine.stop()
         counts = dict(engine.results)
+        renders = dict(engine.renders.results) if engine.renders is not None else {}
         data = {
             "worker": engine.worker_id,
             **{k: counts.get(k, 0) for k in ("sent", "failed", "unconfirmed", "pending")},
+            "rendered": renders.get("done", 0),
+            "render_failed": renders.get("failed", 0),
         }
         emit(
             data,
@@ -91,6 +94,8 @@ def worker(
                 failed=counts.get("failed", 0),
                 unconfirmed=counts.get("unconfirmed", 0),
                 missed=counts.get("missed", 0),
+                rendered=data["rendered"],
+                render_failed=data["render_failed"],
             ),
         )
         return

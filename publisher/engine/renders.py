@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, or_, select
 
 from media.errors import MediaError
@@ -325,19 +325,34 @@ class RenderExecutor:
         for thread in self._threads:
             thread.join(timeout)
 
-    def _sweep(self) -> None:
-        if time.monotonic() - self._last_sweep < SWEEP_EVERY or not self._sweep_lock.acquire(
-            blocking=False
-        ):
-            return
+    def _sweep(self, force: bool = False) -> int:
+        """Queue missing channel versions (every ``SWEEP_EVERY`` s, or now when ``force``);
+        returns how many were queued."""
+        if (
+            not force and time.monotonic() - self._last_sweep < SWEEP_EVERY
+        ) or not self._sweep_lock.acquire(blocking=False):
+            return 0
         try:
             with session_scope() as session:
-                prepare_svc.ensure_fits(session)
+                created = prepare_svc.ensure_fits(session)
             self._last_sweep = time.monotonic()
+            return created
         except Exception:
             log.exception("render sweep failed")
+            return 0
         finally:
             self._sweep_lock.release()
+
+    def idle(self) -> bool:
+        """No render job queued, rendering or re-claimable anywhere, and no channel version
+        left to queue (a forced sweep finds none). Used by ``worker --until-idle``."""
+        with session_scope(readonly=True) as session:
+            active = session.exec(
+                select(func.count())
+                .select_from(RenderJob)
+                .where(col(RenderJob.status).in_((S.QUEUED, S.RENDERING)))
+            ).one()
+        return not active and self._sweep(force=True) == 0
 
     def _claim_one(self) -> tuple[int, bool] | None:
         video = self._videos.acquire(blocking=False)

@@ -307,7 +307,8 @@ class Worker:
 
     # -- until idle -------------------------------------------------------------------------
     def idle(self, window: float = 60.0) -> bool:
-        """Nothing in flight here or anywhere, and nothing due or retrying within ``window``."""
+        """Nothing in flight here or anywhere, nothing due or retrying within ``window``, and
+        (when this worker renders) no render job left to run."""
         if self._inflight or self.recorder.outstanding:
             return False
         now = utcnow()
@@ -330,7 +331,10 @@ class Worker:
                     ),
                 )
             ).one()
-        return not soon
+        if soon:
+            return False
+        # Renders count only where this worker renders (else nothing here would drain them).
+        return self.renders is None or self.renders.idle()
 
     def run_until_idle(self, window: float = 60.0, max_seconds: float | None = None) -> bool:
         """Start, work until :meth:`idle` twice in a row, stop. Returns False on timeout."""

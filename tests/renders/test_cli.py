@@ -42,3 +42,25 @@ def test_plan_with_media_then_list_run_and_cancel_jobs(sqlite_db: Any) -> None:
     assert "cannot be cancelled" in twice.stderr
     bad = run("jobs", "list", "--status", "bogus")
     assert bad.returncode == 1 and bad.stderr.strip()
+
+
+def test_worker_until_idle_drains_the_render_queue_and_says_how_many_it_rendered(
+    sqlite_db: Any,
+) -> None:
+    assert run("init", "--json").returncode == 0
+    added = run(
+        "channel", "add", "--kind", "telegram", "--name", "tg-so",
+        "--chat-id", "@khcn_dongnai", "--token", "123456:ABC-secret-token",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    planned = run("campaign", "plan", "ngay-cds", "--year", "2030", "--channel", "tg-so", "--media")
+    assert planned.returncode == 0, planned.stderr
+
+    ran = run("worker", "--until-idle", "--threads", "1", "--json")
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout)
+    done = json.loads(run("jobs", "list", "--status", "done", "--json").stdout)
+    # The plan's 7 own renders, then the channel versions their completion queued.
+    assert summary["rendered"] == len(done) > 7 and summary["render_failed"] == 0
+    assert json.loads(run("jobs", "list", "--status", "queued", "--json").stdout) == []
+    assert json.loads(run("jobs", "list", "--status", "rendering", "--json").stdout) == []

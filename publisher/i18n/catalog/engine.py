@@ -34,10 +34,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Worker {worker} stopped",
     ),
     "engine.worker_idle": (
-        "Không còn lượt đăng nào đang xử lý hoặc đến hạn trong {seconds} giây tới: "
-        "đã đăng {sent}, lỗi {failed}, chưa xác nhận {unconfirmed}, bỏ lỡ {missed}",
-        "Nothing in flight or due within {seconds} s: sent {sent}, failed {failed}, "
-        "unconfirmed {unconfirmed}, missed {missed}",
+        "Không còn lượt đăng nào đang xử lý hoặc đến hạn trong {seconds} giây tới, không còn "
+        "việc dựng nào: đã đăng {sent}, lỗi {failed}, chưa xác nhận {unconfirmed}, "
+        "bỏ lỡ {missed}; đã dựng {rendered}, dựng lỗi {render_failed}",
+        "Nothing in flight or due within {seconds} s and no render left: sent {sent}, "
+        "failed {failed}, unconfirmed {unconfirmed}, missed {missed}; rendered {rendered}, "
+        "render failures {render_failed}",
     ),
     "engine.role_scheduler": ("bộ lập lịch chính", "scheduler leader"),
     "engine.role_standby": ("dự phòng", "standby"),
