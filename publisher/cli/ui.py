@@ -111,13 +111,11 @@ def _wait_http(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = 
     return False
 
 
-def _start_api(host: str, port: int) -> Any:
-    """The API service, when the api package provides ``create_app`` (another issue)."""
-    try:
-        from publisher.api import create_app  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _start_api(host: str, port: int) -> tuple[Any, threading.Thread]:
+    """The API service (inbound events, tracked links, health, metrics) in a thread."""
     import uvicorn
+
+    from publisher.api import create_app
 
     server = uvicorn.Server(
         uvicorn.Config(create_app(), host=host, port=port, log_level="warning", lifespan="off")
@@ -200,27 +198,23 @@ def demo(
                     renders=seeded.renders_queued,
                 )
             )
-        try:
-            from publisher.engine.worker import Worker
-        except ImportError:
-            typer.echo(t("ui.demo.no_worker"))
-        else:
-            import logging
+        import logging
 
-            # The demo's console is for people: the scheduler's per-job lines are noise here.
-            logging.getLogger("apscheduler").setLevel(logging.WARNING)
-            worker = Worker(threads=2, poll_interval=0.5).start()
-            stops.append(("worker", lambda: worker.stop(timeout=15)))
-            typer.echo(t("ui.demo.worker"))
-        api = _start_api(host, api_port)
-        if api is not None:
+        from publisher.engine.worker import Worker
 
-            def _stop_api() -> None:
-                api[0].should_exit = True
-                api[1].join(timeout=10)
+        # The demo's console is for people: the scheduler's per-job lines are noise here.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        worker = Worker(threads=2, poll_interval=0.5).start()
+        stops.append(("worker", lambda: worker.stop(timeout=15)))
+        typer.echo(t("ui.demo.worker"))
+        api_server, api_thread = _start_api(host, api_port)
 
-            stops.append(("api", _stop_api))
-            typer.echo(t("ui.demo.api", url=f"http://{host}:{api_port}"))
+        def _stop_api() -> None:
+            api_server.should_exit = True
+            api_thread.join(timeout=10)
+
+        stops.append(("api", _stop_api))
+        typer.echo(t("ui.demo.api", url=f"http://{host}:{api_port}"))
         env = streamlit_env({"PUBLISHER_SANDBOX_URL": sandbox.url})
         proc = subprocess.Popen(
             streamlit_command(port, host),

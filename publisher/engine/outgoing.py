@@ -64,11 +64,9 @@ def fitted_dir() -> Path:
 
 def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], bool]:
     """Fit each item to the channel's limits (cached by content + limits in media.fit)."""
-    try:
-        from media import fit as media_fit
-        from media.errors import MediaError
-    except ImportError:  # media package absent: send the originals, the connector validates
-        return items, False
+    from media import fit as media_fit
+    from media.errors import MediaError
+
     limits = channels_svc.connector_class(channel.kind).media_limits(channel.settings)
     out: list[MediaItem] = []
     changed = False

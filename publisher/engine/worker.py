@@ -63,10 +63,7 @@ def warm_up() -> None:
     for kind in registry.KINDS:
         registry.get(kind)
     tls.client_context()
-    try:
-        import media.fit  # noqa: F401
-    except ImportError:
-        pass
+    import media.fit  # noqa: F401
 
 
 class Worker:

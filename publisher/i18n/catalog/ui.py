@@ -45,7 +45,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.nav.deliveries": ("Lượt đăng & cảnh báo", "Deliveries & alerts"),
     "ui.nav.studio": ("Xưởng media", "Media studio"),
     "ui.nav.campaigns": ("Chiến dịch", "Campaigns"),
-    "ui.nav.tasks": ("Nhiệm vụ KH&CN", "S&T tasks"),
     "ui.nav.statistics": ("Thống kê", "Statistics"),
     "ui.nav.reports": ("Báo cáo", "Reports"),
     "ui.nav.channels": ("Kênh", "Channels"),
@@ -283,10 +282,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The {campaign} plan ({date}) is waiting for review; {renders} new renders queued",
     ),
     "ui.demo.worker": ("Bộ phát hành đã chạy", "Worker started"),
-    "ui.demo.no_worker": (
-        "Chưa có bộ phát hành; bài sẽ không được đăng",
-        "No worker available; posts will not be published",
-    ),
     "ui.demo.api": ("Dịch vụ API: {url}", "API service: {url}"),
     "ui.demo.url": ("Giao diện web: {url}", "Web interface: {url}"),
     "ui.demo.ready": ("Sẵn sàng! Mở {url} trên trình duyệt", "Ready! Open {url} in a browser"),
