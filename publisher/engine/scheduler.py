@@ -41,6 +41,7 @@ class Intervals:
     token_check: float = 12 * 3600.0
     metrics: float = 1800.0
     stats_sync: float = 60.0
+    report_reminder: float = 3600.0
 
 
 class EngineScheduler:
@@ -87,6 +88,7 @@ class EngineScheduler:
             ("token-check", self.check_tokens, iv.token_check),
             ("metrics", self.collect_metrics, iv.metrics),
             ("stats-sync", self.sync_stats, iv.stats_sync),
+            ("report-reminder", self.remind_reports, iv.report_reminder),
         ]
         for job_id, fn, seconds in jobs:
             sched.add_job(
@@ -190,6 +192,13 @@ class EngineScheduler:
         from publisher.services import engagement
 
         return engagement.collect_all()
+
+    def remind_reports(self) -> object:
+        """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12
+        (idempotent: one open alert per half-year)."""
+        from publisher.services.reports.reminder import report_reminder
+
+        return report_reminder()
 
     def sync_stats(self) -> object:
         """Give newly sent deliveries their statistics row, so a manager sees them within a

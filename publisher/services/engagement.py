@@ -99,8 +99,7 @@ def collect_all(
     """Collect engagement for every sent delivery younger than ``max_age``; returns a summary.
 
     Safe to call from a scheduler job (it opens its own sessions) and safe to run twice: a
-    second snapshot at the same ``collected_at`` is ignored. Also raises the "report due"
-    reminder in the 10 days before 15/6 and 15/12. Raises only for database errors;
+    second snapshot at the same ``collected_at`` is ignored. Raises only for database errors;
     platform failures are recorded per channel in the result.
     """
     engine = engine or get_engine()
@@ -144,19 +143,7 @@ def collect_all(
         except Exception as exc:  # one channel's surprise must not stop the others
             outcome.error = f"{type(exc).__name__}: {exc}"
             log.exception("engagement collection failed for %s", channel.name)
-    _remind(engine, clock)
     return result
-
-
-def _remind(engine: Engine, clock: Clock | None) -> None:
-    # The periodic collection is the one job the worker runs for statistics, so it also
-    # raises the "report due" reminder (idempotent: one open alert per half-year).
-    from publisher.services.reports.reminder import report_reminder
-
-    try:
-        report_reminder(engine=engine, clock=clock)
-    except Exception:  # a reminder must never fail the collection
-        log.exception("report reminder failed")
 
 
 def _fetch_channel(

@@ -268,10 +268,22 @@ def test_reports_use_the_injected_clock(office, clock):
         reports.generate(s, ADMIN, "2026-H2", "docx")
 
 
-def test_the_periodic_collection_also_raises_the_report_reminder(db):
+def test_the_scheduler_raises_the_report_reminder_as_its_own_periodic_job(db, clock):
+    from publisher.engine.scheduler import EngineScheduler
     from publisher.services import engagement
 
-    engagement.collect_all(clock=FrozenClock(parse_local("07/06/2026 09:00")))
+    clock.set(parse_local("07/06/2026 09:00"))
+    engagement.collect_all(clock=clock)  # collecting statistics raises no reminder
+    with session_scope() as s:
+        assert s.exec(select(Alert)).all() == []
+    scheduler = EngineScheduler("leader", lambda: None, lease_seconds=30, timeout=5)
+    scheduler.start()
+    try:
+        jobs = {job.id: job for job in scheduler._scheduler.get_jobs()}  # type: ignore[union-attr]
+        assert jobs["report-reminder"].trigger.interval.total_seconds() == 3600
+        jobs["report-reminder"].func()  # what APScheduler runs every hour
+    finally:
+        scheduler.stop()
     with session_scope() as s:
         (alert,) = s.exec(select(Alert)).all()
         assert alert.kind == "report_due" and alert.params["period"] == "2026-H1"
