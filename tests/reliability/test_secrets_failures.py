@@ -41,7 +41,7 @@ from publisher.services import channels
 from publisher.services.actor import Actor
 from tests.connectors.conftest import closed_port_url
 from tests.factories import Office, make_office
-from tests.ui.conftest import app_as, texts  # noqa: F401  (fixture)
+from tests.ui import conftest as ui
 
 FB = "EAAPlantedFbPageTok3nZq9x7Wv"
 TG = "7654321987:AAPlantedTgB0tTok3n_qZ7xWvPl-9a8b7c6d"
@@ -189,7 +189,7 @@ def test_no_failure_path_leaks_a_token_anywhere(
                 assert flagged == [], path
         configure_logging(json_format=True, level="DEBUG", stream=as_json)
         point_at(sandbox.url)
-        for path, faults in ANSWERED:
+        for _path, faults in ANSWERED:
             set_faults(faults)
             publish_and_test()
         sb.clear_faults()
@@ -271,14 +271,19 @@ PAGES = ("pages/channels.py", "pages/deliveries.py", "pages/calendar.py", "pages
 
 
 @pytest.mark.parametrize("role", ["officer", "editor", "manager", "admin"])
-def test_ui_pages_show_no_token_to_any_role(
-    leaked_office: Office, app_as: Callable[..., Any], role: str
-) -> None:
+def test_ui_pages_show_no_token_to_any_role(leaked_office: Office, role: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(ui.APP, default_timeout=ui.TIMEOUT).run()
+    at.text_input(key="login_username").input(leaked_office.users[role].username)
+    at.text_input(key="login_password").input(ui.PASSWORD)
+    at.button[0].click().run()
+    assert "actor" in at.session_state, [e.value for e in at.error]
     shown = []
     for page in PAGES:
-        at = app_as(leaked_office, role, page)
+        at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
-        shown.append(texts(at) + repr([e.value for e in at.code]))
+        shown.append(ui.texts(at) + repr([e.value for e in at.code]))
     assert leaks("\n".join(shown)) == []
 
 
