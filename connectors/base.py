@@ -12,14 +12,15 @@ from __future__ import annotations
 import mimetypes
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from connectors import failures
 from connectors.clients import ClientCache
-from connectors.errors import ConfigError, PermanentError
+from connectors.errors import ConfigError, ConnectorError, PermanentError
 
 IMAGE = "image"
 VIDEO = "video"
@@ -114,6 +115,8 @@ class CheckResult:
     ok: bool
     detail: str = ""
     expires_at: datetime | None = None
+    #: With ``ok=False``: the error class's ``kind`` (``auth``, ``config``, ``transient``...).
+    error_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,19 @@ class Connector(ABC):
         self.timeout = timeout
         #: Where this thread's reusable clients live (None: a client per call).
         self.clients = clients
+
+    # -- failures -----------------------------------------------------------------------------
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential value of the channel: what error texts are scrubbed of."""
+        return tuple(str(v) for v in self.config.credentials.values() if v)
+
+    def failure(
+        self, exc: BaseException, classify: Callable[[BaseException], ConnectorError]
+    ) -> ConnectorError:
+        """``exc`` as our error, classified by ``classify`` and scrubbed of this channel's
+        credentials (:func:`connectors.failures.translate`, the only way connectors turn a
+        client library's exception into an error). Raise it ``from None``."""
+        return failures.translate(exc, classify, self.secrets())
 
     # -- limits -------------------------------------------------------------------------------
     @classmethod
@@ -361,7 +377,7 @@ class Connector(ABC):
         """Whether the credentials still work (and when they expire, if the platform says)."""
         problems = self.validate_config(self.config)
         if problems:
-            return CheckResult(False, problems[0].message)
+            return CheckResult(False, problems[0].message, error_kind=ConfigError.kind)
         return CheckResult(True, "configuration complete (not verified online)")
 
 

@@ -33,7 +33,13 @@ from connectors.base import (
     PublishResult,
 )
 from connectors.clients import NO_COOKIES, ClientCache
-from connectors.errors import AuthError, ConnectorError, DuplicateError, PermanentError
+from connectors.errors import (
+    AuthError,
+    ConfigError,
+    ConnectorError,
+    DuplicateError,
+    PermanentError,
+)
 from connectors.facebook_errors import HttpStatusError, classify
 
 GRAPH_URL_ENV = "PUBLISHER_FACEBOOK_GRAPH_URL"
@@ -220,13 +226,11 @@ class FacebookConnector(Connector):
         graph = self.graph(video=any(m.kind == VIDEO for m in post.media))
         try:
             result = self._publish(graph, post, text)
-        except ConnectorError:
-            raise
         except Exception as exc:
-            mapped = classify(exc)
+            mapped = self.failure(exc, classify)
             if isinstance(mapped, DuplicateError):
                 mapped = self._complete_duplicate(mapped, post)
-            raise mapped from exc
+            raise mapped from None
         finally:
             self.release(graph)
         return result
@@ -297,7 +301,7 @@ class FacebookConnector(Connector):
                 limit=RECONCILE_LIMIT,
             )
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self.failure(exc, classify) from None
         finally:
             self.release(graph)
         for item in feed.get("data", []):
@@ -330,15 +334,14 @@ class FacebookConnector(Connector):
                 insights = graph.get_connections(external_id, "insights", metric=VIEWS_METRIC)
                 views = _insight_value(insights, VIEWS_METRIC)
             except facebook.GraphAPIError as exc:
-                if not isinstance(classify(exc), PermanentError | AuthError):
+                unavailable_error = self.failure(exc, classify)
+                if not isinstance(unavailable_error, PermanentError | AuthError):
                     raise
-                insights = {"error": str(exc)}
+                insights = {"error": str(unavailable_error)}
             if views is None:
                 unavailable.append("views")
-        except ConnectorError:
-            raise
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self.failure(exc, classify) from None
         finally:
             self.release(graph)
         reactions = ((obj.get("reactions") or {}).get("summary") or {}).get("total_count")
@@ -361,15 +364,15 @@ class FacebookConnector(Connector):
         """
         problems = self.validate_config(self.config)
         if problems:
-            return CheckResult(False, problems[0].message)
+            return CheckResult(False, problems[0].message, error_kind=ConfigError.kind)
         graph = self.graph()
         try:
             me = graph.get_object("me", fields="id,name")
         except Exception as exc:
-            mapped = classify(exc)
+            mapped = self.failure(exc, classify)
             if isinstance(mapped, AuthError | PermanentError):
-                return CheckResult(False, str(mapped))
-            raise mapped from exc
+                return CheckResult(False, str(mapped), error_kind=mapped.kind)
+            raise mapped from None
         finally:
             self.release(graph)
         if str(me.get("id")) != self.page_id:
@@ -377,6 +380,7 @@ class FacebookConnector(Connector):
                 False,
                 f"token belongs to {me.get('name')!r} ({me.get('id')}), not page "
                 f"{self.page_id}: use a Page access token",
+                error_kind=AuthError.kind,
             )
         return CheckResult(True, f"token valid for page {me.get('name')!r} ({me.get('id')})")
 

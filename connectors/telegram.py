@@ -39,7 +39,7 @@ from connectors.base import (
     PublishResult,
 )
 from connectors.clients import NO_COOKIES, ClientCache
-from connectors.errors import AmbiguousError, AuthError, ConnectorError, PermanentError
+from connectors.errors import AmbiguousError, AuthError, ConfigError, PermanentError
 from connectors.telegram_errors import classify
 
 # PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
@@ -152,10 +152,8 @@ class TelegramConnector(Connector):
                 lambda kept: loop.run_until_complete(kept.shutdown()),
             )
             return loop.run_until_complete(self._call(request, action))
-        except ConnectorError:
-            raise
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self.failure(exc, classify) from None
 
     def _new_request(self) -> HTTPXRequest:
         return HTTPXRequest(
@@ -267,11 +265,11 @@ class TelegramConnector(Connector):
         Transient/Ambiguous/RateLimited errors when the answer is unknown."""
         problems = self.validate_config(self.config)
         if problems:
-            return CheckResult(False, problems[0].message)
+            return CheckResult(False, problems[0].message, error_kind=ConfigError.kind)
         try:
             me = self._run(lambda bot: bot.get_me())
         except (AuthError, PermanentError) as exc:
-            return CheckResult(False, str(exc))
+            return CheckResult(False, str(exc), error_kind=exc.kind)
         return CheckResult(True, f"bot @{me.username} ({me.id}) accepted")
 
 

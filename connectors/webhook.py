@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from connectors import guarded_http, netguard, signing, tls
+from connectors import failures, guarded_http, netguard, signing, tls
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -224,8 +224,13 @@ class WebhookConnector(Connector):
             "User-Agent": USER_AGENT,
             **self.sign_headers(body),
         }
-        response = self._post_following_redirects(body, headers)
-        return result_from_response(response, post.idempotency_key)
+        try:
+            response = self._post_following_redirects(body, headers)
+            return result_from_response(response, post.idempotency_key)
+        except (ConnectorError, httpx.HTTPError) as exc:
+            # The receiver's answer, the URL (a query may hold a token) and the transport
+            # error all leave through the scrubber.
+            raise self.failure(exc, classify) from None
 
     def _post_following_redirects(self, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
         if self.clients is None:
@@ -244,10 +249,7 @@ class WebhookConnector(Connector):
         url = self.url
         for _hop in range(MAX_REDIRECTS + 1):
             netguard.check_url(url)  # every hop: a redirect must not reach our network
-            try:
-                response = client.post(url, content=body, headers=headers)
-            except httpx.HTTPError as exc:
-                raise classify_exception(exc) from exc
+            response = client.post(url, content=body, headers=headers)
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return response
@@ -256,16 +258,23 @@ class WebhookConnector(Connector):
             url = urljoin(url, location)
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects", code="redirects")
 
+    def _scrub(self, text: str) -> str:
+        return failures.scrub_text(text, self.secrets())
+
     def check(self) -> CheckResult:
         """Configuration and target address checks only: a webhook has no "who am I" call,
-        and a test event would be a real delivery at the receiver. Raises nothing."""
+        and a test event would be a real delivery at the receiver. Raises
+        :class:`TransientError` when the host name does not resolve (the answer is unknown)."""
         problems = self.validate_config(self.config)
         if problems:
-            return CheckResult(False, problems[0].message)
+            return CheckResult(False, self._scrub(problems[0].message), error_kind=ConfigError.kind)
         try:
             netguard.check_url(self.url)
         except ConnectorError as exc:
-            return CheckResult(False, str(exc))
+            error = self.failure(exc, classify)
+            if isinstance(error, TransientError):  # the name did not resolve: unknown
+                raise error from None
+            return CheckResult(False, str(error), error_kind=error.kind)
         return CheckResult(True, "configuration complete; target address allowed")
 
 
@@ -305,6 +314,16 @@ def classify_response(
     if 400 <= status < 500 or 300 <= status < 400:
         return PermanentError(message, code=code)
     return AmbiguousError(message, code=code)  # 5xx and anything stranger
+
+
+def classify(exc: BaseException) -> ConnectorError:
+    """Any failure of a webhook delivery onto the taxonomy (our own errors pass through,
+    httpx's go through :func:`classify_exception`). Raises nothing."""
+    if isinstance(exc, ConnectorError):
+        return exc
+    if isinstance(exc, httpx.HTTPError):
+        return classify_exception(exc)
+    return AmbiguousError(f"unexpected failure: {exc!r}", code="unexpected")
 
 
 def classify_exception(exc: httpx.HTTPError) -> ConnectorError:

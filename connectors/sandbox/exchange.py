@@ -6,12 +6,12 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import SandboxState
@@ -34,7 +34,10 @@ class Outcome:
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    # Graph clients (facebook-sdk) crash without a JSON content type: always send it.
+    # Graph clients (facebook-sdk) crash without a JSON content type: always send it (a text
+    # body is an injected HTML error page, see ``Fault.plain``).
+    if isinstance(body, str):
+        return HTMLResponse(body, status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -63,9 +66,15 @@ async def exchange(
     details: dict[str, Any],
     process: Callable[[], Outcome],
     error_answer: Callable[[Fault], Outcome],
+    echo: str = "",
 ) -> Response:
-    """Run one emulated request: apply a matching fault, call ``process``, record, answer."""
+    """Run one emulated request: apply a matching fault, call ``process``, record, answer.
+
+    ``echo`` is what an echoing fault adds to the request line (the credential fields of the
+    body, which the URL does not show)."""
     fault = state.faults.take(platform, account, method)
+    if fault and fault.action == "error" and fault.message and "{request}" in fault.message:
+        fault = _echoing(fault, request, echo)
     base = {
         "received_at": received_at,
         "http_method": request.method,
@@ -80,7 +89,7 @@ async def exchange(
         if fault.action == "latency":
             await asyncio.sleep(fault.seconds)
         elif fault.action == "error":
-            outcome = error_answer(fault)
+            outcome = _plain(fault) if fault.plain else error_answer(fault)
             state.record(
                 {
                     **base,
@@ -121,9 +130,28 @@ async def exchange(
             abort_connection(request)
             return Response(status_code=500)
         elif fault.action == "error":  # accepted, then answered with an error (a 5xx)
-            answer = error_answer(fault)
+            answer = _plain(fault) if fault.plain else error_answer(fault)
             return json_response(answer.status, answer.body, answer.headers)
     return json_response(outcome.status, outcome.body, outcome.headers)
+
+
+def _echoing(fault: Fault, request: Request, echo: str) -> Fault:
+    """A copy of ``fault`` whose message quotes the request (see :class:`Fault`)."""
+    seen = f"{request.method} {request.url}"
+    auth = request.headers.get("authorization")
+    if auth:
+        seen += f" Authorization: {auth}"
+    if echo:
+        seen += f" {echo}"
+    return replace(
+        fault, message=fault.message.replace("{request}", seen) if fault.message else seen
+    )
+
+
+def _plain(fault: Fault) -> Outcome:
+    """An HTML error page (no JSON): what a proxy or a debugging server answers."""
+    status = fault.status or 502
+    return Outcome(status, f"<html><body>{status} {fault.message or ''}</body></html>", False)
 
 
 async def _latency(state: SandboxState) -> None:

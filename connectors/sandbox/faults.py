@@ -22,6 +22,11 @@ class Fault:
     ``account`` is a page id, a chat id or a hook name; ``method`` a Graph edge (``feed``,
     ``photos``, ``videos``, ``object``, ``insights``, ``me``), a Bot API method
     (``sendMessage``...) or ``hook``.
+
+    An ``error`` whose ``message`` contains ``{request}`` echoes the request there (method,
+    full URL with its query, ``Authorization`` header, credential fields of the body), like a
+    careless gateway or debug page; with ``plain`` the answer is that text as ``text/html``
+    instead of the platform's JSON error.
     """
 
     platform: str
@@ -34,6 +39,7 @@ class Fault:
     retry_after: float | None = None
     seconds: float = 0.0
     message: str | None = None
+    plain: bool = False
     times: int | None = 1
     id: int = 0
     hits: int = 0

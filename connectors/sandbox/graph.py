@@ -96,7 +96,13 @@ def fault_answer(fault: Fault) -> Outcome:
     if fault.code is None and (fault.status or 500) >= 500:
         return Outcome(
             fault.status or 500,
-            {"error": {"message": "Service unavailable", "code": 2, "is_transient": True}},
+            {
+                "error": {
+                    "message": fault.message or "Service unavailable",
+                    "code": 2,
+                    "is_transient": True,
+                }
+            },
             accepted=False,
             headers=headers,
         )
@@ -154,6 +160,8 @@ async def handle(request: Request, state: SandboxState) -> Response:
         details=details,
         process=process,
         error_answer=fault_answer,
+        # Form fields are not in the URL; an echoing server still shows them.
+        echo=f"access_token={token}" if request.method == "POST" and token else "",
     )
 
 

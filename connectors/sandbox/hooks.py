@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -105,7 +106,17 @@ async def handle(request: Request, state: SandboxState) -> Response:
         details=details,
         process=process,
         error_answer=fault_answer,
+        echo=_echo(state, name),
     )
+
+
+def _echo(state: SandboxState, name: str) -> str:
+    """What an echoing fault quotes besides the request: the receiver's own configuration,
+    secret included (a receiver's debug page may show anything)."""
+    hook = state.accounts.hook(name)
+    if hook is None:
+        return ""
+    return f"(receiver config: secret {hook.secret}, encoded {quote(hook.secret, safe='')})"
 
 
 def _verify(

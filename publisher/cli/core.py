@@ -285,6 +285,11 @@ def channel_list(as_json: JsonOpt = False) -> None:
     emit(rows, as_json, lambda: "\n".join(f"{r['name']}\t{r['kind']}\t{r['health']}" for r in rows))
 
 
+#: Check outcomes that say nothing about the credentials (the platform was not reached or
+#: gave no clear answer): the channel is not flagged.
+UNREACHABLE_KINDS = frozenset({"transient", "ambiguous", "rate_limited"})
+
+
 @channel_app.command("test")
 @handle_errors
 def channel_test(name: str, as_json: JsonOpt = False) -> None:
@@ -297,12 +302,15 @@ def channel_test(name: str, as_json: JsonOpt = False) -> None:
         "ok": result.ok,
         "detail": result.detail,
         "expires_at": result.expires_at.isoformat() if result.expires_at else None,
+        "error_kind": result.error_kind,
     }
+    unreachable = result.error_kind in UNREACHABLE_KINDS
+    key = "cli.channel_ok" if result.ok else "cli.channel_bad"
     emit(
         data,
         as_json,
         lambda: t(
-            "cli.channel_ok" if result.ok else "cli.channel_bad", channel=name, detail=result.detail
+            "cli.channel_unreachable" if unreachable else key, channel=name, detail=result.detail
         ),
     )
     if not result.ok:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from connectors import registry
 from connectors.base import ChannelConfig, CheckResult, Connector
 from connectors.clients import ClientCache
-from connectors.errors import ConnectorError
+from connectors.errors import AuthError, ConfigError, ConnectorError, PermanentError
 from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
 from publisher.models import Channel, ChannelHealth, ChannelKind
 from publisher.security import decrypt_credentials, encrypt_credentials, mask
@@ -265,19 +265,32 @@ def flag_channel(session: Session, channel: Channel, detail: str, actor: Actor |
 
 
 def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult:
-    """Ask the platform whether the credentials work; updates the channel's health."""
+    """Ask the platform whether the credentials work; updates the channel's health.
+
+    A rejected token or configuration flags the channel (and alerts). When the platform
+    could not be asked or gave no clear answer (DNS, refused, TLS, timeout, 5xx, rate
+    limit), nothing is known about the credentials: the result is not ok, with the error's
+    kind, and the channel's health is left as it was — no flag, no auth alert. The detail
+    comes from the connector already scrubbed of every credential
+    (:mod:`connectors.failures`).
+    """
     actor.require("channel.test")
     channel = get_channel(session, actor, channel_id)
+    unknown = False
     try:
         result = make_connector(channel, timeout=10).check()
     except ConnectorError as exc:
-        result = CheckResult(False, str(exc))
+        result = CheckResult(False, str(exc), error_kind=exc.kind)
+        unknown = not isinstance(exc, AuthError | ConfigError | PermanentError)
     if result.ok:
         channel.health, channel.health_detail, channel.flagged_at = ChannelHealth.OK, "", None
         channel.token_expires_at = result.expires_at
         session.add(channel)
-    else:
+    elif not unknown:
         flag_channel(session, channel, result.detail, actor)
+    after: dict[str, Any] = {"ok": result.ok}
+    if result.error_kind:
+        after["error_kind"] = result.error_kind
     audit.record(
         session,
         actor,
@@ -285,6 +298,6 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         "channel",
         channel.id,
         org_id=channel.org_id,
-        after={"ok": result.ok},
+        after=after,
     )
     return result

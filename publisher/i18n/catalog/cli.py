@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh «{channel}» không kết nối được: {detail}",
         "Channel «{channel}» does not work: {detail}",
     ),
+    "cli.channel_unreachable": (
+        "Kênh «{channel}»: không liên lạc được với nền tảng (lỗi mạng), chưa kiểm tra được "
+        "thông tin xác thực: {detail}",
+        "Channel «{channel}»: the platform could not be reached (network failure); the "
+        "credentials were not checked: {detail}",
+    ),
     "cli.post_created": (
         "Đã tạo bài viết #{id} ({status}), lịch đăng {due}.",
         "Post #{id} created ({status}), scheduled for {due}.",
