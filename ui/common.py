@@ -125,6 +125,14 @@ def _cookie_token() -> str:
     return value if isinstance(value, str) else ""  # AppTest has no real cookies
 
 
+def client_source() -> str | None:
+    """Where this browser connects from, for login throttling ("ip:<address>"), or None when
+    Streamlit does not know (AppTest; the service then uses its stable fallback). Forwarded
+    headers are not trusted: any client can write them."""
+    address = getattr(st.context, "ip_address", None)
+    return f"ip:{address}" if isinstance(address, str) and address else None
+
+
 def _resume_from_cookie() -> None:
     token = _cookie_token()
     if not token or token == st.session_state.get(DEAD_TOKEN):
