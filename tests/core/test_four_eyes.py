@@ -207,3 +207,25 @@ def test_adding_a_picture_is_a_content_change(office):
     _refused(office.actor("editor"), post_id)
     _edit(office, post_id, role="editor2", media_ids=[asset_id])  # the same media: no change
     assert _post(post_id).content_by == office.users["editor"].id
+
+
+def test_the_cli_contract_post_create_approve_holds_and_is_audited_as_the_operator(db):
+    import json
+
+    from tests.core.test_cli import add_telegram_channel, run
+
+    assert run("init", "--json").returncode == 0
+    assert add_telegram_channel().returncode == 0
+    created = run(
+        "post", "create", "--text", TEXT, "--channel", "tg", "--at", "10/10/2030 08:00",
+        "--approve", "--json",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    data = json.loads(created.stdout)
+    assert data["status"] == "scheduled"
+    shown = json.loads(run("post", "show", str(data["id"]), "--json").stdout)
+    assert shown["content_by"] == "cli:admin" and shown["author"] is None
+    with session_scope() as s:
+        [event] = s.exec(select(AuditEvent).where(AuditEvent.action == "post.approve")).all()
+    assert event.actor_label == "cli:admin"
+    assert event.after["four_eyes"] == "operator" and event.after["self_approved"] is True

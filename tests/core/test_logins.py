@@ -105,6 +105,30 @@ def test_the_delay_grows_per_source_and_is_capped(office, clock):
     assert _try("so-khcn-editor", "one typo") == "error.login_failed"  # counting restarted
 
 
+def test_a_burst_of_parallel_guesses_from_one_source_gets_no_extra_checks(office, monkeypatch):
+    import threading
+
+    hasher = _CountingHasher()
+    monkeypatch.setattr(security, "_hasher", hasher)
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def guess() -> None:
+        start.wait(30)
+        outcomes.append(_try("so-khcn-editor", "guess"))
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["error.login_failed"] * 4 + ["error.login_locked"] * 4
+    assert hasher.verified == users.MAX_FAILED_LOGINS  # the rest waited, then were refused
+    with session_scope() as s:
+        [row] = s.exec(select(LoginThrottle)).all()
+    assert row.failures == users.MAX_FAILED_LOGINS
+
+
 def test_unknown_and_known_usernames_are_throttled_alike(office):
     known = [_try("so-khcn-editor", "guess") for _ in range(6)]
     unknown = [_try("no-such-user", "guess") for _ in range(6)]
