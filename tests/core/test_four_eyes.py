@@ -81,9 +81,7 @@ def _refused(actor: Actor, post_id: int, *, ui: bool = False, now: bool = False)
     ],
     ids=["text", "title", "link", "variant", "channels"],
 )
-def test_an_editor_who_changed_the_content_of_a_post_in_review_cannot_approve_it(
-    office, change
-):
+def test_an_editor_who_changed_the_content_of_a_post_in_review_cannot_approve_it(office, change):
     post_id = _officer_post(office)
     _edit(office, post_id, **change)
     assert _post(post_id).content_by == office.users["editor"].id

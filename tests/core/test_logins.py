@@ -42,14 +42,12 @@ class _CountingHasher(PasswordHasher):
         super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
         self.verified = 0
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
         self.verified += 1
         return super().verify(hash, password)
 
 
-def test_an_unknown_username_costs_the_same_argon2_work_as_a_wrong_password(
-    office, monkeypatch
-):
+def test_an_unknown_username_costs_the_same_argon2_work_as_a_wrong_password(office, monkeypatch):
     hasher = _CountingHasher()
     monkeypatch.setattr(security, "_hasher", hasher)
     assert _try("so-khcn-editor", "wrong password") == "error.login_failed"

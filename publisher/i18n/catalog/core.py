@@ -145,8 +145,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.approve_own_content": (
         "Bạn là người sửa nội dung bài #{id} lần cuối nên không tự duyệt được; "
         "cần một biên tập viên khác duyệt",
-        "You changed the content of post #{id} last, so you cannot approve it; "
-        "another editor must",
+        "You changed the content of post #{id} last, so you cannot approve it; another editor must",
     ),
     "error.reject_comment_required": (
         "Hãy ghi lý do trả lại bài viết",
