@@ -154,3 +154,17 @@ def test_a_new_user_whose_password_is_the_username_is_refused(office, password):
     assert refused.value.message("vi") == "Mật khẩu không được trùng với tên đăng nhập"
     with session_scope() as s:
         assert s.exec(select(User).where(User.username == "chen-officer")).first() is None
+
+
+def test_user_add_refuses_the_username_as_password_with_one_line(db):
+    from tests.core.test_cli import run
+
+    assert run("init", "--json").returncode == 0
+    refused = run(
+        "user", "add", "--username", "Lan.Officer", "--role", "officer", "--org", "1",
+        "--password", "LAN.officer",
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr == "Mật khẩu không được trùng với tên đăng nhập\n"
+    with session_scope() as s:
+        assert s.exec(select(User).where(User.username == "lan.officer")).first() is None
