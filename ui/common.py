@@ -127,10 +127,22 @@ def _cookie_token() -> str:
 
 def client_source() -> str | None:
     """Where this browser connects from, for login throttling ("ip:<address>"), or None when
-    Streamlit does not know (AppTest; the service then uses its stable fallback). Forwarded
-    headers are not trusted: any client can write them."""
-    address = getattr(st.context, "ip_address", None)
-    return f"ip:{address}" if isinstance(address, str) and address else None
+    unknown (the service then uses its stable fallback)."""
+    from publisher.config import get_settings
+
+    forwarded = None
+    if get_settings().ui_trust_forwarded_for:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    return source_of(getattr(st.context, "ip_address", None), forwarded)
+
+
+def source_of(peer: str | None, forwarded_for: str | None) -> str | None:
+    """The throttling source: the right-most ``X-Forwarded-For`` entry (the one our own
+    reverse proxy appended; pass it only when ``PUBLISHER_UI_TRUST_FORWARDED_FOR`` is on),
+    else the connection's address (Streamlit gives None for localhost), else None."""
+    entries = [e.strip() for e in (forwarded_for or "").split(",") if e.strip()]
+    address = entries[-1] if entries else peer
+    return f"ip:{address[:100]}" if address else None
 
 
 def _resume_from_cookie() -> None:
