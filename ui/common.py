@@ -133,7 +133,12 @@ def client_source() -> str | None:
     forwarded = None
     if get_settings().ui_trust_forwarded_for:
         forwarded = st.context.headers.get("X-Forwarded-For")
-    return source_of(getattr(st.context, "ip_address", None), forwarded)
+    peer = getattr(st.context, "ip_address", None)
+    # Only strings: AppTest's fake connection answers with mock objects.
+    return source_of(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+    )
 
 
 def source_of(peer: str | None, forwarded_for: str | None) -> str | None:
