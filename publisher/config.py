@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     language: str = "vi"
+    #: The web interface runs behind a reverse proxy that appends the client's address to
+    #: ``X-Forwarded-For``: login throttling uses that address (right-most entry). Leave off
+    #: when browsers reach the interface directly (any client can write the header).
+    ui_trust_forwarded_for: bool = False
     #: Deliveries that fell due while no worker ran are still published within this grace.
     missed_grace_seconds: int = 6 * 3600
     #: How long an executor may hold a delivery before the lease is considered dead.

@@ -136,11 +136,28 @@ class User(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    #: Unused since login throttling moved to :class:`LoginThrottle` (per user and source);
+    #: kept so older backups restore.
     failed_logins: int = 0
     locked_until: datetime | None = _ts(default=None)
     last_login_at: datetime | None = _ts(default=None)
     language: str = Field(default="vi", max_length=5)
     created_at: datetime = _ts(default_factory=_now)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong passwords for one username from one source (``services.users``): a growing
+    delay for that pair only, so nobody can lock somebody else out from elsewhere. Unknown
+    usernames get rows too (the answer must not tell whether a user exists)."""
+
+    __table_args__ = (UniqueConstraint("username", "source"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80)
+    #: The client address ("ip:203.0.113.7"), or a stable fallback when none is known.
+    source: str = Field(max_length=120)
+    failures: int = 0
+    blocked_until: datetime | None = _ts(default=None)
+    last_failed_at: datetime | None = _ts(default=None, index=True)
 
 
 class UISession(SQLModel, table=True):
@@ -230,6 +247,12 @@ class Post(SQLModel, table=True):
     review_comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     reviewed_by: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = _ts(default=None)
+    #: Who last changed the content (``posts.CONTENT``: title, text, link, channels and their
+    #: texts, media): that user may not approve it (four eyes). None: no user account (the
+    #: server's operator at the CLI); ``content_label`` says who ("user:<name>", "cli:admin").
+    content_by: int | None = Field(default=None, foreign_key="user.id")
+    content_label: str = Field(default="", max_length=120)
+    content_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=_now)
     updated_at: datetime = _ts(default_factory=_now)
 

@@ -32,6 +32,20 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend the time of a real check where there is no hash to check (an unknown username),
+    so that the answer's timing does not tell whether a user exists; always False. The dummy
+    hash is made once with the current hasher's parameters."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    verify_password(_dummy[1], password)
+    return False
+
+
 def generate_password(length: int = 14) -> str:
     """A readable one-time password (no look-alike characters)."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"

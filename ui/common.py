@@ -125,6 +125,31 @@ def _cookie_token() -> str:
     return value if isinstance(value, str) else ""  # AppTest has no real cookies
 
 
+def client_source() -> str | None:
+    """Where this browser connects from, for login throttling ("ip:<address>"), or None when
+    unknown (the service then uses its stable fallback)."""
+    from publisher.config import get_settings
+
+    forwarded = None
+    if get_settings().ui_trust_forwarded_for:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    peer = getattr(st.context, "ip_address", None)
+    # Only strings: AppTest's fake connection answers with mock objects.
+    return source_of(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+    )
+
+
+def source_of(peer: str | None, forwarded_for: str | None) -> str | None:
+    """The throttling source: the right-most ``X-Forwarded-For`` entry (the one our own
+    reverse proxy appended; pass it only when ``PUBLISHER_UI_TRUST_FORWARDED_FOR`` is on),
+    else the connection's address (Streamlit gives None for localhost), else None."""
+    entries = [e.strip() for e in (forwarded_for or "").split(",") if e.strip()]
+    address = entries[-1] if entries else peer
+    return f"ip:{address[:100]}" if address else None
+
+
 def _resume_from_cookie() -> None:
     token = _cookie_token()
     if not token or token == st.session_state.get(DEAD_TOKEN):

@@ -5,8 +5,11 @@ The post workflow (enforced here, not in the UI)::
     draft -> in_review -> scheduled -> publishing -> published | partially_failed | failed
     in_review -> rejected -> (edit) draft        draft|in_review|rejected|scheduled -> cancelled
 
-Officers compose and submit; editors approve or reject (never their own post); admins may
-approve their own. Everyone acts within their own organisation.
+Officers compose and submit; editors approve or reject (never their own post). Four eyes:
+whoever last changed the content (:data:`CONTENT`) cannot approve it either, whatever their
+role (:func:`approval_refusal`); the server's operator at the CLI, who has no user account, is
+the root of trust and approves anything, and the audit log says so. Everyone acts within their
+own organisation.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from publisher.models import (
     PostVariant,
     Recurrence,
     STTask,
+    User,
 )
 from publisher.services import audit, deliveries, links
 from publisher.services.actor import Actor
@@ -53,6 +57,11 @@ MAX_AHEAD_YEARS = 10
 #: Problems media fitting repairs before publishing, so they do not block composing.
 FIXABLE_BY_FITTING = frozenset({"media_too_large"})
 EDITABLE = frozenset({S.DRAFT, S.REJECTED, S.IN_REVIEW})
+#: What the four-eyes rule calls the content of a post: what its readers get. The time,
+#: recurrence and campaign/task filing are not content (a reviewer may move the time and
+#: still approve); media the worker renders for a post from its campaign's brand (plan cards
+#: and clips, per-channel fitted versions) is not written by anyone and does not count.
+CONTENT = ("title", "text", "link", "channels and their own texts", "media and their order")
 
 
 @dataclass
@@ -154,6 +163,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
         recurrence_until=data.recurrence_until,
         plan_key=data.plan_key,
     )
+    _mark_content(post, actor)
     _apply_links(session, actor, post, data)
     session.add(post)
     session.flush()
@@ -231,6 +241,38 @@ def _write_media(session: Session, actor: Actor, post: Post, media_ids: Sequence
     session.flush()
 
 
+def _content(session: Session, post: Post) -> tuple[Any, ...]:
+    """The post's :data:`CONTENT` as comparable data (as stored, after a flush)."""
+    variants = session.exec(
+        select(PostVariant.channel_id, PostVariant.text).where(PostVariant.post_id == post.id)
+    ).all()
+    media = session.exec(
+        select(PostMedia.asset_id, PostMedia.position).where(PostMedia.post_id == post.id)
+    ).all()
+    return (post.title, post.text, post.link, sorted(variants), sorted(media))
+
+
+def _mark_content(post: Post, actor: Actor) -> None:
+    post.content_by = actor.user_id
+    post.content_label = actor.label or f"role:{actor.role}"
+    post.content_at = utcnow()
+
+
+def approval_refusal(post: Post, actor: Actor) -> str | None:
+    """Why ``actor`` may not approve ``post`` (an error key taking ``id``), or None.
+
+    A web account never approves a post whose content it changed last, nor (unless an
+    administrator) a post it wrote. The server's operator (an actor without a user account:
+    the CLI, ``post create --approve``) is not bound; :func:`approve` audits it."""
+    if actor.user_id is None:
+        return None
+    if post.author_id == actor.user_id and not actor.is_admin:
+        return "error.approve_own_post"
+    if post.content_by == actor.user_id:
+        return "error.approve_own_content"
+    return None
+
+
 def get_post(session: Session, actor: Actor, post_id: int) -> Post:
     """A post visible to ``actor``; raises NotFound (also for other organisations' posts)."""
     actor.require("post.view")
@@ -251,6 +293,7 @@ def update(
     if post.status == S.IN_REVIEW and not actor.can("post.review"):
         raise PermissionDenied("error.post_in_review_locked")
     before = {"text": post.text, "due_at": post.due_at, "status": post.status}
+    content_before = _content(session, post)
     channels = _resolve_channels(session, actor, data.channels)
     if {c.org_id for c in channels} != {post.org_id}:
         raise InvalidInput("error.channels_one_org")
@@ -268,6 +311,9 @@ def update(
     session.add(post)
     texts = _write_variants(session, post, channels, data.variants)
     _write_media(session, actor, post, data.media_ids)
+    content_changed = _content(session, post) != content_before
+    if content_changed:
+        _mark_content(post, actor)
     if strict:
         problems = problems_for(session, post, texts)
         if problems:
@@ -280,7 +326,12 @@ def update(
         post.id,
         org_id=post.org_id,
         before=before,
-        after={"text": post.text, "due_at": post.due_at, "status": post.status},
+        after={
+            "text": post.text,
+            "due_at": post.due_at,
+            "status": post.status,
+            "content_changed": content_changed,
+        },
     )
     return post
 
@@ -339,8 +390,9 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     allowed_from = (S.IN_REVIEW, S.DRAFT) if actor.is_admin else (S.IN_REVIEW,)
     if post.status not in allowed_from:
         raise InvalidTransition("error.post_transition", frm=post.status, to=S.SCHEDULED)
-    if post.author_id is not None and post.author_id == actor.user_id and not actor.is_admin:
-        raise PermissionDenied("error.approve_own_post")
+    refusal = approval_refusal(post, actor)
+    if refusal:
+        raise PermissionDenied(refusal, id=post.id)
     if post.due_at is None:
         raise InvalidInput("error.time_required")
     _check_due(post.due_at)
@@ -361,6 +413,11 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         "post.approve",
         deliveries=[d.id for d in created],
         due_at=post.due_at,
+        content_by=post.content_label,
+        # "operator": the server's operator approved, the four-eyes rule does not bind it
+        # (its own content too: self_approved); "checked": a web account passed the rule.
+        four_eyes="operator" if actor.user_id is None else "checked",
+        self_approved=post.content_label == (actor.label or f"role:{actor.role}"),
     )
 
 
@@ -463,6 +520,10 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
         "due_at": post.due_at.isoformat() if post.due_at else None,
         "campaign": campaign.slug if campaign else None,
         "review_comment": post.review_comment,
+        "author": _username(session, post.author_id),
+        "content_by": post.content_label or None,
+        "content_at": post.content_at.isoformat() if post.content_at else None,
+        "reviewed_by": _username(session, post.reviewed_by),
         "variants": [
             {"channel": c.name, "kind": c.kind, "text": text}
             for c, text in variant_texts(session, post)
@@ -477,3 +538,8 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
         ],
         "deliveries": [deliveries.describe(d, c) for d, c in deliveries.for_post(session, post_id)],
     }
+
+
+def _username(session: Session, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.username if user is not None else None

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from publisher.errors import InvalidTransition
+from publisher.errors import InvalidTransition, PermissionDenied
 from publisher.models import Channel, MediaAsset, Post, PostMedia, PostStatus, User
 from publisher.services import audit, posts
 from publisher.services.actor import Actor
@@ -33,6 +33,8 @@ class ReviewItem:
     post: Post
     author: str
     reviewer: str
+    #: Who last changed the content (a name, or the actor label such as "cli:admin").
+    content_author: str
     variants: list[tuple[Channel, str]] = field(default_factory=list)
     media: list[MediaAsset] = field(default_factory=list)
 
@@ -47,7 +49,9 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
 def _items(session: Session, rows: list[Post]) -> list[ReviewItem]:
     names = _names(
         session,
-        {p.author_id for p in rows if p.author_id} | {p.reviewed_by for p in rows if p.reviewed_by},
+        {p.author_id for p in rows if p.author_id}
+        | {p.reviewed_by for p in rows if p.reviewed_by}
+        | {p.content_by for p in rows if p.content_by},
     )
     out = []
     for p in rows:
@@ -64,6 +68,7 @@ def _items(session: Session, rows: list[Post]) -> list[ReviewItem]:
                 p,
                 names.get(p.author_id or 0, ""),
                 names.get(p.reviewed_by or 0, ""),
+                names.get(p.content_by or 0, "") or p.content_label,
                 posts.variant_texts(session, p),
                 media,
             )
@@ -111,6 +116,9 @@ def approve(session: Session, actor: Actor, post_id: int, *, publish_now: bool =
     if publish_now:
         actor.require("post.review")
         post = posts.get_post(session, actor, post_id)
+        refusal = posts.approval_refusal(post, actor)
+        if refusal:  # before the time moves (posts.approve checks again, under the row lock)
+            raise PermissionDenied(refusal, id=post_id)
         if post.status != PostStatus.IN_REVIEW and not actor.is_admin:
             raise InvalidTransition(
                 "error.post_transition", frm=post.status, to=PostStatus.SCHEDULED

@@ -1,22 +1,32 @@
-"""Users, roles and login (argon2 hashes, throttling, lock-out)."""
+"""Users, roles and login (argon2 hashes, throttling per user and source)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from publisher.models import Role, User
-from publisher.security import generate_password, hash_password, verify_password
+from publisher.models import LoginThrottle, Role, User
+from publisher.security import generate_password, hash_password, verify_dummy, verify_password
 from publisher.services import audit, sessions
 from publisher.services.actor import Actor
 from publisher.services.orgs import get_org
 from publisher.timeutil import utcnow
 
+#: The wrong password (for one username from one source) that starts the delay; each further
+#: one doubles it, from ``FIRST_DELAY`` up to ``MAX_DELAY``.
 MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=15)
+#: A source's count starts again after this long without a wrong password.
+FORGET_AFTER = timedelta(hours=24)
+#: The source of an attempt whose client address is unknown: one shared, stable bucket.
+UNKNOWN_SOURCE = "unknown"
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -43,8 +53,7 @@ def create_user(
     if session.exec(select(User).where(User.username == username)).first():
         raise Conflict("error.user_exists", username=username)
     password = password or generate_password()
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput("error.password_too_short", min=MIN_PASSWORD)
+    _check_new_password(username, password)
     assert organisation.id is not None
     user = User(
         username=username,
@@ -67,54 +76,115 @@ def create_user(
     return user, password
 
 
-def _locked_minutes(user: User, now: datetime) -> int | None:
-    """Minutes left of the account's lock-out (rounded up), or None when it is not locked."""
-    if user.locked_until and user.locked_until > now:
-        return max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+def _login_name(username: str | None) -> str:
+    """The username as looked up and throttled: trimmed, lower case, printable, 80 at most."""
+    name = (username or "").strip().lower()
+    return "".join(c for c in name if c.isprintable())[:80]
+
+
+def _source(source: str | None) -> str:
+    return "".join(c for c in (source or "").strip() if c.isprintable())[:120] or UNKNOWN_SOURCE
+
+
+def _throttle(session: Session, username: str, source: str) -> LoginThrottle:
+    """The (username, source) counter, created when missing and locked for this transaction:
+    on PostgreSQL two attempts from one source wait for each other here, so none skips the
+    check or the count (SQLite write transactions are serialised by ``BEGIN IMMEDIATE``)."""
+    table = LoginThrottle.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table)
+        .values(username=username, source=source, failures=0)
+        .on_conflict_do_nothing(index_elements=["username", "source"])
+    )
+    return session.exec(
+        select(LoginThrottle)
+        .where(LoginThrottle.username == username, LoginThrottle.source == source)
+        .with_for_update()
+    ).one()
+
+
+def _wait_minutes(throttle: LoginThrottle, now: datetime) -> int | None:
+    """Minutes (rounded up) before this source may try this username again, or None."""
+    if throttle.blocked_until and throttle.blocked_until > now:
+        return max(1, int((throttle.blocked_until - now).total_seconds() // 60) + 1)
     return None
 
 
+def delay_after(failures: int) -> timedelta:
+    """The wait after the ``failures``-th wrong password in a row from one source."""
+    if failures < MAX_FAILED_LOGINS:
+        return timedelta(0)
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - MAX_FAILED_LOGINS, 16))
+
+
 def _count_failure(
-    session: Session, who: Actor | str, user: User, action: str, now: datetime
-) -> bool:
-    """Count a wrong password (a login or the change form: one counter), locking the account
-    for ``LOCKOUT`` at the ``MAX_FAILED_LOGINS``-th; audited as ``action`` and committed at
-    once, because the caller raises and its transaction is rolled back. Returns whether the
-    account is now locked."""
-    user.failed_logins += 1
-    locked = user.failed_logins >= MAX_FAILED_LOGINS
-    if locked:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
-    session.add(user)
-    audit.record(
-        session, who, action, "user", user.id, org_id=user.org_id, after={"locked": locked}
+    session: Session,
+    throttle: LoginThrottle,
+    now: datetime,
+    audited: tuple[Actor | str, User, str] | None,
+) -> int | None:
+    """Count a wrong password for the throttle's username and source (a login or the change
+    form: one counter), audit it (``audited``: who, the user, the action; None for an unknown
+    username) and commit at once, because the caller raises and its transaction is rolled
+    back. Returns the minutes to wait now, or None."""
+    if throttle.last_failed_at and throttle.last_failed_at < now - FORGET_AFTER:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failed_at = now
+    wait = delay_after(throttle.failures)
+    throttle.blocked_until = now + wait if wait else None
+    session.add(throttle)
+    session.execute(  # counters nobody used for a day
+        delete(LoginThrottle).where(col(LoginThrottle.last_failed_at) < now - FORGET_AFTER)
     )
+    if audited is not None:
+        who, user, action = audited
+        audit.record(
+            session,
+            who,
+            action,
+            "user",
+            user.id,
+            org_id=user.org_id,
+            after={"locked": bool(wait), "source": throttle.source},
+        )
     session.commit()
-    return locked
+    return _wait_minutes(throttle, now)
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
+def authenticate(
+    session: Session, username: str, password: str, *, source: str | None = None
+) -> User:
     """Check a login; raises PermissionDenied with a reason the page can show.
 
-    After ``MAX_FAILED_LOGINS`` consecutive failures the account is locked for ``LOCKOUT``.
-    The same message is given for an unknown user and a wrong password.
+    ``source`` is where the attempt comes from (the client address, "ip:203.0.113.7");
+    None: :data:`UNKNOWN_SOURCE`. Wrong passwords are counted per username and source: from
+    the ``MAX_FAILED_LOGINS``-th in a row that source waits ``FIRST_DELAY``, doubling with
+    each further one up to ``MAX_DELAY`` (``error.login_locked``); other sources are not
+    slowed, so nobody can lock somebody else out. An unknown or inactive username gets the
+    same message, the same counting and the same argon2 work (a dummy hash) as a wrong
+    password: neither the answer nor its timing tells whether the user exists.
     """
     now = utcnow()
-    user = session.exec(
-        select(User).where(User.username == (username or "").strip().lower())
-    ).first()
-    if user is None or not user.is_active:
-        raise PermissionDenied("error.login_failed")
-    minutes = _locked_minutes(user, now)
+    name = _login_name(username)
+    throttle = _throttle(session, name, _source(source))
+    minutes = _wait_minutes(throttle, now)
     if minutes:
         raise PermissionDenied("error.login_locked", minutes=minutes)
-    if not verify_password(user.password_hash, password or ""):
-        if _count_failure(session, f"user:{user.username}", user, "user.login_failed", now):
-            raise PermissionDenied("error.login_locked", minutes=int(LOCKOUT.total_seconds() // 60))
+    user = session.exec(select(User).where(User.username == name)).first() if name else None
+    if user is None:
+        ok = verify_dummy(password or "")
+    else:  # an inactive user's hash is checked too: the same time
+        ok = verify_password(user.password_hash, password or "") and user.is_active
+    if user is None or not ok:
+        audited = None if user is None else (f"user:{user.username}", user, "user.login_failed")
+        minutes = _count_failure(session, throttle, now, audited)
+        if minutes:
+            raise PermissionDenied("error.login_locked", minutes=minutes)
         raise PermissionDenied("error.login_failed")
-    user.failed_logins = 0
-    user.locked_until = None
+    session.delete(throttle)
     user.last_login_at = now
     session.add(user)
     audit.record(
@@ -142,13 +212,14 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.exec(stmt))
 
 
-def _check_new_password(user: User, new: str, current: str | None = None) -> None:
-    """Refuse a new password that is too short, the username, or (when given) the current one.
+def _check_new_password(username: str, new: str, current: str | None = None) -> None:
+    """Refuse a new password that is too short, the username (in any case), or (when given)
+    the current one.
 
     Raises InvalidInput; checks nothing against the stored hash."""
     if len(new) < MIN_PASSWORD:
         raise InvalidInput("error.password_too_short", min=MIN_PASSWORD)
-    if new.strip().lower() == user.username.lower():
+    if new.strip().lower() == username.lower():
         raise InvalidInput("error.password_is_username")
     if current is not None and new == current:
         raise InvalidInput("error.password_unchanged")
@@ -167,18 +238,18 @@ def set_password(session: Session, actor: Actor, username: str, password: str | 
     user = get_user(session, username)
     actor.require_org(user.org_id)
     password = generate_password() if password is None else password
-    _check_new_password(user, password)
+    _check_new_password(user.username, password)
     _store_password(session, actor, user, password, "user.password_reset")
     return password
 
 
 def _store_password(session: Session, actor: Actor, user: User, password: str, action: str) -> None:
-    """Hash and store ``password``, unlock the account, end every web session of the user
-    and audit ``action`` (how many sessions ended; never the password)."""
+    """Hash and store ``password``, clear the user's wrong-password counters (every source),
+    end every web session of the user and audit ``action`` (how many sessions ended; never
+    the password)."""
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     session.add(user)
+    session.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == user.username))
     assert user.id is not None
     revoked = sessions.revoke_user(session, user.id)
     audit.record(
@@ -192,16 +263,18 @@ def _store_password(session: Session, actor: Actor, user: User, password: str, a
     )
 
 
-def change_own_password(session: Session, actor: Actor, current: str, new: str) -> str:
+def change_own_password(
+    session: Session, actor: Actor, current: str, new: str, *, source: str | None = None
+) -> str:
     """The logged-in user changes their own password; returns a new web session token.
 
-    ``current`` is checked like a login and shares its lock-out: a wrong one counts as a
-    failed login (committed even though this raises), and the ``MAX_FAILED_LOGINS``-th
-    failure locks the account for ``LOCKOUT`` — for logins and for this form, so an unlocked
-    screen left open cannot be used to guess the password. The open session itself is not
-    ended by the lock. Every web session token of the user is revoked (other browsers end
-    within a minute) and the returned one replaces the caller's. Audited as
-    ``user.password_changed`` (the password never).
+    ``current`` is checked like a login from ``source`` and shares its counter: a wrong one
+    counts as a failed login of this username from this source (committed even though this
+    raises), and the delay it starts (see :func:`authenticate`) holds for logins and for this
+    form from that source, so an unlocked screen left open cannot be used to guess the
+    password. The open session itself is not ended by the delay. Every web session token of
+    the user is revoked (other browsers end within a minute) and the returned one replaces
+    the caller's. Audited as ``user.password_changed`` (the password never).
 
     Raises PermissionDenied for an actor that is not a user (the CLI: use
     :func:`set_password`), an inactive user, a locked account (``error.password_locked``) or a
@@ -212,15 +285,16 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     if user is None or not user.is_active:
         raise PermissionDenied("error.password_no_account")
     now = utcnow()
-    minutes = _locked_minutes(user, now)
+    throttle = _throttle(session, user.username, _source(source))
+    minutes = _wait_minutes(throttle, now)
     if minutes:
         raise PermissionDenied("error.password_locked", minutes=minutes)
-    _check_new_password(user, new, current)
+    _check_new_password(user.username, new, current)
     if not verify_password(user.password_hash, current or ""):
-        if _count_failure(session, actor, user, "user.password_change_failed", now):
-            raise PermissionDenied(
-                "error.password_locked", minutes=int(LOCKOUT.total_seconds() // 60)
-            )
+        audited = (actor, user, "user.password_change_failed")
+        minutes = _count_failure(session, throttle, now, audited)
+        if minutes:
+            raise PermissionDenied("error.password_locked", minutes=minutes)
         raise PermissionDenied("error.current_password_wrong")
     _store_password(session, actor, user, new, "user.password_changed")
     return sessions.issue(session, user)

@@ -19,7 +19,7 @@ from publisher.models import AuditEvent, Delivery, DeliveryStatus, PostStatus
 from publisher.services import deliveries, posts
 from publisher.services.posts import PostInput
 from publisher.timeutil import parse_local
-from tests.factories import make_office, telegram_channel, webhook_channel
+from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
 
 @pytest.fixture
@@ -76,15 +76,20 @@ def test_officer_cannot_approve(office):
         posts.approve(s, office.actor("officer"), post.id)
 
 
-def test_editor_cannot_approve_own_post_but_admin_can(office):
+def test_editor_cannot_approve_own_post_nor_a_web_admin_but_the_operator_can(office):
+    # Until issue 14 a web administrator approved their own post; four eyes binds every web
+    # account now, and only the server's operator (the CLI) approves its own content.
     post = _draft(office, role="editor")
     with session_scope() as s:
         posts.submit(s, office.actor("editor"), post.id)
     with pytest.raises(PermissionDenied), session_scope() as s:
         posts.approve(s, office.actor("editor"), post.id)
     admin_post = _draft(office, role="admin")
+    with pytest.raises(PermissionDenied) as refused, session_scope() as s:
+        posts.approve(s, office.actor("admin"), admin_post.id)
+    assert refused.value.key == "error.approve_own_content"
     with session_scope() as s:
-        assert posts.approve(s, office.actor("admin"), admin_post.id).status == "scheduled"
+        assert posts.approve(s, ADMIN, admin_post.id).status == "scheduled"
 
 
 def test_manager_cannot_compose(office):
@@ -173,7 +178,7 @@ def test_users_never_see_another_organisations_posts(office):
 def test_cancel_cancels_pending_deliveries_and_keeps_sent_ones(office):
     post = _draft(office, role="admin")
     with session_scope() as s:
-        posts.approve(s, office.actor("admin"), post.id)
+        posts.approve(s, ADMIN, post.id)
     with session_scope() as s:
         first, _second = s.exec(
             select(Delivery).where(Delivery.post_id == post.id).order_by(Delivery.id)
@@ -210,7 +215,7 @@ def test_post_status_is_derived_from_its_deliveries(statuses, expected):
 def test_illegal_delivery_move_raises(office):
     post = _draft(office, role="admin")
     with session_scope() as s:
-        posts.approve(s, office.actor("admin"), post.id)
+        posts.approve(s, ADMIN, post.id)
     with pytest.raises(InvalidTransition), session_scope() as s:
         d = s.exec(select(Delivery).where(Delivery.post_id == post.id)).first()
         deliveries.transition(s, d, DeliveryStatus.SENT, "test")

@@ -11,7 +11,7 @@ from publisher.models import Delivery, TrackedLink
 from publisher.services import posts
 from publisher.services.posts import PostInput
 from publisher.timeutil import parse_local
-from tests.factories import make_office, telegram_channel, webhook_channel
+from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
 TEXT = "Xem chi tiết tại https://dost.dongnai.gov.vn/cds-2026 nhé"
 
@@ -23,7 +23,7 @@ def _approved(office):
             office.actor("admin"),
             PostInput(text=TEXT, channels=["tg", "hook"], due_at=parse_local("10/10/2026 08:00")),
         )
-        posts.approve(s, office.actor("admin"), post.id)
+        posts.approve(s, ADMIN, post.id)  # the operator: a web admin may not approve its own
         return post.id
 
 

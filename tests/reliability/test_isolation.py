@@ -384,6 +384,8 @@ EXEMPT: dict[str, str] = {
     "deliveries.transition_many": "the state machine, called by services that checked the actor",
     "keys.rotate_key": "server-side key rotation (CLI, whole database, admin only)",
     "plan_media.media_for_post": "called by scaffold_with_media with a post it created",
+    "posts.approval_refusal": "a pure check of a post its caller already loaded for the actor "
+    "(posts.approve, review.approve, the review page); reads nothing",
     "studio.preview_infographic": "renders the caller's own brand; takes no object id",
     "sandbox.received": "demo emulator only: its records are not organisation data",
     "users.change_own_password": "acts only on the caller's own account (actor.user_id); "

@@ -67,7 +67,7 @@ def test_login_is_throttled_then_released_after_the_lockout(office: Any, clock: 
     with session_scope() as s, pytest.raises(PermissionDenied) as still:
         users.authenticate(s, name, PASSWORD)  # even the right password, while locked
     assert still.value.key == "error.login_locked"
-    clock.advance(users.LOCKOUT.total_seconds() + 1)
+    clock.advance(users.FIRST_DELAY.total_seconds() + 1)
     with session_scope() as s:
         assert users.authenticate(s, name, PASSWORD).username == name
     with session_scope(readonly=True) as s:

@@ -49,7 +49,7 @@ def test_login_with_a_database_user_opens_the_calendar(office):
     assert "Lịch đăng bài" in texts(at)
 
 
-def test_wrong_password_is_refused_and_five_failures_lock_the_account(office):
+def test_wrong_password_is_refused_and_five_failures_make_this_browser_wait(office):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _login(at, "so-khcn-officer", "wrong password")
     assert "actor" not in at.session_state
@@ -58,7 +58,7 @@ def test_wrong_password_is_refused_and_five_failures_lock_the_account(office):
         _login(at, "so-khcn-officer", "wrong password")
     _login(at, "so-khcn-officer", "correct horse battery")
     assert "actor" not in at.session_state
-    assert any("khóa" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("thử lại sau" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def _landing(office, role: str, **state: object) -> AppTest:

@@ -29,7 +29,9 @@ with middle:
         else:
             try:
                 with session_scope() as session:
-                    user = users.authenticate(session, username, password)
+                    user = users.authenticate(
+                        session, username, password, source=common.client_source()
+                    )
                     actor, name = Actor.of(user), user.full_name
                     token = sessions.issue(session, user)  # a reload stays logged in
             except PublisherError as exc:

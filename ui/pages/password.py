@@ -34,7 +34,9 @@ with middle:
             st.error(t("ui.password.mismatch"), icon=":material/error:")
         else:
             token = common.write(
-                lambda s: users.change_own_password(s, actor, current, new),
+                lambda s: users.change_own_password(
+                    s, actor, current, new, source=common.client_source()
+                ),
                 t("ui.password.changed"),
             )
             if token is not None:
@@ -44,6 +46,7 @@ with middle:
         t(
             "ui.password.lockout_note",
             max=users.MAX_FAILED_LOGINS,
-            minutes=int(users.LOCKOUT.total_seconds() // 60),
+            seconds=int(users.FIRST_DELAY.total_seconds()),
+            minutes=int(users.MAX_DELAY.total_seconds() // 60),
         )
     )

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from publisher.i18n import t
 from publisher.models import RenderJob, RenderStatus
 from publisher.services import media as media_svc
+from publisher.services import posts as posts_svc
 from publisher.services import renders as renders_svc
 from publisher.services import review
 from ui import common
@@ -30,6 +31,10 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
             f"{t('ui.review.author', name=item.author)}"
             f" · {t('ui.review.channels', n=len(item.variants))}"
         )
+        if item.content_author and p.content_at:
+            st.caption(
+                t("ui.review.content_by", name=item.content_author, at=common.fmt_dt(p.content_at))
+            )
         if p.review_comment:
             st.warning(
                 t("ui.review.comment_was", comment=p.review_comment), icon=":material/comment:"
@@ -45,7 +50,7 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
             player.video(str(media_svc.asset_file(clip)))
         _renders(p.id or 0)
         if actions:
-            _actions(p.id or 0)
+            _actions(p.id or 0, posts_svc.approval_refusal(p, actor))
         elif p.status == "rejected" and p.author_id == actor.user_id:
             if st.button(t("ui.review.edit"), key=f"rv_edit_{p.id}", icon=":material/edit:"):
                 st.session_state["compose_load"] = p.id
@@ -76,7 +81,11 @@ def _renders(post_id: int) -> None:
     )
 
 
-def _actions(post_id: int) -> None:
+def _actions(post_id: int, refusal: str | None) -> None:
+    """Approve, approve now, send back; the approve buttons only for someone the four-eyes
+    rule allows (``refusal``: why not, explained instead)."""
+    if refusal:
+        st.info(t(f"ui.review.no_approve.{refusal}"), icon=":material/group:")
     comment = st.text_area(
         t("ui.review.comment"),
         key=f"rv_comment_{post_id}",
@@ -84,7 +93,7 @@ def _actions(post_id: int) -> None:
         placeholder=t("ui.review.comment_placeholder"),
     )
     a, b, c, _ = st.columns([1, 1.2, 1, 1.5])
-    if a.button(
+    if not refusal and a.button(
         t("ui.review.approve"),
         key=f"rv_ok_{post_id}",
         type="primary",
@@ -98,7 +107,7 @@ def _actions(post_id: int) -> None:
             is not None
         ):
             st.rerun()
-    if b.button(
+    if not refusal and b.button(
         t("ui.review.approve_now"),
         key=f"rv_now_{post_id}",
         icon=":material/bolt:",

@@ -99,8 +99,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Wrong username or password",
     ),
     "error.login_locked": (
-        "Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {minutes} phút",
-        "Account locked after repeated failed logins; try again in {minutes} minutes",
+        "Đăng nhập sai nhiều lần; hãy thử lại sau {minutes} phút",
+        "Too many failed logins; try again in {minutes} minutes",
     ),
     # channels
     "error.channel_kind_invalid": (
@@ -141,6 +141,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.approve_own_post": (
         "Biên tập viên không tự duyệt bài của chính mình",
         "Editors may not approve their own posts",
+    ),
+    "error.approve_own_content": (
+        "Bạn là người sửa nội dung bài #{id} lần cuối nên không tự duyệt được; "
+        "cần một biên tập viên khác duyệt",
+        "You changed the content of post #{id} last, so you cannot approve it; another editor must",
     ),
     "error.reject_comment_required": (
         "Hãy ghi lý do trả lại bài viết",

@@ -17,8 +17,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The current password is wrong",
     ),
     "error.password_locked": (
-        "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút",
-        "Account locked after repeated wrong passwords; try again in {minutes} minutes",
+        "Nhập sai mật khẩu nhiều lần; hãy thử lại sau {minutes} phút",
+        "Too many wrong passwords; try again in {minutes} minutes",
     ),
     "error.password_no_account": (
         "Chỉ người dùng đã đăng nhập mới đổi được mật khẩu của mình",
@@ -71,10 +71,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Password changed; your sessions elsewhere have ended",
     ),
     "ui.password.lockout_note": (
-        "Nhập sai mật khẩu hiện tại được tính như đăng nhập sai: sai {max} lần liên tiếp thì "
-        "tài khoản bị khóa {minutes} phút. Quên mật khẩu? Nhờ quản trị viên đặt lại.",
-        "A wrong current password counts as a failed login: {max} in a row lock the account "
-        "for {minutes} minutes. Forgot it? Ask an administrator to reset it.",
+        "Nhập sai mật khẩu hiện tại được tính như đăng nhập sai từ máy này: từ lần sai thứ "
+        "{max} liên tiếp phải chờ {seconds} giây, mỗi lần sai tiếp theo chờ gấp đôi, tối đa "
+        "{minutes} phút. Quên mật khẩu? Nhờ quản trị viên đặt lại.",
+        "A wrong current password counts as a failed login from this computer: from the "
+        "{max}th in a row you wait {seconds} seconds, twice as long after each further one, "
+        "at most {minutes} minutes. Forgot it? Ask an administrator to reset it.",
     ),
     # interface: the administrator's reset
     "ui.users.reset": ("Đặt lại mật khẩu", "Reset password"),

@@ -230,6 +230,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.review.nothing": ("Không có bài nào chờ duyệt", "Nothing waits for review"),
     "ui.review.author": ("Người soạn: {name}", "Author: {name}"),
     "ui.review.channels": ("{n} kênh", "{n} channels"),
+    "ui.review.content_by": (
+        "Nội dung sửa lần cuối: {name} lúc {at}",
+        "Content last changed by {name} at {at}",
+    ),
+    "ui.review.no_approve.error.approve_own_content": (
+        "Bạn là người sửa nội dung bài này lần cuối. Theo nguyên tắc hai người (người viết "
+        "không tự duyệt), một biên tập viên khác phải duyệt; bạn vẫn có thể trả lại bài.",
+        "You changed this post's content last. Under the four-eyes rule (no one approves "
+        "what they wrote) another editor must approve it; you can still send it back.",
+    ),
+    "ui.review.no_approve.error.approve_own_post": (
+        "Đây là bài của bạn. Theo nguyên tắc hai người (người viết không tự duyệt), một biên "
+        "tập viên khác phải duyệt.",
+        "This is your own post. Under the four-eyes rule (no one approves what they wrote) "
+        "another editor must approve it.",
+    ),
     "ui.review.comment_was": ("Góp ý của biên tập viên: {comment}", "Editor's comment: {comment}"),
     "ui.review.reviewed_by": ("Duyệt bởi {name} lúc {at}", "Reviewed by {name} at {at}"),
     "ui.review.comment": ("Góp ý (bắt buộc khi trả lại)", "Comment (required to send back)"),
