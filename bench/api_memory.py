@@ -6,8 +6,9 @@ One api process (uvicorn, its own process, SQLite in a temporary data directory,
 webhook channel). Its resident memory (RSS, and the kernel's peak ``VmHWM``) is read from
 ``/proc`` while it receives:
 
-1. 10,000 ``POST /inbound/<unknown name>`` (each name new; rate limiting off for this phase so
-   that every request reaches the channel lookup: what is measured is the cache);
+1. 10,000 ``POST /inbound/<unknown name>`` (each name new and 1,000 characters long, as an
+   attacker would choose; rate limiting off for this phase so that every request reaches the
+   channel lookup: what is measured is the cache);
 2. a 1 GB body sent chunked without ``Content-Length``;
 3. a 1 GB body with an honest ``Content-Length: 1073741824``;
 4. a 1 GB body behind a lying ``Content-Length: 60000`` (under the 64 KB limit).
@@ -101,10 +102,14 @@ def _upload(port: int, head: bytes, chunked: bool) -> dict[str, Any]:
             answer = sock.recv(4096).decode("latin-1").split("\r\n", 1)[0]
         except OSError as exc:
             answer = f"({type(exc).__name__})"
-    return {"sent_mb": round(sent / MB, 1), "answer": answer, "s": round(time.monotonic() - started, 2)}
+    return {
+        "sent_mb": round(sent / MB, 1),
+        "answer": answer,
+        "s": round(time.monotonic() - started, 2),
+    }
 
 
-def run(code: Path, label: str, names: int) -> dict[str, Any]:
+def run(code: Path, label: str, names: int, name_length: int) -> dict[str, Any]:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="api-memory-") as tmp:
         data_dir = Path(tmp)
@@ -125,7 +130,7 @@ def run(code: Path, label: str, names: int) -> dict[str, Any]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        out: dict[str, Any] = {"label": label, "names": names}
+        out: dict[str, Any] = {"label": label, "names": names, "name_length": name_length}
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -148,7 +153,8 @@ def run(code: Path, label: str, names: int) -> dict[str, Any]:
                 started = time.monotonic()
                 statuses: dict[int, int] = {}
                 for i in range(names):
-                    r = http.post(f"/inbound/unknown-{i:06d}", content=body, headers=headers)
+                    name = f"unknown-{i:06d}-".ljust(name_length, "x")
+                    r = http.post(f"/inbound/{name}", content=body, headers=headers)
                     statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
                     if (i + 1) % (names // 5) == 0:
                         steps.append({"after": i + 1, **_mem(proc.pid)})
@@ -189,7 +195,7 @@ def write_md() -> None:
         ups = r["uploads"]
         rows.append(
             f"| {r['label']} | {r['start']['rss_mb']} | {names['rss_mb']} "
-            f"(after {names['after']:,} names) | "
+            f"(after {names['after']:,} names of {r['name_length']} characters) | "
             + " | ".join(
                 f"{u['peak_mb']} peak, {u['rss_mb']} after; {u['sent_mb']:,} MB sent; "
                 f"`{u['answer']}`"
@@ -219,8 +225,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--label", default="after")
     parser.add_argument("--names", type=int, default=10_000)
+    parser.add_argument("--name-length", type=int, default=1000)
     args = parser.parse_args()
-    result = run(args.code.resolve(), args.label, args.names)
+    result = run(args.code.resolve(), args.label, args.names, args.name_length)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"api-memory-{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
     write_md()

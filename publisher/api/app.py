@@ -158,9 +158,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             return _error(Unavailable("error.inbound_unavailable"), lang, 503)
         except Exception as exc:  # the database refused this row (its others were stored)
             log.warning("inbound event refused by the database: %s", type(exc).__name__)
-            return _error(
-                InvalidInput("error.inbound_body", detail="cannot be stored"), lang, 400
-            )
+            return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang, 400)
         return JSONResponse(
             {
                 "ok": True,

@@ -21,10 +21,19 @@ from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.models import Channel, ChannelHealth, InboundEvent, WorkerHeartbeat
 from publisher.services import inbound
+from tests.factories import make_office
 from tests.stats.conftest import published
-from tests.stats.test_api import SECRET, _events, hmac, office  # noqa: F401 (fixture)
+from tests.stats.test_api import SECRET, _events, hmac
 
 CHUNK = 64 * 1024
+
+
+@pytest.fixture
+def office(db, clock):
+    inbound.clear_cache()
+    hook = {"url": "https://h.example.org/hook", "signature": "hmac"}
+    spec = {"kind": "webhook", "settings": hook, "credentials": {"secret": SECRET}}
+    return make_office(channels={"hmac-hook": spec})
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
@@ -87,7 +96,9 @@ def _stream(total: int) -> Iterator[bytes]:
 def test_a_large_body_is_refused_before_it_is_read_whole(office, clock, length):
     headers = {"content-length": length} if length else {"transfer-encoding": "chunked"}
     app = create_app(clock=clock)
-    status, pulled, reply = asyncio.run(_post(app, "/inbound/hmac-hook", headers, _stream(16 << 20)))
+    status, pulled, reply = asyncio.run(
+        _post(app, "/inbound/hmac-hook", headers, _stream(16 << 20))
+    )
     assert status == 413
     assert reply["connection"] == "close"
     if length == str(400 * 1024 * 1024):
@@ -127,9 +138,7 @@ def test_the_caches_have_a_size_cap():
     assert len(limiter) == 100
 
 
-def test_inbound_requests_are_rate_limited_per_source_with_retry_after(
-    office, clock, monkeypatch
-):
+def test_inbound_requests_are_rate_limited_per_source_with_retry_after(office, clock, monkeypatch):
     _settings(monkeypatch, api_inbound_rate="1", api_inbound_burst="3")
     client = TestClient(create_app(clock=clock))
     body, headers = hmac(clock, "m1")

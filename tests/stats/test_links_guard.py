@@ -60,7 +60,10 @@ def _compose(office, link: str):
             s,
             office.actor("officer"),
             PostInput(
-                text="Ngày Chuyển đổi số", channels=["tg"], link=link, due_at=parse_local("10/10/2026 08:00")
+                text="Ngày Chuyển đổi số",
+                channels=["tg"],
+                link=link,
+                due_at=parse_local("10/10/2026 08:00"),
             ),
         ).id
 
