@@ -21,8 +21,6 @@ import re
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -35,7 +33,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
-from publisher.api.batcher import EventWriter
+from publisher.api.batcher import UNAVAILABLE, EventWriter
 from publisher.api.ratelimit import RateLimiter, source_key
 from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
@@ -46,7 +44,6 @@ from publisher.timeutil import Clock, get_clock
 
 log = logging.getLogger(__name__)
 
-STATUS = {NotFound: 404, PermissionDenied: 401, InvalidInput: 400}
 _LENGTH = re.compile(r"[0-9]{1,19}")
 
 
@@ -54,22 +51,31 @@ class BodyTooLarge(InvalidInput):
     """An inbound body longer than ``inbound.MAX_BODY`` (413; the connection is closed)."""
 
 
+class RateLimited(PublisherError):
+    """Too many requests from one client address (429 with ``Retry-After``)."""
+
+
 class Unavailable(PublisherError):
     """The database did not store an event (503: the sender should retry)."""
+
+
+#: The first class that matches gives the status.
+STATUS = {
+    BodyTooLarge: 413,
+    RateLimited: 429,
+    Unavailable: 503,
+    NotFound: 404,
+    PermissionDenied: 401,
+    InvalidInput: 400,
+}
 
 
 def _lang(request: Request) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "vi"
 
 
-def _error(
-    exc: PublisherError,
-    lang: str,
-    status: int | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    if status is None:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+def _error(exc: PublisherError, lang: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
     return JSONResponse(
         {"ok": False, "error": exc.key, "message": exc.message(lang)},
         status_code=status,
@@ -93,13 +99,13 @@ async def read_body(request: Request, limit: int) -> bytes:
         if not _LENGTH.fullmatch(length.strip()):
             raise InvalidInput("error.inbound_length")
         if int(length) > limit:
-            raise BodyTooLarge("error.inbound_too_large", limit=limit)
+            raise BodyTooLarge("error.inbound_body", detail=f"larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise BodyTooLarge("error.inbound_too_large", limit=limit)
+            raise BodyTooLarge("error.inbound_body", detail=f"larger than {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -124,17 +130,14 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         seconds = wait(inbound_limit, request)
         if seconds:
             return _error(
-                InvalidInput("error.api_rate_limited", seconds=seconds),
+                RateLimited("error.api_rate_limited", seconds=seconds),
                 lang,
-                429,
-                {"Retry-After": str(seconds), "Connection": "close"},
+                headers={"Retry-After": str(seconds), "Connection": "close"},
             )
         try:
             body = await read_body(request, inbound.MAX_BODY)
-        except BodyTooLarge as exc:
-            return _error(exc, lang, 413, {"Connection": "close"})
-        except InvalidInput as exc:
-            return _error(exc, lang, 400, {"Connection": "close"})
+        except InvalidInput as exc:  # too large (413) or a malformed length (400)
+            return _error(exc, lang, headers={"Connection": "close"})
         except ClientDisconnect:
             return Response(status_code=400)
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -153,12 +156,12 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             return _error(exc, lang)
         try:
             new = await writer.submit(row)
-        except (OperationalError, InterfaceError, PoolTimeout) as exc:
+        except UNAVAILABLE as exc:
             log.warning("inbound event not stored: %s", type(exc).__name__)
-            return _error(Unavailable("error.inbound_unavailable"), lang, 503)
+            return _error(Unavailable("error.inbound_unavailable"), lang)
         except Exception as exc:  # the database refused this row (its others were stored)
             log.warning("inbound event refused by the database: %s", type(exc).__name__)
-            return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang, 400)
+            return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang)
         return JSONResponse(
             {
                 "ok": True,
@@ -197,7 +200,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         lang = _lang(request)
         given = request.headers.get("authorization")
         if given is not None and not _health_token_ok(given):
-            return _error(PermissionDenied("error.health_token"), lang, 401)
+            return _error(PermissionDenied("error.health_token"), lang)
         report = await run_in_threadpool(_health, db(), lang)
         code = 503 if report.get("status") == "fail" else 200
         if given is None:  # anyone: up or down, no channel names, no host names

@@ -13,11 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
 from publisher.services import inbound
 
 MAX_BATCH = 500
+#: The database failed, not a row: retrying the batch row by row would only wait longer.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
 class EventWriter:
@@ -54,8 +58,9 @@ class EventWriter:
                     inbound.store_events, self._engine(), [row for row, _ in batch]
                 )
             except Exception as exc:
-                if len(batch) == 1:
-                    _settle(batch[0][1], exc)
+                if len(batch) == 1 or isinstance(exc, UNAVAILABLE):
+                    for _, future in batch:  # nothing to isolate: the database itself failed
+                        _settle(future, exc)
                     continue
                 # One bad row (or a failing database) failed the whole transaction: store each
                 # row on its own, so only what cannot be stored fails, each with its own error.

@@ -31,6 +31,8 @@ PUBLIC_URL_ENV = "PUBLISHER_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8780"
 CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 7
+#: A post's link, at most: the tracked target (this plus UTM tags) must fit its 2,000 characters.
+MAX_LINK = 1500
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?…"
 
@@ -58,6 +60,8 @@ def checked_link(link: str | None) -> str | None:
     link = (link or "").strip()
     if not link:
         return None
+    if len(link) > MAX_LINK:
+        raise InvalidInput("error.link_too_long", max=MAX_LINK)
     if not is_safe_target(link):
         shown = "".join(ch if ch.isprintable() else "?" for ch in link[:80])
         raise InvalidInput("error.link_invalid", url=shown + ("…" if len(link) > 80 else ""))
@@ -143,6 +147,8 @@ def rewrite_for_delivery(
         if url.startswith(base + "/") or not is_safe_target(url):
             return url  # the redirect would refuse an unsafe target: leave it as written
         target = utm_target(url, source=source, campaign=campaign_tag, content=content_tag)
+        if len(target) > 2000:  # a long link in the text: left as written, not tracked
+            return url
         row = existing.get(target)
         if row is None and not create:
             return url

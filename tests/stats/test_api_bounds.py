@@ -112,7 +112,9 @@ def test_a_body_over_the_limit_gets_one_line_in_the_callers_language(office, clo
     client = TestClient(create_app(clock=clock))
     r = client.post("/inbound/hmac-hook", content=b"{" + b" " * inbound.MAX_BODY + b"}")
     assert r.status_code == 413
-    assert r.json()["message"] == f"Nội dung yêu cầu quá lớn (tối đa {inbound.MAX_BODY} byte)"
+    assert r.json()["message"] == (
+        f"Nội dung sự kiện không hợp lệ: larger than {inbound.MAX_BODY} bytes"
+    )
     bad = client.post("/inbound/hmac-hook", content=b"{}", headers={"content-length": "-1"})
     assert bad.status_code == 400
 
@@ -271,3 +273,37 @@ def test_a_row_the_database_refuses_fails_alone_in_its_batch(office, clock, db):
     with session_scope() as s:
         stored = sorted(e.event_id.split(":", 1)[1] for e in s.exec(select(InboundEvent)))
     assert stored == ["ok-0", "ok-1", "ok-2"]
+
+
+def test_a_database_that_does_not_answer_gets_503_and_no_row_by_row_retry(office, clock, tmp_path):
+    from sqlalchemy import create_engine
+
+    published(office, "hmac-hook", clock.now(), external_id="m1")
+    body, headers = hmac(clock, "m1", event_id="warm")
+    good = TestClient(create_app(clock=clock))
+    assert good.post("/inbound/hmac-hook", content=body, headers=headers).status_code == 200
+    # Channel keys and delivery are cached now; the database then stops answering.
+    dead = create_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
+    calls = 0
+
+    def engine():
+        nonlocal calls
+        calls += 1
+        return dead
+
+    writer = EventWriter(engine)
+    rows = [
+        inbound.prepare_event("hmac-hook", b, {k.lower(): v for k, v in h.items()})
+        for b, h in (hmac(clock, "m1", event_id=f"down-{i}") for i in range(3))
+    ]
+
+    async def together() -> list[Any]:
+        return await asyncio.gather(*(writer.submit(r) for r in rows), return_exceptions=True)
+
+    assert all(type(r).__name__ == "OperationalError" for r in asyncio.run(together()))
+    assert calls == 1  # one attempt for the batch, not one more per row
+    client = TestClient(create_app(dead, clock=clock))
+    body, headers = hmac(clock, "m1", event_id="down-9")
+    r = client.post("/inbound/hmac-hook", content=body, headers=headers)
+    assert r.status_code == 503
+    assert r.json()["message"].startswith("Chưa lưu được sự kiện")

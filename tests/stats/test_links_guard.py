@@ -159,3 +159,16 @@ def test_post_create_refuses_a_javascript_link_with_one_line(db):
         "http:// hoặc https:// và có tên miền"
     )
     assert stored_rows() == before
+
+
+def test_a_link_too_long_to_track_is_refused_and_a_long_one_in_the_text_left_alone(office, clock):
+    long_link = "https://khcn.dongnai.gov.vn/?q=" + "a" * 1920  # 1,951: UTM tags pass 2,000
+    with pytest.raises(InvalidInput) as refused:
+        _compose(office, long_link)
+    assert refused.value.message("vi") == "Liên kết quá dài (tối đa 1500 ký tự)"
+    from tests.stats.conftest import published
+
+    d = published(office, "tg", clock.now())
+    with session_scope() as s:
+        out = links.rewrite_for_delivery(s, d.id, f"Xem {long_link}", base_url="http://r57")
+    assert out.text == f"Xem {long_link}" and out.codes == ()

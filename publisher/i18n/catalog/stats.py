@@ -114,13 +114,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Link «{url}» is not valid: only full addresses starting with http:// or https:// and "
         "naming a host are accepted",
     ),
+    "error.link_too_long": (
+        "Liên kết quá dài (tối đa {max} ký tự)",
+        "The link is too long (at most {max} characters)",
+    ),
     "error.link_unsafe": (
         "Liên kết này không trỏ tới một địa chỉ http(s) hợp lệ nên không được chuyển tiếp",
         "This link does not point to a valid http(s) address and is not followed",
-    ),
-    "error.inbound_too_large": (
-        "Nội dung yêu cầu quá lớn (tối đa {limit} byte)",
-        "Request body too large (at most {limit} bytes)",
     ),
     "error.inbound_length": (
         "Độ dài nội dung (Content-Length) không hợp lệ",
