@@ -2,7 +2,8 @@
 
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
 benchmarks that have a scaled-down mode (engine, render, stats, ops, crash); the others run
-their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults, crash, load.
+their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults, crash, load,
+api-memory.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "faults": ("bench.faults", False),
     "crash": ("bench.crash", True),
     "load": ("bench.load", False),
+    "api-memory": ("bench.api_memory", False),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     render_org_cap: int = 300
     #: How long a render executor may hold a job without reporting progress.
     render_lease_seconds: int = 180
+    #: ``GET /health`` on the api shows its checks (channel names, worker hosts) only to a
+    #: request with ``Authorization: Bearer <this>``; without it, only the overall status.
+    health_token: SecretStr | None = None
+    #: Requests per second (and burst) one client address may make to ``POST /inbound/...``
+    #: and to tracked links ``/l/...``; 429 with ``Retry-After`` beyond. 0 turns a limit off.
+    api_inbound_rate: float = 200.0
+    api_inbound_burst: int = 400
+    api_link_rate: float = 20.0
+    api_link_burst: int = 100
 
     @property
     def resolved_database_url(self) -> str:

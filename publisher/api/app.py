@@ -1,20 +1,29 @@
 """The ASGI app (Starlette). Handlers are thin: they call services in a worker thread.
 
 * ``POST /inbound/{channel}`` — a signed engagement event (Zalo-style or HMAC signature).
-* ``GET /l/{code}`` — a tracked link: counts the click, redirects (302) to the target.
-* ``GET /health`` — JSON health report (``services.health``); 503 when something fails.
+* ``GET /l/{code}`` — a tracked link: counts the click, redirects (302) to the target
+  (``HEAD`` answers the same without counting).
+* ``GET /health`` — JSON health status (``services.health``); 503 when something fails. The
+  checks themselves only with ``Authorization: Bearer <PUBLISHER_HEALTH_TOKEN>``.
 * ``GET /metrics`` — Prometheus text (``services.metrics``).
+
+Bounded by construction: an inbound body is refused (413) by its ``Content-Length`` and, while
+it streams, as soon as it passes ``inbound.MAX_BODY``; inbound and link requests are rate
+limited per client address (429 with ``Retry-After``, :mod:`publisher.api.ratelimit`).
 """
 
 from __future__ import annotations
 
+import hmac
 import html
+import logging
+import re
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     HTMLResponse,
     JSONResponse,
@@ -24,25 +33,81 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
-from publisher.api.batcher import EventWriter
+from publisher.api.batcher import UNAVAILABLE, EventWriter
+from publisher.api.ratelimit import RateLimiter, source_key
+from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
 from publisher.i18n import t
 from publisher.services import inbound, links
-from publisher.timeutil import Clock
+from publisher.timeutil import Clock, get_clock
 
-STATUS = {NotFound: 404, PermissionDenied: 401, InvalidInput: 400}
+log = logging.getLogger(__name__)
+
+_LENGTH = re.compile(r"[0-9]{1,19}")
+
+
+class BodyTooLarge(InvalidInput):
+    """An inbound body longer than ``inbound.MAX_BODY`` (413; the connection is closed)."""
+
+
+class RateLimited(PublisherError):
+    """Too many requests from one client address (429 with ``Retry-After``)."""
+
+
+class Unavailable(PublisherError):
+    """The database did not store an event (503: the sender should retry)."""
+
+
+#: The first class that matches gives the status.
+STATUS = {
+    BodyTooLarge: 413,
+    RateLimited: 429,
+    Unavailable: 503,
+    NotFound: 404,
+    PermissionDenied: 401,
+    InvalidInput: 400,
+}
 
 
 def _lang(request: Request) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "vi"
 
 
-def _error(exc: PublisherError, lang: str) -> JSONResponse:
+def _error(exc: PublisherError, lang: str, headers: dict[str, str] | None = None) -> JSONResponse:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
     return JSONResponse(
-        {"ok": False, "error": exc.key, "message": exc.message(lang)}, status_code=status
+        {"ok": False, "error": exc.key, "message": exc.message(lang)},
+        status_code=status,
+        headers=headers,
     )
+
+
+def _html(message: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
+    text = html.escape(message)
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><p>{text}</p>", status_code=status, headers=headers
+    )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused before it is read whole: by its ``Content-Length`` when it
+    has one, and as soon as the streamed bytes (chunked uploads, a lying length) pass
+    ``limit``. Raises :class:`BodyTooLarge` and InvalidInput (a malformed length)."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not _LENGTH.fullmatch(length.strip()):
+            raise InvalidInput("error.inbound_length")
+        if int(length) > limit:
+            raise BodyTooLarge("error.inbound_body", detail=f"larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge("error.inbound_body", detail=f"larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Starlette:
@@ -52,9 +117,29 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         return engine or get_engine()
 
     writer = EventWriter(db)
+    settings = get_settings()
+    inbound_limit = RateLimiter(settings.api_inbound_rate, settings.api_inbound_burst)
+    link_limit = RateLimiter(settings.api_link_rate, settings.api_link_burst)
+
+    def wait(limiter: RateLimiter, request: Request) -> int:
+        source = source_key(request.client.host if request.client else None)
+        return limiter.hit(source, (clock or get_clock()).now().timestamp())
 
     async def inbound_event(request: Request) -> Response:
-        body = await request.body()
+        lang = _lang(request)
+        seconds = wait(inbound_limit, request)
+        if seconds:
+            return _error(
+                RateLimited("error.api_rate_limited", seconds=seconds),
+                lang,
+                headers={"Retry-After": str(seconds), "Connection": "close"},
+            )
+        try:
+            body = await read_body(request, inbound.MAX_BODY)
+        except InvalidInput as exc:  # too large (413) or a malformed length (400)
+            return _error(exc, lang, headers={"Connection": "close"})
+        except ClientDisconnect:
+            return Response(status_code=400)
         headers = {k.lower(): v for k, v in request.headers.items()}
         channel = request.path_params["channel"]
         try:
@@ -68,8 +153,15 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
                     inbound.prepare_event, channel, body, headers, engine=db(), clock=clock
                 )
         except PublisherError as exc:
-            return _error(exc, _lang(request))
-        new = await writer.submit(row)
+            return _error(exc, lang)
+        try:
+            new = await writer.submit(row)
+        except UNAVAILABLE as exc:
+            log.warning("inbound event not stored: %s", type(exc).__name__)
+            return _error(Unavailable("error.inbound_unavailable"), lang)
+        except Exception as exc:  # the database refused this row (its others were stored)
+            log.warning("inbound event refused by the database: %s", type(exc).__name__)
+            return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang)
         return JSONResponse(
             {
                 "ok": True,
@@ -81,17 +173,23 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
 
     async def tracked_link(request: Request) -> Response:
         code = request.path_params["code"]
+        lang = _lang(request)
+        seconds = wait(link_limit, request)
+        if seconds:
+            message = t("error.api_rate_limited", lang, seconds=seconds)
+            return _html(message, 429, {"Retry-After": str(seconds)})
+        count = request.method != "HEAD"  # link checkers and previews are not clicks
 
         def click() -> str | None:
             with session_scope(db()) as session:
-                return links.record_click(session, code)
+                return links.record_click(session, code, count=count)
 
-        target = await run_in_threadpool(click) if len(code) <= 32 else None
+        try:
+            target = await run_in_threadpool(click) if len(code) <= 32 else None
+        except InvalidInput as exc:  # a stored target that is not an http(s) URL
+            return _html(exc.message(lang), 400)
         if target is None:
-            text = html.escape(t("error.link_not_found", _lang(request)))
-            return HTMLResponse(
-                f"<!doctype html><meta charset=utf-8><p>{text}</p>", status_code=404
-            )
+            return _html(t("error.link_not_found", lang), 404)
         return RedirectResponse(
             target,
             status_code=302,
@@ -99,8 +197,15 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         )
 
     async def health(request: Request) -> Response:
-        report = await run_in_threadpool(_health, db(), _lang(request))
-        return JSONResponse(report, status_code=503 if report.get("status") == "fail" else 200)
+        lang = _lang(request)
+        given = request.headers.get("authorization")
+        if given is not None and not _health_token_ok(given):
+            return _error(PermissionDenied("error.health_token"), lang)
+        report = await run_in_threadpool(_health, db(), lang)
+        code = 503 if report.get("status") == "fail" else 200
+        if given is None:  # anyone: up or down, no channel names, no host names
+            return JSONResponse({"status": report.get("status")}, status_code=code)
+        return JSONResponse(report, status_code=code)
 
     async def metrics(request: Request) -> Response:
         from publisher.services.metrics import render_metrics
@@ -122,6 +227,16 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         Route("/metrics", metrics, methods=["GET"]),
     ]
     return Starlette(routes=routes)
+
+
+def _health_token_ok(authorization: str) -> bool:
+    """Whether ``Authorization`` carries ``Bearer <PUBLISHER_HEALTH_TOKEN>`` (constant time;
+    always False when no token is configured)."""
+    token = get_settings().health_token
+    if token is None or not token.get_secret_value():
+        return False
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    return hmac.compare_digest(authorization.strip().encode("utf-8", "replace"), expected)
 
 
 def _health(engine: Engine, lang: str) -> dict[str, Any]:

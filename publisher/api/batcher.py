@@ -13,11 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
 from publisher.services import inbound
 
 MAX_BATCH = 500
+#: The database failed, not a row: retrying the batch row by row would only wait longer.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
 class EventWriter:
@@ -53,11 +57,31 @@ class EventWriter:
                 added = await run_in_threadpool(
                     inbound.store_events, self._engine(), [row for row, _ in batch]
                 )
-            except Exception as exc:  # every waiting request gets the failure
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+            except Exception as exc:
+                if len(batch) == 1 or isinstance(exc, UNAVAILABLE):
+                    for _, future in batch:  # nothing to isolate: the database itself failed
+                        _settle(future, exc)
+                    continue
+                # One bad row (or a failing database) failed the whole transaction: store each
+                # row on its own, so only what cannot be stored fails, each with its own error.
+                for row, future in batch:
+                    try:
+                        (new,) = await run_in_threadpool(
+                            inbound.store_events, self._engine(), [row]
+                        )
+                    except Exception as one:
+                        _settle(future, one)
+                    else:
+                        _settle(future, new)
                 continue
             for (_, future), new in zip(batch, added, strict=True):
-                if not future.done():
-                    future.set_result(new)
+                _settle(future, new)
+
+
+def _settle(future: asyncio.Future[bool], outcome: bool | BaseException) -> None:
+    if future.done():  # the request went away
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)

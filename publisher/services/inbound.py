@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cachetools import LRUCache, TTLCache
 from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -56,11 +57,23 @@ class Accepted:
     delivery_id: int | None
 
 
+#: Cache sizes: channel keys (only of channels that exist, under their name and id) and
+#: delivery ids (only looked up for signed events). Least recently used entries go first.
+MAX_CACHED_CHANNELS = 2048
+MAX_CACHED_DELIVERIES = 50_000
+
+
 class _Cache:
+    """Never keyed by what an unauthenticated request says: a channel is cached only under
+    its own name and id once it was found (an unknown name costs one read-only query, never
+    memory), a delivery only after the event naming it passed its signature check."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.channels: dict[str, tuple[float, ChannelKeys | None]] = {}
-        self.deliveries: dict[tuple[int, str], int] = {}
+        self.channels: TTLCache[str, ChannelKeys | None] = TTLCache(
+            MAX_CACHED_CHANNELS, CACHE_SECONDS, timer=time.monotonic
+        )
+        self.deliveries: LRUCache[tuple[int, str], int] = LRUCache(MAX_CACHED_DELIVERIES)
 
     def clear(self) -> None:
         with self.lock:
@@ -78,11 +91,10 @@ def clear_cache() -> None:
 
 def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
     """The signing keys of webhook channel ``ref`` (name or id), cached for 30 s."""
-    now = time.monotonic()
-    with _cache.lock:
-        hit = _cache.channels.get(ref)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
+    hit = _cached_keys(ref)
+    if hit is not _MISS:
+        assert hit is None or isinstance(hit, ChannelKeys)
+        return hit
     stmt = select(Channel).where(col(Channel.name) == ref)
     if ref.isdigit():
         stmt = select(Channel).where(or_(col(Channel.name) == ref, col(Channel.id) == int(ref)))
@@ -98,8 +110,9 @@ def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
             str(channel.settings.get("app_id") or ""),
             str(creds.get("secret") or ""),
         )
-    with _cache.lock:
-        _cache.channels[ref] = (now, keys)
+    if channel is not None and ref in (channel.name, str(channel.id)):
+        with _cache.lock:
+            _cache.channels[ref] = keys
     return keys
 
 
@@ -133,13 +146,42 @@ def _parse(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_BODY:
         raise InvalidInput("error.inbound_body", detail="too large")
     try:
-        data = json.loads(body)
+        # NaN and Infinity are not JSON: PostgreSQL refuses them in a JSON column.
+        data = json.loads(body, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: deeply nested brackets (well under MAX_BODY) exhaust the parser.
         raise InvalidInput("error.inbound_body", detail="not JSON") from None
     if not isinstance(data, dict):
         raise InvalidInput("error.inbound_body", detail="not a JSON object")
     return data
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(constant)
+
+
+def _check_text(data: dict[str, Any]) -> None:
+    """Refuse a body holding text no database stores: a NUL character (PostgreSQL refuses it
+    in text and JSON) or a lone surrogate (``"\\ud800"``: not UTF-8). Checked before any lookup,
+    so such an event fails alone, with one line, instead of in the batch it was stored with."""
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and ("\x00" in item or not _encodable(item)):
+            raise InvalidInput("error.inbound_body", detail="NUL or invalid character in text")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prepare_event(
@@ -176,6 +218,7 @@ def prepare_event(
         raise PermissionDenied("error.inbound_signature")
     if not data:
         _parse(body)  # signed but not JSON: say so
+    _check_text(data)
     event_id = str(data.get("event_id") or "").strip()
     kind = str(data.get("event") or data.get("event_name") or "").strip().lower()
     if not event_id or len(event_id) > 100:
@@ -254,10 +297,7 @@ _MISS = object()
 
 def _cached_keys(ref: str) -> ChannelKeys | object | None:
     with _cache.lock:
-        hit = _cache.channels.get(ref)
-    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    return _MISS
+        return _cache.channels.get(ref, _MISS)
 
 
 def _occurred(data: dict[str, Any], now: datetime) -> datetime:
@@ -282,7 +322,5 @@ def _delivery_id(conn: Connection, channel_id: int, ref: str) -> int | None:
     ).scalar()
     if found is not None:
         with _cache.lock:
-            if len(_cache.deliveries) > 100_000:
-                _cache.deliveries.clear()
             _cache.deliveries[key] = found
     return found

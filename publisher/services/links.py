@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from publisher.errors import NotFound
+from publisher.errors import InvalidInput, NotFound
 from publisher.models import Campaign, Channel, Delivery, Post, PostVariant, TrackedLink
 from publisher.services.orgs import slugify
 
@@ -31,8 +31,41 @@ PUBLIC_URL_ENV = "PUBLISHER_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8780"
 CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 7
+#: A post's link, at most: the tracked target (this plus UTM tags) must fit its 2,000 characters.
+MAX_LINK = 1500
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?…"
+
+
+def is_safe_target(url: str) -> bool:
+    """Whether ``url`` may be a post's link or a redirect target: an absolute ``http(s)`` URL
+    with a host, nothing a browser reads otherwise (``javascript:``, ``data:``, ``//host``,
+    ``https:\\host``, whitespace or control characters). Raises nothing."""
+    if not url or len(url) > 2000 or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return False
+    if "\\" in url:
+        return False  # browsers read a backslash as a slash: https:\\evil.example
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+def checked_link(link: str | None) -> str | None:
+    """A post's link, stripped (``None`` when empty); raises :class:`InvalidInput` unless it is
+    an absolute ``http(s)`` URL with a host."""
+    link = (link or "").strip()
+    if not link:
+        return None
+    if len(link) > MAX_LINK:
+        raise InvalidInput("error.link_too_long", max=MAX_LINK)
+    if not is_safe_target(link):
+        shown = "".join(ch if ch.isprintable() else "?" for ch in link[:80])
+        raise InvalidInput("error.link_invalid", url=shown + ("…" if len(link) > 80 else ""))
+    return link
 
 
 def public_url() -> str:
@@ -111,9 +144,11 @@ def rewrite_for_delivery(
     codes: list[str] = []
 
     def shorten(url: str) -> str:
-        if url.startswith(base + "/"):
-            return url
+        if url.startswith(base + "/") or not is_safe_target(url):
+            return url  # the redirect would refuse an unsafe target: leave it as written
         target = utm_target(url, source=source, campaign=campaign_tag, content=content_tag)
+        if len(target) > 2000:  # a long link in the text: left as written, not tracked
+            return url
         row = existing.get(target)
         if row is None and not create:
             return url
@@ -164,19 +199,26 @@ def _unique_code(session: Session) -> str:
             return code
 
 
-def record_click(session: Session, code: str) -> str | None:
+def record_click(session: Session, code: str, *, count: bool = True) -> str | None:
     """Count one click on ``code`` and return its target, or ``None`` for an unknown code.
 
+    ``count`` False (a ``HEAD`` request: link checkers, previews) only looks the target up.
+    Raises :class:`InvalidInput` (``error.link_unsafe``, nothing counted) when the stored
+    target is not an absolute ``http(s)`` URL (a row written before links were checked).
     One atomic ``UPDATE ... SET clicks = clicks + 1`` so concurrent clicks are never lost.
     """
-    result = session.execute(
-        update(TrackedLink)
-        .where(col(TrackedLink.code) == code)
-        .values(clicks=col(TrackedLink.clicks) + 1)
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    target = session.exec(select(TrackedLink.target).where(TrackedLink.code == code)).first()
+    if target is None:
         return None
-    return session.exec(select(TrackedLink.target).where(TrackedLink.code == code)).one()
+    if not is_safe_target(target):
+        raise InvalidInput("error.link_unsafe")
+    if count:
+        session.execute(
+            update(TrackedLink)
+            .where(col(TrackedLink.code) == code)
+            .values(clicks=col(TrackedLink.clicks) + 1)
+        )
+    return target
 
 
 def links_of_post(session: Session, post_id: int) -> list[TrackedLink]:

@@ -157,7 +157,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
         status=S.DRAFT,
         title=_nfc(data.title)[:255],
         text=text,
-        link=(data.link or "").strip() or None,
+        link=links.checked_link(data.link),
         due_at=data.due_at,
         recurrence=data.recurrence,
         recurrence_until=data.recurrence_until,
@@ -300,7 +300,7 @@ def update(
     _check_due(data.due_at)
     post.text = _nfc(data.text)
     post.title = _nfc(data.title)[:255]
-    post.link = (data.link or "").strip() or None
+    post.link = links.checked_link(data.link)
     post.due_at = data.due_at
     post.recurrence = data.recurrence
     post.recurrence_until = data.recurrence_until

@@ -208,7 +208,11 @@ def test_tracked_links_rewrite_text_with_utm_and_count_clicks(office, client, cl
         assert s.get(EngagementLatest, d.id).clicks == 3
 
 
-def test_a_real_server_answers_events_clicks_and_health_over_http(office, clock):
+def test_a_real_server_answers_events_clicks_and_health_over_http(office, clock, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_HEALTH_TOKEN", "health-token-for-monitoring")
+    from publisher.config import get_settings
+
+    get_settings.cache_clear()
     d = published(office, "zalo-oa", clock.now(), external_id="zmsg-9")
     with session_scope() as s:
         code = links.rewrite_for_delivery(s, d.id, "https://example.org/a").codes[0]
@@ -220,7 +224,10 @@ def test_a_real_server_answers_events_clicks_and_health_over_http(office, clock)
             assert r.status_code == 302 and r.headers["location"].startswith(
                 "https://example.org/a?utm_source=zalo"
             )
-            health = http.get("/health")
+            assert set(http.get("/health").json()) == {"status"}  # no details without a token
+            health = http.get(
+                "/health", headers={"authorization": "Bearer health-token-for-monitoring"}
+            )
             assert health.headers["content-type"].startswith("application/json")
             assert {c["name"] for c in health.json()["checks"]} >= {"database", "migrations"}
             metrics = http.get("/metrics")

@@ -108,6 +108,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Liên kết không tồn tại hoặc đã bị xóa",
         "This link does not exist or was removed",
     ),
+    "error.link_invalid": (
+        "Liên kết «{url}» không hợp lệ: chỉ nhận địa chỉ đầy đủ bắt đầu bằng http:// hoặc "
+        "https:// và có tên miền",
+        "Link «{url}» is not valid: only full addresses starting with http:// or https:// and "
+        "naming a host are accepted",
+    ),
+    "error.link_too_long": (
+        "Liên kết quá dài (tối đa {max} ký tự)",
+        "The link is too long (at most {max} characters)",
+    ),
+    "error.link_unsafe": (
+        "Liên kết này không trỏ tới một địa chỉ http(s) hợp lệ nên không được chuyển tiếp",
+        "This link does not point to a valid http(s) address and is not followed",
+    ),
+    "error.inbound_length": (
+        "Độ dài nội dung (Content-Length) không hợp lệ",
+        "Invalid Content-Length",
+    ),
+    "error.inbound_unavailable": (
+        "Chưa lưu được sự kiện, cơ sở dữ liệu tạm thời không trả lời; hãy gửi lại sau",
+        "The event was not stored: the database is not answering; send it again later",
+    ),
+    "error.api_rate_limited": (
+        "Quá nhiều yêu cầu từ địa chỉ này; hãy thử lại sau {seconds} giây",
+        "Too many requests from this address; try again in {seconds} s",
+    ),
+    "error.health_token": (
+        "Mã truy cập trang tình trạng không đúng",
+        "Wrong health token",
+    ),
     # alerts
     "alert.report_due": (
         "Sắp đến hạn báo cáo {period}: gửi Sở Khoa học và Công nghệ trước {deadline} "
