@@ -17,6 +17,7 @@ from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services import alerts, audit
 from publisher.services.actor import Actor
 from publisher.services.orgs import get_org
+from publisher.textcheck import has_hidden_chars
 from publisher.timeutil import utcnow
 
 #: Settings each kind accepts (anything else is refused, so typos do not pass silently).
@@ -48,7 +49,7 @@ def clean_name(name: str | None) -> str:
         raise InvalidInput("error.channel_name_required")
     if len(clean) > NAME_MAX:
         raise InvalidInput("error.channel_name_too_long", limit=NAME_MAX)
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in clean):
+    if has_hidden_chars(clean):
         raise InvalidInput("error.name_control_chars")
     if clean.isdigit():
         raise InvalidInput("error.channel_name_digits", channel=clean)

@@ -24,6 +24,7 @@ from publisher.errors import NotFound, PublisherError
 from publisher.models import MediaAsset, Organisation
 from publisher.services import audit
 from publisher.services.actor import Actor
+from publisher.textcheck import has_hidden_chars
 
 NEAR_DUPLICATE_DISTANCE = 8
 
@@ -63,7 +64,7 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
     :data:`TAG_MAX` characters."""
     clean = {unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()}
     for tag in clean:
-        if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in tag):
+        if has_hidden_chars(tag):
             raise PublisherError("error.name_control_chars")
         if len(tag) > TAG_MAX:
             raise PublisherError("error.tag_too_long", limit=TAG_MAX)

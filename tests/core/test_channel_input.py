@@ -1,9 +1,11 @@
-"""Channel names, channel references and media tags are refused when they could deceive or
-take something over (issue 14, finding 5). Every backend: names and ids reach the database."""
+"""Channel names, channel references, media tags and campaign hashtags are refused when they
+could deceive or take something over (issue 14, finding 5). Every backend: names and ids reach
+the database."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,9 @@ from sqlmodel import func, select
 
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PublisherError
-from publisher.models import Channel, MediaAsset
+from publisher.models import Campaign, Channel, MediaAsset
 from publisher.security import encrypt_credentials
+from publisher.services import campaigns as campaigns_svc
 from publisher.services import channels as channels_svc
 from publisher.services import inbound
 from publisher.services import media as media_svc
@@ -120,3 +123,24 @@ def test_a_bad_media_tag_is_refused_and_no_file_is_stored(db: Any, tag: str, key
     assert caught.value.key == key
     assert _count(MediaAsset) == 0
     assert [p for p in Path(db.data_dir).rglob("*.png")] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "hashtag", "key"),
+    [
+        ("Tuần lễ\nsố", "", "error.name_control_chars"),
+        ("Tuần lễ số", "#Tuan\u200bLe", "error.name_control_chars"),
+        ("Tuần lễ số", "#Tuần\x1b[8m", "error.name_control_chars"),
+        ("Tuần lễ số", "#" + "a" * 120, "error.tag_too_long"),
+        ("T" * 256, "", "error.campaign_name_too_long"),
+    ],
+)
+def test_a_bad_campaign_name_or_hashtag_is_refused_and_nothing_is_written(
+    db: Any, name: str, hashtag: str, key: str
+) -> None:
+    make_office()
+    before = _count(Campaign)
+    with session_scope() as s, pytest.raises(InvalidInput) as caught:
+        campaigns_svc.create_campaign(s, ADMIN, name, on=date(2026, 11, 20), hashtag=hashtag)
+    assert caught.value.key == key
+    assert _count(Campaign) == before

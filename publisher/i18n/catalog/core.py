@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The name contains control or invisible characters (newline, tab, NUL, ...); "
         "remove them and retry",
     ),
+    "error.campaign_name_too_long": (
+        "Tên chiến dịch dài quá {limit} ký tự",
+        "The campaign name is longer than {limit} characters",
+    ),
     "error.tag_too_long": (
         "Nhãn dài quá {limit} ký tự",
         "A tag is longer than {limit} characters",
