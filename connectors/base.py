@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from connectors import failures
+from connectors import failures, outbound
 from connectors.clients import ClientCache
 from connectors.errors import ConfigError, ConnectorError, PermanentError
 
@@ -166,6 +166,9 @@ class Connector(ABC):
     #: Settings and credentials a channel of this kind must have.
     required_settings: ClassVar[tuple[str, ...]] = ()
     required_credentials: ClassVar[tuple[str, ...]] = ()
+    #: Optional settings holding a URL the server will call (judged by
+    #: :func:`connectors.outbound.url_problem`: http(s) only, no private target).
+    url_settings: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 30.0, clients: ClientCache | None = None
@@ -219,6 +222,17 @@ class Connector(ABC):
                         "missing_credential",
                         f"Channel {config.name!r}: credential {key!r} is required",
                         {"channel": config.name, "setting": key},
+                    )
+                )
+        for key in cls.url_settings:
+            url = str(config.settings.get(key) or "").strip()
+            reason = outbound.url_problem(url) if url else None
+            if reason is not None:
+                problems.append(
+                    Problem(
+                        f"url_{reason}",
+                        f"Channel {config.name!r}: {key} {url!r} is refused ({reason})",
+                        {"channel": config.name, "setting": key, "url": url[:200]},
                     )
                 )
         return problems

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from typing import Any, ClassVar
 import facebook
 import requests
 
+from connectors import outbound
 from connectors.base import (
     IMAGE,
     MB,
@@ -53,6 +55,8 @@ VIEWS_METRIC = "post_media_view"
 RECONCILE_LIMIT = 50
 #: Page clocks and ours differ; a post created slightly "before" the first attempt still counts.
 RECONCILE_SKEW = timedelta(minutes=5)
+#: A Page id is a number; anything else would change the Graph path it is put in.
+PAGE_ID_FORMAT = re.compile(r"[0-9]{1,30}")
 
 
 def new_session(base_url: str) -> requests.Session:
@@ -63,9 +67,10 @@ def new_session(base_url: str) -> requests.Session:
     now instead: the proxy ``HTTP(S)_PROXY``/``NO_PROXY`` give for this server, and the CA
     bundle of ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``. (``.netrc`` credentials, which
     requests would also look up, are not used: Graph takes the token as a parameter.) No
-    cookie is stored or sent. Raises nothing.
+    cookie is stored or sent. Every connection goes through the outbound guard
+    (:func:`connectors.outbound.requests_session`). Raises nothing.
     """
-    session = requests.Session()
+    session = outbound.requests_session()  # connects to judged addresses only (SSRF guard)
     session.trust_env = False
     session.proxies.update(requests.utils.get_environ_proxies(base_url))
     bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
@@ -165,6 +170,21 @@ class FacebookConnector(Connector):
     can_reconcile: ClassVar[bool] = True
     required_settings: ClassVar[tuple[str, ...]] = ("page_id",)
     required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
+    url_settings: ClassVar[tuple[str, ...]] = ("graph_url",)
+
+    @classmethod
+    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
+        problems = super().validate_config(config)
+        page = str(config.settings.get("page_id") or "").strip(" ")  # "1\n" is refused
+        if page and not PAGE_ID_FORMAT.fullmatch(page):
+            problems.append(
+                Problem(
+                    "invalid_page_id",
+                    f"Channel {config.name!r}: page id must be a number",
+                    {"channel": config.name, "value": page[:60]},
+                )
+            )
+        return problems
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 60.0, clients: ClientCache | None = None

@@ -11,6 +11,9 @@ every address, and connects to one of those addresses. The URL keeps its host na
 Environment proxies (``HTTP(S)_PROXY``) are not used: a proxy would resolve the name again.
 Cookies are neither stored nor sent: one client serves every webhook channel of an engine
 thread (:mod:`connectors.clients`), and a receiver's cookie must not reach the next one.
+
+:class:`GuardedAsyncBackend` and :class:`GuardedAsyncTransport` are the same for
+``httpx.AsyncClient`` (python-telegram-bot's ``HTTPXRequest``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import ssl
 import typing
 from http.cookiejar import CookieJar
 
+import anyio.to_thread
 import httpcore
 import httpx
 
@@ -80,6 +84,57 @@ class GuardedTransport(httpx.HTTPTransport):
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=GuardedBackend(),
+        )
+
+
+class GuardedAsyncBackend(httpcore.AnyIOBackend):
+    """:class:`GuardedBackend` for async clients: the name is resolved and judged (in a
+    worker thread, so that a slow DNS answer does not block the event loop) and the
+    connection opened to a judged address."""
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await anyio.to_thread.run_sync(netguard.connect_addresses, host, port)
+        options = list(socket_options or ())
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await super().connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # connect_addresses never returns an empty list
+        raise failure
+
+
+class GuardedAsyncTransport(httpx.AsyncHTTPTransport):
+    """``httpx.AsyncHTTPTransport`` whose connection pool uses :class:`GuardedAsyncBackend`
+    (HTTP/1.1; ``limits`` as httpx takes them). Like :class:`GuardedTransport`, it fails
+    loudly if httpx changes shape. The pool may be closed and used again (an
+    ``HTTPXRequest`` shut down and initialised again builds a new client around it)."""
+
+    def __init__(self, *, ssl_context: ssl.SSLContext, limits: httpx.Limits | None = None) -> None:
+        super().__init__(verify=ssl_context, trust_env=False)
+        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
+            raise RuntimeError("httpx.AsyncHTTPTransport changed: cannot install the SSRF guard")
+        limits = limits or httpx.Limits()
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedAsyncBackend(),
         )
 
 

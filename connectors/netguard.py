@@ -1,10 +1,11 @@
-"""SSRF guard for user-supplied outgoing URLs (webhooks).
+"""SSRF guard for user-supplied outgoing URLs (webhooks, Graph and Bot API base URLs, ...).
 
-A webhook URL is typed by an office user, so it must not let the server reach its own
-network: loopback, private ranges, link-local (cloud metadata at 169.254.169.254), carrier
-NAT, multicast, unspecified and reserved addresses are refused — for every address the host
-resolves to, IPv4 and IPv6 alike (IPv4-mapped/compatible IPv6 is unwrapped first). Set
-``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1`` to allow them (the sandbox and tests run on loopback).
+A URL typed by an office user must not let the server reach its own network: loopback,
+private ranges, link-local (cloud metadata at 169.254.169.254), carrier NAT, multicast,
+unspecified and reserved addresses are refused — for every address the host resolves to,
+IPv4 and IPv6 alike (IPv4-mapped/compatible IPv6 is unwrapped first). Set
+``PUBLISHER_ALLOW_PRIVATE_TARGETS=1`` (or its older name ``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1``)
+to allow them (the sandbox and tests run on loopback). Callers use :mod:`connectors.outbound`.
 
 :func:`check_url` judges a URL before a request; :func:`connect_addresses` is what the
 webhook client's network backend (:mod:`connectors.guarded_http`) calls when it opens a
@@ -24,10 +25,15 @@ from urllib.parse import urlsplit
 
 from connectors.errors import ConfigError, TransientError
 
+#: ``1`` allows private targets for every outbound URL (the first name, kept working).
 ALLOW_ENV = "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS"
+#: The general name of :data:`ALLOW_ENV`; either one set to ``1`` opens private targets.
+ALLOW_ENV_ALIAS = "PUBLISHER_ALLOW_PRIVATE_TARGETS"
 #: Comma-separated ``host:port`` targets allowed even if private (an office's own intranet
-#: receiver) without opening the whole private network.
+#: receiver or Bot API server) without opening the whole private network.
 ALLOWLIST_ENV = "PUBLISHER_WEBHOOK_ALLOWLIST"
+#: The general name of :data:`ALLOWLIST_ENV`; the entries of both are allowed.
+ALLOWLIST_ENV_ALIAS = "PUBLISHER_OUTBOUND_ALLOWLIST"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Iterable[str]]
@@ -40,13 +46,18 @@ class BlockedTargetError(ConfigError):
 
 
 def private_allowed() -> bool:
-    """Whether the operator allowed private targets (``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1``)."""
-    return os.environ.get(ALLOW_ENV, "").strip().lower() in {"1", "true", "yes"}
+    """Whether the operator allowed private targets (``PUBLISHER_ALLOW_PRIVATE_TARGETS=1`` or
+    ``PUBLISHER_ALLOW_PRIVATE_WEBHOOKS=1``)."""
+    return any(
+        os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+        for name in (ALLOW_ENV, ALLOW_ENV_ALIAS)
+    )
 
 
 def allowlist() -> frozenset[str]:
-    """``host:port`` entries from ``PUBLISHER_WEBHOOK_ALLOWLIST`` (lower-cased)."""
-    raw = os.environ.get(ALLOWLIST_ENV, "")
+    """``host:port`` entries from ``PUBLISHER_OUTBOUND_ALLOWLIST`` and
+    ``PUBLISHER_WEBHOOK_ALLOWLIST`` (lower-cased)."""
+    raw = ",".join(os.environ.get(name, "") for name in (ALLOWLIST_ENV, ALLOWLIST_ENV_ALIAS))
     return frozenset(e.strip().lower() for e in raw.split(",") if e.strip())
 
 

@@ -21,12 +21,13 @@ from contextlib import ExitStack
 from http.cookiejar import CookieJar
 from typing import Any, ClassVar, TypeVar
 
+import httpx
 from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
-from connectors import tls
+from connectors import outbound, tls
 from connectors.base import (
     IMAGE,
     MB,
@@ -39,7 +40,13 @@ from connectors.base import (
     PublishResult,
 )
 from connectors.clients import NO_COOKIES, ClientCache
-from connectors.errors import AmbiguousError, AuthError, ConfigError, PermanentError
+from connectors.errors import (
+    AmbiguousError,
+    AuthError,
+    ConfigError,
+    ConnectorError,
+    PermanentError,
+)
 from connectors.telegram_errors import classify
 
 # PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
@@ -48,7 +55,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 DEFAULT_API_URL = "https://api.telegram.org"
 #: "<bot id>:<secret>" as issued by @BotFather (the secret part is 35 characters there).
 TOKEN_FORMAT = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
-CHAT_FORMAT = re.compile(r"^(@[A-Za-z]\w{3,}|-?\d{1,20})$")
+#: A public @username (5-32 letters, digits, underscores; a letter first) or a numeric id
+#: (users positive, groups negative, channels and supergroups -100...). Use fullmatch.
+CHAT_FORMAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}|-?[1-9][0-9]{0,15}")
 T = TypeVar("T")
 
 
@@ -75,6 +84,7 @@ class TelegramConnector(Connector):
     can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
     required_settings: ClassVar[tuple[str, ...]] = ("chat_id",)
     required_credentials: ClassVar[tuple[str, ...]] = ("bot_token",)
+    url_settings: ClassVar[tuple[str, ...]] = ("api_base_url",)
 
     @classmethod
     def validate_config(cls, config: ChannelConfig) -> list[Problem]:
@@ -88,13 +98,13 @@ class TelegramConnector(Connector):
                     {"channel": config.name, "platform": cls.platform},
                 )
             )
-        chat = str(config.settings.get("chat_id") or "").strip()
-        if chat and not CHAT_FORMAT.match(chat):
+        chat = str(config.settings.get("chat_id") or "").strip(" ")  # "-1\n" is refused
+        if chat and not CHAT_FORMAT.fullmatch(chat):
             problems.append(
                 Problem(
                     "invalid_chat_id",
                     f"Channel {config.name!r}: chat id must be @username or a number",
-                    {"channel": config.name, "value": chat},
+                    {"channel": config.name, "value": chat[:60]},
                 )
             )
         return problems
@@ -153,6 +163,10 @@ class TelegramConnector(Connector):
             )
             return loop.run_until_complete(self._call(request, action))
         except Exception as exc:
+            if isinstance(exc.__cause__, ConnectorError):
+                # The outbound guard's refusal (or DNS failure), wrapped by PTB in a
+                # NetworkError("Unknown error in HTTP implementation"): keep our own error.
+                raise self.failure(exc.__cause__, classify) from None
             raise self.failure(exc, classify) from None
 
     def _new_request(self) -> HTTPXRequest:
@@ -163,7 +177,14 @@ class TelegramConnector(Connector):
             media_write_timeout=max(self.timeout, 120.0),
             pool_timeout=self.timeout,
             # One request serves every channel of a thread: no cookie passes between them.
-            httpx_kwargs={"verify": tls.client_context(), "cookies": CookieJar(NO_COOKIES)},
+            # Connections go to addresses the outbound guard judged (also after a redirect
+            # or a changed DNS answer); a custom transport also means no environment proxy.
+            httpx_kwargs={
+                "transport": outbound.httpx_async_transport(
+                    ssl_context=tls.client_context(), limits=httpx.Limits(max_connections=1)
+                ),
+                "cookies": CookieJar(NO_COOKIES),
+            },
         )
 
     def _bot(self, request: HTTPXRequest) -> Bot:

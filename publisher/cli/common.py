@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,3 +80,59 @@ def parse_kv(pairs: list[str] | None, option: str) -> dict[str, str]:
             raise PublisherError("error.bad_option", detail=f"{option} {item}")
         out[key.strip()] = value.strip()
     return out
+
+
+#: Largest secret read from a file, standard input or the environment (tokens are < 1 KB).
+SECRET_MAX_BYTES = 64 * 1024
+
+
+def secret_value(
+    value: str | None, file: str | None, env: str | None, *, option: str
+) -> str | None:
+    """The secret of ``option`` (``--token``) from at most one source: the value itself
+    (``--token VALUE``, visible in ``ps`` and shell history), a file (``--token-file PATH``;
+    ``-`` reads standard input) or an environment variable (``--token-env VAR``). Whitespace
+    around a read secret (a file's final newline) is dropped. ``None`` when none is given.
+
+    Raises PublisherError (one line) for two sources at once, an unreadable, over-long or
+    non-UTF-8 file, an unset variable, and an empty secret read from a file or variable.
+    """
+    if sum(x is not None for x in (value, file, env)) > 1:
+        raise PublisherError("error.secret_sources", option=option)
+    if value is not None:
+        return value
+    if file is not None:
+        raw = _read_secret_file(file, option)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PublisherError("error.secret_file_unreadable", option=option, path=file) from None
+        source = t("cli.secret_stdin") if file == "-" else file
+    elif env is not None:
+        if env not in os.environ:
+            raise PublisherError("error.secret_env_unset", option=option, var=env)
+        text, source = os.environ[env], f"${env}"
+        if len(text.encode("utf-8", "surrogateescape")) > SECRET_MAX_BYTES:
+            raise PublisherError("error.secret_too_long", option=option, path=source)
+    else:
+        return None
+    text = text.strip()
+    if not text:
+        raise PublisherError("error.secret_empty", option=option, path=source)
+    return text
+
+
+def _read_secret_file(path: str, option: str) -> bytes:
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(SECRET_MAX_BYTES + 1)
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read(SECRET_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise PublisherError("error.secret_file_missing", option=option, path=path) from None
+    except (OSError, ValueError):  # a directory, no permission, a closed stdin
+        raise PublisherError("error.secret_file_unreadable", option=option, path=path) from None
+    if len(raw) > SECRET_MAX_BYTES:
+        raise PublisherError("error.secret_too_long", option=option, path=path)
+    return raw

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from publisher.cli.common import admin_session, emit, fail, handle_errors, parse_kv
+from publisher.cli.common import (
+    admin_session,
+    emit,
+    fail,
+    handle_errors,
+    parse_kv,
+    secret_value,
+)
+from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.models import Post
 from publisher.services import alerts as alerts_svc
@@ -231,6 +239,52 @@ def _set_active(username: str, active: bool, as_json: bool) -> None:
 
 
 # --- channels ---------------------------------------------------------------------------------
+# Secrets: --token VALUE is visible in `ps` and shell history; --token-file PATH ("-": standard
+# input) and --token-env VAR read it from elsewhere. The same for --secret.
+TokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        help="Page token or bot token (visible in ps and shell history: prefer --token-file "
+        "or --token-env).",
+    ),
+]
+TokenFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token-file", metavar="PATH", help="Read the token from PATH ('-': standard input)."
+    ),
+]
+TokenEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token-env", metavar="VAR", help="Read the token from environment variable VAR."
+    ),
+]
+SecretOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--secret",
+        help="Webhook secret (visible in ps and shell history: prefer --secret-file or "
+        "--secret-env).",
+    ),
+]
+SecretFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--secret-file",
+        metavar="PATH",
+        help="Read the webhook secret from PATH ('-': standard input).",
+    ),
+]
+SecretEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--secret-env", metavar="VAR", help="Read the webhook secret from environment variable VAR."
+    ),
+]
+
+
 @channel_app.command("add")
 @handle_errors
 def channel_add(
@@ -240,8 +294,12 @@ def channel_add(
     page_id: Annotated[str | None, typer.Option("--page-id")] = None,
     chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
-    token: Annotated[str | None, typer.Option("--token", help="Page token or bot token.")] = None,
-    secret: Annotated[str | None, typer.Option("--secret", help="Webhook secret.")] = None,
+    token: TokenOpt = None,
+    token_file: TokenFileOpt = None,
+    token_env: TokenEnvOpt = None,
+    secret: SecretOpt = None,
+    secret_file: SecretFileOpt = None,
+    secret_env: SecretEnvOpt = None,
     app_id: Annotated[str | None, typer.Option("--app-id")] = None,
     signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
     api_base_url: Annotated[str | None, typer.Option("--api-base-url")] = None,
@@ -249,6 +307,8 @@ def channel_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a channel (credentials are encrypted at rest)."""
+    token = secret_value(token, token_file, token_env, option="--token")
+    secret = secret_value(secret, secret_file, secret_env, option="--secret")
     settings: dict[str, Any]
     credentials: dict[str, str]
     if kind == "facebook":
@@ -274,6 +334,70 @@ def channel_add(
         )
         data = channels_svc.describe(channel)
     emit(data, as_json, lambda: t("cli.channel_added", channel=data["name"], kind=data["kind"]))
+
+
+#: The credential --token sets, per channel kind.
+TOKEN_KEYS = {"facebook": "access_token", "telegram": "bot_token"}
+
+
+@channel_app.command("edit")
+@handle_errors
+def channel_edit(
+    name: Annotated[str, typer.Argument(help="Channel name or id.")],
+    token: TokenOpt = None,
+    token_file: TokenFileOpt = None,
+    token_env: TokenEnvOpt = None,
+    secret: SecretOpt = None,
+    secret_file: SecretFileOpt = None,
+    secret_env: SecretEnvOpt = None,
+    page_id: Annotated[str | None, typer.Option("--page-id")] = None,
+    chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    app_id: Annotated[str | None, typer.Option("--app-id")] = None,
+    signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
+    api_base_url: Annotated[
+        str | None, typer.Option("--api-base-url", help="'' returns to the default.")
+    ] = None,
+    graph_url: Annotated[
+        str | None, typer.Option("--graph-url", help="'' returns to the default.")
+    ] = None,
+    enabled: Annotated[bool | None, typer.Option("--enable/--disable")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a channel's credentials or settings (re-checked as when adding it)."""
+    token = secret_value(token, token_file, token_env, option="--token")
+    secret = secret_value(secret, secret_file, secret_env, option="--secret")
+    given = {
+        "page_id": page_id,
+        "chat_id": chat_id,
+        "url": url,
+        "app_id": app_id,
+        "signature": signature,
+        "api_base_url": api_base_url,
+        "graph_url": graph_url,
+    }
+    settings = {k: v for k, v in given.items() if v is not None}
+    with admin_session() as (session, actor):
+        channel = channels_svc.get_channel(session, actor, name)
+        credentials: dict[str, str] = {}
+        if token is not None:
+            if channel.kind not in TOKEN_KEYS:
+                raise PublisherError(
+                    "error.secret_option_kind", kind=channel.kind, option="--token"
+                )
+            credentials[TOKEN_KEYS[channel.kind]] = token
+        if secret is not None:
+            if channel.kind != "webhook":
+                raise PublisherError(
+                    "error.secret_option_kind", kind=channel.kind, option="--secret"
+                )
+            credentials["secret"] = secret
+        assert channel.id is not None
+        channel = channels_svc.update_channel(
+            session, actor, channel.id, settings=settings, credentials=credentials, enabled=enabled
+        )
+        data = channels_svc.describe(channel)
+    emit(data, as_json, lambda: t("cli.channel_updated", channel=data["name"], kind=data["kind"]))
 
 
 @channel_app.command("list")

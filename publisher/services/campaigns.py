@@ -14,6 +14,7 @@ from publisher.models import Campaign, CampaignKind, Post, Recurrence
 from publisher.services import audit
 from publisher.services.actor import Actor
 from publisher.services.orgs import slugify
+from publisher.textcheck import has_hidden_chars
 from publisher.timeutil import fmt_date, local_datetime, to_local, utcnow
 
 #: The three national days of Resolution 57's communications plan.
@@ -43,6 +44,10 @@ NATIONAL_DAYS: tuple[dict[str, Any], ...] = (
         "hashtag": "#ChuyenDoiSo",
     },
 )
+
+#: Longest campaign name and hashtag (the columns' sizes).
+NAME_MAX = 255
+HASHTAG_MAX = 120
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,13 @@ def create_campaign(
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not name:
         raise InvalidInput("error.campaign_name_required")
+    hashtag = unicodedata.normalize("NFC", (hashtag or "").strip())
+    if has_hidden_chars(name) or has_hidden_chars(hashtag):
+        raise InvalidInput("error.name_control_chars")
+    if len(name) > NAME_MAX:
+        raise InvalidInput("error.campaign_name_too_long", limit=NAME_MAX)
+    if len(hashtag) > HASHTAG_MAX:
+        raise InvalidInput("error.tag_too_long", limit=HASHTAG_MAX)
     org_id = org_id if org_id is not None else actor.org_id
     actor.require_org(org_id) if org_id is not None else None
     slug = slugify(slug or name)
@@ -128,7 +140,7 @@ def create_campaign(
         day=on.day if yearly else None,
         on_date=None if yearly else on,
         org_id=org_id,
-        hashtag=hashtag.strip(),
+        hashtag=hashtag,
         description=description,
     )
     session.add(campaign)

@@ -17,6 +17,7 @@ from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services import alerts, audit
 from publisher.services.actor import Actor
 from publisher.services.orgs import get_org
+from publisher.textcheck import has_hidden_chars
 from publisher.timeutil import utcnow
 
 #: Settings each kind accepts (anything else is refused, so typos do not pass silently).
@@ -31,6 +32,33 @@ CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     ChannelKind.TELEGRAM: ("bot_token",),
     ChannelKind.WEBHOOK: ("secret",),
 }
+
+
+#: Largest id a database integer holds; a bigger number names no channel.
+ID_MAX = 2**63 - 1
+#: Longest channel name accepted (a name is shown in lists, alerts and reports).
+NAME_MAX = 120  # the column's size (Channel.name)
+
+
+def clean_name(name: str | None) -> str:
+    """A channel name NFC-normalised and trimmed, or InvalidInput: empty, longer than
+    :data:`NAME_MAX`, with control or invisible format characters, or all digits (an
+    all-digit reference is a channel id, in ``/inbound/<id>`` and on the command line)."""
+    clean = unicodedata.normalize("NFC", (name or "").strip())
+    if not clean:
+        raise InvalidInput("error.channel_name_required")
+    if len(clean) > NAME_MAX:
+        raise InvalidInput("error.channel_name_too_long", limit=NAME_MAX)
+    if has_hidden_chars(clean):
+        raise InvalidInput("error.name_control_chars")
+    if clean.isdigit():
+        raise InvalidInput("error.channel_name_digits", channel=clean)
+    return clean
+
+
+def is_id_ref(ref: str) -> bool:
+    """Whether a channel reference names an id (ASCII digits), never a name. Raises nothing."""
+    return ref.isascii() and ref.isdigit()
 
 
 def connector_class(kind: str) -> type[Connector]:
@@ -55,9 +83,7 @@ def add_channel(
     """Add a channel after checking its configuration offline; credentials are encrypted."""
     actor.require("channel.manage")
     cls = connector_class(kind)
-    name = unicodedata.normalize("NFC", (name or "").strip())
-    if not name:
-        raise InvalidInput("error.channel_name_required")
+    name = clean_name(name)
     organisation = get_org(session, org) if org is not None else _default_org(session, actor)
     actor.require_org(organisation.id)
     if session.exec(select(Channel).where(Channel.name == name)).first():
@@ -174,8 +200,9 @@ def update_channel(
 def get_channel(session: Session, actor: Actor, ref: str | int) -> Channel:
     """A channel by id or name, visible to ``actor``; raises NotFound / PermissionDenied."""
     channel: Channel | None
-    if isinstance(ref, int) or str(ref).isdigit():
-        channel = session.get(Channel, int(ref))
+    if isinstance(ref, int) or is_id_ref(str(ref).strip()):
+        number = int(str(ref).strip())
+        channel = session.get(Channel, number) if 0 < number <= ID_MAX else None
     else:
         channel = session.exec(select(Channel).where(Channel.name == str(ref).strip())).first()
     if channel is None:

@@ -95,10 +95,13 @@ def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
     if hit is not _MISS:
         assert hit is None or isinstance(hit, ChannelKeys)
         return hit
-    stmt = select(Channel).where(col(Channel.name) == ref)
-    if ref.isdigit():
-        stmt = select(Channel).where(or_(col(Channel.name) == ref, col(Channel.id) == int(ref)))
-    channel = session.exec(stmt).first()
+    # An all-digit segment is an id, never a name (names cannot be all digits), so a channel
+    # named "7" cannot take over channel 7's endpoint.
+    channel: Channel | None
+    if ref.isascii() and ref.isdigit():
+        channel = session.get(Channel, int(ref)) if 0 < int(ref) < 2**63 else None
+    else:
+        channel = session.exec(select(Channel).where(col(Channel.name) == ref)).first()
     keys = None
     if channel is not None and channel.kind == ChannelKind.WEBHOOK and channel.enabled:
         creds = decrypt_credentials(channel.credentials_encrypted)

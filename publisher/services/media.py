@@ -24,6 +24,7 @@ from publisher.errors import NotFound, PublisherError
 from publisher.models import MediaAsset, Organisation
 from publisher.services import audit
 from publisher.services.actor import Actor
+from publisher.textcheck import has_hidden_chars
 
 NEAR_DUPLICATE_DISTANCE = 8
 
@@ -53,9 +54,21 @@ def _org_id(actor: Actor, org_id: int | None) -> int:
     return org_id
 
 
+#: Longest tag accepted.
+TAG_MAX = 100
+
+
 def _clean_tags(tags: Sequence[str]) -> list[str]:
-    """Tags NFC-normalised and stripped, without blanks or repeats, sorted."""
-    return sorted({unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()})
+    """Tags NFC-normalised and stripped, without blanks or repeats, sorted. Raises
+    PublisherError for a tag with control or invisible format characters or over
+    :data:`TAG_MAX` characters."""
+    clean = {unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()}
+    for tag in clean:
+        if has_hidden_chars(tag):
+            raise PublisherError("error.name_control_chars")
+        if len(tag) > TAG_MAX:
+            raise PublisherError("error.tag_too_long", limit=TAG_MAX)
+    return sorted(clean)
 
 
 def add_file(
@@ -77,6 +90,7 @@ def add_file(
     """
     actor.require("media.create")
     org = _org_id(actor, org_id)
+    clean_tags = _clean_tags(tags)  # before the file is stored: a refusal leaves no file
     with media_errors_translated():
         stored = library().store(source, filename=filename, recipe=recipe)
     existing = session.exec(
@@ -98,7 +112,7 @@ def add_file(
         duration=meta.get("duration"),
         phash=meta.get("phash"),
         title=unicodedata.normalize("NFC", title or str(meta.get("original_name", "")))[:255],
-        tags=_clean_tags(tags),
+        tags=clean_tags,
         recipe=dict(recipe or {}),
         source=source_kind,
         created_by=actor.user_id,

@@ -184,6 +184,8 @@ class Redirector:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
+            do_GET = do_POST  # Graph reads (GET /me) are redirected the same way
+
             def log_message(self, *args: object) -> None:
                 pass
 

@@ -142,6 +142,38 @@ def test_unsupported_and_missing_files(media_dir: Path) -> None:
         ("webhook-hmac", {"settings": {"signature": "md5"}}, ["webhook_bad_signature"]),
         ("webhook-zalo", {"settings": {"app_id": ""}}, ["missing_setting"]),
         ("webhook-hmac", {"credentials": {"secret": ""}}, ["missing_credential"]),
+        # Platform base URLs: the same outbound rules as webhooks (issue 14, finding 2).
+        ("facebook", {"settings": {"graph_url": "http://127.0.0.1:8080/"}}, ["url_private"]),
+        ("facebook", {"settings": {"graph_url": "http://169.254.169.254/"}}, ["url_private"]),
+        ("facebook", {"settings": {"graph_url": "http://localhost/"}}, ["url_private"]),
+        ("facebook", {"settings": {"graph_url": "http://[::1]/"}}, ["url_private"]),
+        ("facebook", {"settings": {"graph_url": "http://2130706433/"}}, ["url_private"]),
+        ("facebook", {"settings": {"graph_url": "file:///etc/passwd"}}, ["url_scheme"]),
+        ("facebook", {"settings": {"graph_url": "gopher://graph.example.org/"}}, ["url_scheme"]),
+        ("facebook", {"settings": {"graph_url": "graph.example.org"}}, ["url_scheme"]),
+        ("telegram", {"settings": {"api_base_url": "http://10.0.0.8:8081"}}, ["url_private"]),
+        ("telegram", {"settings": {"api_base_url": "http://[fe80::1]/"}}, ["url_private"]),
+        ("telegram", {"settings": {"api_base_url": "ftp://bots.example.org"}}, ["url_scheme"]),
+        ("telegram", {"settings": {"api_base_url": "http://x.org:99999"}}, ["url_scheme"]),
+        # Page ids are digits; chat ids are @username (5-32) or a number (finding 5).
+        ("facebook", {"settings": {"page_id": "abc"}}, ["invalid_page_id"]),
+        ("facebook", {"settings": {"page_id": "-5"}}, ["invalid_page_id"]),
+        ("facebook", {"settings": {"page_id": "../../me"}}, ["invalid_page_id"]),
+        ("facebook", {"settings": {"page_id": "123?access_token=a&x="}}, ["invalid_page_id"]),
+        ("facebook", {"settings": {"page_id": "123\n"}}, ["invalid_page_id"]),
+        ("facebook", {"settings": {"page_id": "١٢٣"}}, ["invalid_page_id"]),  # Arabic digits
+        ("telegram", {"settings": {"chat_id": "@abcd"}}, ["invalid_chat_id"]),  # 4 chars
+        ("telegram", {"settings": {"chat_id": "@" + "a" * 33}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "@chén_news"}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "@1news"}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "-100123\n"}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "--100"}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "0"}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "1" * 17}}, ["invalid_chat_id"]),
+        ("telegram", {"settings": {"chat_id": "@news_room"}}, []),
+        ("telegram", {"settings": {"chat_id": "-1001234567890"}}, []),
+        ("telegram", {"settings": {"chat_id": "123456789"}}, []),
+        ("facebook", {"settings": {"graph_url": "https://graph.example.org/"}}, []),
     ],
 )
 def test_channel_configuration_problems(
@@ -151,8 +183,11 @@ def test_channel_configuration_problems(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS")
-    if kind.startswith("webhook") and "url" not in overrides.get("settings", {}):
-        overrides.setdefault("settings", {})["url"] = "https://hooks.example.org/in"
+    settings = overrides.setdefault("settings", {})
+    if kind.startswith("webhook") and "url" not in settings:
+        settings["url"] = "https://hooks.example.org/in"
+    if kind == "facebook" and "graph_url" not in settings:
+        settings["graph_url"] = "https://graph.example.org/"  # URL (loopback) is refused now
     assert codes(kind, OutgoingPost("x"), **overrides) == expected
 
 
@@ -185,6 +220,9 @@ def test_every_problem_code_has_a_message_in_both_languages() -> None:
         "webhook_media_not_inlinable",
         "invalid_token",
         "invalid_chat_id",
+        "invalid_page_id",
+        "url_private",
+        "url_scheme",
     }
     for code in emitted:
         vi, en = messages[f"problem.{code}"]

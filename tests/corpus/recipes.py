@@ -143,6 +143,11 @@ def deep_json(tmp: Path) -> Path:
     return _text(tmp, "deep.json", "[" * 30_000 + "]" * 30_000)
 
 
+def name_100k(tmp: Path) -> Path:
+    """A 100 KB channel name (Vietnamese letters)."""
+    return _text(tmp, "name-100k.txt", "Kênh " + "ằ" * (100 * 1024))
+
+
 RECIPES: dict[str, Callable[[Path], Path]] = {
     "png_bomb": png_bomb,
     "huge_png": huge_png,
@@ -155,6 +160,7 @@ RECIPES: dict[str, Callable[[Path], Path]] = {
     "csv_20001_rows": csv_20001_rows,
     "json_100k": json_100k,
     "deep_json": deep_json,
+    "name_100k": name_100k,
 }
 
 

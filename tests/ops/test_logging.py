@@ -24,6 +24,12 @@ PLANTED_FB = "sandbox-fb-424242"
 UNREGISTERED_TG = "555001:sandbox-NEVER-REGISTERED-aa11bb22cc33dd44"
 
 
+@pytest.fixture(autouse=True)
+def _loopback_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox is on 127.0.0.1: the outbound guard refuses loopback base URLs otherwise.
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")
+
+
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
     handle = run_in_thread(data_dir=tmp_path_factory.mktemp("sandbox-logs"))

@@ -97,7 +97,7 @@ def case_input(case: dict[str, Any], tmp: Path) -> Path:
 
 #: Inputs that reach the database as text or rows run on every backend (PostgreSQL refuses
 #: what SQLite stores, e.g. NUL); the others never touch storage differently: SQLite only.
-STORAGE = {"text", "time", "tasks"}
+STORAGE = {"text", "time", "tasks", "channel-input"}
 SQLITE_ONLY = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
@@ -128,7 +128,7 @@ def test_cli_case(
 def run_cli_case(
     case: dict[str, Any], db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if case["category"] == "webhook-url":
+    if case["category"] in ("webhook-url", "platform-url"):
         monkeypatch.delenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", raising=False)
     path = case_input(case, tmp_path)
     text = (

@@ -204,7 +204,7 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
             kind="telegram",
             name="chen",
             org=w.a.org.slug,
-            settings={"chat_id": "@chen"},
+            settings={"chat_id": "@chen_news"},
             credentials={"bot_token": "1:x"},
         ),
         True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from connectors.sandbox.client import SandboxClient
 from publisher.db import session_scope
 from publisher.engine import renders as engine
@@ -22,6 +24,12 @@ from publisher.timeutil import utcnow
 from tests.engine.conftest import delivery, fb_spec, tg_spec
 from tests.factories import ADMIN, Office, make_office
 from tests.renders.conftest import alerts, card, job
+
+
+@pytest.fixture(autouse=True)
+def _loopback_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox is on 127.0.0.1: the outbound guard refuses loopback base URLs otherwise.
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")
 
 
 def run_once(ctx: ExecContext, specs: ChannelSpecs) -> dict[int, str]:

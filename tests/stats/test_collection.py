@@ -75,7 +75,8 @@ def test_a_retired_metric_rejected_by_the_emulator_does_not_break_collection(off
     assert snap.reactions == 5 and snap.views is None and "views" in snap.unavailable
 
 
-def test_the_emulator_rejects_post_impressions_by_name(sandbox):
+def test_the_emulator_rejects_post_impressions_by_name(sandbox, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")  # the sandbox is on loopback
     connector = FacebookConnector(
         ChannelConfig(
             "facebook",

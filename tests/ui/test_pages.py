@@ -143,7 +143,7 @@ def test_an_editor_approves_and_rejects_with_a_comment(office, app_as):
 
 def test_a_user_never_sees_another_organisations_posts(office, app_as):
     mine = compose(office, text="Bài của đơn vị mình")
-    other = make_office("so-tttt", channels={"tg-other": telegram_channel("@tttt")})
+    other = make_office("so-tttt", channels={"tg-other": telegram_channel("@tttt_news")})
     theirs = compose(other, text="Bài của đơn vị khác")
     for page in ("pages/calendar.py", "pages/review.py", "pages/deliveries.py"):
         at = app_as(office, "editor", page)

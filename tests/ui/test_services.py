@@ -22,7 +22,7 @@ from tests.ui.conftest import compose
 @pytest.fixture
 def two_offices(db, clock):
     a = make_office("so-khcn", channels={"tg": telegram_channel(), "hook": webhook_channel()})
-    b = make_office("so-tttt", channels={"tg-b": telegram_channel("@tttt")})
+    b = make_office("so-tttt", channels={"tg-b": telegram_channel("@tttt_news")})
     return a, b
 
 

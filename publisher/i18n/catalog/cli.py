@@ -31,6 +31,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã thêm kênh «{channel}» ({kind}).",
         "Channel «{channel}» ({kind}) added.",
     ),
+    "cli.channel_updated": (
+        "Đã cập nhật kênh «{channel}» ({kind}).",
+        "Channel «{channel}» ({kind}) updated.",
+    ),
+    "cli.secret_stdin": ("đầu vào chuẩn", "standard input"),
+    "error.secret_sources": (
+        "Chỉ dùng một trong {option}, {option}-file, {option}-env",
+        "Use only one of {option}, {option}-file, {option}-env",
+    ),
+    "error.secret_file_missing": (
+        "Không có tệp «{path}» (cho {option}-file)",
+        "No such file «{path}» (for {option}-file)",
+    ),
+    "error.secret_file_unreadable": (
+        "Không đọc được tệp «{path}» (cho {option}-file): cần một tệp văn bản UTF-8 đọc được",
+        "Cannot read «{path}» (for {option}-file): a readable UTF-8 text file is needed",
+    ),
+    "error.secret_too_long": (
+        "Giá trị {option} đọc từ «{path}» dài quá 64 KB",
+        "The {option} value read from «{path}» is over 64 KB",
+    ),
+    "error.secret_empty": (
+        "Giá trị {option} đọc từ «{path}» đang trống",
+        "The {option} value read from «{path}» is empty",
+    ),
+    "error.secret_env_unset": (
+        "Biến môi trường {var} (cho {option}-env) chưa được đặt",
+        "The environment variable {var} (for {option}-env) is not set",
+    ),
+    "error.secret_option_kind": (
+        "Kênh loại {kind} không dùng {option}",
+        "{kind} channels do not take {option}",
+    ),
     "cli.channel_ok": (
         "Kênh «{channel}» hoạt động: {detail}",
         "Channel «{channel}» works: {detail}",

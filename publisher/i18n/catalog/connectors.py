@@ -20,6 +20,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh «{channel}»: địa chỉ webhook {url} phải bắt đầu bằng http:// hoặc https://",
         "Channel «{channel}»: webhook address {url} must start with http:// or https://",
     ),
+    "problem.url_private": (
+        "Kênh «{channel}»: địa chỉ {setting} {url} trỏ vào mạng nội bộ, không được phép gọi",
+        "Channel «{channel}»: the {setting} address {url} points to a private network and "
+        "is refused",
+    ),
+    "problem.url_scheme": (
+        "Kênh «{channel}»: địa chỉ {setting} {url} phải là một URL http:// hoặc https:// hợp lệ",
+        "Channel «{channel}»: the {setting} address {url} must be a valid http:// or https:// URL",
+    ),
+    "problem.invalid_page_id": (
+        "Kênh «{channel}»: mã trang Facebook «{value}» phải là một dãy chữ số",
+        "Channel «{channel}»: Facebook page id «{value}» must be digits only",
+    ),
     "problem.webhook_bad_signature": (
         "Kênh «{channel}»: kiểu chữ ký «{value}» không hợp lệ (chỉ nhận zalo hoặc hmac)",
         "Channel «{channel}»: signature type «{value}» is invalid (zalo or hmac only)",
@@ -35,8 +48,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Channel «{channel}»: the {platform} token is not in the expected format",
     ),
     "problem.invalid_chat_id": (
-        "Kênh «{channel}»: mã kênh «{value}» phải là @tên_kênh hoặc một số",
-        "Channel «{channel}»: chat id «{value}» must be @username or a number",
+        "Kênh «{channel}»: mã kênh «{value}» phải là @tên_kênh (5-32 chữ cái không dấu, chữ số, "
+        "gạch dưới) hoặc một số như -100…",
+        "Channel «{channel}»: chat id «{value}» must be @username (5-32 letters, digits, "
+        "underscores) or a number such as -100…",
     ),
     # Error classes (connectors.errors.ConnectorError.kind), shown on failed deliveries.
     "connectors.error.transient": (

@@ -108,6 +108,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown channel kind «{kind}» (choose: {kinds})",
     ),
     "error.channel_name_required": ("Tên kênh không được để trống", "The channel name is empty"),
+    "error.channel_name_too_long": (
+        "Tên kênh dài quá {limit} ký tự",
+        "The channel name is longer than {limit} characters",
+    ),
+    "error.channel_name_digits": (
+        "Tên kênh «{channel}» không được chỉ gồm chữ số (một dãy số là mã kênh)",
+        "The channel name «{channel}» cannot be digits only (a number is a channel id)",
+    ),
+    "error.name_control_chars": (
+        "Tên có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, tab, NUL, ...); hãy xoá rồi nhập lại",
+        "The name contains control or invisible characters (newline, tab, NUL, ...); "
+        "remove them and retry",
+    ),
+    "error.campaign_name_too_long": (
+        "Tên chiến dịch dài quá {limit} ký tự",
+        "The campaign name is longer than {limit} characters",
+    ),
+    "error.tag_too_long": (
+        "Nhãn dài quá {limit} ký tự",
+        "A tag is longer than {limit} characters",
+    ),
     "error.channel_exists": ("Kênh «{channel}» đã tồn tại", "Channel «{channel}» already exists"),
     "error.channel_not_found": ("Không tìm thấy kênh «{channel}»", "Channel «{channel}» not found"),
     "error.channel_setting_unknown": (
