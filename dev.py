@@ -45,7 +45,7 @@ def python_problem(version: "tuple[int, ...]", subject: str = "") -> "str | None
     return None
 
 
-_checked = []
+_checked: "list[tuple[int, ...]]" = []
 
 
 def check_python() -> None:
