@@ -183,8 +183,8 @@ def install(python: Python, work: Path) -> Path:
         PIP_ONLY_BINARY=":all:",
         PIP_CONSTRAINT=str(ROOT / "constraints.txt"),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
-        # No byte-compiling of every installed file (about a third of the install's CPU):
-        # the smoke run compiles what it imports.
+        # No byte-compiling of every installed file (CPU the smoke run does not need):
+        # the smoke run compiles only what it imports.
         PIP_NO_COMPILE="1",
     )
     # What the Dockerfile copies: the build writes build/ and *.egg-info beside the sources.

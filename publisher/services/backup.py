@@ -206,7 +206,8 @@ def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, into: Path) -
     By hand rather than ``extractall(filter="data")``: the ``filter`` argument arrived in Python
     3.11.4 and Debian 12 ships 3.11.2, so this one code path runs on every supported version.
     Only names, directories and file contents are taken from the archive: no links, devices,
-    owners, permission bits or times (files get the umask's mode, like the data filter's).
+    owners, permission bits or times (files get the process's default mode, so no set-id or
+    executable bits come from the archive).
     """
     target = into.joinpath(*PurePosixPath(member.name).parts)
     if not target.resolve().is_relative_to(into.resolve()):
