@@ -222,3 +222,30 @@ def test_ci_runs_the_matrix_after_the_full_suite() -> None:
     assert commands[0].split("||")[0].strip() == "python3 dev.py test"
     assert commands[1].split("||")[0].strip() == "python3 .ci/matrix.py"
     assert "set -e" in script and 'exit "$status"' in script
+
+
+def test_matrix_reports_a_failing_interpreter_with_its_step_and_message(tmp_path: Path) -> None:
+    """A Python without the venv module (Debian without python3-venv): FAILED, exit 1."""
+    fake = tmp_path / "bin" / "python3.12"
+    fake.parent.mkdir()
+    fake.write_text(
+        '#!/bin/sh\nif [ "$2" = "-c" ]; then echo "3 12 9"; exit 0; fi\n'
+        'echo "Error: ensurepip is not available" >&2\nexit 1\n'
+    )
+    fake.chmod(0o755)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "matrix.py"), "--search", str(fake.parent)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # where the failed run's files are kept
+    )
+    assert done.returncode == 1
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "smoke matrix: 0 passed, 1 failed, 2 skipped"
+    (kept,) = tmp_path.glob("r57-matrix-3.12.9-*")
+    assert f"files kept in {kept}" in done.stdout
+    (row,) = [line for line in lines if line.startswith("  3.12")]
+    assert "FAILED" in row and "Python 3.12.9" in row
+    assert "-m venv: Error: ensurepip is not available" in row
+    assert "[3.12.9] FAIL install" in done.stdout
