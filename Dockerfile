@@ -3,8 +3,9 @@
 # api, migrate); the command chooses the role. Secrets and configuration come from the
 # environment at run time (env_file in compose.yaml), never from the image.
 
-# Pinned base: Python 3.11 on Debian 12 (bookworm), whose postgresql-client-15 matches the
-# postgres:15 server of compose.yaml (pg_dump must be at least the server's major version).
+# Pinned base: Python 3.11 (one of the versions the smoke matrix tests: 3.11.2 through 3.13) on
+# Debian 12 (bookworm), whose postgresql-client-15 matches the postgres:15 server of compose.yaml
+# (pg_dump must be at least the server's major version).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- build: compilers available, the project installed into a virtualenv --------------------
@@ -18,13 +19,14 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY publisher ./publisher
 COPY connectors ./connectors
 COPY media ./media
 COPY ui ./ui
-# The same install step as the README's (a plain, non-editable install of this source tree).
-RUN pip install .
+# The same install step as the README's (a plain, non-editable install of this source tree, with
+# the dependency versions of constraints.txt: each has a wheel for every supported Python).
+RUN pip install -c constraints.txt .
 
 # --- runtime: no compilers, no pip cache, a non-root user ------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

@@ -200,6 +200,29 @@ def _check_member_name(name: str) -> None:
         raise PublisherError("ops.archive_unsafe", name=name)
 
 
+def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, into: Path) -> None:
+    """Write one checked member (a regular file or a directory) under ``into``.
+
+    By hand rather than ``extractall(filter="data")``: the ``filter`` argument arrived in Python
+    3.11.4 and Debian 12 ships 3.11.2, so this one code path runs on every supported version.
+    Only names, directories and file contents are taken from the archive: no links, devices,
+    owners, permission bits or times (files get the process's default mode, so no set-id or
+    executable bits come from the archive).
+    """
+    target = into.joinpath(*PurePosixPath(member.name).parts)
+    if not target.resolve().is_relative_to(into.resolve()):
+        raise PublisherError("ops.archive_unsafe", name=member.name)
+    if member.isdir():
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = tar.extractfile(member)
+    if source is None:  # pragma: no cover - a regular file always has a stream
+        raise PublisherError("ops.archive_unsafe", name=member.name)
+    with source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out, _CHUNK)
+
+
 def read_archive(archive: Path, into: Path) -> dict[str, Any]:
     """Extract ``archive`` into ``into`` and check it against its manifest.
 
@@ -213,7 +236,8 @@ def read_archive(archive: Path, into: Path) -> dict[str, Any]:
                 _check_member_name(m.name)
                 if not (m.isfile() or m.isdir()):
                     raise PublisherError("ops.archive_unsafe", name=m.name)
-            tar.extractall(into, filter="data")
+            for m in members:
+                _extract_member(tar, m, into)
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise PublisherError(
             "ops.archive_unreadable", path=str(archive), detail=str(exc)[:200]

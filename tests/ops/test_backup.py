@@ -200,6 +200,89 @@ def test_restore_refuses_truncated_archive_and_stray_or_unsafe_members(
     assert not (db.data_dir / "escape.txt").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "kind", "linkname"),
+    [
+        ("{case}/absolute.txt", tarfile.REGTYPE, ""),
+        ("media/../../escape.txt", tarfile.REGTYPE, ""),
+        ("media\\..\\escape.txt", tarfile.REGTYPE, ""),
+        ("media/link", tarfile.SYMTYPE, "{case}/escape.txt"),
+        ("media/up", tarfile.SYMTYPE, "../.."),
+        ("media/hard", tarfile.LNKTYPE, "manifest.json"),
+        ("media/fifo", tarfile.FIFOTYPE, ""),
+        ("media/dev", tarfile.CHRTYPE, ""),
+    ],
+    ids=["absolute", "dotdot", "backslash", "symlink-out", "symlink-up", "hardlink", "fifo", "dev"],
+)
+def test_read_archive_refuses_every_unsafe_member_and_writes_nothing(
+    db: Any, clock: Any, tmp_path: Path, name: str, kind: bytes, linkname: str
+) -> None:
+    populate(db.data_dir)
+    case = tmp_path / "case"
+    into = case / "into"
+    into.mkdir(parents=True)
+    good, bad = case / "good.tar", case / "bad.tar"
+    backup_svc.backup(good)
+    rewrite_archive(good, bad, lambda n, d: d)
+    with tarfile.open(bad, "a") as tar:
+        info = tarfile.TarInfo(name.format(case=case))
+        info.type, info.linkname = kind, linkname.format(case=case)
+        data = b"x" if kind == tarfile.REGTYPE else b""
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data) if data else None)
+    with pytest.raises(PublisherError) as err:
+        backup_svc.read_archive(bad, into)
+    assert err.value.key == "ops.archive_unsafe"
+    # Checked before anything is written: no member, inside or outside the target.
+    assert list(into.iterdir()) == []
+    assert sorted(p.name for p in case.iterdir()) == ["bad.tar", "good.tar", "into"]
+
+
+def test_read_archive_keeps_contents_only_not_modes(db: Any, clock: Any, tmp_path: Path) -> None:
+    """Setuid/executable bits and owners in an archive are not carried onto the disk."""
+    populate(db.data_dir)
+    good = tmp_path / "good.tar"
+    backup_svc.backup(good)
+    moded = tmp_path / "moded.tar"
+    with tarfile.open(good) as tin, tarfile.open(moded, "w") as tout:
+        for member in tin.getmembers():
+            member.mode = 0o6777
+            member.uid = member.gid = 0
+            stream = tin.extractfile(member) if member.isfile() else None
+            tout.addfile(member, stream)
+    into = tmp_path / "into"
+    into.mkdir()
+    manifest = backup_svc.read_archive(moded, into)
+    for name in manifest["files"]:
+        mode = (into / name).stat().st_mode
+        assert not mode & 0o7111, (name, oct(mode))
+
+
+def test_read_archive_needs_no_tarfile_filter(
+    db: Any, clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Debian 12's Python 3.11.2 has no ``extractall(filter=...)`` (it arrived in 3.11.4):
+    with tarfile as it is there, restore still works (issue 23)."""
+    populate(db.data_dir)
+    before = stats_now()
+    backup_svc.backup(tmp_path / "b.tar")
+    original = tarfile.TarFile.extractall
+
+    def extractall_3112(
+        self: tarfile.TarFile, path: Any = ".", members: Any = None, *, numeric_owner: bool = False
+    ) -> None:
+        original(self, path, members, numeric_owner=numeric_owner)
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", extractall_3112)
+    for name in ("data_filter", "tar_filter", "fully_trusted_filter", "FilterError"):
+        monkeypatch.delattr(tarfile, name, raising=False)
+    with session_scope() as s:
+        orgs_svc.create_org(s, ADMIN, "Sở Nội vụ", slug="so-noi-vu")
+    restored = backup_svc.restore(tmp_path / "b.tar", force=True)
+    assert restored.rows == sum(t["rows"] for t in before.values())
+    assert stats_now() == before
+
+
 def test_restore_reports_a_backup_made_under_another_key(
     db: Any, clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -168,11 +168,12 @@ def test_dockerfile_is_multistage_pinned_non_root_and_healthy() -> None:
 def test_dockerfile_installs_like_the_readme() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
     installs = re.findall(r"^RUN (pip install .*)$", dockerfile, flags=re.MULTILINE)
-    assert installs == ["pip install ."]
+    assert installs == ["pip install -c constraints.txt ."]
+    assert re.search(r"^COPY .*\bconstraints\.txt\b", dockerfile, flags=re.MULTILINE)
     readme = (ROOT / "README.md").read_text("utf-8")
-    assert re.search(r"^\s*pip install \.\s*(#.*)?$", readme, flags=re.MULTILINE), (
-        "README documents the same install step"
-    )
+    assert re.search(
+        r"^\s*pip install -c constraints\.txt \.\s*(#.*)?$", readme, flags=re.MULTILINE
+    ), "README documents the same install step"
 
 
 def test_dockerignore_keeps_secrets_and_data_out_of_the_image() -> None:
