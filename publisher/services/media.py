@@ -7,12 +7,14 @@ module records them as :class:`MediaAsset` rows (per organisation) and turns the
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from media import errors as media_errors
@@ -79,6 +81,8 @@ def add_file(
     org = _org_id(actor, org_id)
     with media_errors_translated():
         stored = library().store(source, filename=filename, recipe=recipe)
+    if stored.created:
+        _remove_on_rollback(session, stored.sha256, stored.path)
     existing = session.exec(
         select(MediaAsset).where(MediaAsset.org_id == org, MediaAsset.sha256 == stored.sha256)
     ).first()
@@ -115,6 +119,41 @@ def add_file(
         after={"sha256": asset.sha256, "kind": asset.kind, "source": source_kind},
     )
     return asset
+
+
+_CREATED = "media.created"
+_LISTENING = "media.listening"
+
+
+def _remove_on_rollback(session: Session, sha256: str, path: Path) -> None:
+    """Make a file new to the library part of the session's unit of work: if the transaction
+    rolls back (a refused post, a failed render), the file goes too, unless a committed row
+    of any organisation references the same content (the library is content-addressed)."""
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+        event.listen(session, "after_commit", _forget_created)
+        event.listen(session, "after_rollback", _remove_created)
+    session.info.setdefault(_CREATED, []).append((sha256, path))
+
+
+def _forget_created(session: Session) -> None:
+    session.info.pop(_CREATED, None)
+
+
+def _remove_created(session: Session) -> None:
+    created: list[tuple[str, Path]] = session.info.pop(_CREATED, None) or []
+    if not created:
+        return
+    shas = sorted({sha for sha, _ in created})
+    with Session(session.get_bind()) as fresh:  # sees what others committed
+        kept = set(
+            fresh.exec(select(MediaAsset.sha256).where(col(MediaAsset.sha256).in_(shas))).all()
+        )
+    for sha, path in created:
+        if sha not in kept:
+            for leftover in (path, path.with_suffix(".json")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
