@@ -143,6 +143,23 @@ def deep_json(tmp: Path) -> Path:
     return _text(tmp, "deep.json", "[" * 30_000 + "]" * 30_000)
 
 
+def csv_field_128k(tmp: Path) -> Path:
+    """One title of 128 KiB + 1 characters: over the csv module's field limit (131 072)."""
+    return _text(tmp, "wide.csv", "Mã nhiệm vụ,Tên nhiệm vụ\nDN-1," + "x" * (128 * 1024 + 1) + "\n")
+
+
+def a_directory(tmp: Path) -> Path:
+    """An existing folder, given where a file name is expected (``--out``)."""
+    path = tmp / "a-folder"
+    path.mkdir()
+    return path
+
+
+def plain_text_file(tmp: Path) -> Path:
+    """An existing file that is not a database (a migrate-db target must not overwrite it)."""
+    return _text(tmp, "notes.txt", "Ghi chú của văn phòng, không phải cơ sở dữ liệu\n")
+
+
 RECIPES: dict[str, Callable[[Path], Path]] = {
     "png_bomb": png_bomb,
     "huge_png": huge_png,
@@ -155,6 +172,9 @@ RECIPES: dict[str, Callable[[Path], Path]] = {
     "csv_20001_rows": csv_20001_rows,
     "json_100k": json_100k,
     "deep_json": deep_json,
+    "csv_field_128k": csv_field_128k,
+    "a_directory": a_directory,
+    "plain_text_file": plain_text_file,
 }
 
 
