@@ -22,7 +22,7 @@ from media.brand import BrandKit
 from media.infographic import encode, render_infographic
 from media.library import MediaLibrary, hash_distance
 from publisher.config import get_settings
-from publisher.errors import NotFound, PublisherError
+from publisher.errors import InvalidInput, NotFound, PublisherError
 from publisher.models import MediaAsset, Organisation
 from publisher.services import audit
 from publisher.services.actor import Actor
@@ -56,7 +56,10 @@ def _org_id(actor: Actor, org_id: int | None) -> int:
 
 
 def _clean_tags(tags: Sequence[str]) -> list[str]:
-    """Tags NFC-normalised and stripped, without blanks or repeats, sorted."""
+    """Tags NFC-normalised and stripped, without blanks or repeats, sorted; raises
+    InvalidInput for invalid UTF-8 (lone surrogates, which the JSON column would keep)."""
+    if any(unicodedata.category(c) == "Cs" for tag in tags for c in tag):
+        raise InvalidInput("error.text_invalid_utf8")
     return sorted({unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()})
 
 
@@ -79,6 +82,7 @@ def add_file(
     """
     actor.require("media.create")
     org = _org_id(actor, org_id)
+    clean_tags = _clean_tags(tags)  # before anything is stored
     with media_errors_translated():
         stored = library().store(source, filename=filename, recipe=recipe)
     if stored.created:
@@ -102,7 +106,7 @@ def add_file(
         duration=meta.get("duration"),
         phash=meta.get("phash"),
         title=unicodedata.normalize("NFC", title or str(meta.get("original_name", "")))[:255],
-        tags=_clean_tags(tags),
+        tags=clean_tags,
         recipe=dict(recipe or {}),
         source=source_kind,
         created_by=actor.user_id,

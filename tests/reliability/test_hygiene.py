@@ -415,3 +415,18 @@ def test_a_rolled_back_file_stays_when_another_unit_committed_the_same_content(
     finally:
         first.close()
     assert _media_files() == created
+
+
+@pytest.mark.parametrize("option", ["--tag", "--title"])
+def test_invalid_utf8_in_a_media_tag_or_title_is_one_line_and_stores_nothing(
+    office: Any, tmp_path: Path, option: str
+) -> None:
+    image = tmp_path / "photo.png"
+    image.write_bytes(png_bytes())
+    bad = b"Ng\xe0y \xff\xfe".decode("utf-8", errors="surrogateescape")
+    one_line(
+        ["media", "add", str(image), "--org", "so-khcn", option, bad], "error.text_invalid_utf8"
+    )
+    assert _media_files() == []
+    with session_scope(readonly=True) as s:
+        assert s.exec(select(MediaAsset)).all() == []
