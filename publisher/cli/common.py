@@ -55,7 +55,9 @@ def handle_errors(fn: F) -> F:
             # Text with lone surrogates (invalid UTF-8 bytes in an argument or a file).
             fail(t("error.text_invalid_utf8"))
         except OSError as exc:
-            fail(t("error.file_io", path=exc.filename or "", reason=exc.strerror or exc))
+            if exc.filename is None:  # a socket, a process...: not about a file
+                fail(t("error.internal", detail=exc.strerror or exc))
+            fail(t("error.file_io", path=exc.filename, reason=exc.strerror or exc))
 
     return wrapper  # type: ignore[return-value]
 
