@@ -51,7 +51,8 @@ def parse_target(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-#: Where a target database is never created: the system's own folders.
+#: Where a target database is never created: the system's own folders (``/var/run`` resolves
+#: to ``/run``; ``/var/lib`` is where services keep data, so it stays allowed).
 SYSTEM_DIRS = tuple(
     Path(p)
     for p in (
@@ -67,8 +68,6 @@ SYSTEM_DIRS = tuple(
         "/sbin",
         "/sys",
         "/usr",
-        "/var/lib",
-        "/var/run",
     )
 )
 SQLITE_MAGIC = b"SQLite format 3\x00"
