@@ -8,6 +8,7 @@ module records them as :class:`MediaAsset` rows (per organisation) and turns the
 from __future__ import annotations
 
 import contextlib
+import logging
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from publisher.services import audit
 from publisher.services.actor import Actor
 
 NEAR_DUPLICATE_DISTANCE = 8
+log = logging.getLogger(__name__)
 
 
 def library() -> MediaLibrary:
@@ -149,10 +151,14 @@ def _remove_created(session: Session) -> None:
     if not created:
         return
     shas = sorted({sha for sha, _ in created})
-    with Session(session.get_bind()) as fresh:  # sees what others committed
-        kept = set(
-            fresh.exec(select(MediaAsset.sha256).where(col(MediaAsset.sha256).in_(shas))).all()
-        )
+    try:
+        with Session(session.get_bind()) as fresh:  # sees what others committed
+            kept = set(
+                fresh.exec(select(MediaAsset.sha256).where(col(MediaAsset.sha256).in_(shas))).all()
+            )
+    except Exception:  # the database is gone: keep the files (an orphan beats a lost file)
+        log.warning("media: could not check %d new file(s) after a rollback", len(shas))
+        return
     for sha, path in created:
         if sha not in kept:
             for leftover in (path, path.with_suffix(".json")):
