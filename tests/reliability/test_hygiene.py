@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -430,3 +431,34 @@ def test_invalid_utf8_in_a_media_tag_or_title_is_one_line_and_stores_nothing(
     assert _media_files() == []
     with session_scope(readonly=True) as s:
         assert s.exec(select(MediaAsset)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        (["post", "show", "99999999999999999999"], "error.post_not_found"),
+        (["campaign", "list", "--year", "99999"], "error.year_out_of_range"),
+        (["kpi", "set", "amber_ratio", "nan"], "error.kpi_target_value"),
+        (["backup", "--out", "{tmp}"], "error.out_is_directory"),
+        (["migrate-db", "--to", "sqlite:////etc/passwd"], "ops.migrate_target_place"),
+        (
+            ["post", "create", "--text", "T\udcff", "--channel", "tg", "--at", "10/10/2026 08:00"],
+            "error.text_invalid_utf8",
+        ),
+    ],
+)
+def test_the_refusals_speak_english_when_asked(
+    office: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], key: str
+) -> None:
+    from publisher.i18n import catalogue
+
+    monkeypatch.setenv("PUBLISHER_LANGUAGE", "en")
+    from publisher.config import get_settings
+
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    parts = re.split(r"\{[^{}]*\}", catalogue()[key][1])
+    assert re.fullmatch(".*".join(re.escape(p) for p in parts), lines[0]), lines[0]
