@@ -23,7 +23,7 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
     """
     final = Path(final)
     try:
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(final.parent)
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent
         )
@@ -54,3 +54,20 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def private_dirs(path: str | Path) -> Path:
+    """Create ``path`` and its missing parents as 0700 folders (the media of an office are
+    not for other accounts on the machine); existing folders are left as they are."""
+    path = Path(path)
+    missing = []
+    current = path
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    return path

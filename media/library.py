@@ -26,6 +26,7 @@ import imagehash
 from PIL import Image
 
 from media import errors
+from media.files import private_dirs
 from media.images import open_image
 from media.probe import ffmpeg_exe, probe
 
@@ -224,7 +225,7 @@ class MediaLibrary:
         nothing is left in the library.
         """
         name = filename or ("upload" if isinstance(source, bytes) else Path(source).name)
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        private_dirs(self.tmp)
         fd, tmp_name = tempfile.mkstemp(prefix="in-", dir=self.tmp)
         tmp = Path(tmp_name)
         try:
@@ -254,10 +255,12 @@ class MediaLibrary:
             if extra:
                 meta.update(dict(extra))
             folder = self._dir(sha)
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dirs(folder)
             final = folder / f"{sha}.{meta['ext']}"
             meta_tmp = self.tmp / f"{sha}.json.part"
-            meta_tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+            meta_fd = os.open(meta_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(meta_fd, "w", encoding="utf-8") as meta_out:
+                meta_out.write(json.dumps(meta, ensure_ascii=False, indent=1))
             # Blob first, then metadata: a blob without metadata is re-described on lookup;
             # metadata without its blob never exists.
             os.replace(tmp, final)

@@ -13,9 +13,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from publisher.config import get_settings
+from publisher.fsmodes import private_dir, private_file
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+
+#: The largest row id every backend stores: PostgreSQL's SERIAL columns are 32-bit integers.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """True for an int that can be a row id (1 .. MAX_ROW_ID); a larger number cannot name
+    a row, and handing it to the driver fails (SQLite: OverflowError, PostgreSQL: out of
+    range), so callers answer "not found" instead."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
 
 
 def _normalise_url(url: str) -> str:
@@ -34,16 +45,20 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """
     url = _normalise_url(url)
     kwargs: dict[str, Any] = {"future": True}
+    db_file: Path | None = None
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db_file = Path(path)
+            private_dir(db_file.parent)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        if db_file is not None:
+            event.listen(engine, "connect", _private_files(db_file))
         event.listen(engine, "begin", _sqlite_begin_deferred if readonly else _sqlite_begin)
     return engine
 
@@ -57,6 +72,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _private_files(db_file: Path) -> Any:
+    """A connect hook: the database file is 0600 (also one made under a lax umask or by an
+    older version), so its WAL and shared-memory files, which SQLite creates with the
+    database's own mode, are 0600 too."""
+
+    def hook(_dbapi_conn: Any, _record: Any) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            private_file(f"{db_file}{suffix}")
+
+    return hook
 
 
 def _sqlite_begin(conn: Any) -> None:

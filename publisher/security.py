@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from publisher.config import get_settings
 from publisher.errors import PublisherError
+from publisher.fsmodes import private_dir
 from publisher.logging import register_secrets
 
 _hasher = PasswordHasher()
@@ -65,7 +66,7 @@ def ensure_secret_key() -> str:
     path: Path = settings.secret_key_file
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = secrets.token_urlsafe(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from publisher.config import get_settings
@@ -96,15 +96,33 @@ class TimeParseError(ValueError):
 
 
 _VN_DT = re.compile(
-    r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2})(?::|h|g)(\d{2})?(?::(\d{2}))?)?\s*$"
+    r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:[ T,]+(\d{1,2})(?::|h|g)(\d{2})?(?::(\d{2}))?"
+    r"(?:\s*(Z|[+-]\d{2}(?::?\d{2})?))?)?\s*$",
+    re.IGNORECASE,
 )
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})?$")
+
+
+def _offset(text: str) -> timezone:
+    """``Z``, ``+07:00``, ``+0700`` or ``+07`` as a fixed zone; raises ValueError when out of
+    range (more than 23:59)."""
+    if text.upper() == "Z":
+        return UTC
+    m = _OFFSET.match(text)
+    if m is None:
+        raise ValueError(text)
+    sign, hours, minutes = m.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return timezone(-delta if sign == "-" else delta)  # ValueError from 24:00 on
 
 
 def parse_local(text: str) -> datetime:
     """Parse a user-entered time into an aware UTC datetime.
 
     Accepts ISO 8601 (``2026-10-10T08:00``, with or without offset) and the Vietnamese
-    ``dd/mm/yyyy HH:mm`` form. A value without an offset is local time (Asia/Ho_Chi_Minh).
+    ``dd/mm/yyyy HH:mm`` form, which may also end with an offset (``+07:00``, ``+0700``,
+    ``Z``). A value without an offset is local time (Asia/Ho_Chi_Minh).
     Raises :class:`TimeParseError`.
     """
     raw = (text or "").strip()
@@ -113,10 +131,12 @@ def parse_local(text: str) -> datetime:
     m = _VN_DT.match(raw)
     try:
         if m:
-            d, mo, y, h, mi, s = m.groups()
+            d, mo, y, h, mi, s, off = m.groups()
             value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))  # noqa: DTZ001
+            if off:
+                value = value.replace(tzinfo=_offset(off))
         else:
-            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            value = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", raw))
     except ValueError as exc:
         raise TimeParseError(text) from exc
     if value.tzinfo is None:

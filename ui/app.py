@@ -15,9 +15,13 @@ if _ROOT not in sys.path:  # streamlit puts ui/ on the path, the packages live o
 
 import streamlit as st  # noqa: E402
 
+from publisher.fsmodes import restrict_umask  # noqa: E402
 from publisher.i18n import t  # noqa: E402
 from ui import common, nav  # noqa: E402
 
+# Started on its own (``streamlit run``) the page is its own process: what it writes
+# (media uploads, the SQLite WAL) is private like everything the CLI makes.
+restrict_umask()
 st.set_page_config(
     page_title="R57 Publisher",
     # A local file: a Material icon name here makes the browser fetch the favicon from

@@ -43,8 +43,12 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point."""
+    from publisher.fsmodes import restrict_umask
     from publisher.logging import configure_logging
 
+    # First of all: everything this process (worker, api, ui, backups...) creates is 0600
+    # and its folders 0700; the database and its WAL are the office's alone.
+    restrict_umask()
     # Before any command runs: plain or JSON lines (PUBLISHER_LOG_JSON), secrets redacted.
     configure_logging()
     app()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from publisher.config import get_settings
@@ -45,13 +47,52 @@ def handle_errors(fn: F) -> F:
             fail(exc.message())
         except TimeParseError as exc:
             fail(t("error.time_invalid", value=str(exc)))
-        except (OperationalError, ProgrammingError) as exc:
-            text = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-            if "no such table" in text or "does not exist" in text:
-                fail(t("error.schema_outdated"))
-            fail(t("error.database_unreachable", detail=text.splitlines()[0][:200]))
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            fail(database_error_line(exc))
+        except OverflowError:
+            # An id or number beyond what the database's integers hold (SQLite: 64 bits).
+            fail(t("error.value_out_of_range"))
+        except UnicodeError:
+            # Text with lone surrogates (invalid UTF-8 bytes in an argument or a file).
+            fail(t("error.text_invalid_utf8"))
+        except OSError as exc:
+            if exc.filename is None:  # a socket, a process...: not about a file
+                fail(t("error.internal", detail=exc.strerror or exc))
+            fail(t("error.file_io", path=exc.filename, reason=exc.strerror or exc))
 
     return wrapper  # type: ignore[return-value]
+
+
+#: What SQLite says of a file that is not (or no longer) a database.
+_CORRUPT_MARKS = ("file is not a database", "malformed", "file is encrypted")
+
+
+def database_error_line(exc: BaseException) -> str:
+    """One translated line for a database failure (corrupt file, value out of range,
+    schema missing, server unreachable)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    first = (text.splitlines() or [""])[0][:200]
+    if any(mark in text for mark in _CORRUPT_MARKS):
+        return t("error.database_corrupt", detail=first)
+    if isinstance(exc, DataError):
+        return t("error.value_out_of_range")
+    if isinstance(exc, OperationalError | ProgrammingError) and (
+        "no such table" in text or "does not exist" in text
+    ):
+        return t("error.schema_outdated")
+    return t("error.database_unreachable", detail=first)
+
+
+def check_out_file(path: Path) -> Path:
+    """``--out`` must name a file in an existing folder; raises PublisherError otherwise
+    (checked before any work, so that nothing is written)."""
+    if path.is_dir():
+        raise PublisherError("error.out_is_directory", path=str(path))
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise PublisherError("error.out_parent_missing", path=str(path))
+    return path
 
 
 @contextmanager

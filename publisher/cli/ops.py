@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from publisher.cli.common import emit, handle_errors
+from publisher.cli.common import check_out_file, emit, handle_errors
 from publisher.db import get_engine, session_scope
 from publisher.i18n import t
 
@@ -94,7 +94,7 @@ def backup(
     """Back up the database and the media store into one archive (safe while running)."""
     from publisher.services import backup as backup_svc
 
-    result = backup_svc.backup(out)
+    result = backup_svc.backup(check_out_file(out))
     size = result.path.stat().st_size
     data = {
         "path": str(result.path),

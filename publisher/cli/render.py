@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 import typer
 
-from publisher.cli.common import emit, fail
+from publisher.cli.common import check_out_file, emit, fail
 from publisher.config import get_settings
+from publisher.errors import PublisherError
 from publisher.i18n import set_language, t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,8 @@ def _media_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except MediaError as exc:
             fail(t(exc.key, **exc.params))
+        except PublisherError as exc:
+            fail(exc.message())
 
     return wrapper  # type: ignore[return-value]
 
@@ -95,6 +98,8 @@ def register(app: typer.Typer) -> None:
         from media.infographic import render_infographic, save_infographic
         from media.sizes import DEFAULT_IMAGE_SIZE, parse_size
 
+        check_out_file(out)
+
         fields: dict[str, Any] = {
             "title": title,
             "subtitle": subtitle,
@@ -156,6 +161,8 @@ def register(app: typer.Typer) -> None:
         """Render a slideshow clip (H.264/AAC MP4) with a progress bar."""
         from media.sizes import DEFAULT_VIDEO_SIZE, parse_size
         from media.video import VideoSpec, render_video
+
+        check_out_file(out)
 
         spec = VideoSpec(
             images=list(image),

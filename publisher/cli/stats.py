@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from publisher.cli.common import admin_session, emit, handle_errors
+from publisher.cli.common import admin_session, check_out_file, emit, handle_errors
 from publisher.i18n import t
 from publisher.services import engagement, kpi, stats, tasks
 from publisher.services.orgs import get_org
@@ -130,6 +130,7 @@ def report(
     """Write the semi-annual communications report (DOCX) or its figures (XLSX)."""
     from publisher.services import reports
 
+    check_out_file(out)
     with admin_session() as (session, actor):
         content, _name = reports.generate(session, actor, period, fmt.lower(), org, lang)
     out.parent.mkdir(parents=True, exist_ok=True)

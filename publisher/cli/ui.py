@@ -81,6 +81,7 @@ def _configure(data_dir: Path | None) -> Path:
     """Point the settings at ``data_dir`` and allow loopback webhooks (the sandbox)."""
     from publisher import db
     from publisher.config import get_settings
+    from publisher.fsmodes import private_dir
     from publisher.security import load_secret
 
     if data_dir is not None:
@@ -91,7 +92,7 @@ def _configure(data_dir: Path | None) -> Path:
     db.reset_engines()
     resolved = get_settings().data_dir.resolve()
     os.environ["PUBLISHER_DATA_DIR"] = str(resolved)
-    resolved.mkdir(parents=True, exist_ok=True)
+    private_dir(resolved)
     return resolved
 
 

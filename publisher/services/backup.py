@@ -36,6 +36,7 @@ from publisher import migrate
 from publisher.config import get_settings
 from publisher.db import get_engine, reset_engines
 from publisher.errors import Conflict, InvalidInput, PublisherError
+from publisher.fsmodes import FILE_MODE, private_dir
 from publisher.services import pgtools
 from publisher.services.tablestats import (
     TableStat,
@@ -188,7 +189,8 @@ def backup(out_path: str | Path, *, engine: Engine | None = None) -> BackupResul
             tar.add(db_file, arcname=member)
             for name, path in media:
                 tar.add(path, arcname=name)
-        # The archive appears under its name only when complete.
+        # Private like the database it holds, and under its name only when complete.
+        os.chmod(partial, FILE_MODE)
         os.replace(partial, out)
     return BackupResult(out, manifest)
 
@@ -308,7 +310,7 @@ def restore(
         raise PublisherError("ops.archive_unreadable", path=str(path), detail="not a file")
     engine = engine or get_engine()
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.data_dir) as tmpdir:
         work = Path(tmpdir)
         manifest = read_archive(path, work)

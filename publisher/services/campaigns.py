@@ -157,6 +157,18 @@ def create_campaign(
     return campaign
 
 
+#: The years the calendar answers for: a campaign year outside them is a typing mistake
+#: (and Python's dates end at 9999).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def check_year(year: int) -> int:
+    """``year`` itself; raises InvalidInput outside YEAR_MIN .. YEAR_MAX."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise InvalidInput("error.year_out_of_range", year=year, low=YEAR_MIN, high=YEAR_MAX)
+    return year
+
+
 def occurrence_in(campaign: Campaign, year: int) -> date | None:
     """The campaign's date in ``year`` (None when it does not happen that year)."""
     if campaign.recurrence == Recurrence.YEARLY and campaign.month and campaign.day:
@@ -178,6 +190,7 @@ def _visible(session: Session, actor: Actor) -> list[Campaign]:
 def list_campaigns(session: Session, actor: Actor, year: int) -> list[Occurrence]:
     """The campaigns happening in ``year``, by date."""
     actor.require("campaign.view")
+    check_year(year)
     out = []
     for campaign in _visible(session, actor):
         on = occurrence_in(campaign, year)
@@ -236,7 +249,7 @@ def plan_key(campaign: Campaign, year: int, org_id: int, step: PlanStep) -> str:
 
 def plan_schedule(campaign: Campaign, year: int) -> list[tuple[PlanStep, datetime]]:
     """The lead-up steps with their aware UTC times (local wall-clock times in the office)."""
-    on = occurrence_in(campaign, year)
+    on = occurrence_in(campaign, check_year(year))
     if on is None:
         raise InvalidInput("error.campaign_not_in_year", slug=campaign.slug, year=year)
     return [

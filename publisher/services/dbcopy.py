@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Integer, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from publisher import migrate
 from publisher.db import _normalise_url, make_engine
@@ -22,6 +23,7 @@ from publisher.errors import Conflict, InvalidInput, PublisherError
 from publisher.services.tablestats import (
     TableStat,
     database_stats,
+    finite_json,
     first_difference,
     tables,
     total_rows,
@@ -47,6 +49,54 @@ def parse_target(url: str) -> str:
     if parsed.get_backend_name() not in ("postgresql", "sqlite"):
         raise InvalidInput("ops.database_url_invalid", url=url)
     return parsed.render_as_string(hide_password=False)
+
+
+#: Where a target database is never created: the system's own folders (``/var/run`` resolves
+#: to ``/run``; ``/var/lib`` is where services keep data, so it stays allowed).
+SYSTEM_DIRS = tuple(
+    Path(p)
+    for p in (
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/lib",
+        "/lib32",
+        "/lib64",
+        "/proc",
+        "/run",
+        "/sbin",
+        "/sys",
+        "/usr",
+    )
+)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_target_path(url: str) -> Path | None:
+    """The file of an SQLite target URL, checked (None for a PostgreSQL URL).
+
+    Raises InvalidInput for an in-memory or empty path, a place under a system folder or in
+    a folder that does not exist, and an existing file that is not an SQLite database
+    (never overwritten: ``sqlite:////etc/passwd`` is refused, not opened).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    raw = parsed.database or ""
+    if not raw or raw == ":memory:" or raw.startswith("file:"):
+        raise InvalidInput("ops.database_url_invalid", url=url)
+    path = Path(raw).expanduser().resolve()
+    if any(path == d or d in path.parents for d in SYSTEM_DIRS) or not path.parent.is_dir():
+        raise InvalidInput("ops.migrate_target_place", path=str(path))
+    if path.exists():
+        if not path.is_file():
+            raise InvalidInput("ops.migrate_target_not_database", path=str(path))
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+        if head and head != SQLITE_MAGIC:
+            raise InvalidInput("ops.migrate_target_not_database", path=str(path))
+    return path
 
 
 def safe_url(url: str) -> str:
@@ -99,6 +149,12 @@ def copy_database(
     url = parse_target(target_url)
     if make_url(url) == source.url:
         raise InvalidInput("ops.migrate_same")
+    target_file = sqlite_target_path(url)
+    if target_file is not None and source.url.get_backend_name() == "sqlite":
+        source_file = Path(source.url.database or "").resolve()
+        if source_file == target_file:
+            raise InvalidInput("ops.migrate_same")
+    created = target_file is not None and not target_file.exists()
     if not migrate.is_current(source):
         raise PublisherError("ops.migrate_source_outdated")
     with source.connect() as conn:
@@ -107,6 +163,7 @@ def copy_database(
         # A table the models do not describe would be silently left behind: refuse instead.
         raise PublisherError("ops.migrate_unknown_tables", tables=", ".join(unknown))
     target = make_engine(url)
+    ok = False
     try:
         with target.connect() as conn:
             busy = first_nonempty_table(conn)
@@ -115,20 +172,25 @@ def copy_database(
         migrate.upgrade(target)
         with source.connect() as sconn, target.begin() as tconn:
             # One read transaction on the source: the copy and its checksums see one state.
-            expected = database_stats(sconn)
+            expected = database_stats(sconn, finite=True)
             for table in tables():
                 copied = _copy_table(sconn, tconn, table.name)
                 if progress is not None:
                     progress(table.name, copied)
             if target.dialect.name == "postgresql":
                 reset_sequences(tconn)
-            actual = database_stats(tconn)
+            actual = database_stats(tconn, finite=True)
             differs = first_difference(expected, actual)
             if differs is not None:
                 raise PublisherError("ops.migrate_verify_failed", table=differs)
+        ok = True
         return CopyResult(safe_url(url), len(actual), total_rows(actual), actual)
     finally:
         target.dispose()
+        if created and not ok and target_file is not None:
+            # A refused copy leaves no new database file behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{target_file}{suffix}").unlink(missing_ok=True)
 
 
 def _copy_table(sconn: Connection, tconn: Connection, name: str) -> int:
@@ -137,7 +199,13 @@ def _copy_table(sconn: Connection, tconn: Connection, name: str) -> int:
     result = sconn.execute(select(table).order_by(*pk)).yield_per(BATCH_ROWS)
     copied = 0
     for batch in result.partitions():
-        rows = [dict(row._mapping) for row in batch]
-        tconn.execute(table.insert(), rows)
+        # JSON documents keep NaN/infinity as text: PostgreSQL's JSON refuses those numbers.
+        rows = [{k: finite_json(v) for k, v in row._mapping.items()} for row in batch]
+        try:
+            tconn.execute(table.insert(), rows)
+        except DBAPIError as exc:
+            # The target transaction is rolled back by the caller: nothing is written.
+            detail = str(exc.orig if exc.orig is not None else exc).splitlines()[0][:200]
+            raise PublisherError("ops.migrate_copy_failed", table=name, detail=detail) from exc
         copied += len(rows)
     return copied

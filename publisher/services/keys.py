@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, PublisherError
+from publisher.fsmodes import private_dir
 from publisher.models import Channel
 from publisher.security import decrypt_credentials, encrypt_credentials, load_secret
 from publisher.services import audit
@@ -44,7 +45,7 @@ def generate_key() -> str:
 
 def write_key_file(path: Path, key: str) -> Path:
     """Write ``key`` to ``path.new`` (mode 0600, fsynced) and return that temporary path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_name(path.name + ".new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

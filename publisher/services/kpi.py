@@ -12,6 +12,7 @@ Status: green when the value reaches the target, amber from ``amber_ratio`` of i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -64,14 +65,32 @@ class Kpi:
         return dict(self.__dict__)
 
 
+def valid_target(name: str, value: float) -> bool:
+    """A target must be a finite positive number (NaN would turn the light red for ever);
+    the amber ratio lies between 0 and 1."""
+    if not math.isfinite(value) or value <= 0:
+        return False
+    return not (name == "amber_ratio" and value >= 1)
+
+
 def get_targets(session: Session) -> dict[str, float]:
+    """The targets, defaults where nothing valid is stored (a row written before targets
+    were checked may hold NaN or infinity: it is ignored, so the light is not red for ever)."""
     row = session.get(KeyValue, TARGETS_KEY)
-    stored = {k: float(v) for k, v in (row.value if row else {}).items()}
+    stored: dict[str, float] = {}
+    for key, raw in (row.value if row else {}).items():
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            continue
+        if valid_target(key, value):
+            stored[key] = value
     return {**DEFAULT_TARGETS, **stored}
 
 
 def set_target(session: Session, actor: Actor, name: str, value: float) -> dict[str, float]:
-    """Change one target; raises PermissionDenied, InvalidInput (unknown name, value <= 0).
+    """Change one target; raises PermissionDenied, InvalidInput (unknown name, a value that
+    is not a finite positive number).
 
     Targets are province-wide, so only an administrator may change them.
     """
@@ -80,7 +99,7 @@ def set_target(session: Session, actor: Actor, name: str, value: float) -> dict[
         raise InvalidInput(
             "error.kpi_target_unknown", name=name, allowed=", ".join(DEFAULT_TARGETS)
         )
-    if value <= 0 or (name == "amber_ratio" and value >= 1):
+    if not valid_target(name, value):
         raise InvalidInput("error.kpi_target_value", name=name, value=value)
     row = session.get(KeyValue, TARGETS_KEY) or KeyValue(key=TARGETS_KEY, value={})
     before = dict(row.value)

@@ -7,12 +7,15 @@ module records them as :class:`MediaAsset` rows (per organisation) and turns the
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from media import errors as media_errors
@@ -20,13 +23,14 @@ from media.brand import BrandKit
 from media.infographic import encode, render_infographic
 from media.library import MediaLibrary, hash_distance
 from publisher.config import get_settings
-from publisher.errors import NotFound, PublisherError
+from publisher.errors import InvalidInput, NotFound, PublisherError
 from publisher.models import MediaAsset, Organisation
 from publisher.services import audit
 from publisher.services.actor import Actor
 from publisher.textcheck import has_hidden_chars
 
 NEAR_DUPLICATE_DISTANCE = 8
+log = logging.getLogger(__name__)
 
 
 def library() -> MediaLibrary:
@@ -60,8 +64,11 @@ TAG_MAX = 100
 
 def _clean_tags(tags: Sequence[str]) -> list[str]:
     """Tags NFC-normalised and stripped, without blanks or repeats, sorted. Raises
+    InvalidInput for invalid UTF-8 (lone surrogates, which the JSON column would keep) and
     PublisherError for a tag with control or invisible format characters or over
     :data:`TAG_MAX` characters."""
+    if any(unicodedata.category(c) == "Cs" for tag in tags for c in tag):
+        raise InvalidInput("error.text_invalid_utf8")
     clean = {unicodedata.normalize("NFC", t.strip()) for t in tags if t.strip()}
     for tag in clean:
         if has_hidden_chars(tag):
@@ -93,6 +100,8 @@ def add_file(
     clean_tags = _clean_tags(tags)  # before the file is stored: a refusal leaves no file
     with media_errors_translated():
         stored = library().store(source, filename=filename, recipe=recipe)
+    if stored.created:
+        _remove_on_rollback(session, stored.sha256, stored.path)
     existing = session.exec(
         select(MediaAsset).where(MediaAsset.org_id == org, MediaAsset.sha256 == stored.sha256)
     ).first()
@@ -129,6 +138,45 @@ def add_file(
         after={"sha256": asset.sha256, "kind": asset.kind, "source": source_kind},
     )
     return asset
+
+
+_CREATED = "media.created"
+_LISTENING = "media.listening"
+
+
+def _remove_on_rollback(session: Session, sha256: str, path: Path) -> None:
+    """Make a file new to the library part of the session's unit of work: if the transaction
+    rolls back (a refused post, a failed render), the file goes too, unless a committed row
+    of any organisation references the same content (the library is content-addressed)."""
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+        event.listen(session, "after_commit", _forget_created)
+        event.listen(session, "after_rollback", _remove_created)
+    session.info.setdefault(_CREATED, []).append((sha256, path))
+
+
+def _forget_created(session: Session) -> None:
+    session.info.pop(_CREATED, None)
+
+
+def _remove_created(session: Session) -> None:
+    created: list[tuple[str, Path]] = session.info.pop(_CREATED, None) or []
+    if not created:
+        return
+    shas = sorted({sha for sha, _ in created})
+    try:
+        with Session(session.get_bind()) as fresh:  # sees what others committed
+            kept = set(
+                fresh.exec(select(MediaAsset.sha256).where(col(MediaAsset.sha256).in_(shas))).all()
+            )
+    except Exception:  # the database is gone: keep the files (an orphan beats a lost file)
+        log.warning("media: could not check %d new file(s) after a rollback", len(shas))
+        return
+    for sha, path in created:
+        if sha not in kept:
+            for leftover in (path, path.with_suffix(".json")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:

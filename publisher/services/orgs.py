@@ -7,6 +7,7 @@ import unicodedata
 
 from sqlmodel import Session, col, select
 
+from publisher.db import is_row_id
 from publisher.errors import Conflict, InvalidInput, NotFound
 from publisher.models import Organisation
 from publisher.services import audit
@@ -55,7 +56,7 @@ def get_org(session: Session, ref: str | int) -> Organisation:
     """Find an organisation by id, slug or exact name; raises :class:`NotFound`."""
     org: Organisation | None
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        org = session.get(Organisation, int(ref))
+        org = session.get(Organisation, int(ref)) if is_row_id(int(ref)) else None
     else:
         org = session.exec(
             select(Organisation).where((Organisation.slug == ref) | (Organisation.name == ref))

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, func, select
 
 from connectors.base import OutgoingPost, Problem
+from publisher.db import is_row_id
 from publisher.errors import (
     InvalidInput,
     InvalidTransition,
@@ -84,10 +85,13 @@ class PostInput:
 
 
 def _nfc(text: str | None) -> str:
-    """NFC, trimmed; raises InvalidInput for control characters (NUL is refused by
-    PostgreSQL and invisible to a reader). Text made only of invisible characters (zero-width
-    spaces, joiners) is empty."""
+    """NFC, trimmed; raises InvalidInput for invalid UTF-8 (lone surrogates) and control
+    characters (NUL is refused by PostgreSQL and invisible to a reader). Text made only of
+    invisible characters (zero-width spaces, joiners) is empty."""
     clean = unicodedata.normalize("NFC", text or "").strip()
+    if any(unicodedata.category(c) == "Cs" for c in clean):
+        # Lone surrogates: invalid UTF-8 bytes of an argument or a file (surrogateescape).
+        raise InvalidInput("error.text_invalid_utf8")
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in clean):
         raise InvalidInput("error.text_control_chars")
     if all(c.isspace() or unicodedata.category(c) == "Cf" for c in clean):
@@ -216,6 +220,12 @@ def _apply_links(session: Session, actor: Actor, post: Post, data: PostInput) ->
 def _write_variants(
     session: Session, post: Post, channels: list[Channel], variants: Mapping[Any, str]
 ) -> list[tuple[Channel, str]]:
+    targeted = {c.name for c in channels} | {str(c.id) for c in channels}
+    for key in variants:
+        if str(key) not in targeted:
+            # Dropping it silently would publish the common text where the author wrote
+            # their own: refuse instead.
+            raise InvalidInput("error.variant_channel_not_targeted", channel=str(key))
     by_key: dict[str, str] = {str(k): _nfc(v) for k, v in variants.items() if _nfc(v)}
     session.exec(delete(PostVariant).where(col(PostVariant.post_id) == post.id))  # type: ignore[call-overload]
     out = []
@@ -276,7 +286,7 @@ def approval_refusal(post: Post, actor: Actor) -> str | None:
 def get_post(session: Session, actor: Actor, post_id: int) -> Post:
     """A post visible to ``actor``; raises NotFound (also for other organisations' posts)."""
     actor.require("post.view")
-    post = session.get(Post, post_id)
+    post = session.get(Post, post_id) if is_row_id(post_id) else None
     if post is None or not actor.sees(post.org_id):
         raise NotFound("error.post_not_found", id=post_id)
     return post

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from publisher.config import get_settings
+from publisher.db import is_row_id
 from publisher.errors import Conflict, InvalidTransition, NotFound, PublisherError
 from publisher.i18n import t
 from publisher.models import Channel, MediaAsset, Post, PostMedia, RenderJob, RenderStatus
@@ -171,7 +172,7 @@ def enqueue_video(
 def get_job(session: Session, actor: Actor, job_id: int) -> RenderJob:
     """Raises NotFound (also for another organisation's job)."""
     actor.require("media.view")
-    job = session.get(RenderJob, job_id)
+    job = session.get(RenderJob, job_id) if is_row_id(job_id) else None
     if job is None or not actor.sees(job.org_id):
         raise NotFound("renders.error.not_found", id=job_id)
     return job

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,8 +49,26 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _row_bytes(row: Any) -> bytes:
-    values = [_canonical(v) for v in row]
+def finite_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite float inside a JSON document (dict or list)
+    written as text ("NaN", "Infinity", "-Infinity"): PostgreSQL's JSON type refuses those
+    numbers, which SQLite stored for a KPI target entered as ``nan`` before targets were
+    checked. Scalars outside a document are returned as they are."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # "NaN", "Infinity", "-Infinity"
+    return finite_json(value)
+
+
+def _row_bytes(row: Any, finite: bool = False) -> bytes:
+    values = [_canonical(finite_json(v) if finite else v) for v in row]
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
 
 
@@ -58,8 +77,11 @@ def _integer_pk(table: Table) -> bool:
     return bool(pk) and all(isinstance(c.type, Integer) for c in pk)
 
 
-def table_stat(conn: Connection, table: Table) -> TableStat:
-    """Row count and checksum of one table, read through ``conn``'s current transaction."""
+def table_stat(conn: Connection, table: Table, *, finite: bool = False) -> TableStat:
+    """Row count and checksum of one table, read through ``conn``'s current transaction.
+
+    ``finite`` checksums JSON documents as :func:`finite_json` writes them (``migrate-db``
+    compares a source that may hold NaN with a PostgreSQL copy that holds "NaN")."""
     pk = list(table.primary_key.columns)
     digest = hashlib.sha256()
     count = 0
@@ -67,12 +89,12 @@ def table_stat(conn: Connection, table: Table) -> TableStat:
         # Integer keys sort the same everywhere: stream in key order.
         result = conn.execute(select(table).order_by(*pk)).yield_per(2000)
         for row in result:
-            digest.update(_row_bytes(row))
+            digest.update(_row_bytes(row, finite))
             digest.update(b"\n")
             count += 1
     else:
         # Text keys sort by collation on PostgreSQL: sort in Python (these tables are small).
-        rows = [_row_bytes(row) for row in conn.execute(select(table))]
+        rows = [_row_bytes(row, finite) for row in conn.execute(select(table))]
         for data in sorted(rows):
             digest.update(data)
             digest.update(b"\n")
@@ -80,9 +102,9 @@ def table_stat(conn: Connection, table: Table) -> TableStat:
     return TableStat(count, digest.hexdigest())
 
 
-def database_stats(conn: Connection) -> dict[str, TableStat]:
+def database_stats(conn: Connection, *, finite: bool = False) -> dict[str, TableStat]:
     """``{table: TableStat}`` for every application table (alembic_version excluded)."""
-    return {table.name: table_stat(conn, table) for table in tables()}
+    return {table.name: table_stat(conn, table, finite=finite) for table in tables()}
 
 
 def total_rows(stats: dict[str, TableStat]) -> int:

@@ -107,7 +107,18 @@ def read_rows(path: Path) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [row for row in reader]
+    except csv.Error as exc:
+        # A cell longer than the csv module's limit (128 KiB), or a broken quoting: the
+        # row number comes from the reader, the module's English text stays out.
+        row = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise InvalidInput(
+                "error.task_field_too_long", row=row, limit=csv.field_size_limit()
+            ) from exc
+        raise InvalidInput("error.task_csv_invalid", path=path.name, row=row) from exc
 
 
 def _columns(header: list[str]) -> dict[str, int]:

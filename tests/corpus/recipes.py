@@ -148,6 +148,23 @@ def name_100k(tmp: Path) -> Path:
     return _text(tmp, "name-100k.txt", "Kênh " + "ằ" * (100 * 1024))
 
 
+def csv_field_128k(tmp: Path) -> Path:
+    """One title of 128 KiB + 1 characters: over the csv module's field limit (131 072)."""
+    return _text(tmp, "wide.csv", "Mã nhiệm vụ,Tên nhiệm vụ\nDN-1," + "x" * (128 * 1024 + 1) + "\n")
+
+
+def a_directory(tmp: Path) -> Path:
+    """An existing folder, given where a file name is expected (``--out``)."""
+    path = tmp / "a-folder"
+    path.mkdir()
+    return path
+
+
+def plain_text_file(tmp: Path) -> Path:
+    """An existing file that is not a database (a migrate-db target must not overwrite it)."""
+    return _text(tmp, "notes.txt", "Ghi chú của văn phòng, không phải cơ sở dữ liệu\n")
+
+
 RECIPES: dict[str, Callable[[Path], Path]] = {
     "png_bomb": png_bomb,
     "huge_png": huge_png,
@@ -161,6 +178,9 @@ RECIPES: dict[str, Callable[[Path], Path]] = {
     "json_100k": json_100k,
     "deep_json": deep_json,
     "name_100k": name_100k,
+    "csv_field_128k": csv_field_128k,
+    "a_directory": a_directory,
+    "plain_text_file": plain_text_file,
 }
 
 

@@ -97,7 +97,7 @@ def case_input(case: dict[str, Any], tmp: Path) -> Path:
 
 #: Inputs that reach the database as text or rows run on every backend (PostgreSQL refuses
 #: what SQLite stores, e.g. NUL); the others never touch storage differently: SQLite only.
-STORAGE = {"text", "time", "tasks", "channel-input"}
+STORAGE = {"text", "time", "tasks", "channel-input", "ids", "kpi"}
 SQLITE_ONLY = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
@@ -137,9 +137,13 @@ def run_cli_case(
         else ""
     )
     args = [a.replace("{file}", str(path)).replace("{text}", text) for a in case["args"]]
+    target = Path(args[-1].split("sqlite:///", 1)[1]) if case["category"] == "dbtarget" else None
+    target_before = target.read_bytes() if target is not None else b""
     before = snapshot(db.data_dir)
     result = CliRunner().invoke(app, args)
     after = snapshot(db.data_dir)
+    if target is not None:
+        assert target.read_bytes() == target_before, "the migrate-db target was written"
     if case["expect"] == "ok":
         assert result.exit_code == 0, (result.stderr, result.exception)
         name, _, arg = case["check"].partition(":")
@@ -169,6 +173,15 @@ def check_stored_nfc(arg: str, text: str, path: Path) -> None:
     stored = _newest_post().text
     assert stored == unicodedata.normalize("NFC", text).strip()
     assert unicodedata.is_normalized("NFC", stored)
+
+
+def check_due_utc(arg: str, text: str, path: Path) -> None:
+    from datetime import datetime
+
+    from publisher.timeutil import ensure_utc
+
+    due = _newest_post().due_at
+    assert due is not None and ensure_utc(due) == datetime.fromisoformat(arg)
 
 
 def check_stored_verbatim(arg: str, text: str, path: Path) -> None:
@@ -264,6 +277,7 @@ CHECKS = {
     "tasks_imported": check_tasks_imported,
     "blocked_at_publish": check_blocked_at_publish,
     "stored_nfc": check_stored_nfc,
+    "due_utc": check_due_utc,
     "stored_verbatim": check_stored_verbatim,
     "inert_html": check_inert_html,
     "xlsx_formula_inert": check_xlsx_formula_inert,

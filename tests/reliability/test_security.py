@@ -194,44 +194,70 @@ def test_the_audit_log_says_who_approved_and_who_published(
     assert len(sb.published("telegram")) == 1
 
 
+#: pip-audit's skip reason for our own package (installed editable, not a release).
+_OWN_PACKAGE = "distribution marked as editable"
+
+
+def audit_verdict(report: dict[str, Any]) -> tuple[str, list[str]]:
+    """What a pip-audit JSON report proves: ``("not audited", [])`` when no dependency could
+    be checked, ``("incomplete", names)`` when some could not, ``("vulnerable", ids)``, or
+    ``("clean", [])``. pip-audit itself prints "No known vulnerabilities found" and exits 0
+    in the first two cases: that is never a pass."""
+    deps = [d for d in report.get("dependencies", []) if d.get("skip_reason") != _OWN_PACKAGE]
+    skipped = [d["name"] for d in deps if d.get("skip_reason")]
+    if not deps or len(skipped) == len(deps):
+        return "not audited", []
+    if skipped:
+        return "incomplete", skipped
+    vulnerable = [f"{d['name']}: {v['id']}" for d in deps for v in d.get("vulns", [])]
+    return ("vulnerable", vulnerable) if vulnerable else ("clean", [])
+
+
+def test_an_audit_that_could_not_check_a_dependency_is_never_a_pass() -> None:
+    nothing = {
+        "dependencies": [
+            {"name": "r57-publisher", "skip_reason": _OWN_PACKAGE},
+            {
+                "name": "alembic",
+                "skip_reason": "Dependency not found on PyPI and could not be "
+                "audited: alembic (1.20.1)",
+            },
+            {
+                "name": "httpx",
+                "skip_reason": "Dependency not found on PyPI and could not be "
+                "audited: httpx (0.28.1)",
+            },
+        ]
+    }
+    assert audit_verdict(nothing) == ("not audited", [])
+    assert audit_verdict({"dependencies": []}) == ("not audited", [])
+    some = {"dependencies": [*nothing["dependencies"], {"name": "pillow", "vulns": []}]}
+    assert audit_verdict(some) == ("incomplete", ["alembic", "httpx"])
+    found = {"dependencies": [{"name": "pillow", "vulns": [{"id": "PYSEC-1"}]}]}
+    assert audit_verdict(found) == ("vulnerable", ["pillow: PYSEC-1"])
+    assert audit_verdict({"dependencies": [{"name": "pillow", "vulns": []}]}) == ("clean", [])
+
+
 def test_dependency_audit_with_pip_audit() -> None:
-    """pip-audit over the installed environment; skipped only when PyPI cannot be reached."""
+    """pip-audit over the installed environment. No PyPI package ships the OSV data (checked
+    for issue 14: the scanners on PyPI query osv.dev or download their database at run time,
+    and PyPI's JSON vulnerability API cannot be reached here), so where the index answers
+    without our releases nothing is audited: the test skips as "not audited", and fails when
+    only some dependencies could be checked."""
     exe = shutil.which("pip-audit", path=str(__import__("pathlib").Path(sys.executable).parent))
     if exe is None:
         pytest.skip("pip-audit is not installed (pip install -e '.[test]')")
-    from importlib.metadata import version
-
-    import httpx
-
-    probe = f"https://pypi.org/pypi/httpx/{version('httpx')}/json"
-    try:
-        answer = httpx.get(probe, timeout=5)
-    except httpx.HTTPError as exc:
-        pytest.skip(f"offline: PyPI's JSON API cannot be reached ({type(exc).__name__})")
-    if answer.status_code == 404:
-        # Seen here: an index answers but does not hold our releases, so pip-audit could
-        # audit nothing ("No known vulnerabilities" would be a false claim).
-        pytest.skip(f"offline: the package index reached does not know {probe.split('/pypi/')[1]}")
     result = subprocess.run(
         [exe, "--format", "json", "--progress-spinner", "off", "--skip-editable"],
         capture_output=True,
         text=True,
         timeout=600,
     )
-    report = json.loads(result.stdout or "{}")
-    deps = report.get("dependencies", [])
-    skipped = [d["name"] for d in deps if d.get("skip_reason")]
-    if deps and len(skipped) == len(deps):
-        # Seen here: the reachable index answers, but has none of these releases, so nothing
-        # was audited. "No known vulnerabilities" would be a false claim.
-        pytest.skip(
-            f"offline: the package index reached cannot audit any of {len(deps)} "
-            "dependencies (none found on it)"
-        )
-    assert len(skipped) < len(deps) / 2, f"most dependencies not audited: {skipped}"
-    vulnerable = {
-        d["name"]: [v["id"] for v in d["vulns"]]
-        for d in report.get("dependencies", [])
-        if d.get("vulns")
-    }
-    assert vulnerable == {}, vulnerable
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        pytest.fail(f"pip-audit gave no report (exit {result.returncode}): {result.stderr[-500:]}")
+    verdict, names = audit_verdict(report)
+    if verdict == "not audited":
+        pytest.skip("not audited")
+    assert verdict == "clean", f"{verdict}: {names}"
