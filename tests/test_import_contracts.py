@@ -23,7 +23,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     """`lint-imports` on ``tree`` (its packages come first on the path) with ``tree``'s
     pyproject.toml."""
-    return subprocess.run(  # noqa: S603 - our own venv's script, fixed arguments
+    return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--config", str(tree / "pyproject.toml")],
         cwd=tree,
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
