@@ -144,6 +144,8 @@ def test(args: "list[str]") -> None:
         "ruff": [PY, "-m", "ruff", "check", "."],
         "ruff format": [PY, "-m", "ruff", "format", "--check", "."],
         "mypy": [PY, "-m", "mypy"],
+        # The import contracts of pyproject.toml ([tool.importlinter]; docs/architecture.md).
+        "import contracts": [VENV / "bin" / "lint-imports", "--no-cache"],
         "pytest": [PY, "-m", "pytest", *args],
     }
     failed = []

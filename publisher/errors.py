@@ -48,15 +48,17 @@ class ValidationFailed(InvalidInput):
         first = problems[0] if problems else None
         super().__init__(
             "error.validation_failed",
-            detail=_problem_text(first) if first else "",
+            detail=problem_text(first) if first else "",
             count=len(problems),
         )
 
     def message(self, lang: str | None = None) -> str:
-        return "; ".join(_problem_text(p, lang) for p in self.problems)
+        return "; ".join(problem_text(p, lang) for p in self.problems)
 
 
-def _problem_text(problem: Any, lang: str | None = None) -> str:
+def problem_text(problem: Any, lang: str | None = None) -> str:
+    """A connector's :class:`~connectors.base.Problem` in the reader's language (its own
+    message when the catalogue has no entry for its code)."""
     key = f"problem.{problem.code}"
     text = t(key, lang, **dict(problem.params))
     return problem.message if text == key else text

@@ -1,26 +1,25 @@
 """Shared helpers of the Streamlit pages: session, login guard, roles, language, formatting,
 status badges, and one way to run a service call and show its error in the user's language.
 
-Pages call :mod:`publisher.services` only, through :func:`read` and :func:`write`.
+Pages call :mod:`publisher.services` only, through :func:`read` and :func:`write`: they name
+the service function and its arguments, and :mod:`publisher.services.uow` owns the
+transaction, so no page holds a database session (the import contracts in pyproject.toml
+forbid ``ui`` to import SQL, the models, the engine or the connectors).
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
-from publisher.db import session_scope
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, problem_text
 from publisher.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
-from publisher.services import sessions
+from publisher.services import sessions, uow
 from publisher.services.actor import Actor
 from publisher.timeutil import TimeParseError, fmt_local, local_datetime, to_local, utcnow
 
@@ -104,19 +103,11 @@ def start_run() -> None:
     checked = st.session_state.get(TOKEN_CHECKED)
     if token and (not isinstance(checked, datetime) or now - checked >= TOKEN_RECHECK):
         # Also slides the stored expiry while the user is active.
-        if _resume(token) is None:
+        if sessions.resume_token(token) is None:
             logout()
             st.session_state["flash"] = ("warning", t("ui.login.session_ended"))
             return
         st.session_state[TOKEN_CHECKED] = now
-
-
-def _resume(token: str) -> sessions.Resumed | None:
-    try:
-        with session_scope() as session:
-            return sessions.resume(session, token)
-    except SQLAlchemyError:
-        return None  # the database is unreachable: log in again once it is back
 
 
 def _cookie_token() -> str:
@@ -154,7 +145,7 @@ def _resume_from_cookie() -> None:
     token = _cookie_token()
     if not token or token == st.session_state.get(DEAD_TOKEN):
         return
-    found = _resume(token)
+    found = sessions.resume_token(token)  # None also while the database is unreachable
     if found is None:
         st.session_state[DEAD_TOKEN] = token
         st.session_state[COOKIE_OP] = ("clear", "")
@@ -240,11 +231,7 @@ def logout() -> None:
     token and clear the cookie."""
     token = st.session_state.get(TOKEN) or _cookie_token()
     if token:
-        try:
-            with session_scope() as session:
-                sessions.revoke(session, token)
-        except SQLAlchemyError:
-            pass  # the token still expires after SESSION_TIMEOUT of disuse
+        sessions.revoke_token(token)  # an unreachable database: it expires after the timeout
     for key in list(st.session_state.keys()):
         if key not in (LANG, ACTOR, SEEN):
             del st.session_state[key]
@@ -270,18 +257,20 @@ def guard(permission: str) -> Actor:
 
 
 # --- services ---------------------------------------------------------------------------------
-@contextmanager
-def read() -> Iterator[Session]:
-    with session_scope(readonly=True) as session:
-        yield session
+def read(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """The service function ``fn`` called with ``*args, **kwargs`` in a read-only unit of
+    work (``fn`` takes the session first; the page never sees it). Errors propagate."""
+    return uow.read(fn, *args, **kwargs)
 
 
-def write(fn: Callable[[Session], T], success: str | None = None) -> T | None:
-    """Run ``fn`` in one transaction; on a PublisherError show it and return None
-    (the transaction is rolled back, so nothing is half-written)."""
+def write(
+    fn: Callable[..., T], /, *args: Any, success: str | None = None, **kwargs: Any
+) -> T | None:
+    """The service function ``fn`` called with ``*args, **kwargs`` in one transaction; on a
+    PublisherError show it and return None (the transaction is rolled back, so nothing is
+    half-written); on success flash ``success`` if given."""
     try:
-        with session_scope() as session:
-            result = fn(session)
+        result = uow.write(fn, *args, **kwargs)
     except PublisherError as exc:
         show_error(exc)
         return None
@@ -296,9 +285,7 @@ def write(fn: Callable[[Session], T], success: str | None = None) -> T | None:
 def show_error(exc: PublisherError) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
-        from publisher.errors import _problem_text
-
-        st.error("\n".join(f"- {_problem_text(p)}" for p in problems), icon=":material/block:")
+        st.error("\n".join(f"- {problem_text(p)}" for p in problems), icon=":material/block:")
     else:
         st.error(exc.message(), icon=":material/error:")
 

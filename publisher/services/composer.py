@@ -12,12 +12,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from connectors.base import OutgoingPost
-from publisher.errors import PublisherError, _problem_text
+from publisher.errors import PublisherError, problem_text
 from publisher.models import Channel, MediaAsset, Organisation, Post, STTask
 from publisher.services.actor import Actor
 from publisher.services.channels import connector_class, get_channel, list_channels, make_connector
@@ -71,7 +72,7 @@ def check_draft(
         (c, unicodedata.normalize("NFC", (variants.get(c.id or 0) or text or ""))) for c in channels
     ]
     visible = [i for i in media_ids if _visible_asset(session, actor, i)]
-    return [_problem_text(p) for p in problems_for(session, draft, texts, visible)]
+    return [problem_text(p) for p in problems_for(session, draft, texts, visible)]
 
 
 def _visible_asset(session: Session, actor: Actor, asset_id: int) -> bool:
@@ -87,7 +88,7 @@ def notices(session: Session, channel: Channel, text: str, media_ids: Sequence[i
         return []
     items = [_item(session, i) for i in media_ids]
     post = OutgoingPost(text=text, media=tuple(i for i in items if i is not None))
-    return [_problem_text(p) for p in fn(post)]
+    return [problem_text(p) for p in fn(post)]
 
 
 def _item(session: Session, asset_id: int) -> Any:
@@ -149,3 +150,61 @@ def webhook_payload(
 
 def media_file(asset: MediaAsset) -> str:
     return asset_path(asset)
+
+
+@dataclass(frozen=True)
+class ChannelPreview:
+    """One channel's tab of the previews: its look, counter and notes."""
+
+    name: str
+    kind: str
+    text: str
+    #: Characters the text counts on this channel, and its limit (caption limit with media).
+    used: int
+    limit: int
+    notices: tuple[str, ...]
+    #: The webhook connector's JSON body ("" for the other kinds).
+    payload: str
+
+
+@dataclass(frozen=True)
+class Previews:
+    """What the previews of a post show: one entry per channel, and its media files."""
+
+    channels: tuple[ChannelPreview, ...]
+    #: (kind, file) of each medium, in order.
+    media: tuple[tuple[str, Path], ...]
+
+
+def previews(
+    session: Session,
+    variants: Sequence[tuple[Channel, str]],
+    assets: Sequence[MediaAsset],
+    *,
+    due_at: datetime | None = None,
+    link: str | None = None,
+    campaign: str | None = None,
+) -> Previews:
+    """The previews of ``variants`` (channel, text; the channels and ``assets`` already
+    loaded for the actor, so this checks nothing more) for the compose, review and calendar
+    pages."""
+    media_ids = [a.id for a in assets if a.id]
+    out = []
+    for channel, text in variants:
+        payload = ""
+        if channel.kind not in ("facebook", "telegram"):
+            payload = webhook_payload(
+                session, channel, text, media_ids, link=link, campaign=campaign, scheduled_at=due_at
+            )
+        out.append(
+            ChannelPreview(
+                name=channel.name,
+                kind=channel.kind,
+                text=text,
+                used=text_length(channel, text),
+                limit=limits(channel).limit(bool(assets)),
+                notices=tuple(notices(session, channel, text, media_ids)),
+                payload=payload,
+            )
+        )
+    return Previews(tuple(out), tuple((a.kind, Path(media_file(a))) for a in assets))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -395,3 +395,11 @@ def for_post(session: Session, post_id: int) -> list[tuple[Delivery, Channel]]:
         .order_by(col(Delivery.due_at), col(Channel.name))
     ).all()
     return [(d, c) for d, c in rows]
+
+
+def for_posts(
+    session: Session, post_ids: Sequence[int]
+) -> dict[int, list[tuple[Delivery, Channel]]]:
+    """:func:`for_post` of each of ``post_ids`` (posts the caller already loaded for the
+    actor), in one transaction."""
+    return {i: for_post(session, i) for i in post_ids}

@@ -291,6 +291,20 @@ def set_tags(session: Session, actor: Actor, asset_id: int, tags: Sequence[str])
     return asset
 
 
+def library_page(
+    session: Session,
+    actor: Actor,
+    *,
+    search: str = "",
+    kind: str | None = None,
+    limit: int = 60,
+) -> tuple[list[MediaAsset], dict[int, list[tuple[MediaAsset, int]]]]:
+    """The studio's library in one transaction: :func:`list_assets` and, per asset id, its
+    :func:`near_duplicates`."""
+    assets = list_assets(session, actor, search=search, kind=kind, limit=limit)
+    return assets, {a.id: near_duplicates(session, actor, a) for a in assets if a.id is not None}
+
+
 def near_duplicates(
     session: Session, actor: Actor, asset: MediaAsset, max_distance: int = NEAR_DUPLICATE_DISTANCE
 ) -> list[tuple[MediaAsset, int]]:

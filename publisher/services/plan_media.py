@@ -196,3 +196,27 @@ def scaffold_with_media(
         has_media = session.exec(select(PostMedia).where(PostMedia.post_id == post.id)).first()
         plan.attached += int(has_media is not None)
     return result, plan
+
+
+def plan_occurrence(
+    session: Session,
+    actor: Actor,
+    slug: str,
+    year: int,
+    channels: Sequence[str | int],
+    *,
+    with_media: bool,
+    submit: bool,
+    lang: str = "vi",
+) -> tuple[plans_svc.PlanResult, MediaPlan | None, list[int]]:
+    """The campaigns page's "plan": scaffold (with media if asked) and, if ``submit``, send
+    the drafts for review, in the caller's one transaction (all or nothing). Returns the plan,
+    its media plan (None without media) and the submitted post ids."""
+    media_plan = None
+    if with_media:
+        # Countdown cards, the day's clip and the recap card go to the render queue.
+        result, media_plan = scaffold_with_media(session, actor, slug, year, channels, lang=lang)
+    else:
+        result = plans_svc.scaffold(session, actor, slug, year, channels)
+    sent = plans_svc.submit_plan(session, actor, result) if submit else []
+    return result, media_plan, sent

@@ -374,6 +374,24 @@ def _move(session: Session, actor: Actor, post: Post, to: str, action: str, **af
     return post
 
 
+def save(
+    session: Session, actor: Actor, post_id: int | None, data: PostInput, *, for_review: bool
+) -> int:
+    """The compose page's "save" and "send for review": update post ``post_id`` (or compose
+    a new draft when None, not strict), then submit it if ``for_review``, in the caller's one
+    transaction. Returns the post's id; raises what :func:`update`, :func:`compose` and
+    :func:`submit` raise."""
+    if post_id:
+        post = update(session, actor, int(post_id), data)
+    else:
+        post = compose(session, actor, data, strict=False)
+    post_id = post.id
+    assert post_id is not None
+    if for_review:
+        submit(session, actor, post_id)
+    return post_id
+
+
 def submit(session: Session, actor: Actor, post_id: int) -> Post:
     """Send a draft for review, after every channel's validation passes."""
     actor.require("post.submit")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -313,6 +315,87 @@ def post_problems(session: Session, post_id: int, lang: str | None = None) -> li
         select(RenderJob).where(RenderJob.post_id == post_id, RenderJob.status == S.FAILED)
     )
     return [f"{t(f'renders.kind.{j.kind}', lang)} #{j.id}: {error_text(j, lang)}" for j in jobs]
+
+
+# -- read models for the pages -----------------------------------------------------------------
+@dataclass(frozen=True)
+class JobFile:
+    """What a finished job made, as a page shows it."""
+
+    id: int
+    kind: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class JobBoard:
+    """Jobs as plain rows (:func:`describe`, in the reader's language) and their files."""
+
+    rows: tuple[dict[str, Any], ...]
+    files: Mapping[int, JobFile]
+
+    @property
+    def active(self) -> bool:
+        """Whether any job is still queued or rendering (the page keeps polling)."""
+        return any(r["status"] in ACTIVE for r in self.rows)
+
+
+def board(session: Session, jobs: Sequence[RenderJob], lang: str | None = None) -> JobBoard:
+    """The board of ``jobs`` (already loaded for the actor: this reads only their results)."""
+    from publisher.services.media import asset_file
+
+    files: dict[int, JobFile] = {}
+    for job in jobs:
+        asset = session.get(MediaAsset, job.result_asset_id) if job.result_asset_id else None
+        if asset is not None and asset.id is not None:
+            files[asset.id] = JobFile(asset.id, asset.kind, asset_file(asset))
+    return JobBoard(tuple(describe(j, lang) for j in jobs), files)
+
+
+def queue_board(
+    session: Session,
+    actor: Actor,
+    status: Sequence[str] | None = None,
+    lang: str | None = None,
+    *,
+    limit: int = 200,
+) -> JobBoard:
+    """The render queue page: the actor's jobs in ``status`` (all when None)."""
+    return board(session, list_jobs(session, actor, status=status, limit=limit), lang)
+
+
+def post_board(session: Session, actor: Actor, post_id: int, lang: str | None = None) -> JobBoard:
+    """A post's renders still to come or failed (the review card; finished ones show in its
+    previews)."""
+    jobs = [
+        j
+        for j in list_jobs(session, actor, post_id=post_id)
+        if j.status in (*ACTIVE, RenderStatus.FAILED)
+    ]
+    return board(session, jobs, lang)
+
+
+def jobs_board(
+    session: Session,
+    actor: Actor,
+    job_ids: Sequence[int],
+    lang: str | None = None,
+    *,
+    with_fits: bool = False,
+) -> JobBoard:
+    """The jobs ``job_ids`` (NotFound for one the actor may not see); ``with_fits`` adds the
+    channel versions made from their posts' media still to come or failed (a campaign plan)."""
+    own = [get_job(session, actor, i) for i in job_ids]
+    fits: list[RenderJob] = []
+    if with_fits:
+        fits = list_jobs(
+            session,
+            actor,
+            kind="fit",
+            status=[*ACTIVE, RenderStatus.FAILED],
+            post_ids=sorted({j.post_id for j in own if j.post_id}),
+        )
+    return board(session, [*own, *fits], lang)
 
 
 # -- recorded by the engine ---------------------------------------------------------------------

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from publisher.db import session_scope
 from publisher.models import UISession, User
 from publisher.services.actor import Actor
 from publisher.timeutil import utcnow
@@ -34,6 +36,15 @@ class Resumed:
 
     actor: Actor
     full_name: str
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    """A successful login: who, the name to greet them by, and the new token."""
+
+    actor: Actor
+    full_name: str
+    token: str
 
 
 def token_hash(token: str) -> str:
@@ -107,3 +118,35 @@ def revoke_user(session: Session, user_id: int) -> int:
         .values(revoked_at=utcnow())
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# -- units of work for the web interface (each owns its transaction) ----------------------------
+def login(username: str, password: str, *, source: str | None = None) -> LoggedIn:
+    """Check a login and issue its token in one transaction. Raises what
+    :func:`publisher.services.users.authenticate` raises (PermissionDenied with a reason)."""
+    from publisher.services import users
+
+    with session_scope() as session:
+        user = users.authenticate(session, username, password, source=source)
+        token = issue(session, user)
+        return LoggedIn(Actor.of(user), user.full_name or user.username, token)
+
+
+def resume_token(token: str) -> Resumed | None:
+    """:func:`resume` in its own transaction; ``None`` also when the database is unreachable
+    (the person logs in again once it is back). Raises nothing."""
+    try:
+        with session_scope() as session:
+            return resume(session, token)
+    except SQLAlchemyError:
+        return None
+
+
+def revoke_token(token: str) -> None:
+    """:func:`revoke` in its own transaction (logout). An unreachable database is ignored:
+    the token still expires after :data:`IDLE_TIMEOUT` of disuse. Raises nothing."""
+    try:
+        with session_scope() as session:
+            revoke(session, token)
+    except SQLAlchemyError:
+        pass

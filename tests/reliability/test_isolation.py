@@ -257,6 +257,7 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "media.get_asset": (lambda w: media.get_asset(w.s, w.actor(), w.asset_a), False),
     "media.list_assets": (lambda w: media.list_assets(w.s, w.actor(), org_id=w.a.org.id), False),
     "media.set_tags": (lambda w: media.set_tags(w.s, w.actor(), w.asset_a, ["chen"]), True),
+    "media.library_page": (lambda w: media.library_page(w.s, w.actor()), False),
     "media.near_duplicates": (
         lambda w: media.near_duplicates(w.s, w.actor(), w.asset_b, 64),
         False,
@@ -270,6 +271,18 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "plan_media.scaffold_with_media": (
         lambda w: importlib.import_module("publisher.services.plan_media").scaffold_with_media(
             w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]
+        ),
+        True,
+    ),
+    "plan_media.plan_occurrence": (
+        lambda w: importlib.import_module("publisher.services.plan_media").plan_occurrence(
+            w.s,
+            w.actor(),
+            "ngay-chuyen-doi-so",
+            2026,
+            [f"tg-{MARK}"],
+            with_media=True,
+            submit=True,
         ),
         True,
     ),
@@ -298,6 +311,16 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         ),
         True,
     ),
+    "posts.save": (
+        lambda w: posts.save(
+            w.s,
+            w.actor(),
+            w.post_a,
+            posts.PostInput(text="Chen", channels=[f"tg-{MARK}"]),
+            for_review=True,
+        ),
+        True,
+    ),
     "posts.submit": (lambda w: posts.submit(w.s, w.actor(), w.post_a), True),
     "posts.approve": (lambda w: posts.approve(w.s, w.actor(), w.post_a), True),
     "posts.reject": (lambda w: posts.reject(w.s, w.actor(), w.post_a, "không"), True),
@@ -311,6 +334,15 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "renders.enqueue_video": (
         lambda w: renders.enqueue_video(w.s, w.actor(), [w.asset_a], title="Chen"),
         True,
+    ),
+    "renders.queue_board": (
+        lambda w: renders.queue_board(w.s, w.actor(), ["queued", "rendering", "done"]),
+        False,
+    ),
+    "renders.post_board": (lambda w: renders.post_board(w.s, w.actor(), w.post_a), False),
+    "renders.jobs_board": (
+        lambda w: renders.jobs_board(w.s, w.actor(), [w.job_a], with_fits=True),
+        False,
     ),
     "renders.get_job": (lambda w: renders.get_job(w.s, w.actor(), w.job_a), False),
     "renders.cancel": (lambda w: renders.cancel(w.s, w.actor(), w.job_a), True),

@@ -3,12 +3,16 @@ interface's use of it (AppTest). The reload itself is in test_browser.py."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from publisher.db import session_scope
+from publisher.errors import PermissionDenied
 from publisher.models import UISession
 from publisher.services import sessions, users
 from tests.factories import ADMIN, make_office
@@ -189,3 +193,37 @@ def test_an_open_session_slides_the_stored_expiry(office, clock):
     with session_scope() as s:
         expires = s.exec(select(func.max(UISession.expires_at))).scalar_one()
     assert expires == clock.now() + sessions.IDLE_TIMEOUT
+
+
+# -- the units of work the pages call (each owns its transaction) ------------------------------
+def test_login_checks_the_password_and_issues_a_token_that_resumes(db, clock):
+    office = make_office()
+    done = sessions.login("so-khcn-editor", PASSWORD, source="ip:203.0.113.7")
+    assert done.actor.user_id == office.users["editor"].id
+    assert done.full_name
+    found = sessions.resume_token(done.token)
+    assert found is not None and found.actor.user_id == done.actor.user_id
+    sessions.revoke_token(done.token)
+    assert sessions.resume_token(done.token) is None
+
+
+def test_a_wrong_password_issues_no_token(db, clock):
+    make_office()
+    with pytest.raises(PermissionDenied):
+        sessions.login("so-khcn-editor", PASSWORD + "x")
+    with session_scope() as s:
+        assert s.exec(select(func.count()).select_from(UISession)).scalar_one() == 0
+
+
+def test_an_unreachable_database_ends_the_session_without_an_error(db, clock, monkeypatch):
+    make_office()
+    token = _issue("so-khcn-editor")
+
+    @contextmanager
+    def down(*_a, **_k):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        yield
+
+    monkeypatch.setattr(sessions, "session_scope", down)
+    assert sessions.resume_token(token) is None
+    sessions.revoke_token(token)  # ignored: the token expires after the idle timeout

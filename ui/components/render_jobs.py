@@ -12,11 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
-from sqlmodel import Session
 
 from publisher.i18n import t
-from publisher.models import MediaAsset, RenderJob
-from publisher.services import media as media_svc
 from publisher.services import renders as renders_svc
 from publisher.services.actor import Actor
 from ui import common
@@ -26,22 +23,9 @@ ACTIVE = ("queued", "rendering")
 POLL_SECONDS = 1.5
 
 
-def load(
-    jobs: list[RenderJob], session: Session
-) -> tuple[list[dict[str, Any]], dict[int, MediaAsset]]:
-    """The jobs as plain rows (in the reader's language) and their finished assets."""
-    rows = [renders_svc.describe(j, common.lang()) for j in jobs]
-    assets = {
-        a.id: a
-        for a in (session.get(MediaAsset, j.result_asset_id) for j in jobs if j.result_asset_id)
-        if a is not None and a.id is not None
-    }
-    return rows, assets
-
-
 def job_card(
     row: dict[str, Any],
-    asset: MediaAsset | None,
+    asset: renders_svc.JobFile | None,
     actor: Actor,
     *,
     key: str = "rj",
@@ -62,15 +46,14 @@ def job_card(
             ):
                 job_id = int(row["id"])
                 done = common.write(
-                    lambda s: renders_svc.cancel(s, actor, job_id),
-                    t("cli.jobs.cancelled", id=job_id),
+                    renders_svc.cancel, actor, job_id, success=t("cli.jobs.cancelled", id=job_id)
                 )
                 if done is not None:
                     st.rerun()
         if row["error"]:
             c1.error(row["error"], icon=":material/error:")
         if asset is not None and row["kind"] != "fit":
-            path = str(media_svc.asset_file(asset))
+            path = str(asset.path)
             if asset.kind == "video":
                 c1.video(path)
             else:
@@ -79,31 +62,30 @@ def job_card(
 
 def live_jobs(
     actor: Actor,
-    load_jobs: Callable[[Session], list[RenderJob]],
+    load_board: Callable[[], renders_svc.JobBoard],
     *,
     key: str,
     active_note: str = "",
     show_post: bool = True,
     preview_width: int = 320,
 ) -> None:
-    """Draw the jobs ``load_jobs`` returns and keep them current: while any is queued or
+    """Draw the jobs ``load_board`` returns (it calls a ``renders`` service through
+    :func:`ui.common.read`) and keep them current: while any is queued or
     rendering the drawing refreshes every ``POLL_SECONDS``; when the last one finishes, the
     whole page is redrawn once (so what the renders made shows up elsewhere on it too)."""
-    with common.read() as s:
-        active = any(j.status in ACTIVE for j in load_jobs(s))
+    active = load_board().active
 
     @st.fragment(run_every=POLL_SECONDS if active else None)
     def _poll() -> None:
-        with common.read() as s:
-            rows, assets = load(load_jobs(s), s)
-        if active and not any(r["status"] in ACTIVE for r in rows):
+        board = load_board()
+        if active and not board.active:
             st.rerun()
         if active and active_note:
             st.caption(active_note)
-        for row in rows:
+        for row in board.rows:
             job_card(
                 row,
-                assets.get(row["asset_id"] or 0),
+                board.files.get(row["asset_id"] or 0),
                 actor,
                 key=key,
                 show_post=show_post,

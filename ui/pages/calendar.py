@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 from publisher.i18n import get_language, t
-from publisher.models import PostStatus
 from publisher.services import calendar as cal
-from publisher.services import campaigns, orgs, posts
+from publisher.services import campaigns, composer, orgs, posts
 from publisher.services.channels import list_channels
+from publisher.services.statuses import PostStatus
 from publisher.timeutil import to_local, utcnow
 from ui import common
 from ui.components.post_view import channel_previews
@@ -37,10 +37,9 @@ def _today() -> None:
     st.session_state["cal_day"] = today
 
 
-with common.read() as s:
-    channel_opts = list_channels(s, actor)
-    camp_opts = campaigns.upcoming(s, actor)
-    org_opts = orgs.list_orgs(s, actor) if actor.all_orgs else []
+channel_opts = common.read(list_channels, actor)
+camp_opts = common.read(campaigns.upcoming, actor)
+org_opts = common.read(orgs.list_orgs, actor) if actor.all_orgs else []
 
 # Two rows: the view and its navigation sized to their labels, then the filters side by side
 # (in one row of eight columns «Tuần» and «Mọi chiến dịch» were cut off).
@@ -124,10 +123,9 @@ else:
 flt = cal.CalendarFilter(
     org_id=org_id, channel_id=channel_id, campaign_id=campaign_id, status=status
 )
-with common.read() as s:
-    period = cal.period(
-        s, actor, start, end, flt, per_day=MAX_IN_CELL if view == "month" else MAX_IN_WEEK
-    )
+period = common.read(
+    cal.period, actor, start, end, flt, per_day=MAX_IN_CELL if view == "month" else MAX_IN_WEEK
+)
 
 st.subheader(heading)
 legend = " ".join(
@@ -194,27 +192,26 @@ if all_entries:
         format_func=lambda i: labels[i] if i else "—",
     )
     if chosen:
-        with common.read() as s:
-            post = posts.get_post(s, actor, chosen)
-            info = posts.detail(s, actor, chosen)
-            from publisher.services import media as media_svc
+        from publisher.services import media as media_svc
 
-            assets = [media_svc.get_asset(s, actor, m["id"]) for m in info["media"]]
-            st.markdown(
-                f"{common.badge(post.status)} **{common.esc(post.title or '')}** · "
-                f"{common.fmt_dt(post.due_at)}"
-            )
-            if post.review_comment:
-                st.warning(t("ui.review.comment_was", comment=post.review_comment))
-            channel_previews(
-                s,
-                posts.variant_texts(s, post),
-                assets,
-                post.due_at,
-                link=post.link,
-                campaign=info["campaign"],
-                key="cal",
-            )
+        post = common.read(posts.get_post, actor, chosen)
+        info = common.read(posts.detail, actor, chosen)
+        assets = [common.read(media_svc.get_asset, actor, m["id"]) for m in info["media"]]
+        st.markdown(
+            f"{common.badge(post.status)} **{common.esc(post.title or '')}** · "
+            f"{common.fmt_dt(post.due_at)}"
+        )
+        if post.review_comment:
+            st.warning(t("ui.review.comment_was", comment=post.review_comment))
+        shown = common.read(
+            composer.previews,
+            common.read(posts.variant_texts, post),
+            assets,
+            due_at=post.due_at,
+            link=post.link,
+            campaign=info["campaign"],
+        )
+        channel_previews(shown, post.due_at, key="cal")
         if post.status in ("draft", "rejected") and actor.can("post.compose"):
             if st.button(t("ui.calendar.edit"), icon=":material/edit:", key="cal_edit"):
                 st.session_state["compose_load"] = chosen

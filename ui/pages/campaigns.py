@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from sqlmodel import Session
 
 from publisher.i18n import get_language, t
-from publisher.models import RenderJob
-from publisher.services import campaigns, plan_media, plans
+from publisher.services import campaigns, plan_media
 from publisher.services import renders as renders_svc
 from publisher.services.channels import list_channels
 from publisher.timeutil import to_local, utcnow
@@ -22,9 +20,8 @@ common.page_header("ui.campaigns.title", "ui.campaigns.caption")
 today = to_local(utcnow()).date()
 en = get_language() == "en"
 
-with common.read() as s:
-    upcoming = campaigns.upcoming(s, actor, today)
-    channel_opts = [c for c in list_channels(s, actor) if c.enabled]
+upcoming = common.read(campaigns.upcoming, actor, today)
+channel_opts = [c for c in common.read(list_channels, actor) if c.enabled]
 
 national = [o for o in upcoming if o.campaign.kind == "national"]
 cols = st.columns(max(1, len(national)))
@@ -49,33 +46,9 @@ def _left(on: date) -> str:
 PLAN_JOBS = "cp_plan_jobs"
 
 
-def _plan(
-    s: Session, slug: str, year: int, targets: list[int], with_media: bool, send: bool
-) -> tuple[plans.PlanResult, plan_media.MediaPlan | None, list[int]]:
-    """Scaffold (with media if asked) and submit, in one transaction: all or nothing."""
-    media_plan = None
-    if with_media:
-        # Countdown cards, the day's clip and the recap card go to the render queue.
-        result, media_plan = plan_media.scaffold_with_media(
-            s, actor, slug, year, targets, lang=get_language()
-        )
-    else:
-        result = plans.scaffold(s, actor, slug, year, targets)
-    sent = plans.submit_plan(s, actor, result) if send else []
-    return result, media_plan, sent
-
-
-def _plan_jobs(s: Session, job_ids: list[int]) -> list[RenderJob]:
+def _plan_jobs(job_ids: list[int]) -> renders_svc.JobBoard:
     """The plan's own renders, then the channel versions made from them still to come."""
-    own = [renders_svc.get_job(s, actor, i) for i in job_ids]
-    fits = renders_svc.list_jobs(
-        s,
-        actor,
-        kind="fit",
-        status=[*render_jobs.ACTIVE, "failed"],
-        post_ids=sorted({j.post_id for j in own if j.post_id}),
-    )
-    return [*own, *fits]
+    return common.read(renders_svc.jobs_board, actor, job_ids, common.lang(), with_fits=True)
 
 
 year_col, _ = st.columns([1, 4])
@@ -84,8 +57,7 @@ next_year = min((o.on.year for o in upcoming), default=today.year)
 year = year_col.number_input(
     t("ui.campaigns.year"), min_value=2024, max_value=2100, value=next_year, step=1, key="cp_year"
 )
-with common.read() as s:
-    in_year = campaigns.list_campaigns(s, actor, int(year))
+in_year = common.read(campaigns.list_campaigns, actor, int(year))
 st.subheader(t("ui.campaigns.in_year", year=int(year)))
 st.dataframe(
     [
@@ -134,7 +106,16 @@ with left:
         if go and slug:
             occ = next(o for o in upcoming if o.campaign.slug == slug)
             targets = [c for c in chans if c]
-            outcome = common.write(lambda s: _plan(s, slug, occ.on.year, targets, with_media, send))
+            outcome = common.write(
+                plan_media.plan_occurrence,
+                actor,
+                slug,
+                occ.on.year,
+                targets,
+                with_media=with_media,
+                submit=send,
+                lang=get_language(),
+            )
             if outcome is not None:
                 result, media_plan, sent = outcome
                 st.success(
@@ -160,7 +141,7 @@ with left:
         if job_ids:
             # The plan's cards and clip (and, once they exist, each channel's version).
             st.markdown(f"**{t('ui.campaigns.plan_renders')}**")
-            render_jobs.live_jobs(actor, lambda s: _plan_jobs(s, job_ids), key="cp_rj")
+            render_jobs.live_jobs(actor, lambda: _plan_jobs(job_ids), key="cp_rj")
 with right:
     st.subheader(t("ui.campaigns.create"))
     if not actor.can("campaign.manage"):
@@ -183,16 +164,14 @@ with right:
             else:
                 day: date = on
                 made = common.write(
-                    lambda s: campaigns.create_campaign(
-                        s,
-                        actor,
-                        name,
-                        on=day,
-                        yearly=yearly,
-                        hashtag=hashtag,
-                        description=description,
-                    ),
-                    t("ui.campaigns.created", name=name),
+                    campaigns.create_campaign,
+                    actor,
+                    name,
+                    on=day,
+                    yearly=yearly,
+                    hashtag=hashtag,
+                    description=description,
+                    success=t("ui.campaigns.created", name=name),
                 )
                 if made is not None:
                     st.rerun()

@@ -29,9 +29,8 @@ def field_lines(values: dict[str, object]) -> str:
 actor = common.guard("channel.view")
 common.page_header("ui.channels.title", "ui.channels.caption")
 
-with common.read() as s:
-    rows = channels_svc.list_channels(s, actor)
-    described = [channels_svc.describe(c) for c in rows]
+rows = common.read(channels_svc.list_channels, actor)
+described = [channels_svc.describe(c) for c in rows]
 
 flagged = [c for c in rows if c.health == "flagged"]
 if flagged:
@@ -104,7 +103,7 @@ for channel, info in sorted(
                                     credentials=creds,
                                     enabled=on,
                                 ),
-                                t("ui.channels.saved"),
+                                success=t("ui.channels.saved"),
                             )
                             is not None
                         ):
@@ -127,10 +126,13 @@ if actor.can("channel.manage"):
         if st.form_submit_button(t("ui.channels.add_button"), type="primary"):
             if (
                 common.write(
-                    lambda s: channels_svc.add_channel(
-                        s, actor, kind=kind, name=name, settings=add_settings, credentials=creds
-                    ),
-                    t("ui.channels.added", name=name),
+                    channels_svc.add_channel,
+                    actor,
+                    kind=kind,
+                    name=name,
+                    settings=add_settings,
+                    credentials=creds,
+                    success=t("ui.channels.added", name=name),
                 )
                 is not None
             ):

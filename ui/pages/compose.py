@@ -3,10 +3,7 @@ campaign and S&T task; save a draft or send it for review; preview on each platf
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
-from sqlmodel import Session
 
 from publisher.i18n import t
 from publisher.services import campaigns, composer, posts
@@ -29,11 +26,10 @@ def _reset() -> None:
 def _load(post_id: int) -> None:
     """Fill the form from a saved post (edit a draft or a rejected post)."""
     _reset()
-    with common.read() as s:
-        post = posts.get_post(s, actor, post_id)
-        variants = posts.variant_texts(s, post)
-        info = posts.detail(s, actor, post_id)
-        task = composer.task_choices(s, actor)
+    post = common.read(posts.get_post, actor, post_id)
+    variants = common.read(posts.variant_texts, post)
+    info = common.read(posts.detail, actor, post_id)
+    task = common.read(composer.task_choices, actor)
     st.session_state["compose_post_id"] = post_id
     st.session_state[P + "title"] = post.title
     st.session_state[P + "text"] = post.text
@@ -66,14 +62,12 @@ def _generate() -> None:
         fields["date"] = common.fmt_day(day)
     template = st.session_state.get(P + "gen_template", "campaign")
     asset = common.write(
-        lambda s: media_svc.render_infographic_asset(
-            s,
-            actor,
-            template,
-            {k: v for k, v in fields.items() if v},
-            title=fields["title"],
-            tags=("infographic", "compose"),
-        )
+        media_svc.render_infographic_asset,
+        actor,
+        template,
+        {k: v for k, v in fields.items() if v},
+        title=fields["title"],
+        tags=("infographic", "compose"),
     )
     if asset is not None:
         chosen = list(st.session_state.get(P + "media", []))
@@ -83,11 +77,10 @@ def _generate() -> None:
         common.flash("success", t("ui.compose.generated", id=asset.id))
 
 
-with common.read() as s:
-    channels = composer.channel_choices(s, actor)
-    upcoming = campaigns.upcoming(s, actor)
-    tasks = composer.task_choices(s, actor)
-    assets = media_svc.list_assets(s, actor, limit=300)
+channels = common.read(composer.channel_choices, actor)
+upcoming = common.read(campaigns.upcoming, actor)
+tasks = common.read(composer.task_choices, actor)
+assets = common.read(media_svc.list_assets, actor, limit=300)
 
 if not channels:
     st.warning(t("ui.compose.no_channels"))
@@ -213,22 +206,20 @@ data = PostInput(
 
 with right:
     st.markdown(f"##### :material/visibility: {t('ui.compose.preview')}")
-    with common.read() as s:
-        problems = (
-            composer.check_draft(s, actor, chosen, text, variants, media_ids, data.link)
-            if chosen
-            else []
-        )
-        shown = [(by_id[c], variants.get(c) or text) for c in chosen]
-        channel_previews(
-            s,
-            shown,
-            [asset_by_id[m] for m in media_ids if m in asset_by_id],
-            due_at,
-            link=data.link,
-            campaign=campaign,
-            key="compose",
-        )
+    problems = (
+        common.read(composer.check_draft, actor, chosen, text, variants, media_ids, data.link)
+        if chosen
+        else []
+    )
+    shown = common.read(
+        composer.previews,
+        [(by_id[c], variants.get(c) or text) for c in chosen],
+        [asset_by_id[m] for m in media_ids if m in asset_by_id],
+        due_at=due_at,
+        link=data.link,
+        campaign=campaign,
+    )
+    channel_previews(shown, due_at, key="compose")
     if problems:
         st.error(
             t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),
@@ -238,16 +229,11 @@ with right:
         st.success(t("ui.compose.valid"), icon=":material/check_circle:")
 
 
-def _save(session: Session, submit: bool) -> Any:
+def _save(submit: bool) -> int | None:
     post_id = st.session_state.get("compose_post_id")
-    if post_id:
-        post = posts.update(session, actor, int(post_id), data)
-    else:
-        post = posts.compose(session, actor, data, strict=False)
-    if submit:
-        assert post.id is not None
-        post = posts.submit(session, actor, post.id)
-    return post.id
+    return common.write(
+        posts.save, actor, int(post_id) if post_id else None, data, for_review=submit
+    )
 
 
 def _after(post_id: int | None, submitted: bool) -> None:
@@ -264,7 +250,7 @@ def _after(post_id: int | None, submitted: bool) -> None:
 
 b1, b2, b3, _ = st.columns([1, 1, 1, 2])
 if b1.button(t("ui.compose.save"), icon=":material/save:", key="c_btn_save", width="stretch"):
-    _after(common.write(lambda s: _save(s, False)), False)
+    _after(_save(False), False)
 if b2.button(
     t("ui.compose.submit"),
     icon=":material/send:",
@@ -273,7 +259,7 @@ if b2.button(
     width="stretch",
     disabled=bool(problems) or not chosen,
 ):
-    _after(common.write(lambda s: _save(s, True)), True)
+    _after(_save(True), True)
 b3.button(
     t("ui.compose.new"),
     icon=":material/add:",

@@ -9,9 +9,9 @@ from functools import partial
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.models import PostStatus
 from publisher.services import alerts, deliveries, posts
 from publisher.services.posts import PostFilter
+from publisher.services.statuses import PostStatus
 from ui import common
 
 actor = common.guard("alert.view")
@@ -29,8 +29,7 @@ SHOWN = (
 tab_d, tab_a = st.tabs([t("ui.deliveries.tab_deliveries"), t("ui.deliveries.tab_alerts")])
 
 with tab_a:
-    with common.read() as s:
-        open_alerts = alerts.list_alerts(s, actor)
+    open_alerts = common.read(alerts.list_alerts, actor)
     if not open_alerts:
         st.success(t("ui.deliveries.no_alerts"), icon=":material/task_alt:")
     for alert in open_alerts:
@@ -48,7 +47,7 @@ with tab_a:
                 if (
                     common.write(
                         partial(alerts.resolve, actor=actor, alert_id=alert_id),
-                        t("ui.deliveries.resolved"),
+                        success=t("ui.deliveries.resolved"),
                     )
                     is not None
                 ):
@@ -61,12 +60,11 @@ with tab_d:
         key="dl_status",
         format_func=lambda v: common.status_label(v) if v else t("ui.deliveries.all_active"),
     )
-    with common.read() as s:
-        rows = []
-        for st_ in [status] if status else SHOWN:
-            rows += posts.list_posts(s, actor, PostFilter(status=st_, limit=100))
-        rows.sort(key=lambda p: (p.due_at is None, p.due_at), reverse=True)
-        data = {p.id: deliveries.for_post(s, p.id or 0) for p in rows[:100]}
+    rows = []
+    for st_ in [status] if status else SHOWN:
+        rows += common.read(posts.list_posts, actor, PostFilter(status=st_, limit=100))
+    rows.sort(key=lambda p: (p.due_at is None, p.due_at), reverse=True)
+    data = common.read(deliveries.for_posts, [p.id or 0 for p in rows[:100]])
     if not rows:
         st.info(t("ui.deliveries.empty"))
     else:
@@ -83,7 +81,7 @@ with tab_d:
         )
         m[3].metric(t("ui.deliveries.m_cancelled"), tally.get("cancelled", 0))
     for p in rows[:100]:
-        dels = data.get(p.id, [])
+        dels = data.get(p.id or 0, [])
         head = (
             f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · "
             f"{common.fmt_dt(p.due_at)}"
@@ -115,7 +113,7 @@ with tab_d:
                     if (
                         common.write(
                             partial(deliveries.retry, actor=actor, delivery_id=did),
-                            t("ui.deliveries.retried"),
+                            success=t("ui.deliveries.retried"),
                         )
                         is not None
                     ):
@@ -135,7 +133,7 @@ with tab_d:
                                     delivery_id=did,
                                     url=url or None,
                                 ),
-                                t("ui.deliveries.verified"),
+                                success=t("ui.deliveries.verified"),
                             )
                             is not None
                         ):
@@ -150,7 +148,7 @@ with tab_d:
                                 partial(
                                     deliveries.mark_not_published, actor=actor, delivery_id=did
                                 ),
-                                t("ui.deliveries.resent"),
+                                success=t("ui.deliveries.resent"),
                             )
                             is not None
                         ):
@@ -163,7 +161,7 @@ with tab_d:
                     if (
                         common.write(
                             partial(posts.cancel, actor=actor, post_id=pid),
-                            t("ui.deliveries.cancelled", id=pid),
+                            success=t("ui.deliveries.cancelled", id=pid),
                         )
                         is not None
                     ):

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from publisher.db import session_scope
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import sessions, users
-from publisher.services.actor import Actor
+from publisher.services import sessions
 from ui import common
 
 _, middle, _ = st.columns([1, 1.2, 1])
@@ -28,15 +26,11 @@ with middle:
             st.error(t("ui.login.missing"))
         else:
             try:
-                with session_scope() as session:
-                    user = users.authenticate(
-                        session, username, password, source=common.client_source()
-                    )
-                    actor, name = Actor.of(user), user.full_name
-                    token = sessions.issue(session, user)  # a reload stays logged in
+                # Checks the password and issues the token that keeps a reload logged in.
+                done = sessions.login(username, password, source=common.client_source())
             except PublisherError as exc:
                 st.error(exc.message(), icon=":material/lock:")
             else:
-                common.login_as(actor, name or actor.username, common.lang(), token=token)
+                common.login_as(done.actor, done.full_name, common.lang(), token=done.token)
                 st.rerun()
     st.caption(t("ui.login.help"))

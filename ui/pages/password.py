@@ -34,10 +34,12 @@ with middle:
             st.error(t("ui.password.mismatch"), icon=":material/error:")
         else:
             token = common.write(
-                lambda s: users.change_own_password(
-                    s, actor, current, new, source=common.client_source()
-                ),
-                t("ui.password.changed"),
+                users.change_own_password,
+                actor,
+                current,
+                new,
+                source=common.client_source(),
+                success=t("ui.password.changed"),
             )
             if token is not None:
                 common.replace_token(token)  # this browser stays logged in

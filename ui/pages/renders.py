@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.models import MediaAsset
 from publisher.services import renders as renders_svc
 from ui import common
 from ui.components import render_jobs
@@ -27,15 +24,12 @@ choice = st.segmented_control(
 )
 
 
-def _load(statuses: list[str] | None) -> tuple[list[dict[str, Any]], dict[int, MediaAsset]]:
-    with common.read() as s:
-        jobs = renders_svc.list_jobs(s, actor, status=statuses, limit=200)
-        return render_jobs.load(jobs, s)
-
-
 @st.fragment(run_every=2.0 if choice == "active" else None)
 def _queue() -> None:
-    rows, assets = _load(FILTERS.get(choice or "active"))
+    board = common.read(
+        renders_svc.queue_board, actor, FILTERS.get(choice or "active"), common.lang(), limit=200
+    )
+    rows = board.rows
     if not rows:
         st.info(t("ui.renders.empty"), icon=":material/task_alt:")
         return
@@ -45,7 +39,7 @@ def _queue() -> None:
     m1.metric(t("renders.status.rendering"), running)
     m2.metric(t("renders.status.queued"), queued)
     for row in rows:
-        asset = assets.get(row["asset_id"]) if row["asset_id"] else None
+        asset = board.files.get(row["asset_id"]) if row["asset_id"] else None
         render_jobs.job_card(row, asset, actor)
 
 

@@ -53,8 +53,7 @@ def _period_label(code: str) -> str:
     )
 
 
-with common.read() as s:
-    orgs = list_orgs(s, actor)
+orgs = common.read(list_orgs, actor)
 org_options: dict[str | None, str] = {o.slug: o.name for o in orgs}
 if actor.all_orgs:
     org_options = {None: t("ui.stats.all_orgs"), **org_options}
@@ -79,8 +78,8 @@ with st.form("report_form"):
 
 if submitted:
     try:
-        with st.spinner(t("ui.reports.working")), common.read() as s:
-            content, name = reports.generate(s, actor, period, fmt, org, common.lang())
+        with st.spinner(t("ui.reports.working")):
+            content, name = common.read(reports.generate, actor, period, fmt, org, common.lang())
     except PublisherError as exc:
         common.show_error(exc)
     else:
@@ -117,6 +116,6 @@ if actor.can("task.manage"):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            imported = common.write(lambda s: tasks.import_tasks(s, actor, path))
+            imported = common.write(tasks.import_tasks, actor, path)
         if imported is not None:
             st.success(t("task.imported", **imported.as_dict()))

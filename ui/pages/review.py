@@ -4,14 +4,11 @@ comment; officers see what happened to their posts (and edit rejected ones)."""
 from __future__ import annotations
 
 import streamlit as st
-from sqlmodel import Session
 
 from publisher.i18n import t
-from publisher.models import RenderJob, RenderStatus
-from publisher.services import media as media_svc
+from publisher.services import composer, review
 from publisher.services import posts as posts_svc
 from publisher.services import renders as renders_svc
-from publisher.services import review
 from ui import common
 from ui.components import render_jobs
 from ui.components.post_view import channel_previews
@@ -43,11 +40,14 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
             st.caption(
                 t("ui.review.reviewed_by", name=item.reviewer, at=common.fmt_dt(p.reviewed_at))
             )
-        with common.read() as s:
-            channel_previews(s, item.variants, item.media, p.due_at, link=p.link, key=f"rv{p.id}")
-        for clip in (a for a in item.media if a.kind == "video"):
-            player, _ = st.columns([3, 2])  # the clip itself, to watch before approving
-            player.video(str(media_svc.asset_file(clip)))
+        shown = common.read(
+            composer.previews, item.variants, item.media, due_at=p.due_at, link=p.link
+        )
+        channel_previews(shown, p.due_at, key=f"rv{p.id}")
+        for kind, path in shown.media:
+            if kind == "video":
+                player, _ = st.columns([3, 2])  # the clip itself, to watch before approving
+                player.video(str(path))
         _renders(p.id or 0)
         if actions:
             _actions(p.id or 0, posts_svc.approval_refusal(p, actor))
@@ -61,16 +61,11 @@ def _renders(post_id: int) -> None:
     """The post's renders still to come (or failed): its countdown card, clip, channel
     versions, with progress; finished ones show in the previews above."""
 
-    def unfinished(s: Session) -> list[RenderJob]:
-        return [
-            j
-            for j in renders_svc.list_jobs(s, actor, post_id=post_id)
-            if j.status in (*render_jobs.ACTIVE, RenderStatus.FAILED)
-        ]
+    def unfinished() -> renders_svc.JobBoard:
+        return common.read(renders_svc.post_board, actor, post_id, common.lang())
 
-    with common.read() as s:
-        if not unfinished(s):
-            return
+    if not unfinished().rows:
+        return
     st.markdown(f"**:material/movie_edit: {t('ui.review.renders')}**")
     render_jobs.live_jobs(
         actor,
@@ -102,7 +97,7 @@ def _actions(post_id: int, refusal: str | None) -> None:
     ):
         if (
             common.write(
-                lambda s: review.approve(s, actor, post_id), t("ui.review.approved", id=post_id)
+                review.approve, actor, post_id, success=t("ui.review.approved", id=post_id)
             )
             is not None
         ):
@@ -115,8 +110,11 @@ def _actions(post_id: int, refusal: str | None) -> None:
     ):
         if (
             common.write(
-                lambda s: review.approve(s, actor, post_id, publish_now=True),
-                t("ui.review.approved_now", id=post_id),
+                review.approve,
+                actor,
+                post_id,
+                publish_now=True,
+                success=t("ui.review.approved_now", id=post_id),
             )
             is not None
         ):
@@ -131,8 +129,7 @@ def _actions(post_id: int, refusal: str | None) -> None:
 
         if (
             common.write(
-                lambda s: posts.reject(s, actor, post_id, comment),
-                t("ui.review.rejected", id=post_id),
+                posts.reject, actor, post_id, comment, success=t("ui.review.rejected", id=post_id)
             )
             is not None
         ):
@@ -140,16 +137,14 @@ def _actions(post_id: int, refusal: str | None) -> None:
 
 
 if can_review:
-    with common.read() as s:
-        waiting = review.queue(s, actor)
+    waiting = common.read(review.queue, actor)
     st.subheader(t("ui.review.waiting", n=len(waiting)))
     if not waiting:
         st.info(t("ui.review.nothing"), icon=":material/task_alt:")
     for item in waiting:
         _card(item, actions=True)
 
-with common.read() as s:
-    mine = review.my_posts(s, actor)
+mine = common.read(review.my_posts, actor)
 st.subheader(t("ui.review.mine"))
 if not mine:
     st.info(t("ui.review.mine_empty"))

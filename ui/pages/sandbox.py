@@ -23,8 +23,7 @@ platform = st.segmented_control(
 )
 st.button(t("ui.sandbox.refresh"), icon=":material/refresh:", key="sb_refresh")
 try:
-    with common.read() as s:
-        rows = sandbox.received(s, actor, None if platform in (None, "all") else platform)
+    rows = common.read(sandbox.received, actor, None if platform in (None, "all") else platform)
 except PublisherError as exc:
     common.show_error(exc)
     st.stop()

@@ -40,9 +40,8 @@ def _periods() -> dict[str, str]:
 
 def _filters() -> tuple[Period, stats.StatsFilter] | None:
     periods = _periods()
-    with common.read() as s:
-        orgs = list_orgs(s, actor)
-        campaigns = stats.campaign_choices(s, actor)
+    orgs = common.read(list_orgs, actor)
+    campaigns = common.read(stats.campaign_choices, actor)
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1.3, 2, 1.3])
     code = c1.selectbox(
         t("ui.stats.period"), list(periods), format_func=periods.__getitem__, key="st_period"
@@ -182,8 +181,7 @@ def _breakdown(flt: stats.StatsFilter) -> None:
         key="st_by",
     )
     by = by or "channel"
-    with common.read() as s:
-        rows = stats.breakdown(s, actor, flt, by, limit=50)
+    rows = common.read(stats.breakdown, actor, flt, by, limit=50)
     if not rows:
         st.info(t("stats.empty"))
         return
@@ -206,8 +204,7 @@ def _breakdown(flt: stats.StatsFilter) -> None:
 
 
 def _top(flt: stats.StatsFilter) -> None:
-    with common.read() as s:
-        rows = stats.top_posts(s, actor, flt, limit=10)
+    rows = common.read(stats.top_posts, actor, flt, limit=10)
     if not rows:
         st.info(t("stats.empty"))
         return
@@ -232,8 +229,7 @@ def _top(flt: stats.StatsFilter) -> None:
 
 
 def _yoy(flt: stats.StatsFilter) -> None:
-    with common.read() as s:
-        names = {c[0]: c[1] for c in stats.campaign_choices(s, actor)}
+    names = {c[0]: c[1] for c in common.read(stats.campaign_choices, actor)}
     if not names:
         st.info(t("stats.empty"))
         return
@@ -249,14 +245,13 @@ def _yoy(flt: stats.StatsFilter) -> None:
     )
     if not years:
         return
-    with common.read() as s:
-        rows = stats.year_over_year(
-            s,
-            actor,
-            campaign_id,
-            sorted(years),
-            stats.StatsFilter(org_id=flt.org_id, kind=flt.kind),
-        )
+    rows = common.read(
+        stats.year_over_year,
+        actor,
+        campaign_id,
+        sorted(years),
+        stats.StatsFilter(org_id=flt.org_id, kind=flt.kind),
+    )
     frame = pd.DataFrame(
         [
             {
@@ -282,8 +277,7 @@ def _yoy(flt: stats.StatsFilter) -> None:
 
 
 def _kpis(period: Period, org_id: int | None) -> None:
-    with common.read() as s:
-        kpis = kpi.all_kpis(s, actor, period, org_id, today=today)
+    kpis = common.read(kpi.all_kpis, actor, period, org_id, today=today)
     cols = st.columns(len(kpis))
     for col, k in zip(cols, kpis, strict=True):
         unit = "%" if k.unit == "%" else " " + t("kpi.unit.posts")
@@ -342,10 +336,9 @@ chosen = _filters()
 if chosen is not None:
     period, flt = chosen
     try:
-        with common.read() as s:
-            totals = stats.totals(s, actor, flt)
-            unit = "month" if (period.end - period.start).days > 62 else "day"
-            trend = stats.breakdown(s, actor, flt, unit)
+        totals = common.read(stats.totals, actor, flt)
+        unit = "month" if (period.end - period.start).days > 62 else "day"
+        trend = common.read(stats.breakdown, actor, flt, unit)
     except PublisherError as exc:
         common.show_error(exc)
         st.stop()

@@ -27,14 +27,13 @@ VIDEO_JOB = "st_video_job"
 def _video_job(job_id: int) -> None:
     """The clip the studio queued: progress while the worker renders it, then the clip."""
     try:
-        with common.read() as s:
-            renders_svc.get_job(s, actor, job_id)
+        common.read(renders_svc.get_job, actor, job_id)
     except PublisherError:  # gone (another organisation's id in a stale session)
         st.session_state.pop(VIDEO_JOB, None)
         return
     render_jobs.live_jobs(
         actor,
-        lambda s: [renders_svc.get_job(s, actor, job_id)],
+        lambda: common.read(renders_svc.jobs_board, actor, [job_id], common.lang()),
         key="st_v",
         active_note=t("ui.studio.queued_note"),
         preview_width=640,
@@ -85,8 +84,9 @@ with tab_info:
             st.info(t("ui.studio.fill_title"), icon=":material/edit:")
         else:
             try:
-                with common.read() as s:
-                    png = studio.preview_infographic(s, actor, template, clean, hashtag=hashtag)
+                png = common.read(
+                    studio.preview_infographic, actor, template, clean, hashtag=hashtag
+                )
             except PublisherError as exc:
                 common.show_error(exc)
             else:
@@ -95,21 +95,18 @@ with tab_info:
                     t("ui.studio.save"), type="primary", icon=":material/save:", key="st_save"
                 ):
                     asset = common.write(
-                        lambda s: media_svc.render_infographic_asset(
-                            s,
-                            actor,
-                            template,
-                            clean,
-                            hashtag=hashtag,
-                            title=str(clean.get("title", ""))[:120],
-                        )
+                        media_svc.render_infographic_asset,
+                        actor,
+                        template,
+                        clean,
+                        hashtag=hashtag,
+                        title=str(clean.get("title", ""))[:120],
                     )
                     if asset is not None:
                         st.success(t("ui.studio.saved", id=asset.id))
 
 with tab_video:
-    with common.read() as s:
-        images = media_svc.list_assets(s, actor, kind="image", limit=200)
+    images = common.read(media_svc.list_assets, actor, kind="image", limit=200)
     if not can_create:
         st.info(t("ui.no_access"))
     elif not images:
@@ -140,16 +137,14 @@ with tab_video:
             # The worker renders it (the page never blocks on ffmpeg); the same request twice
             # returns the job already queued.
             queued = common.write(
-                lambda s: renders_svc.enqueue_video(
-                    s,
-                    actor,
-                    [c for c in chosen if c],
-                    title=v_title,
-                    subtitle=v_sub,
-                    seconds_per_image=secs,
-                    campaign=v_tag.strip(),
-                    hashtag=v_tag.strip(),
-                )
+                renders_svc.enqueue_video,
+                actor,
+                [c for c in chosen if c],
+                title=v_title,
+                subtitle=v_sub,
+                seconds_per_image=secs,
+                campaign=v_tag.strip(),
+                hashtag=v_tag.strip(),
             )
             if queued is not None:
                 st.session_state[VIDEO_JOB] = queued.id
@@ -168,9 +163,7 @@ with tab_lib:
         key="st_kind",
         format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"),
     )
-    with common.read() as s:
-        assets = media_svc.list_assets(s, actor, search=search, kind=kind, limit=60)
-        dups = {a.id: media_svc.near_duplicates(s, actor, a) for a in assets}
+    assets, dups = common.read(media_svc.library_page, actor, search=search, kind=kind, limit=60)
     if not assets:
         st.info(t("ui.studio.library_empty"))
     grid = st.columns(4)
@@ -186,7 +179,7 @@ with tab_lib:
             st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
             if asset.tags:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
-            near = dups.get(asset.id) or []
+            near = dups.get(asset.id or 0) or []
             if near:
                 st.warning(
                     t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),

@@ -15,9 +15,8 @@ from ui import common
 actor = common.guard("user.manage")
 common.page_header("ui.users.title", "ui.users.caption")
 
-with common.read() as s:
-    rows = users.list_users(s, actor)
-    org_names = {o.id: o.name for o in orgs.list_orgs(s, actor)}
+rows = common.read(users.list_users, actor)
+org_names = {o.id: o.name for o in common.read(orgs.list_orgs, actor)}
 
 if not rows:
     st.info(t("ui.users.empty"))
@@ -59,7 +58,7 @@ for user in rows:
             partial(
                 users.set_active, actor=actor, username=user.username, active=not user.is_active
             ),
-            t(
+            success=t(
                 "ui.users.deactivated" if user.is_active else "ui.users.activated",
                 username=user.username,
             ),
