@@ -28,7 +28,7 @@ st.set_page_config(
     # fonts.gstatic.com, which an office network may block (and nothing should leave it).
     page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 common.start_run()
 common.sync_cookie()  # after a login or logout: write or clear the session cookie
