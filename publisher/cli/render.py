@@ -26,7 +26,6 @@ def _media_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from media.errors import MediaError
-
         from publisher.config import get_settings
 
         set_language(get_settings().language)
