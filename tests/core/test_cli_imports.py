@@ -23,7 +23,7 @@ from publisher.cli import app
 HEAVY = ("sqlalchemy", "sqlmodel", "publisher.models", "publisher.db", "publisher.services")
 
 DRIVER = r"""
-import json, sys
+import json, logging, sys
 
 from publisher.cli import main
 
@@ -40,7 +40,8 @@ for line in json.loads(sys.argv[2]):
     loaded = sorted(
         m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in HEAVY)
     )
-    report[" ".join(line)] = {"code": code, "heavy": loaded}
+    handlers = [h.get_name() for h in logging.getLogger().handlers]
+    report[" ".join(line)] = {"code": code, "heavy": loaded, "handlers": handlers}
 print("@@REPORT@@" + json.dumps(report))
 """
 
@@ -102,11 +103,13 @@ def test_help_loads_no_orm_with_a_postgresql_url_configured(tmp_path: Path) -> N
 
 
 def test_a_command_still_loads_and_runs_after_help_was_built(tmp_path: Path) -> None:
-    # The same driver, then a real command: the deferred imports happen, the answer is right.
+    # The same driver, then real commands: logging is configured, the deferred imports happen.
     env = _env(tmp_path)
     report = _run_driver([["--help"], ["init", "--json"], ["post", "list", "--json"]], env)
     assert report["--help"]["heavy"] == []
+    assert report["--help"]["handlers"] == []  # logging is configured only to run a command
     assert report["init --json"]["code"] == 0
+    assert report["init --json"]["handlers"] == ["publisher"]  # redacting, before it ran
     assert report["post list --json"]["code"] == 0
     assert "publisher.models" in report["post list --json"]["heavy"]
 
