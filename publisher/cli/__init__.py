@@ -2,11 +2,19 @@
 
 Each area registers its commands from its own module (``register(app)``), listed explicitly
 in ``COMMAND_MODULES``. Errors print one line to stderr in the user's language and exit 1.
+
+Quick to start: the command modules import the services (SQLAlchemy, the models, the settings)
+inside the commands that use them, and the console script configures logging just before a
+command runs, so ``publisher --help`` and ``publisher <group> --help`` load none of them
+(pinned by tests/core/test_cli_imports.py, measured by ``bench/cli_bench.py``).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
@@ -36,6 +44,45 @@ def _register_all() -> None:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"publisher.cli.{name}")
         module.register(app)
+    _prepare_before_commands(app)
+
+
+#: Set by :func:`main`: configure logging before a command runs (the console script and
+#: ``python -m publisher.cli``; not an in-process ``CliRunner``, which keeps its caller's).
+_configure_logging_on_run = False
+
+
+def _configure_logging_once() -> None:
+    global _configure_logging_on_run
+    if not _configure_logging_on_run:
+        return
+    _configure_logging_on_run = False
+    from publisher.logging import configure_logging
+
+    # Plain or JSON lines (PUBLISHER_LOG_JSON), secrets redacted. It reads the settings
+    # (pydantic) and the key file (cryptography): not needed to print help.
+    configure_logging()
+
+
+def _before(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)  # Typer reads the signature and help through __wrapped__
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _configure_logging_once()
+        return callback(*args, **kwargs)
+
+    return run
+
+
+def _prepare_before_commands(typer_app: typer.Typer) -> None:
+    """Wrap every command of ``typer_app`` and of its groups so that logging is configured
+    just before it runs, once the command line has been parsed (the groups have no
+    callbacks of their own)."""
+    for command in typer_app.registered_commands:
+        if command.callback is not None:
+            command.callback = _before(command.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _prepare_before_commands(group.typer_instance)
 
 
 _register_all()
@@ -43,12 +90,12 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point."""
+    global _configure_logging_on_run
     from publisher.fsmodes import restrict_umask
-    from publisher.logging import configure_logging
 
     # First of all: everything this process (worker, api, ui, backups...) creates is 0600
     # and its folders 0700; the database and its WAL are the office's alone.
     restrict_umask()
-    # Before any command runs: plain or JSON lines (PUBLISHER_LOG_JSON), secrets redacted.
-    configure_logging()
+    # Before any command runs (not for --help): plain or JSON lines, secrets redacted.
+    _configure_logging_on_run = True
     app()

@@ -1,4 +1,9 @@
-"""Shared CLI plumbing: one-line errors in the user's language, JSON output, the admin actor."""
+"""Shared CLI plumbing: one-line errors in the user's language, JSON output, the admin actor.
+
+Light on purpose: building the command tree (and so ``--help``) imports this module, so it
+imports neither SQLAlchemy/SQLModel, the models, the services nor the settings at module
+level; they are imported when a command runs (see docs/architecture.md, "A quick CLI").
+"""
 
 from __future__ import annotations
 
@@ -10,23 +15,39 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
-from sqlmodel import Session
 
-from publisher.config import get_settings
-from publisher.db import session_scope
 from publisher.errors import PublisherError
 from publisher.i18n import set_language, t
-from publisher.services.actor import Actor
-from publisher.timeutil import TimeParseError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from publisher.services.actor import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The CLI runs on the server with administrator rights, recorded as such in the audit log.
-CLI_ACTOR = Actor.system("cli:admin")
+#: The name the CLI acts under: it runs on the server with administrator rights, recorded as
+#: such in the audit log.
+CLI_ACTOR_NAME = "cli:admin"
+
+
+@functools.cache
+def cli_actor() -> Actor:
+    """The CLI's administrator actor (built on first use: the services are not imported
+    for ``--help``)."""
+    from publisher.services.actor import Actor
+
+    return Actor.system(CLI_ACTOR_NAME)
+
+
+def __getattr__(name: str) -> Any:
+    # ``CLI_ACTOR`` stays importable without importing the services at module level.
+    if name == "CLI_ACTOR":
+        return cli_actor()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -40,15 +61,13 @@ def handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from publisher.config import get_settings
+
         set_language(get_settings().language)
         try:
             return fn(*args, **kwargs)
         except PublisherError as exc:
             fail(exc.message())
-        except TimeParseError as exc:
-            fail(t("error.time_invalid", value=str(exc)))
-        except (DBAPIError, sqlite3.DatabaseError) as exc:
-            fail(database_error_line(exc))
         except OverflowError:
             # An id or number beyond what the database's integers hold (SQLite: 64 bits).
             fail(t("error.value_out_of_range"))
@@ -59,8 +78,32 @@ def handle_errors(fn: F) -> F:
             if exc.filename is None:  # a socket, a process...: not about a file
                 fail(t("error.internal", detail=exc.strerror or exc))
             fail(t("error.file_io", path=exc.filename, reason=exc.strerror or exc))
+        except Exception as exc:
+            # The time parser and SQLAlchemy are imported when a command runs, not at module
+            # level (``--help`` needs neither); neither kind is also one of the above.
+            if _is_time_error(exc):
+                fail(t("error.time_invalid", value=str(exc)))
+            if _is_database_error(exc):
+                fail(database_error_line(exc))
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_time_error(exc: BaseException) -> bool:
+    from publisher.timeutil import TimeParseError
+
+    return isinstance(exc, TimeParseError)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.DatabaseError):
+        return True
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
 
 
 #: What SQLite says of a file that is not (or no longer) a database.
@@ -70,6 +113,8 @@ _CORRUPT_MARKS = ("file is not a database", "malformed", "file is encrypted")
 def database_error_line(exc: BaseException) -> str:
     """One translated line for a database failure (corrupt file, value out of range,
     schema missing, server unreachable)."""
+    from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
+
     orig = getattr(exc, "orig", None)
     text = str(orig) if orig is not None else str(exc)
     first = (text.splitlines() or [""])[0][:200]
@@ -97,8 +142,10 @@ def check_out_file(path: Path) -> Path:
 
 @contextmanager
 def admin_session() -> Iterator[tuple[Session, Actor]]:
+    from publisher.db import session_scope
+
     with session_scope() as session:
-        yield session, CLI_ACTOR
+        yield session, cli_actor()
 
 
 def emit(data: Any, as_json: bool, human: str | Callable[[], str] | None = None) -> None:

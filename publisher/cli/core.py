@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,15 +19,12 @@ from publisher.cli.common import (
 )
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.models import Post
-from publisher.services import alerts as alerts_svc
-from publisher.services import campaigns as campaigns_svc
-from publisher.services import channels as channels_svc
-from publisher.services import orgs as orgs_svc
-from publisher.services import plans as plans_svc
-from publisher.services import posts as posts_svc
-from publisher.services import users as users_svc
-from publisher.timeutil import fmt_local, parse_local, parse_local_date, to_local, utcnow
+
+if TYPE_CHECKING:
+    from publisher.models import Post
+
+# The services (and through them SQLAlchemy and the models) are imported inside the commands
+# that use them: ``publisher --help`` builds this module's command tree without them.
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -94,6 +91,8 @@ def org_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add an organisation."""
+    from publisher.services import orgs as orgs_svc
+
     with admin_session() as (session, actor):
         org = orgs_svc.create_org(session, actor, name, slug=slug, kind=kind)
         data = {"id": org.id, "slug": org.slug, "name": org.name, "kind": org.kind}
@@ -104,6 +103,8 @@ def org_add(
 @handle_errors
 def org_list(as_json: JsonOpt = False) -> None:
     """List organisations."""
+    from publisher.services import orgs as orgs_svc
+
     with admin_session() as (session, actor):
         rows = [
             {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind}
@@ -124,6 +125,8 @@ def user_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a user."""
+    from publisher.services import users as users_svc
+
     with admin_session() as (session, actor):
         user, pw = users_svc.create_user(
             session, actor, username, role, org, password=password, full_name=full_name
@@ -150,6 +153,8 @@ def user_add(
 @handle_errors
 def user_list(as_json: JsonOpt = False) -> None:
     """List users."""
+    from publisher.services import users as users_svc
+
     with admin_session() as (session, actor):
         rows = [
             {
@@ -208,6 +213,8 @@ def user_password(
 
     Never takes the password as an argument: it would stay in the shell history.
     """
+    from publisher.services import users as users_svc
+
     if generate == stdin:
         fail(t("cli.password_choose"))
     password = None if generate else _read_password()
@@ -231,6 +238,8 @@ def _read_password() -> str:
 
 
 def _set_active(username: str, active: bool, as_json: bool) -> None:
+    from publisher.services import users as users_svc
+
     with admin_session() as (session, actor):
         user = users_svc.set_active(session, actor, username, active)
         data = {"id": user.id, "username": user.username, "active": user.is_active}
@@ -307,6 +316,8 @@ def channel_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a channel (credentials are encrypted at rest)."""
+    from publisher.services import channels as channels_svc
+
     token = secret_value(token, token_file, token_env, option="--token")
     secret = secret_value(secret, secret_file, secret_env, option="--secret")
     settings: dict[str, Any]
@@ -365,6 +376,8 @@ def channel_edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a channel's credentials or settings (re-checked as when adding it)."""
+    from publisher.services import channels as channels_svc
+
     token = secret_value(token, token_file, token_env, option="--token")
     secret = secret_value(secret, secret_file, secret_env, option="--secret")
     given = {
@@ -404,6 +417,8 @@ def channel_edit(
 @handle_errors
 def channel_list(as_json: JsonOpt = False) -> None:
     """List channels (secrets masked)."""
+    from publisher.services import channels as channels_svc
+
     with admin_session() as (session, actor):
         rows = [channels_svc.describe(c) for c in channels_svc.list_channels(session, actor)]
     emit(rows, as_json, lambda: "\n".join(f"{r['name']}\t{r['kind']}\t{r['health']}" for r in rows))
@@ -418,6 +433,8 @@ UNREACHABLE_KINDS = frozenset({"transient", "ambiguous", "rate_limited"})
 @handle_errors
 def channel_test(name: str, as_json: JsonOpt = False) -> None:
     """Check a channel's credentials against its platform."""
+    from publisher.services import channels as channels_svc
+
     with admin_session() as (session, actor):
         channel = channels_svc.get_channel(session, actor, name)
         assert channel.id is not None
@@ -468,6 +485,9 @@ def post_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a post (it waits for review unless --approve)."""
+    from publisher.services import posts as posts_svc
+    from publisher.timeutil import fmt_local, parse_local
+
     due_at = parse_local(at)
     with admin_session() as (session, actor):
         media_ids = _import_media(session, actor, media or [], channel)
@@ -499,6 +519,8 @@ def post_create(
 
 
 def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str]) -> list[int]:
+    from publisher.services import channels as channels_svc
+
     if not paths:
         return []
     from publisher.services import media as media_svc
@@ -508,6 +530,8 @@ def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str
 
 
 def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
+    from publisher.services import posts as posts_svc
+
     assert post.id is not None
     d = posts_svc.detail(session, actor, post.id)
     return {
@@ -525,6 +549,8 @@ def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
 @handle_errors
 def post_show(post_id: int, as_json: JsonOpt = False) -> None:
     """Show a post with its deliveries."""
+    from publisher.services import posts as posts_svc
+
     with admin_session() as (session, actor):
         data = posts_svc.detail(session, actor, post_id)
 
@@ -547,6 +573,9 @@ def post_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List posts, newest scheduled time first."""
+    from publisher.services import posts as posts_svc
+    from publisher.timeutil import fmt_local
+
     with admin_session() as (session, actor):
         posts = posts_svc.list_posts(
             session, actor, posts_svc.PostFilter(status=status, limit=limit)
@@ -571,6 +600,8 @@ def post_list(
 
 
 def _post_action(post_id: int, action: str, as_json: bool, comment: str = "") -> None:
+    from publisher.services import posts as posts_svc
+
     with admin_session() as (session, actor):
         if action == "approve":
             post = posts_svc.approve(session, actor, post_id)
@@ -621,6 +652,9 @@ def campaign_list(
     year: Annotated[int | None, typer.Option("--year")] = None, as_json: JsonOpt = False
 ) -> None:
     """Campaigns of a year (national days and custom ones)."""
+    from publisher.services import campaigns as campaigns_svc
+    from publisher.timeutil import to_local, utcnow
+
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
         rows = [o.as_dict() for o in campaigns_svc.list_campaigns(session, actor, year)]
@@ -643,6 +677,10 @@ def campaign_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a campaign (one-off or yearly)."""
+    from publisher.services import campaigns as campaigns_svc
+    from publisher.services import orgs as orgs_svc
+    from publisher.timeutil import parse_local_date
+
     day: date = parse_local_date(on)
     with admin_session() as (session, actor):
         org_id = orgs_svc.get_org(session, org).id if org else None
@@ -668,6 +706,9 @@ def campaign_plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Scaffold the lead-up draft posts (D-14 ... D+1) of a campaign; safe to re-run."""
+    from publisher.services import plans as plans_svc
+    from publisher.timeutil import to_local, utcnow
+
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
         if media:
@@ -702,6 +743,8 @@ def alert_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List open alerts."""
+    from publisher.services import alerts as alerts_svc
+
     with admin_session() as (session, actor):
         rows = [
             {

@@ -8,7 +8,6 @@ import typer
 
 from publisher.cli.common import admin_session, emit, handle_errors
 from publisher.i18n import t
-from publisher.models import RenderStatus
 
 jobs_app = typer.Typer(
     help="Render jobs (infographics, clips, channel versions).", no_args_is_help=True
@@ -32,6 +31,7 @@ def jobs_list(
 ) -> None:
     """List render jobs in queue order (deadline, then priority) with their progress."""
     from publisher.errors import InvalidInput
+    from publisher.models import RenderStatus
     from publisher.services import renders as renders_svc
 
     if status is not None and status not in {s.value for s in RenderStatus}:

@@ -8,7 +8,6 @@ import typer
 
 from publisher.cli.common import admin_session, emit, handle_errors
 from publisher.i18n import t
-from publisher.services import orgs as orgs_svc
 
 media_app = typer.Typer(help="Media library (uploads and generated assets).", no_args_is_help=True)
 
@@ -30,6 +29,7 @@ def media_add(
 ) -> None:
     """Add a file to the library (stored once per content; near-duplicates are reported)."""
     from publisher.services import media as media_svc  # heavy (imaging): only when used
+    from publisher.services import orgs as orgs_svc
 
     with admin_session() as (session, actor):
         org_id = orgs_svc.get_org(session, org).id if org else _only_org(session, actor)

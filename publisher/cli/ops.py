@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from publisher.cli.common import check_out_file, emit, handle_errors
-from publisher.db import get_engine, session_scope
 from publisher.i18n import t
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -57,6 +56,7 @@ def health(
     """
     import socket
 
+    from publisher.db import get_engine
     from publisher.services.health import exit_code
     from publisher.services.health import health as run_health
 
@@ -80,6 +80,7 @@ def health(
 @handle_errors
 def metrics() -> None:
     """Print the Prometheus metrics (for a textfile collector; the api serves /metrics)."""
+    from publisher.db import session_scope
     from publisher.services.metrics import render_metrics
 
     with session_scope(readonly=True) as session:
@@ -161,6 +162,7 @@ def migrate_db(
     as_json: JsonOpt = False,
 ) -> None:
     """Copy this office's database into an empty one (e.g. SQLite -> PostgreSQL), verified."""
+    from publisher.db import get_engine
     from publisher.services.dbcopy import copy_database
 
     result = copy_database(get_engine(), to)

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import typer
 
 from publisher.cli.common import check_out_file, emit, fail
-from publisher.config import get_settings
 from publisher.errors import PublisherError
 from publisher.i18n import set_language, t
 
@@ -27,6 +26,7 @@ def _media_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from media.errors import MediaError
+        from publisher.config import get_settings
 
         set_language(get_settings().language)
         try:

@@ -13,10 +13,9 @@ import typer
 
 from publisher.cli.common import admin_session, check_out_file, emit, handle_errors
 from publisher.i18n import t
-from publisher.services import engagement, kpi, stats, tasks
-from publisher.services.orgs import get_org
-from publisher.services.periods import parse_period
-from publisher.timeutil import fmt_local, to_local, utcnow
+
+# The services (and through them SQLAlchemy and the models) are imported inside the commands
+# that use them: ``publisher --help`` builds this module's command tree without them.
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -37,6 +36,8 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def collect(as_json: JsonOpt = False) -> None:
     """Collect engagement of every recent published delivery now (one snapshot each)."""
+    from publisher.services import engagement
+
     result = engagement.collect_all()
     failed = result.failed_channels
 
@@ -71,6 +72,11 @@ def show(
 ) -> None:
     """Per delivery: reactions, comments, shares, views (null where the platform does not
     give them), clicks and when they were collected; then the totals."""
+    from publisher.services import stats
+    from publisher.services.orgs import get_org
+    from publisher.services.periods import parse_period
+    from publisher.timeutil import fmt_local
+
     with admin_session() as (session, actor):
         flt = stats.StatsFilter()
         if period:
@@ -145,6 +151,8 @@ def task_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import the S&T task register (all or nothing; existing codes are updated)."""
+    from publisher.services import tasks
+
     with admin_session() as (session, actor):
         result = tasks.import_tasks(session, actor, path)
     emit(result.as_dict(), as_json, lambda: t("task.imported", **result.as_dict()))
@@ -158,6 +166,11 @@ def kpi_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Each KPI with its target and traffic light."""
+    from publisher.services import kpi
+    from publisher.services.orgs import get_org
+    from publisher.services.periods import parse_period
+    from publisher.timeutil import to_local, utcnow
+
     now = to_local(utcnow())
     code = period or f"{now.year}-H{1 if now.month <= 6 else 2}"
     with admin_session() as (session, actor):
@@ -185,6 +198,8 @@ def kpi_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a KPI target."""
+    from publisher.services import kpi
+
     with admin_session() as (session, actor):
         targets = kpi.set_target(session, actor, name, value)
     emit(targets, as_json)
