@@ -71,7 +71,7 @@ def plant(db: Any) -> None:
             },
             "tg": {
                 "kind": "telegram",
-                "settings": {"chat_id": "@leak"},
+                "settings": {"chat_id": "@leak_news"},
                 "credentials": {"bot_token": TG},
             },
             "hook": {

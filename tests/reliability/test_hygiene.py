@@ -309,7 +309,7 @@ def test_real_commands_create_private_files_under_a_lax_umask(tmp_path: Path) ->
         "--name",
         "tg",
         "--chat-id",
-        "@khcn",
+        "@khcn_tinh",
         "--token",
         "1:a",
     )
