@@ -12,6 +12,8 @@ import contextlib
 import os
 from pathlib import Path
 
+from media.files import private_dirs
+
 PRIVATE_UMASK = 0o077
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -24,19 +26,9 @@ def restrict_umask() -> int:
 
 def private_dir(path: str | Path) -> Path:
     """Create ``path`` and its missing parents as 0700 folders; existing ones are left as
-    they are (they may be shared on purpose, e.g. /srv). Returns the path."""
-    path = Path(path)
-    missing = []
-    current = path
-    while not current.exists() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=DIR_MODE)
-        with contextlib.suppress(OSError):
-            folder.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
-    return path
+    they are (they may be shared on purpose, e.g. /srv). Returns the path. The media library
+    makes its folders the same way: one implementation, in the lower layer."""
+    return private_dirs(path)
 
 
 def private_file(path: str | Path) -> None:
