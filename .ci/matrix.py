@@ -205,7 +205,10 @@ def smoke(bin_dir: Path, work: Path, step: StepTimer) -> None:
     office, copy, demo = work / "office", work / "restored", work / "demo"
     for d in (office, copy, demo):
         d.mkdir()
-    env = clean_env(PUBLISHER_DATA_DIR=str(office), PUBLISHER_LANGUAGE="en")
+    # The sandbox listens on loopback, which the outbound guard refuses unless told otherwise.
+    env = clean_env(
+        PUBLISHER_DATA_DIR=str(office), PUBLISHER_LANGUAGE="en", PUBLISHER_ALLOW_PRIVATE_TARGETS="1"
+    )
 
     def pub(*args: str | Path, env: dict[str, str] = env) -> subprocess.CompletedProcess[str]:
         return run([publisher, *args], cwd=work, env=env)
@@ -330,7 +333,11 @@ def smoke(bin_dir: Path, work: Path, step: StepTimer) -> None:
     with step("backup+restore"):
         pub("backup", "--out", archive, "--json")
         shutil.copy2(office / "secret.key", copy / "secret.key")
-        copy_env = clean_env(PUBLISHER_DATA_DIR=str(copy), PUBLISHER_LANGUAGE="en")
+        copy_env = clean_env(
+            PUBLISHER_DATA_DIR=str(copy),
+            PUBLISHER_LANGUAGE="en",
+            PUBLISHER_ALLOW_PRIVATE_TARGETS="1",
+        )
         restored = json.loads(pub("restore", archive, "--json", env=copy_env).stdout)
         if restored.get("key_matches") is not True:
             raise StepFailed(f"restore: {restored}")
