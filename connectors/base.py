@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from connectors import failures, outbound
 from connectors.clients import ClientCache
 from connectors.errors import ConfigError, ConnectorError, PermanentError
 
@@ -189,6 +188,8 @@ class Connector(ABC):
         """``exc`` as our error, classified by ``classify`` and scrubbed of this channel's
         credentials (:func:`connectors.failures.translate`, the only way connectors turn a
         client library's exception into an error). Raise it ``from None``."""
+        from connectors import failures  # with its client libraries: only when one failed
+
         return failures.translate(exc, classify, self.secrets())
 
     # -- limits -------------------------------------------------------------------------------
@@ -224,6 +225,8 @@ class Connector(ABC):
                         {"channel": config.name, "setting": key},
                     )
                 )
+        from connectors import outbound  # loads httpx/requests: not on every import
+
         for key in cls.url_settings:
             url = str(config.settings.get(key) or "").strip()
             reason = outbound.url_problem(url) if url else None

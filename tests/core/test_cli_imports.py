@@ -69,9 +69,11 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _run_driver(lines: list[list[str]], env: dict[str, str]) -> dict[str, dict[str, object]]:
+def _run_driver(
+    lines: list[list[str]], env: dict[str, str], heavy: tuple[str, ...] = HEAVY
+) -> dict[str, dict[str, object]]:
     proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, json.dumps(HEAVY), json.dumps(lines)],
+        [sys.executable, "-c", DRIVER, json.dumps(heavy), json.dumps(lines)],
         capture_output=True,
         text=True,
         env=env,
@@ -112,6 +114,16 @@ def test_a_command_still_loads_and_runs_after_help_was_built(tmp_path: Path) -> 
     assert report["init --json"]["handlers"] == ["publisher"]  # redacting, before it ran
     assert report["post list --json"]["code"] == 0
     assert "publisher.models" in report["post list --json"]["heavy"]
+
+
+def test_listing_posts_loads_no_http_client_library(tmp_path: Path) -> None:
+    # The connectors' HTTP stacks (httpx, requests) are for talking to platforms: a command
+    # that only reads the database does not pay for importing them.
+    env = _env(tmp_path)
+    assert _run_driver([["init", "--json"]], env)["init --json"]["code"] == 0
+    report = _run_driver([["post", "list", "--json"]], env, ("httpx", "requests", "urllib3"))
+    assert report["post list --json"]["code"] == 0
+    assert report["post list --json"]["heavy"] == []
 
 
 def test_python_m_and_console_script_print_the_same_help(tmp_path: Path) -> None:
