@@ -70,6 +70,22 @@ def _pg_template() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture
+def pg_target() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (dropped afterwards); its URL. Skips without one."""
+    if not PG_URL:
+        pytest.skip("needs PUBLISHER_TEST_POSTGRES_URL")
+    admin_url = _pg_admin_url()
+    name = f"target_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield _with_db(admin_url, name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def make_database(backend: str, tmp_path: Path, sqlite_tmpl: Path, pg_tmpl: str) -> str:
     """A fresh, migrated database URL for one test.
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -137,22 +135,6 @@ def populate(data_dir: Path) -> Populated:
 def open_alert_count() -> int:
     with session_scope(readonly=True) as s:
         return len(list(s.exec(select(Alert).where(Alert.resolved_at == None))))  # noqa: E711
-
-
-@pytest.fixture
-def pg_target() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database (dropped afterwards); its URL."""
-    if not PG_URL:
-        pytest.skip("needs PUBLISHER_TEST_POSTGRES_URL")
-    admin_url = _normalise_url(PG_URL)
-    name = f"ops_target_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def pg_databases() -> set[str]:

@@ -14,26 +14,23 @@ import re
 import stat
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from publisher.cli import app
-from publisher.db import _normalise_url, get_engine, make_engine, reset_engines, session_scope
+from publisher.db import get_engine, make_engine, reset_engines, session_scope
 from publisher.errors import InvalidInput, PublisherError
 from publisher.models import KeyValue, MediaAsset
 from publisher.services import dbcopy, kpi
 from publisher.services import media as media_svc
 from publisher.services import posts as posts_svc
-from tests.conftest import PG_URL
 from tests.factories import ADMIN, make_office, telegram_channel
 from tests.reliability.test_corpus import template
 
@@ -57,22 +54,6 @@ def png_bytes(colour: tuple[int, int, int] = (11, 61, 145)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), colour).save(buf, "PNG")
     return buf.getvalue()
-
-
-@pytest.fixture
-def pg_target() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database (dropped afterwards); its URL."""
-    if not PG_URL:
-        pytest.skip("needs PUBLISHER_TEST_POSTGRES_URL")
-    admin_url = _normalise_url(PG_URL)
-    name = f"hygiene_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
