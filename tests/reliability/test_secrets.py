@@ -31,6 +31,7 @@ from publisher.models import Alert, Channel, Delivery
 from publisher.services import channels
 from publisher.services.actor import Actor
 from tests.factories import make_office
+from tests.reliability.conftest import read_every_output
 
 FB = "EAAGcanaryFBpage0tok3nZQ7xW"
 TG = "987654321:AAcanaryTGbotTok3n_zq7XwPlmN0b1c2d"
@@ -168,13 +169,7 @@ def test_planted_tokens_appear_nowhere(
         _engine_pass("canary", RateLimiter())
         for name in ("fb", "tg", "hook"):
             cli("channel", "test", name)
-        cli("alert", "list", "--json")
-        cli("alert", "list")
-        cli("post", "list", "--json")
-        cli("health", "--json")
-        cli("report", "--period", "2026-H2", "--out", str(tmp_path / "r.xlsx"), "--format", "xlsx")
-        cli("report", "--period", "2026-H2", "--out", str(tmp_path / "r.docx"))
-        cli("backup", "--out", str(tmp_path / "backup.tar"), "--json")
+        read_every_output(cli, tmp_path)
     finally:
         configure_logging(json_format=False, level="WARNING", stream=io.StringIO())
 
