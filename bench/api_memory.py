@@ -68,7 +68,7 @@ def _setup(data_dir: Path, env: dict[str, str]) -> None:
         "from publisher import migrate\n"
         "from publisher.db import get_engine, session_scope\n"
         "from publisher.services import channels, orgs\n"
-        "from publisher.services.actor import Actor\n"
+        "from publisher.services.accounts.actor import Actor\n"
         "migrate.upgrade(get_engine())\n"
         "a = Actor.system('bench')\n"
         "with session_scope() as s:\n"

@@ -117,7 +117,7 @@ def bare_loop(threads: int) -> dict[str, Any]:
     from publisher.db import session_scope
     from publisher.engine.outgoing import prepare
     from publisher.models import Channel, Delivery
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     jobs = []
     clients = ClientCache()

@@ -198,9 +198,9 @@ def make_channels(
     """``n_channels`` channels: 50 % webhooks, 30 % Telegram chats (10 per bot), 20 %
     Facebook Pages, in organisations of ``per_org`` channels."""
     from publisher.db import session_scope
-    from publisher.services import channels as channels_svc
-    from publisher.services import orgs as orgs_svc
-    from publisher.services.actor import Actor
+    from publisher.services.accounts import orgs as orgs_svc
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.publishing import channels as channels_svc
 
     admin = Actor.system("bench")
     layout = Layout({}, {})
@@ -246,8 +246,8 @@ def make_channels(
 def schedule_post(text_: str, channels: list[str], due_at: datetime | None = None) -> int:
     """Compose + approve (admin) one post; returns its id."""
     from publisher.db import session_scope
-    from publisher.services import posts as posts_svc
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.publishing import posts as posts_svc
 
     admin = Actor.system("bench")
     due_at = due_at or datetime.now(UTC) + timedelta(days=1)

@@ -191,9 +191,9 @@ def _channel_spec(kind: str, url: str, key: str) -> tuple[dict[str, Any], str]:
 def make_matrix_office(sandbox_url: str, slug: str = "fault-matrix") -> dict[str, str]:
     """An organisation with one channel per (connector, fault); returns name -> account."""
     from publisher.db import session_scope
-    from publisher.services import channels as channels_svc
-    from publisher.services import orgs as orgs_svc
-    from publisher.services.actor import Actor
+    from publisher.services.accounts import orgs as orgs_svc
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.publishing import channels as channels_svc
 
     admin = Actor.system("bench:faults")
     accounts: dict[str, str] = {}
@@ -219,8 +219,8 @@ def make_matrix_office(sandbox_url: str, slug: str = "fault-matrix") -> dict[str
 def _schedule(text: str, channel: str) -> tuple[int, int]:
     from publisher.db import session_scope
     from publisher.models import Delivery
-    from publisher.services import posts as posts_svc
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.publishing import posts as posts_svc
     from publisher.timeutil import utcnow
 
     admin = Actor.system("bench:faults")

@@ -45,8 +45,8 @@ def _users(layout: es.Layout) -> dict[str, list[Any]]:
     """Five editors and one officer per organisation (real rows, argon2 hashes)."""
     from publisher.db import session_scope
     from publisher.models import Role
-    from publisher.services import users as users_svc
-    from publisher.services.actor import Actor
+    from publisher.services.accounts import users as users_svc
+    from publisher.services.accounts.actor import Actor
 
     out: dict[str, list[Any]] = {}
     admin = Actor.system("bench:load")
@@ -94,7 +94,9 @@ def editor_loop(
     from connectors import signing
     from publisher.db import session_scope
     from publisher.errors import PublisherError
-    from publisher.services import alerts, calendar, posts, review, stats
+    from publisher.services.insight import stats
+    from publisher.services.operations import alerts
+    from publisher.services.publishing import calendar, posts, review
 
     rng = random.Random(seed)
     http = httpx.Client(timeout=30)

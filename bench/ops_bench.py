@@ -97,9 +97,9 @@ def _make_media(root: Path, files: int, size: int) -> int:
 def _observe(label: str, out: dict[str, Any], work: Path) -> None:
     """Metrics, health, backup and restore on the configured database."""
     from publisher.db import get_engine, session_scope
-    from publisher.services import backup as backup_svc
-    from publisher.services.health import health
-    from publisher.services.metrics import render_metrics
+    from publisher.services.operations import backup as backup_svc
+    from publisher.services.operations.health import health
+    from publisher.services.operations.prometheus import render_metrics
 
     def metrics() -> str:
         with session_scope(readonly=True) as s:
@@ -119,8 +119,8 @@ def run(quick: bool) -> dict[str, Any]:
     from bench.stats_data import Sizes, load
     from publisher import migrate
     from publisher.db import get_engine, reset_engines, session_scope
-    from publisher.services.campaigns import seed_national_days
-    from publisher.services.dbcopy import copy_database
+    from publisher.services.operations.dbcopy import copy_database
+    from publisher.services.publishing.campaigns import seed_national_days
 
     sizes = Sizes(posts=10_000, tasks=500) if quick else Sizes()
     media_files, media_size = (100, 1_000_000) if quick else (500, 2_000_000)

@@ -128,10 +128,11 @@ SETUP = """
 import sys
 from publisher import migrate
 from publisher.db import get_engine, session_scope
-from publisher.services import channels as channels_svc, orgs as orgs_svc
-from publisher.services.actor import Actor
-from publisher.services.campaigns import seed_national_days
-from publisher.services.plan_media import scaffold_with_media
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.accounts import orgs as orgs_svc
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing.campaigns import seed_national_days
+from publisher.services.studio.campaign_media import scaffold_with_media
 from publisher.timeutil import FrozenClock, set_clock
 from datetime import datetime, UTC
 migrate.upgrade(get_engine())

@@ -78,10 +78,10 @@ def bench_queries(quick: bool) -> dict[str, Any]:
     from bench.stats_data import Sizes, load
     from publisher import migrate
     from publisher.db import get_engine, session_scope
-    from publisher.services import kpi, reports, stats
-    from publisher.services.actor import Actor
-    from publisher.services.campaigns import seed_national_days
-    from publisher.services.periods import parse_period
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.insight import kpi, reports, stats
+    from publisher.services.insight.periods import parse_period
+    from publisher.services.publishing.campaigns import seed_national_days
     from publisher.timeutil import FrozenClock, set_clock
 
     sizes = Sizes(posts=10_000, tasks=500) if quick else Sizes()
@@ -261,8 +261,9 @@ def bench_inbound(quick: bool) -> dict[str, Any]:
     from publisher import migrate
     from publisher.db import get_engine, session_scope
     from publisher.models import Delivery, Post, PostStatus
-    from publisher.services import channels, orgs
-    from publisher.services.actor import Actor
+    from publisher.services.accounts import orgs
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.publishing import channels
 
     proc = None
     try:

@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python -m bench.ui_bench`` (``--postgres URL`` to add a PostgreSQL run).
 Seeds one organisation with three channels and N posts spread over one month (every post on
-all three channels), then times :func:`publisher.services.calendar.period` for that month:
+all three channels), then times :func:`publisher.services.publishing.calendar.period` for that
+month:
 one warm-up, then seven timed runs (median, max). Writes ``bench/results/ui.json`` and
 ``bench/results/ui.md``.
 """
@@ -52,7 +53,7 @@ def _drop(pg_url: str, url: str) -> None:
 def _seed(n: int) -> Any:
     from publisher.db import session_scope
     from publisher.models import Post, PostStatus, PostVariant
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
     from tests.factories import make_office, telegram_channel, webhook_channel
 
     office = make_office(
@@ -89,7 +90,7 @@ def _time(actor: Any) -> dict[str, float]:
     from datetime import date
 
     from publisher.db import session_scope
-    from publisher.services import calendar as cal
+    from publisher.services.publishing import calendar as cal
 
     start, end = cal.month_bounds(2026, 10)
     runs = []
@@ -154,7 +155,7 @@ def main() -> None:
         json.dumps({"meta": meta, "calendar_month": rows}, indent=1), encoding="utf-8"
     )
     lines = [
-        "# Calendar month view (publisher.services.calendar.period)",
+        "# Calendar month view (publisher.services.publishing.calendar.period)",
         "",
         f"{meta['when']} · Python {meta['python']} · {meta['cpus']} CPUs · load average "
         f"{meta['load_average']:.1f} (the machine is shared; medians move with its load)",

@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from publisher.db import session_scope
 from publisher.models import Channel, Organisation, Role, User
-from publisher.services import channels as channels_svc
-from publisher.services import orgs as orgs_svc
-from publisher.services import users as users_svc
-from publisher.services.actor import Actor
-from publisher.services.campaigns import seed_national_days
+from publisher.services.accounts import orgs as orgs_svc
+from publisher.services.accounts import users as users_svc
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing.campaigns import seed_national_days
 
 ADMIN = Actor.system("test:admin")
 

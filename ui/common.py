@@ -19,8 +19,9 @@ import streamlit as st
 
 from publisher.errors import PublisherError, problem_text
 from publisher.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language, t
-from publisher.services import sessions, uow
-from publisher.services.actor import Actor
+from publisher.services import uow
+from publisher.services.accounts import sessions
+from publisher.services.accounts.actor import Actor
 from publisher.timeutil import TimeParseError, fmt_local, local_datetime, to_local, utcnow
 
 T = TypeVar("T")

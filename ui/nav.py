@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
 
 UI_DIR = Path(__file__).resolve().parent
 

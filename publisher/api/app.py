@@ -39,7 +39,7 @@ from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
 from publisher.i18n import t
-from publisher.services import inbound, links
+from publisher.services.insight import inbound, links
 from publisher.timeutil import Clock, get_clock
 
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         return JSONResponse(report, status_code=code)
 
     async def metrics(request: Request) -> Response:
-        from publisher.services.metrics import render_metrics
+        from publisher.services.operations.prometheus import render_metrics
 
         def render() -> str:
             # engine None: the configured database's read-only engine (on SQLite a deferred
@@ -240,6 +240,6 @@ def _health_token_ok(authorization: str) -> bool:
 
 
 def _health(engine: Engine, lang: str) -> dict[str, Any]:
-    from publisher.services.health import health
+    from publisher.services.operations.health import health
 
     return health(engine, lang=lang)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
-from publisher.services import inbound
+from publisher.services.insight import inbound
 
 MAX_BATCH = 500
 #: The database failed, not a row: retrying the batch row by row would only wait longer.

@@ -25,7 +25,7 @@ from publisher.i18n import set_language, t
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,7 +38,7 @@ CLI_ACTOR_NAME = "cli:admin"
 def cli_actor() -> Actor:
     """The CLI's administrator actor (built on first use: the services are not imported
     for ``--help``)."""
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
 
     return Actor.system(CLI_ACTOR_NAME)
 

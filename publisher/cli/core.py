@@ -55,7 +55,7 @@ def init(
     as_json: JsonOpt = False,
 ) -> None:
     """Create or upgrade the schema, seed the national days and the first admin."""
-    from publisher.services.setup import initialise  # Alembic: only when used
+    from publisher.services.operations.setup import initialise  # Alembic: only when used
 
     result = initialise(org_name=org_name, admin_username=admin_username)
     data = {
@@ -91,7 +91,7 @@ def org_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add an organisation."""
-    from publisher.services import orgs as orgs_svc
+    from publisher.services.accounts import orgs as orgs_svc
 
     with admin_session() as (session, actor):
         org = orgs_svc.create_org(session, actor, name, slug=slug, kind=kind)
@@ -103,7 +103,7 @@ def org_add(
 @handle_errors
 def org_list(as_json: JsonOpt = False) -> None:
     """List organisations."""
-    from publisher.services import orgs as orgs_svc
+    from publisher.services.accounts import orgs as orgs_svc
 
     with admin_session() as (session, actor):
         rows = [
@@ -125,7 +125,7 @@ def user_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a user."""
-    from publisher.services import users as users_svc
+    from publisher.services.accounts import users as users_svc
 
     with admin_session() as (session, actor):
         user, pw = users_svc.create_user(
@@ -153,7 +153,7 @@ def user_add(
 @handle_errors
 def user_list(as_json: JsonOpt = False) -> None:
     """List users."""
-    from publisher.services import users as users_svc
+    from publisher.services.accounts import users as users_svc
 
     with admin_session() as (session, actor):
         rows = [
@@ -213,7 +213,7 @@ def user_password(
 
     Never takes the password as an argument: it would stay in the shell history.
     """
-    from publisher.services import users as users_svc
+    from publisher.services.accounts import users as users_svc
 
     if generate == stdin:
         fail(t("cli.password_choose"))
@@ -238,7 +238,7 @@ def _read_password() -> str:
 
 
 def _set_active(username: str, active: bool, as_json: bool) -> None:
-    from publisher.services import users as users_svc
+    from publisher.services.accounts import users as users_svc
 
     with admin_session() as (session, actor):
         user = users_svc.set_active(session, actor, username, active)
@@ -316,7 +316,7 @@ def channel_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a channel (credentials are encrypted at rest)."""
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     token = secret_value(token, token_file, token_env, option="--token")
     secret = secret_value(secret, secret_file, secret_env, option="--secret")
@@ -376,7 +376,7 @@ def channel_edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a channel's credentials or settings (re-checked as when adding it)."""
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     token = secret_value(token, token_file, token_env, option="--token")
     secret = secret_value(secret, secret_file, secret_env, option="--secret")
@@ -417,7 +417,7 @@ def channel_edit(
 @handle_errors
 def channel_list(as_json: JsonOpt = False) -> None:
     """List channels (secrets masked)."""
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     with admin_session() as (session, actor):
         rows = [channels_svc.describe(c) for c in channels_svc.list_channels(session, actor)]
@@ -433,7 +433,7 @@ UNREACHABLE_KINDS = frozenset({"transient", "ambiguous", "rate_limited"})
 @handle_errors
 def channel_test(name: str, as_json: JsonOpt = False) -> None:
     """Check a channel's credentials against its platform."""
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     with admin_session() as (session, actor):
         channel = channels_svc.get_channel(session, actor, name)
@@ -485,7 +485,7 @@ def post_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a post (it waits for review unless --approve)."""
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import posts as posts_svc
     from publisher.timeutil import fmt_local, parse_local
 
     due_at = parse_local(at)
@@ -519,18 +519,18 @@ def post_create(
 
 
 def _import_media(session: Any, actor: Any, paths: list[str], channels: list[str]) -> list[int]:
-    from publisher.services import channels as channels_svc
+    from publisher.services.publishing import channels as channels_svc
 
     if not paths:
         return []
-    from publisher.services import media as media_svc
+    from publisher.services.studio import library as media_svc
 
     org_id = channels_svc.get_channel(session, actor, channels[0]).org_id if channels else None
     return [int(media_svc.add_file(session, actor, p, org_id=org_id).id or 0) for p in paths]
 
 
 def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import posts as posts_svc
 
     assert post.id is not None
     d = posts_svc.detail(session, actor, post.id)
@@ -549,7 +549,7 @@ def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
 @handle_errors
 def post_show(post_id: int, as_json: JsonOpt = False) -> None:
     """Show a post with its deliveries."""
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import posts as posts_svc
 
     with admin_session() as (session, actor):
         data = posts_svc.detail(session, actor, post_id)
@@ -573,7 +573,7 @@ def post_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List posts, newest scheduled time first."""
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import posts as posts_svc
     from publisher.timeutil import fmt_local
 
     with admin_session() as (session, actor):
@@ -600,7 +600,7 @@ def post_list(
 
 
 def _post_action(post_id: int, action: str, as_json: bool, comment: str = "") -> None:
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import posts as posts_svc
 
     with admin_session() as (session, actor):
         if action == "approve":
@@ -652,7 +652,7 @@ def campaign_list(
     year: Annotated[int | None, typer.Option("--year")] = None, as_json: JsonOpt = False
 ) -> None:
     """Campaigns of a year (national days and custom ones)."""
-    from publisher.services import campaigns as campaigns_svc
+    from publisher.services.publishing import campaigns as campaigns_svc
     from publisher.timeutil import to_local, utcnow
 
     year = year or to_local(utcnow()).year
@@ -677,8 +677,8 @@ def campaign_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a campaign (one-off or yearly)."""
-    from publisher.services import campaigns as campaigns_svc
-    from publisher.services import orgs as orgs_svc
+    from publisher.services.accounts import orgs as orgs_svc
+    from publisher.services.publishing import campaigns as campaigns_svc
     from publisher.timeutil import parse_local_date
 
     day: date = parse_local_date(on)
@@ -706,13 +706,13 @@ def campaign_plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Scaffold the lead-up draft posts (D-14 ... D+1) of a campaign; safe to re-run."""
-    from publisher.services import plans as plans_svc
+    from publisher.services.publishing import plans as plans_svc
     from publisher.timeutil import to_local, utcnow
 
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
         if media:
-            from publisher.services.plan_media import scaffold_with_media
+            from publisher.services.studio.campaign_media import scaffold_with_media
 
             result, plan = scaffold_with_media(session, actor, slug, year, channel)
             data = {**result.as_dict(), "media": plan.as_dict()}
@@ -743,7 +743,7 @@ def alert_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List open alerts."""
-    from publisher.services import alerts as alerts_svc
+    from publisher.services.operations import alerts as alerts_svc
 
     with admin_session() as (session, actor):
         rows = [

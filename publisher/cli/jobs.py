@@ -32,7 +32,7 @@ def jobs_list(
     """List render jobs in queue order (deadline, then priority) with their progress."""
     from publisher.errors import InvalidInput
     from publisher.models import RenderStatus
-    from publisher.services import renders as renders_svc
+    from publisher.services.studio import render_jobs as renders_svc
 
     if status is not None and status not in {s.value for s in RenderStatus}:
         raise InvalidInput("error.bad_option", detail=f"--status {status}")
@@ -66,7 +66,7 @@ def jobs_list(
 @handle_errors
 def jobs_cancel(job_id: int, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Cancel a queued or running render."""
-    from publisher.services import renders as renders_svc
+    from publisher.services.studio import render_jobs as renders_svc
 
     with admin_session() as (session, actor):
         data = renders_svc.describe(renders_svc.cancel(session, actor, job_id))
@@ -77,7 +77,7 @@ def jobs_cancel(job_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
 @handle_errors
 def jobs_retry(job_id: int, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Queue a failed or cancelled render again."""
-    from publisher.services import renders as renders_svc
+    from publisher.services.studio import render_jobs as renders_svc
 
     with admin_session() as (session, actor):
         data = renders_svc.describe(renders_svc.retry(session, actor, job_id))

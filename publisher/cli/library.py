@@ -28,8 +28,8 @@ def media_add(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Add a file to the library (stored once per content; near-duplicates are reported)."""
-    from publisher.services import media as media_svc  # heavy (imaging): only when used
-    from publisher.services import orgs as orgs_svc
+    from publisher.services.accounts import orgs as orgs_svc
+    from publisher.services.studio import library as media_svc  # heavy (imaging): only when used
 
     with admin_session() as (session, actor):
         org_id = orgs_svc.get_org(session, org).id if org else _only_org(session, actor)
@@ -52,7 +52,7 @@ def media_add(
 def _only_org(session: object, actor: object) -> int | None:
     from sqlmodel import Session
 
-    from publisher.services.channels import _default_org
+    from publisher.services.publishing.channels import _default_org
 
     assert isinstance(session, Session)
     org = _default_org(session, actor)  # type: ignore[arg-type]
@@ -67,7 +67,7 @@ def media_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List the library, newest first."""
-    from publisher.services import media as media_svc
+    from publisher.services.studio import library as media_svc
 
     with admin_session() as (session, actor):
         rows = [

@@ -57,8 +57,8 @@ def health(
     import socket
 
     from publisher.db import get_engine
-    from publisher.services.health import exit_code
-    from publisher.services.health import health as run_health
+    from publisher.services.operations.health import exit_code
+    from publisher.services.operations.health import health as run_health
 
     if local_worker:
         report = run_health(
@@ -81,7 +81,7 @@ def health(
 def metrics() -> None:
     """Print the Prometheus metrics (for a textfile collector; the api serves /metrics)."""
     from publisher.db import session_scope
-    from publisher.services.metrics import render_metrics
+    from publisher.services.operations.prometheus import render_metrics
 
     with session_scope(readonly=True) as session:
         typer.echo(render_metrics(session), nl=False)
@@ -93,7 +93,7 @@ def backup(
     as_json: JsonOpt = False,
 ) -> None:
     """Back up the database and the media store into one archive (safe while running)."""
-    from publisher.services import backup as backup_svc
+    from publisher.services.operations import backup as backup_svc
 
     result = backup_svc.backup(check_out_file(out))
     size = result.path.stat().st_size
@@ -128,7 +128,7 @@ def restore(
     as_json: JsonOpt = False,
 ) -> None:
     """Restore a backup (stop the worker, ui and api first). Refuses a bad archive."""
-    from publisher.services import backup as backup_svc
+    from publisher.services.operations import backup as backup_svc
 
     result = backup_svc.restore(archive, force=force)
     data: dict[str, Any] = {
@@ -163,7 +163,7 @@ def migrate_db(
 ) -> None:
     """Copy this office's database into an empty one (e.g. SQLite -> PostgreSQL), verified."""
     from publisher.db import get_engine
-    from publisher.services.dbcopy import copy_database
+    from publisher.services.operations.dbcopy import copy_database
 
     result = copy_database(get_engine(), to)
     data = {
@@ -185,7 +185,7 @@ def rotate_key(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-encrypt every channel's credentials under a new secret key (stop services first)."""
-    from publisher.services.keys import rotate_key as rotate
+    from publisher.services.operations.keys import rotate_key as rotate
 
     result = rotate(new_key=new_key)
     data: dict[str, Any] = {

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def collect(as_json: JsonOpt = False) -> None:
     """Collect engagement of every recent published delivery now (one snapshot each)."""
-    from publisher.services import engagement
+    from publisher.services.insight import engagement
 
     result = engagement.collect_all()
     failed = result.failed_channels
@@ -72,9 +72,9 @@ def show(
 ) -> None:
     """Per delivery: reactions, comments, shares, views (null where the platform does not
     give them), clicks and when they were collected; then the totals."""
-    from publisher.services import stats
-    from publisher.services.orgs import get_org
-    from publisher.services.periods import parse_period
+    from publisher.services.accounts.orgs import get_org
+    from publisher.services.insight import stats
+    from publisher.services.insight.periods import parse_period
     from publisher.timeutil import fmt_local
 
     with admin_session() as (session, actor):
@@ -134,7 +134,7 @@ def report(
     lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
 ) -> None:
     """Write the semi-annual communications report (DOCX) or its figures (XLSX)."""
-    from publisher.services import reports
+    from publisher.services.insight import reports
 
     check_out_file(out)
     with admin_session() as (session, actor):
@@ -151,7 +151,7 @@ def task_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import the S&T task register (all or nothing; existing codes are updated)."""
-    from publisher.services import tasks
+    from publisher.services.insight import tasks
 
     with admin_session() as (session, actor):
         result = tasks.import_tasks(session, actor, path)
@@ -166,9 +166,9 @@ def kpi_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Each KPI with its target and traffic light."""
-    from publisher.services import kpi
-    from publisher.services.orgs import get_org
-    from publisher.services.periods import parse_period
+    from publisher.services.accounts.orgs import get_org
+    from publisher.services.insight import kpi
+    from publisher.services.insight.periods import parse_period
     from publisher.timeutil import to_local, utcnow
 
     now = to_local(utcnow())
@@ -198,7 +198,7 @@ def kpi_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a KPI target."""
-    from publisher.services import kpi
+    from publisher.services.insight import kpi
 
     with admin_session() as (session, actor):
         targets = kpi.set_target(session, actor, name, value)

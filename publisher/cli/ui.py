@@ -167,8 +167,8 @@ def demo(
     from connectors.sandbox import run_in_thread
     from publisher.config import get_settings
     from publisher.db import session_scope
-    from publisher.services import demo as demo_svc
-    from publisher.services.setup import initialise
+    from publisher.services.operations import demo as demo_svc
+    from publisher.services.operations.setup import initialise
 
     folder = _configure(data_dir)
     # Links in demo posts become tracked links served by the demo's own api service.

@@ -5,8 +5,9 @@ take disjoint rows without waiting for each other. SQLite: write transactions be
 ``BEGIN IMMEDIATE`` (see :mod:`publisher.db`), so the select-then-update below runs under the
 single writer lock and two executors can never both read a row as pending.
 
-The claim moves ``pending -> sending`` through :func:`publisher.services.deliveries.transition`
-(audited) and commits before anything is sent to a platform.
+The claim moves ``pending -> sending`` through
+:func:`publisher.services.publishing.deliveries.transition` (audited) and commits before
+anything is sent to a platform.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.security import decrypt_credentials
-from publisher.services import channels as channels_svc
-from publisher.services import deliveries as deliveries_svc
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import ensure_utc, utcnow
 
 D = DeliveryStatus

@@ -26,8 +26,8 @@ from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.reconcile import LookupFailed, lookup, settle_ambiguous
 from publisher.engine.recorder import Recorder
 from publisher.models import Channel, Delivery, DeliveryStatus
-from publisher.services import channels as channels_svc
-from publisher.services.prepare import MediaNotReady
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.studio.versions import MediaNotReady
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """A claimed delivery whose media is not rendered yet: put it back, and alert.
 
-Called by the executor when :func:`publisher.services.prepare.ready_media` raises
+Called by the executor when :func:`publisher.services.studio.versions.ready_media` raises
 :class:`MediaNotReady`. Within the missed-delivery grace the delivery goes back to
 ``pending`` (its attempt not counted, so the missed sweep still owns it past the grace) and is
 looked at again ``HOLD_SECONDS`` later; an alert names the renders it waits for. Past the
@@ -14,9 +14,9 @@ from datetime import timedelta
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
-from publisher.services import alerts
-from publisher.services import deliveries as deliveries_svc
-from publisher.services.prepare import MediaNotReady
+from publisher.services.operations import alerts
+from publisher.services.publishing import deliveries as deliveries_svc
+from publisher.services.studio.versions import MediaNotReady
 from publisher.timeutil import fmt_local, utcnow
 
 D = DeliveryStatus

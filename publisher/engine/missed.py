@@ -13,8 +13,8 @@ from sqlmodel import col, select
 
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
-from publisher.services import alerts
-from publisher.services import deliveries as deliveries_svc
+from publisher.services.operations import alerts
+from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import fmt_local, utcnow
 
 D = DeliveryStatus

@@ -24,10 +24,10 @@ from publisher.models import (
     PostVariant,
     RenderJob,
 )
-from publisher.services import channels as channels_svc
-from publisher.services import links
-from publisher.services import prepare as prepare_svc
-from publisher.services.media_items import post_media_items
+from publisher.services.insight import links
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.studio import versions as prepare_svc
+from publisher.services.studio.attachments import post_media_items
 
 
 class MediaFitFailed(Exception):
@@ -273,7 +273,7 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
     """Build the outgoing post of a claimed delivery.
 
     Raises :class:`MediaFitFailed` if a file cannot be fitted and
-    :class:`publisher.services.prepare.MediaNotReady` while the render queue is still
+    :class:`publisher.services.studio.versions.MediaNotReady` while the render queue is still
     producing its media.
     """
     assert delivery.id is not None

@@ -26,7 +26,7 @@ from publisher.engine.outgoing import MediaFitFailed, prepare
 from publisher.engine.policy import backoff_seconds
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
-from publisher.services import channels as channels_svc
+from publisher.services.publishing import channels as channels_svc
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)

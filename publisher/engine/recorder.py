@@ -26,7 +26,7 @@ from connectors.base import PublishResult
 from publisher.engine import outcome
 from publisher.engine.txn import write_scope
 from publisher.models import Delivery, DeliveryStatus
-from publisher.services import deliveries as deliveries_svc
+from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)

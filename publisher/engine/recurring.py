@@ -2,8 +2,8 @@
 deliveries ahead of time, without duplicates.
 
 Occurrences keep the first one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
-``occurrence_key`` exactly as :func:`publisher.services.posts.approve` keys the first one, so
-the unique (post, channel, occurrence) constraint makes re-running the expansion harmless.
+``occurrence_key`` exactly as :func:`publisher.services.publishing.posts.approve` keys the first
+one, so the unique (post, channel, occurrence) constraint makes re-running the expansion harmless.
 Each occurrence's deliveries get their own tracked links in the same transaction, as the
 first occurrence's do at approval, so clicks are counted per occurrence.
 """
@@ -20,8 +20,9 @@ from sqlmodel import col, select
 from publisher.db import session_scope
 from publisher.engine.txn import write_scope
 from publisher.models import Delivery, Post, PostStatus, Recurrence
-from publisher.services import audit, links
-from publisher.services import deliveries as deliveries_svc
+from publisher.services.accounts import audit
+from publisher.services.insight import links
+from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import local_tz, utcnow
 
 log = logging.getLogger(__name__)

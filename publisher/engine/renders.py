@@ -34,11 +34,11 @@ from publisher.config import get_settings
 from publisher.db import get_engine, is_postgres, session_scope
 from publisher.errors import PublisherError
 from publisher.models import MediaAsset, RenderJob, RenderStatus
-from publisher.services import media as media_svc
-from publisher.services import prepare as prepare_svc
-from publisher.services import render_recipes as recipes
-from publisher.services import renders as renders_svc
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
+from publisher.services.studio import library as media_svc
+from publisher.services.studio import recipes as recipes
+from publisher.services.studio import render_jobs as renders_svc
+from publisher.services.studio import versions as prepare_svc
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)

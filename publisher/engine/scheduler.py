@@ -172,8 +172,8 @@ class EngineScheduler:
 
         from publisher.db import session_scope
         from publisher.models import Channel
-        from publisher.services import channels as channels_svc
-        from publisher.services.actor import Actor
+        from publisher.services.accounts.actor import Actor
+        from publisher.services.publishing import channels as channels_svc
 
         actor = Actor.system(f"worker:{self.owner}")
         with session_scope(readonly=True) as session:
@@ -189,14 +189,14 @@ class EngineScheduler:
 
     def collect_metrics(self) -> object:
         """Engagement collection (``services.engagement.collect_all``; opens its own sessions)."""
-        from publisher.services import engagement
+        from publisher.services.insight import engagement
 
         return engagement.collect_all()
 
     def remind_reports(self) -> object:
         """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12
         (idempotent: one open alert per half-year)."""
-        from publisher.services.reports.reminder import report_reminder
+        from publisher.services.insight.reports.reminder import report_reminder
 
         return report_reminder()
 
@@ -204,7 +204,7 @@ class EngineScheduler:
         """Give newly sent deliveries their statistics row, so a manager sees them within a
         minute without waiting for the next collection (kept off the publishing path)."""
         from publisher.db import session_scope
-        from publisher.services import engagement
+        from publisher.services.insight import engagement
 
         with session_scope() as session:
             return engagement.sync_facts(session)

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from publisher.db import session_scope
 from publisher.errors import Conflict
 from publisher.models import Post
-from publisher.services import campaigns, plans
+from publisher.services.publishing import campaigns, plans
 from tests.factories import make_office, telegram_channel
 
 

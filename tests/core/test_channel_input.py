@@ -17,10 +17,10 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PublisherError
 from publisher.models import Campaign, Channel, MediaAsset
 from publisher.security import encrypt_credentials
-from publisher.services import campaigns as campaigns_svc
-from publisher.services import channels as channels_svc
-from publisher.services import inbound
-from publisher.services import media as media_svc
+from publisher.services.insight import inbound
+from publisher.services.publishing import campaigns as campaigns_svc
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.studio import library as media_svc
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
 

@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 from publisher.db import session_scope
 from publisher.errors import PublisherError
 from publisher.models import AuditEvent, Channel, Post
-from publisher.services import users
+from publisher.services.accounts import users
 
 PUBLISHER = str(Path(sys.executable).with_name("publisher"))
 

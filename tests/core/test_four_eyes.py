@@ -13,9 +13,10 @@ from publisher import migrate
 from publisher.db import session_scope
 from publisher.errors import PermissionDenied
 from publisher.models import AuditEvent, Post, PostStatus
-from publisher.services import posts, review, users
-from publisher.services.actor import Actor
-from publisher.services.posts import PostInput
+from publisher.services.accounts import users
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import posts, review
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
@@ -193,7 +194,7 @@ def test_adding_a_picture_is_a_content_change(office):
 
     from PIL import Image
 
-    from publisher.services import media
+    from publisher.services.studio import library as media
 
     buf = io.BytesIO()
     Image.effect_noise((64, 64), 40).convert("RGB").save(buf, "PNG")

@@ -14,7 +14,7 @@ from publisher import security
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, PermissionDenied
 from publisher.models import AuditEvent, LoginThrottle, User
-from publisher.services import users
+from publisher.services.accounts import users
 from tests.factories import ADMIN, make_office
 
 PASSWORD = "correct horse battery"

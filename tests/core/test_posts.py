@@ -16,8 +16,8 @@ from publisher.errors import (
     ValidationFailed,
 )
 from publisher.models import AuditEvent, Delivery, DeliveryStatus, PostStatus
-from publisher.services import deliveries, posts
-from publisher.services.posts import PostInput
+from publisher.services.publishing import deliveries, posts
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from publisher import migrate
 from publisher.db import session_scope
 from publisher.models import AuditEvent, Organisation
-from publisher.services import audit
+from publisher.services.accounts import audit
 from tests.conftest import PG_URL
 from tests.factories import ADMIN
 

@@ -8,8 +8,8 @@ from sqlmodel import col, select
 from publisher.db import session_scope
 from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from publisher.models import AuditEvent, LoginThrottle, UISession, User
-from publisher.services import sessions, users
-from publisher.services.actor import Actor
+from publisher.services.accounts import sessions, users
+from publisher.services.accounts.actor import Actor
 from tests.factories import ADMIN, make_office
 
 PASSWORD = "correct horse battery"

@@ -16,7 +16,7 @@ from publisher.engine.claim import ChannelSpecs, claim_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.ratelimit import RateLimiter
 from publisher.models import Alert, Delivery, Post
-from publisher.services import posts as posts_svc
+from publisher.services.publishing import posts as posts_svc
 from publisher.timeutil import utcnow
 from tests.factories import ADMIN, Office, make_office
 

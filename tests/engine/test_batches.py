@@ -18,9 +18,9 @@ from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.recorder import Recorder
 from publisher.errors import Conflict
 from publisher.models import AuditEvent, Delivery
-from publisher.services import channels as channels_svc
-from publisher.services import deliveries as deliveries_svc
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing import deliveries as deliveries_svc
 from tests.engine.conftest import OWNER, delivery, post_status, schedule
 
 GRACE = 6 * 3600

@@ -10,7 +10,7 @@ from publisher.db import session_scope
 from publisher.engine.claim import ChannelSpecs
 from publisher.engine.executor import ExecContext
 from publisher.models import Channel, ChannelHealth
-from publisher.services import audit
+from publisher.services.accounts import audit
 from tests.engine.conftest import delivery, later, open_alerts, post_status, run_once, schedule
 
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.engine.outgoing import prepare
 from publisher.models import Delivery, TrackedLink
-from publisher.services import posts
-from publisher.services.posts import PostInput
+from publisher.services.publishing import posts
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 

@@ -15,7 +15,7 @@ from publisher.engine.claim import ChannelSpecs
 from publisher.engine.executor import ExecContext
 from publisher.engine.recurring import expand
 from publisher.models import Delivery, TrackedLink
-from publisher.services import engagement, stats
+from publisher.services.insight import engagement, stats
 from tests.engine.conftest import delivery, later, run_once, schedule
 from tests.factories import ADMIN
 

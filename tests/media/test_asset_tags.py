@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.db import session_scope
-from publisher.services import media
+from publisher.services.studio import library as media
 from tests.factories import make_office
 
 NFD = unicodedata.normalize("NFD", "Chuyển đổi số")

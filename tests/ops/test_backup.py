@@ -16,10 +16,10 @@ from sqlmodel import select
 from publisher.db import get_engine, session_scope
 from publisher.errors import Conflict, PublisherError
 from publisher.models import Channel, Organisation
-from publisher.services import backup as backup_svc
-from publisher.services import orgs as orgs_svc
-from publisher.services.channels import channel_config
-from publisher.services.tablestats import database_stats
+from publisher.services.accounts import orgs as orgs_svc
+from publisher.services.operations import backup as backup_svc
+from publisher.services.operations.tablestats import database_stats
+from publisher.services.publishing.channels import channel_config
 from tests.factories import ADMIN
 from tests.ops.conftest import media_snapshot, pg_databases, populate
 

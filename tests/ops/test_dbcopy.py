@@ -15,10 +15,10 @@ from publisher.cli import app
 from publisher.db import get_engine, make_engine, session_scope
 from publisher.errors import Conflict, InvalidInput, PublisherError
 from publisher.models import AuditEvent, Channel, Delivery, Organisation
-from publisher.services import dbcopy
-from publisher.services import orgs as orgs_svc
-from publisher.services.channels import channel_config
-from publisher.services.tablestats import database_stats
+from publisher.services.accounts import orgs as orgs_svc
+from publisher.services.operations import dbcopy
+from publisher.services.operations.tablestats import database_stats
+from publisher.services.publishing.channels import channel_config
 from tests.factories import ADMIN
 from tests.ops.conftest import populate
 

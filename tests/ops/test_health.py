@@ -22,7 +22,7 @@ from publisher.models import (
     SchedulerLease,
     WorkerHeartbeat,
 )
-from publisher.services.health import HEARTBEAT_STALE_SECONDS, health
+from publisher.services.operations.health import HEARTBEAT_STALE_SECONDS, health
 from publisher.timeutil import utcnow
 from tests.ops.conftest import populate
 

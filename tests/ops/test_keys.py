@@ -16,7 +16,7 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, PublisherError
 from publisher.models import AuditEvent, Channel
 from publisher.security import decrypt_credentials, encrypt_credentials, load_secret
-from publisher.services.keys import rotate_key
+from publisher.services.operations.keys import rotate_key
 from tests.ops.conftest import populate
 
 OLD = "test-secret-key-0123456789"  # what the db fixture configures

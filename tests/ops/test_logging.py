@@ -16,7 +16,7 @@ from connectors.sandbox import SandboxHandle, run_in_thread
 from connectors.telegram import TelegramConnector
 from publisher import logging as plog
 from publisher.db import session_scope
-from publisher.services import channels as channels_svc
+from publisher.services.publishing import channels as channels_svc
 from tests.factories import ADMIN, make_office
 
 PLANTED_TG = "987654:sandbox-PLANTED-0a1b2c3d4e5f6a7b8c9d0e1f"

@@ -19,7 +19,7 @@ from publisher.models import (
     RenderJob,
     RenderStatus,
 )
-from publisher.services.metrics import render_metrics
+from publisher.services.operations.prometheus import render_metrics
 from publisher.timeutil import utcnow
 from tests.ops.conftest import populate
 
@@ -120,7 +120,7 @@ def test_counts_lateness_and_render_durations(db: Any, clock: Any) -> None:
 
 
 def test_label_values_are_escaped(db: Any, clock: Any) -> None:
-    from publisher.services import alerts as alerts_svc
+    from publisher.services.operations import alerts as alerts_svc
 
     with session_scope() as s:
         alerts_svc.raise_alert(s, 'kind "quoted"\\back\nslash', "alert.x", dedupe=False)

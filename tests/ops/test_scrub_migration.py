@@ -24,9 +24,10 @@ from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.models import Alert, AuditEvent, Channel, Delivery
 from publisher.security import load_secret
-from publisher.services import audit, channels, deliveries, posts
-from publisher.services.actor import Actor
-from publisher.services.posts import PostInput
+from publisher.services.accounts import audit
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import channels, deliveries, posts
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import utcnow
 from tests.factories import make_office
 

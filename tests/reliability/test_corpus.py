@@ -72,7 +72,7 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
 @pytest.fixture
 def office(db: Any, clock: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("PUBLISHER_LANGUAGE", "vi")
-    from publisher.services import inbound
+    from publisher.services.insight import inbound
 
     inbound.clear_cache()
     return make_office(
@@ -225,7 +225,7 @@ def check_inert_html(arg: str, text: str, path: Path) -> None:
         assert not [v for _, v in parser.attrs if "javascript:" in v.lower()]
     with session_scope(readonly=True) as s:
         from publisher.models import Channel
-        from publisher.services.channels import make_connector
+        from publisher.services.publishing.channels import make_connector
 
         channel = s.exec(select(Channel).where(Channel.name == "tg")).scalars().one()
         sent = make_connector(channel)._html(stored)  # type: ignore[attr-defined]
@@ -239,8 +239,8 @@ def check_xlsx_formula_inert(arg: str, text: str, path: Path) -> None:
 
     from openpyxl import load_workbook
 
-    from publisher.services import reports
-    from publisher.services.actor import Actor
+    from publisher.services.accounts.actor import Actor
+    from publisher.services.insight import reports
 
     with session_scope(readonly=True) as s:
         content, _ = reports.generate(s, Actor.system("test"), "2026-H2", "xlsx")
@@ -264,7 +264,7 @@ def check_blocked_at_publish(arg: str, text: str, path: Path) -> None:
     from connectors.base import OutgoingPost
     from connectors.netguard import BlockedTargetError
     from publisher.models import Channel
-    from publisher.services.channels import make_connector
+    from publisher.services.publishing.channels import make_connector
 
     with session_scope(readonly=True) as s:
         channel = s.exec(select(Channel).where(Channel.name == "hook-bad")).scalars().one()
@@ -337,8 +337,8 @@ def test_engine_case(
     from bench.faults import _engine_pass
     from connectors import netguard
     from publisher.engine.ratelimit import RateLimiter
-    from publisher.services import channels as channels_svc
-    from publisher.services import posts as posts_svc
+    from publisher.services.publishing import channels as channels_svc
+    from publisher.services.publishing import posts as posts_svc
     from tests.connectors.conftest import Redirector
     from tests.factories import ADMIN
 

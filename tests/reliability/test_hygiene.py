@@ -28,9 +28,10 @@ from publisher.cli import app
 from publisher.db import get_engine, make_engine, reset_engines, session_scope
 from publisher.errors import InvalidInput, PublisherError
 from publisher.models import KeyValue, MediaAsset
-from publisher.services import dbcopy, kpi
-from publisher.services import media as media_svc
-from publisher.services import posts as posts_svc
+from publisher.services.insight import kpi
+from publisher.services.operations import dbcopy
+from publisher.services.publishing import posts as posts_svc
+from publisher.services.studio import library as media_svc
 from tests.factories import ADMIN, make_office, telegram_channel
 from tests.reliability.test_corpus import template
 
@@ -166,7 +167,7 @@ def _store_nan_targets() -> None:
             text("INSERT INTO keyvalue (key, value) VALUES (:k, :v)"),
             {"k": kpi.TARGETS_KEY, "v": '{"amber_ratio": NaN, "task_coverage": Infinity}'},
         )
-        from publisher.services import audit
+        from publisher.services.accounts import audit
 
         audit.record(
             s,

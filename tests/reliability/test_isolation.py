@@ -29,33 +29,30 @@ import publisher.services as services_pkg
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
-from publisher.services import (
-    alerts,
+from publisher.services.accounts import orgs, users
+from publisher.services.insight import kpi, stats, tasks
+from publisher.services.insight.periods import parse_period
+from publisher.services.insight.reports import data as report_data
+from publisher.services.insight.reports import generate as report_generate
+from publisher.services.operations import alerts
+from publisher.services.publishing import (
     calendar,
     campaigns,
     channels,
-    composer,
     deliveries,
-    kpi,
-    media,
-    orgs,
     plans,
     posts,
-    renders,
     review,
-    stats,
-    tasks,
-    users,
 )
-from publisher.services.periods import parse_period
-from publisher.services.reports import data as report_data
-from publisher.services.reports import generate as report_generate
+from publisher.services.publishing import drafts as composer
+from publisher.services.studio import library as media
+from publisher.services.studio import render_jobs as renders
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
 MARK = "zqxa"
 REFUSED = (PermissionDenied, NotFound)
 #: Rows whose refusal is "no such image" (InvalidInput), the same answer as for a missing id.
-REFUSED_AS_MISSING = {"renders.enqueue_video"}
+REFUSED_AS_MISSING = {"studio.render_jobs.enqueue_video"}
 
 
 def service_functions() -> dict[str, Callable[..., Any]]:
@@ -167,7 +164,7 @@ def period() -> Any:
 
 
 def _task_file(w: World) -> str:
-    path = w.tmp / "tasks.csv"
+    path = w.tmp / "insight.tasks.csv"
     path.write_text(f"Mã nhiệm vụ,Tên nhiệm vụ,Đơn vị\n{MARK}-99,Chen vào,{MARK}-so\n")
     return str(path)
 
@@ -175,29 +172,35 @@ def _task_file(w: World) -> str:
 W = World
 #: name -> (call as a user of B against A, is_write)
 CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
-    "alerts.list_alerts": (lambda w: alerts.list_alerts(w.s, w.actor()), False),
-    "alerts.resolve": (lambda w: alerts.resolve(w.s, w.actor(), w.alert_a), True),
-    "calendar.period": (
+    "operations.alerts.list_alerts": (lambda w: alerts.list_alerts(w.s, w.actor()), False),
+    "operations.alerts.resolve": (lambda w: alerts.resolve(w.s, w.actor(), w.alert_a), True),
+    "publishing.calendar.period": (
         lambda w: calendar.period(w.s, w.actor(), date(2026, 10, 1), date(2026, 11, 30)),
         False,
     ),
-    "calendar.markers": (
+    "publishing.calendar.markers": (
         lambda w: calendar.markers(w.s, w.actor(), date(2026, 10, 1), date(2026, 12, 31)),
         False,
     ),
-    "campaigns.create_campaign": (
+    "publishing.campaigns.create_campaign": (
         lambda w: campaigns.create_campaign(
             w.s, w.actor(), "Chen", on=date(2026, 12, 1), org_id=w.a.org.id
         ),
         True,
     ),
-    "campaigns.list_campaigns": (lambda w: campaigns.list_campaigns(w.s, w.actor(), 2026), False),
-    "campaigns.upcoming": (lambda w: campaigns.upcoming(w.s, w.actor(), date(2026, 10, 2)), False),
-    "campaigns.get_campaign": (
+    "publishing.campaigns.list_campaigns": (
+        lambda w: campaigns.list_campaigns(w.s, w.actor(), 2026),
+        False,
+    ),
+    "publishing.campaigns.upcoming": (
+        lambda w: campaigns.upcoming(w.s, w.actor(), date(2026, 10, 2)),
+        False,
+    ),
+    "publishing.campaigns.get_campaign": (
         lambda w: campaigns.get_campaign(w.s, w.actor(), w.campaign_a),
         False,
     ),
-    "channels.add_channel": (
+    "publishing.channels.add_channel": (
         lambda w: channels.add_channel(
             w.s,
             w.actor(),
@@ -209,73 +212,90 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         ),
         True,
     ),
-    "channels.update_channel": (
+    "publishing.channels.update_channel": (
         lambda w: channels.update_channel(
             w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id, enabled=False
         ),
         True,
     ),
-    "channels.get_channel": (lambda w: channels.get_channel(w.s, w.actor(), f"tg-{MARK}"), False),
-    "channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
-    "channels.test_channel": (
+    "publishing.channels.get_channel": (
+        lambda w: channels.get_channel(w.s, w.actor(), f"tg-{MARK}"),
+        False,
+    ),
+    "publishing.channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
+    "publishing.channels.test_channel": (
         lambda w: channels.test_channel(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
         True,
     ),
-    "composer.check_draft": (
+    "publishing.drafts.check_draft": (
         lambda w: composer.check_draft(w.s, w.actor(), [w.a.channels[f"tg-{MARK}"].id], "Tin"),
         False,
     ),
-    "composer.channel_choices": (lambda w: composer.channel_choices(w.s, w.actor()), False),
-    "composer.task_choices": (lambda w: composer.task_choices(w.s, w.actor()), False),
-    "deliveries.get_delivery": (
+    "publishing.drafts.channel_choices": (
+        lambda w: composer.channel_choices(w.s, w.actor()),
+        False,
+    ),
+    "publishing.drafts.task_choices": (lambda w: composer.task_choices(w.s, w.actor()), False),
+    "publishing.deliveries.get_delivery": (
         lambda w: deliveries.get_delivery(w.s, w.actor(), w.delivery_a),
         False,
     ),
-    "deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),
-    "deliveries.mark_verified": (
+    "publishing.deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),
+    "publishing.deliveries.mark_verified": (
         lambda w: deliveries.mark_verified(w.s, w.actor(), w.delivery_a, url="https://x"),
         True,
     ),
-    "deliveries.mark_not_published": (
+    "publishing.deliveries.mark_not_published": (
         lambda w: deliveries.mark_not_published(w.s, w.actor(), w.delivery_a),
         True,
     ),
-    "kpi.all_kpis": (
+    "insight.kpi.all_kpis": (
         lambda w: kpi.all_kpis(w.s, w.actor("manager"), period(), org_id=w.a.org.id),
         False,
     ),
-    "media.add_file": (
+    "studio.library.add_file": (
         lambda w: media.add_file(w.s, w.actor(), _png(7), org_id=w.a.org.id, filename="x.png"),
         True,
     ),
-    "media.render_infographic_asset": (
+    "studio.library.render_infographic_asset": (
         lambda w: media.render_infographic_asset(
             w.s, w.actor(), "quote", {"title": "Chen"}, org_id=w.a.org.id
         ),
         True,
     ),
-    "media.get_asset": (lambda w: media.get_asset(w.s, w.actor(), w.asset_a), False),
-    "media.list_assets": (lambda w: media.list_assets(w.s, w.actor(), org_id=w.a.org.id), False),
-    "media.set_tags": (lambda w: media.set_tags(w.s, w.actor(), w.asset_a, ["chen"]), True),
-    "media.library_page": (lambda w: media.library_page(w.s, w.actor()), False),
-    "media.near_duplicates": (
+    "studio.library.get_asset": (lambda w: media.get_asset(w.s, w.actor(), w.asset_a), False),
+    "studio.library.list_assets": (
+        lambda w: media.list_assets(w.s, w.actor(), org_id=w.a.org.id),
+        False,
+    ),
+    "studio.library.set_tags": (
+        lambda w: media.set_tags(w.s, w.actor(), w.asset_a, ["chen"]),
+        True,
+    ),
+    "studio.library.library_page": (lambda w: media.library_page(w.s, w.actor()), False),
+    "studio.library.near_duplicates": (
         lambda w: media.near_duplicates(w.s, w.actor(), w.asset_b, 64),
         False,
     ),
-    "orgs.create_org": (lambda w: orgs.create_org(w.s, w.actor(), "Chen", slug="chen"), True),
-    "orgs.list_orgs": (lambda w: orgs.list_orgs(w.s, w.actor()), False),
-    "orgs.update_brand": (
+    "accounts.orgs.create_org": (
+        lambda w: orgs.create_org(w.s, w.actor(), "Chen", slug="chen"),
+        True,
+    ),
+    "accounts.orgs.list_orgs": (lambda w: orgs.list_orgs(w.s, w.actor()), False),
+    "accounts.orgs.update_brand": (
         lambda w: orgs.update_brand(w.s, w.actor(), w.a.org.id, primary="#000000"),
         True,
     ),
-    "plan_media.scaffold_with_media": (
-        lambda w: importlib.import_module("publisher.services.plan_media").scaffold_with_media(
-            w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]
-        ),
+    "studio.campaign_media.scaffold_with_media": (
+        lambda w: importlib.import_module(
+            "publisher.services.studio.campaign_media"
+        ).scaffold_with_media(w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]),
         True,
     ),
-    "plan_media.plan_occurrence": (
-        lambda w: importlib.import_module("publisher.services.plan_media").plan_occurrence(
+    "studio.campaign_media.plan_occurrence": (
+        lambda w: importlib.import_module(
+            "publisher.services.studio.campaign_media"
+        ).plan_occurrence(
             w.s,
             w.actor(),
             "ngay-chuyen-doi-so",
@@ -286,17 +306,17 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         ),
         True,
     ),
-    "plans.scaffold": (
+    "publishing.plans.scaffold": (
         lambda w: plans.scaffold(w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]),
         True,
     ),
-    "plans.submit_plan": (
+    "publishing.plans.submit_plan": (
         lambda w: plans.submit_plan(
             w.s, w.actor(), plans.PlanResult(existing=[posts.get_post(w.s, ADMIN, w.post_a)])
         ),
         True,
     ),
-    "posts.compose": (
+    "publishing.posts.compose": (
         lambda w: posts.compose(
             w.s,
             w.actor("officer"),
@@ -304,14 +324,14 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         ),
         True,
     ),
-    "posts.get_post": (lambda w: posts.get_post(w.s, w.actor(), w.post_a), False),
-    "posts.update": (
+    "publishing.posts.get_post": (lambda w: posts.get_post(w.s, w.actor(), w.post_a), False),
+    "publishing.posts.update": (
         lambda w: posts.update(
             w.s, w.actor(), w.post_a, posts.PostInput(text="Chen", channels=[f"tg-{MARK}"])
         ),
         True,
     ),
-    "posts.save": (
+    "publishing.posts.save": (
         lambda w: posts.save(
             w.s,
             w.actor(),
@@ -321,87 +341,108 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         ),
         True,
     ),
-    "posts.submit": (lambda w: posts.submit(w.s, w.actor(), w.post_a), True),
-    "posts.approve": (lambda w: posts.approve(w.s, w.actor(), w.post_a), True),
-    "posts.reject": (lambda w: posts.reject(w.s, w.actor(), w.post_a, "không"), True),
-    "posts.cancel": (lambda w: posts.cancel(w.s, w.actor(), w.post_a), True),
-    "posts.list_posts": (lambda w: posts.list_posts(w.s, w.actor()), False),
-    "posts.detail": (lambda w: posts.detail(w.s, w.actor(), w.post_a), False),
-    "renders.enqueue": (
+    "publishing.posts.submit": (lambda w: posts.submit(w.s, w.actor(), w.post_a), True),
+    "publishing.posts.approve": (lambda w: posts.approve(w.s, w.actor(), w.post_a), True),
+    "publishing.posts.reject": (lambda w: posts.reject(w.s, w.actor(), w.post_a, "không"), True),
+    "publishing.posts.cancel": (lambda w: posts.cancel(w.s, w.actor(), w.post_a), True),
+    "publishing.posts.list_posts": (lambda w: posts.list_posts(w.s, w.actor()), False),
+    "publishing.posts.detail": (lambda w: posts.detail(w.s, w.actor(), w.post_a), False),
+    "studio.render_jobs.enqueue": (
         lambda w: renders.enqueue(w.s, w.actor(), "video", {"images": []}, org_id=w.a.org.id),
         True,
     ),
-    "renders.enqueue_video": (
+    "studio.render_jobs.enqueue_video": (
         lambda w: renders.enqueue_video(w.s, w.actor(), [w.asset_a], title="Chen"),
         True,
     ),
-    "renders.queue_board": (
+    "studio.render_jobs.queue_board": (
         lambda w: renders.queue_board(w.s, w.actor(), ["queued", "rendering", "done"]),
         False,
     ),
-    "renders.post_board": (lambda w: renders.post_board(w.s, w.actor(), w.post_a), False),
-    "renders.jobs_board": (
+    "studio.render_jobs.post_board": (
+        lambda w: renders.post_board(w.s, w.actor(), w.post_a),
+        False,
+    ),
+    "studio.render_jobs.jobs_board": (
         lambda w: renders.jobs_board(w.s, w.actor(), [w.job_a], with_fits=True),
         False,
     ),
-    "renders.get_job": (lambda w: renders.get_job(w.s, w.actor(), w.job_a), False),
-    "renders.cancel": (lambda w: renders.cancel(w.s, w.actor(), w.job_a), True),
-    "renders.retry": (lambda w: renders.retry(w.s, w.actor(), w.job_a), True),
-    "renders.list_jobs": (lambda w: renders.list_jobs(w.s, w.actor(), org_id=w.a.org.id), False),
-    "renders.post_renders": (lambda w: renders.post_renders(w.s, w.actor(), w.post_a), False),
-    "reports.generate": (
+    "studio.render_jobs.get_job": (lambda w: renders.get_job(w.s, w.actor(), w.job_a), False),
+    "studio.render_jobs.cancel": (lambda w: renders.cancel(w.s, w.actor(), w.job_a), True),
+    "studio.render_jobs.retry": (lambda w: renders.retry(w.s, w.actor(), w.job_a), True),
+    "studio.render_jobs.list_jobs": (
+        lambda w: renders.list_jobs(w.s, w.actor(), org_id=w.a.org.id),
+        False,
+    ),
+    "studio.render_jobs.post_renders": (
+        lambda w: renders.post_renders(w.s, w.actor(), w.post_a),
+        False,
+    ),
+    "insight.reports.generate": (
         lambda w: report_generate(w.s, w.actor("manager"), "2026-H2", "xlsx", None),
         False,
     ),
-    "reports.data.gather": (
+    "insight.reports.data.gather": (
         lambda w: report_data.gather(w.s, w.actor("manager"), period(), w.a.org.slug),
         False,
     ),
-    "review.queue": (lambda w: review.queue(w.s, w.actor()), False),
-    "review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
-    "review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
-    "stats.scoped": (
+    "publishing.review.queue": (lambda w: review.queue(w.s, w.actor()), False),
+    "publishing.review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
+    "publishing.review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
+    "insight.stats.scoped": (
         lambda w: stats.scoped(w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,
     ),
-    "stats.totals": (
+    "insight.stats.totals": (
         lambda w: stats.totals(w.s, w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,
     ),
-    "stats.breakdown": (
+    "insight.stats.breakdown": (
         lambda w: stats.breakdown(w.s, w.actor("manager"), stats.StatsFilter(), "channel"),
         False,
     ),
-    "stats.top_posts": (
+    "insight.stats.top_posts": (
         lambda w: stats.top_posts(w.s, w.actor("manager"), stats.StatsFilter()),
         False,
     ),
-    "stats.year_over_year": (
+    "insight.stats.year_over_year": (
         lambda w: stats.year_over_year(
             w.s, w.actor("manager"), None, [2025, 2026], stats.StatsFilter()
         ),
         False,
     ),
-    "stats.per_delivery": (
+    "insight.stats.per_delivery": (
         lambda w: stats.per_delivery(w.s, w.actor("manager"), stats.StatsFilter()),
         False,
     ),
-    "stats.campaign_choices": (lambda w: stats.campaign_choices(w.s, w.actor("manager")), False),
-    "stats.growth": (lambda w: stats.growth(w.s, w.actor("manager"), stats.StatsFilter()), False),
-    "tasks.import_tasks": (lambda w: tasks.import_tasks(w.s, w.actor(), _task_file(w)), True),
-    "tasks.list_tasks": (lambda w: tasks.list_tasks(w.s, w.actor(), org_id=w.a.org.id), False),
-    "users.create_user": (
+    "insight.stats.campaign_choices": (
+        lambda w: stats.campaign_choices(w.s, w.actor("manager")),
+        False,
+    ),
+    "insight.stats.growth": (
+        lambda w: stats.growth(w.s, w.actor("manager"), stats.StatsFilter()),
+        False,
+    ),
+    "insight.tasks.import_tasks": (
+        lambda w: tasks.import_tasks(w.s, w.actor(), _task_file(w)),
+        True,
+    ),
+    "insight.tasks.list_tasks": (
+        lambda w: tasks.list_tasks(w.s, w.actor(), org_id=w.a.org.id),
+        False,
+    ),
+    "accounts.users.create_user": (
         lambda w: users.create_user(
             w.s, w.actor(), "chen", "editor", w.a.org.slug, password="correct horse battery"
         ),
         True,
     ),
-    "users.list_users": (lambda w: users.list_users(w.s, w.actor()), False),
-    "users.set_password": (
+    "accounts.users.list_users": (lambda w: users.list_users(w.s, w.actor()), False),
+    "accounts.users.set_password": (
         lambda w: users.set_password(w.s, w.actor(), f"{MARK}-so-officer", "new pass 12345"),
         True,
     ),
-    "users.set_active": (
+    "accounts.users.set_active": (
         lambda w: users.set_active(w.s, w.actor(), f"{MARK}-so-officer", False),
         True,
     ),
@@ -409,20 +450,30 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
 
 #: Functions with an ``actor`` that are not entry points for a person, and why.
 EXEMPT: dict[str, str] = {
-    "audit.record": "records what its caller already checked; never called with user input",
-    "audit.record_many": "audit.record for the engine's batches; never called with user input",
-    "channels.flag_channel": "called by the engine with a channel it loaded itself",
-    "deliveries.transition": "the state machine, called by services that checked the actor",
-    "deliveries.transition_many": "the state machine, called by services that checked the actor",
-    "keys.rotate_key": "server-side key rotation (CLI, whole database, admin only)",
-    "plan_media.media_for_post": "called by scaffold_with_media with a post it created",
-    "posts.approval_refusal": "a pure check of a post its caller already loaded for the actor "
-    "(posts.approve, review.approve, the review page); reads nothing",
-    "studio.preview_infographic": "renders the caller's own brand; takes no object id",
-    "sandbox.received": "demo emulator only: its records are not organisation data",
-    "users.change_own_password": "acts only on the caller's own account (actor.user_id); "
+    "accounts.audit.record": (
+        "records what its caller already checked; never called with user input"
+    ),
+    "accounts.audit.record_many": (
+        "audit.record for the engine's batches; never called with user input"
+    ),
+    "publishing.channels.flag_channel": "called by the engine with a channel it loaded itself",
+    "publishing.deliveries.transition": (
+        "the state machine, called by services that checked the actor"
+    ),
+    "publishing.deliveries.transition_many": (
+        "the state machine, called by services that checked the actor"
+    ),
+    "operations.keys.rotate_key": "server-side key rotation (CLI, whole database, admin only)",
+    "studio.campaign_media.media_for_post": "called by scaffold_with_media with a post it created",
+    "publishing.posts.approval_refusal": (
+        "a pure check of a post its caller already loaded for the actor "
+        "(posts.approve, review.approve, the review page); reads nothing"
+    ),
+    "studio.preview.preview_infographic": "renders the caller's own brand; takes no object id",
+    "operations.sandbox.received": "demo emulator only: its records are not organisation data",
+    "accounts.users.change_own_password": "acts only on the caller's own account (actor.user_id); "
     "takes no object to name another organisation's",
-    "kpi.set_target": "province-wide targets, admin only: see "
+    "insight.kpi.set_target": "province-wide targets, admin only: see "
     "test_kpi_targets_can_only_be_changed_by_an_administrator",
 }
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.errors import InvalidTransition
 from publisher.models import Delivery
-from publisher.services import posts
+from publisher.services.publishing import posts
 from tests.factories import make_office, telegram_channel
 
 

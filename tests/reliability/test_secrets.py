@@ -28,8 +28,8 @@ from publisher.engine.ratelimit import RateLimiter
 from publisher.i18n import t
 from publisher.logging import configure_logging
 from publisher.models import Alert, Channel, Delivery
-from publisher.services import channels
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import channels
 from tests.factories import make_office
 from tests.reliability.conftest import read_every_output
 

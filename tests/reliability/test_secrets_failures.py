@@ -37,8 +37,8 @@ from publisher.engine.ratelimit import RateLimiter
 from publisher.i18n import t
 from publisher.logging import configure_logging
 from publisher.models import Alert, Channel, ChannelHealth, Delivery
-from publisher.services import channels
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import channels
 from tests.connectors.conftest import closed_port_url
 from tests.factories import Office, make_office
 from tests.reliability.conftest import read_every_output

@@ -12,8 +12,8 @@ from sqlmodel import func, select
 
 from publisher.db import session_scope
 from publisher.models import Alert, MediaAsset, RenderJob
-from publisher.services import media as media_svc
-from publisher.services import render_recipes as recipes
+from publisher.services.studio import library as media_svc
+from publisher.services.studio import recipes as recipes
 from tests.engine.conftest import ctx, specs  # noqa: F401
 from tests.factories import Office, facebook_channel, make_office, telegram_channel
 from tests.ui.conftest import app_as  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 
 from publisher.db import session_scope
 from publisher.engine import renders as engine
-from publisher.services import renders as renders_svc
+from publisher.services.studio import render_jobs as renders_svc
 from tests.factories import ADMIN, Office
 from tests.renders.conftest import add_image, asset_count, card, job
 

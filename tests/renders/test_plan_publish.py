@@ -24,8 +24,8 @@ from publisher.engine import renders as engine
 from publisher.engine.claim import ChannelSpecs
 from publisher.engine.executor import ExecContext
 from publisher.models import MediaAsset, Post, PostStatus, RenderJob
-from publisher.services import plans, review
-from publisher.services.plan_media import scaffold_with_media
+from publisher.services.publishing import plans, review
+from publisher.services.studio.campaign_media import scaffold_with_media
 from tests.engine.conftest import fb_spec, hook_spec, run_once, tg_spec
 from tests.factories import Office, make_office
 

@@ -18,8 +18,8 @@ from publisher.engine.claim import ChannelSpecs, claim_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.media_wait import WAITING
 from publisher.i18n import t
-from publisher.services import posts as posts_svc
-from publisher.services import renders as renders_svc
+from publisher.services.publishing import posts as posts_svc
+from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
 from tests.engine.conftest import delivery, fb_spec, tg_spec
 from tests.factories import ADMIN, Office, make_office

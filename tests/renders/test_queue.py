@@ -20,7 +20,7 @@ from publisher.errors import (
 )
 from publisher.i18n import t
 from publisher.models import MediaAsset
-from publisher.services import renders as renders_svc
+from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
 from tests.factories import ADMIN, Office
 from tests.renders.conftest import add_image, alerts, asset_count, card, job

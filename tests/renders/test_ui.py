@@ -11,8 +11,8 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.engine import renders as engine
 from publisher.models import MediaAsset, RenderJob
-from publisher.services import posts as posts_svc
-from publisher.services import renders as renders_svc
+from publisher.services.publishing import posts as posts_svc
+from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
 from tests.factories import ADMIN, Office
 from tests.renders.conftest import add_image, card, job

@@ -19,7 +19,7 @@ from publisher.models import (
     PostVariant,
     STTask,
 )
-from publisher.services import engagement
+from publisher.services.insight import engagement
 
 
 def fb_spec(url: str, page: str = "1001") -> dict[str, Any]:

@@ -15,7 +15,7 @@ from publisher.api import create_app
 from publisher.api.server import run_in_thread
 from publisher.db import session_scope
 from publisher.models import InboundEvent, TrackedLink
-from publisher.services import engagement, inbound, links
+from publisher.services.insight import engagement, inbound, links
 from tests.factories import make_office
 from tests.stats.conftest import published
 

@@ -20,7 +20,7 @@ from publisher.api.ratelimit import RateLimiter, source_key
 from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.models import Channel, ChannelHealth, InboundEvent, WorkerHeartbeat
-from publisher.services import inbound
+from publisher.services.insight import inbound
 from tests.factories import make_office
 from tests.stats.conftest import published
 from tests.stats.test_api import SECRET, _events, hmac

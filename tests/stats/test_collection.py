@@ -12,8 +12,8 @@ from connectors.facebook import FacebookConnector
 from connectors.telegram import TelegramConnector
 from publisher.db import session_scope
 from publisher.models import EngagementLatest, EngagementSnapshot, InboundEvent
-from publisher.services import channels as channels_svc
-from publisher.services import engagement
+from publisher.services.insight import engagement
+from publisher.services.publishing import channels as channels_svc
 from tests.factories import make_office
 from tests.stats.conftest import fb_spec, hook_spec, published, tg_spec
 

@@ -12,9 +12,9 @@ from sqlmodel import select
 from publisher import migrate
 from publisher.db import session_scope
 from publisher.models import EngagementPost
-from publisher.services import engagement, stats
-from publisher.services.periods import parse_period
-from publisher.services.stats import StatsFilter
+from publisher.services.insight import engagement, stats
+from publisher.services.insight.periods import parse_period
+from publisher.services.insight.stats import StatsFilter
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 from tests.stats.conftest import also_on, published, snapshot
@@ -144,7 +144,7 @@ def test_a_post_whose_other_deliveries_fall_outside_the_period_does_not_hide_a_b
 def test_posts_per_org_month_counts_a_post_once_when_any_delivery_is_in_the_period(office):
     from datetime import date
 
-    from publisher.services import kpi
+    from publisher.services.insight import kpi
 
     two = published(office, "tg", parse_local("05/07/2026 08:00"))
     also_on(office, two.post_id, "hook", parse_local("05/07/2026 08:00"))  # one post

@@ -16,8 +16,8 @@ from publisher.cli import app
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound
 from publisher.models import Alert, STTask
-from publisher.services import reports, tasks
-from publisher.services.reports.reminder import due_report, report_reminder
+from publisher.services.insight import reports, tasks
+from publisher.services.insight.reports.reminder import due_report, report_reminder
 from publisher.timeutil import FrozenClock, parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 from tests.stats.conftest import published, snapshot
@@ -270,7 +270,7 @@ def test_reports_use_the_injected_clock(office, clock):
 
 def test_the_scheduler_raises_the_report_reminder_as_its_own_periodic_job(db, clock):
     from publisher.engine.scheduler import EngineScheduler
-    from publisher.services import engagement
+    from publisher.services.insight import engagement
 
     clock.set(parse_local("07/06/2026 09:00"))
     engagement.collect_all(clock=clock)  # collecting statistics raises no reminder

@@ -9,9 +9,9 @@ import pytest
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, PermissionDenied
 from publisher.models import STTask
-from publisher.services import kpi, stats
-from publisher.services.periods import parse_period
-from publisher.services.stats import StatsFilter
+from publisher.services.insight import kpi, stats
+from publisher.services.insight.periods import parse_period
+from publisher.services.insight.stats import StatsFilter
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 from tests.stats.conftest import also_on, published, snapshot

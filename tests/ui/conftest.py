@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from publisher.db import session_scope
-from publisher.services import posts
-from publisher.services.posts import PostInput
+from publisher.services.publishing import posts
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import Office, facebook_channel, make_office, telegram_channel, webhook_channel
 

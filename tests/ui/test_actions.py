@@ -15,7 +15,7 @@ from publisher.models import (
     PostVariant,
     RenderJob,
 )
-from publisher.services import deliveries, posts
+from publisher.services.publishing import deliveries, posts
 from tests.ui.conftest import compose, texts
 
 
@@ -231,7 +231,7 @@ def test_an_administrator_deactivates_a_user_and_their_session_token_is_revoked(
     office, app_as, clock
 ):
     from publisher.models import User
-    from publisher.services import sessions, users
+    from publisher.services.accounts import sessions, users
 
     officer = app_as(office, "officer", "pages/calendar.py")
     token = officer.session_state["session_token"]

@@ -9,8 +9,8 @@ import pytest
 
 from publisher.config import get_settings
 from publisher.db import session_scope
-from publisher.services import calendar as cal
-from publisher.services import posts
+from publisher.services.publishing import calendar as cal
+from publisher.services.publishing import posts
 from publisher.timeutil import parse_local
 from tests.factories import make_office, telegram_channel, webhook_channel
 from tests.ui.conftest import compose

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from publisher.db import session_scope
 from publisher.models import Post, PostStatus
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
 from tests.factories import make_office, telegram_channel
 from tests.ui.conftest import APP, TIMEOUT, compose, texts
 from ui import nav

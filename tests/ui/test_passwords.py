@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from publisher.db import session_scope
 from publisher.errors import PublisherError
-from publisher.services import sessions, users
+from publisher.services.accounts import sessions, users
 from tests.ui.conftest import PASSWORD, texts
 
 NEW = "mật khẩu mới 2026"

@@ -7,8 +7,9 @@ import pytest
 
 from publisher.db import session_scope
 from publisher.models import Post, PostStatus
-from publisher.services import posts, users
-from publisher.services.posts import PostInput
+from publisher.services.accounts import users
+from publisher.services.publishing import posts
+from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import ADMIN, Office, facebook_channel, make_office, telegram_channel
 from tests.ui.conftest import compose, texts

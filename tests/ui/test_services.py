@@ -11,9 +11,11 @@ from connectors.sandbox import run_in_thread
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, PermissionDenied, PublisherError
 from publisher.models import Channel, Delivery, MediaAsset, Post, PostStatus, User
-from publisher.services import calendar as cal
-from publisher.services import composer, demo, review, sandbox
-from publisher.services.setup import initialise
+from publisher.services.operations import demo, sandbox
+from publisher.services.operations.setup import initialise
+from publisher.services.publishing import calendar as cal
+from publisher.services.publishing import drafts as composer
+from publisher.services.publishing import review
 from publisher.timeutil import parse_local
 from tests.factories import make_office, telegram_channel, webhook_channel
 from tests.ui.conftest import compose

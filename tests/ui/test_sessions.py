@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from publisher.db import session_scope
 from publisher.errors import PermissionDenied
 from publisher.models import UISession
-from publisher.services import sessions, users
+from publisher.services.accounts import sessions, users
 from tests.factories import ADMIN, make_office
 from tests.ui.conftest import APP, PASSWORD, TIMEOUT
 

@@ -1,6 +1,6 @@
 """Per-channel previews of a post (compose, review, calendar) with character counters.
 
-The pages load a :class:`publisher.services.composer.Previews` (through ``common.read``);
+The pages load a :class:`publisher.services.publishing.drafts.Previews` (through ``common.read``);
 this draws it.
 """
 
@@ -11,7 +11,7 @@ from datetime import datetime
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import composer
+from publisher.services.publishing import drafts as composer
 from ui import common
 from ui.components import previews
 

@@ -14,8 +14,8 @@ from typing import Any
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import renders as renders_svc
-from publisher.services.actor import Actor
+from publisher.services.accounts.actor import Actor
+from publisher.services.studio import render_jobs as renders_svc
 from ui import common
 
 ACTIVE = ("queued", "rendering")

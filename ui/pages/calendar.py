@@ -8,9 +8,11 @@ from datetime import date, timedelta
 import streamlit as st
 
 from publisher.i18n import get_language, t
-from publisher.services import calendar as cal
-from publisher.services import campaigns, composer, orgs, posts
-from publisher.services.channels import list_channels
+from publisher.services.accounts import orgs
+from publisher.services.publishing import calendar as cal
+from publisher.services.publishing import campaigns, posts
+from publisher.services.publishing import drafts as composer
+from publisher.services.publishing.channels import list_channels
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import to_local, utcnow
 from ui import common
@@ -192,7 +194,7 @@ if all_entries:
         format_func=lambda i: labels[i] if i else "—",
     )
     if chosen:
-        from publisher.services import media as media_svc
+        from publisher.services.studio import library as media_svc
 
         post = common.read(posts.get_post, actor, chosen)
         info = common.read(posts.detail, actor, chosen)

@@ -8,9 +8,10 @@ from datetime import date
 import streamlit as st
 
 from publisher.i18n import get_language, t
-from publisher.services import campaigns, plan_media
-from publisher.services import renders as renders_svc
-from publisher.services.channels import list_channels
+from publisher.services.publishing import campaigns
+from publisher.services.publishing.channels import list_channels
+from publisher.services.studio import campaign_media as plan_media
+from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import to_local, utcnow
 from ui import common
 from ui.components import render_jobs

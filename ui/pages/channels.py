@@ -8,8 +8,8 @@ from functools import partial
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import channels as channels_svc
-from publisher.services.channels import CREDENTIAL_KEYS, SETTING_KEYS
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing.channels import CREDENTIAL_KEYS, SETTING_KEYS
 from ui import common
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import campaigns, composer, posts
-from publisher.services import media as media_svc
-from publisher.services.posts import PostInput
+from publisher.services.publishing import campaigns, posts
+from publisher.services.publishing import drafts as composer
+from publisher.services.publishing.posts import PostInput
+from publisher.services.studio import library as media_svc
 from ui import common
 from ui.components.post_view import channel_previews
 

@@ -9,8 +9,9 @@ from functools import partial
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import alerts, deliveries, posts
-from publisher.services.posts import PostFilter
+from publisher.services.operations import alerts
+from publisher.services.publishing import deliveries, posts
+from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from ui import common
 

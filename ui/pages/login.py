@@ -7,7 +7,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import sessions
+from publisher.services.accounts import sessions
 from ui import common
 
 _, middle, _ = st.columns([1, 1.2, 1])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import users
+from publisher.services.accounts import users
 from ui import common
 
 actor = common.guard("user.own_password")

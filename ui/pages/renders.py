@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import renders as renders_svc
+from publisher.services.studio import render_jobs as renders_svc
 from ui import common
 from ui.components import render_jobs
 

@@ -10,9 +10,9 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import reports, tasks
-from publisher.services.orgs import list_orgs
-from publisher.services.reports.reminder import due_report
+from publisher.services.accounts.orgs import list_orgs
+from publisher.services.insight import reports, tasks
+from publisher.services.insight.reports.reminder import due_report
 from publisher.timeutil import fmt_date, to_local, utcnow
 from ui import common
 

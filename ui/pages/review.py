@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import composer, review
-from publisher.services import posts as posts_svc
-from publisher.services import renders as renders_svc
+from publisher.services.publishing import drafts as composer
+from publisher.services.publishing import posts as posts_svc
+from publisher.services.publishing import review
+from publisher.services.studio import render_jobs as renders_svc
 from ui import common
 from ui.components import render_jobs
 from ui.components.post_view import channel_previews
@@ -125,7 +126,7 @@ def _actions(post_id: int, refusal: str | None) -> None:
         icon=":material/undo:",
         width="stretch",
     ):
-        from publisher.services import posts
+        from publisher.services.publishing import posts
 
         if (
             common.write(

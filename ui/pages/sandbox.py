@@ -9,7 +9,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import sandbox
+from publisher.services.operations import sandbox
 from ui import common
 
 actor = common.guard("sandbox.view")

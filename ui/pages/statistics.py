@@ -12,10 +12,10 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import kpi, stats
-from publisher.services.orgs import list_orgs
-from publisher.services.periods import Period, date_range, parse_period
-from publisher.services.reports.fmt import num
+from publisher.services.accounts.orgs import list_orgs
+from publisher.services.insight import kpi, stats
+from publisher.services.insight.periods import Period, date_range, parse_period
+from publisher.services.insight.reports.fmt import num
 from publisher.timeutil import to_local, utcnow
 from ui import common
 

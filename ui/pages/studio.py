@@ -8,9 +8,9 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services import media as media_svc
-from publisher.services import renders as renders_svc
-from publisher.services import studio
+from publisher.services.studio import library as media_svc
+from publisher.services.studio import preview as studio
+from publisher.services.studio import render_jobs as renders_svc
 from ui import common
 from ui.components import render_jobs
 

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services import orgs, users
+from publisher.services.accounts import orgs, users
 from ui import common
 
 actor = common.guard("user.manage")

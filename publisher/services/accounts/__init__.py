@@ -1,0 +1,1 @@
+"""Accounts: who acts (actor and permissions), users, login sessions, organisations, audit."""

@@ -1,0 +1,83 @@
+"""The figures of a semi-annual report, gathered once and rendered as DOCX or XLSX."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from publisher.errors import InvalidInput
+from publisher.models import Organisation
+from publisher.services.accounts.actor import Actor
+from publisher.services.accounts.orgs import get_org
+from publisher.services.insight import kpi as kpi_svc
+from publisher.services.insight import stats
+from publisher.services.insight.periods import Period
+from publisher.timeutil import to_local, utcnow
+
+#: Name of the province shown in the header when no organisation is chosen.
+DEFAULT_ISSUER = "UBND TỈNH ĐỒNG NAI"
+
+
+@dataclass
+class ReportData:
+    period: Period
+    org: Organisation | None
+    generated_at: datetime
+    totals: dict[str, Any]
+    by_kind: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    by_org: list[dict[str, Any]]
+    by_campaign: list[dict[str, Any]]
+    by_content_type: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    top_posts: list[dict[str, Any]]
+    kpis: list[kpi_svc.Kpi]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def issuer(self) -> str:
+        return self.org.name.upper() if self.org else DEFAULT_ISSUER
+
+    def kpi(self, key: str) -> kpi_svc.Kpi:
+        return next(k for k in self.kpis if k.key == key)
+
+
+def gather(
+    session: Session, actor: Actor, period: Period, org: str | int | None = None
+) -> ReportData:
+    """Everything the report shows for ``period`` (and one organisation, if given).
+
+    Raises PermissionDenied (role, other organisation), NotFound (organisation), and
+    InvalidInput when the period has not begun yet (``error.report_period_future``).
+    """
+    actor.require("report.export")
+    today = to_local(utcnow()).date()
+    if period.start > today:
+        raise InvalidInput("error.report_period_future", period=period.code)
+    organisation = get_org(session, org) if org is not None else None
+    if organisation is not None:
+        actor.require_org(organisation.id)
+    elif not actor.all_orgs:
+        organisation = get_org(session, actor.org_id or 0)
+    flt = stats.StatsFilter(
+        start=period.start_utc, end=period.end_utc, org_id=organisation.id if organisation else None
+    )
+    return ReportData(
+        period=period,
+        org=organisation,
+        generated_at=utcnow(),
+        totals=stats.totals(session, actor, flt),
+        by_kind=stats.breakdown(session, actor, flt, "kind"),
+        by_channel=stats.breakdown(session, actor, flt, "channel"),
+        by_org=stats.breakdown(session, actor, flt, "org") if organisation is None else [],
+        by_campaign=stats.breakdown(session, actor, flt, "campaign"),
+        by_content_type=stats.breakdown(session, actor, flt, "content_type"),
+        by_month=stats.breakdown(session, actor, flt, "month"),
+        top_posts=stats.top_posts(session, actor, flt, limit=10),
+        kpis=kpi_svc.all_kpis(
+            session, actor, period, organisation.id if organisation else None, today=today
+        ),
+    )

@@ -1,0 +1,384 @@
+"""The semi-annual report as a DOCX in the shape of a Vietnamese administrative report.
+
+Layout after Decree 30/2020/NĐ-CP on administrative documents: A4, Times New Roman 13 pt,
+margins 20/20/30/15 mm; issuer and national motto side by side at the top, the title
+"BÁO CÁO" with its subject, numbered sections, tables, the KPI table with targets, charts,
+and the "difficulties and proposals" section left for the author to write.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+
+from publisher.i18n import t
+from publisher.services.insight.reports import charts
+from publisher.services.insight.reports.data import ReportData
+from publisher.services.insight.reports.fmt import num, period_dates, status_label
+from publisher.timeutil import fmt_date, to_local
+
+FONT = "Times New Roman"
+_NUMERIC = re.compile(r"[\d.,%-]+")
+
+
+def _doc() -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name = FONT  # type: ignore[attr-defined]
+    style.font.size = Pt(13)  # type: ignore[attr-defined]
+    # East-Asian font slot too, or Word falls back for some Vietnamese glyphs.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[attr-defined]
+    style.paragraph_format.space_after = Pt(4)  # type: ignore[attr-defined]
+    return doc
+
+
+def _para(
+    doc: Any,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: Any = None,
+    size: float | None = None,
+    underline: bool = False,
+    indent: bool = False,
+) -> Any:
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Mm(10)
+    if bold or (italic and not indent):  # headings and table captions stay with what follows
+        p.paragraph_format.keep_with_next = True
+    run = p.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    if size:
+        run.font.size = Pt(size)
+    return p
+
+
+def _set_widths(table: Table, widths: list[float]) -> None:
+    # Word reads the cell widths, LibreOffice the grid: set both, and stop autofit.
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+
+
+def _keep_row_together(table: Table) -> None:
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _header(doc: DocxDocument, data: ReportData, lang: str) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    _set_widths(table, [62, 103])
+    lp = left.paragraphs[0]
+    lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = lp.add_run(data.issuer)
+    r.bold, r.font.size = True, Pt(12)
+    p = left.add_paragraph(t("report.number", lang))
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rp = right.paragraphs[0]
+    rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = rp.add_run(t("report.motto.country", lang))
+    r.bold, r.font.size = True, Pt(12)
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(t("report.motto.words", lang))
+    r.bold, r.underline = True, True
+    today = to_local(data.generated_at)
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(t("report.place_date", lang, day=today.day, month=today.month, year=today.year))
+    r.italic = True
+
+
+def _table(
+    doc: DocxDocument, header: list[str], rows: list[list[Any]], widths: list[float] | None = None
+) -> Table:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(11)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run("" if value is None else str(value))
+            run.font.size = Pt(11)
+            if i > 0 and _NUMERIC.fullmatch(str(value)):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if widths is None and len(header) == 8:  # a label and seven counters
+        widths = [38.0] + [18.0] * 7
+    if widths:
+        _set_widths(table, widths)
+    doc.add_paragraph()
+    return table
+
+
+def _counters(r: dict[str, Any]) -> list[Any]:
+    # "-" where the platform gives no figure; the note under the tables says so.
+    names = ("posts", "deliveries", "reactions", "comments", "shares", "views", "clicks")
+    return [num(r.get(c)) for c in names]
+
+
+def _counter_header(first: str, lang: str) -> list[str]:
+    return [first] + [
+        t(f"stats.col.{c}", lang)
+        for c in ("posts", "deliveries", "reactions", "comments", "shares", "views", "clicks")
+    ]
+
+
+def build_docx(data: ReportData, lang: str = "vi") -> bytes:
+    """The report as DOCX bytes. Raises RuntimeError if charts cannot be drawn."""
+    doc = _doc()
+    _header(doc, data, lang)
+    doc.add_paragraph()
+    _para(doc, t("report.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    half = t(
+        "report.half.first"
+        if data.period.half == 1
+        else "report.half.second"
+        if data.period.half == 2
+        else "report.half.year",
+        lang,
+    )
+    _para(
+        doc,
+        t("report.subject", lang, half=half, year=data.period.year),
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _para(doc, t("report.basis", lang), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, t("report.recipient", lang), align=WD_ALIGN_PARAGRAPH.CENTER)
+    start, end = period_dates(data.period)
+    _para(
+        doc,
+        t(
+            "report.intro",
+            lang,
+            issuer=data.org.name if data.org else t("report.issuer_province", lang),
+            start=start,
+            end=end,
+        ),
+        indent=True,
+    )
+
+    tot = data.totals
+    _para(doc, t("report.section.results", lang), bold=True)
+    _para(doc, t("report.section.channels", lang), bold=True)
+    _para(
+        doc,
+        t(
+            "report.summary.totals",
+            lang,
+            posts=num(tot.get("posts")),
+            deliveries=num(tot.get("deliveries")),
+            channels=num(len(data.by_channel)),
+            engagement=num(tot.get("engagement")),
+            clicks=num(tot.get("clicks"), lang),
+        ),
+        indent=True,
+    )
+    _para(doc, t("report.table.by_kind", lang), italic=True)
+    _table(
+        doc,
+        _counter_header(t("stats.col.platform", lang), lang),
+        [[t(f"stats.kind.{r['key']}", lang), *_counters(r)] for r in data.by_kind],
+    )
+    if data.by_org:
+        _para(doc, t("report.table.by_org", lang), italic=True)
+        _table(
+            doc,
+            _counter_header(t("stats.col.org", lang), lang),
+            [[r["label"], *_counters(r)] for r in data.by_org[:30]],
+        )
+    _para(doc, t("report.table.by_channel", lang), italic=True)
+    _table(
+        doc,
+        _counter_header(t("stats.col.channel", lang), lang),
+        [[r["label"], *_counters(r)] for r in data.by_channel[:20]],
+    )
+    _para(doc, t("stats.note.telegram_views", lang), italic=True, size=11)
+
+    _para(doc, t("report.section.campaigns", lang), bold=True)
+    days = data.kpi("national_days").detail
+    if days:
+        for d in days:
+            _para(
+                doc,
+                t(
+                    "report.summary.day",
+                    lang,
+                    campaign=d["campaign"],
+                    date=fmt_date(d["date"]),
+                    published=d["published"],
+                    organisations=d["organisations"],
+                    share=num(d["share"]),
+                ),
+                indent=True,
+            )
+    else:
+        _para(doc, t("report.summary.no_days", lang), indent=True)
+    campaigns = [r for r in data.by_campaign if r.get("key") is not None]
+    if campaigns:
+        _para(doc, t("report.table.by_campaign", lang), italic=True)
+        _table(
+            doc,
+            _counter_header(t("stats.col.campaign", lang), lang),
+            [[r["label"], *_counters(r)] for r in campaigns],
+        )
+
+    cov = data.kpi("task_coverage")
+    _para(doc, t("report.section.tasks", lang), bold=True)
+    _para(
+        doc,
+        t(
+            "report.summary.tasks",
+            lang,
+            covered=cov.numerator,
+            total=cov.denominator,
+            share=num(cov.value),
+        ),
+        indent=True,
+    )
+    if cov.detail:
+        _table(
+            doc,
+            [
+                t("stats.col.task_code", lang),
+                t("stats.col.task_title", lang),
+                t("stats.col.task_covered", lang),
+                t("stats.col.task_where", lang),
+            ],
+            [
+                [
+                    d["code"],
+                    d["title"],
+                    t("common.yes" if d["covered"] else "common.no", lang),
+                    _where(d),
+                ]
+                for d in cov.detail[:60]
+            ],
+            widths=[25, 80, 20, 40],
+        )
+
+    _para(doc, t("report.section.top", lang), bold=True)
+    if data.top_posts:
+        _table(
+            doc,
+            [
+                t("stats.col.rank", lang),
+                t("stats.col.post", lang),
+                t("stats.col.org", lang),
+                t("stats.col.engagement", lang),
+            ],
+            [
+                [i + 1, (p["title"] or p["text"] or "")[:90], p["org"], num(p["engagement"])]
+                for i, p in enumerate(data.top_posts)
+            ],
+            widths=[12, 95, 40, 25],
+        )
+    else:
+        _para(doc, t("report.empty_period", lang), indent=True)
+
+    _para(doc, t("report.section.charts", lang), bold=True)
+    for chart in (charts.monthly_chart(data.by_month, lang), charts.kind_chart(data.by_kind, lang)):
+        doc.add_picture(io.BytesIO(charts.to_png(chart)), width=Mm(160))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    _para(doc, t("report.section.kpi", lang), bold=True)
+    _table(
+        doc,
+        [
+            t("stats.col.kpi", lang),
+            t("stats.col.target", lang),
+            t("stats.col.result", lang),
+            t("stats.col.status", lang),
+        ],
+        [
+            [
+                t(f"kpi.{k.key}", lang),
+                f"{num(k.target)}{_unit(k.unit, lang)}",
+                f"{num(k.value)}{_unit(k.unit, lang)}",
+                status_label(k.status, lang),
+            ]
+            for k in data.kpis
+        ],
+        widths=[80, 25, 25, 35],
+    )
+
+    _para(doc, t("report.section.issues", lang), bold=True)
+    for key in ("report.issues.difficulties", "report.issues.proposals"):
+        _para(doc, t(key, lang), italic=True)
+        p = _para(doc, t("report.author_fill", lang), indent=True)
+        p.runs[0].font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    _para(doc, t("report.section.next", lang), bold=True)
+    p = _para(doc, t("report.author_fill", lang), indent=True)
+    p.runs[0].font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    _signature(doc, lang)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _where(task: dict[str, Any]) -> str:
+    where = ", ".join(task["channels"][:3])
+    if task["first_published"]:
+        where += f" ({fmt_date(to_local(task['first_published']).date())})"
+    return where
+
+
+def _unit(unit: str, lang: str) -> str:
+    return "%" if unit == "%" else " " + t("kpi.unit.posts", lang)
+
+
+def _signature(doc: DocxDocument, lang: str) -> None:
+    doc.add_paragraph()
+    table = doc.add_table(rows=1, cols=2)
+    _set_widths(table, [80, 85])
+    _keep_row_together(table)
+    left, right = table.rows[0].cells
+    r = left.paragraphs[0].add_run(t("report.recipients", lang))
+    r.bold, r.italic, r.font.size = True, True, Pt(12)
+    for line in t("report.recipients_list", lang).split("\n"):
+        left.add_paragraph().add_run(line).font.size = Pt(11)
+    rp = right.paragraphs[0]
+    rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rp.add_run(t("report.signer", lang)).bold = True
+    p = right.add_paragraph(t("report.signer_hint", lang))
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.runs[0].italic = True
+
+
+def write_docx(data: ReportData, path: str | Path, lang: str = "vi") -> Path:
+    """Write the DOCX to ``path`` (parent folders created); returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(build_docx(data, lang))
+    return out

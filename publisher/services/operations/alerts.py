@@ -1,0 +1,86 @@
+"""Alerts: things a person must look at (failures, unconfirmed posts, tokens, reports due)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from publisher.errors import NotFound
+from publisher.models import Alert
+from publisher.services.accounts import audit
+from publisher.services.accounts.actor import Actor
+from publisher.timeutil import utcnow
+
+
+def raise_alert(
+    session: Session,
+    kind: str,
+    message_key: str,
+    *,
+    org_id: int | None = None,
+    severity: str = "warning",
+    object_type: str | None = None,
+    object_id: int | None = None,
+    dedupe: bool = True,
+    **params: Any,
+) -> Alert:
+    """Add an alert in the caller's transaction; an identical open alert is not repeated."""
+    if dedupe and object_type is not None:
+        existing = session.exec(
+            select(Alert).where(
+                Alert.kind == kind,
+                Alert.object_type == object_type,
+                Alert.object_id == object_id,
+                col(Alert.resolved_at).is_(None),
+            )
+        ).first()
+        if existing is not None:
+            return existing
+    alert = Alert(
+        org_id=org_id,
+        kind=kind,
+        severity=severity,
+        message_key=message_key,
+        params={k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()},
+        object_type=object_type,
+        object_id=object_id,
+    )
+    session.add(alert)
+    session.flush()
+    for hook in _hooks:
+        hook(alert)
+    return alert
+
+
+#: Called with each new alert (the worker registers the admin Telegram notifier here).
+_hooks: list[Any] = []
+
+
+def add_hook(hook: Any) -> None:
+    _hooks.append(hook)
+
+
+def list_alerts(
+    session: Session, actor: Actor, *, open_only: bool = True, limit: int = 200
+) -> list[Alert]:
+    actor.require("alert.view")
+    stmt = select(Alert).order_by(col(Alert.id).desc()).limit(limit)
+    if open_only:
+        stmt = stmt.where(col(Alert.resolved_at).is_(None))
+    if not actor.all_orgs:
+        stmt = stmt.where(Alert.org_id == actor.org_id)
+    return list(session.exec(stmt))
+
+
+def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
+    actor.require("alert.resolve")
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("error.alert_not_found", id=alert_id)
+    actor.require_org(alert.org_id)
+    alert.resolved_at = utcnow()
+    alert.resolved_by = actor.user_id
+    session.add(alert)
+    audit.record(session, actor, "alert.resolve", "alert", alert.id, org_id=alert.org_id)
+    return alert

@@ -1,0 +1,250 @@
+"""Demo data: an office with one user per role, sandbox channels of all three kinds, the
+lead-up plan of the next national day with its media queued for the worker (countdown cards,
+the day's clip, the recap card) and sent for review, and a sample post with an infographic.
+
+Idempotent: every object is looked up before it is created, so seeding twice changes
+nothing except pointing the sandbox channels at the emulator's current address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from publisher.models import (
+    Campaign,
+    CampaignKind,
+    Channel,
+    MediaAsset,
+    Post,
+    Role,
+    User,
+)
+from publisher.services.accounts import users
+from publisher.services.accounts.actor import Actor
+from publisher.services.accounts.orgs import get_org
+from publisher.services.operations import sandbox
+from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing import plans, posts
+from publisher.services.publishing.campaigns import upcoming
+from publisher.services.studio import campaign_media as plan_media
+from publisher.services.studio import library as media_svc
+from publisher.timeutil import fmt_date, local_datetime, to_local, utcnow
+
+SYSTEM = Actor.system("demo:seed")
+DEMO_TAG = "demo"
+
+#: username, role, full name
+USERS: tuple[tuple[str, str, str], ...] = (
+    ("canbo", Role.OFFICER, "Nguyễn Thị Lan"),
+    ("bientap", Role.EDITOR, "Trần Minh Quân"),
+    ("lanhdao", Role.MANAGER, "Lê Hoàng Nam"),
+)
+
+
+def channel_specs(url: str) -> dict[str, dict[str, Any]]:
+    """The three sandbox channels, pointed at the emulator at ``url``."""
+    url = url.rstrip("/")
+    return {
+        "Fanpage Sở KH&CN (hộp cát)": {
+            "kind": "facebook",
+            "settings": {"page_id": "1000001", "graph_url": url},
+            "credentials": {"access_token": "sandbox-fb-1000001"},
+        },
+        "Kênh Telegram KH&CN (hộp cát)": {
+            "kind": "telegram",
+            "settings": {"chat_id": "@sandbox_khcn", "api_base_url": url},
+            "credentials": {"bot_token": "100001:sandbox-demo"},
+        },
+        "Zalo OA KH&CN (hộp cát)": {
+            "kind": "webhook",
+            "settings": {
+                "url": f"{url}/hooks/zalo-khcn",
+                "signature": "zalo",
+                "app_id": "demo-app",
+            },
+            "credentials": {"secret": "sandbox-secret"},
+        },
+    }
+
+
+@dataclass
+class DemoResult:
+    org_slug: str
+    #: (username, role, password) — the password only when the user was created now.
+    credentials: list[tuple[str, str, str | None]] = field(default_factory=list)
+    channels_created: int = 0
+    plan_created: int = 0
+    renders_queued: int = 0
+    campaign: str = ""
+    campaign_date: str = ""
+
+
+def seed(
+    session: Session, org_slug: str, sandbox_url: str, reset_passwords: bool = False
+) -> DemoResult:
+    """Seed (or top up) the demo office ``org_slug``; see the module docstring.
+
+    ``reset_passwords`` gives the demo users new passwords (returned). Raises PublisherError
+    if the organisation does not exist (run
+    :func:`publisher.services.operations.setup.initialise`)."""
+    org = get_org(session, org_slug)
+    assert org.id is not None
+    result = DemoResult(org.slug)
+    sandbox.set_url(session, sandbox_url)
+    result.credentials = _users(session, org.id, reset_passwords)
+    if reset_passwords:
+        result.credentials.insert(0, ("admin", str(Role.ADMIN), _reset_admin(session)))
+    chans = _channels(session, org.id, sandbox_url, result)
+    officer = Actor.of(session.exec(select(User).where(User.username == "canbo")).one())
+    asset = _infographic(session, org.id)
+    _plan(session, officer, chans, result)
+    _samples(session, officer, chans, asset)
+    return result
+
+
+def _users(session: Session, org_id: int, reset: bool) -> list[tuple[str, str, str | None]]:
+    out: list[tuple[str, str, str | None]] = []
+    for username, role, full_name in USERS:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            _, password = users.create_user(
+                session, SYSTEM, username, role, org_id, full_name=full_name
+            )
+            out.append((username, str(role), password))
+        elif reset:
+            from publisher.security import generate_password
+
+            password = generate_password()
+            users.set_password(session, SYSTEM, username, password)
+            out.append((username, str(role), password))
+        else:
+            out.append((username, str(role), None))
+    return out
+
+
+def _reset_admin(session: Session) -> str | None:
+    from publisher.security import generate_password
+
+    admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
+    if admin is None:
+        return None
+    password = generate_password()
+    users.set_password(session, SYSTEM, admin.username, password)
+    return password
+
+
+def _channels(session: Session, org_id: int, url: str, result: DemoResult) -> list[Channel]:
+    out = []
+    for name, spec in channel_specs(url).items():
+        channel = session.exec(select(Channel).where(Channel.name == name)).first()
+        if channel is None:
+            channel = channels_svc.add_channel(
+                session,
+                SYSTEM,
+                kind=spec["kind"],
+                name=name,
+                org=org_id,
+                settings=spec["settings"],
+                credentials=spec["credentials"],
+            )
+            result.channels_created += 1
+        elif any(channel.settings.get(k) != v for k, v in spec["settings"].items()):
+            assert channel.id is not None
+            channel = channels_svc.update_channel(
+                session, SYSTEM, channel.id, settings=spec["settings"]
+            )
+        out.append(channel)
+    return out
+
+
+def _next_national(session: Session, today: date) -> tuple[Campaign, date] | None:
+    for occ in upcoming(session, SYSTEM, today):
+        if occ.campaign.kind == CampaignKind.NATIONAL and (occ.on - today).days >= 2:
+            return occ.campaign, occ.on
+    return None
+
+
+def _infographic(session: Session, org_id: int) -> MediaAsset | None:
+    existing = session.exec(
+        select(MediaAsset).where(MediaAsset.org_id == org_id, MediaAsset.source == "generated")
+    ).all()
+    for asset in existing:
+        if DEMO_TAG in asset.tags:
+            return asset
+    today = to_local(utcnow()).date()
+    nxt = _next_national(session, today)
+    if nxt is None:
+        return None
+    campaign, on = nxt
+    fields = {
+        "title": f"Hưởng ứng {campaign.name}",
+        "date": fmt_date(on),
+        "subtitle": "Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số — "
+        "động lực phát triển của tỉnh",
+    }
+    return media_svc.render_infographic_asset(
+        session,
+        SYSTEM,
+        "campaign",
+        fields,
+        org_id=org_id,
+        hashtag=campaign.hashtag,
+        title=f"Infographic {campaign.name}",
+        tags=("infographic", DEMO_TAG, campaign.slug),
+    )
+
+
+def _plan(session: Session, officer: Actor, chans: list[Channel], result: DemoResult) -> None:
+    """The next national day's lead-up plan with its media queued (countdown cards, the
+    day's clip, the recap card: the worker renders them), sent to the editor for review."""
+    today = to_local(utcnow()).date()
+    nxt = _next_national(session, today)
+    if nxt is None:
+        return
+    campaign, on = nxt
+    result.campaign, result.campaign_date = campaign.name, fmt_date(on)
+    plan, media = plan_media.scaffold_with_media(
+        session, officer, campaign.slug, on.year, [c.id for c in chans if c.id is not None]
+    )
+    result.plan_created = len(plan.created)
+    result.renders_queued = media.queued
+    plans.submit_plan(session, officer, plan)
+    session.flush()
+
+
+def _samples(
+    session: Session, officer: Actor, chans: list[Channel], asset: MediaAsset | None
+) -> None:
+    """A post waiting for review tomorrow morning, so every page has something to show."""
+    key = "demo:sample-review"
+    if session.exec(select(Post).where(Post.plan_key == key)).first() is not None:
+        return
+    tomorrow = to_local(utcnow()).date() + timedelta(days=1)
+    post = posts.compose(
+        session,
+        officer,
+        posts.PostInput(
+            text=(
+                "Sở Khoa học và Công nghệ mời các doanh nghiệp đăng ký tham gia Chương trình hỗ "
+                "trợ chuyển đổi số năm 2027. Hồ sơ gửi trước ngày 15/12."
+            ),
+            channels=[c.id for c in chans if c.id is not None],
+            due_at=local_datetime(tomorrow, 9),
+            title="Mời đăng ký Chương trình hỗ trợ chuyển đổi số",
+            media_ids=[asset.id] if asset is not None and asset.id is not None else [],
+            plan_key=key,
+        ),
+        strict=False,
+    )
+    assert post.id is not None
+    if not posts.problems_for(session, post, posts.variant_texts(session, post)):
+        posts.submit(session, officer, post.id)
+
+
+def demo_posts(session: Session) -> int:
+    """How many posts the demo created (for the idempotency test)."""
+    return len(session.exec(select(Post).where(col(Post.plan_key).is_not(None))).all())

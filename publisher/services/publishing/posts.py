@@ -1,0 +1,575 @@
+"""Posts: compose once with per-channel variants, review, approve, schedule, cancel.
+
+The post workflow (enforced here, not in the UI)::
+
+    draft -> in_review -> scheduled -> publishing -> published | partially_failed | failed
+    in_review -> rejected -> (edit) draft        draft|in_review|rejected|scheduled -> cancelled
+
+Officers compose and submit; editors approve or reject (never their own post). Four eyes:
+whoever last changed the content (:data:`CONTENT`) cannot approve it either, whatever their
+role (:func:`approval_refusal`); the server's operator at the CLI, who has no user account, is
+the root of trust and approves anything, and the audit log says so. Everyone acts within their
+own organisation.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, delete, func, select
+
+from connectors.base import OutgoingPost, Problem
+from publisher.db import is_row_id
+from publisher.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from publisher.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Post,
+    PostMedia,
+    PostStatus,
+    PostVariant,
+    Recurrence,
+    STTask,
+    User,
+)
+from publisher.services.accounts import audit
+from publisher.services.accounts.actor import Actor
+from publisher.services.insight import links
+from publisher.services.publishing import deliveries
+from publisher.services.publishing.channels import get_channel, make_connector
+from publisher.services.studio.attachments import post_media_items
+from publisher.timeutil import utcnow
+
+S = PostStatus
+#: A schedule time this far in the past is still accepted ("publish now" from a slow form).
+PAST_TOLERANCE = timedelta(seconds=60)
+#: Further ahead than this is a typo of the year (31/12/9999), not a plan.
+MAX_AHEAD_YEARS = 10
+#: Problems media fitting repairs before publishing, so they do not block composing.
+FIXABLE_BY_FITTING = frozenset({"media_too_large"})
+EDITABLE = frozenset({S.DRAFT, S.REJECTED, S.IN_REVIEW})
+#: What the four-eyes rule calls the content of a post: what its readers get. The time,
+#: recurrence and campaign/task filing are not content (a reviewer may move the time and
+#: still approve); media the worker renders for a post from its campaign's brand (plan cards
+#: and clips, per-channel fitted versions) is not written by anyone and does not count.
+CONTENT = ("title", "text", "link", "channels and their own texts", "media and their order")
+
+
+@dataclass
+class PostInput:
+    """What an officer composes. ``variants`` maps channel name/id to its own text."""
+
+    text: str
+    channels: Sequence[str | int]
+    due_at: datetime | None = None
+    variants: Mapping[Any, str] = field(default_factory=dict)
+    media_ids: Sequence[int] = ()
+    link: str | None = None
+    title: str = ""
+    campaign: str | None = None
+    campaign_year: int | None = None
+    task: str | None = None
+    recurrence: str = Recurrence.NONE
+    recurrence_until: date | None = None
+    plan_key: str | None = None
+
+
+def _nfc(text: str | None) -> str:
+    """NFC, trimmed; raises InvalidInput for invalid UTF-8 (lone surrogates) and control
+    characters (NUL is refused by PostgreSQL and invisible to a reader). Text made only of
+    invisible characters (zero-width spaces, joiners) is empty."""
+    clean = unicodedata.normalize("NFC", text or "").strip()
+    if any(unicodedata.category(c) == "Cs" for c in clean):
+        # Lone surrogates: invalid UTF-8 bytes of an argument or a file (surrogateescape).
+        raise InvalidInput("error.text_invalid_utf8")
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in clean):
+        raise InvalidInput("error.text_control_chars")
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in clean):
+        return ""
+    return clean
+
+
+def _check_due(due_at: datetime | None) -> None:
+    if due_at is None:
+        return
+    if due_at.tzinfo is None:
+        raise InvalidInput("error.time_naive")
+    if due_at < utcnow() - PAST_TOLERANCE:
+        raise InvalidInput("error.time_in_past")
+    if due_at > utcnow() + timedelta(days=366 * MAX_AHEAD_YEARS):
+        raise InvalidInput("error.time_too_far", years=MAX_AHEAD_YEARS)
+
+
+def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
+    if not refs:
+        raise InvalidInput("error.channels_required")
+    channels: list[Channel] = []
+    for ref in refs:
+        channel = get_channel(session, actor, ref)
+        if channel not in channels:
+            channels.append(channel)
+    orgs = {c.org_id for c in channels}
+    if len(orgs) > 1:
+        raise InvalidInput("error.channels_one_org")
+    return channels
+
+
+def problems_for(
+    session: Session,
+    post: Post,
+    channels_texts: Sequence[tuple[Channel, str]],
+    media_ids: Sequence[int] | None = None,
+    *,
+    for_compose: bool = True,
+) -> list[Problem]:
+    """Every connector's validation problems for this post on these channels."""
+    items = post_media_items(session, post, media_ids)
+    out: list[Problem] = []
+    for channel, text in channels_texts:
+        connector = make_connector(channel)
+        outgoing = OutgoingPost(text=text, media=tuple(items), link=post.link)
+        for problem in connector.validate(outgoing):
+            if for_compose and problem.code in FIXABLE_BY_FITTING:
+                continue
+            out.append(problem)
+    return out
+
+
+def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = True) -> Post:
+    """Create a draft. ``strict`` refuses it when any channel would reject it."""
+    actor.require("post.compose")
+    text = _nfc(data.text)
+    channels = _resolve_channels(session, actor, data.channels)
+    _check_due(data.due_at)
+    if data.recurrence not in tuple(Recurrence):
+        raise InvalidInput("error.recurrence_invalid", value=data.recurrence)
+    org_id = channels[0].org_id
+    actor.require_org(org_id)
+    post = Post(
+        org_id=org_id,
+        author_id=actor.user_id,
+        status=S.DRAFT,
+        title=_nfc(data.title)[:255],
+        text=text,
+        link=links.checked_link(data.link),
+        due_at=data.due_at,
+        recurrence=data.recurrence,
+        recurrence_until=data.recurrence_until,
+        plan_key=data.plan_key,
+    )
+    _mark_content(post, actor)
+    _apply_links(session, actor, post, data)
+    session.add(post)
+    session.flush()
+    assert post.id is not None
+    texts = _write_variants(session, post, channels, data.variants)
+    _write_media(session, actor, post, data.media_ids)
+    if not text and not data.media_ids and not any(t for _, t in texts):
+        raise InvalidInput("error.text_required")
+    if strict:
+        problems = problems_for(session, post, texts)
+        if problems:
+            raise ValidationFailed(problems)
+    audit.record(
+        session,
+        actor,
+        "post.create",
+        "post",
+        post.id,
+        org_id=org_id,
+        after={
+            "channels": [c.name for c in channels],
+            "due_at": post.due_at,
+            "status": post.status,
+        },
+    )
+    return post
+
+
+def _apply_links(session: Session, actor: Actor, post: Post, data: PostInput) -> None:
+    if data.campaign:
+        campaign = session.exec(select(Campaign).where(Campaign.slug == data.campaign)).first()
+        if campaign is None or not (campaign.org_id is None or actor.sees(campaign.org_id)):
+            raise NotFound("error.campaign_not_found", slug=data.campaign)
+        post.campaign_id = campaign.id
+        post.campaign_year = data.campaign_year or (
+            post.due_at.year if post.due_at else utcnow().year
+        )
+    else:
+        post.campaign_id = None
+        post.campaign_year = None
+    if data.task:
+        task = session.exec(select(STTask).where(STTask.code == data.task)).first()
+        if task is None or not actor.sees(task.org_id):
+            raise NotFound("error.task_not_found", code=data.task)
+        post.task_id = task.id
+    else:
+        post.task_id = None
+
+
+def _write_variants(
+    session: Session, post: Post, channels: list[Channel], variants: Mapping[Any, str]
+) -> list[tuple[Channel, str]]:
+    targeted = {c.name for c in channels} | {str(c.id) for c in channels}
+    for key in variants:
+        if str(key) not in targeted:
+            # Dropping it silently would publish the common text where the author wrote
+            # their own: refuse instead.
+            raise InvalidInput("error.variant_channel_not_targeted", channel=str(key))
+    by_key: dict[str, str] = {str(k): _nfc(v) for k, v in variants.items() if _nfc(v)}
+    session.exec(delete(PostVariant).where(col(PostVariant.post_id) == post.id))  # type: ignore[call-overload]
+    out = []
+    for channel in channels:
+        own = by_key.get(channel.name) or by_key.get(str(channel.id))
+        assert post.id is not None and channel.id is not None
+        session.add(PostVariant(post_id=post.id, channel_id=channel.id, text=own or None))
+        out.append((channel, own or post.text))
+    session.flush()
+    return out
+
+
+def _write_media(session: Session, actor: Actor, post: Post, media_ids: Sequence[int]) -> None:
+    from publisher.models import MediaAsset
+
+    session.exec(delete(PostMedia).where(col(PostMedia.post_id) == post.id))  # type: ignore[call-overload]
+    for position, asset_id in enumerate(dict.fromkeys(media_ids)):
+        asset = session.get(MediaAsset, asset_id)
+        if asset is None or asset.org_id != post.org_id:
+            raise NotFound("error.media_not_found", id=asset_id)
+        assert post.id is not None
+        session.add(PostMedia(post_id=post.id, asset_id=asset_id, position=position))
+    session.flush()
+
+
+def _content(session: Session, post: Post) -> tuple[Any, ...]:
+    """The post's :data:`CONTENT` as comparable data (as stored, after a flush)."""
+    variants = session.exec(
+        select(PostVariant.channel_id, PostVariant.text).where(PostVariant.post_id == post.id)
+    ).all()
+    media = session.exec(
+        select(PostMedia.asset_id, PostMedia.position).where(PostMedia.post_id == post.id)
+    ).all()
+    return (post.title, post.text, post.link, sorted(variants), sorted(media))
+
+
+def _mark_content(post: Post, actor: Actor) -> None:
+    post.content_by = actor.user_id
+    post.content_label = actor.label or f"role:{actor.role}"
+    post.content_at = utcnow()
+
+
+def approval_refusal(post: Post, actor: Actor) -> str | None:
+    """Why ``actor`` may not approve ``post`` (an error key taking ``id``), or None.
+
+    A web account never approves a post whose content it changed last, nor (unless an
+    administrator) a post it wrote. The server's operator (an actor without a user account:
+    the CLI, ``post create --approve``) is not bound; :func:`approve` audits it."""
+    if actor.user_id is None:
+        return None
+    if post.author_id == actor.user_id and not actor.is_admin:
+        return "error.approve_own_post"
+    if post.content_by == actor.user_id:
+        return "error.approve_own_content"
+    return None
+
+
+def get_post(session: Session, actor: Actor, post_id: int) -> Post:
+    """A post visible to ``actor``; raises NotFound (also for other organisations' posts)."""
+    actor.require("post.view")
+    post = session.get(Post, post_id) if is_row_id(post_id) else None
+    if post is None or not actor.sees(post.org_id):
+        raise NotFound("error.post_not_found", id=post_id)
+    return post
+
+
+def update(
+    session: Session, actor: Actor, post_id: int, data: PostInput, *, strict: bool = False
+) -> Post:
+    """Edit a draft, rejected or in-review post (a rejected post becomes a draft again)."""
+    actor.require("post.compose")
+    post = get_post(session, actor, post_id)
+    if post.status not in EDITABLE:
+        raise InvalidTransition("error.post_not_editable", status=post.status)
+    if post.status == S.IN_REVIEW and not actor.can("post.review"):
+        raise PermissionDenied("error.post_in_review_locked")
+    before = {"text": post.text, "due_at": post.due_at, "status": post.status}
+    content_before = _content(session, post)
+    channels = _resolve_channels(session, actor, data.channels)
+    if {c.org_id for c in channels} != {post.org_id}:
+        raise InvalidInput("error.channels_one_org")
+    _check_due(data.due_at)
+    post.text = _nfc(data.text)
+    post.title = _nfc(data.title)[:255]
+    post.link = links.checked_link(data.link)
+    post.due_at = data.due_at
+    post.recurrence = data.recurrence
+    post.recurrence_until = data.recurrence_until
+    _apply_links(session, actor, post, data)
+    if post.status == S.REJECTED:
+        post.status = S.DRAFT
+    post.updated_at = utcnow()
+    session.add(post)
+    texts = _write_variants(session, post, channels, data.variants)
+    _write_media(session, actor, post, data.media_ids)
+    content_changed = _content(session, post) != content_before
+    if content_changed:
+        _mark_content(post, actor)
+    if strict:
+        problems = problems_for(session, post, texts)
+        if problems:
+            raise ValidationFailed(problems)
+    audit.record(
+        session,
+        actor,
+        "post.update",
+        "post",
+        post.id,
+        org_id=post.org_id,
+        before=before,
+        after={
+            "text": post.text,
+            "due_at": post.due_at,
+            "status": post.status,
+            "content_changed": content_changed,
+        },
+    )
+    return post
+
+
+def variant_texts(session: Session, post: Post) -> list[tuple[Channel, str]]:
+    rows = session.exec(
+        select(PostVariant, Channel)
+        .join(Channel, col(Channel.id) == col(PostVariant.channel_id))
+        .where(PostVariant.post_id == post.id)
+        .order_by(col(Channel.name))
+    ).all()
+    return [(c, v.text if v.text is not None else post.text) for v, c in rows]
+
+
+def _move(session: Session, actor: Actor, post: Post, to: str, action: str, **after: Any) -> Post:
+    before = post.status
+    post.status = to
+    post.updated_at = utcnow()
+    session.add(post)
+    audit.record(
+        session,
+        actor,
+        action,
+        "post",
+        post.id,
+        org_id=post.org_id,
+        before={"status": before},
+        after={"status": to, **after},
+    )
+    return post
+
+
+def save(
+    session: Session, actor: Actor, post_id: int | None, data: PostInput, *, for_review: bool
+) -> int:
+    """The compose page's "save" and "send for review": update post ``post_id`` (or compose
+    a new draft when None, not strict), then submit it if ``for_review``, in the caller's one
+    transaction. Returns the post's id; raises what :func:`update`, :func:`compose` and
+    :func:`submit` raise."""
+    if post_id:
+        post = update(session, actor, int(post_id), data)
+    else:
+        post = compose(session, actor, data, strict=False)
+    post_id = post.id
+    assert post_id is not None
+    if for_review:
+        submit(session, actor, post_id)
+    return post_id
+
+
+def submit(session: Session, actor: Actor, post_id: int) -> Post:
+    """Send a draft for review, after every channel's validation passes."""
+    actor.require("post.submit")
+    post = get_post(session, actor, post_id)
+    if post.status not in (S.DRAFT, S.REJECTED):
+        raise InvalidTransition("error.post_transition", frm=post.status, to=S.IN_REVIEW)
+    if post.due_at is None:
+        raise InvalidInput("error.time_required")
+    _check_due(post.due_at)
+    problems = problems_for(session, post, variant_texts(session, post))
+    if problems:
+        raise ValidationFailed(problems)
+    return _move(session, actor, post, S.IN_REVIEW, "post.submit")
+
+
+def approve(session: Session, actor: Actor, post_id: int) -> Post:
+    """Approve and schedule: the post's deliveries are created in this same transaction."""
+    actor.require("post.review")
+    post = get_post(session, actor, post_id)
+    # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
+    # clear InvalidTransition instead of a unique-key violation on the deliveries.
+    session.flush()  # refresh would drop this session's own unflushed changes (submit, edits)
+    session.refresh(post, with_for_update=True)
+    allowed_from = (S.IN_REVIEW, S.DRAFT) if actor.is_admin else (S.IN_REVIEW,)
+    if post.status not in allowed_from:
+        raise InvalidTransition("error.post_transition", frm=post.status, to=S.SCHEDULED)
+    refusal = approval_refusal(post, actor)
+    if refusal:
+        raise PermissionDenied(refusal, id=post.id)
+    if post.due_at is None:
+        raise InvalidInput("error.time_required")
+    _check_due(post.due_at)
+    problems = problems_for(session, post, variant_texts(session, post))
+    if problems:
+        raise ValidationFailed(problems)
+    occurrence = post.due_at.date().isoformat() if post.recurrence != Recurrence.NONE else ""
+    created = deliveries.create_for_post(session, post, post.due_at, occurrence)
+    links.track_deliveries(session, post, created)
+    post.reviewed_by = actor.user_id
+    post.reviewed_at = utcnow()
+    post.review_comment = ""
+    return _move(
+        session,
+        actor,
+        post,
+        S.SCHEDULED,
+        "post.approve",
+        deliveries=[d.id for d in created],
+        due_at=post.due_at,
+        content_by=post.content_label,
+        # "operator": the server's operator approved, the four-eyes rule does not bind it
+        # (its own content too: self_approved); "checked": a web account passed the rule.
+        four_eyes="operator" if actor.user_id is None else "checked",
+        self_approved=post.content_label == (actor.label or f"role:{actor.role}"),
+    )
+
+
+def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
+    actor.require("post.review")
+    post = get_post(session, actor, post_id)
+    if post.status != S.IN_REVIEW:
+        raise InvalidTransition("error.post_transition", frm=post.status, to=S.REJECTED)
+    comment = _nfc(comment)
+    if not comment:
+        raise InvalidInput("error.reject_comment_required")
+    post.review_comment = comment
+    post.reviewed_by = actor.user_id
+    post.reviewed_at = utcnow()
+    return _move(session, actor, post, S.REJECTED, "post.reject", comment=comment)
+
+
+def cancel(session: Session, actor: Actor, post_id: int) -> Post:
+    """Cancel a post; deliveries not yet sent are cancelled, sent ones are kept as history."""
+    actor.require("post.cancel")
+    post = get_post(session, actor, post_id)
+    if post.status in (S.SCHEDULED, S.PUBLISHING):
+        actor.require("delivery.manage")
+    elif post.status not in (S.DRAFT, S.IN_REVIEW, S.REJECTED):
+        raise InvalidTransition("error.post_transition", frm=post.status, to=S.CANCELLED)
+    for delivery in session.exec(select(Delivery).where(Delivery.post_id == post.id)):
+        if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.MISSED):
+            deliveries.transition(
+                session, delivery, DeliveryStatus.CANCELLED, actor, reason="post cancelled"
+            )
+    sent = session.exec(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.post_id == post.id, Delivery.status == DeliveryStatus.SENT)
+    ).one()
+    if sent:
+        deliveries.refresh_post_status(session, post)
+        audit.record(
+            session,
+            actor,
+            "post.cancel",
+            "post",
+            post.id,
+            org_id=post.org_id,
+            after={"status": post.status, "kept_sent": sent},
+        )
+        return post
+    return _move(session, actor, post, S.CANCELLED, "post.cancel")
+
+
+@dataclass
+class PostFilter:
+    status: str | None = None
+    org_id: int | None = None
+    campaign_id: int | None = None
+    channel_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    limit: int = 500
+
+
+def list_posts(session: Session, actor: Actor, flt: PostFilter | None = None) -> list[Post]:
+    actor.require("post.view")
+    flt = flt or PostFilter()
+    stmt = select(Post).order_by(col(Post.due_at).desc(), col(Post.id).desc()).limit(flt.limit)
+    if not actor.all_orgs:
+        stmt = stmt.where(Post.org_id == actor.org_id)
+    elif flt.org_id is not None:
+        stmt = stmt.where(Post.org_id == flt.org_id)
+    if flt.status:
+        if flt.status not in tuple(S):
+            raise InvalidInput("error.status_invalid", status=flt.status, statuses=", ".join(S))
+        stmt = stmt.where(Post.status == flt.status)
+    if flt.campaign_id is not None:
+        stmt = stmt.where(Post.campaign_id == flt.campaign_id)
+    if flt.channel_id is not None:
+        stmt = stmt.where(
+            col(Post.id).in_(
+                select(PostVariant.post_id).where(PostVariant.channel_id == flt.channel_id)
+            )
+        )
+    if flt.start is not None:
+        stmt = stmt.where(col(Post.due_at) >= flt.start)
+    if flt.end is not None:
+        stmt = stmt.where(col(Post.due_at) < flt.end)
+    return list(session.exec(stmt))
+
+
+def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
+    """Everything about a post, as plain data (the CLI's JSON and the UI's post page)."""
+    post = get_post(session, actor, post_id)
+    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    return {
+        "id": post.id,
+        "status": post.status,
+        "org_id": post.org_id,
+        "title": post.title,
+        "text": post.text,
+        "link": post.link,
+        "due_at": post.due_at.isoformat() if post.due_at else None,
+        "campaign": campaign.slug if campaign else None,
+        "review_comment": post.review_comment,
+        "author": _username(session, post.author_id),
+        "content_by": post.content_label or None,
+        "content_at": post.content_at.isoformat() if post.content_at else None,
+        "reviewed_by": _username(session, post.reviewed_by),
+        "variants": [
+            {"channel": c.name, "kind": c.kind, "text": text}
+            for c, text in variant_texts(session, post)
+        ],
+        "media": [
+            {"id": pm.asset_id, "position": pm.position}
+            for pm in session.exec(
+                select(PostMedia)
+                .where(PostMedia.post_id == post.id)
+                .order_by(col(PostMedia.position))
+            )
+        ],
+        "deliveries": [deliveries.describe(d, c) for d, c in deliveries.for_post(session, post_id)],
+    }
+
+
+def _username(session: Session, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.username if user is not None else None
