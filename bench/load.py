@@ -94,8 +94,8 @@ def editor_loop(
     from connectors import signing
     from publisher.db import session_scope
     from publisher.errors import PublisherError
+    from publisher.services.accounts import alerts
     from publisher.services.insight import stats
-    from publisher.services.operations import alerts
     from publisher.services.publishing import calendar, posts, review
 
     rng = random.Random(seed)

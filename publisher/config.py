@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     def secret_key_file(self) -> Path:
         return self.data_dir / "secret.key"
 
+    def read_secret_key(self) -> str | None:
+        """``PUBLISHER_SECRET_KEY``, else the key file's value, else None."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.secret_key_file
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip() or None
+        return None
+
 
 @cache
 def get_settings() -> Settings:

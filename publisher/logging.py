@@ -175,10 +175,7 @@ def configure_logging(
     settings = get_settings()
     if json_format is None:
         json_format = settings.log_json
-    register_secret(settings.secret_key)
-    from publisher.security import load_secret
-
-    register_secret(load_secret())  # the key file's value when no variable sets it
+    register_secret(settings.read_secret_key())  # the variable's or the key file's value
     if settings.database_url:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from publisher.config import get_settings
 from publisher.errors import PublisherError
 from publisher.fsmodes import private_dir
-from publisher.logging import register_secrets
+from publisher.logging import register_secret, register_secrets
 
 _hasher = PasswordHasher()
 
@@ -77,13 +77,9 @@ def ensure_secret_key() -> str:
 
 @cache
 def load_secret() -> str | None:
-    settings = get_settings()
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.secret_key_file
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip() or None
-    return None
+    value = get_settings().read_secret_key()
+    register_secret(value)  # never logged, whether it came from the variable or the file
+    return value
 
 
 def _fernet(secret: str | None = None) -> Fernet:

@@ -39,7 +39,8 @@ from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
 from publisher.i18n import t
-from publisher.services.insight import inbound, links
+from publisher.services.insight import inbound
+from publisher.services.publishing import links
 from publisher.timeutil import Clock, get_clock
 
 log = logging.getLogger(__name__)

@@ -743,7 +743,7 @@ def alert_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List open alerts."""
-    from publisher.services.operations import alerts as alerts_svc
+    from publisher.services.accounts import alerts as alerts_svc
 
     with admin_session() as (session, actor):
         rows = [

@@ -14,7 +14,7 @@ from datetime import timedelta
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.services.studio.versions import MediaNotReady
 from publisher.timeutil import fmt_local, utcnow

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import fmt_local, utcnow
 

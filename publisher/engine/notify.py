@@ -23,7 +23,7 @@ from connectors.errors import ConnectorError
 from connectors.telegram import TelegramConnector
 from publisher.i18n import t
 from publisher.models import Alert
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "engine_notify_pending"

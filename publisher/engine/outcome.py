@@ -11,7 +11,7 @@ from sqlmodel import Session
 from connectors.base import PublishResult
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import utcnow

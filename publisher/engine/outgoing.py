@@ -24,10 +24,10 @@ from publisher.models import (
     PostVariant,
     RenderJob,
 )
-from publisher.services.insight import links
 from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing import links
+from publisher.services.publishing.attachments import post_media_items
 from publisher.services.studio import versions as prepare_svc
-from publisher.services.studio.attachments import post_media_items
 
 
 class MediaFitFailed(Exception):

@@ -21,8 +21,8 @@ from publisher.db import session_scope
 from publisher.engine.txn import write_scope
 from publisher.models import Delivery, Post, PostStatus, Recurrence
 from publisher.services.accounts import audit
-from publisher.services.insight import links
 from publisher.services.publishing import deliveries as deliveries_svc
+from publisher.services.publishing import links
 from publisher.timeutil import local_tz, utcnow
 
 log = logging.getLogger(__name__)

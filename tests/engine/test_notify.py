@@ -10,7 +10,7 @@ import pytest
 from connectors.sandbox.client import SandboxClient
 from publisher.db import session_scope
 from publisher.engine.notify import TelegramNotifier
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 
 
 def test_committed_alerts_are_sent_rolled_back_ones_are_not(

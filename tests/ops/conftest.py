@@ -21,7 +21,7 @@ from publisher.models import (
     RenderJob,
     RenderStatus,
 )
-from publisher.services.operations import alerts as alerts_svc
+from publisher.services.accounts import alerts as alerts_svc
 from publisher.services.publishing import posts as posts_svc
 from publisher.timeutil import utcnow
 from tests.factories import (

@@ -120,7 +120,7 @@ def test_counts_lateness_and_render_durations(db: Any, clock: Any) -> None:
 
 
 def test_label_values_are_escaped(db: Any, clock: Any) -> None:
-    from publisher.services.operations import alerts as alerts_svc
+    from publisher.services.accounts import alerts as alerts_svc
 
     with session_scope() as s:
         alerts_svc.raise_alert(s, 'kind "quoted"\\back\nslash', "alert.x", dedupe=False)

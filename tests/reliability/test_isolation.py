@@ -29,12 +29,11 @@ import publisher.services as services_pkg
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
-from publisher.services.accounts import orgs, users
+from publisher.services.accounts import alerts, orgs, users
 from publisher.services.insight import kpi, stats, tasks
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.operations import alerts
 from publisher.services.publishing import (
     calendar,
     campaigns,
@@ -172,8 +171,8 @@ def _task_file(w: World) -> str:
 W = World
 #: name -> (call as a user of B against A, is_write)
 CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
-    "operations.alerts.list_alerts": (lambda w: alerts.list_alerts(w.s, w.actor()), False),
-    "operations.alerts.resolve": (lambda w: alerts.resolve(w.s, w.actor(), w.alert_a), True),
+    "accounts.alerts.list_alerts": (lambda w: alerts.list_alerts(w.s, w.actor()), False),
+    "accounts.alerts.resolve": (lambda w: alerts.resolve(w.s, w.actor(), w.alert_a), True),
     "publishing.calendar.period": (
         lambda w: calendar.period(w.s, w.actor(), date(2026, 10, 1), date(2026, 11, 30)),
         False,

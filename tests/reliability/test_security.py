@@ -16,11 +16,10 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.errors import PermissionDenied
 from publisher.models import AuditEvent, Role, User
-from publisher.services.accounts import orgs, users
+from publisher.services.accounts import alerts, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
 from publisher.services.insight import kpi, tasks
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.operations import alerts
 from publisher.services.publishing import channels, deliveries, posts
 from publisher.services.studio import library as media
 from tests.factories import make_office, telegram_channel

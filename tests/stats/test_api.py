@@ -15,7 +15,8 @@ from publisher.api import create_app
 from publisher.api.server import run_in_thread
 from publisher.db import session_scope
 from publisher.models import InboundEvent, TrackedLink
-from publisher.services.insight import engagement, inbound, links
+from publisher.services.insight import engagement, inbound
+from publisher.services.publishing import links
 from tests.factories import make_office
 from tests.stats.conftest import published
 

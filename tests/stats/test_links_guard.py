@@ -11,8 +11,7 @@ from publisher.api import create_app
 from publisher.db import session_scope
 from publisher.errors import InvalidInput
 from publisher.models import Post, TrackedLink
-from publisher.services.insight import links
-from publisher.services.publishing import posts
+from publisher.services.publishing import links, posts
 from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
 from tests.factories import make_office, telegram_channel

@@ -198,7 +198,7 @@ def test_an_open_session_slides_the_stored_expiry(office, clock):
 # -- the units of work the pages call (each owns its transaction) ------------------------------
 def test_login_checks_the_password_and_issues_a_token_that_resumes(db, clock):
     office = make_office()
-    done = sessions.login("so-khcn-editor", PASSWORD, source="ip:203.0.113.7")
+    done = users.login("so-khcn-editor", PASSWORD, source="ip:203.0.113.7")
     assert done.actor.user_id == office.users["editor"].id
     assert done.full_name
     found = sessions.resume_token(done.token)
@@ -210,7 +210,7 @@ def test_login_checks_the_password_and_issues_a_token_that_resumes(db, clock):
 def test_a_wrong_password_issues_no_token(db, clock):
     make_office()
     with pytest.raises(PermissionDenied):
-        sessions.login("so-khcn-editor", PASSWORD + "x")
+        users.login("so-khcn-editor", PASSWORD + "x")
     with session_scope() as s:
         assert s.exec(select(func.count()).select_from(UISession)).scalar_one() == 0
 

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 from publisher.services.publishing import deliveries, posts
 from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus

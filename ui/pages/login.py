@@ -7,7 +7,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
-from publisher.services.accounts import sessions
+from publisher.services.accounts import users
 from ui import common
 
 _, middle, _ = st.columns([1, 1.2, 1])
@@ -27,7 +27,7 @@ with middle:
         else:
             try:
                 # Checks the password and issues the token that keeps a reload logged in.
-                done = sessions.login(username, password, source=common.client_source())
+                done = users.login(username, password, source=common.client_source())
             except PublisherError as exc:
                 st.error(exc.message(), icon=":material/lock:")
             else:

@@ -121,18 +121,6 @@ def revoke_user(session: Session, user_id: int) -> int:
 
 
 # -- units of work for the web interface (each owns its transaction) ----------------------------
-def login(username: str, password: str, *, source: str | None = None) -> LoggedIn:
-    """Check a login and issue its token in one transaction. Raises what
-    :func:`publisher.services.accounts.users.authenticate` raises (PermissionDenied with a
-    reason)."""
-    from publisher.services.accounts import users
-
-    with session_scope() as session:
-        user = users.authenticate(session, username, password, source=source)
-        token = issue(session, user)
-        return LoggedIn(Actor.of(user), user.full_name or user.username, token)
-
-
 def resume_token(token: str) -> Resumed | None:
     """:func:`resume` in its own transaction; ``None`` also when the database is unreachable
     (the person logs in again once it is back). Raises nothing."""

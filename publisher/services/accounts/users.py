@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from publisher.db import session_scope
 from publisher.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from publisher.models import LoginThrottle, Role, User
 from publisher.security import generate_password, hash_password, verify_dummy, verify_password
@@ -340,3 +341,13 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
         after={"active": active, "sessions_revoked": revoked},
     )
     return user
+
+
+# -- units of work for the web interface (each owns its transaction) ----------------------------
+def login(username: str, password: str, *, source: str | None = None) -> sessions.LoggedIn:
+    """Check a login and issue its token in one transaction. Raises what
+    :func:`authenticate` raises (PermissionDenied with a reason)."""
+    with session_scope() as session:
+        user = authenticate(session, username, password, source=source)
+        token = sessions.issue(session, user)
+        return sessions.LoggedIn(Actor.of(user), user.full_name or user.username, token)

@@ -14,10 +14,9 @@ from connectors.errors import AuthError, ConfigError, ConnectorError, PermanentE
 from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
 from publisher.models import Channel, ChannelHealth, ChannelKind
 from publisher.security import decrypt_credentials, encrypt_credentials, mask
-from publisher.services.accounts import audit
+from publisher.services.accounts import alerts, audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.accounts.orgs import get_org
-from publisher.services.operations import alerts
 from publisher.textcheck import has_hidden_chars
 from publisher.timeutil import utcnow
 

@@ -22,6 +22,7 @@ from connectors.base import OutgoingPost
 from publisher.errors import PublisherError, problem_text
 from publisher.models import Channel, MediaAsset, Organisation, Post, STTask
 from publisher.services.accounts.actor import Actor
+from publisher.services.publishing.attachments import asset_path
 from publisher.services.publishing.channels import (
     connector_class,
     get_channel,
@@ -29,7 +30,6 @@ from publisher.services.publishing.channels import (
     make_connector,
 )
 from publisher.services.publishing.posts import problems_for
-from publisher.services.studio.attachments import asset_path
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def notices(session: Session, channel: Channel, text: str, media_ids: Sequence[i
 
 
 def _item(session: Session, asset_id: int) -> Any:
-    from publisher.services.studio.attachments import to_item
+    from publisher.services.publishing.attachments import to_item
 
     asset = session.get(MediaAsset, asset_id)
     return to_item(asset) if asset is not None else None

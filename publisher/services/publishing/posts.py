@@ -46,10 +46,9 @@ from publisher.models import (
 )
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
-from publisher.services.insight import links
-from publisher.services.publishing import deliveries
+from publisher.services.publishing import deliveries, links
+from publisher.services.publishing.attachments import post_media_items
 from publisher.services.publishing.channels import get_channel, make_connector
-from publisher.services.studio.attachments import post_media_items
 from publisher.timeutil import utcnow
 
 S = PostStatus

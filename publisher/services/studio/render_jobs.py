@@ -25,9 +25,8 @@ from publisher.db import is_row_id
 from publisher.errors import Conflict, InvalidTransition, NotFound, PublisherError
 from publisher.i18n import t
 from publisher.models import Channel, MediaAsset, Post, PostMedia, RenderJob, RenderStatus
-from publisher.services.accounts import audit
+from publisher.services.accounts import alerts, audit
 from publisher.services.accounts.actor import Actor
-from publisher.services.operations import alerts
 from publisher.services.studio import recipes as recipes
 from publisher.timeutil import fmt_local, utcnow
 

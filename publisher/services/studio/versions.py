@@ -32,9 +32,9 @@ from publisher.models import (
 )
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import channels as channels_svc
+from publisher.services.publishing.attachments import to_item
 from publisher.services.studio import recipes as recipes
 from publisher.services.studio import render_jobs as renders_svc
-from publisher.services.studio.attachments import to_item
 from publisher.timeutil import utcnow
 
 S = RenderStatus

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from publisher.db import session_scope
 from publisher.models import Alert
-from publisher.services.operations import alerts
+from publisher.services.accounts import alerts
 from publisher.timeutil import Clock, fmt_date, get_clock, to_local
 
 #: (month, day) of each deadline and the half-year it reports on.
