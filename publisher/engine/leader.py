@@ -32,6 +32,8 @@ class LeaderLease:
         self.ttl = ttl
         self.name = name
         self.is_leader = False
+        #: How many times :meth:`tick` ran (tests wait for ticks instead of sleeping).
+        self.ticks = 0
 
     def tick(self) -> bool:
         """Acquire or renew; returns whether we hold the lease now. Database errors count as
@@ -44,6 +46,7 @@ class LeaderLease:
         if held != self.is_leader:
             log.info("%s %s leadership of %s", self.owner, "took" if held else "lost", self.name)
         self.is_leader = held
+        self.ticks += 1
         return held
 
     def _try(self) -> bool:

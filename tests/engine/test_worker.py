@@ -108,11 +108,13 @@ def test_standby_takes_over_when_the_leader_dies(
         second.start()
         assert first.is_leader and not second.is_leader
         assert second.role == "standby"
-        time.sleep(0.3)  # a few ticks: the standby keeps waiting while the leader renews
+        # a few ticks: the standby keeps waiting while the leader renews
+        assert wait_for(lambda: second.lease.ticks >= 3 and first.lease.ticks >= 3)
         assert first.is_leader and not second.is_leader
         first.kill()  # no release: as if kill -9
         clock.advance(10)
-        time.sleep(0.3)
+        seen = second.lease.ticks
+        assert wait_for(lambda: second.lease.ticks >= seen + 3)
         assert not second.is_leader  # the lease has not expired yet
         clock.advance(6)
         assert wait_for(lambda: second.is_leader)
