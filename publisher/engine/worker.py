@@ -63,7 +63,6 @@ def warm_up() -> None:
     for kind in registry.KINDS:
         registry.get(kind)
     tls.client_context()
-    import media.fit  # noqa: F401
 
 
 class Worker:
