@@ -102,7 +102,7 @@ class PostParts:
     variants: dict[int, str | None]
     org_slug: str | None
     campaign_slug: str | None
-    #: No attached media and no render job: nothing to fit or wait for (most posts).
+    #: No attached media and no render job: nothing to wait for (most posts).
     plain: bool = False
 
 

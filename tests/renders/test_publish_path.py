@@ -8,12 +8,14 @@ libraries against the sandbox emulators over loopback HTTP; time is the injected
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from connectors.sandbox.client import SandboxClient
@@ -27,6 +29,7 @@ from publisher.engine.outgoing import MediaPending, load
 from publisher.engine.worker import Worker
 from publisher.models import Channel, Delivery, MediaAsset, RenderJob
 from publisher.services import posts as posts_svc
+from publisher.services import prepare as prepare_svc
 from publisher.timeutil import utcnow
 from tests.engine.conftest import delivery, fb_spec, run_once, tg_spec
 from tests.factories import ADMIN, Office, make_office
@@ -43,7 +46,7 @@ def office(db: Any, clock: Any, sandbox: Any) -> Office:
     return make_office("so-tttt", channels={"fb": fb_spec(sandbox.url), "tg": tg_spec(sandbox.url)})
 
 
-def _post_with_image(office: Office) -> dict[str, int]:
+def _post_with_image(office: Office, channels: tuple[str, ...] = ("fb", "tg")) -> dict[str, int]:
     """A post with a library image, approved for now: no channel version exists yet.
     Returns {channel kind: delivery id}."""
     image = add_image(office)
@@ -53,7 +56,7 @@ def _post_with_image(office: Office) -> dict[str, int]:
             ADMIN,
             posts_svc.PostInput(
                 text="Ảnh hội nghị chuyển đổi số",
-                channels=["fb", "tg"],
+                channels=list(channels),
                 due_at=utcnow(),
                 media_ids=[image],
             ),
@@ -132,6 +135,68 @@ def test_a_render_finished_between_the_build_and_the_hold_is_not_waited_for(
     # The hold saw the finished renders: due now, not in another 30 s.
     assert all(delivery(i).next_attempt_at == utcnow() for i in ids.values())
     assert sorted(run_once(ctx, specs).values()) == ["sent", "sent"]
+
+
+def test_a_render_recorded_while_the_hold_is_written_is_seen_by_one_side(
+    db: Any,
+    office: Office,
+    clock: Any,
+    sb: SandboxClient,
+    ctx: ExecContext,
+    specs: ChannelSpecs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The render's transaction has marked its job done and looked for held deliveries (none:
+    the delivery is still ``sending``) but not committed, while the hold is written. The hold
+    waits for the job's row lock (PostgreSQL; SQLite's writer lock) and sees the render done."""
+    [delivery_id] = _post_with_image(office, ("tg",)).values()
+    run_once(ctx, specs)  # held; its version queued
+    clock.advance(HOLD_SECONDS)
+    assert claim_due(
+        ctx.owner, ctx.limiter, specs, limit=10, lease_seconds=120, grace_seconds=6 * 3600
+    ) == [delivery_id]
+    pending = load(delivery_id, ctx.owner)
+    assert isinstance(pending, MediaPending)
+
+    looked, release = threading.Event(), threading.Event()
+    wake_waiting = prepare_svc.wake_waiting
+
+    def paused(session: Any, job: RenderJob) -> list[int]:
+        woken = wake_waiting(session, job)
+        looked.set()
+        assert release.wait(60)
+        return woken
+
+    monkeypatch.setattr(prepare_svc, "wake_waiting", paused)
+    rendered: list[Any] = []
+    render = threading.Thread(
+        target=lambda: rendered.append(engine.run_pending("render-exec", max_jobs=1))
+    )
+    render.start()
+    held: list[str] = []
+    try:
+        assert looked.wait(60)
+        hold = threading.Thread(target=lambda: held.append(hold_for_media(pending, ctx.owner)))
+        hold.start()
+        if db.backend == "postgres":
+            assert _wait_for(_waiting_for_a_lock, 15)  # the hold waits for the job's row
+    finally:
+        release.set()
+        render.join(60)
+    hold.join(60)
+    assert rendered == [{"done": 1}] and held == [WAITING]
+    assert delivery(delivery_id).next_attempt_at == utcnow()  # due now, not in 30 s
+
+
+def _waiting_for_a_lock() -> bool:
+    with session_scope(readonly=True) as s:
+        waiting = s.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        ).scalar_one()
+    return bool(waiting)
 
 
 def test_a_version_whose_file_is_gone_fails_the_delivery_and_sends_nothing(
