@@ -26,6 +26,7 @@ from publisher.engine.claim import ChannelSpecs, claim_due
 from publisher.engine.executor import ExecContext
 from publisher.engine.media_wait import HOLD_SECONDS, WAITING, hold_for_media
 from publisher.engine.outgoing import MediaPending, load
+from publisher.engine.reconcile import sweep_expired
 from publisher.engine.worker import Worker
 from publisher.models import Channel, Delivery, MediaAsset, RenderJob
 from publisher.services import posts as posts_svc
@@ -217,6 +218,25 @@ def test_a_version_whose_file_is_gone_fails_the_delivery_and_sends_nothing(
         assert d.error_kind == "media" and "file missing" in (d.last_error or "")
     failed = alerts("delivery_failed")
     assert len(failed) == 2 and {a.message_key for a in failed} == {"alert.delivery_media"}
+
+
+def test_a_lease_expired_before_the_versions_were_made_ends_unconfirmed(
+    office: Office, clock: Any, sb: SandboxClient, ctx: ExecContext, specs: ChannelSpecs
+) -> None:
+    """The worker that claimed it died; its media is not rendered, so the post cannot be
+    rebuilt to look for it: an editor checks it (never sent twice)."""
+    [delivery_id] = _post_with_image(office, ("fb",)).values()
+    run_once(ctx, specs)  # held; its version queued (and never rendered here)
+    clock.advance(HOLD_SECONDS)
+    assert claim_due(
+        "dead-worker", ctx.limiter, specs, limit=10, lease_seconds=60, grace_seconds=6 * 3600
+    ) == [delivery_id]
+    clock.advance(61)
+    assert sweep_expired("sweeper", lease_seconds=60, timeout=2.0) == 1
+    d = delivery(delivery_id)
+    assert d.status == "unconfirmed" and "cannot rebuild post" in (d.last_error or "")
+    assert "render #" in (d.last_error or "")
+    assert sb.published() == []
 
 
 def _wait_for(cond: Callable[[], bool], timeout: float) -> bool:
