@@ -10,16 +10,16 @@ from datetime import datetime
 from connectors.base import Connector, PublishResult
 from connectors.clients import ClientCache
 from connectors.errors import ConnectorError, DuplicateError
-from publisher.db import session_scope
 from publisher.engine import outcome
-from publisher.engine.claim import renew_lease
 from publisher.engine.media_wait import hold_for_media
 from publisher.engine.outgoing import (
-    MediaFitFailed,
+    Lost,
+    MediaFailed,
+    MediaPending,
     PrepareCache,
     Prepared,
-    prepare,
-    prepare_cached,
+    Ready,
+    load,
 )
 from publisher.engine.policy import Action, decide
 from publisher.engine.ratelimit import RateLimiter
@@ -27,7 +27,6 @@ from publisher.engine.reconcile import LookupFailed, lookup, settle_ambiguous
 from publisher.engine.recorder import Recorder
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.services.publishing import channels as channels_svc
-from publisher.services.studio.versions import MediaNotReady
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -63,35 +62,10 @@ def _lease_fresh(claimed: Delivery, ctx: ExecContext) -> bool:
     return left >= ctx.lease_seconds / 2
 
 
-def _load(
-    delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None
-) -> tuple[Prepared, Connector] | str:
-    if claimed is not None and ctx.cache is not None and _lease_fresh(claimed, ctx):
-        # The burst's common case: no read, no session (post and channel were warmed).
-        cached = prepare_cached(claimed, ctx.cache)
-        if cached is not None:
-            prepared, channel = cached
-            return prepared, ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
-    with session_scope(readonly=True) as session:
-        delivery = session.get(Delivery, delivery_id)
-        if delivery is None or delivery.status != D.SENDING or delivery.lease_owner != ctx.owner:
-            return "lost"
-        if ctx.cache is not None:
-            channel = ctx.cache.channel(session, delivery.channel_id)
-            connector = ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
-        else:
-            found = session.get(Channel, delivery.channel_id)
-            assert found is not None
-            connector = channels_svc.make_connector(found, timeout=ctx.timeout, clients=ctx.clients)
-        try:
-            prepared = prepare(session, delivery, ctx.cache)
-        except MediaFitFailed as exc:
-            return f"media:{exc}"
-        except MediaNotReady as exc:
-            waiting = exc
-        else:
-            return prepared, connector
-    return hold_for_media(delivery_id, ctx.owner, waiting)
+def _connector(channel: Channel, ctx: ExecContext) -> Connector:
+    if ctx.cache is not None:
+        return ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
+    return channels_svc.make_connector(channel, timeout=ctx.timeout, clients=ctx.clients)
 
 
 def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None) -> str:
@@ -101,21 +75,23 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
     a fresh lease) the row is not read again. Platform failures never propagate (they become
     states); database errors do, leaving the delivery ``sending`` for the lease-expiry sweep.
     """
-    loaded = _load(delivery_id, ctx, claimed)
-    if isinstance(loaded, str):
-        if loaded.startswith("media:"):
+    fresh = claimed if claimed is not None and _lease_fresh(claimed, ctx) else None
+    match load(delivery_id, ctx.owner, ctx.cache, fresh):
+        case Lost():
+            return "lost"
+        case MediaPending() as pending:
+            return hold_for_media(pending, ctx.owner)
+        case MediaFailed(detail=detail):
             outcome.record_failed(
                 delivery_id,
                 ctx.owner,
                 error_kind="media",
-                detail=loaded[6:],
+                detail=detail,
                 message_key="alert.delivery_media",
             )
             return D.FAILED
-        return loaded
-    prepared, connector = loaded
-    if prepared.fitted and not renew_lease(delivery_id, ctx.owner, ctx.lease_seconds):
-        return "lost"  # fitting took longer than the lease: someone else settles it
+        case Ready(prepared=prepared, channel=channel):
+            connector = _connector(channel, ctx)
     if prepared.previous_error == "ambiguous" and connector.can_reconcile:
         # The previous attempt may have published: look before sending again.
         try:

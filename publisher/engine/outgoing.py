@@ -1,4 +1,17 @@
-"""The post as a connector sees it: text, fitted media, idempotency key, metadata."""
+"""The post as a connector sees it, built in one place: :func:`load` (and :func:`build`).
+
+The answer is a type the caller matches on:
+
+- :class:`Ready`: the outgoing post (text, the channel versions of its media, idempotency
+  key, metadata) and its channel: publish it;
+- :class:`MediaPending`: a render it needs is not finished (or not even queued): hold the
+  delivery until it is (:mod:`publisher.engine.media_wait`);
+- :class:`MediaFailed`: a finished channel version cannot be uploaded: fail, nothing sent;
+- :class:`Lost`: the delivery is no longer ours (:func:`load` only).
+
+Media is never fitted here: the render queue makes every channel version
+(:mod:`publisher.services.studio.versions`); this module only picks up the finished files.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +19,18 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from connectors.base import ChannelConfig, Connector, MediaItem, OutgoingPost
 from connectors.clients import ClientCache
-from publisher.config import get_settings
+from publisher.db import session_scope
 from publisher.models import (
     Campaign,
     Channel,
     Delivery,
+    DeliveryStatus,
     Organisation,
     Post,
     PostMedia,
@@ -26,17 +39,7 @@ from publisher.models import (
 )
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import links
-from publisher.services.publishing.attachments import post_media_items
 from publisher.services.studio import versions as prepare_svc
-
-
-class MediaFitFailed(Exception):
-    """A media file could not be fitted to the channel's limits (nothing was published)."""
-
-    def __init__(self, file: str, detail: str) -> None:
-        super().__init__(f"{file}: {detail}")
-        self.file = file
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -53,46 +56,42 @@ class Prepared:
     #: The error kind of the previous attempt (``ambiguous`` -> look before re-sending).
     previous_error: str | None
     attempts: int
-    fitted: bool
     #: Publish no earlier than this (the row's ``next_attempt_at`` when it was claimed).
     not_before: datetime | None = None
 
 
-def fitted_dir() -> Path:
-    return get_settings().media_dir / "fitted"
+@dataclass(frozen=True)
+class Ready:
+    """The post is built: publish ``prepared`` on ``channel`` (a detached row)."""
+
+    prepared: Prepared
+    channel: Channel
 
 
-def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], bool]:
-    """Fit each item to the channel's limits (cached by content + limits in media.fit)."""
-    from media import fit as media_fit
-    from media.errors import MediaError
+@dataclass(frozen=True)
+class MediaPending:
+    """A card, clip or channel version the post needs is not rendered yet; nothing is sent."""
 
-    limits = channels_svc.connector_class(channel.kind).media_limits(channel.settings)
-    out: list[MediaItem] = []
-    changed = False
-    for item in items:
-        try:
-            fitted = media_fit.fit(item.path, cast(Any, limits), fitted_dir())
-        except MediaError as exc:
-            raise MediaFitFailed(item.path.name, str(exc)) from exc
-        except OSError as exc:
-            raise MediaFitFailed(item.path.name, str(exc)) from exc
-        if fitted.changed:
-            changed = True
-            out.append(
-                MediaItem(
-                    path=fitted.path,
-                    kind=item.kind,
-                    mime="video/mp4"
-                    if item.kind == "video"
-                    else MediaItem.from_path(fitted.path).mime,
-                    size_bytes=fitted.bytes,
-                    duration=item.duration,
-                )
-            )
-        else:
-            out.append(item)
-    return out, changed
+    delivery_id: int
+    waiting: prepare_svc.NotReady
+
+
+@dataclass(frozen=True)
+class MediaFailed:
+    """A finished channel version cannot be uploaded (its file is gone); nothing is sent."""
+
+    delivery_id: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class Lost:
+    """The delivery is not ours any more (not ``sending`` under our lease)."""
+
+    delivery_id: int
+
+
+Built = Ready | MediaPending | MediaFailed | Lost
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class PostParts:
     variants: dict[int, str | None]
     org_slug: str | None
     campaign_slug: str | None
-    #: No attached media and no render job: nothing to fit or wait for (most posts).
+    #: No attached media and no render job: nothing to wait for (most posts).
     plain: bool = False
 
 
@@ -269,13 +268,37 @@ class PrepareCache:
         return channel
 
 
-def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = None) -> Prepared:
-    """Build the outgoing post of a claimed delivery.
+def load(
+    delivery_id: int, owner: str, cache: PrepareCache | None = None, claimed: Delivery | None = None
+) -> Built:
+    """Build the outgoing post of a delivery ``owner`` claimed.
 
-    Raises :class:`MediaFitFailed` if a file cannot be fitted and
-    :class:`publisher.services.studio.versions.MediaNotReady` while the render queue is still
-    producing its media.
+    ``claimed`` is the claim's snapshot of the row, passed only while it can stand in for the
+    row (the caller holds a fresh lease): a plain post (no media, links not tracked) whose
+    post and channel are in ``cache`` is then built without reading anything. Otherwise the
+    row is read again and :class:`Lost` returned unless it is ``sending`` under our lease.
+    Raises database errors only.
     """
+    if claimed is not None and cache is not None:
+        fast = _build_cached(claimed, cache)
+        if fast is not None:
+            return fast
+    with session_scope(readonly=True) as session:
+        delivery = session.get(Delivery, delivery_id)
+        if (
+            delivery is None
+            or delivery.status != DeliveryStatus.SENDING
+            or delivery.lease_owner != owner
+        ):
+            return Lost(delivery_id)
+        return build(session, delivery, cache)
+
+
+def build(
+    session: Session, delivery: Delivery, cache: PrepareCache | None = None
+) -> Ready | MediaPending | MediaFailed:
+    """Build the outgoing post of ``delivery`` (whatever its state: the lease sweep rebuilds
+    posts to look for them on the platform)."""
     assert delivery.id is not None
     if cache is not None:
         parts = cache.post(session, delivery.post_id)
@@ -288,22 +311,22 @@ def prepare(session: Session, delivery: Delivery, cache: PrepareCache | None = N
     return _build(session, delivery, parts, channel)
 
 
-def prepare_cached(delivery: Delivery, cache: PrepareCache) -> tuple[Prepared, Channel] | None:
-    """:func:`prepare` without the database, when everything it needs is in ``cache``: the
-    post and channel are cached, the post has no media (nothing to fit or wait for) and links
-    are not tracked. Returns the prepared post and its channel, or None (use
-    :func:`prepare`)."""
+def _build_cached(delivery: Delivery, cache: PrepareCache) -> Ready | None:
+    """:func:`build` without the database, when everything it needs is in ``cache``: the
+    post and channel are cached, the post has no media and links are not tracked."""
     if links.tracking_enabled():
         return None
     hit = cache.peek(delivery.post_id, delivery.channel_id)
     if hit is None or not hit[0].plain:
         return None
-    return _build(None, delivery, *hit), hit[1]
+    built = _build(None, delivery, *hit)
+    assert isinstance(built, Ready)  # a plain post has no media to wait for
+    return built
 
 
 def _build(
     session: Session | None, delivery: Delivery, parts: PostParts, channel: Channel
-) -> Prepared:
+) -> Ready | MediaPending | MediaFailed:
     """The outgoing post from its parts; ``session`` may be None only for a plain post with
     links not tracked (nothing is read)."""
     assert delivery.id is not None
@@ -311,16 +334,15 @@ def _build(
     assert channel.id is not None and post.id is not None
     variant = parts.variants.get(channel.id)
     text = variant if variant is not None else post.text
-    # Rendered ahead of time by the render queue (raises MediaNotReady while it is not);
-    # posts the queue does not manage are fitted here as before.
-    items: list[MediaItem] = []
-    fitted = False
+    items: tuple[MediaItem, ...] = ()
     if not parts.plain:
         assert session is not None
-        ready = prepare_svc.ready_media(session, post, channel)
-        items, fitted = (
-            ready if ready is not None else _fit(post_media_items(session, post), channel)
-        )
+        media = prepare_svc.channel_media(session, post, channel)
+        if isinstance(media, prepare_svc.NotReady):
+            return MediaPending(delivery.id, media)
+        if isinstance(media, prepare_svc.Unusable):
+            return MediaFailed(delivery.id, str(media))
+        items = media.items
     metadata = {
         "post_id": post.id,
         "delivery_id": delivery.id,
@@ -339,13 +361,13 @@ def _build(
         text, link = tracked.text, tracked.link
     outgoing = OutgoingPost(
         text=text,
-        media=tuple(items),
+        media=items,
         link=link,
         idempotency_key=delivery.idempotency_key,
         marker=f"r57-{delivery.idempotency_key[:12]}",
         metadata=metadata,
     )
-    return Prepared(
+    prepared = Prepared(
         delivery_id=delivery.id,
         post_id=post.id,
         channel_id=channel.id,
@@ -355,6 +377,6 @@ def _build(
         outgoing=outgoing,
         previous_error=delivery.error_kind,
         attempts=delivery.attempts,
-        fitted=fitted,
         not_before=delivery.next_attempt_at,
     )
+    return Ready(prepared, channel)

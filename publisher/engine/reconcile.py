@@ -22,7 +22,7 @@ from connectors.base import Connector, OutgoingPost, PublishResult
 from connectors.errors import ConnectorError
 from publisher.db import session_scope
 from publisher.engine import outcome
-from publisher.engine.outgoing import MediaFitFailed, prepare
+from publisher.engine.outgoing import MediaFailed, Ready, build
 from publisher.engine.policy import backoff_seconds
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
@@ -149,23 +149,24 @@ def sweep_expired(owner: str, *, lease_seconds: float, timeout: float) -> int:
     """Reconcile every delivery whose lease expired; returns how many were handled."""
     handled = 0
     for delivery_id in take_expired(owner, lease_seconds):
-        try:
-            with session_scope(readonly=True) as session:
-                delivery = session.get(Delivery, delivery_id)
-                assert delivery is not None
-                channel = session.get(Channel, delivery.channel_id)
-                assert channel is not None
-                prepared = prepare(session, delivery)
-                connector = channels_svc.make_connector(channel, timeout=timeout)
-        except MediaFitFailed as exc:
+        with session_scope(readonly=True) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            channel = session.get(Channel, delivery.channel_id)
+            assert channel is not None
+            built = build(session, delivery)
+            connector = channels_svc.make_connector(channel, timeout=timeout)
+        if not isinstance(built, Ready):  # its media is not there to rebuild it with
+            why = built.detail if isinstance(built, MediaFailed) else built.waiting.labels("en")
             outcome.record_unconfirmed(
                 delivery_id,
                 owner,
                 error_kind="ambiguous",
-                detail=f"lease expired; cannot rebuild post: {exc}",
+                detail=f"lease expired; cannot rebuild post: {why}",
             )
             handled += 1
             continue
+        prepared = built.prepared
         state = settle_ambiguous(
             delivery_id,
             owner,

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -192,7 +193,8 @@ def _asset_title(job: RenderJob, output: recipes.Output) -> str:
 
 def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
     """Record the result (asset, post attachment, channel versions to make) if we still hold
-    the job; False (nothing recorded) when it was cancelled or taken over meanwhile."""
+    the job, and make the deliveries held for it due now; False (nothing recorded) when it
+    was cancelled or taken over meanwhile."""
     with session_scope() as session:
         job = session.get(RenderJob, job_id)
         if not _owned(job, owner):
@@ -227,6 +229,12 @@ def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
         if job.post_id is not None and job.kind in renders_svc.POST_MEDIA_KINDS:
             session.flush()
             prepare_svc.ensure_fits(session, [job.post_id])
+        # The job's row is written (and, on PostgreSQL, locked) before the waiting
+        # deliveries are read: see prepare.settled_media for the other side.
+        session.flush()
+        woken = prepare_svc.wake_waiting(session, job)
+        if woken:
+            log.info("render job %s done: deliveries %s due now", job_id, woken)
     return True
 
 
@@ -298,8 +306,18 @@ class RenderExecutor:
     video. One of them also queues missing channel versions every ``SWEEP_EVERY`` seconds.
     """
 
-    def __init__(self, owner: str, *, slots: int | None = None, poll: float = 1.0) -> None:
+    def __init__(
+        self,
+        owner: str,
+        *,
+        slots: int | None = None,
+        poll: float = 1.0,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
         self.owner = owner
+        #: Called after each finished render (the worker claims at once: a delivery held
+        #: for this render may be due now).
+        self.on_done = on_done
         self.slots = max(1, slots if slots is not None else get_settings().render_slots)
         self.poll = poll
         self.results: Counter[str] = Counter()
@@ -381,7 +399,10 @@ class RenderExecutor:
                 continue
             job_id, holds_video = claimed
             try:
-                self.results[run_job(job_id, self.owner)] += 1
+                result = run_job(job_id, self.owner)
+                self.results[result] += 1
+                if result == "done" and self.on_done is not None:
+                    self.on_done()
             except Exception:
                 log.exception("render job %s: executor error", job_id)
                 self.results["error"] += 1

@@ -63,7 +63,6 @@ def warm_up() -> None:
     for kind in registry.KINDS:
         registry.get(kind)
     tls.client_context()
-    import media.fit  # noqa: F401
 
 
 class Worker:
@@ -119,7 +118,9 @@ class Worker:
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
         slots = settings.render_slots if render_slots is None else render_slots
-        self.renders = RenderExecutor(self.worker_id, slots=slots) if slots > 0 else None
+        self.renders = (
+            RenderExecutor(self.worker_id, slots=slots, on_done=self.wake) if slots > 0 else None
+        )
         self.results: Counter[str] = Counter()
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="executor")
         self._stop = threading.Event()

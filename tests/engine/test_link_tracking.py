@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from publisher.db import session_scope
-from publisher.engine.outgoing import prepare
+from publisher.engine.outgoing import Ready, build
 from publisher.models import Delivery, TrackedLink
 from publisher.services.publishing import posts
 from publisher.services.publishing.posts import PostInput
@@ -14,6 +14,12 @@ from publisher.timeutil import parse_local
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
 
 TEXT = "Xem chi tiết tại https://dost.dongnai.gov.vn/cds-2026 nhé"
+
+
+def _text(session, delivery) -> str:
+    built = build(session, delivery)
+    assert isinstance(built, Ready)
+    return built.prepared.outgoing.text
 
 
 def _approved(office):
@@ -41,7 +47,7 @@ def test_links_are_tracked_per_delivery_when_the_public_url_is_set(office, monke
         assert all("utm_source=" in link.target for link in links)
         for delivery in s.exec(select(Delivery).where(Delivery.post_id == post_id)):
             code = next(link.code for link in links if link.delivery_id == delivery.id)
-            text = prepare(s, delivery).outgoing.text
+            text = _text(s, delivery)
             assert f"https://r57.dongnai.gov.vn/l/{code}" in text
             assert "dost.dongnai.gov.vn" not in text
     with session_scope() as s:  # publishing read the codes; it made none
@@ -54,4 +60,4 @@ def test_links_are_left_alone_without_a_public_url(office, monkeypatch):
     with session_scope() as s:
         assert s.exec(select(TrackedLink)).all() == []
         delivery = s.exec(select(Delivery).where(Delivery.post_id == post_id)).first()
-        assert prepare(s, delivery).outgoing.text == TEXT
+        assert _text(s, delivery) == TEXT

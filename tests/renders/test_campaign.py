@@ -81,10 +81,10 @@ def test_plan_with_media_renders_each_card_once_and_re_running_adds_nothing(
         channels = {c.name: c for c in s.exec(select(Channel))}
         by_step = {p.plan_key.rsplit(":", 1)[1]: p for p in s.exec(select(Post)) if p.plan_key}
         for step, post in by_step.items():
-            tg = prepare_svc.ready_media(s, post, channels["tg"])
-            fb = prepare_svc.ready_media(s, post, channels["fb"])
-            assert tg is not None and fb is not None
-            [tg_item], [fb_item] = tg[0], fb[0]
+            tg = prepare_svc.channel_media(s, post, channels["tg"])
+            fb = prepare_svc.channel_media(s, post, channels["fb"])
+            assert isinstance(tg, prepare_svc.Versions) and isinstance(fb, prepare_svc.Versions)
+            [tg_item], [fb_item] = tg.items, fb.items
             if step == "D0":
                 assert tg_item.kind == fb_item.kind == "video"
                 assert tg_item.duration is not None and 4.5 < tg_item.duration < 5.5

@@ -6,10 +6,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Channel «{channel}»: post #{post_id} (delivery #{delivery_id}) failed: {detail}",
     ),
     "alert.delivery_media": (
-        "Kênh «{channel}»: tệp của bài #{post_id} không điều chỉnh được cho kênh ({detail}); "
-        "chưa đăng gì",
-        "Channel «{channel}»: a file of post #{post_id} could not be fitted to the channel "
-        "({detail}); nothing was published",
+        "Kênh «{channel}»: không tải lên được bản dành cho kênh của một tệp trong bài "
+        "#{post_id} ({detail}); chưa đăng gì",
+        "Channel «{channel}»: the channel version of a file of post #{post_id} cannot be "
+        "uploaded ({detail}); nothing was published",
     ),
     "alert.delivery_unconfirmed": (
         "Kênh «{channel}»: chưa xác nhận được bài #{post_id} (lượt đăng #{delivery_id}) đã lên "
