@@ -43,6 +43,7 @@ from connectors.errors import (
     PermanentError,
 )
 from connectors.facebook_errors import HttpStatusError, classify
+from connectors.settings import FETCH, PREVIEW_CARD, SECRET, URL, Field
 
 GRAPH_URL_ENV = "PUBLISHER_FACEBOOK_GRAPH_URL"
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/"
@@ -168,23 +169,25 @@ class FacebookConnector(Connector):
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 3
     can_reconcile: ClassVar[bool] = True
-    required_settings: ClassVar[tuple[str, ...]] = ("page_id",)
-    required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
-    url_settings: ClassVar[tuple[str, ...]] = ("graph_url",)
-
-    @classmethod
-    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        problems = super().validate_config(config)
-        page = str(config.settings.get("page_id") or "").strip(" ")  # "1\n" is refused
-        if page and not PAGE_ID_FORMAT.fullmatch(page):
-            problems.append(
-                Problem(
-                    "invalid_page_id",
-                    f"Channel {config.name!r}: page id must be a number",
-                    {"channel": config.name, "value": page[:60]},
-                )
-            )
-        return problems
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "page_id",
+            required=True,
+            pattern=PAGE_ID_FORMAT.pattern,
+            problem="invalid_page_id",
+            message="page id must be a number",
+            cli="page-id",
+        ),
+        Field("graph_url", URL, cli="graph-url", clearable=True),
+        Field("graph_version"),
+        Field("access_token", SECRET, required=True, cli="token", cli_help="Page token"),
+    )
+    engagement: ClassVar[str] = FETCH
+    preview: ClassVar[str] = PREVIEW_CARD
+    error_table: ClassVar[str] = "connectors.facebook_errors"
+    icon: ClassVar[str] = ":material/thumb_up:"
+    card_size: ClassVar[tuple[int, int]] = (1080, 1350)  # 4:5 fills the feed
+    link_source: ClassVar[str] = "facebook"
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 60.0, clients: ClientCache | None = None

@@ -46,6 +46,7 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.retry import parse_retry_after
+from connectors.settings import CHOICE, INBOUND, PREVIEW_PAYLOAD, SECRET, URL, Field
 
 EVENT = "post.published"
 MAX_REDIRECTS = 3
@@ -74,8 +75,34 @@ class WebhookConnector(Connector):
     rate_per_second: ClassVar[float] = 10.0
     rate_burst: ClassVar[int] = 20
     dedupes: ClassVar[bool] = True
-    required_settings: ClassVar[tuple[str, ...]] = ("url", "signature")
-    required_credentials: ClassVar[tuple[str, ...]] = ("secret",)
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "url",
+            URL,
+            required=True,
+            url_problems=("webhook_bad_url", "webhook_private_url"),
+            cli="url",
+        ),
+        Field(
+            "signature",
+            CHOICE,
+            required=True,
+            choices=signing.SCHEMES,
+            problem="webhook_bad_signature",
+            message="signature must be zalo or hmac",
+            default="hmac",
+            cli="signature",
+            cli_help="zalo|hmac",
+        ),
+        Field("app_id", required_if=("signature", "zalo"), cli="app-id"),
+        Field("secret", SECRET, required=True, cli="secret", cli_help="Webhook secret"),
+    )
+    engagement: ClassVar[str] = INBOUND
+    preview: ClassVar[str] = PREVIEW_PAYLOAD
+    error_table: ClassVar[str] = "connectors.webhook_errors"
+    icon: ClassVar[str] = ":material/webhook:"
+    card_size: ClassVar[tuple[int, int]] = (1200, 630)  # Zalo article cover / link preview
+    link_source: ClassVar[str] = "zalo"
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 10.0, clients: ClientCache | None = None
@@ -86,50 +113,6 @@ class WebhookConnector(Connector):
         self.app_id = str(config.settings.get("app_id") or "").strip()
 
     # -- validation ---------------------------------------------------------------------------
-    @classmethod
-    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        problems = super().validate_config(config)
-        name = config.name
-        url = str(config.settings.get("url") or "").strip()
-        scheme = str(config.settings.get("signature") or "").strip().lower()
-        if url:
-            try:
-                # Offline: literal addresses and internal names only; DNS is checked on send.
-                netguard.check_url(url, resolve=False)
-            except netguard.BlockedTargetError as exc:
-                problems.append(
-                    Problem(
-                        "webhook_private_url",
-                        f"Channel {name!r}: {exc.message}",
-                        {"channel": name, "url": url},
-                    )
-                )
-            except ConfigError:
-                problems.append(
-                    Problem(
-                        "webhook_bad_url",
-                        f"Channel {name!r}: URL must be http(s): {url!r}",
-                        {"channel": name, "url": url},
-                    )
-                )
-        if scheme and scheme not in signing.SCHEMES:
-            problems.append(
-                Problem(
-                    "webhook_bad_signature",
-                    f"Channel {name!r}: signature must be zalo or hmac",
-                    {"channel": name, "value": scheme},
-                )
-            )
-        if scheme == "zalo" and not str(config.settings.get("app_id") or "").strip():
-            problems.append(
-                Problem(
-                    "missing_setting",
-                    f"Channel {name!r}: setting 'app_id' is required",
-                    {"channel": name, "setting": "app_id"},
-                )
-            )
-        return problems
-
     def _validate_media(self, post: OutgoingPost) -> list[Problem]:
         problems = super()._validate_media(post)
         urls = _media_urls(post)
