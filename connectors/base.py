@@ -254,13 +254,11 @@ class Connector(ABC):
         fields = cls.all_fields()
         for f in fields:
             values = config.credentials if f.secret else config.settings
+            what = "credential" if f.secret else "setting"
             if f.applies(config.settings) and not str(values.get(f.key) or "").strip():
-                code, what = (
-                    ("missing_credential", "credential") if f.secret else ("missing_setting", "setting")
-                )
                 problems.append(
                     Problem(
-                        code,
+                        f"missing_{what}",
                         f"Channel {name!r}: {what} {f.key!r} is required",
                         {"channel": name, "setting": f.key},
                     )

@@ -21,7 +21,7 @@ from typing import Any
 
 # -- field kinds ----------------------------------------------------------------------------
 TEXT = "text"
-SECRET = "secret"
+SECRET = "secret"  # noqa: S105 (a field kind, not a password)
 INT = "int"
 BOOL = "bool"
 URL = "url"

@@ -11,23 +11,14 @@ Bot API address takes effect on the next call.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
-from http.cookiejar import CookieJar
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import httpx
-from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
-
-from connectors import outbound, tls
 from connectors.base import (
     IMAGE,
     MB,
@@ -39,8 +30,6 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
-from connectors.clients import NO_COOKIES, ClientCache
-from connectors.settings import POLL, PREVIEW_BUBBLE, SECRET, URL, Field
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -48,7 +37,13 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
 )
-from connectors.telegram_errors import classify
+from connectors.settings import POLL, PREVIEW_BUBBLE, SECRET, URL, Field
+
+if TYPE_CHECKING:  # python-telegram-bot and httpx load with the first call to the platform
+    from telegram import Bot, Message
+    from telegram.request import HTTPXRequest
+
+    from connectors.clients import ClientCache
 
 # PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -163,6 +158,10 @@ class TelegramConnector(Connector):
     def _run(self, action: Callable[[Bot], Awaitable[T]]) -> T:
         """Run ``action`` with a Bot on this thread's kept loop and request (with a
         ClientCache) or on a fresh loop and request (without); map errors."""
+        import asyncio
+
+        from connectors.telegram_errors import classify
+
         try:
             if self.clients is None:
                 return asyncio.run(self._once(action))
@@ -182,6 +181,14 @@ class TelegramConnector(Connector):
             raise self.failure(exc, classify) from None
 
     def _new_request(self) -> HTTPXRequest:
+        from http.cookiejar import CookieJar
+
+        import httpx
+        from telegram.request import HTTPXRequest
+
+        from connectors import outbound, tls
+        from connectors.clients import NO_COOKIES
+
         return HTTPXRequest(
             connect_timeout=min(5.0, self.timeout),
             read_timeout=self.timeout,
@@ -200,6 +207,8 @@ class TelegramConnector(Connector):
         )
 
     def _bot(self, request: HTTPXRequest) -> Bot:
+        from telegram import Bot
+
         return Bot(
             str(self.config.credentials.get("bot_token") or ""),
             base_url=f"{self.api_url}/bot",
@@ -244,6 +253,10 @@ class TelegramConnector(Connector):
         )
 
     async def _send(self, bot: Bot, post: OutgoingPost, text: str) -> list[Message]:
+        from telegram import InputMediaPhoto, InputMediaVideo
+        from telegram.constants import ParseMode
+        from telegram.error import TelegramError
+
         chat = self.chat_id
         html_text = self._html(text)
         if not post.media:
