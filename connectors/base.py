@@ -473,6 +473,22 @@ class Connector(ABC):
         ``external_ids``. Raises ConnectorError subclasses; NotImplementedError elsewhere."""
         raise NotImplementedError
 
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """For ``engagement = INBOUND``: whether an event received for the channel is signed
+        with its secret and fresh (``headers`` with lower-case names, ``data`` the parsed
+        JSON body or ``{}``). Raises nothing."""
+        return False
+
     def check(self) -> CheckResult:
         """Whether the credentials still work (and when they expire, if the platform says)."""
         problems = self.validate_config(self.config)

@@ -189,6 +189,43 @@ class WebhookConnector(Connector):
             }
         raise ConfigError(f"unknown signature scheme {self.scheme!r}", code="signature")
 
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """An engagement event from the receiver, signed with the channel's own scheme
+        (Zalo-style: ``app_id`` and the body's millisecond ``timestamp``; HMAC: the timestamp
+        header). Raises nothing."""
+        scheme = str(config.settings.get("signature") or "").lower()
+        secret = str(config.credentials.get("secret") or "")
+        if scheme == "zalo":
+            return signing.verify_zalo(
+                str(config.settings.get("app_id") or ""),
+                body,
+                str(data.get("timestamp") or ""),
+                secret,
+                headers.get(signing.ZALO_HEADER.lower()),
+                tolerance_s=tolerance_s,
+                now=now,
+            )
+        if scheme == "hmac":
+            return signing.verify_hmac(
+                secret,
+                headers.get(signing.TIMESTAMP_HEADER.lower()),
+                body,
+                headers.get(signing.HMAC_HEADER.lower()),
+                tolerance_s=tolerance_s,
+                now=now,
+            )
+        return False
+
     # -- operations ---------------------------------------------------------------------------
     def publish(self, post: OutgoingPost) -> PublishResult:
         """POST the signed event. Raises a :class:`ConnectorError` subclass (see
