@@ -108,8 +108,8 @@ class TelegramConnector(Connector):
     icon: ClassVar[str] = ":material/send:"
     card_size: ClassVar[tuple[int, int]] = (1080, 1080)
     link_source: ClassVar[str] = "telegram"
-    #: Bots never see view counts.
-    never_counts: ClassVar[tuple[str, ...]] = ("views",)
+    #: Bots are given reaction totals only.
+    never_counts: ClassVar[tuple[str, ...]] = ("views", "comments", "shares")
 
     @classmethod
     def rate_group(cls, config: ChannelConfig) -> str | None:
