@@ -53,6 +53,8 @@ def test_the_error_table_is_its_own_module(cls: type[Connector]) -> None:
 
 def test_every_field_has_words_in_both_languages(cls: type[Connector]) -> None:
     messages = catalogue()
+    assert f"ui.kind.{cls.kind}" in messages and f"stats.kind.{cls.kind}" in messages
+    assert len(cls.kind) <= 20  # Channel.kind and the engagement rows hold 20 characters
     keys = [f.key for f in cls.all_fields()]
     assert len(keys) == len(set(keys))
     for field in cls.all_fields():
