@@ -9,7 +9,6 @@ given a :class:`connectors.clients.ClientCache` they take this thread's clients 
 
 from __future__ import annotations
 
-import mimetypes
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +43,8 @@ class MediaItem:
     @classmethod
     def from_path(cls, path: str | Path, kind: str | None = None) -> MediaItem:
         """Describe a local file; ``kind`` is guessed from the extension when omitted."""
+        import mimetypes  # reads the system's type maps: only when a file is described
+
         p = Path(path)
         mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         if kind is None:

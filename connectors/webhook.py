@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
-from connectors import netguard, signing
+from connectors import signing
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -270,6 +270,8 @@ class WebhookConnector(Connector):
     def _post_hops(
         self, client: httpx.Client, body: bytes, headers: Mapping[str, str]
     ) -> httpx.Response:
+        from connectors import netguard
+
         url = self.url
         for _hop in range(MAX_REDIRECTS + 1):
             netguard.check_url(url)  # every hop: a redirect must not reach our network
@@ -294,6 +296,7 @@ class WebhookConnector(Connector):
         problems = self.validate_config(self.config)
         if problems:
             return CheckResult(False, self._scrub(problems[0].message), error_kind=ConfigError.kind)
+        from connectors import netguard
         from connectors.webhook_errors import classify
 
         try:
