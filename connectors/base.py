@@ -475,6 +475,14 @@ class Connector(ABC):
         raise NotImplementedError
 
     @classmethod
+    def receives_events(cls, config: ChannelConfig) -> bool:
+        """Whether ``POST /inbound/<channel>`` takes events for this channel (checked by
+        :meth:`verify_inbound`): by default when engagement is ``INBOUND``; a platform whose
+        own webhook sends events overrides it (e.g. once the key that signs them is set).
+        Raises nothing."""
+        return cls.engagement == schema.INBOUND
+
+    @classmethod
     def verify_inbound(
         cls,
         config: ChannelConfig,
@@ -485,7 +493,7 @@ class Connector(ABC):
         now: float,
         tolerance_s: float,
     ) -> bool:
-        """For ``engagement = INBOUND``: whether an event received for the channel is signed
+        """For a channel that :meth:`receives_events`: whether an event received for it is signed
         with its secret and fresh (``headers`` with lower-case names, ``data`` the parsed
         JSON body or ``{}``). Raises nothing."""
         return False

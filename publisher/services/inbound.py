@@ -1,5 +1,5 @@
-"""Signed engagement events from platforms whose connector collects engagement ``INBOUND``
-(webhooks: Zalo-style or HMAC signatures).
+"""Signed engagement events from channels whose connector receives them
+(``Connector.receives_events``; webhooks: Zalo-style or HMAC signatures).
 
 :func:`accept_event` is what ``POST /inbound/<channel>`` calls: it checks the signature and
 freshness with the connector's ``verify_inbound``, finds the delivery the event is about, and stores
@@ -26,7 +26,6 @@ from sqlmodel import Session, col, select
 
 from connectors import registry
 from connectors.base import ChannelConfig, Connector
-from connectors.settings import INBOUND
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Channel, Delivery, InboundEvent
@@ -95,7 +94,8 @@ def clear_cache() -> None:
 
 def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
     """The signing keys of channel ``ref`` (name or id), cached for 30 s; None unless the
-    channel exists, is enabled and its connector collects engagement ``INBOUND``."""
+    channel exists, is enabled and its connector says it receives signed events
+    (``receives_events``: a webhook; a platform's own event webhook once its key is set)."""
     hit = _cached_keys(ref)
     if hit is not _MISS:
         assert hit is None or isinstance(hit, ChannelKeys)
@@ -108,22 +108,23 @@ def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
     else:
         channel = session.exec(select(Channel).where(col(Channel.name) == ref)).first()
     keys = None
-    cls = _inbound_class(channel.kind) if channel is not None else None
+    cls = _connector_class(channel.kind) if channel is not None else None
     if channel is not None and cls is not None and channel.enabled:
-        assert channel.id is not None
-        keys = ChannelKeys(channel.id, channel.name, cls, channel_config(channel))
+        config = channel_config(channel)
+        if cls.receives_events(config):
+            assert channel.id is not None
+            keys = ChannelKeys(channel.id, channel.name, cls, config)
     if channel is not None and ref in (channel.name, str(channel.id)):
         with _cache.lock:
             _cache.channels[ref] = keys
     return keys
 
 
-def _inbound_class(kind: str) -> type[Connector] | None:
+def _connector_class(kind: str) -> type[Connector] | None:
     try:
-        cls = registry.get(kind)
+        return registry.get(kind)
     except registry.UnknownKindError:
         return None
-    return cls if cls.engagement == INBOUND else None
 
 
 def verify(
