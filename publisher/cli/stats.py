@@ -75,6 +75,7 @@ def show(
     from publisher.services.accounts.orgs import get_org
     from publisher.services.insight import stats
     from publisher.services.insight.periods import parse_period
+    from publisher.services.publishing import channels as channels_svc
     from publisher.timeutil import fmt_local
 
     with admin_session() as (session, actor):
@@ -118,7 +119,7 @@ def show(
                 for c in ("posts", "deliveries", *cols, "engagement")
             )
         )
-        if any(r["kind"] == "telegram" for r in rows):
+        if any(channels_svc.lacks_counts(r["kind"]) for r in rows):
             lines.append(t("stats.note.telegram_views"))
         return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from publisher.services.accounts.orgs import list_orgs
 from publisher.services.insight import kpi, stats
 from publisher.services.insight.periods import Period, date_range, parse_period
 from publisher.services.insight.reports.fmt import num
+from publisher.services.publishing import channels as channels_svc
 from publisher.timeutil import to_local, utcnow
 from ui import common
 
@@ -70,7 +71,7 @@ def _filters() -> tuple[Period, stats.StatsFilter] | None:
         t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="st_org"
     )
     kinds: dict[str | None, str] = {None: t("ui.stats.all")} | {
-        k: t(f"stats.kind.{k}") for k in ("facebook", "telegram", "webhook")
+        k: t(f"stats.kind.{k}") for k in channels_svc.kinds()
     }
     kind = c3.selectbox(
         t("stats.col.platform"), list(kinds), format_func=kinds.__getitem__, key="st_kind"
