@@ -172,6 +172,7 @@ class SandboxState:
             self.fb_unpublished.clear()
             self.fb_metrics.clear()
             self.hook_seen.clear()
+            self.__dict__.pop("zalo", None)  # the Zalo emulator's state (sandbox/zalo.py)
         self.faults.clear()
         self.latency = 0.0
 

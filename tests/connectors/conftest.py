@@ -21,6 +21,7 @@ from connectors.facebook import FacebookConnector
 from connectors.sandbox import SandboxHandle
 from connectors.telegram import TelegramConnector
 from connectors.webhook import WebhookConnector
+from connectors.zalo_oa import ZaloOAConnector
 
 #: Client timeout of the timeout tests (short, so that the suite stays fast).
 FAST_TIMEOUT = 0.5
@@ -31,7 +32,11 @@ FB_TOKEN = "sandbox-fb-1001"
 TG_TOKEN = "4242:sandbox-test"
 TG_CHAT = "@sandbox_news"
 HOOK_SECRET = "sandbox-secret"
-KINDS = ("facebook", "telegram", "webhook-zalo", "webhook-hmac")
+KINDS = ("facebook", "telegram", "webhook-zalo", "webhook-hmac", "zalo_oa")
+ZALO_OA = "4242"
+ZALO_TOKEN = "sandbox-zalo-4242"
+ZALO_REFRESH = "sandbox-zalo-refresh-4242"
+ZALO_SECRET = "sandbox-zalo-secret"
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +110,19 @@ def make_config(kind: str, url: str, **overrides: Any) -> ChannelConfig:
     elif kind == "telegram":
         settings = {"chat_id": TG_CHAT, "api_base_url": url}
         creds = {"bot_token": TG_TOKEN}
+    elif kind == "zalo_oa":
+        settings = {
+            "oa_id": ZALO_OA,
+            "app_id": "app-1",
+            "oauth_url": f"{url}/zalo/oauth",
+            "openapi_url": f"{url}/zalo/openapi",
+            "verify_interval": 0.01,
+        }
+        creds = {
+            "app_secret": ZALO_SECRET,
+            "access_token": ZALO_TOKEN,
+            "refresh_token": ZALO_REFRESH,
+        }
     else:
         scheme = kind.split("-", 1)[1]
         settings = {"url": f"{url}/hooks/{scheme}-hook", "signature": scheme, "app_id": "app-1"}
@@ -119,6 +137,7 @@ CLASSES: dict[str, type[Connector]] = {
     "facebook": FacebookConnector,
     "telegram": TelegramConnector,
     "webhook": WebhookConnector,
+    "zalo_oa": ZaloOAConnector,
 }
 
 ConnectorFactory = Callable[..., Connector]
@@ -136,7 +155,8 @@ def make_connector(sandbox: SandboxHandle) -> ConnectorFactory:
 
 
 def platform_of(kind: str) -> str:
-    return kind.split("-", 1)[0]
+    """The sandbox's platform name of a test kind (records, faults)."""
+    return "zalo" if kind == "zalo_oa" else kind.split("-", 1)[0]
 
 
 def closed_port_url() -> str:

@@ -110,8 +110,22 @@ FAULTS: dict[str, dict[type[ConnectorError], dict[str, Any] | None]] = {
         DuplicateError: {"action": "error", "status": 409},
         AmbiguousError: {"action": "error", "status": 500},
     },
+    # HTTP 200 with a negative ``error`` (-216/-220 refresh first: see test_zalo_oa.py).
+    "zalo": {
+        AuthError: {"action": "error", "code": -223},
+        RateLimitedError: {"action": "error", "code": -32},
+        PermanentError: {"action": "error", "code": -201},
+        DuplicateError: None,
+        AmbiguousError: {"action": "error", "status": 502},
+    },
 }
-EXPECTED_RETRY_AFTER = {"facebook": 120, "telegram": 7, "webhook": 9}
+EXPECTED_RETRY_AFTER = {"facebook": 120, "telegram": 7, "webhook": 9, "zalo": 60}
+#: Credentials the platform refuses (Zalo: the refresh after -216 is refused too).
+BAD_CREDENTIALS = {
+    "facebook": {"access_token": "nope"},
+    "telegram": {"bot_token": "1:nope"},
+    "zalo": {"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
+}
 
 
 @pytest.mark.parametrize(
@@ -183,6 +197,7 @@ def test_an_unknown_token_is_an_auth_error(kind: str, make_connector: ConnectorF
         "facebook": {"access_token": "EAAB-revoked"},
         "telegram": {"bot_token": "1:revoked"},
         "webhook": {"secret": "wrong-secret"},
+        "zalo": BAD_CREDENTIALS["zalo"],
     }[platform_of(kind)]
     with pytest.raises(AuthError):
         make_connector(kind, credentials=bad).publish(post())
@@ -191,5 +206,5 @@ def test_an_unknown_token_is_an_auth_error(kind: str, make_connector: ConnectorF
 def test_check_reports_the_credentials(kind: str, make_connector: ConnectorFactory) -> None:
     assert make_connector(kind).check().ok
     if platform_of(kind) != "webhook":  # a webhook has no "who am I" call
-        bad = {"facebook": {"access_token": "nope"}, "telegram": {"bot_token": "1:nope"}}
-        assert not make_connector(kind, credentials=bad[platform_of(kind)]).check().ok
+        bad = BAD_CREDENTIALS[platform_of(kind)]
+        assert not make_connector(kind, credentials=bad).check().ok
