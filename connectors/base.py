@@ -16,10 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from connectors.clients import ClientCache
+from connectors import settings as schema
 from connectors.errors import ConfigError, ConnectorError, PermanentError
+from connectors.settings import Field
+
+if TYPE_CHECKING:  # the clients (asyncio, cookie jars) load with the first client
+    from connectors.clients import ClientCache
 
 IMAGE = "image"
 VIDEO = "video"
@@ -162,12 +166,49 @@ class Connector(ABC):
     dedupes: ClassVar[bool] = False
     #: :meth:`find_published` can look the post up on the platform.
     can_reconcile: ClassVar[bool] = False
-    #: Settings and credentials a channel of this kind must have.
-    required_settings: ClassVar[tuple[str, ...]] = ()
-    required_credentials: ClassVar[tuple[str, ...]] = ()
-    #: Optional settings holding a URL the server will call (judged by
-    #: :func:`connectors.outbound.url_problem`: http(s) only, no private target).
-    url_settings: ClassVar[tuple[str, ...]] = ()
+    #: The settings and credentials a channel of this kind accepts (:mod:`connectors.settings`):
+    #: the CLI options, the channels page form and :meth:`validate_config` come from it.
+    fields: ClassVar[tuple[Field, ...]] = ()
+    #: Messages per second shared by every channel of one platform account (a Telegram bot
+    #: across its chats); 0: no shared limit. :meth:`rate_group` names the account.
+    group_rate_per_second: ClassVar[float] = 0.0
+    #: How engagement is collected: :data:`connectors.settings.FETCH` (``fetch_metrics`` per
+    #: post), ``POLL`` (``poll_metrics`` with a kept cursor) or ``INBOUND`` (signed events).
+    engagement: ClassVar[str] = schema.FETCH
+    #: How the composer previews a post: ``PREVIEW_CARD``, ``PREVIEW_BUBBLE`` or
+    #: ``PREVIEW_PAYLOAD`` (:mod:`connectors.settings`).
+    preview: ClassVar[str] = schema.PREVIEW_CARD
+    #: The module holding the platform's error table: a ``classify(exc) -> ConnectorError``.
+    error_table: ClassVar[str] = ""
+    #: Material icon shown beside the channel's name.
+    icon: ClassVar[str] = ":material/campaign:"
+    #: Width and height of campaign cards made for the platform (``image_size`` overrides).
+    card_size: ClassVar[tuple[int, int]] = (1080, 1080)
+    #: ``utm_source`` of the platform's tracked links.
+    link_source: ClassVar[str] = ""
+    #: Engagement counters the platform never gives (statistics say "not available").
+    never_counts: ClassVar[tuple[str, ...]] = ()
+
+    # -- the schema ---------------------------------------------------------------------------
+    @classmethod
+    def all_fields(cls) -> tuple[Field, ...]:
+        """The platform's fields, then the settings every platform accepts."""
+        own = {f.key for f in cls.fields}
+        return cls.fields + tuple(f for f in schema.COMMON_FIELDS if f.key not in own)
+
+    @classmethod
+    def setting_keys(cls) -> tuple[str, ...]:
+        return tuple(f.key for f in schema.settings_of(cls.all_fields()))
+
+    @classmethod
+    def credential_keys(cls) -> tuple[str, ...]:
+        return tuple(f.key for f in schema.credentials_of(cls.all_fields()))
+
+    @classmethod
+    def rate_group(cls, config: ChannelConfig) -> str | None:
+        """The platform account whose shared limit (``group_rate_per_second``) this channel
+        counts against, or None. Raises nothing."""
+        return None
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 30.0, clients: ClientCache | None = None
@@ -205,40 +246,74 @@ class Connector(ABC):
     # -- validation ---------------------------------------------------------------------------
     @classmethod
     def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        """Problems with the channel configuration itself (missing ids, tokens, bad URLs)."""
+        """Problems with the channel configuration itself, judged offline from ``fields``:
+        missing settings and credentials first, then each value in field order (pattern,
+        choice, number, URL). Subclasses add what a field cannot say. Raises nothing."""
+        name = config.name
         problems: list[Problem] = []
-        for key in cls.required_settings:
-            if not str(config.settings.get(key) or "").strip():
+        fields = cls.all_fields()
+        for f in fields:
+            values = config.credentials if f.secret else config.settings
+            what = "credential" if f.secret else "setting"
+            if f.applies(config.settings) and not str(values.get(f.key) or "").strip():
                 problems.append(
                     Problem(
-                        "missing_setting",
-                        f"Channel {config.name!r}: setting {key!r} is required",
-                        {"channel": config.name, "setting": key},
+                        f"missing_{what}",
+                        f"Channel {name!r}: {what} {f.key!r} is required",
+                        {"channel": name, "setting": f.key},
                     )
                 )
-        for key in cls.required_credentials:
-            if not str(config.credentials.get(key) or "").strip():
-                problems.append(
-                    Problem(
-                        "missing_credential",
-                        f"Channel {config.name!r}: credential {key!r} is required",
-                        {"channel": config.name, "setting": key},
-                    )
-                )
-        from connectors import outbound  # loads httpx/requests: not on every import
-
-        for key in cls.url_settings:
-            url = str(config.settings.get(key) or "").strip()
-            reason = outbound.url_problem(url) if url else None
-            if reason is not None:
-                problems.append(
-                    Problem(
-                        f"url_{reason}",
-                        f"Channel {config.name!r}: {key} {url!r} is refused ({reason})",
-                        {"channel": config.name, "setting": key, "url": url[:200]},
-                    )
-                )
+        for f in fields:
+            values = config.credentials if f.secret else config.settings
+            raw = values.get(f.key)
+            if raw is None or raw == "":
+                continue
+            problem = cls._field_problem(f, raw, name)
+            if problem is not None:
+                problems.append(problem)
         return problems
+
+    @classmethod
+    def _field_problem(cls, f: Field, raw: Any, name: str) -> Problem | None:
+        """The problem with one given value of field ``f``, or None."""
+        if f.kind == schema.URL:
+            from connectors import outbound  # loads httpx/requests: not on every import
+
+            url = str(raw).strip()
+            reason = outbound.url_problem(url)
+            if reason is None:
+                return None
+            code = f.url_problems[0] if reason == "scheme" else f.url_problems[1]
+            return Problem(
+                code,
+                f"Channel {name!r}: {f.key} {url!r} is refused ({reason})",
+                {"channel": name, "setting": f.key, "url": url[:200]},
+            )
+        if f.kind == schema.BOOL:
+            if isinstance(raw, bool) or str(raw).strip().lower() in schema.BOOL_WORDS:
+                return None
+            return cls._invalid(f, str(raw), name, f"{f.key} must be true or false")
+        if f.kind == schema.LIST:
+            return None  # a list or a comma-separated text: every item is text
+        value = str(raw).strip() if f.secret else str(raw).strip(" ")  # "1\n" is refused
+        if f.kind == schema.INT:
+            try:
+                int(value)
+            except ValueError:
+                return cls._invalid(f, value, name, f"{f.key} must be a whole number")
+        if f.kind == schema.CHOICE and value.lower() not in f.choices:
+            return cls._invalid(f, value, name, f"{f.key} must be {' or '.join(f.choices)}")
+        if f.regex is not None and not f.regex.fullmatch(value):
+            return cls._invalid(f, value, name, f"{f.key} is not in the expected format")
+        return None
+
+    @classmethod
+    def _invalid(cls, f: Field, value: str, name: str, fallback: str) -> Problem:
+        params: dict[str, Any] = {"channel": name, "setting": f.key, "platform": cls.platform}
+        params["value"] = "…" if f.secret else value[:60]  # a secret is never repeated
+        return Problem(
+            f.problem or "invalid_setting", f"Channel {name!r}: {f.message or fallback}", params
+        )
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
         """Everything that would make :meth:`publish` refuse this post, checked offline."""

@@ -4,7 +4,8 @@ Posts go to ``/{page}/feed`` (text, link, several photos attached as unpublished
 ``/{page}/photos`` (one photo) and ``/{page}/videos`` (one video). Errors are mapped onto
 :mod:`connectors.errors` by :func:`classify` in :mod:`connectors.facebook_errors`.
 
-HTTP goes through a ``requests.Session`` per Graph server (:func:`new_session`): with a
+HTTP goes through a ``requests.Session`` per Graph server
+(:func:`connectors.facebook_graph.new_session`), loaded with the first call: with a
 :class:`connectors.clients.ClientCache`, this thread's session is kept and its connections
 reused; the page token travels with each request, never in the session.
 """
@@ -16,12 +17,8 @@ import os
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import facebook
-import requests
-
-from connectors import outbound
 from connectors.base import (
     IMAGE,
     MB,
@@ -34,7 +31,6 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
-from connectors.clients import NO_COOKIES, ClientCache
 from connectors.errors import (
     AuthError,
     ConfigError,
@@ -42,7 +38,11 @@ from connectors.errors import (
     DuplicateError,
     PermanentError,
 )
-from connectors.facebook_errors import HttpStatusError, classify
+from connectors.settings import FETCH, PREVIEW_CARD, SECRET, URL, Field
+
+if TYPE_CHECKING:  # facebook-sdk and requests load with the first call to the platform
+    from connectors.clients import ClientCache
+    from connectors.facebook_graph import PageGraphAPI
 
 GRAPH_URL_ENV = "PUBLISHER_FACEBOOK_GRAPH_URL"
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/"
@@ -59,96 +59,12 @@ RECONCILE_SKEW = timedelta(minutes=5)
 PAGE_ID_FORMAT = re.compile(r"[0-9]{1,30}")
 
 
-def new_session(base_url: str) -> requests.Session:
-    """A session for one Graph server, with the environment read once, here.
+def classify(exc: BaseException) -> ConnectorError:
+    """The Graph error table (:func:`connectors.facebook_errors.classify`), loaded with the
+    client libraries. Raises nothing."""
+    from connectors import facebook_errors
 
-    With ``trust_env`` (the default) requests scans every environment variable for proxy
-    settings on each request: a large share of a publish's CPU. The same settings are taken
-    now instead: the proxy ``HTTP(S)_PROXY``/``NO_PROXY`` give for this server, and the CA
-    bundle of ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``. (``.netrc`` credentials, which
-    requests would also look up, are not used: Graph takes the token as a parameter.) No
-    cookie is stored or sent. Every connection goes through the outbound guard
-    (:func:`connectors.outbound.requests_session`). Raises nothing.
-    """
-    session = outbound.requests_session()  # connects to judged addresses only (SSRF guard)
-    session.trust_env = False
-    session.proxies.update(requests.utils.get_environ_proxies(base_url))
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
-        session.verify = bundle
-    session.cookies.set_policy(NO_COOKIES)
-    return session
-
-
-class PageGraphAPI(facebook.GraphAPI):
-    """GraphAPI with a per-instance base URL and access to the HTTP status.
-
-    facebook-sdk reads its base URL from the module global ``facebook.FACEBOOK_GRAPH_URL`` on
-    every call. The engine publishes from several threads to channels that may point at
-    different servers (Graph, a sandbox, a test server), so assigning the global would make
-    one thread's request go to another channel's server. Overriding :meth:`request` (which
-    every SDK method goes through) with the instance's own ``base_url`` avoids the shared
-    state entirely and, unlike a lock around the global, keeps threads concurrent.
-    """
-
-    def __init__(
-        self,
-        access_token: str,
-        *,
-        base_url: str,
-        version: str,
-        timeout: float,
-        session: requests.Session | None = None,
-    ) -> None:
-        base_url = base_url if base_url.endswith("/") else base_url + "/"
-        super().__init__(
-            access_token=access_token, timeout=timeout, session=session or new_session(base_url)
-        )
-        # The constructor only accepts 2.8-3.1; every method reads self.version.
-        self.version = version
-        self.base_url = base_url
-
-    def request(
-        self,
-        path: str,
-        args: dict[str, Any] | None = None,
-        post_args: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None,
-        method: str | None = None,
-    ) -> Any:
-        """Same contract as the SDK's, against ``self.base_url``.
-
-        Raises :class:`facebook.GraphAPIError` for a Graph error body, requests exceptions for
-        transport failures, and :class:`HttpStatusError` for a non-JSON error response (a
-        gateway's 5xx page), which the SDK would turn into a meaningless ``KeyError``.
-        """
-        args = dict(args or {})
-        if post_args is not None:
-            method = "POST"
-            post_args = dict(post_args)
-            post_args.setdefault("access_token", self.access_token)
-        else:
-            args.setdefault("access_token", self.access_token)
-        response = self.session.request(
-            method or "GET",
-            self.base_url + path.lstrip("/"),
-            timeout=self.timeout,
-            params=args,
-            data=post_args,
-            files=files,
-        )
-        content_type = response.headers.get("content-type", "")
-        if "json" not in content_type:
-            raise HttpStatusError(response.status_code, response.text[:200], response.headers)
-        result = response.json()
-        if isinstance(result, dict) and result.get("error"):
-            error = facebook.GraphAPIError(result)
-            error.http_status = response.status_code  # type: ignore[attr-defined]
-            error.headers = dict(response.headers)  # type: ignore[attr-defined]
-            raise error
-        if response.status_code >= 500:
-            raise HttpStatusError(response.status_code, response.text[:200], response.headers)
-        return result
+    return facebook_errors.classify(exc)
 
 
 class FacebookConnector(Connector):
@@ -168,23 +84,25 @@ class FacebookConnector(Connector):
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 3
     can_reconcile: ClassVar[bool] = True
-    required_settings: ClassVar[tuple[str, ...]] = ("page_id",)
-    required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
-    url_settings: ClassVar[tuple[str, ...]] = ("graph_url",)
-
-    @classmethod
-    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        problems = super().validate_config(config)
-        page = str(config.settings.get("page_id") or "").strip(" ")  # "1\n" is refused
-        if page and not PAGE_ID_FORMAT.fullmatch(page):
-            problems.append(
-                Problem(
-                    "invalid_page_id",
-                    f"Channel {config.name!r}: page id must be a number",
-                    {"channel": config.name, "value": page[:60]},
-                )
-            )
-        return problems
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "page_id",
+            required=True,
+            pattern=PAGE_ID_FORMAT.pattern,
+            problem="invalid_page_id",
+            message="page id must be a number",
+            cli="page-id",
+        ),
+        Field("graph_url", URL, cli="graph-url", clearable=True),
+        Field("graph_version"),
+        Field("access_token", SECRET, required=True, cli="token", cli_help="Page token"),
+    )
+    engagement: ClassVar[str] = FETCH
+    preview: ClassVar[str] = PREVIEW_CARD
+    error_table: ClassVar[str] = "connectors.facebook_errors"
+    icon: ClassVar[str] = ":material/thumb_up:"
+    card_size: ClassVar[tuple[int, int]] = (1080, 1350)  # 4:5 fills the feed
+    link_source: ClassVar[str] = "facebook"
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 60.0, clients: ClientCache | None = None
@@ -215,6 +133,10 @@ class FacebookConnector(Connector):
         """A client for this channel's Graph server: on this thread's kept session when the
         connector has a :class:`ClientCache`, else on a session of its own (which
         :meth:`release` closes)."""
+        import requests
+
+        from connectors.facebook_graph import PageGraphAPI, new_session
+
         token = str(self.config.credentials.get("access_token") or "")
         base = self.graph_url
         if video and base.rstrip("/") == DEFAULT_GRAPH_URL.rstrip("/"):
@@ -342,6 +264,8 @@ class FacebookConnector(Connector):
         ``Metrics.unavailable`` instead of failing the fetch. Raises a ConnectorError subclass
         if the post itself cannot be read.
         """
+        import facebook
+
         graph = self.graph()
         unavailable: list[str] = []
         views: int | None = None

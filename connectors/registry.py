@@ -1,4 +1,8 @@
-"""Explicit registry of connector kinds (no folder scanning)."""
+"""Explicit registry of connector kinds (no folder scanning).
+
+Adding a platform adds one row to :data:`CONNECTORS`; everything else about the platform
+is on its connector class (see ``docs/connectors.md``, "Adding a platform").
+"""
 
 from __future__ import annotations
 
@@ -32,3 +36,8 @@ def get(kind: str) -> type[Connector]:
     module_name, _, class_name = target.partition(":")
     cls: type[Connector] = getattr(importlib.import_module(module_name), class_name)
     return cls
+
+
+def classes() -> tuple[type[Connector], ...]:
+    """Every registered connector class, in registry order."""
+    return tuple(get(kind) for kind in KINDS)

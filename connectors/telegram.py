@@ -11,23 +11,14 @@ Bot API address takes effect on the next call.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
-from http.cookiejar import CookieJar
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import httpx
-from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
-
-from connectors import outbound, tls
 from connectors.base import (
     IMAGE,
     MB,
@@ -39,7 +30,6 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
-from connectors.clients import NO_COOKIES, ClientCache
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -47,14 +37,20 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
 )
-from connectors.telegram_errors import classify
+from connectors.settings import POLL, PREVIEW_BUBBLE, SECRET, URL, Field
+
+if TYPE_CHECKING:  # python-telegram-bot and httpx load with the first call to the platform
+    from telegram import Bot, Message
+    from telegram.request import HTTPXRequest
+
+    from connectors.clients import ClientCache
 
 # PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 DEFAULT_API_URL = "https://api.telegram.org"
 #: "<bot id>:<secret>" as issued by @BotFather (the secret part is 35 characters there).
-TOKEN_FORMAT = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+TOKEN_FORMAT = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 #: A public @username (5-32 letters, digits, underscores; a letter first) or a numeric id
 #: (users positive, groups negative, channels and supergroups -100...). Use fullmatch.
 CHAT_FORMAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}|-?[1-9][0-9]{0,15}")
@@ -82,32 +78,43 @@ class TelegramConnector(Connector):
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 1
     can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
-    required_settings: ClassVar[tuple[str, ...]] = ("chat_id",)
-    required_credentials: ClassVar[tuple[str, ...]] = ("bot_token",)
-    url_settings: ClassVar[tuple[str, ...]] = ("api_base_url",)
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "chat_id",
+            required=True,
+            pattern=CHAT_FORMAT.pattern,
+            problem="invalid_chat_id",
+            message="chat id must be @username or a number",
+            cli="chat-id",
+        ),
+        Field("api_base_url", URL, cli="api-base-url", clearable=True),
+        Field(
+            "bot_token",
+            SECRET,
+            required=True,
+            pattern=TOKEN_FORMAT.pattern,
+            problem="invalid_token",
+            message="the bot token must look like 123456:ABC…",
+            cli="token",
+            cli_help="bot token",
+        ),
+    )
+    #: About 30 messages per second per bot across all its chats.
+    group_rate_per_second: ClassVar[float] = 30.0
+    engagement: ClassVar[str] = POLL
+    preview: ClassVar[str] = PREVIEW_BUBBLE
+    error_table: ClassVar[str] = "connectors.telegram_errors"
+    icon: ClassVar[str] = ":material/send:"
+    card_size: ClassVar[tuple[int, int]] = (1080, 1080)
+    link_source: ClassVar[str] = "telegram"
+    #: Bots never see view counts.
+    never_counts: ClassVar[tuple[str, ...]] = ("views",)
 
     @classmethod
-    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        problems = super().validate_config(config)
-        token = str(config.credentials.get("bot_token") or "").strip()
-        if token and not TOKEN_FORMAT.match(token):
-            problems.append(
-                Problem(
-                    "invalid_token",
-                    f"Channel {config.name!r}: the bot token must look like 123456:ABC…",
-                    {"channel": config.name, "platform": cls.platform},
-                )
-            )
-        chat = str(config.settings.get("chat_id") or "").strip(" ")  # "-1\n" is refused
-        if chat and not CHAT_FORMAT.fullmatch(chat):
-            problems.append(
-                Problem(
-                    "invalid_chat_id",
-                    f"Channel {config.name!r}: chat id must be @username or a number",
-                    {"channel": config.name, "value": chat[:60]},
-                )
-            )
-        return problems
+    def rate_group(cls, config: ChannelConfig) -> str | None:
+        """The bot (its id, the part of the token before the colon)."""
+        bot = str(config.credentials.get("bot_token") or "").split(":", 1)[0]
+        return f"tg:{bot}" if bot else None
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 30.0, clients: ClientCache | None = None
@@ -151,6 +158,10 @@ class TelegramConnector(Connector):
     def _run(self, action: Callable[[Bot], Awaitable[T]]) -> T:
         """Run ``action`` with a Bot on this thread's kept loop and request (with a
         ClientCache) or on a fresh loop and request (without); map errors."""
+        import asyncio
+
+        from connectors.telegram_errors import classify
+
         try:
             if self.clients is None:
                 return asyncio.run(self._once(action))
@@ -170,6 +181,14 @@ class TelegramConnector(Connector):
             raise self.failure(exc, classify) from None
 
     def _new_request(self) -> HTTPXRequest:
+        from http.cookiejar import CookieJar
+
+        import httpx
+        from telegram.request import HTTPXRequest
+
+        from connectors import outbound, tls
+        from connectors.clients import NO_COOKIES
+
         return HTTPXRequest(
             connect_timeout=min(5.0, self.timeout),
             read_timeout=self.timeout,
@@ -188,6 +207,8 @@ class TelegramConnector(Connector):
         )
 
     def _bot(self, request: HTTPXRequest) -> Bot:
+        from telegram import Bot
+
         return Bot(
             str(self.config.credentials.get("bot_token") or ""),
             base_url=f"{self.api_url}/bot",
@@ -232,6 +253,10 @@ class TelegramConnector(Connector):
         )
 
     async def _send(self, bot: Bot, post: OutgoingPost, text: str) -> list[Message]:
+        from telegram import InputMediaPhoto, InputMediaVideo
+        from telegram.constants import ParseMode
+        from telegram.error import TelegramError
+
         chat = self.chat_id
         html_text = self._html(text)
         if not post.media:

@@ -19,12 +19,10 @@ import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
-import httpx
-
-from connectors import failures, guarded_http, netguard, signing, tls
+from connectors import netguard, signing
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -34,22 +32,21 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
-from connectors.clients import ClientCache
 from connectors.errors import (
-    AmbiguousError,
-    AuthError,
     ConfigError,
     ConnectorError,
-    DuplicateError,
     PermanentError,
-    RateLimitedError,
     TransientError,
 )
-from connectors.retry import parse_retry_after
+from connectors.settings import CHOICE, INBOUND, PREVIEW_PAYLOAD, SECRET, URL, Field
+
+if TYPE_CHECKING:  # the client stack (httpx, httpcore) loads when a request is made
+    import httpx
+
+    from connectors.clients import ClientCache
 
 EVENT = "post.published"
 MAX_REDIRECTS = 3
-DEFAULT_RETRY_AFTER = 30.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "r57-publisher-webhook/1"
 
@@ -74,8 +71,34 @@ class WebhookConnector(Connector):
     rate_per_second: ClassVar[float] = 10.0
     rate_burst: ClassVar[int] = 20
     dedupes: ClassVar[bool] = True
-    required_settings: ClassVar[tuple[str, ...]] = ("url", "signature")
-    required_credentials: ClassVar[tuple[str, ...]] = ("secret",)
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "url",
+            URL,
+            required=True,
+            url_problems=("webhook_bad_url", "webhook_private_url"),
+            cli="url",
+        ),
+        Field(
+            "signature",
+            CHOICE,
+            required=True,
+            choices=signing.SCHEMES,
+            problem="webhook_bad_signature",
+            message="signature must be zalo or hmac",
+            default="hmac",
+            cli="signature",
+            cli_help="zalo|hmac",
+        ),
+        Field("app_id", required_if=("signature", "zalo"), cli="app-id"),
+        Field("secret", SECRET, required=True, cli="secret", cli_help="Webhook secret"),
+    )
+    engagement: ClassVar[str] = INBOUND
+    preview: ClassVar[str] = PREVIEW_PAYLOAD
+    error_table: ClassVar[str] = "connectors.webhook_errors"
+    icon: ClassVar[str] = ":material/webhook:"
+    card_size: ClassVar[tuple[int, int]] = (1200, 630)  # Zalo article cover / link preview
+    link_source: ClassVar[str] = "zalo"
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 10.0, clients: ClientCache | None = None
@@ -86,50 +109,6 @@ class WebhookConnector(Connector):
         self.app_id = str(config.settings.get("app_id") or "").strip()
 
     # -- validation ---------------------------------------------------------------------------
-    @classmethod
-    def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        problems = super().validate_config(config)
-        name = config.name
-        url = str(config.settings.get("url") or "").strip()
-        scheme = str(config.settings.get("signature") or "").strip().lower()
-        if url:
-            try:
-                # Offline: literal addresses and internal names only; DNS is checked on send.
-                netguard.check_url(url, resolve=False)
-            except netguard.BlockedTargetError as exc:
-                problems.append(
-                    Problem(
-                        "webhook_private_url",
-                        f"Channel {name!r}: {exc.message}",
-                        {"channel": name, "url": url},
-                    )
-                )
-            except ConfigError:
-                problems.append(
-                    Problem(
-                        "webhook_bad_url",
-                        f"Channel {name!r}: URL must be http(s): {url!r}",
-                        {"channel": name, "url": url},
-                    )
-                )
-        if scheme and scheme not in signing.SCHEMES:
-            problems.append(
-                Problem(
-                    "webhook_bad_signature",
-                    f"Channel {name!r}: signature must be zalo or hmac",
-                    {"channel": name, "value": scheme},
-                )
-            )
-        if scheme == "zalo" and not str(config.settings.get("app_id") or "").strip():
-            problems.append(
-                Problem(
-                    "missing_setting",
-                    f"Channel {name!r}: setting 'app_id' is required",
-                    {"channel": name, "setting": "app_id"},
-                )
-            )
-        return problems
-
     def _validate_media(self, post: OutgoingPost) -> list[Problem]:
         problems = super()._validate_media(post)
         urls = _media_urls(post)
@@ -224,6 +203,10 @@ class WebhookConnector(Connector):
             "User-Agent": USER_AGENT,
             **self.sign_headers(body),
         }
+        import httpx
+
+        from connectors.webhook_errors import classify
+
         try:
             response = self._post_following_redirects(body, headers)
             return result_from_response(response, post.idempotency_key)
@@ -233,6 +216,8 @@ class WebhookConnector(Connector):
             raise self.failure(exc, classify) from None
 
     def _post_following_redirects(self, body: bytes, headers: Mapping[str, str]) -> httpx.Response:
+        import httpx
+
         if self.clients is None:
             with self._new_client() as client:
                 return self._post_hops(client, body, headers)
@@ -241,6 +226,8 @@ class WebhookConnector(Connector):
         return self._post_hops(client, body, headers)
 
     def _new_client(self) -> httpx.Client:
+        from connectors import guarded_http, tls
+
         return guarded_http.client(timeout=self.timeout, ssl_context=tls.client_context())
 
     def _post_hops(
@@ -259,6 +246,8 @@ class WebhookConnector(Connector):
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects", code="redirects")
 
     def _scrub(self, text: str) -> str:
+        from connectors import failures
+
         return failures.scrub_text(text, self.secrets())
 
     def check(self) -> CheckResult:
@@ -268,6 +257,8 @@ class WebhookConnector(Connector):
         problems = self.validate_config(self.config)
         if problems:
             return CheckResult(False, self._scrub(problems[0].message), error_kind=ConfigError.kind)
+        from connectors.webhook_errors import classify
+
         try:
             netguard.check_url(self.url)
         except ConnectorError as exc:
@@ -285,64 +276,13 @@ def _media_urls(post: OutgoingPost) -> Sequence[str | None]:
 
 def result_from_response(response: httpx.Response, key: str) -> PublishResult:
     """2xx -> result; otherwise raise the mapped error (:func:`classify_response`)."""
+    from connectors.webhook_errors import classify_response
+
     data = _json(response)
     if 200 <= response.status_code < 300:
         external = data.get("id") or data.get("message_id") or key
         return PublishResult(str(external), data.get("url"), data)
     raise classify_response(response.status_code, response.headers, data, key)
-
-
-def classify_response(
-    status: int, headers: Mapping[str, str], data: Mapping[str, Any], key: str = ""
-) -> ConnectorError:
-    """The webhook status table. Raises nothing; returns the error to raise."""
-    detail = str(data.get("error") or data.get("message") or "")[:200]
-    code = f"http:{status}"
-    message = f"receiver answered {status}" + (f": {detail}" if detail else "")
-    if status == 409 and _is_duplicate(data, headers):
-        external = data.get("id") or data.get("message_id") or key
-        return DuplicateError(message, external_id=str(external), url=data.get("url"), code=code)
-    if status == 429:
-        wait = parse_retry_after(headers.get("retry-after"))
-        return RateLimitedError(
-            message, retry_after=DEFAULT_RETRY_AFTER if wait is None else wait, code=code
-        )
-    if status in (401, 403):
-        return AuthError(message, code=code)
-    if status == 408:  # the receiver gave up reading the request: nothing was processed
-        return TransientError(message, code=code)
-    if 400 <= status < 500 or 300 <= status < 400:
-        return PermanentError(message, code=code)
-    return AmbiguousError(message, code=code)  # 5xx and anything stranger
-
-
-def classify(exc: BaseException) -> ConnectorError:
-    """Any failure of a webhook delivery onto the taxonomy (our own errors pass through,
-    httpx's go through :func:`classify_exception`). Raises nothing."""
-    if isinstance(exc, ConnectorError):
-        return exc
-    if isinstance(exc, httpx.HTTPError):
-        return classify_exception(exc)
-    return AmbiguousError(f"unexpected failure: {exc!r}", code="unexpected")
-
-
-def classify_exception(exc: httpx.HTTPError) -> ConnectorError:
-    """The webhook transport table. Raises nothing."""
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return TransientError(f"cannot connect: {exc}", code="connect")
-    if isinstance(exc, httpx.TimeoutException):
-        return AmbiguousError(f"no answer in time: {exc!r}", code="timeout")
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return ConfigError(f"bad webhook URL: {exc}", code="url")
-    return AmbiguousError(f"connection failed after sending: {exc!r}", code="dropped")
-
-
-def _is_duplicate(data: Mapping[str, Any], headers: Mapping[str, str]) -> bool:
-    if data.get("duplicate") is True:
-        return True
-    if str(headers.get("idempotent-replayed", "")).lower() == "true":
-        return True
-    return "duplicate" in str(data.get("error") or data.get("code") or "").lower()
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from connectors.errors import (
     RateLimitedError,
     TransientError,
 )
-from connectors.webhook import classify_exception, classify_response
+from connectors.webhook_errors import classify_exception, classify_response
 
 
 # -- Facebook -----------------------------------------------------------------------------------

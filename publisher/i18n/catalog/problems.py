@@ -5,6 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh «{channel}»: thiếu thiết lập bắt buộc «{setting}»",
         "Channel «{channel}»: required setting «{setting}» is missing",
     ),
+    "problem.invalid_setting": (
+        "Kênh «{channel}»: giá trị «{value}» của thiết lập «{setting}» không hợp lệ",
+        "Channel «{channel}»: «{value}» is not a valid value for setting «{setting}»",
+    ),
     "problem.missing_credential": (
         "Kênh «{channel}»: thiếu thông tin xác thực «{setting}»",
         "Channel «{channel}»: credential «{setting}» is missing",
