@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -180,6 +178,8 @@ def from_api_error(exc: ZaloAPIError, now: datetime | None = None) -> ConnectorE
 
 def classify(exc: BaseException) -> ConnectorError:
     """Any failure while talking to Zalo onto the taxonomy. Raises nothing."""
+    import httpx  # only when something failed
+
     if isinstance(exc, ConnectorError):
         return exc
     if isinstance(exc, ZaloAPIError):

@@ -35,14 +35,11 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlencode
 
-import httpx
-
-from connectors import outbound, tls, zalo_errors
+from connectors import zalo_errors
 from connectors.base import (
-    IMAGE,
     MB,
     VIDEO,
     ChannelConfig,
@@ -54,7 +51,6 @@ from connectors.base import (
     Problem,
     PublishResult,
 )
-from connectors.clients import ClientCache
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -62,7 +58,15 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
 )
+from connectors.settings import BOOL, CHOICE, FETCH, LIST, SECRET, URL, Field
 from connectors.zalo_errors import REFRESH, ZaloAPIError, ZaloHttpError
+
+if TYPE_CHECKING:  # the client stack (httpx, httpcore) loads when a request is made
+    import httpx
+
+    from connectors.clients import ClientCache
+
+T = TypeVar("T")
 
 OAUTH_URL_ENV = "PUBLISHER_ZALO_OAUTH_URL"
 OPENAPI_URL_ENV = "PUBLISHER_ZALO_OPENAPI_URL"
@@ -180,13 +184,50 @@ class ZaloOAConnector(Connector):
     rate_per_second: ClassVar[float] = 2.0
     rate_burst: ClassVar[int] = 2
     can_reconcile: ClassVar[bool] = True
-    required_settings: ClassVar[tuple[str, ...]] = ("oa_id", "app_id")
-    required_credentials: ClassVar[tuple[str, ...]] = (
-        "app_secret",
-        "access_token",
-        "refresh_token",
+    fields: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "oa_id",
+            required=True,
+            pattern=r"[0-9]{1,30}",
+            problem="zalo_invalid_oa_id",
+            message="OA id must be a number",
+            cli="oa-id",
+            cli_help="Zalo Official Account id",
+        ),
+        Field("app_id", required=True, cli="app-id"),
+        Field("app_secret", SECRET, required=True, cli="app-secret", cli_help="Zalo app secret"),
+        Field(
+            "access_token", SECRET, required=True, cli="access-token", cli_help="OA access token"
+        ),
+        Field(
+            "refresh_token",
+            SECRET,
+            required=True,
+            cli="refresh-token",
+            cli_help="OA refresh token (single-use, rotated on every refresh)",
+        ),
+        Field("broadcast", BOOL, default="false", cli="broadcast"),
+        Field("target_cities", LIST, cli="target-cities", cli_help="city codes 0-63: 24,25"),
+        Field(
+            "package",
+            CHOICE,
+            choices=("basic", "advanced", "premium"),
+            default="basic",
+            problem="zalo_bad_package",
+            message="package must be basic, advanced or premium",
+            cli="package",
+            cli_help="basic|advanced|premium (broadcasts per follower per month: 1, 4, 6)",
+        ),
+        Field("author", cli="author"),
+        Field("oauth_url", URL, cli="oauth-url", clearable=True),
+        Field("openapi_url", URL, cli="openapi-url", clearable=True),
     )
-    url_settings: ClassVar[tuple[str, ...]] = ("oauth_url", "openapi_url")
+    engagement: ClassVar[str] = FETCH
+    error_table: ClassVar[str] = "connectors.zalo_errors"
+    icon: ClassVar[str] = ":material/article:"
+    card_size: ClassVar[tuple[int, int]] = (1200, 630)
+    link_source: ClassVar[str] = "zalo"
+    never_counts: ClassVar[tuple[str, ...]] = ("reactions", "comments", "clicks")
     #: Article verification: attempts and seconds between them (-214 = still processing).
     verify_attempts: ClassVar[int] = 20
     verify_interval: ClassVar[float] = 1.0
@@ -210,7 +251,7 @@ class ZaloOAConnector(Connector):
         ).rstrip("/")
         self.keeper: TokenKeeper = keeper or KEEPER or MemoryKeeper()
         self.sleep = sleep
-        self.interval = float(s.get("verify_interval") or self.verify_interval)
+        self.interval = self.verify_interval
         #: Tokens a refresh returned in this instance (scrubbed from errors too).
         self._fresh: list[str] = []
 
@@ -328,14 +369,25 @@ class ZaloOAConnector(Connector):
         return article
 
     # -- HTTP ---------------------------------------------------------------------------------
+    def _guarded(self, call: Callable[[], T]) -> T:
+        """``call()``, with every failure classified and scrubbed (raised ``from None``)."""
+        import httpx
+
+        try:
+            return call()
+        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError, OSError) as exc:
+            raise self.failure(exc, zalo_errors.classify) from None
+
     def _client(self) -> tuple[httpx.Client, bool]:
         """(client, owned): a kept client from the cache, or a new one the caller closes."""
         if self.clients is None:
             return self._new_client(), True
-        client = self.clients.get(("zalo", self.timeout), self._new_client, httpx.Client.close)
+        client = self.clients.get(("zalo", self.timeout), self._new_client, _close)
         return client, False
 
     def _new_client(self) -> httpx.Client:
+        from connectors import outbound, tls
+
         return outbound.httpx_client(timeout=self.timeout, ssl_context=tls.client_context())
 
     def _request(
@@ -349,6 +401,8 @@ class ZaloOAConnector(Connector):
     ) -> dict[str, Any]:
         """One request; returns the whole JSON answer. Raises ZaloAPIError (error != 0),
         ZaloHttpError, httpx errors and guard errors."""
+        from connectors import outbound
+
         outbound.check(url)
         client, owned = self._client()
         try:
@@ -430,27 +484,28 @@ class ZaloOAConnector(Connector):
         return f"{self.oauth_url}/v4/oa/permission?{query}"
 
     def _token_call(self, form: dict[str, str], step: str) -> TokenSet:
+        tokens = self._guarded(lambda: self._token_request(form, step))
+        self._fresh += [tokens.access_token, tokens.refresh_token]
+        return tokens
+
+    def _token_request(self, form: dict[str, str], step: str) -> TokenSet:
         secret = str(self.config.credentials.get("app_secret") or "")
+        answer = self._request(
+            "POST",
+            self.oauth_url + "/v4/oa/access_token",
+            step=step,
+            headers={"secret_key": secret},
+            data={**form, "app_id": str(self.config.settings.get("app_id") or "")},
+        )
+        access = str(answer.get("access_token") or "")
+        refresh = str(answer.get("refresh_token") or "")
+        if not access or not refresh:
+            # HTTP 200 without tokens: a failure whatever else it says.
+            raise AuthError(f"{step}: Zalo answered without tokens", code="zalo:no_token")
         try:
-            answer = self._request(
-                "POST",
-                self.oauth_url + "/v4/oa/access_token",
-                step=step,
-                headers={"secret_key": secret},
-                data={**form, "app_id": str(self.config.settings.get("app_id") or "")},
-            )
-            access = str(answer.get("access_token") or "")
-            refresh = str(answer.get("refresh_token") or "")
-            if not access or not refresh:
-                # HTTP 200 without tokens: a failure whatever else it says.
-                raise AuthError(f"{step}: Zalo answered without tokens", code="zalo:no_token")
-            try:
-                expires = int(str(answer.get("expires_in") or "90000"))
-            except ValueError:
-                expires = 90000
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError) as exc:
-            raise self.failure(exc, zalo_errors.classify) from None
-        self._fresh += [access, refresh]
+            expires = int(str(answer.get("expires_in") or "90000"))
+        except ValueError:
+            expires = 90000
         return TokenSet(access, refresh, expires)
 
     def refresh_tokens(self, refresh_token: str) -> TokenSet:
@@ -472,10 +527,7 @@ class ZaloOAConnector(Connector):
     # -- publish ------------------------------------------------------------------------------
     def publish(self, post: OutgoingPost) -> PublishResult:
         self.ensure_publishable(post)
-        try:
-            return self._publish(post)
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError, OSError) as exc:
-            raise self.failure(exc, zalo_errors.classify) from None
+        return self._guarded(lambda: self._publish(post))
 
     def _publish(self, post: OutgoingPost) -> PublishResult:
         videos = [m for m in post.media if m.kind == VIDEO]
@@ -612,10 +664,10 @@ class ZaloOAConnector(Connector):
         if gate is not True:
             return {"status": "skipped", "reason": str(gate)}
         try:
-            oa = self._api("GET", "/v2.0/oa/getoa", step="getoa")
+            oa = self._guarded(lambda: self._api("GET", "/v2.0/oa/getoa", step="getoa"))
             if not oa.get("is_verified", True):
                 return {"status": "skipped", "reason": "zalo.error.oa_not_verified"}
-            body = {
+            body: dict[str, Any] = {
                 "recipient": {"target": self.target()},
                 "message": {
                     "attachment": {
@@ -627,9 +679,10 @@ class ZaloOAConnector(Connector):
                     }
                 },
             }
-            data = self._api("POST", "/v2.0/oa/message", step="broadcast", json=body)
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError) as exc:
-            error = self.failure(exc, zalo_errors.classify)
+            data = self._guarded(
+                lambda: self._api("POST", "/v2.0/oa/message", step="broadcast", json=body)
+            )
+        except ConnectorError as error:
             unknown = isinstance(error, AmbiguousError)
             return {
                 "status": "unknown" if unknown else "failed",
@@ -641,10 +694,7 @@ class ZaloOAConnector(Connector):
     # -- reconciliation -----------------------------------------------------------------------
     def find_published(self, post: OutgoingPost) -> PublishResult | None:
         """Our article among the recent ones, or None. Raises ConnectorError."""
-        try:
-            return self._find(post)
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError) as exc:
-            raise self.failure(exc, zalo_errors.classify) from None
+        return self._guarded(lambda: self._find(post))
 
     def _find(self, post: OutgoingPost) -> PublishResult | None:
         kind = "video" if any(m.kind == VIDEO for m in post.media) else "normal"
@@ -688,12 +738,11 @@ class ZaloOAConnector(Connector):
 
     # -- engagement and checks ----------------------------------------------------------------
     def fetch_metrics(self, external_id: str) -> Metrics:
-        try:
-            data = self._api(
+        data = self._guarded(
+            lambda: self._api(
                 "GET", "/v2.0/article/getdetail", step="detail", params={"id": external_id}
             )
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError) as exc:
-            raise self.failure(exc, zalo_errors.classify) from None
+        )
         return Metrics(
             views=_int(data.get("total_view")),
             shares=_int(data.get("total_share")),
@@ -703,10 +752,7 @@ class ZaloOAConnector(Connector):
 
     def oa_info(self) -> dict[str, Any]:
         """``getoa``: name, is_verified, num_follower, package_name... Raises ConnectorError."""
-        try:
-            return self._api("GET", "/v2.0/oa/getoa", step="getoa")
-        except (ConnectorError, ZaloAPIError, ZaloHttpError, httpx.HTTPError) as exc:
-            raise self.failure(exc, zalo_errors.classify) from None
+        return self._guarded(lambda: self._api("GET", "/v2.0/oa/getoa", step="getoa"))
 
     def check(self) -> CheckResult:
         problems = self.validate_config(self.config)
@@ -720,6 +766,10 @@ class ZaloOAConnector(Connector):
         return CheckResult(
             True, f"OA {oa.get('name') or self.config.settings.get('oa_id')} ({verified})"
         )
+
+
+def _close(client: httpx.Client) -> None:
+    client.close()
 
 
 def _int(value: Any) -> int | None:
@@ -747,7 +797,6 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 __all__ = [
-    "IMAGE",
     "KEEPER",
     "MemoryKeeper",
     "TokenKeeper",

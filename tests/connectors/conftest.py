@@ -116,7 +116,6 @@ def make_config(kind: str, url: str, **overrides: Any) -> ChannelConfig:
             "app_id": "app-1",
             "oauth_url": f"{url}/zalo/oauth",
             "openapi_url": f"{url}/zalo/openapi",
-            "verify_interval": 0.01,
         }
         creds = {
             "app_secret": ZALO_SECRET,
