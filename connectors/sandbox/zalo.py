@@ -627,6 +627,11 @@ async def control(request: Request, state: SandboxState) -> Response:
 
 
 def _configure(z: ZaloState, spec: dict[str, Any]) -> None:
+    # The clock first: tokens given in the same call live from the new "now".
+    if "at" in spec:
+        z.offset = float(spec["at"]) - time.time()
+    if "advance" in spec:
+        z.offset += float(spec["advance"])
     z.apps.update({str(k): str(v) for k, v in (spec.get("apps") or {}).items()})
     for oa in spec.get("oas") or []:
         current = z.oa(str(oa["oa_id"]))
@@ -643,10 +648,6 @@ def _configure(z: ZaloState, spec: dict[str, Any]) -> None:
             z.refresh[str(tok["refresh_token"])] = (oa_id, app_id, now + REFRESH_TTL)
     if "processing_polls" in spec:
         z.processing_polls = int(spec["processing_polls"])
-    if "advance" in spec:
-        z.offset += float(spec["advance"])
-    if "at" in spec:
-        z.offset = float(spec["at"]) - time.time()
     if "permissive" in spec:
         z.permissive = bool(spec["permissive"])
     for article_id, (views, shares) in (spec.get("views") or {}).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -26,11 +27,23 @@ SETTING_KEYS: dict[str, tuple[str, ...]] = {
     ChannelKind.FACEBOOK: ("page_id", "graph_url", "graph_version", "image_size"),
     ChannelKind.TELEGRAM: ("chat_id", "api_base_url", "image_size"),
     ChannelKind.WEBHOOK: ("url", "signature", "app_id", "image_size"),
+    ChannelKind.ZALO_OA: (
+        "oa_id",
+        "app_id",
+        "broadcast",
+        "target_cities",
+        "package",
+        "author",
+        "oauth_url",
+        "openapi_url",
+        "image_size",
+    ),
 }
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     ChannelKind.FACEBOOK: ("access_token",),
     ChannelKind.TELEGRAM: ("bot_token",),
     ChannelKind.WEBHOOK: ("secret",),
+    ChannelKind.ZALO_OA: ("app_secret", "access_token", "refresh_token"),
 }
 
 
@@ -62,12 +75,21 @@ def is_id_ref(ref: str) -> bool:
 
 
 def connector_class(kind: str) -> type[Connector]:
+    _install_token_keepers()
     try:
         return registry.get(kind)
     except registry.UnknownKindError:
         raise InvalidInput(
             "error.channel_kind_invalid", kind=kind, kinds=", ".join(registry.KINDS)
         ) from None
+
+
+@cache
+def _install_token_keepers() -> None:
+    """Connectors whose tokens rotate keep them in the channel row (once per process)."""
+    from publisher.services.publishing import zalo_tokens
+
+    zalo_tokens.install()
 
 
 def add_channel(
@@ -304,6 +326,9 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
     actor.require("channel.test")
     channel = get_channel(session, actor, channel_id)
     unknown = False
+    # Nothing is written yet: end the transaction so that the check holds no lock while the
+    # platform is asked (a Zalo check may refresh the token under the channel row's lock).
+    session.commit()
     try:
         result = make_connector(channel, timeout=10).check()
     except ConnectorError as exc:
@@ -311,7 +336,8 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         unknown = not isinstance(exc, AuthError | ConfigError | PermanentError)
     if result.ok:
         channel.health, channel.health_detail, channel.flagged_at = ChannelHealth.OK, "", None
-        channel.token_expires_at = result.expires_at
+        if result.expires_at is not None:  # a platform that does not say keeps what is known
+            channel.token_expires_at = result.expires_at
         session.add(channel)
     elif not unknown:
         flag_channel(session, channel, result.detail, actor)

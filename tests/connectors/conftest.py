@@ -16,6 +16,7 @@ import psutil
 import pytest
 from PIL import Image
 
+from connectors import zalo_oa
 from connectors.base import ChannelConfig, Connector, MediaItem
 from connectors.facebook import FacebookConnector
 from connectors.sandbox import SandboxHandle
@@ -37,6 +38,12 @@ ZALO_OA = "4242"
 ZALO_TOKEN = "sandbox-zalo-4242"
 ZALO_REFRESH = "sandbox-zalo-refresh-4242"
 ZALO_SECRET = "sandbox-zalo-secret"
+
+
+@pytest.fixture(autouse=True)
+def _memory_token_keeper(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Connector tests have no database: Zalo tokens stay in the connector.
+    monkeypatch.setattr(zalo_oa, "KEEPER", None)
 
 
 @pytest.fixture(autouse=True)
