@@ -39,6 +39,8 @@ class Intervals:
     missed_sweep: float = 60.0
     recurring: float = 3600.0
     token_check: float = 12 * 3600.0
+    #: Rotating tokens (Zalo OA: 25 h access tokens) refreshed ahead of their end.
+    token_refresh: float = 1800.0
     metrics: float = 1800.0
     stats_sync: float = 60.0
     report_reminder: float = 3600.0
@@ -86,6 +88,7 @@ class EngineScheduler:
             ("missed-sweep", self.sweep_missed, iv.missed_sweep),
             ("recurring", self.expand_recurring, iv.recurring),
             ("token-check", self.check_tokens, iv.token_check),
+            ("token-refresh", self.refresh_tokens, iv.token_refresh),
             ("metrics", self.collect_metrics, iv.metrics),
             ("stats-sync", self.sync_stats, iv.stats_sync),
             ("report-reminder", self.remind_reports, iv.report_reminder),
@@ -186,6 +189,12 @@ class EngineScheduler:
             except Exception:
                 log.exception("token check of channel %s failed", channel_id)
         return len(ids)
+
+    def refresh_tokens(self) -> int:
+        """Refresh rotating access tokens that end soon; alert before refresh tokens end."""
+        from publisher.services.publishing import zalo_tokens
+
+        return zalo_tokens.refresh_due(timeout=self.timeout)
 
     def collect_metrics(self) -> object:
         """Engagement collection (``services.engagement.collect_all``; opens its own sessions)."""
