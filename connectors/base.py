@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -464,6 +464,14 @@ class Connector(ABC):
     def fetch_metrics(self, external_id: str) -> Metrics:
         """Current engagement counters of a published post."""
         return Metrics(unavailable=("reactions", "comments", "shares", "views"))
+
+    def poll_metrics(
+        self, state: Mapping[str, Any], external_ids: Sequence[str]
+    ) -> tuple[dict[str, Any], dict[str, Metrics]]:
+        """For ``engagement = POLL``: read the updates since ``state`` (what the previous call
+        returned, ``{}`` the first time) and return the new state with the counters of
+        ``external_ids``. Raises ConnectorError subclasses; NotImplementedError elsewhere."""
+        raise NotImplementedError
 
     def check(self) -> CheckResult:
         """Whether the credentials still work (and when they expire, if the platform says)."""

@@ -15,7 +15,7 @@ import html
 import os
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -26,6 +26,7 @@ from connectors.base import (
     CheckResult,
     Connector,
     MediaLimits,
+    Metrics,
     OutgoingPost,
     Problem,
     PublishResult,
@@ -305,6 +306,28 @@ class TelegramConnector(Connector):
                     code="tg:partial",
                 ) from exc
         return sent
+
+    def poll_metrics(
+        self, state: Mapping[str, Any], external_ids: Sequence[str]
+    ) -> tuple[dict[str, Any], dict[str, Metrics]]:
+        """Reaction totals from ``message_reaction_count`` updates (the bot must be an
+        administrator of the channel); state: the update offset and the latest total per
+        message. Views are never given to bots. Raises ConnectorError subclasses."""
+        from connectors.telegram_reactions import poll_reaction_counts
+
+        counts: dict[str, int] = dict(state.get("counts") or {})
+        poll = poll_reaction_counts(self.config, state.get("offset"), timeout=self.timeout)
+        for item in poll.counts:
+            # Telegram sends the message's full current count: the newest one replaces older.
+            counts[str(item.message_id)] = item.total
+        out: dict[str, Metrics] = {}
+        for external_id in external_ids:
+            reactions = counts.get(external_id.rsplit(":", 1)[-1])
+            unavailable = ["comments", "shares", "views"]
+            if reactions is None:
+                unavailable.insert(0, "reactions")
+            out[external_id] = Metrics(reactions=reactions, unavailable=tuple(unavailable))
+        return {"offset": poll.next_offset, "counts": counts}, out
 
     def check(self) -> CheckResult:
         """getMe with the token. Returns ``ok=False`` for a rejected token; raises

@@ -195,18 +195,32 @@ class ZaloOAConnector(Connector):
             cli_help="Zalo Official Account id",
         ),
         Field("app_id", required=True, cli="app-id"),
-        Field("app_secret", SECRET, required=True, cli="app-secret", cli_help="Zalo app secret"),
         Field(
-            "access_token", SECRET, required=True, cli="access-token", cli_help="OA access token"
+            "app_secret",
+            SECRET,
+            required=True,
+            cli="app-secret",
+            cli_help="app secret of the Zalo app",
+        ),
+        Field(
+            "access_token",
+            SECRET,
+            cli="access-token",
+            cli_help="access token of the OA",
         ),
         Field(
             "refresh_token",
             SECRET,
-            required=True,
             cli="refresh-token",
-            cli_help="OA refresh token (single-use, rotated on every refresh)",
+            cli_help="refresh token of the OA (single-use, rotated on every refresh)",
         ),
-        Field("broadcast", BOOL, default="false", cli="broadcast"),
+        Field(
+            "broadcast",
+            BOOL,
+            default="false",
+            cli="broadcast",
+            cli_help="send each article to the followers (broadcast)",
+        ),
         Field("target_cities", LIST, cli="target-cities", cli_help="city codes 0-63: 24,25"),
         Field(
             "package",
@@ -311,6 +325,15 @@ class ZaloOAConnector(Connector):
                 )
             )
         return problems
+
+    def ensure_publishable(self, post: OutgoingPost) -> None:
+        creds = self.config.credentials
+        if not creds.get("access_token") and not creds.get("refresh_token"):
+            raise ConfigError(
+                f"Channel {self.config.name!r}: the OA is not connected yet (no tokens)",
+                code="zalo_not_connected",
+            )
+        super().ensure_publishable(post)
 
     # -- article content ----------------------------------------------------------------------
     @staticmethod

@@ -72,11 +72,6 @@ STATUS_HEX: dict[str, str] = {
     "violet": "#7c3aed",
     "green": "#15803d",
 }
-KIND_ICONS = {
-    "facebook": ":material/thumb_up:",
-    "telegram": ":material/send:",
-    "webhook": ":material/webhook:",
-}
 
 
 # --- session ----------------------------------------------------------------------------------

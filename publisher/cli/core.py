@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from connectors import registry
+from publisher.cli import channel_options
 from publisher.cli.common import (
     admin_session,
     emit,
     fail,
     handle_errors,
     parse_kv,
-    secret_value,
 )
-from publisher.errors import PublisherError
 from publisher.i18n import t
 
 if TYPE_CHECKING:
@@ -248,91 +248,25 @@ def _set_active(username: str, active: bool, as_json: bool) -> None:
 
 
 # --- channels ---------------------------------------------------------------------------------
-# Secrets: --token VALUE is visible in `ps` and shell history; --token-file PATH ("-": standard
-# input) and --token-env VAR read it from elsewhere. The same for --secret.
-TokenOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--token",
-        help="Page token or bot token (visible in ps and shell history: prefer --token-file "
-        "or --token-env).",
-    ),
-]
-TokenFileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--token-file", metavar="PATH", help="Read the token from PATH ('-': standard input)."
-    ),
-]
-TokenEnvOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--token-env", metavar="VAR", help="Read the token from environment variable VAR."
-    ),
-]
-SecretOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--secret",
-        help="Webhook secret (visible in ps and shell history: prefer --secret-file or "
-        "--secret-env).",
-    ),
-]
-SecretFileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--secret-file",
-        metavar="PATH",
-        help="Read the webhook secret from PATH ('-': standard input).",
-    ),
-]
-SecretEnvOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--secret-env", metavar="VAR", help="Read the webhook secret from environment variable VAR."
-    ),
-]
+# The settings and credential options (--page-id, --token, --token-file, --secret-env...) are
+# generated from the connectors' settings schema (publisher/cli/channel_options.py).
 
 
 @channel_app.command("add")
+@channel_options.with_schema_options(edit=False)
 @handle_errors
 def channel_add(
-    kind: Annotated[str, typer.Option("--kind", help="facebook|telegram|webhook")],
+    kind: Annotated[str, typer.Option("--kind", help="|".join(registry.KINDS))],
     name: Annotated[str, typer.Option("--name")],
     org: Annotated[str | None, typer.Option("--org")] = None,
-    page_id: Annotated[str | None, typer.Option("--page-id")] = None,
-    chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
-    url: Annotated[str | None, typer.Option("--url")] = None,
-    token: TokenOpt = None,
-    token_file: TokenFileOpt = None,
-    token_env: TokenEnvOpt = None,
-    secret: SecretOpt = None,
-    secret_file: SecretFileOpt = None,
-    secret_env: SecretEnvOpt = None,
-    app_id: Annotated[str | None, typer.Option("--app-id")] = None,
-    signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
-    api_base_url: Annotated[str | None, typer.Option("--api-base-url")] = None,
-    graph_url: Annotated[str | None, typer.Option("--graph-url")] = None,
     as_json: JsonOpt = False,
+    **options: Any,
 ) -> None:
     """Add a channel (credentials are encrypted at rest)."""
     from publisher.services import channels as channels_svc
 
-    token = secret_value(token, token_file, token_env, option="--token")
-    secret = secret_value(secret, secret_file, secret_env, option="--secret")
-    settings: dict[str, Any]
-    credentials: dict[str, str]
-    if kind == "facebook":
-        settings = {"page_id": page_id, "graph_url": graph_url}
-        credentials = {"access_token": token or ""}
-    elif kind == "telegram":
-        settings = {"chat_id": chat_id, "api_base_url": api_base_url}
-        credentials = {"bot_token": token or ""}
-    elif kind == "webhook":
-        settings = {"url": url, "signature": signature or "hmac", "app_id": app_id}
-        credentials = {"secret": secret or ""}
-    else:
-        settings, credentials = {}, {}
+    secrets = channel_options.secrets_given(options)
+    settings, credentials = channel_options.for_add(kind, options, secrets)
     with admin_session() as (session, actor):
         channel = channels_svc.add_channel(
             session,
@@ -347,64 +281,22 @@ def channel_add(
     emit(data, as_json, lambda: t("cli.channel_added", channel=data["name"], kind=data["kind"]))
 
 
-#: The credential --token sets, per channel kind.
-TOKEN_KEYS = {"facebook": "access_token", "telegram": "bot_token"}
-
-
 @channel_app.command("edit")
+@channel_options.with_schema_options(edit=True)
 @handle_errors
 def channel_edit(
     name: Annotated[str, typer.Argument(help="Channel name or id.")],
-    token: TokenOpt = None,
-    token_file: TokenFileOpt = None,
-    token_env: TokenEnvOpt = None,
-    secret: SecretOpt = None,
-    secret_file: SecretFileOpt = None,
-    secret_env: SecretEnvOpt = None,
-    page_id: Annotated[str | None, typer.Option("--page-id")] = None,
-    chat_id: Annotated[str | None, typer.Option("--chat-id")] = None,
-    url: Annotated[str | None, typer.Option("--url")] = None,
-    app_id: Annotated[str | None, typer.Option("--app-id")] = None,
-    signature: Annotated[str | None, typer.Option("--signature", help="zalo|hmac")] = None,
-    api_base_url: Annotated[
-        str | None, typer.Option("--api-base-url", help="'' returns to the default.")
-    ] = None,
-    graph_url: Annotated[
-        str | None, typer.Option("--graph-url", help="'' returns to the default.")
-    ] = None,
     enabled: Annotated[bool | None, typer.Option("--enable/--disable")] = None,
     as_json: JsonOpt = False,
+    **options: Any,
 ) -> None:
     """Change a channel's credentials or settings (re-checked as when adding it)."""
     from publisher.services import channels as channels_svc
 
-    token = secret_value(token, token_file, token_env, option="--token")
-    secret = secret_value(secret, secret_file, secret_env, option="--secret")
-    given = {
-        "page_id": page_id,
-        "chat_id": chat_id,
-        "url": url,
-        "app_id": app_id,
-        "signature": signature,
-        "api_base_url": api_base_url,
-        "graph_url": graph_url,
-    }
-    settings = {k: v for k, v in given.items() if v is not None}
+    secrets = channel_options.secrets_given(options)
     with admin_session() as (session, actor):
         channel = channels_svc.get_channel(session, actor, name)
-        credentials: dict[str, str] = {}
-        if token is not None:
-            if channel.kind not in TOKEN_KEYS:
-                raise PublisherError(
-                    "error.secret_option_kind", kind=channel.kind, option="--token"
-                )
-            credentials[TOKEN_KEYS[channel.kind]] = token
-        if secret is not None:
-            if channel.kind != "webhook":
-                raise PublisherError(
-                    "error.secret_option_kind", kind=channel.kind, option="--secret"
-                )
-            credentials["secret"] = secret
+        settings, credentials = channel_options.for_edit(channel.kind, options, secrets)
         assert channel.id is not None
         channel = channels_svc.update_channel(
             session, actor, channel.id, settings=settings, credentials=credentials, enabled=enabled
@@ -456,6 +348,46 @@ def channel_test(name: str, as_json: JsonOpt = False) -> None:
     )
     if not result.ok:
         raise typer.Exit(1)
+
+
+@channel_app.command("connect")
+@handle_errors
+def channel_connect(
+    name: str,
+    redirect_uri: Annotated[
+        str | None,
+        typer.Option("--redirect-uri", help="Default: PUBLISHER_PUBLIC_URL + /zalo/callback."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for the redirect (0: do not wait).")
+    ] = 900.0,
+) -> None:
+    """Connect a Zalo OA (OAuth v4 with PKCE): print the authorization URL, then wait until
+    ``publisher api`` has received Zalo's redirect and stored the tokens."""
+    import time as _time
+    from urllib.parse import parse_qs, urlparse
+
+    from publisher.db import session_scope
+    from publisher.services.publishing import zalo_connect
+
+    with admin_session() as (session, actor):
+        url = zalo_connect.start(session, actor, name, redirect=redirect_uri or "")
+    state = parse_qs(urlparse(url).query)["state"][0]
+    typer.echo(t("zalo.connect.open"))
+    typer.echo(url)
+    if wait <= 0:
+        return
+    typer.echo(t("zalo.connect.waiting", uri=redirect_uri or zalo_connect.redirect_uri()))
+    deadline = _time.monotonic() + wait
+    while _time.monotonic() < deadline:
+        with session_scope(readonly=True) as session:
+            if not zalo_connect.pending(session, state):
+                break
+        _time.sleep(1.0)
+    else:
+        typer.echo(t("zalo.connect.timeout"), err=True)
+        raise typer.Exit(1)
+    emit({"ok": True}, False, lambda: t("zalo.connect.done", channel=name))
 
 
 # --- posts ------------------------------------------------------------------------------------

@@ -65,14 +65,19 @@ class ChannelSpecs:
         with session_scope(readonly=True) as session:
             for ch in session.exec(select(Channel)):
                 assert ch.id is not None
+                cls = channels_svc.connector_class(ch.kind)
+                # Decrypted only for a platform whose accounts share a limit (a bot).
                 creds = (
                     decrypt_credentials(ch.credentials_encrypted)
-                    if ch.kind == "telegram" and ch.credentials_encrypted
+                    if cls.group_rate_per_second > 0 and ch.credentials_encrypted
                     else None
                 )
-                cls = channels_svc.connector_class(ch.kind)
                 specs[ch.id] = spec_for(
-                    ch.kind, cls, override=ch.rate_per_second, credentials=creds
+                    ch.kind,
+                    cls,
+                    override=ch.rate_per_second,
+                    credentials=creds,
+                    settings=dict(ch.settings or {}),
                 )
                 enabled[ch.id] = ch.enabled
         self._specs, self._enabled = specs, enabled

@@ -1,9 +1,9 @@
 """Token buckets applied when claiming, so a burst drains without 429 storms.
 
 Two levels: one bucket per channel (``Channel.rate_per_second`` or the connector's
-``rate_per_second``/``rate_burst``: Telegram 1 msg/s per chat, Facebook 1/s with a burst of 3
-per page, webhooks 10/s) and one per platform group (Telegram: 30 msg/s per bot, keyed by the
-bot id, which several channels may share).
+``rate_per_second``/``rate_burst``) and one per platform group: the account several channels
+share, named by the connector's ``rate_group(config)`` and limited to its
+``group_rate_per_second`` (a Telegram bot across its chats).
 
 Sharing across executor processes: buckets live in each process's memory, and exactness
 comes from *channel affinity* instead of shared state. Each executor process claims only the
@@ -21,10 +21,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from connectors.base import Connector
-
-#: Telegram: about 30 messages per second per bot across all its chats.
-TELEGRAM_BOT_RATE = 30.0
+from connectors.base import ChannelConfig, Connector
 
 
 @dataclass(frozen=True)
@@ -44,16 +41,19 @@ def spec_for(
     *,
     override: float | None = None,
     credentials: dict[str, str] | None = None,
+    settings: dict[str, object] | None = None,
 ) -> RateSpec:
-    """The rate spec of a channel of ``kind``. Raises nothing."""
+    """The rate spec of a channel of ``kind``. ``credentials`` are needed only when the
+    connector has a shared limit (``group_rate_per_second``). Raises nothing."""
     rate = override if override and override > 0 else connector_cls.rate_per_second
     burst = float(max(1, connector_cls.rate_burst))
     group: str | None = None
     group_rate = 0.0
-    if kind == "telegram" and credentials:
-        bot = str(credentials.get("bot_token") or "").split(":", 1)[0]
-        if bot:
-            group, group_rate = f"tg:{bot}", TELEGRAM_BOT_RATE
+    if connector_cls.group_rate_per_second > 0 and credentials:
+        config = ChannelConfig(kind, "", settings or {}, credentials)
+        group = connector_cls.rate_group(config)
+        if group:
+            group_rate = connector_cls.group_rate_per_second
     return RateSpec(rate, burst, group, group_rate, group_rate)
 
 

@@ -1,8 +1,9 @@
-"""Channels: a Facebook Page, a Telegram channel or a webhook receiver of one organisation."""
+"""Channels: one account on one platform (a page, a chat, a receiver) of one organisation."""
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -12,8 +13,9 @@ from connectors import registry
 from connectors.base import ChannelConfig, CheckResult, Connector
 from connectors.clients import ClientCache
 from connectors.errors import AuthError, ConfigError, ConnectorError, PermanentError
+from connectors.settings import BOOL, INT, LIST, Field
 from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
-from publisher.models import Channel, ChannelHealth, ChannelKind
+from publisher.models import Channel, ChannelHealth
 from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services import alerts, audit
 from publisher.services.actor import Actor
@@ -21,30 +23,80 @@ from publisher.services.orgs import get_org
 from publisher.textcheck import has_hidden_chars
 from publisher.timeutil import utcnow
 
-#: Settings each kind accepts (anything else is refused, so typos do not pass silently).
-SETTING_KEYS: dict[str, tuple[str, ...]] = {
-    # image_size ("1080x1350"): the size of campaign cards made for the channel (renders).
-    ChannelKind.FACEBOOK: ("page_id", "graph_url", "graph_version", "image_size"),
-    ChannelKind.TELEGRAM: ("chat_id", "api_base_url", "image_size"),
-    ChannelKind.WEBHOOK: ("url", "signature", "app_id", "image_size"),
-    ChannelKind.ZALO_OA: (
-        "oa_id",
-        "app_id",
-        "broadcast",
-        "target_cities",
-        "package",
-        "author",
-        "oauth_url",
-        "openapi_url",
-        "image_size",
-    ),
-}
-CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
-    ChannelKind.FACEBOOK: ("access_token",),
-    ChannelKind.TELEGRAM: ("bot_token",),
-    ChannelKind.WEBHOOK: ("secret",),
-    ChannelKind.ZALO_OA: ("app_secret", "access_token", "refresh_token"),
-}
+
+@dataclass(frozen=True)
+class FormField:
+    """One setting or credential of a channel kind, as a form or a command asks for it
+    (from the connector's settings schema, :mod:`connectors.settings`)."""
+
+    key: str
+    kind: str  # text | secret | int | bool | url | choice | list
+    secret: bool
+    required: bool
+    choices: tuple[str, ...]
+    default: str | None
+    #: Catalogue keys of the label and of the help text (the help may be absent).
+    label_key: str
+    help_key: str
+
+
+@dataclass(frozen=True)
+class KindForm:
+    """What a channel of one kind is configured with."""
+
+    kind: str
+    platform: str
+    icon: str
+    fields: tuple[FormField, ...]
+
+    @property
+    def settings(self) -> tuple[FormField, ...]:
+        return tuple(f for f in self.fields if not f.secret)
+
+    @property
+    def credentials(self) -> tuple[FormField, ...]:
+        return tuple(f for f in self.fields if f.secret)
+
+
+def kinds() -> tuple[str, ...]:
+    """Every channel kind, in registry order. Raises nothing."""
+    return registry.KINDS
+
+
+def kind_form(kind: str) -> KindForm:
+    """The fields of channel kind ``kind``; InvalidInput for an unknown kind."""
+    cls = connector_class(kind)
+    return KindForm(
+        kind=kind,
+        platform=cls.platform,
+        icon=cls.icon,
+        fields=tuple(
+            FormField(
+                key=f.key,
+                kind=f.kind,
+                secret=f.secret,
+                required=f.required,
+                choices=f.choices,
+                default=f.default,
+                label_key=f.label_key,
+                help_key=f.help_key,
+            )
+            for f in cls.all_fields()
+        ),
+    )
+
+
+def kind_icon(kind: str) -> str:
+    """The icon shown beside a channel of ``kind`` ("" for a kind no longer registered)."""
+    try:
+        return registry.get(kind).icon
+    except registry.UnknownKindError:
+        return ""
+
+
+def kind_forms() -> tuple[KindForm, ...]:
+    """The form of every channel kind, in registry order."""
+    return tuple(kind_form(kind) for kind in registry.KINDS)
 
 
 #: Largest id a database integer holds; a bigger number names no channel.
@@ -113,6 +165,7 @@ def add_channel(
     settings = {k: v for k, v in (settings or {}).items() if v not in (None, "")}
     credentials = {k: v for k, v in (credentials or {}).items() if v not in (None, "")}
     _check_keys(kind, settings, credentials)
+    settings = _typed(kind, settings)
     problems = cls.validate_config(ChannelConfig(kind, name, settings, credentials))
     if problems:
         raise ValidationFailed(problems)
@@ -144,12 +197,44 @@ def add_channel(
 
 
 def _check_keys(kind: str, settings: dict[str, Any], credentials: dict[str, str]) -> None:
+    cls = connector_class(kind)
     for key in settings:
-        if key not in SETTING_KEYS.get(kind, ()):
+        if key not in cls.setting_keys():
             raise InvalidInput("error.channel_setting_unknown", setting=key, kind=kind)
     for key in credentials:
-        if key not in CREDENTIAL_KEYS.get(kind, ()):
+        if key not in cls.credential_keys():
             raise InvalidInput("error.channel_setting_unknown", setting=key, kind=kind)
+
+
+def _typed(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings with the schema's numbers, flags and lists as such (a form and the command
+    line give text); a value that does not parse is left for validation to refuse."""
+    fields: dict[str, Field] = {f.key: f for f in connector_class(kind).all_fields()}
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        field = fields.get(key)
+        if field is not None and isinstance(value, str):
+            text = value.strip()
+            if field.kind == INT and _is_int(text):
+                value = int(text)
+            elif field.kind == BOOL and text.lower() in _BOOLS:
+                value = _BOOLS[text.lower()]
+            elif field.kind == LIST:
+                value = [item.strip() for item in text.split(",") if item.strip()]
+        out[key] = value
+    return out
+
+
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True}
+_BOOLS.update({"false": False, "0": False, "no": False, "off": False})
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _default_org(session: Session, actor: Actor) -> Any:
@@ -183,6 +268,7 @@ def update_channel(
         **{k: v for k, v in (credentials or {}).items() if v},
     }
     _check_keys(channel.kind, new_settings, new_credentials)
+    new_settings = _typed(channel.kind, new_settings)
     cls = connector_class(channel.kind)
     problems = cls.validate_config(
         ChannelConfig(channel.kind, channel.name, new_settings, new_credentials)

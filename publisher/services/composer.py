@@ -1,8 +1,8 @@
 """What the compose page needs besides :mod:`publisher.services.posts`: per-channel limits,
 live validation of an unsaved draft, pickers, and the preview data of each platform.
 
-The UI never imports connectors; the facts it shows (limits, problems, the webhook payload)
-come from here.
+The UI never imports connectors; the facts it shows (limits, problems, the preview kind and
+a payload platform's JSON body) come from here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from connectors.base import OutgoingPost
+from connectors.settings import PREVIEW_PAYLOAD
 from publisher.errors import PublisherError, problem_text
 from publisher.models import Channel, MediaAsset, Organisation, Post, STTask
 from publisher.services.actor import Actor
@@ -117,7 +118,7 @@ def org_name(session: Session, org_id: int) -> str:
     return org.name if org else ""
 
 
-def webhook_payload(
+def payload_preview(
     session: Session,
     channel: Channel,
     text: str,
@@ -127,10 +128,13 @@ def webhook_payload(
     campaign: str | None = None,
     scheduled_at: datetime | None = None,
 ) -> str:
-    """The JSON body the webhook connector would send (media described, never inlined)."""
+    """The JSON body the channel's connector would send (media described, never inlined);
+    "{}" for a connector that sends no JSON body."""
     try:
         connector = make_connector(channel)
     except PublisherError:
+        return "{}"
+    if not hasattr(connector, "build_body"):
         return "{}"
     items = [i for i in (_item(session, m) for m in media_ids) if i is not None]
     meta = {
@@ -163,7 +167,9 @@ class ChannelPreview:
     used: int
     limit: int
     notices: tuple[str, ...]
-    #: The webhook connector's JSON body ("" for the other kinds).
+    #: How it is previewed: the connector's ``preview`` (card, bubble or payload).
+    preview: str
+    #: The JSON body sent, for the ``payload`` preview ("" for the others).
     payload: str
 
 
@@ -192,8 +198,9 @@ def previews(
     out = []
     for channel, text in variants:
         payload = ""
-        if channel.kind not in ("facebook", "telegram"):
-            payload = webhook_payload(
+        preview = connector_class(channel.kind).preview
+        if preview == PREVIEW_PAYLOAD:
+            payload = payload_preview(
                 session, channel, text, media_ids, link=link, campaign=campaign, scheduled_at=due_at
             )
         out.append(
@@ -204,6 +211,7 @@ def previews(
                 used=text_length(channel, text),
                 limit=limits(channel).limit(bool(assets)),
                 notices=tuple(notices(session, channel, text, media_ids)),
+                preview=preview,
                 payload=payload,
             )
         )

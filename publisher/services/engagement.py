@@ -5,13 +5,14 @@ Each channel is collected on its own: network calls happen outside any transacti
 channel's snapshots are written in one short transaction. One channel failing (expired token,
 platform down) is recorded in the result and never stops the others.
 
-Where figures come from:
+Where figures come from is the connector's ``engagement`` (:mod:`connectors.settings`):
 
-* Facebook: object fields (reactions, comments, shares) and the ``post_media_view`` insights
-  metric for views; a metric the API rejects is listed in ``unavailable``.
-* Telegram: reaction totals from ``message_reaction_count`` updates (the bot must be a
-  channel administrator); views are never available to bots, so they stay ``None``.
-* Webhook (Zalo-style): counts of the signed inbound events received by the API service.
+* ``FETCH``: ``connector.fetch_metrics(external_id)`` per post (Facebook: object fields and
+  the ``post_media_view`` insights metric; a metric the API rejects is in ``unavailable``).
+* ``POLL``: ``connector.poll_metrics(state, external_ids)`` with its state kept in the
+  ``engagement.<kind>.<channel id>`` key (Telegram: reaction totals from
+  ``message_reaction_count`` updates; views are never available to bots).
+* ``INBOUND``: counts of the signed inbound events received by the API service (webhooks).
 * Every kind: clicks on the delivery's tracked links.
 """
 
@@ -30,10 +31,10 @@ from sqlmodel import Session, col, select
 
 from connectors.base import Metrics
 from connectors.errors import ConnectorError
+from connectors.settings import INBOUND, POLL
 from publisher.db import get_engine, session_scope
 from publisher.models import (
     Channel,
-    ChannelKind,
     Delivery,
     DeliveryStatus,
     EngagementLatest,
@@ -153,9 +154,10 @@ def _fetch_channel(
     outcome: ChannelOutcome,
     timeout: float,
 ) -> dict[int, Metrics]:
-    if channel.kind == ChannelKind.TELEGRAM:
-        return _telegram_metrics(engine, channel, deliveries, timeout)
-    if channel.kind == ChannelKind.WEBHOOK:
+    mode = channels_svc.connector_class(channel.kind).engagement
+    if mode == POLL:
+        return _polled_metrics(engine, channel, deliveries, timeout)
+    if mode == INBOUND:
         with session_scope(engine, readonly=True) as session:
             return inbound_metrics(session, [d.id for d in deliveries if d.id])
     connector = channels_svc.make_connector(channel, timeout=timeout)
@@ -177,35 +179,26 @@ def _fetch_channel(
     return out
 
 
-def _telegram_metrics(
+def _polled_metrics(
     engine: Engine, channel: Channel, deliveries: list[Delivery], timeout: float
 ) -> dict[int, Metrics]:
-    from connectors.telegram_reactions import poll_reaction_counts
-
-    key = f"engagement.telegram.{channel.id}"
+    """A POLL connector's counters, its cursor kept between runs."""
+    key = f"engagement.{channel.kind}.{channel.id}"
     with session_scope(engine, readonly=True) as session:
         stored = session.get(KeyValue, key)
         state: dict[str, Any] = dict(stored.value) if stored else {}
-    counts: dict[str, int] = dict(state.get("counts") or {})
-    poll = poll_reaction_counts(
-        channels_svc.channel_config(channel), state.get("offset"), timeout=timeout
-    )
-    for item in poll.counts:
-        # Telegram sends the message's full current count: the newest one replaces older.
-        counts[str(item.message_id)] = item.total
+    external_ids = [d.external_id for d in deliveries if d.id and d.external_id]
+    connector = channels_svc.make_connector(channel, timeout=timeout)
+    new_state, by_external = connector.poll_metrics(state, external_ids)
     with session_scope(engine) as session:
         row = session.get(KeyValue, key) or KeyValue(key=key, value={})
-        row.value = {"offset": poll.next_offset, "counts": counts}
+        row.value = new_state
         session.add(row)
     out: dict[int, Metrics] = {}
     for delivery in deliveries:
         assert delivery.id is not None and delivery.external_id
-        message_id = delivery.external_id.rsplit(":", 1)[-1]
-        reactions = counts.get(message_id)
-        unavailable = ["comments", "shares", "views"]
-        if reactions is None:
-            unavailable.insert(0, "reactions")
-        out[delivery.id] = Metrics(reactions=reactions, unavailable=tuple(unavailable))
+        if delivery.external_id in by_external:
+            out[delivery.id] = by_external[delivery.external_id]
     return out
 
 

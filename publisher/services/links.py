@@ -22,8 +22,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from publisher.errors import InvalidInput, NotFound
+from publisher.errors import InvalidInput, NotFound, PublisherError
 from publisher.models import Campaign, Channel, Delivery, Post, PostVariant, TrackedLink
+from publisher.services.channels import connector_class
 from publisher.services.orgs import slugify
 
 #: Where the API service is reachable from the public (``/l/<code>`` is appended).
@@ -128,7 +129,7 @@ def rewrite_for_delivery(
     channel = session.get(Channel, delivery.channel_id)
     assert post is not None and channel is not None
     campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
-    source = "zalo" if channel.kind == "webhook" else channel.kind
+    source = _link_source(channel.kind)
     campaign_tag = (
         f"{campaign.slug}-{post.campaign_year}"
         if campaign and post.campaign_year
@@ -227,3 +228,11 @@ def links_of_post(session: Session, post_id: int) -> list[TrackedLink]:
             select(TrackedLink).where(TrackedLink.post_id == post_id).order_by(col(TrackedLink.id))
         )
     )
+
+
+def _link_source(kind: str) -> str:
+    """The ``utm_source`` of a channel kind's links: its connector's ``link_source``."""
+    try:
+        return connector_class(kind).link_source or kind
+    except PublisherError:
+        return kind

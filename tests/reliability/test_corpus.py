@@ -212,8 +212,8 @@ def check_inert_html(arg: str, text: str, path: Path) -> None:
     original = st.html
     st.html = shown.append  # type: ignore[assignment]
     try:
-        previews.facebook_card("Sở KH&CN", stored, "10/10/2026 08:00")
-        previews.telegram_bubble("Sở KH&CN", stored, "10/10/2026 08:00")
+        previews.feed_card("Sở KH&CN", stored, "10/10/2026 08:00")
+        previews.chat_bubble("Sở KH&CN", stored, "10/10/2026 08:00")
     finally:
         st.html = original  # type: ignore[assignment]
     assert len(shown) == 2

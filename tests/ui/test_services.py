@@ -101,11 +101,11 @@ def test_check_draft_refuses_another_organisations_channel(two_offices):
             composer.check_draft(s, a.actor("officer"), [theirs.id], "text")
 
 
-def test_webhook_payload_preview_is_the_connectors_body(two_offices):
+def test_payload_preview_is_the_connectors_body(two_offices):
     _ = two_offices
     with session_scope(readonly=True) as s:
         hook = s.exec(select(Channel).where(Channel.name == "hook")).one()
-        body = composer.webhook_payload(s, hook, "Xin chào", [], campaign="ngay-cds")
+        body = composer.payload_preview(s, hook, "Xin chào", [], campaign="ngay-cds")
     assert '"text": "Xin chào"' in body and '"channel": "hook"' in body
     assert '"campaign": "ngay-cds"' in body
 

@@ -43,9 +43,4 @@ def channel_previews(
             counter(channel, bool(media))
             for note in channel.notices:
                 st.caption(f":material/info: {note}")
-            if channel.kind == "facebook":
-                previews.facebook_card(channel.name, channel.text, when, media)
-            elif channel.kind == "telegram":
-                previews.telegram_bubble(channel.name, channel.text, when, media)
-            else:
-                previews.webhook_payload(channel.payload)
+            previews.show(channel.preview, channel.name, channel.text, when, media, channel.payload)

@@ -1,5 +1,6 @@
-"""How a post will look on each platform: a Facebook post card, a Telegram channel message
-bubble and the webhook's JSON payload.
+"""How a post will look on a channel, by its connector's preview kind: a feed post card
+(``card``, Facebook's look), a chat message bubble (``bubble``, Telegram's) or the JSON body
+sent (``payload``, webhooks).
 
 User text is always escaped (``html.escape``) before it enters the HTML of a card.
 """
@@ -73,9 +74,7 @@ def _media_html(media: Sequence[tuple[str, Path]], css: str) -> str:
     return "".join(parts)
 
 
-def facebook_card(
-    page_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
-) -> None:
+def feed_card(page_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()) -> None:
     initials = esc("".join(w[0] for w in page_name.split()[:2]).upper() or "F")
     st.html(
         CSS
@@ -92,7 +91,7 @@ def facebook_card(
     )
 
 
-def telegram_bubble(
+def chat_bubble(
     channel_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
 ) -> None:
     st.html(
@@ -107,6 +106,23 @@ def telegram_bubble(
     )
 
 
-def webhook_payload(payload_json: str) -> None:
+def json_payload(payload_json: str) -> None:
     st.caption(t("ui.preview.webhook_caption"))
     st.code(payload_json, language="json")
+
+
+def show(
+    preview: str,
+    name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    payload: str = "",
+) -> None:
+    """Draw one channel's preview in its kind's look (a card for an unknown kind)."""
+    if preview == "bubble":
+        chat_bubble(name, text, when, media)
+    elif preview == "payload":
+        json_payload(payload)
+    else:
+        feed_card(name, text, when, media)

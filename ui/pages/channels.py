@@ -9,7 +9,7 @@ import streamlit as st
 
 from publisher.i18n import t
 from publisher.services import channels as channels_svc
-from publisher.services.channels import CREDENTIAL_KEYS, SETTING_KEYS
+from publisher.services.channels import FormField
 from ui import common
 
 
@@ -17,6 +17,32 @@ def field_label(key: str) -> str:
     """A setting or credential name as people read it (the raw key if none is known)."""
     text = t(f"ui.channels.field.{key}")
     return key if text == f"ui.channels.field.{key}" else text
+
+
+def field_help(field: FormField) -> str | None:
+    """The field's help text, with the values a choice takes; None when there is none."""
+    text = t(field.help_key)
+    parts = [] if text == field.help_key else [text]
+    if field.choices:
+        parts.append(" | ".join(field.choices))
+    return " — ".join(parts) or None
+
+
+def field_input(field: FormField, key: str, label: str, value: object = None) -> object:
+    """The widget of one schema field (a flag as a checkbox, a secret hidden, a list as
+    comma-separated text); returns what the person entered."""
+    if field.kind == "bool":
+        return st.checkbox(label, value=bool(value), key=key, help=field_help(field))
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return st.text_input(
+        label,
+        value="" if field.secret or value is None else str(value),
+        type="password" if field.secret else "default",
+        placeholder=field.default or "",
+        key=key,
+        help=field_help(field),
+    )
 
 
 def field_lines(values: dict[str, object]) -> str:
@@ -46,7 +72,7 @@ for channel, info in sorted(
     with st.container(border=True):
         c1, c2, c3 = st.columns([3, 3, 1.4])
         c1.markdown(
-            f"{common.KIND_ICONS.get(channel.kind, '')} **{common.esc(channel.name)}**"
+            f"{channels_svc.kind_icon(channel.kind)} **{common.esc(channel.name)}**"
             f"  \n:small[{common.kind_label(channel.kind)}]"
         )
         enabled = "" if channel.enabled else f" :gray-badge[{t('ui.channels.disabled')}]"
@@ -72,27 +98,29 @@ for channel, info in sorted(
         if actor.can("channel.manage"):
             with st.expander(t("ui.channels.edit")):
                 with st.form(f"ch_edit_{cid}"):
+                    form = channels_svc.kind_form(channel.kind)
                     new_settings = {
-                        k: st.text_input(
-                            field_label(k),
-                            value=str(info["settings"].get(k) or ""),
-                            key=f"ch_{cid}_s_{k}",
+                        f.key: field_input(
+                            f,
+                            f"ch_{cid}_s_{f.key}",
+                            field_label(f.key),
+                            info["settings"].get(f.key),
                         )
-                        for k in SETTING_KEYS.get(channel.kind, ())
+                        for f in form.settings
                     }
                     new_creds = {
-                        k: st.text_input(
-                            t("ui.channels.new_secret", key=field_label(k)),
-                            type="password",
-                            key=f"ch_{cid}_c_{k}",
+                        f.key: field_input(
+                            f,
+                            f"ch_{cid}_c_{f.key}",
+                            t("ui.channels.new_secret", key=field_label(f.key)),
                         )
-                        for k in CREDENTIAL_KEYS.get(channel.kind, ())
+                        for f in form.credentials
                     }
                     on = st.checkbox(
                         t("ui.channels.enabled"), value=channel.enabled, key=f"ch_{cid}_on"
                     )
                     if st.form_submit_button(t("ui.channels.save"), type="primary"):
-                        creds = {k: v for k, v in new_creds.items() if v}
+                        creds = {k: str(v) for k, v in new_creds.items() if v}
                         if (
                             common.write(
                                 partial(
@@ -112,16 +140,21 @@ for channel, info in sorted(
 if actor.can("channel.manage"):
     st.subheader(t("ui.channels.add"))
     kind = st.selectbox(
-        t("ui.channels.kind"), list(SETTING_KEYS), key="ch_new_kind", format_func=common.kind_label
+        t("ui.channels.kind"),
+        list(channels_svc.kinds()),
+        key="ch_new_kind",
+        format_func=common.kind_label,
     )
+    new_form = channels_svc.kind_form(kind)
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
         add_settings = {
-            k: st.text_input(field_label(k), key=f"ch_new_s_{k}") for k in SETTING_KEYS[kind]
+            f.key: field_input(f, f"ch_new_s_{f.key}", field_label(f.key))
+            for f in new_form.settings
         }
         creds = {
-            k: st.text_input(field_label(k), type="password", key=f"ch_new_c_{k}")
-            for k in CREDENTIAL_KEYS[kind]
+            f.key: str(field_input(f, f"ch_new_c_{f.key}", field_label(f.key)))
+            for f in new_form.credentials
         }
         if st.form_submit_button(t("ui.channels.add_button"), type="primary"):
             if (

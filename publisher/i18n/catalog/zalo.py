@@ -170,4 +170,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Zalo channel «{channel}»: the refresh token ends on {date}. Connect the OA again "
         "before then",
     ),
+    # Connecting an OA (OAuth v4 with PKCE).
+    "zalo.connect.done": (
+        "Đã kết nối OA cho kênh «{channel}». Có thể đóng trang này.",
+        "The OA is connected to channel «{channel}». You may close this page.",
+    ),
+    "zalo.connect.open": (
+        "Mở địa chỉ sau bằng tài khoản quản trị OA để cấp quyền (hiệu lực 15 phút):",
+        "Open this address with the OA administrator's account to grant access (15 minutes):",
+    ),
+    "zalo.connect.waiting": (
+        "Đang chờ Zalo chuyển hướng về {uri} …",
+        "Waiting for Zalo's redirect to {uri} …",
+    ),
+    "zalo.connect.timeout": (
+        "Hết thời gian chờ: OA chưa được kết nối, hãy chạy lại lệnh",
+        "Timed out: the OA is not connected, run the command again",
+    ),
+    "error.zalo_connect_kind": (
+        "Kênh «{channel}» là kênh {kind}, không phải Zalo OA: không kết nối được",
+        "Channel «{channel}» is a {kind} channel, not a Zalo OA: it cannot be connected",
+    ),
+    "error.zalo_connect_state": (
+        "Liên kết kết nối không hợp lệ, đã dùng hoặc đã hết hạn: hãy bấm kết nối lại",
+        "The connect link is invalid, used or expired: start connecting again",
+    ),
+    "error.zalo_connect_refused": (
+        "Zalo từ chối mã xác thực (hết hạn hoặc không đúng): hãy bấm kết nối lại ({detail})",
+        "Zalo refused the authorization code (expired or wrong): connect again ({detail})",
+    ),
 }

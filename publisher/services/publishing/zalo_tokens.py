@@ -96,14 +96,20 @@ def refresh(connector: ZaloOAConnector, *, stale: str | None) -> str:
             failure = exc
             _flag(session, channel, exc)
         else:
-            _store(session, channel, credentials, tokens)
+            store(session, channel, credentials, tokens)
             return tokens.access_token
     raise failure
 
 
-def _store(
-    session: Session, channel: Channel, credentials: dict[str, str], tokens: TokenSet
+def store(
+    session: Session,
+    channel: Channel,
+    credentials: dict[str, str],
+    tokens: TokenSet,
+    *,
+    action: str = "channel.token_refresh",
 ) -> None:
+    """Put a new token pair into ``channel`` (encrypted) with its ends, in ``session``."""
     now = get_clock().now()
     credentials = {
         **credentials,
@@ -119,7 +125,7 @@ def _store(
     audit.record(
         session,
         ACTOR,
-        "channel.token_refresh",
+        action,
         "channel",
         channel.id,
         org_id=channel.org_id,
