@@ -777,6 +777,14 @@ class ZaloOAConnector(Connector):
         """``getoa``: name, is_verified, num_follower, package_name... Raises ConnectorError."""
         return self._guarded(lambda: self._api("GET", "/v2.0/oa/getoa", step="getoa"))
 
+    def audience(self) -> int:
+        """How many people follow the OA (``getoa``'s ``num_follower``). Raises
+        ConnectorError."""
+        count = self.oa_info().get("num_follower")
+        if not isinstance(count, int):
+            raise AmbiguousError("getoa: answer without num_follower", code="zalo:response")
+        return count
+
     def check(self) -> CheckResult:
         problems = self.validate_config(self.config)
         if problems:

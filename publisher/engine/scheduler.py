@@ -199,8 +199,11 @@ class EngineScheduler:
     def collect_metrics(self) -> object:
         """Engagement collection (``services.engagement.collect_all``; opens its own sessions)."""
         from publisher.services import engagement
+        from publisher.services.insight import audience
 
-        return engagement.collect_all()
+        result = engagement.collect_all()
+        audience.collect(timeout=self.timeout)  # followers of channels that say (Zalo OA)
+        return result
 
     def remind_reports(self) -> object:
         """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12

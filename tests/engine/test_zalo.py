@@ -342,3 +342,31 @@ def zalo_tokens_config(channel: Channel) -> Any:
     from publisher.services import channels as channels_svc
 
     return channels_svc.channel_config(channel)
+
+
+# -- engagement ---------------------------------------------------------------------------------
+def test_views_shares_and_followers_are_collected(
+    zoffice: Office, ctx: ExecContext, specs: ChannelSpecs, sbz: SandboxClient
+) -> None:
+    from publisher.models import EngagementSnapshot
+    from publisher.services import engagement
+    from publisher.services.insight import audience
+    from tests.factories import ADMIN
+
+    _, [d_id] = schedule("Bài có lượt xem", ["zalo"])
+    run_once(ctx, specs)
+    sbz.zalo(
+        views={delivery(d_id).external_id: [321, 12]},
+        oas=[{"oa_id": OA, "followers": 5000}],
+    )
+    engagement.collect_all()
+    assert audience.collect() == 2
+    with session_scope(readonly=True) as s:
+        [snap] = s.exec(select(EngagementSnapshot).where(EngagementSnapshot.delivery_id == d_id))
+        assert (snap.views, snap.shares, snap.reactions) == (321, 12, None)
+        rows = audience.current(s, ADMIN)
+    assert {r["channel"]: r["count"] for r in rows} == {"zalo": 5000, "zalo-bc": 5000}
+    sbz.zalo(oas=[{"oa_id": OA, "followers": 5012}])
+    audience.collect()
+    with session_scope(readonly=True) as s:
+        assert {r["change"] for r in audience.current(s, ADMIN)} == {12}

@@ -199,4 +199,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Zalo từ chối mã xác thực (hết hạn hoặc không đúng): hãy bấm kết nối lại ({detail})",
         "Zalo refused the authorization code (expired or wrong): connect again ({detail})",
     ),
+    # Statistics: followers of the channels that say (publisher.services.insight.audience).
+    "ui.stats.audience": ("Người quan tâm theo kênh", "Followers by channel"),
+    "stats.col.followers": ("Người quan tâm", "Followers"),
+    "stats.col.change": ("Thay đổi từ lần trước", "Change since last time"),
 }
