@@ -163,6 +163,11 @@ def _add_accounts(state: SandboxState, spec: dict[str, Any]) -> None:
     for page in spec.get("facebook") or []:
         acc.fb_tokens[str(page["token"])] = str(page["page_id"])
         acc.fb_pages[str(page["page_id"])] = str(page.get("name") or f"Page {page['page_id']}")
+        if "expires_at" in page or "data_access_expires_at" in page:
+            acc.fb_expiry[str(page["token"])] = (
+                int(page.get("expires_at") or 0),
+                int(page.get("data_access_expires_at") or 0),
+            )
     tg = spec.get("telegram") or {}
     for bot in tg.get("bots") or []:
         token = str(bot["token"])

@@ -188,6 +188,8 @@ class EngineScheduler:
                     channels_svc.test_channel(session, actor, channel_id)
             except Exception:
                 log.exception("token check of channel %s failed", channel_id)
+        with session_scope() as session:
+            channels_svc.alert_token_ends(session)  # tokens that lapse within days
         return len(ids)
 
     def refresh_tokens(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -397,6 +398,44 @@ def flag_channel(session: Session, channel: Channel, detail: str, actor: Actor |
             channel=channel.name,
             detail=detail[:200],
         )
+
+
+#: Alert a unit this many days before a channel's token stops working.
+TOKEN_ALERT_DAYS = 7
+
+
+def alert_token_ends(session: Session, *, days: int = TOKEN_ALERT_DAYS) -> int:
+    """Raise the ``token`` alert (once while open) for every enabled channel whose recorded
+    token end (``token_expires_at``: Facebook's debug_token) is within ``days`` days; returns
+    how many channels are that close. Channels that refresh their own tokens (Zalo OA) are
+    left to their refresh job, which alerts before the refresh token ends."""
+    from publisher.timeutil import get_clock, local_tz
+
+    now = get_clock().now()
+    rows = session.exec(
+        select(Channel).where(
+            col(Channel.enabled).is_(True),
+            col(Channel.token_expires_at).is_not(None),
+            col(Channel.token_expires_at) <= now + timedelta(days=days),
+            col(Channel.refresh_expires_at).is_(None),
+        )
+    )
+    count = 0
+    for channel in rows:
+        assert channel.token_expires_at is not None
+        alerts.raise_alert(
+            session,
+            "token",
+            "alert.token_expiring",
+            org_id=channel.org_id,
+            severity="warning",
+            object_type="channel",
+            object_id=channel.id,
+            channel=channel.name,
+            date=channel.token_expires_at.astimezone(local_tz()).strftime("%d/%m/%Y %H:%M"),
+        )
+        count += 1
+    return count
 
 
 def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult:

@@ -203,4 +203,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.stats.audience": ("Người quan tâm theo kênh", "Followers by channel"),
     "stats.col.followers": ("Người quan tâm", "Followers"),
     "stats.col.change": ("Thay đổi từ lần trước", "Change since last time"),
+    # Any platform whose token has a recorded end (Facebook's debug_token).
+    "alert.token_expiring": (
+        "Kênh «{channel}»: mã truy cập hết hiệu lực lúc {date}. Cập nhật mã mới trước thời điểm đó",
+        "Channel «{channel}»: the access token stops working at {date}. Give a new one before then",
+    ),
 }
