@@ -338,12 +338,15 @@ class ZaloOAConnector(Connector):
     # -- article content ----------------------------------------------------------------------
     @staticmethod
     def title_of(post: OutgoingPost) -> str:
-        """The article title: the post's title, else the first line of its text."""
-        title = str(post.metadata.get("title") or "").strip()
-        if not title:
-            text = unicodedata.normalize("NFC", post.text or "").strip()
-            title = text.splitlines()[0].strip() if text else ""
-        return unicodedata.normalize("NFC", title)
+        """The article title: the post's own title as it is (over 150 characters it is
+        refused at compose time), else the text's first line, shortened at a word to 150
+        characters with "…"."""
+        title = unicodedata.normalize("NFC", str(post.metadata.get("title") or "").strip())
+        if title:
+            return title
+        text = unicodedata.normalize("NFC", post.text or "").strip()
+        line = text.splitlines()[0].strip() if text else ""
+        return _shorten(line, TITLE_MAX)
 
     @classmethod
     def description_of(cls, post: OutgoingPost) -> str:
@@ -354,10 +357,7 @@ class ZaloOAConnector(Connector):
         if not post.metadata.get("title") and lines:
             lines = lines[1:]
         paragraph = next((ln for ln in lines if ln), "") or cls.title_of(post)
-        if len(paragraph) <= DESCRIPTION_MAX:
-            return paragraph
-        cut = paragraph[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0]
-        return cut + "…"
+        return _shorten(paragraph, DESCRIPTION_MAX)
 
     @staticmethod
     def tracking_link(post: OutgoingPost) -> str | None:
@@ -797,6 +797,16 @@ class ZaloOAConnector(Connector):
         return CheckResult(
             True, f"OA {oa.get('name') or self.config.settings.get('oa_id')} ({verified})"
         )
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` if it fits, else cut at the last space before ``limit`` - 1 with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 def _close(client: httpx.Client) -> None:

@@ -44,7 +44,7 @@ from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import SandboxState
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-DEMO_ACCESS = re.compile(r"^sandbox-zalo-(?P<oa>\d{1,20})$")
+DEMO_ACCESS = re.compile(r"^sandbox-zalo-(?P<oa>\d{1,20})(?:-[-\w]*)?$")
 DEMO_REFRESH = re.compile(r"^sandbox-zalo-refresh-(?P<oa>\d{1,20})(?:-[-\w]*)?$")
 DEMO_SECRET = "sandbox-zalo-secret"  # noqa: S105 - documented public demo value
 ACCESS_TTL = 90000  # 25 h
@@ -111,9 +111,14 @@ class ZaloState:
             return m.group("oa"), 0
         return None, -216
 
-    def issue(self, oa_id: str, app_id: str) -> dict[str, Any]:
+    def issue(self, oa_id: str, app_id: str, *, demo: bool = False) -> dict[str, Any]:
+        """A new pair. ``demo``: shaped like the demo patterns, so that a demo channel keeps
+        working after the sandbox restarts (its memory of issued tokens is gone then)."""
         access = f"zat-{secrets.token_urlsafe(24)}"
         refresh = f"zrt-{secrets.token_urlsafe(24)}"
+        if demo:
+            tail = secrets.token_hex(8)
+            access, refresh = f"sandbox-zalo-{oa_id}-{tail}", f"sandbox-zalo-refresh-{oa_id}-{tail}"
         now = self.now()
         self.access[access] = (oa_id, app_id, now + ACCESS_TTL)
         self.refresh[refresh] = (oa_id, app_id, now + REFRESH_TTL)
@@ -234,7 +239,7 @@ def _token(z: ZaloState, fields: dict[str, str], secret_key: str) -> Outcome:
         oa_id = entry2[0] if entry2 else (m.group("oa") if m else "")
         z.used_refresh.add(token)
         z.refresh.pop(token, None)
-        return Outcome(200, z.issue(oa_id, app_id))
+        return Outcome(200, z.issue(oa_id, app_id, demo=entry2 is None))
     return _oauth_error(-14003, "Invalid parameter", "grant_type is invalid")
 
 

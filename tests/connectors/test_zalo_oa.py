@@ -129,7 +129,9 @@ def test_invalid_token_refreshes_once_and_retries_once(
 
     refreshes = [r for r in sb.records("zalo") if r["method"] == "access_token"]
     assert len(refreshes) == 1 and len(creates(sb)) == 1
-    assert keeper.tokens is not None and keeper.tokens.refresh_token.startswith("zrt-")
+    assert keeper.tokens is not None
+    # A demo refresh token is answered with demo-shaped tokens (they survive a restart).
+    assert keeper.tokens.refresh_token.startswith("sandbox-zalo-refresh-4242-")
     # The old refresh token was single-use: reusing it is refused.
     with pytest.raises(AuthError) as info:
         connector.refresh_tokens(str(connector.config.credentials["refresh_token"]))
@@ -273,9 +275,15 @@ def test_rate_limit_waits(make_connector: ConnectorFactory, sb: SandboxClient) -
 
 def test_compose_time_limits(make_connector: ConnectorFactory, tmp_path: Path) -> None:
     connector = zalo(make_connector)
-    long_title = OutgoingPost("T" * 151 + "\nbody")
+    long_title = OutgoingPost("body", metadata={"title": "T" * 151})
     assert "zalo_title_too_long" in {p.code for p in connector.validate(long_title)}
-    assert connector.validate(OutgoingPost("T" * 150 + "\nbody")) == []
+    assert connector.validate(OutgoingPost("body", metadata={"title": "T" * 150})) == []
+    # Without a title of its own, a long first line is shortened at a word.
+    first = "Sở KH&CN " * 30
+    assert connector.validate(OutgoingPost(first)) == []
+    title = ZaloOAConnector.title_of(OutgoingPost(first))
+    assert len(title) <= 150 and title.endswith("…")
+    assert first.startswith(title[:-1]) and first[len(title) - 1] == " "  # cut at a word
     big = tmp_path / "big.png"
     Image.effect_noise((1200, 1000), 100).convert("RGB").save(big, "PNG")
     assert big.stat().st_size > 1024 * 1024
