@@ -58,7 +58,7 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
 )
-from connectors.settings import BOOL, CHOICE, FETCH, LIST, SECRET, URL, Field
+from connectors.settings import BOOL, CHOICE, FETCH, LIST, PREVIEW_ARTICLE, SECRET, URL, Field
 from connectors.zalo_errors import REFRESH, ZaloAPIError, ZaloHttpError
 
 if TYPE_CHECKING:  # the client stack (httpx, httpcore) loads when a request is made
@@ -237,6 +237,7 @@ class ZaloOAConnector(Connector):
         Field("openapi_url", URL, cli="openapi-url", clearable=True),
     )
     engagement: ClassVar[str] = FETCH
+    preview: ClassVar[str] = PREVIEW_ARTICLE
     error_table: ClassVar[str] = "connectors.zalo_errors"
     icon: ClassVar[str] = ":material/article:"
     card_size: ClassVar[tuple[int, int]] = (1200, 630)
@@ -358,6 +359,19 @@ class ZaloOAConnector(Connector):
             lines = lines[1:]
         paragraph = next((ln for ln in lines if ln), "") or cls.title_of(post)
         return _shorten(paragraph, DESCRIPTION_MAX)
+
+    def article_preview(self, post: OutgoingPost) -> dict[str, Any]:
+        """What the article and its broadcast will show (offline): ``title``,
+        ``description``, ``author``, ``paragraphs``, ``broadcast`` (the channel sends it to
+        followers)."""
+        text = unicodedata.normalize("NFC", post.text or "").strip()
+        return {
+            "title": self.title_of(post),
+            "description": self.description_of(post),
+            "author": str(self.config.settings.get("author") or "")[:AUTHOR_MAX],
+            "paragraphs": [p.strip() for p in text.split("\n") if p.strip()],
+            "broadcast": self.broadcasts(),
+        }
 
     @staticmethod
     def tracking_link(post: OutgoingPost) -> str | None:

@@ -208,4 +208,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh «{channel}»: mã truy cập hết hiệu lực lúc {date}. Cập nhật mã mới trước thời điểm đó",
         "Channel «{channel}»: the access token stops working at {date}. Give a new one before then",
     ),
+    # The article preview (ui/components/previews.py).
+    "ui.preview.zalo_open": ("Xem chi tiết", "View details"),
+    "ui.preview.zalo_footer": ("Thích · Bình luận · Chia sẻ", "Like · Comment · Share"),
+    "ui.preview.zalo_no_broadcast": (
+        "Kênh này không gửi broadcast: bài viết chỉ hiện trên trang OA.",
+        "This channel does not broadcast: the article only shows on the OA's page.",
+    ),
 }
