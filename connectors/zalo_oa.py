@@ -215,6 +215,12 @@ class ZaloOAConnector(Connector):
             cli_help="refresh token of the OA (single-use, rotated on every refresh)",
         ),
         Field(
+            "oa_secret_key",
+            SECRET,
+            cli="oa-secret-key",
+            cli_help="OA secret key (signs the OA's webhook events to /inbound/<channel>)",
+        ),
+        Field(
             "broadcast",
             BOOL,
             default="false",
@@ -238,6 +244,10 @@ class ZaloOAConnector(Connector):
     )
     engagement: ClassVar[str] = FETCH
     preview: ClassVar[str] = PREVIEW_ARTICLE
+    #: The OA's own webhook events (follow, user_send_text, ...) reach ``/inbound/<channel>``
+    #: signed with the Zalo scheme and the OA secret key.
+    inbound_signature: ClassVar[str] = "zalo"
+    inbound_secret: ClassVar[str] = "oa_secret_key"  # noqa: S105 (a credential name)
     error_table: ClassVar[str] = "connectors.zalo_errors"
     icon: ClassVar[str] = ":material/article:"
     card_size: ClassVar[tuple[int, int]] = (1200, 630)

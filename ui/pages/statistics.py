@@ -290,6 +290,9 @@ def _audience(flt: stats.StatsFilter) -> None:
                         t("stats.col.channel"): r["channel"],
                         t("stats.col.followers"): num(r["count"]),
                         t("stats.col.change"): "" if r["change"] is None else f"{r['change']:+d}",
+                        t("stats.col.follows_7d"): num(r["follows"]),
+                        t("stats.col.unfollows_7d"): num(r["unfollows"]),
+                        t("stats.col.messages_7d"): num(r["messages"]),
                         t("stats.col.collected_at"): common.fmt_dt(r["at"]),
                     }
                     for r in rows

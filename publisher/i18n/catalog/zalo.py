@@ -4,6 +4,10 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # Channel form / CLI fields (connectors.zalo_oa.ZaloOAConnector.fields).
     "ui.channels.field.oa_id": ("Mã Official Account (OA ID)", "Official Account ID"),
+    "ui.channels.field.oa_secret_key": (
+        "Khóa bí mật OA (ký sự kiện webhook của OA)",
+        "OA secret key (signs the OA's webhook events)",
+    ),
     "ui.channels.field.app_secret": ("Khóa bí mật của ứng dụng (app secret)", "App secret"),
     "ui.channels.field.refresh_token": (
         "Mã làm mới (refresh token, dùng một lần)",
@@ -203,6 +207,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.stats.audience": ("Người quan tâm theo kênh", "Followers by channel"),
     "stats.col.followers": ("Người quan tâm", "Followers"),
     "stats.col.change": ("Thay đổi từ lần trước", "Change since last time"),
+    "stats.col.follows_7d": ("Quan tâm mới (7 ngày)", "New followers (7 days)"),
+    "stats.col.unfollows_7d": ("Bỏ quan tâm (7 ngày)", "Unfollows (7 days)"),
+    "stats.col.messages_7d": ("Tin nhắn đến (7 ngày)", "Messages received (7 days)"),
     # Any platform whose token has a recorded end (Facebook's debug_token).
     "alert.token_expiring": (
         "Kênh «{channel}»: mã truy cập hết hiệu lực lúc {date}. Cập nhật mã mới trước thời điểm đó",

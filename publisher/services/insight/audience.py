@@ -10,6 +10,7 @@ others go on.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -64,14 +65,18 @@ def collect(
 def current(session: Session, actor: Actor, org_id: int | None = None) -> list[dict[str, Any]]:
     """The latest audience of every channel the actor sees that has one: ``channel``,
     ``kind``, ``count``, ``at`` (aware), ``change`` (since the previous collection, or
-    None)."""
+    None), and the OA events of the last 7 days: ``follows``, ``unfollows``, ``messages``."""
     from publisher.services import channels as channels_svc
+    from publisher.services import inbound
 
     out: list[dict[str, Any]] = []
+    week_ago = get_clock().now() - timedelta(days=7)
     for channel in channels_svc.list_channels(session, actor, org_id):
         row = session.get(KeyValue, f"{PREFIX}{channel.id}")
         if row is None or "count" not in row.value:
             continue
+        assert channel.id is not None
+        events = inbound.counts(session, channel.id, week_ago)
         history = row.value.get("history") or []
         previous = history[-2][1] if len(history) >= 2 else None
         out.append(
@@ -81,6 +86,10 @@ def current(session: Session, actor: Actor, org_id: int | None = None) -> list[d
                 "count": int(row.value["count"]),
                 "at": ensure_utc(_parse(str(row.value["at"]))),
                 "change": int(row.value["count"]) - int(previous) if previous is not None else None,
+                # The OA's own webhook events of the last 7 days.
+                "follows": events.get("follow", 0),
+                "unfollows": events.get("unfollow", 0),
+                "messages": events.get("message", 0),
             }
         )
     return out
