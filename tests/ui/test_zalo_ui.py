@@ -74,3 +74,27 @@ def test_review_previews_a_zalo_article_and_its_broadcast(
     assert "Ngày hội KH&amp;CN" in shown  # the post's title, escaped
     assert "Ngày hội &lt;KH&amp;CN&gt; 2026" in shown and "<KH&CN>" not in shown
     assert "Xem chi tiết" in shown and "zat-1" not in shown
+
+
+def test_channels_page_connects_an_oa(sqlite_db: Any, clock: Any, app_as: Any) -> None:
+    from tests.factories import make_office
+
+    office = make_office(
+        "so-khcn",
+        channels={
+            "Zalo OA Sở": {
+                "kind": "zalo_oa",
+                "settings": {"oa_id": "4242", "app_id": "777"},
+                "credentials": {"app_secret": "s3cret-app"},
+            }
+        },
+    )
+    at = app_as(office, "admin", "pages/channels.py")
+    [button] = [b for b in at.button if b.label == "Kết nối OA"]
+    button.click().run()
+    assert not at.error, [e.value for e in at.error]
+    [link] = at.get("link_button")
+    url = link.proto.url
+    assert url.startswith("https://oauth.zaloapp.com/v4/oa/permission?")
+    assert "app_id=777" in url and "code_challenge=" in url and "state=" in url
+    assert "s3cret-app" not in url

@@ -222,4 +222,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh này không gửi broadcast: bài viết chỉ hiện trên trang OA.",
         "This channel does not broadcast: the article only shows on the OA's page.",
     ),
+    # Channels page: connecting an OA.
+    "ui.channels.connect": ("Kết nối OA", "Connect the OA"),
+    "ui.channels.connect_help": (
+        "Mở trang Zalo bằng tài khoản quản trị OA và cấp quyền (hiệu lực 15 phút). Zalo sẽ "
+        "chuyển về hệ thống và mã truy cập được lưu tự động; tải lại trang này để xem.",
+        "Open Zalo's page with the OA administrator's account and grant access (15 minutes). "
+        "Zalo sends you back and the tokens are stored; reload this page to see it.",
+    ),
+    "ui.channels.connect_open": ("Mở trang cấp quyền của Zalo", "Open Zalo's grant page"),
 }

@@ -43,6 +43,14 @@ def redirect_uri() -> str:
     return links.public_url().rstrip("/") + CALLBACK_PATH
 
 
+def can_connect(kind: str) -> bool:
+    """Whether channels of ``kind`` are connected through OAuth (a Zalo OA). Raises
+    InvalidInput for an unknown kind."""
+    from publisher.services.channels import connector_class
+
+    return callable(getattr(connector_class(kind), "authorization_url", None))
+
+
 def start(session: Session, actor: Actor, channel_ref: str | int, *, redirect: str = "") -> str:
     """The authorization URL for ``channel_ref`` (a Zalo OA channel); the pending state is
     written in ``session``. Raises InvalidInput for a channel of another kind."""
