@@ -338,3 +338,14 @@ def _vn_noon() -> float:
     import zoneinfo
 
     return dt.datetime(2026, 5, 18, 12, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
+
+
+def test_a_cover_over_1_mb_is_fitted_to_a_jpeg_under_it(tmp_path: Path) -> None:
+    from media import fit
+
+    big = tmp_path / "cover.png"
+    Image.effect_noise((2000, 1500), 120).convert("RGB").save(big, "PNG")
+    assert big.stat().st_size > 3 * 1024 * 1024
+    fitted = fit.fit(big, ZaloOAConnector.media_limits(), tmp_path / "fitted")  # type: ignore[arg-type]
+    assert fitted.changed and fitted.path.suffix == ".jpg"
+    assert fitted.bytes <= 1024 * 1024
