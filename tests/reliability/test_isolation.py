@@ -47,7 +47,9 @@ from publisher.services import (
     tasks,
     users,
 )
+from publisher.services.insight import audience
 from publisher.services.periods import parse_period
+from publisher.services.publishing import zalo_connect
 from publisher.services.reports import data as report_data
 from publisher.services.reports import generate as report_generate
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
@@ -216,6 +218,11 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "channels.get_channel": (lambda w: channels.get_channel(w.s, w.actor(), f"tg-{MARK}"), False),
+    "insight.audience.current": (lambda w: audience.current(w.s, w.actor("manager")), False),
+    "publishing.zalo_connect.start": (
+        lambda w: zalo_connect.start(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
+        True,
+    ),
     "channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
     "channels.test_channel": (
         lambda w: channels.test_channel(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
