@@ -137,6 +137,9 @@ def test_one_broadcast_a_day_is_decided_at_claim_not_by_failing(
     assert run_once(ctx, specs) == {second: "sent"}
     assert len(articles(sbz)) == 2 and len(broadcasts(sbz)) == 1
     assert len(records(sbz, "message")) == 1  # the second was never attempted
+    with session_scope(readonly=True) as s:
+        keys = [a.message_key for a in s.exec(select(Alert).where(Alert.kind == "broadcast"))]
+    assert keys == ["zalo.broadcast.today"]
     # Basic package: one a month. Tomorrow is still refused (monthly quota), no request.
     clock.advance(days=1)
     sbz.zalo(advance=86400)
@@ -154,6 +157,10 @@ def test_the_night_block_is_respected_on_the_injected_clock(
     assert run_once(ctx, specs) == {d_id: "sent"}
     assert len(articles(sbz)) == 1
     assert records(sbz, "message") == [] and reservations() == []
+    # The unit is told why, in one line.
+    with session_scope(readonly=True) as s:
+        [alert] = s.exec(select(Alert).where(Alert.kind == "broadcast"))
+    assert alert.message_key == "zalo.broadcast.night" and alert.object_id == d_id
 
 
 # -- tokens -------------------------------------------------------------------------------------

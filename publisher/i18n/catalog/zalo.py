@@ -154,8 +154,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No broadcast: the OA has already broadcast today (at most 1 a day)",
     ),
     "zalo.broadcast.month": (
-        "Không gửi broadcast: đã hết lượt gửi tháng này ({used}/{limit} theo gói {package})",
-        "No broadcast: this month's sends are used ({used}/{limit} on the {package} package)",
+        "Không gửi broadcast: đã hết lượt gửi tháng này theo gói OA",
+        "No broadcast: this month's sends of the OA's package are used",
+    ),
+    "zalo.broadcast.failed": (
+        "Bài viết đã đăng nhưng không gửi được broadcast (lỗi kỹ thuật, xem nhật ký)",
+        "The article is published but the broadcast failed (technical error, see the log)",
     ),
     "zalo.broadcast.unknown": (
         "Không rõ broadcast đã được gửi hay chưa (mất kết nối): không gửi lại để tránh trùng",

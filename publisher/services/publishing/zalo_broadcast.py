@@ -105,9 +105,12 @@ def reserve(
 
 def settle(delivery_id: int, result: PublishResult | None) -> str | None:
     """Record what the publish did with the broadcast; returns its status (or None when
-    nothing was reserved). Raises database errors."""
+    nothing was reserved). A broadcast that was not sent tells the unit why (an alert with
+    the reason's one line). Raises database errors."""
     broadcast = (result.raw.get("broadcast") if result is not None else None) or {}
     status = str(broadcast.get("status") or "")
+    if status in ("skipped", "failed", "unknown"):
+        _tell(delivery_id, status, str(broadcast.get("reason") or ""))
     with session_scope() as session:
         row = session.exec(
             select(ZaloBroadcast).where(ZaloBroadcast.delivery_id == delivery_id)
@@ -121,6 +124,32 @@ def settle(delivery_id: int, result: PublishResult | None) -> str | None:
             return status
         session.delete(row)  # not sent: the day and the month are free again
     return None
+
+
+def _tell(delivery_id: int, status: str, reason: str) -> None:
+    """An alert on the delivery: why its article went out without a broadcast."""
+    from publisher.i18n import catalogue
+    from publisher.models import Channel, Delivery
+    from publisher.services import alerts
+
+    key = reason if reason in catalogue() else "zalo.broadcast.failed"
+    if status == "unknown":
+        key = "zalo.broadcast.unknown"
+    with session_scope() as session:
+        delivery = session.get(Delivery, delivery_id)
+        channel = session.get(Channel, delivery.channel_id) if delivery else None
+        if delivery is None or channel is None:
+            return
+        alerts.raise_alert(
+            session,
+            "broadcast",
+            key,
+            org_id=channel.org_id,
+            severity="info" if status == "skipped" else "warning",
+            object_type="delivery",
+            object_id=delivery_id,
+            channel=channel.name,
+        )
 
 
 def count(session: Session, channel_id: int) -> int:
