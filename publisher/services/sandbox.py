@@ -15,7 +15,7 @@ from publisher.services.actor import Actor
 
 URL_KEY = "sandbox.url"
 URL_ENV = "PUBLISHER_SANDBOX_URL"
-PLATFORMS = ("facebook", "telegram", "webhook")
+PLATFORMS = ("facebook", "telegram", "webhook", "zalo")
 
 
 def get_url(session: Session) -> str | None:
@@ -49,5 +49,5 @@ def received(
         rows = SandboxClient(url, timeout=5).records(platform or None)
     except httpx.HTTPError as exc:
         raise PublisherError("error.sandbox_unreachable", url=url, detail=str(exc)[:120]) from exc
-    rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check")]
+    rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check", "getoa")]
     return list(reversed(rows))[:limit]
