@@ -345,6 +345,7 @@ def _build(
         items = media.items
     metadata = {
         "post_id": post.id,
+        "title": post.title or None,
         "delivery_id": delivery.id,
         "organisation": parts.org_slug,
         "channel": channel.name,

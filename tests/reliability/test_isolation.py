@@ -30,7 +30,7 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, orgs, users
-from publisher.services.insight import kpi, stats, tasks
+from publisher.services.insight import audience, kpi, stats, tasks
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
@@ -42,6 +42,7 @@ from publisher.services.publishing import (
     plans,
     posts,
     review,
+    zalo_connect,
 )
 from publisher.services.publishing import drafts as composer
 from publisher.services.studio import library as media
@@ -220,6 +221,11 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "publishing.channels.get_channel": (
         lambda w: channels.get_channel(w.s, w.actor(), f"tg-{MARK}"),
         False,
+    ),
+    "insight.audience.current": (lambda w: audience.current(w.s, w.actor("manager")), False),
+    "publishing.zalo_connect.start": (
+        lambda w: zalo_connect.start(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
+        True,
     ),
     "publishing.channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
     "publishing.channels.test_channel": (
@@ -455,7 +461,7 @@ EXEMPT: dict[str, str] = {
     "accounts.audit.record_many": (
         "audit.record for the engine's batches; never called with user input"
     ),
-    "publishing.channels.flag_channel": "called by the engine with a channel it loaded itself",
+    "publishing.channel_health.flag_channel": "called by the engine with a channel it loaded itself",
     "publishing.deliveries.transition": (
         "the state machine, called by services that checked the actor"
     ),

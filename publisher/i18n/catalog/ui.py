@@ -57,7 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.role.admin": ("Quản trị", "Administrator"),
     "ui.kind.facebook": ("Facebook", "Facebook"),
     "ui.kind.telegram": ("Telegram", "Telegram"),
-    "ui.kind.webhook": ("Webhook (Zalo OA)", "Webhook (Zalo OA)"),
+    "ui.kind.webhook": ("Webhook ký số", "Signed webhook"),
     "ui.status.draft": ("Nháp", "Draft"),
     "ui.status.in_review": ("Chờ duyệt", "In review"),
     "ui.status.rejected": ("Bị trả lại", "Rejected"),

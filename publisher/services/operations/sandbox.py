@@ -55,5 +55,5 @@ def received(
         rows = SandboxClient(url, timeout=5).records(platform or None)
     except httpx.HTTPError as exc:
         raise PublisherError("error.sandbox_unreachable", url=url, detail=str(exc)[:120]) from exc
-    rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check")]
+    rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check", "getoa")]
     return list(reversed(rows))[:limit]

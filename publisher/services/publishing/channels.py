@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,8 +21,8 @@ from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services.accounts import alerts, audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.accounts.orgs import get_org
+from publisher.services.publishing.channel_health import flag_channel
 from publisher.textcheck import has_hidden_chars
-from publisher.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,21 @@ def is_id_ref(ref: str) -> bool:
 
 
 def connector_class(kind: str) -> type[Connector]:
+    _install_token_keepers()
     try:
         return registry.get(kind)
     except registry.UnknownKindError:
         raise InvalidInput(
             "error.channel_kind_invalid", kind=kind, kinds=", ".join(registry.KINDS)
         ) from None
+
+
+@cache
+def _install_token_keepers() -> None:
+    """Connectors whose tokens rotate keep them in the channel row (once per process)."""
+    from publisher.services.publishing import zalo_tokens
+
+    zalo_tokens.install()
 
 
 def add_channel(
@@ -368,34 +379,42 @@ def describe(channel: Channel) -> dict[str, Any]:
     }
 
 
-def flag_channel(session: Session, channel: Channel, detail: str, actor: Actor | str) -> None:
-    """Mark a channel's credentials as failing (auth error) and alert its organisation."""
-    already = channel.health == ChannelHealth.FLAGGED
-    channel.health = ChannelHealth.FLAGGED
-    channel.health_detail = detail[:500]
-    channel.flagged_at = utcnow()
-    session.add(channel)
-    if not already:
-        audit.record(
-            session,
-            actor,
-            "channel.flag",
-            "channel",
-            channel.id,
-            org_id=channel.org_id,
-            after={"detail": detail[:500]},
+#: Alert a unit this many days before a channel's token stops working.
+TOKEN_ALERT_DAYS = 7
+
+
+def alert_token_ends(session: Session, *, days: int = TOKEN_ALERT_DAYS) -> int:
+    """Raise the ``token`` alert (once while open) for every enabled channel whose recorded
+    token end (``token_expires_at``: Facebook's debug_token) is within ``days`` days; returns
+    how many channels are that close. Channels that refresh their own tokens (Zalo OA) are
+    left to their refresh job, which alerts before the refresh token ends."""
+    from publisher.timeutil import get_clock, local_tz
+
+    now = get_clock().now()
+    rows = session.exec(
+        select(Channel).where(
+            col(Channel.enabled).is_(True),
+            col(Channel.token_expires_at).is_not(None),
+            col(Channel.token_expires_at) <= now + timedelta(days=days),
+            col(Channel.refresh_expires_at).is_(None),
         )
+    )
+    count = 0
+    for channel in rows:
+        assert channel.token_expires_at is not None
         alerts.raise_alert(
             session,
-            "auth",
-            "alert.channel_auth",
+            "token",
+            "alert.token_expiring",
             org_id=channel.org_id,
-            severity="error",
+            severity="warning",
             object_type="channel",
             object_id=channel.id,
             channel=channel.name,
-            detail=detail[:200],
+            date=channel.token_expires_at.astimezone(local_tz()).strftime("%d/%m/%Y %H:%M"),
         )
+        count += 1
+    return count
 
 
 def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult:
@@ -411,6 +430,9 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
     actor.require("channel.test")
     channel = get_channel(session, actor, channel_id)
     unknown = False
+    # Nothing is written yet: end the transaction so that the check holds no lock while the
+    # platform is asked (a Zalo check may refresh the token under the channel row's lock).
+    session.commit()
     try:
         result = make_connector(channel, timeout=10).check()
     except ConnectorError as exc:
@@ -418,7 +440,8 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         unknown = not isinstance(exc, AuthError | ConfigError | PermanentError)
     if result.ok:
         channel.health, channel.health_detail, channel.flagged_at = ChannelHealth.OK, "", None
-        channel.token_expires_at = result.expires_at
+        if result.expires_at is not None:  # a platform that does not say keeps what is known
+            channel.token_expires_at = result.expires_at
         session.add(channel)
     elif not unknown:
         flag_channel(session, channel, result.detail, actor)
