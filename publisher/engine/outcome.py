@@ -184,3 +184,24 @@ def _settle(
             **p,
         )
     return True
+
+
+def record_breaker_open(channel_id: int, failures: int, cooldown: float) -> None:
+    """Alert: a channel's endpoint keeps failing or hanging, its deliveries are held back
+    (still ``pending``, not failed) and one will probe it after ``cooldown`` seconds. One open
+    alert per channel: a breaker opening again adds nothing until a person resolves it."""
+    with write_scope() as session:
+        channel = session.get(Channel, channel_id)
+        if channel is None:
+            return
+        alerts.raise_alert(
+            session,
+            "channel_breaker",
+            "alert.channel_breaker_open",
+            org_id=channel.org_id,
+            object_type="channel",
+            object_id=channel_id,
+            channel=channel.name,
+            failures=failures,
+            seconds=round(cooldown),
+        )

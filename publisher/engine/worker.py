@@ -31,6 +31,7 @@ from connectors.clients import ClientCache
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat
+from publisher.engine.bulkhead import Guard, Opened
 from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
@@ -82,6 +83,7 @@ class Worker:
         intervals: Intervals | None = None,
         timeout: float | None = None,
         render_slots: int | None = None,
+        guard: Guard | None = None,
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
@@ -105,6 +107,11 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
+        # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
+        self.guard = guard or Guard(self.threads)
+        if self.guard.on_open is None:
+            self.guard.on_open = self._breaker_opened
+        self._last_beat = time.monotonic()
         # HTTP clients and event loops kept per executor thread; closed in _halt.
         self.clients = ClientCache()
         self.ctx = ExecContext(
@@ -115,6 +122,8 @@ class Worker:
             cache=PrepareCache(),
             recorder=self.recorder,
             clients=self.clients,
+            guard=self.guard,
+            alive=self._alive,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -154,7 +163,17 @@ class Worker:
 
         notify.install_from_env()
         warm_up()
+        # A worker of this host that died (kill -9, then this restart) frees its shard, its
+        # scheduler lease and its ``sending`` deliveries now, not after its lease.
+        try:
+            dead = heartbeat.reap(self.worker_id)
+        except OperationalError as exc:
+            log.warning("could not look for dead workers: %s", exc)
+            dead = []
+        if dead:
+            log.warning("workers gone without stopping: %s", ", ".join(dead))
         _retry_busy(lambda: heartbeat.beat(self.worker_id, self.role))
+        self._last_beat = time.monotonic()
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
         if not self.executor_only:
@@ -210,6 +229,7 @@ class Worker:
             try:
                 if now - last_beat >= self.heartbeat_interval:
                     heartbeat.beat(self.worker_id, self.role)
+                    self._last_beat = time.monotonic()
                     shard = heartbeat.shard_of(self.worker_id)
                     if shard != self.shard:
                         log.info("worker %s shard %s", self.worker_id, shard)
@@ -222,8 +242,24 @@ class Worker:
             except Exception:
                 log.exception("housekeeping failed")
 
+    def _alive(self) -> bool:
+        """Our heartbeat is fresh enough that nobody takes our deliveries as a dead worker's:
+        an executor thread starts no platform call otherwise (a fence; the lease sweep then
+        settles the delivery as ambiguous, never twice)."""
+        margin = 2 * self.heartbeat_interval
+        return time.monotonic() - self._last_beat < heartbeat.STALE_SECONDS - margin
+
+    def _breaker_opened(self, opened: Opened) -> None:
+        from publisher.engine import outcome
+
+        outcome.record_breaker_open(opened.channel_id, opened.failures, opened.cooldown)
+
     def _lead_tick(self) -> None:
-        leader = self.lease.tick()
+        try:
+            dead = heartbeat.dead_owners()
+        except OperationalError:
+            dead = []
+        leader = self.lease.tick(dead)
         if leader and not self.scheduler.running:
             self.scheduler.start()
             self.wake()
@@ -255,6 +291,7 @@ class Worker:
                     grace_seconds=self.grace,
                     shard=self.shard,
                     lookahead=CLAIM_LOOKAHEAD_S,
+                    guard=self.guard,
                 )
             except Exception:
                 log.exception("claim failed")
@@ -279,7 +316,11 @@ class Worker:
     def _wait_for_work(self) -> None:
         timeout = self.poll_interval
         try:
-            due = next_due(grace_seconds=self.grace, shard=self.shard)
+            # Channels whose bulkhead is full or breaker open do not count: their rows would
+            # make the claimer spin on work it may not start.
+            kinds, limits = self.specs.kinds()
+            blocked = self.guard.blocked(kinds, limits)
+            due = next_due(grace_seconds=self.grace, shard=self.shard, excluded=blocked)
         except Exception:
             due = None
         if due is not None:
@@ -297,6 +338,8 @@ class Worker:
             log.exception("delivery %s: execution failed", delivery_id)
             self.results["error"] += 1
         finally:
+            if claimed is not None:
+                self.guard.release(claimed.channel_id)
             with self._lock:
                 self._inflight -= 1
             self._slot.set()
