@@ -30,8 +30,8 @@ from sqlmodel import col, select
 from connectors.clients import ClientCache
 from publisher.config import get_settings
 from publisher.db import session_scope
-from publisher.engine import heartbeat
-from publisher.engine.bulkhead import Guard, Opened
+from publisher.engine import heartbeat, outcome
+from publisher.engine.bulkhead import Guard
 from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
@@ -110,7 +110,7 @@ class Worker:
         # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
         self.guard = guard or Guard(self.threads)
         if self.guard.on_open is None:
-            self.guard.on_open = self._breaker_opened
+            self.guard.on_open = outcome.record_breaker_open
         self._last_beat = time.monotonic()
         # HTTP clients and event loops kept per executor thread; closed in _halt.
         self.clients = ClientCache()
@@ -248,11 +248,6 @@ class Worker:
         settles the delivery as ambiguous, never twice)."""
         margin = 2 * self.heartbeat_interval
         return time.monotonic() - self._last_beat < heartbeat.STALE_SECONDS - margin
-
-    def _breaker_opened(self, opened: Opened) -> None:
-        from publisher.engine import outcome
-
-        outcome.record_breaker_open(opened.channel_id, opened.failures, opened.cooldown)
 
     def _lead_tick(self) -> None:
         try:
