@@ -194,12 +194,13 @@ def _held_by(pid: int) -> list[int]:
     with session_scope(readonly=True) as s:
         owners = [hb.worker_id for hb in s.exec(select(WorkerHeartbeat)) if hb.pid == pid]
         return [
-            int(d)
+            d
             for d in s.exec(
                 select(Delivery.id).where(
                     col(Delivery.status) == "sending", col(Delivery.lease_owner).in_(owners)
                 )
             )
+            if d is not None
         ]
 
 

@@ -6,9 +6,9 @@ buckets in :mod:`publisher.engine.ratelimit`):
 * **Bulkheads.** A claimed delivery holds a slot from its claim until its outcome is handed
   over. One channel holds at most its connector's ``max_concurrency`` slots; one platform
   (connector kind) at most ``share`` of the executor's threads. :meth:`Guard.blocked` names
-  the channels whose bulkhead is full; the claim leaves their rows out of its query, so
-  nothing is claimed that would wait for a slot, and their rows do not fill the claim's scan
-  window either.
+  the channels and platforms whose bulkhead is full; the claim leaves their rows out of its
+  query, so nothing is claimed that would wait for a slot, and their rows do not fill the
+  claim's scan window either.
 * **Circuit breakers**, one per channel (endpoint). ``threshold`` consecutive failures that
   say the endpoint is unwell (timeouts, connection errors, 5xx, ambiguous answers, garbage)
   open it: the channel's deliveries are no longer claimed (they stay ``pending``, not failed)
@@ -127,23 +127,21 @@ class Guard:
             if kind is not None and self._by_kind[kind] > 0:
                 self._by_kind[kind] -= 1
 
-    def blocked(self, kinds: dict[int, str], limits: dict[str, int]) -> set[int]:
-        """Channels (of ``kinds``: channel id -> kind) that cannot take a delivery now: their
-        breaker is open or probing, or their channel or platform bulkhead is full."""
+    def blocked(self, limits: dict[str, int]) -> tuple[set[int], set[str]]:
+        """What cannot take a delivery now: (channels whose breaker is open or probing, or
+        whose own bulkhead is full; platforms whose share is used up). ``limits``: kind ->
+        the connector's ``max_concurrency``."""
         with self._lock:
-            full_kinds = {k for k, n in self._by_kind.items() if n >= self.platform_limit}
-            out = {c for c, k in kinds.items() if k in full_kinds}
+            kinds = {k for k, n in self._by_kind.items() if n >= self.platform_limit}
+            channels: set[int] = set()
             for channel_id, n in self._by_channel.items():
-                kind = self._kinds.get(channel_id, "")
-                if n >= max(1, limits.get(kind, 1)):
-                    out.add(channel_id)
+                if n >= max(1, limits.get(self._kinds.get(channel_id, ""), 1)):
+                    channels.add(channel_id)
             for channel_id in list(self._breakers):
                 breaker = self._breaker_now(channel_id)
-                if breaker is None:
-                    continue
-                if breaker.state == State.OPEN or breaker.probing:
-                    out.add(channel_id)
-            return out
+                if breaker is not None and (breaker.state == State.OPEN or breaker.probing):
+                    channels.add(channel_id)
+            return channels, kinds
 
     def inflight(self, channel_id: int) -> int:
         with self._lock:

@@ -15,10 +15,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from publisher.db import get_engine, is_postgres, session_scope
 from publisher.engine.bulkhead import Guard
@@ -31,6 +33,7 @@ from publisher.services import deliveries as deliveries_svc
 from publisher.timeutil import ensure_utc, utcnow
 
 D = DeliveryStatus
+S = TypeVar("S", bound=SelectOfScalar[Any])
 #: Rows looked at (and, on PostgreSQL, locked) per claim for each row wanted. Throttled rows
 #: are moved out of the way (deferred), so a small window suffices; a large one would lock
 #: rows other executors could take.
@@ -120,6 +123,16 @@ def _due_filter(now: datetime, grace_seconds: float) -> list[ColumnElement[bool]
     ]
 
 
+def _leave_out(stmt: S, channels: set[int], kinds: set[str]) -> S:
+    """Leave out the rows of ``channels`` and of every channel of the platforms ``kinds``."""
+    if channels:
+        stmt = stmt.where(col(Delivery.channel_id).not_in(sorted(channels)))
+    if kinds:
+        of_kinds = select(col(Channel.id)).where(col(Channel.kind).in_(sorted(kinds)))
+        stmt = stmt.where(col(Delivery.channel_id).not_in(of_kinds))
+    return stmt
+
+
 def claim_due(
     owner: str,
     limiter: RateLimiter,
@@ -184,9 +197,10 @@ def claim(
     kinds: dict[int, str] = {}
     limits: dict[str, int] = {}
     excluded: set[int] = set()
+    full_kinds: set[str] = set()
     if guard is not None:
         kinds, limits = specs.kinds()
-        excluded = guard.blocked(kinds, limits)
+        excluded, full_kinds = guard.blocked(limits)
     admitted: list[int] = []
     try:
         return _claim(
@@ -204,6 +218,7 @@ def claim(
             kinds=kinds,
             limits=limits,
             excluded=excluded,
+            full_kinds=full_kinds,
             admitted=admitted,
         )
     except BaseException:
@@ -229,6 +244,7 @@ def _claim(
     kinds: dict[int, str],
     limits: dict[str, int],
     excluded: set[int],
+    full_kinds: set[str],
     admitted: list[int],
 ) -> list[Delivery]:
     ts = now.timestamp()
@@ -238,8 +254,7 @@ def _claim(
         )
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
-        if excluded:
-            stmt = stmt.where(col(Delivery.channel_id).not_in(sorted(excluded)))
+        stmt = _leave_out(stmt, excluded, full_kinds)
         stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(
             max(MIN_SCAN, limit * SCAN_FACTOR)
         )
@@ -309,9 +324,11 @@ def next_due(
     shard: Shard | None = None,
     now: datetime | None = None,
     excluded: set[int] | None = None,
+    full_kinds: set[str] | None = None,
 ) -> datetime | None:
     """The earliest ``next_attempt_at`` of a pending delivery (cheap, indexed), leaving out
-    the ``excluded`` channels (full bulkheads, open breakers)."""
+    the ``excluded`` channels (full bulkheads, open breakers) and platforms (``full_kinds``).
+    """
     now = now or utcnow()
     shard = shard or Shard()
     with session_scope(readonly=True) as session:
@@ -324,8 +341,7 @@ def next_due(
         )
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
-        if excluded:
-            stmt = stmt.where(col(Delivery.channel_id).not_in(sorted(excluded)))
+        stmt = _leave_out(stmt, excluded or set(), full_kinds or set())
         value = session.exec(stmt).one()
     if value is None:
         return None

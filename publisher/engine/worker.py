@@ -108,7 +108,7 @@ class Worker:
         )
         self.recorder = Recorder(self.worker_id)
         # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
-        self.guard = guard or Guard(self.threads)
+        self.guard = guard or Guard(self.threads, share=settings.platform_share)
         if self.guard.on_open is None:
             self.guard.on_open = outcome.record_breaker_open
         self._last_beat = time.monotonic()
@@ -313,9 +313,11 @@ class Worker:
         try:
             # Channels whose bulkhead is full or breaker open do not count: their rows would
             # make the claimer spin on work it may not start.
-            kinds, limits = self.specs.kinds()
-            blocked = self.guard.blocked(kinds, limits)
-            due = next_due(grace_seconds=self.grace, shard=self.shard, excluded=blocked)
+            _, limits = self.specs.kinds()
+            channels, kinds = self.guard.blocked(limits)
+            due = next_due(
+                grace_seconds=self.grace, shard=self.shard, excluded=channels, full_kinds=kinds
+            )
         except Exception:
             due = None
         if due is not None:

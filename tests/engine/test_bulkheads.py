@@ -42,8 +42,7 @@ def test_bulkheads_limit_channel_and_platform() -> None:
     assert guard.admit(2, "webhook", 1)
     assert not guard.admit(3, "webhook", 1)  # the platform's share is used up
     assert guard.admit(4, "facebook", 1)  # another platform still gets its slots
-    kinds = {1: "webhook", 2: "webhook", 3: "webhook", 4: "facebook", 5: "facebook"}
-    assert guard.blocked(kinds, {"webhook": 1, "facebook": 2}) == {1, 2, 3}
+    assert guard.blocked({"webhook": 1, "facebook": 2}) == ({1, 2}, {"webhook"})
     guard.release(2)
     assert guard.admit(3, "webhook", 1)
 
@@ -57,7 +56,7 @@ def test_breaker_opens_probes_and_closes() -> None:
     assert guard.failed(7) is not None
     assert guard.state(7) == State.OPEN and [o.channel_id for o in opened] == [7]
     assert not guard.admit(7, "facebook", 2)
-    assert guard.blocked({7: "facebook"}, {"facebook": 2}) == {7}
+    assert guard.blocked({"facebook": 2}) == ({7}, set())
     ticks.now += 10
     assert guard.state(7) == State.HALF_OPEN
     assert guard.admit(7, "facebook", 2)  # the probe
