@@ -122,8 +122,11 @@ class Guard:
             if breaker is not None and breaker.state == State.HALF_OPEN:
                 breaker.probing = False
             kind = self._kinds.get(channel_id)
-            if self._by_channel[channel_id] > 0:
+            # Entries at zero are dropped: blocked() walks only channels with work in flight.
+            if self._by_channel[channel_id] > 1:
                 self._by_channel[channel_id] -= 1
+            else:
+                self._by_channel.pop(channel_id, None)
             if kind is not None and self._by_kind[kind] > 0:
                 self._by_kind[kind] -= 1
 
@@ -145,7 +148,7 @@ class Guard:
 
     def inflight(self, channel_id: int) -> int:
         with self._lock:
-            return self._by_channel[channel_id]
+            return self._by_channel.get(channel_id, 0)
 
     # -- breakers -----------------------------------------------------------------------------
     def _breaker_now(self, channel_id: int) -> Breaker | None:
