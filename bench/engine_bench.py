@@ -351,7 +351,7 @@ def bench_crash(args: argparse.Namespace) -> dict[str, Any]:
 
         from publisher.db import session_scope
 
-        killed_while = Counter()
+        killed_while: Counter[str] = Counter()
         from publisher.models import WorkerHeartbeat
 
         for _ in range(kills):

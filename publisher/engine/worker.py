@@ -87,6 +87,10 @@ class Worker:
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
+        #: Deliveries claimed at once, each with its own thread: twice ``threads`` (claims
+        #: come in batches of at least ``threads``), so nothing claimed waits for a thread and
+        #: a platform's share of the slots is a share of running calls.
+        self.slots = 2 * self.threads
         self.executor_only = executor_only
         self.worker_id = worker_id or new_worker_id()
         self.poll_interval = poll_interval
@@ -108,7 +112,7 @@ class Worker:
         )
         self.recorder = Recorder(self.worker_id)
         # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
-        self.guard = guard or Guard(self.threads, share=settings.platform_share)
+        self.guard = guard or Guard(self.slots, share=settings.platform_share)
         if self.guard.on_open is None:
             self.guard.on_open = outcome.record_breaker_open
         self._last_beat = time.monotonic()
@@ -130,7 +134,7 @@ class Worker:
         slots = settings.render_slots if render_slots is None else render_slots
         self.renders = RenderExecutor(self.worker_id, slots=slots) if slots > 0 else None
         self.results: Counter[str] = Counter()
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="executor")
+        self._pool = ThreadPoolExecutor(self.slots, thread_name_prefix="executor")
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._slot = threading.Event()
@@ -176,17 +180,23 @@ class Worker:
         self._last_beat = time.monotonic()
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
+        self.recorder.start()
+        # Claim at once: becoming the leader runs the missed and lease sweeps first (a dead
+        # worker's deliveries are looked up on their platforms), which must not hold back
+        # the deliveries that are simply due.
+        self._spawn("claimer", self._claim_loop)
         if not self.executor_only:
             _retry_busy(self._lead_tick)
         if self.renders is not None:
             self.renders.start()
-        self.recorder.start()
-        for name, target in (("claimer", self._claim_loop), ("housekeeping", self._housekeeping)):
-            thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._spawn("housekeeping", self._housekeeping)
         log.info("worker %s started as %s with %s threads", self.worker_id, self.role, self.threads)
         return self
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 60.0) -> None:
         """Stop claiming, finish in-flight deliveries, release the lease and heartbeat."""
@@ -264,14 +274,12 @@ class Worker:
     # -- claiming ---------------------------------------------------------------------------
     def _claim_loop(self) -> None:
         while not self._stop.is_set():
-            # Claim up to twice the threads: a claim waits for the single SQLite writer
-            # behind outcome batches, and prefetched deliveries keep the threads busy
-            # meanwhile (their leases are far longer than the queueing). While more than
-            # ``threads`` are in flight every thread still has work queued, so the next claim
-            # waits until at least ``threads`` slots are free: claims come in batches, not one
-            # transaction per finished delivery (the fixed cost of a claim transaction is
-            # most of its CPU).
-            free = 2 * self.threads - self._inflight
+            # Claim up to ``slots`` (twice the threads), each delivery on its own pool thread
+            # at once: nothing claimed waits in a queue, so a hanging platform holds only the
+            # slots of its bulkhead. The next claim waits until at least ``threads`` slots are
+            # free: claims come in batches, not one transaction per finished delivery (the
+            # fixed cost of a claim transaction is most of its CPU).
+            free = self.slots - self._inflight
             if free < self.threads:
                 self._slot.wait(0.5)
                 self._slot.clear()
