@@ -115,3 +115,19 @@ def test_reap_only_judges_processes_of_this_host(office: Any, clock: Any) -> Non
         s.add(row)
     assert heartbeat.reap("me") == []
     assert heartbeat.dead_owners() == []
+
+
+def test_a_worker_whose_heartbeat_is_late_starts_no_call(
+    office: Any, clock: Any, sb: SandboxClient
+) -> None:
+    """The fence: others may already take this worker for dead, so it leaves the row to the
+    lease sweep instead of racing it."""
+    from publisher.engine.executor import ExecContext, execute
+
+    _, ids = schedule("Bài của máy chậm nhịp", ["hook"])
+    held = _claim("late-worker")
+    assert held == ids
+    fenced = ExecContext("late-worker", RateLimiter(), LEASE, 2.0, alive=lambda: False)
+    assert execute(held[0], fenced) == "fenced"
+    assert sb.published() == []
+    assert delivery(held[0]).status == "sending"
