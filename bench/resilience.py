@@ -4,8 +4,8 @@ restart), and the burst with CPU per delivery for the engine and a bare client l
 Run: ``.venv/bin/python -m bench.resilience [--quick] [--only isolation isolation_late
 recovery burst] [--baseline-root /path/to/other/checkout]``. Results go to
 ``bench/results/resilience.json`` and ``.md``. With ``--baseline-root`` every run is
-repeated with the worker started from that checkout (same database schema, same sandbox), so the old and new
-engines are compared side by side on the same machine at the same time.
+repeated with the worker started from that checkout (same database schema, same sandbox),
+so the old and new engines are compared side by side on the same machine at the same time.
 
 * **isolation**: 10 webhook channels and 1 Facebook Page whose posts are accepted and then
   answered only after 45 s (reads of its feed still answer); 50 webhook posts and 6 Facebook
