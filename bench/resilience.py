@@ -139,7 +139,9 @@ def run_isolation(
         )
         es.stop_worker(worker)
         records = sb.published()
-        late = [r["received_at"] - t0.timestamp() for r in records if r["platform"] == "webhook"]
+        late = [
+            r["received_at"] - hooks_due.timestamp() for r in records if r["platform"] == "webhook"
+        ]
         fb = Counter(r.get("text") for r in records if r["platform"] == "facebook")
         found = es.count_at_receiver(sandbox)
         log_text = (db.data_dir / "worker.log").read_text(errors="replace")
