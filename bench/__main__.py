@@ -1,9 +1,9 @@
 """Run every benchmark, one after the other: ``python -m bench [--quick] [NAME ...]``.
 
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
-benchmarks that have a scaled-down mode (engine, render, stats, ops, crash, cli); the others run
-their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults, crash, load,
-api-memory, cli.
+benchmarks that have a scaled-down mode (engine, render, stats, ops, crash, resilience, cli); the
+others run their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults,
+crash, resilience, load, api-memory, cli.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "ops": ("bench.ops_bench", True),
     "faults": ("bench.faults", False),
     "crash": ("bench.crash", True),
+    "resilience": ("bench.resilience", True),
     "load": ("bench.load", False),
     "api-memory": ("bench.api_memory", False),
     "cli": ("bench.cli_bench", True),

@@ -162,6 +162,10 @@ class Connector(ABC):
     rate_per_second: ClassVar[float] = 1.0
     #: Burst allowed by the token bucket for one channel.
     rate_burst: ClassVar[int] = 1
+    #: Calls the engine runs at once to one channel of this kind (its bulkhead).
+    max_concurrency: ClassVar[int] = 2
+    #: Seconds the engine waits for this platform's answer (capped at a third of the lease).
+    call_timeout: ClassVar[float] = 30.0
     #: The receiving side de-duplicates on ``idempotency_key``: retrying an ambiguous
     #: outcome is safe.
     dedupes: ClassVar[bool] = False

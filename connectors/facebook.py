@@ -83,6 +83,8 @@ class FacebookConnector(Connector):
     video_max_seconds: ClassVar[float] = 20 * 60.0
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 3
+    max_concurrency: ClassVar[int] = 2
+    call_timeout: ClassVar[float] = 30.0
     can_reconcile: ClassVar[bool] = True
     fields: ClassVar[tuple[Field, ...]] = (
         Field(

@@ -78,6 +78,8 @@ class TelegramConnector(Connector):
     local_api_max_bytes: ClassVar[int] = 2000 * MB
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 1
+    max_concurrency: ClassVar[int] = 1
+    call_timeout: ClassVar[float] = 20.0
     can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
     fields: ClassVar[tuple[Field, ...]] = (
         Field(

@@ -70,6 +70,8 @@ class WebhookConnector(Connector):
     inline_max_bytes: ClassVar[int] = 5 * MB
     rate_per_second: ClassVar[float] = 10.0
     rate_burst: ClassVar[int] = 20
+    max_concurrency: ClassVar[int] = 2
+    call_timeout: ClassVar[float] = 10.0
     dedupes: ClassVar[bool] = True
     fields: ClassVar[tuple[Field, ...]] = (
         Field(

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     missed_grace_seconds: int = 6 * 3600
     #: How long an executor may hold a delivery before the lease is considered dead.
     lease_seconds: int = 120
+    #: Share of a worker's executor threads that one platform may hold (its bulkhead): a
+    #: platform that hangs keeps the rest free for the others.
+    platform_share: float = Field(default=0.5, gt=0, le=1)
     log_json: bool = False
     #: Render executor threads per worker process (their own slots: never publishing's).
     render_slots: int = 1

@@ -73,7 +73,8 @@ class SandboxClient:
     def add_fault(self, platform: str, action: str, **spec: Any) -> dict[str, Any]:
         """Add a rule (see :class:`connectors.sandbox.faults.Fault`): ``account``, ``method``,
         ``when`` ("before"/"after"), ``code``, ``status``, ``retry_after``, ``seconds``,
-        ``message``, ``times`` (``None`` = always). Returns the stored rule with its id."""
+        ``message``, ``times`` (``None`` = always), ``http_method``. Returns the stored rule
+        with its id."""
         fault: dict[str, Any] = self._call(
             "POST", "faults", json={"platform": platform, "action": action, **spec}
         )

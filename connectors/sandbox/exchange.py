@@ -72,7 +72,7 @@ async def exchange(
 
     ``echo`` is what an echoing fault adds to the request line (the credential fields of the
     body, which the URL does not show)."""
-    fault = state.faults.take(platform, account, method)
+    fault = state.faults.take(platform, account, method, request.method)
     if fault and fault.action == "error" and fault.message and "{request}" in fault.message:
         fault = _echoing(fault, request, echo)
     base = {

@@ -21,7 +21,8 @@ class Fault:
     to every matching request; otherwise the rule is used up after ``times`` matches.
     ``account`` is a page id, a chat id or a hook name; ``method`` a Graph edge (``feed``,
     ``photos``, ``videos``, ``object``, ``insights``, ``me``), a Bot API method
-    (``sendMessage``...) or ``hook``.
+    (``sendMessage``...) or ``hook``; ``http_method`` (``POST``, ``GET``) narrows it further,
+    e.g. a page whose posts hang while its feed can still be read.
 
     An ``error`` whose ``message`` contains ``{request}`` echoes the request there (method,
     full URL with its query, ``Authorization`` header, credential fields of the body), like a
@@ -41,6 +42,7 @@ class Fault:
     message: str | None = None
     plain: bool = False
     times: int | None = 1
+    http_method: str | None = None
     id: int = 0
     hits: int = 0
 
@@ -57,12 +59,17 @@ class Fault:
             self.seconds = 30.0
         if self.account is not None:
             self.account = str(self.account)
+        if self.http_method is not None:
+            self.http_method = str(self.http_method).upper()
 
-    def matches(self, platform: str, account: str | None, method: str) -> bool:
+    def matches(
+        self, platform: str, account: str | None, method: str, http_method: str | None = None
+    ) -> bool:
         return (
             self.platform in ("*", platform)
             and (self.account is None or self.account == account)
             and (self.method is None or self.method == method)
+            and (self.http_method is None or self.http_method == http_method)
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,13 +91,15 @@ class FaultBook:
             self.faults.append(fault)
         return fault
 
-    def take(self, platform: str, account: str | None, method: str) -> Fault | None:
+    def take(
+        self, platform: str, account: str | None, method: str, http_method: str | None = None
+    ) -> Fault | None:
         """The first matching rule, counting the hit (and dropping it when used up)."""
         if not self.faults:  # fast path: no lock when no faults are set (benchmark)
             return None
         with self._lock:
             for fault in self.faults:
-                if fault.matches(platform, account, method):
+                if fault.matches(platform, account, method, http_method):
                     fault.hits += 1
                     if fault.times is not None and fault.hits >= fault.times:
                         self.faults.remove(fault)

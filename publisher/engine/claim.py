@@ -16,11 +16,15 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from publisher.db import get_engine, is_postgres, session_scope
+from publisher.engine.bulkhead import Guard
 from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
@@ -30,6 +34,7 @@ from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import ensure_utc, utcnow
 
 D = DeliveryStatus
+S = TypeVar("S", bound=SelectOfScalar[Any])
 #: Rows looked at (and, on PostgreSQL, locked) per claim for each row wanted. Throttled rows
 #: are moved out of the way (deferred), so a small window suffices; a large one would lock
 #: rows other executors could take.
@@ -58,11 +63,15 @@ class ChannelSpecs:
         self._lock = threading.Lock()
         self._specs: dict[int, RateSpec] = {}
         self._enabled: dict[int, bool] = {}
+        self._kinds: dict[int, str] = {}
+        self._limits: dict[str, int] = {}
         self._loaded = float("-inf")
 
     def _load(self) -> None:
         specs: dict[int, RateSpec] = {}
         enabled: dict[int, bool] = {}
+        kinds: dict[int, str] = {}
+        limits: dict[str, int] = {}
         with session_scope(readonly=True) as session:
             for ch in session.exec(select(Channel)):
                 assert ch.id is not None
@@ -81,7 +90,10 @@ class ChannelSpecs:
                     settings=dict(ch.settings or {}),
                 )
                 enabled[ch.id] = ch.enabled
+                kinds[ch.id] = ch.kind
+                limits[ch.kind] = cls.max_concurrency
         self._specs, self._enabled = specs, enabled
+        self._kinds, self._limits = kinds, limits
         self._loaded = time.monotonic()
 
     def get(self, channel_id: int) -> tuple[RateSpec, bool]:
@@ -91,6 +103,14 @@ class ChannelSpecs:
             if time.monotonic() - self._loaded > self.ttl or channel_id not in self._specs:
                 self._load()
             return self._specs[channel_id], self._enabled[channel_id]
+
+    def kinds(self) -> tuple[dict[int, str], dict[str, int]]:
+        """(channel id -> kind, kind -> the connector's ``max_concurrency``); reloads when
+        stale."""
+        with self._lock:
+            if time.monotonic() - self._loaded > self.ttl:
+                self._load()
+            return self._kinds, self._limits
 
     def invalidate(self) -> None:
         with self._lock:
@@ -107,6 +127,16 @@ def _due_filter(now: datetime, grace_seconds: float) -> list[ColumnElement[bool]
             col(Delivery.due_at) >= now - timedelta(seconds=grace_seconds),
         ),
     ]
+
+
+def _leave_out(stmt: S, channels: set[int], kinds: set[str]) -> S:
+    """Leave out the rows of ``channels`` and of every channel of the platforms ``kinds``."""
+    if channels:
+        stmt = stmt.where(col(Delivery.channel_id).not_in(sorted(channels)))
+    if kinds:
+        of_kinds = select(col(Channel.id)).where(col(Channel.kind).in_(sorted(kinds)))
+        stmt = stmt.where(col(Delivery.channel_id).not_in(of_kinds))
+    return stmt
 
 
 def claim_due(
@@ -147,6 +177,7 @@ def claim(
     shard: Shard | None = None,
     now: datetime | None = None,
     lookahead: float = 0.0,
+    guard: Guard | None = None,
 ) -> list[Delivery]:
     """Claim up to ``limit`` due deliveries for ``owner``; returns them (committed as
     ``sending`` with ``lease_until = now + lease_seconds``), detached from any session: a
@@ -158,20 +189,78 @@ def claim(
 
     Rows of channels whose rate bucket is empty are not claimed: their ``next_attempt_at`` is
     moved to when the bucket has a token, so they stop occupying the head of the queue.
+
+    With a ``guard`` (:mod:`publisher.engine.bulkhead`), channels whose bulkhead is full or
+    whose breaker is open are left out of the query, and each claimed row holds a slot of its
+    channel and platform (the caller releases it when the delivery's outcome is handed on).
     Raises SQLAlchemy errors if the database fails (nothing is then claimed).
     """
     if limit <= 0:
         return []
     shard = shard or Shard()
     now = now or utcnow()
-    ts = now.timestamp()
     engine = get_engine()
+    kinds: dict[int, str] = {}
+    limits: dict[str, int] = {}
+    excluded: set[int] = set()
+    full_kinds: set[str] = set()
+    if guard is not None:
+        kinds, limits = specs.kinds()
+        excluded, full_kinds = guard.blocked(limits)
+    admitted: list[int] = []
+    try:
+        return _claim(
+            engine,
+            owner,
+            limiter,
+            specs,
+            limit=limit,
+            lease_seconds=lease_seconds,
+            grace_seconds=grace_seconds,
+            shard=shard,
+            now=now,
+            lookahead=lookahead,
+            guard=guard,
+            kinds=kinds,
+            limits=limits,
+            excluded=excluded,
+            full_kinds=full_kinds,
+            admitted=admitted,
+        )
+    except BaseException:
+        if guard is not None:
+            for channel_id in admitted:
+                guard.release(channel_id)
+        raise
+
+
+def _claim(
+    engine: Engine,
+    owner: str,
+    limiter: RateLimiter,
+    specs: ChannelSpecs,
+    *,
+    limit: int,
+    lease_seconds: float,
+    grace_seconds: float,
+    shard: Shard,
+    now: datetime,
+    lookahead: float,
+    guard: Guard | None,
+    kinds: dict[int, str],
+    limits: dict[str, int],
+    excluded: set[int],
+    full_kinds: set[str],
+    admitted: list[int],
+) -> list[Delivery]:
+    ts = now.timestamp()
     with write_scope(engine) as session:
         stmt = select(Delivery).where(
             *_due_filter(now + timedelta(seconds=lookahead), grace_seconds)
         )
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
+        stmt = _leave_out(stmt, excluded, full_kinds)
         stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(
             max(MIN_SCAN, limit * SCAN_FACTOR)
         )
@@ -191,6 +280,11 @@ def claim(
             if not enabled:
                 deferred[delivery.id] = ts + DISABLED_RETRY_S
                 continue
+            if guard is not None:
+                kind = kinds.get(delivery.channel_id, "")
+                if not guard.admit(delivery.channel_id, kind, limits.get(kind, 1)):
+                    continue  # its bulkhead is full (or breaker open): left for later
+                admitted.append(delivery.channel_id)
             # Tokens are taken at the publish instant, so spacing holds for early claims.
             at = max(ts, delivery.next_attempt_at.timestamp())
             ready = limiter.try_acquire(delivery.channel_id, spec, at)
@@ -198,6 +292,9 @@ def claim(
                 chosen.append(delivery)
             else:
                 deferred[delivery.id] = ready
+                if guard is not None:
+                    guard.release(delivery.channel_id)
+                    admitted.pop()
         lease_until = now + timedelta(seconds=lease_seconds)
         deliveries_svc.transition_many(
             session,
@@ -228,9 +325,16 @@ def claim(
 
 
 def next_due(
-    *, grace_seconds: float, shard: Shard | None = None, now: datetime | None = None
+    *,
+    grace_seconds: float,
+    shard: Shard | None = None,
+    now: datetime | None = None,
+    excluded: set[int] | None = None,
+    full_kinds: set[str] | None = None,
 ) -> datetime | None:
-    """The earliest ``next_attempt_at`` of a pending delivery (cheap, indexed)."""
+    """The earliest ``next_attempt_at`` of a pending delivery (cheap, indexed), leaving out
+    the ``excluded`` channels (full bulkheads, open breakers) and platforms (``full_kinds``).
+    """
     now = now or utcnow()
     shard = shard or Shard()
     with session_scope(readonly=True) as session:
@@ -243,6 +347,7 @@ def next_due(
         )
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
+        stmt = _leave_out(stmt, excluded or set(), full_kinds or set())
         value = session.exec(stmt).one()
     if value is None:
         return None

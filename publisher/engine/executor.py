@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.base import Connector, PublishResult
 from connectors.clients import ClientCache
-from connectors.errors import ConnectorError, DuplicateError
+from connectors.errors import AmbiguousError, ConnectorError, DuplicateError, TransientError
 from publisher.engine import outcome
+from publisher.engine.bulkhead import Guard
 from publisher.engine.media_wait import hold_for_media
 from publisher.engine.outgoing import (
     Lost,
@@ -49,6 +51,18 @@ class ExecContext:
     recorder: Recorder | None = None
     #: Network clients kept per executor thread (None: connectors make one per call).
     clients: ClientCache | None = None
+    #: Bulkheads and breakers of the worker (None: no breaker is fed).
+    guard: Guard | None = None
+    #: False while this worker's heartbeat is too old: no platform call may start.
+    alive: Callable[[], bool] | None = None
+
+    def timeout_for(self, kind: str) -> float:
+        """The connector class's ``call_timeout``, never above this context's cap."""
+        try:
+            own = channels_svc.connector_class(kind).call_timeout
+        except Exception:
+            return self.timeout
+        return min(self.timeout, own)
 
 
 def _lease_fresh(claimed: Delivery, ctx: ExecContext) -> bool:
@@ -64,9 +78,10 @@ def _lease_fresh(claimed: Delivery, ctx: ExecContext) -> bool:
 
 
 def _connector(channel: Channel, ctx: ExecContext) -> Connector:
+    timeout = ctx.timeout_for(channel.kind)
     if ctx.cache is not None:
-        return ctx.cache.connector(channel, timeout=ctx.timeout, clients=ctx.clients)
-    return channels_svc.make_connector(channel, timeout=ctx.timeout, clients=ctx.clients)
+        return ctx.cache.connector(channel, timeout=timeout, clients=ctx.clients)
+    return channels_svc.make_connector(channel, timeout=timeout, clients=ctx.clients)
 
 
 def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None) -> str:
@@ -112,6 +127,10 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
             )
             return D.SENT
     _wait_until(prepared.not_before)
+    if ctx.alive is not None and not ctx.alive():
+        # Others may already take us for dead: leave the row to the lease sweep.
+        log.warning("delivery %s not sent: this worker's heartbeat is late", delivery_id)
+        return "fenced"
     # A broadcast to followers is decided now (night block, one a day, monthly quota).
     outgoing = zalo_broadcast.reserve(
         prepared.outgoing,
@@ -148,6 +167,11 @@ def settle(
     )
     delivery_id, owner = prepared.delivery_id, ctx.owner
     detail = _detail(error)
+    if ctx.guard is not None:
+        if endpoint_unwell(error):
+            ctx.guard.failed(prepared.channel_id)
+        else:
+            ctx.guard.succeeded(prepared.channel_id)
     if decision.action == Action.SENT:
         if isinstance(error, DuplicateError):
             outcome.record_sent(
@@ -203,6 +227,17 @@ def settle(
         flag=decision.action == Action.FLAG,
     )
     return D.FAILED
+
+
+def endpoint_unwell(error: BaseException | None) -> bool:
+    """Does this outcome say the endpoint itself is failing or hanging (timeout, dropped
+    connection, 5xx, garbage, an unexpected exception)? A success, a duplicate, a throttle or
+    a refusal of the post (policy, credentials, configuration) says it answered."""
+    if error is None or isinstance(error, DuplicateError):
+        return False
+    if isinstance(error, TransientError | AmbiguousError):
+        return True
+    return not isinstance(error, ConnectorError)
 
 
 def _wait_until(not_before: datetime | None) -> None:

@@ -10,6 +10,7 @@ Times come from the injected clock, so tests expire a lease by moving the clock.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 from sqlalchemy import or_, update
@@ -35,11 +36,13 @@ class LeaderLease:
         #: How many times :meth:`tick` ran (tests wait for ticks instead of sleeping).
         self.ticks = 0
 
-    def tick(self) -> bool:
-        """Acquire or renew; returns whether we hold the lease now. Database errors count as
-        "not leader" (a scheduler that cannot reach the database must not keep running)."""
+    def tick(self, dead: Collection[str] = ()) -> bool:
+        """Acquire or renew; returns whether we hold the lease now. ``dead``: workers known to
+        be gone (heartbeat missed); a lease one of them holds is taken at once, not after its
+        ``ttl``. Database errors count as "not leader" (a scheduler that cannot reach the
+        database must not keep running)."""
         try:
-            held = self._try()
+            held = self._try(dead)
         except (OperationalError, IntegrityError) as exc:
             log.warning("lease %s: %s", self.name, exc)
             held = False
@@ -49,7 +52,7 @@ class LeaderLease:
         self.ticks += 1
         return held
 
-    def _try(self) -> bool:
+    def _try(self, dead: Collection[str] = ()) -> bool:
         now = utcnow()
         until = now + timedelta(seconds=self.ttl)
         with write_scope() as session:
@@ -61,6 +64,7 @@ class LeaderLease:
                     or_(
                         col(SchedulerLease.owner) == self.owner,
                         col(SchedulerLease.lease_until) < now,
+                        col(SchedulerLease.owner).in_([d for d in dead if d != self.owner]),
                     ),
                 )
                 .values(owner=self.owner, lease_until=until)

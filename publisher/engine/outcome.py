@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from connectors.base import PublishResult
+from publisher.engine.bulkhead import Opened
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
 from publisher.services.accounts import alerts
@@ -184,3 +185,26 @@ def _settle(
             **p,
         )
     return True
+
+
+def record_breaker_open(opened: Opened) -> None:
+    """Alert: a channel's endpoint keeps failing or hanging, its deliveries are held back
+    (still ``pending``, not failed) and one will probe it after ``cooldown`` seconds. One open
+    alert per channel: a breaker opening again adds nothing until a person resolves it.
+    (The worker's :class:`~publisher.engine.bulkhead.Guard` calls it.)"""
+    channel_id, failures, cooldown = opened.channel_id, opened.failures, opened.cooldown
+    with write_scope() as session:
+        channel = session.get(Channel, channel_id)
+        if channel is None:
+            return
+        alerts.raise_alert(
+            session,
+            "channel_breaker",
+            "alert.channel_breaker_open",
+            org_id=channel.org_id,
+            object_type="channel",
+            object_id=channel_id,
+            channel=channel.name,
+            failures=failures,
+            seconds=round(cooldown),
+        )

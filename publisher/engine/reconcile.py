@@ -13,9 +13,10 @@ sending, 5xx, connection dropped, a worker killed while a delivery was ``sending
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import col, select
 
 from connectors.base import Connector, OutgoingPost, PublishResult
@@ -114,16 +115,30 @@ def settle_ambiguous(
     return D.UNCONFIRMED
 
 
-def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int]:
-    """Take over ``sending`` deliveries whose lease expired (their worker died); returns ids
-    now leased to ``owner``. Each row is taken by a conditional UPDATE, so two sweepers
-    never both take one."""
+def _orphaned(now: datetime, dead: Collection[str]) -> ColumnElement[bool]:
+    """A ``sending`` row nobody is working on: its lease expired, or its owner is dead."""
+    lapsed = col(Delivery.lease_until) < now
+    alive = [d for d in dead if d]
+    if not alive:
+        return lapsed
+    return or_(lapsed, col(Delivery.lease_owner).in_(alive))
+
+
+def take_expired(
+    owner: str, lease_seconds: float, limit: int = 100, *, dead: Collection[str] = ()
+) -> list[int]:
+    """Take over ``sending`` deliveries whose worker died: their lease expired, or their
+    owner is among ``dead`` (heartbeat missed, :func:`publisher.engine.heartbeat.dead_owners`),
+    which frees them seconds after a kill instead of a whole lease later. Returns the ids now
+    leased to ``owner``. Each row is taken by a conditional UPDATE, so two sweepers never both
+    take one."""
     now = utcnow()
+    dead = [d for d in dead if d != owner]
     with session_scope(readonly=True) as session:
         ids = list(
             session.exec(
                 select(Delivery.id)
-                .where(col(Delivery.status) == D.SENDING, col(Delivery.lease_until) < now)
+                .where(col(Delivery.status) == D.SENDING, _orphaned(now, dead))
                 .limit(limit)
             )
         )
@@ -135,7 +150,7 @@ def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int
                 .where(
                     col(Delivery.id) == delivery_id,
                     col(Delivery.status) == D.SENDING,
-                    col(Delivery.lease_until) < now,
+                    _orphaned(now, dead),
                 )
                 .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
             )
@@ -145,10 +160,13 @@ def take_expired(owner: str, lease_seconds: float, limit: int = 100) -> list[int
     return taken
 
 
-def sweep_expired(owner: str, *, lease_seconds: float, timeout: float) -> int:
-    """Reconcile every delivery whose lease expired; returns how many were handled."""
+def sweep_expired(
+    owner: str, *, lease_seconds: float, timeout: float, dead: Collection[str] = ()
+) -> int:
+    """Reconcile every delivery whose lease expired or whose owner is ``dead``; returns how
+    many were handled."""
     handled = 0
-    for delivery_id in take_expired(owner, lease_seconds):
+    for delivery_id in take_expired(owner, lease_seconds, dead=dead):
         with session_scope(readonly=True) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
@@ -173,7 +191,7 @@ def sweep_expired(owner: str, *, lease_seconds: float, timeout: float) -> int:
             connector,
             prepared.outgoing,
             attempts=prepared.attempts,
-            detail="lease expired while sending (worker stopped)",
+            detail="worker stopped while sending (lease expired or heartbeat missed)",
         )
         log.info("expired lease of delivery %s settled as %s", delivery_id, state)
         handled += 1

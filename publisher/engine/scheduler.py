@@ -24,7 +24,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from publisher.config import get_settings
-from publisher.engine import claim, missed, reconcile, recurring
+from publisher.engine import claim, heartbeat, missed, reconcile, recurring
 from publisher.timeutil import local_tz, utcnow
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,9 @@ class Intervals:
     """Seconds between runs of each periodic job."""
 
     rearm: float = 2.0
-    lease_sweep: float = 5.0
+    #: Cheap (one indexed query when nothing is orphaned); frequent so that the deliveries
+    #: of a dead worker leave ``sending`` seconds after its heartbeat is missed.
+    lease_sweep: float = 2.0
     missed_sweep: float = 60.0
     recurring: float = 3600.0
     token_check: float = 12 * 3600.0
@@ -153,8 +155,9 @@ class EngineScheduler:
 
     # -- periodic jobs ----------------------------------------------------------------------
     def sweep_leases(self) -> int:
+        dead = heartbeat.dead_owners()
         n = reconcile.sweep_expired(
-            self.owner, lease_seconds=self.lease_seconds, timeout=self.timeout
+            self.owner, lease_seconds=self.lease_seconds, timeout=self.timeout, dead=dead
         )
         if n:
             self.wake()

@@ -30,7 +30,8 @@ from sqlmodel import col, select
 from connectors.clients import ClientCache
 from publisher.config import get_settings
 from publisher.db import session_scope
-from publisher.engine import heartbeat
+from publisher.engine import heartbeat, outcome
+from publisher.engine.bulkhead import Guard
 from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
@@ -81,9 +82,14 @@ class Worker:
         intervals: Intervals | None = None,
         timeout: float | None = None,
         render_slots: int | None = None,
+        guard: Guard | None = None,
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
+        #: Deliveries claimed at once, each with its own thread: twice ``threads`` (claims
+        #: come in batches of at least ``threads``), so nothing claimed waits for a thread and
+        #: a platform's share of the slots is a share of running calls.
+        self.slots = 2 * self.threads
         self.executor_only = executor_only
         self.worker_id = worker_id or new_worker_id()
         self.poll_interval = poll_interval
@@ -104,6 +110,11 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
+        # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
+        self.guard = guard or Guard(self.slots, share=settings.platform_share)
+        if self.guard.on_open is None:
+            self.guard.on_open = outcome.record_breaker_open
+        self._last_beat = time.monotonic()
         # HTTP clients and event loops kept per executor thread; closed in _halt.
         self.clients = ClientCache()
         self.ctx = ExecContext(
@@ -114,6 +125,8 @@ class Worker:
             cache=PrepareCache(),
             recorder=self.recorder,
             clients=self.clients,
+            guard=self.guard,
+            alive=self._alive,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -122,7 +135,7 @@ class Worker:
             RenderExecutor(self.worker_id, slots=slots, on_done=self.wake) if slots > 0 else None
         )
         self.results: Counter[str] = Counter()
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="executor")
+        self._pool = ThreadPoolExecutor(self.slots, thread_name_prefix="executor")
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._slot = threading.Event()
@@ -155,20 +168,36 @@ class Worker:
 
         notify.install_from_env()
         warm_up()
+        # A worker of this host that died (kill -9, then this restart) frees its shard, its
+        # scheduler lease and its ``sending`` deliveries now, not after its lease.
+        try:
+            dead = heartbeat.reap(self.worker_id)
+        except OperationalError as exc:
+            log.warning("could not look for dead workers: %s", exc)
+            dead = []
+        if dead:
+            log.warning("workers gone without stopping: %s", ", ".join(dead))
         _retry_busy(lambda: heartbeat.beat(self.worker_id, self.role))
+        self._last_beat = time.monotonic()
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
+        self.recorder.start()
+        # Claim at once: becoming the leader runs the missed and lease sweeps first (a dead
+        # worker's deliveries are looked up on their platforms), which must not hold back
+        # the deliveries that are simply due.
+        self._spawn("claimer", self._claim_loop)
         if not self.executor_only:
             _retry_busy(self._lead_tick)
         if self.renders is not None:
             self.renders.start()
-        self.recorder.start()
-        for name, target in (("claimer", self._claim_loop), ("housekeeping", self._housekeeping)):
-            thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._spawn("housekeeping", self._housekeeping)
         log.info("worker %s started as %s with %s threads", self.worker_id, self.role, self.threads)
         return self
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=f"{name}-{self.worker_id}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 60.0) -> None:
         """Stop claiming, finish in-flight deliveries, release the lease and heartbeat."""
@@ -211,6 +240,7 @@ class Worker:
             try:
                 if now - last_beat >= self.heartbeat_interval:
                     heartbeat.beat(self.worker_id, self.role)
+                    self._last_beat = time.monotonic()
                     shard = heartbeat.shard_of(self.worker_id)
                     if shard != self.shard:
                         log.info("worker %s shard %s", self.worker_id, shard)
@@ -223,8 +253,19 @@ class Worker:
             except Exception:
                 log.exception("housekeeping failed")
 
+    def _alive(self) -> bool:
+        """Our heartbeat is fresh enough that nobody takes our deliveries as a dead worker's:
+        an executor thread starts no platform call otherwise (a fence; the lease sweep then
+        settles the delivery as ambiguous, never twice)."""
+        margin = 2 * self.heartbeat_interval
+        return time.monotonic() - self._last_beat < heartbeat.STALE_SECONDS - margin
+
     def _lead_tick(self) -> None:
-        leader = self.lease.tick()
+        try:
+            dead = heartbeat.dead_owners()
+        except OperationalError:
+            dead = []
+        leader = self.lease.tick(dead)
         if leader and not self.scheduler.running:
             self.scheduler.start()
             self.wake()
@@ -234,14 +275,12 @@ class Worker:
     # -- claiming ---------------------------------------------------------------------------
     def _claim_loop(self) -> None:
         while not self._stop.is_set():
-            # Claim up to twice the threads: a claim waits for the single SQLite writer
-            # behind outcome batches, and prefetched deliveries keep the threads busy
-            # meanwhile (their leases are far longer than the queueing). While more than
-            # ``threads`` are in flight every thread still has work queued, so the next claim
-            # waits until at least ``threads`` slots are free: claims come in batches, not one
-            # transaction per finished delivery (the fixed cost of a claim transaction is
-            # most of its CPU).
-            free = 2 * self.threads - self._inflight
+            # Claim up to ``slots`` (twice the threads), each delivery on its own pool thread
+            # at once: nothing claimed waits in a queue, so a hanging platform holds only the
+            # slots of its bulkhead. The next claim waits until at least ``threads`` slots are
+            # free: claims come in batches, not one transaction per finished delivery (the
+            # fixed cost of a claim transaction is most of its CPU).
+            free = self.slots - self._inflight
             if free < self.threads:
                 self._slot.wait(0.5)
                 self._slot.clear()
@@ -256,6 +295,7 @@ class Worker:
                     grace_seconds=self.grace,
                     shard=self.shard,
                     lookahead=CLAIM_LOOKAHEAD_S,
+                    guard=self.guard,
                 )
             except Exception:
                 log.exception("claim failed")
@@ -280,7 +320,13 @@ class Worker:
     def _wait_for_work(self) -> None:
         timeout = self.poll_interval
         try:
-            due = next_due(grace_seconds=self.grace, shard=self.shard)
+            # Channels whose bulkhead is full or breaker open do not count: their rows would
+            # make the claimer spin on work it may not start.
+            _, limits = self.specs.kinds()
+            channels, kinds = self.guard.blocked(limits)
+            due = next_due(
+                grace_seconds=self.grace, shard=self.shard, excluded=channels, full_kinds=kinds
+            )
         except Exception:
             due = None
         if due is not None:
@@ -298,6 +344,8 @@ class Worker:
             log.exception("delivery %s: execution failed", delivery_id)
             self.results["error"] += 1
         finally:
+            if claimed is not None:
+                self.guard.release(claimed.channel_id)
             with self._lock:
                 self._inflight -= 1
             self._slot.set()

@@ -461,7 +461,7 @@ EXEMPT: dict[str, str] = {
     "accounts.audit.record_many": (
         "audit.record for the engine's batches; never called with user input"
     ),
-    "publishing.channel_health.flag_channel": "called by the engine with a channel it loaded itself",
+    "publishing.channel_health.flag_channel": "called by the engine with a channel it loaded",
     "publishing.deliveries.transition": (
         "the state machine, called by services that checked the actor"
     ),

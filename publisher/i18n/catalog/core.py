@@ -213,6 +213,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} deliveries were just changed elsewhere; nothing was written, try again",
     ),
     "error.alert_not_found": ("Không tìm thấy cảnh báo #{id}", "Alert #{id} not found"),
+    "alert.channel_breaker_open": (
+        "Kênh «{channel}» không trả lời ({failures} lần liên tiếp: quá thời gian chờ, mất kết "
+        "nối hoặc lỗi máy chủ); tạm ngừng gửi tới kênh này, sau {seconds} giây sẽ thử lại "
+        "bằng một bài. Các bài khác vẫn chờ, không bị tính là lỗi",
+        "Channel «{channel}» is not answering ({failures} times in a row: timeout, connection "
+        "lost or server error); sending to it is paused, one post will try it again in "
+        "{seconds} s. The other posts wait and are not counted as failed",
+    ),
     "alert.channel_auth": (
         "Kênh «{channel}»: thông tin xác thực không còn hiệu lực ({detail}); cần kết nối lại",
         "Channel «{channel}»: credentials no longer valid ({detail}); reconnect it",
