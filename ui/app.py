@@ -73,5 +73,6 @@ if actor is None:
     )
 else:
     _sidebar(st.session_state.get(common.FULL_NAME) or actor.username, actor.role)
-    page = st.navigation(nav.build(actor))
+    # expanded: every page is listed (no "View N more" hiding the admin's last pages)
+    page = st.navigation(nav.build(actor), expanded=True)
 page.run()

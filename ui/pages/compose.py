@@ -10,6 +10,7 @@ from publisher.services import campaigns, composer, posts
 from publisher.services import media as media_svc
 from publisher.services.posts import PostInput
 from ui import common
+from ui.components import uploads
 from ui.components.post_view import channel_previews
 
 actor = common.guard("post.compose")
@@ -130,6 +131,16 @@ with left:
     st.text_input(t("ui.compose.link"), key=P + "link", placeholder="https://")
 
     st.markdown(f"##### :material/image: {t('ui.compose.media')}")
+    if actor.can("media.create"):
+        new_ids = uploads.upload_field(actor, P + "upload")
+        if new_ids:
+            # Before the picker exists in this run: the new items are chosen at once, so the
+            # preview checks every target channel's limits with them right away.
+            picked = list(st.session_state.get(P + "media", []))
+            picked += [i for i in new_ids if i not in picked]
+            st.session_state[P + "media"] = picked
+            assets = common.read(media_svc.list_assets, actor, limit=300)
+            asset_by_id = {a.id: a for a in assets if a.id is not None}
     media_ids = st.multiselect(
         t("ui.compose.media_pick"),
         list(asset_by_id),
@@ -140,11 +151,12 @@ with left:
         placeholder=t("ui.compose.media_placeholder"),
     )
     if media_ids:
-        thumbs = st.columns(min(4, len(media_ids)))
-        for col_, mid in zip(thumbs, media_ids[:4], strict=False):
+        thumbs = st.columns(4)
+        for i, mid in enumerate(media_ids):
             a = asset_by_id.get(mid)
-            if a is not None and a.kind == "image":
-                col_.image(composer.media_file(a), width="stretch")
+            if a is not None:
+                with thumbs[i % 4]:
+                    uploads.thumb(a)
     with st.expander(t("ui.compose.generate"), icon=":material/auto_awesome:"):
         st.selectbox(
             t("ui.studio.template"),

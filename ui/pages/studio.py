@@ -12,7 +12,7 @@ from publisher.services import media as media_svc
 from publisher.services import renders as renders_svc
 from publisher.services import studio
 from ui import common
-from ui.components import render_jobs
+from ui.components import render_jobs, uploads
 
 actor = common.guard("media.view")
 common.page_header("ui.studio.title", "ui.studio.caption")
@@ -38,6 +38,25 @@ def _video_job(job_id: int) -> None:
         active_note=t("ui.studio.queued_note"),
         preview_width=640,
     )
+
+
+def _details(asset_id: int, title: str, tags: list[str]) -> None:
+    """Rename an item and edit its tags (a small form in a popover)."""
+    with st.popover(t("ui.media.edit"), icon=":material/edit:", width="stretch"):
+        with st.form(f"st_meta_{asset_id}", border=False):
+            new_title = st.text_input(t("ui.media.title"), value=title, max_chars=255)
+            new_tags = st.text_input(t("ui.media.tags"), value=", ".join(tags))
+            if st.form_submit_button(t("ui.media.save"), type="primary"):
+                done = common.write(
+                    media_svc.set_details,
+                    actor,
+                    asset_id,
+                    new_title,
+                    new_tags.split(","),
+                    success=t("ui.media.saved", id=asset_id),
+                )
+                if done is not None:
+                    st.rerun()
 
 
 tab_info, tab_video, tab_lib = st.tabs(
@@ -163,22 +182,22 @@ with tab_lib:
         key="st_kind",
         format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"),
     )
+    if can_create:
+        uploads.upload_field(actor, "st_upload")
     assets, dups = common.read(media_svc.library_page, actor, search=search, kind=kind, limit=60)
     if not assets:
         st.info(t("ui.studio.library_empty"))
     grid = st.columns(4)
     for i, asset in enumerate(assets):
         with grid[i % 4].container(border=True):
-            path = str(media_svc.asset_file(asset))
-            if asset.kind == "image":
-                st.image(path, width="stretch")
-            elif asset.kind == "video":
-                st.video(path)
+            uploads.thumb(asset)
             st.markdown(f"**#{asset.id}** {common.esc(asset.title)[:60]}")
             size = f"{asset.width}×{asset.height}" if asset.width else ""
             st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
             if asset.tags:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
+            if can_create and asset.id is not None:
+                _details(asset.id, asset.title, asset.tags)
             near = dups.get(asset.id or 0) or []
             if near:
                 st.warning(

@@ -1,0 +1,39 @@
+"""The officer's day in the browser: uploads, the acting calendar, administration pages."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # uploads
+    "ui.upload.label": ("Tải ảnh, video lên", "Upload photos and videos"),
+    "ui.upload.help": (
+        "Chọn hoặc kéo thả nhiều tệp: ảnh JPEG, PNG, WebP, HEIC; video MP4, MOV. Ảnh được xoay "
+        "đúng chiều và xoá vị trí GPS trước khi lưu.",
+        "Choose or drop several files: JPEG, PNG, WebP, HEIC photos; MP4, MOV videos. Photos "
+        "are turned upright and their GPS position removed before they are stored.",
+    ),
+    "ui.upload.working": ("Đang lưu {done}/{total}: {file}", "Storing {done}/{total}: {file}"),
+    "ui.upload.stored": ("Đã lưu «{file}» vào thư viện (#{id})", "Stored «{file}» (#{id})"),
+    "ui.upload.existed": (
+        "«{file}» đã có trong thư viện: dùng lại mục #{id}",
+        "«{file}» is already in the library: item #{id} is reused",
+    ),
+    "ui.upload.near": (
+        "«{file}» gần giống mục đã có: {ids}",
+        "«{file}» looks almost like items already stored: {ids}",
+    ),
+    "ui.upload.drop": ("Kéo thả tệp vào đây", "Drag and drop files here"),
+    "ui.upload.limit": ("Tối đa {limit} MB mỗi tệp", "Up to {limit} MB per file"),
+    "ui.upload.browse": ("Chọn tệp", "Browse files"),
+    "ui.media.edit": ("Sửa tên, thẻ", "Edit title, tags"),
+    "ui.media.title": ("Tên", "Title"),
+    "ui.media.tags": ("Thẻ (cách nhau bởi dấu phẩy)", "Tags (comma separated)"),
+    "ui.media.save": ("Lưu", "Save"),
+    "ui.media.saved": ("Đã lưu mục #{id}", "Item #{id} saved"),
+    "ui.media.video_label": ("Video {seconds} giây", "Video, {seconds} s"),
+    # Streamlit's own widget texts
+    "ui.st.select_all": ("Chọn tất cả", "Select all"),
+    "ui.st.clear_all": ("Bỏ chọn tất cả", "Clear all"),
+    "ui.st.show_password": ("Hiện mật khẩu", "Show password"),
+    "ui.st.hide_password": ("Ẩn mật khẩu", "Hide password"),
+    "ui.st.no_results": ("Không có kết quả", "No results"),
+}
