@@ -50,6 +50,9 @@ def _load(post_id: int) -> None:
 
 if "compose_load" in st.session_state:
     _load(int(st.session_state.pop("compose_load")))
+if "compose_at" in st.session_state:  # a day or an hour clicked on the calendar
+    _reset()
+    st.session_state[P + "date"], st.session_state[P + "time"] = st.session_state.pop("compose_at")
 
 
 def _generate() -> None:

@@ -30,6 +30,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.media.save": ("Lưu", "Save"),
     "ui.media.saved": ("Đã lưu mục #{id}", "Item #{id} saved"),
     "ui.media.video_label": ("Video {seconds} giây", "Video, {seconds} s"),
+    # the calendar
+    "ui.calendar.list": ("Danh sách", "List"),
+    "ui.calendar.all_day": ("Cả ngày", "All day"),
+    "ui.calendar.how": (
+        "Bấm vào một ngày (hoặc một giờ ở chế độ Tuần) để soạn bài vào lúc đó; kéo một bài sang "
+        "ngày, giờ khác để dời lịch.",
+        "Click a day (or an hour in the Week view) to write a post for then; drag a post to "
+        "another day or hour to reschedule it.",
+    ),
+    "ui.calendar.moved": ("Đã dời bài #{id} sang {at}", "Post #{id} moved to {at}"),
+    "ui.calendar.move": ("Dời lịch", "Reschedule"),
+    "ui.calendar.move_post": ("Bài viết", "Post"),
+    "ui.calendar.move_go": ("Dời lịch", "Reschedule"),
+    "ui.calendar.move_missing": ("Hãy chọn bài, ngày và giờ mới", "Choose the post, day and time"),
     # Streamlit's own widget texts
     "ui.st.select_all": ("Chọn tất cả", "Select all"),
     "ui.st.clear_all": ("Bỏ chọn tất cả", "Clear all"),
