@@ -144,7 +144,7 @@ status = filters[2].selectbox(
 org_id = 0
 if org_opts:
     om = {o.id: o.name for o in org_opts}
-    org_id = filters[3].selectbox(
+    org_id = filters[3].selectbox(  # type: ignore[assignment]
         t("ui.calendar.org"),
         [0, *om],
         key="cal_org",
@@ -341,9 +341,11 @@ if not events:
 movable = [e for e in events if e.get("editable") and str(e["id"]).isdigit()]
 if movable:
     with st.expander(t("ui.calendar.move"), icon=":material/event_repeat:"):
-        labels = {int(e["id"]): e["title"] for e in movable}
+        labels: dict[int, str] = {int(e["id"]): str(e["title"]) for e in movable}
         with st.form("cal_move_form", border=False):
-            pick = st.selectbox(t("ui.calendar.move_post"), list(labels), format_func=labels.get)
+            pick = st.selectbox(
+                t("ui.calendar.move_post"), list(labels), format_func=lambda i: labels[i]
+            )
             m1, m2 = st.columns(2)
             new_day = m1.date_input(t("ui.compose.date"), value=None, format="DD/MM/YYYY")
             new_time = m2.time_input(t("ui.compose.time"), value=None, step=300)
