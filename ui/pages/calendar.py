@@ -214,6 +214,7 @@ if isinstance(pending, dict) and pending.get("callback"):
     if st.session_state.get("cal_last") != signature:
         st.session_state["cal_last"] = signature
         _handle(pending)
+        common.show_flash()
 
 
 flt = cal.CalendarFilter(
