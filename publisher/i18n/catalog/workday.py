@@ -92,6 +92,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã đổi «{username}»: {role} · {org}. Phiên đăng nhập của họ đã kết thúc.",
         "«{username}» is now {role} · {org}. Their sessions have ended.",
     ),
+    "ui.channels.last_sent": ("Đăng thành công gần nhất: {at}", "Last successful post: {at}"),
+    "ui.deliveries.open_in_sandbox": ("Xem trong hộp cát", "See it in the sandbox"),
+    "ui.deliveries.following": (
+        "Đang theo dõi lượt đăng: trang tự cập nhật",
+        "Following the deliveries: this page updates itself",
+    ),
     # Streamlit's own widget texts (ui/components/widget_texts.py puts them in the page)
     "ui.st.drag_files": ("Kéo thả tệp vào đây", "Drag and drop files here"),
     "ui.st.per_file": ("Tối đa {size} mỗi tệp", "{size} per file"),
