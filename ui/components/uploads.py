@@ -58,6 +58,9 @@ def upload_field(actor: Actor, key: str) -> list[int]:
                 t("ui.upload.near", file=upload.name, ids=ids), icon=":material/content_copy:"
             )
     bar.empty()
+    # The next run draws an empty field: what was stored is in the library (and chosen on the
+    # compose page), what was refused is not kept waiting in the field.
+    st.session_state[f"{key}_round"] = st.session_state.get(f"{key}_round", 0) + 1
     return stored
 
 

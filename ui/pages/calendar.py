@@ -262,7 +262,7 @@ def _event(e: cal.Entry) -> dict[str, Any]:
         # data the bundle lacks.
         "title": f"{due:%H:%M} · #{e.post_id} {e.title}",
         "start": due.replace(tzinfo=None).isoformat(timespec="minutes"),
-        "end": (due + timedelta(minutes=30)).replace(tzinfo=None).isoformat(timespec="minutes"),
+        "end": (due + timedelta(minutes=60)).replace(tzinfo=None).isoformat(timespec="minutes"),
         "backgroundColor": colour,
         "borderColor": colour,
         "textColor": "#ffffff",
@@ -323,6 +323,13 @@ CSS = """
 .fc .fc-col-header-cell a{color:#fff}
 .fc .fc-daygrid-day-number{font-weight:700; color:#334}
 .fc-event.cal-mark{font-weight:600}
+/* week view: a short slot cuts long titles; hovering (or focusing) a post shows all of it */
+.fc .fc-timegrid-event-harness:hover, .fc .fc-timegrid-event-harness:focus-within{
+  z-index:50 !important; bottom:auto !important}
+.fc .fc-timegrid-event-harness:hover .fc-timegrid-event,
+.fc .fc-timegrid-event-harness:focus-within .fc-timegrid-event{
+  height:auto; min-height:100%; box-shadow:0 2px 10px rgba(0,0,0,.35)}
+.fc .fc-timegrid-slot{height:2.2em}
 .fc .fc-event[draggable], .fc .fc-event.fc-event-draggable{cursor:grab}
 @media (max-width: 600px){ .fc{font-size:11px} .fc .fc-event-title{font-size:10.5px} }
 """

@@ -54,7 +54,7 @@ if not rows:
     st.info(t("ui.users.empty"))
     st.stop()
 
-WIDTHS = [1.3, 1.9, 1.4, 2.2, 1.5, 1.6, 1.3]
+WIDTHS = [1.1, 1.7, 1.4, 2.0, 1.5, 1.5, 1.6]
 head = st.columns(WIDTHS)
 for column, key in zip(
     head,
