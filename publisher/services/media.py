@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -469,3 +470,29 @@ def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
         tmp.write_bytes(data)
         tmp.replace(cache)
     return data
+
+
+def countdown_label(asset: MediaAsset) -> str:
+    """«D-7», «D0», «D+1» for a campaign card rendered for a day before or after the
+    campaign's date (from its recipe), else ""."""
+    recipe = asset.recipe or {}
+    fields = recipe.get("fields") or {}
+    try:
+        target = date.fromisoformat(str(fields.get("date", "")))
+        today = date.fromisoformat(str(recipe.get("today", "")))
+    except ValueError:
+        return ""
+    days = (today - target).days
+    return "D0" if days == 0 else f"D{days:+d}"
+
+
+def display_name(asset: MediaAsset) -> str:
+    """How pickers and lists name an item: «#12 · D-7 · Ngày KH&CN · video 15 s»."""
+    parts = [f"#{asset.id}"]
+    label = countdown_label(asset)
+    if label:
+        parts.append(label)
+    parts.append(asset.title or asset.kind)
+    if asset.kind == "video" and asset.duration:
+        parts.append(f"video {float(asset.duration):.0f} s")
+    return " · ".join(parts)

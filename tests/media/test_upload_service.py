@@ -81,3 +81,25 @@ def test_thumbnails_are_small_jpegs(db: Any, clock: Any) -> None:
     thumb = media.thumbnail(asset, 240)
     assert thumb is not None
     assert Image.open(io.BytesIO(thumb)).size == (240, 180)
+
+
+def test_campaign_cards_are_named_by_their_countdown_day() -> None:
+    card = MediaAsset(
+        id=12,
+        org_id=1,
+        sha256="0" * 64,
+        kind="image",
+        path="x.png",
+        title="Ngày KH&CN",
+        recipe={"fields": {"date": "2027-05-18"}, "today": "2027-05-11"},
+    )
+    assert media.countdown_label(card) == "D-7"
+    assert media.display_name(card) == "#12 · D-7 · Ngày KH&CN"
+    card.recipe = {"fields": {"date": "2027-05-18"}, "today": "2027-05-19"}
+    assert media.countdown_label(card) == "D+1"
+    card.recipe = {}
+    assert media.display_name(card) == "#12 · Ngày KH&CN"
+    clip = MediaAsset(
+        id=3, org_id=1, sha256="1" * 64, kind="video", path="c.mp4", title="Clip", duration=14.6
+    )
+    assert media.display_name(clip) == "#3 · Clip · video 15 s"

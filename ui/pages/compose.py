@@ -149,7 +149,7 @@ with left:
         list(asset_by_id),
         key=P + "media",
         format_func=lambda i: (
-            f"#{i} · {asset_by_id[i].title or asset_by_id[i].kind}" if i in asset_by_id else f"#{i}"
+            media_svc.display_name(asset_by_id[i]) if i in asset_by_id else f"#{i}"
         ),
         placeholder=t("ui.compose.media_placeholder"),
     )

@@ -131,7 +131,7 @@ with tab_video:
     elif not images:
         st.info(t("ui.studio.no_images"))
     else:
-        names = {a.id: f"#{a.id} · {a.title}" for a in images}
+        names = {a.id: media_svc.display_name(a) for a in images}
         chosen = st.multiselect(
             t("ui.studio.video_images"),
             list(names),
@@ -191,7 +191,12 @@ with tab_lib:
     for i, asset in enumerate(assets):
         with grid[i % 4].container(border=True):
             uploads.thumb(asset)
-            st.markdown(f"**#{asset.id}** {common.esc(asset.title)[:60]}")
+            label = media_svc.countdown_label(asset)
+            st.markdown(
+                f"**#{asset.id}**"
+                + (f" :orange-badge[{label}]" if label else "")
+                + f" {common.esc(asset.title)[:60]}"
+            )
             size = f"{asset.width}×{asset.height}" if asset.width else ""
             st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
             if asset.tags:
