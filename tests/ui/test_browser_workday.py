@@ -203,3 +203,82 @@ def test_the_phone_starts_with_the_sidebar_closed_and_the_calendar_fits(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
     shot(page, "25-compose-phone")
     page.close()
+
+
+def test_a_clip_uploaded_to_the_library_shows_its_poster_frame(
+    browser: object,  # noqa: F811
+    demo: Demo,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import subprocess
+
+    from media.probe import ffmpeg_exe
+
+    clip = tmp_path / "le-trao-giai.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x240:d=3:r=15",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-metadata",
+            "location=+10.9574+106.8429/",
+            str(clip),
+        ],
+        check=True,
+        timeout=120,
+    )
+    page = login(browser, demo, "canbo")
+    open_page(page, "Xưởng media")
+    page.get_by_role("tab", name="Thư viện").click()  # type: ignore[attr-defined]
+    settle(page)
+    page.locator("input[type=file]").first.set_input_files(str(clip))  # type: ignore[attr-defined]
+    settle(page)
+    page.get_by_text("Đã lưu «le-trao-giai.mp4» vào thư viện").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Thư viện").click()  # type: ignore[attr-defined]
+    settle(page)
+    card = page.locator("[data-testid=stVerticalBlock]", has_text="le-trao-giai").last  # type: ignore[attr-defined]
+    card.get_by_text("Video 3 giây").wait_for(timeout=30_000)
+    assert card.locator("img").count() >= 1  # the poster frame, not a black player
+    shot(page, "26-library-clip")
+    page.close()
+
+
+def test_the_administrator_sees_every_page_and_whole_buttons(
+    browser: object,  # noqa: F811
+    demo: Demo,  # noqa: F811
+) -> None:
+    page = login(browser, demo, "admin")
+    nav = page.locator("[data-testid=stSidebarNav]")  # type: ignore[attr-defined]
+    assert page.locator("[data-testid=stSidebarNavViewButton]").count() == 0  # type: ignore[attr-defined]
+    for title in ("Tài khoản", "Nhật ký hoạt động", "Hộp cát", "Đổi mật khẩu"):
+        assert nav.locator("a", has_text=title).first.is_visible(), title
+    open_page(page, "Tài khoản")
+    page.get_by_text("Thao tác").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    cut = page.evaluate(  # type: ignore[attr-defined]
+        """() => [...document.querySelectorAll('[data-testid=stMain] button')]
+            .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1)
+            .map(b => b.innerText)"""
+    )
+    assert cut == [], cut
+    badges = page.evaluate(  # type: ignore[attr-defined]
+        """() => [...document.querySelectorAll('[data-testid=stMain] span')]
+            .filter(s => s.innerText === 'Đang hoạt động' && s.scrollWidth > s.clientWidth + 1)
+            .length"""
+    )
+    assert badges == 0
+    shot(page, "27-users-admin")
+    open_page(page, "Nhật ký hoạt động")
+    page.get_by_role("button", name="Tải CSV").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator("[data-testid=stDataFrame]").count() == 1  # type: ignore[attr-defined]
+    page.close()
