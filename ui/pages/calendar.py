@@ -325,10 +325,11 @@ CSS = """
 .fc-event.cal-mark{font-weight:600}
 /* week view: a short slot cuts long titles; hovering (or focusing) a post shows all of it */
 .fc .fc-timegrid-event-harness:hover, .fc .fc-timegrid-event-harness:focus-within{
-  z-index:50 !important; bottom:auto !important}
-.fc .fc-timegrid-event-harness:hover .fc-timegrid-event,
-.fc .fc-timegrid-event-harness:focus-within .fc-timegrid-event{
-  height:auto; min-height:100%; box-shadow:0 2px 10px rgba(0,0,0,.35)}
+  z-index:50 !important}
+.fc .fc-timegrid-event-harness:hover > .fc-timegrid-event,
+.fc .fc-timegrid-event-harness:focus-within > .fc-timegrid-event{
+  bottom:auto !important; min-height:100%; box-shadow:0 2px 10px rgba(0,0,0,.35)}
+.fc .fc-timegrid-event .fc-event-main{overflow:visible}
 .fc .fc-timegrid-slot{height:2.2em}
 .fc .fc-event[draggable], .fc .fc-event.fc-event-draggable{cursor:grab}
 @media (max-width: 600px){ .fc{font-size:11px} .fc .fc-event-title{font-size:10.5px} }
