@@ -125,7 +125,18 @@ with tab_info:
                         st.success(t("ui.studio.saved", id=asset.id))
 
 with tab_video:
+    if can_create:  # the event's own photos, straight into the clip
+        fresh = uploads.upload_field(actor, "st_v_upload")
+        if fresh:
+            picked = list(st.session_state.get("st_v_images", []))
+            st.session_state["st_v_images"] = picked + [i for i in fresh if i not in picked]
     images = common.read(media_svc.list_assets, actor, kind="image", limit=200)
+    if not_images := [
+        i for i in st.session_state.get("st_v_images", []) if i not in {a.id for a in images}
+    ]:
+        st.session_state["st_v_images"] = [
+            i for i in st.session_state["st_v_images"] if i not in not_images
+        ]  # an uploaded clip is not an image for the slideshow
     if not can_create:
         st.info(t("ui.no_access"))
     elif not images:
