@@ -18,6 +18,7 @@ import streamlit as st  # noqa: E402
 from publisher.fsmodes import restrict_umask  # noqa: E402
 from publisher.i18n import t  # noqa: E402
 from ui import common, nav  # noqa: E402
+from ui.components import widget_texts  # noqa: E402
 
 # Started on its own (``streamlit run``) the page is its own process: what it writes
 # (media uploads, the SQLite WAL) is private like everything the CLI makes.
@@ -32,6 +33,9 @@ st.set_page_config(
 )
 common.start_run()
 common.sync_cookie()  # after a login or logout: write or clear the session cookie
+widget_texts.install(
+    common.lang()
+)  # Streamlit's own "Select all", "Show password"... in Vietnamese
 # A static style sheet (no user text): calmer headings, a government-blue accent line.
 st.markdown(
     """<style>
@@ -73,5 +77,6 @@ if actor is None:
     )
 else:
     _sidebar(st.session_state.get(common.FULL_NAME) or actor.username, actor.role)
-    page = st.navigation(nav.build(actor))
+    # expanded: every page is listed (no "View N more" hiding the admin's last pages)
+    page = st.navigation(nav.build(actor), expanded=True)
 page.run()

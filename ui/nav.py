@@ -87,6 +87,13 @@ PAGES: list[PageSpec] = [
         "pages/users.py", "ui.nav.users", ":material/group:", "user.manage", "ui.section.setup"
     ),
     PageSpec(
+        "pages/audit.py",
+        "ui.nav.audit",
+        ":material/history:",
+        "audit.view",
+        "ui.section.setup",
+    ),
+    PageSpec(
         "pages/sandbox.py",
         "ui.nav.sandbox",
         ":material/inventory_2:",

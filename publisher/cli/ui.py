@@ -45,6 +45,8 @@ def streamlit_command(port: int, host: str) -> list[str]:
         "viewer",
         "--server.fileWatcherType",
         "none",
+        "--server.maxUploadSize",
+        "500",
     ]
 
 

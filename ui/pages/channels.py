@@ -57,6 +57,7 @@ actor = common.guard("channel.view")
 common.page_header("ui.channels.title", "ui.channels.caption")
 
 rows = common.read(channels_svc.list_channels, actor)
+sent = common.read(channels_svc.last_sent, actor)
 described = [channels_svc.describe(c) for c in rows]
 
 flagged = [c for c in rows if c.health == "flagged"]
@@ -77,7 +78,10 @@ for channel, info in sorted(
             f"  \n:small[{common.kind_label(channel.kind)}]"
         )
         enabled = "" if channel.enabled else f" :gray-badge[{t('ui.channels.disabled')}]"
-        c2.markdown(f"{common.badge(channel.health)}{enabled}")
+        sent_at = sent.get(channel.id or 0)
+        c2.markdown(f"{common.badge(channels_svc.shown_health(channel, sent_at))}{enabled}")
+        if sent_at is not None:
+            c2.caption(t("ui.channels.last_sent", at=common.fmt_dt(sent_at)))
         if channel.health_detail:
             c2.caption(channel.health_detail[:200])
         if channel.token_expires_at:

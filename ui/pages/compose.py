@@ -11,6 +11,7 @@ from publisher.services.publishing import drafts as composer
 from publisher.services.publishing.posts import PostInput
 from publisher.services.studio import library as media_svc
 from ui import common
+from ui.components import uploads
 from ui.components.post_view import channel_previews
 
 actor = common.guard("post.compose")
@@ -50,6 +51,9 @@ def _load(post_id: int) -> None:
 
 if "compose_load" in st.session_state:
     _load(int(st.session_state.pop("compose_load")))
+if "compose_at" in st.session_state:  # a day or an hour clicked on the calendar
+    _reset()
+    st.session_state[P + "date"], st.session_state[P + "time"] = st.session_state.pop("compose_at")
 
 
 def _generate() -> None:
@@ -131,21 +135,32 @@ with left:
     st.text_input(t("ui.compose.link"), key=P + "link", placeholder="https://")
 
     st.markdown(f"##### :material/image: {t('ui.compose.media')}")
+    if actor.can("media.create"):
+        new_ids = uploads.upload_field(actor, P + "upload")
+        if new_ids:
+            # Before the picker exists in this run: the new items are chosen at once, so the
+            # preview checks every target channel's limits with them right away.
+            picked = list(st.session_state.get(P + "media", []))
+            picked += [i for i in new_ids if i not in picked]
+            st.session_state[P + "media"] = picked
+            assets = common.read(media_svc.list_assets, actor, limit=300)
+            asset_by_id = {a.id: a for a in assets if a.id is not None}
     media_ids = st.multiselect(
         t("ui.compose.media_pick"),
         list(asset_by_id),
         key=P + "media",
         format_func=lambda i: (
-            f"#{i} · {asset_by_id[i].title or asset_by_id[i].kind}" if i in asset_by_id else f"#{i}"
+            media_svc.display_name(asset_by_id[i]) if i in asset_by_id else f"#{i}"
         ),
         placeholder=t("ui.compose.media_placeholder"),
     )
     if media_ids:
-        thumbs = st.columns(min(4, len(media_ids)))
-        for col_, mid in zip(thumbs, media_ids[:4], strict=False):
+        thumbs = st.columns(4)
+        for i, mid in enumerate(media_ids):
             a = asset_by_id.get(mid)
-            if a is not None and a.kind == "image":
-                col_.image(composer.media_file(a), width="stretch")
+            if a is not None:
+                with thumbs[i % 4]:
+                    uploads.thumb(a)
     with st.expander(t("ui.compose.generate"), icon=":material/auto_awesome:"):
         st.selectbox(
             t("ui.studio.template"),

@@ -4,15 +4,19 @@ open alerts of the organisation."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
 from publisher.i18n import t
 from publisher.services.accounts import alerts
+from publisher.services.operations import sandbox
 from publisher.services.publishing import deliveries, posts
 from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
+from publisher.timeutil import utcnow
 from ui import common
 
 actor = common.guard("alert.view")
@@ -26,6 +30,37 @@ SHOWN = (
     PostStatus.FAILED,
     PostStatus.CANCELLED,
 )
+
+#: How often the page looks again while deliveries are being sent.
+REFRESH = timedelta(seconds=4)
+SOON = timedelta(minutes=2)
+
+
+def _signature(data: dict[int, list[Any]]) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted((d.id or 0, str(d.status)) for dels in data.values() for d, _ in dels))
+
+
+def _flying(data: dict[int, list[Any]], statuses: list[str]) -> bool:
+    """Deliveries in flight: sending, or pending and due within :data:`SOON`."""
+    if PostStatus.PUBLISHING in statuses:
+        return True
+    soon = utcnow() + SOON
+    return any(
+        d.status == "sending" or (d.status == "pending" and d.due_at <= soon)
+        for dels in data.values()
+        for d, _ in dels
+    )
+
+
+@st.fragment(run_every=REFRESH)
+def _follow(post_ids: list[int], seen: tuple[tuple[int, str], ...]) -> None:
+    """While deliveries are in flight, check every few seconds and draw the page again when
+    one of them changed (no button to press)."""
+    now = _signature(common.read(deliveries.for_posts, post_ids))
+    if now != seen:
+        st.rerun(scope="app")
+    st.caption(t("ui.deliveries.following"), help=None)
+
 
 tab_d, tab_a = st.tabs([t("ui.deliveries.tab_deliveries"), t("ui.deliveries.tab_alerts")])
 
@@ -65,7 +100,11 @@ with tab_d:
     for st_ in [status] if status else SHOWN:
         rows += common.read(posts.list_posts, actor, PostFilter(status=st_, limit=100))
     rows.sort(key=lambda p: (p.due_at is None, p.due_at), reverse=True)
-    data = common.read(deliveries.for_posts, [p.id or 0 for p in rows[:100]])
+    shown_ids = [p.id or 0 for p in rows[:100]]
+    data = common.read(deliveries.for_posts, shown_ids)
+    in_sandbox = common.read(sandbox.sandbox_channels, actor)
+    if _flying(data, [p.status for p in rows[:100]]):
+        _follow(shown_ids, _signature(data))
     if not rows:
         st.info(t("ui.deliveries.empty"))
     else:
@@ -99,7 +138,13 @@ with tab_d:
                 if d.sent_at:
                     info.append(t("ui.deliveries.sent_at", at=common.fmt_dt(d.sent_at)))
                 c2.caption(" · ".join(info))
-                if d.url:
+                if d.url and ch.id in in_sandbox:  # the emulator's post: see it in «Hộp cát»
+                    c2.page_link(
+                        "pages/sandbox.py",
+                        label=t("ui.deliveries.open_in_sandbox"),
+                        icon=":material/inventory_2:",
+                    )
+                elif d.url:
                     c2.markdown(f"[{t('ui.deliveries.open_on_platform')}]({d.url})")
                 if d.error_kind and d.status != "sent":
                     key = f"ui.error_kind.{d.error_kind}"

@@ -12,7 +12,7 @@ from publisher.services.studio import library as media_svc
 from publisher.services.studio import preview as studio
 from publisher.services.studio import render_jobs as renders_svc
 from ui import common
-from ui.components import render_jobs
+from ui.components import render_jobs, uploads
 
 actor = common.guard("media.view")
 common.page_header("ui.studio.title", "ui.studio.caption")
@@ -38,6 +38,25 @@ def _video_job(job_id: int) -> None:
         active_note=t("ui.studio.queued_note"),
         preview_width=640,
     )
+
+
+def _details(asset_id: int, title: str, tags: list[str]) -> None:
+    """Rename an item and edit its tags (a small form in a popover)."""
+    with st.popover(t("ui.media.edit"), icon=":material/edit:", width="stretch"):
+        with st.form(f"st_meta_{asset_id}", border=False):
+            new_title = st.text_input(t("ui.media.title"), value=title, max_chars=255)
+            new_tags = st.text_input(t("ui.media.tags"), value=", ".join(tags))
+            if st.form_submit_button(t("ui.media.save"), type="primary"):
+                done = common.write(
+                    media_svc.set_details,
+                    actor,
+                    asset_id,
+                    new_title,
+                    new_tags.split(","),
+                    success=t("ui.media.saved", id=asset_id),
+                )
+                if done is not None:
+                    st.rerun()
 
 
 tab_info, tab_video, tab_lib = st.tabs(
@@ -106,13 +125,24 @@ with tab_info:
                         st.success(t("ui.studio.saved", id=asset.id))
 
 with tab_video:
+    if can_create:  # the event's own photos, straight into the clip
+        fresh = uploads.upload_field(actor, "st_v_upload")
+        if fresh:
+            picked = list(st.session_state.get("st_v_images", []))
+            st.session_state["st_v_images"] = picked + [i for i in fresh if i not in picked]
     images = common.read(media_svc.list_assets, actor, kind="image", limit=200)
+    if not_images := [
+        i for i in st.session_state.get("st_v_images", []) if i not in {a.id for a in images}
+    ]:
+        st.session_state["st_v_images"] = [
+            i for i in st.session_state["st_v_images"] if i not in not_images
+        ]  # an uploaded clip is not an image for the slideshow
     if not can_create:
         st.info(t("ui.no_access"))
     elif not images:
         st.info(t("ui.studio.no_images"))
     else:
-        names = {a.id: f"#{a.id} · {a.title}" for a in images}
+        names = {a.id: media_svc.display_name(a) for a in images}
         chosen = st.multiselect(
             t("ui.studio.video_images"),
             list(names),
@@ -163,22 +193,27 @@ with tab_lib:
         key="st_kind",
         format_func=lambda k: t(f"ui.studio.kind_{k or 'all'}"),
     )
+    if can_create:
+        uploads.upload_field(actor, "st_upload")
     assets, dups = common.read(media_svc.library_page, actor, search=search, kind=kind, limit=60)
     if not assets:
         st.info(t("ui.studio.library_empty"))
     grid = st.columns(4)
     for i, asset in enumerate(assets):
         with grid[i % 4].container(border=True):
-            path = str(media_svc.asset_file(asset))
-            if asset.kind == "image":
-                st.image(path, width="stretch")
-            elif asset.kind == "video":
-                st.video(path)
-            st.markdown(f"**#{asset.id}** {common.esc(asset.title)[:60]}")
+            uploads.thumb(asset)
+            label = media_svc.countdown_label(asset)
+            st.markdown(
+                f"**#{asset.id}**"
+                + (f" :orange-badge[{label}]" if label else "")
+                + f" {common.esc(asset.title)[:60]}"
+            )
             size = f"{asset.width}×{asset.height}" if asset.width else ""
             st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
             if asset.tags:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
+            if can_create and asset.id is not None:
+                _details(asset.id, asset.title, asset.tags)
             near = dups.get(asset.id or 0) or []
             if near:
                 st.warning(

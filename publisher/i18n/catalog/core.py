@@ -125,6 +125,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tên chiến dịch dài quá {limit} ký tự",
         "The campaign name is longer than {limit} characters",
     ),
+    "error.media_title_required": (
+        "Hãy đặt tên cho tệp media",
+        "Give the media item a title",
+    ),
     "error.tag_too_long": (
         "Nhãn dài quá {limit} ký tự",
         "A tag is longer than {limit} characters",

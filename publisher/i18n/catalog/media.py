@@ -3,6 +3,22 @@
 from media.labels import LABELS
 
 _ERRORS: dict[str, tuple[str, str]] = {
+    "media.error.unsupported_upload": (
+        "Tệp «{file}» không tải lên được: chỉ nhận ảnh JPEG, PNG, WebP, HEIC và video MP4, MOV",
+        "File «{file}» cannot be uploaded: only JPEG, PNG, WebP, HEIC images and MP4, MOV videos",
+    ),
+    "media.error.not_what_name_says": (
+        "Tệp «{file}» không đúng như tên của nó (nội dung là {format}); không lưu gì",
+        "File «{file}» is not what its name says (its content is {format}); nothing stored",
+    ),
+    "media.error.upload_too_large": (
+        "Tệp «{file}» quá lớn (tối đa {limit} MB); không lưu gì",
+        "File «{file}» is too large (at most {limit} MB); nothing stored",
+    ),
+    "media.error.no_video_stream": (
+        "Tệp «{file}» không có hình video đọc được; không lưu gì",
+        "File «{file}» has no readable video stream; nothing stored",
+    ),
     "media.error.corrupt_image": (
         "Ảnh «{file}» bị hỏng hoặc không đầy đủ, không thể đọc",
         "Image «{file}» is damaged or truncated and cannot be read",

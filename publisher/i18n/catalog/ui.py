@@ -521,9 +521,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.users.activated": ("Đã kích hoạt lại «{username}»", "«{username}» activated again"),
     "ui.users.hint": (
         "Tài khoản ngừng hoạt động không đăng nhập được; bài viết và nhật ký của tài khoản vẫn "
-        "được giữ. Thêm tài khoản: «publisher user add» trên máy chủ.",
-        "An inactive account cannot log in; its posts and audit trail are kept. To add a "
-        "user: «publisher user add» on the server.",
+        "được giữ. Đổi vai trò hay đơn vị thì phiên đăng nhập của người đó kết thúc.",
+        "An inactive account cannot log in; its posts and audit trail are kept. Changing a "
+        "role or organisation ends that person's sessions.",
     ),
     # studio
     "ui.studio.title": ("Xưởng media", "Media studio"),

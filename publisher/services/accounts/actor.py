@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "alert.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
     "alert.resolve": frozenset({Role.EDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.MANAGER, Role.ADMIN}),
     "user.own_password": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
     "org.manage": frozenset({Role.ADMIN}),
     "sandbox.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),

@@ -29,6 +29,8 @@ FORGET_AFTER = timedelta(hours=24)
 #: The source of an attempt whose client address is unknown: one shared, stable bucket.
 UNKNOWN_SOURCE = "unknown"
 MIN_PASSWORD = 8
+#: The role names, for the pages' pickers (officer, editor, manager, admin).
+ROLES: tuple[str, ...] = tuple(str(r) for r in Role)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 
@@ -351,3 +353,52 @@ def login(username: str, password: str, *, source: str | None = None) -> session
         user = authenticate(session, username, password, source=source)
         token = sessions.issue(session, user)
         return sessions.LoggedIn(Actor.of(user), user.full_name or user.username, token)
+
+
+def change_role(
+    session: Session, actor: Actor, username: str, role: str, org: str | int | None = None
+) -> User:
+    """Give ``username`` another role and/or organisation (administrators only; an
+    organisation-bound administrator only within their organisation). The user's web
+    sessions end, so the new rights apply from their next login. Refuses to demote the last
+    active administrator and one's own account. Audited as ``user.role`` (before and after).
+    Raises PermissionDenied, NotFound, InvalidInput, Conflict; nothing changes then."""
+    actor.require("user.manage")
+    user = get_user(session, username)
+    actor.require_org(user.org_id)
+    if role not in tuple(Role):
+        raise InvalidInput("error.role_invalid", role=role, roles=", ".join(Role))
+    organisation = get_org(session, org) if org not in (None, "") else None
+    new_org = organisation.id if organisation is not None else user.org_id
+    assert new_org is not None
+    actor.require_org(new_org)
+    if user.id == actor.user_id:
+        raise PermissionDenied("error.own_role")
+    if role == user.role and new_org == user.org_id:
+        return user
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.is_active:
+        admins = session.exec(
+            select(User.id)
+            .where(User.role == Role.ADMIN, col(User.is_active).is_(True))
+            .order_by(col(User.id))
+            .with_for_update()
+        ).all()
+        if not [i for i in admins if i != user.id]:
+            raise Conflict("error.last_admin", username=user.username)
+    before = {"role": user.role, "org_id": user.org_id}
+    user.role = role
+    user.org_id = new_org
+    session.add(user)
+    assert user.id is not None
+    revoked = sessions.revoke_user(session, user.id)
+    audit.record(
+        session,
+        actor,
+        "user.role",
+        "user",
+        user.id,
+        org_id=user.org_id,
+        before=before,
+        after={"role": role, "org_id": new_org, "sessions_revoked": revoked},
+    )
+    return user

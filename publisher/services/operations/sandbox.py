@@ -57,3 +57,19 @@ def received(
         raise PublisherError("error.sandbox_unreachable", url=url, detail=str(exc)[:120]) from exc
     rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check", "getoa")]
     return list(reversed(rows))[:limit]
+
+
+def sandbox_channels(session: Session, actor: Actor) -> set[int]:
+    """Ids of the channels (that ``actor`` sees) pointed at the sandbox emulator: their posts'
+    links lead to the «Hộp cát» page, not to the real facebook.com or t.me."""
+    from publisher.services.channels import list_channels
+
+    url = get_url(session)
+    if not url:
+        return set()
+    found = set()
+    for channel in list_channels(session, actor):
+        values = [str(v) for v in (channel.settings or {}).values()]
+        if any(v.rstrip("/").startswith(url) for v in values) and channel.id is not None:
+            found.add(channel.id)
+    return found

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from connectors import registry
 from connectors.base import ChannelConfig, CheckResult, Connector
@@ -16,7 +16,7 @@ from connectors.clients import ClientCache
 from connectors.errors import AuthError, ConfigError, ConnectorError, PermanentError
 from connectors.settings import BOOL, INT, LIST, Field
 from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
-from publisher.models import Channel, ChannelHealth
+from publisher.models import Channel, ChannelHealth, Delivery, DeliveryStatus
 from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services.accounts import alerts, audit
 from publisher.services.accounts.actor import Actor
@@ -458,3 +458,25 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         after=after,
     )
     return result
+
+
+def last_sent(session: Session, actor: Actor) -> dict[int, datetime]:
+    """Channel id -> when it last published successfully (its newest sent delivery), for
+    the channels ``actor`` sees. A channel never tested but sending fine is healthy: the
+    channels page shows it so instead of «Chưa kiểm tra»."""
+    actor.require("channel.view")
+    stmt = (
+        select(Delivery.channel_id, func.max(col(Delivery.sent_at)))
+        .where(Delivery.status == DeliveryStatus.SENT, col(Delivery.sent_at).is_not(None))
+        .group_by(col(Delivery.channel_id))
+    )
+    seen = {c.id for c in list_channels(session, actor)}
+    return {cid: at for cid, at in session.exec(stmt) if cid in seen and at is not None}
+
+
+def shown_health(channel: Channel, sent_at: datetime | None) -> str:
+    """The health a page shows: a flag stays a flag; an unchecked channel that has published
+    counts as healthy."""
+    if channel.health == ChannelHealth.UNKNOWN and sent_at is not None:
+        return str(ChannelHealth.OK)
+    return str(channel.health)

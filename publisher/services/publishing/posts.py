@@ -574,3 +574,59 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
 def _username(session: Session, user_id: int | None) -> str | None:
     user = session.get(User, user_id) if user_id is not None else None
     return user.username if user is not None else None
+
+
+#: Statuses a post can be moved to another time in (the calendar's drag, «Dời lịch»).
+MOVABLE = frozenset({S.DRAFT, S.REJECTED, S.IN_REVIEW, S.SCHEDULED})
+
+
+def reschedule(session: Session, actor: Actor, post_id: int, due_at: datetime) -> Post:
+    """Move a post to another time (the calendar's drag), with the checks of editing: the
+    time is not past nor beyond ten years, every channel still accepts the post, another
+    organisation's post is not found. An in-review post may be moved by an editor only; an
+    approved (scheduled) post by an editor, and only while none of its deliveries started:
+    its pending deliveries move with it (a recurring approved post is not moved here).
+    Audited as ``post.reschedule``. Raises NotFound, PermissionDenied, InvalidTransition,
+    InvalidInput, ValidationFailed; nothing changes then."""
+    actor.require("post.compose")
+    post = get_post(session, actor, post_id)
+    session.refresh(post, with_for_update=True)
+    if post.status not in MOVABLE:
+        raise InvalidTransition("error.post_not_editable", status=post.status)
+    reviewer_only = post.status in (S.IN_REVIEW, S.SCHEDULED)
+    if reviewer_only and not actor.can("post.review"):
+        raise PermissionDenied("error.post_in_review_locked")
+    _check_due(due_at)
+    rows: list[Delivery] = []
+    if post.status == S.SCHEDULED:
+        rows = list(session.exec(select(Delivery).where(Delivery.post_id == post.id)))
+        live = [d for d in rows if d.status != DeliveryStatus.CANCELLED]
+        if post.recurrence != Recurrence.NONE or any(
+            d.status != DeliveryStatus.PENDING for d in live
+        ):
+            raise InvalidTransition("error.post_not_editable", status=post.status)
+        rows = live
+    before = {"due_at": post.due_at, "status": post.status}
+    post.due_at = due_at
+    post.updated_at = utcnow()
+    session.add(post)
+    problems = problems_for(session, post, variant_texts(session, post))
+    if problems:
+        raise ValidationFailed(problems)
+    for delivery in rows:
+        delivery.due_at = due_at
+        delivery.next_attempt_at = due_at
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+    audit.record(
+        session,
+        actor,
+        "post.reschedule",
+        "post",
+        post.id,
+        org_id=post.org_id,
+        before=before,
+        after={"due_at": post.due_at, "status": post.status, "deliveries": len(rows)},
+    )
+    session.flush()
+    return post

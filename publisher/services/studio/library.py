@@ -12,6 +12,8 @@ import logging
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from media import errors as media_errors
 from media.brand import BrandKit
 from media.infographic import encode, render_infographic
 from media.library import MediaLibrary, hash_distance
+from media.uploads import accepted_extensions, image_thumbnail, poster_frame, prepare_upload
 from publisher.config import get_settings
 from publisher.errors import InvalidInput, NotFound, PublisherError
 from publisher.models import MediaAsset, Organisation
@@ -30,6 +33,8 @@ from publisher.services.accounts.actor import Actor
 from publisher.textcheck import has_hidden_chars
 
 NEAR_DUPLICATE_DISTANCE = 8
+#: A library item as the pages see it (they may not import the models).
+MediaItem = MediaAsset
 log = logging.getLogger(__name__)
 
 
@@ -346,3 +351,148 @@ def describe(asset: MediaAsset) -> dict[str, Any]:
         "recipe": asset.recipe,
         "created_at": asset.created_at.isoformat(),
     }
+
+
+#: What the upload fields accept (lower case, no dot): the library's own list.
+UPLOAD_TYPES = accepted_extensions()
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """One stored upload: its library item, whether the same file was already there (then
+    ``asset`` is that item), and items that look almost the same (perceptual hash)."""
+
+    asset: MediaAsset
+    existed: bool
+    near: list[tuple[MediaAsset, int]] = field(default_factory=list)
+
+
+def upload(
+    session: Session,
+    actor: Actor,
+    filename: str,
+    data: bytes,
+    *,
+    title: str = "",
+    tags: Sequence[str] = (),
+    org_id: int | None = None,
+) -> Uploaded:
+    """Store a file sent from the browser in the organisation's library: checked and cleaned
+    by :func:`media.uploads.prepare_upload` (type, content, size, bombs; EXIF orientation
+    applied, GPS and other metadata removed), then :func:`add_file`. The same file again
+    gives the same item (``existed``).
+
+    Raises PublisherError with one translated line; nothing is stored then.
+    """
+    actor.require("media.create")
+    org = _org_id(actor, org_id)
+    with media_errors_translated():
+        prepared = prepare_upload(data, filename)
+    sha = library_sha(prepared.data)
+    existed = (
+        session.exec(
+            select(MediaAsset.id).where(MediaAsset.org_id == org, MediaAsset.sha256 == sha)
+        ).first()
+        is not None
+    )
+    clean_title = title.strip() or Path(filename).stem.replace("_", " ").strip()
+    asset = add_file(
+        session,
+        actor,
+        prepared.data,
+        org_id=org,
+        filename=prepared.filename,
+        title=clean_title,
+        tags=tags,
+        source_kind="upload",
+    )
+    near = [] if existed else near_duplicates(session, actor, asset)
+    return Uploaded(asset, existed, near)
+
+
+def library_sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def set_details(
+    session: Session, actor: Actor, asset_id: int, title: str, tags: Sequence[str]
+) -> MediaAsset:
+    """Rename an item and replace its tags (audited, before and after)."""
+    actor.require("media.create")
+    asset = get_asset(session, actor, asset_id)
+    if any(unicodedata.category(c) == "Cs" for c in title):
+        raise InvalidInput("error.text_invalid_utf8")
+    clean_title = unicodedata.normalize("NFC", title.strip())
+    if has_hidden_chars(clean_title):
+        raise PublisherError("error.name_control_chars")
+    if not clean_title:
+        raise PublisherError("error.media_title_required")
+    before = {"title": asset.title, "tags": list(asset.tags)}
+    asset.title = clean_title[:255]
+    asset.tags = _clean_tags(tags)
+    session.add(asset)
+    audit.record(
+        session,
+        actor,
+        "media.details",
+        "media",
+        asset.id,
+        org_id=asset.org_id,
+        before=before,
+        after={"title": asset.title, "tags": asset.tags},
+    )
+    return asset
+
+
+def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
+    """A small JPEG for lists: the image scaled down, or a video's poster frame (kept beside
+    the library under ``thumbs/``). None when the file is missing or has no picture."""
+    if asset.kind not in ("image", "video"):
+        return None
+    cache = get_settings().media_dir / "thumbs" / f"{asset.sha256}-{side}.jpg"
+    try:
+        return cache.read_bytes()
+    except OSError:
+        pass
+    source = asset_file(asset)
+    try:
+        if asset.kind == "video":
+            data = poster_frame(source, at=min(1.0, (asset.duration or 0) / 3), width=side)
+        else:
+            data = image_thumbnail(source, side)
+    except (media_errors.MediaError, OSError, ValueError):
+        return None
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = cache.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(cache)
+    return data
+
+
+def countdown_label(asset: MediaAsset) -> str:
+    """«D-7», «D0», «D+1» for a campaign card rendered for a day before or after the
+    campaign's date (from its recipe), else ""."""
+    recipe = asset.recipe or {}
+    fields = recipe.get("fields") or {}
+    try:
+        target = date.fromisoformat(str(fields.get("date", "")))
+        today = date.fromisoformat(str(recipe.get("today", "")))
+    except ValueError:
+        return ""
+    days = (today - target).days
+    return "D0" if days == 0 else f"D{days:+d}"
+
+
+def display_name(asset: MediaAsset) -> str:
+    """How pickers and lists name an item: «#12 · D-7 · Ngày KH&CN · video 15 s»."""
+    parts = [f"#{asset.id}"]
+    label = countdown_label(asset)
+    if label:
+        parts.append(label)
+    parts.append(asset.title or asset.kind)
+    if asset.kind == "video" and asset.duration:
+        parts.append(f"video {float(asset.duration):.0f} s")
+    return " · ".join(parts)

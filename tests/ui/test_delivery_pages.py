@@ -1,0 +1,97 @@
+"""Channels and deliveries as the office sees them after sending: a channel that published
+is healthy with its last success shown; the deliveries page follows deliveries in flight by
+itself; a sandbox channel's post links to the «Hộp cát» page, not to the real platform."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from publisher.db import session_scope
+from publisher.models import Delivery
+from publisher.services.operations import sandbox
+from publisher.services.publishing import posts
+from publisher.services.publishing.posts import PostInput
+from publisher.timeutil import utcnow
+from tests.factories import make_office, telegram_channel
+from tests.ui.conftest import texts
+
+SANDBOX = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def sandbox_office(sqlite_db, clock, monkeypatch):
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")  # the emulator is on loopback
+    office = make_office(channels={"Telegram hộp cát": telegram_channel(base=SANDBOX)})
+    with session_scope() as s:
+        sandbox.set_url(s, SANDBOX)
+        post = posts.compose(
+            s,
+            office.actor("officer"),
+            PostInput(
+                text="Tin thử trong hộp cát",
+                channels=list(office.channels),
+                due_at=utcnow() + timedelta(minutes=1),
+            ),
+        )
+        posts.submit(s, office.actor("officer"), post.id or 0)
+        posts.approve(s, office.actor("editor"), post.id or 0)
+        office.post_id = post.id  # type: ignore[attr-defined]
+    return office
+
+
+def _set_delivery(office, status: str, **fields) -> None:
+    from sqlmodel import select
+
+    with session_scope() as s:
+        for d in s.exec(select(Delivery).where(Delivery.post_id == office.post_id)):
+            d.status = status
+            for key, value in fields.items():
+                setattr(d, key, value)
+            s.add(d)
+
+
+def test_a_channel_that_published_is_healthy_and_says_when(sandbox_office, app_as):
+    at = app_as(sandbox_office, "editor", "pages/channels.py")
+    assert "Chưa kiểm tra" in texts(at) and "Đăng thành công gần nhất" not in texts(at)
+    _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
+    at.run()
+    assert not at.exception
+    assert "Hoạt động tốt" in texts(at) and "Đăng thành công gần nhất" in texts(at)
+    assert "Chưa kiểm tra" not in texts(at)
+
+
+def test_the_deliveries_page_follows_deliveries_in_flight(sandbox_office, app_as):
+    _set_delivery(sandbox_office, "sending")
+    at = app_as(sandbox_office, "editor", "pages/deliveries.py")
+    assert not at.exception
+    assert "trang tự cập nhật" in texts(at)
+    _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
+    at.run()
+    assert "trang tự cập nhật" not in texts(at)
+
+
+def test_a_sandbox_post_links_to_the_sandbox_page(sandbox_office, app_as):
+    _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
+    at = app_as(sandbox_office, "editor", "pages/deliveries.py")
+    assert not at.exception
+    links = at.get("page_link")
+    assert any("Xem trong hộp cát" in str(link.proto) for link in links)
+    assert "https://t.me/x/1" not in str([m.value for m in at.markdown])
+
+
+def test_a_real_channels_post_links_to_the_platform(sqlite_db, clock, app_as):
+    office = make_office(channels={"Telegram": telegram_channel()})
+    with session_scope() as s:
+        post = posts.compose(
+            s,
+            office.actor("officer"),
+            PostInput(text="Tin thật", channels=list(office.channels), due_at=utcnow()),
+        )
+        posts.submit(s, office.actor("officer"), post.id or 0)
+        posts.approve(s, office.actor("editor"), post.id or 0)
+        office.post_id = post.id  # type: ignore[attr-defined]
+    _set_delivery(office, "sent", sent_at=utcnow(), url="https://t.me/khcn/7")
+    at = app_as(office, "editor", "pages/deliveries.py")
+    assert "https://t.me/khcn/7" in str([m.value for m in at.markdown])

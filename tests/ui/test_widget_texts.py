@@ -1,0 +1,33 @@
+"""Streamlit's own widget words get our catalogue's text (Vietnamese by default)."""
+
+from __future__ import annotations
+
+import re
+
+from publisher.i18n import set_language
+from ui.components import widget_texts
+
+
+def test_every_streamlit_string_has_a_vietnamese_text() -> None:
+    set_language("vi")
+    exact, patterns = widget_texts.translations()
+    assert exact["Select all"] == "Chọn tất cả"
+    assert exact["Show password"] == "Hiện các ký tự đã nhập"
+    assert all(text and text != english for english, text in exact.items())
+    by_rx = dict(patterns)
+    per_file = by_rx[r"^(.+) per file(.*)$"]
+    match = re.match(r"^(.+) per file(.*)$", "500MB per file • JPG, PNG")
+    assert match is not None
+    assert per_file.replace("\x01", match[1]) + match[2] == "Tối đa 500MB mỗi tệp • JPG, PNG"
+
+
+def test_english_rewrites_nothing(monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(widget_texts.st, "html", lambda body, **_: calls.append(body))
+    set_language("en")
+    widget_texts.install("en")
+    assert len(calls) == 1 and "Select all" not in calls[0]
+    calls.clear()
+    set_language("vi")
+    widget_texts.install("vi")
+    assert len(calls) == 1 and "Chọn tất cả" in calls[0] and "<script>" in calls[0]
