@@ -103,6 +103,7 @@ class CampaignKind(StrEnum):
 class Recurrence(StrEnum):
     NONE = "none"
     WEEKLY = "weekly"
+    MONTHLY = "monthly"
     YEARLY = "yearly"
 
 

@@ -1,0 +1,110 @@
+"""Bulk work: importing posts from a table, repeating, editing and moving scheduled posts."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "import.line_error": ("Dòng {line}: {reason}", "Line {line}: {reason}"),
+    "import.refused": (
+        "Không nhập bài nào: {count} dòng có lỗi (sửa các dòng này rồi nhập lại)",
+        "Nothing imported: {count} line(s) have errors (fix them and import again)",
+    ),
+    "import.too_big": (
+        "Tệp quá lớn (tối đa {mb} MB)",
+        "The file is too big (at most {mb} MB)",
+    ),
+    "import.too_many_rows": (
+        "Tệp có quá nhiều dòng (tối đa {max} bài một lần)",
+        "The file has too many lines (at most {max} posts at once)",
+    ),
+    "import.unknown_format": (
+        "«{name}» không phải tệp CSV hay XLSX",
+        "«{name}» is neither a CSV nor an XLSX file",
+    ),
+    "import.not_a_table": (
+        "Tệp không đọc được như một bảng CSV hay XLSX",
+        "The file cannot be read as a CSV or XLSX table",
+    ),
+    "import.not_utf8": (
+        "Tệp CSV không phải UTF-8; hãy lưu lại với mã hoá UTF-8",
+        "The CSV file is not UTF-8; save it again as UTF-8",
+    ),
+    "import.csv_broken": (
+        "Tệp CSV hỏng ở dòng {line} ({detail})",
+        "The CSV file is broken at line {line} ({detail})",
+    ),
+    "import.empty": ("Tệp trống", "The file is empty"),
+    "import.no_rows": (
+        "Tệp chỉ có dòng tiêu đề, không có bài nào",
+        "The file has only the header row, no posts",
+    ),
+    "import.header_missing": (
+        "Dòng tiêu đề thiếu cột: {columns}",
+        "The header row lacks the column(s): {columns}",
+    ),
+    "import.header_unknown": (
+        "Dòng tiêu đề có cột không biết «{column}» (dùng: time, channels, text, "
+        "variant:<tên kênh>, media, link, campaign, task, theme, audience)",
+        "The header row has an unknown column «{column}» (use: time, channels, text, "
+        "variant:<channel name>, media, link, campaign, task, theme, audience)",
+    ),
+    "import.header_duplicate": (
+        "Dòng tiêu đề có cột lặp lại: {column}",
+        "The header row repeats the column(s): {column}",
+    ),
+    "import.extra_cells": (
+        "dòng có nhiều ô hơn dòng tiêu đề",
+        "the line has more cells than the header row",
+    ),
+    "import.time_missing": ("thiếu thời gian đăng", "the time is missing"),
+    "import.time_invalid": (
+        "thời gian «{value}» không hợp lệ (dùng dd/mm/yyyy HH:MM)",
+        "the time «{value}» is not valid (use dd/mm/yyyy HH:MM)",
+    ),
+    "import.time_offset_missing": (
+        "thời gian ISO «{value}» cần có múi giờ (ví dụ +07:00), hoặc dùng dd/mm/yyyy HH:MM",
+        "the ISO time «{value}» needs an offset (e.g. +07:00), or use dd/mm/yyyy HH:MM",
+    ),
+    "import.tag_invalid": (
+        "giá trị «{value}» của cột {column} không hợp lệ (tối đa {max} ký tự, phân cách bằng ;)",
+        "the value «{value}» of the column {column} is not valid (at most {max} characters, "
+        "separated by ;)",
+    ),
+    "import.media_missing": (
+        "không tìm thấy tệp media «{value}»",
+        "the media file «{value}» is not found",
+    ),
+    "import.media_path_in_upload": (
+        "«{value}»: khi tải tệp lên, cột media chỉ nhận số trong kho media (ví dụ 12 hoặc #12)",
+        "«{value}»: in an upload the media column takes library ids only (e.g. 12 or #12)",
+    ),
+    "error.edit_nothing_changed": (
+        "Không có gì thay đổi",
+        "Nothing changed",
+    ),
+    "error.repeat_until_before": (
+        "Ngày kết thúc lặp {until} ở trước lần đăng đầu tiên",
+        "The repeat end date {until} is before the first publication",
+    ),
+    "error.repeat_without_rule": (
+        "--until chỉ dùng cùng --repeat",
+        "--until goes with --repeat only",
+    ),
+    "error.edit_nothing_given": (
+        "Hãy cho biết điều cần sửa (--text, --at, --link hoặc --channel)",
+        "Say what to change (--text, --at, --link or --channel)",
+    ),
+    "cli.import_done": (
+        "Đã nhập {count} bài (chờ duyệt): {ids}",
+        "Imported {count} post(s) (waiting for review): {ids}",
+    ),
+    "cli.import_dry_run": (
+        "Tệp hợp lệ: {count} bài sẽ được tạo (chưa tạo gì)",
+        "The file is valid: {count} post(s) would be created (nothing created)",
+    ),
+    "cli.post_moved": (
+        "Bài #{id} dời sang {due} (trạng thái: {status})",
+        "Post #{id} moved to {due} (status: {status})",
+    ),
+    "cli.post_edited": (
+        "Đã sửa bài #{id} (trạng thái: {status})",
+        "Post #{id} edited (status: {status})",
+    ),
+}
