@@ -418,8 +418,9 @@ def submit(session: Session, actor: Actor, post_id: int) -> Post:
     return _move(session, actor, post, S.IN_REVIEW, "post.submit")
 
 
-def approve(session: Session, actor: Actor, post_id: int) -> Post:
-    """Approve and schedule: the post's deliveries are created in this same transaction."""
+def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") -> Post:
+    """Approve and schedule: the post's deliveries are created in this same transaction.
+    ``comment``: the reviewer's note, kept on the post and in the audit row."""
     actor.require("post.review")
     post = get_post(session, actor, post_id)
     # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
@@ -443,7 +444,8 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     links.track_deliveries(session, post, created)
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
-    post.review_comment = ""
+    post.review_comment = _nfc(comment)
+    extra = {"comment": post.review_comment} if post.review_comment else {}
     return _move(
         session,
         actor,
@@ -457,6 +459,7 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         # (its own content too: self_approved); "checked": a web account passed the rule.
         four_eyes="operator" if actor.user_id is None else "checked",
         self_approved=post.content_label == (actor.label or f"role:{actor.role}"),
+        **extra,
     )
 
 

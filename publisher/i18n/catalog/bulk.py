@@ -107,4 +107,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã sửa bài #{id} (trạng thái: {status})",
         "Post #{id} edited (status: {status})",
     ),
+    "review.plan_nothing_waiting": (
+        "Kế hoạch này không còn bài nào chờ duyệt",
+        "Nothing of this plan waits for review",
+    ),
+    "review.plan_overdue": (
+        "Không duyệt cả kế hoạch: bài {ids} đã quá giờ đăng; hãy chọn «Đăng ngay» hoặc "
+        "«Chọn giờ mới» cho từng bài trước",
+        "The plan is not approved: post(s) {ids} are past their time; choose «Publish now» "
+        "or «New time» for each first",
+    ),
 }
