@@ -121,6 +121,22 @@ def _check_recurrence(data: PostInput) -> None:
         raise InvalidInput("error.repeat_until_before", until=fmt_date(until))
 
 
+def schedule_problems(
+    due_at: datetime | None, recurrence: str = Recurrence.NONE, until: date | None = None
+) -> list[str]:
+    """Why this time and repeat rule would be refused when saved or sent, translated (the
+    compose page shows the post as valid only when this is empty). Raises nothing."""
+    data = PostInput(
+        text="", channels=(), due_at=due_at, recurrence=recurrence, recurrence_until=until
+    )
+    try:
+        _check_due(due_at)
+        _check_recurrence(data)
+    except InvalidInput as exc:
+        return [exc.message()]
+    return []
+
+
 def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
     if not refs:
         raise InvalidInput("error.channels_required")

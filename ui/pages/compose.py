@@ -10,6 +10,8 @@ from publisher.services import campaigns, composer, posts
 from publisher.services import media as media_svc
 from publisher.services.posts import PostInput
 from ui import common
+from ui.components import when_input
+from ui.components.post_import import import_panel
 from ui.components.post_view import channel_previews
 
 actor = common.guard("post.compose")
@@ -40,8 +42,11 @@ def _load(post_id: int) -> None:
             st.session_state[f"{P}own_{channel.id}"] = True
             st.session_state[f"{P}var_{channel.id}"] = text
     st.session_state[P + "media"] = [m["id"] for m in info["media"]]
-    day, at = common.local_parts(post.due_at)
-    st.session_state[P + "date"], st.session_state[P + "time"] = day, at
+    when_input.set_value(P, post.due_at)
+    st.session_state[P + "repeat"] = post.recurrence
+    st.session_state[P + "until"] = (
+        common.fmt_day(post.recurrence_until) if post.recurrence_until else ""
+    )
     st.session_state[P + "campaign"] = info["campaign"]
     codes = {x.id: x.code for x in task}
     st.session_state[P + "task"] = codes.get(post.task_id) if post.task_id else None
@@ -165,12 +170,8 @@ with left:
         )
 
     st.markdown(f"##### :material/schedule: {t('ui.compose.schedule')}")
-    if P + "date" not in st.session_state:
-        st.session_state[P + "date"], st.session_state[P + "time"] = common.local_parts(None)
-    d1, d2 = st.columns(2)
-    day = d1.date_input(t("ui.compose.date"), key=P + "date", format="DD/MM/YYYY")
-    at = d2.time_input(t("ui.compose.time"), key=P + "time", step=300)
-    st.caption(t("ui.compose.tz_note"))
+    when = when_input.when_input(P)
+    repeat, until, until_error = when_input.repeat_input(P)
     c1, c2 = st.columns(2)
     camp_opts: list[str | None] = [None, *[o.campaign.slug for o in upcoming]]
     camp_names = {
@@ -191,7 +192,7 @@ with left:
         format_func=lambda k: task_names.get(k, k) if k else "—",
     )
 
-due_at = common.local_due(day, at) if day and at else None
+due_at = when.due_at
 data = PostInput(
     text=text,
     channels=list(chosen),
@@ -202,6 +203,13 @@ data = PostInput(
     title=st.session_state.get(P + "title", ""),
     campaign=campaign,
     task=task,
+    recurrence=repeat,
+    recurrence_until=until,
+)
+#: What would be refused on saving or sending: the time as typed (not an earlier value),
+#: the repeat rule. The post is shown valid only when nothing here or in the channels' checks.
+schedule_problems = [p for p in (when.error, until_error) if p] or (
+    posts.schedule_problems(due_at, repeat, until) if due_at else []
 )
 
 with right:
@@ -220,13 +228,17 @@ with right:
         campaign=campaign,
     )
     channel_previews(shown, due_at, key="compose")
+    problems = [*problems, *schedule_problems]
     if problems:
         st.error(
             t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),
             icon=":material/block:",
         )
-    elif chosen and (text or media_ids):
-        st.success(t("ui.compose.valid"), icon=":material/check_circle:")
+    elif chosen and (text or media_ids) and due_at is not None:
+        st.success(
+            t("ui.compose.valid_at", when=when_input.spoken(due_at, repeat, until)),
+            icon=":material/check_circle:",
+        )
 
 
 def _save(submit: bool) -> int | None:
@@ -249,7 +261,14 @@ def _after(post_id: int | None, submitted: bool) -> None:
 
 
 b1, b2, b3, _ = st.columns([1, 1, 1, 2])
-if b1.button(t("ui.compose.save"), icon=":material/save:", key="c_btn_save", width="stretch"):
+if b1.button(
+    t("ui.compose.save"),
+    icon=":material/save:",
+    key="c_btn_save",
+    width="stretch",
+    # a time typed wrong is never saved as the earlier one (nor dropped)
+    disabled=bool(when.error or until_error),
+):
     _after(_save(False), False)
 if b2.button(
     t("ui.compose.submit"),
@@ -267,3 +286,5 @@ b3.button(
     key="c_btn_new",
     width="stretch",
 )
+
+import_panel(actor)

@@ -117,4 +117,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The plan is not approved: post(s) {ids} are past their time; choose «Publish now» "
         "or «New time» for each first",
     ),
+    "ui.when.time": ("Giờ (HH:MM)", "Time (HH:MM)"),
+    "ui.when.bad_date": (
+        "Ngày «{value}» không hợp lệ; gõ theo dạng dd/mm/yyyy, ví dụ 10/10/2026",
+        "The date «{value}» is not valid; type it as dd/mm/yyyy, e.g. 10/10/2026",
+    ),
+    "ui.when.bad_time": (
+        "Giờ «{value}» không hợp lệ; gõ theo dạng HH:MM, ví dụ 08:30",
+        "The time «{value}» is not valid; type it as HH:MM, e.g. 08:30",
+    ),
+    "ui.when.bad_until": (
+        "Ngày kết thúc «{value}» không hợp lệ; gõ theo dạng dd/mm/yyyy",
+        "The end date «{value}» is not valid; type it as dd/mm/yyyy",
+    ),
+    "ui.when.repeat": ("Lặp lại", "Repeat"),
+    "ui.when.repeat.none": ("Không lặp", "Does not repeat"),
+    "ui.when.repeat.weekly": ("Hằng tuần", "Weekly"),
+    "ui.when.repeat.monthly": ("Hằng tháng", "Monthly"),
+    "ui.when.repeat.yearly": ("Hằng năm", "Yearly"),
+    "ui.when.until": ("Đến ngày (không bắt buộc)", "Until (optional)"),
+    "ui.when.until_short": ("đến {day}", "until {day}"),
+    "ui.when.spoken": ("{weekday} {day} lúc {time}", "{weekday} {day} at {time}"),
+    "ui.when.weekday.0": ("Thứ Hai", "Monday"),
+    "ui.when.weekday.1": ("Thứ Ba", "Tuesday"),
+    "ui.when.weekday.2": ("Thứ Tư", "Wednesday"),
+    "ui.when.weekday.3": ("Thứ Năm", "Thursday"),
+    "ui.when.weekday.4": ("Thứ Sáu", "Friday"),
+    "ui.when.weekday.5": ("Thứ Bảy", "Saturday"),
+    "ui.when.weekday.6": ("Chủ Nhật", "Sunday"),
+    "ui.compose.valid_at": (
+        "Bài viết hợp lệ trên mọi kênh đã chọn; sẽ đăng {when} (giờ Việt Nam)",
+        "The post is valid on every chosen channel; it will be published {when} (Vietnam time)",
+    ),
+    "ui.import.title": ("Nhập nhiều bài từ tệp CSV/XLSX", "Import posts from a CSV/XLSX file"),
+    "ui.import.help": (
+        "Dòng đầu là tiêu đề cột: time, channels, text (bắt buộc); variant:<tên kênh>, media "
+        "(số trong kho media), link, campaign, task, theme, audience (không bắt buộc). Nhiều "
+        "kênh cách nhau bằng dấu ;. Giờ dạng dd/mm/yyyy HH:MM (giờ Việt Nam). Mọi dòng được "
+        "kiểm tra và xem trước; chỉ khi tất cả hợp lệ mới nhập (mỗi bài chờ duyệt).",
+        "The first row names the columns: time, channels, text (required); "
+        "variant:<channel name>, media (library ids), link, campaign, task, theme, audience "
+        "(optional). Several channels are separated by ;. Times as dd/mm/yyyy HH:MM (Vietnam "
+        "time). Every line is checked and previewed; only when all are valid are they "
+        "imported (each waits for review).",
+    ),
+    "ui.import.file": ("Tệp kế hoạch bài đăng", "Table of posts"),
+    "ui.import.col.line": ("Dòng", "Line"),
+    "ui.import.col.ok": ("Hợp lệ", "Valid"),
+    "ui.import.col.time": ("Thời điểm đăng", "Time"),
+    "ui.import.col.channels": ("Kênh", "Channels"),
+    "ui.import.col.text": ("Nội dung / lỗi", "Text / error"),
+    "ui.import.ready": (
+        "Tất cả {n} dòng hợp lệ; kiểm tra bảng dưới rồi bấm nhập",
+        "All {n} lines are valid; check the table below, then import",
+    ),
+    "ui.import.go": ("Nhập {n} bài và gửi duyệt", "Import {n} posts for review"),
 }
