@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -174,6 +174,24 @@ class Previews:
     channels: tuple[ChannelPreview, ...]
     #: (kind, file) of each medium, in order.
     media: tuple[tuple[str, Path], ...]
+    #: Each video's poster frame (None when no frame could be read) and length in seconds.
+    videos: dict[Path, VideoPoster] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VideoPoster:
+    poster: Path | None
+    duration: float | None
+
+
+def video_poster(asset: MediaAsset) -> VideoPoster:
+    """The poster frame of a video asset (made once, cached under the data folder by the
+    file's hash) and its duration. Raises nothing."""
+    from media.poster import poster_frame
+    from publisher.config import get_settings
+
+    out = get_settings().data_dir / "cache" / "posters" / f"{asset.sha256}.jpg"
+    return VideoPoster(poster_frame(Path(media_file(asset)), out), asset.duration)
 
 
 def previews(
@@ -207,4 +225,8 @@ def previews(
                 payload=payload,
             )
         )
-    return Previews(tuple(out), tuple((a.kind, Path(media_file(a))) for a in assets))
+    return Previews(
+        tuple(out),
+        tuple((a.kind, Path(media_file(a))) for a in assets),
+        {Path(media_file(a)): video_poster(a) for a in assets if a.kind == "video"},
+    )

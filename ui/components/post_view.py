@@ -44,8 +44,8 @@ def channel_previews(
             for note in channel.notices:
                 st.caption(f":material/info: {note}")
             if channel.kind == "facebook":
-                previews.facebook_card(channel.name, channel.text, when, media)
+                previews.facebook_card(channel.name, channel.text, when, media, shown.videos)
             elif channel.kind == "telegram":
-                previews.telegram_bubble(channel.name, channel.text, when, media)
+                previews.telegram_bubble(channel.name, channel.text, when, media, shown.videos)
             else:
                 previews.webhook_payload(channel.payload)

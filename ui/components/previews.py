@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -43,6 +44,12 @@ CSS = """
 .pv-tg-meta{text-align:right;color:#8e9aa6;font-size:12px;padding:0 10px 6px}
 .pv-tg-img{width:100%;display:block}
 .pv-video{background:#111;color:#fff;padding:40px 0;text-align:center;font-size:14px}
+.pv-vid{position:relative;background:#000}.pv-vid img{width:100%;display:block;opacity:.92}
+.pv-play{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);width:56px;
+ height:56px;border-radius:50%;background:rgba(0,0,0,.55);color:#fff;font-size:24px;
+ display:flex;align-items:center;justify-content:center;border:2px solid #fff}
+.pv-dur{position:absolute;right:8px;bottom:8px;background:rgba(0,0,0,.7);color:#fff;
+ font-size:12px;padding:1px 6px;border-radius:4px;font-family:Arial,sans-serif}
 </style>
 """
 
@@ -63,18 +70,47 @@ def _img(path: Path, css: str) -> str:
     return f'<img class="{css}" src="data:{mime};base64,{base64.b64encode(data).decode()}"/>'
 
 
-def _media_html(media: Sequence[tuple[str, Path]], css: str) -> str:
+def duration_text(seconds: float | None) -> str:
+    """0:45, 1:05:30; "" when unknown."""
+    if not seconds:
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _video(path: Path, videos: Mapping[Path, Any]) -> str:
+    """The clip as the platforms show it before it plays: its poster frame, a play button
+    and its length (never the stored file's name, a hash)."""
+    info = videos.get(path)
+    poster = getattr(info, "poster", None)
+    length = esc(duration_text(getattr(info, "duration", None)))
+    badge = f'<span class="pv-dur">{length}</span>' if length else ""
+    if poster is None:
+        label = esc(t("ui.preview.video"))
+        return f'<div class="pv-video">▶ {label}{" · " + length if length else ""}</div>'
+    return f'<div class="pv-vid">{_img(poster, "")}<span class="pv-play">▶</span>{badge}</div>'
+
+
+def _media_html(
+    media: Sequence[tuple[str, Path]], css: str, videos: Mapping[Path, Any] | None = None
+) -> str:
     parts = []
     for kind, path in media[:4]:
         if kind == "image":
             parts.append(_img(path, css))
         else:
-            parts.append(f'<div class="pv-video">▶ {esc(path.name)}</div>')
+            parts.append(_video(path, videos or {}))
     return "".join(parts)
 
 
 def facebook_card(
-    page_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
+    page_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
 ) -> None:
     initials = esc("".join(w[0] for w in page_name.split()[:2]).upper() or "F")
     st.html(
@@ -85,7 +121,7 @@ def facebook_card(
   <div><div class="pv-fb-name">{esc(page_name)}</div>
   <div class="pv-fb-meta">{esc(when)} · {esc(t("ui.preview.public"))}</div></div></div>
  <div class="pv-fb-text">{_rich(text)}</div>
- {_media_html(media, "pv-fb-img")}
+ {_media_html(media, "pv-fb-img", videos)}
  <div class="pv-fb-bar"><span>{esc(t("ui.preview.like"))}</span>
   <span>{esc(t("ui.preview.comment"))}</span><span>{esc(t("ui.preview.share"))}</span></div>
 </div>"""
@@ -93,13 +129,17 @@ def facebook_card(
 
 
 def telegram_bubble(
-    channel_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
+    channel_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
 ) -> None:
     st.html(
         CSS
         + f"""
 <div class="pv-tg"><div class="pv-tg-bubble">
- {_media_html(media, "pv-tg-img")}
+ {_media_html(media, "pv-tg-img", videos)}
  <div class="pv-tg-name">{esc(channel_name)}</div>
  <div class="pv-tg-text">{_rich(text)}</div>
  <div class="pv-tg-meta">{esc(when)} ✓✓</div>
