@@ -94,6 +94,8 @@ if not channels:
 by_id = {c.id: c for c in channels if c.id is not None}
 asset_by_id = {a.id: a for a in assets if a.id is not None}
 editing = st.session_state.get("compose_post_id")
+if not editing:
+    import_panel(actor)
 left, right = st.columns([1.15, 1], gap="large")
 
 with left:
@@ -286,5 +288,3 @@ b3.button(
     key="c_btn_new",
     width="stretch",
 )
-
-import_panel(actor)

@@ -75,6 +75,10 @@ def _details(item: review.ReviewItem, *, actions: bool) -> None:
         )
     shown = common.read(composer.previews, item.variants, item.media, due_at=p.due_at, link=p.link)
     channel_previews(shown, p.due_at, key=f"rv{pid}")
+    for kind, path in shown.media:
+        if kind == "video":
+            player, _ = st.columns([3, 2])  # the clip itself, to watch before approving
+            player.video(str(path))
     _renders(pid)
     if actions:
         _actions(item, posts_svc.approval_refusal(p, actor))
