@@ -15,6 +15,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -168,6 +169,7 @@ class FacebookConnector(Connector):
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 3
     can_reconcile: ClassVar[bool] = True
+    can_edit: ClassVar[bool] = True
     required_settings: ClassVar[tuple[str, ...]] = ("page_id",)
     required_credentials: ClassVar[tuple[str, ...]] = ("access_token",)
     url_settings: ClassVar[tuple[str, ...]] = ("graph_url",)
@@ -254,6 +256,30 @@ class FacebookConnector(Connector):
         finally:
             self.release(graph)
         return result
+
+    def edit_published(self, external_id: str, text: str) -> None:
+        """``POST /{post-id}`` with the new ``message`` (the Page token may edit the Page's own
+        posts). Raises a :class:`ConnectorError` subclass (a deleted post: code 100)."""
+        self._call_object(
+            lambda graph: graph.request(
+                f"{graph.version}/{external_id}", post_args={"message": text}
+            )
+        )
+
+    def delete_published(self, external_id: str) -> None:
+        """``DELETE /{post-id}``. Raises like :meth:`edit_published`."""
+        self._call_object(lambda graph: graph.delete_object(external_id))
+
+    def _call_object(self, action: Callable[[PageGraphAPI], Any]) -> None:
+        graph = self.graph()
+        try:
+            answer = action(graph)
+        except Exception as exc:
+            raise self.failure(exc, classify) from None
+        finally:
+            self.release(graph)
+        if isinstance(answer, dict) and answer.get("success") is False:
+            raise PermanentError("Graph answered success=false", code="fb:not_success")
 
     def _publish(self, graph: PageGraphAPI, post: OutgoingPost, text: str) -> PublishResult:
         page = self.page_id

@@ -82,6 +82,7 @@ class TelegramConnector(Connector):
     rate_per_second: ClassVar[float] = 1.0
     rate_burst: ClassVar[int] = 1
     can_reconcile: ClassVar[bool] = False  # bots cannot read channel history
+    can_edit: ClassVar[bool] = True
     required_settings: ClassVar[tuple[str, ...]] = ("chat_id",)
     required_credentials: ClassVar[tuple[str, ...]] = ("bot_token",)
     url_settings: ClassVar[tuple[str, ...]] = ("api_base_url",)
@@ -280,6 +281,50 @@ class TelegramConnector(Connector):
                     code="tg:partial",
                 ) from exc
         return sent
+
+    def editable(self, post: OutgoingPost) -> bool:
+        """One message only: an album, or media whose text went into a second message, is
+        several messages that cannot be edited or removed as one post."""
+        if len(post.media) > 1:
+            return False
+        text = unicodedata.normalize("NFC", post.text or "")
+        if post.link and post.link not in text:
+            text = f"{text}\n\n{post.link}" if text else post.link
+        return not post.media or self.text_length(text) <= self.caption_max
+
+    def edit_published(self, external_id: str, text: str) -> None:
+        """editMessageText, or editMessageCaption for a photo or video message (Telegram
+        answers "there is no text in the message to edit"). Raises a ConnectorError (a
+        deleted message: "message to edit not found", permanent)."""
+        chat, message_id = self._message_ref(external_id)
+        html_text = self._html(text)
+
+        async def edit(bot: Bot) -> None:
+            try:
+                await bot.edit_message_text(
+                    html_text, chat_id=chat, message_id=message_id, parse_mode=ParseMode.HTML
+                )
+            except TelegramError as exc:
+                if "no text in the message" not in str(exc):
+                    raise
+                await bot.edit_message_caption(
+                    chat_id=chat, message_id=message_id, caption=html_text,
+                    parse_mode=ParseMode.HTML,
+                )  # fmt: skip
+
+        self._run(edit)
+
+    def delete_published(self, external_id: str) -> None:
+        """deleteMessage. Raises a ConnectorError ("message to delete not found": permanent)."""
+        chat, message_id = self._message_ref(external_id)
+        self._run(lambda bot: bot.delete_message(chat, message_id))
+
+    @staticmethod
+    def _message_ref(external_id: str) -> tuple[str, int]:
+        chat, _, message = external_id.rpartition(":")
+        if not chat or not message.isdigit():
+            raise PermanentError(f"not a message reference: {external_id}", code="tg:bad_ref")
+        return chat, int(message)
 
     def check(self) -> CheckResult:
         """getMe with the token. Returns ``ok=False`` for a rejected token; raises

@@ -46,7 +46,7 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
-        Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST"]),
+        Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST", "DELETE"]),
     ]
     return Starlette(routes=routes)
 
