@@ -13,6 +13,7 @@ from publisher.services import alerts, deliveries, posts
 from publisher.services.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from ui import common
+from ui.components import platform_actions
 
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
@@ -107,6 +108,9 @@ with tab_d:
                 if not can_manage:
                     continue
                 did = d.id or 0
+                if d.status == "sent":
+                    with c3:
+                        platform_actions.for_delivery(actor, did)
                 if d.status in ("failed", "missed", "cancelled") and c3.button(
                     t("ui.deliveries.retry"), key=f"dl_retry_{did}", icon=":material/replay:"
                 ):

@@ -239,4 +239,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.desk.decision.approve": ("Đã duyệt", "Approved"),
     "ui.desk.decision.reject": ("Trả lại", "Sent back"),
     "ui.desk.none_match": ("Không có bài nào khớp bộ lọc", "No post matches the filters"),
+    "error.platform_not_changeable": (
+        "Bài trên «{channel}» không sửa hay xoá được từ đây (chưa đăng, đã xoá, nền tảng không "
+        "cho phép, hoặc là nhiều tin nhắn)",
+        "The post on «{channel}» cannot be edited or deleted from here (not sent, deleted, "
+        "not allowed by the platform, or several messages)",
+    ),
+    "error.platform_refused": (
+        "Nền tảng từ chối: {reason}",
+        "The platform refused: {reason}",
+    ),
+    "ui.platform.edit": ("Sửa trên nền tảng", "Edit on the platform"),
+    "ui.platform.text": ("Nội dung mới trên kênh này", "New text on this channel"),
+    "ui.platform.save": ("Lưu nội dung mới", "Save the new text"),
+    "ui.platform.delete": ("Xoá khỏi nền tảng", "Delete from the platform"),
+    "ui.platform.confirm": (
+        "Tôi hiểu bài sẽ bị xoá khỏi kênh (không hoàn tác được)",
+        "I understand the post will be removed from the channel (cannot be undone)",
+    ),
+    "ui.platform.edited": ("Đã sửa bài trên {channel}", "Post edited on {channel}"),
+    "ui.platform.deleted": ("Đã xoá bài khỏi {channel}", "Post deleted from {channel}"),
+    "ui.platform.was_deleted": ("Đã xoá khỏi nền tảng", "Deleted from the platform"),
 }
