@@ -38,7 +38,7 @@ def _sent(ctx, specs, channels):
 
 
 def test_an_editor_edits_then_deletes_each_platforms_copy(office, ctx, specs, sb):
-    post_id, ids = _sent(ctx, specs, ["fb", "tg", "hook"])
+    post_id, _ids = _sent(ctx, specs, ["fb", "tg", "hook"])
     editor = office.actor("editor")
     with session_scope() as s:
         copies = {c.kind: c for c in remote.copies(s, editor, post_id)}
@@ -65,7 +65,7 @@ def test_an_editor_edits_then_deletes_each_platforms_copy(office, ctx, specs, sb
 
 
 def test_a_refusal_by_the_platform_is_audited_as_failed(office, ctx, specs, sb):
-    post_id, ids = _sent(ctx, specs, ["tg"])
+    _post_id, ids = _sent(ctx, specs, ["tg"])
     editor = office.actor("editor")
     with pytest.raises(remote.PlatformRefused, match="not modified"):
         remote.edit_on_platform(editor, ids[0], "Bản gốc đã đăng")
