@@ -102,3 +102,45 @@ def test_editor_approves_the_plan_in_one_action_and_sees_the_history(
     shot(page, "24-review-history")
     assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
+
+
+def test_editor_edits_a_published_post_on_the_platform(browser: object, demo: Demo) -> None:
+    """After «Duyệt và đăng ngay» the worker publishes to the sandbox; on «Lượt đăng & cảnh
+    báo» the editor replaces the Telegram message's text, and the emulator records it."""
+    page = login(browser, demo, "bientap")
+    open_page(page, "Duyệt bài")
+    row = page.locator("[class*='st-key-rv_row_']", has_text="Bản tin KH&CN số 10").first  # type: ignore[attr-defined]
+    row.wait_for(timeout=30_000)
+    row.get_by_role("button", name="Xem").click()
+    settle(page)
+    row.get_by_role("button", name="Duyệt và đăng ngay").click()
+    settle(page)
+    _wait(page, "bài đang được đăng")
+    open_page(page, "Lượt đăng & cảnh báo")
+    card = page.locator("[data-testid=stExpander]", has_text="Bản tin KH&CN số 10").first  # type: ignore[attr-defined]
+    edit = card.get_by_role("button", name="Sửa trên nền tảng")
+    deadline = time.monotonic() + 90
+    while edit.count() < 2 and time.monotonic() < deadline:  # both channels sent
+        time.sleep(2.0)
+        page.reload()  # type: ignore[attr-defined]
+        settle(page)
+        card = page.locator("[data-testid=stExpander]", has_text="Bản tin KH&CN số 10").first  # type: ignore[attr-defined]
+        if card.count() and card.get_attribute("open") is None:
+            card.locator("summary").first.click()
+            settle(page)
+        edit = card.get_by_role("button", name="Sửa trên nền tảng")
+    assert edit.count() == 2, "both deliveries sent and editable"
+    edit.last.click()
+    settle(page)
+    box = page.get_by_label("Nội dung mới trên kênh này")  # type: ignore[attr-defined]
+    box.fill("Bản tin KH&CN số 10 (đã sửa sau khi đăng)")
+    box.press("Control+Enter")
+    settle(page)
+    shot(page, "25-edit-after-publish")
+    page.get_by_role("button", name="Lưu nội dung mới").click()  # type: ignore[attr-defined]
+    settle(page)
+    _wait(page, "Đã sửa bài trên")
+    open_page(page, "Hộp cát")
+    page.get_by_text("(đã sửa sau khi đăng)").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
