@@ -165,6 +165,11 @@ class ChannelPreview:
     notices: tuple[str, ...]
     #: The webhook connector's JSON body ("" for the other kinds).
     payload: str
+    #: How the receiving platform shows it: "zalo" for a Zalo OA webhook (a Zalo message
+    #: card), else "" (the payload is all there is to show).
+    style: str = ""
+    #: The post's link, as the card's button shows it.
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,8 @@ def previews(
                 limit=limits(channel).limit(bool(assets)),
                 notices=tuple(notices(session, channel, text, media_ids)),
                 payload=payload,
+                style="zalo" if (channel.settings or {}).get("signature") == "zalo" else "",
+                link=link,
             )
         )
     return Previews(

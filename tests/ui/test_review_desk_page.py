@@ -107,3 +107,38 @@ def test_the_link_is_shown_as_it_will_be_posted(office, app_as, monkeypatch):
     shown = texts(at)
     assert "Liên kết khi đăng: https://r57.example.gov.vn/l/" in shown
     assert "dẫn tới https://khcn.example.org/tin" in shown
+
+
+def test_previews_look_like_the_platforms_a_zalo_card_and_a_clip_by_its_poster(
+    sqlite_db, clock, app_as, tmp_path
+):
+    from tests.factories import make_office, telegram_channel
+    from tests.media.test_poster import _clip
+
+    from publisher.services import media as media_svc
+
+    zalo = {
+        "kind": "webhook",
+        "settings": {"url": "https://oa.example.vn/hook", "signature": "zalo", "app_id": "42"},
+        "credentials": {"secret": "zalo-secret-value"},
+    }
+    office = make_office(channels={"Zalo OA Sở": zalo, "Telegram": telegram_channel()})
+    with session_scope() as s:
+        clip = media_svc.add_file(
+            s, office.actor("officer"), _clip(tmp_path / "su-kien.mp4", 3.0), org_id=office.org.id
+        )
+        digest = clip.sha256
+    post_id = compose(
+        office,
+        text="Lễ phát động tháng đổi mới sáng tạo",
+        link="https://khcn.example.org/le-phat-dong",
+        media_ids=[clip.id],
+        submit=True,
+    )
+    at = app_as(office, "editor", "pages/review.py")
+    at.button(key=f"rv_open_{post_id}").click().run()
+    assert not at.exception
+    html = " ".join(str(h.proto) for h in at.get("html"))
+    assert "pv-zl-card" in html and "Xem chi tiết" in html  # a Zalo card, not raw JSON only
+    assert "pv-vid" in html and ">0:03<" in html  # the clip by its poster frame and length
+    assert digest not in html  # never the stored file's hash name

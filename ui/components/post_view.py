@@ -47,5 +47,11 @@ def channel_previews(
                 previews.facebook_card(channel.name, channel.text, when, media, shown.videos)
             elif channel.kind == "telegram":
                 previews.telegram_bubble(channel.name, channel.text, when, media, shown.videos)
+            elif channel.style == "zalo":
+                previews.zalo_card(
+                    channel.name, channel.text, when, media, shown.videos, channel.link
+                )
+                with st.expander(t("ui.preview.payload"), icon=":material/data_object:"):
+                    previews.webhook_payload(channel.payload)
             else:
                 previews.webhook_payload(channel.payload)

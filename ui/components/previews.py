@@ -44,6 +44,22 @@ CSS = """
 .pv-tg-meta{text-align:right;color:#8e9aa6;font-size:12px;padding:0 10px 6px}
 .pv-tg-img{width:100%;display:block}
 .pv-video{background:#111;color:#fff;padding:40px 0;text-align:center;font-size:14px}
+.pv-zl{background:#e2e9f3;padding:16px;border-radius:10px;max-width:460px;
+ font-family:Roboto,Arial,sans-serif}
+.pv-zl-head{display:flex;align-items:center;gap:8px;margin-bottom:8px}
+.pv-zl-logo{width:32px;height:32px;border-radius:50%;background:#0068ff;color:#fff;
+ font-weight:700;font-size:13px;display:flex;align-items:center;justify-content:center}
+.pv-zl-name{font-weight:600;font-size:14px;color:#081c36}
+.pv-zl-oa{font-size:11px;color:#fff;background:#0068ff;border-radius:3px;padding:0 4px;
+ margin-left:4px}
+.pv-zl-card{background:#fff;border-radius:8px;overflow:hidden;max-width:400px;
+ box-shadow:0 1px 2px rgba(0,0,0,.12)}
+.pv-zl-text{padding:10px 12px;font-size:14.5px;line-height:1.45;white-space:pre-wrap;
+ word-wrap:break-word;color:#081c36}
+.pv-zl-img{width:100%;display:block}
+.pv-zl-btn{border-top:1px solid #e4e8ec;text-align:center;padding:9px;color:#0068ff;
+ font-weight:600;font-size:14px}
+.pv-zl-meta{font-size:11.5px;color:#7589a3;padding:4px 2px 0}
 .pv-vid{position:relative;background:#000}.pv-vid img{width:100%;display:block;opacity:.92}
 .pv-play{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);width:56px;
  height:56px;border-radius:50%;background:rgba(0,0,0,.55);color:#fff;font-size:24px;
@@ -144,6 +160,33 @@ def telegram_bubble(
  <div class="pv-tg-text">{_rich(text)}</div>
  <div class="pv-tg-meta">{esc(when)} ✓✓</div>
 </div></div>"""
+    )
+
+
+def zalo_card(
+    oa_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
+    link: str | None = None,
+) -> None:
+    """A Zalo Official Account message as followers see it: the OA's name, the picture, the
+    text and the link as a button."""
+    button = f'<div class="pv-zl-btn">{esc(t("ui.preview.zalo_open"))}</div>' if link else ""
+    st.html(
+        CSS
+        + f"""
+<div class="pv-zl">
+ <div class="pv-zl-head"><div class="pv-zl-logo">OA</div>
+  <div class="pv-zl-name">{esc(oa_name)}<span class="pv-zl-oa">OA</span></div></div>
+ <div class="pv-zl-card">
+  {_media_html(media[:1], "pv-zl-img", videos)}
+  <div class="pv-zl-text">{_rich(text)}</div>
+  {button}
+ </div>
+ <div class="pv-zl-meta">{esc(when)}</div>
+</div>"""
     )
 
 
