@@ -112,10 +112,9 @@ def test_the_link_is_shown_as_it_will_be_posted(office, app_as, monkeypatch):
 def test_previews_look_like_the_platforms_a_zalo_card_and_a_clip_by_its_poster(
     sqlite_db, clock, app_as, tmp_path
 ):
+    from publisher.services import media as media_svc
     from tests.factories import make_office, telegram_channel
     from tests.media.test_poster import _clip
-
-    from publisher.services import media as media_svc
 
     zalo = {
         "kind": "webhook",
