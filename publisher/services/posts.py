@@ -406,9 +406,12 @@ def save(
 ) -> int:
     """The compose page's "save" and "send for review": update post ``post_id`` (or compose
     a new draft when None, not strict), then submit it if ``for_review``, in the caller's one
-    transaction. Returns the post's id; raises what :func:`update`, :func:`compose` and
-    :func:`submit` raise."""
+    transaction. An approved post whose deliveries have not started is withdrawn first (it
+    goes back to review, see :func:`edit`). Returns the post's id; raises what
+    :func:`update`, :func:`compose` and :func:`submit` raise."""
     if post_id:
+        if get_post(session, actor, int(post_id)).status == S.SCHEDULED:
+            _withdraw(session, actor, _changeable(session, actor, int(post_id)), "edited")
         post = update(session, actor, int(post_id), data)
     else:
         post = compose(session, actor, data, strict=False)

@@ -141,3 +141,23 @@ def test_previews_look_like_the_platforms_a_zalo_card_and_a_clip_by_its_poster(
     assert "pv-zl-card" in html and "Xem chi tiết" in html  # a Zalo card, not raw JSON only
     assert "pv-vid" in html and ">0:03<" in html  # the clip by its poster frame and length
     assert digest not in html  # never the stored file's hash name
+
+
+def test_an_officer_edits_an_approved_post_and_it_goes_back_to_review(office, app_as):
+    from publisher.services import posts
+
+    post_id = compose(office, text="Bài đã duyệt", submit=True)
+    with session_scope() as s:
+        posts.approve(s, office.actor("editor"), post_id)
+    at = app_as(office, "officer", "pages/review.py")
+    at.button(key=f"rv_open_{post_id}").click().run()
+    assert at.button(key=f"rv_edit_{post_id}").label == "Sửa bài (sẽ phải duyệt lại)"
+    at.session_state["compose_load"] = post_id
+    at.switch_page("pages/compose.py").run()
+    assert any("phải được duyệt lại" in w.value for w in at.warning)
+    at.text_area(key="c_text").input("Bài đã duyệt, sửa lại số liệu").run()
+    at.button(key="c_btn_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        post = s.get(Post, post_id)
+        assert post.status == PostStatus.IN_REVIEW and post.text.endswith("số liệu")

@@ -33,6 +33,7 @@ def _load(post_id: int) -> None:
     info = common.read(posts.detail, actor, post_id)
     task = common.read(composer.task_choices, actor)
     st.session_state["compose_post_id"] = post_id
+    st.session_state[P + "was_approved"] = post.status == "scheduled"
     st.session_state[P + "title"] = post.title
     st.session_state[P + "text"] = post.text
     st.session_state[P + "link"] = post.link or ""
@@ -101,6 +102,8 @@ left, right = st.columns([1.15, 1], gap="large")
 with left:
     if editing:
         st.info(t("ui.compose.editing", id=editing), icon=":material/edit:")
+        if st.session_state.get(P + "was_approved"):
+            st.warning(t("ui.compose.editing_approved"), icon=":material/undo:")
     chosen = st.multiselect(
         t("ui.compose.channels"),
         list(by_id),

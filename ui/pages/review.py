@@ -82,8 +82,9 @@ def _details(item: review.ReviewItem, *, actions: bool) -> None:
     _renders(pid)
     if actions:
         _actions(item, posts_svc.approval_refusal(p, actor))
-    elif p.status == "rejected" and p.author_id == actor.user_id:
-        if st.button(t("ui.review.edit"), key=f"rv_edit_{pid}", icon=":material/edit:"):
+    elif p.status in ("rejected", "scheduled") and p.author_id == actor.user_id:
+        label = t("ui.review.edit") if p.status == "rejected" else t("ui.desk.edit_approved")
+        if st.button(label, key=f"rv_edit_{pid}", icon=":material/edit:"):
             st.session_state["compose_load"] = pid
             st.switch_page("pages/compose.py")
 

@@ -262,4 +262,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.platform.was_deleted": ("Đã xoá khỏi nền tảng", "Deleted from the platform"),
     "ui.preview.zalo_open": ("Xem chi tiết", "View details"),
     "ui.preview.payload": ("Dữ liệu gửi đi (JSON)", "The data sent (JSON)"),
+    "ui.desk.edit_approved": ("Sửa bài (sẽ phải duyệt lại)", "Edit (it will be reviewed again)"),
+    "ui.compose.editing_approved": (
+        "Bài này đã được duyệt và hẹn giờ. Khi lưu thay đổi, lịch đăng bị huỷ và bài phải "
+        "được duyệt lại.",
+        "This post was approved and scheduled. Saving a change cancels its schedule and it "
+        "must be reviewed again.",
+    ),
 }
