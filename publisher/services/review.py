@@ -162,8 +162,9 @@ def queue_choices(session: Session, actor: Actor) -> QueueChoices:
     campaigns = session.exec(
         select(Campaign).where(col(Campaign.id).in_({p.campaign_id for p in waiting}))
     ).all()
+    # Only the id and name: DISTINCT over the whole row fails on PostgreSQL (JSON settings).
     channels = session.exec(
-        select(Channel)
+        select(Channel.id, Channel.name)
         .join(PostVariant, col(PostVariant.channel_id) == col(Channel.id))
         .where(col(PostVariant.post_id).in_(ids))
         .distinct()
@@ -171,7 +172,7 @@ def queue_choices(session: Session, actor: Actor) -> QueueChoices:
     names = _names(session, {p.author_id for p in waiting if p.author_id})
     return QueueChoices(
         sorted(((c.id or 0, c.name) for c in campaigns), key=lambda x: x[1]),
-        sorted(((c.id or 0, c.name) for c in channels), key=lambda x: x[1]),
+        sorted(((cid or 0, name) for cid, name in channels), key=lambda x: x[1]),
         sorted(names.items(), key=lambda x: x[1]),
     )
 
