@@ -48,6 +48,7 @@ from publisher.services import (
     users,
 )
 from publisher.services.periods import parse_period
+from publisher.services.publishing import imports, remote
 from publisher.services.reports import data as report_data
 from publisher.services.reports import generate as report_generate
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
@@ -55,7 +56,13 @@ from tests.factories import ADMIN, make_office, telegram_channel, webhook_channe
 MARK = "zqxa"
 REFUSED = (PermissionDenied, NotFound)
 #: Rows whose refusal is "no such image" (InvalidInput), the same answer as for a missing id.
-REFUSED_AS_MISSING = {"renders.enqueue_video"}
+REFUSED_AS_MISSING = {
+    "renders.enqueue_video",
+    # A line naming another organisation's media is a bad line, as for a missing id.
+    "publishing.imports.run",
+    # Another organisation's plan: "nothing of this plan waits", as for a plan never made.
+    "review.decide_plan",
+}
 
 
 def service_functions() -> dict[str, Callable[..., Any]]:
@@ -170,6 +177,21 @@ def _task_file(w: World) -> str:
     path = w.tmp / "tasks.csv"
     path.write_text(f"Mã nhiệm vụ,Tên nhiệm vụ,Đơn vị\n{MARK}-99,Chen vào,{MARK}-so\n")
     return str(path)
+
+
+def _later(w: World) -> Any:
+    from publisher.timeutil import utcnow
+
+    return utcnow() + timedelta(days=5)
+
+
+def _campaign_id(w: World) -> int:
+    return int(campaigns.get_campaign(w.s, ADMIN, w.campaign_a).id or 0)
+
+
+def _table_with_a_media(w: World) -> bytes:
+    """B's own channel, A's picture: the line must be refused."""
+    return f"time,channels,text,media\n15/10/2026 08:00,tg-b,Chen,#{w.asset_a}\n".encode()
 
 
 W = World
@@ -360,6 +382,40 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "review.queue": (lambda w: review.queue(w.s, w.actor()), False),
     "review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
     "review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
+    "review.approve_at": (
+        lambda w: review.approve_at(w.s, w.actor(), w.post_a, _later(w)),
+        True,
+    ),
+    "review.queue_choices": (lambda w: review.queue_choices(w.s, w.actor()), False),
+    "review.plans_waiting": (lambda w: review.plans_waiting(w.s, w.actor()), False),
+    "review.history": (lambda w: review.history(w.s, w.actor()), False),
+    "review.decide_plan": (
+        lambda w: review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True),
+        True,
+    ),
+    "posts.reschedule": (lambda w: posts.reschedule(w.s, w.actor(), w.post_a, _later(w)), True),
+    "posts.edit": (
+        lambda w: posts.edit(w.s, w.actor(), w.post_a, posts.PostChanges(text="Chen")),
+        True,
+    ),
+    "publishing.imports.run": (
+        lambda w: imports.run(w.s, w.actor(), "a.csv", _table_with_a_media(w)),
+        True,
+    ),
+    "publishing.imports.check": (
+        lambda w: imports.check(w.s, w.actor(), "a.csv", _table_with_a_media(w)),
+        False,
+    ),
+    "publishing.remote.copies": (lambda w: remote.copies(w.s, w.actor(), w.post_a), False),
+    "publishing.remote.copy_of": (lambda w: remote.copy_of(w.s, w.actor(), w.delivery_a), False),
+    "publishing.remote.edit_on_platform": (
+        lambda w: remote.edit_on_platform(w.actor(), w.delivery_a, "Chen"),
+        True,
+    ),
+    "publishing.remote.delete_on_platform": (
+        lambda w: remote.delete_on_platform(w.actor(), w.delivery_a),
+        True,
+    ),
     "stats.scoped": (
         lambda w: stats.scoped(w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,

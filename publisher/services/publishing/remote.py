@@ -98,8 +98,11 @@ def _copy(session: Session, delivery: Delivery, post: Post, channel: Channel) ->
 
 
 def copies(session: Session, actor: Actor, post_id: int) -> list[PlatformCopy]:
-    """The post's sent deliveries and whether each can still be edited or deleted."""
-    actor.require("post.view")
+    """The post's sent deliveries and whether each can still be edited or deleted. Raises
+    NotFound for a post the actor cannot see."""
+    from publisher.services.posts import get_post
+
+    get_post(session, actor, post_id)
     out = []
     for delivery, channel in deliveries.for_post(session, post_id):
         if delivery.status != DeliveryStatus.SENT:
