@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from publisher.errors import InvalidInput, InvalidTransition, PermissionDenied
@@ -152,6 +152,15 @@ def _waiting(actor: Actor) -> SelectOfScalar[Post]:
     if not actor.all_orgs:
         stmt = stmt.where(Post.org_id == actor.org_id)
     return stmt
+
+
+def waiting_count(session: Session, actor: Actor) -> int:
+    """How many posts wait for review in the actor's organisation (the tab's number)."""
+    actor.require("post.review")
+    stmt = select(func.count()).select_from(Post).where(Post.status == PostStatus.IN_REVIEW)
+    if not actor.all_orgs:
+        stmt = stmt.where(Post.org_id == actor.org_id)
+    return int(session.exec(stmt).one())
 
 
 def queue_choices(session: Session, actor: Actor) -> QueueChoices:

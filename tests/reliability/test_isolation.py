@@ -185,6 +185,30 @@ def _later(w: World) -> Any:
     return utcnow() + timedelta(days=5)
 
 
+def _a_waits(w: World) -> bool:
+    """A plan post of A waiting for review (inside the row's savepoint): what the review
+    desk's reads must not show to B."""
+    post = posts.compose(
+        w.s,
+        w.a.actor("officer"),
+        posts.PostInput(
+            text=f"Kế hoạch {MARK}",
+            channels=[f"tg-{MARK}"],
+            due_at=_later(w),
+            campaign=w.campaign_a,
+            campaign_year=2026,
+            plan_key=f"plan:{MARK}:2026",
+        ),
+    )
+    posts.submit(w.s, w.a.actor("officer"), post.id or 0)
+    return True
+
+
+def _zero(count: int) -> str:
+    """A count of A's posts would show as the marker (B has no post waiting)."""
+    return MARK if count else ""
+
+
 def _campaign_id(w: World) -> int:
     return int(campaigns.get_campaign(w.s, ADMIN, w.campaign_a).id or 0)
 
@@ -386,11 +410,23 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: review.approve_at(w.s, w.actor(), w.post_a, _later(w)),
         True,
     ),
-    "review.queue_choices": (lambda w: review.queue_choices(w.s, w.actor()), False),
-    "review.plans_waiting": (lambda w: review.plans_waiting(w.s, w.actor()), False),
+    "review.queue_choices": (
+        lambda w: _a_waits(w) and review.queue_choices(w.s, w.actor()),
+        False,
+    ),
+    "review.waiting_count": (
+        lambda w: _a_waits(w) and _zero(review.waiting_count(w.s, w.actor())),
+        False,
+    ),
+    "review.plans_waiting": (
+        lambda w: _a_waits(w) and review.plans_waiting(w.s, w.actor()),
+        False,
+    ),
     "review.history": (lambda w: review.history(w.s, w.actor()), False),
     "review.decide_plan": (
-        lambda w: review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True),
+        lambda w: (
+            _a_waits(w) and review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True)
+        ),
         True,
     ),
     "posts.reschedule": (lambda w: posts.reschedule(w.s, w.actor(), w.post_a, _later(w)), True),

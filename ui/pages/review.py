@@ -306,7 +306,7 @@ def _mine() -> None:
 
 
 if can_review:
-    total = len(common.read(review.queue, actor))
+    total = common.read(review.waiting_count, actor)
     waiting_tab, history_tab, mine_tab = st.tabs(
         [t("ui.desk.tab_waiting", n=total), t("ui.desk.tab_history"), t("ui.desk.tab_mine")]
     )
