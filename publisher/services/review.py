@@ -98,7 +98,7 @@ def _items(session: Session, rows: list[Post]) -> list[ReviewItem]:
                 media,
                 campaigns.get(p.campaign_id, ""),
                 is_overdue(p, now),
-                link_as_posted(p),
+                link_as_posted(p, session),
             )
         )
     return out
@@ -116,14 +116,19 @@ def is_overdue(post: Post, now: datetime | None = None) -> bool:
     return post.due_at <= (now or utcnow()) + OVERDUE_MARGIN
 
 
-def link_as_posted(post: Post) -> str | None:
+def link_as_posted(post: Post, session: Session | None = None) -> str | None:
     """The post's link as readers will get it: the tracked short form (the api's public
-    address, ``/l/`` and a code made at approval) when tracking is on, else the link itself."""
+    address, ``/l/`` and the code made at approval — dots until then) when tracking is on,
+    else the link itself."""
     if not post.link:
         return None
     if not links.tracking_enabled():
         return post.link
-    return f"{links.public_url()}/l/{'•' * links.CODE_LENGTH}"
+    code = "•" * links.CODE_LENGTH
+    if session is not None and post.id is not None:
+        made = [r for r in links.links_of_post(session, post.id) if r.target.startswith(post.link)]
+        code = made[0].code if made else code
+    return f"{links.public_url()}/l/{code}"
 
 
 @dataclass

@@ -161,3 +161,18 @@ def test_an_officer_edits_an_approved_post_and_it_goes_back_to_review(office, ap
     with session_scope() as s:
         post = s.get(Post, post_id)
         assert post.status == PostStatus.IN_REVIEW and post.text.endswith("số liệu")
+
+
+def test_an_approved_posts_link_shows_its_real_tracking_code(office, app_as, monkeypatch):
+    from publisher.models import TrackedLink
+    from publisher.services import posts
+
+    monkeypatch.setenv("PUBLISHER_PUBLIC_URL", "https://r57.example.gov.vn")
+    post_id = compose(office, text="Có liên kết", link="https://khcn.example.org/tin", submit=True)
+    with session_scope() as s:
+        posts.approve(s, office.actor("editor"), post_id)
+        codes = {t.code for t in s.exec(select(TrackedLink))}
+    at = app_as(office, "officer", "pages/review.py")
+    at.button(key=f"rv_open_{post_id}").click().run()
+    shown = texts(at)
+    assert any(f"https://r57.example.gov.vn/l/{c}" in shown for c in codes), shown
