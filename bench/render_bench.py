@@ -132,7 +132,7 @@ from publisher.services.publishing import channels as channels_svc
 from publisher.services.accounts import orgs as orgs_svc
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing.campaigns import seed_national_days
-from publisher.services.studio.campaign_media import scaffold_with_media
+from publisher.services.publishing.campaign_media import scaffold_with_media
 from publisher.timeutil import FrozenClock, set_clock
 from datetime import datetime, UTC
 migrate.upgrade(get_engine())

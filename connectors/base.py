@@ -171,6 +171,9 @@ class Connector(ABC):
     dedupes: ClassVar[bool] = False
     #: :meth:`find_published` can look the post up on the platform.
     can_reconcile: ClassVar[bool] = False
+    #: The platform lets the publisher change the text of, or remove, what it published
+    #: (:meth:`edit_published`, :meth:`delete_published`); a webhook receiver does not.
+    can_edit: ClassVar[bool] = False
     #: The settings and credentials a channel of this kind accepts (:mod:`connectors.settings`):
     #: the CLI options, the channels page form and :meth:`validate_config` come from it.
     fields: ClassVar[tuple[Field, ...]] = ()
@@ -464,6 +467,22 @@ class Connector(ABC):
         Raises :class:`NotImplementedError` where the platform cannot be asked
         (``can_reconcile`` is false), or a ConnectorError if asking failed.
         """
+        raise NotImplementedError
+
+    def editable(self, post: OutgoingPost) -> bool:
+        """Whether what :meth:`publish` made of ``post`` can be edited and deleted as one
+        object (``can_edit`` and, say, not an album of several messages)."""
+        return self.can_edit
+
+    def edit_published(self, external_id: str, text: str) -> None:
+        """Replace the text of the published post ``external_id``; raises
+        :class:`NotImplementedError` where ``can_edit`` is false, else a ConnectorError
+        (a post no longer on the platform: PermanentError)."""
+        raise NotImplementedError
+
+    def delete_published(self, external_id: str) -> None:
+        """Remove the published post ``external_id`` from the platform; raises like
+        :meth:`edit_published`."""
         raise NotImplementedError
 
     def fetch_metrics(self, external_id: str) -> Metrics:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -105,6 +106,7 @@ class FacebookConnector(Connector):
     icon: ClassVar[str] = ":material/thumb_up:"
     card_size: ClassVar[tuple[int, int]] = (1080, 1350)  # 4:5 fills the feed
     link_source: ClassVar[str] = "facebook"
+    can_edit: ClassVar[bool] = True
 
     def __init__(
         self, config: ChannelConfig, *, timeout: float = 60.0, clients: ClientCache | None = None
@@ -178,6 +180,30 @@ class FacebookConnector(Connector):
         finally:
             self.release(graph)
         return result
+
+    def edit_published(self, external_id: str, text: str) -> None:
+        """``POST /{post-id}`` with the new ``message`` (the Page token may edit the Page's own
+        posts). Raises a :class:`ConnectorError` subclass (a deleted post: code 100)."""
+        self._call_object(
+            lambda graph: graph.request(
+                f"{graph.version}/{external_id}", post_args={"message": text}
+            )
+        )
+
+    def delete_published(self, external_id: str) -> None:
+        """``DELETE /{post-id}``. Raises like :meth:`edit_published`."""
+        self._call_object(lambda graph: graph.delete_object(external_id))
+
+    def _call_object(self, action: Callable[[PageGraphAPI], Any]) -> None:
+        graph = self.graph()
+        try:
+            answer = action(graph)
+        except Exception as exc:
+            raise self.failure(exc, classify) from None
+        finally:
+            self.release(graph)
+        if isinstance(answer, dict) and answer.get("success") is False:
+            raise PermanentError("Graph answered success=false", code="fb:not_success")
 
     def _publish(self, graph: PageGraphAPI, post: OutgoingPost, text: str) -> PublishResult:
         page = self.page_id

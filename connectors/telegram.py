@@ -112,6 +112,7 @@ class TelegramConnector(Connector):
     link_source: ClassVar[str] = "telegram"
     #: Bots are given reaction totals only.
     never_counts: ClassVar[tuple[str, ...]] = ("views", "comments", "shares")
+    can_edit: ClassVar[bool] = True
 
     @classmethod
     def rate_group(cls, config: ChannelConfig) -> str | None:
@@ -331,6 +332,53 @@ class TelegramConnector(Connector):
                 unavailable.insert(0, "reactions")
             out[external_id] = Metrics(reactions=reactions, unavailable=tuple(unavailable))
         return {"offset": poll.next_offset, "counts": counts}, out
+
+    def editable(self, post: OutgoingPost) -> bool:
+        """One message only: an album, or media whose text went into a second message, is
+        several messages that cannot be edited or removed as one post."""
+        if len(post.media) > 1:
+            return False
+        text = unicodedata.normalize("NFC", post.text or "")
+        if post.link and post.link not in text:
+            text = f"{text}\n\n{post.link}" if text else post.link
+        return not post.media or self.text_length(text) <= self.caption_max
+
+    def edit_published(self, external_id: str, text: str) -> None:
+        """editMessageText, or editMessageCaption for a photo or video message (Telegram
+        answers "there is no text in the message to edit"). Raises a ConnectorError (a
+        deleted message: "message to edit not found", permanent)."""
+        from telegram.constants import ParseMode
+        from telegram.error import TelegramError
+
+        chat, message_id = self._message_ref(external_id)
+        html_text = self._html(text)
+
+        async def edit(bot: Bot) -> None:
+            try:
+                await bot.edit_message_text(
+                    html_text, chat_id=chat, message_id=message_id, parse_mode=ParseMode.HTML
+                )
+            except TelegramError as exc:
+                if "no text in the message" not in str(exc):
+                    raise
+                await bot.edit_message_caption(
+                    chat_id=chat, message_id=message_id, caption=html_text,
+                    parse_mode=ParseMode.HTML,
+                )  # fmt: skip
+
+        self._run(edit)
+
+    def delete_published(self, external_id: str) -> None:
+        """deleteMessage. Raises a ConnectorError ("message to delete not found": permanent)."""
+        chat, message_id = self._message_ref(external_id)
+        self._run(lambda bot: bot.delete_message(chat, message_id))
+
+    @staticmethod
+    def _message_ref(external_id: str) -> tuple[str, int]:
+        chat, _, message = external_id.rpartition(":")
+        if not chat or not message.isdigit():
+            raise PermanentError(f"not a message reference: {external_id}", code="tg:bad_ref")
+        return chat, int(message)
 
     def check(self) -> CheckResult:
         """getMe with the token. Returns ``ok=False`` for a rejected token; raises

@@ -104,6 +104,7 @@ class CampaignKind(StrEnum):
 class Recurrence(StrEnum):
     NONE = "none"
     WEEKLY = "weekly"
+    MONTHLY = "monthly"
     YEARLY = "yearly"
 
 

@@ -45,7 +45,17 @@ ALLOWED_TAGS = frozenset(
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-METHODS = ("getme", "getchat", "sendmessage", "sendphoto", "sendvideo", "sendmediagroup")
+METHODS = (
+    "getme",
+    "getchat",
+    "sendmessage",
+    "sendphoto",
+    "sendvideo",
+    "sendmediagroup",
+    "editmessagetext",
+    "editmessagecaption",
+    "deletemessage",
+)
 #: Files of a multipart request: field name -> (content, what :func:`file_info` says).
 Uploads = dict[str, tuple[bytes, dict[str, Any]]]
 
@@ -225,11 +235,15 @@ def _send_message(
     if not text.strip():
         return tg_error(400, "Bad Request: message text is empty")
     msg = _message(state, chat, text=text)
-    return _sent(chat, msg)
+    return _sent(chat, msg, state)
 
 
-def _sent(chat: dict[str, Any], result: Any) -> Outcome:
+def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) -> Outcome:
     first = result[0] if isinstance(result, list) else result
+    if state is not None:
+        with state.lock:
+            for message in result if isinstance(result, list) else [result]:
+                state.tg_messages[(chat["id"], message["message_id"])] = message
     return Outcome(
         200,
         {"ok": True, "result": result},
@@ -317,7 +331,7 @@ def _send_single(
     content = _captioned_media(params, uploads, value, kind)
     if isinstance(content, Outcome):
         return content
-    return _sent(chat, _message(state, chat, **content))
+    return _sent(chat, _message(state, chat, **content), state)
 
 
 def _send_media_group(
@@ -341,7 +355,67 @@ def _send_media_group(
             return content
         messages.append(content)
     result = [_message(state, chat, media_group_id=group_id, **c) for c in messages]
-    return _sent(chat, result)
+    return _sent(chat, result, state)
+
+
+def _stored(
+    state: SandboxState, chat: dict[str, Any], params: dict[str, Any], what: str
+) -> tuple[tuple[int, int], dict[str, Any] | None, Outcome | None]:
+    raw = str(params.get("message_id") or "")
+    if not raw.lstrip("-").isdigit():
+        return (0, 0), None, tg_error(400, "Bad Request: message identifier is not specified")
+    key = (chat["id"], int(raw))
+    with state.lock:
+        message = state.tg_messages.get(key)
+    if message is None:
+        return key, None, tg_error(400, f"Bad Request: message to {what} not found")
+    return key, message, None
+
+
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+
+
+def _edit(
+    state: SandboxState,
+    chat: dict[str, Any],
+    params: dict[str, Any],
+    uploads: Uploads,
+    field: str,
+) -> Outcome:
+    """editMessageText (``field`` "text") or editMessageCaption ("caption"), as Telegram
+    answers them: unknown message, the wrong kind of message, unchanged content."""
+    key, message, error = _stored(state, chat, params, "edit")
+    if error or message is None:
+        return error or tg_error(400, "Bad Request: message to edit not found")
+    if field == "text" and "text" not in message:
+        return tg_error(400, "Bad Request: there is no text in the message to edit")
+    if field == "caption" and "text" in message:
+        return tg_error(400, "Bad Request: there is no caption in the message to edit")
+    shown, error = _checked_text(params, field, TEXT_MAX if field == "text" else CAPTION_MAX)
+    if error:
+        return error
+    if field == "text" and not shown.strip():
+        return tg_error(400, "Bad Request: message text is empty")
+    if message.get(field, "") == shown:
+        return tg_error(400, _NOT_MODIFIED)
+    edited = {**message, field: shown, "edit_date": int(time.time())}
+    with state.lock:
+        state.tg_messages[key] = edited
+    return Outcome(200, {"ok": True, "result": edited}, external_id=f"{key[0]}:{key[1]}")
+
+
+def _delete(
+    state: SandboxState, chat: dict[str, Any], params: dict[str, Any], uploads: Uploads
+) -> Outcome:
+    key, message, error = _stored(state, chat, params, "delete")
+    if error or message is None:
+        return error or tg_error(400, "Bad Request: message to delete not found")
+    with state.lock:
+        state.tg_messages.pop(key, None)
+    return Outcome(200, {"ok": True, "result": True}, external_id=f"{key[0]}:{key[1]}")
 
 
 _SENDERS: dict[str, Callable[[SandboxState, dict[str, Any], dict[str, Any], Uploads], Outcome]] = {
@@ -349,4 +423,7 @@ _SENDERS: dict[str, Callable[[SandboxState, dict[str, Any], dict[str, Any], Uplo
     "sendphoto": partial(_send_single, kind="photo"),
     "sendvideo": partial(_send_single, kind="video"),
     "sendmediagroup": _send_media_group,
+    "editmessagetext": partial(_edit, field="text"),
+    "editmessagecaption": partial(_edit, field="caption"),
+    "deletemessage": _delete,
 }

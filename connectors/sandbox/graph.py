@@ -170,7 +170,7 @@ def _edge(http_method: str, parts: list[str]) -> str:
         return "me"
     if len(parts) == 2:
         return parts[1]
-    return "object"
+    return {"POST": "edit", "DELETE": "delete"}.get(http_method, "object")
 
 
 def _route(
@@ -203,6 +203,8 @@ def _route(
         return _insights(state, page, parts[0], params)
     if len(parts) == 1 and http_method == "GET":
         return _object(state, page, parts[0], params)
+    if len(parts) == 1 and http_method in ("POST", "DELETE"):
+        return _change(state, page, parts[0], params, delete=http_method == "DELETE")
     return graph_error(100, "Unsupported request: unknown path components", status=400)
 
 
@@ -386,6 +388,39 @@ def _object(state: SandboxState, page: str, object_id: str, params: dict[str, An
             100, f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Post)"
         )
     return Outcome(200, _render(state, post, fields))
+
+
+def _change(
+    state: SandboxState, page: str, object_id: str, params: dict[str, Any], *, delete: bool
+) -> Outcome:
+    """``POST /{post-id}`` (a new ``message``) and ``DELETE /{post-id}`` on the Page's own
+    post, answered ``{"success": true}`` as the Graph API does; another page's or a removed
+    post is error 100 / subcode 33."""
+    post = _find(state, page, object_id)
+    verb = "delete" if delete else "post"
+    if post is None:
+        return graph_error(
+            100,
+            f"Unsupported {verb} request. Object with ID '{object_id}' does "
+            "not exist, cannot be loaded due to missing permissions, or does "
+            "not support this operation",
+            subcode=33,
+            kind="GraphMethodException",
+        )
+    if delete:
+        with state.lock:
+            state.fb_posts.pop(object_id, None)
+            feed = state.fb_feed.get(page, [])
+            if object_id in feed:
+                feed.remove(object_id)
+        return Outcome(200, {"success": True}, external_id=object_id)
+    message = str(params.get("message") or "")
+    if not message.strip():
+        return graph_error(100, "(#100) Param message must be non-empty")
+    with state.lock:
+        post["message"] = message
+        post["updated"] = time.time()
+    return Outcome(200, {"success": True}, external_id=object_id)
 
 
 def _fields(spec: str) -> list[str]:

@@ -51,7 +51,7 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/zalo/oauth/v4/oa/access_token", bind(zalo.access_token), methods=["POST"]),
         Route("/zalo/openapi/{rest:path}", bind(zalo.openapi), methods=["GET", "POST"]),
         Route("/zalo/media/{attachment}", bind(zalo.media), methods=["GET"]),
-        Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST"]),
+        Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST", "DELETE"]),
     ]
     return Starlette(routes=routes)
 

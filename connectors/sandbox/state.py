@@ -111,6 +111,8 @@ class SandboxState:
         self.fb_unpublished: dict[str, str] = {}
         self.fb_metrics: dict[str, dict[str, int]] = {}
         self.tg_message_ids: dict[int, int] = {}
+        #: Messages the bots sent, by (chat id, message id): what edits and deletes act on.
+        self.tg_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.hook_seen: dict[tuple[str, str], dict[str, Any]] = {}
         self._file: IO[str] | None = None
         self.data_dir = Path(data_dir) if data_dir else None
@@ -173,6 +175,7 @@ class SandboxState:
             self.fb_feed.clear()
             self.fb_unpublished.clear()
             self.fb_metrics.clear()
+            self.tg_messages.clear()
             self.hook_seen.clear()
             self.__dict__.pop("zalo", None)  # the Zalo emulator's state (sandbox/zalo.py)
         self.faults.clear()

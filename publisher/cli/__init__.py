@@ -29,6 +29,7 @@ app = typer.Typer(
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "bulk",
     "library",
     "sandbox",
     "render",

@@ -414,13 +414,24 @@ def post_create(
     campaign: Annotated[str | None, typer.Option("--campaign")] = None,
     task: Annotated[str | None, typer.Option("--task", help="S&T task code.")] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] = False,
+    repeat: Annotated[
+        str | None,
+        typer.Option("--repeat", help="weekly | monthly | yearly: publish again on that rhythm."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="dd/mm/yyyy: last day of the repetition.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a post (it waits for review unless --approve)."""
+    from publisher.errors import PublisherError
     from publisher.services.publishing import posts as posts_svc
-    from publisher.timeutil import fmt_local, parse_local
+    from publisher.timeutil import fmt_local, parse_local, parse_local_date
 
     due_at = parse_local(at)
+    if until is not None and not repeat:
+        raise PublisherError("error.repeat_without_rule")
+    until_day = parse_local_date(until) if until is not None else None
     with admin_session() as (session, actor):
         media_ids = _import_media(session, actor, media or [], channel)
         post = posts_svc.compose(
@@ -435,6 +446,8 @@ def post_create(
                 link=link,
                 campaign=campaign,
                 task=task,
+                recurrence=repeat or "none",
+                recurrence_until=until_day,
             ),
         )
         assert post.id is not None
@@ -644,7 +657,7 @@ def campaign_plan(
     year = year or to_local(utcnow()).year
     with admin_session() as (session, actor):
         if media:
-            from publisher.services.studio.campaign_media import scaffold_with_media
+            from publisher.services.publishing.campaign_media import scaffold_with_media
 
             result, plan = scaffold_with_media(session, actor, slug, year, channel)
             data = {**result.as_dict(), "media": plan.as_dict()}

@@ -8,8 +8,9 @@ transaction:
 - within the missed-delivery grace the delivery goes back to ``pending`` (its attempt not
   counted, so the missed sweep still owns it past the grace), due again ``HOLD_SECONDS``
   later — or at once when the renders it waits for finished meanwhile. A render that
-  finishes later makes it due at once (:func:`publisher.services.studio.versions.wake_waiting`): the
-  hold is only the longest wait between two looks;
+  finishes later makes it due at once
+  (:func:`publisher.services.publishing.versions.wake_waiting`): the hold is only the
+  longest wait between two looks;
 - an alert names the renders it waits for, unless the only thing missing is what this hold
   has just queued (a post approved moments before its time: a normal, short wait);
 - past the grace it fails: nothing is ever published with missing media.
@@ -25,8 +26,8 @@ from publisher.engine.outgoing import MediaPending
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
 from publisher.services.accounts import alerts
 from publisher.services.publishing import deliveries as deliveries_svc
-from publisher.services.studio import versions as prepare_svc
-from publisher.services.studio.versions import WAITING
+from publisher.services.publishing import versions as prepare_svc
+from publisher.services.publishing.versions import WAITING
 from publisher.timeutil import fmt_local, utcnow
 
 D = DeliveryStatus

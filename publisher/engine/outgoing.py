@@ -10,7 +10,7 @@ The answer is a type the caller matches on:
 - :class:`Lost`: the delivery is no longer ours (:func:`load` only).
 
 Media is never fitted here: the render queue makes every channel version
-(:mod:`publisher.services.studio.versions`); this module only picks up the finished files.
+(:mod:`publisher.services.publishing.versions`); this module only picks up the finished files.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from publisher.models import (
 )
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import links
-from publisher.services.studio import versions as prepare_svc
+from publisher.services.publishing import versions as prepare_svc
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Recurring posts (weekly, or yearly e.g. with a national-day campaign) expand into future
+"""Recurring posts (weekly, monthly, or yearly e.g. with a national-day campaign) expand into future
 deliveries ahead of time, without duplicates.
 
 Occurrences keep the first one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from publisher.db import session_scope
 from publisher.engine.txn import write_scope
-from publisher.models import Delivery, Post, PostStatus, Recurrence
+from publisher.models import Delivery, DeliveryStatus, Post, PostStatus, Recurrence
 from publisher.services.accounts import audit
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.services.publishing import links
@@ -27,7 +27,12 @@ from publisher.timeutil import local_tz, utcnow
 
 log = logging.getLogger(__name__)
 #: How far ahead occurrences are created.
-HORIZON = {Recurrence.WEEKLY: timedelta(days=28), Recurrence.YEARLY: timedelta(days=400)}
+HORIZON = {
+    Recurrence.WEEKLY: timedelta(days=28),
+    Recurrence.MONTHLY: timedelta(days=62),
+    Recurrence.YEARLY: timedelta(days=400),
+}
+REPEATING = tuple(HORIZON)
 LIVE = (
     PostStatus.SCHEDULED,
     PostStatus.PUBLISHING,
@@ -49,6 +54,19 @@ def _shift_year(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _shift_month(day: date, months: int) -> date:
+    """``day`` ``months`` later; the 29th-31st become the month's last day where it is
+    shorter (31/01 -> 28/02 -> 31/03: each occurrence counts from the first, not the last)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def occurrences(post: Post, until: datetime) -> Iterator[datetime]:
     """Due instants (UTC) of ``post`` after its first, up to ``until`` and its end date."""
     assert post.due_at is not None
@@ -57,8 +75,11 @@ def occurrences(post: Post, until: datetime) -> Iterator[datetime]:
     while True:
         if post.recurrence == Recurrence.WEEKLY:
             local = first + timedelta(weeks=n)  # wall-clock arithmetic in the local zone
-        elif post.recurrence == Recurrence.YEARLY:
-            day = _shift_year(first.date(), n)
+        elif post.recurrence in (Recurrence.MONTHLY, Recurrence.YEARLY):
+            if post.recurrence == Recurrence.MONTHLY:
+                day = _shift_month(first.date(), n)
+            else:
+                day = _shift_year(first.date(), n)
             local = datetime.combine(day, first.timetz().replace(tzinfo=None), tzinfo=local_tz())
         else:
             return
@@ -80,7 +101,7 @@ def expand(owner: str, *, now: datetime | None = None) -> int:
         post_ids = list(
             session.exec(
                 select(Post.id).where(
-                    col(Post.recurrence).in_([Recurrence.WEEKLY, Recurrence.YEARLY]),
+                    col(Post.recurrence).in_(REPEATING),
                     col(Post.status).in_(LIVE),
                     col(Post.due_at).is_not(None),
                 )
@@ -102,7 +123,16 @@ def _expand_post(owner: str, post_id: int | None, now: datetime) -> int:
         if post is None or post.due_at is None:
             return 0
         horizon = now + HORIZON.get(Recurrence(post.recurrence), timedelta(0))
-        have = set(session.exec(select(Delivery.occurrence).where(Delivery.post_id == post.id)))
+        # Cancelled rows do not count: a rescheduled post's old occurrences are cancelled
+        # (posts.reschedule) and one may fall on a new occurrence's key again;
+        # create_for_post reuses such a row.
+        have = set(
+            session.exec(
+                select(Delivery.occurrence).where(
+                    Delivery.post_id == post.id, Delivery.status != DeliveryStatus.CANCELLED
+                )
+            )
+        )
         for due in occurrences(post, horizon):
             key = occurrence_key(due)
             if key in have or due <= now:

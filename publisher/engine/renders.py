@@ -36,10 +36,10 @@ from publisher.db import get_engine, is_postgres, session_scope
 from publisher.errors import PublisherError
 from publisher.models import MediaAsset, RenderJob, RenderStatus
 from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import versions as prepare_svc
 from publisher.services.studio import library as media_svc
 from publisher.services.studio import recipes as recipes
 from publisher.services.studio import render_jobs as renders_svc
-from publisher.services.studio import versions as prepare_svc
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -39,8 +39,10 @@ from publisher.services.publishing import (
     campaigns,
     channels,
     deliveries,
+    imports,
     plans,
     posts,
+    remote,
     review,
     zalo_connect,
 )
@@ -52,7 +54,13 @@ from tests.factories import ADMIN, make_office, telegram_channel, webhook_channe
 MARK = "zqxa"
 REFUSED = (PermissionDenied, NotFound)
 #: Rows whose refusal is "no such image" (InvalidInput), the same answer as for a missing id.
-REFUSED_AS_MISSING = {"studio.render_jobs.enqueue_video"}
+REFUSED_AS_MISSING = {
+    "studio.render_jobs.enqueue_video",
+    # A line naming another organisation's media is a bad line, as for a missing id.
+    "publishing.imports.run",
+    # Another organisation's plan: "nothing of this plan waits", as for a plan never made.
+    "publishing.review.decide_plan",
+}
 
 
 def service_functions() -> dict[str, Callable[..., Any]]:
@@ -167,6 +175,45 @@ def _task_file(w: World) -> str:
     path = w.tmp / "insight.tasks.csv"
     path.write_text(f"Mã nhiệm vụ,Tên nhiệm vụ,Đơn vị\n{MARK}-99,Chen vào,{MARK}-so\n")
     return str(path)
+
+
+def _later(w: World) -> Any:
+    from publisher.timeutil import utcnow
+
+    return utcnow() + timedelta(days=5)
+
+
+def _a_waits(w: World) -> bool:
+    """A plan post of A waiting for review (inside the row's savepoint): what the review
+    desk's reads must not show to B."""
+    post = posts.compose(
+        w.s,
+        w.a.actor("officer"),
+        posts.PostInput(
+            text=f"Kế hoạch {MARK}",
+            channels=[f"tg-{MARK}"],
+            due_at=_later(w),
+            campaign=w.campaign_a,
+            campaign_year=2026,
+            plan_key=f"plan:{MARK}:2026",
+        ),
+    )
+    posts.submit(w.s, w.a.actor("officer"), post.id or 0)
+    return True
+
+
+def _zero(count: int) -> str:
+    """A count of A's posts would show as the marker (B has no post waiting)."""
+    return MARK if count else ""
+
+
+def _campaign_id(w: World) -> int:
+    return int(campaigns.get_campaign(w.s, ADMIN, w.campaign_a).id or 0)
+
+
+def _table_with_a_media(w: World) -> bytes:
+    """B's own channel, A's picture: the line must be refused."""
+    return f"time,channels,text,media\n15/10/2026 08:00,tg-b,Chen,#{w.asset_a}\n".encode()
 
 
 W = World
@@ -291,15 +338,15 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: orgs.update_brand(w.s, w.actor(), w.a.org.id, primary="#000000"),
         True,
     ),
-    "studio.campaign_media.scaffold_with_media": (
+    "publishing.campaign_media.scaffold_with_media": (
         lambda w: importlib.import_module(
-            "publisher.services.studio.campaign_media"
+            "publisher.services.publishing.campaign_media"
         ).scaffold_with_media(w.s, w.actor(), "ngay-chuyen-doi-so", 2026, [f"tg-{MARK}"]),
         True,
     ),
-    "studio.campaign_media.plan_occurrence": (
+    "publishing.campaign_media.plan_occurrence": (
         lambda w: importlib.import_module(
-            "publisher.services.studio.campaign_media"
+            "publisher.services.publishing.campaign_media"
         ).plan_occurrence(
             w.s,
             w.actor(),
@@ -394,6 +441,55 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "publishing.review.queue": (lambda w: review.queue(w.s, w.actor()), False),
     "publishing.review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
     "publishing.review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
+    "publishing.review.approve_at": (
+        lambda w: review.approve_at(w.s, w.actor(), w.post_a, _later(w)),
+        True,
+    ),
+    "publishing.review.queue_choices": (
+        lambda w: _a_waits(w) and review.queue_choices(w.s, w.actor()),
+        False,
+    ),
+    "publishing.review.waiting_count": (
+        lambda w: _a_waits(w) and _zero(review.waiting_count(w.s, w.actor())),
+        False,
+    ),
+    "publishing.review.plans_waiting": (
+        lambda w: _a_waits(w) and review.plans_waiting(w.s, w.actor()),
+        False,
+    ),
+    "publishing.review.history": (lambda w: review.history(w.s, w.actor()), False),
+    "publishing.review.decide_plan": (
+        lambda w: (
+            _a_waits(w) and review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True)
+        ),
+        True,
+    ),
+    "publishing.posts.reschedule": (
+        lambda w: posts.reschedule(w.s, w.actor(), w.post_a, _later(w)),
+        True,
+    ),
+    "publishing.posts.edit": (
+        lambda w: posts.edit(w.s, w.actor(), w.post_a, posts.PostChanges(text="Chen")),
+        True,
+    ),
+    "publishing.imports.run": (
+        lambda w: imports.run(w.s, w.actor(), "a.csv", _table_with_a_media(w)),
+        True,
+    ),
+    "publishing.imports.check": (
+        lambda w: imports.check(w.s, w.actor(), "a.csv", _table_with_a_media(w)),
+        False,
+    ),
+    "publishing.remote.copies": (lambda w: remote.copies(w.s, w.actor(), w.post_a), False),
+    "publishing.remote.copy_of": (lambda w: remote.copy_of(w.s, w.actor(), w.delivery_a), False),
+    "publishing.remote.edit_on_platform": (
+        lambda w: remote.edit_on_platform(w.actor(), w.delivery_a, "Chen"),
+        True,
+    ),
+    "publishing.remote.delete_on_platform": (
+        lambda w: remote.delete_on_platform(w.actor(), w.delivery_a),
+        True,
+    ),
     "insight.stats.scoped": (
         lambda w: stats.scoped(w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,
@@ -469,7 +565,9 @@ EXEMPT: dict[str, str] = {
         "the state machine, called by services that checked the actor"
     ),
     "operations.keys.rotate_key": "server-side key rotation (CLI, whole database, admin only)",
-    "studio.campaign_media.media_for_post": "called by scaffold_with_media with a post it created",
+    "publishing.campaign_media.media_for_post": (
+        "called by scaffold_with_media with a post it created"
+    ),
     "publishing.posts.approval_refusal": (
         "a pure check of a post its caller already loaded for the actor "
         "(posts.approve, review.approve, the review page); reads nothing"

@@ -11,8 +11,8 @@ from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import renders as engine
 from publisher.models import Channel, MediaAsset, Post, PostMedia, RenderJob
-from publisher.services.studio import versions as prepare_svc
-from publisher.services.studio.campaign_media import scaffold_with_media
+from publisher.services.publishing import versions as prepare_svc
+from publisher.services.publishing.campaign_media import scaffold_with_media
 from tests.factories import Office, facebook_channel, make_office, telegram_channel
 from tests.renders.conftest import asset_count
 

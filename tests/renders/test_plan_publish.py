@@ -25,7 +25,7 @@ from publisher.engine.claim import ChannelSpecs
 from publisher.engine.executor import ExecContext
 from publisher.models import MediaAsset, Post, PostStatus, RenderJob
 from publisher.services.publishing import plans, review
-from publisher.services.studio.campaign_media import scaffold_with_media
+from publisher.services.publishing.campaign_media import scaffold_with_media
 from tests.engine.conftest import fb_spec, hook_spec, run_once, tg_spec
 from tests.factories import Office, make_office
 

@@ -30,7 +30,7 @@ from publisher.engine.reconcile import sweep_expired
 from publisher.engine.worker import Worker
 from publisher.models import Channel, Delivery, MediaAsset, RenderJob
 from publisher.services.publishing import posts as posts_svc
-from publisher.services.studio import versions as prepare_svc
+from publisher.services.publishing import versions as prepare_svc
 from publisher.timeutil import utcnow
 from tests.engine.conftest import delivery, fb_spec, run_once, tg_spec
 from tests.factories import ADMIN, Office, make_office

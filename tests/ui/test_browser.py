@@ -186,8 +186,10 @@ def test_officer_composes_editor_approves_sandbox_receives(browser: object, demo
 
     page = login(browser, demo, "bientap")
     open_page(page, "Duyệt bài")
-    card = page.locator("[data-testid=stExpander]", has_text=f"Bài thử {marker}").first
+    card = page.locator("[class*='st-key-rv_row_']", has_text=f"Bài thử {marker}").first
     card.wait_for(timeout=30_000)
+    card.get_by_role("button", name="Xem").click()
+    settle(page)
     shot(page, "04-review-editor")
     card.get_by_role("button", name="Duyệt và đăng ngay").click()
     settle(page)
@@ -231,24 +233,22 @@ def test_the_editor_sees_the_plans_cards_and_clip_arrive_in_review(
     worker renders it while the editor watches the review page refresh itself."""
     page = login(browser, demo, "bientap")
     open_page(page, "Duyệt bài")
-    cards = page.locator("[data-testid=stExpander] img[src^='data:image/png']")
-    clips = page.locator("[data-testid=stExpander] video")
-    pending = page.get_by_text("Ấn phẩm đang dựng cho bài này")
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if cards.count() >= 5 and clips.count() >= 1 and pending.count() == 0:
-            break
-        time.sleep(1.0)  # no clicks: the page follows the renders by itself
-    settle(page)
-    assert pending.count() == 0, "renders still pending after 240 s"
-    assert cards.count() >= 5 and clips.count() >= 1, (cards.count(), clips.count())
     for step, name in (("— D-7", "11-review-plan-card"), ("— D0", "12-review-plan-clip")):
-        post = page.locator("[data-testid=stExpander]", has_text=step).first
-        post.scroll_into_view_if_needed()
-        if step == "— D0":
-            post.locator("video").first.scroll_into_view_if_needed()
-        else:
-            assert post.locator("img[src^='data:image/png']").count() >= 1, step
+        row = page.locator("[class*='st-key-rv_row_']", has_text=step).first
+        row.wait_for(timeout=60_000)
+        row.get_by_role("button", name="Xem").click()
+        settle(page)
+        media = row.locator("video" if step == "— D0" else "img[src^='data:image/png']")
+        pending = row.get_by_text("Ấn phẩm đang dựng cho bài này")
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            if media.count() >= 1 and pending.count() == 0:
+                break
+            time.sleep(1.0)  # no clicks: the open row follows the renders by itself
+        settle(page)
+        assert pending.count() == 0, f"{step}: renders still pending after 240 s"
+        assert media.count() >= 1, step
+        media.first.scroll_into_view_if_needed()
         settle(page)
         shot(page, name)
     assert page.locator("[data-testid=stException]").count() == 0

@@ -127,7 +127,11 @@ def test_an_editor_approves_and_rejects_with_a_comment(office, app_as):
     second = compose(office, text="Bài thứ hai cần sửa", submit=True)
     at = app_as(office, "editor", "pages/review.py")
     assert f"#{first}" in texts(at) and f"#{second}" in texts(at)
+    assert f"rv_ok_{first}" not in [b.key for b in at.button]  # rows open one at a time
+    at.button(key=f"rv_open_{first}").click().run()
     at.button(key=f"rv_ok_{first}").click().run()
+    assert any("sẽ được đăng lúc 10/10/2026 08:00" in s.value for s in at.success)
+    at.button(key=f"rv_open_{second}").click().run()
     at.button(key=f"rv_no_{second}").click().run()
     assert any("Hãy ghi lý do trả lại bài viết" in e.value for e in at.error)
     at.text_area(key=f"rv_comment_{second}").input("Bổ sung nguồn số liệu")
@@ -138,7 +142,9 @@ def test_an_editor_approves_and_rejects_with_a_comment(office, app_as):
         assert rejected.status == PostStatus.REJECTED
         assert rejected.review_comment == "Bổ sung nguồn số liệu"
     officer = app_as(office, "officer", "pages/review.py")
+    officer.button(key=f"rv_open_{second}").click().run()
     assert "Bổ sung nguồn số liệu" in texts(officer)
+    assert "Bị trả lại bởi so-khcn-editor" in texts(officer)
 
 
 def test_a_user_never_sees_another_organisations_posts(office, app_as):

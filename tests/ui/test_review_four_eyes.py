@@ -45,6 +45,7 @@ def test_the_editor_who_rewrote_a_post_sees_no_approve_button_and_why(office, ap
         )
     at = app_as(office, "editor", "pages/review.py")
     assert not at.exception
+    at.button(key=f"rv_open_{post_id}").click().run()
     keys = [b.key for b in at.button]
     assert f"rv_ok_{post_id}" not in keys and f"rv_now_{post_id}" not in keys
     assert f"rv_no_{post_id}" in keys  # sending it back stays possible
@@ -53,6 +54,7 @@ def test_the_editor_who_rewrote_a_post_sees_no_approve_button_and_why(office, ap
     assert "Nội dung sửa lần cuối: so-khcn-editor" in shown
 
     other = app_as(office, "editor2", "pages/review.py")
+    other.button(key=f"rv_open_{post_id}").click().run()
     assert WHY not in texts(other)
     other.button(key=f"rv_ok_{post_id}").click().run()
     assert not other.exception

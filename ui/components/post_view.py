@@ -51,4 +51,7 @@ def channel_previews(
                 media,
                 channel.payload,
                 channel.article,
+                videos=shown.videos,
+                style=channel.style,
+                link=channel.link,
             )

@@ -73,6 +73,28 @@ CSS = """
 .pv-za-btn{border-top:1px solid #e4e6eb;color:#0068ff;text-align:center;font-weight:600;
  font-size:14px;padding:8px}
 .pv-za-none{color:#5a6981;font-size:13px;width:330px}
+.pv-zl{background:#e2e9f3;padding:16px;border-radius:10px;max-width:460px;
+ font-family:Roboto,Arial,sans-serif}
+.pv-zl-head{display:flex;align-items:center;gap:8px;margin-bottom:8px}
+.pv-zl-logo{width:32px;height:32px;border-radius:50%;background:#0068ff;color:#fff;
+ font-weight:700;font-size:13px;display:flex;align-items:center;justify-content:center}
+.pv-zl-name{font-weight:600;font-size:14px;color:#081c36}
+.pv-zl-oa{font-size:11px;color:#fff;background:#0068ff;border-radius:3px;padding:0 4px;
+ margin-left:4px}
+.pv-zl-card{background:#fff;border-radius:8px;overflow:hidden;max-width:400px;
+ box-shadow:0 1px 2px rgba(0,0,0,.12)}
+.pv-zl-text{padding:10px 12px;font-size:14.5px;line-height:1.45;white-space:pre-wrap;
+ word-wrap:break-word;color:#081c36}
+.pv-zl-img{width:100%;display:block}
+.pv-zl-btn{border-top:1px solid #e4e8ec;text-align:center;padding:9px;color:#0068ff;
+ font-weight:600;font-size:14px}
+.pv-zl-meta{font-size:11.5px;color:#7589a3;padding:4px 2px 0}
+.pv-vid{position:relative;background:#000}.pv-vid img{width:100%;display:block;opacity:.92}
+.pv-play{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);width:56px;
+ height:56px;border-radius:50%;background:rgba(0,0,0,.55);color:#fff;font-size:24px;
+ display:flex;align-items:center;justify-content:center;border:2px solid #fff}
+.pv-dur{position:absolute;right:8px;bottom:8px;background:rgba(0,0,0,.7);color:#fff;
+ font-size:12px;padding:1px 6px;border-radius:4px;font-family:Arial,sans-serif}
 </style>
 """
 
@@ -93,17 +115,48 @@ def _img(path: Path, css: str) -> str:
     return f'<img class="{css}" src="data:{mime};base64,{base64.b64encode(data).decode()}"/>'
 
 
-def _media_html(media: Sequence[tuple[str, Path]], css: str) -> str:
+def duration_text(seconds: float | None) -> str:
+    """0:45, 1:05:30; "" when unknown."""
+    if not seconds:
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _video(path: Path, videos: Mapping[Path, Any]) -> str:
+    """The clip as the platforms show it before it plays: its poster frame, a play button
+    and its length (never the stored file's name, a hash)."""
+    info = videos.get(path)
+    poster = getattr(info, "poster", None)
+    length = esc(duration_text(getattr(info, "duration", None)))
+    badge = f'<span class="pv-dur">{length}</span>' if length else ""
+    if poster is None:
+        label = esc(t("ui.preview.video"))
+        return f'<div class="pv-video">▶ {label}{" · " + length if length else ""}</div>'
+    return f'<div class="pv-vid">{_img(poster, "")}<span class="pv-play">▶</span>{badge}</div>'
+
+
+def _media_html(
+    media: Sequence[tuple[str, Path]], css: str, videos: Mapping[Path, Any] | None = None
+) -> str:
     parts = []
     for kind, path in media[:4]:
         if kind == "image":
             parts.append(_img(path, css))
         else:
-            parts.append(f'<div class="pv-video">▶ {esc(path.name)}</div>')
+            parts.append(_video(path, videos or {}))
     return "".join(parts)
 
 
-def feed_card(page_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()) -> None:
+def feed_card(
+    page_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
+) -> None:
     initials = esc("".join(w[0] for w in page_name.split()[:2]).upper() or "F")
     st.html(
         CSS
@@ -113,7 +166,7 @@ def feed_card(page_name: str, text: str, when: str, media: Sequence[tuple[str, P
   <div><div class="pv-fb-name">{esc(page_name)}</div>
   <div class="pv-fb-meta">{esc(when)} · {esc(t("ui.preview.public"))}</div></div></div>
  <div class="pv-fb-text">{_rich(text)}</div>
- {_media_html(media, "pv-fb-img")}
+ {_media_html(media, "pv-fb-img", videos)}
  <div class="pv-fb-bar"><span>{esc(t("ui.preview.like"))}</span>
   <span>{esc(t("ui.preview.comment"))}</span><span>{esc(t("ui.preview.share"))}</span></div>
 </div>"""
@@ -121,13 +174,17 @@ def feed_card(page_name: str, text: str, when: str, media: Sequence[tuple[str, P
 
 
 def chat_bubble(
-    channel_name: str, text: str, when: str, media: Sequence[tuple[str, Path]] = ()
+    channel_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
 ) -> None:
     st.html(
         CSS
         + f"""
 <div class="pv-tg"><div class="pv-tg-bubble">
- {_media_html(media, "pv-tg-img")}
+ {_media_html(media, "pv-tg-img", videos)}
  <div class="pv-tg-name">{esc(channel_name)}</div>
  <div class="pv-tg-text">{_rich(text)}</div>
  <div class="pv-tg-meta">{esc(when)} ✓✓</div>
@@ -187,6 +244,33 @@ def article_html(
     )
 
 
+def zalo_card(
+    oa_name: str,
+    text: str,
+    when: str,
+    media: Sequence[tuple[str, Path]] = (),
+    videos: Mapping[Path, Any] | None = None,
+    link: str | None = None,
+) -> None:
+    """A Zalo Official Account message as followers see it: the OA's name, the picture, the
+    text and the link as a button."""
+    button = f'<div class="pv-zl-btn">{esc(t("ui.preview.zalo_open"))}</div>' if link else ""
+    st.html(
+        CSS
+        + f"""
+<div class="pv-zl">
+ <div class="pv-zl-head"><div class="pv-zl-logo">OA</div>
+  <div class="pv-zl-name">{esc(oa_name)}<span class="pv-zl-oa">OA</span></div></div>
+ <div class="pv-zl-card">
+  {_media_html(media[:1], "pv-zl-img", videos)}
+  <div class="pv-zl-text">{_rich(text)}</div>
+  {button}
+ </div>
+ <div class="pv-zl-meta">{esc(when)}</div>
+</div>"""
+    )
+
+
 def json_payload(payload_json: str) -> None:
     st.caption(t("ui.preview.webhook_caption"))
     st.code(payload_json, language="json")
@@ -200,13 +284,23 @@ def show(
     media: Sequence[tuple[str, Path]] = (),
     payload: str = "",
     info: Mapping[str, Any] | None = None,
+    *,
+    videos: Mapping[Path, Any] | None = None,
+    style: str = "",
+    link: str | None = None,
 ) -> None:
-    """Draw one channel's preview in its kind's look (a card for an unknown kind)."""
+    """Draw one channel's preview in its kind's look (a card for an unknown kind). A payload
+    whose receiver is a Zalo OA (``style="zalo"``) is drawn as the Zalo message, with the
+    payload one click away."""
     if preview == "bubble":
-        chat_bubble(name, text, when, media)
+        chat_bubble(name, text, when, media, videos)
+    elif preview == "payload" and style == "zalo":
+        zalo_card(name, text, when, media, videos, link)
+        with st.expander(t("ui.preview.payload"), icon=":material/data_object:"):
+            json_payload(payload)
     elif preview == "payload":
         json_payload(payload)
     elif preview == "article" and info:
         article(name, info, when, media)
     else:
-        feed_card(name, text, when, media)
+        feed_card(name, text, when, media, videos)

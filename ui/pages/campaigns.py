@@ -8,9 +8,9 @@ from datetime import date
 import streamlit as st
 
 from publisher.i18n import get_language, t
+from publisher.services.publishing import campaign_media as plan_media
 from publisher.services.publishing import campaigns
 from publisher.services.publishing.channels import list_channels
-from publisher.services.studio import campaign_media as plan_media
 from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import to_local, utcnow
 from ui import common

@@ -11,7 +11,8 @@ from publisher.services.publishing import drafts as composer
 from publisher.services.publishing.posts import PostInput
 from publisher.services.studio import library as media_svc
 from ui import common
-from ui.components import uploads
+from ui.components import uploads, when_input
+from ui.components.post_import import import_panel
 from ui.components.post_view import channel_previews
 
 actor = common.guard("post.compose")
@@ -33,6 +34,7 @@ def _load(post_id: int) -> None:
     info = common.read(posts.detail, actor, post_id)
     task = common.read(composer.task_choices, actor)
     st.session_state["compose_post_id"] = post_id
+    st.session_state[P + "was_approved"] = post.status == "scheduled"
     st.session_state[P + "title"] = post.title
     st.session_state[P + "text"] = post.text
     st.session_state[P + "link"] = post.link or ""
@@ -42,8 +44,11 @@ def _load(post_id: int) -> None:
             st.session_state[f"{P}own_{channel.id}"] = True
             st.session_state[f"{P}var_{channel.id}"] = text
     st.session_state[P + "media"] = [m["id"] for m in info["media"]]
-    day, at = common.local_parts(post.due_at)
-    st.session_state[P + "date"], st.session_state[P + "time"] = day, at
+    when_input.set_value(P, post.due_at)
+    st.session_state[P + "repeat"] = post.recurrence
+    st.session_state[P + "until"] = (
+        common.fmt_day(post.recurrence_until) if post.recurrence_until else ""
+    )
     st.session_state[P + "campaign"] = info["campaign"]
     codes = {x.id: x.code for x in task}
     st.session_state[P + "task"] = codes.get(post.task_id) if post.task_id else None
@@ -94,11 +99,15 @@ if not channels:
 by_id = {c.id: c for c in channels if c.id is not None}
 asset_by_id = {a.id: a for a in assets if a.id is not None}
 editing = st.session_state.get("compose_post_id")
+if not editing:
+    import_panel(actor)
 left, right = st.columns([1.15, 1], gap="large")
 
 with left:
     if editing:
         st.info(t("ui.compose.editing", id=editing), icon=":material/edit:")
+        if st.session_state.get(P + "was_approved"):
+            st.warning(t("ui.compose.editing_approved"), icon=":material/undo:")
     chosen = st.multiselect(
         t("ui.compose.channels"),
         list(by_id),
@@ -181,12 +190,8 @@ with left:
         )
 
     st.markdown(f"##### :material/schedule: {t('ui.compose.schedule')}")
-    if P + "date" not in st.session_state:
-        st.session_state[P + "date"], st.session_state[P + "time"] = common.local_parts(None)
-    d1, d2 = st.columns(2)
-    day = d1.date_input(t("ui.compose.date"), key=P + "date", format="DD/MM/YYYY")
-    at = d2.time_input(t("ui.compose.time"), key=P + "time", step=300)
-    st.caption(t("ui.compose.tz_note"))
+    when = when_input.when_input(P)
+    repeat, until, until_error = when_input.repeat_input(P)
     c1, c2 = st.columns(2)
     camp_opts: list[str | None] = [None, *[o.campaign.slug for o in upcoming]]
     camp_names = {
@@ -207,7 +212,7 @@ with left:
         format_func=lambda k: task_names.get(k, k) if k else "—",
     )
 
-due_at = common.local_due(day, at) if day and at else None
+due_at = when.due_at
 data = PostInput(
     text=text,
     channels=list(chosen),
@@ -218,6 +223,13 @@ data = PostInput(
     title=st.session_state.get(P + "title", ""),
     campaign=campaign,
     task=task,
+    recurrence=repeat,
+    recurrence_until=until,
+)
+#: What would be refused on saving or sending: the time as typed (not an earlier value),
+#: the repeat rule. The post is shown valid only when nothing here or in the channels' checks.
+schedule_problems = [p for p in (when.error, until_error) if p] or (
+    posts.schedule_problems(due_at, repeat, until) if due_at else []
 )
 
 with right:
@@ -237,13 +249,17 @@ with right:
         title=data.title,
     )
     channel_previews(shown, due_at, key="compose")
+    problems = [*problems, *schedule_problems]
     if problems:
         st.error(
             t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),
             icon=":material/block:",
         )
-    elif chosen and (text or media_ids):
-        st.success(t("ui.compose.valid"), icon=":material/check_circle:")
+    elif chosen and (text or media_ids) and due_at is not None:
+        st.success(
+            t("ui.compose.valid_at", when=when_input.spoken(due_at, repeat, until)),
+            icon=":material/check_circle:",
+        )
 
 
 def _save(submit: bool) -> int | None:
@@ -266,7 +282,14 @@ def _after(post_id: int | None, submitted: bool) -> None:
 
 
 b1, b2, b3, _ = st.columns([1, 1, 1, 2])
-if b1.button(t("ui.compose.save"), icon=":material/save:", key="c_btn_save", width="stretch"):
+if b1.button(
+    t("ui.compose.save"),
+    icon=":material/save:",
+    key="c_btn_save",
+    width="stretch",
+    # a time typed wrong is never saved as the earlier one (nor dropped)
+    disabled=bool(when.error or until_error),
+):
     _after(_save(False), False)
 if b2.button(
     t("ui.compose.submit"),

@@ -18,6 +18,7 @@ from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import utcnow
 from ui import common
+from ui.components import platform_actions
 
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
@@ -153,6 +154,9 @@ with tab_d:
                 if not can_manage:
                     continue
                 did = d.id or 0
+                if d.status == "sent":
+                    with c3:
+                        platform_actions.for_delivery(actor, did)
                 if d.status in ("failed", "missed", "cancelled") and c3.button(
                     t("ui.deliveries.retry"), key=f"dl_retry_{did}", icon=":material/replay:"
                 ):

@@ -27,10 +27,10 @@ from publisher.services.accounts import users
 from publisher.services.accounts.actor import Actor
 from publisher.services.accounts.orgs import get_org
 from publisher.services.operations import sandbox
+from publisher.services.publishing import campaign_media as plan_media
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import plans, posts
 from publisher.services.publishing.campaigns import upcoming
-from publisher.services.studio import campaign_media as plan_media
 from publisher.services.studio import library as media_svc
 from publisher.timeutil import fmt_date, local_datetime, to_local, utcnow
 

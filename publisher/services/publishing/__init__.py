@@ -1,2 +1,3 @@
 """Publishing: posts and their review, deliveries, calendar, campaigns and plans, channels,
-and what the compose page needs (drafts)."""
+bulk imports, edits after publishing, the media each channel gets (versions, campaign
+media), and what the compose page needs (drafts)."""

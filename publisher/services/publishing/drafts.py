@@ -180,6 +180,11 @@ class ChannelPreview:
     #: The ``article`` preview's title, description, author, paragraphs and whether it is
     #: broadcast (empty for the others).
     article: dict[str, Any] = field(default_factory=dict)
+    #: How the receiving platform shows it: "zalo" for a Zalo OA webhook (a Zalo message
+    #: card), else "" (the payload is all there is to show).
+    style: str = ""
+    #: The post's link, as the card's button shows it.
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,24 @@ class Previews:
     channels: tuple[ChannelPreview, ...]
     #: (kind, file) of each medium, in order.
     media: tuple[tuple[str, Path], ...]
+    #: Each video's poster frame (None when no frame could be read) and length in seconds.
+    videos: dict[Path, VideoPoster] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VideoPoster:
+    poster: Path | None
+    duration: float | None
+
+
+def video_poster(asset: MediaAsset) -> VideoPoster:
+    """The poster frame of a video asset (made once, cached under the data folder by the
+    file's hash) and its duration. Raises nothing."""
+    from media.poster import poster_frame
+    from publisher.config import get_settings
+
+    out = get_settings().data_dir / "cache" / "posters" / f"{asset.sha256}.jpg"
+    return VideoPoster(poster_frame(Path(media_file(asset)), out), asset.duration)
 
 
 def previews(
@@ -230,6 +253,12 @@ def previews(
                 preview=preview,
                 payload=payload,
                 article=article,
+                style="zalo" if (channel.settings or {}).get("signature") == "zalo" else "",
+                link=link,
             )
         )
-    return Previews(tuple(out), tuple((a.kind, Path(media_file(a))) for a in assets))
+    return Previews(
+        tuple(out),
+        tuple((a.kind, Path(media_file(a))) for a in assets),
+        {Path(media_file(a)): video_poster(a) for a in assets if a.kind == "video"},
+    )

@@ -49,7 +49,7 @@ from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import deliveries, links
 from publisher.services.publishing.attachments import post_media_items
 from publisher.services.publishing.channels import get_channel, make_connector
-from publisher.timeutil import utcnow
+from publisher.timeutil import fmt_date, to_local, utcnow
 
 S = PostStatus
 #: A schedule time this far in the past is still accepted ("publish now" from a slow form).
@@ -111,6 +111,33 @@ def _check_due(due_at: datetime | None) -> None:
         raise InvalidInput("error.time_too_far", years=MAX_AHEAD_YEARS)
 
 
+def _check_recurrence(data: PostInput) -> None:
+    """A known rule, and an end date not before the first publication (local day)."""
+    if data.recurrence not in tuple(Recurrence):
+        raise InvalidInput("error.recurrence_invalid", value=data.recurrence)
+    until = data.recurrence_until
+    if data.recurrence == Recurrence.NONE or until is None or data.due_at is None:
+        return
+    if until < to_local(data.due_at).date():
+        raise InvalidInput("error.repeat_until_before", until=fmt_date(until))
+
+
+def schedule_problems(
+    due_at: datetime | None, recurrence: str = Recurrence.NONE, until: date | None = None
+) -> list[str]:
+    """Why this time and repeat rule would be refused when saved or sent, translated (the
+    compose page shows the post as valid only when this is empty). Raises nothing."""
+    data = PostInput(
+        text="", channels=(), due_at=due_at, recurrence=recurrence, recurrence_until=until
+    )
+    try:
+        _check_due(due_at)
+        _check_recurrence(data)
+    except InvalidInput as exc:
+        return [exc.message()]
+    return []
+
+
 def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
     if not refs:
         raise InvalidInput("error.channels_required")
@@ -154,8 +181,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
     text = _nfc(data.text)
     channels = _resolve_channels(session, actor, data.channels)
     _check_due(data.due_at)
-    if data.recurrence not in tuple(Recurrence):
-        raise InvalidInput("error.recurrence_invalid", value=data.recurrence)
+    _check_recurrence(data)
     org_id = channels[0].org_id
     actor.require_org(org_id)
     post = Post(
@@ -311,6 +337,7 @@ def update(
     if {c.org_id for c in channels} != {post.org_id}:
         raise InvalidInput("error.channels_one_org")
     _check_due(data.due_at)
+    _check_recurrence(data)
     post.text = _nfc(data.text)
     post.title = _nfc(data.title)[:255]
     post.link = links.checked_link(data.link)
@@ -382,9 +409,12 @@ def save(
 ) -> int:
     """The compose page's "save" and "send for review": update post ``post_id`` (or compose
     a new draft when None, not strict), then submit it if ``for_review``, in the caller's one
-    transaction. Returns the post's id; raises what :func:`update`, :func:`compose` and
-    :func:`submit` raise."""
+    transaction. An approved post whose deliveries have not started is withdrawn first (it
+    goes back to review, see :func:`edit`). Returns the post's id; raises what
+    :func:`update`, :func:`compose` and :func:`submit` raise."""
     if post_id:
+        if get_post(session, actor, int(post_id)).status == S.SCHEDULED:
+            _withdraw(session, actor, _changeable(session, actor, int(post_id)), "edited")
         post = update(session, actor, int(post_id), data)
     else:
         post = compose(session, actor, data, strict=False)
@@ -410,8 +440,9 @@ def submit(session: Session, actor: Actor, post_id: int) -> Post:
     return _move(session, actor, post, S.IN_REVIEW, "post.submit")
 
 
-def approve(session: Session, actor: Actor, post_id: int) -> Post:
-    """Approve and schedule: the post's deliveries are created in this same transaction."""
+def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") -> Post:
+    """Approve and schedule: the post's deliveries are created in this same transaction.
+    ``comment``: the reviewer's note, kept on the post and in the audit row."""
     actor.require("post.review")
     post = get_post(session, actor, post_id)
     # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
@@ -435,7 +466,8 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
     links.track_deliveries(session, post, created)
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
-    post.review_comment = ""
+    post.review_comment = _nfc(comment)
+    extra = {"comment": post.review_comment} if post.review_comment else {}
     return _move(
         session,
         actor,
@@ -449,6 +481,7 @@ def approve(session: Session, actor: Actor, post_id: int) -> Post:
         # (its own content too: self_approved); "checked": a web account passed the rule.
         four_eyes="operator" if actor.user_id is None else "checked",
         self_approved=post.content_label == (actor.label or f"role:{actor.role}"),
+        **extra,
     )
 
 
@@ -576,48 +609,83 @@ def _username(session: Session, user_id: int | None) -> str | None:
     return user.username if user is not None else None
 
 
-#: Statuses a post can be moved to another time in (the calendar's drag, «Dời lịch»).
-MOVABLE = frozenset({S.DRAFT, S.REJECTED, S.IN_REVIEW, S.SCHEDULED})
+#: Statuses whose time and content may still change: the editable ones, and an approved
+#: post none of whose deliveries has started (it goes back to review, see :func:`edit`).
+CHANGEABLE = EDITABLE | {S.SCHEDULED}
+_UNSENT = (DeliveryStatus.PENDING, DeliveryStatus.MISSED, DeliveryStatus.CANCELLED)
+
+
+def _changeable(session: Session, actor: Actor, post_id: int) -> Post:
+    """The post ``actor`` may move or edit now, locked for the rest of the transaction.
+
+    Raises NotFound (also another organisation's post), PermissionDenied (an officer and a
+    post in review), InvalidTransition (publishing or published, or an approved post one of
+    whose deliveries has started)."""
+    actor.require("post.compose")
+    post = get_post(session, actor, post_id)
+    session.flush()
+    session.refresh(post, with_for_update=True)
+    if post.status not in CHANGEABLE:
+        raise InvalidTransition("error.post_not_editable", status=post.status)
+    if post.status == S.IN_REVIEW and not actor.can("post.review"):
+        raise PermissionDenied("error.post_in_review_locked")
+    if post.status == S.SCHEDULED:
+        started = session.exec(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.post_id == post.id, col(Delivery.status).not_in(_UNSENT))
+        ).one()
+        if started:
+            raise InvalidTransition("error.post_not_editable", status=S.PUBLISHING)
+    return post
+
+
+def _withdraw(session: Session, actor: Actor, post: Post, reason: str) -> list[int]:
+    """Take an approved post back to a draft: its unsent deliveries are cancelled (kept as
+    rows, reused when it is approved again), audited as ``post.withdraw``."""
+    cancelled = []
+    for delivery in session.exec(select(Delivery).where(Delivery.post_id == post.id)):
+        if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.MISSED):
+            delivery.status = DeliveryStatus.CANCELLED
+            delivery.updated_at = utcnow()
+            session.add(delivery)
+            cancelled.append(delivery.id or 0)
+    post.reviewed_by = None
+    post.reviewed_at = None
+    _move(session, actor, post, S.DRAFT, "post.withdraw", reason=reason, cancelled=cancelled)
+    session.flush()
+    return cancelled
 
 
 def reschedule(session: Session, actor: Actor, post_id: int, due_at: datetime) -> Post:
-    """Move a post to another time (the calendar's drag), with the checks of editing: the
-    time is not past nor beyond ten years, every channel still accepts the post, another
-    organisation's post is not found. An in-review post may be moved by an editor only; an
-    approved (scheduled) post by an editor, and only while none of its deliveries started:
-    its pending deliveries move with it (a recurring approved post is not moved here).
-    Audited as ``post.reschedule``. Raises NotFound, PermissionDenied, InvalidTransition,
-    InvalidInput, ValidationFailed; nothing changes then."""
-    actor.require("post.compose")
-    post = get_post(session, actor, post_id)
-    session.refresh(post, with_for_update=True)
-    if post.status not in MOVABLE:
-        raise InvalidTransition("error.post_not_editable", status=post.status)
-    reviewer_only = post.status in (S.IN_REVIEW, S.SCHEDULED)
-    if reviewer_only and not actor.can("post.review"):
-        raise PermissionDenied("error.post_in_review_locked")
+    """Move a post to another time (the calendar's drag, «Dời lịch», ``post reschedule``).
+
+    The time is checked as when composing (not past, not beyond ten years) and every channel
+    must still accept the post. A draft, rejected or in-review post keeps its status. An
+    approved post stays approved when an editor or administrator moves it (the time is not
+    content, :data:`CONTENT`): its unsent deliveries move with it; moved by an officer, it goes
+    back to review. Audited as ``post.reschedule`` (before and after). Raises NotFound,
+    PermissionDenied, InvalidTransition, InvalidInput, ValidationFailed; on any of them
+    nothing has changed."""
+    post = _changeable(session, actor, post_id)
     _check_due(due_at)
-    rows: list[Delivery] = []
-    if post.status == S.SCHEDULED:
-        rows = list(session.exec(select(Delivery).where(Delivery.post_id == post.id)))
-        live = [d for d in rows if d.status != DeliveryStatus.CANCELLED]
-        if post.recurrence != Recurrence.NONE or any(
-            d.status != DeliveryStatus.PENDING for d in live
-        ):
-            raise InvalidTransition("error.post_not_editable", status=post.status)
-        rows = live
     before = {"due_at": post.due_at, "status": post.status}
-    post.due_at = due_at
+    if post.status == S.SCHEDULED and not actor.can("post.review"):
+        _withdraw(session, actor, post, "rescheduled")
+        post.due_at = due_at
+        session.add(post)
+        session.flush()
+        submit(session, actor, post_id)
+    elif post.status == S.SCHEDULED:
+        post.due_at = due_at
+        problems = problems_for(session, post, variant_texts(session, post))
+        if problems:
+            raise ValidationFailed(problems)
+        _move_deliveries(session, post, due_at)
+    else:
+        post.due_at = due_at
     post.updated_at = utcnow()
     session.add(post)
-    problems = problems_for(session, post, variant_texts(session, post))
-    if problems:
-        raise ValidationFailed(problems)
-    for delivery in rows:
-        delivery.due_at = due_at
-        delivery.next_attempt_at = due_at
-        delivery.updated_at = utcnow()
-        session.add(delivery)
     audit.record(
         session,
         actor,
@@ -626,7 +694,121 @@ def reschedule(session: Session, actor: Actor, post_id: int, due_at: datetime) -
         post.id,
         org_id=post.org_id,
         before=before,
-        after={"due_at": post.due_at, "status": post.status, "deliveries": len(rows)},
+        after={"due_at": post.due_at, "status": post.status},
     )
-    session.flush()
     return post
+
+
+def _move_deliveries(session: Session, post: Post, due_at: datetime) -> None:
+    """Point an approved post's unsent deliveries at ``due_at``. A one-off post's rows move in
+    place; a recurring post's are cancelled and its first occurrence created again under
+    its new key (the engine expands the later ones from the new time)."""
+    rows = list(
+        session.exec(
+            select(Delivery).where(
+                Delivery.post_id == post.id,
+                col(Delivery.status).in_((DeliveryStatus.PENDING, DeliveryStatus.MISSED)),
+            )
+        )
+    )
+    if post.recurrence == Recurrence.NONE:
+        for delivery in rows:
+            delivery.status = DeliveryStatus.PENDING
+            delivery.due_at = due_at
+            delivery.next_attempt_at = due_at
+            delivery.updated_at = utcnow()
+            session.add(delivery)
+        session.flush()
+        return
+    for delivery in rows:
+        delivery.status = DeliveryStatus.CANCELLED
+        delivery.updated_at = utcnow()
+        session.add(delivery)
+    session.flush()
+    created = deliveries.create_for_post(session, post, due_at, due_at.date().isoformat())
+    links.track_deliveries(session, post, created)
+
+
+@dataclass
+class PostChanges:
+    """What :func:`edit` changes; None leaves a field as it is."""
+
+    text: str | None = None
+    due_at: datetime | None = None
+    channels: Sequence[str | int] | None = None
+    variants: Mapping[Any, str] | None = None
+    media_ids: Sequence[int] | None = None
+    link: str | None = None
+    title: str | None = None
+
+
+def current_input(session: Session, post: Post) -> PostInput:
+    """The post as a :class:`PostInput` (what :func:`update` takes), from what is stored."""
+    texts = session.exec(
+        select(PostVariant, Channel)
+        .join(Channel, col(Channel.id) == col(PostVariant.channel_id))
+        .where(PostVariant.post_id == post.id)
+    ).all()
+    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    task = session.get(STTask, post.task_id) if post.task_id else None
+    media = session.exec(
+        select(PostMedia.asset_id)
+        .where(PostMedia.post_id == post.id)
+        .order_by(col(PostMedia.position))
+    ).all()
+    return PostInput(
+        text=post.text,
+        channels=[c.name for _, c in texts],
+        due_at=post.due_at,
+        variants={c.name: v.text for v, c in texts if v.text is not None},
+        media_ids=list(media),
+        link=post.link,
+        title=post.title,
+        campaign=campaign.slug if campaign else None,
+        campaign_year=post.campaign_year,
+        task=task.code if task else None,
+        recurrence=post.recurrence,
+        recurrence_until=post.recurrence_until,
+        plan_key=post.plan_key,
+    )
+
+
+def edit(session: Session, actor: Actor, post_id: int, changes: PostChanges) -> Post:
+    """Change a post that is not yet published (``post edit``, the review desk's edit).
+
+    Only the fields given change. A draft, rejected or in-review post is updated as by
+    :func:`update`. An approved post whose deliveries have not started goes back to review
+    when its content changes (its unsent deliveries are cancelled, ``post.withdraw``, then
+    ``post.update`` and ``post.submit``): whoever approved it approved other content. A
+    change of time alone is :func:`reschedule`. Raises what :func:`reschedule`,
+    :func:`update` and :func:`submit` raise; on any of them nothing has changed."""
+    post = _changeable(session, actor, post_id)
+    data = current_input(session, post)
+    if changes.text is not None:
+        data.text = changes.text
+    if changes.channels is not None:
+        data.channels = list(changes.channels)
+        names = {str(c) for c in changes.channels}
+        data.variants = {k: v for k, v in data.variants.items() if str(k) in names}
+    if changes.variants is not None:
+        data.variants = {**data.variants, **changes.variants}
+    if changes.media_ids is not None:
+        data.media_ids = list(changes.media_ids)
+    if changes.link is not None:
+        data.link = changes.link or None
+    if changes.title is not None:
+        data.title = changes.title
+    only_time = changes == PostChanges(due_at=changes.due_at)
+    if changes.due_at is not None and only_time:
+        return reschedule(session, actor, post_id, changes.due_at)
+    if changes.due_at is not None:
+        data.due_at = changes.due_at
+    if post.status != S.SCHEDULED:
+        return update(session, actor, post_id, data, strict=True)
+    content_before = _content(session, post)
+    due_before = post.due_at
+    _withdraw(session, actor, post, "edited")
+    post = update(session, actor, post_id, data, strict=True)
+    if _content(session, post) == content_before and post.due_at == due_before:
+        raise InvalidInput("error.edit_nothing_changed")
+    return submit(session, actor, post_id)

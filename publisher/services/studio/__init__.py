@@ -1,2 +1,2 @@
-"""Studio: the media library, render jobs and their recipes, channel versions of media,
-campaign media and the studio preview."""
+"""Studio: the media library (uploads and generated assets), render jobs and their recipes,
+and the studio's live preview."""

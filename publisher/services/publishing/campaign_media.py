@@ -10,7 +10,7 @@ module, unchanged) and queues, in the organisation's brand:
 
 Each card is rendered at the size of the post's first channel and marked ``auto_size``, so
 each other channel gets its own size from its ``fit`` job
-(:mod:`publisher.services.studio.versions`).
+(:mod:`publisher.services.publishing.versions`).
 Results are attached to the posts when rendered; until then the review page lists them as
 pending renders. Everything is keyed by recipe, so re-running queues and attaches nothing new.
 """
@@ -28,10 +28,10 @@ from publisher.i18n import t
 from publisher.models import Campaign, Channel, Post, PostMedia, RenderJob
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import plans as plans_svc
+from publisher.services.publishing import versions as prepare_svc
 from publisher.services.publishing.campaigns import get_campaign, occurrence_in
 from publisher.services.studio import recipes as recipes
 from publisher.services.studio import render_jobs as renders_svc
-from publisher.services.studio import versions as prepare_svc
 from publisher.timeutil import fmt_date, to_local
 
 #: Cards are due well before their post so that the channel versions can follow.

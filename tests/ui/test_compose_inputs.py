@@ -1,0 +1,53 @@
+"""Honest inputs on the compose page: what is typed is what is checked, shown and saved;
+repeat rules; the CSV/XLSX import with its preview (AppTest)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from publisher.db import session_scope
+from publisher.models import Post
+from tests.ui.test_actions import _fill
+
+
+def test_a_date_typed_wrong_is_an_error_and_never_the_earlier_date(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Ngày sai")
+    at.text_input(key="c_date").input("10/10/2026").run()
+    assert any("Thứ Bảy 10/10/2026 lúc 08:00" in s.value for s in at.success)
+    assert any("10/10/2026 08:00" in str(h.proto) for h in at.get("html"))
+    at.text_input(key="c_date").input("31/02/2026").run()
+    errors = [e.value for e in at.error]
+    assert any("Ngày «31/02/2026» không hợp lệ" in e for e in errors), errors
+    assert not at.success  # «hợp lệ» is not shown for a value that will not be submitted
+    assert at.button(key="c_btn_submit").disabled and at.button(key="c_btn_save").disabled
+    # the preview no longer shows the earlier date either
+    previews = [str(h.proto) for h in at.get("html")]
+    assert previews and not any("10/10/2026 08:00" in h for h in previews)
+
+
+def test_a_year_9999_is_refused_in_vietnamese_before_submitting(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Năm 9999")
+    at.text_input(key="c_date").input("01/01/9999").run()
+    errors = " ".join(e.value for e in at.error)
+    assert "10 năm" in errors or "quá xa" in errors, errors
+    assert not at.success and at.button(key="c_btn_submit").disabled
+
+
+def test_a_repeat_rule_is_saved_with_its_last_day(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Bản tin tuần")
+    at.text_input(key="c_date").input("05/10/2026").run()
+    at.selectbox(key="c_repeat").set_value("weekly").run()
+    at.text_input(key="c_until").input("30/11/2026").run()
+    assert any("hằng tuần đến 30/11/2026" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
+    at.text_input(key="c_until").input("01/10/2026").run()
+    assert any("01/10/2026" in e.value for e in at.error) and not at.success
+    at.text_input(key="c_until").input("30/11/2026").run()
+    at.button(key="c_btn_submit").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        post = s.exec(select(Post)).one()
+    assert post.recurrence == "weekly" and post.recurrence_until == date(2026, 11, 30)
