@@ -260,7 +260,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.platform.edited": ("Đã sửa bài trên {channel}", "Post edited on {channel}"),
     "ui.platform.deleted": ("Đã xoá bài khỏi {channel}", "Post deleted from {channel}"),
     "ui.platform.was_deleted": ("Đã xoá khỏi nền tảng", "Deleted from the platform"),
-    "ui.preview.zalo_open": ("Xem chi tiết", "View details"),
     "ui.preview.payload": ("Dữ liệu gửi đi (JSON)", "The data sent (JSON)"),
     "ui.desk.edit_approved": ("Sửa bài (sẽ phải duyệt lại)", "Edit (it will be reviewed again)"),
     "ui.compose.editing_approved": (
