@@ -58,6 +58,8 @@ class Role(StrEnum):
     OFFICER = "officer"
     EDITOR = "editor"
     MANAGER = "manager"
+    #: The coordinating department (Sở KH&CN): reads every unit's results in its province.
+    COORDINATOR = "coordinator"
     ADMIN = "admin"
 
 
@@ -119,8 +121,11 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
     name: str = Field(max_length=255)
-    #: province | department | commune | other
+    #: province | department | commune | press | other (``services.orgs.ORG_KINDS``)
     kind: str = Field(default="department", max_length=20)
+    #: The unit above (a department's province). No foreign key: a self-reference would
+    #: rebuild the table on SQLite; ``services.orgs`` checks it exists and makes no cycle.
+    parent_id: int | None = Field(default=None, index=True)
     brand_primary: str = Field(default="#0B3D91", max_length=9)
     brand_accent: str = Field(default="#F2A900", max_length=9)
     #: No foreign key: organisation <-> media asset would be a cycle.
@@ -290,6 +295,17 @@ class MediaAsset(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="mediaasset.id")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(default_factory=_now)
+
+
+class PostTag(SQLModel, table=True):
+    """A theme (``khcn``/``dmst``/``cds``) or target group of a post
+    (``services.publishing.topics``): statistics and reports break results down by them."""
+
+    __table_args__ = (Index("ix_posttag_kind_value", "kind", "value"),)
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    #: theme | audience
+    kind: str = Field(primary_key=True, max_length=10)
+    value: str = Field(primary_key=True, max_length=20)
 
 
 class PostMedia(SQLModel, table=True):

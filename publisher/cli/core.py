@@ -481,6 +481,15 @@ def post_create(
     link: Annotated[str | None, typer.Option("--link")] = None,
     campaign: Annotated[str | None, typer.Option("--campaign")] = None,
     task: Annotated[str | None, typer.Option("--task", help="S&T task code.")] = None,
+    theme: Annotated[
+        list[str] | None, typer.Option("--theme", help="khcn|dmst|cds (repeatable).")
+    ] = None,
+    audience: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--audience", help="officials|business|citizens|students|scientists (repeatable)."
+        ),
+    ] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -503,6 +512,8 @@ def post_create(
                 link=link,
                 campaign=campaign,
                 task=task,
+                themes=theme or [],
+                audiences=audience or [],
             ),
         )
         assert post.id is not None
@@ -538,6 +549,8 @@ def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
         "id": d["id"],
         "status": d["status"],
         "due_at": d["due_at"],
+        "themes": d["themes"],
+        "audiences": d["audiences"],
         "deliveries": [
             {"id": x["id"], "channel": x["channel"], "status": x["status"], "due_at": x["due_at"]}
             for x in d["deliveries"]

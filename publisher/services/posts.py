@@ -48,6 +48,7 @@ from publisher.services import audit, deliveries, links
 from publisher.services.actor import Actor
 from publisher.services.channels import get_channel, make_connector
 from publisher.services.media_items import post_media_items
+from publisher.services.publishing import topics
 from publisher.timeutil import utcnow
 
 S = PostStatus
@@ -82,6 +83,10 @@ class PostInput:
     recurrence: str = Recurrence.NONE
     recurrence_until: date | None = None
     plan_key: str | None = None
+    #: Theme codes or labels (``topics.THEMES``: khcn, dmst, cds; "KH&CN" is accepted).
+    themes: Sequence[str] = ()
+    #: Target-group codes or labels (``topics.AUDIENCES``; "Doanh nghiệp" is accepted).
+    audiences: Sequence[str] = ()
 
 
 def _nfc(text: str | None) -> str:
@@ -155,6 +160,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
         raise InvalidInput("error.recurrence_invalid", value=data.recurrence)
     org_id = channels[0].org_id
     actor.require_org(org_id)
+    themes, audiences = topics.parse_themes(data.themes), topics.parse_audiences(data.audiences)
     post = Post(
         org_id=org_id,
         author_id=actor.user_id,
@@ -172,6 +178,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
     session.add(post)
     session.flush()
     assert post.id is not None
+    topics.write_post_tags(session, post.id, themes, audiences)
     texts = _write_variants(session, post, channels, data.variants)
     _write_media(session, actor, post, data.media_ids)
     if not text and not data.media_ids and not any(t for _, t in texts):
@@ -308,6 +315,7 @@ def update(
     if {c.org_id for c in channels} != {post.org_id}:
         raise InvalidInput("error.channels_one_org")
     _check_due(data.due_at)
+    themes, audiences = topics.parse_themes(data.themes), topics.parse_audiences(data.audiences)
     post.text = _nfc(data.text)
     post.title = _nfc(data.title)[:255]
     post.link = links.checked_link(data.link)
@@ -319,6 +327,8 @@ def update(
         post.status = S.DRAFT
     post.updated_at = utcnow()
     session.add(post)
+    assert post.id is not None
+    topics.write_post_tags(session, post.id, themes, audiences)
     texts = _write_variants(session, post, channels, data.variants)
     _write_media(session, actor, post, data.media_ids)
     content_changed = _content(session, post) != content_before
@@ -547,6 +557,7 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
         "link": post.link,
         "due_at": post.due_at.isoformat() if post.due_at else None,
         "campaign": campaign.slug if campaign else None,
+        **topics.post_tags(session, post.id or 0),
         "review_comment": post.review_comment,
         "author": _username(session, post.author_id),
         "content_by": post.content_label or None,

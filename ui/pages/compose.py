@@ -9,6 +9,7 @@ from publisher.i18n import t
 from publisher.services import campaigns, composer, posts
 from publisher.services import media as media_svc
 from publisher.services.posts import PostInput
+from publisher.services.publishing import topics
 from ui import common
 from ui.components.post_view import channel_previews
 
@@ -45,6 +46,8 @@ def _load(post_id: int) -> None:
     st.session_state[P + "campaign"] = info["campaign"]
     codes = {x.id: x.code for x in task}
     st.session_state[P + "task"] = codes.get(post.task_id) if post.task_id else None
+    st.session_state[P + "themes"] = list(info["themes"])
+    st.session_state[P + "audiences"] = list(info["audiences"])
 
 
 if "compose_load" in st.session_state:
@@ -190,6 +193,21 @@ with left:
         key=P + "task",
         format_func=lambda k: task_names.get(k, k) if k else "—",
     )
+    t1, t2 = st.columns(2)
+    themes = t1.multiselect(
+        t("ui.compose.themes"),
+        list(topics.THEMES),
+        key=P + "themes",
+        format_func=lambda k: t(f"topic.theme.{k}"),
+        placeholder=t("ui.compose.themes_placeholder"),
+    )
+    audiences = t2.multiselect(
+        t("ui.compose.audiences"),
+        list(topics.AUDIENCES),
+        key=P + "audiences",
+        format_func=lambda k: t(f"topic.audience.{k}"),
+        placeholder=t("ui.compose.audiences_placeholder"),
+    )
 
 due_at = common.local_due(day, at) if day and at else None
 data = PostInput(
@@ -202,6 +220,8 @@ data = PostInput(
     title=st.session_state.get(P + "title", ""),
     campaign=campaign,
     task=task,
+    themes=list(themes),
+    audiences=list(audiences),
 )
 
 with right:
