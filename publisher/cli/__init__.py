@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops",
     "ui",
     "stats",
+    "province",
     "jobs",
 )
 

@@ -1,0 +1,123 @@
+"""Activities made outside the product (hội nghị, hội thảo, tập huấn, giải thưởng, bài báo
+và phóng sự): entered by hand by a unit, counted in the criteria, listed in the reports."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from publisher.errors import InvalidInput
+from publisher.models import Activity, Organisation
+from publisher.services import audit, links, orgs
+from publisher.services.actor import Actor
+from publisher.services.periods import Period
+from publisher.services.publishing import topics
+from publisher.timeutil import fmt_date, to_local, utcnow
+
+KINDS = ("conference", "workshop", "training", "award", "press")
+
+
+def add(
+    session: Session,
+    actor: Actor,
+    *,
+    org: str | int | None,
+    kind: str,
+    on_date: date,
+    title: str,
+    themes: Sequence[str] = (),
+    audiences: Sequence[str] = (),
+    link: str | None = None,
+) -> Activity:
+    """Record an activity of unit ``org`` (the actor's own; an administrator any unit).
+    Raises InvalidInput (no unit, kind, a date in the future, no title, tags, link),
+    NotFound (unit), PermissionDenied."""
+    actor.require("activity.manage")
+    if org in (None, ""):
+        raise InvalidInput("error.activity_unit_required")
+    assert org is not None
+    unit = orgs.get_org(session, org)
+    actor.require_org(unit.id)
+    if kind not in KINDS:
+        raise InvalidInput("error.activity_kind", value=kind, allowed=", ".join(KINDS))
+    if on_date > to_local(utcnow()).date():
+        raise InvalidInput("error.activity_future", day=fmt_date(on_date))
+    clean = unicodedata.normalize("NFC", title or "").strip()
+    if not clean:
+        raise InvalidInput("error.activity_title_required")
+    activity = Activity(
+        org_id=unit.id or 0,
+        kind=kind,
+        on_date=on_date,
+        title=clean[:500],
+        themes=topics.parse_themes(themes),
+        audiences=topics.parse_audiences(audiences),
+        link=links.checked_link(link),
+        created_by=actor.label or actor.username,
+    )
+    session.add(activity)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "activity.add",
+        "activity",
+        activity.id,
+        org_id=unit.id,
+        after={"kind": kind, "date": on_date, "title": activity.title},
+    )
+    return activity
+
+
+def query(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    org_ids: Sequence[int] | None = None,
+    kinds: Sequence[str] | None = None,
+    theme: str | None = None,
+) -> list[tuple[Activity, Organisation]]:
+    """Activities in ``period`` of ``org_ids`` (default: every unit the actor reads)."""
+    actor.require("stats.view")
+    readable = orgs.readable_org_ids(session, actor)
+    if org_ids is not None:
+        for org_id in org_ids:
+            orgs.require_readable(session, actor, org_id)
+    stmt = (
+        select(Activity, Organisation)
+        .join(Organisation, col(Organisation.id) == Activity.org_id)
+        .where(Activity.on_date >= period.start, Activity.on_date <= period.end)
+        .order_by(col(Activity.on_date), col(Activity.id))
+    )
+    chosen = list(org_ids) if org_ids is not None else readable
+    if chosen is not None:
+        stmt = stmt.where(col(Activity.org_id).in_(chosen))
+    if kinds:
+        stmt = stmt.where(col(Activity.kind).in_(list(kinds)))
+    rows = list(session.exec(stmt).all())
+    if theme:
+        rows = [(a, o) for a, o in rows if theme in (a.themes or [])]
+    return rows
+
+
+def in_period(
+    session: Session, actor: Actor, period: Period, org_ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """The activities of the period as plain rows (the reports' list)."""
+    return [
+        {
+            "id": a.id,
+            "date": a.on_date,
+            "org": o.name,
+            "kind": a.kind,
+            "title": a.title,
+            "themes": list(a.themes or []),
+            "audiences": list(a.audiences or []),
+            "link": a.link,
+        }
+        for a, o in query(session, actor, period, org_ids)
+    ]
