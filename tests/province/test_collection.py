@@ -45,9 +45,7 @@ def test_a_request_goes_to_every_unit_of_the_province_and_alerts_them(
     request_id = _open(province)
     assert set(_status(province, request_id)) == {"so-khcn", "so-ct", "phuong-a", "bao-dn"}
     with session_scope() as s:
-        alerted = {
-            a.org_id for a in s.exec(select(Alert).where(Alert.kind == "report_requested"))
-        }
+        alerted = {a.org_id for a in s.exec(select(Alert).where(Alert.kind == "report_requested"))}
     assert alerted == {province.id(u) for u in ("so-khcn", "so-ct", "phuong-a", "bao-dn")}
 
 
@@ -166,8 +164,11 @@ def test_the_cli_contract(province: Province, tmp_path: Path) -> None:
     assert both.exit_code == 1 and len(both.output.strip().splitlines()) == 1
     with session_scope() as s:
         assert s.exec(select(func.count()).select_from(ReportRequest)).one() == 1
-        assert s.exec(
-            select(func.count())
-            .select_from(ReportSubmission)
-            .where(col(ReportSubmission.submitted_at).is_not(None))
-        ).one() == 1
+        assert (
+            s.exec(
+                select(func.count())
+                .select_from(ReportSubmission)
+                .where(col(ReportSubmission.submitted_at).is_not(None))
+            ).one()
+            == 1
+        )

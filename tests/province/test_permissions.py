@@ -85,7 +85,9 @@ def test_a_coordinator_without_a_unit_filter_reads_its_province_only(
 ) -> None:
     with session_scope() as s:
         flt = stats.scoped(s, province.actor("so-khcn", "coordinator"), stats.StatsFilter())
-    assert set(flt.org_ids or ()) == {province.id(u) for u in ("tinh", "so-khcn", "so-ct", "phuong-a", "bao-dn")}
+    assert set(flt.org_ids or ()) == {
+        province.id(u) for u in ("tinh", "so-khcn", "so-ct", "phuong-a", "bao-dn")
+    }
 
 
 def test_a_coordinator_edits_nothing_of_another_unit(province: Province) -> None:

@@ -98,6 +98,8 @@ def list_criteria(session: Session, actor: Actor) -> list[Criterion]:
 
 
 def get(session: Session, key: str) -> Criterion:
+    """Criterion ``key``; raises NotFound."""
+    ensure_defaults(session)
     found = session.exec(select(Criterion).where(Criterion.key == key)).first()
     if found is None:
         raise NotFound("error.criterion_not_found", key=key)
