@@ -34,7 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "org.kind.commune": ("Xã, phường", "Commune or ward"),
     "org.kind.press": ("Cơ quan báo chí", "Press agency"),
     "org.kind.other": ("Đơn vị khác", "Other unit"),
-    "role.coordinator": ("Điều phối (Sở KH&CN)", "Coordinator (Dept. of S&T)"),
+    "ui.role.coordinator": ("Điều phối (Sở KH&CN)", "Coordinator (Dept. of S&T)"),
     # report collection
     "error.report_deadline_past": (
         "Hạn nộp {deadline} đã qua; chọn hạn từ hôm nay trở đi",
