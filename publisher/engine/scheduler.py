@@ -207,4 +207,7 @@ class EngineScheduler:
         from publisher.services import engagement
 
         with session_scope() as session:
-            return engagement.sync_facts(session)
+            added = engagement.sync_facts(session)
+            # Tracked clicks too: counted within a minute, not at the next collection.
+            engagement.sync_clicks(session)
+            return added
