@@ -166,4 +166,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.sheet.collection": ("Tình hình gửi báo cáo", "Reports received"),
     "report.col.link": ("Minh chứng", "Evidence"),
     "report.unit.posts": ("bài", "posts"),
+    "ui.stats.whole_province": ("Toàn tỉnh (mọi đơn vị)", "Whole province (every unit)"),
+    "ui.stats.collect_now": ("Thu thập ngay", "Collect now"),
+    "ui.stats.collecting": ("Đang thu thập số liệu tương tác…", "Collecting engagement…"),
+    "ui.stats.collecting_channel": ("Đang thu thập: {channel}", "Collecting: {channel}"),
+    "ui.reports.range": ("Từ ngày - đến ngày", "From - to"),
+    "ui.reports.range_help": (
+        "Dùng khi chọn kỳ «Tùy chọn» (báo cáo đột xuất)",
+        "Used with the «Custom» period (ad hoc report)",
+    ),
+    "ui.collection.title": ("Thu thập báo cáo của các đơn vị", "Reports from the units"),
+    "ui.collection.caption": (
+        "Sở KH&CN yêu cầu báo cáo (định kỳ hoặc đột xuất) kèm hạn nộp; mỗi đơn vị gửi báo cáo "
+        "của mình; Sở theo dõi, nhắc và tổng hợp báo cáo của tỉnh.",
+        "The Department of S&T asks for reports (periodic or ad hoc) with a deadline; each "
+        "unit submits its own; the department follows up, reminds and compiles the province's.",
+    ),
+    "ui.collection.none": ("Chưa có yêu cầu báo cáo nào.", "No report request yet."),
+    "ui.collection.open": ("Yêu cầu báo cáo mới", "New report request"),
+    "ui.collection.deadline": ("Hạn nộp", "Deadline"),
+    "ui.collection.units": ("Đơn vị", "Units"),
+    "ui.collection.all_units": ("Mọi đơn vị của tỉnh", "Every unit of the province"),
+    "ui.collection.request_title": ("Tên yêu cầu (không bắt buộc)", "Title (optional)"),
+    "ui.collection.send": ("Gửi yêu cầu", "Send the request"),
+    "ui.collection.request": (
+        "Yêu cầu số {id}: {title} — từ {start} đến {end}, hạn {deadline} ({done}/{total} đã gửi)",
+        "Request {id}: {title} — {start} to {end}, due {deadline} ({done}/{total} submitted)",
+    ),
+    "ui.collection.untitled": ("Báo cáo đột xuất", "Ad hoc report"),
+    "ui.collection.closed": ("đã đóng", "closed"),
+    "ui.collection.submit": ("Gửi báo cáo của đơn vị", "Submit our report"),
+    "ui.collection.remind": ("Nhắc đơn vị chưa gửi", "Remind the others"),
+    "ui.collection.close": ("Đóng yêu cầu", "Close"),
+    "ui.collection.compile": ("Tổng hợp báo cáo tỉnh", "Compile the province's report"),
 }

@@ -373,7 +373,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
 
     _para(doc, t("report.section.charts", lang), bold=True)
     for chart in (charts.monthly_chart(data.by_month, lang), charts.kind_chart(data.by_kind, lang)):
-        doc.add_picture(io.BytesIO(charts.to_png(chart)), width=Mm(160))
+        doc.add_picture(io.BytesIO(charts.to_png(chart, lang=lang)), width=Mm(160))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     _para(doc, t("report.section.kpi", lang), bold=True)
