@@ -47,6 +47,7 @@ from publisher.services import (
     tasks,
     users,
 )
+from publisher.services.insight import activities, collection, criteria
 from publisher.services.periods import parse_period
 from publisher.services.reports import data as report_data
 from publisher.services.reports import generate as report_generate
@@ -86,6 +87,8 @@ class World:
     job_a: int
     campaign_a: str
     tmp: Path
+    #: Organisation A's report request (its coordinator asked A's units).
+    request_a: int = 0
 
     def actor(self, role: str = "editor") -> Any:
         return self.b.actor(role)
@@ -148,7 +151,15 @@ def world(db: Any, clock: Any, tmp_path: Path) -> Any:
             )
         )
         s.flush()
-        ids = (post.id, d.id, asset.id, alert.id, job.id, campaign.slug)
+        request = collection.open_request(
+            s, a.actor("coordinator"), date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 15),
+            title=f"Báo cáo {MARK}",
+        )  # fmt: skip
+        activities.add(
+            s, a.actor("manager"), org=a.org.slug, kind="training", on_date=date(2026, 9, 1),
+            title=f"Tập huấn {MARK}",
+        )  # fmt: skip
+        ids = (post.id, d.id, asset.id, alert.id, job.id, campaign.slug, request.id)
     from publisher.models import MediaAsset
 
     # One session per test, rolled back at the end: a refused call must not need cleaning.
@@ -156,8 +167,9 @@ def world(db: Any, clock: Any, tmp_path: Path) -> Any:
         asset_b_row = s.get(MediaAsset, asset_b.id)
         try:
             yield World(
-                s, a, b, ids[0], ids[1], ids[2], asset_b_row, ids[3], ids[4], ids[5], tmp_path
-            )
+                s, a, b, ids[0], ids[1], ids[2], asset_b_row, ids[3], ids[4], ids[5], tmp_path,
+                ids[6],
+            )  # fmt: skip
         finally:
             s.rollback()
 
@@ -264,6 +276,81 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "orgs.create_org": (lambda w: orgs.create_org(w.s, w.actor(), "Chen", slug="chen"), True),
     "orgs.list_orgs": (lambda w: orgs.list_orgs(w.s, w.actor()), False),
+    "orgs.readable_org_ids": (lambda w: orgs.readable_org_ids(w.s, w.actor("coordinator")), False),
+    "orgs.require_readable": (
+        lambda w: orgs.require_readable(w.s, w.actor("coordinator"), w.a.org.id),
+        False,
+    ),
+    "insight.collection.open_request": (
+        lambda w: collection.open_request(
+            w.s,
+            w.actor("coordinator"),
+            date(2026, 7, 1),
+            date(2026, 9, 30),
+            date(2026, 10, 15),
+            [w.a.org.slug],
+        ),
+        True,
+    ),
+    "insight.collection.get_request": (
+        lambda w: collection.get_request(w.s, w.actor("coordinator"), w.request_a),
+        False,
+    ),
+    "insight.collection.submit": (
+        lambda w: collection.submit(w.s, w.actor("manager"), w.request_a, w.a.org.slug),
+        True,
+    ),
+    "insight.collection.status": (
+        lambda w: collection.status(w.s, w.actor("coordinator"), w.request_a),
+        False,
+    ),
+    "insight.collection.remind": (
+        lambda w: collection.remind(w.s, w.actor("coordinator"), w.request_a),
+        True,
+    ),
+    "insight.collection.close": (
+        lambda w: collection.close(w.s, w.actor("coordinator"), w.request_a),
+        True,
+    ),
+    "insight.collection.list_requests": (
+        lambda w: collection.list_requests(w.s, w.actor("coordinator")),
+        False,
+    ),
+    "insight.collection.compile_report": (
+        lambda w: collection.compile_report(w.s, w.actor("coordinator"), w.request_a, "docx"),
+        False,
+    ),
+    "insight.activities.add": (
+        lambda w: activities.add(
+            w.s,
+            w.actor("manager"),
+            org=w.a.org.slug,
+            kind="award",
+            on_date=date(2026, 9, 2),
+            title="Chen",
+        ),
+        True,
+    ),
+    "insight.activities.query": (
+        lambda w: activities.query(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
+    "insight.activities.in_period": (
+        lambda w: activities.in_period(w.s, w.actor("coordinator"), parse_period("2026")),
+        False,
+    ),
+    "insight.criteria.list_criteria": (
+        lambda w: criteria.list_criteria(w.s, w.actor("coordinator")),
+        False,
+    ),
+    "insight.criteria.set_target": (
+        lambda w: criteria.set_target(w.s, w.actor("manager"), "posts", 2027, 1),
+        True,
+    ),
+    "insight.criteria.evaluate": (
+        lambda w: criteria.evaluate(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
     "orgs.update_brand": (
         lambda w: orgs.update_brand(w.s, w.actor(), w.a.org.id, primary="#000000"),
         True,
@@ -361,7 +448,7 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
     "review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
     "stats.scoped": (
-        lambda w: stats.scoped(w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
+        lambda w: stats.scoped(w.s, w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,
     ),
     "stats.totals": (
@@ -422,6 +509,8 @@ EXEMPT: dict[str, str] = {
     "sandbox.received": "demo emulator only: its records are not organisation data",
     "users.change_own_password": "acts only on the caller's own account (actor.user_id); "
     "takes no object to name another organisation's",
+    "engagement.collect_now": "opens its own sessions (the worker's path) on the channels of "
+    "orgs.readable_org_ids: tests/province/test_live_stats.py",
     "kpi.set_target": "province-wide targets, admin only: see "
     "test_kpi_targets_can_only_be_changed_by_an_administrator",
 }

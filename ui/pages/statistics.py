@@ -23,7 +23,12 @@ actor = common.guard("stats.view")
 common.page_header("ui.stats.title", "ui.stats.caption")
 today = to_local(utcnow()).date()
 COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
-COUNT_AXIS: dict[str, Any] = {"format": ",d", "tickMinStep": 1}
+#: Whole-number axes with Vietnamese thousands ("14.000", never "0.000000" or "14,000").
+COUNT_AXIS: dict[str, Any] = {
+    "format": ",d",
+    "tickMinStep": 1,
+    "labelExpr": "replace(format(datum.value, ',d'), regexp(',', 'g'), '.')",
+}
 LIGHT = {"green": "green", "amber": "orange", "red": "red"}
 
 
