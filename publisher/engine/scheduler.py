@@ -196,8 +196,14 @@ class EngineScheduler:
     def remind_reports(self) -> object:
         """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12
         (idempotent: one open alert per half-year)."""
+        from publisher.db import session_scope
+        from publisher.services.insight import collection
         from publisher.services.reports.reminder import report_reminder
 
+        # Requests the coordinator opened: units not yet submitted are reminded daily from
+        # three days before the deadline (and told they are late after it).
+        with session_scope() as session:
+            collection.remind_due(session)
         return report_reminder()
 
     def sync_stats(self) -> object:

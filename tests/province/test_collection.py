@@ -172,3 +172,25 @@ def test_the_cli_contract(province: Province, tmp_path: Path) -> None:
             ).one()
             == 1
         )
+
+
+def test_the_daily_pass_reminds_once_a_day_near_and_after_the_deadline(
+    province: Province, clock: FrozenClock
+) -> None:
+    request_id = _open(province, ["phuong-a", "so-ct"])
+    with session_scope() as s:
+        collection.submit(s, province.actor("so-ct", "manager"), request_id, "so-ct")
+    with session_scope() as s:  # 01/10: nine days before the deadline
+        assert collection.remind_due(s) == 0
+    clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))
+    with session_scope() as s:
+        assert collection.remind_due(s) == 1
+    with session_scope() as s:  # the same day again: nothing new
+        assert collection.remind_due(s) == 0
+    clock.set(datetime(2026, 10, 11, 2, 0, tzinfo=UTC))
+    with session_scope() as s:
+        assert collection.remind_due(s) == 1
+        kinds = [
+            a.kind for a in s.exec(select(Alert).where(Alert.org_id == province.id("phuong-a")))
+        ]
+    assert kinds == ["report_requested", "report_reminder", "report_late"]

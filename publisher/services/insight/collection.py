@@ -360,3 +360,36 @@ def compile_report(
     )
     name = f"bao-cao-tinh-{request.start.isoformat()}-{request.end.isoformat()}.{fmt}"
     return content, name
+
+
+#: Automatic reminders start this many days before a request's deadline.
+REMIND_BEFORE = 3
+
+
+def remind_due(session: Session, today: date | None = None) -> int:
+    """The scheduler's daily pass: for each open request whose deadline is at most
+    :data:`REMIND_BEFORE` days away (or past), remind the units that have not submitted and
+    were not reminded today. Returns how many units were reminded. Raises only database
+    errors."""
+    from publisher.services.actor import Actor as _Actor
+
+    today = today or _today()
+    system = _Actor.system("worker:report-reminder")
+    count = 0
+    for request in session.exec(
+        select(ReportRequest).where(col(ReportRequest.closed_at).is_(None))
+    ).all():
+        if (request.deadline - today).days > REMIND_BEFORE:
+            continue
+        waiting = session.exec(
+            select(ReportSubmission).where(
+                ReportSubmission.request_id == request.id,
+                col(ReportSubmission.submitted_at).is_(None),
+            )
+        ).all()
+        if all(
+            s.reminded_at is not None and to_local(s.reminded_at).date() == today for s in waiting
+        ):
+            continue
+        count += len(remind(session, system, request.id or 0))
+    return count
