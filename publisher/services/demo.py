@@ -104,7 +104,7 @@ def seed(
     # The province's past: units, a year of publications with engagement, a report round.
     from publisher.services.operations import history
 
-    past = history.seed_history(session, org.id, sandbox_url)
+    past = history.seed_history(session, org.id, sandbox_url, reset_passwords)
     result.history_posts = past.posts
     known = {name for name, _, _ in result.credentials}
     result.credentials += [c for c in past.credentials if c[0] not in known]

@@ -89,18 +89,28 @@ def ensure_defaults(session: Session) -> None:
     session.flush()
 
 
+def _defaults() -> list[Criterion]:
+    """The plan's criteria as unsaved rows: reading never writes (a report refused
+    afterwards, e.g. for its output folder, must leave nothing behind)."""
+    return [Criterion(position=n, **spec) for n, spec in enumerate(DEFAULTS)]
+
+
 def list_criteria(session: Session, actor: Actor) -> list[Criterion]:
+    """The stored criteria, or the plan's defaults while none is stored."""
     actor.require("stats.view")
-    ensure_defaults(session)
-    return list(
+    rows = list(
         session.exec(select(Criterion).order_by(col(Criterion.position), col(Criterion.id)))
     )
+    return rows or _defaults()
 
 
 def get(session: Session, key: str) -> Criterion:
-    """Criterion ``key``; raises NotFound."""
-    ensure_defaults(session)
-    found = session.exec(select(Criterion).where(Criterion.key == key)).first()
+    """Criterion ``key`` (stored, or one of the plan's defaults); raises NotFound."""
+    stored = session.exec(select(Criterion)).first() is not None
+    if stored:
+        found = session.exec(select(Criterion).where(Criterion.key == key)).first()
+    else:
+        found = next((c for c in _defaults() if c.key == key), None)
     if found is None:
         raise NotFound("error.criterion_not_found", key=key)
     return found

@@ -85,12 +85,15 @@ class HistoryResult:
     credentials: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
-def seed_history(session: Session, office_org_id: int, sandbox_url: str) -> HistoryResult:
+def seed_history(
+    session: Session, office_org_id: int, sandbox_url: str, reset_passwords: bool = False
+) -> HistoryResult:
     """Seed the province's past once; returns what was made (``created`` False when it was
-    already there). Raises only database errors (a sandbox that refuses a post leaves that
-    publication with a local id)."""
+    already there) and its accounts (a password only when made or reset now). Raises only
+    database errors (a sandbox that refuses a post leaves that publication with a local id)."""
     result = HistoryResult()
     if session.get(KeyValue, MARKER) is not None:
+        result.credentials = _people(session, office_org_id, reset_passwords)
         return result
     result.created = True
     rng = random.Random(57)
@@ -112,7 +115,7 @@ def seed_history(session: Session, office_org_id: int, sandbox_url: str) -> Hist
     ).first()
     channels[office_org_id] = office_channel or _channel(session, office, "1000010", sandbox_url)
     result.units = len(units)
-    result.credentials = _people(session, office_org_id)
+    result.credentials = _people(session, office_org_id, reset_passwords)
     tasks = _tasks(session, office_org_id, today.year)
     rates = {office_org_id: 3, **{_id(session, u[0]): u[4] for u in UNITS}}
     published: list[tuple[Delivery, datetime, dict[str, int]]] = []
@@ -185,11 +188,16 @@ def _channel(session: Session, unit: Organisation, page: str, url: str) -> Chann
     )
 
 
-def _people(session: Session, office_id: int) -> list[tuple[str, str, str | None]]:
+def _people(session: Session, office_id: int, reset: bool) -> list[tuple[str, str, str | None]]:
+    from publisher.security import generate_password
+
     out: list[tuple[str, str, str | None]] = []
     for username, role, full_name, unit in PEOPLE:
         if session.exec(select(User).where(User.username == username)).first() is not None:
-            out.append((username, str(role), None))
+            password = generate_password() if reset else None
+            if password:
+                users.set_password(session, SYSTEM, username, password)
+            out.append((username, str(role), password))
             continue
         org = _id(session, unit) if unit else office_id
         _, password = users.create_user(session, SYSTEM, username, role, org, full_name=full_name)
