@@ -121,11 +121,13 @@ def report_submit(
 ) -> None:
     """Submit a unit's report for a request (its figures are frozen now)."""
     from publisher.services.insight import collection
+    from publisher.services.orgs import get_org
 
     with admin_session() as (session, actor):
         sub = collection.submit(session, actor, request, org)
+        name = get_org(session, sub.org_id).name
         data = {"request": request, "org": org, "submitted_at": sub.submitted_at}
-    emit(data, as_json, lambda: t("report.submitted", org=org))
+    emit(data, as_json, lambda: t("report.submitted", org=name))
 
 
 @report_app.command("status")
