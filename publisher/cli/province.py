@@ -58,14 +58,14 @@ def report(
     from publisher.services import reports
     from publisher.services.periods import date_range
 
-    if out is None:
-        fail(t("error.bad_option", detail="--out"))
     if period and not (start or end):
         chosen: Any = period
     elif start and end and not period:
         chosen = date_range(_day(start), _day(end))
     else:
         fail(t("error.report_range_or_period"))
+    if out is None:
+        fail(t("error.bad_option", detail="--out"))
     check_out_file(out)
     with admin_session() as (session, actor):
         content, _name = reports.generate(session, actor, chosen, fmt.lower(), org, lang)
