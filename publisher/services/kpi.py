@@ -356,8 +356,7 @@ def all_kpis(
     actor.require("stats.view")
     within: list[int] | None = None
     if units is not None:
-        for unit in units:
-            orgs_svc.require_readable(session, actor, unit)
+        orgs_svc.require_all_readable(session, actor, units)
         within = list(units)
     elif org_id is not None:
         orgs_svc.require_readable(session, actor, org_id)

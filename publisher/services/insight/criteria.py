@@ -207,7 +207,7 @@ def _value(
         within = units if units is not None else orgs.readable_org_ids(session, actor)
         return kpi.task_coverage(session, period, None, within=within).value
     kinds = [k for k in (c.activity_kind or "").split(",") if k]
-    return float(len(activities.query(session, actor, period, units, kinds or None, c.theme)))
+    return float(activities.count(session, actor, period, units, kinds or None, c.theme))
 
 
 def evaluate(
