@@ -151,13 +151,19 @@ def bench(quick: bool) -> dict[str, Any]:
             timings["request status (120 units)"] = _time(
                 lambda: collection.status(s, coordinator, request_id), runs=3
             )
-        compiled = {}
+        compiled: dict[str, Any] = {}
         for fmt in ("docx", "xlsx"):
+
+            def build(fmt: str = fmt) -> None:
+                with session_scope(readonly=True) as s:
+                    collection.compile_report(s, coordinator, request_id, fmt)
+
+            # The first DOCX of a process also starts the chart renderer (vl-convert).
             t0 = time.perf_counter()
-            with session_scope(readonly=True) as s:
-                collection.compile_report(s, coordinator, request_id, fmt)
-            compiled[fmt] = round((time.perf_counter() - t0) * 1000, 1)
-            print(f"  provincial {fmt}: {compiled[fmt]} ms", flush=True)
+            build()
+            first = round((time.perf_counter() - t0) * 1000, 1)
+            compiled[fmt] = {"first_ms": first, **_time(build, runs=2)}
+            print(f"  provincial {fmt}: {compiled[fmt]}", flush=True)
         out["compile_ms"] = compiled
     finally:
         reset_engines()
@@ -183,9 +189,15 @@ def write_results(data: dict[str, Any]) -> None:
         f"| {k} | {v['median_ms']} | {v['max_ms']} | {'yes' if v['max_ms'] <= 300 else 'no'} |"
         for k, v in data["queries"].items()
     ]
-    lines += ["", "| provincial report | ms | target 15 s |", "|---|---|---|"]
     lines += [
-        f"| {k} | {v} | {'yes' if v <= 15000 else 'no'} |" for k, v in data["compile_ms"].items()
+        "",
+        "| provincial report | first run ms | median ms | max ms | target 15 s |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {k} | {v['first_ms']} | {v['median_ms']} | {v['max_ms']} | "
+        f"{'yes' if v['max_ms'] <= 15000 else 'no'} |"
+        for k, v in data["compile_ms"].items()
     ]
     (RESULTS / "province.md").write_text("\n".join(lines) + "\n")
 
