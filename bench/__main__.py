@@ -1,9 +1,9 @@
 """Run every benchmark, one after the other: ``python -m bench [--quick] [NAME ...]``.
 
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
-benchmarks that have a scaled-down mode (engine, render, stats, ops, crash, resilience, cli); the
-others run their normal size. Names: engine, connectors, media, render, stats, ui, ops, faults,
-crash, resilience, load, api-memory, cli.
+benchmarks that have a scaled-down mode (engine, render, stats, province, ops, crash,
+resilience, cli); the others run their normal size. Names: engine, connectors, media, render,
+stats, province, ui, ops, faults, crash, resilience, load, api-memory, cli.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "media": ("bench.media_bench", False),
     "render": ("bench.render_bench", True),
     "stats": ("bench.stats_bench", True),
+    "province": ("bench.province_bench", True),
     "ui": ("bench.ui_bench", False),
     "ops": ("bench.ops_bench", True),
     "faults": ("bench.faults", False),

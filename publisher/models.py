@@ -58,6 +58,8 @@ class Role(StrEnum):
     OFFICER = "officer"
     EDITOR = "editor"
     MANAGER = "manager"
+    #: The coordinating department (Sở KH&CN): reads every unit's results in its province.
+    COORDINATOR = "coordinator"
     ADMIN = "admin"
 
 
@@ -121,8 +123,11 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
     name: str = Field(max_length=255)
-    #: province | department | commune | other
+    #: province | department | commune | press | other (``services.orgs.ORG_KINDS``)
     kind: str = Field(default="department", max_length=20)
+    #: The unit above (a department's province). No foreign key: a self-reference would
+    #: rebuild the table on SQLite; ``services.orgs`` checks it exists and makes no cycle.
+    parent_id: int | None = Field(default=None, index=True)
     brand_primary: str = Field(default="#0B3D91", max_length=9)
     brand_accent: str = Field(default="#F2A900", max_length=9)
     #: No foreign key: organisation <-> media asset would be a cycle.
@@ -296,6 +301,17 @@ class MediaAsset(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
+class PostTag(SQLModel, table=True):
+    """A theme (``khcn``/``dmst``/``cds``) or target group of a post
+    (``services.publishing.topics``): statistics and reports break results down by them."""
+
+    __table_args__ = (Index("ix_posttag_kind_value", "kind", "value"),)
+    post_id: int = Field(foreign_key="post.id", primary_key=True)
+    #: theme | audience
+    kind: str = Field(primary_key=True, max_length=10)
+    value: str = Field(primary_key=True, max_length=20)
+
+
 class PostMedia(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id", primary_key=True)
     asset_id: int = Field(foreign_key="mediaasset.id", primary_key=True)
@@ -448,6 +464,76 @@ class RenderJob(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
     started_at: datetime | None = _ts(default=None)
     finished_at: datetime | None = _ts(default=None)
+
+
+# --- the province: report collection, criteria, activities ---
+class ReportRequest(SQLModel, table=True):
+    """A report the coordinator asks units for: the semi-annual ones or «đột xuất» (any local
+    date range), due by ``deadline`` (local date, inclusive). ``services.insight.collection``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: The province (or the coordinator's topmost unit) the request belongs to.
+    province_id: int = Field(foreign_key="organisation.id", index=True)
+    title: str = Field(default="", max_length=255)
+    start: date
+    end: date
+    deadline: date
+    created_by: str = Field(default="", max_length=120)
+    created_at: datetime = _ts(default_factory=_now)
+    #: Once closed, nothing more may be submitted.
+    closed_at: datetime | None = _ts(default=None)
+
+
+class ReportSubmission(SQLModel, table=True):
+    """One unit's part of a :class:`ReportRequest`: created when the request opens,
+    ``submitted_at`` set when the unit sends it (its figures frozen in ``figures``)."""
+
+    __table_args__ = (UniqueConstraint("request_id", "org_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="reportrequest.id", index=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    submitted_at: datetime | None = _ts(default=None)
+    submitted_by: str = Field(default="", max_length=120)
+    figures: dict[str, Any] = _json()
+    reminded_at: datetime | None = _ts(default=None)
+
+
+class Criterion(SQLModel, table=True):
+    """An evaluation criterion of the plan with yearly targets (``services.insight.criteria``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=255)
+    #: What one counts: "bài", "%", "hoạt động", "lượt".
+    unit: str = Field(default="", max_length=40)
+    #: posts | engagement | tasks | activities
+    measure: str = Field(max_length=20)
+    #: unit (each unit's own target) | province (one target for the province)
+    scope: str = Field(default="unit", max_length=10)
+    #: Narrow the count: an activity kind, a theme (optional).
+    activity_kind: str | None = Field(default=None, max_length=20)
+    theme: str | None = Field(default=None, max_length=20)
+    #: {"2026": 20.0, ..., "2030": 40.0}
+    targets: dict[str, Any] = _json()
+    position: int = 0
+    created_at: datetime = _ts(default_factory=_now)
+
+
+class Activity(SQLModel, table=True):
+    """Something a unit did outside the product (hội nghị, hội thảo, tập huấn, giải thưởng,
+    bài báo/phóng sự) that counts in the criteria and is listed in the report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    #: conference | workshop | training | award | press
+    kind: str = Field(max_length=20)
+    on_date: date = Field(index=True)
+    title: str = Field(max_length=500)
+    themes: list[str] = _json(list)
+    audiences: list[str] = _json(list)
+    link: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(default="", max_length=120)
+    created_at: datetime = _ts(default_factory=_now)
 
 
 # --- operations ---

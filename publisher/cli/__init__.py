@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops",
     "ui",
     "stats",
+    "province",
     "jobs",
 )
 
@@ -76,13 +77,16 @@ def _before(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 def _prepare_before_commands(typer_app: typer.Typer) -> None:
     """Wrap every command of ``typer_app`` and of its groups so that logging is configured
-    just before it runs, once the command line has been parsed (the groups have no
-    callbacks of their own)."""
+    just before it runs, once the command line has been parsed (a group's own callback too:
+    ``publisher report --period ...`` writes a report from the ``report`` group's)."""
     for command in typer_app.registered_commands:
         if command.callback is not None:
             command.callback = _before(command.callback)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
+            own = group.typer_instance.registered_callback
+            if own is not None and own.callback is not None:
+                own.callback = _before(own.callback)
             _prepare_before_commands(group.typer_instance)
 
 

@@ -87,15 +87,26 @@ def init(
 def org_add(
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     slug: Annotated[str | None, typer.Option(help="Short id (default: from the name).")] = None,
-    kind: Annotated[str, typer.Option(help="province|department|commune|other")] = "department",
+    kind: Annotated[
+        str, typer.Option(help="province|department|commune|press|other")
+    ] = "department",
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="Slug of the unit above (the province).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an organisation."""
+    """Add an organisation (a unit of the province)."""
     from publisher.services.accounts import orgs as orgs_svc
 
     with admin_session() as (session, actor):
-        org = orgs_svc.create_org(session, actor, name, slug=slug, kind=kind)
-        data = {"id": org.id, "slug": org.slug, "name": org.name, "kind": org.kind}
+        org = orgs_svc.create_org(session, actor, name, slug=slug, kind=kind, parent=parent)
+        data = {
+            "id": org.id,
+            "slug": org.slug,
+            "name": org.name,
+            "kind": org.kind,
+            "parent_id": org.parent_id,
+        }
     emit(data, as_json, lambda: t("cli.org_added", slug=data["slug"]))
 
 
@@ -107,7 +118,7 @@ def org_list(as_json: JsonOpt = False) -> None:
 
     with admin_session() as (session, actor):
         rows = [
-            {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind}
+            {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind, "parent_id": o.parent_id}
             for o in orgs_svc.list_orgs(session, actor)
         ]
     emit(rows, as_json, lambda: "\n".join(f"{r['slug']}\t{r['name']}" for r in rows))
@@ -118,7 +129,7 @@ def org_list(as_json: JsonOpt = False) -> None:
 @handle_errors
 def user_add(
     username: Annotated[str, typer.Option("--username")],
-    role: Annotated[str, typer.Option("--role", help="officer|editor|manager|admin")],
+    role: Annotated[str, typer.Option("--role", help="officer|editor|manager|coordinator|admin")],
     org: Annotated[str, typer.Option("--org", help="Organisation slug, name or id.")],
     password: Annotated[str | None, typer.Option(help="Default: generated and printed.")] = None,
     full_name: Annotated[str, typer.Option("--full-name")] = "",
@@ -413,6 +424,15 @@ def post_create(
     link: Annotated[str | None, typer.Option("--link")] = None,
     campaign: Annotated[str | None, typer.Option("--campaign")] = None,
     task: Annotated[str | None, typer.Option("--task", help="S&T task code.")] = None,
+    theme: Annotated[
+        list[str] | None, typer.Option("--theme", help="khcn|dmst|cds (repeatable).")
+    ] = None,
+    audience: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--audience", help="officials|business|citizens|students|scientists (repeatable)."
+        ),
+    ] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Schedule at once (admin).")] = False,
     repeat: Annotated[
         str | None,
@@ -448,6 +468,8 @@ def post_create(
                 task=task,
                 recurrence=repeat or "none",
                 recurrence_until=until_day,
+                themes=theme or [],
+                audiences=audience or [],
             ),
         )
         assert post.id is not None
@@ -483,6 +505,8 @@ def _post_summary(session: Any, actor: Any, post: Post) -> dict[str, Any]:
         "id": d["id"],
         "status": d["status"],
         "due_at": d["due_at"],
+        "themes": d["themes"],
+        "audiences": d["audiences"],
         "deliveries": [
             {"id": x["id"], "channel": x["channel"], "status": x["status"], "due_at": x["due_at"]}
             for x in d["deliveries"]

@@ -1,6 +1,6 @@
 """Statistics, reports, the S&T task register and the API service.
 
-``publisher stats collect|show``, ``publisher report``, ``publisher task import``,
+``publisher stats collect|show``, ``publisher task import``,
 ``publisher kpi show|set``, ``publisher api``.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from publisher.cli.common import admin_session, check_out_file, emit, handle_errors
+from publisher.cli.common import admin_session, emit, handle_errors
 from publisher.i18n import t
 
 # The services (and through them SQLAlchemy and the models) are imported inside the commands
@@ -28,7 +28,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(stats_app, name="stats")
     app.add_typer(task_app, name="task")
     app.add_typer(kpi_app, name="kpi")
-    app.command("report")(report)
     app.command("api")(api)
 
 
@@ -124,25 +123,6 @@ def show(
         return "\n".join(lines)
 
     emit(data, as_json, human)
-
-
-@handle_errors
-def report(
-    period: Annotated[str, typer.Option(help="YYYY-H1 or YYYY-H2.")],
-    out: Annotated[Path, typer.Option(help="File to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="docx or xlsx.")] = "docx",
-    org: Annotated[str | None, typer.Option(help="Organisation slug (default: all).")] = None,
-    lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
-) -> None:
-    """Write the semi-annual communications report (DOCX) or its figures (XLSX)."""
-    from publisher.services.insight import reports
-
-    check_out_file(out)
-    with admin_session() as (session, actor):
-        content, _name = reports.generate(session, actor, period, fmt.lower(), org, lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(content)
-    typer.echo(t("report.written", path=str(out)))
 
 
 @task_app.command("import")

@@ -135,7 +135,7 @@ def _print_credentials(admin: tuple[str, str | None], seeded: Any) -> None:
     typer.echo(t("ui.demo.accounts"))
     for username, role, password in rows:
         shown = password if password else t("ui.demo.password_unchanged")
-        typer.echo(f"  {t('ui.role.' + role):<24} {username:<10} {shown}")
+        typer.echo(f"  {t('ui.role.' + role):<24} {username:<20} {shown}")
     if not all(p for _, _, p in rows):
         typer.echo(t("ui.demo.password_hint"))
 

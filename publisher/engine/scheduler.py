@@ -213,8 +213,14 @@ class EngineScheduler:
     def remind_reports(self) -> object:
         """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12
         (idempotent: one open alert per half-year)."""
+        from publisher.db import session_scope
+        from publisher.services.insight import collection
         from publisher.services.insight.reports.reminder import report_reminder
 
+        # Requests the coordinator opened: units not yet submitted are reminded daily from
+        # three days before the deadline (and told they are late after it).
+        with session_scope() as session:
+            collection.remind_due(session)
         return report_reminder()
 
     def sync_stats(self) -> object:
@@ -224,4 +230,7 @@ class EngineScheduler:
         from publisher.services.insight import engagement
 
         with session_scope() as session:
-            return engagement.sync_facts(session)
+            added = engagement.sync_facts(session)
+            # Tracked clicks too: counted within a minute, not at the next collection.
+            engagement.sync_clicks(session)
+            return added

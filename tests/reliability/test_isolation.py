@@ -30,7 +30,7 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, orgs, users
-from publisher.services.insight import audience, kpi, stats, tasks
+from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
@@ -91,6 +91,8 @@ class World:
     job_a: int
     campaign_a: str
     tmp: Path
+    #: Organisation A's report request (its coordinator asked A's units).
+    request_a: int = 0
 
     def actor(self, role: str = "editor") -> Any:
         return self.b.actor(role)
@@ -153,7 +155,15 @@ def world(db: Any, clock: Any, tmp_path: Path) -> Any:
             )
         )
         s.flush()
-        ids = (post.id, d.id, asset.id, alert.id, job.id, campaign.slug)
+        request = collection.open_request(
+            s, a.actor("coordinator"), date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 15),
+            title=f"Báo cáo {MARK}",
+        )  # fmt: skip
+        activities.add(
+            s, a.actor("manager"), org=a.org.slug, kind="training", on_date=date(2026, 9, 1),
+            title=f"Tập huấn {MARK}",
+        )  # fmt: skip
+        ids = (post.id, d.id, asset.id, alert.id, job.id, campaign.slug, request.id)
     from publisher.models import MediaAsset
 
     # One session per test, rolled back at the end: a refused call must not need cleaning.
@@ -161,8 +171,9 @@ def world(db: Any, clock: Any, tmp_path: Path) -> Any:
         asset_b_row = s.get(MediaAsset, asset_b.id)
         try:
             yield World(
-                s, a, b, ids[0], ids[1], ids[2], asset_b_row, ids[3], ids[4], ids[5], tmp_path
-            )
+                s, a, b, ids[0], ids[1], ids[2], asset_b_row, ids[3], ids[4], ids[5], tmp_path,
+                ids[6],
+            )  # fmt: skip
         finally:
             s.rollback()
 
@@ -334,6 +345,84 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "accounts.orgs.list_orgs": (lambda w: orgs.list_orgs(w.s, w.actor()), False),
+    "accounts.orgs.readable_org_ids": (
+        lambda w: orgs.readable_org_ids(w.s, w.actor("coordinator")),
+        False,
+    ),
+    "accounts.orgs.require_readable": (
+        lambda w: orgs.require_readable(w.s, w.actor("coordinator"), w.a.org.id),
+        False,
+    ),
+    "insight.collection.open_request": (
+        lambda w: collection.open_request(
+            w.s,
+            w.actor("coordinator"),
+            date(2026, 7, 1),
+            date(2026, 9, 30),
+            date(2026, 10, 15),
+            [w.a.org.slug],
+        ),
+        True,
+    ),
+    "insight.collection.get_request": (
+        lambda w: collection.get_request(w.s, w.actor("coordinator"), w.request_a),
+        False,
+    ),
+    "insight.collection.submit": (
+        lambda w: collection.submit(w.s, w.actor("manager"), w.request_a, w.a.org.slug),
+        True,
+    ),
+    "insight.collection.status": (
+        lambda w: collection.status(w.s, w.actor("coordinator"), w.request_a),
+        False,
+    ),
+    "insight.collection.remind": (
+        lambda w: collection.remind(w.s, w.actor("coordinator"), w.request_a),
+        True,
+    ),
+    "insight.collection.close": (
+        lambda w: collection.close(w.s, w.actor("coordinator"), w.request_a),
+        True,
+    ),
+    "insight.collection.list_requests": (
+        lambda w: collection.list_requests(w.s, w.actor("coordinator")),
+        False,
+    ),
+    "insight.collection.compile_report": (
+        lambda w: collection.compile_report(w.s, w.actor("coordinator"), w.request_a, "docx"),
+        False,
+    ),
+    "insight.activities.add": (
+        lambda w: activities.add(
+            w.s,
+            w.actor("manager"),
+            org=w.a.org.slug,
+            kind="award",
+            on_date=date(2026, 9, 2),
+            title="Chen",
+        ),
+        True,
+    ),
+    "insight.activities.query": (
+        lambda w: activities.query(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
+    "insight.activities.in_period": (
+        lambda w: activities.in_period(w.s, w.actor("coordinator"), parse_period("2026")),
+        False,
+    ),
+    "insight.criteria.list_criteria": (
+        lambda w: criteria.list_criteria(w.s, w.actor("coordinator")),
+        False,
+    ),
+    "insight.criteria.set_target": (
+        lambda w: criteria.set_target(w.s, w.actor("manager"), "posts", 2027, 1),
+        True,
+    ),
+    "insight.criteria.evaluate": (
+        lambda w: criteria.evaluate(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
     "accounts.orgs.update_brand": (
         lambda w: orgs.update_brand(w.s, w.actor(), w.a.org.id, primary="#000000"),
         True,
@@ -491,7 +580,7 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "insight.stats.scoped": (
-        lambda w: stats.scoped(w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
+        lambda w: stats.scoped(w.s, w.actor("manager"), stats.StatsFilter(org_id=w.a.org.id)),
         False,
     ),
     "insight.stats.totals": (
@@ -574,10 +663,18 @@ EXEMPT: dict[str, str] = {
     ),
     "studio.preview.preview_infographic": "renders the caller's own brand; takes no object id",
     "operations.sandbox.received": "demo emulator only: its records are not organisation data",
-    "accounts.users.change_own_password": "acts only on the caller's own account (actor.user_id); "
-    "takes no object to name another organisation's",
-    "insight.kpi.set_target": "province-wide targets, admin only: see "
-    "test_kpi_targets_can_only_be_changed_by_an_administrator",
+    "accounts.users.change_own_password": (
+        "acts only on the caller's own account (actor.user_id); "
+        "takes no object to name another organisation's"
+    ),
+    "insight.engagement.collect_now": (
+        "opens its own sessions (the worker's path) on the channels of "
+        "orgs.readable_org_ids: tests/province/test_live_stats.py"
+    ),
+    "insight.kpi.set_target": (
+        "province-wide targets, admin only: see "
+        "test_kpi_targets_can_only_be_changed_by_an_administrator"
+    ),
 }
 
 #: Known gaps (a failing row would be a false claim): kept visible, strict xfail.

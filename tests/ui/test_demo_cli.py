@@ -38,13 +38,15 @@ def _demo(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_seeding_twice_prints_the_passwords_once(tmp_path):
     first = _demo(tmp_path, "--seed-only", "--sandbox-port", "0")
     assert first.returncode == 0, first.stderr
-    accounts = dict(re.findall(r"^\s+.+?\s{2,}(\w+)\s+(\S+)\s*$", first.stdout, re.M))
-    assert set(accounts) == {"admin", "canbo", "bientap", "lanhdao"}
+    accounts = dict(re.findall(r"^\s+.+?\s{2,}([\w.]+)\s+(\S+)\s*$", first.stdout, re.M))
+    office = {"admin", "canbo", "bientap", "lanhdao"}
+    # The province's past adds the coordinator and two units' managers.
+    assert set(accounts) == office | {"dieuphoi", "lanhdao.phuong", "lanhdao.congthuong"}
     assert all(len(p) >= 8 for p in accounts.values())
     assert (tmp_path / "publisher.db").is_file()
     second = _demo(tmp_path, "--seed-only", "--sandbox-port", "0")
     assert second.returncode == 0, second.stderr
-    assert second.stdout.count("(đã in ở lần chạy đầu)") == 4
+    assert second.stdout.count("(đã in ở lần chạy đầu)") == 7
     assert not any(p in second.stdout for p in accounts.values())
 
 

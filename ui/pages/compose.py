@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services.publishing import campaigns, posts
+from publisher.services.publishing import campaigns, posts, topics
 from publisher.services.publishing import drafts as composer
 from publisher.services.publishing.posts import PostInput
 from publisher.services.studio import library as media_svc
@@ -52,6 +52,8 @@ def _load(post_id: int) -> None:
     st.session_state[P + "campaign"] = info["campaign"]
     codes = {x.id: x.code for x in task}
     st.session_state[P + "task"] = codes.get(post.task_id) if post.task_id else None
+    st.session_state[P + "themes"] = list(info["themes"])
+    st.session_state[P + "audiences"] = list(info["audiences"])
 
 
 if "compose_load" in st.session_state:
@@ -211,6 +213,21 @@ with left:
         key=P + "task",
         format_func=lambda k: task_names.get(k, k) if k else "—",
     )
+    t1, t2 = st.columns(2)
+    themes = t1.multiselect(
+        t("ui.compose.themes"),
+        list(topics.THEMES),
+        key=P + "themes",
+        format_func=lambda k: t(f"topic.theme.{k}"),
+        placeholder=t("ui.compose.themes_placeholder"),
+    )
+    audiences = t2.multiselect(
+        t("ui.compose.audiences"),
+        list(topics.AUDIENCES),
+        key=P + "audiences",
+        format_func=lambda k: t(f"topic.audience.{k}"),
+        placeholder=t("ui.compose.audiences_placeholder"),
+    )
 
 due_at = when.due_at
 data = PostInput(
@@ -225,6 +242,8 @@ data = PostInput(
     task=task,
     recurrence=repeat,
     recurrence_until=until,
+    themes=list(themes),
+    audiences=list(audiences),
 )
 #: What would be refused on saving or sending: the time as typed (not an earlier value),
 #: the repeat rule. The post is shown valid only when nothing here or in the channels' checks.

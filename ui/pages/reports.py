@@ -4,17 +4,21 @@ organisation, ready to download; the S&T task register import for the coverage K
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from publisher.errors import PublisherError
+from publisher.errors import InvalidInput, PublisherError
 from publisher.i18n import t
 from publisher.services.accounts.orgs import list_orgs
 from publisher.services.insight import reports, tasks
+from publisher.services.insight.periods import date_range
 from publisher.services.insight.reports.reminder import due_report
 from publisher.timeutil import fmt_date, to_local, utcnow
 from ui import common
+from ui.components.report_collection import collection_section
 
 actor = common.guard("report.export")
 common.page_header("ui.reports.title", "ui.reports.caption")
@@ -57,11 +61,24 @@ orgs = common.read(list_orgs, actor)
 org_options: dict[str | None, str] = {o.slug: o.name for o in orgs}
 if actor.all_orgs:
     org_options = {None: t("ui.stats.all_orgs"), **org_options}
+elif actor.is_coordinator:
+    org_options = {None: t("ui.stats.whole_province"), **org_options}
+CUSTOM = "custom"
 
 with st.form("report_form"):
     c1, c2, c3 = st.columns([2, 3, 1])
     period = c1.selectbox(
-        t("report.period"), _periods(), format_func=_period_label, key="rp_period"
+        t("report.period"),
+        [*_periods(), CUSTOM],
+        format_func=lambda c: t("ui.stats.period.custom") if c == CUSTOM else _period_label(c),
+        key="rp_period",
+    )
+    picked = c1.date_input(
+        t("ui.reports.range"),
+        (date(today.year, 1, 1), today),
+        format="DD/MM/YYYY",
+        key="rp_range",
+        help=t("ui.reports.range_help"),
     )
     org = c2.selectbox(
         t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="rp_org"
@@ -79,7 +96,12 @@ with st.form("report_form"):
 if submitted:
     try:
         with st.spinner(t("ui.reports.working")):
-            content, name = common.read(reports.generate, actor, period, fmt, org, common.lang())
+            chosen: Any = period
+            if period == CUSTOM:
+                if not isinstance(picked, tuple) or len(picked) != 2:
+                    raise InvalidInput("error.report_range_or_period")
+                chosen = date_range(picked[0], picked[1])
+            content, name = common.read(reports.generate, actor, chosen, fmt, org, common.lang())
     except PublisherError as exc:
         common.show_error(exc)
     else:
@@ -104,6 +126,8 @@ if result:
     )
     if kind == "docx":
         st.caption(t("ui.reports.author_note"))
+
+collection_section(actor, orgs, today)
 
 if actor.can("task.manage"):
     st.divider()

@@ -13,7 +13,7 @@ import streamlit as st
 from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.services.accounts.orgs import list_orgs
-from publisher.services.insight import audience, kpi, stats
+from publisher.services.insight import audience, engagement, kpi, stats
 from publisher.services.insight.periods import Period, date_range, parse_period
 from publisher.services.insight.reports.fmt import num
 from publisher.services.publishing import channels as channels_svc
@@ -24,6 +24,12 @@ actor = common.guard("stats.view")
 common.page_header("ui.stats.title", "ui.stats.caption")
 today = to_local(utcnow()).date()
 COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
+#: Whole-number axes with Vietnamese thousands ("14.000", never "0.000000" or "14,000").
+COUNT_AXIS: dict[str, Any] = {
+    "format": ",d",
+    "tickMinStep": 1,
+    "labelExpr": "replace(format(datum.value, ',d'), regexp(',', 'g'), '.')",
+}
 LIGHT = {"green": "green", "amber": "orange", "red": "red"}
 
 
@@ -67,6 +73,8 @@ def _filters() -> tuple[Period, stats.StatsFilter] | None:
     org_options: dict[int | None, str] = {o.id: o.name for o in orgs}
     if actor.all_orgs:
         org_options = {None: t("ui.stats.all_orgs"), **org_options}
+    elif actor.is_coordinator:  # every unit of the province, and each one
+        org_options = {None: t("ui.stats.whole_province"), **org_options}
     org_id = c2.selectbox(
         t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="st_org"
     )
@@ -108,9 +116,39 @@ def _metrics(tot: dict[str, Any]) -> None:
                 help=t("ui.stats.na_help") if value is None else None,
             )
     when = tot.get("collected_at")
-    st.caption(
+    c1, c2 = st.columns([4, 1])
+    c1.caption(
         t("ui.stats.collected", at=common.fmt_dt(when)) if when else t("ui.stats.never_collected")
     )
+    if c2.button(
+        t("ui.stats.collect_now"), icon=":material/refresh:", key="st_collect", width="stretch"
+    ):
+        _collect_now()
+
+
+def _collect_now() -> None:
+    """«Thu thập ngay»: collect the actor's channels now, with a progress bar."""
+    bar = st.progress(0.0, text=t("ui.stats.collecting"))
+
+    def step(done: int, total: int, channel: str) -> None:
+        share = done / total if total else 1.0
+        bar.progress(
+            share, text=t("ui.stats.collecting_channel", channel=channel) if channel else ""
+        )
+
+    result = engagement.collect_now(actor, progress=step)
+    bar.empty()
+    failed = result.failed_channels
+    common.flash(
+        "warning" if failed else "success",
+        t(
+            "stats.collect.done",
+            snapshots=result.snapshots,
+            channels=len(result.channels),
+            failed=len(failed),
+        ),
+    )
+    st.rerun()
 
 
 def _frame(rows: list[dict[str, Any]], label: str) -> pd.DataFrame:
@@ -119,13 +157,19 @@ def _frame(rows: list[dict[str, Any]], label: str) -> pd.DataFrame:
             {
                 label: r.get("label") if r.get("label") is not None else t("stats.no_campaign"),
                 **{
-                    t(f"stats.col.{c}"): r.get(c)
+                    t(f"stats.col.{c}"): _shown(r.get(c))
                     for c in ("posts", "deliveries", *COUNTERS, "engagement")
                 },
             }
             for r in rows
         ]
     )
+
+
+def _shown(value: Any) -> str:
+    """A figure as people read it: "12.345", "0,5"; a dash where the platform gives none
+    (never "None")."""
+    return "—" if value is None else num(value)
 
 
 def _label(key: str) -> str:
@@ -153,7 +197,7 @@ def _trend(rows: list[dict[str, Any]], unit: str) -> None:
         )
     )
     bars = base.mark_bar(color="#0B3D91").encode(
-        y=alt.Y("engagement:Q", title=t("stats.col.engagement")),
+        y=alt.Y("engagement:Q", title=t("stats.col.engagement"), axis=alt.Axis(**COUNT_AXIS)),
         tooltip=[
             alt.Tooltip("bucket:N", title=t(f"ui.stats.unit.{unit}")),
             alt.Tooltip("engagement:Q", title=t("stats.col.engagement")),
@@ -161,7 +205,7 @@ def _trend(rows: list[dict[str, Any]], unit: str) -> None:
         ],
     )
     line = base.mark_line(color="#F2A900", point=True, strokeWidth=3).encode(
-        y=alt.Y("posts:Q", title=t("stats.col.posts"))
+        y=alt.Y("posts:Q", title=t("stats.col.posts"), axis=alt.Axis(**COUNT_AXIS))
     )
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 
@@ -173,6 +217,8 @@ def _breakdown(flt: stats.StatsFilter) -> None:
         "kind": "stats.col.platform",
         "campaign": "stats.col.campaign",
         "content_type": "stats.col.content_type",
+        "theme": "report.table.by_theme.col",
+        "audience": "report.table.by_audience.col",
     }
     by = st.segmented_control(
         t("ui.stats.group_by"),
@@ -191,13 +237,19 @@ def _breakdown(flt: stats.StatsFilter) -> None:
             r["label"] = t(f"stats.kind.{r['key']}")
         elif by == "content_type":
             r["label"] = t(f"stats.content.{r['key']}")
+        elif by in ("theme", "audience"):
+            r["label"] = t(f"topic.{by}.{r['key']}") if r["key"] else t("topic.none")
     label = t(dims[by])
     frame = _frame(rows, label)
+    plot = pd.DataFrame(
+        [{label: r["label"], "engagement": r.get("engagement") or 0} for r in rows[:20]]
+    )
     chart = (
-        alt.Chart(frame.head(20))
+        alt.Chart(plot)
         .mark_bar(color="#0B3D91")
         .encode(
-            x=alt.X(f"{t('stats.col.engagement')}:Q"), y=alt.Y(f"{label}:N", sort="-x", title=None)
+            x=alt.X("engagement:Q", title=t("stats.col.engagement"), axis=alt.Axis(**COUNT_AXIS)),
+            y=alt.Y(f"{label}:N", sort="-x", title=None),
         )
     )
     st.altair_chart(chart, width="stretch")
@@ -217,9 +269,9 @@ def _top(flt: stats.StatsFilter) -> None:
                     t("stats.col.post"): (r["title"] or r["text"] or "")[:120],
                     t("stats.col.org"): r["org"],
                     t("stats.col.sent_at"): common.fmt_dt(r["sent_at"]),
-                    t("stats.col.engagement"): r["engagement"],
-                    t("stats.col.reactions"): r.get("reactions"),
-                    t("stats.col.clicks"): r.get("clicks"),
+                    t("stats.col.engagement"): _shown(r["engagement"]),
+                    t("stats.col.reactions"): _shown(r.get("reactions")),
+                    t("stats.col.clicks"): _shown(r.get("clicks")),
                 }
                 for i, r in enumerate(rows)
             ]
@@ -260,7 +312,7 @@ def _yoy(flt: stats.StatsFilter) -> None:
                 t("stats.col.posts"): r["posts"],
                 t("stats.col.orgs"): r["orgs"],
                 t("stats.col.engagement"): r["engagement"],
-                **{t(f"stats.col.{c}"): r.get(c) for c in COUNTERS},
+                **{t(f"stats.col.{c}"): _shown(r.get(c)) for c in COUNTERS},
             }
             for r in rows
         ]

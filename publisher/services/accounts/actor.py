@@ -9,31 +9,48 @@ from publisher.models import Role, User
 
 #: action -> roles allowed. Organisation scoping is checked separately.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "post.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "post.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
     "post.compose": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.submit": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.review": frozenset({Role.EDITOR, Role.ADMIN}),
     "post.cancel": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "delivery.manage": frozenset({Role.EDITOR, Role.ADMIN}),
-    "channel.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "channel.view": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
     "channel.manage": frozenset({Role.ADMIN}),
     "channel.test": frozenset({Role.EDITOR, Role.ADMIN}),
-    "campaign.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "campaign.view": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
     "campaign.manage": frozenset({Role.EDITOR, Role.ADMIN}),
     "campaign.plan": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
-    "media.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "media.view": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
     "media.create": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
-    "stats.view": frozenset({Role.MANAGER, Role.EDITOR, Role.ADMIN}),
-    "report.export": frozenset({Role.MANAGER, Role.ADMIN}),
-    "task.manage": frozenset({Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "stats.view": frozenset({Role.MANAGER, Role.EDITOR, Role.COORDINATOR, Role.ADMIN}),
+    "report.export": frozenset({Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
+    "task.manage": frozenset({Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
     "kpi.manage": frozenset({Role.ADMIN}),
-    "alert.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    # The province: report collection, criteria, activities made outside the product.
+    "report.request": frozenset({Role.COORDINATOR, Role.ADMIN}),
+    "report.submit": frozenset({Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
+    "criteria.manage": frozenset({Role.COORDINATOR, Role.ADMIN}),
+    "activity.manage": frozenset({Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
+    "alert.view": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
     "alert.resolve": frozenset({Role.EDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.MANAGER, Role.ADMIN}),
-    "user.own_password": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "user.own_password": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
     "org.manage": frozenset({Role.ADMIN}),
-    "sandbox.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "sandbox.view": frozenset(
+        {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
+    ),
 }
 
 
@@ -65,6 +82,12 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_coordinator(self) -> bool:
+        """The coordinating department: reads (never edits) every unit of its province
+        (``services.orgs.readable_org_ids``)."""
+        return self.role == Role.COORDINATOR
 
     @property
     def all_orgs(self) -> bool:

@@ -19,7 +19,7 @@ Where figures come from is the connector's ``engagement`` (:mod:`connectors.sett
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +47,7 @@ from publisher.models import (
     PostMedia,
     TrackedLink,
 )
+from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import channels as channels_svc
 from publisher.timeutil import Clock, get_clock, to_local
 
@@ -96,6 +97,7 @@ def collect_all(
     max_age: timedelta = DEFAULT_MAX_AGE,
     channel_ids: Iterable[int] | None = None,
     timeout: float = 20.0,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> CollectionResult:
     """Collect engagement for every sent delivery younger than ``max_age``; returns a summary.
 
@@ -126,7 +128,9 @@ def collect_all(
         for delivery, channel in session.exec(stmt):
             assert channel.id is not None
             grouped.setdefault(channel.id, (channel, []))[1].append(delivery)
-    for channel, deliveries in grouped.values():
+    for done, (channel, deliveries) in enumerate(grouped.values()):
+        if progress is not None:
+            progress(done, len(grouped), channel.name)
         outcome = ChannelOutcome(channel.name, channel.kind)
         result.channels.append(outcome)
         try:
@@ -144,7 +148,60 @@ def collect_all(
         except Exception as exc:  # one channel's surprise must not stop the others
             outcome.error = f"{type(exc).__name__}: {exc}"
             log.exception("engagement collection failed for %s", channel.name)
+    if progress is not None:
+        progress(len(grouped), len(grouped), "")
     return result
+
+
+def collect_now(
+    actor: Actor,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> CollectionResult:
+    """«Thu thập ngay»: collect the channels of the units ``actor`` reads now, reporting
+    ``progress(done, total, channel)`` before each channel. Raises PermissionDenied."""
+    from publisher.services.accounts import orgs
+
+    actor.require("stats.view")
+    with session_scope(engine or get_engine()) as session:
+        readable = orgs.readable_org_ids(session, actor)
+        stmt = select(Channel.id)
+        if readable is not None:
+            stmt = stmt.where(col(Channel.org_id).in_(readable))
+        ids = [int(i) for i in session.exec(stmt) if i is not None]
+    return collect_all(engine=engine, clock=clock, channel_ids=ids, progress=progress)
+
+
+def sync_clicks(session: Session) -> int:
+    """Count clicks on tracked links in the statistics at once (the scheduler runs this every
+    minute), without waiting for the next collection: a delivery whose tracked clicks
+    exceed its figure gets them. Returns how many statistics rows changed."""
+    tracked = (
+        sa_select(
+            col(TrackedLink.delivery_id).label("delivery_id"),
+            func.sum(col(TrackedLink.clicks)).label("clicks"),
+        )
+        .where(col(TrackedLink.delivery_id).is_not(None), col(TrackedLink.clicks) > 0)
+        .group_by(col(TrackedLink.delivery_id))
+        .subquery()
+    )
+    rows = session.execute(
+        sa_select(EngagementLatest, tracked.c.clicks)
+        .join(tracked, tracked.c.delivery_id == EngagementLatest.delivery_id)
+        .where(func.coalesce(EngagementLatest.clicks, 0) < tracked.c.clicks)
+    ).all()
+    posts: set[int] = set()
+    for latest, clicks in rows:
+        latest.clicks = int(clicks)
+        session.add(latest)
+        if latest.post_id is not None:
+            posts.add(latest.post_id)
+    session.flush()
+    if posts:
+        refresh_posts(session, sorted(posts))
+    return len(rows)
 
 
 def _fetch_channel(

@@ -13,6 +13,7 @@ Status: green when the value reaches the target, amber from ``amber_ratio`` of i
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from publisher.models import (
     STTask,
 )
 from publisher.services.accounts import audit
+from publisher.services.accounts import orgs as orgs_svc
 from publisher.services.accounts.actor import Actor
 from publisher.services.insight.periods import Period
 from publisher.services.publishing.campaigns import occurrence_in
@@ -127,6 +129,7 @@ def task_coverage(
     period: Period,
     org_id: int | None = None,
     targets: dict[str, float] | None = None,
+    within: Sequence[int] | None = None,
 ) -> Kpi:
     """Coverage of the S&T task register up to the end of ``period``. ``detail`` lists every
     non-classified task with where (channels) and when (first publication) it was published."""
@@ -145,6 +148,8 @@ def task_coverage(
     )
     if org_id is not None:
         stmt = stmt.where(col(STTask.org_id) == org_id)
+    if within is not None:
+        stmt = stmt.where(col(STTask.org_id).in_(list(within)))
     tasks = session.execute(stmt).all()
     published = session.execute(
         select(col(Post.task_id), col(Channel.name), func.min(col(Delivery.sent_at)))
@@ -188,7 +193,9 @@ def task_coverage(
     )
 
 
-def _publishing_orgs(session: Session, org_id: int | None) -> list[Organisation]:
+def _publishing_orgs(
+    session: Session, org_id: int | None, within: Sequence[int] | None = None
+) -> list[Organisation]:
     stmt = (
         select(Organisation)
         .where(
@@ -200,6 +207,8 @@ def _publishing_orgs(session: Session, org_id: int | None) -> list[Organisation]
     )
     if org_id is not None:
         stmt = stmt.where(col(Organisation.id) == org_id)
+    if within is not None:
+        stmt = stmt.where(col(Organisation.id).in_(list(within)))
     return list(session.scalars(stmt))
 
 
@@ -208,11 +217,12 @@ def national_days(
     period: Period,
     org_id: int | None = None,
     targets: dict[str, float] | None = None,
+    within: Sequence[int] | None = None,
 ) -> Kpi:
     """Share of organisations that published on each national day of the period (local
     date). The KPI value is the average over the days; ``detail`` has one row per day."""
     targets = targets or get_targets(session)
-    orgs = _publishing_orgs(session, org_id)
+    orgs = _publishing_orgs(session, org_id, within)
     org_ids = [o.id for o in orgs]
     days: list[tuple[Campaign, date]] = []
     for campaign in session.scalars(
@@ -270,12 +280,13 @@ def posts_per_org_month(
     org_id: int | None = None,
     targets: dict[str, float] | None = None,
     today: date | None = None,
+    within: Sequence[int] | None = None,
 ) -> Kpi:
     """Published posts per organisation per month of the period (months not yet begun are
     not counted). ``detail`` has one row per organisation with its own status."""
     targets = targets or get_targets(session)
     target, ratio = targets["posts_per_org_month"], targets["amber_ratio"]
-    orgs = _publishing_orgs(session, org_id)
+    orgs = _publishing_orgs(session, org_id, within)
     # A post counts when one of its deliveries was sent in the period. Posts whose whole
     # publication span lies inside are counted from their EngagementPost row alone; only
     # those straddling an edge of the period are checked delivery by delivery.
@@ -335,17 +346,27 @@ def all_kpis(
     period: Period,
     org_id: int | None = None,
     today: date | None = None,
+    units: Sequence[int] | None = None,
 ) -> list[Kpi]:
-    """The three KPIs for ``period`` (an organisation's own only, unless admin).
+    """The three KPIs for ``period``: of unit ``org_id`` (which the actor must be able to
+    read), else of every unit the actor reads (its own; a coordinator's province; all).
 
     Raises PermissionDenied.
     """
     actor.require("stats.view")
-    if not actor.all_orgs:
+    within: list[int] | None = None
+    if units is not None:
+        orgs_svc.require_all_readable(session, actor, units)
+        within = list(units)
+    elif org_id is not None:
+        orgs_svc.require_readable(session, actor, org_id)
+    elif actor.is_coordinator:
+        within = orgs_svc.readable_org_ids(session, actor)
+    elif not actor.all_orgs:
         org_id = actor.org_id
     targets = get_targets(session)
     return [
-        task_coverage(session, period, org_id, targets),
-        national_days(session, period, org_id, targets),
-        posts_per_org_month(session, period, org_id, targets, today=today),
+        task_coverage(session, period, org_id, targets, within),
+        national_days(session, period, org_id, targets, within),
+        posts_per_org_month(session, period, org_id, targets, today=today, within=within),
     ]

@@ -29,8 +29,11 @@ from publisher.models import (
     Organisation,
     Post,
     PostMedia,
+    PostTag,
 )
+from publisher.services.accounts import orgs
 from publisher.services.accounts.actor import Actor
+from publisher.services.publishing import topics
 
 D = Delivery.__table__  # type: ignore[attr-defined]
 P = Post.__table__  # type: ignore[attr-defined]
@@ -42,10 +45,22 @@ S = EngagementSnapshot.__table__  # type: ignore[attr-defined]
 EP = EngagementPost.__table__  # type: ignore[attr-defined]
 PM = PostMedia.__table__  # type: ignore[attr-defined]
 MA = MediaAsset.__table__  # type: ignore[attr-defined]
+T = PostTag.__table__  # type: ignore[attr-defined]
 
 COUNTERS = ("reactions", "comments", "shares", "views", "clicks")
 CONTENT_TYPES = ("text", "image", "video")
-DIMENSIONS = ("org", "channel", "kind", "campaign", "content_type", "month", "week", "day")
+DIMENSIONS = (
+    "org",
+    "channel",
+    "kind",
+    "campaign",
+    "content_type",
+    "theme",
+    "audience",
+    "month",
+    "week",
+    "day",
+)
 
 
 @dataclass(frozen=True)
@@ -60,18 +75,42 @@ class StatsFilter:
     campaign_id: int | None = None
     campaign_year: int | None = None
     content_type: str | None = None
+    #: A theme or target-group code (``topics.THEMES``/``topics.AUDIENCES``).
+    theme: str | None = None
+    audience: str | None = None
+    #: Set by :func:`scoped` for a coordinator: the units of its province.
+    org_ids: tuple[int, ...] | None = None
 
 
-def scoped(actor: Actor, flt: StatsFilter) -> StatsFilter:
-    """The filter narrowed to what ``actor`` may see; raises PermissionDenied."""
+def scoped(session: Session, actor: Actor, flt: StatsFilter) -> StatsFilter:
+    """The filter narrowed to what ``actor`` may read: every unit (admin), the units of its
+    province (coordinator), its own unit (everybody else). Asking for another unit raises
+    PermissionDenied; an unknown content type, theme or target group InvalidInput."""
     actor.require("stats.view")
     if flt.content_type and flt.content_type not in CONTENT_TYPES:
         raise InvalidInput(
             "error.stats_content_type", value=flt.content_type, allowed=", ".join(CONTENT_TYPES)
         )
-    if actor.all_orgs:
+    if flt.theme and flt.theme not in topics.THEMES:
+        raise InvalidInput("error.theme_invalid", value=flt.theme, allowed=", ".join(topics.THEMES))
+    if flt.audience and flt.audience not in topics.AUDIENCES:
+        raise InvalidInput(
+            "error.audience_invalid", value=flt.audience, allowed=", ".join(topics.AUDIENCES)
+        )
+    readable = orgs.readable_org_ids(session, actor)
+    if flt.org_ids is not None:
+        # A chosen set of units (the province's report from the units that submitted).
+        if readable is not None and not set(flt.org_ids) <= set(readable):
+            orgs.require_readable(session, actor, next(i for i in flt.org_ids if i not in readable))
         return flt
-    return replace(flt, org_id=actor.org_id)
+    if readable is None:
+        return flt
+    if flt.org_id is not None:
+        orgs.require_readable(session, actor, flt.org_id)
+        return replace(flt, org_ids=None)
+    if actor.is_coordinator:
+        return replace(flt, org_ids=tuple(readable))
+    return replace(flt, org_id=actor.org_id, org_ids=None)
 
 
 def _sums(posts_by: str = "post") -> list[Any]:
@@ -109,6 +148,13 @@ def _query(flt: StatsFilter, columns: Sequence[Any]) -> Select[Any]:
         conds.append(L.c.sent_at < flt.end)
     if flt.org_id is not None:
         conds.append(L.c.org_id == flt.org_id)
+    if flt.org_ids is not None:
+        conds.append(L.c.org_id.in_(list(flt.org_ids)))
+    for kind, value in ((topics.THEME, flt.theme), (topics.AUDIENCE, flt.audience)):
+        if value:
+            conds.append(
+                L.c.post_id.in_(select(T.c.post_id).where(T.c.kind == kind, T.c.value == value))
+            )
     if flt.channel_id is not None:
         conds.append(L.c.channel_id == flt.channel_id)
     if flt.kind:
@@ -167,7 +213,7 @@ def _tune(session: Session) -> None:
 def totals(session: Session, actor: Actor, flt: StatsFilter) -> dict[str, Any]:
     """Sums over the filter: deliveries, posts, each counter (None: never reported),
     engagement (reactions + comments + shares + clicks) and the newest collection time."""
-    flt = scoped(actor, flt)
+    flt = scoped(session, actor, flt)
     row = session.execute(_query(flt, _sums(_posts_by(flt)))).mappings().one()
     out = _row(row)
     out["engagement"] = out.get("engagement") or 0
@@ -221,7 +267,7 @@ def breakdown(
 ) -> list[dict[str, Any]]:
     """Sums grouped by ``by`` (one of :data:`DIMENSIONS`), biggest engagement first (time
     buckets in order). Raises InvalidInput for an unknown dimension."""
-    flt = scoped(actor, flt)
+    flt = scoped(session, actor, flt)
     if by not in DIMENSIONS:
         raise InvalidInput("error.stats_dimension", value=by, allowed=", ".join(DIMENSIONS))
     keys = {
@@ -231,6 +277,8 @@ def breakdown(
         "campaign": L.c.campaign_id,
         "content_type": L.c.content_type,
     }
+    if by in ("theme", "audience"):
+        return _tag_breakdown(session, flt, by)
     if by not in keys:
         return _time_buckets(session, flt, by)
     key = keys[by]
@@ -262,6 +310,34 @@ def breakdown(
     return rows
 
 
+def _tag_breakdown(session: Session, flt: StatsFilter, by: str) -> list[dict[str, Any]]:
+    """Sums per theme (or target group), in the vocabulary's order; a post with two themes
+    counts under each; untagged posts are one row with key None. Themes without posts
+    are listed with zeros so the table always shows the plan's three."""
+    kind = topics.THEME if by == "theme" else topics.AUDIENCE
+    tag = T.alias("tag")
+    stmt = (
+        _query(flt, [tag.c.value.label("key"), *_sums()])
+        .outerjoin(tag, and_(tag.c.post_id == L.c.post_id, tag.c.kind == kind))
+        .group_by(tag.c.value)
+    )
+    found = {r["key"]: _row(r) for r in session.execute(stmt).mappings()}
+    codes: list[str | None] = [*(topics.THEMES if by == "theme" else topics.AUDIENCES), None]
+    rows = []
+    for code in codes:
+        row = found.get(code)
+        if row is None:
+            if code is None:
+                continue
+            row = {"key": code, "deliveries": 0, "posts": 0, **dict.fromkeys(COUNTERS)}
+        row["label"] = code
+        row["engagement"] = row.get("engagement") or 0
+        row["deliveries"] = row.get("deliveries") or 0
+        row["posts"] = row.get("posts") or 0
+        rows.append(row)
+    return rows
+
+
 #: :func:`_top_post_ids`: candidates in its first batch (the batches then double), and
 #: how many it checks at most before summing every post instead.
 TOP_WALK_BATCH = 50
@@ -272,7 +348,7 @@ def top_posts(
     session: Session, actor: Actor, flt: StatsFilter, limit: int = 10
 ) -> list[dict[str, Any]]:
     """The posts with the most engagement over all their channels (ties: lowest post id)."""
-    flt = scoped(actor, flt)
+    flt = scoped(session, actor, flt)
     if _broad(flt):
         winners = _top_post_ids(session, flt, limit)
     else:
@@ -315,6 +391,8 @@ def _broad(flt: StatsFilter) -> bool:
     or rows the candidates cannot be chosen by, and are summed directly."""
     if any(v is not None for v in (flt.org_id, flt.channel_id, flt.campaign_id)) or flt.kind:
         return False
+    if flt.theme or flt.audience:
+        return False
     if flt.start is not None and flt.end is not None:
         return flt.end - flt.start > timedelta(days=45)
     return True
@@ -335,6 +413,8 @@ def _top_post_ids(session: Session, flt: StatsFilter, limit: int) -> list[int]:
     pre: list[Any] = []  # what a post must satisfy to have a delivery within the filter
     if flt.org_id is not None:
         pre.append(EP.c.org_id == flt.org_id)
+    if flt.org_ids is not None:
+        pre.append(EP.c.org_id.in_(list(flt.org_ids)))
     if flt.start is not None:
         pre.append(EP.c.last_sent_at >= flt.start)
     if flt.end is not None:
@@ -400,6 +480,7 @@ def year_over_year(
     """One row per year for the campaign's posts of that year (``campaign_year``): posts,
     organisations taking part, counters. Years without posts appear with zeros."""
     base = scoped(
+        session,
         actor,
         replace(
             flt or StatsFilter(), start=None, end=None, campaign_id=campaign_id, campaign_year=None
@@ -438,7 +519,7 @@ def per_delivery(
     session: Session, actor: Actor, flt: StatsFilter, limit: int = 50
 ) -> list[dict[str, Any]]:
     """The newest figures of each delivery (newest publications first)."""
-    flt = scoped(actor, flt)
+    flt = scoped(session, actor, flt)
     stmt = (
         _query(
             flt,
@@ -475,7 +556,7 @@ def growth(
     For each collection time, sums each delivery's figures as of that time (the last
     snapshot at or before it), so the curve shows growth, not the collection schedule.
     """
-    flt = scoped(actor, flt)
+    flt = scoped(session, actor, flt)
     chosen = (
         _query(flt, [L.c.delivery_id])
         .order_by(L.c.delivery_id)

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from publisher.errors import InvalidInput, NotFound
 from publisher.models import Organisation, STTask
 from publisher.services.accounts import audit
+from publisher.services.accounts import orgs as orgs_svc
 from publisher.services.accounts.actor import Actor
 
 #: normalised header -> field
@@ -248,10 +249,15 @@ def _org_of(
 
 
 def list_tasks(session: Session, actor: Actor, org_id: int | None = None) -> list[STTask]:
+    """The register: of unit ``org_id`` (readable by the actor), else of every unit the actor
+    reads. Raises PermissionDenied."""
     actor.require("stats.view")
     stmt = select(STTask).order_by(col(STTask.code))
-    if not actor.all_orgs:
-        org_id = actor.org_id
     if org_id is not None:
+        orgs_svc.require_readable(session, actor, org_id)
         stmt = stmt.where(STTask.org_id == org_id)
+    else:
+        readable = orgs_svc.readable_org_ids(session, actor)
+        if readable is not None:
+            stmt = stmt.where(col(STTask.org_id).in_(readable))
     return list(session.exec(stmt))

@@ -100,6 +100,8 @@ class DemoResult:
     renders_queued: int = 0
     campaign: str = ""
     campaign_date: str = ""
+    #: Publications of the seeded past (0 when it was already there).
+    history_posts: int = 0
 
 
 def seed(
@@ -122,6 +124,13 @@ def seed(
     asset = _infographic(session, org.id)
     _plan(session, officer, chans, result)
     _samples(session, officer, chans, asset)
+    # The province's past: units, a year of publications with engagement, a report round.
+    from publisher.services.operations import history
+
+    past = history.seed_history(session, org.id, sandbox_url, reset_passwords)
+    result.history_posts = past.posts
+    known = {name for name, _, _ in result.credentials}
+    result.credentials += [c for c in past.credentials if c[0] not in known]
     return result
 
 

@@ -46,7 +46,7 @@ from publisher.models import (
 )
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
-from publisher.services.publishing import deliveries, links
+from publisher.services.publishing import deliveries, links, topics
 from publisher.services.publishing.attachments import post_media_items
 from publisher.services.publishing.channels import get_channel, make_connector
 from publisher.timeutil import fmt_date, to_local, utcnow
@@ -83,6 +83,10 @@ class PostInput:
     recurrence: str = Recurrence.NONE
     recurrence_until: date | None = None
     plan_key: str | None = None
+    #: Theme codes or labels (``topics.THEMES``: khcn, dmst, cds; "KH&CN" is accepted).
+    themes: Sequence[str] = ()
+    #: Target-group codes or labels (``topics.AUDIENCES``; "Doanh nghiệp" is accepted).
+    audiences: Sequence[str] = ()
 
 
 def _nfc(text: str | None) -> str:
@@ -184,6 +188,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
     _check_recurrence(data)
     org_id = channels[0].org_id
     actor.require_org(org_id)
+    themes, audiences = topics.parse_themes(data.themes), topics.parse_audiences(data.audiences)
     post = Post(
         org_id=org_id,
         author_id=actor.user_id,
@@ -201,6 +206,7 @@ def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = T
     session.add(post)
     session.flush()
     assert post.id is not None
+    topics.write_post_tags(session, post.id, themes, audiences)
     texts = _write_variants(session, post, channels, data.variants)
     _write_media(session, actor, post, data.media_ids)
     if not text and not data.media_ids and not any(t for _, t in texts):
@@ -338,6 +344,7 @@ def update(
         raise InvalidInput("error.channels_one_org")
     _check_due(data.due_at)
     _check_recurrence(data)
+    themes, audiences = topics.parse_themes(data.themes), topics.parse_audiences(data.audiences)
     post.text = _nfc(data.text)
     post.title = _nfc(data.title)[:255]
     post.link = links.checked_link(data.link)
@@ -349,6 +356,8 @@ def update(
         post.status = S.DRAFT
     post.updated_at = utcnow()
     session.add(post)
+    assert post.id is not None
+    topics.write_post_tags(session, post.id, themes, audiences)
     texts = _write_variants(session, post, channels, data.variants)
     _write_media(session, actor, post, data.media_ids)
     content_changed = _content(session, post) != content_before
@@ -583,6 +592,7 @@ def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
         "link": post.link,
         "due_at": post.due_at.isoformat() if post.due_at else None,
         "campaign": campaign.slug if campaign else None,
+        **topics.post_tags(session, post.id or 0),
         "review_comment": post.review_comment,
         "author": _username(session, post.author_id),
         "content_by": post.content_label or None,

@@ -14,6 +14,10 @@ import pandas as pd
 from publisher.i18n import t
 
 FONT = "DejaVu Sans"
+#: d3-format locale of the charts: "12.345" and "0,5" in Vietnamese, as in the tables.
+VI_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+#: Counts are whole numbers: no "0.5 posts" or "0.000000" ticks on a small axis.
+COUNT_AXIS: dict[str, Any] = {"format": ",d", "tickMinStep": 1}
 PRIMARY = "#0B3D91"
 ACCENT = "#F2A900"
 
@@ -41,10 +45,10 @@ def monthly_chart(rows: list[dict[str, Any]], lang: str | None = None) -> alt.Ch
         x=alt.X("month:N", sort=None, title=t("stats.col.month", lang), axis=alt.Axis(labelAngle=0))
     )
     bars = base.mark_bar(color=PRIMARY).encode(
-        y=alt.Y("engagement:Q", title=t("stats.col.engagement", lang))
+        y=alt.Y("engagement:Q", title=t("stats.col.engagement", lang), axis=alt.Axis(**COUNT_AXIS))
     )
     line = base.mark_line(color=ACCENT, point=True, strokeWidth=3).encode(
-        y=alt.Y("posts:Q", title=t("stats.col.posts", lang))
+        y=alt.Y("posts:Q", title=t("stats.col.posts", lang), axis=alt.Axis(**COUNT_AXIS))
     )
     return (
         alt.layer(bars, line)
@@ -66,7 +70,9 @@ def kind_chart(rows: list[dict[str, Any]], lang: str | None = None) -> alt.Chart
         alt.Chart(frame)
         .mark_bar(color=PRIMARY)
         .encode(
-            x=alt.X("engagement:Q", title=t("stats.col.engagement", lang)),
+            x=alt.X(
+                "engagement:Q", title=t("stats.col.engagement", lang), axis=alt.Axis(**COUNT_AXIS)
+            ),
             y=alt.Y("platform:N", sort="-x", title=None),
         )
         .properties(
@@ -80,12 +86,16 @@ def _month_label(key: str) -> str:
     return f"{month}/{year}" if month else key
 
 
-def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
-    """PNG bytes of ``chart``. Raises RuntimeError if vl-convert is not installed."""
+def to_png(chart: alt.Chart, scale: float = 2.0, lang: str | None = "vi") -> bytes:
+    """PNG bytes of ``chart`` (Vietnamese number marks unless ``lang`` is "en"). Raises
+    RuntimeError if vl-convert is not installed."""
     try:
         import vl_convert as vlc
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
         raise RuntimeError("vl-convert-python is required to draw report charts") from exc
     spec = _config(chart).to_dict()
-    png: bytes = vlc.vegalite_to_png(spec, scale=scale)
+    if lang == "en":
+        png: bytes = vlc.vegalite_to_png(spec, scale=scale)
+    else:
+        png = vlc.vegalite_to_png(spec, scale=scale, format_locale=VI_FORMAT)
     return png

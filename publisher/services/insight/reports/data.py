@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from publisher.errors import InvalidInput
 from publisher.models import Organisation
 from publisher.services.accounts.actor import Actor
-from publisher.services.accounts.orgs import get_org
+from publisher.services.accounts.orgs import get_org, province_root, require_readable
 from publisher.services.insight import kpi as kpi_svc
 from publisher.services.insight import stats
 from publisher.services.insight.periods import Period
@@ -36,17 +37,35 @@ class ReportData:
     top_posts: list[dict[str, Any]]
     kpis: list[kpi_svc.Kpi]
     notes: list[str] = field(default_factory=list)
+    #: The province whose units a coordinator's report covers (None: one unit, or all).
+    province: Organisation | None = None
+    #: The collection behind a compiled provincial report: one row per unit asked
+    #: (``collection.status_rows``); empty for an ordinary report.
+    collection: list[dict[str, Any]] = field(default_factory=list)
+    #: Activities entered by hand in the period (``activities.in_period``).
+    activities: list[dict[str, Any]] = field(default_factory=list)
+    #: Criteria with their target for the period's year and the value reached.
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    #: Breakdowns by theme and by target group.
+    by_theme: list[dict[str, Any]] = field(default_factory=list)
+    by_audience: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
-        return self.org.name.upper() if self.org else DEFAULT_ISSUER
+        if self.org:
+            return self.org.name.upper()
+        return self.province.name.upper() if self.province else DEFAULT_ISSUER
 
     def kpi(self, key: str) -> kpi_svc.Kpi:
         return next(k for k in self.kpis if k.key == key)
 
 
 def gather(
-    session: Session, actor: Actor, period: Period, org: str | int | None = None
+    session: Session,
+    actor: Actor,
+    period: Period,
+    org: str | int | None = None,
+    units: Sequence[int] | None = None,
 ) -> ReportData:
     """Everything the report shows for ``period`` (and one organisation, if given).
 
@@ -58,16 +77,24 @@ def gather(
     if period.start > today:
         raise InvalidInput("error.report_period_future", period=period.code)
     organisation = get_org(session, org) if org is not None else None
+    province: Organisation | None = None
     if organisation is not None:
-        actor.require_org(organisation.id)
+        require_readable(session, actor, organisation.id)
+    elif actor.is_coordinator:
+        # The province's report: every unit the coordinator reads, issued by its province.
+        province = get_org(session, province_root(session, actor.org_id or 0))
     elif not actor.all_orgs:
         organisation = get_org(session, actor.org_id or 0)
     flt = stats.StatsFilter(
-        start=period.start_utc, end=period.end_utc, org_id=organisation.id if organisation else None
+        start=period.start_utc,
+        end=period.end_utc,
+        org_id=organisation.id if organisation else None,
+        org_ids=tuple(units) if units is not None and organisation is None else None,
     )
     return ReportData(
         period=period,
         org=organisation,
+        province=province,
         generated_at=utcnow(),
         totals=stats.totals(session, actor, flt),
         by_kind=stats.breakdown(session, actor, flt, "kind"),
@@ -77,7 +104,14 @@ def gather(
         by_content_type=stats.breakdown(session, actor, flt, "content_type"),
         by_month=stats.breakdown(session, actor, flt, "month"),
         top_posts=stats.top_posts(session, actor, flt, limit=10),
+        by_theme=stats.breakdown(session, actor, flt, "theme"),
+        by_audience=stats.breakdown(session, actor, flt, "audience"),
         kpis=kpi_svc.all_kpis(
-            session, actor, period, organisation.id if organisation else None, today=today
+            session,
+            actor,
+            period,
+            organisation.id if organisation else None,
+            today=today,
+            units=units if organisation is None else None,
         ),
     )

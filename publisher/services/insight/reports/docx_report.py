@@ -26,7 +26,7 @@ from publisher.i18n import t
 from publisher.services.insight.reports import charts
 from publisher.services.insight.reports.data import ReportData
 from publisher.services.insight.reports.fmt import num, period_dates, status_label
-from publisher.timeutil import fmt_date, to_local
+from publisher.timeutil import fmt_date, fmt_local, to_local
 
 FONT = "Times New Roman"
 _NUMERIC = re.compile(r"[\d.,%-]+")
@@ -141,6 +141,34 @@ def _table(
     return table
 
 
+_NUMBER = re.compile(r"^(Bảng|Table)\s+\d+\.\s*")
+
+
+class _Captions:
+    """Table captions numbered in the order the tables appear (a table left out, such as
+    the per-unit one of a unit's own report, leaves no gap)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang, self.n = lang, 0
+
+    def add(self, doc: DocxDocument, key: str, **params: Any) -> None:
+        self.n += 1
+        label = _NUMBER.sub("", t(key, self.lang, **params))
+        _para(doc, t("report.table.caption", self.lang, n=self.n, label=label), italic=True)
+
+
+def _properties(doc: DocxDocument, data: ReportData, lang: str) -> None:
+    """File properties: the issuing unit and today, not python-docx's template (2013)."""
+    props = doc.core_properties
+    issuer = data.org.name if data.org else (data.province.name if data.province else "")
+    props.author = props.last_modified_by = issuer or data.issuer
+    props.title = t("report.title", lang)
+    props.subject = f"{period_dates(data.period)[0]} - {period_dates(data.period)[1]}"
+    props.created = props.modified = data.generated_at.replace(tzinfo=None)
+    props.revision = 1
+    props.comments = props.keywords = props.category = ""
+
+
 def _counters(r: dict[str, Any]) -> list[Any]:
     # "-" where the platform gives no figure; the note under the tables says so.
     names = ("posts", "deliveries", "reactions", "comments", "shares", "views", "clicks")
@@ -157,6 +185,8 @@ def _counter_header(first: str, lang: str) -> list[str]:
 def build_docx(data: ReportData, lang: str = "vi") -> bytes:
     """The report as DOCX bytes. Raises RuntimeError if charts cannot be drawn."""
     doc = _doc()
+    _properties(doc, data, lang)
+    captions = _Captions(lang)
     _header(doc, data, lang)
     doc.add_paragraph()
     _para(doc, t("report.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
@@ -168,9 +198,19 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         else "report.half.year",
         lang,
     )
+    subject = (
+        t(
+            "report.subject_range",
+            lang,
+            start=fmt_date(data.period.start),
+            end=fmt_date(data.period.end),
+        )
+        if ".." in data.period.code
+        else t("report.subject", lang, half=half, year=data.period.year)
+    )
     _para(
         doc,
-        t("report.subject", lang, half=half, year=data.period.year),
+        subject,
         bold=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
@@ -189,6 +229,19 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         indent=True,
     )
 
+    if data.collection:
+        captions.add(doc, "report.collection")
+        _table(
+            doc,
+            [
+                t("stats.col.org", lang),
+                t("report.col.state", lang),
+                t("report.col.submitted_at", lang),
+            ],
+            [_collection_row(r, lang) for r in data.collection],
+            widths=[80, 45, 40],
+        )
+
     tot = data.totals
     _para(doc, t("report.section.results", lang), bold=True)
     _para(doc, t("report.section.channels", lang), bold=True)
@@ -205,26 +258,37 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         ),
         indent=True,
     )
-    _para(doc, t("report.table.by_kind", lang), italic=True)
+    captions.add(doc, "report.table.by_kind")
     _table(
         doc,
         _counter_header(t("stats.col.platform", lang), lang),
         [[t(f"stats.kind.{r['key']}", lang), *_counters(r)] for r in data.by_kind],
     )
     if data.by_org:
-        _para(doc, t("report.table.by_org", lang), italic=True)
+        captions.add(doc, "report.table.by_org")
         _table(
             doc,
             _counter_header(t("stats.col.org", lang), lang),
             [[r["label"], *_counters(r)] for r in data.by_org[:30]],
         )
-    _para(doc, t("report.table.by_channel", lang), italic=True)
+    captions.add(doc, "report.table.by_channel")
     _table(
         doc,
         _counter_header(t("stats.col.channel", lang), lang),
         [[r["label"], *_counters(r)] for r in data.by_channel[:20]],
     )
     _para(doc, t("stats.note.telegram_views", lang), italic=True, size=11)
+    for key, rows, prefix in (
+        ("report.table.by_theme", data.by_theme, "topic.theme."),
+        ("report.table.by_audience", data.by_audience, "topic.audience."),
+    ):
+        if any(r.get("posts") for r in rows):
+            captions.add(doc, key)
+            _table(
+                doc,
+                _counter_header(t(key + ".col", lang), lang),
+                [[_tag_label(r["key"], prefix, lang), *_counters(r)] for r in rows],
+            )
 
     _para(doc, t("report.section.campaigns", lang), bold=True)
     days = data.kpi("national_days").detail
@@ -247,7 +311,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         _para(doc, t("report.summary.no_days", lang), indent=True)
     campaigns = [r for r in data.by_campaign if r.get("key") is not None]
     if campaigns:
-        _para(doc, t("report.table.by_campaign", lang), italic=True)
+        captions.add(doc, "report.table.by_campaign")
         _table(
             doc,
             _counter_header(t("stats.col.campaign", lang), lang),
@@ -309,7 +373,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
 
     _para(doc, t("report.section.charts", lang), bold=True)
     for chart in (charts.monthly_chart(data.by_month, lang), charts.kind_chart(data.by_kind, lang)):
-        doc.add_picture(io.BytesIO(charts.to_png(chart)), width=Mm(160))
+        doc.add_picture(io.BytesIO(charts.to_png(chart, lang=lang)), width=Mm(160))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     _para(doc, t("report.section.kpi", lang), bold=True)
@@ -333,6 +397,52 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         widths=[80, 25, 25, 35],
     )
 
+    if data.criteria:
+        captions.add(doc, "report.table.criteria")
+        _table(
+            doc,
+            [
+                t("report.col.criterion", lang),
+                t("stats.col.target", lang),
+                t("stats.col.result", lang),
+                t("stats.col.status", lang),
+            ],
+            [
+                [
+                    c["name"],
+                    f"{num(c['target'])} {c['unit']}" if c["target"] is not None else "-",
+                    f"{num(c['value'])} {c['unit']}",
+                    t(
+                        "report.criterion.reached" if c["reached"] else "report.criterion.not_yet",
+                        lang,
+                    )
+                    if c["target"] is not None
+                    else "-",
+                ]
+                for c in data.criteria
+            ],
+            widths=[80, 30, 30, 25],
+        )
+    _para(doc, t("report.section.activities", lang), bold=True)
+    if data.activities:
+        captions.add(doc, "report.table.activities")
+        _table(
+            doc,
+            [
+                t("report.col.date", lang),
+                t("stats.col.org", lang),
+                t("report.col.activity_kind", lang),
+                t("report.col.activity", lang),
+            ],
+            [
+                [fmt_date(a["date"]), a["org"], t("activity.kind." + a["kind"], lang), a["title"]]
+                for a in data.activities[:200]
+            ],
+            widths=[25, 45, 30, 65],
+        )
+    else:
+        _para(doc, t("report.no_activities", lang), indent=True)
+
     _para(doc, t("report.section.issues", lang), bold=True)
     for key in ("report.issues.difficulties", "report.issues.proposals"):
         _para(doc, t(key, lang), italic=True)
@@ -345,6 +455,20 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _tag_label(code: str | None, prefix: str, lang: str) -> str:
+    return t(prefix + code, lang) if code else t("topic.none", lang)
+
+
+def _collection_row(r: dict[str, Any], lang: str) -> list[str]:
+    from datetime import datetime
+
+    state = t("report.status.submitted" if r["submitted"] else "report.status.missing", lang)
+    if r["late"]:
+        state += f" ({t('report.status.late', lang)})"
+    when = fmt_local(datetime.fromisoformat(r["submitted_at"])) if r["submitted_at"] else "-"
+    return [r["name"], state, when]
 
 
 def _where(task: dict[str, Any]) -> str:

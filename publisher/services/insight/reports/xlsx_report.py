@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,19 @@ HEAD_FILL = PatternFill("solid", fgColor="0B3D91")
 LIGHTS = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
 
 
+#: Number formats: the reader's spreadsheet shows its own decimal mark ("0,5" in a
+#: Vietnamese locale), with one decimal for measured values and none for counts.
+INT_FORMAT, DEC_FORMAT = "#,##0", "#,##0.0"
+
+
 def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        cell.number_format = INT_FORMAT
+    elif isinstance(value, float):
+        cell.number_format = INT_FORMAT if value.is_integer() else DEC_FORMAT
     # User text such as a task title "=HYPERLINK(...)" must stay text, never a formula.
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -71,6 +83,10 @@ def _counter_rows(rows: list[dict[str, Any]], label: Any) -> list[list[Any]]:
 def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
     """The workbook as bytes; empty counters stay empty cells (not zero). Raises nothing."""
     wb = Workbook(write_only=True)
+    issuer = data.org.name if data.org else (data.province.name if data.province else data.issuer)
+    wb.properties.creator = wb.properties.lastModifiedBy = issuer
+    wb.properties.title = t("report.title", lang)
+    wb.properties.created = wb.properties.modified = data.generated_at.replace(tzinfo=None)
     summary = wb.create_sheet(t("report.sheet.summary", lang)[:31])
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 30
@@ -123,16 +139,23 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
         [t("stats.col.month", lang), *header],
         _counter_rows(data.by_month, lambda r: r["key"]),
     )
+    # One post per row: no "posts" column (it would repeat "Bài viết", empty).
+    top_cols = [c for c in COUNTER_COLS if c != "posts"]
     _sheet(
         wb,
         t("report.sheet.top", lang),
-        [t("stats.col.rank", lang), t("stats.col.post", lang), t("stats.col.org", lang), *header],
+        [
+            t("stats.col.rank", lang),
+            t("stats.col.post", lang),
+            t("stats.col.org", lang),
+            *[t(f"stats.col.{c}", lang) for c in top_cols],
+        ],
         [
             [
                 i + 1,
                 (p["title"] or p["text"] or "")[:200],
                 p["org"],
-                *[p.get(c) for c in COUNTER_COLS],
+                *[p.get(c) for c in top_cols],
             ]
             for i, p in enumerate(data.top_posts)
         ],
@@ -148,7 +171,13 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             t("stats.col.status", lang),
         ],
         [
-            [t(f"kpi.{k.key}", lang), k.target, k.value, k.unit, status_label(k.status, lang)]
+            [
+                t(f"kpi.{k.key}", lang),
+                k.target,
+                k.value,
+                t(f"report.unit.{k.unit}", lang) if k.unit != "%" else "%",
+                status_label(k.status, lang),
+            ]
             for k in data.kpis
         ],
         fills={n: PatternFill("solid", fgColor=LIGHTS[k.status]) for n, k in enumerate(data.kpis)},
@@ -203,6 +232,7 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             for d in days
         ],
     )
+    _province_sheets(wb, data, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -213,3 +243,99 @@ def write_xlsx(data: ReportData, path: str | Path, lang: str = "vi") -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(build_xlsx(data, lang))
     return out
+
+
+def _province_sheets(wb: Workbook, data: ReportData, lang: str) -> None:
+    """Themes, target groups, criteria, activities and (compiled reports) who submitted."""
+    header = [t(f"stats.col.{c}", lang) for c in COUNTER_COLS]
+    for sheet, col, rows, prefix in (
+        ("report.sheet.theme", "report.table.by_theme.col", data.by_theme, "topic.theme."),
+        (
+            "report.sheet.audience",
+            "report.table.by_audience.col",
+            data.by_audience,
+            "topic.audience.",
+        ),
+    ):
+        _sheet(
+            wb,
+            t(sheet, lang),
+            [t(col, lang), *header],
+            _counter_rows(
+                rows,
+                lambda r, p=prefix: t(p + r["key"], lang) if r["key"] else t("topic.none", lang),
+            ),
+        )
+    _sheet(
+        wb,
+        t("report.sheet.criteria", lang),
+        [
+            t("report.col.criterion", lang),
+            t("stats.col.unit", lang),
+            t("stats.col.target", lang),
+            t("stats.col.result", lang),
+            t("stats.col.status", lang),
+        ],
+        [
+            [
+                c["name"],
+                c["unit"],
+                c["target"],
+                c["value"],
+                t("report.criterion.reached" if c["reached"] else "report.criterion.not_yet", lang)
+                if c["target"] is not None
+                else None,
+            ]
+            for c in data.criteria
+        ],
+    )
+    _sheet(
+        wb,
+        t("report.sheet.activities", lang),
+        [
+            t("report.col.date", lang),
+            t("stats.col.org", lang),
+            t("report.col.activity_kind", lang),
+            t("report.col.activity", lang),
+            t("report.table.by_theme.col", lang),
+            t("report.table.by_audience.col", lang),
+            t("report.col.link", lang),
+        ],
+        [
+            [
+                fmt_date(a["date"]),
+                a["org"],
+                t("activity.kind." + a["kind"], lang),
+                a["title"],
+                ", ".join(t("topic.theme." + x, lang) for x in a["themes"]),
+                ", ".join(t("topic.audience." + x, lang) for x in a["audiences"]),
+                a["link"] or None,
+            ]
+            for a in data.activities
+        ],
+    )
+    if data.collection:
+        _sheet(
+            wb,
+            t("report.sheet.collection", lang),
+            [
+                t("stats.col.org", lang),
+                t("report.col.state", lang),
+                t("report.col.submitted_at", lang),
+                t("report.status.late", lang),
+            ],
+            [
+                [
+                    r["name"],
+                    t(
+                        "report.status.submitted" if r["submitted"] else "report.status.missing",
+                        lang,
+                    ),
+                    fmt_local(datetime.fromisoformat(r["submitted_at"]))
+                    if r["submitted_at"]
+                    else None,
+                    t("common.yes" if r["late"] else "common.no", lang),
+                ]
+                for r in data.collection
+            ],
+        )

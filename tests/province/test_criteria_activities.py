@@ -1,0 +1,136 @@
+"""Criteria as data with yearly targets; activities entered by hand and counted."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+from typer.testing import CliRunner
+
+from publisher.cli import app
+from publisher.db import session_scope
+from publisher.errors import InvalidInput, PermissionDenied
+from publisher.models import Activity, Criterion
+from publisher.services.insight import activities, criteria
+from publisher.services.insight.periods import parse_period
+from tests.province.conftest import Province
+
+
+def test_the_plans_criteria_are_seeded_with_targets_to_2030(province: Province) -> None:
+    with session_scope() as s:
+        rows = criteria.list_criteria(s, province.actor("so-khcn", "coordinator"))
+        keys = [c.key for c in rows]
+        coverage = criteria.as_dict(criteria.get(s, "task_coverage"))
+    assert {"posts", "task_coverage", "events", "trainings", "press"} <= set(keys)
+    assert coverage["targets"]["2030"] == 100
+
+
+def test_activities_count_in_the_criteria(province: Province) -> None:
+    manager = province.actor("phuong-a", "manager")
+    with session_scope() as s:
+        for day in (date(2026, 3, 4), date(2026, 5, 18), date(2026, 9, 2)):
+            activities.add(
+                s, manager, org="phuong-a", kind="training", on_date=day, title="Tập huấn CĐS",
+                themes=["cds"], audiences=["officials"],
+            )  # fmt: skip
+        activities.add(
+            s, manager, org="phuong-a", kind="press", on_date=date(2026, 4, 1),
+            title="Phóng sự ĐMST", link="https://baodongnai.com.vn/a",
+        )  # fmt: skip
+    coordinator = province.actor("so-khcn", "coordinator")
+    with session_scope() as s:
+        found = {c["key"]: c for c in criteria.evaluate(s, coordinator, parse_period("2026-H1"))}
+        listed = activities.in_period(s, coordinator, parse_period("2026"))
+    assert found["trainings"]["value"] == 2
+    assert found["press"]["value"] == 1
+    assert found["trainings"]["target"] == 4 and not found["trainings"]["reached"]
+    assert [a["kind"] for a in listed] == ["training", "press", "training", "training"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"org": None}, "error.activity_unit_required"),
+        ({"on_date": date(2026, 12, 1)}, "error.activity_future"),
+        ({"kind": "party"}, "error.activity_kind"),
+        ({"title": "  "}, "error.activity_title_required"),
+        ({"themes": ["thể thao"]}, "error.theme_invalid"),
+        ({"link": "javascript:alert(1)"}, "error.link_invalid"),
+    ],
+)
+def test_a_bad_activity_is_refused_and_nothing_written(
+    province: Province, kwargs: dict, key: str
+) -> None:
+    args = {
+        "org": "phuong-a",
+        "kind": "workshop",
+        "on_date": date(2026, 9, 1),
+        "title": "Hội thảo",
+        **kwargs,
+    }
+    with pytest.raises(InvalidInput) as err, session_scope() as s:
+        activities.add(s, province.actor("phuong-a", "manager"), **args)
+    assert err.value.key == key
+    with session_scope() as s:
+        assert s.exec(select(func.count()).select_from(Activity)).one() == 0
+
+
+def test_a_unit_records_only_its_own_activities(province: Province) -> None:
+    with pytest.raises(PermissionDenied), session_scope() as s:
+        activities.add(
+            s, province.actor("phuong-a", "manager"), org="so-ct", kind="award",
+            on_date=date(2026, 9, 1), title="Giải thưởng",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("target", ["-1", "abc", "nan", "inf"])
+def test_a_negative_or_non_numeric_target_is_refused(province: Province, target: str) -> None:
+    with pytest.raises(InvalidInput) as err, session_scope() as s:
+        criteria.set_target(s, province.actor("so-khcn", "coordinator"), "posts", 2027, target)
+    assert err.value.key == "error.criterion_target"
+    with session_scope() as s:
+        assert criteria.get(s, "posts").targets["2027"] == 108
+
+
+def test_the_cli_contract(province: Province) -> None:
+    run = CliRunner().invoke
+    added = run(
+        app,
+        ["activity", "add", "--org", "bao-dn", "--kind", "press", "--date", "15/09/2026",
+         "--title", "Phóng sự về nhiệm vụ KH&CN", "--theme", "khcn", "--audience", "citizens",
+         "--link", "https://baodongnai.com.vn/p", "--json"],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    future = run(
+        app,
+        ["activity", "add", "--org", "bao-dn", "--kind", "press", "--date", "15/12/2026",
+         "--title", "x"],
+    )  # fmt: skip
+    assert future.exit_code == 1
+    assert future.output.strip() == "Ngày 15/12/2026 ở tương lai; chỉ ghi hoạt động đã diễn ra"
+    no_unit = run(
+        app, ["activity", "add", "--kind", "press", "--date", "01/09/2026", "--title", "x"]
+    )
+    assert no_unit.output.strip() == "Hoạt động cần có đơn vị (--org)"
+    listed = run(app, ["criteria", "list", "--json"])
+    assert "press" in {c["key"] for c in json.loads(listed.stdout)}
+    changed = run(app, ["criteria", "set", "press", "--year", "2027", "--target", "40", "--json"])
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout)["targets"]["2027"] == 40
+    bad = run(app, ["criteria", "set", "press", "--year", "2027", "--target", "-3"])
+    assert bad.exit_code == 1
+    assert bad.output.strip() == "Chỉ tiêu «-3» không hợp lệ: cần một số không âm"
+    new = run(
+        app,
+        ["criteria", "set", "awards", "--year", "2030", "--target", "3", "--name",
+         "Giải thưởng về KH&CN", "--measure", "activities", "--activity-kind", "award"],
+    )  # fmt: skip
+    assert new.exit_code == 0, new.output
+    with session_scope() as s:
+        assert s.exec(select(func.count()).select_from(Activity)).one() == 1
+        assert criteria.get(s, "awards").targets == {"2030": 3.0}
+        assert (
+            s.exec(select(func.count()).select_from(Criterion)).one() == len(criteria.DEFAULTS) + 1
+        )
