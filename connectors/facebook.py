@@ -16,7 +16,7 @@ import json
 import os
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors.base import (
@@ -312,6 +312,7 @@ class FacebookConnector(Connector):
         graph = self.graph()
         try:
             me = graph.get_object("me", fields="id,name")
+            ends = self._token_end(graph)
         except Exception as exc:
             mapped = self.failure(exc, classify)
             if isinstance(mapped, AuthError | PermanentError):
@@ -326,7 +327,28 @@ class FacebookConnector(Connector):
                 f"{self.page_id}: use a Page access token",
                 error_kind=AuthError.kind,
             )
-        return CheckResult(True, f"token valid for page {me.get('name')!r} ({me.get('id')})")
+        return CheckResult(
+            True, f"token valid for page {me.get('name')!r} ({me.get('id')})", expires_at=ends
+        )
+
+    def _token_end(self, graph: Any) -> datetime | None:
+        """When the token stops working, from ``/debug_token``: the earlier of ``expires_at``
+        and ``data_access_expires_at`` (0 = never); None when Graph does not say. A failing
+        ``debug_token`` (an app that may not call it) leaves it unknown."""
+        token = str(self.config.credentials.get("access_token") or "")
+        try:
+            answer = graph.request(f"{graph.version}/debug_token", {"input_token": token})
+        except Exception:  # best effort: the token itself was just proven to work
+            return None
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict):
+            return None
+        ends = [
+            int(v)
+            for v in (data.get("expires_at"), data.get("data_access_expires_at"))
+            if isinstance(v, int | str) and str(v).isdigit() and int(v) > 0
+        ]
+        return datetime.fromtimestamp(min(ends), UTC) if ends else None
 
 
 def message_text(post: OutgoingPost) -> str:

@@ -16,6 +16,7 @@ CONNECTORS: dict[str, str] = {
     "facebook": "connectors.facebook:FacebookConnector",
     "telegram": "connectors.telegram:TelegramConnector",
     "webhook": "connectors.webhook:WebhookConnector",
+    "zalo_oa": "connectors.zalo_oa:ZaloOAConnector",
 }
 
 KINDS: tuple[str, ...] = tuple(CONNECTORS)

@@ -48,7 +48,10 @@ PREVIEW_CARD = "card"
 PREVIEW_BUBBLE = "bubble"
 #: The JSON body the connector would send (webhooks).
 PREVIEW_PAYLOAD = "payload"
-PREVIEW_KINDS = frozenset({PREVIEW_CARD, PREVIEW_BUBBLE, PREVIEW_PAYLOAD})
+#: An article card, and the broadcast message as a follower sees it (Zalo OA): from the
+#: connector's ``article_preview(post)``.
+PREVIEW_ARTICLE = "article"
+PREVIEW_KINDS = frozenset({PREVIEW_CARD, PREVIEW_BUBBLE, PREVIEW_PAYLOAD, PREVIEW_ARTICLE})
 
 #: Catalogue keys of a field's label and help text (``publisher/i18n/catalog/ui.py``).
 LABEL_KEY = "ui.channels.field.{key}"

@@ -65,6 +65,7 @@ class ChannelKind(StrEnum):
     FACEBOOK = "facebook"
     TELEGRAM = "telegram"
     WEBHOOK = "webhook"
+    ZALO_OA = "zalo_oa"
 
 
 class ChannelHealth(StrEnum):
@@ -190,6 +191,8 @@ class Channel(SQLModel, table=True):
     health_detail: str = Field(default="", max_length=500)
     flagged_at: datetime | None = _ts(default=None)
     token_expires_at: datetime | None = _ts(default=None)
+    #: When the refresh token ends (Zalo OA: about 3 months after the refresh that issued it).
+    refresh_expires_at: datetime | None = _ts(default=None)
     #: Per-channel override of the connector's messages/second (None: connector default).
     rate_per_second: float | None = None
     created_at: datetime = _ts(default_factory=_now)
@@ -494,6 +497,23 @@ class WorkerHeartbeat(SQLModel, table=True):
     pid: int = 0
     started_at: datetime = _ts(default_factory=_now)
     seen_at: datetime = _ts(default_factory=_now)
+
+
+class ZaloBroadcast(SQLModel, table=True):
+    """One broadcast of a Zalo OA channel, reserved when its delivery is claimed: one a day
+    per channel (the unique key) and the package's monthly count, decided before sending
+    (``publisher/services/publishing/zalo_broadcast.py``)."""
+
+    __table_args__ = (UniqueConstraint("channel_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    delivery_id: int = Field(foreign_key="delivery.id", unique=True)
+    #: The Vietnam date of the broadcast.
+    day: date
+    #: reserved (claimed, not sent yet) | sent | unknown (sent or not: never resent)
+    status: str = Field(default="reserved", max_length=20)
+    message_id: str | None = Field(default=None, max_length=120)
+    created_at: datetime = _ts(default_factory=_now)
 
 
 class KeyValue(SQLModel, table=True):

@@ -127,6 +127,16 @@ class SandboxClient:
             {"webhook": [{"name": name, "secret": secret, "scheme": scheme, "app_id": app_id}]}
         )
 
+    def zalo(self, **spec: Any) -> dict[str, Any]:
+        """Configure the Zalo emulator (see :func:`connectors.sandbox.zalo.control`): ``apps``,
+        ``oas``, ``tokens``, ``processing_polls``, ``advance`` (seconds), ``at`` (Unix time),
+        ``permissive``, ``views``. With no argument, returns its state (articles, broadcasts)."""
+        if not spec:
+            result: dict[str, Any] = self._call("GET", "zalo")
+            return result
+        result = self._call("POST", "zalo", json=spec)
+        return result
+
     def set_permissive(self, permissive: bool) -> None:
         """With ``False`` only registered accounts work (the demo patterns are refused)."""
         self.add_accounts({"permissive": permissive})

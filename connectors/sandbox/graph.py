@@ -197,11 +197,33 @@ def _route(
         return {"feed": _post_feed, "photos": _post_photo, "videos": _post_video}[parts[1]](
             state, page, params, uploads
         )
+    if parts == ["debug_token"] and http_method == "GET":
+        return _debug_token(state, page, params)
     if len(parts) == 2 and parts[1] == "insights" and http_method == "GET":
         return _insights(state, page, parts[0], params)
     if len(parts) == 1 and http_method == "GET":
         return _object(state, page, parts[0], params)
     return graph_error(100, "Unsupported request: unknown path components", status=400)
+
+
+def _debug_token(state: SandboxState, page: str, params: dict[str, Any]) -> Outcome:
+    """``/debug_token?input_token=``: a Page token never expires (``expires_at`` 0) but its data
+    access does (90 days), unless the account was registered with other ends."""
+    token = str(params.get("input_token") or "")
+    owner = state.accounts.fb_page_for(token)
+    if owner is None:
+        return Outcome(200, {"data": {"is_valid": False, "error": {"code": 190}}})
+    ends = state.accounts.fb_expiry.get(token)
+    expires, data_access = ends if ends else (0, int(time.time()) + 90 * 86400)
+    data = {
+        "app_id": "sandbox",
+        "type": "PAGE",
+        "is_valid": True,
+        "profile_id": owner,
+        "expires_at": expires,
+        "data_access_expires_at": data_access,
+    }
+    return Outcome(200, {"data": data})
 
 
 def _new_post(state: SandboxState, page: str, message: str, kind: str, **extra: Any) -> dict:

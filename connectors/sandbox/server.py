@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import botapi, graph, hooks, reactions
+from connectors.sandbox import botapi, graph, hooks, reactions, zalo
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
@@ -46,6 +46,11 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
+        Route("/_sandbox/zalo", bind(zalo.control), methods=["GET", "POST"]),
+        Route("/zalo/oauth/v4/oa/permission", bind(zalo.permission), methods=["GET"]),
+        Route("/zalo/oauth/v4/oa/access_token", bind(zalo.access_token), methods=["POST"]),
+        Route("/zalo/openapi/{rest:path}", bind(zalo.openapi), methods=["GET", "POST"]),
+        Route("/zalo/media/{attachment}", bind(zalo.media), methods=["GET"]),
         Route("/{version}/{rest:path}", bind(graph.handle), methods=["GET", "POST"]),
     ]
     return Starlette(routes=routes)
@@ -62,6 +67,13 @@ async def _index(request: Request, state: SandboxState) -> Response:
                 "demo_chats": "@sandbox… or -100…",
             },
             "webhook": {"url": f"{request.base_url}hooks/<name>", "demo_secret": "sandbox-secret"},
+            "zalo_oa": {
+                "oauth_url": f"{request.base_url}zalo/oauth",
+                "openapi_url": f"{request.base_url}zalo/openapi",
+                "demo_access_token": "sandbox-zalo-<oa_id>",
+                "demo_refresh_token": "sandbox-zalo-refresh-<oa_id>",
+                "demo_app_secret": "sandbox-zalo-secret",
+            },
             "control": [
                 "/_sandbox/records",
                 "/_sandbox/faults",
@@ -151,6 +163,11 @@ def _add_accounts(state: SandboxState, spec: dict[str, Any]) -> None:
     for page in spec.get("facebook") or []:
         acc.fb_tokens[str(page["token"])] = str(page["page_id"])
         acc.fb_pages[str(page["page_id"])] = str(page.get("name") or f"Page {page['page_id']}")
+        if "expires_at" in page or "data_access_expires_at" in page:
+            acc.fb_expiry[str(page["token"])] = (
+                int(page.get("expires_at") or 0),
+                int(page.get("data_access_expires_at") or 0),
+            )
     tg = spec.get("telegram") or {}
     for bot in tg.get("bots") or []:
         token = str(bot["token"])

@@ -36,6 +36,8 @@ class Accounts:
 
     fb_tokens: dict[str, str] = field(default_factory=dict)  # token -> page id
     fb_pages: dict[str, str] = field(default_factory=dict)  # page id -> name
+    #: token -> (expires_at, data_access_expires_at) as /debug_token says (Unix times; 0 never)
+    fb_expiry: dict[str, tuple[int, int]] = field(default_factory=dict)
     tg_bots: dict[str, int] = field(default_factory=dict)  # token -> bot id
     tg_chats: dict[str, dict[str, Any]] = field(default_factory=dict)  # chat key -> chat
     hooks: dict[str, Hook] = field(default_factory=dict)
@@ -172,6 +174,7 @@ class SandboxState:
             self.fb_unpublished.clear()
             self.fb_metrics.clear()
             self.hook_seen.clear()
+            self.__dict__.pop("zalo", None)  # the Zalo emulator's state (sandbox/zalo.py)
         self.faults.clear()
         self.latency = 0.0
 

@@ -220,8 +220,30 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             await run_in_threadpool(render), media_type="text/plain; version=0.0.4; charset=utf-8"
         )
 
+    async def zalo_callback(request: Request) -> Response:
+        """Zalo's OAuth v4 redirect after an OA administrator granted access
+        (``publisher channel connect``); the state is single-use."""
+        from publisher.services.publishing import zalo_connect
+
+        lang = _lang(request)
+        q = request.query_params
+        seconds = wait(link_limit, request)
+        if seconds:
+            return _html(t("error.api_rate_limited", lang, seconds=seconds), 429)
+
+        def finish() -> str:
+            with session_scope(db()) as session:
+                return zalo_connect.finish(session, q.get("state", ""), q.get("code", "")).name
+
+        try:
+            name = await run_in_threadpool(finish)
+        except PublisherError as exc:
+            return _html(exc.message(lang), 400)
+        return _html(t("zalo.connect.done", lang, channel=name), 200)
+
     routes = [
         Route("/inbound/{channel}", inbound_event, methods=["POST"]),
+        Route("/zalo/callback", zalo_callback, methods=["GET"]),
         Route("/l/{code}", tracked_link, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),

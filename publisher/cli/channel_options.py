@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from connectors import registry
-from connectors.settings import Field
+from connectors.settings import BOOL, Field
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +32,8 @@ class Option:
 
     name: str  # without dashes: "token", "page-id"
     secret: bool
+    #: Every field behind it is a BOOL: a ``--x/--no-x`` switch.
+    switch: bool
     by_kind: Mapping[str, Field]
     help: str
     clearable: bool
@@ -72,6 +74,7 @@ def options() -> tuple[Option, ...]:
             Option(
                 name=name,
                 secret=secrets.pop(),
+                switch=all(f.kind == BOOL for f in fields),
                 by_kind=by_kind,
                 help=" or ".join(helps),
                 clearable=any(f.clearable for f in fields),
@@ -83,12 +86,12 @@ def options() -> tuple[Option, ...]:
 def _parameters(*, edit: bool) -> list[inspect.Parameter]:
     params: list[inspect.Parameter] = []
 
-    def add(name: str, option: Any) -> None:
+    def add(name: str, option: Any, kind: Any = str) -> None:
         params.append(
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[str | None, option],
+                annotation=Annotated[kind | None, option],
                 default=None,
             )
         )
@@ -122,6 +125,9 @@ def _parameters(*, edit: bool) -> list[inspect.Parameter]:
             )
             continue
         text = opt.help
+        if opt.switch:
+            add(opt.param, typer.Option(f"{opt.flag}/--no-{opt.name}", help=text or None), bool)
+            continue
         if edit and opt.clearable:
             text = f"{text} ('' returns to the default.)" if text else "'' returns to the default."
         add(opt.param, typer.Option(opt.flag, help=text or None))

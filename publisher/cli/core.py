@@ -350,6 +350,46 @@ def channel_test(name: str, as_json: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
+@channel_app.command("connect")
+@handle_errors
+def channel_connect(
+    name: str,
+    redirect_uri: Annotated[
+        str | None,
+        typer.Option("--redirect-uri", help="Default: PUBLISHER_PUBLIC_URL + /zalo/callback."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for the redirect (0: do not wait).")
+    ] = 900.0,
+) -> None:
+    """Connect a Zalo OA (OAuth v4 with PKCE): print the authorization URL, then wait until
+    ``publisher api`` has received Zalo's redirect and stored the tokens."""
+    import time as _time
+    from urllib.parse import parse_qs, urlparse
+
+    from publisher.db import session_scope
+    from publisher.services.publishing import zalo_connect
+
+    with admin_session() as (session, actor):
+        url = zalo_connect.start(session, actor, name, redirect=redirect_uri or "")
+    state = parse_qs(urlparse(url).query)["state"][0]
+    typer.echo(t("zalo.connect.open"))
+    typer.echo(url)
+    if wait <= 0:
+        return
+    typer.echo(t("zalo.connect.waiting", uri=redirect_uri or zalo_connect.redirect_uri()))
+    deadline = _time.monotonic() + wait
+    while _time.monotonic() < deadline:
+        with session_scope(readonly=True) as session:
+            if not zalo_connect.pending(session, state):
+                break
+        _time.sleep(1.0)
+    else:
+        typer.echo(t("zalo.connect.timeout"), err=True)
+        raise typer.Exit(1)
+    emit({"ok": True}, False, lambda: t("zalo.connect.done", channel=name))
+
+
 # --- posts ------------------------------------------------------------------------------------
 @post_app.command("create")
 @handle_errors

@@ -28,6 +28,7 @@ from publisher.engine.recorder import Recorder
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.services import channels as channels_svc
 from publisher.services.prepare import MediaNotReady
+from publisher.services.publishing import zalo_broadcast
 from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -135,12 +136,21 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
             )
             return D.SENT
     _wait_until(prepared.not_before)
+    # A broadcast to followers is decided now (night block, one a day, monthly quota).
+    outgoing = zalo_broadcast.reserve(
+        prepared.outgoing,
+        connector,
+        delivery_id=prepared.delivery_id,
+        channel_id=prepared.channel_id,
+    )
     result: PublishResult | None = None
     error: BaseException | None = None
     try:
-        result = connector.publish(prepared.outgoing)
+        result = connector.publish(outgoing)
     except Exception as exc:  # every failure is classified below, none escapes
         error = exc
+    if outgoing is not prepared.outgoing:
+        zalo_broadcast.settle(prepared.delivery_id, result)
     return settle(prepared, connector, result, error, ctx)
 
 

@@ -323,6 +323,7 @@ def _build(
         )
     metadata = {
         "post_id": post.id,
+        "title": post.title or None,
         "delivery_id": delivery.id,
         "organisation": parts.org_slug,
         "channel": channel.name,

@@ -39,6 +39,8 @@ class Intervals:
     missed_sweep: float = 60.0
     recurring: float = 3600.0
     token_check: float = 12 * 3600.0
+    #: Rotating tokens (Zalo OA: 25 h access tokens) refreshed ahead of their end.
+    token_refresh: float = 1800.0
     metrics: float = 1800.0
     stats_sync: float = 60.0
     report_reminder: float = 3600.0
@@ -86,6 +88,7 @@ class EngineScheduler:
             ("missed-sweep", self.sweep_missed, iv.missed_sweep),
             ("recurring", self.expand_recurring, iv.recurring),
             ("token-check", self.check_tokens, iv.token_check),
+            ("token-refresh", self.refresh_tokens, iv.token_refresh),
             ("metrics", self.collect_metrics, iv.metrics),
             ("stats-sync", self.sync_stats, iv.stats_sync),
             ("report-reminder", self.remind_reports, iv.report_reminder),
@@ -185,13 +188,24 @@ class EngineScheduler:
                     channels_svc.test_channel(session, actor, channel_id)
             except Exception:
                 log.exception("token check of channel %s failed", channel_id)
+        with session_scope() as session:
+            channels_svc.alert_token_ends(session)  # tokens that lapse within days
         return len(ids)
+
+    def refresh_tokens(self) -> int:
+        """Refresh rotating access tokens that end soon; alert before refresh tokens end."""
+        from publisher.services.publishing import zalo_tokens
+
+        return zalo_tokens.refresh_due(timeout=self.timeout)
 
     def collect_metrics(self) -> object:
         """Engagement collection (``services.engagement.collect_all``; opens its own sessions)."""
         from publisher.services import engagement
+        from publisher.services.insight import audience
 
-        return engagement.collect_all()
+        result = engagement.collect_all()
+        audience.collect(timeout=self.timeout)  # followers of channels that say (Zalo OA)
+        return result
 
     def remind_reports(self) -> object:
         """Raise the "semi-annual report due" alert in the 10 days before 15/6 and 15/12

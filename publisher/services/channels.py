@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -135,12 +137,21 @@ def is_id_ref(ref: str) -> bool:
 
 
 def connector_class(kind: str) -> type[Connector]:
+    _install_token_keepers()
     try:
         return registry.get(kind)
     except registry.UnknownKindError:
         raise InvalidInput(
             "error.channel_kind_invalid", kind=kind, kinds=", ".join(registry.KINDS)
         ) from None
+
+
+@cache
+def _install_token_keepers() -> None:
+    """Connectors whose tokens rotate keep them in the channel row (once per process)."""
+    from publisher.services.publishing import zalo_tokens
+
+    zalo_tokens.install()
 
 
 def add_channel(
@@ -398,6 +409,44 @@ def flag_channel(session: Session, channel: Channel, detail: str, actor: Actor |
         )
 
 
+#: Alert a unit this many days before a channel's token stops working.
+TOKEN_ALERT_DAYS = 7
+
+
+def alert_token_ends(session: Session, *, days: int = TOKEN_ALERT_DAYS) -> int:
+    """Raise the ``token`` alert (once while open) for every enabled channel whose recorded
+    token end (``token_expires_at``: Facebook's debug_token) is within ``days`` days; returns
+    how many channels are that close. Channels that refresh their own tokens (Zalo OA) are
+    left to their refresh job, which alerts before the refresh token ends."""
+    from publisher.timeutil import get_clock, local_tz
+
+    now = get_clock().now()
+    rows = session.exec(
+        select(Channel).where(
+            col(Channel.enabled).is_(True),
+            col(Channel.token_expires_at).is_not(None),
+            col(Channel.token_expires_at) <= now + timedelta(days=days),
+            col(Channel.refresh_expires_at).is_(None),
+        )
+    )
+    count = 0
+    for channel in rows:
+        assert channel.token_expires_at is not None
+        alerts.raise_alert(
+            session,
+            "token",
+            "alert.token_expiring",
+            org_id=channel.org_id,
+            severity="warning",
+            object_type="channel",
+            object_id=channel.id,
+            channel=channel.name,
+            date=channel.token_expires_at.astimezone(local_tz()).strftime("%d/%m/%Y %H:%M"),
+        )
+        count += 1
+    return count
+
+
 def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult:
     """Ask the platform whether the credentials work; updates the channel's health.
 
@@ -411,6 +460,9 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
     actor.require("channel.test")
     channel = get_channel(session, actor, channel_id)
     unknown = False
+    # Nothing is written yet: end the transaction so that the check holds no lock while the
+    # platform is asked (a Zalo check may refresh the token under the channel row's lock).
+    session.commit()
     try:
         result = make_connector(channel, timeout=10).check()
     except ConnectorError as exc:
@@ -418,7 +470,8 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
         unknown = not isinstance(exc, AuthError | ConfigError | PermanentError)
     if result.ok:
         channel.health, channel.health_detail, channel.flagged_at = ChannelHealth.OK, "", None
-        channel.token_expires_at = result.expires_at
+        if result.expires_at is not None:  # a platform that does not say keeps what is known
+            channel.token_expires_at = result.expires_at
         session.add(channel)
     elif not unknown:
         flag_channel(session, channel, result.detail, actor)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from connectors.base import OutgoingPost
-from connectors.settings import PREVIEW_PAYLOAD
+from connectors.settings import PREVIEW_ARTICLE, PREVIEW_PAYLOAD
 from publisher.errors import PublisherError, problem_text
 from publisher.models import Channel, MediaAsset, Organisation, Post, STTask
 from publisher.services.actor import Actor
@@ -171,6 +171,9 @@ class ChannelPreview:
     preview: str
     #: The JSON body sent, for the ``payload`` preview ("" for the others).
     payload: str
+    #: The ``article`` preview's title, description, author, paragraphs and whether it is
+    #: broadcast (empty for the others).
+    article: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ def previews(
     due_at: datetime | None = None,
     link: str | None = None,
     campaign: str | None = None,
+    title: str | None = None,
 ) -> Previews:
     """The previews of ``variants`` (channel, text; the channels and ``assets`` already
     loaded for the actor, so this checks nothing more) for the compose, review and calendar
@@ -199,9 +203,15 @@ def previews(
     for channel, text in variants:
         payload = ""
         preview = connector_class(channel.kind).preview
+        article: dict[str, Any] = {}
         if preview == PREVIEW_PAYLOAD:
             payload = payload_preview(
                 session, channel, text, media_ids, link=link, campaign=campaign, scheduled_at=due_at
+            )
+        elif preview == PREVIEW_ARTICLE:
+            meta = {"title": title or None}
+            article = make_connector(channel).article_preview(  # type: ignore[attr-defined]
+                OutgoingPost(text=text, link=link, metadata=meta)
             )
         out.append(
             ChannelPreview(
@@ -213,6 +223,7 @@ def previews(
                 notices=tuple(notices(session, channel, text, media_ids)),
                 preview=preview,
                 payload=payload,
+                article=article,
             )
         )
     return Previews(tuple(out), tuple((a.kind, Path(media_file(a))) for a in assets))

@@ -43,7 +43,7 @@ USERS: tuple[tuple[str, str, str], ...] = (
 
 
 def channel_specs(url: str) -> dict[str, dict[str, Any]]:
-    """The three sandbox channels, pointed at the emulator at ``url``."""
+    """The sandbox channels, pointed at the emulator at ``url``."""
     url = url.rstrip("/")
     return {
         "Fanpage Sở KH&CN (hộp cát)": {
@@ -56,10 +56,29 @@ def channel_specs(url: str) -> dict[str, dict[str, Any]]:
             "settings": {"chat_id": "@sandbox_khcn", "api_base_url": url},
             "credentials": {"bot_token": "100001:sandbox-demo"},
         },
+        # A native Zalo Official Account (the emulator's demo OA 1000001, verified).
         "Zalo OA KH&CN (hộp cát)": {
+            "kind": "zalo_oa",
+            "settings": {
+                "oa_id": "1000001",
+                "app_id": "demo-app",
+                "broadcast": True,
+                "package": "premium",
+                "author": "Sở KH&CN",
+                "oauth_url": f"{url}/zalo/oauth",
+                "openapi_url": f"{url}/zalo/openapi",
+            },
+            "credentials": {
+                "app_secret": "sandbox-zalo-secret",
+                "access_token": "sandbox-zalo-1000001",
+                "refresh_token": "sandbox-zalo-refresh-1000001",
+            },
+        },
+        # A portal receiving signed events (the Zalo-style webhook scheme).
+        "Cổng thông tin KH&CN (hộp cát)": {
             "kind": "webhook",
             "settings": {
-                "url": f"{url}/hooks/zalo-khcn",
+                "url": f"{url}/hooks/cong-khcn",
                 "signature": "zalo",
                 "app_id": "demo-app",
             },
@@ -148,7 +167,9 @@ def _channels(session: Session, org_id: int, url: str, result: DemoResult) -> li
                 credentials=spec["credentials"],
             )
             result.channels_created += 1
-        elif any(channel.settings.get(k) != v for k, v in spec["settings"].items()):
+        elif channel.kind == spec["kind"] and any(
+            channel.settings.get(k) != v for k, v in spec["settings"].items()
+        ):
             assert channel.id is not None
             channel = channels_svc.update_channel(
                 session, SYSTEM, channel.id, settings=spec["settings"]

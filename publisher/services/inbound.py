@@ -10,6 +10,7 @@ short time so that the endpoint stays fast under load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -127,6 +128,34 @@ def _connector_class(kind: str) -> type[Connector] | None:
         return None
 
 
+#: A Zalo OA's own event names -> our kinds (the others are stored as ``message`` when a
+#: follower writes, else ``other``).
+OA_EVENTS = {
+    "follow": "follow",
+    "unfollow": "unfollow",
+    "user_seen_message": "seen",
+    "user_reacted_message": "reaction",
+    "user_click_link": "click",
+}
+
+
+def _oa_event(data: dict[str, Any]) -> tuple[str, str] | None:
+    """(event id, kind) of an OA platform event (``event_name`` without our ``event_id``),
+    or None for our own event format. The id is made of what makes the event unique."""
+    name = str(data.get("event_name") or "").strip().lower()
+    if not name or data.get("event_id") or data.get("event"):
+        return None
+    kind = OA_EVENTS.get(name) or ("message" if name.startswith("user_send_") else "other")
+    sender, follower, message = (_dict(data.get(k)) for k in ("sender", "follower", "message"))
+    who = str(sender.get("id") or follower.get("id") or data.get("user_id_by_app") or "")
+    parts = [name, str(data.get("timestamp") or ""), who, str(message.get("msg_id") or "")]
+    return "zalo-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40], kind
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def verify(
     keys: ChannelKeys, body: bytes, headers: dict[str, str], now: float, data: dict[str, Any]
 ) -> bool:
@@ -213,6 +242,17 @@ def prepare_event(
     if not data:
         _parse(body)  # signed but not JSON: say so
     _check_text(data)
+    native = _oa_event(data)
+    if native is not None:  # an OA's own event: about the OA, not about one post
+        return {
+            "event_id": f"{keys.id}:{native[0]}",
+            "channel_id": keys.id,
+            "delivery_id": None,
+            "kind": native[1],
+            "occurred_at": _occurred(data, now),
+            "received_at": now,
+            "payload": data,
+        }
     event_id = str(data.get("event_id") or "").strip()
     kind = str(data.get("event") or data.get("event_name") or "").strip().lower()
     if not event_id or len(event_id) > 100:
@@ -299,6 +339,18 @@ def _occurred(data: dict[str, Any], now: datetime) -> datetime:
         return datetime.fromtimestamp(float(data["timestamp"]) / 1000.0, UTC)
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         return now
+
+
+def counts(session: Session, channel_id: int, since: datetime) -> dict[str, int]:
+    """Events of a channel since ``since`` by kind (follow, unfollow, message, ...)."""
+    from sqlmodel import func
+
+    rows = session.exec(
+        select(InboundEvent.kind, func.count())
+        .where(col(InboundEvent.channel_id) == channel_id, col(InboundEvent.occurred_at) >= since)
+        .group_by(col(InboundEvent.kind))
+    )
+    return {kind: int(n) for kind, n in rows}
 
 
 def _cached_delivery(channel_id: int, ref: str) -> int | None:

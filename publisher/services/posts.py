@@ -137,7 +137,9 @@ def problems_for(
     out: list[Problem] = []
     for channel, text in channels_texts:
         connector = make_connector(channel)
-        outgoing = OutgoingPost(text=text, media=tuple(items), link=post.link)
+        outgoing = OutgoingPost(
+            text=text, media=tuple(items), link=post.link, metadata={"title": post.title or None}
+        )
         for problem in connector.validate(outgoing):
             if for_compose and problem.code in FIXABLE_BY_FITTING:
                 continue

@@ -17,7 +17,7 @@ import psutil
 import pytest
 from PIL import Image
 
-from connectors import registry
+from connectors import registry, zalo_oa
 from connectors.base import ChannelConfig, Connector, MediaItem
 from connectors.errors import (
     AmbiguousError,
@@ -38,6 +38,16 @@ FB_TOKEN = "sandbox-fb-1001"
 TG_TOKEN = "4242:sandbox-test"
 TG_CHAT = "@sandbox_news"
 HOOK_SECRET = "sandbox-secret"
+ZALO_OA = "4242"
+ZALO_TOKEN = "sandbox-zalo-4242"
+ZALO_REFRESH = "sandbox-zalo-refresh-4242"
+ZALO_SECRET = "sandbox-zalo-secret"
+
+
+@pytest.fixture(autouse=True)
+def _memory_token_keeper(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Connector tests have no database: Zalo tokens stay in the connector.
+    monkeypatch.setattr(zalo_oa, "KEEPER", None)
 
 
 @pytest.fixture(autouse=True)
@@ -187,6 +197,30 @@ CONTRACT: dict[str, ContractRow] = {
         retry_after=9,
         revoked={"secret": "wrong-secret"},
         checks_credentials=False,
+    ),
+    "zalo_oa": ContractRow(
+        kind="zalo_oa",
+        channel=lambda url: (
+            {
+                "oa_id": ZALO_OA,
+                "app_id": "app-1",
+                "oauth_url": f"{url}/zalo/oauth",
+                "openapi_url": f"{url}/zalo/openapi",
+            },
+            {"app_secret": ZALO_SECRET, "access_token": ZALO_TOKEN, "refresh_token": ZALO_REFRESH},
+        ),
+        platform="zalo",
+        # HTTP 200 with a negative ``error`` (-216/-220 refresh first: see test_zalo_oa.py).
+        faults={
+            AuthError: {"action": "error", "code": -223},
+            RateLimitedError: {"action": "error", "code": -32},
+            PermanentError: {"action": "error", "code": -201},
+            DuplicateError: None,
+            AmbiguousError: {"action": "error", "status": 502},
+        },
+        retry_after=60,
+        # The refresh after -216 is refused too.
+        revoked={"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
     ),
 }
 KINDS = tuple(CONTRACT)

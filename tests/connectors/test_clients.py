@@ -26,6 +26,7 @@ BAD_CREDENTIALS = {
     "telegram": {"bot_token": "4242:revoked"},
     "webhook-zalo": {"secret": "rotated-secret"},
     "webhook-hmac": {"secret": "rotated-secret"},
+    "zalo_oa": {"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
 }
 
 
@@ -104,9 +105,10 @@ def test_each_thread_has_its_own_clients_and_loop(
         t.join(30)
 
     assert len(sb.published()) == 2 * len(KINDS)
-    assert clients.size() == 2 * 3  # per thread: Graph session, Bot API request, webhooks
+    # Per thread: Graph session, Bot API request, webhooks, Zalo.
+    assert clients.size() == 2 * 4
     assert len({id(loop) for loop in loops}) == 2
-    assert opened() == 2 * 3
+    assert opened() == 2 * 4
 
     clients.close()
 

@@ -7,6 +7,7 @@ every row of every table is pinned, including the ones the sandbox cannot easily
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import facebook
 import httpx
@@ -15,10 +16,11 @@ import requests
 import urllib3.exceptions
 from telegram import error as tg
 
-from connectors import facebook_errors, telegram_errors
+from connectors import facebook_errors, telegram_errors, zalo_errors
 from connectors.errors import (
     AmbiguousError,
     AuthError,
+    ConfigError,
     ConnectorError,
     DuplicateError,
     PermanentError,
@@ -204,3 +206,93 @@ def test_webhook_status_table(
 )
 def test_webhook_transport_table(exc: httpx.HTTPError, expected: type) -> None:
     assert type(classify_exception(exc)) is expected
+
+
+# -- Zalo OA ------------------------------------------------------------------------------------
+#: Every code of PLATFORMS.md ("Zalo Official Account Open API") and its class.
+ZALO_ROWS = [
+    (-216, AuthError),
+    (-220, AuthError),
+    (-32, RateLimitedError),
+    (-214, AmbiguousError),
+    (-201, PermanentError),
+    (-211, RateLimitedError),
+    (-218, RateLimitedError),
+    (-212, ConfigError),
+    (-223, AuthError),
+    (-221, ConfigError),
+    (-224, ConfigError),
+    (-219, ConfigError),
+    (-204, ConfigError),
+    (-205, ConfigError),
+    (-234, RateLimitedError),
+    (-240, PermanentError),
+    (404, ConfigError),
+    (-14003, AuthError),
+    (-14014, AuthError),
+    (-124, AuthError),
+    (-99999, PermanentError),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), ZALO_ROWS)
+def test_zalo_code_table(code: int, expected: type[ConnectorError]) -> None:
+    from publisher.i18n import catalogue
+
+    error = zalo_errors.classify(zalo_errors.ZaloAPIError(code, f"error {code}", step="create"))
+    assert type(error) is expected
+    assert error.code == f"zalo:{code}"
+    key = zalo_errors.explain_key(error)
+    assert key in catalogue(), key
+    vietnamese, english = catalogue()[key]
+    assert vietnamese != english and "\n" not in vietnamese
+
+
+def test_zalo_table_covers_every_code_it_declares() -> None:
+    assert {c for c, _ in ZALO_ROWS} - {-99999} == set(zalo_errors.CODES)
+
+
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.parametrize(
+    ("code", "now", "reset"),
+    [
+        # Monthly quota: the first day of next month (Vietnam time).
+        (-211, dt.datetime(2026, 12, 31, 23, 0, tzinfo=VN), dt.datetime(2027, 1, 1, tzinfo=VN)),
+        # Follower's daily limit: tomorrow.
+        (-218, dt.datetime(2026, 5, 18, 9, 0, tzinfo=VN), dt.datetime(2026, 5, 19, tzinfo=VN)),
+        # Night block: 06:00 the same night (after midnight) or the next morning.
+        (-234, dt.datetime(2026, 5, 18, 2, 0, tzinfo=VN), dt.datetime(2026, 5, 18, 6, tzinfo=VN)),
+        (-234, dt.datetime(2026, 5, 18, 22, 30, tzinfo=VN), dt.datetime(2026, 5, 19, 6, tzinfo=VN)),
+    ],
+)
+def test_zalo_waits_until_the_reset(code: int, now: dt.datetime, reset: dt.datetime) -> None:
+    error = zalo_errors.from_api_error(zalo_errors.ZaloAPIError(code, "x"), now)
+    assert isinstance(error, RateLimitedError)
+    assert error.retry_after == (reset - now).total_seconds()
+
+
+def test_zalo_rate_limit_defaults_to_a_minute() -> None:
+    error = zalo_errors.from_api_error(
+        zalo_errors.ZaloAPIError(-32, "x", headers={"X-RateLimit-Remain": "0"})
+    )
+    assert isinstance(error, RateLimitedError) and error.retry_after == 60
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (zalo_errors.ZaloHttpError(502, "<html>"), AmbiguousError),
+        (zalo_errors.ZaloHttpError(429, ""), RateLimitedError),
+        (zalo_errors.ZaloHttpError(401, ""), AuthError),
+        (zalo_errors.ZaloHttpError(404, ""), ConfigError),
+        (zalo_errors.ZaloHttpError(400, ""), PermanentError),
+        (httpx.ConnectError("refused"), TransientError),
+        (httpx.ReadTimeout("slow"), AmbiguousError),
+        (httpx.RemoteProtocolError("dropped"), AmbiguousError),
+        (ValueError("bad json"), AmbiguousError),
+    ],
+)
+def test_zalo_transport_table(exc: Exception, expected: type[ConnectorError]) -> None:
+    assert type(zalo_errors.classify(exc)) is expected

@@ -37,8 +37,8 @@ def sized(item: MediaItem, mb: float) -> MediaItem:
     return replace(item, size_bytes=int(mb * MB))
 
 
-def test_the_registry_knows_all_three_kinds() -> None:
-    assert KINDS == ("facebook", "telegram", "webhook")
+def test_the_registry_knows_every_kind() -> None:
+    assert KINDS == ("facebook", "telegram", "webhook", "zalo_oa")
     assert get("telegram") is TelegramConnector
 
 

@@ -169,7 +169,7 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
     with session_scope() as s:
         first = demo.seed(s, init.org_slug, "http://127.0.0.1:8765")
     assert {u for u, _, p in first.credentials if p} == {"canbo", "bientap", "lanhdao"}
-    assert first.channels_created == 3 and first.plan_created > 0
+    assert first.channels_created == 4 and first.plan_created > 0
     before = _counts()
     with session_scope() as s:
         again = demo.seed(s, init.org_slug, "http://127.0.0.1:9999")
@@ -182,6 +182,7 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
         assert sandbox.get_url(s) == "http://127.0.0.1:9999"
     assert urls["telegram"]["api_base_url"] == "http://127.0.0.1:9999"
     assert urls["webhook"]["url"].startswith("http://127.0.0.1:9999/hooks/")
+    assert urls["zalo_oa"]["openapi_url"] == "http://127.0.0.1:9999/zalo/openapi"
     # The sample post and the national day's plan wait for the editor; the plan's media is
     # queued for the worker (cards, the day's clip, the recap card).
     assert len(waiting) == 1 + first.plan_created

@@ -43,4 +43,12 @@ def channel_previews(
             counter(channel, bool(media))
             for note in channel.notices:
                 st.caption(f":material/info: {note}")
-            previews.show(channel.preview, channel.name, channel.text, when, media, channel.payload)
+            previews.show(
+                channel.preview,
+                channel.name,
+                channel.text,
+                when,
+                media,
+                channel.payload,
+                channel.article,
+            )

@@ -210,6 +210,7 @@ if all_entries:
             due_at=post.due_at,
             link=post.link,
             campaign=info["campaign"],
+            title=post.title,
         )
         channel_previews(shown, post.due_at, key="cal")
         if post.status in ("draft", "rejected") and actor.can("post.compose"):

@@ -10,6 +10,7 @@ import streamlit as st
 from publisher.i18n import t
 from publisher.services import channels as channels_svc
 from publisher.services.channels import FormField
+from publisher.services.publishing import zalo_connect
 from ui import common
 
 
@@ -95,6 +96,15 @@ for channel, info in sorted(
                     else t("ui.channels.test_failed", detail=result.detail),
                 )
                 st.rerun()
+        if actor.can("channel.manage") and zalo_connect.can_connect(channel.kind):
+            if c3.button(t("ui.channels.connect"), key=f"ch_connect_{cid}", icon=":material/link:"):
+                url = common.write(partial(zalo_connect.start, actor=actor, channel_ref=cid))
+                if url is not None:
+                    st.session_state[f"ch_connect_url_{cid}"] = url
+            url = st.session_state.get(f"ch_connect_url_{cid}")
+            if url:
+                st.info(t("ui.channels.connect_help"), icon=":material/open_in_new:")
+                st.link_button(t("ui.channels.connect_open"), url, type="primary")
         if actor.can("channel.manage"):
             with st.expander(t("ui.channels.edit")):
                 with st.form(f"ch_edit_{cid}"):

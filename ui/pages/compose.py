@@ -218,6 +218,7 @@ with right:
         due_at=due_at,
         link=data.link,
         campaign=campaign,
+        title=data.title,
     )
     channel_previews(shown, due_at, key="compose")
     if problems:

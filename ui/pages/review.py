@@ -41,7 +41,12 @@ def _card(item: review.ReviewItem, *, actions: bool) -> None:
                 t("ui.review.reviewed_by", name=item.reviewer, at=common.fmt_dt(p.reviewed_at))
             )
         shown = common.read(
-            composer.previews, item.variants, item.media, due_at=p.due_at, link=p.link
+            composer.previews,
+            item.variants,
+            item.media,
+            due_at=p.due_at,
+            link=p.link,
+            title=p.title,
         )
         channel_previews(shown, p.due_at, key=f"rv{p.id}")
         for kind, path in shown.media:

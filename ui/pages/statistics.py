@@ -14,6 +14,7 @@ from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.services import channels as channels_svc
 from publisher.services import kpi, stats
+from publisher.services.insight import audience
 from publisher.services.orgs import list_orgs
 from publisher.services.periods import Period, date_range, parse_period
 from publisher.services.reports.fmt import num
@@ -277,6 +278,32 @@ def _yoy(flt: stats.StatsFilter) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
+def _audience(flt: stats.StatsFilter) -> None:
+    """Followers of the channels that say how many (Zalo OA), with the last change."""
+    rows = common.read(audience.current, actor, flt.org_id)
+    if not rows:
+        return
+    with st.expander(t("ui.stats.audience"), expanded=True):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("stats.col.channel"): r["channel"],
+                        t("stats.col.followers"): num(r["count"]),
+                        t("stats.col.change"): "" if r["change"] is None else f"{r['change']:+d}",
+                        t("stats.col.follows_7d"): num(r["follows"]),
+                        t("stats.col.unfollows_7d"): num(r["unfollows"]),
+                        t("stats.col.messages_7d"): num(r["messages"]),
+                        t("stats.col.collected_at"): common.fmt_dt(r["at"]),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
 def _kpis(period: Period, org_id: int | None) -> None:
     kpis = common.read(kpi.all_kpis, actor, period, org_id, today=today)
     cols = st.columns(len(kpis))
@@ -344,6 +371,7 @@ if chosen is not None:
         common.show_error(exc)
         st.stop()
     _metrics(totals)
+    _audience(flt)
     st.caption(t("stats.note.telegram_views"))
     tabs = st.tabs(
         [

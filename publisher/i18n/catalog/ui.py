@@ -58,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.kind.facebook": ("Facebook", "Facebook"),
     "ui.kind.telegram": ("Telegram", "Telegram"),
     "ui.kind.webhook": ("Webhook (Zalo OA)", "Webhook (Zalo OA)"),
+    "ui.kind.zalo_oa": ("Zalo OA", "Zalo OA"),
     "ui.status.draft": ("Nháp", "Draft"),
     "ui.status.in_review": ("Chờ duyệt", "In review"),
     "ui.status.rejected": ("Bị trả lại", "Rejected"),
