@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlencode
 
-from connectors import zalo_errors
+from connectors import signing, zalo_errors
 from connectors.base import (
     MB,
     VIDEO,
@@ -244,10 +244,6 @@ class ZaloOAConnector(Connector):
     )
     engagement: ClassVar[str] = FETCH
     preview: ClassVar[str] = PREVIEW_ARTICLE
-    #: The OA's own webhook events (follow, user_send_text, ...) reach ``/inbound/<channel>``
-    #: signed with the Zalo scheme and the OA secret key.
-    inbound_signature: ClassVar[str] = "zalo"
-    inbound_secret: ClassVar[str] = "oa_secret_key"  # noqa: S105 (a credential name)
     error_table: ClassVar[str] = "connectors.zalo_errors"
     icon: ClassVar[str] = ":material/article:"
     card_size: ClassVar[tuple[int, int]] = (1200, 630)
@@ -256,6 +252,35 @@ class ZaloOAConnector(Connector):
     #: Article verification: attempts and seconds between them (-214 = still processing).
     verify_attempts: ClassVar[int] = 20
     verify_interval: ClassVar[float] = 1.0
+
+    @classmethod
+    def receives_events(cls, config: ChannelConfig) -> bool:
+        """The OA's own webhook events (follow, user_send_text, ...) reach
+        ``/inbound/<channel>`` once the OA secret key that signs them is set."""
+        return bool(str(config.credentials.get("oa_secret_key") or ""))
+
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """An OA event signed with the Zalo scheme (``app_id``, the body's millisecond
+        ``timestamp``) and the OA secret key. Raises nothing."""
+        return signing.verify_zalo(
+            str(config.settings.get("app_id") or ""),
+            body,
+            str(data.get("timestamp") or ""),
+            str(config.credentials.get("oa_secret_key") or ""),
+            headers.get(signing.ZALO_HEADER.lower()),
+            tolerance_s=tolerance_s,
+            now=now,
+        )
 
     def __init__(
         self,

@@ -195,6 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.kind.facebook": ("Facebook", "Facebook"),
     "stats.kind.telegram": ("Telegram", "Telegram"),
     "stats.kind.webhook": ("Zalo/Webhook", "Zalo/Webhook"),
+    "stats.kind.zalo_oa": ("Zalo OA", "Zalo OA"),
     "stats.content.text": ("Văn bản", "Text"),
     "stats.content.image": ("Ảnh", "Image"),
     "stats.content.video": ("Video", "Video"),
