@@ -128,8 +128,17 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
             return D.SENT
     _wait_until(prepared.not_before)
     if ctx.alive is not None and not ctx.alive():
-        # Others may already take us for dead: leave the row to the lease sweep.
+        # Others may already take us for dead: start no call. Nothing was sent, so the row
+        # goes back to pending at once (if it is still ours; else the sweep has it), keeping
+        # its error kind (an earlier ambiguous attempt is still looked up before re-sending).
         log.warning("delivery %s not sent: this worker's heartbeat is late", delivery_id)
+        outcome.record_retry(
+            delivery_id,
+            ctx.owner,
+            utcnow(),
+            error_kind=prepared.previous_error,
+            detail="not sent: this worker's heartbeat was late; released unsent",
+        )
         return "fenced"
     # A broadcast to followers is decided now (night block, one a day, monthly quota).
     outgoing = zalo_broadcast.reserve(

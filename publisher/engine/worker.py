@@ -186,6 +186,7 @@ class Worker:
         # worker's deliveries are looked up on their platforms), which must not hold back
         # the deliveries that are simply due.
         self._spawn("claimer", self._claim_loop)
+        self._spawn("heartbeat", self._beat_loop)
         if not self.executor_only:
             _retry_busy(self._lead_tick)
         if self.renders is not None:
@@ -233,23 +234,29 @@ class Worker:
         self._wake.set()
 
     # -- housekeeping: heartbeat, leadership, shard -----------------------------------------
-    def _housekeeping(self) -> None:
-        last_beat = last_tick = time.monotonic()
-        while not self._stop.wait(min(self.tick_interval, self.heartbeat_interval, 0.5)):
-            now = time.monotonic()
+    def _beat_loop(self) -> None:
+        """The heartbeat on a thread of its own: leadership ticks (which run the leader's
+        start-up sweeps, with platform lookups) must never delay it, or others would take
+        this live worker for dead."""
+        while not self._stop.wait(self.heartbeat_interval):
             try:
-                if now - last_beat >= self.heartbeat_interval:
-                    heartbeat.beat(self.worker_id, self.role)
-                    self._last_beat = time.monotonic()
-                    shard = heartbeat.shard_of(self.worker_id)
-                    if shard != self.shard:
-                        log.info("worker %s shard %s", self.worker_id, shard)
-                        self.shard = shard
-                        self.limiter.set_share(shard.count)
-                    last_beat = now
-                if not self.executor_only and now - last_tick >= self.tick_interval:
-                    self._lead_tick()
-                    last_tick = now
+                heartbeat.beat(self.worker_id, self.role)
+                self._last_beat = time.monotonic()
+                shard = heartbeat.shard_of(self.worker_id)
+                if shard != self.shard:
+                    log.info("worker %s shard %s", self.worker_id, shard)
+                    self.shard = shard
+                    self.limiter.set_share(shard.count)
+            except Exception:
+                log.exception("heartbeat failed")
+
+    def _housekeeping(self) -> None:
+        """Leadership: take or renew the scheduler lease, start or stop the scheduler."""
+        if self.executor_only:
+            return
+        while not self._stop.wait(self.tick_interval):
+            try:
+                self._lead_tick()
             except Exception:
                 log.exception("housekeeping failed")
 

@@ -120,8 +120,8 @@ def test_reap_only_judges_processes_of_this_host(office: Any, clock: Any) -> Non
 def test_a_worker_whose_heartbeat_is_late_starts_no_call(
     office: Any, clock: Any, sb: SandboxClient
 ) -> None:
-    """The fence: others may already take this worker for dead, so it leaves the row to the
-    lease sweep instead of racing it."""
+    """The fence: others may already take this worker for dead, so it starts no call and
+    gives the delivery back instead of racing the sweep."""
     from publisher.engine.executor import ExecContext, execute
 
     _, ids = schedule("Bài của máy chậm nhịp", ["hook"])
@@ -130,4 +130,6 @@ def test_a_worker_whose_heartbeat_is_late_starts_no_call(
     fenced = ExecContext("late-worker", RateLimiter(), LEASE, 2.0, alive=lambda: False)
     assert execute(held[0], fenced) == "fenced"
     assert sb.published() == []
-    assert delivery(held[0]).status == "sending"
+    # Nothing was sent: back to pending at once, not ambiguous, not left to the sweep.
+    d = delivery(held[0])
+    assert d.status == "pending" and d.lease_owner is None and d.error_kind is None
