@@ -257,3 +257,20 @@ def _visible(office, role):
     from ui import nav
 
     return nav.visible_specs(office.actor(role))
+
+
+def test_compose_tags_themes_and_target_groups_and_loads_them_back(office, app_as):
+    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Hội thảo ĐMST")
+    at.multiselect(key="c_themes").set_value(["dmst", "cds"]).run()
+    at.multiselect(key="c_audiences").set_value(["business"]).run()
+    at.button(key="c_btn_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope() as s:
+        post_id = s.exec(select(Post.id)).one()
+        detail = posts.detail(s, office.actor("officer"), post_id)
+    assert (detail["themes"], detail["audiences"]) == (["dmst", "cds"], ["business"])
+    again = app_as(office, "officer", "pages/compose.py")
+    again.session_state["compose_load"] = post_id
+    again.run()
+    assert again.multiselect(key="c_themes").value == ["dmst", "cds"]
+    assert again.multiselect(key="c_audiences").value == ["business"]
