@@ -9,7 +9,6 @@ given a :class:`connectors.clients.ClientCache` they take this thread's clients 
 
 from __future__ import annotations
 
-import mimetypes
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +43,8 @@ class MediaItem:
     @classmethod
     def from_path(cls, path: str | Path, kind: str | None = None) -> MediaItem:
         """Describe a local file; ``kind`` is guessed from the extension when omitted."""
+        import mimetypes  # reads the system's type maps: only when a file is described
+
         p = Path(path)
         mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         if kind is None:
@@ -472,6 +473,30 @@ class Connector(ABC):
         returned, ``{}`` the first time) and return the new state with the counters of
         ``external_ids``. Raises ConnectorError subclasses; NotImplementedError elsewhere."""
         raise NotImplementedError
+
+    @classmethod
+    def receives_events(cls, config: ChannelConfig) -> bool:
+        """Whether ``POST /inbound/<channel>`` takes events for this channel (checked by
+        :meth:`verify_inbound`): by default when engagement is ``INBOUND``; a platform whose
+        own webhook sends events overrides it (e.g. once the key that signs them is set).
+        Raises nothing."""
+        return cls.engagement == schema.INBOUND
+
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """For a channel that :meth:`receives_events`: whether an event received for it is signed
+        with its secret and fresh (``headers`` with lower-case names, ``data`` the parsed
+        JSON body or ``{}``). Raises nothing."""
+        return False
 
     def check(self) -> CheckResult:
         """Whether the credentials still work (and when they expire, if the platform says)."""

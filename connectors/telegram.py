@@ -108,8 +108,8 @@ class TelegramConnector(Connector):
     icon: ClassVar[str] = ":material/send:"
     card_size: ClassVar[tuple[int, int]] = (1080, 1080)
     link_source: ClassVar[str] = "telegram"
-    #: Bots never see view counts.
-    never_counts: ClassVar[tuple[str, ...]] = ("views",)
+    #: Bots are given reaction totals only.
+    never_counts: ClassVar[tuple[str, ...]] = ("views", "comments", "shares")
 
     @classmethod
     def rate_group(cls, config: ChannelConfig) -> str | None:
@@ -313,10 +313,11 @@ class TelegramConnector(Connector):
         """Reaction totals from ``message_reaction_count`` updates (the bot must be an
         administrator of the channel); state: the update offset and the latest total per
         message. Views are never given to bots. Raises ConnectorError subclasses."""
-        from connectors.telegram_reactions import poll_reaction_counts
+        from connectors.telegram_reactions import fetch_reaction_counts
 
         counts: dict[str, int] = dict(state.get("counts") or {})
-        poll = poll_reaction_counts(self.config, state.get("offset"), timeout=self.timeout)
+        offset = state.get("offset")
+        poll = self._run(lambda bot: fetch_reaction_counts(bot, offset))
         for item in poll.counts:
             # Telegram sends the message's full current count: the newest one replaces older.
             counts[str(item.message_id)] = item.total

@@ -2,18 +2,17 @@
 
 Bots cannot read view counts, and reaction counts of channel posts only arrive as
 ``message_reaction_count`` updates when the bot is an administrator of the channel and asks
-for that update type. They are batched by Telegram and can lag by minutes. This module polls
+for that update type. They are batched by Telegram and can lag by minutes. This module reads
 them with the channel's bot; the caller keeps the offset and the counts between polls.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from telegram import Bot
-
-from connectors.base import ChannelConfig
-from connectors.telegram import TelegramConnector
+if TYPE_CHECKING:
+    from telegram import Bot
 
 ALLOWED_UPDATES = ("message_reaction_count",)
 
@@ -33,36 +32,27 @@ class ReactionPoll:
     next_offset: int | None
 
 
-def poll_reaction_counts(
-    config: ChannelConfig, offset: int | None = None, *, timeout: float = 15.0
-) -> ReactionPoll:
-    """Fetch pending ``message_reaction_count`` updates of the channel's bot.
+async def fetch_reaction_counts(bot: Bot, offset: int | None = None) -> ReactionPoll:
+    """Fetch pending ``message_reaction_count`` updates of ``bot`` (run by
+    :meth:`connectors.telegram.TelegramConnector.poll_metrics`, which maps errors).
 
     Each count is the message's current total over all reaction types (Telegram sends the
-    full current state, not a delta). Raises a :class:`connectors.errors.ConnectorError`
-    subclass (Telegram's error table) when the request fails.
+    full current state, not a delta).
     """
-    connector = TelegramConnector(config, timeout=timeout)
-
-    async def fetch(bot: Bot) -> ReactionPoll:
-        updates = await bot.get_updates(
-            offset=offset, timeout=0, allowed_updates=list(ALLOWED_UPDATES)
-        )
-        counts: list[ReactionCount] = []
-        last = offset
-        for update in updates:
-            last = update.update_id + 1
-            item = update.message_reaction_count
-            if item is None:
-                continue
-            counts.append(
-                ReactionCount(
-                    chat_id=item.chat.id,
-                    chat_username=item.chat.username,
-                    message_id=item.message_id,
-                    total=sum(r.total_count for r in item.reactions),
-                )
+    updates = await bot.get_updates(offset=offset, timeout=0, allowed_updates=list(ALLOWED_UPDATES))
+    counts: list[ReactionCount] = []
+    last = offset
+    for update in updates:
+        last = update.update_id + 1
+        item = update.message_reaction_count
+        if item is None:
+            continue
+        counts.append(
+            ReactionCount(
+                chat_id=item.chat.id,
+                chat_username=item.chat.username,
+                message_id=item.message_id,
+                total=sum(r.total_count for r in item.reactions),
             )
-        return ReactionPoll(tuple(counts), last)
-
-    return connector._run(fetch)
+        )
+    return ReactionPoll(tuple(counts), last)

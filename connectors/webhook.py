@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
-from connectors import netguard, signing
+from connectors import signing
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -189,6 +189,43 @@ class WebhookConnector(Connector):
             }
         raise ConfigError(f"unknown signature scheme {self.scheme!r}", code="signature")
 
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """An engagement event from the receiver, signed with the channel's own scheme
+        (Zalo-style: ``app_id`` and the body's millisecond ``timestamp``; HMAC: the timestamp
+        header). Raises nothing."""
+        scheme = str(config.settings.get("signature") or "").lower()
+        secret = str(config.credentials.get("secret") or "")
+        if scheme == "zalo":
+            return signing.verify_zalo(
+                str(config.settings.get("app_id") or ""),
+                body,
+                str(data.get("timestamp") or ""),
+                secret,
+                headers.get(signing.ZALO_HEADER.lower()),
+                tolerance_s=tolerance_s,
+                now=now,
+            )
+        if scheme == "hmac":
+            return signing.verify_hmac(
+                secret,
+                headers.get(signing.TIMESTAMP_HEADER.lower()),
+                body,
+                headers.get(signing.HMAC_HEADER.lower()),
+                tolerance_s=tolerance_s,
+                now=now,
+            )
+        return False
+
     # -- operations ---------------------------------------------------------------------------
     def publish(self, post: OutgoingPost) -> PublishResult:
         """POST the signed event. Raises a :class:`ConnectorError` subclass (see
@@ -233,6 +270,8 @@ class WebhookConnector(Connector):
     def _post_hops(
         self, client: httpx.Client, body: bytes, headers: Mapping[str, str]
     ) -> httpx.Response:
+        from connectors import netguard
+
         url = self.url
         for _hop in range(MAX_REDIRECTS + 1):
             netguard.check_url(url)  # every hop: a redirect must not reach our network
@@ -257,6 +296,7 @@ class WebhookConnector(Connector):
         problems = self.validate_config(self.config)
         if problems:
             return CheckResult(False, self._scrub(problems[0].message), error_kind=ConfigError.kind)
+        from connectors import netguard
         from connectors.webhook_errors import classify
 
         try:

@@ -244,10 +244,6 @@ class ZaloOAConnector(Connector):
     )
     engagement: ClassVar[str] = FETCH
     preview: ClassVar[str] = PREVIEW_ARTICLE
-    #: The OA's own webhook events (follow, user_send_text, ...) reach ``/inbound/<channel>``
-    #: signed with the Zalo scheme and the OA secret key.
-    inbound_signature: ClassVar[str] = "zalo"
-    inbound_secret: ClassVar[str] = "oa_secret_key"  # noqa: S105 (a credential name)
     error_table: ClassVar[str] = "connectors.zalo_errors"
     icon: ClassVar[str] = ":material/article:"
     card_size: ClassVar[tuple[int, int]] = (1200, 630)
@@ -336,6 +332,42 @@ class ZaloOAConnector(Connector):
                 )
             )
         return problems
+
+    # -- the OA's own webhook events ----------------------------------------------------------
+    @classmethod
+    def receives_events(cls, config: ChannelConfig) -> bool:
+        """The OA's webhook events (follow, user_send_text, ...) are taken on
+        ``/inbound/<channel>`` once the OA secret key that signs them is set."""
+        return bool(str(config.credentials.get("oa_secret_key") or "").strip())
+
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """``X-ZEvent-Signature: mac=<hex SHA-256(app_id + body + timestamp + OA secret
+        key)>``, app id and millisecond timestamp read from the body, fresh within
+        ``tolerance_s``. Raises nothing."""
+        from connectors import signing
+
+        secret = str(config.credentials.get("oa_secret_key") or "")
+        if not secret:
+            return False
+        return signing.verify_zalo(
+            str(data.get("app_id") or ""),
+            body,
+            str(data.get("timestamp") or ""),
+            secret,
+            headers.get(signing.ZALO_HEADER.lower()),
+            tolerance_s=tolerance_s,
+            now=now,
+        ) and str(data.get("app_id") or "") == str(config.settings.get("app_id") or "")
 
     def ensure_publishable(self, post: OutgoingPost) -> None:
         creds = self.config.credentials

@@ -72,6 +72,7 @@ def show(
 ) -> None:
     """Per delivery: reactions, comments, shares, views (null where the platform does not
     give them), clicks and when they were collected; then the totals."""
+    from publisher.services import channels as channels_svc
     from publisher.services import stats
     from publisher.services.orgs import get_org
     from publisher.services.periods import parse_period
@@ -118,7 +119,7 @@ def show(
                 for c in ("posts", "deliveries", *cols, "engagement")
             )
         )
-        if any(r["kind"] == "telegram" for r in rows):
+        if any(channels_svc.lacks_counts(r["kind"]) for r in rows):
             lines.append(t("stats.note.telegram_views"))
         return "\n".join(lines)
 

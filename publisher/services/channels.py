@@ -94,6 +94,15 @@ def kind_icon(kind: str) -> str:
         return ""
 
 
+def lacks_counts(kind: str) -> bool:
+    """Whether the platform never gives some engagement counters (statistics then say what
+    "-" means). Raises nothing."""
+    try:
+        return bool(registry.get(kind).never_counts)
+    except registry.UnknownKindError:
+        return False
+
+
 def kind_forms() -> tuple[KindForm, ...]:
     """The form of every channel kind, in registry order."""
     return tuple(kind_form(kind) for kind in registry.KINDS)

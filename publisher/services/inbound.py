@@ -1,7 +1,8 @@
-"""Signed engagement events from webhook-style platforms (Zalo-style or HMAC).
+"""Signed engagement events from channels whose connector receives them
+(``Connector.receives_events``; webhooks: Zalo-style or HMAC signatures).
 
 :func:`accept_event` is what ``POST /inbound/<channel>`` calls: it checks the signature and
-freshness with :mod:`connectors.signing`, finds the delivery the event is about, and stores
+freshness with the connector's ``verify_inbound``, finds the delivery the event is about, and stores
 the event once (``InboundEvent.event_id`` is unique, so a replay inside the window is
 acknowledged but never counted twice). Channel secrets are decrypted once and cached for a
 short time so that the endpoint stays fast under load.
@@ -13,7 +14,7 @@ import hashlib
 import json
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +25,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
-from connectors import signing
+from connectors import registry
+from connectors.base import ChannelConfig, Connector
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
-from publisher.models import Channel, ChannelKind, Delivery, InboundEvent
-from publisher.security import decrypt_credentials
+from publisher.models import Channel, Delivery, InboundEvent
+from publisher.services.channels import channel_config
 from publisher.timeutil import Clock, get_clock
 
 KINDS = ("seen", "reaction", "follow", "click")
@@ -44,11 +46,12 @@ class CacheMiss(Exception):
 
 @dataclass(frozen=True)
 class ChannelKeys:
+    """A channel that receives events: its connector class and decrypted configuration."""
+
     id: int
     name: str
-    scheme: str
-    app_id: str
-    secret: str
+    connector: type[Connector]
+    config: ChannelConfig = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,9 @@ def clear_cache() -> None:
 
 
 def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
-    """The signing keys of webhook channel ``ref`` (name or id), cached for 30 s."""
+    """The signing keys of channel ``ref`` (name or id), cached for 30 s; None unless the
+    channel exists, is enabled and its connector says it receives signed events
+    (``receives_events``: a webhook; a platform's own event webhook once its key is set)."""
     hit = _cached_keys(ref)
     if hit is not _MISS:
         assert hit is None or isinstance(hit, ChannelKeys)
@@ -104,42 +109,23 @@ def channel_keys(session: Session, ref: str) -> ChannelKeys | None:
     else:
         channel = session.exec(select(Channel).where(col(Channel.name) == ref)).first()
     keys = None
-    if channel is not None and channel.kind == ChannelKind.WEBHOOK and channel.enabled:
-        creds = decrypt_credentials(channel.credentials_encrypted)
-        assert channel.id is not None
-        keys = ChannelKeys(
-            channel.id,
-            channel.name,
-            str(channel.settings.get("signature") or "").lower(),
-            str(channel.settings.get("app_id") or ""),
-            str(creds.get("secret") or ""),
-        )
-    elif channel is not None and channel.enabled:
-        keys = _platform_keys(channel)
+    cls = _connector_class(channel.kind) if channel is not None else None
+    if channel is not None and cls is not None and channel.enabled:
+        config = channel_config(channel)
+        if cls.receives_events(config):
+            assert channel.id is not None
+            keys = ChannelKeys(channel.id, channel.name, cls, config)
     if channel is not None and ref in (channel.name, str(channel.id)):
         with _cache.lock:
             _cache.channels[ref] = keys
     return keys
 
 
-def _platform_keys(channel: Channel) -> ChannelKeys | None:
-    """The keys of a channel whose platform itself sends signed events (a Zalo OA's webhook:
-    its connector names the scheme and the credential in ``inbound_signature`` and
-    ``inbound_secret``), or None."""
-    from publisher.services.channels import connector_class
-
-    cls = connector_class(channel.kind)
-    scheme = str(getattr(cls, "inbound_signature", "") or "")
-    secret_key = str(getattr(cls, "inbound_secret", "") or "")
-    if not scheme or not secret_key:
+def _connector_class(kind: str) -> type[Connector] | None:
+    try:
+        return registry.get(kind)
+    except registry.UnknownKindError:
         return None
-    secret = str(decrypt_credentials(channel.credentials_encrypted).get(secret_key) or "")
-    if not secret:
-        return None  # not configured: every event would be refused anyway
-    assert channel.id is not None
-    return ChannelKeys(
-        channel.id, channel.name, scheme, str(channel.settings.get("app_id") or ""), secret
-    )
 
 
 #: A Zalo OA's own event names -> our kinds (the others are stored as ``message`` when a
@@ -173,27 +159,10 @@ def _dict(value: Any) -> dict[str, Any]:
 def verify(
     keys: ChannelKeys, body: bytes, headers: dict[str, str], now: float, data: dict[str, Any]
 ) -> bool:
-    """Whether the event is signed with the channel's scheme and fresh. Raises nothing."""
-    if keys.scheme == "zalo":
-        return signing.verify_zalo(
-            keys.app_id,
-            body,
-            str(data.get("timestamp") or ""),
-            keys.secret,
-            headers.get(signing.ZALO_HEADER.lower()),
-            tolerance_s=WINDOW_SECONDS,
-            now=now,
-        )
-    if keys.scheme == "hmac":
-        return signing.verify_hmac(
-            keys.secret,
-            headers.get(signing.TIMESTAMP_HEADER.lower()),
-            body,
-            headers.get(signing.HMAC_HEADER.lower()),
-            tolerance_s=WINDOW_SECONDS,
-            now=now,
-        )
-    return False
+    """Whether the event is signed for the channel and fresh. Raises nothing."""
+    return keys.connector.verify_inbound(
+        keys.config, body, headers, data, now=now, tolerance_s=WINDOW_SECONDS
+    )
 
 
 def _parse(body: bytes) -> dict[str, Any]:

@@ -45,25 +45,20 @@ LIVE_STATUSES = (
     PostStatus.SCHEDULED,
     PostStatus.PUBLISHING,
 )
-#: The picture size each platform shows best (a channel's ``image_size`` setting overrides).
-KIND_SIZES: dict[str, tuple[int, int]] = {
-    "facebook": (1080, 1350),  # 4:5 fills the feed
-    "telegram": (1080, 1080),
-    "webhook": (1200, 630),  # Zalo article cover / link preview
-}
 #: Fits run ahead of publishing: before the post's due time, more urgent than new cards.
 FIT_PRIORITY = 10
 SYSTEM = Actor.system("worker:prepare")
 
 
 def channel_size(channel: Channel) -> tuple[int, int]:
-    """The card size for a channel: its ``image_size`` setting ("1080x1350") or the kind's."""
+    """The card size for a channel: its ``image_size`` setting ("1080x1350") or the size its
+    platform shows best (the connector's ``card_size``)."""
     raw = str((channel.settings or {}).get("image_size") or "")
     if "x" in raw:
         w, _, h = raw.partition("x")
         if w.isdigit() and h.isdigit():
             return int(w), int(h)
-    return KIND_SIZES.get(channel.kind, (1080, 1080))
+    return channels_svc.connector_class(channel.kind).card_size
 
 
 def channel_fit_recipe(asset: MediaAsset, channel: Channel) -> dict[str, Any]:

@@ -15,7 +15,13 @@ from publisher.services.actor import Actor
 
 URL_KEY = "sandbox.url"
 URL_ENV = "PUBLISHER_SANDBOX_URL"
-PLATFORMS = ("facebook", "telegram", "webhook", "zalo")
+
+
+def platforms() -> tuple[str, ...]:
+    """The platforms the emulators speak (their records' ``platform``). Raises nothing."""
+    from connectors.sandbox.faults import PLATFORMS
+
+    return tuple(p for p in PLATFORMS if p != "*")
 
 
 def get_url(session: Session) -> str | None:

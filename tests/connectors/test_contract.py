@@ -19,7 +19,14 @@ from connectors.errors import (
 )
 from connectors.sandbox.client import SandboxClient
 
-from .conftest import FAST_TIMEOUT, KINDS, ConnectorFactory, closed_port_url, platform_of
+from .conftest import (
+    CONTRACT,
+    FAST_TIMEOUT,
+    KINDS,
+    ConnectorFactory,
+    closed_port_url,
+    platform_of,
+)
 
 TEXT = "Chào mừng ngày Khoa học và Công nghệ Việt Nam 18/5 <b>&</b> đổi mới sáng tạo"
 
@@ -87,47 +94,6 @@ def test_telegram_shows_the_text_exactly(make_connector: ConnectorFactory, sandb
 
 
 # -- failure classes ----------------------------------------------------------------------------
-#: kind -> fault spec producing each error class (None: the platform has no such signal).
-FAULTS: dict[str, dict[type[ConnectorError], dict[str, Any] | None]] = {
-    "facebook": {
-        AuthError: {"action": "error", "code": 190},
-        RateLimitedError: {"action": "error", "code": 613, "retry_after": 120},
-        PermanentError: {"action": "error", "code": 368},
-        DuplicateError: {"action": "error", "code": 506},
-        AmbiguousError: {"action": "error", "status": 503},
-    },
-    "telegram": {
-        AuthError: {"action": "error", "status": 403},
-        RateLimitedError: {"action": "error", "status": 429, "retry_after": 7},
-        PermanentError: {"action": "error", "status": 400},
-        DuplicateError: None,
-        AmbiguousError: {"action": "error", "status": 502},
-    },
-    "webhook": {
-        AuthError: {"action": "error", "status": 401},
-        RateLimitedError: {"action": "error", "status": 429, "retry_after": 9},
-        PermanentError: {"action": "error", "status": 422},
-        DuplicateError: {"action": "error", "status": 409},
-        AmbiguousError: {"action": "error", "status": 500},
-    },
-    # HTTP 200 with a negative ``error`` (-216/-220 refresh first: see test_zalo_oa.py).
-    "zalo": {
-        AuthError: {"action": "error", "code": -223},
-        RateLimitedError: {"action": "error", "code": -32},
-        PermanentError: {"action": "error", "code": -201},
-        DuplicateError: None,
-        AmbiguousError: {"action": "error", "status": 502},
-    },
-}
-EXPECTED_RETRY_AFTER = {"facebook": 120, "telegram": 7, "webhook": 9, "zalo": 60}
-#: Credentials the platform refuses (Zalo: the refresh after -216 is refused too).
-BAD_CREDENTIALS = {
-    "facebook": {"access_token": "nope"},
-    "telegram": {"bot_token": "1:nope"},
-    "zalo": {"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
-}
-
-
 @pytest.mark.parametrize(
     "error_class",
     [AuthError, RateLimitedError, PermanentError, DuplicateError, AmbiguousError],
@@ -139,7 +105,7 @@ def test_each_platform_error_maps_to_its_class(
     make_connector: ConnectorFactory,
     sb: SandboxClient,
 ) -> None:
-    spec = FAULTS[platform_of(kind)][error_class]
+    spec = CONTRACT[kind].faults[error_class]
     if spec is None:
         pytest.skip("the platform has no duplicate signal")
     sb.add_fault(platform_of(kind), times=1, **spec)
@@ -148,7 +114,7 @@ def test_each_platform_error_maps_to_its_class(
         make_connector(kind).publish(post())
 
     if error_class is RateLimitedError:
-        assert info.value.retry_after == EXPECTED_RETRY_AFTER[platform_of(kind)]
+        assert info.value.retry_after == CONTRACT[kind].retry_after
     assert sb.published(platform_of(kind)) == []
 
 
@@ -193,18 +159,11 @@ def test_injected_latency_is_only_latency(
 
 
 def test_an_unknown_token_is_an_auth_error(kind: str, make_connector: ConnectorFactory) -> None:
-    bad = {
-        "facebook": {"access_token": "EAAB-revoked"},
-        "telegram": {"bot_token": "1:revoked"},
-        "webhook": {"secret": "wrong-secret"},
-        "zalo": BAD_CREDENTIALS["zalo"],
-    }[platform_of(kind)]
     with pytest.raises(AuthError):
-        make_connector(kind, credentials=bad).publish(post())
+        make_connector(kind, credentials=dict(CONTRACT[kind].revoked)).publish(post())
 
 
 def test_check_reports_the_credentials(kind: str, make_connector: ConnectorFactory) -> None:
     assert make_connector(kind).check().ok
-    if platform_of(kind) != "webhook":  # a webhook has no "who am I" call
-        bad = BAD_CREDENTIALS[platform_of(kind)]
-        assert not make_connector(kind, credentials=bad).check().ok
+    if CONTRACT[kind].checks_credentials:
+        assert not make_connector(kind, credentials=dict(CONTRACT[kind].revoked)).check().ok

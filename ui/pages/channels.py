@@ -30,8 +30,9 @@ def field_help(field: FormField) -> str | None:
 
 
 def field_input(field: FormField, key: str, label: str, value: object = None) -> object:
-    """The widget of one schema field (a flag as a checkbox, a secret hidden, a list as
-    comma-separated text); returns what the person entered."""
+    """The widget of one schema field, showing ``value`` (a flag as a checkbox, a secret
+    hidden and never shown back, a list as comma-separated text); returns what the person
+    entered."""
     if field.kind == "bool":
         return st.checkbox(label, value=bool(value), key=key, help=field_help(field))
     if isinstance(value, list):
@@ -40,7 +41,6 @@ def field_input(field: FormField, key: str, label: str, value: object = None) ->
         label,
         value="" if field.secret or value is None else str(value),
         type="password" if field.secret else "default",
-        placeholder=field.default or "",
         key=key,
         help=field_help(field),
     )
@@ -159,7 +159,7 @@ if actor.can("channel.manage"):
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
         add_settings = {
-            f.key: field_input(f, f"ch_new_s_{f.key}", field_label(f.key))
+            f.key: field_input(f, f"ch_new_s_{f.key}", field_label(f.key), f.default)
             for f in new_form.settings
         }
         creds = {

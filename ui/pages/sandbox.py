@@ -16,7 +16,7 @@ actor = common.guard("sandbox.view")
 common.page_header("ui.sandbox.title", "ui.sandbox.caption")
 platform = st.segmented_control(
     t("ui.sandbox.platform"),
-    ["all", *sandbox.PLATFORMS],
+    ["all", *sandbox.platforms()],
     default="all",
     key="sb_platform",
     format_func=lambda p: t("ui.sandbox.all") if p == "all" else common.kind_label(p),

@@ -12,6 +12,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
+from publisher.services import channels as channels_svc
 from publisher.services import kpi, stats
 from publisher.services.insight import audience
 from publisher.services.orgs import list_orgs
@@ -71,7 +72,7 @@ def _filters() -> tuple[Period, stats.StatsFilter] | None:
         t("ui.stats.org"), list(org_options), format_func=org_options.__getitem__, key="st_org"
     )
     kinds: dict[str | None, str] = {None: t("ui.stats.all")} | {
-        k: t(f"stats.kind.{k}") for k in ("facebook", "telegram", "webhook")
+        k: t(f"stats.kind.{k}") for k in channels_svc.kinds()
     }
     kind = c3.selectbox(
         t("stats.col.platform"), list(kinds), format_func=kinds.__getitem__, key="st_kind"

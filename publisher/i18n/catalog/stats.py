@@ -194,7 +194,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.col.kind": ("Nền tảng", "Platform"),
     "stats.kind.facebook": ("Facebook", "Facebook"),
     "stats.kind.telegram": ("Telegram", "Telegram"),
-    "stats.kind.webhook": ("Zalo/Webhook", "Zalo/Webhook"),
+    "stats.kind.webhook": ("Webhook ký số", "Signed webhook"),
     "stats.content.text": ("Văn bản", "Text"),
     "stats.content.image": ("Ảnh", "Image"),
     "stats.content.video": ("Video", "Video"),

@@ -463,7 +463,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} mới (để trống nếu giữ nguyên)",
         "New {key} (leave empty to keep)",
     ),
-    # the channel settings and credentials (SETTING_KEYS, CREDENTIAL_KEYS) as people read them
+    # the channel settings and credentials (the connectors' Field keys) as people read them;
+    # an optional help text is ui.channels.help.<key>
     "ui.channels.field.page_id": ("ID trang Facebook", "Facebook Page ID"),
     "ui.channels.field.graph_url": ("Địa chỉ Graph API", "Graph API address"),
     "ui.channels.field.graph_version": ("Phiên bản Graph API", "Graph API version"),
