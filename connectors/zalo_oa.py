@@ -253,35 +253,6 @@ class ZaloOAConnector(Connector):
     verify_attempts: ClassVar[int] = 20
     verify_interval: ClassVar[float] = 1.0
 
-    @classmethod
-    def receives_events(cls, config: ChannelConfig) -> bool:
-        """The OA's own webhook events (follow, user_send_text, ...) reach
-        ``/inbound/<channel>`` once the OA secret key that signs them is set."""
-        return bool(str(config.credentials.get("oa_secret_key") or ""))
-
-    @classmethod
-    def verify_inbound(
-        cls,
-        config: ChannelConfig,
-        body: bytes,
-        headers: Mapping[str, str],
-        data: Mapping[str, Any],
-        *,
-        now: float,
-        tolerance_s: float,
-    ) -> bool:
-        """An OA event signed with the Zalo scheme (``app_id``, the body's millisecond
-        ``timestamp``) and the OA secret key. Raises nothing."""
-        return signing.verify_zalo(
-            str(config.settings.get("app_id") or ""),
-            body,
-            str(data.get("timestamp") or ""),
-            str(config.credentials.get("oa_secret_key") or ""),
-            headers.get(signing.ZALO_HEADER.lower()),
-            tolerance_s=tolerance_s,
-            now=now,
-        )
-
     def __init__(
         self,
         config: ChannelConfig,
@@ -361,6 +332,41 @@ class ZaloOAConnector(Connector):
                 )
             )
         return problems
+
+    # -- the OA's own webhook events ----------------------------------------------------------
+    @classmethod
+    def receives_events(cls, config: ChannelConfig) -> bool:
+        """The OA's webhook events (follow, user_send_text, ...) are taken on
+        ``/inbound/<channel>`` once the OA secret key that signs them is set."""
+        return bool(str(config.credentials.get("oa_secret_key") or "").strip())
+
+    @classmethod
+    def verify_inbound(
+        cls,
+        config: ChannelConfig,
+        body: bytes,
+        headers: Mapping[str, str],
+        data: Mapping[str, Any],
+        *,
+        now: float,
+        tolerance_s: float,
+    ) -> bool:
+        """``X-ZEvent-Signature: mac=<hex SHA-256(app_id + body + timestamp + OA secret
+        key)>``, app id and millisecond timestamp read from the body, fresh within
+        ``tolerance_s``. Raises nothing."""
+
+        secret = str(config.credentials.get("oa_secret_key") or "")
+        if not secret:
+            return False
+        return signing.verify_zalo(
+            str(data.get("app_id") or ""),
+            body,
+            str(data.get("timestamp") or ""),
+            secret,
+            headers.get(signing.ZALO_HEADER.lower()),
+            tolerance_s=tolerance_s,
+            now=now,
+        ) and str(data.get("app_id") or "") == str(config.settings.get("app_id") or "")
 
     def ensure_publishable(self, post: OutgoingPost) -> None:
         creds = self.config.credentials

@@ -110,7 +110,7 @@ def test_xlsx_has_one_sheet_per_table_with_raw_numbers(office):
     } <= set(wb.sheetnames)
     kind = {r[0]: r for r in wb["Theo nền tảng"].iter_rows(min_row=2, values_only=True)}
     assert kind["Telegram"][3] == 1234 and kind["Telegram"][6] is None  # views: empty
-    assert kind["Zalo/Webhook"][6] == 789
+    assert kind["Webhook ký số"][6] == 789
     tasks_rows = list(wb["Nhiệm vụ KH&CN"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[4]) for r in tasks_rows] == [("KC-01", "Có"), ("KC-02", "Chưa")]
 

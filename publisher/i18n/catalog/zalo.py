@@ -5,6 +5,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # The kind as people see it (channels page, sandbox page: the emulator calls it "zalo").
     "ui.kind.zalo_oa": ("Zalo OA", "Zalo OA"),
     "ui.kind.zalo": ("Zalo OA", "Zalo OA"),
+    "stats.kind.zalo_oa": ("Zalo OA", "Zalo OA"),
     # Channel form / CLI fields (connectors.zalo_oa.ZaloOAConnector.fields).
     "ui.channels.field.oa_id": ("Mã Official Account (OA ID)", "Official Account ID"),
     "ui.channels.field.oa_secret_key": (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -146,9 +145,9 @@ def connector_class(kind: str) -> type[Connector]:
         ) from None
 
 
-@cache
 def _install_token_keepers() -> None:
-    """Connectors whose tokens rotate keep them in the channel row (once per process)."""
+    """Connectors whose tokens rotate keep them in the channel row (checked on every call:
+    cheap, and a keeper replaced meanwhile, as tests do, is put back)."""
     from publisher.services.publishing import zalo_tokens
 
     zalo_tokens.install()

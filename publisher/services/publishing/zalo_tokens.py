@@ -70,8 +70,10 @@ class DbTokenKeeper:
 
 
 def install() -> None:
-    """Make :class:`DbTokenKeeper` the keeper of every Zalo connector made in this process."""
-    zalo_oa.KEEPER = DbTokenKeeper()
+    """Make :class:`DbTokenKeeper` the keeper of every Zalo connector made in this process
+    (idempotent)."""
+    if not isinstance(zalo_oa.KEEPER, DbTokenKeeper):
+        zalo_oa.KEEPER = DbTokenKeeper()
 
 
 def refresh(connector: ZaloOAConnector, *, stale: str | None) -> str:
