@@ -169,7 +169,8 @@ def layout(
 ) -> TextBlock:
     """Wrap ``text`` at ``size`` within ``max_width`` and measure its ink. Never raises."""
     face = font(family, weight, size)
-    slack = _slack(size)
+    # Italic glyphs lean past their advance width: twice the room.
+    slack = _slack(size) * (2 if "italic" in weight else 1)
     lines = wrap(text, face, max(1, max_width - 2 * slack))
     line_h = max(1, round(size * line_spacing))
     top, bottom = _extents(face)
@@ -200,7 +201,7 @@ def fit(
 ) -> TextBlock:
     """The largest size (≤ ``max_size``) at which ``text`` wraps inside ``box_w`` × ``box_h``.
 
-    Raises :class:`MediaError` (``text_too_long``) when even ``min_size`` does not fit.
+    Raises :class:`MediaError` (``text_no_room``) when even ``min_size`` does not fit.
     """
     lo, hi = min_size, max(min_size, max_size)
     best: TextBlock | None = None
@@ -218,10 +219,12 @@ def fit(
             hi = mid - 1
     if best is None:
         raise errors.MediaError(
-            errors.TEXT_TOO_LONG,
-            f"{field} does not fit its box even at {min_size}px",
+            errors.TEXT_NO_ROOM,
+            f"{field} ({len(text)} characters) does not fit its box at {min_size} px",
             field=field,
             length=len(text),
+            min_px=min_size,
+            lines=max_lines,
         )
     return best
 

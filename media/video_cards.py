@@ -71,10 +71,10 @@ def end_card(
     if org:
         blocks.append(("org_name", org, "bold", 40, 3, c.on_primary))
     if campaign := text.clean(campaign, c.family):
-        blocks.append(("campaign", campaign, "medium", 44, 3, mix(c.on_primary, c.primary, 0.15)))
+        blocks.append(("campaign", campaign, "medium", 44, 3, c.soft(0.15)))
     if brand.hashtag:
         blocks.append(
-            ("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent)
+            ("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent_text)
         )
     if brand.website:
         blocks.append(
@@ -84,7 +84,7 @@ def end_card(
                 "medium",
                 32,
                 1,
-                mix(c.on_primary, c.primary, 0.3),
+                c.soft(0.3),
             )
         )
     avail = (h - m - y) // max(1, len(blocks))

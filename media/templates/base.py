@@ -18,11 +18,15 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from media import errors, text
-from media.brand import RGB, BrandKit, mix, readable_on
+from media.brand import RGB, BrandKit, contrast, mix, palette
 from media.images import contain, open_image
 from media.text import Box, TextBlock
 
 WHITE: RGB = (255, 255, 255)
+#: See :attr:`Canvas.min_text`.
+MIN_TEXT_AT_1080 = 24
+#: Fractions of the height kept free of text and logo on 9:16 canvases.
+STORY_SAFE_TOP, STORY_SAFE_BOTTOM = 0.14, 0.20
 INK: RGB = (17, 24, 39)
 MUTED_INK: RGB = (75, 85, 99)
 
@@ -112,50 +116,53 @@ class Canvas:
         self.lang = lang
         self.w, self.h = size
         self.family = brand.font_family
-        self.primary = brand.primary_rgb
-        self.accent = brand.accent_rgb
-        self.on_primary = readable_on(self.primary)
-        self.on_accent = readable_on(self.accent)
+        #: Every colour pair checked against WCAG AA; failing ones adjusted (see brand.palette).
+        self.palette = palette(brand)
+        self.primary = self.palette.primary
+        self.accent = self.palette.accent
+        self.accent_text = self.palette.accent_text
+        self.primary_text = self.palette.primary_text
+        self.on_primary = self.palette.on_primary
+        self.on_accent = self.palette.on_accent
         #: Layout unit: 1 at 1080 px on the short side.
         self.u = min(self.w, self.h) / 1080
         self.margin = max(36, round(72 * self.u))
         self.landscape = self.w / self.h > 1.25
+        #: Smallest text size: 24 px once the image is scaled to 1080 px wide (how a phone
+        #: shows it). Text that does not fit at this size is refused, never shrunk below it.
+        self.min_text = max(12, round(MIN_TEXT_AT_1080 * self.w / 1080))
+        #: Stories and Reels: the apps draw their own header and reply bar over the top ~14 %
+        #: and bottom ~20 %; no text or logo goes there (the background still does).
+        tall = self.h / self.w >= 1.7
+        self.safe_top = round(self.h * STORY_SAFE_TOP) if tall else 0
+        self.safe_bottom = round(self.h * STORY_SAFE_BOTTOM) if tall else 0
         self.image = _background(self.primary, self.accent, size).copy()
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, Box] = {}
         self.ink: dict[str, Box] = {}
 
     # -- background and chrome ------------------------------------------------------------------
-    def chrome(self, footer: str = "") -> Box:
-        """Paint header and footer; returns the content box left for the template."""
+    def chrome(self, footer: str = "", date_line: str = "") -> Box:
+        """Paint header and footer; returns the content box left for the template.
+
+        The header is the logo (emblem) and either the official two lines (governing body,
+        then the office) or the organisation's name; the footer is the source line
+        («Nguồn: ...»), then ``footer`` (default: hashtag and website) with ``date_line``.
+        """
         m = self.margin
-        top, bottom = m + round(8 * self.u), self.h - m
-        header_h = max(30, round((92 if not self.landscape else 84) * self.u))
-        org = text.clean(self.brand.org_name, self.family).upper()
-        x = m
-        if self.brand.logo:
-            self._logo(Path(self.brand.logo), (m, top, m + header_h, top + header_h))
-            x = m + header_h + round(22 * self.u)
-        if org:
-            self.text(
-                "org_name",
-                org,
-                (x, top, self.w - m, top + header_h),
-                weight="semibold",
-                max_size=round(30 * self.u),
-                min_size=max(9, round(15 * self.u)),
-                max_lines=2,
-                fill=self.on_primary,
-                valign="middle",
-                line_spacing=1.22,
-            )
-        if self.brand.logo or org:
-            top += header_h + round(40 * self.u)
+        top = max(m + round(8 * self.u), self.safe_top)
+        bottom = self.h - max(m, self.safe_bottom)
+        top = self._header(top)
         footer_parts = [p for p in (self.brand.hashtag, self.brand.website) if p]
         footer = footer or "  •  ".join(footer_parts)
         footer = text.clean(footer, self.family)
+        date_line = text.clean(date_line, self.family)
+        if date_line:
+            footer = f"{footer}  •  {date_line}" if footer else date_line
+        source = text.clean(self.brand.source, self.family)
+        line_h = self.line_box(self.min_text)
         if footer:
-            fh = max(20, round(44 * self.u))
+            fh = max(line_h, round(44 * self.u))
             line_y = bottom - fh - round(18 * self.u)
             rule = mix(self.primary, WHITE, 0.35)
             self.draw.rectangle(
@@ -167,13 +174,112 @@ class Canvas:
                 (m, bottom - fh, self.w - m, bottom),
                 weight="semibold",
                 max_size=round(28 * self.u),
-                min_size=max(9, round(14 * self.u)),
+                min_size=self.min_text,
                 max_lines=1,
-                fill=self.accent,
+                fill=self.accent_text,
                 valign="middle",
             )
-            bottom = line_y - round(36 * self.u)
+            bottom = line_y - round(24 * self.u)
+        if source:
+            block = self.fit(
+                source,
+                (m, 0, self.w - m, line_h * 2),
+                weight="regular",
+                max_size=round(26 * self.u),
+                min_size=self.min_text,
+                max_lines=2,
+                line_spacing=1.25,
+                name="source",
+            )
+            sh = block.height
+            self.put(
+                "source",
+                block,
+                (m, bottom - sh, self.w - m, bottom),
+                fill=self.soft(0.22),
+                valign="bottom",
+            )
+            bottom -= sh + round(20 * self.u)
+        if footer or source:
+            bottom -= round(12 * self.u)
         return (m, top, self.w - m, bottom)
+
+    @staticmethod
+    def line_box(px: int) -> int:
+        """Height of a one-line box for text of ``px`` (room for stacked Vietnamese marks)."""
+        return round(px * 1.7) + 1
+
+    def soft(self, t: float) -> RGB:
+        """Text colour ``t`` of the way towards the background, kept at WCAG AA (4.5:1)."""
+        ends = (mix(self.primary, WHITE, 0.06), mix(self.primary, (0, 0, 0), 0.38))
+        while t > 0:
+            colour = mix(self.on_primary, self.primary, t)
+            if min(contrast(colour, e) for e in ends) >= 4.5:
+                return colour
+            t -= 0.02
+        return self.on_primary
+
+    def _header(self, top: int) -> int:
+        """Logo and header text from ``top``; returns where the content may start."""
+        m, u = self.margin, self.u
+        brand = self.brand
+        line1 = text.clean(brand.header_line1, self.family).upper()
+        line2 = text.clean(brand.header_line2, self.family).upper()
+        org = text.clean(brand.org_name, self.family).upper()
+        official = bool(line1 or line2)
+        if official and not line2:
+            line1, line2 = "", line1
+        small = self.min_text
+        header_h = max(
+            round((92 if not self.landscape else 84) * u),
+            self.line_box(small) * (2 if official else 1),
+        )
+        x = m
+        if brand.logo:
+            self._logo(Path(brand.logo), (m, top, m + header_h, top + header_h))
+            x = m + header_h + round(22 * u)
+        if official:
+            box1_h = max(self.line_box(small), round(header_h * 0.44)) if line1 else 0
+            if line1:
+                self.text(
+                    "header_line1",
+                    line1,
+                    (x, top, self.w - m, top + box1_h),
+                    weight="medium",
+                    max_size=max(small, round(24 * u)),
+                    min_size=small,
+                    max_lines=1,
+                    fill=self.soft(0.1),
+                    valign="middle",
+                )
+            self.text(
+                "header_line2",
+                line2,
+                (x, top + box1_h, self.w - m, top + header_h),
+                weight="bold",
+                max_size=max(small, round(30 * u)),
+                min_size=small,
+                max_lines=1 if line1 else 2,
+                fill=self.on_primary,
+                valign="middle",
+                line_spacing=1.2,
+            )
+        elif org:
+            self.text(
+                "org_name",
+                org,
+                (x, top, self.w - m, top + header_h),
+                weight="semibold",
+                max_size=max(small, round(30 * u)),
+                min_size=small,
+                max_lines=2,
+                fill=self.on_primary,
+                valign="middle",
+                line_spacing=1.22,
+            )
+        if brand.logo or org or official:
+            top += header_h + round(40 * u)
+        return top
 
     def _logo(self, path: Path, box: Box) -> None:
         """The logo on a white disc, so any logo reads on any brand colour."""
@@ -204,7 +310,11 @@ class Canvas:
         line_spacing: float = 1.18,
         name: str = "text",
     ) -> TextBlock:
-        """Fit ``value`` to ``box`` without drawing. Raises :class:`MediaError` (text_too_long)."""
+        """Fit ``value`` to ``box`` without drawing, never below :attr:`min_text`.
+
+        Raises :class:`MediaError` (``text_no_room``) when it does not fit at that size.
+        """
+        min_size = max(min_size, self.min_text)
         return text.fit(
             value,
             box[2] - box[0],

@@ -93,7 +93,7 @@ def _countdown(
     u, lang = c.u, c.lang
     left, top, right, bottom = box
     w, h = right - left, bottom - top
-    date_h = round(130 * u) if day else 0
+    date_h = max(round(130 * u), round(c.line_box(c.min_text) * 2.6)) if day else 0
     if stacked:
         card = round(min(w, (h - date_h) * 0.9, 380 * u))
         cx = left + (w - card) // 2
@@ -106,7 +106,7 @@ def _countdown(
         c.panel(card_box, c.accent, radius=36 * u)
         pad = round(card * 0.1)
         inner = (cx + pad, cy + pad, cx + card - pad, cy + card - pad)
-        small = round(card * 0.15)
+        small = max(round(card * 0.15), c.line_box(c.min_text))
         if countdown == 0:
             c.text(
                 "countdown",
@@ -162,7 +162,7 @@ def _countdown(
         return
     weekday = label(f"media.weekday.{day.weekday()}", lang)
     date_text = text.format_date(day)
-    soft = mix(c.on_primary, c.primary, 0.2)
+    soft = c.soft(0.2)
     if stacked or countdown is None:
         if countdown is None:
             dy = top + (h - date_h) // 2
@@ -174,7 +174,7 @@ def _countdown(
         dx0, dx1 = card_box[2] + round(40 * u), right
         dy = top + (h - date_h) // 2
         align = "left"
-    week_h = round(date_h * 0.32)
+    week_h = max(round(date_h * 0.32), c.line_box(c.min_text))
     c.text(
         "weekday",
         weekday,

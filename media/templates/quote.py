@@ -37,8 +37,10 @@ def render(
     mark_ink = [round(v) for v in c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")]
     mark_h = mark_ink[3] - mark_ink[1]
     attrib_h = 0
+    name_h = max(c.line_box(c.min_text), round(46 * u))
+    role_h = max(2 * c.line_box(c.min_text), round(70 * u)) if role else 0
     if author or role:
-        attrib_h = round((120 if role else 70) * u)
+        attrib_h = name_h + round(8 * u) + role_h
     gap_mark, gap_attrib = round(36 * u), round(74 * u)
     quote_box = (
         left,
@@ -62,7 +64,7 @@ def render(
     shift = max(0, (bottom - top - group_h) * 2 // 5) if c.h / c.w > 1.2 else 0
     top += shift
     mx, my = left - mark_ink[0], top - mark_ink[1]
-    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent, anchor="lt")
+    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent_text, anchor="lt")
     c.boxes["quote_mark"] = c.ink["quote_mark"] = (
         left,
         top,
@@ -77,7 +79,6 @@ def render(
     ay = ink[3] + round(48 * u)
     c.bar(left, ay, round(64 * u), max(4, round(6 * u)), c.accent)
     ay += round(26 * u)
-    name_h = round(46 * u)
     if author:
         c.text(
             "author",
@@ -94,12 +95,12 @@ def render(
         c.text(
             "role",
             role,
-            (left, ay, right, ay + round(70 * u)),
+            (left, ay, right, ay + role_h),
             weight="regular",
             max_size=round(28 * u),
             min_size=max(10, round(15 * u)),
             max_lines=2,
-            fill=mix(c.on_primary, c.primary, 0.25),
+            fill=c.soft(0.25),
             line_spacing=1.25,
         )
     return c.result(NAME, {})

@@ -147,6 +147,23 @@ def _cards(
     ch = min((h - gap * (rows - 1)) // rows, round(cw * 1.1))
     # Cards sit at the top of their area; leftover height goes below, not between cards.
     pad = round(min(cw, ch) * 0.12)
+    # Uniform cards: every value at the size of the one that needs the smallest, so
+    # "1.234.567" is never smaller than "87,5%" beside it.
+    inner_w, inner_h = cw - 2 * pad, ch - 2 * pad - round(20 * u)
+    wide = cw / ch > 2.2
+    value_box = (
+        (0, 0, round(inner_w * 0.46) - pad // 2, inner_h)
+        if wide
+        else (0, 0, inner_w, round(inner_h * 0.46))
+    )
+    value_max = round((value_box[3] - value_box[1]) * (0.8 if wide else 0.85))
+    value_px = min(
+        c.fit(
+            value, value_box, weight="extrabold", max_size=value_max, min_size=12,
+            max_lines=1, name=f"stat{i}_value",
+        ).size
+        for i, (_, value) in enumerate(stats)
+    )  # fmt: skip
     for i, (label, value) in enumerate(stats):
         r, col = divmod(i, cols)
         x = left + col * (cw + gap)
@@ -162,10 +179,10 @@ def _cards(
                 value,
                 (inner[0], inner[1], split - pad // 2, inner[3]),
                 weight="extrabold",
-                max_size=round(ih * 0.8),
-                min_size=12,
+                max_size=value_px,
+                min_size=value_px,
                 max_lines=1,
-                fill=c.primary,
+                fill=c.primary_text,
                 valign="middle",
             )
             c.text(
@@ -187,10 +204,10 @@ def _cards(
                 value,
                 (inner[0], inner[1], inner[2], inner[1] + value_h),
                 weight="extrabold",
-                max_size=round(value_h * 0.85),
-                min_size=12,
+                max_size=value_px,
+                min_size=value_px,
                 max_lines=1,
-                fill=c.primary,
+                fill=c.primary_text,
                 valign="bottom",
             )
             c.text(

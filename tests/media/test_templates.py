@@ -10,7 +10,7 @@ from PIL import Image
 from media import errors
 from media.brand import BrandKit, parse_colour
 from media.infographic import TEMPLATES, encode, render_infographic, save_infographic
-from media.samples import LONG_FIELDS, SIZES, TITLE
+from media.samples import LONG_FIELDS, SIZES, TITLE, sample_fields
 from media.templates.base import Infographic
 
 TODAY = date(2026, 9, 15)
@@ -52,7 +52,7 @@ def _check_layout(result: Infographic) -> None:
 def test_long_text_stays_inside_its_box_in_every_template_and_size(
     template: str, size: tuple[int, int], brand: BrandKit
 ) -> None:
-    result = render_infographic(template, LONG_FIELDS[template], brand, size, today=TODAY)
+    result = render_infographic(template, sample_fields(template, size), brand, size, today=TODAY)
     assert result.size == size
     assert result.image.mode == "RGB"
     _check_layout(result)

@@ -24,16 +24,38 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "File «{file}» is empty (0 bytes)",
     ),
     "media.error.text_too_long": (
-        "Nội dung «{field}» quá dài để trình bày đẹp trên ấn phẩm; hãy rút gọn",
-        "The «{field}» text is too long to lay out on the graphic; please shorten it",
+        "«{field_vi}» dài {length} ký tự, tối đa {limit} ký tự; hãy rút gọn",
+        "«{field_en}» is {length} characters long, at most {limit}; please shorten it",
+    ),
+    "media.error.text_no_room": (
+        "«{field_vi}» ({length} ký tự) không vừa khung ở cỡ chữ tối thiểu {min_px} px"
+        " (tối đa {lines} dòng); hãy rút gọn",
+        "«{field_en}» ({length} characters) does not fit at the minimum size of {min_px} px"
+        " (at most {lines} lines); please shorten it",
+    ),
+    "media.error.bad_logo": (
+        "Logo «{file}» không dùng được: {why_vi}",
+        "Logo «{file}» cannot be used: {why_en}",
+    ),
+    "media.error.countdown_mismatch": (
+        "Số ngày đếm ngược {countdown} không khớp với ngày {date}: còn {expected} ngày",
+        "Countdown {countdown} does not match the date {date}: {expected} days left",
+    ),
+    "media.error.bad_chart": (
+        "Dữ liệu biểu đồ không hợp lệ: {why_vi}",
+        "The chart data is not valid: {why_en}",
+    ),
+    "media.error.bad_preset": (
+        "Không có bộ màu «{value}»; chọn một trong: {known}",
+        "No colour preset «{value}»; choose one of: {known}",
     ),
     "media.error.empty_title": (
         "Tiêu đề đang trống; hãy nhập tiêu đề",
         "The title is empty; please enter a title",
     ),
     "media.error.bad_field": (
-        "Giá trị của trường «{field}» không hợp lệ",
-        "The value of field «{field}» is not valid",
+        "Giá trị của «{field_vi}» không hợp lệ",
+        "The value of «{field_en}» is not valid",
     ),
     "media.error.unknown_template": (
         "Không có mẫu «{template}»; các mẫu hiện có: {known}",
