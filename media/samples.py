@@ -28,12 +28,12 @@ LONG_FIELDS: dict[str, dict[str, Any]] = {
         "title": TITLE[:100],
         "subtitle": SUBTITLE[:90],
         "stats": [
-            "Hồ sơ trực tuyến đúng hạn=1234567",
-            "Thanh toán không tiền mặt=87,5%",
+            "Hồ sơ xử lý đúng hạn=1234567",
+            "Không dùng tiền mặt=87,5%",
             "Doanh nghiệp công nghệ số=2450",
-            "Nhiệm vụ KH&CN được công bố=128",
-            "Điểm Wi-Fi công cộng miễn phí=3400",
-            "Cán bộ được tập huấn kỹ năng số=15.600",
+            "Nhiệm vụ KH&CN=128",
+            "Điểm Wi-Fi miễn phí=3400",
+            "Cán bộ học kỹ năng số=15.600",
         ],
     },
     "quote": {

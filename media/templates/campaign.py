@@ -102,11 +102,41 @@ def _countdown(
         card = h
         cx, cy = left, top
     card_box = (cx, cy, cx + card, cy + card)
+    small = max(round(card * 0.15), c.line_box(c.min_text))
+    if countdown is not None and stacked and card < 3.6 * small + 2 * round(card * 0.1):
+        # Too short for three lines at the minimum size: one line «CÒN 25 NGÀY», full width.
+        card_box = (left, cy, right, cy + card)
+        c.panel(card_box, c.accent, radius=36 * u)
+        pad = round(card * 0.12)
+        words = (
+            [label("media.label.countdown_today", lang)]
+            if countdown == 0
+            else [
+                label("media.label.countdown_left", lang),
+                text.format_number(countdown),
+                label("media.label.countdown_days", lang),
+            ]
+        )
+        c.text(
+            "countdown",
+            " ".join(words).upper(),
+            (left + pad, cy + pad, right - pad, cy + card - pad),
+            weight="black",
+            max_size=round(card * 0.5),
+            min_size=c.min_text,
+            max_lines=1,
+            fill=c.on_accent,
+            align="center",
+            valign="middle",
+        )
+        countdown = None  # drawn
+        compact = True
+    else:
+        compact = False
     if countdown is not None:
         c.panel(card_box, c.accent, radius=36 * u)
         pad = round(card * 0.1)
         inner = (cx + pad, cy + pad, cx + card - pad, cy + card - pad)
-        small = max(round(card * 0.15), c.line_box(c.min_text))
         if countdown == 0:
             c.text(
                 "countdown",
@@ -163,8 +193,8 @@ def _countdown(
     weekday = label(f"media.weekday.{day.weekday()}", lang)
     date_text = text.format_date(day)
     soft = c.soft(0.2)
-    if stacked or countdown is None:
-        if countdown is None:
+    if stacked or (countdown is None and not compact):
+        if countdown is None and not compact:
             dy = top + (h - date_h) // 2
         else:
             dy = card_box[3] + round(24 * u)

@@ -154,7 +154,7 @@ def _cards(
     value_box = (
         (0, 0, round(inner_w * 0.46) - pad // 2, inner_h)
         if wide
-        else (0, 0, inner_w, round(inner_h * 0.46))
+        else (0, 0, inner_w, round(inner_h * 0.4))
     )
     value_max = round((value_box[3] - value_box[1]) * (0.8 if wide else 0.85))
     value_px = min(
@@ -198,7 +198,7 @@ def _cards(
                 line_spacing=1.25,
             )
         else:
-            value_h = round(ih * 0.46)
+            value_h = round(ih * 0.4)
             c.text(
                 f"stat{i}_value",
                 value,
