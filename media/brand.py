@@ -141,8 +141,10 @@ class ContrastCheck:
     smallest_px: int  # smallest text size this pair is used at (at 1080 px)
     required: float
     ratio: float
-    adjusted: str = ""  # the colour that was changed, "" when the pair passed as given
-    reason: str = ""  # English; the CLI/UI translate from ``reason_key`` + params
+    adjusted: str = ""  # the colour used instead, "" when the pair passed as given
+    reason: str = ""  # English, for logs; the CLI and UI word it from the fields below
+    original: str = ""  # the brand's colour that was replaced
+    before: float = 0.0  # the ratio the brand's colours had
 
     @property
     def passes(self) -> bool:
@@ -233,6 +235,8 @@ def palette(brand: BrandKit) -> Palette:
                 required,
                 round(_worst(on_primary, primary), 2),
                 adjusted=hex_colour(primary),
+                original=hex_colour(before),
+                before=round(max(_worst(WHITE, before), _worst(INK, before)), 2),
                 reason=(
                     f"background {hex_colour(before)} darkened to {hex_colour(primary)}: "
                     f"neither white nor dark text reached {required}:1 at 24 px"
@@ -259,7 +263,11 @@ def palette(brand: BrandKit) -> Palette:
         light_accent = luminance(accent) >= luminance(primary)
         moved = None
         if light_accent:
-            moved = _shift(primary, BLACK, lambda bg: _worst(accent, bg) >= required and _worst(on_primary, bg) >= required)
+            moved = _shift(
+                primary,
+                BLACK,
+                lambda bg: _worst(accent, bg) >= required and _worst(on_primary, bg) >= required,
+            )
         if moved is not None and moved[1] <= MAX_BACKGROUND_SHIFT:
             primary = moved[0]
             checks.append(
@@ -271,6 +279,8 @@ def palette(brand: BrandKit) -> Palette:
                     required,
                     round(_worst(accent, primary), 2),
                     adjusted=hex_colour(primary),
+                    original=hex_colour(given_primary),
+                    before=round(_worst(accent, given_primary), 2),
                     reason=(
                         f"background {hex_colour(given_primary)} darkened to "
                         f"{hex_colour(primary)}: accent text {hex_colour(accent)} had "
@@ -283,7 +293,9 @@ def palette(brand: BrandKit) -> Palette:
             found = _shift(accent, direction, lambda fg: _worst(fg, primary) >= required)
             if found is None:  # the other way round
                 found = _shift(
-                    accent, BLACK if light_accent else WHITE, lambda fg: _worst(fg, primary) >= required
+                    accent,
+                    BLACK if light_accent else WHITE,
+                    lambda fg: _worst(fg, primary) >= required,
                 )
             accent_text = found[0] if found else readable_on(primary)
             checks.append(
@@ -295,6 +307,8 @@ def palette(brand: BrandKit) -> Palette:
                     required,
                     round(_worst(accent_text, primary), 2),
                     adjusted=hex_colour(accent_text),
+                    original=hex_colour(accent),
+                    before=round(_worst(accent, primary), 2),
                     reason=(
                         f"accent text {hex_colour(accent)} shown as {hex_colour(accent_text)}: "
                         f"it had {_worst(accent, primary):.1f}:1 on the background, needs "
@@ -332,6 +346,8 @@ def palette(brand: BrandKit) -> Palette:
                 required,
                 round(contrast(on_accent, card), 2),
                 adjusted=hex_colour(card),
+                original=hex_colour(accent),
+                before=round(contrast(on_accent, accent), 2),
                 reason=(
                     f"accent card {hex_colour(accent)} shown as {hex_colour(card)}: its text "
                     f"had {contrast(on_accent, accent):.1f}:1, needs {required}:1 at 24 px"
@@ -364,6 +380,8 @@ def palette(brand: BrandKit) -> Palette:
                 required,
                 round(contrast(primary_text, WHITE), 2),
                 adjusted=hex_colour(primary_text),
+                original=hex_colour(primary),
+                before=round(contrast(primary, WHITE), 2),
                 reason=(
                     f"primary {hex_colour(primary)} as text on white cards shown as "
                     f"{hex_colour(primary_text)}: it had {contrast(primary, WHITE):.1f}:1, "

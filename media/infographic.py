@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from media import errors
+from media.alt import alt_text
 from media.brand import BrandKit
 from media.files import atomic_path
 from media.sizes import DEFAULT_IMAGE_SIZE
@@ -76,6 +77,10 @@ def render_infographic(
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()
     result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+    stats_pairs = None
+    if template == "stats":
+        stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)
+    result.alt = alt_text(template, fields, brand, lang=lang, today=today, stats=stats_pairs)
     result.recipe = {
         "kind": "infographic",
         "template": template,
@@ -125,17 +130,33 @@ def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -
     raise errors.MediaError(errors.CANNOT_FIT, "image over byte budget", limit=max_bytes)
 
 
+#: Output formats by file extension.
+EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
 def save_infographic(
     result: Infographic | Image.Image, out: str | Path, *, max_bytes: int | None = None
 ) -> Path:
-    """Write PNG (or JPEG for ``.jpg``/``.jpeg``) atomically; returns the path.
+    """Write PNG or JPEG, as the extension says, atomically; returns the path written.
 
-    Raises :class:`MediaError` (``cannot_fit``, ``write_failed``).
+    The data always matches the extension: a ``.png`` over ``max_bytes`` is written as JPEG
+    under the same name with ``.jpg`` (the returned path tells).
+    Raises :class:`MediaError` (``unsupported_format`` for another extension, ``cannot_fit``,
+    ``write_failed``).
     """
     image = result.image if isinstance(result, Infographic) else result
     out = Path(out)
-    fmt = "JPEG" if out.suffix.lower() in (".jpg", ".jpeg") else "PNG"
+    fmt = EXTENSIONS.get(out.suffix.lower())
+    if fmt is None:
+        raise errors.MediaError(
+            errors.UNSUPPORTED_FORMAT,
+            f"unsupported extension {out.suffix!r}",
+            file=out.name,
+            format=out.suffix or "?",
+        )
     data = encode(image, fmt, max_bytes)
+    if fmt == "PNG" and not data.startswith(b"\x89PNG"):
+        out = out.with_suffix(".jpg")  # encode fell back to JPEG to meet the budget
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return out

@@ -22,11 +22,16 @@ SUBTITLE = (
     "đổi mới sáng tạo và chuyển đổi số quốc gia"
 )
 
+def _cut(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters at a word boundary."""
+    return value if len(value) <= limit else value[: limit + 1].rsplit(" ", 1)[0].rstrip(",;")
+
+
 LONG_FIELDS: dict[str, dict[str, Any]] = {
-    "campaign": {"title": TITLE[:150], "subtitle": SUBTITLE[:90], "date": "10/10/2026"},
+    "campaign": {"title": _cut(TITLE, 150), "subtitle": _cut(SUBTITLE, 90), "date": "10/10/2026"},
     "stats": {
-        "title": TITLE[:100],
-        "subtitle": SUBTITLE[:90],
+        "title": _cut(TITLE, 100),
+        "subtitle": _cut(SUBTITLE, 90),
         "stats": [
             "Hồ sơ xử lý đúng hạn=1234567",
             "Không dùng tiền mặt=87,5%",
@@ -37,13 +42,13 @@ LONG_FIELDS: dict[str, dict[str, Any]] = {
         ],
     },
     "quote": {
-        "title": TITLE[:150],
+        "title": _cut(TITLE, 150),
         "author": "Đồng chí Nguyễn Văn A, Chủ tịch Ủy ban nhân dân tỉnh",
         "role": "Trưởng Ban Chỉ đạo phát triển KH, CN, ĐMST và chuyển đổi số tỉnh",
     },
     "event": {
-        "title": TITLE[:150],
-        "subtitle": SUBTITLE[:90],
+        "title": _cut(TITLE, 150),
+        "subtitle": _cut(SUBTITLE, 90),
         "time": "07 giờ 30, Thứ Hai, ngày 10/10/2026",
         "place": "Hội trường lớn Trung tâm Hội nghị tỉnh, phường Thanh Bình, Biên Hòa",
         "organiser": "Sở Khoa học và Công nghệ phối hợp Sở Thông tin và Truyền thông",
@@ -64,22 +69,22 @@ LONG_FIELDS: dict[str, dict[str, Any]] = {
 #: Landscape link previews and 16:9 frames hold about a third of a square's text at the
 #: minimum legible size: their samples are shorter.
 LANDSCAPE_FIELDS: dict[str, dict[str, Any]] = {
-    "campaign": {"title": TITLE[:110], "subtitle": SUBTITLE[:60], "date": "10/10/2026"},
+    "campaign": {"title": _cut(TITLE, 110), "subtitle": _cut(SUBTITLE, 60), "date": "10/10/2026"},
     "stats": {
-        "title": TITLE[:70],
+        "title": _cut(TITLE, 70),
         "stats": ["Hồ sơ trực tuyến=1234567", "Doanh nghiệp số=2450", "Điểm Wi-Fi=3400"],
     },
     "quote": {
-        "title": TITLE[:100],
+        "title": _cut(TITLE, 100),
         "author": "Nguyễn Văn A, Chủ tịch UBND tỉnh",
     },
     "event": {
-        "title": TITLE[:70],
+        "title": _cut(TITLE, 70),
         "time": "07 giờ 30, 10/10/2026",
         "place": "Trung tâm Hội nghị tỉnh",
     },
     "task": {
-        "title": LONG_FIELDS["task"]["title"][:90],
+        "title": _cut(LONG_FIELDS["task"]["title"], 90),
         "code": "ĐTĐL.ĐN-07/2024",
         "lead": "Trường ĐH Công nghệ Đồng Nai",
         "period": "01/2024 – 12/2025",

@@ -125,6 +125,9 @@ class Organisation(SQLModel, table=True):
     brand_accent: str = Field(default="#F2A900", max_length=9)
     #: No foreign key: organisation <-> media asset would be a cycle.
     logo_asset_id: int | None = None
+    #: The rest of the brand kit: ``preset``, ``header_line1``, ``header_line2``, ``website``,
+    #: ``hashtag``, ``source`` (see publisher.services.studio.brandkit).
+    brand_kit: dict[str, Any] = _json()
     created_at: datetime = _ts(default_factory=_now)
 
 

@@ -40,6 +40,8 @@ class Infographic:
     boxes: dict[str, Box] = field(default_factory=dict)
     ink: dict[str, Box] = field(default_factory=dict)
     recipe: dict[str, Any] = field(default_factory=dict)
+    #: Alternative text built from the content (see :mod:`media.alt`).
+    alt: str = ""
 
     @property
     def size(self) -> tuple[int, int]:

@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 from media import errors, text
-from media.brand import BrandKit, mix
+from media.brand import BrandKit
 from media.labels import label
 from media.templates.base import Canvas, Infographic, field_text
 from media.templates.panels import heading
 
 NAME = "campaign"
 FIELDS = ("title", "subtitle", "day_name", "date", "countdown", "footer")
+#: Longest countdown, in days (ten years: a campaign further off has no countdown).
+MAX_COUNTDOWN = 3660
 LIMITS = {"title": 160, "subtitle": 320, "day_name": 80, "footer": 120}
 
 
@@ -37,13 +39,29 @@ def render(
         known = _day_name(event_day, lang)
         day_name = "" if known[:2].isdigit() else known
     countdown = fields.get("countdown")
-    if countdown is None and event_day is not None:
-        countdown = (event_day - today).days
     if countdown is not None:
         try:
             countdown = int(countdown)
         except (TypeError, ValueError) as exc:
             raise errors.MediaError(errors.BAD_FIELD, "countdown", field="countdown") from exc
+        if event_day is not None and countdown != (event_day - today).days:
+            # A countdown is a fact about the date: one that disagrees with it is a mistake.
+            raise errors.MediaError(
+                errors.COUNTDOWN_MISMATCH,
+                f"countdown {countdown} does not match {event_day}",
+                countdown=countdown,
+                date=text.format_date(event_day),
+                expected=(event_day - today).days,
+            )
+        if abs(countdown) > MAX_COUNTDOWN:
+            raise errors.MediaError(
+                errors.COUNTDOWN_TOO_FAR,
+                f"countdown {countdown}",
+                countdown=countdown,
+                limit=MAX_COUNTDOWN,
+            )
+    elif event_day is not None:
+        countdown = (event_day - today).days
         if countdown < 0:
             countdown = None  # the day has passed: show the date only
     c = Canvas(brand, size, lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from media import errors, text
-from media.templates.base import INK, Canvas, mix
+from media.templates.base import INK, Canvas
 from media.text import Box, TextBlock
 
 
@@ -191,7 +191,9 @@ def rows_panel(
             c.put(name, block, (value_x, y, right - pad, y + block.height), fill=INK)
             y += max(lab.height, block.height) + row_gap
             continue
-        c.put(f"{name}_label", lab, (left + pad, y, right - pad, y + lab.height), fill=c.primary_text)
+        c.put(
+            f"{name}_label", lab, (left + pad, y, right - pad, y + lab.height), fill=c.primary_text
+        )
         y += lab.height + label_gap
         c.put(name, block, (left + pad, y, right - pad, y + block.height), fill=INK)
         y += block.height + row_gap

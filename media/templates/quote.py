@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from media.brand import BrandKit, mix
+from media.brand import BrandKit
 from media.fonts import font
 from media.templates.base import Canvas, Infographic, field_text
 

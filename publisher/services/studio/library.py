@@ -180,7 +180,10 @@ def _remove_created(session: Session) -> None:
 
 
 def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
-    """The organisation's brand kit (name, colours, logo) for the studio."""
+    """The organisation's brand kit (name, colours, logo, header, website, source line).
+
+    ``hashtag`` (a campaign's) wins over the kit's own hashtag.
+    """
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound("error.org_not_found", org=str(org_id))
@@ -190,12 +193,17 @@ def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
         if logo_asset is not None:
             logo = asset_file(logo_asset)
     with media_errors_translated():
+        kit = dict(org.brand_kit or {})
         return BrandKit(
             org_name=org.name,
             logo=logo,
             primary=org.brand_primary,
             accent=org.brand_accent,
-            hashtag=hashtag,
+            hashtag=hashtag or str(kit.get("hashtag", "")),
+            website=str(kit.get("website", "")),
+            header_line1=str(kit.get("header_line1", "")),
+            header_line2=str(kit.get("header_line2", "")),
+            source=str(kit.get("source", "")),
         )
 
 

@@ -65,6 +65,10 @@ def brand_snapshot(session: Session, org_id: int, hashtag: str = "") -> dict[str
         "accent": kit.accent,
         "hashtag": kit.hashtag,
         "logo_asset_id": org.logo_asset_id if org is not None else None,
+        "website": kit.website,
+        "header_line1": kit.header_line1,
+        "header_line2": kit.header_line2,
+        "source": kit.source,
     }
 
 
@@ -205,6 +209,10 @@ def _brand(brand: Mapping[str, Any]) -> BrandKit:
         primary=str(brand.get("primary", "#0B3D91")),
         accent=str(brand.get("accent", "#F2A900")),
         hashtag=str(brand.get("hashtag", "")),
+        website=str(brand.get("website", "")),
+        header_line1=str(brand.get("header_line1", "")),
+        header_line2=str(brand.get("header_line2", "")),
+        source=str(brand.get("source", "")),
     )
 
 

@@ -1,0 +1,28 @@
+"""organisation.brand_kit: the official header, website, hashtag, source line and preset
+
+Revision ID: 0012_brand_kit
+Revises: 0011_four_eyes_logins
+Create Date: 2026-12-06 10:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012_brand_kit"
+down_revision = "0011_four_eyes_logins"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "organisation",
+        sa.Column("brand_kit", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_column("brand_kit")
