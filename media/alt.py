@@ -107,3 +107,22 @@ def alt_text(
         parts.append(source)
     out = " ".join(_sentence(p) for p in parts if p and p.strip())
     return out[: ALT_LIMIT - 1] + "…" if len(out) > ALT_LIMIT else out
+
+
+def clip_alt_text(
+    title: str,
+    subtitle: str,
+    captions: list[str],
+    brand: BrandKit,
+    campaign: str = "",
+    *,
+    lang: str = "vi",
+) -> str:
+    """Alt text of a clip: what its cards and captions say, in order."""
+    who = _clean(brand.header_line2 or brand.org_name)
+    head = "Video" + (f" {_w('by', lang)} {who}" if who else "")
+    parts = [f"{head}: «{_clean(title)}»" if title else head, _clean(subtitle)]
+    parts += [_clean(c) for c in captions]
+    parts += [_clean(campaign), _clean(brand.hashtag)]
+    out = " ".join(_sentence(p) for p in parts if p and p.strip())
+    return out[: ALT_LIMIT - 1] + "…" if len(out) > ALT_LIMIT else out

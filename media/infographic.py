@@ -19,7 +19,7 @@ from media.brand import BrandKit
 from media.files import atomic_path
 from media.sizes import DEFAULT_IMAGE_SIZE
 from media.templates import campaign, event, quote, stats, task
-from media.templates.base import Infographic
+from media.templates.base import CHROME, CONTENT_SHIFT, Infographic
 
 TEMPLATES: dict[str, ModuleType] = {
     "campaign": campaign,
@@ -77,6 +77,13 @@ def render_infographic(
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()
     result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+    shift = _balance_shift(result)
+    if shift:
+        token = CONTENT_SHIFT.set(shift)
+        try:
+            result = module.render(fields, brand, size, lang=lang, today=today)
+        finally:
+            CONTENT_SHIFT.reset(token)
     stats_pairs = None
     if template == "stats":
         stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)
@@ -90,6 +97,29 @@ def render_infographic(
         "lang": lang,
     }
     return result
+
+
+#: On canvases taller than wide, content that leaves more than this share of its box empty
+#: below it is moved down (a second render), so it does not cling to the top.
+SPARSE_SHARE = 0.12
+
+
+def _balance_shift(result: Infographic) -> int:
+    """How far to move the content down: 45 % of the empty space under it (optical centre,
+    a little above the middle), when that space is large on a tall canvas."""
+    w, h = result.size
+    box = result.content_box
+    if box is None or h / w < 1.2:
+        return 0
+    content = [ink for name, ink in result.ink.items() if name not in CHROME]
+    drawn = [b for name, b in result.boxes.items() if name not in CHROME]
+    if not content:
+        return 0
+    used_bottom = max(b[3] for b in content + drawn)
+    empty = box[3] - used_bottom
+    if empty < (box[3] - box[1]) * SPARSE_SHARE:
+        return 0
+    return round(empty * 0.45)
 
 
 def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -> bytes:

@@ -22,6 +22,7 @@ SUBTITLE = (
     "đổi mới sáng tạo và chuyển đổi số quốc gia"
 )
 
+
 def _cut(value: str, limit: int) -> str:
     """``value`` cut to at most ``limit`` characters at a word boundary."""
     return value if len(value) <= limit else value[: limit + 1].rsplit(" ", 1)[0].rstrip(",;")

@@ -97,15 +97,27 @@ class TextBlock:
 
 
 def _break_word(word: str, face: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Split one word wider than the box (long URLs, hashtags) at character boundaries."""
+    """Split one word wider than the box (long URLs, hashtags), without a hyphen.
+
+    A URL or path breaks after "/" or "." first; only a piece still too wide is split
+    between characters.
+    """
+    pieces = [p for p in re.split(r"(?<=[/.])", word) if p]
     parts: list[str] = []
     current = ""
-    for ch in word:
-        if current and face.getlength(current + ch) > max_width:
+    for piece in pieces:
+        if current and face.getlength(current + piece) > max_width:
             parts.append(current)
-            current = ch
+            current = ""
+        if face.getlength(piece) > max_width:
+            for ch in piece:
+                if current and face.getlength(current + ch) > max_width:
+                    parts.append(current)
+                    current = ch
+                else:
+                    current += ch
         else:
-            current += ch
+            current += piece
     if current:
         parts.append(current)
     return parts
@@ -217,6 +229,8 @@ def fit(
             best, lo = block, mid + 1
         else:
             hi = mid - 1
+    if best is not None and len(best.lines) > 1:
+        best = _balanced(best, text, family, weight, box_w, line_spacing)
     if best is None:
         raise errors.MediaError(
             errors.TEXT_NO_ROOM,
@@ -226,6 +240,29 @@ def fit(
             min_px=min_size,
             lines=max_lines,
         )
+    return best
+
+
+def _balanced(
+    block: TextBlock, text: str, family: str, weight: str, box_w: int, line_spacing: float
+) -> TextBlock:
+    """The same text and size on the same number of lines, as even as they go.
+
+    The narrowest wrap width that still gives that many lines (binary search): no line of a
+    word or two under a full one ("...TỈNH ĐỒNG / NAI", "2025–2030" alone).
+    """
+    n = len(block.lines)
+    lo, hi = box_w // 2, box_w
+    best = block
+    for _ in range(7):
+        if hi - lo < 4:
+            break
+        mid = (lo + hi) // 2
+        trial = layout(text, family, weight, block.size, mid, line_spacing)
+        if len(trial.lines) == n and trial.width <= box_w:
+            best, hi = trial, mid
+        else:
+            lo = mid
     return best
 
 

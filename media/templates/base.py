@@ -9,6 +9,7 @@ the box and the ink actually drawn, so tests can check that nothing overflows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,11 @@ from media.text import Box, TextBlock
 WHITE: RGB = (255, 255, 255)
 #: See :attr:`Canvas.min_text`.
 MIN_TEXT_AT_1080 = 24
+#: Pixels by which the content box starts lower: set by render_infographic's second pass to
+#: balance sparse content on tall canvases (see media.infographic).
+CONTENT_SHIFT: ContextVar[int] = ContextVar("content_shift", default=0)
+#: Names of the chrome's text (not content).
+CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo"})
 #: Fractions of the height kept free of text and logo on 9:16 canvases.
 STORY_SAFE_TOP, STORY_SAFE_BOTTOM = 0.14, 0.20
 INK: RGB = (17, 24, 39)
@@ -42,6 +48,8 @@ class Infographic:
     recipe: dict[str, Any] = field(default_factory=dict)
     #: Alternative text built from the content (see :mod:`media.alt`).
     alt: str = ""
+    #: The box the template had for its content (inside header and footer).
+    content_box: Box | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -142,6 +150,7 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, Box] = {}
         self.ink: dict[str, Box] = {}
+        self.content_box: Box | None = None
 
     # -- background and chrome ------------------------------------------------------------------
     def chrome(self, footer: str = "", date_line: str = "") -> Box:
@@ -204,7 +213,9 @@ class Canvas:
             bottom -= sh + round(20 * self.u)
         if footer or source:
             bottom -= round(12 * self.u)
-        return (m, top, self.w - m, bottom)
+        self.content_box = (m, top, self.w - m, bottom)
+        shift = min(CONTENT_SHIFT.get(), max(0, bottom - top) // 2)
+        return (m, top + shift, self.w - m, bottom)
 
     @staticmethod
     def line_box(px: int) -> int:
@@ -395,4 +406,11 @@ class Canvas:
         self.panel((x, y, x + width, y + height), fill, radius=height / 2)
 
     def result(self, template: str, recipe: dict[str, Any]) -> Infographic:
-        return Infographic(self.image, template, dict(self.boxes), dict(self.ink), recipe)
+        return Infographic(
+            self.image,
+            template,
+            dict(self.boxes),
+            dict(self.ink),
+            recipe,
+            content_box=self.content_box,
+        )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
 
 from media.brand import BrandKit
 from media.fonts import font
@@ -13,6 +16,19 @@ from media.templates.base import Canvas, Infographic, field_text
 NAME = "quote"
 FIELDS = ("title", "author", "role", "footer")
 LIMITS = {"title": 360, "author": 80, "role": 140, "footer": 120}
+
+
+@lru_cache(maxsize=32)
+def _ink_box(face: ImageFont.FreeTypeFont) -> tuple[int, int, int, int]:
+    """The quotation mark's ink, measured on pixels: the font's box runs down to the
+    baseline and would leave a hole under the mark."""
+    box = [round(v) for v in ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), "“", font=face, anchor="lt"
+    )]  # fmt: skip
+    mask = Image.new("L", (max(1, box[2]) + 4, max(1, box[3]) + 4))
+    ImageDraw.Draw(mask).text((0, 0), "“", font=face, fill=255, anchor="lt")
+    ink = mask.getbbox() or (0, 0, box[2], box[3])
+    return ink[0], ink[1], ink[2], ink[3]
 
 
 def render(
@@ -34,7 +50,7 @@ def render(
     mark_size = round((200 if c.landscape else 280) * u)
     # The opening quotation mark is decoration: drawn at a fixed size, its ink box recorded.
     mark_face = font(fam, "black", mark_size)
-    mark_ink = [round(v) for v in c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")]
+    mark_ink = _ink_box(mark_face)
     mark_h = mark_ink[3] - mark_ink[1]
     attrib_h = 0
     name_h = max(c.line_box(c.min_text), round(46 * u))

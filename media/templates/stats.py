@@ -57,17 +57,19 @@ def parse_stats(raw: Sequence[Any], family: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _grid(n: int, w: int, h: int, gap: int) -> tuple[int, int]:
-    """Columns and rows whose cards come closest to a pleasant 1.6:1 shape, no empty row."""
+def _grid(n: int, w: int, h: int, gap: int, min_h: int = 0) -> tuple[int, int]:
+    """Columns and rows whose cards come closest to a pleasant shape; no empty row, and a
+    part-filled row (an orphan card) only when no full grid is reasonable."""
     best: tuple[float, int, int] | None = None
     for cols in range(1, n + 1):
         rows = math.ceil(n / cols)
         if rows * cols - n >= cols:
             continue
         cw, ch = (w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows
-        if cw <= 0 or ch <= 0:
+        if cw <= 0 or ch <= 0 or (ch < min_h and cols < n):
             continue
-        score = abs(math.log((cw / ch) / 1.35)) + 0.35 * (rows * cols - n)
+        # A part-filled last row leaves an orphan card: only when nothing else fits.
+        score = abs(math.log(min(cw / ch, 6.0) / 1.35)) + 1.5 * (rows * cols - n)
         if best is None or score < best[0]:
             best = (score, cols, rows)
     assert best is not None
@@ -142,7 +144,7 @@ def _cards(
     u = c.u
     left, top, right, bottom = box
     w, h = right - left, bottom - top
-    cols, rows = _grid(len(stats), w, h, gap)
+    cols, rows = _grid(len(stats), w, h, gap, min_h=3 * c.line_box(c.min_text))
     cw = (w - gap * (cols - 1)) // cols
     ch = min((h - gap * (rows - 1)) // rows, round(cw * 1.1))
     # Cards sit at the top of their area; leftover height goes below, not between cards.
@@ -166,7 +168,9 @@ def _cards(
     )  # fmt: skip
     for i, (label, value) in enumerate(stats):
         r, col = divmod(i, cols)
-        x = left + col * (cw + gap)
+        in_row = min(cols, len(stats) - r * cols)
+        # A shorter last row is centred under the others.
+        x = left + col * (cw + gap) + (cols - in_row) * (cw + gap) // 2
         y = top + r * (ch + gap)
         c.panel((x, y, x + cw, y + ch), WHITE, radius=24 * u)
         c.bar(x + pad, y + pad, round(56 * u), max(4, round(8 * u)), c.accent)

@@ -40,18 +40,53 @@ def _media_errors(fn: F) -> F:
 
 
 def _brand(
-    org_name: str, primary: str, accent: str, logo: Path | None, hashtag: str, website: str
+    org_name: str,
+    primary: str,
+    accent: str,
+    logo: Path | None,
+    hashtag: str,
+    website: str,
+    org: str | None = None,
 ) -> Any:
-    from media.brand import DEFAULT_ACCENT, DEFAULT_PRIMARY, BrandKit
+    """The brand: the organisation's kit with ``--org``, else the default one; explicit
+    options win over either."""
+    from media.brand import BrandKit
 
-    return BrandKit(
-        org_name=org_name,
-        logo=logo,
-        primary=primary or DEFAULT_PRIMARY,
-        accent=accent or DEFAULT_ACCENT,
-        hashtag=hashtag,
-        website=website,
-    )
+    kit = BrandKit()
+    if org:
+        from publisher.cli.common import admin_session
+        from publisher.services.accounts import orgs as orgs_svc
+        from publisher.services.studio import library as media_svc
+
+        with admin_session() as (session, _actor):
+            kit = media_svc.brand_for(session, int(orgs_svc.get_org(session, org).id))
+    changes: dict[str, Any] = {
+        "org_name": org_name,
+        "primary": primary,
+        "accent": accent,
+        "logo": logo,
+        "hashtag": hashtag,
+        "website": website,
+    }
+    return kit.with_(**{k: v for k, v in changes.items() if v})
+
+
+OrgOption = typer.Option(
+    None, "--org", help="Use this organisation's brand kit (slug); options below override it."
+)
+
+
+def _palette(brand: Any) -> Any:
+    from media.brand import palette
+
+    return palette(brand)
+
+
+def _video_alt(spec: Any) -> str:
+    """Alt text of a clip: its title, captions and end card words, in order."""
+    from media.alt import clip_alt_text
+
+    return clip_alt_text(spec.title, spec.subtitle, list(spec.captions), spec.brand, spec.campaign)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +126,7 @@ def register(app: typer.Typer) -> None:
         logo: Path | None = typer.Option(None, "--logo", help="Logo image (PNG)."),
         hashtag: str = typer.Option("", "--hashtag", help="Hashtag for the footer."),
         website: str = typer.Option("", "--website", help="Website for the footer."),
+        org: str | None = OrgOption,
         max_bytes: int | None = typer.Option(None, "--max-bytes", help="Byte budget (JPEG)."),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
@@ -122,7 +158,7 @@ def register(app: typer.Typer) -> None:
         if stat:
             fields["stats"] = list(stat)
         fields = {k: v for k, v in fields.items() if v not in ("", None)}
-        brand = _brand(org_name, primary, accent, logo, hashtag, website)
+        brand = _brand(org_name, primary, accent, logo, hashtag, website, org)
         rendered = render_infographic(template, fields, brand, parse_size(size, DEFAULT_IMAGE_SIZE))
         path = save_infographic(rendered, out, max_bytes=max_bytes)
         data = {
@@ -131,9 +167,21 @@ def register(app: typer.Typer) -> None:
             "width": rendered.size[0],
             "height": rendered.size[1],
             "bytes": path.stat().st_size,
+            "duration": None,
+            "has_audio": False,
+            "alt_text": rendered.alt,
+            "extension_corrected": path.suffix.lower() != out.suffix.lower(),
+            "contrast_adjusted": [
+                {"pair": c.pair, "original": c.original, "used": c.adjusted}
+                for c in _palette(brand).adjustments
+            ],
             "recipe": rendered.recipe,
         }
-        emit(data, as_json, t("media.cli.rendered", path=str(path)))
+        human = t("media.cli.rendered", path=str(path))
+        if data["extension_corrected"]:
+            human += "\n" + t("media.cli.extension_corrected", asked=out.name, path=path.name)
+        human += "\n" + t("media.cli.alt_text", alt=rendered.alt)
+        emit(data, as_json, human)
 
     @render_app.command("video")
     @_media_errors
@@ -156,6 +204,7 @@ def register(app: typer.Typer) -> None:
         logo: Path | None = typer.Option(None, "--logo"),
         hashtag: str = typer.Option("", "--hashtag"),
         website: str = typer.Option("", "--website"),
+        org: str | None = OrgOption,
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
         """Render a slideshow clip (H.264/AAC MP4) with a progress bar."""
@@ -176,7 +225,7 @@ def register(app: typer.Typer) -> None:
             campaign=campaign,
             captions=list(caption),
             audio=audio,
-            brand=_brand(org_name, primary, accent, logo, hashtag, website),
+            brand=_brand(org_name, primary, accent, logo, hashtag, website, org),
         )
         # The bar goes to stderr (stdout stays parseable for --json), and only to a terminal:
         # in scripts and logs an error must remain the single line on stderr.
@@ -195,6 +244,9 @@ def register(app: typer.Typer) -> None:
                         done[0] = target
 
                 result = render_video(spec, out, on_progress=progress)
+        from media.probe import probe
+
+        info = probe(result.path)
         data = {
             "path": str(result.path),
             "thumbnail": str(result.thumbnail) if result.thumbnail else None,
@@ -202,6 +254,8 @@ def register(app: typer.Typer) -> None:
             "width": result.size[0],
             "height": result.size[1],
             "bytes": result.path.stat().st_size,
+            "has_audio": info.has_audio,
+            "alt_text": _video_alt(spec),
             "recipe": result.recipe,
         }
         emit(data, as_json, t("media.cli.rendered", path=str(result.path)))

@@ -134,6 +134,11 @@ _ERRORS: dict[str, tuple[str, str]] = {
 _CLI: dict[str, tuple[str, str]] = {
     "media.cli.rendered": ("Đã tạo tệp {path}", "Wrote {path}"),
     "media.cli.rendering": ("Đang dựng video", "Rendering video"),
+    "media.cli.extension_corrected": (
+        "Ảnh vượt giới hạn dung lượng ở dạng PNG nên được ghi dạng JPEG: {path} (thay cho {asked})",
+        "The PNG was over the byte budget, so it was written as JPEG: {path} (instead of {asked})",
+    ),
+    "media.cli.alt_text": ("Văn bản thay thế: {alt}", "Alt text: {alt}"),
 }
 
 _BRAND: dict[str, tuple[str, str]] = {
