@@ -50,6 +50,8 @@ class Infographic:
     alt: str = ""
     #: The box the template had for its content (inside header and footer).
     content_box: Box | None = None
+    #: Text size (px) of every piece of text drawn through the canvas.
+    sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -151,6 +153,7 @@ class Canvas:
         self.boxes: dict[str, Box] = {}
         self.ink: dict[str, Box] = {}
         self.content_box: Box | None = None
+        self.sizes: dict[str, int] = {}
 
     # -- background and chrome ------------------------------------------------------------------
     def chrome(self, footer: str = "", date_line: str = "") -> Box:
@@ -355,6 +358,7 @@ class Canvas:
         ink = text.draw(self.draw, block, box, fill=fill, align=align, valign=valign)
         self.boxes[name] = box
         self.ink[name] = ink
+        self.sizes[name] = block.size
         return ink
 
     def text(
@@ -413,4 +417,5 @@ class Canvas:
             dict(self.ink),
             recipe,
             content_box=self.content_box,
+            sizes=dict(self.sizes),
         )

@@ -26,6 +26,7 @@ def _org_id(session: Any, actor: Any, org: str | None) -> int:
     from publisher.services.publishing.channels import _default_org
 
     found = orgs_svc.get_org(session, org) if org else _default_org(session, actor)
+    assert found.id is not None
     return int(found.id)
 
 

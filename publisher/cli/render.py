@@ -59,7 +59,9 @@ def _brand(
         from publisher.services.studio import library as media_svc
 
         with admin_session() as (session, _actor):
-            kit = media_svc.brand_for(session, int(orgs_svc.get_org(session, org).id))
+            found = orgs_svc.get_org(session, org)
+            assert found.id is not None
+            kit = media_svc.brand_for(session, found.id)
     changes: dict[str, Any] = {
         "org_name": org_name,
         "primary": primary,
