@@ -290,6 +290,9 @@ class MediaAsset(SQLModel, table=True):
     recipe: dict[str, Any] = _json()
     #: upload | generated | fitted
     source: str = Field(default="upload", max_length=20)
+    #: Alternative text (Vietnamese), built from the content for generated assets, editable;
+    #: sent with the file where the platform takes it.
+    alt_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     parent_id: int | None = Field(default=None, foreign_key="mediaasset.id")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(default_factory=_now)

@@ -88,6 +88,7 @@ def _fit(items: list[MediaItem], channel: Channel) -> tuple[list[MediaItem], boo
                     else MediaItem.from_path(fitted.path).mime,
                     size_bytes=fitted.bytes,
                     duration=item.duration,
+                    alt_text=item.alt_text,
                 )
             )
         else:

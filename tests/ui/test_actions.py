@@ -221,7 +221,19 @@ def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     assert len(at.get("image")) >= 1
     at.button(key="st_save").click().run()
     with session_scope() as s:
-        assert s.exec(select(MediaAsset.source)).one() == "generated"
+        asset = s.exec(select(MediaAsset)).one()
+        assert asset.source == "generated"
+        # Alt text built from the content, shown for editing in the library.
+        assert "«Ngày Chuyển đổi số quốc gia»" in asset.alt_text
+        asset_id = asset.id
+    at.run()
+    alt = at.text_area(key=f"st_alt_{asset_id}")
+    assert "«Ngày Chuyển đổi số quốc gia»" in alt.value
+    alt.input("Ảnh chào mừng Ngày Chuyển đổi số quốc gia, nền đỏ chữ vàng").run()
+    at.button(key=f"st_alt_save_{asset_id}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        assert s.exec(select(MediaAsset.alt_text)).one().startswith("Ảnh chào mừng")
     manager = app_as(office, "manager", "pages/studio.py")
     manager.text_area(key="st_campaign_title").input("Chỉ xem").run()
     assert "st_save" not in [b.key for b in manager.button]

@@ -179,6 +179,24 @@ with tab_lib:
             st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
             if asset.tags:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
+            if asset.kind in ("image", "video") and can_create:
+                with st.expander(t("ui.studio.alt_text"), icon=":material/accessibility:"):
+                    alt = st.text_area(
+                        t("ui.studio.alt_text"),
+                        value=asset.alt_text,
+                        key=f"st_alt_{asset.id}",
+                        max_chars=media_svc.ALT_TEXT_MAX,
+                        help=t("ui.studio.alt_help"),
+                        label_visibility="collapsed",
+                    )
+                    if st.button(t("ui.studio.alt_save"), key=f"st_alt_save_{asset.id}"):
+                        common.write(
+                            media_svc.set_alt_text,
+                            actor,
+                            int(asset.id or 0),
+                            alt,
+                            success=t("ui.studio.alt_saved"),
+                        )
             near = dups.get(asset.id or 0) or []
             if near:
                 st.warning(

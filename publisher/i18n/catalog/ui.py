@@ -550,6 +550,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.fill_title": ("Nhập tiêu đề để xem trước", "Enter a title to see the preview"),
     "ui.studio.preview": ("Xem trước (1080×1080)", "Preview (1080×1080)"),
     "ui.studio.save": ("Lưu vào thư viện", "Save to the library"),
+    "ui.studio.alt_text": ("Văn bản thay thế (alt text)", "Alt text"),
+    "ui.studio.alt_help": (
+        "Mô tả nội dung ảnh cho người dùng trình đọc màn hình; gửi kèm ảnh lên Facebook",
+        "Describes the picture for screen-reader users; sent with the photo to Facebook",
+    ),
+    "ui.studio.alt_save": ("Lưu văn bản thay thế", "Save alt text"),
+    "ui.studio.alt_saved": ("Đã lưu văn bản thay thế", "Alt text saved"),
     "ui.studio.saved": ("Đã lưu vào thư viện: #{id}", "Saved to the library: #{id}"),
     "ui.studio.no_images": ("Thư viện chưa có ảnh", "The library has no images yet"),
     "ui.studio.video_images": ("Ảnh cho video (theo thứ tự)", "Images, in order"),

@@ -1,4 +1,5 @@
-"""organisation.brand_kit: the official header, website, hashtag, source line and preset
+"""organisation.brand_kit (official header, website, hashtag, source line, preset) and
+mediaasset.alt_text
 
 Revision ID: 0012_brand_kit
 Revises: 0011_four_eyes_logins
@@ -21,8 +22,13 @@ def upgrade() -> None:
         "organisation",
         sa.Column("brand_kit", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
     )
+    op.add_column(
+        "mediaasset", sa.Column("alt_text", sa.Text(), nullable=False, server_default="")
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mediaasset", schema=None) as batch_op:
+        batch_op.drop_column("alt_text")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_column("brand_kit")

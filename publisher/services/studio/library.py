@@ -89,6 +89,7 @@ def add_file(
     tags: Sequence[str] = (),
     recipe: Mapping[str, Any] | None = None,
     source_kind: str = "upload",
+    alt_text: str = "",
 ) -> MediaAsset:
     """Store a file in the organisation's library (once per content) and return its row.
 
@@ -106,6 +107,9 @@ def add_file(
         select(MediaAsset).where(MediaAsset.org_id == org, MediaAsset.sha256 == stored.sha256)
     ).first()
     if existing is not None:
+        if alt_text and not existing.alt_text:
+            existing.alt_text = _clean_alt(alt_text)
+            session.add(existing)
         return existing
     meta = stored.meta
     rel = stored.path.relative_to(get_settings().media_dir).as_posix()
@@ -124,6 +128,7 @@ def add_file(
         tags=clean_tags,
         recipe=dict(recipe or {}),
         source=source_kind,
+        alt_text=_clean_alt(alt_text),
         created_by=actor.user_id,
     )
     session.add(asset)
@@ -236,7 +241,46 @@ def render_infographic_asset(
         tags=tags,
         recipe=result.recipe,
         source_kind="generated",
+        alt_text=result.alt,
     )
+
+
+#: Longest alt text kept (Facebook takes up to 1000 characters too).
+ALT_TEXT_MAX = 1000
+
+
+def _clean_alt(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").split())[:ALT_TEXT_MAX]
+
+
+def set_alt_text(session: Session, actor: Actor, asset_id: int, value: str) -> MediaAsset:
+    """Edit an asset's alternative text. Raises NotFound, InvalidInput (over the limit)."""
+    actor.require("media.create")
+    asset = get_asset(session, actor, asset_id)
+    clean = " ".join(unicodedata.normalize("NFC", value or "").split())
+    if len(clean) > ALT_TEXT_MAX:
+        raise PublisherError(
+            "media.error.text_too_long",
+            field="alt_text",
+            field_vi="Văn bản thay thế",
+            field_en="Alt text",
+            length=len(clean),
+            limit=ALT_TEXT_MAX,
+        )
+    before = asset.alt_text
+    asset.alt_text = clean
+    session.add(asset)
+    audit.record(
+        session,
+        actor,
+        "media.alt_text",
+        "media",
+        asset.id,
+        org_id=asset.org_id,
+        before={"alt_text": before},
+        after={"alt_text": clean},
+    )
+    return asset
 
 
 def get_asset(session: Session, actor: Actor, asset_id: int) -> MediaAsset:
@@ -351,6 +395,7 @@ def describe(asset: MediaAsset) -> dict[str, Any]:
         "title": asset.title,
         "tags": asset.tags,
         "source": asset.source,
+        "alt_text": asset.alt_text,
         "recipe": asset.recipe,
         "created_at": asset.created_at.isoformat(),
     }

@@ -194,6 +194,8 @@ class Output:
     parent_id: int | None = None
     reuse_asset_id: int | None = None
     kind: str = "image"
+    #: Alternative text built from the content (infographics).
+    alt: str = ""
 
 
 def _brand(brand: Mapping[str, Any]) -> BrandKit:
@@ -217,6 +219,10 @@ def _brand(brand: Mapping[str, Any]) -> BrandKit:
 
 
 def _infographic_image(recipe: Mapping[str, Any], size: tuple[int, int] | None = None) -> Any:
+    return _infographic(recipe, size).image
+
+
+def _infographic(recipe: Mapping[str, Any], size: tuple[int, int] | None = None) -> Any:
     w, h = size or _size(recipe, MIN_SIDE)
     return render_infographic(
         str(recipe["template"]),
@@ -225,7 +231,7 @@ def _infographic_image(recipe: Mapping[str, Any], size: tuple[int, int] | None =
         (w, h),
         lang=str(recipe.get("lang", "vi")),
         today=date.fromisoformat(str(recipe["today"])),
-    ).image
+    )
 
 
 def _asset_path(org_id: int, asset_id: Any) -> tuple[MediaAsset, Path]:
@@ -242,10 +248,12 @@ def execute(
 ) -> Output:
     """Render one recipe into ``workdir``. Raises MediaError / PublisherError (job fails)."""
     if kind == "infographic":
-        image = _infographic_image(recipe)
+        result = _infographic(recipe)
+        image = result.image
         out = workdir / f"{recipe['template']}.png"
         out.write_bytes(encode(image, "PNG"))
-        return Output(out, f"{recipe['template']}-{image.width}x{image.height}.png")
+        name = f"{recipe['template']}-{image.width}x{image.height}.png"
+        return Output(out, name, alt=result.alt)
     if kind == "video":
         return _execute_video(recipe, org_id, workdir, on_progress)
     return _execute_fit(recipe, org_id, workdir)
