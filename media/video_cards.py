@@ -137,10 +137,16 @@ def slide(
     return back
 
 
-def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image.Image:
-    """A transparent layer: a soft dark gradient at the bottom and the caption over it.
+#: Opacity of the band behind captions: white text keeps 9:1 even over a white photo.
+CAPTION_BAND_ALPHA = 184
 
-    Raises :class:`MediaError` (``text_too_long``) when the caption cannot fit in 3 lines.
+
+def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image.Image:
+    """A transparent layer: a soft gradient at the bottom, a shaded band and the caption.
+
+    On 9:16 frames the caption sits above the bottom 20 % (the apps' reply bar); the text is
+    never under 24 px at 1080 px wide. Raises :class:`MediaError` (``text_no_room``) when the
+    caption cannot fit in 3 lines at that size.
     """
     w, h = size
     u = min(w, h) / 1080
@@ -149,31 +155,42 @@ def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image
     if not caption:
         return layer
     m = max(36, round(64 * u))
+    pad = round(22 * u)
+    min_px = max(12, round(24 * w / 1080))
     block = text.fit(
         caption,
-        w - 2 * m - round(24 * u),
+        w - 2 * m - 2 * pad - round(24 * u),
         round(h * 0.2),
         family=brand.font_family,
         weight="semibold",
-        max_size=round(50 * u),
-        min_size=max(12, round(24 * u)),
+        max_size=max(min_px, round(50 * u)),
+        min_size=min_px,
         max_lines=3,
         line_spacing=1.25,
         field="caption",
     )
-    band_h = block.height + round(2.4 * m)
-    # Gradient from clear to ~70% black so captions read on any photo.
-    grad = Image.linear_gradient("L").resize((1, band_h)).point(lambda v: v * 180 // 255)
+    bottom = h - (round(h * 0.20) if h / w >= 1.7 else m)
+    band = (m, bottom - block.height - 2 * pad, w - m, bottom)
+    grad_h = h - band[1] + round(2 * m)
+    # A gradient from clear to dark under the band, then the band itself.
+    grad = Image.linear_gradient("L").resize((1, grad_h)).point(lambda v: v * 150 // 255)
     alpha = Image.new("L", size, 0)
-    alpha.paste(grad.resize((w, band_h)), (0, h - band_h))
+    alpha.paste(grad.resize((w, grad_h)), (0, h - grad_h))
+    band_mask = _supersampled_mask((band[2] - band[0], band[3] - band[1]), 18 * u)
+    solid = Image.new("L", band_mask.size, CAPTION_BAND_ALPHA)
+    region = alpha.crop(band)
+    alpha.paste(Image.composite(solid, region, band_mask), band[:2])
     shade = Image.new("RGBA", size, (0, 0, 0, 255))
     shade.putalpha(alpha)
     layer = Image.alpha_composite(layer, shade)
     d = ImageDraw.Draw(layer)
-    x = m + round(24 * u)
-    bottom = h - m
-    text.draw(d, block, (x, bottom - block.height, w - m, bottom), fill=WHITE)
+    x = m + pad + round(24 * u)
+    text_box = (x, band[1] + pad, w - m - pad, bottom - pad)
+    text.draw(d, block, text_box, fill=WHITE)
     bar_w = max(4, round(8 * u))
     mask = _supersampled_mask((bar_w, block.height), bar_w / 2)
-    layer.paste((*brand.accent_rgb, 255), (m, bottom - block.height, m + bar_w, bottom), mask=mask)
+    top = band[1] + pad
+    layer.paste(
+        (*brand.accent_rgb, 255), (m + pad, top, m + pad + bar_w, top + block.height), mask=mask
+    )
     return layer
