@@ -100,6 +100,13 @@ def alt_text(
         for key in ("lead", "manager", "period", "result"):
             if f.get(key):
                 parts.append(f"{label(f'media.label.{key}', lang)}: {f[key]}")
+    elif template == "chart":
+        kind = {"bar": ("cột", "bar"), "line": ("đường", "line"), "donut": ("tròn", "donut")}
+        name = kind.get(str(fields.get("kind") or "bar"), ("", ""))
+        what = f"{_w('chart', lang)} {name[1] if lang == 'en' else name[0]}".strip()
+        parts.append(f"{what}: «{title}»")
+        parts.append("; ".join(f"{lab}: {value}" for lab, value in stats or []))
+        parts.append(f.get("subtitle", ""))
     else:
         parts.append(f"{head}: «{title}»" if title else head)
     source = _clean(brand.source)

@@ -18,7 +18,7 @@ from media.alt import alt_text
 from media.brand import BrandKit
 from media.files import atomic_path
 from media.sizes import DEFAULT_IMAGE_SIZE
-from media.templates import campaign, event, quote, stats, task
+from media.templates import campaign, chart, event, quote, stats, task
 from media.templates.base import CHROME, CONTENT_SHIFT, Infographic
 
 TEMPLATES: dict[str, ModuleType] = {
@@ -27,6 +27,7 @@ TEMPLATES: dict[str, ModuleType] = {
     "quote": quote,
     "event": event,
     "task": task,
+    "chart": chart,
 }
 DEFAULT_TEMPLATE = "campaign"
 MIN_SIDE = 320
@@ -87,6 +88,13 @@ def render_infographic(
     stats_pairs = None
     if template == "stats":
         stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)
+    elif template == "chart":
+        kind = str(fields.get("kind") or "bar")
+        unit = str(fields.get("unit") or "")
+        stats_pairs = [
+            (label, chart.format_value(value, unit))
+            for label, value in chart.parse_data(fields.get("data") or [], kind, brand.font_family)
+        ]
     result.alt = alt_text(template, fields, brand, lang=lang, today=today, stats=stats_pairs)
     result.recipe = {
         "kind": "infographic",

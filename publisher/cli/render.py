@@ -185,6 +185,59 @@ def register(app: typer.Typer) -> None:
         human += "\n" + t("media.cli.alt_text", alt=rendered.alt)
         emit(data, as_json, human)
 
+    @render_app.command("chart")
+    @_media_errors
+    def chart(
+        out: Path = typer.Option(..., "--out", help="Output file (.png, or .jpg)."),
+        kind: str = typer.Option("bar", "--kind", help="bar, line or donut."),
+        data: list[str] = typer.Option([], "--data", help="'LABEL=VALUE', in order."),
+        title: str = typer.Option("", "--title", help="Chart title."),
+        subtitle: str = typer.Option("", "--subtitle", help="Subtitle."),
+        unit: str = typer.Option("", "--unit", help="Unit after the values (%)."),
+        size: str = typer.Option(
+            "1080x1080", "--size", help="WxH or square/portrait/story/link/wide."
+        ),
+        footer: str = typer.Option("", "--footer", help="Footer text (default: hashtag, website)."),
+        org: str | None = OrgOption,
+        primary: str = typer.Option("", "--primary", help="Primary colour, #RRGGBB."),
+        accent: str = typer.Option("", "--accent", help="Accent colour, #RRGGBB."),
+        max_bytes: int | None = typer.Option(None, "--max-bytes", help="Byte budget (JPEG)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Render a bar, line or donut chart of a few numbers, in the brand."""
+        from media.infographic import render_infographic, save_infographic
+        from media.sizes import DEFAULT_IMAGE_SIZE, parse_size
+
+        check_out_file(out)
+        fields: dict[str, Any] = {
+            "title": title or "Biểu đồ",
+            "subtitle": subtitle,
+            "kind": kind,
+            "data": list(data),
+            "unit": unit,
+            "footer": footer,
+        }
+        fields = {k: v for k, v in fields.items() if v not in ("", None)}
+        brand = _brand("", primary, accent, None, "", "", org)
+        rendered = render_infographic("chart", fields, brand, parse_size(size, DEFAULT_IMAGE_SIZE))
+        path = save_infographic(rendered, out, max_bytes=max_bytes)
+        data_out = {
+            "path": str(path),
+            "template": "chart",
+            "kind": kind,
+            "width": rendered.size[0],
+            "height": rendered.size[1],
+            "bytes": path.stat().st_size,
+            "duration": None,
+            "has_audio": False,
+            "alt_text": rendered.alt,
+            "extension_corrected": path.suffix.lower() != out.suffix.lower(),
+            "recipe": rendered.recipe,
+        }
+        human = t("media.cli.rendered", path=str(path))
+        human += "\n" + t("media.cli.alt_text", alt=rendered.alt)
+        emit(data_out, as_json, human)
+
     @render_app.command("video")
     @_media_errors
     def video(
