@@ -69,6 +69,20 @@ LONG_FIELDS: dict[str, dict[str, Any]] = {
 
 #: Landscape link previews and 16:9 frames hold about a third of a square's text at the
 #: minimum legible size: their samples are shorter.
+LONG_FIELDS["chart"] = {
+    "title": "Tỷ lệ hồ sơ trực tuyến toàn trình trên tổng số hồ sơ",
+    "subtitle": "Số liệu 6 tháng đầu năm 2026",
+    "kind": "bar",
+    "data": [
+        "Sở Khoa học và Công nghệ=92,5",
+        "Sở Nội vụ=88",
+        "Sở Tài chính=75,3",
+        "Sở Y tế=64",
+        "UBND phường Trấn Biên=58,1",
+    ],
+    "unit": "%",
+}
+
 LANDSCAPE_FIELDS: dict[str, dict[str, Any]] = {
     "campaign": {"title": _cut(TITLE, 110), "subtitle": _cut(SUBTITLE, 60), "date": "10/10/2026"},
     "stats": {
@@ -90,6 +104,14 @@ LANDSCAPE_FIELDS: dict[str, dict[str, Any]] = {
         "lead": "Trường ĐH Công nghệ Đồng Nai",
         "period": "01/2024 – 12/2025",
     },
+}
+
+
+LANDSCAPE_FIELDS["chart"] = {
+    "title": "Hồ sơ trực tuyến toàn trình",
+    "kind": "bar",
+    "data": ["Sở KH&CN=92,5", "Sở Nội vụ=88", "Sở Tài chính=75,3"],
+    "unit": "%",
 }
 
 

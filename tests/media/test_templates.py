@@ -68,6 +68,7 @@ def test_short_text_renders_in_every_template_and_size(
         "stats": {"title": "Số liệu", "stats": ["A=1", "B=2", "C=3"]},
         "quote": {"title": "Đổi mới."},
         "event": {"title": "Hội thảo", "time": "8:00"},
+        "chart": {"title": "Số liệu", "kind": "donut", "data": ["A=1", "B=2"]},
         "task": {"title": "Nhiệm vụ", "lead": "Sở KH&CN"},
     }[template]
     result = render_infographic(template, fields, BrandKit(), size, today=TODAY)
