@@ -61,11 +61,10 @@ def end_card(
     c = Canvas(brand, size, lang)
     u, w, h = c.u, c.w, c.h
     m = c.margin
-    y = round(h * 0.24) if h > w else round(h * 0.14)
-    if brand.logo:
-        d = round(220 * u)
-        c._logo(Path(brand.logo), ((w - d) // 2, y, (w + d) // 2, y + d))
-        y += d + round(48 * u)
+    top = max(m, c.safe_top)
+    bottom = h - max(m, c.safe_bottom)
+    y = top
+    d = round(220 * u) if brand.logo else 0
     org = text.clean(brand.org_name, c.family).upper()
     blocks: list[tuple[str, str, str, int, int, tuple[int, int, int]]] = []
     if org:
@@ -87,9 +86,38 @@ def end_card(
                 c.soft(0.3),
             )
         )
-    avail = (h - m - y) // max(1, len(blocks))
+    avail = (bottom - top - (d + round(48 * u) if d else 0)) // max(1, len(blocks))
+    # Measure first, then centre the group (a little above the middle) in the safe area.
+    heights = [
+        c.fit(
+            value,
+            (
+                m,
+                0,
+                w - m,
+                min(avail, max(round(max_size * u * lines * 1.3), c.line_box(c.min_text) * lines)),
+            ),
+            weight=weight,
+            max_size=round(max_size * u),
+            min_size=max(10, round(16 * u)),
+            max_lines=lines,
+            name=name,
+        ).height
+        for name, value, weight, max_size, lines, _fill in blocks
+    ]
+    group = (d + round(48 * u) if d else 0) + sum(heights) + round(36 * u) * len(blocks)
+    group += round(24 * u) if org else 0
+    y = top + max(0, (bottom - top - group) * 2 // 5)
+    if brand.logo:
+        c._logo(Path(brand.logo), ((w - d) // 2, y, (w + d) // 2, y + d))
+        y += d + round(48 * u)
     for name, value, weight, max_size, lines, fill in blocks:
-        box = (m, y, w - m, y + min(avail, round(max_size * u * lines * 1.3)))
+        box = (
+            m,
+            y,
+            w - m,
+            y + min(avail, max(round(max_size * u * lines * 1.3), c.line_box(c.min_text) * lines)),
+        )
         ink = c.text(
             name,
             value,
