@@ -29,7 +29,7 @@ def _cut(value: str, limit: int) -> str:
 
 
 LONG_FIELDS: dict[str, dict[str, Any]] = {
-    "campaign": {"title": _cut(TITLE, 150), "subtitle": _cut(SUBTITLE, 90), "date": "10/10/2026"},
+    "campaign": {"title": TITLE, "subtitle": _cut(SUBTITLE, 90), "date": "10/10/2026"},
     "stats": {
         "title": _cut(TITLE, 100),
         "subtitle": _cut(SUBTITLE, 90),
@@ -43,12 +43,12 @@ LONG_FIELDS: dict[str, dict[str, Any]] = {
         ],
     },
     "quote": {
-        "title": _cut(TITLE, 150),
+        "title": TITLE,
         "author": "Đồng chí Nguyễn Văn A, Chủ tịch Ủy ban nhân dân tỉnh",
         "role": "Trưởng Ban Chỉ đạo phát triển KH, CN, ĐMST và chuyển đổi số tỉnh",
     },
     "event": {
-        "title": _cut(TITLE, 150),
+        "title": _cut(TITLE, 120),
         "subtitle": _cut(SUBTITLE, 90),
         "time": "07 giờ 30, Thứ Hai, ngày 10/10/2026",
         "place": "Hội trường lớn Trung tâm Hội nghị tỉnh, phường Thanh Bình, Biên Hòa",
