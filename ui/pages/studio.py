@@ -127,6 +127,18 @@ with tab_video:
             t("ui.studio.hashtag"), key="st_v_hashtag", placeholder="#ChuyenDoiSo"
         )
         secs = st.slider(t("ui.studio.seconds"), 1.0, 8.0, 3.0, 0.5, key="st_v_secs")
+        o1, o2 = st.columns(2)
+        v_size = o1.selectbox(
+            t("ui.studio.video_size"),
+            ["9:16", "4:5", "1:1", "16:9"],
+            index=2,
+            key="st_v_size",
+            help=t("ui.studio.video_size_help"),
+        )
+        v_zoom = o2.checkbox(t("ui.studio.video_zoom"), key="st_v_zoom")
+        v_caps = st.text_area(
+            t("ui.studio.video_captions"), key="st_v_caps", help=t("ui.studio.video_captions_help")
+        )
         if st.button(
             t("ui.studio.render_video"),
             type="primary",
@@ -145,6 +157,9 @@ with tab_video:
                 seconds_per_image=secs,
                 campaign=v_tag.strip(),
                 hashtag=v_tag.strip(),
+                size=renders_svc.VIDEO_SIZES[v_size],
+                zoom=v_zoom,
+                captions=v_caps.splitlines(),
             )
             if queued is not None:
                 st.session_state[VIDEO_JOB] = queued.id

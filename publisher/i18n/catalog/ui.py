@@ -550,6 +550,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.fill_title": ("Nhập tiêu đề để xem trước", "Enter a title to see the preview"),
     "ui.studio.preview": ("Xem trước (1080×1080)", "Preview (1080×1080)"),
     "ui.studio.save": ("Lưu vào thư viện", "Save to the library"),
+    "ui.studio.video_size": ("Khổ video", "Video size"),
+    "ui.studio.video_size_help": (
+        "9:16 cho Stories/Reels (chữ tránh 14% trên và 20% dưới), 4:5 và 1:1 cho bảng tin,"
+        " 16:9 cho YouTube và màn hình",
+        "9:16 for Stories/Reels (text kept out of the top 14% and bottom 20%), 4:5 and 1:1 for"
+        " feeds, 16:9 for YouTube and screens",
+    ),
+    "ui.studio.video_zoom": ("Phóng chậm từng ảnh", "Slow zoom on each image"),
+    "ui.studio.video_captions": (
+        "Chú thích (mỗi dòng cho một ảnh)",
+        "Captions (one line per image)",
+    ),
+    "ui.studio.video_captions_help": (
+        "Hiện trên dải nền tối ở cuối ảnh; video luôn có âm thanh (im lặng nếu không có nhạc)",
+        "Shown on a dark band at the bottom; every clip has sound (silence without music)",
+    ),
     "ui.studio.alt_text": ("Văn bản thay thế (alt text)", "Alt text"),
     "ui.studio.alt_help": (
         "Mô tả nội dung ảnh cho người dùng trình đọc màn hình; gửi kèm ảnh lên Facebook",

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from media import errors as media_errors
 from media import fit as media_fit
+from media.alt import clip_alt_text
 from media.brand import BrandKit
 from media.infographic import MIN_SIDE, TEMPLATES, encode, render_infographic
 from media.video import MAX_SECONDS, SECONDS_RANGE, VideoSpec, render_video
@@ -274,6 +275,8 @@ def _execute_video(
         size=size,
         seconds_per_image=float(recipe.get("seconds_per_image", 3.0)),
         crossfade=float(recipe.get("crossfade", 0.5)),
+        zoom=bool(recipe.get("zoom", False)),
+        captions=[str(c) for c in recipe.get("captions", [])],
         title=str(recipe.get("title", "")),
         subtitle=str(recipe.get("subtitle", "")),
         eyebrow=str(recipe.get("eyebrow", "")),
@@ -287,7 +290,8 @@ def _execute_video(
     # One encoder thread per render: the executor slots, not ffmpeg, decide the parallelism,
     # which keeps memory and CPU per render bounded and predictable.
     render_video(spec, out, on_progress=on_progress, thumbnail=False, threads=1)
-    return Output(out, f"clip-{size[0]}x{size[1]}.mp4", kind="video")
+    alt = clip_alt_text(spec.title, spec.subtitle, list(spec.captions), spec.brand, spec.campaign)
+    return Output(out, f"clip-{size[0]}x{size[1]}.mp4", kind="video", alt=alt)
 
 
 def _execute_fit(recipe: Mapping[str, Any], org_id: int, workdir: Path) -> Output:
