@@ -179,7 +179,7 @@ def save_infographic(
 
     The data always matches the extension: a ``.png`` over ``max_bytes`` is written as JPEG
     under the same name with ``.jpg`` (the returned path tells).
-    Raises :class:`MediaError` (``unsupported_format`` for another extension, ``cannot_fit``,
+    Raises :class:`MediaError` (``bad_extension`` for another extension, ``cannot_fit``,
     ``write_failed``).
     """
     image = result.image if isinstance(result, Infographic) else result
@@ -187,10 +187,10 @@ def save_infographic(
     fmt = EXTENSIONS.get(out.suffix.lower())
     if fmt is None:
         raise errors.MediaError(
-            errors.UNSUPPORTED_FORMAT,
+            errors.BAD_EXTENSION,
             f"unsupported extension {out.suffix!r}",
             file=out.name,
-            format=out.suffix or "?",
+            known=", ".join(EXTENSIONS),
         )
     data = encode(image, fmt, max_bytes)
     if fmt == "PNG" and not data.startswith(b"\x89PNG"):

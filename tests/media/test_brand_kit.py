@@ -168,8 +168,10 @@ def test_output_format_follows_the_extension(tmp_path: Path) -> None:
     squeezed = save_infographic(result, tmp_path / "c.png", max_bytes=60_000)
     assert squeezed.name == "c.jpg" and squeezed.read_bytes()[:2] == b"\xff\xd8"
     assert not (tmp_path / "c.png").exists()
-    with pytest.raises(errors.MediaError):
+    with pytest.raises(errors.MediaError) as caught:
         save_infographic(result, tmp_path / "d.gif")
+    assert caught.value.key == errors.BAD_EXTENSION
+    assert caught.value.params["known"] == ".png, .jpg, .jpeg"
     assert not (tmp_path / "d.gif").exists()
 
 

@@ -49,6 +49,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Dữ liệu biểu đồ không hợp lệ: {why_vi}",
         "The chart data is not valid: {why_en}",
     ),
+    "media.error.bad_extension": (
+        "Tệp ra «{file}» có đuôi không được hỗ trợ; hãy dùng {known}",
+        "Output file «{file}» has an unsupported extension; use {known}",
+    ),
     "media.error.bad_preset": (
         "Không có bộ màu «{value}»; chọn một trong: {known}",
         "No colour preset «{value}»; choose one of: {known}",
