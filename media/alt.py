@@ -109,6 +109,8 @@ def alt_text(
         parts.append(f.get("subtitle", ""))
     else:
         parts.append(f"{head}: «{title}»" if title else head)
+    if f.get("qr"):
+        parts.append(("QR code: " if lang == "en" else "Mã QR dẫn tới ") + f["qr"])
     source = _clean(brand.source)
     if source:
         parts.append(source)

@@ -19,7 +19,7 @@ from media.brand import BrandKit
 from media.files import atomic_path
 from media.sizes import DEFAULT_IMAGE_SIZE
 from media.templates import campaign, chart, event, quote, stats, task
-from media.templates.base import CHROME, CONTENT_SHIFT, Infographic
+from media.templates.base import CHROME, CONTENT_SHIFT, QR_LINK, Infographic
 
 TEMPLATES: dict[str, ModuleType] = {
     "campaign": campaign,
@@ -77,14 +77,18 @@ def render_infographic(
     brand = brand or BrandKit()
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()
-    result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
-    shift = _balance_shift(result)
-    if shift:
-        token = CONTENT_SHIFT.set(shift)
-        try:
-            result = module.render(fields, brand, size, lang=lang, today=today)
-        finally:
-            CONTENT_SHIFT.reset(token)
+    qr_token = QR_LINK.set(_qr_link(fields.get("qr")))
+    try:
+        result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+        shift = _balance_shift(result)
+        if shift:
+            token = CONTENT_SHIFT.set(shift)
+            try:
+                result = module.render(fields, brand, size, lang=lang, today=today)
+            finally:
+                CONTENT_SHIFT.reset(token)
+    finally:
+        QR_LINK.reset(qr_token)
     stats_pairs = None
     if template == "stats":
         stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)
@@ -105,6 +109,24 @@ def render_infographic(
         "lang": lang,
     }
     return result
+
+
+#: Longest link printed as a QR code (a longer one makes modules too small to scan).
+QR_LIMIT = 300
+
+
+def _qr_link(value: Any) -> str:
+    """``fields["qr"]``: an http(s) link, or "" for none. Raises MediaError (bad_field)."""
+    link = str(value or "").strip()
+    if not link:
+        return ""
+    if len(link) > QR_LIMIT:
+        raise errors.MediaError(
+            errors.TEXT_TOO_LONG, "qr link", field="qr", length=len(link), limit=QR_LIMIT
+        )
+    if not link.lower().startswith(("http://", "https://")):
+        raise errors.MediaError(errors.BAD_FIELD, "qr link", field="qr")
+    return link
 
 
 #: On canvases taller than wide, content that leaves more than this share of its box empty

@@ -71,6 +71,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "eyebrow": ("Dòng chủ đề", "Eyebrow"),
     "caption": ("Chú thích", "Caption"),
     "data": ("Dữ liệu biểu đồ", "Chart data"),
+    "qr": ("Liên kết mã QR (http:// hoặc https://)", "QR link (http:// or https://)"),
 }
 
 

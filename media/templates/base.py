@@ -8,6 +8,7 @@ the box and the ink actually drawn, so tests can check that nothing overflows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,8 +30,10 @@ MIN_TEXT_AT_1080 = 24
 #: Pixels by which the content box starts lower: set by render_infographic's second pass to
 #: balance sparse content on tall canvases (see media.infographic).
 CONTENT_SHIFT: ContextVar[int] = ContextVar("content_shift", default=0)
+#: The link to print as a QR code in the footer (``fields["qr"]``, set by render_infographic).
+QR_LINK: ContextVar[str] = ContextVar("qr_link", default="")
 #: Names of the chrome's text (not content).
-CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo"})
+CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo", "qr"})
 #: Fractions of the height kept free of text and logo on 9:16 canvases.
 STORY_SAFE_TOP, STORY_SAFE_BOTTOM = 0.14, 0.20
 INK: RGB = (17, 24, 39)
@@ -175,17 +178,27 @@ class Canvas:
             footer = f"{footer}  •  {date_line}" if footer else date_line
         source = text.clean(self.brand.source, self.family)
         line_h = self.line_box(self.min_text)
+        right = self.w - m
+        qr = QR_LINK.get()
+        if qr:
+            # A QR tile at the bottom right, the footer lines beside it: at 1080 px a module is
+            # at least 4 px (scannable from a phone screen), with its quiet zone.
+            import segno
+
+            matrix = segno.make(qr, error="m", micro=False).matrix
+            module = math.ceil(4 * self.w / 1080)
+            tile = max(round(190 * self.u), module * (len(matrix) + 4) + 8)
+            self._qr(matrix, (self.w - m - tile, bottom - tile, self.w - m, bottom))
+            right = self.w - m - tile - round(28 * self.u)
         if footer:
             fh = max(line_h, round(44 * self.u))
             line_y = bottom - fh - round(18 * self.u)
             rule = mix(self.primary, WHITE, 0.35)
-            self.draw.rectangle(
-                (m, line_y, self.w - m, line_y + max(1, round(2 * self.u))), fill=rule
-            )
+            self.draw.rectangle((m, line_y, right, line_y + max(1, round(2 * self.u))), fill=rule)
             self.text(
                 "footer",
                 footer,
-                (m, bottom - fh, self.w - m, bottom),
+                (m, bottom - fh, right, bottom),
                 weight="semibold",
                 max_size=round(28 * self.u),
                 min_size=self.min_text,
@@ -197,7 +210,7 @@ class Canvas:
         if source:
             block = self.fit(
                 source,
-                (m, 0, self.w - m, line_h * 2),
+                (m, 0, right, line_h * 2),
                 weight="regular",
                 max_size=round(26 * self.u),
                 min_size=self.min_text,
@@ -209,13 +222,15 @@ class Canvas:
             self.put(
                 "source",
                 block,
-                (m, bottom - sh, self.w - m, bottom),
+                (m, bottom - sh, right, bottom),
                 fill=self.soft(0.22),
                 valign="bottom",
             )
             bottom -= sh + round(20 * self.u)
         if footer or source:
             bottom -= round(12 * self.u)
+        if qr:
+            bottom = min(bottom, self.boxes["qr"][1] - round(28 * self.u))
         self.content_box = (m, top, self.w - m, bottom)
         shift = min(CONTENT_SHIFT.get(), max(0, bottom - top) // 2)
         return (m, top + shift, self.w - m, bottom)
@@ -296,6 +311,20 @@ class Canvas:
         if brand.logo or org or official:
             top += header_h + round(40 * u)
         return top
+
+    def _qr(self, matrix: Any, box: Box) -> None:
+        """A QR code (segno's module matrix) on a white rounded tile with its quiet zone."""
+        size = box[2] - box[0]
+        self.panel(box, WHITE, radius=14 * self.u)
+        n = len(matrix)
+        quiet = 2
+        module = (size - 8) // (n + 2 * quiet)
+        code = Image.new("L", (n, n), 255)
+        code.putdata([0 if v else 255 for row in matrix for v in row])
+        code = code.resize((n * module, n * module), Image.Resampling.NEAREST)
+        off = (size - n * module) // 2
+        self.image.paste(INK, (box[0] + off, box[1] + off), mask=code.point(lambda v: 255 - v))
+        self.boxes["qr"] = box
 
     def _logo(self, path: Path, box: Box) -> None:
         """The logo on a white disc, so any logo reads on any brand colour."""

@@ -122,6 +122,7 @@ def register(app: typer.Typer) -> None:
         result: str = typer.Option("", "--result", help="S&T task key result."),
         role: str = typer.Option("", "--role", help="Quote author's role."),
         footer: str = typer.Option("", "--footer", help="Footer text (default: hashtag, website)."),
+        qr: str = typer.Option("", "--qr", help="Link printed as a QR code (https://...)."),
         org_name: str = typer.Option("", "--org-name", help="Organisation name in the header."),
         primary: str = typer.Option("", "--primary", help="Primary colour, #RRGGBB."),
         accent: str = typer.Option("", "--accent", help="Accent colour, #RRGGBB."),
@@ -154,6 +155,7 @@ def register(app: typer.Typer) -> None:
             "result": result,
             "role": role,
             "footer": footer,
+            "qr": qr,
         }
         if template == "quote" and subtitle:
             fields["author"] = subtitle
@@ -198,6 +200,7 @@ def register(app: typer.Typer) -> None:
             "1080x1080", "--size", help="WxH or square/portrait/story/link/wide."
         ),
         footer: str = typer.Option("", "--footer", help="Footer text (default: hashtag, website)."),
+        qr: str = typer.Option("", "--qr", help="Link printed as a QR code (https://...)."),
         org: str | None = OrgOption,
         primary: str = typer.Option("", "--primary", help="Primary colour, #RRGGBB."),
         accent: str = typer.Option("", "--accent", help="Accent colour, #RRGGBB."),
@@ -216,6 +219,7 @@ def register(app: typer.Typer) -> None:
             "data": list(data),
             "unit": unit,
             "footer": footer,
+            "qr": qr,
         }
         fields = {k: v for k, v in fields.items() if v not in ("", None)}
         brand = _brand("", primary, accent, None, "", "", org)

@@ -207,3 +207,37 @@ def test_logos_that_would_not_show_are_refused(tmp_path: Path) -> None:
         with pytest.raises(errors.MediaError) as caught:
             check_logo(path)
         assert caught.value.key in (key, errors.CORRUPT_IMAGE), path.name
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (1080, 1920), (1200, 630)])
+def test_a_link_becomes_a_scannable_qr_code_that_reads_back(size: tuple[int, int]) -> None:
+    import segno
+
+    link = "https://sokhcn.dongnai.gov.vn/dang-ky-ngay-hoi-doi-moi-sang-tao"
+    fields = {"title": "Đăng ký tham dự Ngày hội", "qr": link}
+    result = render_infographic("campaign", fields, GOV, size, today=TODAY)
+    box = result.boxes["qr"]
+    matrix = segno.make(link, error="m", micro=False).matrix
+    n = len(matrix)
+    rgb = np.asarray(result.image.crop(box)).astype(int)
+    tile = np.abs(rgb - np.array([17, 24, 39])).sum(axis=2)  # 0 on the modules' ink colour
+    dark = np.argwhere(tile < 60)
+    (y0, x0), (_y1, x1) = dark.min(axis=0), dark.max(axis=0)
+    module = (x1 - x0 + 1) / n
+    assert module >= 4 * size[0] / 1080 - 0.01  # 4 px per module at 1080 wide
+    # Sample each module's centre: the drawn code is exactly the encoded one.
+    read = [
+        [
+            tile[round(y0 + (r + 0.5) * module), round(x0 + (c + 0.5) * module)] < 128
+            for c in range(n)
+        ]
+        for r in range(n)
+    ]
+    assert read == [[bool(v) for v in row] for row in matrix]
+    assert box[1] >= result.content_box[3]  # type: ignore[index]  # below the content
+    if size[1] / size[0] >= 1.7:
+        assert box[3] <= 0.8 * size[1]
+    assert link in result.alt
+    with pytest.raises(errors.MediaError) as caught:
+        render_infographic("campaign", {"title": "X", "qr": "javascript:alert(1)"}, GOV, size)
+    assert caught.value.key == errors.BAD_FIELD and caught.value.params["field"] == "qr"
