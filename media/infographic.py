@@ -17,9 +17,10 @@ from media import errors
 from media.alt import alt_text
 from media.brand import BrandKit
 from media.files import atomic_path
+from media.images import open_image
 from media.sizes import DEFAULT_IMAGE_SIZE
 from media.templates import campaign, chart, event, quote, stats, task
-from media.templates.base import CHROME, CONTENT_SHIFT, QR_LINK, Infographic
+from media.templates.base import CHROME, CONTENT_SHIFT, PHOTO, QR_LINK, Infographic
 
 TEMPLATES: dict[str, ModuleType] = {
     "campaign": campaign,
@@ -78,6 +79,8 @@ def render_infographic(
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()
     qr_token = QR_LINK.set(_qr_link(fields.get("qr")))
+    photo = fields.get("photo")
+    photo_token = PHOTO.set(open_image(photo, at_least=size) if photo else None)
     try:
         result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
         shift = _balance_shift(result)
@@ -89,6 +92,7 @@ def render_infographic(
                 CONTENT_SHIFT.reset(token)
     finally:
         QR_LINK.reset(qr_token)
+        PHOTO.reset(photo_token)
     stats_pairs = None
     if template == "stats":
         stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 
 from media import errors, text
 from media.brand import RGB, BrandKit, contrast, mix, palette
-from media.images import contain, open_image
+from media.images import contain, cover, flatten, open_image
 from media.text import Box, TextBlock
 
 WHITE: RGB = (255, 255, 255)
@@ -32,6 +32,8 @@ MIN_TEXT_AT_1080 = 24
 CONTENT_SHIFT: ContextVar[int] = ContextVar("content_shift", default=0)
 #: The link to print as a QR code in the footer (``fields["qr"]``, set by render_infographic).
 QR_LINK: ContextVar[str] = ContextVar("qr_link", default="")
+#: The photo shown in the photo slot (``fields["photo"]``, opened by render_infographic).
+PHOTO: ContextVar[Image.Image | None] = ContextVar("photo", default=None)
 #: Names of the chrome's text (not content).
 CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo", "qr"})
 #: Fractions of the height kept free of text and logo on 9:16 canvases.
@@ -231,9 +233,31 @@ class Canvas:
             bottom -= round(12 * self.u)
         if qr:
             bottom = min(bottom, self.boxes["qr"][1] - round(28 * self.u))
-        self.content_box = (m, top, self.w - m, bottom)
+        left_x, right_x = m, self.w - m
+        photo = PHOTO.get()
+        if photo is not None:
+            # The photo slot: a band across the top of the content (portrait and square), or
+            # the right part of it (landscape); the template lays out in what is left.
+            gap = round(32 * self.u)
+            if self.landscape:
+                pw = round((right_x - left_x) * 0.36)
+                self._photo(photo, (right_x - pw, top, right_x, bottom))
+                right_x -= pw + gap
+            else:
+                ph = round((bottom - top) * (0.36 if self.h / self.w > 1.2 else 0.3))
+                self._photo(photo, (left_x, top, right_x, top + ph))
+                top += ph + gap
+        self.content_box = (left_x, top, right_x, bottom)
         shift = min(CONTENT_SHIFT.get(), max(0, bottom - top) // 2)
-        return (m, top + shift, self.w - m, bottom)
+        return (left_x, top + shift, right_x, bottom)
+
+    def _photo(self, photo: Image.Image, box: Box) -> None:
+        """The photo cover-cropped into ``box`` with rounded corners."""
+        w, h = box[2] - box[0], box[3] - box[1]
+        fitted = cover(flatten(photo, self.primary), (w, h))
+        mask = _supersampled_mask((w, h), 24 * self.u)
+        self.image.paste(fitted, box[:2], mask=mask)
+        self.boxes["photo"] = box
 
     @staticmethod
     def line_box(px: int) -> int:

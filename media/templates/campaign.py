@@ -121,9 +121,10 @@ def _countdown(
         cx, cy = left, top
     card_box = (cx, cy, cx + card, cy + card)
     small = max(round(card * 0.15), c.line_box(c.min_text))
-    if countdown is not None and stacked and card < 3.6 * small + 2 * round(card * 0.1):
-        # Too short for three lines at the minimum size: one line «CÒN 25 NGÀY», full width.
-        card_box = (left, cy, right, cy + card)
+    if countdown is not None and card < 3.6 * small + 2 * round(card * 0.1):
+        # Too short for three lines at the minimum size: one line «CÒN 25 NGÀY», full width
+        # (stacked) or beside the date.
+        card_box = (left, cy, right if stacked else left + round(w * 0.48), cy + card)
         c.panel(card_box, c.accent, radius=36 * u)
         pad = round(card * 0.12)
         words = (
@@ -138,7 +139,7 @@ def _countdown(
         c.text(
             "countdown",
             " ".join(words).upper(),
-            (left + pad, cy + pad, right - pad, cy + card - pad),
+            (card_box[0] + pad, cy + pad, card_box[2] - pad, cy + card - pad),
             weight="black",
             max_size=round(card * 0.5),
             min_size=c.min_text,

@@ -123,6 +123,7 @@ def register(app: typer.Typer) -> None:
         role: str = typer.Option("", "--role", help="Quote author's role."),
         footer: str = typer.Option("", "--footer", help="Footer text (default: hashtag, website)."),
         qr: str = typer.Option("", "--qr", help="Link printed as a QR code (https://...)."),
+        photo: Path | None = typer.Option(None, "--photo", help="Photo for the photo slot."),
         org_name: str = typer.Option("", "--org-name", help="Organisation name in the header."),
         primary: str = typer.Option("", "--primary", help="Primary colour, #RRGGBB."),
         accent: str = typer.Option("", "--accent", help="Accent colour, #RRGGBB."),
@@ -156,6 +157,7 @@ def register(app: typer.Typer) -> None:
             "role": role,
             "footer": footer,
             "qr": qr,
+            "photo": photo,
         }
         if template == "quote" and subtitle:
             fields["author"] = subtitle

@@ -241,3 +241,29 @@ def test_a_link_becomes_a_scannable_qr_code_that_reads_back(size: tuple[int, int
     with pytest.raises(errors.MediaError) as caught:
         render_infographic("campaign", {"title": "X", "qr": "javascript:alert(1)"}, GOV, size)
     assert caught.value.key == errors.BAD_FIELD and caught.value.params["field"] == "qr"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_photo_slot_sits_beside_or_above_the_content(
+    size: tuple[int, int], assets: dict[str, Path]
+) -> None:
+    fields = {
+        "title": "Khai trương Trung tâm Đổi mới sáng tạo",
+        "date": "15/11/2026",  # no national-day eyebrow: a 16:9 card with a photo has no room
+        "photo": assets["photo0"],
+    }
+    result = render_infographic("campaign", fields, GOV, size, today=TODAY)
+    photo = result.boxes["photo"]
+    for name, ink in result.ink.items():
+        if name in CHROME:
+            continue
+        overlaps = (
+            ink[0] < photo[2] and photo[0] < ink[2] and ink[1] < photo[3] and photo[1] < ink[3]
+        )
+        assert not overlaps, name
+    # The photo really is there: its pixels differ from the brand background.
+    crop = np.asarray(result.image.crop(photo)).astype(int)
+    assert crop.std() > 20
+    assert result.recipe["fields"]["photo"] == str(assets["photo0"])
+    with pytest.raises(errors.MediaError):
+        render_infographic("campaign", dict(fields, photo=assets["photo0"].with_suffix(".x")))
