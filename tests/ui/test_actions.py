@@ -274,3 +274,20 @@ def _visible(office, role):
     from ui import nav
 
     return nav.visible_specs(office.actor(role))
+
+
+def test_the_studio_makes_a_chart(office, app_as):
+    at = app_as(office, "officer", "pages/studio.py")
+    at.selectbox(key="st_template").set_value("chart").run()
+    at.selectbox(key="st_chart_kind").set_value("donut")
+    at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=20\nCông nghệ số=45")
+    at.text_area(key="st_chart_title").input("Cơ cấu kinh phí 2026").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.get("image")) >= 1
+    at.button(key="st_save").click().run()
+    with session_scope() as s:
+        asset = s.exec(select(MediaAsset)).one()
+    assert asset.recipe["template"] == "chart"
+    assert asset.alt_text.startswith("Biểu đồ tròn: «Cơ cấu kinh phí 2026»")
+    at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=-20").run()
+    assert any("không nhận giá trị âm" in str(e.value) for e in at.error)

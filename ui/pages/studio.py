@@ -71,6 +71,21 @@ with tab_info:
                     value="Doanh nghiệp tham gia=120\nSáng kiến=45\nXã số hóa=30",
                 )
                 fields[name] = [line for line in raw.splitlines() if line.strip()]
+            elif name == "data":
+                raw = st.text_area(
+                    label,
+                    key=key,
+                    help=t("ui.studio.data_help"),
+                    value="Quý I=12.450\nQuý II=18.320\nQuý III=25.100",
+                )
+                fields[name] = [line for line in raw.splitlines() if line.strip()]
+            elif name == "kind":
+                fields[name] = st.selectbox(
+                    label,
+                    ["bar", "line", "donut"],
+                    key=key,
+                    format_func=lambda k: t(f"ui.studio.chart_kind.{k}"),
+                )
             elif name in LONG:
                 fields[name] = st.text_area(label, key=key, height=80)
             else:
