@@ -291,3 +291,26 @@ def test_the_studio_makes_a_chart(office, app_as):
     assert asset.alt_text.startswith("Biểu đồ tròn: «Cơ cấu kinh phí 2026»")
     at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=-20").run()
     assert any("không nhận giá trị âm" in str(e.value) for e in at.error)
+
+
+def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_shade(office, app_as):
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "pages/studio.py")
+    assert not at.exception
+    at.selectbox(key="st_brand_preset").set_value("government-red")
+    at.text_input(key="st_brand_header_line1").input("Ủy ban nhân dân tỉnh Đồng Nai")
+    at.text_input(key="st_brand_header_line2").input("Sở Khoa học và Công nghệ")
+    at.text_input(key="st_brand_source").input("Nguồn: Sở KH&CN Đồng Nai")
+    at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        assert (org.brand_primary, org.brand_accent) == ("#DA251D", "#FFCD00")
+        assert org.brand_kit["header_line2"] == "Sở Khoa học và Công nghệ"
+    assert any("#DA251D được thay bằng" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    # An officer sees the checks but cannot change the kit.
+    officer = app_as(office, "officer", "pages/studio.py")
+    assert "st_brand_preset" not in [w.key for w in officer.selectbox]

@@ -8,6 +8,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
+from publisher.services.studio import brandkit
 from publisher.services.studio import library as media_svc
 from publisher.services.studio import preview as studio
 from publisher.services.studio import render_jobs as renders_svc
@@ -40,8 +41,13 @@ def _video_job(job_id: int) -> None:
     )
 
 
-tab_info, tab_video, tab_lib = st.tabs(
-    [t("ui.studio.tab_infographic"), t("ui.studio.tab_video"), t("ui.studio.tab_library")]
+tab_info, tab_video, tab_lib, tab_brand = st.tabs(
+    [
+        t("ui.studio.tab_infographic"),
+        t("ui.studio.tab_video"),
+        t("ui.studio.tab_library"),
+        t("ui.studio.tab_brand"),
+    ]
 )
 
 with tab_info:
@@ -233,3 +239,64 @@ with tab_lib:
                     t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),
                     icon=":material/content_copy:",
                 )
+
+with tab_brand:
+    if actor.org_id is None:
+        st.info(t("ui.brand.no_org"))
+    else:
+        kit = common.read(brandkit.describe, actor, actor.org_id)
+        st.markdown(t("ui.brand.intro"))
+        for check in kit["contrast"]:
+            line = t(
+                "brand.cli.check",
+                pair=t(f"brand.pair.{check['pair']}"),
+                ratio=f"{check['ratio']:.1f}",
+                required=f"{check['required']:.1f}",
+                px=check["smallest_px"],
+            ).strip()
+            if check["adjusted"]:
+                st.warning(f"{line} — {check['reason']}", icon=":material/contrast:")
+            else:
+                st.caption(f"✓ {line}")
+        if actor.can("campaign.manage"):
+            with st.form("st_brand"):
+                presets = ["", "government-red", "default"]
+                preset = st.selectbox(
+                    t("ui.brand.preset"),
+                    presets,
+                    key="st_brand_preset",
+                    format_func=lambda k: t(f"ui.brand.preset.{k or 'keep'}"),
+                )
+                c1, c2 = st.columns(2)
+                primary = c1.color_picker(
+                    t("ui.brand.primary"), value=kit["primary"], key="st_brand_primary"
+                )
+                accent = c2.color_picker(
+                    t("ui.brand.accent"), value=kit["accent"], key="st_brand_accent"
+                )
+                texts = {
+                    key: st.text_input(
+                        t(f"brand.cli.{key}"),
+                        value=kit[key],
+                        key=f"st_brand_{key}",
+                        max_chars=brandkit.TEXT_LIMITS[key],
+                    )
+                    for key in brandkit.TEXT_LIMITS
+                }
+                if st.form_submit_button(t("ui.brand.save"), type="primary"):
+                    colours_changed = (primary.upper(), accent.upper()) != (
+                        kit["primary"].upper(),
+                        kit["accent"].upper(),
+                    )
+                    saved = common.write(
+                        brandkit.update,
+                        actor,
+                        actor.org_id,
+                        preset=preset or None,
+                        primary=primary if colours_changed and not preset else None,
+                        accent=accent if colours_changed and not preset else None,
+                        texts=dict(texts),
+                        success=t("ui.brand.saved"),
+                    )
+                    if saved is not None:
+                        st.rerun()  # show the checks of the kit just saved

@@ -534,6 +534,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.tab_infographic": ("Infographic", "Infographic"),
     "ui.studio.tab_video": ("Video ngắn", "Short video"),
     "ui.studio.tab_library": ("Thư viện", "Library"),
+    "ui.studio.tab_brand": ("Bộ nhận diện", "Brand kit"),
+    "ui.brand.no_org": (
+        "Tài khoản này không gắn với đơn vị; dùng «publisher brand set --org ...»",
+        "This account has no organisation; use «publisher brand set --org ...»",
+    ),
+    "ui.brand.intro": (
+        "Màu, dòng tiêu đề chính thức, trang web và dòng nguồn dùng cho mọi ấn phẩm của đơn vị."
+        " Mỗi cặp màu được kiểm tra độ tương phản WCAG AA; màu nào chưa đạt được chỉnh sắc độ:",
+        "Colours, official header, website and source line used by every graphic of the"
+        " organisation. Every colour pair is checked for WCAG AA contrast; failing ones are"
+        " adjusted:",
+    ),
+    "ui.brand.preset": ("Bộ màu", "Preset"),
+    "ui.brand.preset.keep": ("Giữ màu hiện tại / tự chọn", "Keep / custom colours"),
+    "ui.brand.preset.government-red": ("Đỏ cờ – vàng (cơ quan nhà nước)", "Flag red and yellow"),
+    "ui.brand.preset.default": ("Xanh – vàng (mặc định)", "Blue and gold (default)"),
+    "ui.brand.primary": ("Màu chính", "Primary colour"),
+    "ui.brand.accent": ("Màu nhấn", "Accent colour"),
+    "ui.brand.save": ("Lưu bộ nhận diện", "Save the brand kit"),
+    "ui.brand.saved": ("Đã lưu bộ nhận diện", "Brand kit saved"),
     "ui.studio.field.day_name": ("Tên ngày lễ", "Day name"),
     "ui.studio.field.stats": ("Số liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Figures (LABEL=VALUE a line)"),
     "ui.studio.field.author": ("Người phát biểu", "Author"),
