@@ -95,3 +95,30 @@ def test_bad_brand_input_is_one_line_and_nothing_is_stored(sqlite_db: Any, tmp_p
     )
     with session_scope() as s:
         assert not s.exec(select(AuditEvent).where(AuditEvent.action == "org.brand")).all()
+
+
+def test_the_campaign_plan_renders_in_the_kit(sqlite_db: Any) -> None:
+    from publisher.models import RenderJob
+
+    assert run("init", "--json").returncode == 0
+    added = run(
+        "channel", "add", "--kind", "telegram", "--name", "tg-so",
+        "--chat-id", "@khcn_dongnai", "--token", "123456:ABC-secret-token",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    kit = run(
+        "brand", "set", "--preset", "government-red",
+        "--header-line1", "Ủy ban nhân dân tỉnh Đồng Nai",
+        "--header-line2", "Sở Khoa học và Công nghệ", "--source", "Nguồn: Sở KH&CN",
+    )  # fmt: skip
+    assert kit.returncode == 0, kit.stderr
+    plan = run("campaign", "plan", "ngay-cds", "--year", "2030", "--channel", "tg-so", "--media")
+    assert plan.returncode == 0, plan.stderr
+    with session_scope() as s:
+        jobs = s.exec(select(RenderJob)).all()
+    assert jobs
+    for job in jobs:
+        brand = job.recipe.get("brand") or {}
+        assert brand.get("primary") == "#DA251D", job.kind
+        assert brand.get("header_line2") == "Sở Khoa học và Công nghệ", job.kind
+        assert brand.get("source") == "Nguồn: Sở KH&CN", job.kind
