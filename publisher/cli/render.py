@@ -17,7 +17,7 @@ import typer
 
 from publisher.cli.common import check_out_file, emit, fail
 from publisher.errors import PublisherError
-from publisher.i18n import set_language, t
+from publisher.i18n import get_language, set_language, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +28,7 @@ def _media_errors(fn: F) -> F:
         from media.errors import MediaError
         from publisher.config import get_settings
 
+        previous = get_language()
         set_language(get_settings().language)
         try:
             return fn(*args, **kwargs)
@@ -35,6 +36,9 @@ def _media_errors(fn: F) -> F:
             fail(t(exc.key, **exc.params))
         except PublisherError as exc:
             fail(exc.message())
+        finally:
+            # In-process callers (tests, CliRunner) keep their own language afterwards.
+            set_language(previous)
 
     return wrapper  # type: ignore[return-value]
 
