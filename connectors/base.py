@@ -39,6 +39,8 @@ class MediaItem:
     width: int | None = None
     height: int | None = None
     duration: float | None = None
+    #: Alternative text (screen readers); sent where the platform takes it (Facebook photos).
+    alt_text: str = ""
 
     @classmethod
     def from_path(cls, path: str | Path, kind: str | None = None) -> MediaItem:

@@ -27,6 +27,7 @@ from connectors.base import (
     ChannelConfig,
     CheckResult,
     Connector,
+    MediaItem,
     Metrics,
     OutgoingPost,
     Problem,
@@ -223,7 +224,9 @@ class FacebookConnector(Connector):
             )
         if len(images) == 1:
             with open(images[0].path, "rb") as fh:
-                raw = graph.put_photo(image=fh, album_path=f"{page}/photos", message=text)
+                raw = graph.put_photo(
+                    image=fh, album_path=f"{page}/photos", message=text, **_alt(images[0])
+                )
             post_id = str(raw.get("post_id") or raw["id"])
             return PublishResult(post_id, _post_url(post_id), raw)
         args: dict[str, Any] = {"message": text}
@@ -234,7 +237,7 @@ class FacebookConnector(Connector):
             for item in images:
                 with open(item.path, "rb") as fh:
                     uploaded = graph.put_photo(
-                        image=fh, album_path=f"{page}/photos", published="false"
+                        image=fh, album_path=f"{page}/photos", published="false", **_alt(item)
                     )
                 photo_ids.append(str(uploaded["id"]))
             args["attached_media"] = json.dumps([{"media_fbid": pid} for pid in photo_ids])
@@ -386,6 +389,11 @@ def message_text(post: OutgoingPost) -> str:
     if post.media and post.link and post.link not in text:
         text = f"{text}\n\n{post.link}" if text else post.link
     return text
+
+
+def _alt(item: MediaItem) -> dict[str, str]:
+    """The photo's alt text as the Graph API takes it (``alt_text_custom``), if any."""
+    return {"alt_text_custom": item.alt_text[:1000]} if item.alt_text else {}
 
 
 def _post_url(post_id: str) -> str:

@@ -19,6 +19,12 @@ class MediaError(Exception):
 
     def __init__(self, key: str, message: str = "", **params: Any) -> None:
         self.key = key
+        if "field" in params:
+            # The user sees the field's name in their language, not the internal key.
+            from media.labels import field_names
+
+            params.setdefault("field_vi", field_names(str(params["field"]))[0])
+            params.setdefault("field_en", field_names(str(params["field"]))[1])
         self.params: Mapping[str, Any] = dict(params)
         super().__init__(message or key)
 
@@ -30,6 +36,13 @@ UNSUPPORTED_FORMAT = "media.error.unsupported_format"
 FILE_NOT_FOUND = "media.error.file_not_found"
 EMPTY_FILE = "media.error.empty_file"
 TEXT_TOO_LONG = "media.error.text_too_long"
+TEXT_NO_ROOM = "media.error.text_no_room"
+BAD_LOGO = "media.error.bad_logo"
+COUNTDOWN_MISMATCH = "media.error.countdown_mismatch"
+COUNTDOWN_TOO_FAR = "media.error.countdown_too_far"
+BAD_CHART = "media.error.bad_chart"
+BAD_PRESET = "media.error.bad_preset"
+BAD_EXTENSION = "media.error.bad_extension"
 EMPTY_TITLE = "media.error.empty_title"
 BAD_FIELD = "media.error.bad_field"
 UNKNOWN_TEMPLATE = "media.error.unknown_template"

@@ -12,6 +12,7 @@ import io
 import warnings
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from media import errors
@@ -122,3 +123,67 @@ def contain(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     ratio = min(box[0] / w, box[1] / h, 2.0)
     new = (max(1, round(w * ratio)), max(1, round(h * ratio)))
     return image.resize(new, Image.Resampling.LANCZOS) if new != image.size else image
+
+
+#: A logo larger than this (file or pixels) is refused: it is drawn at most ~200 px wide.
+LOGO_MAX_BYTES = 5 * 1024 * 1024
+LOGO_MAX_SIDE = 4096
+LOGO_MIN_SIDE = 64
+
+
+def check_logo(path: str | Path) -> Image.Image:
+    """Open ``path`` as a logo, refusing what would not show on the white disc it sits on.
+
+    Raises :class:`MediaError`: ``bad_logo`` (too big, too small, almost fully transparent,
+    or white on transparent), and the :func:`open_image` errors.
+    """
+    path = Path(path)
+    name = path.name
+
+    def refuse(vi: str, en: str) -> errors.MediaError:
+        return errors.MediaError(errors.BAD_LOGO, en, file=name, why_vi=vi, why_en=en)
+
+    if path.is_file() and path.stat().st_size > LOGO_MAX_BYTES:
+        mb = path.stat().st_size / 1024 / 1024
+        raise refuse(
+            f"tệp {mb:.1f} MB, tối đa {LOGO_MAX_BYTES // 1024 // 1024} MB",
+            f"the file is {mb:.1f} MB, at most {LOGO_MAX_BYTES // 1024 // 1024} MB",
+        )
+    image = open_image(path)
+    w, h = image.size
+    if max(w, h) > LOGO_MAX_SIDE:
+        raise refuse(
+            f"ảnh {w}x{h} px, tối đa {LOGO_MAX_SIDE} px mỗi cạnh",
+            f"the image is {w}x{h} px, at most {LOGO_MAX_SIDE} px per side",
+        )
+    if min(w, h) < LOGO_MIN_SIDE:
+        raise refuse(
+            f"ảnh {w}x{h} px, cần ít nhất {LOGO_MIN_SIDE} px mỗi cạnh",
+            f"the image is {w}x{h} px, at least {LOGO_MIN_SIDE} px per side",
+        )
+    if image.mode == "RGBA":
+        small = image.copy()
+        small.thumbnail((128, 128))
+        pixels = np.asarray(small)
+        opaque = pixels[:, :, 3] >= 128
+        visible = int(opaque.sum())
+        total = small.width * small.height
+        if visible < total * 0.02:
+            raise refuse(
+                f"gần như trong suốt hoàn toàn ({visible * 100 // total}% điểm ảnh nhìn thấy,"
+                " cần ít nhất 2%)",
+                f"almost fully transparent ({visible * 100 // total}% visible, at least 2%)",
+            )
+        # The logo sits on a white disc: a white logo on transparency would vanish.
+        # Contrast 1.5:1 against white is a relative luminance under 0.65: roughly a channel
+        # mean under 0.83 of full scale on the sRGB curve.
+        lum = pixels[:, :, :3].astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722]) / 255
+        dark = int((opaque & (lum < 0.83)).sum())
+        if dark < visible * 0.1:
+            raise refuse(
+                "logo màu trắng trên nền trong suốt sẽ biến mất trên nền tròn trắng; hãy dùng"
+                " logo có màu hoặc nền đặc",
+                "a white logo on transparency vanishes on the white disc; use a coloured logo"
+                " or a solid background",
+            )
+    return image

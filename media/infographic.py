@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from media import errors
+from media.alt import alt_text
 from media.brand import BrandKit
 from media.files import atomic_path
+from media.images import open_image
 from media.sizes import DEFAULT_IMAGE_SIZE
-from media.templates import campaign, event, quote, stats, task
-from media.templates.base import Infographic
+from media.templates import campaign, chart, event, quote, stats, task
+from media.templates.base import CHROME, CONTENT_SHIFT, PHOTO, QR_LINK, Infographic
 
 TEMPLATES: dict[str, ModuleType] = {
     "campaign": campaign,
@@ -26,6 +28,7 @@ TEMPLATES: dict[str, ModuleType] = {
     "quote": quote,
     "event": event,
     "task": task,
+    "chart": chart,
 }
 DEFAULT_TEMPLATE = "campaign"
 MIN_SIDE = 320
@@ -75,7 +78,32 @@ def render_infographic(
     brand = brand or BrandKit()
     fields = dict(fields or {})
     today = today or datetime.now(LOCAL_TZ).date()
-    result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+    qr_token = QR_LINK.set(_qr_link(fields.get("qr")))
+    photo = fields.get("photo")
+    photo_token = PHOTO.set(open_image(photo, at_least=size) if photo else None)
+    try:
+        result: Infographic = module.render(fields, brand, size, lang=lang, today=today)
+        shift = _balance_shift(result)
+        if shift:
+            token = CONTENT_SHIFT.set(shift)
+            try:
+                result = module.render(fields, brand, size, lang=lang, today=today)
+            finally:
+                CONTENT_SHIFT.reset(token)
+    finally:
+        QR_LINK.reset(qr_token)
+        PHOTO.reset(photo_token)
+    stats_pairs = None
+    if template == "stats":
+        stats_pairs = stats.parse_stats(fields.get("stats") or [], brand.font_family)
+    elif template == "chart":
+        kind = str(fields.get("kind") or "bar")
+        unit = str(fields.get("unit") or "")
+        stats_pairs = [
+            (label, chart.format_value(value, unit))
+            for label, value in chart.parse_data(fields.get("data") or [], kind, brand.font_family)
+        ]
+    result.alt = alt_text(template, fields, brand, lang=lang, today=today, stats=stats_pairs)
     result.recipe = {
         "kind": "infographic",
         "template": template,
@@ -85,6 +113,47 @@ def render_infographic(
         "lang": lang,
     }
     return result
+
+
+#: Longest link printed as a QR code (a longer one makes modules too small to scan).
+QR_LIMIT = 300
+
+
+def _qr_link(value: Any) -> str:
+    """``fields["qr"]``: an http(s) link, or "" for none. Raises MediaError (bad_field)."""
+    link = str(value or "").strip()
+    if not link:
+        return ""
+    if len(link) > QR_LIMIT:
+        raise errors.MediaError(
+            errors.TEXT_TOO_LONG, "qr link", field="qr", length=len(link), limit=QR_LIMIT
+        )
+    if not link.lower().startswith(("http://", "https://")):
+        raise errors.MediaError(errors.BAD_FIELD, "qr link", field="qr")
+    return link
+
+
+#: On canvases taller than wide, content that leaves more than this share of its box empty
+#: below it is moved down (a second render), so it does not cling to the top.
+SPARSE_SHARE = 0.12
+
+
+def _balance_shift(result: Infographic) -> int:
+    """How far to move the content down: 45 % of the empty space under it (optical centre,
+    a little above the middle), when that space is large on a tall canvas."""
+    w, h = result.size
+    box = result.content_box
+    if box is None or h / w < 1.2:
+        return 0
+    content = [ink for name, ink in result.ink.items() if name not in CHROME]
+    drawn = [b for name, b in result.boxes.items() if name not in CHROME]
+    if not content:
+        return 0
+    used_bottom = max(b[3] for b in content + drawn)
+    empty = box[3] - used_bottom
+    if empty < (box[3] - box[1]) * SPARSE_SHARE:
+        return 0
+    return round(empty * 0.45)
 
 
 def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -> bytes:
@@ -125,17 +194,33 @@ def encode(image: Image.Image, fmt: str = "PNG", max_bytes: int | None = None) -
     raise errors.MediaError(errors.CANNOT_FIT, "image over byte budget", limit=max_bytes)
 
 
+#: Output formats by file extension.
+EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
 def save_infographic(
     result: Infographic | Image.Image, out: str | Path, *, max_bytes: int | None = None
 ) -> Path:
-    """Write PNG (or JPEG for ``.jpg``/``.jpeg``) atomically; returns the path.
+    """Write PNG or JPEG, as the extension says, atomically; returns the path written.
 
-    Raises :class:`MediaError` (``cannot_fit``, ``write_failed``).
+    The data always matches the extension: a ``.png`` over ``max_bytes`` is written as JPEG
+    under the same name with ``.jpg`` (the returned path tells).
+    Raises :class:`MediaError` (``bad_extension`` for another extension, ``cannot_fit``,
+    ``write_failed``).
     """
     image = result.image if isinstance(result, Infographic) else result
     out = Path(out)
-    fmt = "JPEG" if out.suffix.lower() in (".jpg", ".jpeg") else "PNG"
+    fmt = EXTENSIONS.get(out.suffix.lower())
+    if fmt is None:
+        raise errors.MediaError(
+            errors.BAD_EXTENSION,
+            f"unsupported extension {out.suffix!r}",
+            file=out.name,
+            known=", ".join(EXTENSIONS),
+        )
     data = encode(image, fmt, max_bytes)
+    if fmt == "PNG" and not data.startswith(b"\x89PNG"):
+        out = out.with_suffix(".jpg")  # encode fell back to JPEG to meet the budget
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return out

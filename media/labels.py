@@ -43,3 +43,45 @@ def label(key: str, lang: str = "vi") -> str:
     if entry is None:
         return key
     return entry[1] if lang == "en" else entry[0]
+
+
+#: Names of the fields as the user knows them (errors name these, not internal keys).
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "title": ("Tiêu đề", "Title"),
+    "subtitle": ("Phụ đề", "Subtitle"),
+    "day_name": ("Tên ngày lễ", "Day name"),
+    "footer": ("Chân trang", "Footer"),
+    "author": ("Người phát biểu", "Author"),
+    "role": ("Chức vụ", "Role"),
+    "time": ("Thời gian", "Time"),
+    "place": ("Địa điểm", "Place"),
+    "organiser": ("Đơn vị tổ chức", "Organiser"),
+    "code": ("Mã nhiệm vụ", "Task code"),
+    "lead": ("Cơ quan chủ trì", "Lead organisation"),
+    "manager": ("Chủ nhiệm nhiệm vụ", "Principal investigator"),
+    "period": ("Thời gian thực hiện", "Period"),
+    "result": ("Kết quả nổi bật", "Key result"),
+    "stats": ("Số liệu", "Figures"),
+    "countdown": ("Số ngày đếm ngược", "Countdown"),
+    "org_name": ("Tên đơn vị", "Organisation name"),
+    "header_line1": ("Dòng tiêu đề 1", "Header line 1"),
+    "header_line2": ("Dòng tiêu đề 2", "Header line 2"),
+    "source": ("Dòng nguồn", "Source line"),
+    "website": ("Trang web", "Website"),
+    "eyebrow": ("Dòng chủ đề", "Eyebrow"),
+    "caption": ("Chú thích", "Caption"),
+    "data": ("Dữ liệu biểu đồ", "Chart data"),
+    "qr": ("Liên kết mã QR (http:// hoặc https://)", "QR link (http:// or https://)"),
+}
+
+
+def field_names(key: str) -> tuple[str, str]:
+    """(Vietnamese, English) name of field ``key``; ``stat2_value`` -> the figures' name."""
+    base = key.split("_value")[0].split("_label")[0].rstrip("0123456789")
+    if key in FIELD_NAMES:
+        return FIELD_NAMES[key]
+    if base.startswith("stat"):
+        return FIELD_NAMES["stats"]
+    if base.startswith("countdown"):
+        return FIELD_NAMES["countdown"]
+    return FIELD_NAMES.get(base, (key, key))

@@ -1,5 +1,8 @@
 """Sample fields per template: long but realistic Vietnamese text.
 
+Long, but not longer than fits every size at the minimum legible text size (24 px at
+1080 px wide): longer text is refused, not shrunk.
+
 Used for template previews (a gallery shows each template filled with these), by the tests
 (layout must hold with long text) and by the benchmark (render time with long text).
 """
@@ -16,48 +19,102 @@ TITLE = (
 )
 SUBTITLE = (
     "Triển khai Nghị quyết 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, "
-    "đổi mới sáng tạo và chuyển đổi số quốc gia; Kế hoạch 45/KH-UBND ngày 12/8/2025 của UBND tỉnh"
+    "đổi mới sáng tạo và chuyển đổi số quốc gia"
 )
 
+
+def _cut(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters at a word boundary."""
+    return value if len(value) <= limit else value[: limit + 1].rsplit(" ", 1)[0].rstrip(",;")
+
+
 LONG_FIELDS: dict[str, dict[str, Any]] = {
-    "campaign": {"title": TITLE, "subtitle": SUBTITLE, "date": "10/10/2026"},
+    "campaign": {"title": TITLE, "subtitle": _cut(SUBTITLE, 90), "date": "10/10/2026"},
     "stats": {
-        "title": TITLE[:130],
-        "subtitle": SUBTITLE[:200],
+        "title": _cut(TITLE, 100),
+        "subtitle": _cut(SUBTITLE, 90),
         "stats": [
-            "Hồ sơ trực tuyến toàn trình được tiếp nhận và giải quyết đúng hạn=1234567",
-            "Tỷ lệ thanh toán không dùng tiền mặt tại các cơ sở y tế công lập=87,5%",
-            "Doanh nghiệp công nghệ số đang hoạt động trên địa bàn tỉnh=2450",
-            "Nhiệm vụ khoa học và công nghệ cấp tỉnh được công bố kết quả=128",
-            "Điểm phát Wi-Fi công cộng miễn phí tại nơi công cộng=3400",
-            "Cán bộ, công chức được tập huấn kỹ năng số cơ bản=15.600",
+            "Hồ sơ xử lý đúng hạn=1234567",
+            "Không dùng tiền mặt=87,5%",
+            "Doanh nghiệp công nghệ số=2450",
+            "Nhiệm vụ KH&CN=128",
+            "Điểm Wi-Fi miễn phí=3400",
+            "Cán bộ học kỹ năng số=15.600",
         ],
     },
     "quote": {
-        "title": TITLE + ". " + SUBTITLE[:150],
+        "title": TITLE,
         "author": "Đồng chí Nguyễn Văn A, Chủ tịch Ủy ban nhân dân tỉnh",
-        "role": "Trưởng Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và "
-        "chuyển đổi số tỉnh",
+        "role": "Trưởng Ban Chỉ đạo phát triển KH, CN, ĐMST và chuyển đổi số tỉnh",
     },
     "event": {
-        "title": TITLE[:150],
-        "subtitle": SUBTITLE[:200],
-        "time": "07 giờ 30, Thứ Hai, ngày 10/10/2026 (cả ngày)",
-        "place": "Hội trường lớn Trung tâm Hội nghị tỉnh, số 2 đường Nguyễn Văn Trị, phường "
-        "Thanh Bình, thành phố Biên Hòa, tỉnh Đồng Nai",
-        "organiser": "Sở Khoa học và Công nghệ phối hợp Sở Thông tin và Truyền thông, Sở Nội "
-        "vụ và Ủy ban nhân dân các huyện, thành phố",
+        "title": _cut(TITLE, 120),
+        "subtitle": _cut(SUBTITLE, 90),
+        "time": "07 giờ 30, Thứ Hai, ngày 10/10/2026",
+        "place": "Hội trường lớn Trung tâm Hội nghị tỉnh, phường Thanh Bình, Biên Hòa",
+        "organiser": "Sở Khoa học và Công nghệ phối hợp Sở Thông tin và Truyền thông",
     },
     "task": {
         "title": "Nghiên cứu xây dựng hệ thống quan trắc tự động và cảnh báo sớm chất lượng "
         "nước phục vụ nuôi trồng thủy sản bền vững vùng hồ Trị An ứng dụng Internet vạn vật "
         "và trí tuệ nhân tạo",
         "code": "ĐTĐL.ĐN-07/2024",
-        "lead": "Trường Đại học Công nghệ Đồng Nai phối hợp Viện Nghiên cứu Nuôi trồng thủy sản II",
+        "lead": "Trường Đại học Công nghệ Đồng Nai",
         "manager": "PGS.TS. Nguyễn Thị Bích Ngọc",
         "period": "01/2024 – 12/2025",
-        "result": "Hệ thống 20 trạm quan trắc tự động hoạt động liên tục; cảnh báo sớm qua Zalo "
-        "cho 350 hộ nuôi; giảm 30% thiệt hại do biến động môi trường nước; quy trình được chuyển "
-        "giao cho 3 hợp tác xã và Trung tâm Khuyến nông tỉnh.",
+        "result": "20 trạm quan trắc tự động; cảnh báo sớm qua Zalo cho 350 hộ nuôi; giảm 30% "
+        "thiệt hại do biến động môi trường nước.",
     },
 }
+
+#: Landscape link previews and 16:9 frames hold about a third of a square's text at the
+#: minimum legible size: their samples are shorter.
+LONG_FIELDS["chart"] = {
+    "title": "Tỷ lệ hồ sơ trực tuyến toàn trình trên tổng số hồ sơ",
+    "subtitle": "Số liệu 6 tháng đầu năm 2026",
+    "kind": "bar",
+    "data": [
+        "Sở Khoa học và Công nghệ=92,5",
+        "Sở Nội vụ=88",
+        "Sở Tài chính=75,3",
+        "Sở Y tế=64",
+        "UBND phường Trấn Biên=58,1",
+    ],
+    "unit": "%",
+}
+
+LANDSCAPE_FIELDS: dict[str, dict[str, Any]] = {
+    "campaign": {"title": _cut(TITLE, 110), "subtitle": _cut(SUBTITLE, 60), "date": "10/10/2026"},
+    "stats": {
+        "title": _cut(TITLE, 70),
+        "stats": ["Hồ sơ trực tuyến=1234567", "Doanh nghiệp số=2450", "Điểm Wi-Fi=3400"],
+    },
+    "quote": {
+        "title": _cut(TITLE, 100),
+        "author": "Nguyễn Văn A, Chủ tịch UBND tỉnh",
+    },
+    "event": {
+        "title": _cut(TITLE, 70),
+        "time": "07 giờ 30, 10/10/2026",
+        "place": "Trung tâm Hội nghị tỉnh",
+    },
+    "task": {
+        "title": _cut(LONG_FIELDS["task"]["title"], 90),
+        "code": "ĐTĐL.ĐN-07/2024",
+        "lead": "Trường ĐH Công nghệ Đồng Nai",
+        "period": "01/2024 – 12/2025",
+    },
+}
+
+
+LANDSCAPE_FIELDS["chart"] = {
+    "title": "Hồ sơ trực tuyến toàn trình",
+    "kind": "bar",
+    "data": ["Sở KH&CN=92,5", "Sở Nội vụ=88", "Sở Tài chính=75,3"],
+    "unit": "%",
+}
+
+
+def sample_fields(template: str, size: tuple[int, int]) -> dict[str, Any]:
+    """The sample fields of ``template`` for a canvas of ``size``."""
+    return (LANDSCAPE_FIELDS if size[0] / size[1] > 1.25 else LONG_FIELDS)[template]

@@ -19,6 +19,7 @@ DEFAULT_IMAGE_SIZE = IMAGE_SIZES["square"]
 #: Video presets by aspect ratio.
 VIDEO_SIZES: dict[str, tuple[int, int]] = {
     "9:16": (1080, 1920),
+    "4:5": (1080, 1350),
     "1:1": (1080, 1080),
     "16:9": (1920, 1080),
     "16:9-720": (1280, 720),

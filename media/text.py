@@ -97,15 +97,27 @@ class TextBlock:
 
 
 def _break_word(word: str, face: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Split one word wider than the box (long URLs, hashtags) at character boundaries."""
+    """Split one word wider than the box (long URLs, hashtags), without a hyphen.
+
+    A URL or path breaks after "/" or "." first; only a piece still too wide is split
+    between characters.
+    """
+    pieces = [p for p in re.split(r"(?<=[/.])", word) if p]
     parts: list[str] = []
     current = ""
-    for ch in word:
-        if current and face.getlength(current + ch) > max_width:
+    for piece in pieces:
+        if current and face.getlength(current + piece) > max_width:
             parts.append(current)
-            current = ch
+            current = ""
+        if face.getlength(piece) > max_width:
+            for ch in piece:
+                if current and face.getlength(current + ch) > max_width:
+                    parts.append(current)
+                    current = ch
+                else:
+                    current += ch
         else:
-            current += ch
+            current += piece
     if current:
         parts.append(current)
     return parts
@@ -169,7 +181,8 @@ def layout(
 ) -> TextBlock:
     """Wrap ``text`` at ``size`` within ``max_width`` and measure its ink. Never raises."""
     face = font(family, weight, size)
-    slack = _slack(size)
+    # Italic glyphs lean past their advance width: twice the room.
+    slack = _slack(size) * (2 if "italic" in weight else 1)
     lines = wrap(text, face, max(1, max_width - 2 * slack))
     line_h = max(1, round(size * line_spacing))
     top, bottom = _extents(face)
@@ -200,7 +213,7 @@ def fit(
 ) -> TextBlock:
     """The largest size (≤ ``max_size``) at which ``text`` wraps inside ``box_w`` × ``box_h``.
 
-    Raises :class:`MediaError` (``text_too_long``) when even ``min_size`` does not fit.
+    Raises :class:`MediaError` (``text_no_room``) when even ``min_size`` does not fit.
     """
     lo, hi = min_size, max(min_size, max_size)
     best: TextBlock | None = None
@@ -216,13 +229,40 @@ def fit(
             best, lo = block, mid + 1
         else:
             hi = mid - 1
+    if best is not None and len(best.lines) > 1:
+        best = _balanced(best, text, family, weight, box_w, line_spacing)
     if best is None:
         raise errors.MediaError(
-            errors.TEXT_TOO_LONG,
-            f"{field} does not fit its box even at {min_size}px",
+            errors.TEXT_NO_ROOM,
+            f"{field} ({len(text)} characters) does not fit its box at {min_size} px",
             field=field,
             length=len(text),
+            min_px=min_size,
+            lines=max_lines,
         )
+    return best
+
+
+def _balanced(
+    block: TextBlock, text: str, family: str, weight: str, box_w: int, line_spacing: float
+) -> TextBlock:
+    """The same text and size on the same number of lines, as even as they go.
+
+    The narrowest wrap width that still gives that many lines (binary search): no line of a
+    word or two under a full one ("...TỈNH ĐỒNG / NAI", "2025–2030" alone).
+    """
+    n = len(block.lines)
+    lo, hi = box_w // 2, box_w
+    best = block
+    for _ in range(7):
+        if hi - lo < 4:
+            break
+        mid = (lo + hi) // 2
+        trial = layout(text, family, weight, block.size, mid, line_spacing)
+        if len(trial.lines) == n and trial.width <= box_w:
+            best, hi = trial, mid
+        else:
+            lo = mid
     return best
 
 

@@ -61,20 +61,19 @@ def end_card(
     c = Canvas(brand, size, lang)
     u, w, h = c.u, c.w, c.h
     m = c.margin
-    y = round(h * 0.24) if h > w else round(h * 0.14)
-    if brand.logo:
-        d = round(220 * u)
-        c._logo(Path(brand.logo), ((w - d) // 2, y, (w + d) // 2, y + d))
-        y += d + round(48 * u)
+    top = max(m, c.safe_top)
+    bottom = h - max(m, c.safe_bottom)
+    y = top
+    d = round(220 * u) if brand.logo else 0
     org = text.clean(brand.org_name, c.family).upper()
     blocks: list[tuple[str, str, str, int, int, tuple[int, int, int]]] = []
     if org:
         blocks.append(("org_name", org, "bold", 40, 3, c.on_primary))
     if campaign := text.clean(campaign, c.family):
-        blocks.append(("campaign", campaign, "medium", 44, 3, mix(c.on_primary, c.primary, 0.15)))
+        blocks.append(("campaign", campaign, "medium", 44, 3, c.soft(0.15)))
     if brand.hashtag:
         blocks.append(
-            ("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent)
+            ("hashtag", text.clean(brand.hashtag, c.family), "extrabold", 64, 2, c.accent_text)
         )
     if brand.website:
         blocks.append(
@@ -84,12 +83,41 @@ def end_card(
                 "medium",
                 32,
                 1,
-                mix(c.on_primary, c.primary, 0.3),
+                c.soft(0.3),
             )
         )
-    avail = (h - m - y) // max(1, len(blocks))
+    avail = (bottom - top - (d + round(48 * u) if d else 0)) // max(1, len(blocks))
+    # Measure first, then centre the group (a little above the middle) in the safe area.
+    heights = [
+        c.fit(
+            value,
+            (
+                m,
+                0,
+                w - m,
+                min(avail, max(round(max_size * u * lines * 1.3), c.line_box(c.min_text) * lines)),
+            ),
+            weight=weight,
+            max_size=round(max_size * u),
+            min_size=max(10, round(16 * u)),
+            max_lines=lines,
+            name=name,
+        ).height
+        for name, value, weight, max_size, lines, _fill in blocks
+    ]
+    group = (d + round(48 * u) if d else 0) + sum(heights) + round(36 * u) * len(blocks)
+    group += round(24 * u) if org else 0
+    y = top + max(0, (bottom - top - group) * 2 // 5)
+    if brand.logo:
+        c._logo(Path(brand.logo), ((w - d) // 2, y, (w + d) // 2, y + d))
+        y += d + round(48 * u)
     for name, value, weight, max_size, lines, fill in blocks:
-        box = (m, y, w - m, y + min(avail, round(max_size * u * lines * 1.3)))
+        box = (
+            m,
+            y,
+            w - m,
+            y + min(avail, max(round(max_size * u * lines * 1.3), c.line_box(c.min_text) * lines)),
+        )
         ink = c.text(
             name,
             value,
@@ -137,10 +165,16 @@ def slide(
     return back
 
 
-def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image.Image:
-    """A transparent layer: a soft dark gradient at the bottom and the caption over it.
+#: Opacity of the band behind captions: white text keeps 9:1 even over a white photo.
+CAPTION_BAND_ALPHA = 184
 
-    Raises :class:`MediaError` (``text_too_long``) when the caption cannot fit in 3 lines.
+
+def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image.Image:
+    """A transparent layer: a soft gradient at the bottom, a shaded band and the caption.
+
+    On 9:16 frames the caption sits above the bottom 20 % (the apps' reply bar); the text is
+    never under 24 px at 1080 px wide. Raises :class:`MediaError` (``text_no_room``) when the
+    caption cannot fit in 3 lines at that size.
     """
     w, h = size
     u = min(w, h) / 1080
@@ -149,31 +183,42 @@ def caption_layer(size: tuple[int, int], caption: str, brand: BrandKit) -> Image
     if not caption:
         return layer
     m = max(36, round(64 * u))
+    pad = round(22 * u)
+    min_px = max(12, round(24 * w / 1080))
     block = text.fit(
         caption,
-        w - 2 * m - round(24 * u),
+        w - 2 * m - 2 * pad - round(24 * u),
         round(h * 0.2),
         family=brand.font_family,
         weight="semibold",
-        max_size=round(50 * u),
-        min_size=max(12, round(24 * u)),
+        max_size=max(min_px, round(50 * u)),
+        min_size=min_px,
         max_lines=3,
         line_spacing=1.25,
         field="caption",
     )
-    band_h = block.height + round(2.4 * m)
-    # Gradient from clear to ~70% black so captions read on any photo.
-    grad = Image.linear_gradient("L").resize((1, band_h)).point(lambda v: v * 180 // 255)
+    bottom = h - (round(h * 0.20) if h / w >= 1.7 else m)
+    band = (m, bottom - block.height - 2 * pad, w - m, bottom)
+    grad_h = h - band[1] + round(2 * m)
+    # A gradient from clear to dark under the band, then the band itself.
+    grad = Image.linear_gradient("L").resize((1, grad_h)).point(lambda v: v * 150 // 255)
     alpha = Image.new("L", size, 0)
-    alpha.paste(grad.resize((w, band_h)), (0, h - band_h))
+    alpha.paste(grad.resize((w, grad_h)), (0, h - grad_h))
+    band_mask = _supersampled_mask((band[2] - band[0], band[3] - band[1]), 18 * u)
+    solid = Image.new("L", band_mask.size, CAPTION_BAND_ALPHA)
+    region = alpha.crop(band)
+    alpha.paste(Image.composite(solid, region, band_mask), band[:2])
     shade = Image.new("RGBA", size, (0, 0, 0, 255))
     shade.putalpha(alpha)
     layer = Image.alpha_composite(layer, shade)
     d = ImageDraw.Draw(layer)
-    x = m + round(24 * u)
-    bottom = h - m
-    text.draw(d, block, (x, bottom - block.height, w - m, bottom), fill=WHITE)
+    x = m + pad + round(24 * u)
+    text_box = (x, band[1] + pad, w - m - pad, bottom - pad)
+    text.draw(d, block, text_box, fill=WHITE)
     bar_w = max(4, round(8 * u))
     mask = _supersampled_mask((bar_w, block.height), bar_w / 2)
-    layer.paste((*brand.accent_rgb, 255), (m, bottom - block.height, m + bar_w, bottom), mask=mask)
+    top = band[1] + pad
+    layer.paste(
+        (*brand.accent_rgb, 255), (m + pad, top, m + pad + bar_w, top + block.height), mask=mask
+    )
     return layer

@@ -156,10 +156,16 @@ def video_graph(
     return args, ";".join(graph)
 
 
+#: Social platforms play at about -16 LUFS integrated (EBU R128 measured by ffmpeg's
+#: ``loudnorm``), true peak under -1.5 dBTP.
+TARGET_LUFS = -16.0
+
+
 def _audio_filter(input_index: int, total: float) -> str:
     fade_in, fade_out = min(1.0, total / 4), min(1.5, total / 3)
     return (
         f"[{input_index}:a]atrim=0:{total:.3f},asetpts=PTS-STARTPTS,"
+        f"loudnorm=I={TARGET_LUFS:.0f}:TP=-1.5:LRA=11,"
         f"apad=whole_dur={total:.3f},afade=t=in:st=0:d={fade_in:.2f},"
         f"afade=t=out:st={total - fade_out:.3f}:d={fade_out:.2f},"
         f"aformat=sample_rates=48000:channel_layouts=stereo[aout]"
@@ -197,6 +203,9 @@ def single_command(
         graph += ";" + _audio_filter(len(args) // 2, total)
         args += ["-i", str(audio)]
         maps += ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"]
+    else:  # silence: every clip has an audio track (see join_command)
+        maps += ["-map", f"{len(args) // 2}:a:0", "-c:a", "aac", "-b:a", "64k"]
+        args += ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
     return [
         *_head(),
         *args,
@@ -238,7 +247,11 @@ def chunk_command(
 def join_command(
     listing: Path, out: Path, *, audio: Path | None, total: float, fps: int
 ) -> list[str]:
-    """Join chunk files (listed for the concat demuxer) by stream copy; add faded audio."""
+    """Join chunk files (listed for the concat demuxer) by stream copy; add the audio.
+
+    Every clip gets an audio track: the music, loudness-normalised and faded, or silence
+    (players such as Telegram's show a clip without audio as a looping GIF, no controls).
+    """
     args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
     maps = ["-map", "0:v:0", "-c:v", "copy"]
     extra: list[str] = []
@@ -246,6 +259,9 @@ def join_command(
         args += ["-i", str(audio)]
         extra = ["-filter_complex", _audio_filter(1, total)]
         maps += ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"]
+    else:
+        args += ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
+        maps += ["-map", "1:a:0", "-c:a", "aac", "-b:a", "64k"]
     return [
         *_head(),
         *args,

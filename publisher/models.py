@@ -132,6 +132,9 @@ class Organisation(SQLModel, table=True):
     brand_accent: str = Field(default="#F2A900", max_length=9)
     #: No foreign key: organisation <-> media asset would be a cycle.
     logo_asset_id: int | None = None
+    #: The rest of the brand kit: ``preset``, ``header_line1``, ``header_line2``, ``website``,
+    #: ``hashtag``, ``source`` (see publisher.services.studio.brandkit).
+    brand_kit: dict[str, Any] = _json()
     created_at: datetime = _ts(default_factory=_now)
 
 
@@ -296,6 +299,9 @@ class MediaAsset(SQLModel, table=True):
     recipe: dict[str, Any] = _json()
     #: upload | generated | fitted
     source: str = Field(default="upload", max_length=20)
+    #: Alternative text (Vietnamese), built from the content for generated assets, editable;
+    #: sent with the file where the platform takes it.
+    alt_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     parent_id: int | None = Field(default=None, foreign_key="mediaasset.id")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(default_factory=_now)

@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 from media import errors, text
-from media.brand import BrandKit, mix
+from media.brand import BrandKit
 from media.labels import label
 from media.templates.base import Canvas, Infographic, field_text
 from media.templates.panels import heading
 
 NAME = "campaign"
 FIELDS = ("title", "subtitle", "day_name", "date", "countdown", "footer")
+#: Longest countdown, in days (ten years: a campaign further off has no countdown).
+MAX_COUNTDOWN = 3660
 LIMITS = {"title": 160, "subtitle": 320, "day_name": 80, "footer": 120}
 
 
@@ -37,13 +39,29 @@ def render(
         known = _day_name(event_day, lang)
         day_name = "" if known[:2].isdigit() else known
     countdown = fields.get("countdown")
-    if countdown is None and event_day is not None:
-        countdown = (event_day - today).days
     if countdown is not None:
         try:
             countdown = int(countdown)
         except (TypeError, ValueError) as exc:
             raise errors.MediaError(errors.BAD_FIELD, "countdown", field="countdown") from exc
+        if event_day is not None and countdown != (event_day - today).days:
+            # A countdown is a fact about the date: one that disagrees with it is a mistake.
+            raise errors.MediaError(
+                errors.COUNTDOWN_MISMATCH,
+                f"countdown {countdown} does not match {event_day}",
+                countdown=countdown,
+                date=text.format_date(event_day),
+                expected=(event_day - today).days,
+            )
+        if abs(countdown) > MAX_COUNTDOWN:
+            raise errors.MediaError(
+                errors.COUNTDOWN_TOO_FAR,
+                f"countdown {countdown}",
+                countdown=countdown,
+                limit=MAX_COUNTDOWN,
+            )
+    elif event_day is not None:
+        countdown = (event_day - today).days
         if countdown < 0:
             countdown = None  # the day has passed: show the date only
     c = Canvas(brand, size, lang)
@@ -93,7 +111,7 @@ def _countdown(
     u, lang = c.u, c.lang
     left, top, right, bottom = box
     w, h = right - left, bottom - top
-    date_h = round(130 * u) if day else 0
+    date_h = max(round(130 * u), round(c.line_box(c.min_text) * 2.6)) if day else 0
     if stacked:
         card = round(min(w, (h - date_h) * 0.9, 380 * u))
         cx = left + (w - card) // 2
@@ -102,11 +120,42 @@ def _countdown(
         card = h
         cx, cy = left, top
     card_box = (cx, cy, cx + card, cy + card)
+    small = max(round(card * 0.15), c.line_box(c.min_text))
+    if countdown is not None and card < 3.6 * small + 2 * round(card * 0.1):
+        # Too short for three lines at the minimum size: one line «CÒN 25 NGÀY», full width
+        # (stacked) or beside the date.
+        card_box = (left, cy, right if stacked else left + round(w * 0.48), cy + card)
+        c.panel(card_box, c.accent, radius=36 * u)
+        pad = round(card * 0.12)
+        words = (
+            [label("media.label.countdown_today", lang)]
+            if countdown == 0
+            else [
+                label("media.label.countdown_left", lang),
+                text.format_number(countdown),
+                label("media.label.countdown_days", lang),
+            ]
+        )
+        c.text(
+            "countdown",
+            " ".join(words).upper(),
+            (card_box[0] + pad, cy + pad, card_box[2] - pad, cy + card - pad),
+            weight="black",
+            max_size=round(card * 0.5),
+            min_size=c.min_text,
+            max_lines=1,
+            fill=c.on_accent,
+            align="center",
+            valign="middle",
+        )
+        countdown = None  # drawn
+        compact = True
+    else:
+        compact = False
     if countdown is not None:
         c.panel(card_box, c.accent, radius=36 * u)
         pad = round(card * 0.1)
         inner = (cx + pad, cy + pad, cx + card - pad, cy + card - pad)
-        small = round(card * 0.15)
         if countdown == 0:
             c.text(
                 "countdown",
@@ -162,9 +211,9 @@ def _countdown(
         return
     weekday = label(f"media.weekday.{day.weekday()}", lang)
     date_text = text.format_date(day)
-    soft = mix(c.on_primary, c.primary, 0.2)
-    if stacked or countdown is None:
-        if countdown is None:
+    soft = c.soft(0.2)
+    if stacked or (countdown is None and not compact):
+        if countdown is None and not compact:
             dy = top + (h - date_h) // 2
         else:
             dy = card_box[3] + round(24 * u)
@@ -174,7 +223,7 @@ def _countdown(
         dx0, dx1 = card_box[2] + round(40 * u), right
         dy = top + (h - date_h) // 2
         align = "left"
-    week_h = round(date_h * 0.32)
+    week_h = max(round(date_h * 0.32), c.line_box(c.min_text))
     c.text(
         "weekday",
         weekday,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from media.brand import BrandKit
-from media.errors import TEXT_TOO_LONG, MediaError
+from media.errors import TEXT_NO_ROOM, TEXT_TOO_LONG, MediaError
 from media.labels import label
 from media.templates.base import Canvas, Infographic, field_text
 from media.templates.panels import heading, rows_panel
@@ -74,7 +74,7 @@ def _layout(
                 tall,
             )
         except MediaError as exc:
-            if exc.key != TEXT_TOO_LONG or i == len(attempts) - 1:
+            if exc.key not in (TEXT_TOO_LONG, TEXT_NO_ROOM) or i == len(attempts) - 1:
                 raise
     raise AssertionError("unreachable")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from media import errors, text
-from media.templates.base import INK, Canvas, mix
+from media.templates.base import INK, Canvas
 from media.text import Box, TextBlock
 
 
@@ -49,7 +49,7 @@ def heading(
             name="eyebrow",
         )
         ink = c.put(
-            "eyebrow", block, (left, y, right, y + block.height), fill=c.accent, align=align
+            "eyebrow", block, (left, y, right, y + block.height), fill=c.accent_text, align=align
         )
         y = ink[3] + round(26 * u)
     sub_block: TextBlock | None = None
@@ -69,7 +69,14 @@ def heading(
     reserve = (sub_block.height + gap) if sub_block else 0
     title_h = round((bottom - y - reserve) * title_share)
     if title_h < 40 * u:
-        raise errors.MediaError(errors.TEXT_TOO_LONG, "no room for the title", field="title")
+        raise errors.MediaError(
+            errors.TEXT_NO_ROOM,
+            "no room for the title",
+            field="title",
+            length=len(title),
+            min_px=c.min_text,
+            lines=0,
+        )
     title_block = c.fit(
         title,
         (left, y, right, y + title_h),
@@ -90,7 +97,7 @@ def heading(
     y = ink[3]
     if sub_block is not None:
         y += gap
-        sub_fill = mix(c.on_primary, c.primary, 0.18)
+        sub_fill = c.soft(0.18)
         ink = c.put(
             "subtitle",
             sub_block,
@@ -123,7 +130,7 @@ def rows_panel(
     left, top, right, bottom = box
     pad = round(34 * u)
     inner_w = right - left - 2 * pad
-    label_size = max(11, round(22 * u))
+    label_size = max(c.min_text, round(22 * u))
     label_gap, row_gap = round(8 * u), round(24 * u)
     avail = bottom - top - 2 * pad
     label_w = round(inner_w * 0.3) if table else inner_w
@@ -145,7 +152,8 @@ def rows_panel(
         total += row_gap * (len(rows) - 1)
         return (total, blocks) if total <= avail else None
 
-    lo, hi = max(10, round(min_value * u)), max(10, round(max_value * u))
+    lo = max(c.min_text, round(min_value * u))
+    hi = max(lo, round(max_value * u))
     best: tuple[int, list[TextBlock]] | None = None
     while lo <= hi:
         mid = (lo + hi) // 2
@@ -155,7 +163,14 @@ def rows_panel(
         else:
             hi = mid - 1
     if best is None:
-        raise errors.MediaError(errors.TEXT_TOO_LONG, "panel rows do not fit", field=rows[0][0])
+        raise errors.MediaError(
+            errors.TEXT_NO_ROOM,
+            "panel rows do not fit",
+            field=rows[0][0],
+            length=sum(len(r[2]) for r in rows),
+            min_px=max(min_value, c.min_text),
+            lines=len(rows),
+        )
     total, blocks = best
     panel = (left, bottom - total - 2 * pad, right, bottom)
     if dry_run:
@@ -171,12 +186,14 @@ def rows_panel(
                 f"{name}_label",
                 lab,
                 (left + pad, y, left + pad + label_w, y + lab.height),
-                fill=c.primary,
+                fill=c.primary_text,
             )
             c.put(name, block, (value_x, y, right - pad, y + block.height), fill=INK)
             y += max(lab.height, block.height) + row_gap
             continue
-        c.put(f"{name}_label", lab, (left + pad, y, right - pad, y + lab.height), fill=c.primary)
+        c.put(
+            f"{name}_label", lab, (left + pad, y, right - pad, y + lab.height), fill=c.primary_text
+        )
         y += lab.height + label_gap
         c.put(name, block, (left + pad, y, right - pad, y + block.height), fill=INK)
         y += block.height + row_gap

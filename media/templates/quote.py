@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from media.brand import BrandKit, mix
+from PIL import Image, ImageDraw, ImageFont
+
+from media.brand import BrandKit
 from media.fonts import font
 from media.templates.base import Canvas, Infographic, field_text
 
 NAME = "quote"
 FIELDS = ("title", "author", "role", "footer")
 LIMITS = {"title": 360, "author": 80, "role": 140, "footer": 120}
+
+
+@lru_cache(maxsize=32)
+def _ink_box(face: ImageFont.FreeTypeFont) -> tuple[int, int, int, int]:
+    """The quotation mark's ink, measured on pixels: the font's box runs down to the
+    baseline and would leave a hole under the mark."""
+    box = [round(v) for v in ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), "“", font=face, anchor="lt"
+    )]  # fmt: skip
+    mask = Image.new("L", (max(1, box[2]) + 4, max(1, box[3]) + 4))
+    ImageDraw.Draw(mask).text((0, 0), "“", font=face, fill=255, anchor="lt")
+    ink = mask.getbbox() or (0, 0, box[2], box[3])
+    return ink[0], ink[1], ink[2], ink[3]
 
 
 def render(
@@ -34,11 +50,13 @@ def render(
     mark_size = round((200 if c.landscape else 280) * u)
     # The opening quotation mark is decoration: drawn at a fixed size, its ink box recorded.
     mark_face = font(fam, "black", mark_size)
-    mark_ink = [round(v) for v in c.draw.textbbox((0, 0), "“", font=mark_face, anchor="lt")]
+    mark_ink = _ink_box(mark_face)
     mark_h = mark_ink[3] - mark_ink[1]
     attrib_h = 0
+    name_h = max(c.line_box(c.min_text), round(46 * u))
+    role_h = max(2 * c.line_box(c.min_text), round(70 * u)) if role else 0
     if author or role:
-        attrib_h = round((120 if role else 70) * u)
+        attrib_h = name_h + round(8 * u) + role_h
     gap_mark, gap_attrib = round(36 * u), round(74 * u)
     quote_box = (
         left,
@@ -62,7 +80,7 @@ def render(
     shift = max(0, (bottom - top - group_h) * 2 // 5) if c.h / c.w > 1.2 else 0
     top += shift
     mx, my = left - mark_ink[0], top - mark_ink[1]
-    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent, anchor="lt")
+    c.draw.text((mx, my), "“", font=mark_face, fill=c.accent_text, anchor="lt")
     c.boxes["quote_mark"] = c.ink["quote_mark"] = (
         left,
         top,
@@ -77,7 +95,6 @@ def render(
     ay = ink[3] + round(48 * u)
     c.bar(left, ay, round(64 * u), max(4, round(6 * u)), c.accent)
     ay += round(26 * u)
-    name_h = round(46 * u)
     if author:
         c.text(
             "author",
@@ -94,12 +111,12 @@ def render(
         c.text(
             "role",
             role,
-            (left, ay, right, ay + round(70 * u)),
+            (left, ay, right, ay + role_h),
             weight="regular",
             max_size=round(28 * u),
             min_size=max(10, round(15 * u)),
             max_lines=2,
-            fill=mix(c.on_primary, c.primary, 0.25),
+            fill=c.soft(0.25),
             line_spacing=1.25,
         )
     return c.result(NAME, {})

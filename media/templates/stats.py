@@ -57,17 +57,19 @@ def parse_stats(raw: Sequence[Any], family: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _grid(n: int, w: int, h: int, gap: int) -> tuple[int, int]:
-    """Columns and rows whose cards come closest to a pleasant 1.6:1 shape, no empty row."""
+def _grid(n: int, w: int, h: int, gap: int, min_h: int = 0) -> tuple[int, int]:
+    """Columns and rows whose cards come closest to a pleasant shape; no empty row, and a
+    part-filled row (an orphan card) only when no full grid is reasonable."""
     best: tuple[float, int, int] | None = None
     for cols in range(1, n + 1):
         rows = math.ceil(n / cols)
         if rows * cols - n >= cols:
             continue
         cw, ch = (w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows
-        if cw <= 0 or ch <= 0:
+        if cw <= 0 or ch <= 0 or (ch < min_h and cols < n):
             continue
-        score = abs(math.log((cw / ch) / 1.35)) + 0.35 * (rows * cols - n)
+        # A part-filled last row leaves an orphan card: only when nothing else fits.
+        score = abs(math.log(min(cw / ch, 6.0) / 1.35)) + 1.5 * (rows * cols - n)
         if best is None or score < best[0]:
             best = (score, cols, rows)
     assert best is not None
@@ -142,14 +144,33 @@ def _cards(
     u = c.u
     left, top, right, bottom = box
     w, h = right - left, bottom - top
-    cols, rows = _grid(len(stats), w, h, gap)
+    cols, rows = _grid(len(stats), w, h, gap, min_h=3 * c.line_box(c.min_text))
     cw = (w - gap * (cols - 1)) // cols
     ch = min((h - gap * (rows - 1)) // rows, round(cw * 1.1))
     # Cards sit at the top of their area; leftover height goes below, not between cards.
     pad = round(min(cw, ch) * 0.12)
+    # Uniform cards: every value at the size of the one that needs the smallest, so
+    # "1.234.567" is never smaller than "87,5%" beside it.
+    inner_w, inner_h = cw - 2 * pad, ch - 2 * pad - round(20 * u)
+    wide = cw / ch > 2.2
+    value_box = (
+        (0, 0, round(inner_w * 0.46) - pad // 2, inner_h)
+        if wide
+        else (0, 0, inner_w, round(inner_h * 0.4))
+    )
+    value_max = round((value_box[3] - value_box[1]) * (0.8 if wide else 0.85))
+    value_px = min(
+        c.fit(
+            value, value_box, weight="extrabold", max_size=value_max, min_size=12,
+            max_lines=1, name=f"stat{i}_value",
+        ).size
+        for i, (_, value) in enumerate(stats)
+    )  # fmt: skip
     for i, (label, value) in enumerate(stats):
         r, col = divmod(i, cols)
-        x = left + col * (cw + gap)
+        in_row = min(cols, len(stats) - r * cols)
+        # A shorter last row is centred under the others.
+        x = left + col * (cw + gap) + (cols - in_row) * (cw + gap) // 2
         y = top + r * (ch + gap)
         c.panel((x, y, x + cw, y + ch), WHITE, radius=24 * u)
         c.bar(x + pad, y + pad, round(56 * u), max(4, round(8 * u)), c.accent)
@@ -162,10 +183,10 @@ def _cards(
                 value,
                 (inner[0], inner[1], split - pad // 2, inner[3]),
                 weight="extrabold",
-                max_size=round(ih * 0.8),
-                min_size=12,
+                max_size=value_px,
+                min_size=value_px,
                 max_lines=1,
-                fill=c.primary,
+                fill=c.primary_text,
                 valign="middle",
             )
             c.text(
@@ -181,16 +202,16 @@ def _cards(
                 line_spacing=1.25,
             )
         else:
-            value_h = round(ih * 0.46)
+            value_h = round(ih * 0.4)
             c.text(
                 f"stat{i}_value",
                 value,
                 (inner[0], inner[1], inner[2], inner[1] + value_h),
                 weight="extrabold",
-                max_size=round(value_h * 0.85),
-                min_size=12,
+                max_size=value_px,
+                min_size=value_px,
                 max_lines=1,
-                fill=c.primary,
+                fill=c.primary_text,
                 valign="bottom",
             )
             c.text(

@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "library",
     "sandbox",
     "render",
+    "brand",
     "worker",
     "ops",
     "ui",

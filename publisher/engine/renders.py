@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, update
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from media.errors import MediaError
 from publisher.config import get_settings
@@ -191,6 +191,12 @@ def _asset_title(job: RenderJob, output: recipes.Output) -> str:
     return output.filename
 
 
+def _parent_alt(session: Session, parent_id: int | None) -> str:
+    """A channel version says what its original says."""
+    parent = session.get(MediaAsset, parent_id) if parent_id else None
+    return parent.alt_text if parent is not None else ""
+
+
 def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
     """Record the result (asset, post attachment, channel versions to make) if we still hold
     the job, and make the deliveries held for it due now; False (nothing recorded) when it
@@ -215,6 +221,7 @@ def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
                 tags=(job.kind,),
                 recipe={**job.recipe, "render_hash": job.recipe_hash},
                 source_kind=output.source,
+                alt_text=output.alt or _parent_alt(session, output.parent_id),
             )
             if output.source == "fitted" and asset.parent_id is None and asset.source == "fitted":
                 asset.parent_id = output.parent_id

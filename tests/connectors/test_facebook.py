@@ -131,3 +131,22 @@ def test_a_link_on_a_photo_post_goes_into_the_message_and_still_reconciles(
     assert record["text"] == "Ảnh sự kiện\n\nhttps://so.gov.vn/tin/1"
     found = fb.find_published(post)
     assert found is not None and found.external_id == result.external_id
+
+
+def test_photo_alt_text_goes_to_the_graph_api_as_alt_text_custom(
+    make_connector: ConnectorFactory, sb: SandboxClient, album: tuple[MediaItem, ...]
+) -> None:
+    from dataclasses import replace
+
+    described = tuple(
+        replace(item, alt_text=f"Ảnh đồ họa số {i}: «Ngày Chuyển đổi số»")
+        for i, item in enumerate(album)
+    )
+    make_connector("facebook").publish(OutgoingPost("Album", described))
+    make_connector("facebook").publish(OutgoingPost("Một ảnh", described[:1]))
+    make_connector("facebook").publish(OutgoingPost("Không mô tả", album[:1]))
+    uploads = [r for r in sb.records("facebook") if r["method"] == "photos"]
+    sent = [r["fields"].get("alt_text_custom") for r in uploads]
+    assert sent[:3] == [f"Ảnh đồ họa số {i}: «Ngày Chuyển đổi số»" for i in range(3)]
+    assert sent[3] == "Ảnh đồ họa số 0: «Ngày Chuyển đổi số»"
+    assert sent[4] is None

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -9,6 +11,15 @@ from typer.testing import CliRunner
 from publisher.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def request_cleanup() -> Iterator[list[Any]]:
+    """Callables run after the test."""
+    calls: list[Any] = []
+    yield calls
+    for call in calls:
+        call()
 
 
 def test_render_infographic_prints_json(tmp_path: Path) -> None:
@@ -49,13 +60,19 @@ def test_render_infographic_prints_json(tmp_path: Path) -> None:
     ("lang", "expected"), [("vi", "Tiêu đề đang trống"), ("en", "title is empty")]
 )
 def test_errors_are_one_line_in_the_users_language(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    expected: str,
+    request_cleanup: list[Any],
 ) -> None:
     monkeypatch.setenv("PUBLISHER_LANGUAGE", lang)
     from publisher.config import get_settings
 
     if hasattr(get_settings, "cache_clear"):
         get_settings.cache_clear()
+        # Later tests read the settings afresh, not this test's language.
+        request_cleanup.append(get_settings.cache_clear)
     out = tmp_path / "x.png"
     result = runner.invoke(app, ["render", "infographic", "--title", " ", "--out", str(out)])
     assert result.exit_code == 1

@@ -10,7 +10,7 @@ from PIL import Image
 from media import errors
 from media.brand import BrandKit, parse_colour
 from media.infographic import TEMPLATES, encode, render_infographic, save_infographic
-from media.samples import LONG_FIELDS, SIZES, TITLE
+from media.samples import LONG_FIELDS, SIZES, TITLE, sample_fields
 from media.templates.base import Infographic
 
 TODAY = date(2026, 9, 15)
@@ -52,7 +52,7 @@ def _check_layout(result: Infographic) -> None:
 def test_long_text_stays_inside_its_box_in_every_template_and_size(
     template: str, size: tuple[int, int], brand: BrandKit
 ) -> None:
-    result = render_infographic(template, LONG_FIELDS[template], brand, size, today=TODAY)
+    result = render_infographic(template, sample_fields(template, size), brand, size, today=TODAY)
     assert result.size == size
     assert result.image.mode == "RGB"
     _check_layout(result)
@@ -68,6 +68,7 @@ def test_short_text_renders_in_every_template_and_size(
         "stats": {"title": "Số liệu", "stats": ["A=1", "B=2", "C=3"]},
         "quote": {"title": "Đổi mới."},
         "event": {"title": "Hội thảo", "time": "8:00"},
+        "chart": {"title": "Số liệu", "kind": "donut", "data": ["A=1", "B=2"]},
         "task": {"title": "Nhiệm vụ", "lead": "Sở KH&CN"},
     }[template]
     result = render_infographic(template, fields, BrandKit(), size, today=TODAY)

@@ -83,8 +83,10 @@ def test_text_that_cannot_fit_is_refused() -> None:
             min_size=20,
             field="title",
         )
-    assert caught.value.key == errors.TEXT_TOO_LONG
+    assert caught.value.key == errors.TEXT_NO_ROOM
     assert caught.value.params["field"] == "title"
+    assert caught.value.params["min_px"] == 20
+    assert caught.value.params["field_vi"] == "Tiêu đề"
 
 
 @pytest.mark.parametrize("raw", ["10/10/2026", "2026-10-10", "10-10-2026"])

@@ -40,7 +40,7 @@ def test_a_slideshow_has_the_promised_duration_codec_and_frames(
     assert info.pix_fmt == "yuv420p"
     assert info.fps == 30
     assert info.frames == round(expected * 30)
-    assert not info.has_audio
+    assert info.has_audio  # silence: a clip always has an audio track
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert seen == sorted(seen)
 
@@ -195,3 +195,43 @@ def test_a_long_clip_is_rendered_in_chunks_with_exact_frames_and_audio(
     assert info.duration == pytest.approx(expected_frames / 30, abs=0.06)
     assert info.audio_codec == "aac" and info.pix_fmt == "yuv420p"
     assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def _integrated_lufs(path: Path) -> float:
+    import re
+    import subprocess
+
+    from media.probe import ffmpeg_exe
+
+    done = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0",
+         "-af", "ebur128", "-f", "null", "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    summary = done.stderr[done.stderr.rfind("Summary:") :]
+    match = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    assert match, summary
+    return float(match.group(1))
+
+
+@pytest.mark.parametrize("volume", [0.02, 0.9])
+def test_music_is_loudness_normalised_to_about_minus_16_lufs(
+    assets: dict[str, Path], tmp_path: Path, volume: float
+) -> None:
+    import subprocess
+
+    from media.probe import ffmpeg_exe
+
+    quiet_or_loud = tmp_path / "music.m4a"
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "sine=frequency=330:duration=12", "-af", f"volume={volume}",
+         "-c:a", "aac", str(quiet_or_loud)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    source = _integrated_lufs(quiet_or_loud)
+    spec = _spec(assets, seconds_per_image=3.0, audio=quiet_or_loud)
+    result = render_video(spec, tmp_path / "clip.mp4")
+    measured = _integrated_lufs(result.path)
+    assert abs(source - (-16)) > 6  # the input really was off target
+    assert measured == pytest.approx(-16, abs=1.5)

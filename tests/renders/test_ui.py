@@ -149,3 +149,30 @@ def test_the_studio_queues_the_video_and_shows_it_once_the_worker_made_it(
     with session_scope(readonly=True) as s:
         clip = s.exec(select(MediaAsset).where(MediaAsset.kind == "video")).one()
     assert clip.title == "Tuần lễ số"
+
+
+def test_the_studio_offers_the_clip_sizes_captions_and_zoom_of_the_cli(
+    ui_office: Office, app_as: Any
+) -> None:
+    from media.probe import probe
+    from publisher.services.studio import library as media_svc
+
+    image = add_image(ui_office)
+    at = app_as(ui_office, "officer", "pages/studio.py")
+    at.multiselect(key="st_v_images").set_value([image])
+    at.text_input(key="st_v_title").input("Tuần lễ số")
+    at.slider(key="st_v_secs").set_value(1.0)
+    at.selectbox(key="st_v_size").set_value("9:16")
+    at.checkbox(key="st_v_zoom").check()
+    at.text_area(key="st_v_caps").input("Ra mắt Trung tâm Đổi mới sáng tạo").run()
+    at.button(key="st_v_go").click().run()
+    assert not at.exception and not at.error, texts(at)
+    assert engine.run_pending("ui-test") == {"done": 1}
+    with session_scope(readonly=True) as s:
+        clip = s.exec(select(MediaAsset).where(MediaAsset.kind == "video")).one()
+        path = media_svc.asset_file(clip)
+    assert clip.recipe["size"] == [1080, 1920] and clip.recipe["zoom"] is True
+    info = probe(path)
+    assert (info.width, info.height) == (1080, 1920)
+    assert info.has_audio  # silence, never a soundless clip
+    assert "Ra mắt Trung tâm Đổi mới sáng tạo" in clip.alt_text

@@ -216,7 +216,19 @@ def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     assert len(at.get("image")) >= 1
     at.button(key="st_save").click().run()
     with session_scope() as s:
-        assert s.exec(select(MediaAsset.source)).one() == "generated"
+        asset = s.exec(select(MediaAsset)).one()
+        assert asset.source == "generated"
+        # Alt text built from the content, shown for editing in the library.
+        assert "«Ngày Chuyển đổi số quốc gia»" in asset.alt_text
+        asset_id = asset.id
+    at.run()
+    alt = at.text_area(key=f"st_alt_{asset_id}")
+    assert "«Ngày Chuyển đổi số quốc gia»" in alt.value
+    alt.input("Ảnh chào mừng Ngày Chuyển đổi số quốc gia, nền đỏ chữ vàng").run()
+    at.button(key=f"st_alt_save_{asset_id}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        assert s.exec(select(MediaAsset.alt_text)).one().startswith("Ảnh chào mừng")
     manager = app_as(office, "manager", "pages/studio.py")
     manager.text_area(key="st_campaign_title").input("Chỉ xem").run()
     assert "st_save" not in [b.key for b in manager.button]
@@ -274,3 +286,43 @@ def test_compose_tags_themes_and_target_groups_and_loads_them_back(office, app_a
     again.run()
     assert again.multiselect(key="c_themes").value == ["dmst", "cds"]
     assert again.multiselect(key="c_audiences").value == ["business"]
+
+
+def test_the_studio_makes_a_chart(office, app_as):
+    at = app_as(office, "officer", "pages/studio.py")
+    at.selectbox(key="st_template").set_value("chart").run()
+    at.selectbox(key="st_chart_kind").set_value("donut")
+    at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=20\nCông nghệ số=45")
+    at.text_area(key="st_chart_title").input("Cơ cấu kinh phí 2026").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.get("image")) >= 1
+    at.button(key="st_save").click().run()
+    with session_scope() as s:
+        asset = s.exec(select(MediaAsset)).one()
+    assert asset.recipe["template"] == "chart"
+    assert asset.alt_text.startswith("Biểu đồ tròn: «Cơ cấu kinh phí 2026»")
+    at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=-20").run()
+    assert any("không nhận giá trị âm" in str(e.value) for e in at.error)
+
+
+def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_shade(office, app_as):
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "pages/studio.py")
+    assert not at.exception
+    at.selectbox(key="st_brand_preset").set_value("government-red")
+    at.text_input(key="st_brand_header_line1").input("Ủy ban nhân dân tỉnh Đồng Nai")
+    at.text_input(key="st_brand_header_line2").input("Sở Khoa học và Công nghệ")
+    at.text_input(key="st_brand_source").input("Nguồn: Sở KH&CN Đồng Nai")
+    at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        assert (org.brand_primary, org.brand_accent) == ("#DA251D", "#FFCD00")
+        assert org.brand_kit["header_line2"] == "Sở Khoa học và Công nghệ"
+    assert any("#DA251D được thay bằng" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    # An officer sees the checks but cannot change the kit.
+    officer = app_as(office, "officer", "pages/studio.py")
+    assert "st_brand_preset" not in [w.key for w in officer.selectbox]

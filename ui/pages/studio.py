@@ -8,6 +8,7 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
+from publisher.services.studio import brandkit
 from publisher.services.studio import library as media_svc
 from publisher.services.studio import preview as studio
 from publisher.services.studio import render_jobs as renders_svc
@@ -59,8 +60,13 @@ def _details(asset_id: int, title: str, tags: list[str]) -> None:
                     st.rerun()
 
 
-tab_info, tab_video, tab_lib = st.tabs(
-    [t("ui.studio.tab_infographic"), t("ui.studio.tab_video"), t("ui.studio.tab_library")]
+tab_info, tab_video, tab_lib, tab_brand = st.tabs(
+    [
+        t("ui.studio.tab_infographic"),
+        t("ui.studio.tab_video"),
+        t("ui.studio.tab_library"),
+        t("ui.studio.tab_brand"),
+    ]
 )
 
 with tab_info:
@@ -90,6 +96,21 @@ with tab_info:
                     value="Doanh nghiệp tham gia=120\nSáng kiến=45\nXã số hóa=30",
                 )
                 fields[name] = [line for line in raw.splitlines() if line.strip()]
+            elif name == "data":
+                raw = st.text_area(
+                    label,
+                    key=key,
+                    help=t("ui.studio.data_help"),
+                    value="Quý I=12.450\nQuý II=18.320\nQuý III=25.100",
+                )
+                fields[name] = [line for line in raw.splitlines() if line.strip()]
+            elif name == "kind":
+                fields[name] = st.selectbox(
+                    label,
+                    ["bar", "line", "donut"],
+                    key=key,
+                    format_func=lambda k: t(f"ui.studio.chart_kind.{k}"),
+                )
             elif name in LONG:
                 fields[name] = st.text_area(label, key=key, height=80)
             else:
@@ -157,6 +178,18 @@ with tab_video:
             t("ui.studio.hashtag"), key="st_v_hashtag", placeholder="#ChuyenDoiSo"
         )
         secs = st.slider(t("ui.studio.seconds"), 1.0, 8.0, 3.0, 0.5, key="st_v_secs")
+        o1, o2 = st.columns(2)
+        v_size = o1.selectbox(
+            t("ui.studio.video_size"),
+            ["9:16", "4:5", "1:1", "16:9"],
+            index=2,
+            key="st_v_size",
+            help=t("ui.studio.video_size_help"),
+        )
+        v_zoom = o2.checkbox(t("ui.studio.video_zoom"), key="st_v_zoom")
+        v_caps = st.text_area(
+            t("ui.studio.video_captions"), key="st_v_caps", help=t("ui.studio.video_captions_help")
+        )
         if st.button(
             t("ui.studio.render_video"),
             type="primary",
@@ -175,6 +208,9 @@ with tab_video:
                 seconds_per_image=secs,
                 campaign=v_tag.strip(),
                 hashtag=v_tag.strip(),
+                size=renders_svc.VIDEO_SIZES[v_size],
+                zoom=v_zoom,
+                captions=v_caps.splitlines(),
             )
             if queued is not None:
                 st.session_state[VIDEO_JOB] = queued.id
@@ -214,9 +250,88 @@ with tab_lib:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
             if can_create and asset.id is not None:
                 _details(asset.id, asset.title, asset.tags)
+            if asset.kind in ("image", "video") and can_create:
+                with st.expander(t("ui.studio.alt_text"), icon=":material/accessibility:"):
+                    alt = st.text_area(
+                        t("ui.studio.alt_text"),
+                        value=asset.alt_text,
+                        key=f"st_alt_{asset.id}",
+                        max_chars=media_svc.ALT_TEXT_MAX,
+                        help=t("ui.studio.alt_help"),
+                        label_visibility="collapsed",
+                    )
+                    if st.button(t("ui.studio.alt_save"), key=f"st_alt_save_{asset.id}"):
+                        common.write(
+                            media_svc.set_alt_text,
+                            actor,
+                            int(asset.id or 0),
+                            alt,
+                            success=t("ui.studio.alt_saved"),
+                        )
             near = dups.get(asset.id or 0) or []
             if near:
                 st.warning(
                     t("ui.studio.duplicates", ids=", ".join(f"#{o.id}" for o, _ in near)),
                     icon=":material/content_copy:",
                 )
+
+with tab_brand:
+    if actor.org_id is None:
+        st.info(t("ui.brand.no_org"))
+    else:
+        kit = common.read(brandkit.describe, actor, actor.org_id)
+        st.markdown(t("ui.brand.intro"))
+        for check in kit["contrast"]:
+            line = t(
+                "brand.cli.check",
+                pair=t(f"brand.pair.{check['pair']}"),
+                ratio=f"{check['ratio']:.1f}",
+                required=f"{check['required']:.1f}",
+                px=check["smallest_px"],
+            ).strip()
+            if check["adjusted"]:
+                st.warning(f"{line} — {check['reason']}", icon=":material/contrast:")
+            else:
+                st.caption(f"✓ {line}")
+        if actor.can("campaign.manage"):
+            with st.form("st_brand"):
+                presets = ["", "government-red", "default"]
+                preset = st.selectbox(
+                    t("ui.brand.preset"),
+                    presets,
+                    key="st_brand_preset",
+                    format_func=lambda k: t(f"ui.brand.preset.{k or 'keep'}"),
+                )
+                c1, c2 = st.columns(2)
+                primary = c1.color_picker(
+                    t("ui.brand.primary"), value=kit["primary"], key="st_brand_primary"
+                )
+                accent = c2.color_picker(
+                    t("ui.brand.accent"), value=kit["accent"], key="st_brand_accent"
+                )
+                texts = {
+                    key: st.text_input(
+                        t(f"brand.cli.{key}"),
+                        value=kit[key],
+                        key=f"st_brand_{key}",
+                        max_chars=brandkit.TEXT_LIMITS[key],
+                    )
+                    for key in brandkit.TEXT_LIMITS
+                }
+                if st.form_submit_button(t("ui.brand.save"), type="primary"):
+                    colours_changed = (primary.upper(), accent.upper()) != (
+                        kit["primary"].upper(),
+                        kit["accent"].upper(),
+                    )
+                    saved = common.write(
+                        brandkit.update,
+                        actor,
+                        actor.org_id,
+                        preset=preset or None,
+                        primary=primary if colours_changed and not preset else None,
+                        accent=accent if colours_changed and not preset else None,
+                        texts=dict(texts),
+                        success=t("ui.brand.saved"),
+                    )
+                    if saved is not None:
+                        st.rerun()  # show the checks of the kit just saved

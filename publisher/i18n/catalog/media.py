@@ -40,16 +40,46 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "File «{file}» is empty (0 bytes)",
     ),
     "media.error.text_too_long": (
-        "Nội dung «{field}» quá dài để trình bày đẹp trên ấn phẩm; hãy rút gọn",
-        "The «{field}» text is too long to lay out on the graphic; please shorten it",
+        "«{field_vi}» dài {length} ký tự, tối đa {limit} ký tự; hãy rút gọn",
+        "«{field_en}» is {length} characters long, at most {limit}; please shorten it",
+    ),
+    "media.error.text_no_room": (
+        "«{field_vi}» ({length} ký tự) không vừa khung ở cỡ chữ tối thiểu {min_px} px"
+        " (tối đa {lines} dòng); hãy rút gọn",
+        "«{field_en}» ({length} characters) does not fit at the minimum size of {min_px} px"
+        " (at most {lines} lines); please shorten it",
+    ),
+    "media.error.bad_logo": (
+        "Logo «{file}» không dùng được: {why_vi}",
+        "Logo «{file}» cannot be used: {why_en}",
+    ),
+    "media.error.countdown_too_far": (
+        "Số ngày đếm ngược {countdown} quá xa; tối đa {limit} ngày",
+        "Countdown {countdown} is too far; at most {limit} days",
+    ),
+    "media.error.countdown_mismatch": (
+        "Số ngày đếm ngược {countdown} không khớp với ngày {date}: còn {expected} ngày",
+        "Countdown {countdown} does not match the date {date}: {expected} days left",
+    ),
+    "media.error.bad_chart": (
+        "Dữ liệu biểu đồ không hợp lệ: {why_vi}",
+        "The chart data is not valid: {why_en}",
+    ),
+    "media.error.bad_extension": (
+        "Tệp ra «{file}» có đuôi không được hỗ trợ; hãy dùng {known}",
+        "Output file «{file}» has an unsupported extension; use {known}",
+    ),
+    "media.error.bad_preset": (
+        "Không có bộ màu «{value}»; chọn một trong: {known}",
+        "No colour preset «{value}»; choose one of: {known}",
     ),
     "media.error.empty_title": (
         "Tiêu đề đang trống; hãy nhập tiêu đề",
         "The title is empty; please enter a title",
     ),
     "media.error.bad_field": (
-        "Giá trị của trường «{field}» không hợp lệ",
-        "The value of field «{field}» is not valid",
+        "Giá trị của «{field_vi}» không hợp lệ",
+        "The value of «{field_en}» is not valid",
     ),
     "media.error.unknown_template": (
         "Không có mẫu «{template}»; các mẫu hiện có: {known}",
@@ -124,6 +154,63 @@ _ERRORS: dict[str, tuple[str, str]] = {
 _CLI: dict[str, tuple[str, str]] = {
     "media.cli.rendered": ("Đã tạo tệp {path}", "Wrote {path}"),
     "media.cli.rendering": ("Đang dựng video", "Rendering video"),
+    "media.cli.extension_corrected": (
+        "Ảnh vượt giới hạn dung lượng ở dạng PNG nên được ghi dạng JPEG: {path} (thay cho {asked})",
+        "The PNG was over the byte budget, so it was written as JPEG: {path} (instead of {asked})",
+    ),
+    "media.cli.alt_text": ("Văn bản thay thế: {alt}", "Alt text: {alt}"),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CLI, **LABELS}
+_BRAND: dict[str, tuple[str, str]] = {
+    "brand.cli.header": (
+        "Bộ nhận diện của {org} (bộ màu: {preset})",
+        "Brand kit of {org} (preset: {preset})",
+    ),
+    "brand.cli.colours": (
+        "  Màu chính {primary}, màu nhấn {accent}",
+        "  Primary {primary}, accent {accent}",
+    ),
+    "brand.cli.header_line1": ("Dòng tiêu đề 1", "Header line 1"),
+    "brand.cli.header_line2": ("Dòng tiêu đề 2", "Header line 2"),
+    "brand.cli.website": ("Trang web", "Website"),
+    "brand.cli.hashtag": ("Hashtag", "Hashtag"),
+    "brand.cli.source": ("Dòng nguồn", "Source line"),
+    "brand.cli.check": (
+        "  Tương phản {pair}: {ratio}:1 (cần {required}:1, chữ từ {px} px)",
+        "  Contrast {pair}: {ratio}:1 (needs {required}:1, text from {px} px)",
+    ),
+    "brand.cli.adjusted": ("dùng {colour}: {reason}", "uses {colour}: {reason}"),
+    "brand.pair.text/background": ("chữ trên nền", "text on the background"),
+    "brand.pair.accent_text/background": ("chữ màu nhấn trên nền", "accent text on the background"),
+    "brand.pair.text/accent_card": ("chữ trên thẻ màu nhấn", "text on the accent card"),
+    "brand.pair.primary_text/white_card": (
+        "chữ màu chính trên thẻ trắng",
+        "primary text on white cards",
+    ),
+    "brand.reason.text/background": (
+        "nền {original} được làm đậm thành {adjusted} vì cả chữ trắng lẫn chữ đen chỉ đạt"
+        " {before}:1, cần {required}:1 cho chữ {px} px",
+        "background {original} darkened to {adjusted}: neither white nor dark text reached"
+        " {required}:1 at {px} px (best {before}:1)",
+    ),
+    "brand.reason.accent_text/background": (
+        "{original} được thay bằng {adjusted} vì chữ màu nhấn trên nền chỉ đạt {before}:1,"
+        " cần {required}:1 cho chữ {px} px",
+        "{original} replaced by {adjusted}: accent text on the background had {before}:1,"
+        " needs {required}:1 at {px} px",
+    ),
+    "brand.reason.text/accent_card": (
+        "thẻ màu nhấn {original} được chỉnh thành {adjusted} vì chữ trên thẻ chỉ đạt {before}:1,"
+        " cần {required}:1 cho chữ {px} px",
+        "accent card {original} adjusted to {adjusted}: its text had {before}:1, needs"
+        " {required}:1 at {px} px",
+    ),
+    "brand.reason.primary_text/white_card": (
+        "chữ màu chính {original} trên thẻ trắng dùng sắc đậm {adjusted} vì chỉ đạt {before}:1,"
+        " cần {required}:1 cho chữ {px} px",
+        "primary text {original} on white cards shown as {adjusted}: it had {before}:1, needs"
+        " {required}:1 at {px} px",
+    ),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CLI, **_BRAND, **LABELS}

@@ -180,6 +180,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.template.quote": ("Trích dẫn", "Quote"),
     "ui.template.event": ("Sự kiện", "Event"),
     "ui.template.task": ("Nhiệm vụ KH&CN", "S&T task"),
+    "ui.template.chart": ("Biểu đồ", "Chart"),
     "ui.studio.template": ("Mẫu", "Template"),
     "ui.studio.field.title": ("Tiêu đề", "Title"),
     "ui.studio.field.subtitle": ("Dòng phụ", "Subtitle"),
@@ -534,6 +535,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.tab_infographic": ("Infographic", "Infographic"),
     "ui.studio.tab_video": ("Video ngắn", "Short video"),
     "ui.studio.tab_library": ("Thư viện", "Library"),
+    "ui.studio.tab_brand": ("Bộ nhận diện", "Brand kit"),
+    "ui.brand.no_org": (
+        "Tài khoản này không gắn với đơn vị; dùng «publisher brand set --org ...»",
+        "This account has no organisation; use «publisher brand set --org ...»",
+    ),
+    "ui.brand.intro": (
+        "Màu, dòng tiêu đề chính thức, trang web và dòng nguồn dùng cho mọi ấn phẩm của đơn vị."
+        " Mỗi cặp màu được kiểm tra độ tương phản WCAG AA; màu nào chưa đạt được chỉnh sắc độ:",
+        "Colours, official header, website and source line used by every graphic of the"
+        " organisation. Every colour pair is checked for WCAG AA contrast; failing ones are"
+        " adjusted:",
+    ),
+    "ui.brand.preset": ("Bộ màu", "Preset"),
+    "ui.brand.preset.keep": ("Giữ màu hiện tại / tự chọn", "Keep / custom colours"),
+    "ui.brand.preset.government-red": ("Đỏ cờ – vàng (cơ quan nhà nước)", "Flag red and yellow"),
+    "ui.brand.preset.default": ("Xanh – vàng (mặc định)", "Blue and gold (default)"),
+    "ui.brand.primary": ("Màu chính", "Primary colour"),
+    "ui.brand.accent": ("Màu nhấn", "Accent colour"),
+    "ui.brand.save": ("Lưu bộ nhận diện", "Save the brand kit"),
+    "ui.brand.saved": ("Đã lưu bộ nhận diện", "Brand kit saved"),
     "ui.studio.field.day_name": ("Tên ngày lễ", "Day name"),
     "ui.studio.field.stats": ("Số liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Figures (LABEL=VALUE a line)"),
     "ui.studio.field.author": ("Người phát biểu", "Author"),
@@ -546,11 +567,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.field.manager": ("Chủ nhiệm", "Principal investigator"),
     "ui.studio.field.period": ("Thời gian thực hiện", "Period"),
     "ui.studio.field.result": ("Kết quả nổi bật", "Key result"),
+    "ui.studio.field.kind": ("Loại biểu đồ", "Chart kind"),
+    "ui.studio.field.data": ("Dữ liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Data (LABEL=VALUE a line)"),
+    "ui.studio.field.unit": ("Đơn vị (ví dụ %)", "Unit (e.g. %)"),
+    "ui.studio.chart_kind.bar": ("Cột", "Bar"),
+    "ui.studio.chart_kind.line": ("Đường", "Line"),
+    "ui.studio.chart_kind.donut": ("Tròn", "Donut"),
+    "ui.studio.data_help": (
+        "Cột: 1–12 mục; đường: 2–24 điểm; tròn: 2–8 phần, không âm. Số viết 1.234,5 hoặc 87,5%",
+        "Bar: 1-12 items; line: 2-24 points; donut: 2-8 shares, not negative. Numbers as"
+        " 1.234,5 or 87,5%",
+    ),
     "ui.studio.stats_help": ("Từ 3 đến 6 dòng", "3 to 6 lines"),
     "ui.studio.hashtag": ("Hashtag ở chân trang", "Footer hashtag"),
     "ui.studio.fill_title": ("Nhập tiêu đề để xem trước", "Enter a title to see the preview"),
     "ui.studio.preview": ("Xem trước (1080×1080)", "Preview (1080×1080)"),
     "ui.studio.save": ("Lưu vào thư viện", "Save to the library"),
+    "ui.studio.video_size": ("Khổ video", "Video size"),
+    "ui.studio.video_size_help": (
+        "9:16 cho Stories/Reels (chữ tránh 14% trên và 20% dưới), 4:5 và 1:1 cho bảng tin,"
+        " 16:9 cho YouTube và màn hình",
+        "9:16 for Stories/Reels (text kept out of the top 14% and bottom 20%), 4:5 and 1:1 for"
+        " feeds, 16:9 for YouTube and screens",
+    ),
+    "ui.studio.video_zoom": ("Phóng chậm từng ảnh", "Slow zoom on each image"),
+    "ui.studio.video_captions": (
+        "Chú thích (mỗi dòng cho một ảnh)",
+        "Captions (one line per image)",
+    ),
+    "ui.studio.video_captions_help": (
+        "Hiện trên dải nền tối ở cuối ảnh; video luôn có âm thanh (im lặng nếu không có nhạc)",
+        "Shown on a dark band at the bottom; every clip has sound (silence without music)",
+    ),
+    "ui.studio.alt_text": ("Văn bản thay thế (alt text)", "Alt text"),
+    "ui.studio.alt_help": (
+        "Mô tả nội dung ảnh cho người dùng trình đọc màn hình; gửi kèm ảnh lên Facebook",
+        "Describes the picture for screen-reader users; sent with the photo to Facebook",
+    ),
+    "ui.studio.alt_save": ("Lưu văn bản thay thế", "Save alt text"),
+    "ui.studio.alt_saved": ("Đã lưu văn bản thay thế", "Alt text saved"),
     "ui.studio.saved": ("Đã lưu vào thư viện: #{id}", "Saved to the library: #{id}"),
     "ui.studio.no_images": ("Thư viện chưa có ảnh", "The library has no images yet"),
     "ui.studio.video_images": ("Ảnh cho video (theo thứ tự)", "Images, in order"),

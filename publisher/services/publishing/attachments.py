@@ -26,6 +26,7 @@ def to_item(asset: MediaAsset) -> MediaItem:
         width=asset.width,
         height=asset.height,
         duration=asset.duration,
+        alt_text=asset.alt_text,
     )
 
 

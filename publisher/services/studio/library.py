@@ -94,6 +94,7 @@ def add_file(
     tags: Sequence[str] = (),
     recipe: Mapping[str, Any] | None = None,
     source_kind: str = "upload",
+    alt_text: str = "",
 ) -> MediaAsset:
     """Store a file in the organisation's library (once per content) and return its row.
 
@@ -111,6 +112,9 @@ def add_file(
         select(MediaAsset).where(MediaAsset.org_id == org, MediaAsset.sha256 == stored.sha256)
     ).first()
     if existing is not None:
+        if alt_text and not existing.alt_text:
+            existing.alt_text = _clean_alt(alt_text)
+            session.add(existing)
         return existing
     meta = stored.meta
     rel = stored.path.relative_to(get_settings().media_dir).as_posix()
@@ -129,6 +133,7 @@ def add_file(
         tags=clean_tags,
         recipe=dict(recipe or {}),
         source=source_kind,
+        alt_text=_clean_alt(alt_text),
         created_by=actor.user_id,
     )
     session.add(asset)
@@ -185,7 +190,10 @@ def _remove_created(session: Session) -> None:
 
 
 def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
-    """The organisation's brand kit (name, colours, logo) for the studio."""
+    """The organisation's brand kit (name, colours, logo, header, website, source line).
+
+    ``hashtag`` (a campaign's) wins over the kit's own hashtag.
+    """
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound("error.org_not_found", org=str(org_id))
@@ -195,12 +203,17 @@ def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
         if logo_asset is not None:
             logo = asset_file(logo_asset)
     with media_errors_translated():
+        kit = dict(org.brand_kit or {})
         return BrandKit(
             org_name=org.name,
             logo=logo,
             primary=org.brand_primary,
             accent=org.brand_accent,
-            hashtag=hashtag,
+            hashtag=hashtag or str(kit.get("hashtag", "")),
+            website=str(kit.get("website", "")),
+            header_line1=str(kit.get("header_line1", "")),
+            header_line2=str(kit.get("header_line2", "")),
+            source=str(kit.get("source", "")),
         )
 
 
@@ -233,7 +246,46 @@ def render_infographic_asset(
         tags=tags,
         recipe=result.recipe,
         source_kind="generated",
+        alt_text=result.alt,
     )
+
+
+#: Longest alt text kept (Facebook takes up to 1000 characters too).
+ALT_TEXT_MAX = 1000
+
+
+def _clean_alt(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").split())[:ALT_TEXT_MAX]
+
+
+def set_alt_text(session: Session, actor: Actor, asset_id: int, value: str) -> MediaAsset:
+    """Edit an asset's alternative text. Raises NotFound, InvalidInput (over the limit)."""
+    actor.require("media.create")
+    asset = get_asset(session, actor, asset_id)
+    clean = " ".join(unicodedata.normalize("NFC", value or "").split())
+    if len(clean) > ALT_TEXT_MAX:
+        raise PublisherError(
+            "media.error.text_too_long",
+            field="alt_text",
+            field_vi="Văn bản thay thế",
+            field_en="Alt text",
+            length=len(clean),
+            limit=ALT_TEXT_MAX,
+        )
+    before = asset.alt_text
+    asset.alt_text = clean
+    session.add(asset)
+    audit.record(
+        session,
+        actor,
+        "media.alt_text",
+        "media",
+        asset.id,
+        org_id=asset.org_id,
+        before={"alt_text": before},
+        after={"alt_text": clean},
+    )
+    return asset
 
 
 def get_asset(session: Session, actor: Actor, asset_id: int) -> MediaAsset:
@@ -348,6 +400,7 @@ def describe(asset: MediaAsset) -> dict[str, Any]:
         "title": asset.title,
         "tags": asset.tags,
         "source": asset.source,
+        "alt_text": asset.alt_text,
         "recipe": asset.recipe,
         "created_at": asset.created_at.isoformat(),
     }

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from media import errors as media_errors
 from media import fit as media_fit
+from media.alt import clip_alt_text
 from media.brand import BrandKit
 from media.infographic import MIN_SIDE, TEMPLATES, encode, render_infographic
 from media.video import MAX_SECONDS, SECONDS_RANGE, VideoSpec, render_video
@@ -65,6 +66,10 @@ def brand_snapshot(session: Session, org_id: int, hashtag: str = "") -> dict[str
         "accent": kit.accent,
         "hashtag": kit.hashtag,
         "logo_asset_id": org.logo_asset_id if org is not None else None,
+        "website": kit.website,
+        "header_line1": kit.header_line1,
+        "header_line2": kit.header_line2,
+        "source": kit.source,
     }
 
 
@@ -190,6 +195,8 @@ class Output:
     parent_id: int | None = None
     reuse_asset_id: int | None = None
     kind: str = "image"
+    #: Alternative text built from the content (infographics).
+    alt: str = ""
 
 
 def _brand(brand: Mapping[str, Any]) -> BrandKit:
@@ -205,10 +212,18 @@ def _brand(brand: Mapping[str, Any]) -> BrandKit:
         primary=str(brand.get("primary", "#0B3D91")),
         accent=str(brand.get("accent", "#F2A900")),
         hashtag=str(brand.get("hashtag", "")),
+        website=str(brand.get("website", "")),
+        header_line1=str(brand.get("header_line1", "")),
+        header_line2=str(brand.get("header_line2", "")),
+        source=str(brand.get("source", "")),
     )
 
 
 def _infographic_image(recipe: Mapping[str, Any], size: tuple[int, int] | None = None) -> Any:
+    return _infographic(recipe, size).image
+
+
+def _infographic(recipe: Mapping[str, Any], size: tuple[int, int] | None = None) -> Any:
     w, h = size or _size(recipe, MIN_SIDE)
     return render_infographic(
         str(recipe["template"]),
@@ -217,7 +232,7 @@ def _infographic_image(recipe: Mapping[str, Any], size: tuple[int, int] | None =
         (w, h),
         lang=str(recipe.get("lang", "vi")),
         today=date.fromisoformat(str(recipe["today"])),
-    ).image
+    )
 
 
 def _asset_path(org_id: int, asset_id: Any) -> tuple[MediaAsset, Path]:
@@ -234,10 +249,12 @@ def execute(
 ) -> Output:
     """Render one recipe into ``workdir``. Raises MediaError / PublisherError (job fails)."""
     if kind == "infographic":
-        image = _infographic_image(recipe)
+        result = _infographic(recipe)
+        image = result.image
         out = workdir / f"{recipe['template']}.png"
         out.write_bytes(encode(image, "PNG"))
-        return Output(out, f"{recipe['template']}-{image.width}x{image.height}.png")
+        name = f"{recipe['template']}-{image.width}x{image.height}.png"
+        return Output(out, name, alt=result.alt)
     if kind == "video":
         return _execute_video(recipe, org_id, workdir, on_progress)
     return _execute_fit(recipe, org_id, workdir)
@@ -258,6 +275,8 @@ def _execute_video(
         size=size,
         seconds_per_image=float(recipe.get("seconds_per_image", 3.0)),
         crossfade=float(recipe.get("crossfade", 0.5)),
+        zoom=bool(recipe.get("zoom", False)),
+        captions=[str(c) for c in recipe.get("captions", [])],
         title=str(recipe.get("title", "")),
         subtitle=str(recipe.get("subtitle", "")),
         eyebrow=str(recipe.get("eyebrow", "")),
@@ -271,7 +290,8 @@ def _execute_video(
     # One encoder thread per render: the executor slots, not ffmpeg, decide the parallelism,
     # which keeps memory and CPU per render bounded and predictable.
     render_video(spec, out, on_progress=on_progress, thumbnail=False, threads=1)
-    return Output(out, f"clip-{size[0]}x{size[1]}.mp4", kind="video")
+    alt = clip_alt_text(spec.title, spec.subtitle, list(spec.captions), spec.brand, spec.campaign)
+    return Output(out, f"clip-{size[0]}x{size[1]}.mp4", kind="video", alt=alt)
 
 
 def _execute_fit(recipe: Mapping[str, Any], org_id: int, workdir: Path) -> Output:

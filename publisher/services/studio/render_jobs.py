@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from media import sizes as media_sizes
 from publisher.config import get_settings
 from publisher.db import is_row_id
 from publisher.errors import Conflict, InvalidTransition, NotFound, PublisherError
@@ -133,6 +134,10 @@ def _sharpen(job: RenderJob, priority: int, deadline: datetime | None) -> None:
     job.priority = max(job.priority, priority)
 
 
+#: Clip sizes the studio offers (9:16, 4:5, 1:1, 16:9), the same presets as ``--size``.
+VIDEO_SIZES: dict[str, tuple[int, int]] = dict(media_sizes.VIDEO_SIZES)
+
+
 def enqueue_video(
     session: Session,
     actor: Actor,
@@ -147,6 +152,8 @@ def enqueue_video(
     hashtag: str = "",
     post_id: int | None = None,
     deadline: datetime | None = None,
+    zoom: bool = False,
+    captions: Sequence[str] = (),
 ) -> RenderJob:
     """The media studio's "render video": a clip of library images, made by the worker.
 
@@ -165,6 +172,10 @@ def enqueue_video(
         "brand": recipes.brand_snapshot(session, org, hashtag),
         "_title": title.strip() or "Video",
     }
+    if zoom:
+        recipe["zoom"] = True
+    if any(c.strip() for c in captions):
+        recipe["captions"] = [c.strip() for c in captions]
     job, _ = enqueue(
         session, actor, "video", recipe, org_id=org, post_id=post_id, deadline=deadline
     )
