@@ -67,7 +67,8 @@ def _setup(data_dir: Path, env: dict[str, str]) -> None:
     script = (
         "from publisher import migrate\n"
         "from publisher.db import get_engine, session_scope\n"
-        "from publisher.services import channels, orgs\n"
+        "from publisher.services.accounts import orgs\n"
+        "from publisher.services.publishing import channels\n"
         "from publisher.services.accounts.actor import Actor\n"
         "migrate.upgrade(get_engine())\n"
         "a = Actor.system('bench')\n"

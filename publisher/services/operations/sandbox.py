@@ -62,7 +62,7 @@ def received(
 def sandbox_channels(session: Session, actor: Actor) -> set[int]:
     """Ids of the channels (that ``actor`` sees) pointed at the sandbox emulator: their posts'
     links lead to the «Hộp cát» page, not to the real facebook.com or t.me."""
-    from publisher.services.channels import list_channels
+    from publisher.services.publishing.channels import list_channels
 
     url = get_url(session)
     if not url:
