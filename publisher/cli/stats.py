@@ -159,10 +159,19 @@ def kpi_show(
         kpis = kpi.all_kpis(session, actor, parse_period(code), org_id)
     data = [k.as_dict() | {"detail": None} for k in kpis]
 
+    from publisher.i18n import get_language
+    from publisher.services.insight.reports.fmt import num
+
+    lang = get_language()
+
     def human() -> str:
+        # the unit and the numbers as the pages and the report write them (2,8 / 8 bài)
+        def shown(k: kpi.Kpi) -> str:
+            unit = "%" if k.unit == "%" else " " + t("kpi.unit.posts")
+            return f"{num(k.value, lang)} / {num(k.target, lang)}{unit}"
+
         return "\n".join(
-            f"{t(f'kpi.{k.key}')}: {k.value} / {k.target} {k.unit} — {t(f'kpi.status.{k.status}')}"
-            for k in kpis
+            f"{t(f'kpi.{k.key}')}: {shown(k)} — {t(f'kpi.status.{k.status}')}" for k in kpis
         )
 
     emit(data, as_json, human)

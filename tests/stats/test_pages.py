@@ -92,7 +92,7 @@ def test_an_officer_cannot_open_statistics(office):
 
 def test_reports_page_generates_a_docx_to_download(office):
     at = _app(office, "manager", "pages/reports.py")
-    assert "Sắp đến hạn báo cáo 2026-H2" in _texts(at)  # 06/12: reminder window
+    assert "Sắp đến hạn báo cáo 6 tháng cuối năm 2026" in _texts(at)  # 06/12: reminder window
     at.selectbox(key="rp_period").select("2026-H2").run()
     at.button(key="FormSubmitter:report_form-Tạo báo cáo").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -154,6 +154,9 @@ def test_cli_report_and_stats_show(office, tmp_path):
     assert data["totals"]["reactions"] == 1290
     r = runner.invoke(app, ["stats", "show"])
     assert "không có số liệu" in r.output and "Telegram không cung cấp" in r.output
+    r = runner.invoke(app, ["kpi", "show"])  # the unit in Vietnamese, never "posts"
+    assert r.exit_code == 0, r.output
+    assert " bài — " in r.output and "posts" not in r.output
 
 
 @pytest.mark.parametrize(

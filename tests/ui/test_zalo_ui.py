@@ -65,10 +65,11 @@ def test_review_previews_a_zalo_article_and_its_broadcast(
             }
         },
     )
-    compose(
+    post_id = compose(
         office, "Ngày hội <KH&CN> 2026\nMời bà con tham dự.", submit=True, title="Ngày hội KH&CN"
     )
     at = app_as(office, "editor", "pages/review.py")
+    at.button(key=f"rv_open_{post_id}").click().run()  # the desk's rows open one at a time
     shown = "\n".join(str(h.proto.body) for h in at.get("html"))
     assert "pv-za-art" in shown and "pv-za-msg" in shown  # the article and the broadcast
     assert "Ngày hội KH&amp;CN" in shown  # the post's title, escaped
@@ -98,3 +99,28 @@ def test_channels_page_connects_an_oa(sqlite_db: Any, clock: Any, app_as: Any) -
     assert url.startswith("https://oauth.zaloapp.com/v4/oa/permission?")
     assert "app_id=777" in url and "code_challenge=" in url and "state=" in url
     assert "s3cret-app" not in url
+
+
+def test_channels_page_reads_an_oa_in_words(sqlite_db: Any, clock: Any, app_as: Any) -> None:
+    """The card says «Có» for the broadcast flag and names the OA's token as the OA's (not a
+    Facebook Page's); the add form starts a new OA with broadcast off, as its schema says."""
+    from tests.factories import make_office
+
+    office = make_office(
+        "so-khcn",
+        channels={
+            "Zalo OA Sở": {
+                "kind": "zalo_oa",
+                "settings": {"oa_id": "4242", "app_id": "777", "broadcast": True},
+                "credentials": {"app_secret": "s3cret-app", "access_token": "zat-1"},
+            }
+        },
+    )
+    at = app_as(office, "admin", "pages/channels.py")
+    shown = texts(at)
+    assert "Gửi bài viết tới người quan tâm (broadcast): Có" in shown
+    assert "Mã truy cập OA (access token):" in shown and "Mã truy cập trang" not in shown
+    assert ": True" not in shown and "zat-1" not in shown
+    at.selectbox(key="ch_new_kind").set_value("zalo_oa").run()
+    [flag] = [c for c in at.checkbox if c.key == "ch_new_s_broadcast"]
+    assert flag.value is False

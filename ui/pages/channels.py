@@ -14,10 +14,23 @@ from publisher.services.publishing.channels import FormField
 from ui import common
 
 
-def field_label(key: str) -> str:
-    """A setting or credential name as people read it (the raw key if none is known)."""
-    text = t(f"ui.channels.field.{key}")
-    return key if text == f"ui.channels.field.{key}" else text
+def field_label(key: str, kind: str | None = None) -> str:
+    """A setting or credential name as people read it: the platform's own wording
+    (``ui.channels.field.<kind>.<key>``) when it has one, else the shared one, else the raw
+    key."""
+    names = [f"ui.channels.field.{kind}.{key}"] if kind else []
+    for name in [*names, f"ui.channels.field.{key}"]:
+        text = t(name)
+        if text != name:
+            return text
+    return key
+
+
+def is_on(value: object) -> bool:
+    """A flag's value, stored (``True``) or a schema default written as text (``"false"``)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def field_help(field: FormField) -> str | None:
@@ -34,7 +47,7 @@ def field_input(field: FormField, key: str, label: str, value: object = None) ->
     hidden and never shown back, a list as comma-separated text); returns what the person
     entered."""
     if field.kind == "bool":
-        return st.checkbox(label, value=bool(value), key=key, help=field_help(field))
+        return st.checkbox(label, value=is_on(value), key=key, help=field_help(field))
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     return st.text_input(
@@ -46,10 +59,21 @@ def field_input(field: FormField, key: str, label: str, value: object = None) ->
     )
 
 
-def field_lines(values: dict[str, object]) -> str:
+def shown_value(value: object) -> str:
+    """A setting as people read it: a flag as «Có»/«Không», a list comma-separated."""
+    if isinstance(value, bool):
+        return t("ui.channels.flag_on" if value else "ui.channels.flag_off")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def field_lines(values: dict[str, object], kind: str | None = None) -> str:
     """``label: value`` for the values that are set, one line each (escaped)."""
     return "  \n".join(
-        f"{common.esc(field_label(k))}: {common.esc(v)}" for k, v in values.items() if v
+        f"{common.esc(field_label(k, kind))}: {common.esc(shown_value(v))}"
+        for k, v in values.items()
+        if v or v is False
     )
 
 
@@ -86,7 +110,7 @@ for channel, info in sorted(
             c2.caption(channel.health_detail[:200])
         if channel.token_expires_at:
             c2.caption(t("ui.channels.expires", at=common.fmt_dt(channel.token_expires_at)))
-        c1.caption(field_lines({**info["settings"], **info["credentials"]}))
+        c1.caption(field_lines({**info["settings"], **info["credentials"]}, channel.kind))
         cid = channel.id or 0
         if actor.can("channel.test") and c3.button(
             t("ui.channels.test"), key=f"ch_test_{cid}", icon=":material/network_check:"
@@ -117,7 +141,7 @@ for channel, info in sorted(
                         f.key: field_input(
                             f,
                             f"ch_{cid}_s_{f.key}",
-                            field_label(f.key),
+                            field_label(f.key, channel.kind),
                             info["settings"].get(f.key),
                         )
                         for f in form.settings
@@ -126,7 +150,7 @@ for channel, info in sorted(
                         f.key: field_input(
                             f,
                             f"ch_{cid}_c_{f.key}",
-                            t("ui.channels.new_secret", key=field_label(f.key)),
+                            t("ui.channels.new_secret", key=field_label(f.key, channel.kind)),
                         )
                         for f in form.credentials
                     }
@@ -163,11 +187,11 @@ if actor.can("channel.manage"):
     with st.form("ch_new", clear_on_submit=False):
         name = st.text_input(t("ui.channels.name"), key="ch_new_name")
         add_settings = {
-            f.key: field_input(f, f"ch_new_s_{f.key}", field_label(f.key), f.default)
+            f.key: field_input(f, f"ch_new_s_{f.key}", field_label(f.key, kind), f.default)
             for f in new_form.settings
         }
         creds = {
-            f.key: str(field_input(f, f"ch_new_c_{f.key}", field_label(f.key)))
+            f.key: str(field_input(f, f"ch_new_c_{f.key}", field_label(f.key, kind)))
             for f in new_form.credentials
         }
         if st.form_submit_button(t("ui.channels.add_button"), type="primary"):

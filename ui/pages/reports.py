@@ -24,19 +24,6 @@ actor = common.guard("report.export")
 common.page_header("ui.reports.title", "ui.reports.caption")
 today = to_local(utcnow()).date()
 
-due = due_report(today)
-if due is not None:
-    deadline, half = due
-    st.warning(
-        t(
-            "alert.report_due",
-            period=f"{today.year}-H{half}",
-            deadline=fmt_date(deadline),
-            days_left=(deadline - today).days,
-        ),
-        icon=":material/event:",
-    )
-
 
 def _periods() -> list[str]:
     """Half-years that have begun, newest first (back to 2025, when the plan started)."""
@@ -56,6 +43,19 @@ def _period_label(code: str) -> str:
         year=year,
     )
 
+
+due = due_report(today)
+if due is not None:
+    deadline, half = due
+    st.warning(
+        t(
+            "alert.report_due",
+            period=_period_label(f"{today.year}-H{half}"),  # «6 tháng cuối năm 2026»
+            deadline=fmt_date(deadline),
+            days_left=(deadline - today).days,
+        ),
+        icon=":material/event:",
+    )
 
 orgs = common.read(list_orgs, actor)
 org_options: dict[str | None, str] = {o.slug: o.name for o in orgs}

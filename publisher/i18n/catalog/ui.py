@@ -446,8 +446,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # channels
     "ui.channels.title": ("Kênh đăng bài", "Channels"),
     "ui.channels.caption": (
-        "Trang Facebook, kênh Telegram và webhook (Zalo OA) của đơn vị",
-        "The organisation's Facebook Pages, Telegram channels and webhooks (Zalo OA)",
+        "Trang Facebook, kênh Telegram, Zalo OA và webhook ký số của đơn vị",
+        "The organisation's Facebook Pages, Telegram channels, Zalo OAs and signed webhooks",
     ),
     "ui.channels.flagged": (
         "Các kênh cần kiểm tra mã truy cập: {names}",
@@ -484,6 +484,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.channels.field.access_token": ("Mã truy cập trang", "Page access token"),
     "ui.channels.field.bot_token": ("Mã bot (bot token)", "Bot token"),
     "ui.channels.field.secret": ("Khóa bí mật", "Secret"),
+    # a setting shown on the channel's card
+    "ui.channels.flag_on": ("Có", "Yes"),
+    "ui.channels.flag_off": ("Không", "No"),
     "ui.channels.enabled": ("Đang hoạt động", "Enabled"),
     "ui.channels.save": ("Lưu", "Save"),
     "ui.channels.saved": ("Đã lưu cấu hình kênh", "Channel saved"),

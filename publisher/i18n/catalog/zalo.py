@@ -12,6 +12,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Khóa bí mật OA (ký sự kiện webhook của OA)",
         "OA secret key (signs the OA's webhook events)",
     ),
+    # a platform's own wording of a shared key: ui.channels.field.<kind>.<key>
+    "ui.channels.field.zalo_oa.access_token": (
+        "Mã truy cập OA (access token)",
+        "OA access token",
+    ),
     "ui.channels.field.app_secret": ("Khóa bí mật của ứng dụng (app secret)", "App secret"),
     "ui.channels.field.refresh_token": (
         "Mã làm mới (refresh token, dùng một lần)",
