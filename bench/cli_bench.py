@@ -3,8 +3,10 @@
 [--runs N] [--quick] [--baseline SRC]``.
 
 Every case is a fresh process, timed wall-clock from start to exit (what a person or a
-script waits for). The cases run interleaved, round after round, so that the machine's load
-falls on all of them alike; the result is the median (and the minimum) per case.
+script waits for), with the bytecode caches written by a warm-up round (as an installed
+package has them: ``PYTHONDONTWRITEBYTECODE`` is removed from the cases' environment).
+The cases run interleaved, round after round, so that the machine's load falls on all of
+them alike; the result is the median (and the minimum) per case.
 
 * ``bare --help``: a two-command Typer app written to a temporary file (the floor any Typer
   CLI pays: the interpreter, Typer, Rich's help rendering);
@@ -79,8 +81,16 @@ def _publisher_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "publisher.cli"]
 
 
+#: Left out of the cases' environment: with it the warm-up round writes no bytecode cache, and
+#: every round compiles the project's own modules from source again (an installed package has
+#: its ``.pyc`` files; an editable checkout writes them on its first run).
+NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"
+
+
 def _env(data_dir: Path, src: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_") and k != NO_BYTECODE
+    }
     env["PUBLISHER_DATA_DIR"] = str(data_dir)
     if src is not None:
         env["PYTHONPATH"] = str(src)
@@ -182,7 +192,9 @@ def write_results(data: dict[str, Any]) -> None:
         f"Run {data['run_at']} on {data['machine']}; command `{data['command']}`.",
         "",
         f"{r['runs']} rounds, every case a fresh process per round, interleaved (the order "
-        "rotates each round); wall time from start to exit. Load average (1, 5, 15 min) "
+        "rotates each round), after one warm-up round that also writes the bytecode caches "
+        "(`PYTHONDONTWRITEBYTECODE` is left out of the cases' environment); wall time from "
+        "start to exit. Load average (1, 5, 15 min) "
         f"before the rounds {r['load_before']}, after {r['load_after']}.",
         "",
         "| case | median | min | max | vs bare `--help` |",

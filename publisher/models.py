@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -51,6 +52,20 @@ def _ts(**kw: Any) -> Any:
 
 def _now() -> datetime:
     return utcnow()
+
+
+class _Table(SQLModel):
+    """The base of every table below (not a table itself).
+
+    ``defer_build``: pydantic builds a table's validator and serializer the first time one is
+    used, not when this module is imported. Rows are made without validation (SQLModel table
+    models do not validate on ``__init__``; rows read from the database skip ``__init__``), so
+    most processes never build them: this takes about a third off the import of this module,
+    which every command pays (``publisher post list``; issue 15, item 6, ``bench/cli_bench.py``).
+    """
+
+    # SQLModel types it as its own ConfigDict subclass (in a private module), same keys.
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
 
 
 # --- enumerations ---
@@ -119,7 +134,7 @@ class RenderStatus(StrEnum):
 
 
 # --- organisations and people ---
-class Organisation(SQLModel, table=True):
+class Organisation(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
     name: str = Field(max_length=255)
@@ -138,7 +153,7 @@ class Organisation(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class User(SQLModel, table=True):
+class User(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, unique=True, max_length=80)
     full_name: str = Field(default="", max_length=255)
@@ -155,7 +170,7 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class LoginThrottle(SQLModel, table=True):
+class LoginThrottle(_Table, table=True):
     """Wrong passwords for one username from one source (``services.users``): a growing
     delay for that pair only, so nobody can lock somebody else out from elsewhere. Unknown
     usernames get rows too (the answer must not tell whether a user exists)."""
@@ -170,7 +185,7 @@ class LoginThrottle(SQLModel, table=True):
     last_failed_at: datetime | None = _ts(default=None, index=True)
 
 
-class UISession(SQLModel, table=True):
+class UISession(_Table, table=True):
     """A web interface login that survives a browser reload (``services.sessions``).
 
     Only the SHA-256 of the random token is stored; the browser holds the token in a cookie.
@@ -187,7 +202,7 @@ class UISession(SQLModel, table=True):
 
 
 # --- channels ---
-class Channel(SQLModel, table=True):
+class Channel(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
     kind: str = Field(max_length=20)
@@ -208,7 +223,7 @@ class Channel(SQLModel, table=True):
 
 
 # --- campaigns and S&T tasks ---
-class Campaign(SQLModel, table=True):
+class Campaign(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
     name: str = Field(max_length=255)
@@ -225,7 +240,7 @@ class Campaign(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class STTask(SQLModel, table=True):
+class STTask(_Table, table=True):
     """A state-funded science & technology task (nhiệm vụ KH&CN) to be communicated."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -240,7 +255,7 @@ class STTask(SQLModel, table=True):
 
 
 # --- posts ---
-class Post(SQLModel, table=True):
+class Post(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="user.id")
@@ -269,7 +284,7 @@ class Post(SQLModel, table=True):
     updated_at: datetime = _ts(default_factory=_now)
 
 
-class PostVariant(SQLModel, table=True):
+class PostVariant(_Table, table=True):
     """The post on one channel; ``text`` None means "use the post's text"."""
 
     __table_args__ = (UniqueConstraint("post_id", "channel_id"),)
@@ -279,7 +294,7 @@ class PostVariant(SQLModel, table=True):
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class MediaAsset(SQLModel, table=True):
+class MediaAsset(_Table, table=True):
     __table_args__ = (UniqueConstraint("org_id", "sha256"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)
@@ -307,7 +322,7 @@ class MediaAsset(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class PostTag(SQLModel, table=True):
+class PostTag(_Table, table=True):
     """A theme (``khcn``/``dmst``/``cds``) or target group of a post
     (``services.publishing.topics``): statistics and reports break results down by them."""
 
@@ -318,14 +333,14 @@ class PostTag(SQLModel, table=True):
     value: str = Field(primary_key=True, max_length=20)
 
 
-class PostMedia(SQLModel, table=True):
+class PostMedia(_Table, table=True):
     post_id: int = Field(foreign_key="post.id", primary_key=True)
     asset_id: int = Field(foreign_key="mediaasset.id", primary_key=True)
     position: int = 0
 
 
 # --- delivery ---
-class Delivery(SQLModel, table=True):
+class Delivery(_Table, table=True):
     """One post on one channel at one time: the unit of work of the engine (the outbox row)."""
 
     __table_args__ = (
@@ -355,7 +370,7 @@ class Delivery(SQLModel, table=True):
     updated_at: datetime = _ts(default_factory=_now)
 
 
-class EngagementSnapshot(SQLModel, table=True):
+class EngagementSnapshot(_Table, table=True):
     __table_args__ = (UniqueConstraint("delivery_id", "collected_at"),)
     id: int | None = Field(default=None, primary_key=True)
     delivery_id: int = Field(foreign_key="delivery.id", index=True)
@@ -368,7 +383,7 @@ class EngagementSnapshot(SQLModel, table=True):
     unavailable: list[str] = _json(list)
 
 
-class EngagementLatest(SQLModel, table=True):
+class EngagementLatest(_Table, table=True):
     """One row per sent delivery: its newest figures and the dimensions statistics group by.
 
     Kept by services.engagement (on every snapshot, and for sent deliveries not collected yet)
@@ -400,7 +415,7 @@ class EngagementLatest(SQLModel, table=True):
     local_day: date | None = None
 
 
-class EngagementPost(SQLModel, table=True):
+class EngagementPost(_Table, table=True):
     """One row per post with statistics rows: the engagement of all its sent deliveries and
     the span of their publication times.
 
@@ -422,7 +437,7 @@ class EngagementPost(SQLModel, table=True):
     last_sent_at: datetime | None = _ts(default=None)
 
 
-class TrackedLink(SQLModel, table=True):
+class TrackedLink(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True, index=True)
     target: str = Field(max_length=2000)
@@ -432,7 +447,7 @@ class TrackedLink(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class InboundEvent(SQLModel, table=True):
+class InboundEvent(_Table, table=True):
     """A signed engagement event received from a webhook-style platform (or a click)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -446,7 +461,7 @@ class InboundEvent(SQLModel, table=True):
 
 
 # --- render queue ---
-class RenderJob(SQLModel, table=True):
+class RenderJob(_Table, table=True):
     __table_args__ = (
         Index("ix_renderjob_queue", "status", "deadline"),
         # Same recipe in the same organisation -> the same job (renders are idempotent).
@@ -473,7 +488,7 @@ class RenderJob(SQLModel, table=True):
 
 
 # --- the province: report collection, criteria, activities ---
-class ReportRequest(SQLModel, table=True):
+class ReportRequest(_Table, table=True):
     """A report the coordinator asks units for: the semi-annual ones or «đột xuất» (any local
     date range), due by ``deadline`` (local date, inclusive). ``services.insight.collection``."""
 
@@ -490,7 +505,7 @@ class ReportRequest(SQLModel, table=True):
     closed_at: datetime | None = _ts(default=None)
 
 
-class ReportSubmission(SQLModel, table=True):
+class ReportSubmission(_Table, table=True):
     """One unit's part of a :class:`ReportRequest`: created when the request opens,
     ``submitted_at`` set when the unit sends it (its figures frozen in ``figures``)."""
 
@@ -504,7 +519,7 @@ class ReportSubmission(SQLModel, table=True):
     reminded_at: datetime | None = _ts(default=None)
 
 
-class Criterion(SQLModel, table=True):
+class Criterion(_Table, table=True):
     """An evaluation criterion of the plan with yearly targets (``services.insight.criteria``)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -525,7 +540,7 @@ class Criterion(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class Activity(SQLModel, table=True):
+class Activity(_Table, table=True):
     """Something a unit did outside the product (hội nghị, hội thảo, tập huấn, giải thưởng,
     bài báo/phóng sự) that counts in the criteria and is listed in the report."""
 
@@ -543,7 +558,7 @@ class Activity(SQLModel, table=True):
 
 
 # --- operations ---
-class Alert(SQLModel, table=True):
+class Alert(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     kind: str = Field(max_length=40)  # delivery_failed | unconfirmed | auth | missed | ...
@@ -558,7 +573,7 @@ class Alert(SQLModel, table=True):
     resolved_by: int | None = Field(default=None, foreign_key="user.id")
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(_Table, table=True):
     """Append-only (enforced by database triggers): who did what to which object, when."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -574,7 +589,7 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] = _json()
 
 
-class SchedulerLease(SQLModel, table=True):
+class SchedulerLease(_Table, table=True):
     """Leadership of the one scheduler process (APScheduler's job store is not shareable)."""
 
     name: str = Field(primary_key=True, max_length=40)
@@ -583,7 +598,7 @@ class SchedulerLease(SQLModel, table=True):
     acquired_at: datetime = _ts(default_factory=_now)
 
 
-class WorkerHeartbeat(SQLModel, table=True):
+class WorkerHeartbeat(_Table, table=True):
     worker_id: str = Field(primary_key=True, max_length=120)
     role: str = Field(max_length=20)  # scheduler | executor | standby
     host: str = Field(default="", max_length=120)
@@ -592,7 +607,7 @@ class WorkerHeartbeat(SQLModel, table=True):
     seen_at: datetime = _ts(default_factory=_now)
 
 
-class ZaloBroadcast(SQLModel, table=True):
+class ZaloBroadcast(_Table, table=True):
     """One broadcast of a Zalo OA channel, reserved when its delivery is claimed: one a day
     per channel (the unique key) and the package's monthly count, decided before sending
     (``publisher/services/publishing/zalo_broadcast.py``)."""
@@ -609,7 +624,7 @@ class ZaloBroadcast(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
-class KeyValue(SQLModel, table=True):
+class KeyValue(_Table, table=True):
     """Small settings stored in the database (KPI targets, demo markers)."""
 
     key: str = Field(primary_key=True, max_length=120)

@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 import typer.main
+from typer.testing import CliRunner
 
-from publisher.cli import app
+from publisher.cli import _app_for, app
 
 #: Modules ``--help`` must not load (prefixes: a package and its submodules).
 HEAVY = ("sqlalchemy", "sqlmodel", "publisher.models", "publisher.db", "publisher.services")
@@ -41,7 +42,15 @@ for line in json.loads(sys.argv[2]):
         m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in HEAVY)
     )
     handlers = [h.get_name() for h in logging.getLogger().handlers]
-    report[" ".join(line)] = {"code": code, "heavy": loaded, "handlers": handlers}
+    loader = sys.modules.get("pydantic.plugin._loader")
+    models = sys.modules.get("publisher.models")
+    report[" ".join(line)] = {
+        "code": code,
+        "heavy": loaded,
+        "handlers": handlers,
+        "plugins_scanned": getattr(loader, "_plugins", None) is not None,
+        "post_model_built": bool(models and models.Post.__pydantic_complete__),
+    }
 print("@@REPORT@@" + json.dumps(report))
 """
 
@@ -148,3 +157,60 @@ def test_python_m_and_console_script_print_the_same_help(tmp_path: Path) -> None
     assert by_script.returncode == 0, by_script.stderr
     for out in (by_module.stdout, by_script.stdout):
         assert all(name in out for name in ("init", "post", "worker", "render", "jobs"))
+
+
+def test_listing_posts_loads_no_connector_service_and_scans_no_pydantic_plugins(
+    tmp_path: Path,
+) -> None:
+    # Reading posts needs the models and the posts service, not what composing and
+    # scheduling use: the channels service (connector clients, the vault), links,
+    # attachments. The console script turns pydantic's plugin scan (the entry points of
+    # every installed distribution) off, and the tables' pydantic validators are built on
+    # first use only (defer_build), which listing never needs.
+    env = _env(tmp_path)
+    assert _run_driver([["init", "--json"]], env)["init --json"]["code"] == 0
+    report = _run_driver(
+        [["post", "list", "--json"]],
+        env,
+        (
+            "publisher.services.publishing.channels",
+            "publisher.services.publishing.links",
+            "publisher.services.publishing.attachments",
+            "publisher.security",
+            "cryptography",
+        ),
+    )["post list --json"]
+    assert report["code"] == 0
+    assert report["heavy"] == []
+    assert report["plugins_scanned"] is False
+    assert report["post_model_built"] is False
+
+
+def test_pydantic_plugins_are_scanned_when_the_user_asks_for_them(tmp_path: Path) -> None:
+    # An explicit (empty) PYDANTIC_DISABLE_PLUGINS is kept: plugins load as usual.
+    env = _env(tmp_path, PYDANTIC_DISABLE_PLUGINS="")
+    assert _run_driver([["init", "--json"]], env)["init --json"]["plugins_scanned"] is True
+
+
+def test_the_console_script_builds_only_the_named_group_with_the_same_output() -> None:
+    # main() runs _app_for(argv): a line starting with a group's name gets an app holding
+    # that group alone (Typer then builds ~10 commands, not ~120); output and exit codes
+    # are those of the whole app.
+    groups = len(app.registered_groups)
+    assert _app_for([]) is app and _app_for(["--help"]) is app and _app_for(["init"]) is app
+    assert _app_for(["postt", "list"]) is app  # a typo: the whole app suggests "post"
+    assert list(typer.main.get_command(_app_for(["post", "list"])).commands) == ["post"]  # type: ignore[attr-defined]
+    runner = CliRunner()
+    for line in (
+        ["post", "--help"],
+        ["post", "list", "--help"],
+        ["post", "lst"],
+        ["post"],
+        ["report", "--help"],
+        ["channel", "add", "--help"],
+    ):
+        whole = runner.invoke(app, line, prog_name="publisher")
+        alone = runner.invoke(_app_for(line), line, prog_name="publisher")
+        assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), line
+        assert whole.exit_code in (0, 2) and whole.output
+    assert len(app.registered_groups) == groups and app.registered_commands  # untouched

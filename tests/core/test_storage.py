@@ -80,3 +80,18 @@ def test_a_failed_transaction_leaves_nothing_behind(db):
         raise RuntimeError("boom")
     with session_scope() as s:
         assert s.exec(select(Organisation).where(Organisation.slug == "half")).first() is None
+
+
+def test_tables_build_their_pydantic_validators_on_first_use_and_still_validate(db):
+    # defer_build (publisher.models._Table): not built at import, built when first asked.
+    import pydantic
+
+    from publisher.models import Alert, Post, _Table
+
+    assert _Table.model_config.get("defer_build") is True
+    assert Alert.model_config.get("defer_build") is True  # every table inherits it
+    with pytest.raises(pydantic.ValidationError):
+        Post.model_validate({"org_id": "not a number", "text": "x"})
+    assert Post.__pydantic_complete__
+    checked = Post.model_validate({"org_id": "7", "text": "x"})
+    assert checked.org_id == 7 and checked.model_dump()["text"] == "x"

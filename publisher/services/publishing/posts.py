@@ -18,11 +18,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, delete, func, select
 
-from connectors.base import OutgoingPost, Problem
 from publisher.db import is_row_id
 from publisher.errors import (
     InvalidInput,
@@ -46,10 +45,16 @@ from publisher.models import (
 )
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
-from publisher.services.publishing import deliveries, links, topics
-from publisher.services.publishing.attachments import post_media_items
-from publisher.services.publishing.channels import get_channel, make_connector
+from publisher.services.publishing import deliveries, topics
 from publisher.timeutil import fmt_date, to_local, utcnow
+
+if TYPE_CHECKING:
+    from connectors.base import Problem
+
+# Imported inside the functions that use them, not here: the connectors (connectors.base,
+# channels and their HTTP clients), links and attachments are for composing and scheduling;
+# reading posts (``publisher post list``) does not pay for importing them (issue 15, item 6;
+# tests/core/test_cli_imports.py).
 
 S = PostStatus
 #: A schedule time this far in the past is still accepted ("publish now" from a slow form).
@@ -145,6 +150,8 @@ def schedule_problems(
 def _resolve_channels(session: Session, actor: Actor, refs: Sequence[str | int]) -> list[Channel]:
     if not refs:
         raise InvalidInput("error.channels_required")
+    from publisher.services.publishing.channels import get_channel
+
     channels: list[Channel] = []
     for ref in refs:
         channel = get_channel(session, actor, ref)
@@ -165,6 +172,10 @@ def problems_for(
     for_compose: bool = True,
 ) -> list[Problem]:
     """Every connector's validation problems for this post on these channels."""
+    from connectors.base import OutgoingPost
+    from publisher.services.publishing.attachments import post_media_items
+    from publisher.services.publishing.channels import make_connector
+
     items = post_media_items(session, post, media_ids)
     out: list[Problem] = []
     for channel, text in channels_texts:
@@ -181,6 +192,8 @@ def problems_for(
 
 def compose(session: Session, actor: Actor, data: PostInput, *, strict: bool = True) -> Post:
     """Create a draft. ``strict`` refuses it when any channel would reject it."""
+    from publisher.services.publishing import links
+
     actor.require("post.compose")
     text = _nfc(data.text)
     channels = _resolve_channels(session, actor, data.channels)
@@ -331,6 +344,8 @@ def update(
     session: Session, actor: Actor, post_id: int, data: PostInput, *, strict: bool = False
 ) -> Post:
     """Edit a draft, rejected or in-review post (a rejected post becomes a draft again)."""
+    from publisher.services.publishing import links
+
     actor.require("post.compose")
     post = get_post(session, actor, post_id)
     if post.status not in EDITABLE:
@@ -452,6 +467,8 @@ def submit(session: Session, actor: Actor, post_id: int) -> Post:
 def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") -> Post:
     """Approve and schedule: the post's deliveries are created in this same transaction.
     ``comment``: the reviewer's note, kept on the post and in the audit row."""
+    from publisher.services.publishing import links
+
     actor.require("post.review")
     post = get_post(session, actor, post_id)
     # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
@@ -713,6 +730,8 @@ def _move_deliveries(session: Session, post: Post, due_at: datetime) -> None:
     """Point an approved post's unsent deliveries at ``due_at``. A one-off post's rows move in
     place; a recurring post's are cancelled and its first occurrence created again under
     its new key (the engine expands the later ones from the new time)."""
+    from publisher.services.publishing import links
+
     rows = list(
         session.exec(
             select(Delivery).where(
