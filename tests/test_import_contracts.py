@@ -108,12 +108,15 @@ BREACHES = [
         "No cycles are allowed in publisher.",
     ),
     (
+        # insight imports publishing, which imports studio: this also closes a cycle
         "publisher/services/studio/_breach.py",
         "from publisher.services.insight import periods\n",
         "services domains are layers",
         "publisher.services.studio._breach -> publisher.services.insight.periods",
     ),
 ]
+#: Breaches that break more than the contract they are listed under (how many in all).
+ALSO_BROKEN = {"publisher/services/studio/_breach.py": 2}
 
 
 @pytest.mark.parametrize(("path", "source", "contract", "reported"), BREACHES)
@@ -129,7 +132,7 @@ def test_a_forbidden_import_fails_lint_imports(
     assert result.returncode != 0
     out = result.stdout
     assert f"{contract}" in out and "BROKEN" in out, out
-    assert "1 broken" in out, out
+    assert f"{ALSO_BROKEN.get(path, 1)} broken" in out, out
     assert reported in out, out
 
 
