@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from publisher.db import session_scope
 from publisher.engine import renders as engine
-from publisher.models import MediaAsset, RenderJob
+from publisher.models import MediaAsset, Post, RenderJob
 from publisher.services.publishing import posts as posts_svc
 from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
@@ -87,10 +87,18 @@ def test_an_officer_plans_with_media_and_the_editor_watches_the_renders_land_in_
 
     editor = app_as(ui_office, "editor", "pages/review.py")
     assert not editor.exception, editor.exception
-    assert texts(editor).count("Ấn phẩm đang dựng cho bài này") == 5
-    assert len(editor.get("progress")) == 6
     with session_scope(readonly=True) as s:
+        waiting = list(s.exec(select(Post.id).where(Post.status == "in_review")).all())
         [clip] = s.exec(select(RenderJob).where(RenderJob.kind == "video")).all()
+    assert len(waiting) == 5 and clip.post_id in waiting
+    # The desk's rows open one at a time: each of the plan's posts shows its own renders.
+    bars = 0
+    for post_id in [p for p in waiting if p != clip.post_id] + [clip.post_id]:
+        editor.button(key=f"rv_open_{post_id}").click().run()
+        assert not editor.exception, editor.exception
+        assert "Ấn phẩm đang dựng cho bài này" in texts(editor), post_id
+        bars += len(editor.get("progress"))
+    assert bars == 6  # four cards, the day's card, the clip
     [cancel] = [b for b in editor.button if str(b.key or "").endswith(f"_cancel_{clip.id}")]
     cancel.click().run()
     assert not editor.exception, editor.exception
@@ -101,8 +109,11 @@ def test_an_officer_plans_with_media_and_the_editor_watches_the_renders_land_in_
     assert set(engine.run_pending("ui-test")) == {"done"}
     editor.run()
     assert not editor.exception, editor.exception
-    assert "Ấn phẩm đang dựng cho bài này" not in texts(editor)
-    previews = [str(h.proto.body) for h in editor.get("html")]
+    previews: list[str] = []
+    for post_id in [p for p in waiting if p != clip.post_id]:  # the clip's row is still open
+        editor.button(key=f"rv_open_{post_id}").click().run()
+        assert "Ấn phẩm đang dựng cho bài này" not in texts(editor), post_id
+        previews += [str(h.proto.body) for h in editor.get("html")]
     assert sum("data:image/png;base64" in h for h in previews) >= 4, len(previews)
 
 
@@ -122,6 +133,7 @@ def test_a_failed_render_shows_on_the_post_in_review(ui_office: Office, app_as: 
     assert engine.run_pending("ui-test") == {"failed": 1}
     editor = app_as(ui_office, "editor", "pages/review.py")
     assert not editor.exception, editor.exception
+    editor.button(key=f"rv_open_{post.id}").click().run()  # the desk's rows open one at a time
     assert "Ấn phẩm đang dựng cho bài này" in texts(editor)
     assert any("dài" in str(e.value) for e in editor.error), [e.value for e in editor.error]
 

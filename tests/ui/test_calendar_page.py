@@ -5,7 +5,7 @@ in test_browser_workday.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import select
 
@@ -76,8 +76,9 @@ def test_a_click_on_a_day_or_an_hour_writes_a_post_for_then(office, app_as):
     at.run()  # the page switches to «Soạn bài», which takes the day
     assert not at.exception
     assert "compose_at" not in at.session_state
-    assert at.session_state["c_date"] == date(2026, 10, 20)
-    assert at.session_state["c_time"] == time(8, 0)
+    # Compose's date and time are text fields (dd/mm/yyyy, HH:MM) filled from the clicked day.
+    assert at.session_state["c_date"] == "20/10/2026"
+    assert at.session_state["c_time"] == "08:00"
     manager = app_as(office, "manager", "pages/calendar.py")  # may not compose: nothing
     manager.session_state[_key(manager, "month", day)] = {
         "callback": "dateClick",
