@@ -29,11 +29,12 @@ import publisher.services as services_pkg
 from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
-from publisher.services.accounts import alerts, orgs, users
+from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
+from publisher.services.operations import sandbox
 from publisher.services.publishing import (
     calendar,
     campaigns,
@@ -47,6 +48,7 @@ from publisher.services.publishing import (
     zalo_connect,
 )
 from publisher.services.publishing import drafts as composer
+from publisher.services.studio import brandkit
 from publisher.services.studio import library as media
 from publisher.services.studio import render_jobs as renders
 from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
@@ -211,6 +213,11 @@ def _a_waits(w: World) -> bool:
     )
     posts.submit(w.s, w.a.actor("officer"), post.id or 0)
     return True
+
+
+def _leaks_a_channel(w: World, ids: Any) -> str:
+    """Channel ids that include one of A's would show as the marker."""
+    return MARK if set(ids) & {c.id for c in w.a.channels.values()} else ""
 
 
 def _zero(count: int) -> str:
@@ -628,6 +635,45 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "accounts.users.list_users": (lambda w: users.list_users(w.s, w.actor()), False),
+    "accounts.audit_log.search": (lambda w: audit_log.search(w.s, w.actor("manager")), False),
+    "accounts.audit_log.choices": (lambda w: audit_log.choices(w.s, w.actor("manager")), False),
+    "accounts.orgs.require_all_readable": (
+        lambda w: orgs.require_all_readable(w.s, w.actor("coordinator"), [w.a.org.id]),
+        False,
+    ),
+    "accounts.users.change_role": (
+        lambda w: users.change_role(w.s, w.actor(), f"{MARK}-so-officer", "editor"),
+        True,
+    ),
+    "insight.activities.count": (
+        lambda w: activities.count(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
+    "operations.sandbox.sandbox_channels": (
+        lambda w: _leaks_a_channel(w, sandbox.sandbox_channels(w.s, w.actor())),
+        False,
+    ),
+    "publishing.channels.last_sent": (
+        lambda w: _leaks_a_channel(w, channels.last_sent(w.s, w.actor())),
+        False,
+    ),
+    "studio.brandkit.describe": (lambda w: brandkit.describe(w.s, w.actor(), w.a.org.id), False),
+    "studio.brandkit.update": (
+        lambda w: brandkit.update(w.s, w.actor("editor"), w.a.org.id, primary="#000000"),
+        True,
+    ),
+    "studio.library.set_alt_text": (
+        lambda w: media.set_alt_text(w.s, w.actor(), w.asset_a, "Chen"),
+        True,
+    ),
+    "studio.library.set_details": (
+        lambda w: media.set_details(w.s, w.actor(), w.asset_a, "Chen", ["chen"]),
+        True,
+    ),
+    "studio.library.upload": (
+        lambda w: media.upload(w.s, w.actor(), "x.png", _png(9), org_id=w.a.org.id),
+        True,
+    ),
     "accounts.users.set_password": (
         lambda w: users.set_password(w.s, w.actor(), f"{MARK}-so-officer", "new pass 12345"),
         True,

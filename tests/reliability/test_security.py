@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -16,9 +17,9 @@ from sqlmodel import select
 from publisher.db import session_scope
 from publisher.errors import PermissionDenied
 from publisher.models import AuditEvent, Role, User
-from publisher.services.accounts import alerts, orgs, users
+from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
-from publisher.services.insight import kpi, tasks
+from publisher.services.insight import activities, collection, criteria, kpi, tasks
 from publisher.services.insight.reports import generate as report_generate
 from publisher.services.publishing import channels, deliveries, posts
 from publisher.services.studio import library as media
@@ -113,6 +114,15 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
         s, a, "x1", "officer", "so-khcn", password="x" * 12
     ),
     "org.manage": lambda s, a: orgs.create_org(s, a, "X", slug="x"),
+    "audit.view": lambda s, a: audit_log.search(s, a),
+    "report.request": lambda s, a: collection.open_request(
+        s, a, date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 15)
+    ),
+    "report.submit": lambda s, a: collection.submit(s, a, 10**6, "so-khcn"),
+    "criteria.manage": lambda s, a: criteria.set_target(s, a, "posts", 2027, 1),
+    "activity.manage": lambda s, a: activities.add(
+        s, a, org="so-khcn", kind="award", on_date=date(2026, 9, 2), title="X"
+    ),
 }
 
 
