@@ -91,14 +91,13 @@ def test_upload_compose_on_a_clicked_day_then_drag_to_reschedule(
     _cell(page, day).click(position={"x": 40, "y": 12})  # type: ignore[attr-defined]
     page.wait_for_url("**/compose", timeout=30_000)  # type: ignore[attr-defined]
     settle(page)
-    spin = page.get_by_role  # type: ignore[attr-defined]
-    shown = [
-        spin("spinbutton", name=f"{part}, Ngày (dd/mm/yyyy)").get_attribute("aria-valuenow")
-        for part in ("day", "month", "year")
-    ]
-    assert shown == [str(day.day), str(day.month), str(day.year)]
+    # Compose's date is a text field (dd/mm/yyyy) filled with the clicked day.
+    shown = page.get_by_label("Ngày (dd/mm/yyyy)").input_value()  # type: ignore[attr-defined]
+    assert shown == day.strftime("%d/%m/%Y")
 
-    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])  # type: ignore[attr-defined]
+    # The media uploader (several files at once), not the CSV import's above the form.
+    media_input = page.locator("input[type=file][multiple]").first  # type: ignore[attr-defined]
+    media_input.set_input_files([str(f) for f in files])
     settle(page)
     page.get_by_text("gia-mao.jpg» không đúng như tên").wait_for(timeout=60_000)  # type: ignore[attr-defined]
     for i in (1, 2, 3):
@@ -242,7 +241,9 @@ def test_a_clip_uploaded_to_the_library_shows_its_poster_frame(
     open_page(page, "Xưởng media")
     page.get_by_role("tab", name="Thư viện").click()  # type: ignore[attr-defined]
     settle(page)
-    page.locator("input[type=file]").first.set_input_files(str(clip))  # type: ignore[attr-defined]
+    # The library tab's own uploader (the other tabs have theirs, hidden while not shown).
+    library = page.locator("[role=tabpanel]:not([hidden])")  # type: ignore[attr-defined]
+    library.locator("input[type=file]").first.set_input_files(str(clip))
     settle(page)
     page.get_by_text("Đã lưu «le-trao-giai.mp4» vào thư viện").wait_for(timeout=60_000)  # type: ignore[attr-defined]
     page.get_by_role("tab", name="Thư viện").click()  # type: ignore[attr-defined]
