@@ -28,7 +28,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mediaasset", schema=None) as batch_op:
+    # ALTER TABLE ... DROP COLUMN in place (SQLite >= 3.35), as the other downgrades: a
+    # recreated table would be dropped while other tables' rows still refer to it.
+    with op.batch_alter_table("mediaasset", recreate="never") as batch_op:
         batch_op.drop_column("alt_text")
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
+    with op.batch_alter_table("organisation", recreate="never") as batch_op:
         batch_op.drop_column("brand_kit")
