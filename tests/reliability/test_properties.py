@@ -49,7 +49,8 @@ def test_fitted_text_stays_in_its_box_loses_nothing_and_is_the_largest_size(
     try:
         block = mtext.fit(text, box_w, box_h, **kw)  # type: ignore[arg-type]
     except media_errors.MediaError as exc:
-        assert exc.key == media_errors.TEXT_TOO_LONG
+        # too long outright, or no room for it at the smallest size
+        assert exc.key in (media_errors.TEXT_TOO_LONG, media_errors.TEXT_NO_ROOM)
         small = mtext.layout(text, "Be Vietnam Pro", "Bold", 14, box_w)
         assert len(small.lines) > max_lines or small.width > box_w or small.height > box_h
         return
@@ -192,7 +193,8 @@ def test_verifying_garbage_returns_false_and_never_raises(
 
 
 def test_the_fit_property_test_can_fail() -> None:
-    """Guard: an impossible box is refused with the catalogue key, not silently overflowed."""
+    """Guard: an impossible box is refused with the catalogue key (no room at the smallest
+    size), not silently overflowed."""
     with pytest.raises(media_errors.MediaError) as exc:
         mtext.fit(
             "Chuyển đổi số " * 50,
@@ -203,4 +205,4 @@ def test_the_fit_property_test_can_fail() -> None:
             max_size=40,
             min_size=14,
         )
-    assert exc.value.key == media_errors.TEXT_TOO_LONG
+    assert exc.value.key == media_errors.TEXT_NO_ROOM
