@@ -430,10 +430,6 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: criteria.evaluate(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
     ),
-    "accounts.orgs.update_brand": (
-        lambda w: orgs.update_brand(w.s, w.actor(), w.a.org.id, primary="#000000"),
-        True,
-    ),
     "publishing.campaign_media.scaffold_with_media": (
         lambda w: importlib.import_module(
             "publisher.services.publishing.campaign_media"
