@@ -138,7 +138,9 @@ class Field:
 
 
 #: Settings every platform accepts: the size of campaign cards made for the channel.
-COMMON_FIELDS: tuple[Field, ...] = (Field("image_size"),)
+#: ``internal``: a test/internal channel; what only it published never reaches the public
+#: feeds and pages (publisher.services.publishing.feeds).
+COMMON_FIELDS: tuple[Field, ...] = (Field("image_size"), Field("internal", kind=BOOL))
 
 
 def settings_of(fields: tuple[Field, ...]) -> tuple[Field, ...]:

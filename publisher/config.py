@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     #: ``GET /health`` on the api shows its checks (channel names, worker hosts) only to a
     #: request with ``Authorization: Bearer <this>``; without it, only the overall status.
     health_token: SecretStr | None = None
+    #: The api's public address (``PUBLISHER_PUBLIC_URL``): tracked links, the Zalo callback,
+    #: feeds, public pages and embeds (read through ``services.publishing.links.public_url``).
+    public_url: str | None = None
     #: Requests per second (and burst) one client address may make to ``POST /inbound/...``
     #: and to tracked links ``/l/...``; 429 with ``Retry-After`` beyond. 0 turns a limit off.
     api_inbound_rate: float = 200.0

@@ -6,6 +6,8 @@
 * ``GET /health`` — JSON health status (``services.health``); 503 when something fails. The
   checks themselves only with ``Authorization: Bearer <PUBLISHER_HEALTH_TOKEN>``.
 * ``GET /metrics`` — Prometheus text (``services.metrics``).
+* ``GET /feeds/...``, ``/p/...``, ``/embed/...``, ``/media/...`` — public feeds, pages, embeds
+  and media of published public posts (:mod:`publisher.api.public`, docs/feeds.md).
 
 Bounded by construction: an inbound body is refused (413) by its ``Content-Length`` and, while
 it streams, as soon as it passes ``inbound.MAX_BODY``; inbound and link requests are rate
@@ -33,6 +35,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
+from publisher.api import public
 from publisher.api.batcher import UNAVAILABLE, EventWriter
 from publisher.api.ratelimit import RateLimiter, source_key
 from publisher.config import get_settings
@@ -248,6 +251,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         Route("/l/{code}", tracked_link, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        *public.routes(db),
     ]
     return Starlette(routes=routes)
 

@@ -193,6 +193,45 @@ def track_deliveries(session: Session, post: Post, deliveries: Sequence[Delivery
         rewrite_for_delivery(session, delivery.id, texts.get(delivery.channel_id, ""), post.link)
 
 
+def rewrite_for_feed(session: Session, post: Post, text: str, base_url: str) -> str:
+    """``text`` with its ``http(s)`` links replaced by tracked links of ``post`` for the public
+    feeds and pages (``utm_source=feed``, no delivery): made once, reused after. Does nothing
+    unless tracking is enabled (a default local address would break links for readers).
+    Raises nothing."""
+    if not tracking_enabled() or post.id is None:
+        return text
+    base = base_url.rstrip("/")
+    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    tag = f"{campaign.slug}-{post.campaign_year}" if campaign and post.campaign_year else "r57"
+    existing = {
+        row.target: row.code
+        for row in session.exec(
+            select(TrackedLink).where(
+                TrackedLink.post_id == post.id, col(TrackedLink.delivery_id).is_(None)
+            )
+        )
+    }
+
+    def replace(match: re.Match[str]) -> str:
+        url, tail = match.group(0), ""
+        while url and url[-1] in _TRAILING:
+            url, tail = url[:-1], url[-1] + tail
+        if url.startswith(base + "/") or not is_safe_target(url):
+            return url + tail
+        target = utm_target(url, source="feed", campaign=tag, content="public-feed")
+        if len(target) > 2000:
+            return url + tail
+        code = existing.get(target)
+        if code is None:
+            code = _unique_code(session)
+            session.add(TrackedLink(code=code, target=target, post_id=post.id))
+            session.flush()
+            existing[target] = code
+        return f"{base}/l/{code}" + tail
+
+    return _URL.sub(replace, text or "")
+
+
 def _unique_code(session: Session) -> str:
     while True:
         code = new_code()
