@@ -181,6 +181,8 @@ def install(python: Python, work: Path) -> Path:
     run([python.path, "-m", "venv", venv_dir], cwd=work, env=clean_env())
     env = clean_env(
         PIP_ONLY_BINARY=":all:",
+        # feedgen publishes an sdist only (pure Python, builds without a compiler).
+        PIP_NO_BINARY="feedgen",
         PIP_CONSTRAINT=str(ROOT / "constraints.txt"),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         # No byte-compiling of every installed file (CPU the smoke run does not need):

@@ -28,7 +28,7 @@ from publisher.models import (
     STTask,
 )
 from publisher.services.insight import public_pages
-from publisher.services.publishing import feed_render, feeds
+from publisher.services.publishing import feed_render
 from publisher.services.studio import library
 from tests.factories import ADMIN, facebook_channel, make_office, webhook_channel
 
