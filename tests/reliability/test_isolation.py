@@ -31,6 +31,7 @@ from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
+from publisher.services.insight import public_links, results
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
@@ -358,6 +359,26 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "accounts.orgs.require_readable": (
         lambda w: orgs.require_readable(w.s, w.actor("coordinator"), w.a.org.id),
+        False,
+    ),
+    "insight.results.publish": (
+        lambda w: results.publish(w.s, w.actor("coordinator"), w.campaign_a, 2026),
+        True,
+    ),
+    "insight.results.withdraw": (
+        lambda w: results.withdraw(w.s, w.actor("coordinator"), w.campaign_a, 2026),
+        True,
+    ),
+    "insight.public_links.results_state": (
+        lambda w: public_links.results_state(w.s, w.actor("coordinator"), w.campaign_a, 2026),
+        False,
+    ),
+    "insight.public_links.links_for_unit": (
+        lambda w: public_links.links_for_unit(w.s, w.actor("manager"), w.a.org.id),
+        False,
+    ),
+    "insight.public_links.links_for_campaign": (
+        lambda w: public_links.links_for_campaign(w.s, w.actor(), w.campaign_a, 2026),
         False,
     ),
     "insight.collection.open_request": (

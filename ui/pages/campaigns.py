@@ -15,6 +15,7 @@ from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import to_local, utcnow
 from ui import common
 from ui.components import render_jobs
+from ui.components.public_feeds import feeds_section
 
 actor = common.guard("campaign.view")
 common.page_header("ui.campaigns.title", "ui.campaigns.caption")
@@ -176,3 +177,5 @@ with right:
                 )
                 if made is not None:
                     st.rerun()
+
+feeds_section(actor, int(year), in_year)

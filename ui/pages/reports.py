@@ -18,6 +18,7 @@ from publisher.services.insight.periods import date_range
 from publisher.services.insight.reports.reminder import due_report
 from publisher.timeutil import fmt_date, to_local, utcnow
 from ui import common
+from ui.components.public_feeds import results_section
 from ui.components.report_collection import collection_section
 
 actor = common.guard("report.export")
@@ -128,6 +129,7 @@ if result:
         st.caption(t("ui.reports.author_note"))
 
 collection_section(actor, orgs, today)
+results_section(actor, today)
 
 if actor.can("task.manage"):
     st.divider()

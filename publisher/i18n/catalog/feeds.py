@@ -86,4 +86,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bài chỉ đăng trên kênh này không xuất hiện trên nguồn tin RSS/Atom và trang công khai.",
         "Posts published only on this channel never appear in the public feeds and pages.",
     ),
+    "ui.feeds.campaign_pick": ("Chiến dịch năm {year}", "Campaign in {year}"),
+    "ui.feeds.results_title": (
+        "Công bố kết quả chiến dịch lên trang công khai",
+        "Publish a campaign's results on its public page",
+    ),
+    "ui.feeds.results_caption": (
+        "Số liệu chỉ hiện trên trang công khai của chiến dịch sau khi cơ quan điều phối công "
+        "bố; khi công bố, số liệu được chốt tại thời điểm đó.",
+        "Figures appear on the campaign's public page only once the coordinator publishes "
+        "them; they are frozen at that moment.",
+    ),
+    "ui.feeds.results_none": ("Năm này chưa có chiến dịch nào.", "No campaign in this year."),
 }

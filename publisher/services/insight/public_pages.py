@@ -45,7 +45,7 @@ class Page:
     csp: str
 
 
-def _v(key: str, **kw: Any) -> str:
+def vi(key: str, **kw: Any) -> str:
     return t(key, "vi", **kw)
 
 
@@ -72,10 +72,10 @@ def countdown(session: Session, campaign: Campaign | None, year: int | None, tod
     days = (on - today).days
     day = on.strftime("%d/%m")
     if days > 0:
-        return _v("feeds.page.countdown", days=days, name=name, day=day)
+        return vi("feeds.page.countdown", days=days, name=name, day=day)
     if days == 0:
-        return _v("feeds.page.today", name=name, day=day)
-    return _v("feeds.page.past", name=name, day=fmt_date(on))
+        return vi("feeds.page.today", name=name, day=day)
+    return vi("feeds.page.past", name=name, day=fmt_date(on))
 
 
 _CSS = """
@@ -150,7 +150,7 @@ def _figures(snapshot: dict[str, Any]) -> str:
     figs = snapshot.get("figures", {})
     order = ("posts", "units", "publications", "views", "reactions", "shares", "clicks")
     cells = "".join(
-        f"<li><b>{int(figs.get(k, 0)):,}</b>{html.escape(_v('feeds.fig.' + k))}</li>".replace(
+        f"<li><b>{int(figs.get(k, 0)):,}</b>{html.escape(vi('feeds.fig.' + k))}</li>".replace(
             ",", "."
         )
         for k in order
@@ -159,9 +159,9 @@ def _figures(snapshot: dict[str, Any]) -> str:
     day = f"{when[8:10]}/{when[5:7]}/{when[:4]}" if len(when) == 10 else ""
     return (
         '<section aria-labelledby="ket-qua"><h2 id="ket-qua">'
-        + html.escape(_v("feeds.page.results", year=snapshot.get("year", "")))
+        + html.escape(vi("feeds.page.results", year=snapshot.get("year", "")))
         + f'</h2><ul class="figs">{cells}</ul><p class="meta">'
-        + html.escape(_v("feeds.page.results_when", day=day))
+        + html.escape(vi("feeds.page.results_when", day=day))
         + "</p></section>"
     )
 
@@ -180,7 +180,7 @@ def _media(base: str, item: feeds.PublicPost, compact: bool) -> str:
             img = f'<img src="{url}" alt="{alt}"{size} loading="lazy" decoding="async">'
             out.append(img if compact else f"<figure>{img}</figure>")
         elif asset.kind == "video" and not compact:
-            label = html.escape(_v("feeds.page.video"))
+            label = html.escape(vi("feeds.page.video"))
             out.append(
                 f'<figure><video controls preload="none" src="{url}"{size} '
                 f'aria-label="{alt or label}">'
@@ -198,7 +198,7 @@ def _article(session: Session, base: str, item: feeds.PublicPost, compact: bool)
     meta = f'<time datetime="{item.published.isoformat()}">{fmt_date(local.date())}</time>'
     meta += " · " + html.escape(item.org.name)
     if item.themes and not compact:
-        meta += " · " + ", ".join(html.escape(_v(f"topic.theme.{th}")) for th in item.themes)
+        meta += " · " + ", ".join(html.escape(vi(f"topic.theme.{th}")) for th in item.themes)
     target = ' target="_blank" rel="noopener"' if compact else ""
     head = f'<h3><a href="{base}/p/post/{pid}"{target}>{title}</a></h3><p class="meta">{meta}</p>'
     if compact:
@@ -315,7 +315,7 @@ def _document(
             og.append(("og:image:alt", image.alt_text))
     metas = "".join(f'<meta property="{k}" content="{html.escape(v)}">' for k, v in og)
     org_line = (
-        resolved.org.name if resolved.org and scope.kind != "unit" else _v("feeds.page.kicker")
+        resolved.org.name if resolved.org and scope.kind != "unit" else vi("feeds.page.kicker")
     )
     head = (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
@@ -333,41 +333,41 @@ def _document(
     )
     parts = [head, f'<body class="{"embed" if embed else "full"}">']
     if not embed:
-        parts.append(f'<a class="skip" href="#noi-dung">{html.escape(_v("feeds.page.skip"))}</a>')
+        parts.append(f'<a class="skip" href="#noi-dung">{html.escape(vi("feeds.page.skip"))}</a>')
     parts.append(banner)
     parts.append('<main id="noi-dung"><div class="wrap">')
     if snapshot and not embed:
         parts.append(_figures(snapshot))
-    heading = _v("feeds.page.posts") if scope.kind != "post" else _v("feeds.page.post")
+    heading = vi("feeds.page.posts") if scope.kind != "post" else vi("feeds.page.post")
     parts.append(f'<section aria-labelledby="tin-bai"><h2 id="tin-bai">{html.escape(heading)}</h2>')
     if not items:
-        parts.append(f"<p>{html.escape(_v('feeds.page.empty'))}</p>")
+        parts.append(f"<p>{html.escape(vi('feeds.page.empty'))}</p>")
     parts += [_article(session, base, item, embed) for item in items]
     parts.append("</section>")
     pages = max(1, -(-st.count // per))
     if not embed and pages > 1:
-        nav = [f'<nav class="pages" aria-label="{html.escape(_v("feeds.page.paging"))}">']
+        nav = [f'<nav class="pages" aria-label="{html.escape(vi("feeds.page.paging"))}">']
         here = f"{base}/p/{scope.path}"
         nav.append(
-            f'<a href="{here}?page={page - 1}" rel="prev">{html.escape(_v("feeds.page.newer"))}</a>'
+            f'<a href="{here}?page={page - 1}" rel="prev">{html.escape(vi("feeds.page.newer"))}</a>'
             if page > 1
             else "<span></span>"
         )
         nav.append(
-            f'<a href="{here}?page={page + 1}" rel="next">{html.escape(_v("feeds.page.older"))}</a>'
+            f'<a href="{here}?page={page + 1}" rel="next">{html.escape(vi("feeds.page.older"))}</a>'
             if page < pages
             else "<span></span>"
         )
         parts.append("".join(nav) + "</nav>")
     if embed:
         more = f"{base}/p/{scope.path}"
-        label = html.escape(_v("feeds.page.more"))
+        label = html.escape(vi("feeds.page.more"))
         parts.append(f'<p><a href="{more}" target="_blank" rel="noopener">{label}</a></p>')
     parts.append("</div></main>")
     if not embed and scope.kind != "post":
         urls = feeds.feed_urls(base, scope)
         parts.append(
-            f'<footer><div class="wrap">{html.escape(_v("feeds.page.feeds"))}<ul>'
+            f'<footer><div class="wrap">{html.escape(vi("feeds.page.feeds"))}<ul>'
             f'<li><a href="{urls["atom"]}">Atom</a></li><li><a href="{urls["rss"]}">RSS</a></li>'
             f'<li><a href="{urls["json"]}">JSON Feed</a></li></ul></div></footer>'
         )

@@ -9,18 +9,18 @@ refreshes the snapshot; :func:`withdraw` removes it. Both are audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from publisher.errors import NotFound
 from publisher.models import Campaign, EngagementLatest, KeyValue
-from publisher.services.accounts import audit
+from publisher.services.accounts import audit, orgs
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import feeds
-from publisher.services.publishing.campaigns import check_year
+from publisher.services.publishing.campaigns import check_year, get_campaign
 from publisher.timeutil import utcnow
 
 #: The coordinator's permission to publish (the one that runs report collection).
@@ -31,15 +31,16 @@ def _key(slug: str, year: int) -> str:
     return f"results.public:{slug}:{year}"
 
 
-def _campaign(session: Session, slug: str) -> Campaign:
-    campaign = session.exec(select(Campaign).where(Campaign.slug == slug)).first()
-    if campaign is None:
-        raise NotFound("error.campaign_not_found", slug=slug)
-    return campaign
+def _campaign(session: Session, actor: Actor, slug: str) -> Campaign:
+    """The campaign as the actor sees it (a unit's own campaign only for its province)."""
+    return get_campaign(session, actor, slug)
 
 
-def figures(session: Session, campaign: Campaign, year: int) -> dict[str, Any]:
-    """The campaign year's figures as they stand (public posts only for the post count)."""
+def figures(
+    session: Session, campaign: Campaign, year: int, org_ids: Sequence[int] | None
+) -> dict[str, Any]:
+    """The campaign year's figures as they stand, over the units ``org_ids`` (the public
+    post count is the campaign year's feed count); None: every unit."""
     resolved = feeds.Resolved(feeds.Scope("campaign", campaign.slug, year), campaign.name, "")
     public = feeds.stamp(session, resolved)
     row = session.execute(
@@ -54,6 +55,7 @@ def figures(session: Session, campaign: Campaign, year: int) -> dict[str, Any]:
         ).where(
             col(EngagementLatest.campaign_id) == campaign.id,
             col(EngagementLatest.campaign_year) == year,
+            *([col(EngagementLatest.org_id).in_(list(org_ids))] if org_ids is not None else []),
         )
     ).one()
     return {
@@ -73,11 +75,11 @@ def publish(session: Session, actor: Actor, slug: str, year: int) -> dict[str, A
     coordinator), NotFound (unknown campaign), InvalidInput (a year out of range)."""
     actor.require(PERMISSION)
     year = check_year(year)
-    campaign = _campaign(session, slug)
+    campaign = _campaign(session, actor, slug)
     value = {
         "campaign": slug,
         "year": year,
-        "figures": figures(session, campaign, year),
+        "figures": figures(session, campaign, year, orgs.readable_org_ids(session, actor)),
         "published_at": utcnow().isoformat(),
         "published_by": actor.username or actor.label,
     }
@@ -100,7 +102,7 @@ def withdraw(session: Session, actor: Actor, slug: str, year: int) -> bool:
     PermissionDenied, NotFound, InvalidInput like :func:`publish`."""
     actor.require(PERMISSION)
     year = check_year(year)
-    campaign = _campaign(session, slug)
+    campaign = _campaign(session, actor, slug)
     row = session.get(KeyValue, _key(slug, year))
     if row is None:
         return False
