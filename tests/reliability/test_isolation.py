@@ -30,8 +30,17 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, audit_log, orgs, users
-from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
-from publisher.services.insight import public_links, results
+from publisher.services.insight import (
+    activities,
+    audience,
+    collection,
+    criteria,
+    kpi,
+    public_links,
+    results,
+    stats,
+    tasks,
+)
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate

@@ -105,7 +105,6 @@ def results_state(session: Session, actor: Actor, slug: str, year: int) -> dict[
     """The published results of a campaign year (None when not published), for the
     coordinator's control. Raises PermissionDenied, NotFound (a campaign it cannot see)."""
     from publisher.services.insight import results
-
     from publisher.services.publishing.campaigns import get_campaign
 
     actor.require(results.PERMISSION)

@@ -41,7 +41,8 @@ def figures(
 ) -> dict[str, Any]:
     """The campaign year's figures as they stand, over the units ``org_ids`` (the public
     post count is the campaign year's feed count); None: every unit."""
-    resolved = feeds.Resolved(feeds.Scope("campaign", campaign.slug, year), campaign.name, "")
+    scope = feeds.Scope("campaign", campaign.slug, year)
+    resolved = feeds.Resolved(scope, campaign.name, "", campaign=campaign)
     public = feeds.stamp(session, resolved)
     row = session.execute(
         sa_select(

@@ -177,10 +177,12 @@ def _where(session: Session, resolved: Resolved) -> list[Any]:
             col(Post.task_id).not_in(select(STTask.id).where(col(STTask.classified).is_(True))),
         ),
     ]
-    if scope.kind == "unit" and resolved.org is not None:
-        conds.append(col(Post.org_id) == resolved.org.id)
-    elif scope.kind == "campaign" and resolved.campaign is not None:
-        conds += [col(Post.campaign_id) == resolved.campaign.id, Post.campaign_year == scope.year]
+    # A scope whose unit/campaign is missing matches nothing (never the whole province).
+    if scope.kind == "unit":
+        conds.append(col(Post.org_id) == (resolved.org.id if resolved.org else -1))
+    elif scope.kind == "campaign":
+        campaign_id = resolved.campaign.id if resolved.campaign else -1
+        conds += [col(Post.campaign_id) == campaign_id, col(Post.campaign_year) == scope.year]
     elif scope.kind == "post":
         conds.append(col(Post.id) == int(scope.key))
     elif scope.kind == "theme":
