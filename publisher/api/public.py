@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
@@ -100,6 +102,10 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
     """The public routes over the engine ``db()``."""
     from publisher.services.publishing import feed_render, feeds
 
+    def opener() -> AbstractContextManager[Session]:
+        # Stamps and scopes only: opened when the stamp cache has to be refreshed.
+        return session_scope(db())
+
     def feed_handler(kind: str) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
             params = dict(request.path_params)
@@ -116,17 +122,18 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
                 if fmt not in feeds.FORMATS or key == "?":
                     raise NotFound("feeds.error.unknown")
                 page = feeds.parse_page(request.query_params.get("page"))
-                with session_scope(db()) as session:
-                    resolved = feeds.resolve(session, _scope(kind, params))
-                    st = feeds.stamp(session, resolved)
-                    base = feeds.base_url()
-                    etag = feeds.etag_for(resolved.scope, fmt, page, base, st)
-                    headers = _validators(etag, st.changed, FEED_CACHE)
-                    if page > st.pages:
-                        raise NotFound("feeds.error.no_page")
-                    if not_modified(request, etag, st.changed):
-                        return Response(status_code=304, headers=headers)
-                    doc = feed_render.feed(session, resolved, fmt, page, st, base)
+                resolved, st = feeds.current(opener, _scope(kind, params))
+                base = feeds.base_url()
+                etag = feeds.etag_for(resolved.scope, fmt, page, base, st)
+                headers = _validators(etag, st.changed, FEED_CACHE)
+                if page > st.pages:
+                    raise NotFound("feeds.error.no_page")
+                if not_modified(request, etag, st.changed):
+                    return Response(status_code=304, headers=headers)
+                doc = feed_render.cached(resolved, fmt, page, st, base)
+                if doc is None:
+                    with session_scope(db()) as session:
+                        doc = feed_render.feed(session, resolved, fmt, page, st, base)
                 return Response(doc.body, media_type=doc.media_type, headers=headers)
 
             return await _guarded(work, html=False)
@@ -141,13 +148,14 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
 
             def work() -> Response:
                 page = feeds.parse_page(request.query_params.get("page"))
-                scope = _scope(kind, params)
-                with session_scope(db()) as session:
-                    _, _, etag, _ = public_pages.prepare(session, scope, page, embed)
-                    headers = _validators(etag, None, PAGE_CACHE)
-                    if not_modified(request, etag, None):
-                        return Response(status_code=304, headers=headers)
-                    built = public_pages.render_page(session, scope, page, embed)
+                prep = public_pages.prepare(opener, _scope(kind, params), page, embed)
+                headers = _validators(prep.etag, None, PAGE_CACHE)
+                if not_modified(request, prep.etag, None):
+                    return Response(status_code=304, headers=headers)
+                built = public_pages.cached_page(prep)
+                if built is None:
+                    with session_scope(db()) as session:
+                        built = public_pages.render_page(session, prep)
                 headers["Content-Security-Policy"] = built.csp
                 headers["Referrer-Policy"] = "no-referrer"
                 if not embed:

@@ -28,7 +28,7 @@ from publisher.models import (
     STTask,
 )
 from publisher.services.insight import public_pages
-from publisher.services.publishing import feed_render
+from publisher.services.publishing import feed_render, feeds
 from publisher.services.studio import library
 from tests.factories import ADMIN, facebook_channel, make_office, webhook_channel
 
@@ -115,6 +115,8 @@ def add_post(
 @pytest.fixture
 def world(db, clock, monkeypatch, tmp_path) -> World:
     monkeypatch.setenv("PUBLISHER_PUBLIC_URL", BASE)
+    # Every change shows at once (production trusts a stamp for 2 s).
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 0.0)
     feed_render.clear_cache()
     public_pages.clear_cache()
     internal = webhook_channel("https://intranet.example.org/hook")

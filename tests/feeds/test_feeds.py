@@ -349,3 +349,22 @@ def test_the_newest_publication_comes_first(client, world):
     dates = [datetime.fromisoformat(i["date_published"]) for i in doc["items"]]
     assert dates == sorted(dates, reverse=True)
     assert doc["items"][0]["content_text"] == "Tin mới nhất"
+
+
+def test_a_stamp_is_reused_within_its_interval_and_queried_again_after(world, monkeypatch):
+    from publisher.services.publishing import feeds
+
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 3600.0)
+    opened = []
+
+    def opener():
+        opened.append(1)
+        return session_scope()
+
+    scope = feeds.Scope("unit", "so-khcn")
+    first = feeds.current(opener, scope)[1]
+    add_post(world.office, "fb", "Tin thêm", sent_at=T0 + timedelta(days=9))
+    assert feeds.current(opener, scope)[1] == first and len(opened) == 1
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 0.0)
+    feeds.clear_stamps()
+    assert feeds.current(opener, scope)[1].count == first.count + 1

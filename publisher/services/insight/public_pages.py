@@ -16,6 +16,9 @@ import hashlib
 import html
 import re
 import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +39,7 @@ PER_PAGE = 12
 EMBED_POSTS = 6
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 RENDER_VERSION = "1"
+Opener = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass(frozen=True)
@@ -223,58 +227,96 @@ def page_etag(
 
 
 _cache: LRUCache[tuple[str, int, bool, str], Page] = LRUCache(maxsize=256)
+_snapshots: LRUCache[tuple[str, int], tuple[float, dict[str, Any] | None]] = LRUCache(1024)
 _lock = threading.Lock()
 
 
 def clear_cache() -> None:
+    """Forget rendered pages and published results read (tests)."""
+    feeds.clear_stamps()
     with _lock:
         _cache.clear()
+        _snapshots.clear()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a page depends on, and its ETag."""
+
+    resolved: feeds.Resolved
+    stamp: feeds.Stamp
+    page: int
+    embed: bool
+    base: str
+    etag: str
+    snapshot: dict[str, Any] | None
+
+
+def _snapshot(open_session: Opener, scope: feeds.Scope) -> dict[str, Any] | None:
+    if scope.kind != "campaign" or scope.year is None:
+        return None
+    key, now = (scope.key, scope.year), time.monotonic()
+    with _lock:
+        hit = _snapshots.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    with open_session() as session:
+        value = results.published(session, scope.key, scope.year)
+    with _lock:
+        _snapshots[key] = (now + feeds.STAMP_SECONDS, value)
+    return value
 
 
 def prepare(
-    session: Session, scope: feeds.Scope, page: int, embed: bool, base: str | None = None
-) -> tuple[feeds.Resolved, feeds.Stamp, str, dict[str, Any] | None]:
-    """What a page depends on and its ETag (cheap: no rendering). Raises NotFound."""
+    open_session: Opener, scope: feeds.Scope, page: int, embed: bool, base: str | None = None
+) -> Prepared:
+    """What a page depends on and its ETag: cheap, from the stamp cache (``open_session``
+    only when it must be queried), nothing rendered. Raises NotFound."""
     base = (base or feeds.base_url()).rstrip("/")
-    resolved = feeds.resolve(session, scope)
-    st = feeds.stamp(session, resolved)
+    resolved, st = feeds.current(open_session, scope)
     per = EMBED_POSTS if embed else PER_PAGE
     if scope.kind == "post" and st.count == 0:
         raise NotFound("feeds.error.unknown")
     if page > max(1, -(-st.count // per)) or (embed and page != 1):
         raise NotFound("feeds.error.no_page")
-    snapshot = (
-        results.published(session, scope.key, scope.year)
-        if scope.kind == "campaign" and scope.year
-        else None
-    )
+    snapshot = _snapshot(open_session, scope)
     today = to_local(utcnow()).date()
-    return resolved, st, page_etag(st, scope, page, embed, base, snapshot, today), snapshot
+    etag = page_etag(st, scope, page, embed, base, snapshot, today)
+    return Prepared(resolved, st, page, embed, base, etag, snapshot)
 
 
-def render_page(
-    session: Session,
-    scope: feeds.Scope,
-    page: int = 1,
-    embed: bool = False,
-    base: str | None = None,
-) -> Page:
-    """The page (cached by its ETag). Raises NotFound (unknown scope, page past the last)."""
-    base = (base or feeds.base_url()).rstrip("/")
-    resolved, st, etag, snapshot = prepare(session, scope, page, embed, base)
-    key = (scope.path, page, embed, base)
+def cached_page(prep: Prepared) -> Page | None:
+    """The rendered page when the cache holds it for this ETag (no database)."""
     with _lock:
-        cached = _cache.get(key)
-    if cached is not None and cached.etag == etag:
-        return cached
-    per = EMBED_POSTS if embed else PER_PAGE
-    items = feeds.public_posts(session, resolved, page, per)
+        hit = _cache.get((prep.resolved.scope.path, prep.page, prep.embed, prep.base))
+    return hit if hit is not None and hit.etag == prep.etag else None
+
+
+def render_page(session: Session, prep: Prepared) -> Page:
+    """The page (cached by its ETag). Raises nothing of its own."""
+    hit = cached_page(prep)
+    if hit is not None:
+        return hit
+    resolved = prep.resolved
+    per = EMBED_POSTS if prep.embed else PER_PAGE
+    items = feeds.public_posts(session, resolved, prep.page, per)
     brand = resolved.org.brand_primary if resolved.org else "#0B3D91"
     css = _style(brand)
-    doc = _document(session, resolved, st, items, page, per, embed, base, css, snapshot)
-    built = Page(doc.encode(), etag, csp_for(css, embed))
+    doc = _document(
+        session,
+        resolved,
+        prep.stamp,
+        items,
+        prep.page,
+        per,
+        prep.embed,
+        prep.base,
+        css,
+        prep.snapshot,
+    )
+    built = Page(doc.encode(), prep.etag, csp_for(css, prep.embed))
     with _lock:
-        _cache[key] = built
+        _cache[(resolved.scope.path, prep.page, prep.embed, prep.base)] = built
     return built
 
 

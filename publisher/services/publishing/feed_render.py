@@ -30,6 +30,7 @@ from publisher.services.publishing.feeds import (
     Scope,
     Stamp,
     base_url,
+    clear_stamps,
     etag_for,
     feed_urls,
     media_url,
@@ -249,8 +250,20 @@ _lock = threading.Lock()
 
 
 def clear_cache() -> None:
+    """Forget rendered feeds and stamps (tests; a restored backup)."""
+    clear_stamps()
     with _lock:
         _cache.clear()
+
+
+def cached(resolved: Resolved, fmt: str, page: int, st: Stamp, base: str) -> FeedDoc | None:
+    """The rendered feed when the cache holds it for this stamp (no database). Raises
+    nothing."""
+    key = (resolved.scope.path, fmt, page, base.rstrip("/"))
+    with _lock:
+        doc = _cache.get(key)
+    etag = etag_for(resolved.scope, fmt, page, base.rstrip("/"), st)
+    return doc if doc is not None and doc.etag == etag else None
 
 
 def feed(
@@ -263,15 +276,12 @@ def feed(
     if page > st.pages:
         raise NotFound("feeds.error.no_page")
     base = (base or base_url()).rstrip("/")
-    etag = etag_for(resolved.scope, fmt, page, base, st)
-    key = (resolved.scope.path, fmt, page, base)
-    with _lock:
-        doc = _cache.get(key)
-    if doc is not None and doc.etag == etag:
+    doc = cached(resolved, fmt, page, st, base)
+    if doc is not None:
         return doc
     items = public_posts(session, resolved, page)
     body = render(session, resolved, fmt, page, st, items, base)
-    doc = FeedDoc(body, FORMATS[fmt], etag, st.changed)
+    doc = FeedDoc(body, FORMATS[fmt], etag_for(resolved.scope, fmt, page, base, st), st.changed)
     with _lock:
-        _cache[key] = doc
+        _cache[(resolved.scope.path, fmt, page, base)] = doc
     return doc

@@ -15,10 +15,15 @@ stamp (:func:`feed`), so a feed is rendered once per change of its posts.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
@@ -50,6 +55,9 @@ PAGE_SIZE = 30
 MAX_PAGE = 10_000
 #: Bumped when the rendered output changes shape: old ETags stop matching.
 RENDER_VERSION = "1"
+#: How long a scope's stamp is trusted before it is queried again: under load one stamp query
+#: per scope per interval, whatever the request rate; a change shows within this delay.
+STAMP_SECONDS = 2.0
 _HIDDEN = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED, PostStatus.CANCELLED)
 
 
@@ -209,6 +217,34 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
     ).one()
     stamps = [ensure_utc(v) for v in row[1:] if v is not None]
     return Stamp(int(row[0] or 0), max(stamps) if stamps else None)
+
+
+_stamps: LRUCache[Scope, tuple[float, Resolved, Stamp]] = LRUCache(maxsize=4096)
+_stamps_lock = threading.Lock()
+
+
+def current(
+    open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
+) -> tuple[Resolved, Stamp]:
+    """The scope resolved and its stamp, from a cache trusted for :data:`STAMP_SECONDS`
+    (``open_session`` is called only when they must be queried). Raises :class:`NotFound`
+    (not cached: an unknown scope is looked up each time)."""
+    now = time.monotonic()
+    with _stamps_lock:
+        hit = _stamps.get(scope)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2]
+    with open_session() as session:
+        resolved = resolve(session, scope)
+        st = stamp(session, resolved)
+    with _stamps_lock:
+        _stamps[scope] = (now + STAMP_SECONDS, resolved, st)
+    return resolved, st
+
+
+def clear_stamps() -> None:
+    with _stamps_lock:
+        _stamps.clear()
 
 
 @dataclass(frozen=True)
