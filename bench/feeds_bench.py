@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -153,7 +154,11 @@ def start_api(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], 
 
 
 def open_loop(
-    url: str, paths: list[tuple[str, dict[str, str]]], rate: float, seconds: float
+    url: str,
+    paths: list[tuple[str, dict[str, str]]],
+    rate: float,
+    seconds: float,
+    server: Any = None,
 ) -> dict[str, Any]:
     """``rate`` requests/s for ``seconds``, cycling through ``paths``; latency from each
     request's scheduled start."""
@@ -191,12 +196,14 @@ def open_loop(
                     statuses[code] = statuses.get(code, 0) + 1
 
     threads = [threading.Thread(target=worker) for _ in range(24)]
+    cpu_before = sum(server.cpu_times()[:2]) if server is not None else 0.0
     started = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     elapsed = time.perf_counter() - started
+    cpu = sum(server.cpu_times()[:2]) - cpu_before if server is not None else float("nan")
     ms = [v * 1000 for v in lat]
     return {
         "requests": len(lat),
@@ -207,6 +214,8 @@ def open_loop(
         "max_ms": round(max(ms), 2) if ms else None,
         "statuses": statuses,
         "errors": len(errors),
+        # The api process's own CPU per request: what the load on the machine cannot inflate.
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(1, len(lat)), 3),
     }
 
 
@@ -250,12 +259,14 @@ def main(argv: list[str]) -> int:
         pages = ["/p/unit/so-khcn", "/embed/unit/so-khcn"]
         for p in pages:
             httpx.get(url + p, timeout=30)  # first render
+        server = psutil.Process(proc.pid)
+        rate, secs = args.rate, args.seconds
         out["scenarios"] = {
-            "feed": open_loop(url, [(p, {}) for p in feeds], args.rate, args.seconds),
+            "feed": open_loop(url, [(p, {}) for p in feeds], rate, secs, server),
             "etag": open_loop(
-                url, [(p, {"If-None-Match": etags[p]}) for p in feeds], args.rate, args.seconds
+                url, [(p, {"If-None-Match": etags[p]}) for p in feeds], rate, secs, server
             ),
-            "page": open_loop(url, [(p, {}) for p in pages], args.rate, args.seconds),
+            "page": open_loop(url, [(p, {}) for p in pages], rate, secs, server),
         }
     finally:
         proc.terminate()
@@ -284,13 +295,15 @@ def report(out: dict[str, Any]) -> str:
         f"cores, load average before {out['load_before']}, after {out['load_after']} "
         f"(shared with other sessions). Python {out['python']}, {out['at']}.",
         "",
-        "| scenario | requests | achieved/s | p50 ms | p90 ms | p99 ms | max ms | statuses |",
-        "|---|---|---|---|---|---|---|---|",
+        "| scenario | requests | achieved/s | p50 ms | p90 ms | p99 ms | max ms | statuses "
+        "| api CPU ms/request |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, s in out["scenarios"].items():
         rows.append(
             f"| {name} | {s['requests']} | {s['achieved_rate']} | {s['p50_ms']} | "
-            f"{s['p90_ms']} | {s['p99_ms']} | {s['max_ms']} | {s['statuses']} |"
+            f"{s['p90_ms']} | {s['p99_ms']} | {s['max_ms']} | {s['statuses']} | "
+            f"{s['server_cpu_ms_per_request']} |"
         )
     cold = ", ".join(f"{k} {v} ms" for k, v in out["cold_render_ms"].items())
     rows += [

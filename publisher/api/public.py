@@ -98,6 +98,14 @@ async def _guarded(work: Callable[[], Response], html: bool) -> Response:
         return PlainTextResponse("Lỗi máy chủ, vui lòng thử lại sau.", status_code=500)
 
 
+class _NeedsDatabase(Exception):
+    """Raised by :func:`_no_database`: the answer is not in the caches."""
+
+
+def _no_database() -> AbstractContextManager[Session]:
+    raise _NeedsDatabase
+
+
 def routes(db: Callable[[], Engine]) -> list[Route]:
     """The public routes over the engine ``db()``."""
     from publisher.services.publishing import feed_render, feeds
@@ -118,11 +126,10 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
             else:
                 params["slug"] = key
 
-            def work() -> Response:
-                if fmt not in feeds.FORMATS or key == "?":
-                    raise NotFound("feeds.error.unknown")
+            def answer(found: tuple[Any, Any], fast: bool) -> Response | None:
+                """The answer from the caches; None when it needs the database (fast)."""
+                resolved, st = found
                 page = feeds.parse_page(request.query_params.get("page"))
-                resolved, st = feeds.current(opener, _scope(kind, params))
                 base = feeds.base_url()
                 etag = feeds.etag_for(resolved.scope, fmt, page, base, st)
                 headers = _validators(etag, st.changed, FEED_CACHE)
@@ -132,10 +139,29 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
                     return Response(status_code=304, headers=headers)
                 doc = feed_render.cached(resolved, fmt, page, st, base)
                 if doc is None:
+                    if fast:
+                        return None
                     with session_scope(db()) as session:
                         doc = feed_render.feed(session, resolved, fmt, page, st, base)
                 return Response(doc.body, media_type=doc.media_type, headers=headers)
 
+            def work() -> Response:
+                if fmt not in feeds.FORMATS or key == "?":
+                    raise NotFound("feeds.error.unknown")
+                scope = _scope(kind, params)
+                response = answer(feeds.current(opener, scope), fast=False)
+                assert response is not None
+                return response
+
+            # A cached stamp and feed: answered right here, no thread hop, no database.
+            try:
+                if fmt in feeds.FORMATS and key != "?":
+                    found = feeds.peek(_scope(kind, params))
+                    fast = answer(found, fast=True) if found is not None else None
+                    if fast is not None:
+                        return fast
+            except PublisherError as exc:
+                return _fail(exc, html=False)
             return await _guarded(work, html=False)
 
         return handler
@@ -146,15 +172,15 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
         async def handler(request: Request) -> Response:
             params = dict(request.path_params)
 
-            def work() -> Response:
+            def work(open_session: Callable[[], AbstractContextManager[Session]]) -> Response:
                 page = feeds.parse_page(request.query_params.get("page"))
-                prep = public_pages.prepare(opener, _scope(kind, params), page, embed)
+                prep = public_pages.prepare(open_session, _scope(kind, params), page, embed)
                 headers = _validators(prep.etag, None, PAGE_CACHE)
                 if not_modified(request, prep.etag, None):
                     return Response(status_code=304, headers=headers)
                 built = public_pages.cached_page(prep)
                 if built is None:
-                    with session_scope(db()) as session:
+                    with open_session() as session:
                         built = public_pages.render_page(session, prep)
                 headers["Content-Security-Policy"] = built.csp
                 headers["Referrer-Policy"] = "no-referrer"
@@ -162,7 +188,13 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
                     headers["X-Frame-Options"] = "SAMEORIGIN"
                 return Response(built.body, media_type="text/html; charset=utf-8", headers=headers)
 
-            return await _guarded(work, html=True)
+            try:  # everything cached: answered right here, no thread hop, no database
+                return work(_no_database)
+            except _NeedsDatabase:
+                pass
+            except PublisherError as exc:
+                return _fail(exc, html=True)
+            return await _guarded(lambda: work(opener), html=True)
 
         return handler
 

@@ -368,3 +368,18 @@ def test_a_stamp_is_reused_within_its_interval_and_queried_again_after(world, mo
     monkeypatch.setattr(feeds, "STAMP_SECONDS", 0.0)
     feeds.clear_stamps()
     assert feeds.current(opener, scope)[1].count == first.count + 1
+
+
+def test_answers_from_the_caches_match_the_first_answers(client, monkeypatch):
+    from publisher.services.publishing import feeds
+
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 3600.0)
+    for path in ("/feeds/unit/so-khcn.atom", "/p/campaign/ngay-cds/2026", "/embed/unit/so-khcn"):
+        first, second = client.get(path), client.get(path)  # the second from the caches
+        assert second.status_code == 200 and second.content == first.content
+        assert second.headers["etag"] == first.headers["etag"]
+        again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+    assert client.get("/feeds/unit/so-khcn.atom?page=0").status_code == 400
+    assert client.get("/feeds/unit/so-khcn.atom?page=3").status_code == 404
+    assert client.get("/p/unit/so-khcn?page=x").status_code == 400

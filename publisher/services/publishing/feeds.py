@@ -223,17 +223,24 @@ _stamps: LRUCache[Scope, tuple[float, Resolved, Stamp]] = LRUCache(maxsize=4096)
 _stamps_lock = threading.Lock()
 
 
+def peek(scope: Scope) -> tuple[Resolved, Stamp] | None:
+    """The scope and its stamp when the cache still trusts them (no database). Raises
+    nothing."""
+    with _stamps_lock:
+        hit = _stamps.get(scope)
+    return (hit[1], hit[2]) if hit is not None and hit[0] > time.monotonic() else None
+
+
 def current(
     open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
 ) -> tuple[Resolved, Stamp]:
     """The scope resolved and its stamp, from a cache trusted for :data:`STAMP_SECONDS`
     (``open_session`` is called only when they must be queried). Raises :class:`NotFound`
     (not cached: an unknown scope is looked up each time)."""
+    hit = peek(scope)
+    if hit is not None:
+        return hit
     now = time.monotonic()
-    with _stamps_lock:
-        hit = _stamps.get(scope)
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
     with open_session() as session:
         resolved = resolve(session, scope)
         st = stamp(session, resolved)
