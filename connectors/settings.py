@@ -140,7 +140,15 @@ class Field:
 #: Settings every platform accepts: the size of campaign cards made for the channel.
 #: ``internal``: a test/internal channel; what only it published never reaches the public
 #: feeds and pages (publisher.services.publishing.feeds).
-COMMON_FIELDS: tuple[Field, ...] = (Field("image_size"), Field("internal", kind=BOOL))
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("image_size"),
+    Field(
+        "internal",
+        kind=BOOL,
+        cli="internal",
+        cli_help="Internal/test channel: kept out of the public feeds and pages.",
+    ),
+)
 
 
 def settings_of(fields: tuple[Field, ...]) -> tuple[Field, ...]:
