@@ -200,7 +200,8 @@ def api(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8780,
 ) -> None:
-    """Run the API service: inbound events, tracked links, public feeds and pages, /health, /metrics."""
+    """Run the API service: inbound events, tracked links, public feeds and pages, health,
+    metrics."""
     from publisher.api.server import serve
 
     typer.echo(t("api.started", url=f"http://{host}:{port}"))
