@@ -11,10 +11,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid page number (a number from 1 to {max}).",
     ),
     "feeds.error.no_page": ("Không có trang này.", "No such page."),
-    "feeds.error.results_unknown": (
-        "Chưa có kết quả để công bố cho chiến dịch {campaign} năm {year}.",
-        "No results to publish for campaign {campaign} in {year}.",
-    ),
     "feeds.results.published": (
         "Đã công bố kết quả {campaign} năm {year}.",
         "Results of {campaign} {year} published.",
