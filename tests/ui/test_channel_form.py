@@ -51,6 +51,7 @@ def test_a_registered_platform_gets_its_form_and_is_added_through_it(office, app
             "page_size": 12,
             "pinned": True,
             "flavour": "plain",  # the form starts with the field's default
+            "internal": False,  # every platform's tick box (public feeds: docs/feeds.md)
         }
         assert decrypt_credentials(channel.credentials_encrypted) == {"api_key": "dummy-key-1"}
 
