@@ -57,6 +57,9 @@ class Infographic:
     content_box: Box | None = None
     #: Text size (px) of every piece of text drawn through the canvas.
     sizes: dict[str, int] = field(default_factory=dict)
+    #: How each text was drawn: ``name -> (block, box, fill, align, valign)``; motion clips
+    #: redraw counting numbers with exactly the same face, colour and alignment.
+    drawn: dict[str, tuple[TextBlock, Box, RGB, str, str]] = field(default_factory=dict)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -159,6 +162,7 @@ class Canvas:
         self.ink: dict[str, Box] = {}
         self.content_box: Box | None = None
         self.sizes: dict[str, int] = {}
+        self.drawn: dict[str, tuple[TextBlock, Box, RGB, str, str]] = {}
 
     # -- background and chrome ------------------------------------------------------------------
     def chrome(self, footer: str = "", date_line: str = "") -> Box:
@@ -412,6 +416,7 @@ class Canvas:
         self.boxes[name] = box
         self.ink[name] = ink
         self.sizes[name] = block.size
+        self.drawn[name] = (block, box, fill, align, valign)
         return ink
 
     def text(
@@ -471,4 +476,5 @@ class Canvas:
             recipe,
             content_box=self.content_box,
             sizes=dict(self.sizes),
+            drawn=dict(self.drawn),
         )
