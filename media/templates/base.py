@@ -35,7 +35,9 @@ QR_LINK: ContextVar[str] = ContextVar("qr_link", default="")
 #: The photo shown in the photo slot (``fields["photo"]``, opened by render_infographic).
 PHOTO: ContextVar[Image.Image | None] = ContextVar("photo", default=None)
 #: Names of the chrome's text (not content).
-CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo", "qr"})
+CHROME = frozenset(
+    {"org_name", "header_line1", "header_line2", "footer", "source", "logo", "emblem", "qr"}
+)
 #: Fractions of the height kept free of text and logo on 9:16 canvases.
 STORY_SAFE_TOP, STORY_SAFE_BOTTOM = 0.14, 0.20
 INK: RGB = (17, 24, 39)
@@ -293,17 +295,24 @@ class Canvas:
             round((92 if not self.landscape else 84) * u),
             self.line_box(small) * (2 if official else 1),
         )
-        x = m
-        if brand.logo:
-            self._logo(Path(brand.logo), (m, top, m + header_h, top + header_h))
+        x, right = m, self.w - m
+        # The emblem opens the header; the logo follows it, or sits at the right end when
+        # both are set (the official form: emblem, the two lines, the office's own mark).
+        first = brand.emblem or brand.logo
+        if first:
+            self._logo(Path(first), (m, top, m + header_h, top + header_h),
+                       "emblem" if brand.emblem else "logo")  # fmt: skip
             x = m + header_h + round(22 * u)
+        if brand.emblem and brand.logo:
+            right = self.w - m - header_h - round(22 * u)
+            self._logo(Path(brand.logo), (self.w - m - header_h, top, self.w - m, top + header_h))
         if official:
             box1_h = max(self.line_box(small), round(header_h * 0.44)) if line1 else 0
             if line1:
                 self.text(
                     "header_line1",
                     line1,
-                    (x, top, self.w - m, top + box1_h),
+                    (x, top, right, top + box1_h),
                     weight="medium",
                     max_size=max(small, round(24 * u)),
                     min_size=small,
@@ -314,7 +323,7 @@ class Canvas:
             self.text(
                 "header_line2",
                 line2,
-                (x, top + box1_h, self.w - m, top + header_h),
+                (x, top + box1_h, right, top + header_h),
                 weight="bold",
                 max_size=max(small, round(30 * u)),
                 min_size=small,
@@ -327,7 +336,7 @@ class Canvas:
             self.text(
                 "org_name",
                 org,
-                (x, top, self.w - m, top + header_h),
+                (x, top, right, top + header_h),
                 weight="semibold",
                 max_size=max(small, round(30 * u)),
                 min_size=small,
@@ -336,7 +345,7 @@ class Canvas:
                 valign="middle",
                 line_spacing=1.22,
             )
-        if brand.logo or org or official:
+        if brand.logo or brand.emblem or org or official:
             top += header_h + round(40 * u)
         return top
 
@@ -354,8 +363,8 @@ class Canvas:
         self.image.paste(INK, (box[0] + off, box[1] + off), mask=code.point(lambda v: 255 - v))
         self.boxes["qr"] = box
 
-    def _logo(self, path: Path, box: Box) -> None:
-        """The logo on a white disc, so any logo reads on any brand colour."""
+    def _logo(self, path: Path, box: Box, name: str = "logo") -> None:
+        """The logo (or emblem) on a white disc, so any mark reads on any brand colour."""
         size = box[2] - box[0]
         logo = open_image(path)
         disc = _supersampled_mask((size, size), 0, ellipse=True)
@@ -368,7 +377,7 @@ class Canvas:
             self.image.paste(logo.convert("RGB"), (ox, oy), mask=logo.getchannel("A"))
         else:
             self.image.paste(logo, (ox, oy))
-        self.boxes["logo"] = box
+        self.boxes[name] = box
 
     # -- drawing helpers ------------------------------------------------------------------------
     def fit(

@@ -122,7 +122,8 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Too many images for one video: {count} (at most {limit})",
     ),
     "media.error.unknown_track": (
-        "Không có bản nhạc «{file}» trong thư viện; chọn một trong: {tracks}, hoặc «none» (im lặng)",
+        "Không có bản nhạc «{file}» trong thư viện; chọn một trong: {tracks}, "
+        "hoặc «none» (im lặng)",
         "No track «{file}» in the library; choose one of: {tracks}, or «none» (silence)",
     ),
     "media.error.bad_motion_seconds": (

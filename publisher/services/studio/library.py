@@ -202,11 +202,17 @@ def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
         logo_asset = session.get(MediaAsset, org.logo_asset_id)
         if logo_asset is not None:
             logo = asset_file(logo_asset)
+    kit = dict(org.brand_kit or {})
+    emblem = None
+    if kit.get("emblem_asset_id"):
+        emblem_asset = session.get(MediaAsset, int(kit["emblem_asset_id"]))
+        if emblem_asset is not None and emblem_asset.org_id == org_id:
+            emblem = asset_file(emblem_asset)
     with media_errors_translated():
-        kit = dict(org.brand_kit or {})
         return BrandKit(
             org_name=org.name,
             logo=logo,
+            emblem=emblem,
             primary=org.brand_primary,
             accent=org.brand_accent,
             hashtag=hashtag or str(kit.get("hashtag", "")),
