@@ -321,6 +321,18 @@ class _Frames:
         return data
 
 
+def frames_at(spec: MotionSpec, times: list[float]) -> list[Image.Image]:
+    """The clip's frames at ``times`` (seconds, ascending) exactly as they are sent to the
+    encoder: for previews and tests. Raises the template's errors."""
+    size = even(spec.size)
+    final = render_infographic(spec.template, dict(spec.fields), spec.brand, size,
+                               lang=spec.lang, today=spec.today)  # fmt: skip
+    clean = Canvas(spec.brand, size, spec.lang).image.convert("RGB")
+    base, bands, counters, _end = _plan(final, clean, spec)
+    frames = _Frames(base, bands, counters, final.image, min(size) / 1080)
+    return [Image.frombytes("RGB", size, frames.at(t)) for t in times]
+
+
 def validate(spec: MotionSpec) -> None:
     """Raises :class:`MediaError` (``bad_motion_seconds``) for a length outside 3..30 s."""
     lo, hi = SECONDS_RANGE

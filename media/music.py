@@ -13,7 +13,6 @@ Generation is deterministic (fixed seeds), so every machine makes the same track
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import wave
@@ -132,8 +131,9 @@ def synthesise(track: Track, bars: int = 8) -> np.ndarray:
 
 
 def cache_dir() -> Path:
-    """Where generated tracks are kept: ``$MEDIA_MUSIC_DIR`` or a folder in the temp dir."""
-    return Path(os.environ.get("MEDIA_MUSIC_DIR") or Path(tempfile.gettempdir()) / "media-music")
+    """Where generated tracks are kept when the caller names no folder (the publisher passes
+    ``<data dir>/media/music``): a folder in the temp dir."""
+    return Path(tempfile.gettempdir()) / "media-music"
 
 
 def track_path(name: str, directory: Path | None = None) -> Path:

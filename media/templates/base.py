@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 from media import errors, text
 from media.brand import RGB, BrandKit, contrast, mix, palette
 from media.images import contain, cover, flatten, open_image
+from media.sizes import link_crop
 from media.text import Box, TextBlock
 
 WHITE: RGB = (255, 255, 255)
@@ -158,6 +159,10 @@ class Canvas:
         tall = self.h / self.w >= 1.7
         self.safe_top = round(self.h * STORY_SAFE_TOP) if tall else 0
         self.safe_bottom = round(self.h * STORY_SAFE_BOTTOM) if tall else 0
+        #: Link previews (1200x630, 16:9) are cropped to a centre band by the platforms:
+        #: text and logo stay inside it whatever the margins.
+        crop = link_crop(size)
+        self.safe_top, self.safe_bottom = max(self.safe_top, crop), max(self.safe_bottom, crop)
         self.image = _background(self.primary, self.accent, size).copy()
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, Box] = {}

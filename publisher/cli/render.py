@@ -282,7 +282,9 @@ def register(app: typer.Typer) -> None:
         from media.video import VideoSpec, render_video
 
         check_out_file(out)
-        music, loop = resolve(audio)
+        from publisher.services.studio.motion_recipes import music_dir
+
+        music, loop = resolve(audio, music_dir())
 
         spec = VideoSpec(
             images=list(image),

@@ -63,7 +63,9 @@ def register(render_app: typer.Typer, media_errors: Any, brand: Any, org_option:
         if stat:
             fields["stats"] = list(stat)
         fields = {k: v for k, v in fields.items() if v not in ("", None)}
-        music, loop = resolve(audio)
+        from publisher.services.studio.motion_recipes import music_dir
+
+        music, loop = resolve(audio, music_dir())
         spec = MotionSpec(
             template=template,
             fields=fields,

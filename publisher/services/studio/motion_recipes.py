@@ -36,7 +36,14 @@ def music(recipe: Mapping[str, Any]) -> tuple[Path | None, bool]:
     name = str(recipe.get("music") or "none")
     if name.lower() not in SILENCE and name not in TRACKS:
         raise PublisherError(media_errors.UNKNOWN_TRACK, file=name, tracks=", ".join(TRACKS))
-    return resolve(name)
+    return resolve(name, music_dir())
+
+
+def music_dir() -> Path:
+    """Where the library tracks are generated once: ``<data dir>/media/music``."""
+    from publisher.config import get_settings
+
+    return get_settings().media_dir / "music"
 
 
 def check(recipe: Mapping[str, Any]) -> None:
