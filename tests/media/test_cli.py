@@ -149,7 +149,7 @@ def test_render_video_takes_a_library_track_and_a_motion_opener(
     result = runner.invoke(
         app,
         ["render", "video", "--image", str(assets["photo0"]), "--title", "Ngày hội",
-         "--seconds-per-image", "1", "--size", "240x240", "--motion", "--audio", "tuoi-sang",
+         "--seconds-per-image", "1", "--size", "360x360", "--motion", "--audio", "tuoi-sang",
          "--out", str(out), "--json"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
