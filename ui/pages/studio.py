@@ -178,7 +178,9 @@ def _motion_tab() -> None:
         t("ui.studio.video_size"), ["9:16", "4:5", "1:1", "16:9"], key="st_m_size",
         help=t("ui.studio.video_size_help"),
     )  # fmt: skip
-    m_secs = m2.slider(t("ui.studio.video_motion_seconds"), 4.0, 20.0, 10.0, 1.0, key="st_m_secs")
+    m_secs = m2.slider(
+        t("ui.studio.video_motion_seconds"), 4.0, 20.0, 10.0, 1.0, key="st_m_secs", format="%.0f"
+    )
     with m3:
         m_music = _music("st_m_music")
     if not clean.get("title"):
