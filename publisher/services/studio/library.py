@@ -505,6 +505,17 @@ def set_details(
     return asset
 
 
+def poster_time(asset: MediaAsset) -> float:
+    """Where a video's poster frame is taken: a motion-graphic clip builds up to its card, so
+    its poster is the finished card near the end; other clips at 1 s (a third of a short one).
+    """
+    duration = asset.duration or 0.0
+    recipe = asset.recipe if isinstance(asset.recipe, dict) else {}
+    if isinstance(recipe.get("motion"), dict) and duration > 0.5:
+        return duration - 0.4
+    return min(1.0, duration / 3)
+
+
 def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
     """A small JPEG for lists: the image scaled down, or a video's poster frame (kept beside
     the library under ``thumbs/``). None when the file is missing or has no picture."""
@@ -518,7 +529,7 @@ def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
     source = asset_file(asset)
     try:
         if asset.kind == "video":
-            data = poster_frame(source, at=min(1.0, (asset.duration or 0) / 3), width=side)
+            data = poster_frame(source, at=poster_time(asset), width=side)
         else:
             data = image_thumbnail(source, side)
     except (media_errors.MediaError, OSError, ValueError):
