@@ -261,3 +261,17 @@ def test_the_emblem_opens_the_header_and_the_logo_closes_it(assets: dict[str, Pa
     # Only an emblem: it takes the logo's place on the left.
     alone = render_infographic("campaign", {"title": "Tiêu đề"}, RED.with_(emblem=assets["logo"]))
     assert "logo" not in alone.boxes and alone.boxes["emblem"][0] < alone.ink["header_line2"][0]
+
+
+def test_a_motion_clips_poster_is_its_finished_card() -> None:
+    from publisher.models import MediaAsset
+    from publisher.services.studio.library import poster_time
+
+    def asset(recipe: dict[str, object], duration: float) -> MediaAsset:
+        return MediaAsset(id=1, org_id=1, sha256="1" * 64, kind="video", path="m.mp4",
+                          title="M", duration=duration, recipe=recipe)  # fmt: skip
+
+    assert poster_time(asset({"motion": {"template": "stats"}}, 10.0)) == pytest.approx(9.6)
+    assert poster_time(asset({"slides": [], "motion": True}, 10.0)) == 3.8  # the opener's end
+    assert poster_time(asset({"slides": []}, 10.0)) == 1.0
+    assert poster_time(asset({}, 1.5)) == pytest.approx(0.5)

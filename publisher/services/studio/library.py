@@ -507,12 +507,15 @@ def set_details(
 
 def poster_time(asset: MediaAsset) -> float:
     """Where a video's poster frame is taken: a motion-graphic clip builds up to its card, so
-    its poster is the finished card near the end; other clips at 1 s (a third of a short one).
+    its poster is the finished card near the end (a slideshow's opener: its end); other clips
+    at 1 s (a third of a short one).
     """
     duration = asset.duration or 0.0
     recipe = asset.recipe if isinstance(asset.recipe, dict) else {}
     if isinstance(recipe.get("motion"), dict) and duration > 0.5:
         return duration - 0.4
+    if recipe.get("motion") is True and duration > 4.0:
+        return 3.8  # the end of the motion opener (4 s at least): the title card, complete
     return min(1.0, duration / 3)
 
 
