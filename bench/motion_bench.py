@@ -33,7 +33,8 @@ from media import music
 from media.brand import PRESETS, BrandKit
 from media.fonts import font_path
 from media.infographic import render_infographic
-from media.motion import MotionSpec, _plan, render_motion
+from media.motion import MotionSpec, render_motion
+from media.motion_frames import plan
 from media.probe import ffmpeg_exe, probe
 from media.templates.base import Canvas
 from media.video_graph import X264, audio_input
@@ -74,7 +75,7 @@ def _handwritten(folder: Path, audio: Path, out: Path) -> list[str]:
     frame."""
     card = render_infographic("campaign", FIELDS, BRAND, SIZE, today=TODAY)
     clean = Canvas(BRAND, SIZE).image.convert("RGB")
-    base, _bands, _counters, _end = _plan(card, clean, _spec(audio))
+    base, _bands, _counters, _end = plan(card, clean)
     base.save(folder / "base.png")
     box = card.ink["countdown"]
     panel = (box[0] - 120, box[1] - 140, box[2] + 120, box[3] + 140)
