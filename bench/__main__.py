@@ -2,8 +2,8 @@
 
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
 benchmarks that have a scaled-down mode (engine, render, stats, province, ops, crash,
-resilience, cli); the others run their normal size. Names: engine, connectors, media, render,
-stats, province, ui, ops, faults, crash, resilience, load, api-memory, cli, feeds.
+resilience, cli); the others run their normal size. The names are the keys of ``BENCHMARKS``
+below; an unknown name prints them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "engine": ("bench.engine_bench", True),
     "connectors": ("bench.connector_bench", False),
     "media": ("bench.media_bench", False),
+    "motion": ("bench.motion_bench", False),
     "render": ("bench.render_bench", True),
     "stats": ("bench.stats_bench", True),
     "province": ("bench.province_bench", True),

@@ -20,6 +20,7 @@ ALT_LIMIT = 1000
 
 _WORDS: dict[str, tuple[str, str]] = {
     "graphic": ("Ảnh đồ họa", "Graphic"),
+    "motion": ("Video đồ họa động", "Motion-graphic video"),
     "by": ("của", "by"),
     "days_left": ("còn {n} ngày", "{n} days to go"),
     "today": ("hôm nay", "today"),
@@ -135,3 +136,11 @@ def clip_alt_text(
     parts += [_clean(campaign), _clean(brand.hashtag)]
     out = " ".join(_sentence(p) for p in parts if p and p.strip())
     return out[: ALT_LIMIT - 1] + "…" if len(out) > ALT_LIMIT else out
+
+
+def motion_alt_text(graphic_alt: str, lang: str = "vi") -> str:
+    """The alt text of a motion-graphic clip: its final card's, said of a video."""
+    head = _w("graphic", lang)
+    if graphic_alt.startswith(head):
+        return _w("motion", lang) + graphic_alt[len(head) :]
+    return graphic_alt

@@ -100,6 +100,9 @@ class BrandKit:
     header_line2: str = ""
     #: The source line printed small above the footer («Nguồn: ...»); empty: none.
     source: str = ""
+    #: The emblem (national or provincial), separate from the office's logo: it opens the
+    #: official header on the left; the logo then sits at the header's right end.
+    emblem: Path | None = None
 
     def __post_init__(self) -> None:
         # Validate early so a bad kit fails where it is built, not halfway through a render.

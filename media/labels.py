@@ -34,6 +34,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "media.weekday.4": ("Thứ Sáu", "Friday"),
     "media.weekday.5": ("Thứ Bảy", "Saturday"),
     "media.weekday.6": ("Chủ nhật", "Sunday"),
+    "media.music.trang-trong": ("Trang trọng (chậm, hoà âm dây)", "Solemn (slow strings)"),
+    "media.music.tuoi-sang": ("Tươi sáng (rải hợp âm)", "Bright (arpeggios)"),
+    "media.music.nhe-nhang": ("Nhẹ nhàng (chuông ngũ cung)", "Gentle (pentatonic bells)"),
+    "media.music.hanh-khuc": ("Hành khúc (nhịp trống)", "March (drums)"),
+    "media.music.none": ("Không nhạc (im lặng)", "No music (silence)"),
 }
 
 

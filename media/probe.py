@@ -134,3 +134,27 @@ def probe(path: str | Path, *, count_frames: bool = False, timeout: float = 60.0
         audio_rate=rate,
         audio_channels=channels,
     )
+
+
+MAX_AUDIO_BYTES = 200 * 1024 * 1024
+
+
+def check_audio(path: Path) -> float:
+    """Duration of a usable audio file. Raises :class:`MediaError` (bad_audio, audio_too_large)."""
+    name = path.name
+    if not path.is_file() or path.stat().st_size == 0:
+        raise errors.MediaError(errors.BAD_AUDIO, f"missing or empty audio {name}", file=name)
+    if path.stat().st_size > MAX_AUDIO_BYTES:
+        raise errors.MediaError(
+            errors.AUDIO_TOO_LARGE,
+            f"audio too large {name}",
+            file=name,
+            limit_mb=MAX_AUDIO_BYTES // (1024 * 1024),
+        )
+    try:
+        info = probe(path)
+    except errors.MediaError as exc:
+        raise errors.MediaError(errors.BAD_AUDIO, f"unreadable audio {name}", file=name) from exc
+    if not info.has_audio or info.duration <= 0.05:
+        raise errors.MediaError(errors.BAD_AUDIO, f"no audio stream in {name}", file=name)
+    return info.duration

@@ -53,6 +53,20 @@ def parse_size(value: str | tuple[int, int] | None, default: tuple[int, int]) ->
     return int(w), int(h)
 
 
+#: The widest crop platforms make of a link preview: X's large summary card shows 2:1 (and
+#: Facebook, LinkedIn and Zalo 1.91:1) from the centre of the image.
+LINK_CROP_RATIO = 2.0
+
+
+def link_crop(size: tuple[int, int]) -> int:
+    """Rows lost at the top (and at the bottom) when a landscape canvas is shown as a link
+    preview cropped to the centre band of :data:`LINK_CROP_RATIO`; 0 for other canvases."""
+    w, h = size
+    if w / h <= 1.25 or w / h >= LINK_CROP_RATIO:
+        return 0
+    return (h - round(w / LINK_CROP_RATIO)) // 2 + 1
+
+
 def even(size: tuple[int, int]) -> tuple[int, int]:
     """H.264 with yuv420p needs even dimensions."""
     return size[0] - size[0] % 2, size[1] - size[1] % 2

@@ -15,7 +15,7 @@ import gc
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ from PIL import Image
 from media import errors, text
 from media.brand import BrandKit
 from media.files import atomic_path
-from media.probe import probe
+from media.probe import MAX_AUDIO_BYTES as MAX_AUDIO_BYTES  # re-exported
+from media.probe import check_audio as _check_audio
 from media.sizes import DEFAULT_VIDEO_SIZE, even
 from media.video_cards import caption_layer, end_card, slide, title_card
 from media.video_graph import (
@@ -41,7 +42,6 @@ from media.video_graph import (
 
 MAX_IMAGES = 30
 MAX_SECONDS = 180.0
-MAX_AUDIO_BYTES = 200 * 1024 * 1024
 SECONDS_RANGE = (1.0, 20.0)
 
 Progress = Callable[[float], None]
@@ -65,6 +65,13 @@ class VideoSpec:
     end_seconds: float = 2.5
     captions: Sequence[str] = ()
     audio: str | Path | None = None
+    #: Loop the audio to the clip's length (library tracks are seamless loops).
+    loop_audio: bool = False
+    #: The title as a motion-graphic opener (text reveal, countdown ticking; see
+    #: :mod:`media.motion`) instead of a still title card; ``opener_fields`` are extra fields
+    #: of the ``campaign`` template for it (``date``, ``countdown``, ``day_name``).
+    motion: bool = False
+    opener_fields: Mapping[str, Any] = field(default_factory=dict)
     fps: int = 30
     brand: BrandKit = field(default_factory=BrandKit)
     lang: str = "vi"
@@ -90,27 +97,6 @@ def _validate(spec: VideoSpec) -> None:
     for seconds in (spec.seconds_per_image, spec.title_seconds, spec.end_seconds):
         if not lo <= seconds <= hi:
             raise errors.MediaError(errors.BAD_DURATION, f"{seconds} s", min=lo, max=hi)
-
-
-def _check_audio(path: Path) -> float:
-    """Duration of a usable audio file. Raises :class:`MediaError` (bad_audio, audio_too_large)."""
-    name = path.name
-    if not path.is_file() or path.stat().st_size == 0:
-        raise errors.MediaError(errors.BAD_AUDIO, f"missing or empty audio {name}", file=name)
-    if path.stat().st_size > MAX_AUDIO_BYTES:
-        raise errors.MediaError(
-            errors.AUDIO_TOO_LARGE,
-            f"audio too large {name}",
-            file=name,
-            limit_mb=MAX_AUDIO_BYTES // (1024 * 1024),
-        )
-    try:
-        info = probe(path)
-    except errors.MediaError as exc:
-        raise errors.MediaError(errors.BAD_AUDIO, f"unreadable audio {name}", file=name) from exc
-    if not info.has_audio or info.duration <= 0.05:
-        raise errors.MediaError(errors.BAD_AUDIO, f"no audio stream in {name}", file=name)
-    return info.duration
 
 
 def run_ffmpeg(cmd: list[str], total: float, timeout: float, on_progress: Progress | None) -> None:
@@ -198,7 +184,12 @@ def render_video(
         segments: list[Segment] = []
         first_frame: Image.Image | None = None
         title = text.clean(spec.title, brand.font_family)
-        if title:
+        opener: Path | None = None
+        opener_seconds = 0.0
+        if title and spec.motion:
+            opener, opener_seconds = _opener(spec, size, tmp, threads)
+            first_frame = first_frame or Image.open(opener.with_suffix(".thumb.png")).convert("RGB")
+        elif title:
             card = title_card(brand, size, title, spec.subtitle, spec.eyebrow, spec.lang)
             first_frame = card
             segments.append(Segment(_save_still(card, tmp / "title.png"), spec.title_seconds))
@@ -225,13 +216,13 @@ def render_video(
         if spec.end_card and has_end:  # an end card with nothing on it is skipped
             card = end_card(brand, size, spec.campaign, spec.lang)
             segments.append(Segment(_save_still(card, tmp / "end.png"), spec.end_seconds))
-        if len(segments) == 1:
+        if len(segments) <= 1:
             crossfade = 0.0
         else:
             crossfade = max(0.0, min(spec.crossfade, min(s.seconds for s in segments) / 2))
         fade = round(crossfade * spec.fps)
         parts = plan(segments, spec.fps, fade)
-        total = sum(p.frames(fade) for p in parts) / spec.fps
+        total = sum(p.frames(fade) for p in parts) / spec.fps + opener_seconds
         if total > MAX_SECONDS:
             raise errors.MediaError(
                 errors.VIDEO_TOO_LONG, "too long", seconds=round(total), limit=round(MAX_SECONDS)
@@ -239,9 +230,9 @@ def render_video(
         limit = timeout if timeout is not None else max(120.0, total * 12)
         _release_memory()  # the stills are on disk now; give their memory back before ffmpeg
         # Zooming parts each keep a few scaled frames alive: smaller chunks keep memory flat.
-        groups = chunks(parts, 2 if spec.zoom else MAX_SEGMENTS_PER_GRAPH)
+        groups = chunks(parts, 2 if spec.zoom else MAX_SEGMENTS_PER_GRAPH) if parts else []
         with atomic_path(out) as partial:
-            if len(groups) == 1:
+            if len(groups) == 1 and opener is None:
                 cmd = single_command(
                     parts,
                     segments,
@@ -252,6 +243,7 @@ def render_video(
                     audio=audio,
                     total=total,
                     threads=threads,
+                    loop=spec.loop_audio,
                 )
                 run_ffmpeg(cmd, total, limit, lambda f: report(0.1 + 0.88 * f))
             else:
@@ -268,6 +260,9 @@ def render_video(
                     limit,
                     threads,
                     report,
+                    head=opener,
+                    head_seconds=opener_seconds,
+                    loop=spec.loop_audio,
                 )
         thumb_path = None
         if thumbnail and first_frame is not None:
@@ -288,6 +283,7 @@ def render_video(
         "campaign": spec.campaign,
         "captions": list(spec.captions),
         "audio": str(audio) if audio else None,
+        "motion": spec.motion,
         "fps": spec.fps,
         "brand": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(brand).items()},
     }
@@ -307,10 +303,15 @@ def _render_chunks(
     limit: float,
     threads: int,
     report: Progress,
+    *,
+    head: Path | None = None,
+    head_seconds: float = 0.0,
+    loop: bool = False,
 ) -> None:
-    """Encode each chunk to MPEG-TS, then join them by stream copy with the audio."""
-    files: list[Path] = []
-    done = 0.0
+    """Encode each chunk to MPEG-TS, then join them by stream copy with the audio
+    (``head``: an already encoded first part, the motion opener)."""
+    files: list[Path] = [head] if head is not None else []
+    done = head_seconds
     for k, group in enumerate(groups):
         seconds = sum(p.frames(fade) for p in group) / fps
         chunk = tmp / f"chunk{k:03d}.ts"
@@ -331,11 +332,24 @@ def _render_chunks(
         "".join("file '" + str(f).replace("'", "'\\''") + "'\n" for f in files), encoding="utf-8"
     )
     run_ffmpeg(
-        join_command(listing, out, audio=audio, total=total, fps=fps),
+        join_command(listing, out, audio=audio, total=total, fps=fps, loop=loop),
         total,
         limit,
         lambda f: report(0.96 + 0.03 * f),
     )
+
+
+def _opener(spec: VideoSpec, size: tuple[int, int], tmp: Path, threads: int) -> tuple[Path, float]:
+    """The motion-graphic opener as a video-only MPEG-TS part (same x264 settings as the
+    slideshow chunks, so they join by stream copy) and its length."""
+    from media.motion import MotionSpec, render_motion  # motion imports the templates
+
+    fields: dict[str, Any] = {"title": spec.title, "subtitle": spec.subtitle}
+    fields.update({k: v for k, v in spec.opener_fields.items() if v not in (None, "")})
+    seconds = max(4.0, spec.title_seconds)
+    motion = MotionSpec("campaign", fields, size, seconds, spec.fps, spec.brand, lang=spec.lang)
+    result = render_motion(motion, tmp / "opener.ts", container="mpegts", threads=threads)
+    return result.path, result.duration
 
 
 def _release_memory() -> None:

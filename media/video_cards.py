@@ -64,7 +64,8 @@ def end_card(
     top = max(m, c.safe_top)
     bottom = h - max(m, c.safe_bottom)
     y = top
-    d = round(220 * u) if brand.logo else 0
+    mark = brand.logo or brand.emblem
+    d = round(220 * u) if mark else 0
     org = text.clean(brand.org_name, c.family).upper()
     blocks: list[tuple[str, str, str, int, int, tuple[int, int, int]]] = []
     if org:
@@ -108,8 +109,8 @@ def end_card(
     group = (d + round(48 * u) if d else 0) + sum(heights) + round(36 * u) * len(blocks)
     group += round(24 * u) if org else 0
     y = top + max(0, (bottom - top - group) * 2 // 5)
-    if brand.logo:
-        c._logo(Path(brand.logo), ((w - d) // 2, y, (w + d) // 2, y + d))
+    if mark:
+        c._logo(Path(mark), ((w - d) // 2, y, (w + d) // 2, y + d))
         y += d + round(48 * u)
     for name, value, weight, max_size, lines, fill in blocks:
         box = (

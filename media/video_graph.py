@@ -172,6 +172,19 @@ def _audio_filter(input_index: int, total: float) -> str:
     )
 
 
+def audio_input(
+    index: int, audio: str | Path | None, total: float, *, loop: bool = False
+) -> tuple[list[str], list[str], str]:
+    """Input arguments, output maps and filter graph for the clip's audio as input ``index``:
+    the music (looped when ``loop``: library tracks are seamless loops) loudness-normalised
+    and faded, or silence. Every clip has an audio track (see :func:`join_command`)."""
+    if audio is None:
+        return (["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"],
+                ["-map", f"{index}:a:0", "-c:a", "aac", "-b:a", "64k"], "")  # fmt: skip
+    args = (["-stream_loop", "-1"] if loop else []) + ["-i", str(audio)]
+    return args, ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"], _audio_filter(index, total)
+
+
 def _tail(fps: int, threads: int, total: float, out: Path, faststart: bool = True) -> list[str]:
     return [
         "-r", str(fps), "-threads", str(threads),
@@ -195,17 +208,15 @@ def single_command(
     audio: Path | None,
     total: float,
     threads: int = 0,
+    loop: bool = False,
 ) -> list[str]:
     """One ffmpeg process: the whole clip in one filter graph, with audio, to MP4."""
     args, graph = video_graph(parts, segments, size, fps, fade)
-    maps = ["-map", "[vout]"]
-    if audio is not None:
-        graph += ";" + _audio_filter(len(args) // 2, total)
-        args += ["-i", str(audio)]
-        maps += ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"]
-    else:  # silence: every clip has an audio track (see join_command)
-        maps += ["-map", f"{len(args) // 2}:a:0", "-c:a", "aac", "-b:a", "64k"]
-        args += ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
+    audio_args, audio_maps, audio_graph = audio_input(len(args) // 2, audio, total, loop=loop)
+    if audio_graph:
+        graph += ";" + audio_graph
+    args += audio_args
+    maps = ["-map", "[vout]", *audio_maps]
     return [
         *_head(),
         *args,
@@ -245,7 +256,7 @@ def chunk_command(
 
 
 def join_command(
-    listing: Path, out: Path, *, audio: Path | None, total: float, fps: int
+    listing: Path, out: Path, *, audio: Path | None, total: float, fps: int, loop: bool = False
 ) -> list[str]:
     """Join chunk files (listed for the concat demuxer) by stream copy; add the audio.
 
@@ -253,15 +264,10 @@ def join_command(
     (players such as Telegram's show a clip without audio as a looping GIF, no controls).
     """
     args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
-    maps = ["-map", "0:v:0", "-c:v", "copy"]
-    extra: list[str] = []
-    if audio is not None:
-        args += ["-i", str(audio)]
-        extra = ["-filter_complex", _audio_filter(1, total)]
-        maps += ["-map", "[aout]", "-c:a", "aac", "-b:a", "128k"]
-    else:
-        args += ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
-        maps += ["-map", "1:a:0", "-c:a", "aac", "-b:a", "64k"]
+    audio_args, audio_maps, audio_graph = audio_input(1, audio, total, loop=loop)
+    args += audio_args
+    extra = ["-filter_complex", audio_graph] if audio_graph else []
+    maps = ["-map", "0:v:0", "-c:v", "copy", *audio_maps]
     return [
         *_head(),
         *args,

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 from media import errors, text
 from media.brand import RGB, BrandKit, contrast, mix, palette
 from media.images import contain, cover, flatten, open_image
+from media.sizes import link_crop
 from media.text import Box, TextBlock
 
 WHITE: RGB = (255, 255, 255)
@@ -35,7 +36,9 @@ QR_LINK: ContextVar[str] = ContextVar("qr_link", default="")
 #: The photo shown in the photo slot (``fields["photo"]``, opened by render_infographic).
 PHOTO: ContextVar[Image.Image | None] = ContextVar("photo", default=None)
 #: Names of the chrome's text (not content).
-CHROME = frozenset({"org_name", "header_line1", "header_line2", "footer", "source", "logo", "qr"})
+CHROME = frozenset(
+    {"org_name", "header_line1", "header_line2", "footer", "source", "logo", "emblem", "qr"}
+)
 #: Fractions of the height kept free of text and logo on 9:16 canvases.
 STORY_SAFE_TOP, STORY_SAFE_BOTTOM = 0.14, 0.20
 INK: RGB = (17, 24, 39)
@@ -57,6 +60,9 @@ class Infographic:
     content_box: Box | None = None
     #: Text size (px) of every piece of text drawn through the canvas.
     sizes: dict[str, int] = field(default_factory=dict)
+    #: How each text was drawn: ``name -> (block, box, fill, align, valign)``; motion clips
+    #: redraw counting numbers with exactly the same face, colour and alignment.
+    drawn: dict[str, tuple[TextBlock, Box, RGB, str, str]] = field(default_factory=dict)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -153,12 +159,17 @@ class Canvas:
         tall = self.h / self.w >= 1.7
         self.safe_top = round(self.h * STORY_SAFE_TOP) if tall else 0
         self.safe_bottom = round(self.h * STORY_SAFE_BOTTOM) if tall else 0
+        #: Link previews (1200x630, 16:9) are cropped to a centre band by the platforms:
+        #: text and logo stay inside it whatever the margins.
+        crop = link_crop(size)
+        self.safe_top, self.safe_bottom = max(self.safe_top, crop), max(self.safe_bottom, crop)
         self.image = _background(self.primary, self.accent, size).copy()
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, Box] = {}
         self.ink: dict[str, Box] = {}
         self.content_box: Box | None = None
         self.sizes: dict[str, int] = {}
+        self.drawn: dict[str, tuple[TextBlock, Box, RGB, str, str]] = {}
 
     # -- background and chrome ------------------------------------------------------------------
     def chrome(self, footer: str = "", date_line: str = "") -> Box:
@@ -289,17 +300,24 @@ class Canvas:
             round((92 if not self.landscape else 84) * u),
             self.line_box(small) * (2 if official else 1),
         )
-        x = m
-        if brand.logo:
-            self._logo(Path(brand.logo), (m, top, m + header_h, top + header_h))
+        x, right = m, self.w - m
+        # The emblem opens the header; the logo follows it, or sits at the right end when
+        # both are set (the official form: emblem, the two lines, the office's own mark).
+        first = brand.emblem or brand.logo
+        if first:
+            self._logo(Path(first), (m, top, m + header_h, top + header_h),
+                       "emblem" if brand.emblem else "logo")  # fmt: skip
             x = m + header_h + round(22 * u)
+        if brand.emblem and brand.logo:
+            right = self.w - m - header_h - round(22 * u)
+            self._logo(Path(brand.logo), (self.w - m - header_h, top, self.w - m, top + header_h))
         if official:
             box1_h = max(self.line_box(small), round(header_h * 0.44)) if line1 else 0
             if line1:
                 self.text(
                     "header_line1",
                     line1,
-                    (x, top, self.w - m, top + box1_h),
+                    (x, top, right, top + box1_h),
                     weight="medium",
                     max_size=max(small, round(24 * u)),
                     min_size=small,
@@ -310,7 +328,7 @@ class Canvas:
             self.text(
                 "header_line2",
                 line2,
-                (x, top + box1_h, self.w - m, top + header_h),
+                (x, top + box1_h, right, top + header_h),
                 weight="bold",
                 max_size=max(small, round(30 * u)),
                 min_size=small,
@@ -323,7 +341,7 @@ class Canvas:
             self.text(
                 "org_name",
                 org,
-                (x, top, self.w - m, top + header_h),
+                (x, top, right, top + header_h),
                 weight="semibold",
                 max_size=max(small, round(30 * u)),
                 min_size=small,
@@ -332,7 +350,7 @@ class Canvas:
                 valign="middle",
                 line_spacing=1.22,
             )
-        if brand.logo or org or official:
+        if brand.logo or brand.emblem or org or official:
             top += header_h + round(40 * u)
         return top
 
@@ -350,8 +368,8 @@ class Canvas:
         self.image.paste(INK, (box[0] + off, box[1] + off), mask=code.point(lambda v: 255 - v))
         self.boxes["qr"] = box
 
-    def _logo(self, path: Path, box: Box) -> None:
-        """The logo on a white disc, so any logo reads on any brand colour."""
+    def _logo(self, path: Path, box: Box, name: str = "logo") -> None:
+        """The logo (or emblem) on a white disc, so any mark reads on any brand colour."""
         size = box[2] - box[0]
         logo = open_image(path)
         disc = _supersampled_mask((size, size), 0, ellipse=True)
@@ -364,7 +382,7 @@ class Canvas:
             self.image.paste(logo.convert("RGB"), (ox, oy), mask=logo.getchannel("A"))
         else:
             self.image.paste(logo, (ox, oy))
-        self.boxes["logo"] = box
+        self.boxes[name] = box
 
     # -- drawing helpers ------------------------------------------------------------------------
     def fit(
@@ -412,6 +430,7 @@ class Canvas:
         self.boxes[name] = box
         self.ink[name] = ink
         self.sizes[name] = block.size
+        self.drawn[name] = (block, box, fill, align, valign)
         return ink
 
     def text(
@@ -471,4 +490,5 @@ class Canvas:
             recipe,
             content_box=self.content_box,
             sizes=dict(self.sizes),
+            drawn=dict(self.drawn),
         )

@@ -77,7 +77,10 @@ def brand_set(
     ] = None,
     primary: Annotated[str | None, typer.Option("--primary", help="#RRGGBB")] = None,
     accent: Annotated[str | None, typer.Option("--accent", help="#RRGGBB")] = None,
-    logo: Annotated[Path | None, typer.Option("--logo", help="Logo or emblem image.")] = None,
+    logo: Annotated[Path | None, typer.Option("--logo", help="The office's logo image.")] = None,
+    emblem: Annotated[
+        Path | None, typer.Option("--emblem", help="Emblem image (opens the official header).")
+    ] = None,
     header_line1: Annotated[
         str | None, typer.Option("--header-line1", help="Governing body («ỦY BAN NHÂN DÂN…»).")
     ] = None,
@@ -103,6 +106,7 @@ def brand_set(
             primary=primary,
             accent=accent,
             logo=logo,
+            emblem=emblem,
             texts={
                 "header_line1": header_line1,
                 "header_line2": header_line2,

@@ -259,7 +259,11 @@ def register(app: typer.Typer) -> None:
         crossfade: float = typer.Option(0.5, "--crossfade", help="Crossfade seconds (0 = cut)."),
         zoom: bool = typer.Option(False, "--zoom", help="Slow zoom on each image."),
         size: str = typer.Option("1080x1080", "--size", help="WxH or 9:16, 1:1, 16:9, 16:9-720."),
-        audio: Path | None = typer.Option(None, "--audio", help="Background music, faded."),
+        audio: str | None = typer.Option(
+            None, "--audio", help="Music: a library track (see 'render music'), none, or a file."
+        ),
+        motion: bool = typer.Option(False, "--motion", help="Motion-graphic opener (title)."),
+        date: str = typer.Option("", "--date", help="Campaign day for the opener, dd/mm/yyyy."),
         caption: list[str] = typer.Option([], "--caption", help="Caption of image N (in order)."),
         end_card: bool = typer.Option(False, "--end-card", help="Add a closing brand card."),
         campaign: str = typer.Option("", "--campaign", help="Campaign line on the end card."),
@@ -273,10 +277,14 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
         """Render a slideshow clip (H.264/AAC MP4) with a progress bar."""
+        from media.music import resolve
         from media.sizes import DEFAULT_VIDEO_SIZE, parse_size
         from media.video import VideoSpec, render_video
 
         check_out_file(out)
+        from publisher.services.studio.motion_recipes import music_dir
+
+        music, loop = resolve(audio, music_dir())
 
         spec = VideoSpec(
             images=list(image),
@@ -289,7 +297,10 @@ def register(app: typer.Typer) -> None:
             end_card=end_card,
             campaign=campaign,
             captions=list(caption),
-            audio=audio,
+            audio=music,
+            loop_audio=loop,
+            motion=motion,
+            opener_fields={"date": date} if date else {},
             brand=_brand(org_name, primary, accent, logo, hashtag, website, org),
         )
         # The bar goes to stderr (stdout stays parseable for --json), and only to a terminal:
@@ -324,3 +335,7 @@ def register(app: typer.Typer) -> None:
             "recipe": result.recipe,
         }
         emit(data, as_json, t("media.cli.rendered", path=str(result.path)))
+
+    from publisher.cli import render_motion
+
+    render_motion.register(render_app, _media_errors, _brand, OrgOption)

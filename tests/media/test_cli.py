@@ -121,3 +121,56 @@ def test_a_bad_video_input_leaves_no_file(tmp_path: Path, assets: dict[str, Path
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_render_motion_reports_path_size_duration_audio_and_alt_text(tmp_path: Path) -> None:
+    out = tmp_path / "motion.mp4"
+    result = runner.invoke(
+        app,
+        ["render", "motion", "--template", "stats", "--title", "Kết quả 6 tháng",
+         "--stat", "Hồ sơ=1.234", "--stat", "Tỷ lệ=87,5%", "--stat", "Doanh nghiệp=2450",
+         "--size", "360x640", "--seconds", "3", "--audio", "nhe-nhang",
+         "--out", str(out), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["path"] == str(out) and out.is_file() and data["bytes"] == out.stat().st_size
+    assert (data["width"], data["height"]) == (360, 640)
+    assert data["duration"] == pytest.approx(3.0, abs=0.1)
+    assert data["has_audio"] is True and data["music"] == "nhe-nhang"
+    assert data["alt_text"].startswith("Video đồ họa động") and "1.234" in data["alt_text"]
+    assert Path(data["thumbnail"]).is_file()
+
+
+def test_render_video_takes_a_library_track_and_a_motion_opener(
+    tmp_path: Path, assets: dict[str, Path]
+) -> None:
+    out = tmp_path / "clip.mp4"
+    result = runner.invoke(
+        app,
+        ["render", "video", "--image", str(assets["photo0"]), "--title", "Ngày hội",
+         "--seconds-per-image", "1", "--size", "360x360", "--motion", "--audio", "tuoi-sang",
+         "--out", str(out), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # A 4 s opener, then the 1 s photo (no crossfade between them).
+    assert data["duration"] == pytest.approx(5.0, abs=0.05) and data["has_audio"] is True
+    assert data["recipe"]["motion"] is True and data["alt_text"]
+
+
+def test_render_music_lists_the_library() -> None:
+    result = runner.invoke(app, ["render", "music", "--json"])
+    assert result.exit_code == 0, result.output
+    names = [row["name"] for row in json.loads(result.stdout)]
+    assert names == ["none", "trang-trong", "tuoi-sang", "nhe-nhang", "hanh-khuc"]
+
+
+def test_an_unknown_track_is_one_line_and_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "motion.mp4"
+    result = runner.invoke(
+        app, ["render", "motion", "--title", "x", "--audio", "nhac-vui", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "nhac-vui" in result.stderr and "tuoi-sang" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()

@@ -132,9 +132,9 @@ def test_audio_without_sound_is_refused(assets: dict[str, Path], tmp_path: Path)
 def test_huge_audio_is_refused(
     assets: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import media.video
+    import media.probe
 
-    monkeypatch.setattr(media.video, "MAX_AUDIO_BYTES", 10)
+    monkeypatch.setattr(media.probe, "MAX_AUDIO_BYTES", 10)
     big = tmp_path / "big.mp3"
     big.write_bytes(b"\x00" * 100)
     with pytest.raises(errors.MediaError) as caught:

@@ -734,6 +734,9 @@ EXEMPT: dict[str, str] = {
         "(posts.approve, review.approve, the review page); reads nothing"
     ),
     "studio.preview.preview_infographic": "renders the caller's own brand; takes no object id",
+    "studio.render_jobs.enqueue_motion": (
+        "queues a clip of the caller's own organisation from typed fields; takes no object id"
+    ),
     "operations.sandbox.received": "demo emulator only: its records are not organisation data",
     "accounts.users.change_own_password": (
         "acts only on the caller's own account (actor.user_id); "

@@ -122,3 +122,42 @@ def test_the_campaign_plan_renders_in_the_kit(sqlite_db: Any) -> None:
         assert brand.get("primary") == "#DA251D", job.kind
         assert brand.get("header_line2") == "Sở Khoa học và Công nghệ", job.kind
         assert brand.get("source") == "Nguồn: Sở KH&CN", job.kind
+
+
+def test_the_emblem_is_its_own_slot_and_opens_every_render(sqlite_db: Any, tmp_path: Path) -> None:
+    assert run("init", "--json").returncode == 0
+    emblem, logo = tmp_path / "quoc-huy.png", tmp_path / "logo.png"
+    for path, colour in ((emblem, (218, 37, 29, 255)), (logo, (11, 61, 145, 255))):
+        image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+        ImageDraw.Draw(image).ellipse((10, 10, 230, 230), fill=colour)
+        image.save(path)
+    done = run(
+        "brand", "set", "--emblem", str(emblem), "--logo", str(logo),
+        "--header-line1", "Ủy ban nhân dân tỉnh Đồng Nai",
+        "--header-line2", "Sở Khoa học và Công nghệ", "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["emblem_asset_id"] and shown["logo_asset_id"]
+    assert shown["emblem_asset_id"] != shown["logo_asset_id"]
+    out = tmp_path / "card.png"
+    rendered = run("render", "infographic", "--org", shown["org"], "--title", "Tiêu đề",
+                   "--out", str(out), "--json")  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr
+    card = Image.open(out).convert("RGB")
+    # The emblem (red) opens the header on the left, the logo (blue) closes it on the right.
+    left, right = card.getpixel((72 + 46, 72 + 54)), card.getpixel((1080 - 72 - 46, 72 + 54))
+    assert isinstance(left, tuple) and isinstance(right, tuple)
+    assert left[0] > 150 and left[2] < 90 and right[2] > 100 and right[0] < 60
+    clip = tmp_path / "clip.mp4"
+    motion = run("render", "motion", "--org", shown["org"], "--title", "Tiêu đề",
+                 "--size", "1:1", "--seconds", "3", "--audio", "none",
+                 "--out", str(clip), "--json")  # fmt: skip
+    assert motion.returncode == 0, motion.stderr
+    assert json.loads(motion.stdout)["has_audio"] is True  # silence, still a track
+    missing = run("brand", "set", "--emblem", str(tmp_path / "x.png"))
+    assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
+    assert (
+        json.loads(run("brand", "show", "--json").stdout)["emblem_asset_id"]
+        == (shown["emblem_asset_id"])
+    )

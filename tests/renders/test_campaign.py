@@ -87,7 +87,8 @@ def test_plan_with_media_renders_each_card_once_and_re_running_adds_nothing(
             [tg_item], [fb_item] = tg.items, fb.items
             if step == "D0":
                 assert tg_item.kind == fb_item.kind == "video"
-                assert tg_item.duration is not None and 4.5 < tg_item.duration < 5.5
+                # 4 s motion opener + 1 s card + 2.5 s end card - one 0.5 s crossfade.
+                assert tg_item.duration is not None and 6.5 < tg_item.duration < 7.5
                 continue
             with Image.open(tg_item.path) as tg_img, Image.open(fb_item.path) as fb_img:
                 assert tg_img.size == (480, 480) and fb_img.size == (480, 600)

@@ -326,3 +326,23 @@ def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_sha
     # An officer sees the checks but cannot change the kit.
     officer = app_as(office, "officer", "pages/studio.py")
     assert "st_brand_preset" not in [w.key for w in officer.selectbox]
+
+
+def test_the_studio_queues_a_motion_graphic_clip_with_music(office, app_as):
+    at = app_as(office, "officer", "pages/studio.py")
+    at.text_area(key="st_campaign_title").input("Ngày Chuyển đổi số quốc gia").run()
+    at.radio(key="st_v_mode").set_value("motion").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="st_m_size").options == ["9:16", "4:5", "1:1", "16:9"]
+    at.selectbox(key="st_m_size").set_value("16:9")
+    at.selectbox(key="st_m_music").set_value("hanh-khuc").run()
+    at.button(key="st_m_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        job = s.exec(select(RenderJob)).one()
+    assert job.kind == "video" and job.recipe["motion"]["template"] == "campaign"
+    assert job.recipe["motion"]["fields"]["title"] == "Ngày Chuyển đổi số quốc gia"
+    assert job.recipe["size"] == [1920, 1080] and job.recipe["music"] == "hanh-khuc"
+    # The slideshow offers the same sizes, the music and a motion opener.
+    at.radio(key="st_v_mode").set_value("slides").run()
+    assert not at.exception, [e.value for e in at.exception]

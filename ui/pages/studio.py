@@ -4,6 +4,9 @@ near-duplicate warnings."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import streamlit as st
 
 from publisher.errors import PublisherError
@@ -58,6 +61,14 @@ def _details(asset_id: int, title: str, tags: list[str]) -> None:
                 )
                 if done is not None:
                     st.rerun()
+
+
+def _spooled(upload: object, folder: Path) -> Path:
+    """An uploaded file written to ``folder`` under its own name's extension."""
+    name = Path(str(getattr(upload, "name", "upload.png"))).name
+    path = folder / name
+    path.write_bytes(upload.getvalue())  # type: ignore[attr-defined]
+    return path
 
 
 tab_info, tab_video, tab_lib, tab_brand = st.tabs(
@@ -145,7 +156,49 @@ with tab_info:
                     if asset is not None:
                         st.success(t("ui.studio.saved", id=asset.id))
 
-with tab_video:
+
+def _music(key: str) -> str:
+    return str(
+        st.selectbox(
+            t("ui.studio.video_music"),
+            list(renders_svc.MUSIC_CHOICES),
+            index=1 if len(renders_svc.MUSIC_CHOICES) > 1 else 0,
+            key=key,
+            format_func=lambda k: t(f"media.music.{k}"),
+            help=t("ui.studio.video_music_help"),
+        )
+    )
+
+
+def _motion_tab() -> None:
+    """A motion-graphic clip of the card being designed in the infographic tab."""
+    st.caption(t("ui.studio.video_motion_help"))
+    m1, m2, m3 = st.columns(3)
+    m_size = m1.selectbox(
+        t("ui.studio.video_size"), ["9:16", "4:5", "1:1", "16:9"], key="st_m_size",
+        help=t("ui.studio.video_size_help"),
+    )  # fmt: skip
+    m_secs = m2.slider(
+        t("ui.studio.video_motion_seconds"), 4.0, 20.0, 10.0, 1.0, key="st_m_secs", format="%.0f"
+    )
+    with m3:
+        m_music = _music("st_m_music")
+    if not clean.get("title"):
+        st.info(t("ui.studio.video_need_title"), icon=":material/edit:")
+        return
+    if st.button(t("ui.studio.render_video"), type="primary", icon=":material/movie:",
+                 key="st_m_go"):  # fmt: skip
+        queued = common.write(
+            renders_svc.enqueue_motion, actor, template, clean,
+            size=renders_svc.VIDEO_SIZES[m_size], seconds=m_secs, music=m_music,
+            hashtag=hashtag.strip(),
+        )  # fmt: skip
+        if queued is not None:
+            st.session_state[VIDEO_JOB] = queued.id
+
+
+def _slides_tab() -> None:
+    """A slideshow of library images (captions, zoom, music, a motion opener)."""
     if can_create:  # the event's own photos, straight into the clip
         fresh = uploads.upload_field(actor, "st_v_upload")
         if fresh:
@@ -187,6 +240,10 @@ with tab_video:
             help=t("ui.studio.video_size_help"),
         )
         v_zoom = o2.checkbox(t("ui.studio.video_zoom"), key="st_v_zoom")
+        o3, o4 = st.columns(2)
+        with o3:
+            v_music = _music("st_v_music")
+        v_motion = o4.checkbox(t("ui.studio.video_opener"), value=True, key="st_v_motion")
         v_caps = st.text_area(
             t("ui.studio.video_captions"), key="st_v_caps", help=t("ui.studio.video_captions_help")
         )
@@ -211,12 +268,29 @@ with tab_video:
                 size=renders_svc.VIDEO_SIZES[v_size],
                 zoom=v_zoom,
                 captions=v_caps.splitlines(),
+                music=v_music,
+                motion=v_motion,
             )
             if queued is not None:
                 st.session_state[VIDEO_JOB] = queued.id
         job_id = st.session_state.get(VIDEO_JOB)
         if job_id:
             _video_job(int(job_id))
+
+
+with tab_video:
+    mode = st.radio(
+        t("ui.studio.video_mode"), ["slides", "motion"], horizontal=True, key="st_v_mode",
+        format_func=lambda k: t(f"ui.studio.video_mode.{k}"),
+    )  # fmt: skip
+    if mode == "slides":
+        _slides_tab()
+    elif not can_create:
+        st.info(t("ui.no_access"))
+    else:
+        _motion_tab()
+        if job := st.session_state.get(VIDEO_JOB):
+            _video_job(int(job))
 
 with tab_lib:
     f1, f2 = st.columns([3, 1])
@@ -281,6 +355,13 @@ with tab_brand:
     else:
         kit = common.read(brandkit.describe, actor, actor.org_id)
         st.markdown(t("ui.brand.intro"))
+        st.caption(
+            t(
+                "ui.brand.marks",
+                logo=kit["logo_asset_id"] or "—",
+                emblem=kit["emblem_asset_id"] or "—",
+            )
+        )
         for check in kit["contrast"]:
             line = t(
                 "brand.cli.check",
@@ -318,20 +399,36 @@ with tab_brand:
                     )
                     for key in brandkit.TEXT_LIMITS
                 }
+                u1, u2 = st.columns(2)
+                logo_file = u1.file_uploader(
+                    t("ui.brand.logo"), type=["png", "jpg", "jpeg", "webp"], key="st_brand_logo"
+                )
+                emblem_file = u2.file_uploader(
+                    t("ui.brand.emblem"), type=["png", "jpg", "jpeg", "webp"],
+                    key="st_brand_emblem",
+                )  # fmt: skip
                 if st.form_submit_button(t("ui.brand.save"), type="primary"):
                     colours_changed = (primary.upper(), accent.upper()) != (
                         kit["primary"].upper(),
                         kit["accent"].upper(),
                     )
-                    saved = common.write(
-                        brandkit.update,
-                        actor,
-                        actor.org_id,
-                        preset=preset or None,
-                        primary=primary if colours_changed and not preset else None,
-                        accent=accent if colours_changed and not preset else None,
-                        texts=dict(texts),
-                        success=t("ui.brand.saved"),
-                    )
+                    with tempfile.TemporaryDirectory(prefix="brand-") as tmp:
+                        # The service checks and stores files by path (as the CLI does).
+                        marks = {
+                            name: _spooled(upload, Path(tmp))
+                            for name, upload in (("logo", logo_file), ("emblem", emblem_file))
+                            if upload is not None
+                        }
+                        saved = common.write(
+                            brandkit.update,
+                            actor,
+                            actor.org_id,
+                            preset=preset or None,
+                            primary=primary if colours_changed and not preset else None,
+                            accent=accent if colours_changed and not preset else None,
+                            texts=dict(texts),
+                            success=t("ui.brand.saved"),
+                            **marks,
+                        )
                     if saved is not None:
                         st.rerun()  # show the checks of the kit just saved

@@ -121,6 +121,15 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Quá nhiều ảnh cho một video: {count} (tối đa {limit})",
         "Too many images for one video: {count} (at most {limit})",
     ),
+    "media.error.unknown_track": (
+        "Không có bản nhạc «{file}» trong thư viện; chọn một trong: {tracks}, "
+        "hoặc «none» (im lặng)",
+        "No track «{file}» in the library; choose one of: {tracks}, or «none» (silence)",
+    ),
+    "media.error.bad_motion_seconds": (
+        "Thời lượng video đồ họa động phải từ {min} đến {max} giây (đã nhập {seconds})",
+        "A motion-graphic clip lasts {min} to {max} seconds (got {seconds})",
+    ),
     "media.error.bad_duration": (
         "Thời lượng mỗi ảnh phải từ {min} đến {max} giây",
         "Seconds per image must be between {min} and {max}",

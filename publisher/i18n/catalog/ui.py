@@ -557,6 +557,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.brand.primary": ("Màu chính", "Primary colour"),
     "ui.brand.accent": ("Màu nhấn", "Accent colour"),
     "ui.brand.save": ("Lưu bộ nhận diện", "Save the brand kit"),
+    "ui.brand.logo": ("Logo của cơ quan (PNG)", "The office's logo (PNG)"),
+    "ui.brand.emblem": (
+        "Quốc huy / biểu trưng (mở đầu dòng tiêu đề chính thức)",
+        "Emblem (opens the official header)",
+    ),
+    "ui.brand.marks": (
+        "Logo: #{logo} · Biểu trưng: #{emblem}",
+        "Logo: #{logo} · Emblem: #{emblem}",
+    ),
     "ui.brand.saved": ("Đã lưu bộ nhận diện", "Brand kit saved"),
     "ui.studio.field.day_name": ("Tên ngày lễ", "Day name"),
     "ui.studio.field.stats": ("Số liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Figures (LABEL=VALUE a line)"),
@@ -594,6 +603,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " feeds, 16:9 for YouTube and screens",
     ),
     "ui.studio.video_zoom": ("Phóng chậm từng ảnh", "Slow zoom on each image"),
+    "ui.studio.video_mode": ("Kiểu video", "Kind of clip"),
+    "ui.studio.video_mode.slides": ("Trình chiếu ảnh", "Slideshow of images"),
+    "ui.studio.video_mode.motion": ("Đồ họa động", "Motion graphic"),
+    "ui.studio.video_motion_help": (
+        "Video đồ họa động dựng từ mẫu và nội dung đang soạn ở thẻ «Infographic»: chữ hiện dần, "
+        "số đếm lên, thanh tiến độ, đếm ngược.",
+        "A motion-graphic clip of the template and fields in the «Infographic» tab: text "
+        "reveals, counting numbers, growing bars, a ticking countdown.",
+    ),
+    "ui.studio.video_motion_seconds": ("Thời lượng (giây)", "Length (seconds)"),
+    "ui.studio.video_opener": (
+        "Mở đầu bằng đồ họa động (tiêu đề)",
+        "Motion-graphic opener (the title)",
+    ),
+    "ui.studio.video_music": ("Nhạc nền", "Music"),
+    "ui.studio.video_music_help": (
+        "Thư viện nhạc do hệ thống tự tạo (giấy phép CC0), chuẩn hoá âm lượng −16 LUFS; "
+        "«Không nhạc» vẫn có rãnh âm thanh im lặng.",
+        "Music made by the system (CC0 licence), loudness-normalised to −16 LUFS; «No "
+        "music» still has a silent audio track.",
+    ),
+    "ui.studio.video_need_title": (
+        "Nhập tiêu đề ở thẻ «Infographic» để dựng video đồ họa động.",
+        "Fill in the title in the «Infographic» tab to make a motion-graphic clip.",
+    ),
     "ui.studio.video_captions": (
         "Chú thích (mỗi dòng cho một ảnh)",
         "Captions (one line per image)",

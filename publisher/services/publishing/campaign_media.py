@@ -37,8 +37,10 @@ from publisher.timeutil import fmt_date, to_local
 #: Cards are due well before their post so that the channel versions can follow.
 CARD_LEAD = timedelta(hours=2)
 CLIP_SIZE = (1080, 1080)
-#: 2.5 s title + 11 s card + 2.5 s end card, minus two 0.5 s crossfades = 15 s.
+#: 4 s motion opener + 11 s card + 2.5 s end card, minus one 0.5 s crossfade = 17 s.
 CLIP_SLIDE_SECONDS = 11.0
+#: The D0 clip's music: a library track (media/music.py, CC0), loudness-normalised.
+CLIP_MUSIC = "tuoi-sang"
 
 
 @dataclass
@@ -149,6 +151,10 @@ def media_for_post(
         "fps": 30,
         "lang": lang,
         "brand": brand,
+        # The title rises in as a motion graphic, and the clip has music: Telegram shows a
+        # soundless MP4 as a looping GIF, and a still title reads as a slideshow.
+        "motion": True,
+        "music": CLIP_MUSIC,
     }
     out.append(
         renders_svc.enqueue(

@@ -211,7 +211,10 @@ def video_poster(asset: MediaAsset) -> VideoPoster:
     from publisher.config import get_settings
 
     out = get_settings().data_dir / "cache" / "posters" / f"{asset.sha256}.jpg"
-    return VideoPoster(poster_frame(Path(media_file(asset)), out), asset.duration)
+    from publisher.services.studio.library import poster_time
+
+    at = poster_time(asset)
+    return VideoPoster(poster_frame(Path(media_file(asset)), out, at=at), asset.duration)
 
 
 def previews(

@@ -61,6 +61,7 @@ def describe(session: Session, actor: Actor, org_id: int) -> dict[str, Any]:
         "primary": org.brand_primary,
         "accent": org.brand_accent,
         "logo_asset_id": org.logo_asset_id,
+        "emblem_asset_id": kit.get("emblem_asset_id"),
         **{key: str(kit.get(key, "")) for key in TEXT_LIMITS},
         "used": {
             "background": "#{:02X}{:02X}{:02X}".format(*pal.primary),
@@ -104,6 +105,7 @@ def update(
     primary: str | None = None,
     accent: str | None = None,
     logo: str | Path | None = None,
+    emblem: str | Path | None = None,
     texts: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """Change parts of the kit; ``None`` keeps a part, ``""`` clears a text part.
@@ -155,6 +157,9 @@ def update(
         logo_path = Path(logo) if logo is not None else None
         if logo_path is not None:
             check_logo(logo_path)
+        emblem_path = Path(emblem) if emblem is not None else None
+        if emblem_path is not None:
+            check_logo(emblem_path)  # the same rules: it sits on the same white disc
         # A probe card at every size: the header and source line must fit at the minimum
         # text size everywhere, or nothing is stored.
         current = media_svc.brand_for(session, org_id)
@@ -162,6 +167,7 @@ def update(
             primary=new_primary,
             accent=new_accent,
             logo=logo_path or current.logo,
+            emblem=emblem_path or current.emblem,
             header_line1=str(kit.get("header_line1", "")),
             header_line2=str(kit.get("header_line2", "")),
             website=str(kit.get("website", "")),
@@ -176,6 +182,11 @@ def update(
             session, actor, logo_path, org_id=org_id, title="Logo", tags=("logo",)
         )
         logo_id = asset.id
+    if emblem_path is not None:
+        asset = media_svc.add_file(
+            session, actor, emblem_path, org_id=org_id, title="Emblem", tags=("emblem",)
+        )
+        kit["emblem_asset_id"] = asset.id
     before = {
         "primary": org.brand_primary,
         "accent": org.brand_accent,

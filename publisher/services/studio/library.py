@@ -202,11 +202,17 @@ def brand_for(session: Session, org_id: int, hashtag: str = "") -> BrandKit:
         logo_asset = session.get(MediaAsset, org.logo_asset_id)
         if logo_asset is not None:
             logo = asset_file(logo_asset)
+    kit = dict(org.brand_kit or {})
+    emblem = None
+    if kit.get("emblem_asset_id"):
+        emblem_asset = session.get(MediaAsset, int(kit["emblem_asset_id"]))
+        if emblem_asset is not None and emblem_asset.org_id == org_id:
+            emblem = asset_file(emblem_asset)
     with media_errors_translated():
-        kit = dict(org.brand_kit or {})
         return BrandKit(
             org_name=org.name,
             logo=logo,
+            emblem=emblem,
             primary=org.brand_primary,
             accent=org.brand_accent,
             hashtag=hashtag or str(kit.get("hashtag", "")),
@@ -499,6 +505,20 @@ def set_details(
     return asset
 
 
+def poster_time(asset: MediaAsset) -> float:
+    """Where a video's poster frame is taken: a motion-graphic clip builds up to its card, so
+    its poster is the finished card near the end (a slideshow's opener: its end); other clips
+    at 1 s (a third of a short one).
+    """
+    duration = asset.duration or 0.0
+    recipe = asset.recipe if isinstance(asset.recipe, dict) else {}
+    if isinstance(recipe.get("motion"), dict) and duration > 0.5:
+        return duration - 0.4
+    if recipe.get("motion") is True and duration > 4.0:
+        return 3.8  # the end of the motion opener (4 s at least): the title card, complete
+    return min(1.0, duration / 3)
+
+
 def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
     """A small JPEG for lists: the image scaled down, or a video's poster frame (kept beside
     the library under ``thumbs/``). None when the file is missing or has no picture."""
@@ -512,7 +532,7 @@ def thumbnail(asset: MediaAsset, side: int = 480) -> bytes | None:
     source = asset_file(asset)
     try:
         if asset.kind == "video":
-            data = poster_frame(source, at=min(1.0, (asset.duration or 0) / 3), width=side)
+            data = poster_frame(source, at=poster_time(asset), width=side)
         else:
             data = image_thumbnail(source, side)
     except (media_errors.MediaError, OSError, ValueError):

@@ -9,7 +9,9 @@ Kinds:
 
 - ``infographic``: ``{template, fields, size, today, lang, brand}``.
 - ``video``: ``{slides: [{"infographic": recipe} | {"asset_id": n}], title, subtitle,
-  eyebrow, end_card, campaign, size, seconds_per_image, fps, brand}``.
+  eyebrow, end_card, campaign, size, seconds_per_image, fps, brand, motion, music}``, or a
+  motion-graphic clip ``{motion: {template, fields, seconds, today}, size, fps, music,
+  brand}`` (see :mod:`publisher.services.studio.motion_recipes`).
 - ``fit``: ``{asset_id, sha256, channel_kind, limits, size}``: one channel's version of an
   asset (re-rendered at ``size`` when the asset is an auto-sized infographic, then fitted to
   the channel's byte/side/duration limits).
@@ -37,6 +39,7 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, PublisherError
 from publisher.models import MediaAsset
 from publisher.services.studio import library as media_svc
+from publisher.services.studio import motion_recipes
 
 KINDS: tuple[str, ...] = ("infographic", "video", "fit")
 MAX_SIDE = 4096
@@ -66,6 +69,7 @@ def brand_snapshot(session: Session, org_id: int, hashtag: str = "") -> dict[str
         "accent": kit.accent,
         "hashtag": kit.hashtag,
         "logo_asset_id": org.logo_asset_id if org is not None else None,
+        "emblem_asset_id": (org.brand_kit or {}).get("emblem_asset_id") if org else None,
         "website": kit.website,
         "header_line1": kit.header_line1,
         "header_line2": kit.header_line2,
@@ -113,6 +117,17 @@ def fit_recipe(
 
 def video_seconds(recipe: Mapping[str, Any]) -> float:
     """The clip's length as :func:`media.video.render_video` will make it."""
+    if motion_recipes.is_motion(recipe):
+        return motion_recipes.seconds(recipe)
+    opener = 0.0
+    if recipe.get("motion") is True and recipe.get("title"):
+        # The motion opener is its own part, joined without a crossfade.
+        opener = max(motion_recipes.OPENER_SECONDS, float(recipe.get("title_seconds", 2.5)))
+        recipe = {k: v for k, v in recipe.items() if k != "title"}
+    return opener + _slideshow_seconds(recipe)
+
+
+def _slideshow_seconds(recipe: Mapping[str, Any]) -> float:
     spi = float(recipe.get("seconds_per_image", 3.0))
     parts = [spi] * len(recipe.get("slides", []))
     if recipe.get("title"):
@@ -144,7 +159,11 @@ def check(session: Session, org_id: int, kind: str, recipe: Mapping[str, Any]) -
         raise InvalidInput("renders.error.unknown_kind", kind=kind)
     if kind == "infographic":
         _check_infographic(recipe)
+    elif kind == "video" and motion_recipes.is_motion(recipe):
+        _size(recipe, 64)
+        motion_recipes.check(recipe)
     elif kind == "video":
+        motion_recipes.check(recipe)  # the music
         slides = recipe.get("slides")
         if not isinstance(slides, list):
             raise InvalidInput("renders.error.bad_recipe", field="slides")
@@ -206,9 +225,15 @@ def _brand(brand: Mapping[str, Any]) -> BrandKit:
         with session_scope(readonly=True) as session:
             asset = session.get(MediaAsset, logo_id)
             logo = media_svc.asset_file(asset) if asset is not None else None
+    emblem = None
+    if emblem_id := brand.get("emblem_asset_id"):
+        with session_scope(readonly=True) as session:
+            asset = session.get(MediaAsset, int(emblem_id))
+            emblem = media_svc.asset_file(asset) if asset is not None else None
     return BrandKit(
         org_name=str(brand.get("org_name", "")),
         logo=logo,
+        emblem=emblem,
         primary=str(brand.get("primary", "#0B3D91")),
         accent=str(brand.get("accent", "#F2A900")),
         hashtag=str(brand.get("hashtag", "")),
@@ -264,6 +289,12 @@ def _execute_video(
     recipe: Mapping[str, Any], org_id: int, workdir: Path, on_progress: Progress
 ) -> Output:
     size = _size(recipe, 64)
+    if motion_recipes.is_motion(recipe):
+        out = workdir / "clip.mp4"
+        brand = _brand(recipe.get("brand") or {})
+        alt = motion_recipes.execute(recipe, size, brand, out, on_progress)
+        return Output(out, f"motion-{size[0]}x{size[1]}.mp4", kind="video", alt=alt)
+    audio, loop = motion_recipes.music(recipe)
     images: list[Any] = []
     for slide in recipe.get("slides", []):
         if "infographic" in slide:
@@ -283,6 +314,9 @@ def _execute_video(
         end_card=bool(recipe.get("end_card", False)),
         campaign=str(recipe.get("campaign", "")),
         fps=int(recipe.get("fps", 30)),
+        audio=audio,
+        loop_audio=loop,
+        motion=recipe.get("motion") is True,
         brand=_brand(recipe.get("brand") or {}),
         lang=str(recipe.get("lang", "vi")),
     )

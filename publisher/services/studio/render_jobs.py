@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from media import music as media_music
 from media import sizes as media_sizes
 from publisher.config import get_settings
 from publisher.db import is_row_id
@@ -29,7 +30,7 @@ from publisher.models import Channel, MediaAsset, Post, PostMedia, RenderJob, Re
 from publisher.services.accounts import alerts, audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.studio import recipes as recipes
-from publisher.timeutil import fmt_local, utcnow
+from publisher.timeutil import fmt_local, to_local, utcnow
 
 S = RenderStatus
 ACTIVE = (S.QUEUED, S.RENDERING)
@@ -136,6 +137,9 @@ def _sharpen(job: RenderJob, priority: int, deadline: datetime | None) -> None:
 
 #: Clip sizes the studio offers (9:16, 4:5, 1:1, 16:9), the same presets as ``--size``.
 VIDEO_SIZES: dict[str, tuple[int, int]] = dict(media_sizes.VIDEO_SIZES)
+#: What a clip's music may be: ``none`` (silence) or a library track (labels
+#: ``media.music.<name>``); see :mod:`media.music`.
+MUSIC_CHOICES: tuple[str, ...] = ("none", *media_music.TRACKS)
 
 
 def enqueue_video(
@@ -154,8 +158,11 @@ def enqueue_video(
     deadline: datetime | None = None,
     zoom: bool = False,
     captions: Sequence[str] = (),
+    music: str = "none",
+    motion: bool = False,
 ) -> RenderJob:
-    """The media studio's "render video": a clip of library images, made by the worker.
+    """The media studio's "render video": a clip of library images, made by the worker;
+    ``music`` a library track or ``none`` (silence), ``motion`` a motion-graphic opener.
 
     Raises the errors of :func:`enqueue`.
     """
@@ -176,9 +183,50 @@ def enqueue_video(
         recipe["zoom"] = True
     if any(c.strip() for c in captions):
         recipe["captions"] = [c.strip() for c in captions]
+    if music and music != "none":
+        recipe["music"] = music
+    if motion and title.strip():
+        recipe["motion"] = True
     job, _ = enqueue(
         session, actor, "video", recipe, org_id=org, post_id=post_id, deadline=deadline
     )
+    return job
+
+
+def enqueue_motion(
+    session: Session,
+    actor: Actor,
+    template: str,
+    fields: Mapping[str, Any],
+    *,
+    size: tuple[int, int] = (1080, 1920),
+    seconds: float = 10.0,
+    music: str = "none",
+    hashtag: str = "",
+) -> RenderJob:
+    """The studio's motion-graphic clip of a template (text reveals, counting numbers,
+    growing bars, a ticking countdown), with a library track or silence; made by the worker.
+
+    Raises the errors of :func:`enqueue` (``unknown_template``, ``bad_motion_seconds``,
+    ``unknown_track``...).
+    """
+    org = _org(actor, None)
+    clean = {k: v for k, v in fields.items() if k != "photo" and v not in ("", None, [])}
+    recipe: dict[str, Any] = {
+        "motion": {
+            "template": template,
+            "fields": clean,
+            "seconds": float(seconds),
+            "today": to_local(utcnow()).date().isoformat(),
+        },
+        "size": [int(size[0]), int(size[1])],
+        "fps": 30,
+        "brand": recipes.brand_snapshot(session, org, hashtag),
+        "_title": str(clean.get("title", "")).strip()[:120] or "Video",
+    }
+    if music and music != "none":
+        recipe["music"] = music
+    job, _ = enqueue(session, actor, "video", recipe, org_id=org)
     return job
 
 
