@@ -139,7 +139,9 @@ def ensure_espeak() -> None:
         sh("apt-get", "update", "-qq")
         sh("apt-get", "install", "-y", "-qq", "espeak-ng")
     else:
-        print("note: espeak-ng is missing; machine-voice bulletin tests will be skipped", flush=True)
+        print(
+            "note: espeak-ng is missing; machine-voice bulletin tests will be skipped", flush=True
+        )
 
 
 def demo(args: "list[str]") -> None:

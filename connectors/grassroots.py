@@ -6,7 +6,8 @@ Two targets, one per channel:
   The file is written beside its final name and linked into place: it appears whole or not
   at all, and its name comes from the delivery's idempotency key, so a retry finds the file
   already there and never makes a second one. The script goes beside it as ``.txt``.
-* ``url`` + ``secret`` — an HTTP upload endpoint: the MP3 is the body, signed like our
+* ``url`` + ``secret`` — an HTTP upload endpoint: ``multipart/form-data`` with the MP3
+  (``file``), the script (``script``) and ``meta`` (JSON), the whole body signed like our
   webhooks (``X-Timestamp`` + ``X-Signature: sha256=HMAC(secret, timestamp + "." + body)``,
   :mod:`connectors.signing`) with a stable ``Idempotency-Key``, so a receiver that honours it
   (``dedupes``) makes a retry after an ambiguous failure harmless.
@@ -18,6 +19,8 @@ Which communes played a bulletin comes back as signed ``played`` events on
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import re
 import tempfile
@@ -25,7 +28,6 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
 
 from connectors import signing
 from connectors.base import (
@@ -181,20 +183,17 @@ class GrassrootsConnector(Connector):
 
         secret = str(self.config.credentials.get("secret") or "")
         timestamp = str(int(time.time()))
-        meta = post.metadata
+        body, content_type = multipart_body(post, data, self.filename(post.idempotency_key))
         headers = {
-            "Content-Type": "audio/mpeg",
+            "Content-Type": content_type,
             "Idempotency-Key": post.idempotency_key,
             "User-Agent": USER_AGENT,
-            "X-Bulletin-Filename": self.filename(post.idempotency_key),
-            "X-Bulletin-Title": quote(str(meta.get("title") or "")[:200]),
-            "X-Bulletin-Post": str(meta.get("post_id") or ""),
             signing.TIMESTAMP_HEADER: timestamp,
-            signing.HMAC_HEADER: signing.hmac_signature(secret, timestamp, data),
+            signing.HMAC_HEADER: signing.hmac_signature(secret, timestamp, body),
         }
         try:
             netguard.check_url(self.url)
-            response = self._client_post(data, headers)
+            response = self._client_post(body, headers)
             return result_from_response(response, post.idempotency_key)
         except (ConnectorError, httpx.HTTPError) as exc:
             raise self.failure(exc, classify) from None
@@ -258,6 +257,31 @@ class GrassrootsConnector(Connector):
         return CheckResult(True, "configuration complete; upload endpoint not called")
 
 
+def multipart_body(post: OutgoingPost, data: bytes, filename: str) -> tuple[bytes, str]:
+    """The upload as ``multipart/form-data``: ``file`` (the MP3), ``script`` (UTF-8 text) and
+    ``meta`` (JSON: post, title, idempotency key). Built by hand because the signature
+    covers the exact bytes sent. Returns (body, content type)."""
+    boundary = "r57-" + hashlib.sha256(data).hexdigest()[:32]
+    meta = {
+        "post_id": post.metadata.get("post_id"),
+        "title": post.metadata.get("title"),
+        "idempotency_key": post.idempotency_key,
+        "filename": filename,
+    }
+    parts = [
+        ("file", filename, "audio/mpeg", data),
+        ("script", None, "text/plain; charset=utf-8", (post.text or "").encode("utf-8")),
+        ("meta", None, "application/json", json.dumps(meta, ensure_ascii=False).encode()),
+    ]
+    out = bytearray()
+    for name, fname, ctype, payload in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{fname}"' if fname else "")
+        out += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
+        out += f"Content-Type: {ctype}\r\n\r\n".encode() + payload + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
 def _atomic_write(final: Path, data: bytes, *, replace: bool) -> None:
     """Write ``data`` to a temporary file beside ``final``, flush it to disk, then put it in
     place: renamed over (``replace``) or hard-linked, which fails with FileExistsError when
@@ -277,5 +301,3 @@ def _atomic_write(final: Path, data: bytes, *, replace: bool) -> None:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-
-

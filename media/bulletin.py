@@ -74,9 +74,7 @@ class Script:
     @classmethod
     def parse(cls, text: str) -> Script:
         """Paragraphs of an (edited) script; raises ``bulletin_no_text`` when there are none."""
-        parts = tuple(
-            " ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()
-        )
+        parts = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip())
         if not parts or not any(re.search(r"\w", p) for p in parts):
             raise errors.MediaError(errors.BULLETIN_NO_TEXT, "the bulletin has no text")
         return cls(parts)
@@ -135,7 +133,7 @@ def decode(path: Path, *, timeout: float = 120.0) -> np.ndarray:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path)]
     cmd += ["-vn", "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)  # noqa: S603
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise errors.MediaError(
             errors.FFMPEG_TIMEOUT, "ffmpeg timed out", seconds=round(timeout)
@@ -223,7 +221,7 @@ _JSON = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
 def _ffmpeg(args: list[str], timeout: float) -> str:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", *args]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)  # noqa: S603
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise errors.MediaError(
             errors.FFMPEG_TIMEOUT, "ffmpeg timed out", seconds=round(timeout)
@@ -274,9 +272,26 @@ def encode(samples: np.ndarray, out: Path, opts: AudioOptions) -> None:
         part = out.with_name(f".{out.name}.part")
         try:
             _ffmpeg(
-                ["-y", "-loglevel", "error", "-i", str(wav), "-af", flt, "-ar", str(RATE)]
-                + ["-ac", str(opts.channels), "-c:a", "libmp3lame"]
-                + ["-b:a", f"{opts.bitrate_kbps}k", "-f", "mp3", str(part)],
+                [
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-i",
+                    str(wav),
+                    "-af",
+                    flt,
+                    "-ar",
+                    str(RATE),
+                    "-ac",
+                    str(opts.channels),
+                    "-c:a",
+                    "libmp3lame",
+                    "-b:a",
+                    f"{opts.bitrate_kbps}k",
+                    "-f",
+                    "mp3",
+                    str(part),
+                ],
                 opts.timeout,
             )
             part.replace(out)  # the finished file appears at once, or not at all

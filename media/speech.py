@@ -208,8 +208,9 @@ def for_listening(text: str) -> str:
     text = _TAG.sub(" ", text)
     text = _strip_symbols(text)
     text = _DOCUMENT.sub(_document, text)
-    text = _MONTH_YEAR.sub(lambda m: f"{m.group(1)} {number(int(m.group(2)))} năm "
-                           f"{number(int(m.group(3)))}", text)
+    text = _MONTH_YEAR.sub(
+        lambda m: f"{m.group(1)} {number(int(m.group(2)))} năm {number(int(m.group(3)))}", text
+    )
     text = _DATE.sub(_date, text)
     text = _RANGE.sub(lambda m: f"{number(int(m.group(1)))} đến {number(int(m.group(2)))}", text)
     text = _TIME.sub(_time, text)

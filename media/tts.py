@@ -23,7 +23,9 @@ ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 class Voice(Protocol):
     """What the bulletin assembly needs from a voice."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Short name recorded with the bulletin (``espeak``, ``provider``)."""
 
     def synthesise(self, text: str, out: Path) -> None:
         """Write ``text`` spoken as a WAV file at ``out``. Raises :class:`MediaError`."""
@@ -53,7 +55,7 @@ class EspeakVoice:
         cmd = [exe, "-v", self.voice, "-s", str(self.speed), "-p", str(self.pitch)]
         cmd += ["-w", str(out), "--stdin"]
         try:
-            done = subprocess.run(  # noqa: S603 (fixed binary, text on stdin)
+            done = subprocess.run(
                 cmd,
                 input=text.encode("utf-8"),
                 capture_output=True,

@@ -1,7 +1,8 @@
 """Emulators for audio bulletins: a loudspeaker system's upload endpoint and a province's
 contracted text-to-speech service.
 
-``POST /grassroots/<name>``: the MP3 as the body, HMAC-signed like our webhooks (the hook
+``POST /grassroots/<name>``: multipart ``file`` (the MP3), ``script`` and ``meta``,
+HMAC-signed like our webhooks (the hook
 secrets of :class:`connectors.sandbox.state.Accounts`; the demo secret in permissive mode);
 de-duplicates on ``Idempotency-Key`` (a replay is answered with the first answer and
 ``Idempotent-Replayed: true``); refuses a body that is not MP3.
@@ -47,11 +48,22 @@ async def upload(request: Request, state: SandboxState) -> Response:
     name = request.path_params["name"]
     raw = await request.body()
     key = request.headers.get("idempotency-key", "")
+    mp3, text, filename = b"", None, None
+    try:
+        form = await request.form()
+        upload_part = form.get("file")
+        if upload_part is not None and not isinstance(upload_part, str):
+            mp3, filename = await upload_part.read(), upload_part.filename
+        script = form.get("script")
+        text = script if isinstance(script, str) else None
+    except Exception:
+        mp3 = b""
     details: dict[str, Any] = {
         "idempotency_key": key,
-        "size": len(raw),
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "filename": request.headers.get("x-bulletin-filename"),
+        "size": len(mp3),
+        "sha256": hashlib.sha256(mp3).hexdigest(),
+        "filename": filename,
+        "text": text,
     }
 
     def process() -> Outcome:
@@ -69,8 +81,8 @@ async def upload(request: Request, state: SandboxState) -> Response:
             return Outcome(401, {"error": "bad or missing signature"}, accepted=False)
         if not key:
             return Outcome(400, {"error": "missing Idempotency-Key header"}, accepted=False)
-        if not is_mp3(raw):
-            return Outcome(415, {"error": "body is not an MP3 file"}, accepted=False)
+        if not is_mp3(mp3):
+            return Outcome(415, {"error": "the file part is not an MP3 file"}, accepted=False)
         with state.lock:
             previous = state.hook_seen.get((f"grassroots:{name}", key))
         if previous is not None:

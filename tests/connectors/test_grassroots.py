@@ -43,8 +43,21 @@ def mp3(tmp_path_factory: pytest.TempPathFactory) -> MediaItem:
 
     path = tmp_path_factory.mktemp("audio") / "bulletin.mp3"
     subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi"]
-        + ["-i", "sine=frequency=440:duration=1", "-c:a", "libmp3lame", "-b:a", "64k", str(path)],
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "64k",
+            str(path),
+        ],
         check=True,
         timeout=30,
     )
