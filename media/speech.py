@@ -214,11 +214,11 @@ def for_listening(text: str) -> str:
     text = _DATE.sub(_date, text)
     text = _RANGE.sub(lambda m: f"{number(int(m.group(1)))} đến {number(int(m.group(2)))}", text)
     text = _TIME.sub(_time, text)
-    text = _PERCENT.sub(lambda m: f"{decimal(m.group(1))} phần trăm", text)
+    text = _PERCENT.sub(lambda m: f" {decimal(m.group(1))} phần trăm", text)
     text = _UNIT.sub(lambda m: f"{m.group(1)} {UNITS[m.group(2)]}", text)
     text = _abbreviations(text)
     text = re.sub(r"(\d)\s*/\s*(\d)", r"\1 trên \2", text)
-    text = _NUMBER.sub(lambda m: decimal(m.group(0)), text)
+    text = _NUMBER.sub(lambda m: f" {decimal(m.group(0))} ", text)
     text = text.replace("&", " và ").replace("/", " ").replace("+", " cộng ")
     lines = [_SPACES.sub(" ", line).strip(" -–—:;,") for line in text.splitlines()]
     sentences = []

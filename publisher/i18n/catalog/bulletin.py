@@ -117,4 +117,11 @@ _CHANNEL: dict[str, tuple[str, str]] = {
     ),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CHANNEL}
+_CLI: dict[str, tuple[str, str]] = {
+    "bulletin.cli.made": (
+        "Đã tạo bản tin {file}: {duration} giây, độ to {lufs} LUFS, MP3 {bitrate} kbit/s",
+        "Bulletin {file} made: {duration} s, loudness {lufs} LUFS, MP3 {bitrate} kbit/s",
+    ),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CHANNEL, **_CLI}
