@@ -86,7 +86,7 @@ def bulletin_make(
         out.resolve(),
         voice=voice,
         recording=recording,
-        recording_name=recording and recording.name,
+        recording_name=recording.name if recording else None,
     )
     data = made.as_dict()
     data["posts"] = [p.id for p in rows]
