@@ -30,12 +30,22 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, audit_log, orgs, users
-from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
+from publisher.services.insight import (
+    activities,
+    audience,
+    collection,
+    criteria,
+    kpi,
+    reach,
+    stats,
+    tasks,
+)
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
 from publisher.services.operations import sandbox
 from publisher.services.publishing import (
+    bulletins,
     calendar,
     campaigns,
     channels,
@@ -676,6 +686,41 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "accounts.users.set_active": (
         lambda w: users.set_active(w.s, w.actor(), f"{MARK}-so-officer", False),
+        True,
+    ),
+    "publishing.bulletins.source_posts": (
+        lambda w: bulletins.source_posts(w.s, w.actor(), post_ids=[w.post_a]),
+        False,
+    ),
+    "publishing.bulletins.week_posts": (
+        # A's approved post is due in this week: it must not be offered to B.
+        lambda w: bulletins.week_posts(w.s, w.actor(), date(2026, 10, 1)),
+        False,
+    ),
+    "publishing.bulletins.draft_script": (
+        lambda w: bulletins.draft_script(
+            w.s, w.actor(), [posts.get_post(w.s, ADMIN, w.post_a)], date(2026, 10, 1)
+        ),
+        False,
+    ),
+    "publishing.bulletins.make": (
+        lambda w: bulletins.make(w.s, w.actor(), "Chen vào", org_id=w.a.org.id),
+        True,
+    ),
+    "publishing.bulletins.get_bulletin": (
+        lambda w: bulletins.get_bulletin(w.s, w.actor(), w.asset_a),
+        False,
+    ),
+    "publishing.bulletins.schedule": (
+        lambda w: bulletins.schedule(w.s, w.actor(), w.asset_a, ["tg-b"], _later(w)),
+        True,
+    ),
+    "insight.reach.bulletin_deliveries": (
+        lambda w: reach.bulletin_deliveries(w.s, w.actor()),
+        False,
+    ),
+    "insight.reach.confirm_played": (
+        lambda w: reach.confirm_played(w.s, w.actor("officer"), w.delivery_a, "xa-an-phuoc"),
         True,
     ),
 }

@@ -158,6 +158,9 @@ def draft_script(session: Session, actor: Actor, rows: Sequence[Post], day: date
     """The script for ``rows`` read on ``day``, as editable text (paragraphs separated by
     blank lines). Raises InvalidInput when the posts have no text."""
     actor.require("post.view")
+    for post in rows:  # loaded by the caller: still only the actor's own
+        if not actor.sees(post.org_id):
+            raise NotFound("error.post_not_found", id=post.id)
     org = session.get(Organisation, rows[0].org_id) if rows else None
     with _translated():
         script = audio.build_script(
@@ -252,6 +255,8 @@ def make(
     measurements are the asset's recipe. Raises PermissionDenied and what :func:`render`
     raises; nothing is stored then."""
     actor.require("media.create")
+    if org_id is not None:
+        actor.require_org(org_id)  # before the work: another unit's library is refused
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         rec_path = None
         if recording is not None:
