@@ -124,4 +124,98 @@ _CLI: dict[str, tuple[str, str]] = {
     ),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CHANNEL, **_CLI}
+_UI: dict[str, tuple[str, str]] = {
+    "ui.nav.bulletins": ("Bản tin phát thanh", "Audio bulletins"),
+    "ui.bulletin.title": ("Bản tin phát thanh cơ sở", "Grassroots audio bulletin"),
+    "ui.bulletin.caption": (
+        "Chọn tin đã duyệt, sửa kịch bản để đọc, tạo bản tin bằng giọng máy hoặc giọng của bạn, "
+        "nghe thử rồi gửi duyệt để phát trên loa truyền thanh của xã, phường",
+        "Pick approved posts, edit the script for listening, make the bulletin with the machine "
+        "voice or your own, listen, then send it for review to play on the loudspeakers",
+    ),
+    "ui.bulletin.step_source": ("1. Chọn tin", "1. Pick the news"),
+    "ui.bulletin.source": ("Lấy tin từ", "Take news from"),
+    "ui.bulletin.source_week": ("Tin đã duyệt tuần này", "This week's approved posts"),
+    "ui.bulletin.source_campaign": ("Một chiến dịch", "A campaign"),
+    "ui.bulletin.campaign": ("Chiến dịch", "Campaign"),
+    "ui.bulletin.year": ("Năm", "Year"),
+    "ui.bulletin.posts": ("Tin đưa vào bản tin", "Posts in the bulletin"),
+    "ui.bulletin.posts_placeholder": ("Chọn tin", "Pick posts"),
+    "ui.bulletin.no_week_posts": (
+        "Tuần này chưa có tin nào được duyệt. Chọn một chiến dịch hoặc chờ tin được duyệt.",
+        "No post was approved this week. Pick a campaign or wait for approvals.",
+    ),
+    "ui.bulletin.draft": ("Soạn kịch bản", "Draft the script"),
+    "ui.bulletin.step_script": ("2. Kịch bản để đọc", "2. The script to read"),
+    "ui.bulletin.script": ("Kịch bản (sửa được)", "Script (editable)"),
+    "ui.bulletin.script_help": (
+        "Mỗi đoạn cách nhau một dòng trống: đoạn mở đầu, mỗi tin một đoạn, đoạn kết. "
+        "Số, ngày, giờ, chữ viết tắt đã được viết thành lời.",
+        "Paragraphs separated by a blank line: intro, one per item, outro. Numbers, dates, "
+        "times and abbreviations are already written out as words.",
+    ),
+    "ui.bulletin.step_voice": ("3. Giọng đọc", "3. The voice"),
+    "ui.bulletin.voice": ("Ai đọc bản tin", "Who reads the bulletin"),
+    "ui.bulletin.voice_espeak": ("Giọng máy (espeak-ng)", "Machine voice (espeak-ng)"),
+    "ui.bulletin.voice_provider": ("Dịch vụ đọc của tỉnh", "The province's TTS service"),
+    "ui.bulletin.voice_person": ("Giọng của tôi", "My own voice"),
+    "ui.bulletin.person_help": (
+        "Đọc kịch bản ở trên: thu âm ngay tại đây hoặc tải tệp ghi âm lên. Nhạc hiệu đầu và cuối "
+        "được thêm tự động, độ to được chuẩn hóa.",
+        "Read the script above: record it here or upload a recording. The jingles are added "
+        "and the loudness normalised for you.",
+    ),
+    "ui.bulletin.record": ("Thu âm", "Record"),
+    "ui.bulletin.record_label": (
+        "Bấm micrô để thu, bấm lần nữa để dừng",
+        "Press the mic to record",
+    ),
+    "ui.bulletin.upload": ("Tải tệp lên", "Upload a file"),
+    "ui.bulletin.upload_label": (
+        "Tệp ghi âm (MP3, WAV, M4A, OGG)",
+        "Recording (MP3, WAV, M4A, OGG)",
+    ),
+    "ui.bulletin.need_recording": (
+        "Hãy thu âm hoặc tải tệp ghi âm lên trước",
+        "Record or upload your reading first",
+    ),
+    "ui.bulletin.make": ("Tạo bản tin", "Make the bulletin"),
+    "ui.bulletin.making": ("Đang tạo bản tin…", "Making the bulletin…"),
+    "ui.bulletin.asset_title": ("Bản tin phát thanh {day}", "Audio bulletin {day}"),
+    "ui.bulletin.step_listen": ("4. Nghe thử", "4. Listen"),
+    "ui.bulletin.duration": ("Thời lượng", "Duration"),
+    "ui.bulletin.seconds": ("{s} giây", "{s} s"),
+    "ui.bulletin.loudness": ("Độ to (EBU R128)", "Loudness (EBU R128)"),
+    "ui.bulletin.format": ("Định dạng", "Format"),
+    "ui.bulletin.file_gone": ("Không tìm thấy tệp bản tin", "The bulletin's file is missing"),
+    "ui.bulletin.step_schedule": ("5. Lên lịch phát", "5. Schedule"),
+    "ui.bulletin.no_systems": (
+        "Đơn vị chưa có kênh truyền thanh cơ sở. Quản trị viên thêm ở trang Kênh đăng.",
+        "The unit has no grassroots channel yet. An administrator adds one on Channels.",
+    ),
+    "ui.bulletin.systems": ("Hệ thống truyền thanh", "Loudspeaker systems"),
+    "ui.bulletin.day": ("Ngày phát", "Day"),
+    "ui.bulletin.time": ("Giờ phát", "Time"),
+    "ui.bulletin.schedule": ("Gửi duyệt để phát", "Send for review to play"),
+    "ui.bulletin.scheduled": (
+        "Đã gửi bản tin đi duyệt; sau khi duyệt, bản tin được gửi tới loa đúng giờ",
+        "The bulletin was sent for review; once approved it is delivered on time",
+    ),
+    "ui.bulletin.step_reach": ("Xã, phường đã phát", "Communes that played it"),
+    "ui.bulletin.reach_help": (
+        "Hệ thống loa báo về tự động (có chữ ký) hoặc cán bộ xác nhận tại đây; số xã, phường đã "
+        "phát được tính vào tiêu chí 80% của kế hoạch.",
+        "Systems report back automatically (signed) or an officer confirms here; communes that "
+        "played count towards the plan's 80% criterion.",
+    ),
+    "ui.bulletin.no_sent": ("Chưa có bản tin nào được gửi tới loa", "No bulletin delivered yet"),
+    "ui.bulletin.col_bulletin": ("Bản tin", "Bulletin"),
+    "ui.bulletin.col_system": ("Hệ thống", "System"),
+    "ui.bulletin.col_sent": ("Đã gửi lúc", "Sent at"),
+    "ui.bulletin.col_played": ("Đã phát tại", "Played in"),
+    "ui.bulletin.commune": ("Xã, phường đã phát", "Commune that played it"),
+    "ui.bulletin.confirm": ("Xác nhận đã phát", "Confirm it was played"),
+    "ui.bulletin.confirmed": ("Đã ghi nhận xã, phường phát bản tin", "Recorded as played"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_ERRORS, **_CHANNEL, **_CLI, **_UI}
