@@ -72,7 +72,7 @@ class GrassrootsConnector(Connector):
         Field(
             "url",
             URL,
-            url_problems=("webhook_bad_url", "webhook_private_url"),
+            url_problems=("grassroots_bad_url", "grassroots_private_url"),
             cli="url",
         ),
         Field("secret", SECRET, cli="secret", cli_help="Upload secret"),

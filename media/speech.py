@@ -69,6 +69,7 @@ UNITS: dict[str, str] = {
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+_DANGLING = re.compile(r"\s+(?:xem tại|tại địa chỉ|tại|xem)\s*(?=[.,;:!?]|\s*$)", re.M)
 _TAG = re.compile(r"(?<!\w)[#@][\w_]+")
 _DATE = re.compile(r"(?:\b[Nn]gày\s+)?\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?\b")
 _MONTH_YEAR = re.compile(r"\b([Tt]háng)\s+(\d{1,2})[/.-](\d{4})\b")
@@ -200,6 +201,14 @@ def _strip_symbols(text: str) -> str:
     return "".join(out)
 
 
+def _tidy(line: str) -> str:
+    """Spaces collapsed, no space before punctuation, no «: .» left by removed words."""
+    line = _SPACES.sub(" ", line)
+    line = re.sub(r"\s+([.,;:!?])", r"\1", line)
+    line = re.sub(r"[:;,]+(?=[.!?])", "", line)
+    return line.strip(" -–—:;,")
+
+
 def for_listening(text: str) -> str:
     """``text`` as it should be read aloud. Raises nothing."""
     text = unicodedata.normalize("NFC", text or "")
@@ -207,6 +216,8 @@ def for_listening(text: str) -> str:
     text = _EMAIL.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = _strip_symbols(text)
+    # «Chi tiết tại <link>.» without its link: drop the dangling «tại».
+    text = _DANGLING.sub("", text)
     text = _DOCUMENT.sub(_document, text)
     text = _MONTH_YEAR.sub(
         lambda m: f"{m.group(1)} {number(int(m.group(2)))} năm {number(int(m.group(3)))}", text
@@ -220,7 +231,7 @@ def for_listening(text: str) -> str:
     text = re.sub(r"(\d)\s*/\s*(\d)", r"\1 trên \2", text)
     text = _NUMBER.sub(lambda m: f" {decimal(m.group(0))} ", text)
     text = text.replace("&", " và ").replace("/", " ").replace("+", " cộng ")
-    lines = [_SPACES.sub(" ", line).strip(" -–—:;,") for line in text.splitlines()]
+    lines = [_tidy(line) for line in text.splitlines()]
     sentences = []
     for line in lines:
         if not line:

@@ -73,6 +73,8 @@ def test_dates_times_numbers_and_abbreviations_are_read_out(text: str, spoken: s
     [
         ("Xem tại https://sokhcn.gov.vn/tin/1 nhé", "Xem tại nhé."),
         ("Liên hệ lienhe@sokhcn.gov.vn", "Liên hệ."),
+        ("Thông tin chi tiết tại https://sokhcn.gov.vn #ĐMST", "Thông tin chi tiết."),
+        ("Liên hệ tại: lienhe@sokhcn.gov.vn.", "Liên hệ."),
         ("Tin vui 🎉🎉 #CĐS #ĐMST", "Tin vui."),
         ("**Quan trọng** • mục một", "Quan trọng mục một."),
     ],

@@ -137,6 +137,9 @@ def test_a_bulletin_from_this_weeks_posts_reaches_each_system_once(
     run_once(ctx, specs)
     assert len(list(drop.glob("*.mp3"))) == 1
     assert len(sb.published("grassroots")) == 1
+    # Next week's bulletin does not read this one as news.
+    with session_scope() as s:
+        assert [p.id for p in bulletins.week_posts(s, officer, date(2026, 10, 1))] == week
 
 
 def _sent_bulletin(commune: Office, clock: Any) -> dict[str, Delivery]:

@@ -187,13 +187,17 @@ if not sent:
     st.info(t("ui.bulletin.no_sent"), icon=":material/info:")
 else:
     communes = common.read(reach.communes)
+    commune_names = {c.slug: c.name for c in communes}
     st.dataframe(
         [
             {
                 t("ui.bulletin.col_bulletin"): row["title"],
                 t("ui.bulletin.col_system"): row["channel"],
                 t("ui.bulletin.col_sent"): common.fmt_dt(row["sent_at"]),
-                t("ui.bulletin.col_played"): ", ".join(row["communes"]) or "—",
+                t("ui.bulletin.col_played"): ", ".join(
+                    commune_names.get(c, c) for c in row["communes"]
+                )
+                or "—",
             }
             for row in sent
         ],
@@ -205,7 +209,6 @@ else:
         delivery = st.selectbox(
             t("ui.bulletin.col_bulletin"), list(labels), format_func=lambda k: labels.get(k, str(k))
         )
-        commune_names = {c.slug: c.name for c in communes}
         commune = st.selectbox(
             t("ui.bulletin.commune"),
             list(commune_names),

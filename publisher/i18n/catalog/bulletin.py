@@ -97,6 +97,14 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Kênh «{channel}»: nhập hoặc thư mục nhận tệp, hoặc địa chỉ tải lên (chỉ một)",
         "Channel «{channel}»: give either a drop folder or an upload URL (one of them)",
     ),
+    "problem.grassroots_private_url": (
+        "Kênh «{channel}»: địa chỉ tải lên {url} trỏ vào mạng nội bộ, không được phép gửi",
+        "Channel «{channel}»: upload address {url} points to a private network and is refused",
+    ),
+    "problem.grassroots_bad_url": (
+        "Kênh «{channel}»: địa chỉ tải lên {url} phải bắt đầu bằng http:// hoặc https://",
+        "Channel «{channel}»: upload address {url} must start with http:// or https://",
+    ),
     "problem.grassroots_drop_dir": (
         "Kênh «{channel}»: thư mục nhận tệp phải là đường dẫn đầy đủ (bắt đầu bằng /)",
         "Channel «{channel}»: the drop folder must be an absolute path (starting with /)",
@@ -110,6 +118,8 @@ _ERRORS: dict[str, tuple[str, str]] = {
 _CHANNEL: dict[str, tuple[str, str]] = {
     "ui.kind.grassroots": ("Truyền thanh cơ sở", "Grassroots loudspeakers"),
     "stats.kind.grassroots": ("Truyền thanh cơ sở", "Grassroots loudspeakers"),
+    # The sandbox's emulator of a province's text-to-speech service (the Hộp cát page).
+    "ui.kind.tts": ("Dịch vụ đọc văn bản", "Text-to-speech service"),
     "ui.channels.field.drop_dir": ("Thư mục nhận tệp", "Drop folder"),
     "ui.channels.help.drop_dir": (
         "Thư mục máy phát của xã đọc (đường dẫn đầy đủ); để trống nếu tải lên qua địa chỉ URL",
@@ -135,15 +145,18 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "ui.bulletin.step_source": ("1. Chọn tin", "1. Pick the news"),
     "ui.bulletin.source": ("Lấy tin từ", "Take news from"),
-    "ui.bulletin.source_week": ("Tin đã duyệt tuần này", "This week's approved posts"),
+    "ui.bulletin.source_week": ("Tin đã duyệt trong tuần", "This week's approved posts"),
     "ui.bulletin.source_campaign": ("Một chiến dịch", "A campaign"),
     "ui.bulletin.campaign": ("Chiến dịch", "Campaign"),
     "ui.bulletin.year": ("Năm", "Year"),
-    "ui.bulletin.posts": ("Tin đưa vào bản tin", "Posts in the bulletin"),
+    "ui.bulletin.posts": (
+        "Tin đưa vào bản tin (đã duyệt, 7 ngày qua và 7 ngày tới)",
+        "Posts in the bulletin (approved, past 7 and next 7 days)",
+    ),
     "ui.bulletin.posts_placeholder": ("Chọn tin", "Pick posts"),
     "ui.bulletin.no_week_posts": (
-        "Tuần này chưa có tin nào được duyệt. Chọn một chiến dịch hoặc chờ tin được duyệt.",
-        "No post was approved this week. Pick a campaign or wait for approvals.",
+        "Không có tin nào đã duyệt trong 7 ngày qua và 7 ngày tới. Chọn một chiến dịch.",
+        "No approved post in the past 7 or next 7 days. Pick a campaign.",
     ),
     "ui.bulletin.draft": ("Soạn kịch bản", "Draft the script"),
     "ui.bulletin.step_script": ("2. Kịch bản để đọc", "2. The script to read"),

@@ -28,7 +28,7 @@ from media import bulletin as audio
 from media.errors import MediaError
 from publisher.config import get_settings
 from publisher.errors import InvalidInput, NotFound, PublisherError
-from publisher.models import MediaAsset, Organisation, Post, PostStatus
+from publisher.models import MediaAsset, Organisation, Post, PostMedia, PostStatus
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import campaigns, posts
 from publisher.services.studio import library
@@ -111,6 +111,7 @@ def source_posts(
                 Post.campaign_id == found.id,
                 Post.campaign_year == campaigns.check_year(year),
                 col(Post.status).in_(APPROVED),
+                _not_bulletins(),
             )
             .order_by(col(Post.due_at), col(Post.id))
         )
@@ -133,18 +134,28 @@ def source_posts(
     return rows
 
 
+def _not_bulletins() -> Any:
+    """A bulletin's own post (it carries audio) is not news for the next bulletin."""
+    audio_posts = (
+        select(PostMedia.post_id)
+        .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.asset_id))
+        .where(MediaAsset.kind == "audio")
+    )
+    return col(Post.id).not_in(audio_posts)
+
+
 def week_posts(session: Session, actor: Actor, today: date) -> list[Post]:
-    """Approved posts of the actor's unit due in the week (Monday to Sunday, local time)
-    holding ``today``: what the page offers first."""
+    """Approved posts of the actor's unit due from six days before ``today`` to seven days
+    after (local time): what a weekly bulletin reads, whatever the day it is made on."""
     actor.require("post.view")
-    monday = today - timedelta(days=today.weekday())
-    start = datetime.combine(monday, datetime.min.time(), local_tz())
+    start = datetime.combine(today - timedelta(days=6), datetime.min.time(), local_tz())
     stmt = (
         select(Post)
         .where(
             col(Post.status).in_(APPROVED),
             col(Post.due_at) >= start,
-            col(Post.due_at) < start + timedelta(days=7),
+            col(Post.due_at) < start + timedelta(days=14),
+            _not_bulletins(),
         )
         .order_by(col(Post.due_at), col(Post.id))
         .limit(100)
