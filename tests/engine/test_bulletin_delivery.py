@@ -250,7 +250,10 @@ def test_a_provider_that_times_out_fails_the_bulletin_and_leaves_nothing(
         assert s.exec(select(MediaAsset)).all() == []
         assert s.exec(select(Post).where(Post.title.startswith("Bản tin"))).all() == []  # type: ignore[union-attr]
 
-    # Tried again, the provider answers: the bulletin is made from scratch.
+    # Tried again, the provider answers: the bulletin is made from scratch (a generous
+    # timeout now: this part is about the outcome, not the clock on a loaded machine).
+    monkeypatch.setenv("PUBLISHER_TTS_TIMEOUT", "20")
+    get_settings.cache_clear()
     with session_scope() as s:
         made = bulletins.make(s, commune.actor("officer"), "Tin một.\n\nTin hai.", voice="provider")
     assert made.voice == "provider" and made.duration > 3
