@@ -257,3 +257,40 @@ def test_a_provider_that_times_out_fails_the_bulletin_and_leaves_nothing(
     with session_scope() as s:
         made = bulletins.make(s, commune.actor("officer"), "Tin một.\n\nTin hai.", voice="provider")
     assert made.voice == "provider" and made.duration > 3
+
+
+def _wav(amplitude: float, seconds: float = 2.0) -> bytes:
+    import io
+    import math
+    import struct
+    import wave
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", round(amplitude * 32767 * math.sin(n / 5)))
+                for n in range(round(seconds * 16000))
+            )
+        )
+    return buf.getvalue()
+
+
+def test_an_officer_s_own_recording_becomes_the_bulletin_and_a_silent_one_is_refused(
+    commune: Office,
+) -> None:
+    officer = commune.actor("officer")
+    with session_scope() as s:
+        made = bulletins.make(s, officer, "Tin một.", recording=_wav(0.3), recording_name="a.wav")
+        assert made.voice == "recording" and made.asset_id is not None
+        asset = s.get(MediaAsset, made.asset_id)
+        assert asset is not None and asset.recipe["voice"] == "recording"
+    with session_scope() as s, pytest.raises(PublisherError) as info:
+        bulletins.make(s, officer, "Tin hai.", recording=_wav(0.0), recording_name="im.wav")
+    assert info.value.key == "media.error.recording_silent"
+    assert info.value.message("vi") == "Bản ghi âm «im.wav» không có tiếng (quá nhỏ hoặc im lặng)"
+    with session_scope(readonly=True) as s:
+        assert len(s.exec(select(MediaAsset)).all()) == 1
