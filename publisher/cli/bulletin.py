@@ -91,3 +91,20 @@ def bulletin_make(
     data = made.as_dict()
     data["posts"] = [p.id for p in rows]
     emit(data, as_json, lambda: _human(data))
+
+
+@bulletin_app.command("played")
+@handle_errors
+def bulletin_played(
+    delivery: Annotated[int, typer.Option("--delivery", help="The bulletin's delivery id.")],
+    commune: Annotated[str, typer.Option("--commune", help="The commune unit's slug.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record that a commune's loudspeakers played a delivered bulletin (reach)."""
+    from publisher.services.insight import reach
+
+    with admin_session() as (session, actor):
+        new = reach.confirm_played(session, actor, delivery, commune)
+    data = {"delivery_id": delivery, "commune": commune, "recorded": new}
+    key = "bulletin.cli.played" if new else "bulletin.cli.played_again"
+    emit(data, as_json, t(key, commune=commune, delivery=delivery))

@@ -127,3 +127,20 @@ def test_channel_add_takes_a_drop_folder_or_a_signed_upload_url(
     assert by_url.returncode == 0, by_url.stderr
     assert "s3cret-loa" not in by_url.stdout + by_url.stderr
     assert neither.returncode == 1 and "thư mục nhận tệp" in neither.stderr
+
+
+def test_bulletin_played_refuses_what_is_not_a_delivered_bulletin(office: Any, clock: Any) -> None:
+    from sqlmodel import select
+
+    from publisher.models import Delivery
+
+    post(office, clock, "Tin đã duyệt.")
+    with session_scope() as s:
+        delivery = s.exec(select(Delivery)).first()
+        assert delivery is not None
+        delivery_id = delivery.id
+
+    result = run("bulletin", "played", "--delivery", str(delivery_id), "--commune", "xa-a")
+
+    assert result.returncode == 1
+    assert "không phải bản tin" in result.stderr and "Traceback" not in result.stderr

@@ -128,6 +128,14 @@ _CHANNEL: dict[str, tuple[str, str]] = {
 }
 
 _CLI: dict[str, tuple[str, str]] = {
+    "bulletin.cli.played": (
+        "Đã ghi nhận {commune} phát bản tin của lượt gửi #{delivery}",
+        "Recorded: {commune} played the bulletin of delivery #{delivery}",
+    ),
+    "bulletin.cli.played_again": (
+        "{commune} đã được ghi nhận phát bản tin của lượt gửi #{delivery} từ trước",
+        "{commune} was already recorded as playing the bulletin of delivery #{delivery}",
+    ),
     "bulletin.cli.made": (
         "Đã tạo bản tin {file}: {duration} giây, độ to {lufs} LUFS, MP3 {bitrate} kbit/s",
         "Bulletin {file} made: {duration} s, loudness {lufs} LUFS, MP3 {bitrate} kbit/s",
