@@ -36,10 +36,12 @@ ENV PYTHONUNBUFFERED=1 \
     PUBLISHER_DATA_DIR=/data
 # postgresql-client-15: pg_dump/pg_restore for `publisher backup|restore`;
 # fonts-dejavu-core: Vietnamese fallback font of the infographic templates;
+# espeak-ng: the embedded Vietnamese voice of the audio bulletins (docs/bulletins.md);
 # tini: PID 1 that forwards SIGTERM (-g: to the whole process group, so `publisher ui`'s
 # Streamlit child stops too) and workers finish in-flight deliveries.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client-15 fonts-dejavu-core tini \
+    && apt-get install -y --no-install-recommends postgresql-client-15 fonts-dejavu-core \
+       espeak-ng tini \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 publisher \
     && useradd --system --uid 10001 --gid publisher --home-dir /data --no-create-home \

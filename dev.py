@@ -131,6 +131,19 @@ def ensure_chromium() -> None:
         print("note: /usr/bin/chromium is missing; browser tests will be skipped", flush=True)
 
 
+def ensure_espeak() -> None:
+    """espeak-ng (its Vietnamese voice) is the audio bulletins' embedded voice."""
+    if shutil.which("espeak-ng"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        sh("apt-get", "update", "-qq")
+        sh("apt-get", "install", "-y", "-qq", "espeak-ng")
+    else:
+        print(
+            "note: espeak-ng is missing; machine-voice bulletin tests will be skipped", flush=True
+        )
+
+
 def demo(args: "list[str]") -> None:
     ensure_venv()
     os.execv(str(VENV / "bin" / "publisher"), ["publisher", "demo", *args])  # noqa: S606
@@ -140,6 +153,7 @@ def test(args: "list[str]") -> None:
     """Lint, type-check and test; every step runs, and any failure fails the whole."""
     ensure_venv("[test]")
     ensure_chromium()
+    ensure_espeak()
     steps = {
         "ruff": [PY, "-m", "ruff", "check", "."],
         "ruff format": [PY, "-m", "ruff", "format", "--check", "."],

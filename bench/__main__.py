@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "api-memory": ("bench.api_memory", False),
     "cli": ("bench.cli_bench", True),
     "feeds": ("bench.feeds_bench", False),
+    "bulletin": ("bench.bulletin_bench", False),
 }
 
 

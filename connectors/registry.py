@@ -17,6 +17,7 @@ CONNECTORS: dict[str, str] = {
     "telegram": "connectors.telegram:TelegramConnector",
     "webhook": "connectors.webhook:WebhookConnector",
     "zalo_oa": "connectors.zalo_oa:ZaloOAConnector",
+    "grassroots": "connectors.grassroots:GrassrootsConnector",
 }
 
 KINDS: tuple[str, ...] = tuple(CONNECTORS)

@@ -51,6 +51,20 @@ class Settings(BaseSettings):
     api_inbound_burst: int = 400
     api_link_rate: float = 20.0
     api_link_burst: int = 100
+    #: Audio bulletins (docs/bulletins.md): MP3 bitrate (kbit/s) and channels (1 mono, 2
+    #: stereo) the loudspeaker systems take, the loudness target (EBU R128: -23 LUFS) and
+    #: the longest bulletin or recording accepted, in seconds.
+    bulletin_bitrate: int = 64
+    bulletin_channels: int = 1
+    bulletin_lufs: float = Field(default=-23.0, ge=-40, le=-5)
+    bulletin_max_seconds: float = Field(default=900.0, gt=0)
+    #: espeak-ng voice of the embedded default: vi (Northern), vi-vn-x-central, vi-vn-x-south.
+    bulletin_espeak_voice: str = "vi"
+    #: A province's contracted text-to-speech service (``--voice provider``): its URL, API
+    #: key and how long one paragraph may take.
+    tts_url: str | None = None
+    tts_key: SecretStr | None = None
+    tts_timeout: float = Field(default=30.0, gt=0)
 
     @property
     def resolved_database_url(self) -> str:

@@ -60,6 +60,13 @@ PAGES: list[PageSpec] = [
         "pages/renders.py", "ui.nav.renders", ":material/movie:", "media.view", "ui.section.content"
     ),
     PageSpec(
+        "pages/bulletins.py",
+        "ui.nav.bulletins",
+        ":material/radio:",
+        "post.compose",
+        "ui.section.content",
+    ),
+    PageSpec(
         "pages/campaigns.py",
         "ui.nav.campaigns",
         ":material/campaign:",

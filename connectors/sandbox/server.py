@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import botapi, graph, hooks, reactions, zalo
+from connectors.sandbox import botapi, graph, grassroots, hooks, reactions, zalo
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
@@ -46,6 +46,8 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
+        Route("/grassroots/{name}", bind(grassroots.upload), methods=["POST"]),
+        Route("/tts/synthesize", bind(grassroots.synthesize), methods=["POST"]),
         Route("/_sandbox/zalo", bind(zalo.control), methods=["GET", "POST"]),
         Route("/zalo/oauth/v4/oa/permission", bind(zalo.permission), methods=["GET"]),
         Route("/zalo/oauth/v4/oa/access_token", bind(zalo.access_token), methods=["POST"]),
@@ -67,6 +69,12 @@ async def _index(request: Request, state: SandboxState) -> Response:
                 "demo_chats": "@sandbox… or -100…",
             },
             "webhook": {"url": f"{request.base_url}hooks/<name>", "demo_secret": "sandbox-secret"},
+            "grassroots": {
+                "url": f"{request.base_url}grassroots/<name>",
+                "demo_secret": "sandbox-secret",
+                "tts_url": f"{request.base_url}tts/synthesize",
+                "tts_key": grassroots.TTS_KEY,
+            },
             "zalo_oa": {
                 "oauth_url": f"{request.base_url}zalo/oauth",
                 "openapi_url": f"{request.base_url}zalo/openapi",

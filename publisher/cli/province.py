@@ -290,7 +290,7 @@ def criteria_set(
     name: Annotated[str | None, typer.Option("--name", help="For a new criterion.")] = None,
     unit: Annotated[str | None, typer.Option("--unit")] = None,
     measure: Annotated[
-        str | None, typer.Option("--measure", help="posts|engagement|tasks|activities")
+        str | None, typer.Option("--measure", help="posts|engagement|tasks|activities|grassroots")
     ] = None,
     scope: Annotated[str | None, typer.Option("--scope", help="unit|province")] = None,
     activity_kind: Annotated[str | None, typer.Option("--activity-kind")] = None,

@@ -4,11 +4,12 @@ connectors of every kind pointed at the sandbox, and a redirecting helper server
 from __future__ import annotations
 
 import gc
+import os
 import socket
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from PIL import Image
 
 from connectors import registry, zalo_oa
-from connectors.base import ChannelConfig, Connector, MediaItem
+from connectors.base import ChannelConfig, Connector, MediaItem, OutgoingPost
 from connectors.errors import (
     AmbiguousError,
     AuthError,
@@ -133,6 +134,11 @@ class ContractRow:
     revoked: Mapping[str, str]
     #: Whether ``check()`` asks the platform who the credentials belong to.
     checks_credentials: bool = True
+    #: The post shapes of the publishing test the platform takes (a loudspeaker system
+    #: plays audio only; its own shapes are tested in test_grassroots.py).
+    shapes: tuple[str, ...] = ("text", "photo", "album", "video")
+    #: How a contract post becomes one the platform takes (None: as it is).
+    adapt: Callable[[OutgoingPost], OutgoingPost] | None = None
 
 
 def _webhook(scheme: str) -> Callable[[str], tuple[dict[str, Any], dict[str, str]]]:
@@ -150,6 +156,41 @@ _WEBHOOK_FAULTS: dict[type[ConnectorError], Mapping[str, Any] | None] = {
     DuplicateError: {"action": "error", "status": 409},
     AmbiguousError: {"action": "error", "status": 500},
 }
+
+
+def contract_mp3() -> MediaItem:
+    """A one-second MP3 (made once per process): what a grassroots channel delivers."""
+    import tempfile
+
+    import imageio_ffmpeg
+
+    path = Path(tempfile.gettempdir()) / f"contract-bulletin-{os.getpid()}.mp3"
+    if not path.is_file():
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=1",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "64k",
+                str(path),
+            ],
+            check=True,
+            timeout=30,
+        )
+    return MediaItem(path=path, kind="audio", mime="audio/mpeg", size_bytes=path.stat().st_size)
+
+
+def _with_bulletin(post: OutgoingPost) -> OutgoingPost:
+    return replace(post, media=(contract_mp3(),))
+
 
 CONTRACT: dict[str, ContractRow] = {
     "facebook": ContractRow(
@@ -223,6 +264,17 @@ CONTRACT: dict[str, ContractRow] = {
         revoked={"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
     ),
 }
+CONTRACT["grassroots"] = ContractRow(
+    kind="grassroots",
+    channel=lambda url: ({"url": f"{url}/grassroots/xa-tan-phong"}, {"secret": HOOK_SECRET}),
+    platform="grassroots",
+    faults=_WEBHOOK_FAULTS,
+    retry_after=9,
+    revoked={"secret": "wrong-secret"},
+    checks_credentials=False,  # an upload endpoint has no "who am I" call either
+    shapes=(),
+    adapt=_with_bulletin,
+)
 KINDS = tuple(CONTRACT)
 
 
@@ -245,9 +297,27 @@ def make_connector(sandbox: SandboxHandle) -> ConnectorFactory:
         kind: str, *, timeout: float = DEFAULT_TIMEOUT, url: str | None = None, **overrides: Any
     ) -> Connector:
         config = make_config(kind, url or sandbox.url, **overrides)
-        return registry.get(config.kind)(config, timeout=timeout)
+        cls = registry.get(config.kind)
+        adapt = CONTRACT[kind].adapt
+        if adapt is not None:
+            cls = _adapted(cls, adapt)
+        return cls(config, timeout=timeout)
 
     return factory
+
+
+def _adapted(
+    cls: type[Connector], adapt: Callable[[OutgoingPost], OutgoingPost]
+) -> type[Connector]:
+    """``cls`` whose publish and validate see the contract post adapted to the platform."""
+
+    def publish(self: Connector, post: OutgoingPost) -> Any:
+        return cls.publish(self, adapt(post))
+
+    def validate(self: Connector, post: OutgoingPost) -> Any:
+        return cls.validate(self, adapt(post))
+
+    return type(f"Contract{cls.__name__}", (cls,), {"publish": publish, "validate": validate})
 
 
 def platform_of(kind: str) -> str:

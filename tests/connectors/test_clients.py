@@ -27,6 +27,7 @@ BAD_CREDENTIALS = {
     "webhook-zalo": {"secret": "rotated-secret"},
     "webhook-hmac": {"secret": "rotated-secret"},
     "zalo_oa": {"access_token": "zat-revoked", "refresh_token": "zrt-revoked"},
+    "grassroots": {"secret": "rotated-secret"},
 }
 
 
@@ -105,10 +106,10 @@ def test_each_thread_has_its_own_clients_and_loop(
         t.join(30)
 
     assert len(sb.published()) == 2 * len(KINDS)
-    # Per thread: Graph session, Bot API request, webhooks, Zalo.
-    assert clients.size() == 2 * 4
+    # Per thread: Graph session, Bot API request, webhooks, Zalo, grassroots uploads.
+    assert clients.size() == 2 * 5
     assert len({id(loop) for loop in loops}) == 2
-    assert opened() == 2 * 4
+    assert opened() == 2 * 5
 
     clients.close()
 

@@ -64,6 +64,8 @@ def test_it_publishes_each_shape_through_the_real_library(
     album: tuple[MediaItem, ...],
     video: MediaItem,
 ) -> None:
+    if shape not in CONTRACT[kind].shapes:
+        pytest.skip("the platform takes other shapes (its own module tests them)")
     media = {"text": (), "photo": (photo,), "album": album, "video": (video,)}[shape]
     connector = make_connector(kind)
     assert connector.validate(post(media)) == []

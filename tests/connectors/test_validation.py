@@ -38,7 +38,7 @@ def sized(item: MediaItem, mb: float) -> MediaItem:
 
 
 def test_the_registry_knows_every_kind() -> None:
-    assert KINDS == ("facebook", "telegram", "webhook", "zalo_oa")
+    assert KINDS == ("facebook", "telegram", "webhook", "zalo_oa", "grassroots")
     assert get("telegram") is TelegramConnector
 
 

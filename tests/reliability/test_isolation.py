@@ -37,6 +37,7 @@ from publisher.services.insight import (
     criteria,
     kpi,
     public_links,
+    reach,
     results,
     stats,
     tasks,
@@ -46,6 +47,7 @@ from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
 from publisher.services.operations import sandbox
 from publisher.services.publishing import (
+    bulletins,
     calendar,
     campaigns,
     channels,
@@ -706,6 +708,41 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "accounts.users.set_active": (
         lambda w: users.set_active(w.s, w.actor(), f"{MARK}-so-officer", False),
+        True,
+    ),
+    "publishing.bulletins.source_posts": (
+        lambda w: bulletins.source_posts(w.s, w.actor(), post_ids=[w.post_a]),
+        False,
+    ),
+    "publishing.bulletins.week_posts": (
+        # A's approved post is due in this week: it must not be offered to B.
+        lambda w: bulletins.week_posts(w.s, w.actor(), date(2026, 10, 1)),
+        False,
+    ),
+    "publishing.bulletins.draft_script": (
+        lambda w: bulletins.draft_script(
+            w.s, w.actor(), [posts.get_post(w.s, ADMIN, w.post_a)], date(2026, 10, 1)
+        ),
+        False,
+    ),
+    "publishing.bulletins.make": (
+        lambda w: bulletins.make(w.s, w.actor(), "Chen vào", org_id=w.a.org.id),
+        True,
+    ),
+    "publishing.bulletins.get_bulletin": (
+        lambda w: bulletins.get_bulletin(w.s, w.actor(), w.asset_a),
+        False,
+    ),
+    "publishing.bulletins.schedule": (
+        lambda w: bulletins.schedule(w.s, w.actor(), w.asset_a, ["tg-b"], _later(w)),
+        True,
+    ),
+    "insight.reach.bulletin_deliveries": (
+        lambda w: reach.bulletin_deliveries(w.s, w.actor()),
+        False,
+    ),
+    "insight.reach.confirm_played": (
+        lambda w: reach.confirm_played(w.s, w.actor("officer"), w.delivery_a, "xa-an-phuoc"),
         True,
     ),
 }

@@ -19,7 +19,7 @@ from publisher.errors import PermissionDenied
 from publisher.models import AuditEvent, Role, User
 from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
-from publisher.services.insight import activities, collection, criteria, kpi, tasks
+from publisher.services.insight import activities, collection, criteria, kpi, reach, tasks
 from publisher.services.insight.reports import generate as report_generate
 from publisher.services.publishing import channels, deliveries, posts
 from publisher.services.studio import library as media
@@ -123,6 +123,7 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
     "activity.manage": lambda s, a: activities.add(
         s, a, org="so-khcn", kind="award", on_date=date(2026, 9, 2), title="X"
     ),
+    "reach.confirm": lambda s, a: reach.confirm_played(s, a, 10**6, "xa-a"),
 }
 
 

@@ -173,7 +173,7 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
     office = {"canbo", "bientap", "lanhdao"}
     province = {"dieuphoi", "lanhdao.phuong", "lanhdao.congthuong"}  # the seeded past's
     assert {u for u, _, p in first.credentials if p} == office | province
-    assert first.channels_created == 4 and first.plan_created > 0
+    assert first.channels_created == 5 and first.plan_created > 0
     before = _counts()
     with session_scope() as s:
         again = demo.seed(s, init.org_slug, "http://127.0.0.1:9999")

@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),
     "org.manage": frozenset({Role.ADMIN}),
+    # A commune officer confirms that its loudspeakers played a bulletin (reach).
+    "reach.confirm": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "sandbox.view": frozenset(
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),

@@ -20,7 +20,7 @@ from publisher.services.accounts.actor import Actor
 from publisher.services.insight.periods import Period
 from publisher.services.publishing import topics
 
-MEASURES = ("posts", "engagement", "tasks", "activities")
+MEASURES = ("posts", "engagement", "tasks", "activities", "grassroots")
 SCOPES = ("unit", "province")
 FIRST_YEAR, LAST_YEAR = 2025, 2030
 
@@ -49,6 +49,16 @@ DEFAULTS: tuple[dict[str, Any], ...] = (
         "measure": "engagement",
         "scope": "province",
         "targets": {"2026": 50000, "2027": 75000, "2028": 100000, "2029": 125000, "2030": 150000},
+    },
+    {
+        # Communes whose loudspeakers played a bulletin (services.insight.reach): the
+        # plan's «80% ... qua hệ thống thông tin cơ sở», measured per commune.
+        "key": "grassroots_reach",
+        "name": "Xã, phường phát bản tin trên hệ thống truyền thanh cơ sở",
+        "unit": "%",
+        "measure": "grassroots",
+        "scope": "province",
+        "targets": {"2026": 80, "2027": 80, "2028": 85, "2029": 90, "2030": 90},
     },
     {
         "key": "events",
@@ -205,6 +215,11 @@ def _value(
     if c.measure == "tasks":
         within = units if units is not None else orgs.readable_org_ids(session, actor)
         return kpi.task_coverage(session, period, None, within=within).value
+    if c.measure == "grassroots":
+        from publisher.services.insight import reach
+
+        within = units if units is not None else orgs.readable_org_ids(session, actor)
+        return reach.coverage(session, period, within).percent
     kinds = [k for k in (c.activity_kind or "").split(",") if k]
     return float(activities.count(session, actor, period, units, kinds or None, c.theme))
 
@@ -220,7 +235,7 @@ def evaluate(
     out = []
     for c in list_criteria(session, actor):
         value = _value(session, actor, c, period, units)
-        if c.scope == "unit" and count > 1 and c.measure != "tasks":
+        if c.scope == "unit" and count > 1 and c.measure not in ("tasks", "grassroots"):
             value = round(value / count, 1)
         target = c.targets.get(str(period.end.year))
         target_value = float(target) if target is not None else None

@@ -33,7 +33,7 @@ from publisher.models import Channel, Delivery, InboundEvent
 from publisher.services.publishing.channels import channel_config
 from publisher.timeutil import Clock, get_clock
 
-KINDS = ("seen", "reaction", "follow", "click")
+KINDS = ("seen", "reaction", "follow", "click", "played")
 #: Events older or newer than this (by their signed timestamp) are refused as replays.
 WINDOW_SECONDS = 300.0
 CACHE_SECONDS = 30.0
@@ -262,6 +262,10 @@ def prepare_event(
     ref = str(data.get("delivery") or "").strip()
     if not ref and kind != "follow":
         raise InvalidInput("error.inbound_body", detail="delivery is required")
+    commune = str(data.get("commune") or "").strip()
+    if kind == "played" and not (0 < len(commune) <= 80):
+        # A loudspeaker system's played-confirmation names the commune (services.insight.reach).
+        raise InvalidInput("error.inbound_body", detail="commune is required for played")
     delivery_id = None
     if ref:
         delivery_id = _cached_delivery(keys.id, ref)

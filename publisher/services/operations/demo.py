@@ -1,6 +1,7 @@
-"""Demo data: an office with one user per role, sandbox channels of all three kinds, the
+"""Demo data: an office with one user per role, sandbox channels of every kind, the
 lead-up plan of the next national day with its media queued for the worker (countdown cards,
-the day's clip, the recap card) and sent for review, and a sample post with an infographic.
+the day's clip, the recap card) and sent for review, a sample post with an infographic, and
+this week's approved posts for an audio bulletin to the sandbox loudspeaker system.
 
 Idempotent: every object is looked up before it is created, so seeding twice changes
 nothing except pointing the sandbox channels at the emulator's current address.
@@ -87,7 +88,40 @@ def channel_specs(url: str) -> dict[str, dict[str, Any]]:
             },
             "credentials": {"secret": "sandbox-secret"},
         },
+        # A commune's loudspeaker system taking bulletins by signed upload (docs/bulletins.md).
+        "Loa truyền thanh xã (hộp cát)": {
+            "kind": "grassroots",
+            "settings": {"url": f"{url}/grassroots/loa-xa"},
+            "credentials": {"secret": "sandbox-secret"},
+        },
     }
+
+
+#: Approved posts of this week for the bulletin page (plan key, hours from now, title, text).
+WEEK_POSTS: tuple[tuple[str, int, str, str], ...] = (
+    (
+        "demo:bulletin-1",
+        3,
+        "Hướng dẫn người dân dùng dịch vụ công trực tuyến",
+        "Từ ngày 10/10/2026, UBND xã hướng dẫn bà con nộp hồ sơ trực tuyến toàn trình tại "
+        "bộ phận một cửa, từ 7h30 đến 11h30 các ngày trong tuần. Tỷ lệ hồ sơ trực tuyến "
+        "của xã đã đạt 65%.",
+    ),
+    (
+        "demo:bulletin-2",
+        5,
+        "Tập huấn chuyển đổi số cho hộ kinh doanh",
+        "Sở KH&CN phối hợp với Hội Nông dân tổ chức lớp tập huấn CĐS cho 120 hộ kinh doanh: "
+        "bán hàng trên sàn thương mại điện tử và thanh toán không dùng tiền mặt.",
+    ),
+    (
+        "demo:bulletin-3",
+        7,
+        "Cuộc thi ý tưởng đổi mới sáng tạo",
+        "Cuộc thi ý tưởng ĐMST năm 2026 nhận hồ sơ đến hết ngày 30/11/2026, tổng giải thưởng "
+        "150 triệu đồng. Thông tin chi tiết tại https://sokhcn.dongnai.gov.vn #ĐMST",
+    ),
+)
 
 
 @dataclass
@@ -122,8 +156,11 @@ def seed(
     chans = _channels(session, org.id, sandbox_url, result)
     officer = Actor.of(session.exec(select(User).where(User.username == "canbo")).one())
     asset = _infographic(session, org.id)
-    _plan(session, officer, chans, result)
-    _samples(session, officer, chans, asset)
+    # Loudspeakers play audio bulletins only: the plan and the samples go to the others.
+    social = [c for c in chans if c.kind != "grassroots"]
+    _plan(session, officer, social, result)
+    _samples(session, officer, social, asset)
+    _week_posts(session, officer, social)
     # The province's past: units, a year of publications with engagement, a report round.
     from publisher.services.operations import history
 
@@ -273,6 +310,30 @@ def _samples(
     assert post.id is not None
     if not posts.problems_for(session, post, posts.variant_texts(session, post)):
         posts.submit(session, officer, post.id)
+
+
+def _week_posts(session: Session, officer: Actor, chans: list[Channel]) -> None:
+    """Approved posts of this week: what the bulletin page offers the commune officer."""
+    from datetime import timedelta as _td
+
+    ids = [c.id for c in chans if c.id is not None and c.kind in ("telegram", "webhook")]
+    for key, hours, title, text in WEEK_POSTS:
+        if session.exec(select(Post).where(Post.plan_key == key)).first() is not None:
+            continue
+        post = posts.compose(
+            session,
+            officer,
+            posts.PostInput(
+                text=text, title=title, channels=ids, due_at=utcnow() + _td(hours=hours),
+                plan_key=key,
+            ),
+            strict=False,
+        )  # fmt: skip
+        assert post.id is not None
+        if posts.problems_for(session, post, posts.variant_texts(session, post)):
+            continue
+        posts.submit(session, officer, post.id)
+        posts.approve(session, SYSTEM, post.id)  # the demo's editor already agreed
 
 
 def demo_posts(session: Session) -> int:

@@ -155,6 +155,10 @@ class Unusable:
 ChannelMedia = Versions | NotReady | Unusable
 
 
+#: The media kind that needs no channel version (audio bulletins).
+AUDIO = "audio"
+
+
 def _post_assets(session: Session, post_id: int) -> list[MediaAsset]:
     return list(
         session.exec(
@@ -185,6 +189,8 @@ def ensure_versions(
     created now. Fits whose source is invalid fail as jobs (alerting), never here."""
     created: list[RenderJob] = []
     for asset in _post_assets(session, post.id or 0):
+        if asset.kind == AUDIO:
+            continue  # made for the channel already (see channel_media)
         job, new = renders_svc.enqueue(
             session,
             SYSTEM,
@@ -241,6 +247,14 @@ def channel_media(session: Session, post: Post, channel: Channel) -> ChannelMedi
     missing = [Missing.of(j) for j in own if renders_svc.attaches(j)]
     items: list[MediaItem] = []
     for asset in _post_assets(session, post.id):
+        if asset.kind == AUDIO:
+            # An audio bulletin is made at the bitrate loudspeaker systems take: it travels
+            # as it is, no channel version.
+            item = to_item(asset)
+            if not item.path.is_file():
+                return Unusable(item.path.name, "file missing from the media store")
+            items.append(item)
+            continue
         job = renders_svc.find(session, post.org_id, "fit", channel_fit_recipe(asset, channel))
         if job is None:
             missing.append(Missing(None, asset_id=asset.id))
