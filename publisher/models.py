@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ConfigDict
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -150,6 +150,11 @@ class Organisation(_Table, table=True):
     #: The rest of the brand kit: ``preset``, ``header_line1``, ``header_line2``, ``website``,
     #: ``hashtag``, ``source`` (see publisher.services.studio.brandkit).
     brand_kit: dict[str, Any] = _json()
+    #: A manager's second sign-off after the editor's approval before anything publishes
+    #: (``services.publishing.signoff``).
+    requires_signoff: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = _ts(default_factory=_now)
 
 
@@ -280,6 +285,11 @@ class Post(_Table, table=True):
     content_by: int | None = Field(default=None, foreign_key="user.id")
     content_label: str = Field(default="", max_length=120)
     content_at: datetime | None = _ts(default=None)
+    #: The editor's approval when the organisation requires a manager's sign-off: the post
+    #: stays in review (no deliveries) until a manager signs it off. No foreign key: adding
+    #: one would rebuild the post table on SQLite.
+    first_approved_by: int | None = None
+    first_approved_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=_now)
     updated_at: datetime = _ts(default_factory=_now)
 

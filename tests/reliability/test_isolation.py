@@ -215,6 +215,22 @@ def _a_waits(w: World) -> bool:
     return True
 
 
+def _a_signs(w: World) -> int:
+    """A requires a manager's sign-off and one of its posts waits for it (inside the row's
+    savepoint): what B's manager must neither see nor sign off."""
+    from publisher.services.publishing import signoff
+
+    _a_waits(w)
+    signoff.set_required(w.s, w.a.actor("manager"), w.a.org.id, True)
+    waiting = review.queue(w.s, w.a.actor("editor"))[0].post.id or 0
+    posts.approve(w.s, w.a.actor("editor"), waiting)
+    return waiting
+
+
+def _signoff() -> Any:
+    return importlib.import_module("publisher.services.publishing.signoff")
+
+
 def _leaks_a_channel(w: World, ids: Any) -> str:
     """Channel ids that include one of A's would show as the marker."""
     return MARK if set(ids) & {c.id for c in w.a.channels.values()} else ""
@@ -550,6 +566,30 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         False,
     ),
     "publishing.review.history": (lambda w: review.history(w.s, w.actor()), False),
+    "publishing.signoff.is_required": (
+        lambda w: _signoff().is_required(w.s, w.actor("manager"), w.a.org.id),
+        False,
+    ),
+    "publishing.signoff.set_required": (
+        lambda w: _signoff().set_required(w.s, w.actor("manager"), w.a.org.id, True),
+        True,
+    ),
+    "publishing.signoff.queue": (
+        lambda w: _a_signs(w) and _signoff().queue(w.s, w.actor("manager")),
+        False,
+    ),
+    "publishing.signoff.waiting_count": (
+        lambda w: _a_signs(w) and _zero(_signoff().waiting_count(w.s, w.actor("manager"))),
+        False,
+    ),
+    "publishing.signoff.approve": (
+        lambda w: _signoff().approve(w.s, w.actor("manager"), _a_signs(w)),
+        True,
+    ),
+    "publishing.signoff.reject": (
+        lambda w: _signoff().reject(w.s, w.actor("manager"), _a_signs(w), "Chen"),
+        True,
+    ),
     "publishing.review.decide_plan": (
         lambda w: (
             _a_waits(w) and review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True)
@@ -702,6 +742,10 @@ EXEMPT: dict[str, str] = {
     "publishing.posts.approval_refusal": (
         "a pure check of a post its caller already loaded for the actor "
         "(posts.approve, review.approve, the review page); reads nothing"
+    ),
+    "publishing.signoff.refusal": (
+        "a pure check of a post its caller already loaded for the actor "
+        "(signoff.approve, the review page); reads nothing"
     ),
     "studio.preview.preview_infographic": "renders the caller's own brand; takes no object id",
     "operations.sandbox.received": "demo emulator only: its records are not organisation data",
