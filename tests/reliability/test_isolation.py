@@ -685,6 +685,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: activities.count(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
     ),
+    "insight.activities.count_by_kind": (
+        lambda w: activities.count_by_kind(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
     "operations.sandbox.sandbox_channels": (
         lambda w: _leaks_a_channel(w, sandbox.sandbox_channels(w.s, w.actor())),
         False,
