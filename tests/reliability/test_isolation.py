@@ -227,6 +227,15 @@ def _a_signs(w: World) -> int:
     return waiting
 
 
+def _a_notified(w: World) -> bool:
+    """A's editor takes email notifications and one about A's post is queued."""
+    from publisher.services.accounts import notifications
+
+    notifications.set_preferences(w.s, w.a.actor("editor"), email="a@zqxa.gov.vn", events={})
+    _a_waits(w)
+    return True
+
+
 def _signoff() -> Any:
     return importlib.import_module("publisher.services.publishing.signoff")
 
@@ -685,6 +694,15 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: activities.count(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
     ),
+    "accounts.notifications.outbox": (
+        lambda w: (
+            _a_notified(w)
+            and importlib.import_module("publisher.services.accounts.notifications").outbox(
+                w.s, w.actor()
+            )
+        ),
+        False,
+    ),
     "insight.activities.count_by_kind": (
         lambda w: activities.count_by_kind(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
@@ -746,6 +764,22 @@ EXEMPT: dict[str, str] = {
     "publishing.posts.approval_refusal": (
         "a pure check of a post its caller already loaded for the actor "
         "(posts.approve, review.approve, the review page); reads nothing"
+    ),
+    "accounts.notifications.preferences": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.set_preferences": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.new_link_code": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.unlink_telegram": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
     ),
     "publishing.signoff.refusal": (
         "a pure check of a post its caller already loaded for the actor "

@@ -41,13 +41,14 @@ from publisher.models import (
     PostStatus,
     PostVariant,
     Recurrence,
+    Role,
     STTask,
     User,
 )
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import deliveries, topics
-from publisher.timeutil import fmt_date, to_local, utcnow
+from publisher.timeutil import fmt_date, fmt_local, to_local, utcnow
 
 if TYPE_CHECKING:
     from connectors.base import Problem
@@ -414,6 +415,33 @@ def variant_texts(session: Session, post: Post) -> list[tuple[Channel, str]]:
     return [(c, v.text if v.text is not None else post.text) for v, c in rows]
 
 
+def _notify(session: Session, post: Post, event: str, roles: Sequence[str] = ()) -> None:
+    """Tell the people concerned (the unit's ``roles``, else the post's author), queued in
+    this transaction (``services.accounts.notifications``)."""
+    from publisher.services.accounts import notifications
+
+    if roles:
+        users = notifications.recipients(session, post.org_id, roles)
+    else:
+        author = session.get(User, post.author_id) if post.author_id else None
+        users = [author] if author is not None else []
+    stamp = (post.updated_at or utcnow()).isoformat()
+    notifications.enqueue(
+        session,
+        event,
+        users,
+        key=f"post:{post.id}:{stamp}",
+        org_id=post.org_id,
+        message_key=f"notify.msg.{event}",
+        params={
+            "id": post.id,
+            "title": (post.title or post.text[:60]).replace("\n", " "),
+            "due": fmt_local(post.due_at) if post.due_at else "",
+            "comment": post.review_comment,
+        },
+    )
+
+
 def _move(session: Session, actor: Actor, post: Post, to: str, action: str, **after: Any) -> Post:
     before = post.status
     if to in (S.DRAFT, S.REJECTED) or (to == S.IN_REVIEW and before != S.IN_REVIEW):
@@ -469,7 +497,9 @@ def submit(session: Session, actor: Actor, post_id: int) -> Post:
     problems = problems_for(session, post, variant_texts(session, post))
     if problems:
         raise ValidationFailed(problems)
-    return _move(session, actor, post, S.IN_REVIEW, "post.submit")
+    _move(session, actor, post, S.IN_REVIEW, "post.submit")
+    _notify(session, post, "review_requested", (Role.EDITOR,))
+    return post
 
 
 def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") -> Post:
@@ -528,6 +558,7 @@ def _first_approval(session: Session, actor: Actor, post: Post, comment: str) ->
     post.first_approved_by = actor.user_id
     post.first_approved_at = post.reviewed_at
     session.add(post)
+    _notify(session, post, "review_requested", (Role.MANAGER,))  # the sign-off is theirs
     return post
 
 
@@ -545,6 +576,7 @@ def _schedule(session: Session, actor: Actor, post: Post, comment: str, **more: 
     post.reviewed_at = utcnow()
     post.review_comment = _nfc(comment)
     extra = {"comment": post.review_comment} if post.review_comment else {}
+    _notify(session, post, "post_approved")
     return _move(
         session,
         actor,
@@ -574,7 +606,9 @@ def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
     post.review_comment = comment
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
-    return _move(session, actor, post, S.REJECTED, "post.reject", comment=comment)
+    _move(session, actor, post, S.REJECTED, "post.reject", comment=comment)
+    _notify(session, post, "post_rejected")
+    return post
 
 
 def cancel(session: Session, actor: Actor, post_id: int) -> Post:

@@ -141,4 +141,6 @@ def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
     post.review_comment = comment
     post.reviewed_by = actor.user_id
     post.reviewed_at = posts.utcnow()
-    return posts._move(session, actor, post, PostStatus.REJECTED, "post.reject", comment=comment)
+    posts._move(session, actor, post, PostStatus.REJECTED, "post.reject", comment=comment)
+    posts._notify(session, post, "post_rejected")
+    return post
