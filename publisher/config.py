@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     #: a one-time code); defaults to the alert bot (PUBLISHER_ALERT_TELEGRAM_TOKEN).
     notify_telegram_token: SecretStr | None = None
     notify_telegram_api: str = ""
+    #: The notification bot's username (without @): the «Thông báo» page links to
+    #: ``https://t.me/<it>?start=<code>``.
+    notify_telegram_bot: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -204,3 +204,22 @@ def test_cli_turns_the_setting_on_and_off(office):
     result = run("org", "signoff", "khong-co", "--on")
     assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_calendar_marks_a_post_waiting_for_the_sign_off(office):
+    from datetime import date
+
+    from publisher.services.publishing import calendar
+
+    pid = _waiting_post(office)
+
+    def entry():
+        with session_scope() as s:
+            shown = calendar.period(
+                s, office.actor("manager"), date(2026, 10, 1), date(2026, 10, 31)
+            )
+            return next(e for day in shown.entries.values() for e in day if e.post_id == pid)
+
+    assert entry().awaiting_signoff is False
+    _editor_approves(office, pid)
+    assert entry().awaiting_signoff is True

@@ -139,6 +139,15 @@ def new_link_code(session: Session, actor: Actor) -> str:
     return code
 
 
+def link_url(code: str) -> str | None:
+    """The ``t.me`` deep link that sends ``/start <code>`` to the notification bot, or None
+    when the bot's username is not configured (``PUBLISHER_NOTIFY_TELEGRAM_BOT``)."""
+    from publisher.config import get_settings
+
+    bot = get_settings().notify_telegram_bot.strip().lstrip("@")
+    return f"https://t.me/{bot}?start={code}" if bot else None
+
+
 def unlink_telegram(session: Session, actor: Actor) -> None:
     """Forget the actor's Telegram chat (no more direct messages)."""
     row = _own(session, actor)
