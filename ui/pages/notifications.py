@@ -39,21 +39,17 @@ with st.form("nt_prefs", border=True):
     )
     if not prefs["email"]:
         st.caption(t("ui.notify.need_email"))
-    head = st.columns([3, 1, 1])
-    head[0].markdown(f"**{t('ui.notify.event')}**")
-    head[1].markdown(f"**{t('ui.notify.telegram')}**")
-    head[2].markdown("**Email**")
     chosen: dict[str, list[str]] = {}
+    # Labelled ticks (no header row): on a phone the columns stack, and each tick still
+    # says what it is.
     for event in notifications.EVENTS:
         row = st.columns([3, 1, 1], vertical_alignment="center")
-        row[0].markdown(t(f"notify.event.{event}"))
+        row[0].markdown(f"**{t(f'notify.event.{event}')}**")
         on = prefs["events"][event]
         channels = []
-        if row[1].checkbox("Telegram", value="telegram" in on, key=f"nt_tg_{event}",
-                           label_visibility="collapsed"):  # fmt: skip
+        if row[1].checkbox("Telegram", value="telegram" in on, key=f"nt_tg_{event}"):
             channels.append("telegram")
-        if row[2].checkbox("Email", value="email" in on, key=f"nt_em_{event}",
-                           label_visibility="collapsed"):  # fmt: skip
+        if row[2].checkbox("Email", value="email" in on, key=f"nt_em_{event}"):
             channels.append("email")
         chosen[event] = channels
     if st.form_submit_button(t("ui.notify.save"), type="primary", icon=":material/save:"):
