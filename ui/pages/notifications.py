@@ -27,8 +27,8 @@ else:
     code = st.session_state.get("nt_code_value")
     if code:
         st.code(code, language=None)
-        st.caption(t("ui.notify.code_help", code=code))
         url = notifications.link_url(code)
+        st.caption(t("ui.notify.code_help_link" if url else "ui.notify.code_help", code=code))
         if url:
             st.link_button(t("ui.notify.open_bot"), url, icon=":material/open_in_new:")
 

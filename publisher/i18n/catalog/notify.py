@@ -86,6 +86,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.notify.not_linked": ("Chưa liên kết Telegram.", "Telegram not linked."),
     "ui.notify.make_code": ("Tạo mã liên kết", "Make a link code"),
     "ui.notify.code_help": (
+        "Gửi «/start {code}» cho bot thông báo trên Telegram trong vòng 15 phút; "
+        "mã chỉ dùng được một lần.",
+        "Send «/start {code}» to the notification bot in Telegram within 15 minutes; "
+        "the code works once.",
+    ),
+    "ui.notify.code_help_link": (
         "Mở liên kết dưới đây trên điện thoại (hoặc gửi «/start {code}» cho bot) "
         "trong vòng 15 phút; mã chỉ dùng được một lần.",
         "Open the link below on your phone (or send «/start {code}» to the bot) within 15 "
