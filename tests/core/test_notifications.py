@@ -226,3 +226,25 @@ def test_no_secret_reaches_a_message(office):
     secret = get_settings().read_secret_key() or "never-there"
     for row in _outbox():
         assert token not in row.body and secret not in row.body
+
+
+def test_the_smtp_password_is_redacted_from_logs(db, monkeypatch):
+    import io
+    import logging
+
+    from publisher import logging as plog
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    monkeypatch.setenv("PUBLISHER_SMTP_PASSWORD", "mat-khau-smtp-rat-bi-mat")
+    get_settings.cache_clear()
+    captured = io.StringIO()
+    try:
+        plog.configure_logging(json_format=True, level=logging.INFO, stream=captured)
+        logging.getLogger("publisher.test").error("smtp login mat-khau-smtp-rat-bi-mat failed")
+        assert "mat-khau-smtp-rat-bi-mat" not in captured.getvalue()
+        assert plog.REDACTED in captured.getvalue()
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        get_settings.cache_clear()
