@@ -88,7 +88,7 @@ class Mailer:
         except smtplib.SMTPResponseException as exc:
             raise MailError(f"server said {exc.smtp_code}", retryable=exc.smtp_code < 500) from None
         except smtplib.SMTPNotSupportedError:
-            raise MailError("the server does not offer STARTTLS", retryable=False) from None
+            raise MailError("the server lacks STARTTLS or AUTH", retryable=False) from None
         except ssl.SSLError as exc:
             raise MailError(f"TLS failed ({exc.reason})", retryable=False) from None
         except (smtplib.SMTPException, OSError) as exc:

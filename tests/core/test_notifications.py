@@ -20,7 +20,7 @@ from sqlmodel import select
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import notify_outbox
-from publisher.engine.mailer import Mailer
+from publisher.engine.mailer import Mailer, MailError
 from publisher.errors import InvalidInput
 from publisher.models import Alert, Notification, NotifyContact
 from publisher.services.accounts import notifications
@@ -248,3 +248,92 @@ def test_the_smtp_password_is_redacted_from_logs(db, monkeypatch):
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
         get_settings.cache_clear()
+
+
+def _tls_pair(tmp_path: Any) -> tuple[Any, Any]:
+    """A self-signed certificate for 127.0.0.1: the server's context and a client context
+    that trusts only it."""
+    import datetime as dt
+    import ipaddress
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert_file, key_file)
+    client = ssl.create_default_context(cafile=str(cert_file))
+    return server, client
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_email_goes_over_starttls_or_ssl_with_a_login(tmp_path, security):
+    from aiosmtpd.smtp import AuthResult
+
+    server_ctx, client_ctx = _tls_pair(tmp_path)
+    inbox = Inbox()
+    seen: list[str] = []
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: Any, auth: Any) -> Any:
+        seen.append(auth.login.decode())
+        return AuthResult(success=auth.password == b"mat-khau-smtp")
+
+    port = _free_port()
+    # Implicit TLS is TLS from the start: aiosmtpd's auth_require_tls only knows STARTTLS.
+    kwargs: dict[str, Any] = {"authenticator": check, "auth_require_tls": security == "starttls"}
+    if security == "ssl":
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=port, ssl_context=server_ctx, **kwargs
+        )
+    else:
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=port, tls_context=server_ctx,
+            require_starttls=True, **kwargs,
+        )  # fmt: skip
+    controller.start()
+    try:
+        mailer = Mailer(
+            "127.0.0.1", port, security, "thongbao", "mat-khau-smtp", "thongbao@sokhcn.gov.vn",
+            5, context=client_ctx,
+        )  # fmt: skip
+        mailer.send("bientap@sokhcn.gov.vn", "Bài chờ duyệt", "Bài #1 đang chờ duyệt.")
+        wrong = Mailer(
+            "127.0.0.1", port, security, "thongbao", "sai", "thongbao@sokhcn.gov.vn", 5,
+            context=client_ctx,
+        )  # fmt: skip
+        with pytest.raises(MailError) as refused:
+            wrong.send("bientap@sokhcn.gov.vn", "x", "y")
+    finally:
+        controller.stop()
+    assert seen[0] == "thongbao" and len(inbox.messages) == 1
+    # Refused (a 535, or aiosmtpd hanging up after it); the password is never in the text.
+    assert "sai" not in str(refused.value) and "mat-khau" not in str(refused.value)
