@@ -8,6 +8,9 @@ a report request to every unit, all of which have submitted. Targets (issue 18):
 dashboard query <= 300 ms, the provincial report <= 15 s.
 
 ``python -m bench.province_bench [--quick]`` writes ``bench/results/province.{json,md}``.
+``KEEP_BENCH_DB=1`` keeps the loaded database (its name is printed); ``--reuse URL`` measures
+again on such a database without loading it (after a change to the queries, or when the
+shared machine is quieter).
 """
 
 from __future__ import annotations
@@ -83,7 +86,25 @@ def _province(url: str) -> dict[str, int]:
     return {"units": len(org_ids), "activities": ACTIVITIES, "coordinator_org": khcn}
 
 
-def bench(quick: bool) -> dict[str, Any]:
+def _count_rows(url: str) -> dict[str, int]:
+    from publisher.db import session_scope
+
+    tables = {
+        "organisations": "organisation",
+        "posts": "post",
+        "deliveries": "delivery",
+        "snapshots": "engagementsnapshot",
+        "tasks": "sttask",
+        "activities": "activity",
+    }
+    with session_scope() as s:
+        return {
+            label: int(s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())
+            for label, table in tables.items()
+        }
+
+
+def bench(quick: bool, reuse: str | None = None) -> dict[str, Any]:
     from bench.stats_data import Sizes, load
     from publisher import migrate
     from publisher.config import get_settings
@@ -96,18 +117,23 @@ def bench(quick: bool) -> dict[str, Any]:
     from publisher.timeutil import FrozenClock, set_clock
 
     sizes = Sizes(orgs=UNITS, posts=10_000, tasks=500) if quick else Sizes(orgs=UNITS)
-    name, url = _new_database()
+    name, url = ("", reuse) if reuse else _new_database()
+    print(f"  database {url}", flush=True)
     os.environ["PUBLISHER_DATABASE_URL"] = url
     get_settings.cache_clear()
     out: dict[str, Any] = {"database": "postgresql"}
     try:
         migrate.upgrade(get_engine())
-        with session_scope() as s:
-            seed_national_days(s)
-        t0 = time.perf_counter()
-        out["rows"] = load(url, sizes)
-        out["rows"].update(_province(url))
-        out["load_seconds"] = round(time.perf_counter() - t0, 1)
+        if reuse:
+            out["rows"] = _count_rows(url)
+            out["reused_database"] = True
+        else:
+            with session_scope() as s:
+                seed_national_days(s)
+            t0 = time.perf_counter()
+            out["rows"] = load(url, sizes)
+            out["rows"].update(_province(url))
+            out["load_seconds"] = round(time.perf_counter() - t0, 1)
         set_clock(FrozenClock(datetime(2026, 12, 20, 3, tzinfo=UTC)))
         with session_scope() as s:
             user = s.execute(
@@ -166,7 +192,7 @@ def bench(quick: bool) -> dict[str, Any]:
         out["compile_ms"] = compiled
     finally:
         reset_engines()
-        if not os.environ.get("KEEP_BENCH_DB"):
+        if name and not os.environ.get("KEEP_BENCH_DB"):
             _drop_database(name)
     return out
 
@@ -177,7 +203,9 @@ def write_results(data: dict[str, Any]) -> None:
     lines = [
         "# The province at a glance (coordinator)",
         "",
-        f"Run {data['run_at']} on {data['machine']}" + (" (quick)" if data["quick"] else ""),
+        f"Run {data['run_at']} on {data['machine']}"
+        + (" (quick)" if data["quick"] else "")
+        + (" (measured again on a kept database)" if data.get("reused_database") else ""),
         "",
         "Data: " + ", ".join(f"{v:,} {k}" for k, v in data["rows"].items()) + ".",
         "",
@@ -204,10 +232,11 @@ def write_results(data: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="A tenth of the posts.")
+    parser.add_argument("--reuse", metavar="URL", help="Measure on a kept, loaded database.")
     args = parser.parse_args()
     os.environ.setdefault("PUBLISHER_SECRET_KEY", "bench-secret-key-0123456789abcdef")
     load_before = os.getloadavg()
-    result = bench(args.quick)
+    result = bench(args.quick, args.reuse)
     write_results(
         {
             "run_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # python-telegram-bot and httpx load with the first call to t
     from telegram.request import HTTPXRequest
 
     from connectors.clients import ClientCache
+    from connectors.telegram_dm import StartPoll
 
 # PTB warns that retry_after will become a timedelta; opt in to the future behaviour.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -332,6 +333,13 @@ class TelegramConnector(Connector):
                 unavailable.insert(0, "reactions")
             out[external_id] = Metrics(reactions=reactions, unavailable=tuple(unavailable))
         return {"offset": poll.next_offset, "counts": counts}, out
+
+    def poll_start_codes(self, offset: int | None = None) -> StartPoll:
+        """Private ``/start <code>`` messages sent to the bot (account linking, see
+        :mod:`connectors.telegram_dm`). Raises ConnectorError subclasses."""
+        from connectors.telegram_dm import fetch_start_codes
+
+        return self._run(lambda bot: fetch_start_codes(bot, offset))
 
     def editable(self, post: OutgoingPost) -> bool:
         """One message only: an album, or media whose text went into a second message, is

@@ -65,6 +65,24 @@ class Settings(BaseSettings):
     tts_url: str | None = None
     tts_key: SecretStr | None = None
     tts_timeout: float = Field(default=30.0, gt=0)
+    #: The web interface's address as people reach it: notifications link into it.
+    ui_url: str = "http://127.0.0.1:8501"
+    #: Notifications by email (SMTP). No host: no email. ``smtp_security``: starttls
+    #: (port 587), ssl (implicit TLS, port 465) or none (a relay on the same host only).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""
+    smtp_timeout: float = 20.0
+    #: The bot that sends notifications as direct messages (people link their account by
+    #: a one-time code); defaults to the alert bot (PUBLISHER_ALERT_TELEGRAM_TOKEN).
+    notify_telegram_token: SecretStr | None = None
+    notify_telegram_api: str = ""
+    #: The notification bot's username (without @): the «Thông báo» page links to
+    #: ``https://t.me/<it>?start=<code>``.
+    notify_telegram_bot: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -60,7 +60,20 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         if db_file is not None:
             event.listen(engine, "connect", _private_files(db_file))
         event.listen(engine, "begin", _sqlite_begin_deferred if readonly else _sqlite_begin)
+    else:
+        event.listen(engine, "connect", _postgres_session)
     return engine
+
+
+def _postgres_session(dbapi_conn: Any, _record: Any) -> None:
+    # No JIT: every query of the product is short (dashboards, the engine's claims), but a
+    # province's statistics estimate costs high enough to trigger it, and compiling took
+    # 18-60 ms (more on a loaded machine) of a ~70 ms KPI query (bench/results/province.md).
+    # A SET rather than a startup option: connection poolers refuse unknown options.
+    cur = dbapi_conn.cursor()
+    cur.execute("SET jit = off")
+    cur.close()
+    dbapi_conn.commit()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

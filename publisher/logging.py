@@ -176,6 +176,10 @@ def configure_logging(
     if json_format is None:
         json_format = settings.log_json
     register_secret(settings.read_secret_key())  # the variable's or the key file's value
+    # The notification senders' secrets (SMTP password, the notification bot's token).
+    for secret in (settings.smtp_password, settings.notify_telegram_token):
+        if secret is not None:
+            register_secret(secret.get_secret_value())
     if settings.database_url:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ConfigDict
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -150,6 +150,11 @@ class Organisation(_Table, table=True):
     #: The rest of the brand kit: ``preset``, ``header_line1``, ``header_line2``, ``website``,
     #: ``hashtag``, ``source`` (see publisher.services.studio.brandkit).
     brand_kit: dict[str, Any] = _json()
+    #: A manager's second sign-off after the editor's approval before anything publishes
+    #: (``services.publishing.signoff``).
+    requires_signoff: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = _ts(default_factory=_now)
 
 
@@ -280,6 +285,11 @@ class Post(_Table, table=True):
     content_by: int | None = Field(default=None, foreign_key="user.id")
     content_label: str = Field(default="", max_length=120)
     content_at: datetime | None = _ts(default=None)
+    #: The editor's approval when the organisation requires a manager's sign-off: the post
+    #: stays in review (no deliveries) until a manager signs it off. No foreign key: adding
+    #: one would rebuild the post table on SQLite.
+    first_approved_by: int | None = None
+    first_approved_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=_now)
     updated_at: datetime = _ts(default_factory=_now)
 
@@ -629,3 +639,44 @@ class KeyValue(_Table, table=True):
 
     key: str = Field(primary_key=True, max_length=120)
     value: dict[str, Any] = _json()
+
+
+# --- notifications (issue 18, item 5) ---
+class NotifyContact(_Table, table=True):
+    """Where and about what one user is notified (``services.accounts.notifications``)."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    email: str = Field(default="", max_length=254)
+    #: The private chat with the notification bot, set when the user sent ``/start <code>``.
+    telegram_chat_id: str = Field(default="", max_length=40)
+    telegram_name: str = Field(default="", max_length=120)
+    #: event -> channels ("telegram", "email") the user wants it on; a missing event: default.
+    events: dict[str, Any] = _json()
+    #: SHA-256 of the one-time link code (the code itself is shown once); single use.
+    link_code_hash: str | None = Field(default=None, max_length=64, index=True)
+    link_code_expires_at: datetime | None = _ts(default=None)
+    updated_at: datetime = _ts(default_factory=_now)
+
+
+class Notification(_Table, table=True):
+    """The outbox: one message to one user on one channel, sent by the worker."""
+
+    __table_args__ = (UniqueConstraint("dedupe_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    org_id: int | None = Field(default=None, index=True)
+    event: str = Field(max_length=40)
+    #: telegram | email
+    channel: str = Field(max_length=10)
+    #: What was asked for, once: the same event about the same object never queues twice.
+    dedupe_key: str = Field(max_length=200)
+    subject: str = Field(default="", max_length=255)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    #: pending | sending | sent | failed | unknown (the send began but its end was not seen:
+    #: never retried, so nothing is sent twice)
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = 0
+    next_at: datetime = _ts(default_factory=_now, index=True)
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = _ts(default_factory=_now)
+    sent_at: datetime | None = _ts(default=None)

@@ -108,6 +108,13 @@ PAGES: list[PageSpec] = [
         "ui.section.setup",
     ),
     PageSpec(
+        "pages/notifications.py",
+        "ui.nav.notifications",
+        ":material/notifications:",
+        "user.own_password",
+        "ui.section.account",
+    ),
+    PageSpec(
         "pages/password.py",
         "ui.nav.password",
         ":material/key:",

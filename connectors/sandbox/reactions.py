@@ -1,9 +1,14 @@
-"""Sandbox extension: Telegram ``getUpdates`` with ``message_reaction_count`` updates.
+"""Sandbox extension: Telegram ``getUpdates`` with ``message_reaction_count`` and private
+``message`` updates.
 
 The control endpoint ``POST /_sandbox/telegram/reactions`` queues the current reaction counts
 of a channel message (``{"chat_id": "@x", "message_id": 3, "reactions": {"👍": 5}}``);
 ``getUpdates`` hands queued updates to any bot, honouring ``offset`` like Telegram (updates
 below the offset are confirmed and dropped).
+
+``POST /_sandbox/telegram/messages`` (``{"user_id": 7001, "text": "/start CODE",
+"first_name": "An"}``) queues a private message a person sent to the bots, as when they open
+a ``t.me/<bot>?start=CODE`` link, and opens the private chat so bots can answer there.
 """
 
 from __future__ import annotations
@@ -61,6 +66,42 @@ async def add_reactions(request: Request, state: SandboxState) -> Response:
     return JSONResponse({"update_id": update_id})
 
 
+async def add_message(request: Request, state: SandboxState) -> Response:
+    try:
+        body = await request.json()
+        user_id = int(body["user_id"])
+        text = str(body["text"])
+        first_name = str(body.get("first_name") or "Sandbox user")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JSONResponse({"error": "body needs user_id and text"}, status_code=400)
+    if user_id <= 0:
+        return JSONResponse({"error": "a person's user_id is positive"}, status_code=400)
+    chat = {"id": user_id, "type": "private", "first_name": first_name}
+    person = {"id": user_id, "is_bot": False, "first_name": first_name}
+    with state.lock:
+        state.accounts.tg_chats[str(user_id)] = chat
+        queue = _queue(state)
+        update_id = state.__dict__.get("tg_last_update_id", 100) + 1
+        state.__dict__["tg_last_update_id"] = update_id
+        queue.append(
+            {
+                "update_id": update_id,
+                "message": {
+                    "message_id": update_id,
+                    "from": person,
+                    "chat": chat,
+                    "date": int(time.time()),
+                    "text": text,
+                },
+            }
+        )
+    return JSONResponse({"update_id": update_id})
+
+
+def _kind(update: dict[str, Any]) -> str:
+    return next(k for k in update if k != "update_id")
+
+
 async def get_updates(request: Request, state: SandboxState) -> Response:
     """``getUpdates`` through the shared exchange (faults, records and latency apply)."""
     received_at = time.time()
@@ -84,10 +125,9 @@ async def get_updates(request: Request, state: SandboxState) -> Response:
             queue = _queue(state)
             if offset:
                 queue[:] = [u for u in queue if u["update_id"] >= offset]
-            if allowed is not None and "message_reaction_count" not in allowed:
-                result: list[dict[str, Any]] = []
-            else:
-                result = list(queue[:100])
+            # Like Telegram, an update of a type not asked for is not handed out (and, the
+            # sandbox being shared by the bots, stays for the bot that asks for it).
+            result = [u for u in queue if allowed is None or _kind(u) in allowed][:100]
         return Outcome(200, {"ok": True, "result": result})
 
     return await exchange(

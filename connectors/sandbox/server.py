@@ -43,6 +43,7 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/_sandbox/metrics/{object_id}", bind(_metrics), methods=["POST", "PUT"]),
         Route("/_sandbox/reset", bind(_reset), methods=["POST"]),
         Route("/_sandbox/telegram/reactions", bind(reactions.add_reactions), methods=["POST"]),
+        Route("/_sandbox/telegram/messages", bind(reactions.add_message), methods=["POST"]),
         Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),

@@ -124,6 +124,27 @@ def org_list(as_json: JsonOpt = False) -> None:
     emit(rows, as_json, lambda: "\n".join(f"{r['slug']}\t{r['name']}" for r in rows))
 
 
+@org_app.command("signoff")
+@handle_errors
+def org_signoff(
+    slug: Annotated[str, typer.Argument(help="The unit's slug, name or id.")],
+    required: Annotated[
+        bool, typer.Option("--on/--off", help="Require a manager's sign-off after the editor.")
+    ] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Require (or no longer require) a manager's second sign-off before a unit publishes."""
+    from publisher.services.accounts import orgs as orgs_svc
+    from publisher.services.publishing import signoff
+
+    with admin_session() as (session, actor):
+        org = orgs_svc.get_org(session, slug)
+        returned = signoff.set_required(session, actor, org.id, required)
+        data = {"slug": org.slug, "requires_signoff": required, "returned_to_editors": returned}
+    key = "cli.signoff_on" if required else "cli.signoff_off"
+    emit(data, as_json, lambda: t(key, slug=data["slug"], n=returned))
+
+
 # --- users ------------------------------------------------------------------------------------
 @user_app.command("add")
 @handle_errors

@@ -183,6 +183,18 @@ def demo(
     except OSError as exc:
         fail(t("ui.demo.port_taken", port=sandbox_port, detail=str(exc)))
     stops: list[tuple[str, Any]] = [("sandbox", sandbox.stop)]
+    # Notifications: the sandbox plays the notification bot; the demo people's private chats
+    # with it are open (demo_svc.NOTIFY_CHATS), so the worker's direct messages arrive there.
+    os.environ.setdefault("PUBLISHER_NOTIFY_TELEGRAM_TOKEN", "9000:sandbox-notify")
+    os.environ.setdefault("PUBLISHER_NOTIFY_TELEGRAM_API", sandbox.url)
+    os.environ.setdefault("PUBLISHER_UI_URL", f"http://{host}:{port}")
+    get_settings.cache_clear()
+    for username, chat in demo_svc.NOTIFY_CHATS.items():
+        sandbox.state.accounts.tg_chats[chat] = {
+            "id": int(chat),
+            "type": "private",
+            "first_name": username,
+        }
     try:
         with session_scope() as session:
             seeded = demo_svc.seed(

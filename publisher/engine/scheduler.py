@@ -46,6 +46,8 @@ class Intervals:
     metrics: float = 1800.0
     stats_sync: float = 60.0
     report_reminder: float = 3600.0
+    #: The notification outbox (and Telegram account links): within seconds of the event.
+    notify: float = 5.0
 
 
 class EngineScheduler:
@@ -94,6 +96,7 @@ class EngineScheduler:
             ("metrics", self.collect_metrics, iv.metrics),
             ("stats-sync", self.sync_stats, iv.stats_sync),
             ("report-reminder", self.remind_reports, iv.report_reminder),
+            ("notify", self.notify, iv.notify),
         ]
         for job_id, fn, seconds in jobs:
             sched.add_job(
@@ -222,6 +225,14 @@ class EngineScheduler:
         with session_scope() as session:
             collection.remind_due(session)
         return report_reminder()
+
+    def notify(self) -> object:
+        """Send due notifications and link Telegram accounts (never raises for a message)."""
+        from publisher.engine import notify_outbox
+
+        senders = notify_outbox.Senders.from_settings()
+        notify_outbox.poll_links(senders)
+        return notify_outbox.send_due(senders)
 
     def sync_stats(self) -> object:
         """Give newly sent deliveries their statistics row, so a manager sees them within a

@@ -47,6 +47,13 @@ def test_activities_count_in_the_criteria(province: Province) -> None:
     assert found["press"]["value"] == 1
     assert found["trainings"]["target"] == 4 and not found["trainings"]["reached"]
     assert [a["kind"] for a in listed] == ["training", "press", "training", "training"]
+    with session_scope() as s:  # the criteria's grouped count agrees with the plain one
+        year = parse_period("2026")
+        by_kind = activities.count_by_kind(s, coordinator, year, theme="cds")
+        assert by_kind == {"training": 3}
+        assert sum(activities.count_by_kind(s, coordinator, year).values()) == activities.count(
+            s, coordinator, year
+        )
 
 
 @pytest.mark.parametrize(

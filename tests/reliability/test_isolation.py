@@ -227,6 +227,31 @@ def _a_waits(w: World) -> bool:
     return True
 
 
+def _a_signs(w: World) -> int:
+    """A requires a manager's sign-off and one of its posts waits for it (inside the row's
+    savepoint): what B's manager must neither see nor sign off."""
+    from publisher.services.publishing import signoff
+
+    _a_waits(w)
+    signoff.set_required(w.s, w.a.actor("manager"), w.a.org.id, True)
+    waiting = review.queue(w.s, w.a.actor("editor"))[0].post.id or 0
+    posts.approve(w.s, w.a.actor("editor"), waiting)
+    return waiting
+
+
+def _a_notified(w: World) -> bool:
+    """A's editor takes email notifications and one about A's post is queued."""
+    from publisher.services.accounts import notifications
+
+    notifications.set_preferences(w.s, w.a.actor("editor"), email="a@zqxa.gov.vn", events={})
+    _a_waits(w)
+    return True
+
+
+def _signoff() -> Any:
+    return importlib.import_module("publisher.services.publishing.signoff")
+
+
 def _leaks_a_channel(w: World, ids: Any) -> str:
     """Channel ids that include one of A's would show as the marker."""
     return MARK if set(ids) & {c.id for c in w.a.channels.values()} else ""
@@ -582,6 +607,30 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         False,
     ),
     "publishing.review.history": (lambda w: review.history(w.s, w.actor()), False),
+    "publishing.signoff.is_required": (
+        lambda w: _signoff().is_required(w.s, w.actor("manager"), w.a.org.id),
+        False,
+    ),
+    "publishing.signoff.set_required": (
+        lambda w: _signoff().set_required(w.s, w.actor("manager"), w.a.org.id, True),
+        True,
+    ),
+    "publishing.signoff.queue": (
+        lambda w: _a_signs(w) and _signoff().queue(w.s, w.actor("manager")),
+        False,
+    ),
+    "publishing.signoff.waiting_count": (
+        lambda w: _a_signs(w) and _zero(_signoff().waiting_count(w.s, w.actor("manager"))),
+        False,
+    ),
+    "publishing.signoff.approve": (
+        lambda w: _signoff().approve(w.s, w.actor("manager"), _a_signs(w)),
+        True,
+    ),
+    "publishing.signoff.reject": (
+        lambda w: _signoff().reject(w.s, w.actor("manager"), _a_signs(w), "Chen"),
+        True,
+    ),
     "publishing.review.decide_plan": (
         lambda w: (
             _a_waits(w) and review.decide_plan(w.s, w.actor(), _campaign_id(w), 2026, approve=True)
@@ -677,6 +726,19 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: activities.count(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
     ),
+    "accounts.notifications.outbox": (
+        lambda w: (
+            _a_notified(w)
+            and importlib.import_module("publisher.services.accounts.notifications").outbox(
+                w.s, w.actor()
+            )
+        ),
+        False,
+    ),
+    "insight.activities.count_by_kind": (
+        lambda w: activities.count_by_kind(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
+        False,
+    ),
     "operations.sandbox.sandbox_channels": (
         lambda w: _leaks_a_channel(w, sandbox.sandbox_channels(w.s, w.actor())),
         False,
@@ -769,6 +831,26 @@ EXEMPT: dict[str, str] = {
     "publishing.posts.approval_refusal": (
         "a pure check of a post its caller already loaded for the actor "
         "(posts.approve, review.approve, the review page); reads nothing"
+    ),
+    "accounts.notifications.preferences": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.set_preferences": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.new_link_code": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "accounts.notifications.unlink_telegram": (
+        "acts only on the caller's own notification contact (actor.user_id); "
+        "takes no object to name another user's"
+    ),
+    "publishing.signoff.refusal": (
+        "a pure check of a post its caller already loaded for the actor "
+        "(signoff.approve, the review page); reads nothing"
     ),
     "studio.preview.preview_infographic": "renders the caller's own brand; takes no object id",
     "studio.render_jobs.enqueue_motion": (

@@ -21,7 +21,7 @@ from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
 from publisher.services.insight import activities, collection, criteria, kpi, reach, tasks
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.publishing import channels, deliveries, posts
+from publisher.services.publishing import channels, deliveries, posts, signoff
 from publisher.services.studio import library as media
 from tests.factories import make_office, telegram_channel
 
@@ -114,6 +114,8 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
         s, a, "x1", "officer", "so-khcn", password="x" * 12
     ),
     "org.manage": lambda s, a: orgs.create_org(s, a, "X", slug="x"),
+    "org.signoff": lambda s, a: signoff.set_required(s, a, a.org_id, True),
+    "post.signoff": lambda s, a: signoff.approve(s, a, _draft_in_review(s)),
     "audit.view": lambda s, a: audit_log.search(s, a),
     "report.request": lambda s, a: collection.open_request(
         s, a, date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 15)

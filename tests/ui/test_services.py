@@ -195,6 +195,18 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
         reset = demo.seed(s, init.org_slug, "http://127.0.0.1:9999", reset_passwords=True)
     assert all(p for _, _, p in reset.credentials)
     assert _counts() == before
+    # The editor's Telegram is linked in the demo: each post waiting for review is queued
+    # for them, once (the sandbox page lists the outbox).
+    from publisher.models import Notification
+
+    with session_scope(readonly=True) as s:
+        editor = s.exec(select(User).where(User.username == "bientap")).one()
+        told = s.exec(
+            select(Notification).where(
+                Notification.user_id == editor.id, Notification.event == "review_requested"
+            )
+        ).all()
+    assert len(told) == len(waiting) and {n.channel for n in told} == {"telegram"}
 
 
 def test_upcoming_plan_times_are_local_mornings(db, clock, monkeypatch):

@@ -262,7 +262,8 @@ def _event(e: cal.Entry) -> dict[str, Any]:
         "id": str(e.post_id),
         # The time is part of the title: FullCalendar's own time label depends on locale
         # data the bundle lacks.
-        "title": f"{due:%H:%M} · #{e.post_id} {e.title}",
+        "title": f"{due:%H:%M} · #{e.post_id} {e.title}"
+        + (f" · {t('ui.signoff.badge')}" if e.awaiting_signoff else ""),
         "start": due.replace(tzinfo=None).isoformat(timespec="minutes"),
         "end": (due + timedelta(minutes=60)).replace(tzinfo=None).isoformat(timespec="minutes"),
         "backgroundColor": colour,

@@ -11,7 +11,7 @@ import streamlit as st
 from publisher.i18n import t
 from publisher.services.publishing import drafts as composer
 from publisher.services.publishing import posts as posts_svc
-from publisher.services.publishing import review
+from publisher.services.publishing import review, signoff
 from publisher.services.studio import render_jobs as renders_svc
 from ui import common
 from ui.components import render_jobs, when_input
@@ -20,6 +20,9 @@ from ui.components.post_view import channel_previews
 actor = common.guard("post.view")
 common.page_header("ui.review.title", "ui.review.caption")
 can_review = actor.can("post.review")
+can_signoff = actor.can("post.signoff") and actor.org_id is not None
+#: The unit wants a manager's sign-off after the editor's approval (issue 18, item 6).
+signoff_required = actor.org_id is not None and common.read(signoff.is_required, actor)
 OPEN = "rv_open"  # the one row shown opened
 DUE = {"any": None, "24h": timedelta(hours=24), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 
@@ -150,11 +153,12 @@ def _actions(item: review.ReviewItem, refusal: str | None) -> None:
         )
     ):
         due = common.fmt_dt(p.due_at)
-        _done(
-            common.write(
-                review.approve, actor, pid, success=t("ui.desk.approved_at", id=pid, due=due)
-            )
+        done = (
+            t("ui.signoff.first_done", id=pid)
+            if signoff_required
+            else t("ui.desk.approved_at", id=pid, due=due)
         )
+        _done(common.write(review.approve, actor, pid, success=done))
     if not refusal and b.button(
         t("ui.desk.publish_now") if item.overdue else t("ui.review.approve_now"),
         key=f"rv_now_{pid}",
@@ -305,6 +309,84 @@ def _history() -> None:
     )
 
 
+def _signoff_row(item: review.ReviewItem) -> None:
+    """A post an editor approved, waiting for this manager: the same card, sign-off buttons."""
+    p = item.post
+    pid = p.id or 0
+    opened = st.session_state.get(OPEN) == pid
+    with st.container(border=True, key=f"so_row_{pid}"):
+        head, button = st.columns([6, 1], vertical_alignment="center")
+        meta = [common.fmt_dt(p.due_at), t("ui.review.author", name=item.author)]
+        head.markdown(
+            f":orange-badge[:material/approval: {t('ui.signoff.badge')}] "
+            f"**#{pid} · {common.esc(p.title or p.text[:70])}**  \n:small[{' · '.join(meta)}]"
+        )
+        button.button(
+            t("ui.desk.close") if opened else t("ui.desk.open"),
+            key=f"so_open_{pid}",
+            icon=":material/expand_less:" if opened else ":material/expand_more:",
+            on_click=_toggle,
+            args=(pid,),
+            width="stretch",
+        )
+        if not opened:
+            return
+        st.caption(
+            t("ui.signoff.first_by", name=item.reviewer, at=common.fmt_dt(p.first_approved_at))
+        )
+        _details(item, actions=False)
+        refusal = signoff.refusal(p, actor)
+        if refusal:
+            st.info(t(refusal, id=pid), icon=":material/group:")
+        comment = st.text_area(t("ui.review.comment"), key=f"so_comment_{pid}", height=80)
+        a, b, _ = st.columns([1, 1, 2])
+        if not refusal and a.button(
+            t("ui.signoff.approve"),
+            key=f"so_ok_{pid}",
+            type="primary",
+            icon=":material/verified:",
+            width="stretch",
+        ):
+            due = common.fmt_dt(p.due_at)
+            _done(
+                common.write(
+                    signoff.approve,
+                    actor,
+                    pid,
+                    comment,
+                    success=t("ui.signoff.approved", id=pid, due=due),
+                )
+            )
+        if b.button(t("ui.signoff.reject"), key=f"so_no_{pid}", icon=":material/undo:"):
+            _done(
+                common.write(
+                    signoff.reject, actor, pid, comment, success=t("ui.signoff.rejected", id=pid)
+                )
+            )
+
+
+def _signoff_tab() -> None:
+    now = st.toggle(
+        t("ui.signoff.setting"),
+        value=signoff_required,
+        key="so_setting",
+        help=t("ui.signoff.setting_help"),
+    )
+    if now != signoff_required:
+        returned = common.write(signoff.set_required, actor, actor.org_id, now)
+        if returned is not None:
+            msg = t("ui.signoff.saved_on") if now else t("ui.signoff.saved_off", n=returned)
+            st.session_state["so_flash"] = msg
+            st.rerun()
+    if st.session_state.get("so_flash"):
+        st.success(st.session_state.pop("so_flash"))
+    waiting = common.read(signoff.queue, actor)
+    if not waiting:
+        st.info(t("ui.signoff.nothing"), icon=":material/task_alt:")
+    for item in waiting:
+        _signoff_row(item)
+
+
 def _mine() -> None:
     mine = common.read(review.my_posts, actor)
     if not mine:
@@ -319,6 +401,8 @@ if can_review:
         [t("ui.desk.tab_waiting", n=total), t("ui.desk.tab_history"), t("ui.desk.tab_mine")]
     )
     with waiting_tab:
+        if signoff_required:
+            st.caption(f":material/approval: {t('ui.signoff.required_note')}")
         if not total:
             st.info(t("ui.review.nothing"), icon=":material/task_alt:")
         else:
@@ -333,6 +417,13 @@ if can_review:
         _history()
     with mine_tab:
         _mine()
+elif can_signoff:
+    count = common.read(signoff.waiting_count, actor)
+    signoff_tab, history_tab = st.tabs([t("ui.signoff.tab", n=count), t("ui.desk.tab_history")])
+    with signoff_tab:
+        _signoff_tab()
+    with history_tab:
+        _history()
 else:
     mine_tab, history_tab = st.tabs([t("ui.desk.tab_mine"), t("ui.desk.tab_history")])
     with mine_tab:

@@ -9,11 +9,34 @@ import streamlit as st
 
 from publisher.errors import PublisherError
 from publisher.i18n import t
+from publisher.services.accounts import notifications
 from publisher.services.operations import sandbox
 from ui import common
 
 actor = common.guard("sandbox.view")
 common.page_header("ui.sandbox.title", "ui.sandbox.caption")
+
+# What the notifications said, by Telegram and email (the emails go to the SMTP server the
+# demo runs; this list is the outbox, whatever the transport).
+with st.expander(t("ui.notify.outbox"), icon=":material/notifications:"):
+    sent = common.read(notifications.outbox, actor, 50)
+    if not sent:
+        st.info(t("ui.notify.outbox_empty"))
+    else:
+        st.dataframe(
+            [
+                {
+                    t("ui.notify.col_when"): common.fmt_dt(n.created_at),
+                    t("ui.notify.col_to"): f"#{n.user_id}",
+                    t("ui.notify.col_channel"): "Telegram" if n.channel == "telegram" else "Email",
+                    t("ui.notify.col_status"): t(f"ui.notify.status.{n.status}"),
+                    t("ui.notify.col_text"): n.body.split("\n", 1)[0],
+                }
+                for n in sent
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 platform = st.segmented_control(
     t("ui.sandbox.platform"),
     ["all", *sandbox.platforms()],

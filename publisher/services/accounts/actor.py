@@ -13,6 +13,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "post.compose": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.submit": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.review": frozenset({Role.EDITOR, Role.ADMIN}),
+    #: A manager's second sign-off where the unit requires one (services.publishing.signoff).
+    "post.signoff": frozenset({Role.MANAGER, Role.ADMIN}),
     "post.cancel": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "delivery.manage": frozenset({Role.EDITOR, Role.ADMIN}),
     "channel.view": frozenset(
@@ -50,6 +52,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "org.manage": frozenset({Role.ADMIN}),
     # A commune officer confirms that its loudspeakers played a bulletin (reach).
     "reach.confirm": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    #: Whether the unit requires a manager's sign-off (its manager decides).
+    "org.signoff": frozenset({Role.MANAGER, Role.ADMIN}),
     "sandbox.view": frozenset(
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),

@@ -48,6 +48,10 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
+    # The people the alert concerns, by Telegram and email, queued in this transaction.
+    from publisher.services.accounts import notifications
+
+    notifications.from_alert(session, alert)
     for hook in _hooks:
         hook(alert)
     return alert

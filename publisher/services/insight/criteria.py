@@ -198,30 +198,53 @@ def set_target(
     return found
 
 
-def _value(
-    session: Session, actor: Actor, c: Criterion, period: Period, units: list[int] | None
-) -> float:
-    from publisher.services.insight import activities, kpi, stats
+class _Measures:
+    """The figures the criteria are measured from, each read once per evaluation: the
+    statistics' totals per theme (posts and engagement come from the same sums) and the
+    activities per kind (one grouped count per theme) — issue 18's benchmark found the
+    criteria reading the same sums twice."""
 
-    if c.measure in ("posts", "engagement"):
-        flt = stats.StatsFilter(
-            start=period.start_utc,
-            end=period.end_utc,
-            org_ids=tuple(units) if units is not None else None,
-            theme=c.theme,
-        )
-        totals = stats.totals(session, actor, flt)
-        return float(totals.get(c.measure) or 0)
-    if c.measure == "tasks":
-        within = units if units is not None else orgs.readable_org_ids(session, actor)
-        return kpi.task_coverage(session, period, None, within=within).value
-    if c.measure == "grassroots":
-        from publisher.services.insight import reach
+    def __init__(self, session: Session, actor: Actor, period: Period, units: list[int] | None):
+        self.session, self.actor, self.period, self.units = session, actor, period, units
+        self._totals: dict[str | None, dict[str, Any]] = {}
+        self._kinds: dict[str | None, dict[str, int]] = {}
 
-        within = units if units is not None else orgs.readable_org_ids(session, actor)
-        return reach.coverage(session, period, within).percent
-    kinds = [k for k in (c.activity_kind or "").split(",") if k]
-    return float(activities.count(session, actor, period, units, kinds or None, c.theme))
+    def value(self, c: Criterion) -> float:
+        from publisher.services.insight import activities, kpi, stats
+
+        if c.measure in ("posts", "engagement"):
+            if c.theme not in self._totals:
+                flt = stats.StatsFilter(
+                    start=self.period.start_utc,
+                    end=self.period.end_utc,
+                    org_ids=tuple(self.units) if self.units is not None else None,
+                    theme=c.theme,
+                )
+                self._totals[c.theme] = stats.totals(self.session, self.actor, flt)
+            return float(self._totals[c.theme].get(c.measure) or 0)
+        if c.measure == "tasks":
+            within = (
+                self.units
+                if self.units is not None
+                else orgs.readable_org_ids(self.session, self.actor)
+            )
+            return kpi.task_coverage(self.session, self.period, None, within=within).value
+        if c.measure == "grassroots":
+            from publisher.services.insight import reach
+
+            within = (
+                self.units
+                if self.units is not None
+                else orgs.readable_org_ids(self.session, self.actor)
+            )
+            return reach.coverage(self.session, self.period, within).percent
+        if c.theme not in self._kinds:
+            self._kinds[c.theme] = activities.count_by_kind(
+                self.session, self.actor, self.period, self.units, c.theme
+            )
+        per_kind = self._kinds[c.theme]
+        kinds = [k for k in (c.activity_kind or "").split(",") if k]
+        return float(sum(per_kind.get(k, 0) for k in kinds) if kinds else sum(per_kind.values()))
 
 
 def evaluate(
@@ -232,9 +255,10 @@ def evaluate(
     the average per unit. Raises PermissionDenied."""
     units = list(org_ids) if org_ids is not None else None
     count = len(units) if units is not None else len(orgs.list_orgs(session, actor))
+    measures = _Measures(session, actor, period, units)
     out = []
     for c in list_criteria(session, actor):
-        value = _value(session, actor, c, period, units)
+        value = measures.value(c)
         if c.scope == "unit" and count > 1 and c.measure not in ("tasks", "grassroots"):
             value = round(value / count, 1)
         target = c.targets.get(str(period.end.year))

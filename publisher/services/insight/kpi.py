@@ -287,9 +287,11 @@ def posts_per_org_month(
     targets = targets or get_targets(session)
     target, ratio = targets["posts_per_org_month"], targets["amber_ratio"]
     orgs = _publishing_orgs(session, org_id, within)
-    # A post counts when one of its deliveries was sent in the period. Posts whose whole
-    # publication span lies inside are counted from their EngagementPost row alone; only
-    # those straddling an edge of the period are checked delivery by delivery.
+    # A post counts when one of its deliveries was sent in the period. A post first sent
+    # inside the period counts from its EngagementPost row alone (a range of the span
+    # index); only posts first sent before it and still sending into it are checked
+    # delivery by delivery. (The earlier form tested every post of the span delivery by
+    # delivery unless its whole span lay inside: bench/results/province.md.)
     start, end = period.start_utc, period.end_utc
     sent_inside = exists().where(
         col(EngagementLatest.post_id) == col(EngagementPost.post_id),
@@ -299,14 +301,16 @@ def posts_per_org_month(
     rows = session.execute(
         select(col(EngagementPost.org_id), func.count())
         .where(
-            col(EngagementPost.first_sent_at) < end,
-            col(EngagementPost.last_sent_at) >= start,
             or_(
                 and_(
                     col(EngagementPost.first_sent_at) >= start,
-                    col(EngagementPost.last_sent_at) < end,
+                    col(EngagementPost.first_sent_at) < end,
                 ),
-                sent_inside,
+                and_(
+                    col(EngagementPost.first_sent_at) < start,
+                    col(EngagementPost.last_sent_at) >= start,
+                    sent_inside,
+                ),
             ),
         )
         .group_by(col(EngagementPost.org_id))

@@ -138,6 +138,26 @@ class DemoResult:
     history_posts: int = 0
 
 
+#: The demo people whose notifications come by Telegram: their private chat with the
+#: sandbox's notification bot (the demo command opens these chats on the sandbox).
+NOTIFY_CHATS = {"bientap": "9001001", "canbo": "9001002", "lanhdao": "9001003"}
+
+
+def _notify_contacts(session: Session) -> None:
+    """Link the demo people's Telegram (as if they had sent the bot their code), so the
+    sample post waiting for review notifies the editor; the sandbox page lists it."""
+    from publisher.models import NotifyContact
+
+    for username, chat in NOTIFY_CHATS.items():
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None or user.id is None or session.get(NotifyContact, user.id) is not None:
+            continue
+        session.add(
+            NotifyContact(user_id=user.id, telegram_chat_id=chat, telegram_name=user.full_name)
+        )
+    session.flush()
+
+
 def seed(
     session: Session, org_slug: str, sandbox_url: str, reset_passwords: bool = False
 ) -> DemoResult:
@@ -154,6 +174,7 @@ def seed(
     if reset_passwords:
         result.credentials.insert(0, ("admin", str(Role.ADMIN), _reset_admin(session)))
     chans = _channels(session, org.id, sandbox_url, result)
+    _notify_contacts(session)
     officer = Actor.of(session.exec(select(User).where(User.username == "canbo")).one())
     asset = _infographic(session, org.id)
     # Loudspeakers play audio bulletins only: the plan and the samples go to the others.

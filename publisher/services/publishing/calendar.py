@@ -47,6 +47,8 @@ class Entry:
     channels: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     campaign_id: int | None = None
+    #: An editor approved it; it waits for the manager's sign-off (signoff).
+    awaiting_signoff: bool = False
 
 
 @dataclass
@@ -206,12 +208,23 @@ def _describe(session: Session, chosen: dict[int, tuple[str, datetime]]) -> dict
     snippet = func.substr(col(Post.text), 1, SNIPPET + 1)
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
-        columns: Any = (col(Post.id), col(Post.title), snippet, col(Post.campaign_id))
+        columns: Any = (
+            col(Post.id),
+            col(Post.title),
+            snippet,
+            col(Post.campaign_id),
+            col(Post.first_approved_by),
+        )
         rows: Any = session.exec(select(*columns).where(col(Post.id).in_(part)))
-        for post_id, title, text, campaign_id in rows:
+        for post_id, title, text, campaign_id, first_approved_by in rows:
             status, local = chosen[post_id]
             by_id[post_id] = Entry(
-                post_id, status, local, _title(title, text), campaign_id=campaign_id
+                post_id,
+                status,
+                local,
+                _title(title, text),
+                campaign_id=campaign_id,
+                awaiting_signoff=first_approved_by is not None and status == "in_review",
             )
         variants = session.exec(
             select(PostVariant.post_id, Channel.name, Channel.kind)

@@ -35,18 +35,20 @@ from publisher.models import (
     Channel,
     Delivery,
     DeliveryStatus,
+    Organisation,
     Post,
     PostMedia,
     PostStatus,
     PostVariant,
     Recurrence,
+    Role,
     STTask,
     User,
 )
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import deliveries, topics
-from publisher.timeutil import fmt_date, to_local, utcnow
+from publisher.timeutil import fmt_date, fmt_local, to_local, utcnow
 
 if TYPE_CHECKING:
     from connectors.base import Problem
@@ -378,6 +380,9 @@ def update(
     content_changed = _content(session, post) != content_before
     if content_changed:
         _mark_content(post, actor)
+        # The editor approved other content: the manager's sign-off needs a new approval.
+        post.first_approved_by = None
+        post.first_approved_at = None
     if strict:
         problems = problems_for(session, post, texts)
         if problems:
@@ -410,8 +415,39 @@ def variant_texts(session: Session, post: Post) -> list[tuple[Channel, str]]:
     return [(c, v.text if v.text is not None else post.text) for v, c in rows]
 
 
+def _notify(session: Session, post: Post, event: str, roles: Sequence[str] = ()) -> None:
+    """Tell the people concerned (the unit's ``roles``, else the post's author), queued in
+    this transaction (``services.accounts.notifications``)."""
+    from publisher.services.accounts import notifications
+
+    if roles:
+        users = notifications.recipients(session, post.org_id, roles)
+    else:
+        author = session.get(User, post.author_id) if post.author_id else None
+        users = [author] if author is not None else []
+    stamp = (post.updated_at or utcnow()).isoformat()
+    notifications.enqueue(
+        session,
+        event,
+        users,
+        key=f"post:{post.id}:{stamp}",
+        org_id=post.org_id,
+        message_key=f"notify.msg.{event}",
+        params={
+            "id": post.id,
+            "title": (post.title or post.text[:60]).replace("\n", " "),
+            "due": fmt_local(post.due_at) if post.due_at else "",
+            "comment": post.review_comment,
+        },
+    )
+
+
 def _move(session: Session, actor: Actor, post: Post, to: str, action: str, **after: Any) -> Post:
     before = post.status
+    if to in (S.DRAFT, S.REJECTED) or (to == S.IN_REVIEW and before != S.IN_REVIEW):
+        # A new round of review: an editor's earlier approval (sign-off) no longer counts.
+        post.first_approved_by = None
+        post.first_approved_at = None
     post.status = to
     post.updated_at = utcnow()
     session.add(post)
@@ -461,14 +497,19 @@ def submit(session: Session, actor: Actor, post_id: int) -> Post:
     problems = problems_for(session, post, variant_texts(session, post))
     if problems:
         raise ValidationFailed(problems)
-    return _move(session, actor, post, S.IN_REVIEW, "post.submit")
+    _move(session, actor, post, S.IN_REVIEW, "post.submit")
+    _notify(session, post, "review_requested", (Role.EDITOR,))
+    return post
 
 
 def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") -> Post:
     """Approve and schedule: the post's deliveries are created in this same transaction.
-    ``comment``: the reviewer's note, kept on the post and in the audit row."""
-    from publisher.services.publishing import links
+    ``comment``: the reviewer's note, kept on the post and in the audit row. In an
+    organisation that requires a manager's sign-off, a web account's approval is the first
+    of two: the post stays in review, without deliveries, until a manager signs it off.
 
+    Raises PermissionDenied, InvalidTransition (not waiting, or already approved and
+    waiting for the manager), InvalidInput, ValidationFailed."""
     actor.require("post.review")
     post = get_post(session, actor, post_id)
     # Two editors approving at once: the second waits here, then sees "scheduled" and gets a
@@ -481,12 +522,53 @@ def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") 
     refusal = approval_refusal(post, actor)
     if refusal:
         raise PermissionDenied(refusal, id=post.id)
+    if post.first_approved_by is not None:
+        raise InvalidTransition("signoff.waiting_manager", id=post.id)
+    if actor.user_id is not None and _signoff_required(session, post.org_id):
+        return _first_approval(session, actor, post, comment)
+    return _schedule(session, actor, post, comment)
+
+
+def _signoff_required(session: Session, org_id: int) -> bool:
+    org = session.get(Organisation, org_id)
+    return bool(org is not None and org.requires_signoff)
+
+
+def _ready(session: Session, post: Post) -> None:
+    """Raises InvalidInput (no time, or its time passed) or ValidationFailed (a channel
+    refuses the post)."""
     if post.due_at is None:
         raise InvalidInput("error.time_required")
     _check_due(post.due_at)
     problems = problems_for(session, post, variant_texts(session, post))
     if problems:
         raise ValidationFailed(problems)
+
+
+def _first_approval(session: Session, actor: Actor, post: Post, comment: str) -> Post:
+    """The editor's approval in an organisation that wants a manager's sign-off too: the
+    post stays in review without deliveries (the engine has nothing to publish) until
+    :func:`publisher.services.publishing.signoff.approve`."""
+    _ready(session, post)
+    post.review_comment = _nfc(comment)
+    post.reviewed_by = actor.user_id
+    post.reviewed_at = utcnow()
+    extra = {"comment": post.review_comment} if post.review_comment else {}
+    _move(session, actor, post, S.IN_REVIEW, "post.first_approve", signoff="waiting", **extra)
+    post.first_approved_by = actor.user_id
+    post.first_approved_at = post.reviewed_at
+    session.add(post)
+    _notify(session, post, "review_requested", (Role.MANAGER,))  # the sign-off is theirs
+    return post
+
+
+def _schedule(session: Session, actor: Actor, post: Post, comment: str, **more: Any) -> Post:
+    """Create the approved post's deliveries and move it to scheduled (the last approval).
+    Raises InvalidInput, ValidationFailed (see :func:`_ready`)."""
+    from publisher.services.publishing import links
+
+    _ready(session, post)
+    assert post.due_at is not None  # _ready refused it otherwise
     occurrence = post.due_at.date().isoformat() if post.recurrence != Recurrence.NONE else ""
     created = deliveries.create_for_post(session, post, post.due_at, occurrence)
     links.track_deliveries(session, post, created)
@@ -494,6 +576,7 @@ def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") 
     post.reviewed_at = utcnow()
     post.review_comment = _nfc(comment)
     extra = {"comment": post.review_comment} if post.review_comment else {}
+    _notify(session, post, "post_approved")
     return _move(
         session,
         actor,
@@ -508,6 +591,7 @@ def approve(session: Session, actor: Actor, post_id: int, *, comment: str = "") 
         four_eyes="operator" if actor.user_id is None else "checked",
         self_approved=post.content_label == (actor.label or f"role:{actor.role}"),
         **extra,
+        **more,
     )
 
 
@@ -522,7 +606,9 @@ def reject(session: Session, actor: Actor, post_id: int, comment: str) -> Post:
     post.review_comment = comment
     post.reviewed_by = actor.user_id
     post.reviewed_at = utcnow()
-    return _move(session, actor, post, S.REJECTED, "post.reject", comment=comment)
+    _move(session, actor, post, S.REJECTED, "post.reject", comment=comment)
+    _notify(session, post, "post_rejected")
+    return post
 
 
 def cancel(session: Session, actor: Actor, post_id: int) -> Post:

@@ -65,7 +65,8 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return {u.id or 0: (u.full_name or u.username) for u in users}
 
 
-def _items(session: Session, rows: list[Post]) -> list[ReviewItem]:
+def items(session: Session, rows: list[Post]) -> list[ReviewItem]:
+    """The review cards of ``rows`` (names, channels, media, campaign, overdue, link)."""
     names = _names(
         session,
         {p.author_id for p in rows if p.author_id}
@@ -154,7 +155,11 @@ class QueueChoices:
 
 
 def _waiting(actor: Actor) -> SelectOfScalar[Post]:
-    stmt = select(Post).where(Post.status == PostStatus.IN_REVIEW)
+    # Posts an editor approved that wait for a manager's sign-off are the manager's
+    # (services.publishing.signoff), not the editors'.
+    stmt = select(Post).where(
+        Post.status == PostStatus.IN_REVIEW, col(Post.first_approved_by).is_(None)
+    )
     if not actor.all_orgs:
         stmt = stmt.where(Post.org_id == actor.org_id)
     return stmt
@@ -163,9 +168,7 @@ def _waiting(actor: Actor) -> SelectOfScalar[Post]:
 def waiting_count(session: Session, actor: Actor) -> int:
     """How many posts wait for review in the actor's organisation (the tab's number)."""
     actor.require("post.review")
-    stmt = select(func.count()).select_from(Post).where(Post.status == PostStatus.IN_REVIEW)
-    if not actor.all_orgs:
-        stmt = stmt.where(Post.org_id == actor.org_id)
+    stmt = select(func.count()).select_from(_waiting(actor).subquery())
     return int(session.exec(stmt).one())
 
 
@@ -346,7 +349,7 @@ def queue(
         )
     if flt.due_within is not None:
         stmt = stmt.where(col(Post.due_at) <= utcnow() + flt.due_within)
-    return _items(session, list(session.exec(stmt)))
+    return items(session, list(session.exec(stmt)))
 
 
 def my_posts(session: Session, actor: Actor, limit: int = 50) -> list[ReviewItem]:
@@ -363,7 +366,7 @@ def my_posts(session: Session, actor: Actor, limit: int = 50) -> list[ReviewItem
         .order_by(col(Post.updated_at).desc())
         .limit(limit)
     )
-    return _items(session, list(session.exec(stmt)))
+    return items(session, list(session.exec(stmt)))
 
 
 def approve(session: Session, actor: Actor, post_id: int, *, publish_now: bool = False) -> Post:
