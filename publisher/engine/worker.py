@@ -35,6 +35,7 @@ from publisher.engine.bulkhead import Guard
 from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
+from publisher.engine.marker import Marker
 from publisher.engine.outgoing import PrepareCache
 from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.recorder import Recorder
@@ -110,6 +111,7 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
+        self.marker = Marker(self.worker_id)
         # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
         self.guard = guard or Guard(self.slots, share=settings.platform_share)
         if self.guard.on_open is None:
@@ -127,6 +129,7 @@ class Worker:
             clients=self.clients,
             guard=self.guard,
             alive=self._alive,
+            marker=self.marker,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -182,6 +185,7 @@ class Worker:
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
         self.recorder.start()
+        self.marker.start()
         # Claim at once: becoming the leader runs the missed and lease sweeps first (a dead
         # worker's deliveries are looked up on their platforms), which must not hold back
         # the deliveries that are simply due.
@@ -225,6 +229,7 @@ class Worker:
         self._pool.shutdown(wait=True)
         # Every executor thread has finished: no kept client is in use any more.
         self.clients.close()
+        self.marker.stop(timeout)
         self.recorder.stop(timeout)
         if self.renders is not None:
             self.renders.stop(timeout)
