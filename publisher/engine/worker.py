@@ -167,10 +167,9 @@ class Worker:
         if self._started:
             return self
         self._started = True
-        from publisher.engine import notify
-
-        notify.install_from_env()
-        warm_up()
+        # Only what the first claim needs comes before it: the dead workers of this host, our
+        # heartbeat (our shard) and the writer threads. A restarted worker resumes
+        # publishing while it loads the rest (connector libraries, the scheduler, renders).
         # A worker of this host that died (kill -9, then this restart) frees its shard, its
         # scheduler lease and its ``sending`` deliveries now, not after its lease.
         try:
@@ -191,6 +190,10 @@ class Worker:
         # the deliveries that are simply due.
         self._spawn("claimer", self._claim_loop)
         self._spawn("heartbeat", self._beat_loop)
+        from publisher.engine import notify
+
+        notify.install_from_env()
+        warm_up()
         if not self.executor_only:
             _retry_busy(self._lead_tick)
         if self.renders is not None:
