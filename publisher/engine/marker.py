@@ -27,7 +27,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from publisher.engine.txn import write_scope
+from publisher.engine.txn import write_connection
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
 
@@ -53,8 +53,8 @@ def write_marks(ids: Sequence[int], owner: str, at: datetime | None = None) -> s
         .values(request_started_at=at)
         .returning(_TABLE.c.id)
     )
-    with write_scope() as session:
-        return {row[0] for row in session.connection().execute(stmt)}
+    with write_connection() as conn:
+        return {row[0] for row in conn.execute(stmt)}
 
 
 class _Request:
