@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "faults": ("bench.faults", False),
     "crash": ("bench.crash", True),
     "resilience": ("bench.resilience", True),
+    "restart": ("bench.restart_bench", False),
     "load": ("bench.load", False),
     "api-memory": ("bench.api_memory", False),
     "cli": ("bench.cli_bench", True),

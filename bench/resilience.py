@@ -51,7 +51,7 @@ def spawn_worker(root: Path, env: dict[str, str], *args: str, log: Path) -> subp
     return subprocess.Popen(
         [sys.executable, "-m", "publisher.cli", "worker", *args],
         cwd=root,
-        env={**os.environ, **env, "PYTHONPATH": str(root)},
+        env=es.worker_env(env, root),
         stdout=out,
         stderr=out,
     )

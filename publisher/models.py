@@ -375,6 +375,10 @@ class Delivery(_Table, table=True):
     error_kind: str | None = Field(default=None, max_length=20)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     first_attempt_at: datetime | None = _ts(default=None)
+    #: Committed right before the platform call of the current attempt (cleared by each
+    #: claim): a ``sending`` row without it was never sent, so a dead worker's row with no
+    #: mark is safe to retry; with it the outcome is unknown (reconcile or unconfirmed).
+    request_started_at: datetime | None = _ts(default=None)
     sent_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=_now)
     updated_at: datetime = _ts(default_factory=_now)

@@ -307,6 +307,8 @@ def _claim(
                         "lease_until": lease_until,
                         "attempts": delivery.attempts + 1,
                         "first_attempt_at": delivery.first_attempt_at or now,
+                        # This attempt has not called the platform (yet): see marker.py.
+                        "request_started_at": None,
                     },
                 )
                 for delivery in chosen

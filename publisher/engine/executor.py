@@ -13,6 +13,7 @@ from connectors.clients import ClientCache
 from connectors.errors import AmbiguousError, ConnectorError, DuplicateError, TransientError
 from publisher.engine import outcome
 from publisher.engine.bulkhead import Guard
+from publisher.engine.marker import Marker, write_marks
 from publisher.engine.media_wait import hold_for_media
 from publisher.engine.outgoing import (
     Lost,
@@ -55,6 +56,8 @@ class ExecContext:
     guard: Guard | None = None
     #: False while this worker's heartbeat is too old: no platform call may start.
     alive: Callable[[], bool] | None = None
+    #: Group commit of the pre-call marks (None: each thread commits its own).
+    marker: Marker | None = None
 
     def timeout_for(self, kind: str) -> float:
         """The connector class's ``call_timeout``, never above this context's cap."""
@@ -147,6 +150,12 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
         delivery_id=prepared.delivery_id,
         channel_id=prepared.channel_id,
     )
+    # The durable mark, committed right before the call: a kill before it leaves a row
+    # recovery knows was never sent; only the call itself is ambiguous. A database error
+    # propagates (the row stays unmarked, so the sweep gives it back unsent).
+    if not _mark(prepared.delivery_id, ctx):
+        log.warning("delivery %s not sent: no longer ours before the call", delivery_id)
+        return "lost"
     result: PublishResult | None = None
     error: BaseException | None = None
     try:
@@ -247,6 +256,14 @@ def endpoint_unwell(error: BaseException | None) -> bool:
     if isinstance(error, TransientError | AmbiguousError):
         return True
     return not isinstance(error, ConnectorError)
+
+
+def _mark(delivery_id: int, ctx: ExecContext) -> bool:
+    """Commit the pre-call mark (:mod:`publisher.engine.marker`); False if the row is no
+    longer ours. Raises database errors."""
+    if ctx.marker is not None:
+        return ctx.marker.mark(delivery_id)
+    return delivery_id in write_marks([delivery_id], ctx.owner)
 
 
 def _wait_until(not_before: datetime | None) -> None:

@@ -26,8 +26,7 @@ from publisher.engine.outgoing import MediaPending
 from publisher.models import Channel, Delivery, DeliveryStatus, Post
 from publisher.services.accounts import alerts
 from publisher.services.publishing import deliveries as deliveries_svc
-from publisher.services.publishing import versions as prepare_svc
-from publisher.services.publishing.versions import WAITING
+from publisher.services.statuses import MEDIA_WAITING as WAITING
 from publisher.timeutil import fmt_local, utcnow
 
 D = DeliveryStatus
@@ -38,6 +37,9 @@ HOLD_SECONDS = 30.0
 def hold_for_media(pending: MediaPending, owner: str, *, hold_seconds: float = HOLD_SECONDS) -> str:
     """Return a delivery we claimed to ``pending`` until its media is ready (or fail it past
     the grace); returns ``waiting_media``, ``failed`` or ``lost`` (not ours any more)."""
+    # Imported here, not at start: the render stack is heavy and a plain post never needs it.
+    from publisher.services.publishing import versions as prepare_svc
+
     now = utcnow()
     grace = timedelta(seconds=get_settings().missed_grace_seconds)
     with session_scope() as session:

@@ -105,6 +105,32 @@ def record_retry(
     return True
 
 
+def record_unsent(delivery_id: int, owner: str, *, detail: str) -> bool:
+    """sending -> pending at once, the attempt given back, for a delivery whose platform
+    call never started (no pre-call mark, :mod:`publisher.engine.marker`). Its error kind is
+    kept (an earlier ambiguous attempt is still looked up before re-sending). False if the
+    row is not ours or carries a mark (then the call may have happened)."""
+    with write_scope() as session:
+        delivery = session.get(Delivery, delivery_id)
+        if not _owned(delivery, owner):
+            return False
+        assert delivery is not None
+        if delivery.request_started_at is not None:
+            return False
+        deliveries_svc.transition(
+            session,
+            delivery,
+            D.PENDING,
+            f"worker:{owner}",
+            reason=detail,
+            next_attempt_at=utcnow(),
+            attempts=max(0, delivery.attempts - 1),
+            last_error=detail[:2000],
+            **_CLEAR_LEASE,
+        )
+    return True
+
+
 def record_unconfirmed(
     delivery_id: int, owner: str, *, error_kind: str | None, detail: str
 ) -> bool:

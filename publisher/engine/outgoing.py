@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -39,7 +39,9 @@ from publisher.models import (
 )
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import links
-from publisher.services.publishing import versions as prepare_svc
+
+if TYPE_CHECKING:
+    from publisher.services.publishing import versions as prepare_svc
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,10 @@ def _build(
     items: tuple[MediaItem, ...] = ()
     if not parts.plain:
         assert session is not None
+        # Imported here: the render stack (Pillow, numpy, the recipes) costs a worker about
+        # half a second at start, and a plain post never needs it.
+        from publisher.services.publishing import versions as prepare_svc
+
         media = prepare_svc.channel_media(session, post, channel)
         if isinstance(media, prepare_svc.NotReady):
             return MediaPending(delivery.id, media)

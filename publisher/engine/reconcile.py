@@ -170,6 +170,19 @@ def sweep_expired(
         with session_scope(readonly=True) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
+            unsent = delivery.request_started_at is None
+        if unsent and outcome.record_unsent(
+            delivery_id,
+            owner,
+            detail="worker stopped before calling the platform; released unsent",
+        ):
+            # No pre-call mark: the platform was never called (marker.py): safe to send.
+            log.info("delivery %s of a dead worker was never sent: pending again", delivery_id)
+            handled += 1
+            continue
+        with session_scope(readonly=True) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
             channel = session.get(Channel, delivery.channel_id)
             assert channel is not None
             built = build(session, delivery)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, or_, select
@@ -36,11 +37,12 @@ from publisher.db import get_engine, is_postgres, session_scope
 from publisher.errors import PublisherError
 from publisher.models import MediaAsset, RenderJob, RenderStatus
 from publisher.services.accounts.actor import Actor
-from publisher.services.publishing import versions as prepare_svc
-from publisher.services.studio import library as media_svc
-from publisher.services.studio import recipes as recipes
-from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from publisher.services.studio import recipes as recipes
+# The render stack (the recipes, Pillow, numpy: about half a second) is imported by the
+# functions that render, not with this module: a worker's first claim must not wait for it.
 
 log = logging.getLogger(__name__)
 S = RenderStatus
@@ -83,6 +85,8 @@ def claim_jobs(
     A job already interrupted ``MAX_ATTEMPTS`` times is failed (alerting) instead.
     Raises SQLAlchemy errors if the database fails (nothing is then claimed).
     """
+    from publisher.services.studio import render_jobs as renders_svc
+
     if limit <= 0:
         return []
     now = now or utcnow()
@@ -201,6 +205,10 @@ def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
     """Record the result (asset, post attachment, channel versions to make) if we still hold
     the job, and make the deliveries held for it due now; False (nothing recorded) when it
     was cancelled or taken over meanwhile."""
+    from publisher.services.publishing import versions as prepare_svc
+    from publisher.services.studio import library as media_svc
+    from publisher.services.studio import render_jobs as renders_svc
+
     with session_scope() as session:
         job = session.get(RenderJob, job_id)
         if not _owned(job, owner):
@@ -247,6 +255,8 @@ def complete(job_id: int, owner: str, output: recipes.Output) -> bool:
 
 def fail(job_id: int, owner: str, key: str, params: dict[str, object]) -> bool:
     """Fail a job we hold, alerting the organisation; False if it was no longer ours."""
+    from publisher.services.studio import render_jobs as renders_svc
+
     with session_scope() as session:
         job = session.get(RenderJob, job_id)
         if not _owned(job, owner):
@@ -262,6 +272,8 @@ def run_job(job_id: int, owner: str, lease_seconds: float | None = None) -> str:
     Media and recipe errors fail the job with their catalogue message; unexpected errors too
     (with their text), so nothing stays ``rendering`` while its executor is alive.
     """
+    from publisher.services.studio import recipes as recipes
+
     lease = lease_seconds or float(get_settings().render_lease_seconds)
     claimed = _load(job_id, owner)
     if claimed is None:
@@ -353,6 +365,8 @@ class RenderExecutor:
     def _sweep(self, force: bool = False) -> int:
         """Queue missing channel versions (every ``SWEEP_EVERY`` s, or now when ``force``);
         returns how many were queued."""
+        from publisher.services.publishing import versions as prepare_svc
+
         if (
             not force and time.monotonic() - self._last_sweep < SWEEP_EVERY
         ) or not self._sweep_lock.acquire(blocking=False):

@@ -18,14 +18,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
 
 from publisher.config import get_settings
 from publisher.engine import claim, heartbeat, missed, reconcile, recurring
 from publisher.timeutil import local_tz, utcnow
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+# APScheduler is imported when the scheduler starts, not with this module: a worker's first
+# claim does not wait for it.
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,9 @@ class EngineScheduler:
         self.sweep_missed()
         self.sweep_leases()
         self.expand_recurring()
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
+
         tz = local_tz()
         sched = BackgroundScheduler(
             timezone=tz,
@@ -135,6 +140,8 @@ class EngineScheduler:
         # wall clock, so arm it after the same delay.
         delay = max(0.0, (due - utcnow()).total_seconds())
         run_at = datetime.now(local_tz()) + timedelta(seconds=delay)
+        from apscheduler.triggers.date import DateTrigger
+
         sched.add_job(
             self._fire,
             DateTrigger(run_date=run_at),

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from publisher.db import get_engine, session_scope
@@ -31,3 +31,16 @@ def write_scope(engine: Engine | None = None) -> Iterator[Session]:
         return
     with _sqlite_writer, session_scope(engine) as session:
         yield session
+
+
+@contextmanager
+def write_connection(engine: Engine | None = None) -> Iterator[Connection]:
+    """A Core connection in one write transaction (no ORM session: for the hot, single
+    statement writes such as the pre-call marks), serialised in-process on SQLite."""
+    engine = engine or get_engine()
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _sqlite_writer, engine.begin() as conn:
+        yield conn

@@ -35,6 +35,7 @@ from publisher.engine.bulkhead import Guard
 from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
+from publisher.engine.marker import Marker
 from publisher.engine.outgoing import PrepareCache
 from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.recorder import Recorder
@@ -110,6 +111,7 @@ class Worker:
             intervals=intervals,
         )
         self.recorder = Recorder(self.worker_id)
+        self.marker = Marker(self.worker_id)
         # Bulkheads per channel and platform, a breaker per channel (publisher.engine.bulkhead).
         self.guard = guard or Guard(self.slots, share=settings.platform_share)
         if self.guard.on_open is None:
@@ -127,6 +129,7 @@ class Worker:
             clients=self.clients,
             guard=self.guard,
             alive=self._alive,
+            marker=self.marker,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -164,10 +167,9 @@ class Worker:
         if self._started:
             return self
         self._started = True
-        from publisher.engine import notify
-
-        notify.install_from_env()
-        warm_up()
+        # Only what the first claim needs comes before it: the dead workers of this host, our
+        # heartbeat (our shard) and the writer threads. A restarted worker resumes
+        # publishing while it loads the rest (connector libraries, the scheduler, renders).
         # A worker of this host that died (kill -9, then this restart) frees its shard, its
         # scheduler lease and its ``sending`` deliveries now, not after its lease.
         try:
@@ -182,11 +184,16 @@ class Worker:
         self.shard = heartbeat.shard_of(self.worker_id)
         self.limiter.set_share(self.shard.count)
         self.recorder.start()
+        self.marker.start()
         # Claim at once: becoming the leader runs the missed and lease sweeps first (a dead
         # worker's deliveries are looked up on their platforms), which must not hold back
         # the deliveries that are simply due.
         self._spawn("claimer", self._claim_loop)
         self._spawn("heartbeat", self._beat_loop)
+        from publisher.engine import notify
+
+        notify.install_from_env()
+        warm_up()
         if not self.executor_only:
             _retry_busy(self._lead_tick)
         if self.renders is not None:
@@ -225,6 +232,7 @@ class Worker:
         self._pool.shutdown(wait=True)
         # Every executor thread has finished: no kept client is in use any more.
         self.clients.close()
+        self.marker.stop(timeout)
         self.recorder.stop(timeout)
         if self.renders is not None:
             self.renders.stop(timeout)

@@ -5,4 +5,8 @@ from __future__ import annotations
 
 from publisher.models import DeliveryStatus, PostStatus, RenderStatus
 
-__all__ = ["DeliveryStatus", "PostStatus", "RenderStatus"]
+#: ``error_kind`` of a delivery put back to ``pending`` until its media is rendered (here, not
+#: in ``publishing.versions``, so that the engine names it without importing the render stack).
+MEDIA_WAITING = "waiting_media"
+
+__all__ = ["MEDIA_WAITING", "DeliveryStatus", "PostStatus", "RenderStatus"]

@@ -15,6 +15,7 @@ from publisher.db import session_scope
 from publisher.engine import heartbeat
 from publisher.engine.claim import ChannelSpecs, claim_due
 from publisher.engine.leader import LeaderLease
+from publisher.engine.marker import write_marks
 from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.reconcile import sweep_expired
 from publisher.models import WorkerHeartbeat
@@ -50,6 +51,7 @@ def test_missed_heartbeat_frees_the_deliveries_long_before_the_lease(
     heartbeat.beat("sweeper", "scheduler")
     held = _claim("dead-worker")
     assert len(held) == 1
+    write_marks(held, "dead-worker")  # it died during the call (the pre-call mark is there)
     # Still beating: nothing is taken.
     assert heartbeat.dead_owners() == []
     assert sweep_expired("sweeper", lease_seconds=LEASE, timeout=2.0, dead=[]) == 0

@@ -7,6 +7,7 @@ from typing import Any
 from connectors.sandbox.client import SandboxClient
 from publisher.engine.claim import ChannelSpecs, claim_due
 from publisher.engine.executor import ExecContext, execute
+from publisher.engine.marker import write_marks
 from publisher.engine.missed import sweep_missed
 from publisher.engine.reconcile import sweep_expired
 from tests.engine.conftest import delivery, open_alerts, schedule
@@ -39,6 +40,8 @@ def test_expired_leases_are_reconciled_per_platform(
     fb_id = by_channel[office.channels["fb"].id]
     tg_id = by_channel[office.channels["tg"].id]
     hook_id = by_channel[office.channels["hook"].id]
+    # Telegram and the webhook were in their calls (pre-call marks committed) when it died.
+    write_marks([tg_id, hook_id], "dead-worker")
     # The dead worker had published on Facebook before being killed.
     dead_ctx = ExecContext(
         "dead-worker",

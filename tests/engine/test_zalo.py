@@ -289,13 +289,18 @@ WORKER = textwrap.dedent(
 def _run_and_kill(d_id: int, sb: SandboxClient, clock: Any, until: str) -> None:
     """Execute ``d_id`` in another process (owner ``doomed``) and kill -9 it once the
     sandbox has received a ``until`` request (held there by a latency fault)."""
+    # Only this worker's requests count: a request an earlier test's killed worker left
+    # held in the emulator (a latency fault) is recorded too, and must not trigger the kill.
+    spawned = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(d_id), clock.now().isoformat()],
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     try:
         deadline = time.monotonic() + 30
-        while not any(r["method"] == until for r in sb.records("zalo")):
+        while not any(
+            r["method"] == until and r["received_at"] >= spawned for r in sb.records("zalo")
+        ):
             assert proc.poll() is None, "the worker ended before the kill point"
             assert time.monotonic() < deadline, "the worker never reached the kill point"
             time.sleep(0.05)

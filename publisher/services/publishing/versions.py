@@ -44,6 +44,7 @@ from publisher.models import (
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing.attachments import to_item
+from publisher.services.statuses import MEDIA_WAITING
 from publisher.services.studio import recipes as recipes
 from publisher.services.studio import render_jobs as renders_svc
 from publisher.timeutil import utcnow
@@ -79,7 +80,7 @@ def channel_fit_recipe(asset: MediaAsset, channel: Channel) -> dict[str, Any]:
 
 
 #: ``error_kind`` of a delivery put back to ``pending`` until its media is rendered.
-WAITING = "waiting_media"
+WAITING = MEDIA_WAITING
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,138 @@
+"""The durable mark committed right before a platform call: the ambiguous window is the call.
+
+A delivery is ``sending`` from its claim, but between the claim and the platform call come
+the wait for its due instant (claims look a little ahead), its preparation, a Facebook
+lookup before a re-send, the broadcast reservation. A worker killed there has not called
+the platform. ``Delivery.request_started_at`` (cleared by each claim) is committed right
+before the call, so recovery can tell the two apart:
+
+* no mark: the platform was never called; the row goes back to ``pending`` at once, the
+  attempt given back (:func:`publisher.engine.outcome.record_unsent`);
+* a mark: the call may have reached the platform; the ambiguous policy applies (webhook
+  re-sent with its key, Facebook looked up, Telegram ``unconfirmed``).
+
+Marks are group-committed: one thread writes every mark queued at that moment in one
+transaction (threads starting calls at the same instant share a commit; a lone call waits
+for one small commit). A thread whose mark was refused (the row is no longer ours: the
+sweep took it) starts no call.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+
+from publisher.engine.txn import write_connection
+from publisher.models import Delivery, DeliveryStatus
+from publisher.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+_TABLE = Delivery.__table__  # type: ignore[attr-defined]
+#: Longest wait for a mark's commit before the executor gives up (the row stays unmarked).
+MARK_TIMEOUT_S = 30.0
+
+
+def write_marks(ids: Sequence[int], owner: str, at: datetime | None = None) -> set[int]:
+    """Commit ``request_started_at = at`` on those of ``ids`` still ``sending`` under our
+    lease; returns the ids marked. Raises SQLAlchemy errors (then nothing is marked)."""
+    if not ids:
+        return set()
+    at = at or utcnow()
+    stmt = (
+        update(_TABLE)
+        .where(
+            _TABLE.c.id.in_(list(ids)),
+            _TABLE.c.status == DeliveryStatus.SENDING,
+            _TABLE.c.lease_owner == owner,
+        )
+        .values(request_started_at=at)
+        .returning(_TABLE.c.id)
+    )
+    with write_connection() as conn:
+        return {row[0] for row in conn.execute(stmt)}
+
+
+class _Request:
+    __slots__ = ("delivery_id", "done", "error", "ok")
+
+    def __init__(self, delivery_id: int) -> None:
+        self.delivery_id = delivery_id
+        self.done = threading.Event()
+        self.ok = False
+        self.error: BaseException | None = None
+
+
+class Marker:
+    """Group commit of marks for one worker (``owner``). Before :meth:`start` (and after
+    :meth:`stop`) a mark is written by the calling thread itself."""
+
+    def __init__(self, owner: str, *, max_batch: int = 200) -> None:
+        self.owner = owner
+        self.max_batch = max_batch
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=f"marker-{owner}", daemon=True)
+        self._running = False
+
+    def start(self) -> None:
+        if not self._running and not self._thread.is_alive():
+            self._running = True
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._running:
+            self._running = False
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def mark(self, delivery_id: int) -> bool:
+        """Commit the mark of one delivery; True if it is still ours (the call may start).
+        Raises the database's error, or TimeoutError when no commit came in time."""
+        if not self._running:
+            return delivery_id in write_marks([delivery_id], self.owner)
+        request = _Request(delivery_id)
+        self._queue.put(request)
+        if not request.done.wait(MARK_TIMEOUT_S):
+            raise TimeoutError(f"delivery {delivery_id}: no commit of its pre-call mark")
+        if request.error is not None:
+            raise request.error
+        return request.ok
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            item = self._queue.get()
+            batch: list[_Request] = []
+            if item is None:
+                stopping = True
+            else:
+                batch.append(item)
+            # Everything queued meanwhile shares this commit; no waiting for more.
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[_Request]) -> None:
+        try:
+            marked = write_marks([r.delivery_id for r in batch], self.owner)
+        except Exception as exc:
+            log.exception("pre-call marks of %s deliveries not written", len(batch))
+            for request in batch:
+                request.error = exc
+                request.done.set()
+            return
+        for request in batch:
+            request.ok = request.delivery_id in marked
+            request.done.set()
