@@ -86,6 +86,7 @@ def _ask_all(org_id: int, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
                     "score": reply.score,
                     "top_id": hits[0].entry.answer_id if hits else None,
                     "top_conf": hits[0].confidence if hits else 0.0,
+                    "suggested": [x.answer_id for x in reply.suggestions],
                 }
             )
     return out
@@ -110,6 +111,13 @@ def _score(results: list[dict[str, Any]], answer_at: float) -> dict[str, Any]:
         "top1_accuracy": len(right) / len(inside),
         # the best-ranked answer is right, whatever the threshold
         "top1_ranking": sum(r["top_id"] == r["expected_id"] for r in inside) / len(inside),
+        # answered right, or «Bạn có muốn hỏi» offers the right one (at the tuned thresholds)
+        "answered_or_suggested": sum(
+            (r["top_conf"] >= answer_at and r["top_id"] == r["expected_id"])
+            or (r["top_conf"] < answer_at and r["expected_id"] in r["suggested"])
+            for r in inside
+        )
+        / len(inside),
         "wrong_answers": sum(
             r["top_conf"] >= answer_at and r["top_id"] != r["expected_id"] for r in inside
         ),
@@ -192,15 +200,17 @@ def write(data: dict[str, Any]) -> None:
         "about 40 procedures × 5 aspects). Thresholds tuned on `dev.csv` only; the figures "
         "below are on the held-out set unless marked dev.",
         "",
-        "| set | questions in base | outside | top-1 accuracy (answered right) | best-ranked "
-        "right | wrong answers | outside → «không biết» | «không biết» precision |",
-        "|---|---|---|---|---|---|---|---|",
+        "| set | questions in base | outside | top-1 (best-ranked answer right) | answered "
+        "right | answered or suggested right | wrong answers | outside → «không biết» | "
+        "«không biết» precision |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name in ("test", "dev"):
         sc = data["sets"][name]
         lines.append(
-            f"| {name} | {sc['inside']} | {sc['outside']} | {sc['top1_accuracy']:.1%} | "
-            f"{sc['top1_ranking']:.1%} | {sc['wrong_answers']} | {sc['outside_refused']:.1%} | "
+            f"| {name} | {sc['inside']} | {sc['outside']} | {sc['top1_ranking']:.1%} | "
+            f"{sc['top1_accuracy']:.1%} | {sc['answered_or_suggested']:.1%} | "
+            f"{sc['wrong_answers']} | {sc['outside_refused']:.1%} | "
             f"{sc['unknown_precision']:.1%} |"
         )
     test = data["sets"]["test"]

@@ -15,7 +15,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from publisher.services.publishing.faq_text import edits1, features, syllables
+from publisher.services.publishing.faq_text import (
+    accented,
+    edits1,
+    features,
+    has_diacritics,
+    syllables,
+)
 
 K1 = 1.2
 B = 0.3
@@ -23,11 +29,13 @@ B = 0.3
 BIGRAM_WEIGHT = 0.6
 #: A corrected typo counts for this much of the word it was corrected to.
 FUZZY_WEIGHT = 0.8
+#: Words as written with diacritics (only when the question has them) weigh this much.
+ACCENT_WEIGHT = 0.5
 #: The best answers by BM25 whose confidence is worked out; the final order weighs both.
 CANDIDATES = 20
-RANK_WEIGHT = 0.3
+RANK_WEIGHT = 3.0
 #: Confidence = query coverage ** Q_EXP * answer-question coverage ** (1 - Q_EXP).
-Q_EXP = 0.7
+Q_EXP = 0.8
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ class FaqIndex:
         self.doc_terms: list[frozenset[str]] = []
         for i, entry in enumerate(entries):
             for text in [entry.question, *variants.get(entry.answer_id, [])]:
-                terms = Counter(features(syllables(text)))
+                terms = Counter(features(syllables(text)) + accented(text))
                 if terms:
                     q_docs.append(terms)
                     self.doc_entry.append(i)
@@ -149,10 +157,16 @@ class FaqIndex:
             parts = term.split("_")
             weight = min(weights.get(p, 1.0) for p in parts)
             terms[term] = max(terms.get(term, 0.0), weight)
+        if has_diacritics(text):
+            for term in accented(text):
+                terms[term] = ACCENT_WEIGHT
         return terms
 
     def _weight(self, term: str) -> float:
-        return self.questions.idf(term) * (BIGRAM_WEIGHT if "_" in term else 1.0)
+        idf = self.questions.idf(term)
+        if term.startswith("~"):
+            return idf * ACCENT_WEIGHT
+        return idf * (BIGRAM_WEIGHT if "_" in term else 1.0)
 
     def search(self, text: str, allowed: set[int], limit: int = 5) -> list[Hit]:
         """The best answers among the entries at positions ``allowed``, best first."""
