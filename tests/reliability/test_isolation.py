@@ -30,7 +30,16 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, audit_log, orgs, users
-from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
+from publisher.services.insight import (
+    activities,
+    audience,
+    collection,
+    criteria,
+    faq_stats,
+    kpi,
+    stats,
+    tasks,
+)
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
@@ -564,6 +573,13 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "insight.reports.data.gather": (
         lambda w: report_data.gather(w.s, w.actor("manager"), period(), w.a.org.slug),
+        False,
+    ),
+    "insight.faq_stats.learning": (
+        lambda w: (
+            _faq_query_a(w),
+            faq_stats.learning(w.s, w.actor(), start=_later(w) - timedelta(days=30), end=_later(w)),
+        )[1],
         False,
     ),
     "publishing.faq.get_answer": (lambda w: faq.get_answer(w.s, w.actor(), _faq_a(w)), False),
