@@ -184,3 +184,16 @@ MESSAGES.update(
         "faqkb.ui.import_go": ("Nhập", "Import"),
     }
 )
+MESSAGES.update(
+    {
+        "faqkb.report.sheet": ("Trợ lý hỏi đáp", "Q&A assistant"),
+        "faqkb.report.col.figure": ("Chỉ số", "Figure"),
+        "faqkb.report.col.value": ("Giá trị", "Value"),
+        "faqkb.report.figure.asked": ("Câu hỏi nhận được", "Questions received"),
+        "faqkb.report.figure.answered": ("Trả lời được", "Answered"),
+        "faqkb.report.figure.suggested": ("Gợi ý câu hỏi gần đúng", "Given suggestions"),
+        "faqkb.report.figure.unanswered": ("Chưa có câu trả lời", "No answer"),
+        "faqkb.report.figure.rated": ("Lượt đánh giá", "Ratings"),
+        "faqkb.report.figure.helpful": ("Đánh giá hữu ích (👍)", "Rated helpful (👍)"),
+    }
+)
