@@ -197,3 +197,14 @@ MESSAGES.update(
         "faqkb.report.figure.helpful": ("Đánh giá hữu ích (👍)", "Rated helpful (👍)"),
     }
 )
+MESSAGES.update(
+    {
+        "faqkb.ui.seed": (
+            "Tạo từ bài đã đăng hoặc chiến dịch",
+            "From a published post or a campaign",
+        ),
+        "faqkb.ui.seed_post": ("Bài đã đăng", "Published post"),
+        "faqkb.ui.seed_campaign": ("Chiến dịch", "Campaign"),
+        "faqkb.ui.seed_go": ("Tạo bản nháp", "Make a draft"),
+    }
+)
