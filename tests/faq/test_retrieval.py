@@ -83,6 +83,14 @@ def test_questions_outside_the_base_get_no_answer(kb: dict[str, Any], question: 
     assert reply.answer is None and reply.answer_id is None and reply.source_url is None
 
 
+def test_malformed_text_is_logged_without_failing(kb: dict[str, Any]) -> None:
+    reply = ask(kb, "ngày chuyển đổi số \ud800" + "a" * 100_000, log=True)
+    assert reply.query_id is not None
+    with session_scope() as s:
+        row = s.get(FaqQuery, reply.query_id)
+        assert row is not None and len(row.text) <= faq_search.MAX_QUESTION_CHARS
+
+
 def test_an_unsure_question_gets_suggestions_but_no_answer(kb: dict[str, Any]) -> None:
     reply = ask(kb, "ngày nào")
     assert not reply.answered

@@ -191,7 +191,10 @@ def ask(
     organisation, channel, score, answer; nothing about who asked) for :func:`feedback` and
     the learning page. Raises NotFound for an unknown organisation; never raises on text."""
     scope = org_scope(session, org_id)
-    question = normalise(text)[:MAX_QUESTION_CHARS]
+    # Cut before normalising: a huge message costs no more than a long question; lone
+    # surrogates (a malformed update) become "?" rather than failing the log row's insert.
+    raw = text[: MAX_QUESTION_CHARS * 4].encode("utf-8", "replace").decode("utf-8")
+    question = normalise(raw)[:MAX_QUESTION_CHARS]
     day = to_local(ensure_utc(now)).date()
     index = _index(session, scope)
     allowed = {i for i, e in enumerate(index.entries) if e.valid_on(day)}
