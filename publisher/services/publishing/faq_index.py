@@ -17,10 +17,12 @@ from datetime import date
 
 from publisher.services.publishing.faq_text import (
     accented,
+    canonical,
     edits1,
     features,
     has_diacritics,
     syllables,
+    words,
 )
 
 K1 = 1.2
@@ -120,11 +122,12 @@ class FaqIndex:
         for doc, owner in enumerate(self.doc_entry):
             merged_docs[owner].update(q_docs[doc])
         self.merged = _Bm25(merged_docs)
+        # The words typos are corrected against: as written (before synonyms, stop words).
         self.vocab: dict[str, int] = {}
-        for counts in q_docs:
-            for term in counts:
-                if "_" not in term:
-                    self.vocab[term] = self.vocab.get(term, 0) + 1
+        for entry_ in entries:
+            for text in [entry_.question, *variants.get(entry_.answer_id, [])]:
+                for word in set(words(text)):
+                    self.vocab[word] = self.vocab.get(word, 0) + 1
         self.deletes: dict[str, list[str]] = defaultdict(list)
         for word in self.vocab:
             if len(word) >= 3:
@@ -147,15 +150,16 @@ class FaqIndex:
         return [word], 1.0
 
     def _query(self, text: str) -> dict[str, float]:
-        words: list[str] = []
+        fixed_words: list[str] = []
         weights: dict[str, float] = {}
-        for raw in syllables(text):
+        for raw in words(text):
             fixed, weight = self._correct(raw)
-            words.extend(fixed)
-            for w in fixed:
-                weights[w] = min(weights.get(w, 1.0), weight)
+            fixed_words.extend(fixed)
+            if weight < 1.0:
+                for w in fixed:
+                    weights[w] = min(weights.get(w, 1.0), weight)
         terms: dict[str, float] = {}
-        for term in features(words):
+        for term in features(canonical(fixed_words)):
             parts = term.split("_")
             weight = min(weights.get(p, 1.0) for p in parts)
             terms[term] = max(terms.get(term, 0.0), weight)

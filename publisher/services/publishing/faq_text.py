@@ -141,17 +141,29 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
-def syllables(text: str) -> list[str]:
-    """Folded syllables with abbreviations expanded and stop words removed."""
-    words: list[str] = []
+def words(text: str) -> list[str]:
+    """Folded syllables with abbreviations expanded (before synonyms and stop words: the
+    words typos are corrected against)."""
+    out: list[str] = []
     for raw in _TOKEN.findall(fold(text)):
         expanded = ABBREVIATIONS.get(raw)
         for word in (expanded if expanded is not None else raw).split():
             word = _FINAL_Y.sub("i", word.strip("&"))
             if word:
-                words.append(word)
-    joined = _SYNONYM.sub(lambda m: _CANONICAL[m.group(1)], " ".join(words))
+                out.append(word)
+    return out
+
+
+def canonical(folded: list[str]) -> list[str]:
+    """``folded`` words with synonyms put one way and stop words removed."""
+    joined = _SYNONYM.sub(lambda m: _CANONICAL[m.group(1)], " ".join(folded))
     return [w for w in joined.split() if w not in STOP_WORDS]
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables with abbreviations expanded, synonyms put one way, stop words
+    removed."""
+    return canonical(words(text))
 
 
 def features(words: list[str]) -> list[str]:
