@@ -67,7 +67,7 @@ ABBREVIATIONS: dict[str, str] = {
 #: Ways of saying the same thing in a question, folded -> one wording (applied to both sides,
 #: after abbreviations). Written for how people ask about procedures (fee, time, place,
 #: documents, online) and a few everyday synonyms; extended from the dev questions' misses,
-#: never from the held-out set (bench/data/faq/README.md).
+#: never from the held-out set (docs/faq.md, Benchmark).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "phi": (
         "chi phi",
