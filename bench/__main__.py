@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "cli": ("bench.cli_bench", True),
     "feeds": ("bench.feeds_bench", False),
     "bulletin": ("bench.bulletin_bench", False),
+    "faq": ("bench.faq_bench", False),
 }
 
 
