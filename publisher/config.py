@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     api_inbound_burst: int = 400
     api_link_rate: float = 20.0
     api_link_burst: int = 100
+    #: FAQ bot: days a hand-over (chat id, name, question, reply) is kept before the worker
+    #: deletes it.
+    faq_retention_days: int = Field(default=30, ge=1)
+    #: FAQ bot: messages one citizen may send per minute (and at once); more are dropped.
+    faq_user_rate_per_minute: float = Field(default=6.0, gt=0)
+    faq_user_burst: int = Field(default=3, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

@@ -55,7 +55,10 @@ METHODS = (
     "editmessagetext",
     "editmessagecaption",
     "deletemessage",
+    "answercallbackquery",
 )
+#: Methods that act on no chat.
+CHATLESS = frozenset({"answercallbackquery"})
 #: Files of a multipart request: field name -> (content, what :func:`file_info` says).
 Uploads = dict[str, tuple[bytes, dict[str, Any]]]
 
@@ -153,6 +156,8 @@ async def handle(request: Request, state: SandboxState) -> Response:
             return tg_error(404, "Not Found: method not found")
         if name == "getme":
             return Outcome(200, {"ok": True, "result": _me(bot_id)})
+        if name == "answercallbackquery":
+            return _answer_callback(state, params)
         if not chat_key:
             return tg_error(400, "Bad Request: chat_id is empty")
         chat = state.accounts.tg_chat(chat_key)
@@ -234,8 +239,43 @@ def _send_message(
         return error
     if not text.strip():
         return tg_error(400, "Bad Request: message text is empty")
-    msg = _message(state, chat, text=text)
+    markup, problem = _reply_markup(params.get("reply_markup"))
+    if problem:
+        return tg_error(400, problem)
+    msg = _message(state, chat, text=text, **({"reply_markup": markup} if markup else {}))
     return _sent(chat, msg, state)
+
+
+def _reply_markup(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """An inline keyboard as Telegram checks it: rows of buttons with text and 1-64 bytes of
+    ``callback_data`` (or a ``url``)."""
+    if raw in (None, ""):
+        return None, None
+    try:
+        markup = json.loads(raw) if isinstance(raw, str) else raw
+        rows = markup["inline_keyboard"]
+        for row in rows:
+            for button in row:
+                data = button.get("callback_data")
+                if not str(button.get("text") or "").strip():
+                    return None, "Bad Request: text buttons are unallowed in the inline keyboard"
+                if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                    return None, "Bad Request: BUTTON_DATA_INVALID"
+                if data is None and not button.get("url"):
+                    return None, "Bad Request: can't parse inline keyboard button"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None, "Bad Request: can't parse reply keyboard markup JSON object"
+    return dict(markup), None
+
+
+def _answer_callback(state: SandboxState, params: dict[str, Any]) -> Outcome:
+    query_id = str(params.get("callback_query_id") or "")
+    if not query_id.startswith("cbq-"):
+        return tg_error(400, "Bad Request: query is too old and response timeout expired")
+    with state.lock:
+        answers = state.__dict__.setdefault("tg_callback_answers", [])
+        answers.append({"id": query_id, "text": params.get("text") or ""})
+    return Outcome(200, {"ok": True, "result": True})
 
 
 def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) -> Outcome:
@@ -243,7 +283,9 @@ def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) 
     if state is not None:
         with state.lock:
             for message in result if isinstance(result, list) else [result]:
-                state.tg_messages[(chat["id"], message["message_id"])] = message
+                # sent_at orders a chat's messages within one second (the citizen chat).
+                stored = {**message, "sent_at": time.time()}
+                state.tg_messages[(chat["id"], message["message_id"])] = stored
     return Outcome(
         200,
         {"ok": True, "result": result},

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import botapi, graph, hooks, reactions, zalo
+from connectors.sandbox import botapi, botchat, graph, hooks, reactions, zalo
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
@@ -43,7 +43,9 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/_sandbox/metrics/{object_id}", bind(_metrics), methods=["POST", "PUT"]),
         Route("/_sandbox/reset", bind(_reset), methods=["POST"]),
         Route("/_sandbox/telegram/reactions", bind(reactions.add_reactions), methods=["POST"]),
-        Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
+        Route("/_sandbox/telegram/citizen", bind(botchat.citizen), methods=["POST"]),
+        Route("/_sandbox/telegram/chat", bind(botchat.chat), methods=["GET"]),
+        Route("/bot{token}/getUpdates", bind(botchat.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
         Route("/_sandbox/zalo", bind(zalo.control), methods=["GET", "POST"]),

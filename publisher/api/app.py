@@ -1,6 +1,8 @@
 """The ASGI app (Starlette). Handlers are thin: they call services in a worker thread.
 
 * ``POST /inbound/{channel}`` — a signed engagement event (Zalo-style or HMAC signature).
+* ``POST /bot/telegram/{channel}`` — Telegram's webhook mode of a channel's FAQ bot
+  (``X-Telegram-Bot-Api-Secret-Token`` checked; ``publisher/bots/webhook.py``).
 * ``GET /l/{code}`` — a tracked link: counts the click, redirects (302) to the target
   (``HEAD`` answers the same without counting).
 * ``GET /health`` — JSON health status (``services.health``); 503 when something fails. The
@@ -35,6 +37,8 @@ from starlette.routing import Route
 
 from publisher.api.batcher import UNAVAILABLE, EventWriter
 from publisher.api.ratelimit import RateLimiter, source_key
+from publisher.bots.webhook import MAX_BODY as BOT_MAX_BODY
+from publisher.bots.webhook import WebhookBots
 from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
@@ -172,6 +176,21 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             }
         )
 
+    bots = WebhookBots(clock)
+
+    async def bot_webhook(request: Request) -> Response:
+        # Telegram's webhook mode of the FAQ bot (publisher/bots/webhook.py).
+        seconds = wait(inbound_limit, request)
+        if seconds:
+            return Response(status_code=429, headers={"Retry-After": str(seconds)})
+        try:
+            body = await read_body(request, BOT_MAX_BODY)
+        except (InvalidInput, ClientDisconnect):
+            return Response(status_code=400)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        status = await bots.handle(request.path_params["channel"], body, headers)
+        return JSONResponse({"ok": status == 200}, status_code=status)
+
     async def tracked_link(request: Request) -> Response:
         code = request.path_params["code"]
         lang = _lang(request)
@@ -245,6 +264,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
     routes = [
         Route("/inbound/{channel}", inbound_event, methods=["POST"]),
         Route("/zalo/callback", zalo_callback, methods=["GET"]),
+        Route("/bot/telegram/{channel}", bot_webhook, methods=["POST"]),
         Route("/l/{code}", tracked_link, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),

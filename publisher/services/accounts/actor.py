@@ -48,6 +48,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),
     "org.manage": frozenset({Role.ADMIN}),
+    # The FAQ bot's staff inbox: questions the bot handed over, and replying to them.
+    "faqbot.inbox": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "faqbot.reply": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "sandbox.view": frozenset(
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),

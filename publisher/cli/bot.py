@@ -1,0 +1,114 @@
+"""``publisher bot``: run a channel's FAQ bot in the foreground; talk to it in the sandbox."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+
+from publisher.cli.common import emit, fail, handle_errors
+from publisher.i18n import t
+
+bot_app = typer.Typer(help="The FAQ bot of a channel (docs/faq-bot.md).", no_args_is_help=True)
+ChannelOpt = Annotated[str, typer.Option("--channel", help="Channel name or id.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bot_app, name="bot")
+
+
+@bot_app.command("run")
+@handle_errors
+def bot_run(
+    channel: ChannelOpt,
+    poll_timeout: Annotated[
+        float, typer.Option("--poll-timeout", min=1, max=50, help="Long-poll seconds.")
+    ] = 10.0,
+) -> None:
+    """Answer the channel's bot messages (long polling) until Ctrl-C or SIGTERM."""
+    import logging
+
+    from publisher.bots.telegram import TelegramBot, load_channel
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    target = load_channel(channel, require_enabled=False)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    typer.echo(t("faqbot.cli.running", channel=target.name), err=True)
+    try:
+        TelegramBot(target, poll_timeout=poll_timeout).run(stop)
+    except Exception as exc:  # the Bot API refused the token or is unreachable
+        from connectors.errors import ConnectorError
+
+        if isinstance(exc, ConnectorError):
+            fail(str(exc))
+        fail(t("error.internal", detail=type(exc).__name__))
+    typer.echo(t("faqbot.cli.stopped", channel=target.name), err=True)
+
+
+@bot_app.command("chat")
+@handle_errors
+def bot_chat(
+    channel: ChannelOpt,
+    text: Annotated[str, typer.Argument(help="What the citizen writes.")],
+    user_id: Annotated[int, typer.Option("--user-id", help="The citizen's Telegram id.")] = 501,
+    name: Annotated[str, typer.Option("--name", help="The citizen's name.")] = "Công dân",
+    wait: Annotated[float, typer.Option("--wait", min=1, max=120)] = 20.0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Sandbox only: write to the channel's bot as a citizen and print its answer.
+
+    The channel's ``api_base_url`` must be the sandbox; the bot must be running (the
+    worker, or ``publisher bot run``)."""
+    import httpx
+
+    from connectors.sandbox.client import SandboxClient
+    from publisher.bots.telegram import load_channel
+
+    target = load_channel(channel, require_enabled=False)
+    url = str(target.config.settings.get("api_base_url") or "")
+    token = str(target.config.credentials.get("bot_token") or "")
+    client = SandboxClient(url, timeout=10)
+    try:
+        started = time.time()
+        sent = client.citizen_says(token, text, user_id=user_id, name=name)
+        deadline = time.monotonic() + wait
+        answers: list[dict[str, Any]] = []
+        while time.monotonic() < deadline and not answers:
+            time.sleep(0.2)
+            rows = client.chat(int(sent["chat_id"]), since=started)["messages"]
+            answers = [m for m in rows if m["from"] == "bot"]
+    except (httpx.HTTPError, ValueError, KeyError):
+        fail(t("error.faqbot_sandbox_unreachable", url=url or "-"))
+    if not answers:
+        fail(t("error.faqbot_no_answer", seconds=int(wait)))
+    data = [
+        {
+            "message_id": m["message_id"],
+            "text": m.get("text", ""),
+            "buttons": [
+                {"text": b["text"], "data": b.get("callback_data")}
+                for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+                for b in row
+            ],
+        }
+        for m in answers
+    ]
+
+    def human() -> str:
+        lines = [t("faqbot.cli.citizen", text=text)]
+        for m in data:
+            lines.append(t("faqbot.cli.bot", text=m["text"]))
+            lines += [t("faqbot.cli.button", text=b["text"]) for b in m["buttons"]]
+        return "\n".join(lines)
+
+    emit(data, as_json, human)
