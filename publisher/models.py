@@ -651,3 +651,54 @@ class KeyValue(_Table, table=True):
 
     key: str = Field(primary_key=True, max_length=120)
     value: dict[str, Any] = _json()
+
+
+# --- questions and answers (issue 21) ---
+class FaqAnswer(_Table, table=True):
+    """An approved answer of the office's knowledge base, with the ways people ask for it.
+
+    Reviewed like posts (``services.publishing.faq``): draft -> in_review -> approved (or
+    rejected, archived); only approved answers inside their valid dates are ever returned to
+    the public (``services.publishing.faq_search``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    status: str = Field(default="draft", max_length=20, index=True)
+    question: str = Field(max_length=500)
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    #: Other ways of asking the same question.
+    variants: list[str] = _json(list)
+    source_url: str = Field(default="", max_length=2000)
+    #: khcn | dmst | cds (``services.publishing.topics.THEMES``) or None.
+    theme: str | None = Field(default=None, max_length=20)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    post_id: int | None = Field(default=None, foreign_key="post.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    #: Who last changed the question, answer, variants or source (the four-eyes rule).
+    content_by: int | None = Field(default=None, foreign_key="user.id")
+    content_label: str = Field(default="", max_length=120)
+    reviewed_by: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = _ts(default=None)
+    review_comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts(default_factory=_now)
+    updated_at: datetime = _ts(default_factory=_now)
+
+
+class FaqQuery(_Table, table=True):
+    """One question asked of the knowledge base, kept to learn from (no personal data: the
+    normalised text, never who asked)."""
+
+    __table_args__ = (Index("ix_faqquery_org_asked", "org_id", "asked_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    channel_id: int | None = Field(default=None, foreign_key="channel.id", index=True)
+    #: The question as normalised for matching (lower case, NFC, spaces collapsed).
+    text: str = Field(max_length=500)
+    score: float = 0.0
+    #: answered | suggested | unanswered
+    outcome: str = Field(default="unanswered", max_length=20)
+    answer_id: int | None = Field(default=None, foreign_key="faqanswer.id", index=True)
+    helpful: bool | None = None
+    asked_at: datetime = _ts(default_factory=_now)
+    feedback_at: datetime | None = _ts(default=None)
