@@ -1,7 +1,7 @@
 """faqhandover: questions the FAQ bot handed over to the staff inbox
 
 Revision ID: 0015_faq_bot
-Revises: 0014_brand_kit
+Revises: 0015_faq
 Create Date: 2026-12-06 13:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import publisher.models
 
 revision = "0015_faq_bot"
-down_revision = "0014_brand_kit"
+down_revision = "0015_faq"  # chained after faqkb's 0015_faq (one head); the lead re-chains
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.services.publishing import faq_inbox
 
@@ -153,7 +154,10 @@ def on_button(
     if kind == FEEDBACK:
         query, _, vote = rest.partition(":")
         if query.isdigit() and vote in ("0", "1"):
-            faq_search.feedback(session, int(query), helpful=vote == "1", now=now)
+            try:
+                faq_search.feedback(session, int(query), helpful=vote == "1", now=now)
+            except PublisherError:  # a forgotten question (retention) or not an answer
+                return BotReply(toast=t("faqbot.button_expired", VI))
             return BotReply(toast=t("faqbot.thanks", VI))
     elif kind == SUGGESTION and data in buttons:
         return respond(
