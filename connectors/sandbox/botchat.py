@@ -61,12 +61,12 @@ async def citizen(request: Request, state: SandboxState) -> Response:
     try:
         body = await request.json()
         token = str(body["token"])
-        user = {
-            "id": int(body.get("user_id") or 501),
-            "is_bot": False,
-            "first_name": str(body.get("name") or "Công dân"),
-            "language_code": "vi",
-        }
+        user_id = int(body.get("user_id") or 501)
+        # A citizen keeps the name they first wrote with (button presses give none).
+        names: dict[int, str] = state.__dict__.setdefault("tg_citizen_names", {})
+        name = str(body.get("name") or names.get(user_id) or "Công dân")
+        names[user_id] = name
+        user = {"id": user_id, "is_bot": False, "first_name": name, "language_code": "vi"}
         chat = _chat_of(body, user)
     except (ValueError, KeyError, TypeError, AttributeError):
         return JSONResponse(

@@ -144,7 +144,7 @@ class SandboxClient:
 
     # -- a citizen writing to a bot (sandbox/botchat.py) ------------------------------------
     def citizen_says(
-        self, token: str, text: str, *, user_id: int = 501, name: str = "Công dân", **extra: Any
+        self, token: str, text: str, *, user_id: int = 501, name: str = "", **extra: Any
     ) -> dict[str, Any]:
         """Queue a citizen's message to the bot of ``token``; ``{"update_id", "chat_id"}``."""
         body = {"token": token, "text": text, "user_id": user_id, "name": name, **extra}

@@ -58,20 +58,34 @@ class BotRig:
         return int(self.sb.citizen_says(TOKEN, text, user_id=user_id, **extra)["chat_id"])
 
     def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
-        return [m for m in self.sb.chat(chat_id)["messages"] if m["from"] == "bot"]
+        return bot_messages(self.sb, chat_id)
 
     def wait_for(self, check: Callable[[], Any], seconds: float = 20.0) -> Any:
-        """Poll until ``check()`` is truthy (a condition, not a timing assertion)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            value = check()
-            if value:
-                return value
-            time.sleep(0.05)
-        raise AssertionError("condition not met in time")
+        return wait_for(check, seconds)
 
     def reply_count(self, chat_id: int, count: int) -> list[dict[str, Any]]:
-        return self.wait_for(lambda: (m := self.bot_messages(chat_id)) and len(m) >= count and m)
+        return replies(self.sb, chat_id, count)
+
+
+def bot_messages(sb: SandboxClient, chat_id: int) -> list[dict[str, Any]]:
+    """What the bot sent to a chat, oldest first."""
+    return [m for m in sb.chat(chat_id)["messages"] if m["from"] == "bot"]
+
+
+def wait_for(check: Callable[[], Any], seconds: float = 20.0) -> Any:
+    """Poll until ``check()`` is truthy (a condition, not a timing assertion)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def replies(sb: SandboxClient, chat_id: int, count: int) -> list[dict[str, Any]]:
+    """The bot's messages to a chat once there are at least ``count``."""
+    return wait_for(lambda: (m := bot_messages(sb, chat_id)) and len(m) >= count and m)
 
 
 def seed_answers(org_id: int) -> None:

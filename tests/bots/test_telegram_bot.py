@@ -121,3 +121,28 @@ def test_in_a_group_the_bot_answers_only_when_mentioned(rig: BotRig) -> None:
     assert "10 tháng 10" in answer["text"]
     rig.wait_for(lambda: rig.bot.answered >= 1)
     assert len(rig.bot_messages(-4001)) == 1
+
+
+def test_when_unsure_the_bot_offers_questions_as_buttons_and_a_press_answers(
+    rig: BotRig,
+) -> None:
+    chat = rig.say("đăng ký", user_id=901)
+    (unsure,) = rig.reply_count(chat, 1)
+    assert unsure["text"].endswith("Bạn có muốn hỏi:")
+    offered = buttons(unsure)
+    assert offered[0]["text"].startswith("Làm sao để đăng ký")
+    assert offered[-1]["text"] == "Không phải — gửi cho cán bộ"
+    rig.sb.citizen_presses(TOKEN, unsure["message_id"], offered[0]["callback_data"], user_id=901)
+    answer = rig.reply_count(chat, 2)[1]
+    assert f"Nguồn: {VNEID}" in answer["text"]
+
+
+def test_asking_for_a_person_from_the_suggestions_hands_the_question_over(rig: BotRig) -> None:
+    chat = rig.say("đăng ký", user_id=902, name="Minh")
+    (unsure,) = rig.reply_count(chat, 1)
+    staff = buttons(unsure)[-1]
+    rig.sb.citizen_presses(TOKEN, unsure["message_id"], staff["callback_data"], user_id=902)
+    assert "chuyển tới cán bộ" in rig.reply_count(chat, 2)[1]["text"]
+    with session_scope() as session:
+        (row,) = faq_inbox.list_handovers(session, rig.office.actor("officer"))
+    assert (row.question, row.display_name) == ("đăng ký", "Minh")
