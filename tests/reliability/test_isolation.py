@@ -40,6 +40,7 @@ from publisher.services.publishing import (
     campaigns,
     channels,
     deliveries,
+    faq_inbox,
     imports,
     plans,
     posts,
@@ -196,6 +197,20 @@ def _later(w: World) -> Any:
     return utcnow() + timedelta(days=5)
 
 
+def _handover_a(w: World) -> int:
+    """A citizen's question in A's FAQ bot inbox (inside the row's savepoint)."""
+    row = faq_inbox.hand_over(
+        w.s,
+        channel_id=w.a.channels[f"tg-{MARK}"].id,
+        chat_id="501",
+        display_name=f"Dân {MARK}",
+        question=f"Câu hỏi {MARK}",
+        now=_later(w),
+    )
+    assert row.id is not None
+    return row.id
+
+
 def _a_waits(w: World) -> bool:
     """A plan post of A waiting for review (inside the row's savepoint): what the review
     desk's reads must not show to B."""
@@ -293,6 +308,14 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "publishing.channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
+    "publishing.faq_inbox.list_handovers": (
+        lambda w: (_handover_a(w), faq_inbox.list_handovers(w.s, w.actor()))[1],
+        False,
+    ),
+    "publishing.faq_inbox.reply": (
+        lambda w: faq_inbox.reply(w.s, w.actor(), _handover_a(w), "Trả lời", now=_later(w)),
+        True,
+    ),
     "publishing.channels.test_channel": (
         lambda w: channels.test_channel(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
         True,
