@@ -125,3 +125,10 @@ def purge_expired(session: Session, *, now: datetime, days: int) -> int:
     cutoff = now - timedelta(days=days)
     result = session.execute(delete(FaqHandover).where(col(FaqHandover.created_at) < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def retention_days() -> int:
+    """How many days a hand-over is kept (``PUBLISHER_FAQ_RETENTION_DAYS``), for the page."""
+    from publisher.config import get_settings
+
+    return get_settings().faq_retention_days
