@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
@@ -39,6 +40,7 @@ from publisher.api.batcher import UNAVAILABLE, EventWriter
 from publisher.api.ratelimit import RateLimiter, source_key
 from publisher.bots.webhook import MAX_BODY as BOT_MAX_BODY
 from publisher.bots.webhook import WebhookBots
+from publisher.bots.zalo import ZaloBots
 from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
@@ -122,6 +124,9 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         return engine or get_engine()
 
     writer = EventWriter(db)
+    # The FAQ bots fed through the api: Telegram's webhook mode, Zalo OA's text events.
+    bots = WebhookBots(clock)
+    zalo_bots = ZaloBots(clock)
     settings = get_settings()
     inbound_limit = RateLimiter(settings.api_inbound_rate, settings.api_inbound_burst)
     link_limit = RateLimiter(settings.api_link_rate, settings.api_link_burst)
@@ -167,16 +172,18 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         except Exception as exc:  # the database refused this row (its others were stored)
             log.warning("inbound event refused by the database: %s", type(exc).__name__)
             return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang)
+        # A follower's new text to a Zalo OA whose FAQ bot is on: answered once the event is
+        # stored (verified above; a replay is not new, a forged one never gets here).
+        answer = BackgroundTask(zalo_bots.answer, row) if new and row["kind"] == "message" else None
         return JSONResponse(
             {
                 "ok": True,
                 "event_id": row["event_id"].split(":", 1)[1],
                 "duplicate": not new,
                 "delivery_id": row["delivery_id"],
-            }
+            },
+            background=answer,
         )
-
-    bots = WebhookBots(clock)
 
     async def bot_webhook(request: Request) -> Response:
         # Telegram's webhook mode of the FAQ bot (publisher/bots/webhook.py).

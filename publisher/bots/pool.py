@@ -2,6 +2,7 @@
 
 Every ``refresh`` seconds the pool looks at the channels: a bot starts for a newly enabled
 Telegram channel, stops for one turned off, and restarts when its settings or token change.
+A Zalo OA channel's thread only sends the staff replies (its events come through the api).
 Only one worker runs the bots (``should_run``: the scheduler's leader), because Telegram
 allows one ``getUpdates`` poller per bot. A channel with a webhook secret is fed by the api;
 its thread only sends the staff replies.
@@ -17,10 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from publisher.bots.limits import UserBuckets
 from publisher.bots.telegram import BotChannel, TelegramBot, enabled, load_channel
+from publisher.bots.zalo import ZaloOutbox
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.models import Channel
@@ -36,16 +38,23 @@ class _Running:
     fingerprint: str
     stop: threading.Event
     thread: threading.Thread
-    bot: TelegramBot
+    bot: TelegramBot | ZaloOutbox
 
 
-def enabled_channels() -> list[int]:
-    """Ids of the Telegram channels whose FAQ bot is on (and the channel itself enabled)."""
+#: Platforms with a FAQ bot.
+BOT_KINDS = ("telegram", "zalo_oa")
+
+
+def enabled_channels() -> list[tuple[int, str]]:
+    """(id, kind) of the channels whose FAQ bot is on (and the channel itself enabled)."""
     with session_scope(readonly=True) as session:
         rows = session.exec(
-            select(Channel).where(Channel.kind == "telegram", Channel.enabled == True)  # noqa: E712
+            select(Channel).where(
+                col(Channel.kind).in_(BOT_KINDS),
+                Channel.enabled == True,  # noqa: E712
+            )
         ).all()
-        return [c.id for c in rows if c.id is not None and enabled(c.settings)]
+        return [(c.id, c.kind) for c in rows if c.id is not None and enabled(c.settings)]
 
 
 def purge(clock: Clock | None = None, days: int | None = None) -> int:
@@ -115,9 +124,9 @@ class BotPool:
             if gone:
                 log.info("faq bots: %s expired hand-overs deleted", gone)
         wanted = {}
-        for channel_id in enabled_channels():
+        for channel_id, kind in enabled_channels():
             try:
-                wanted[channel_id] = load_channel(channel_id)
+                wanted[channel_id] = load_channel(channel_id, kind=kind)
             except Exception as exc:  # credentials unreadable: that bot stays off
                 log.warning("faq bot of channel %s: %s", channel_id, type(exc).__name__)
         for channel_id in list(self.running):
@@ -135,10 +144,15 @@ class BotPool:
 
     def _start_one(self, channel: BotChannel) -> None:
         stop = threading.Event()
-        bot = TelegramBot(
-            channel, clock=self.clock, buckets=self.buckets, poll_timeout=self.poll_timeout
-        )
-        poll = not channel.webhook_secret
+        bot: TelegramBot | ZaloOutbox
+        if channel.config.kind == "zalo_oa":
+            # Zalo's events come through the api; this thread sends the staff replies.
+            bot, poll = ZaloOutbox(channel), False
+        else:
+            bot = TelegramBot(
+                channel, clock=self.clock, buckets=self.buckets, poll_timeout=self.poll_timeout
+            )
+            poll = not channel.webhook_secret
         thread = threading.Thread(
             target=_guarded, args=(bot, stop, poll), name=f"faq-bot-{channel.id}", daemon=True
         )
@@ -156,7 +170,7 @@ class BotPool:
             self._stop_one(channel_id, timeout)
 
 
-def _guarded(bot: TelegramBot, stop: threading.Event, poll: bool) -> None:
+def _guarded(bot: TelegramBot | ZaloOutbox, stop: threading.Event, poll: bool) -> None:
     try:
         bot.run(stop, poll=poll)
     except Exception as exc:  # the pool restarts a dead bot on its next round

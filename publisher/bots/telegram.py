@@ -76,12 +76,14 @@ def enabled(settings: dict[str, Any]) -> bool:
     return str(settings.get("faq_bot") or "").strip().lower() in ("true", "1", "yes", "on")
 
 
-def load_channel(ref: str | int, *, require_enabled: bool = True) -> BotChannel:
-    """The Telegram channel ``ref`` (name or id). Raises :class:`NotFound` and
-    :class:`InvalidInput` (not Telegram, or the bot is off)."""
+def load_channel(
+    ref: str | int, *, require_enabled: bool = True, kind: str = "telegram"
+) -> BotChannel:
+    """The channel ``ref`` (name or id) of platform ``kind``. Raises :class:`NotFound` and
+    :class:`InvalidInput` (another platform, or the bot is off)."""
     with session_scope(readonly=True) as session:
         channel = channels.get_channel(session, Actor.system("bot"), ref)
-        if channel.kind != "telegram":
+        if channel.kind != kind:
             raise InvalidInput("error.faqbot_kind", channel=channel.name)
         if require_enabled and not enabled(channel.settings):
             raise InvalidInput("error.faqbot_not_enabled", channel=channel.name)
