@@ -3,7 +3,7 @@
 Each benchmark writes its own results under ``bench/results/``. ``--quick`` is passed to the
 benchmarks that have a scaled-down mode (engine, render, stats, province, ops, crash,
 resilience, cli); the others run their normal size. Names: engine, connectors, media, render,
-stats, province, ui, ops, faults, crash, resilience, load, api-memory, cli.
+stats, province, ui, ops, faults, crash, resilience, load, api-memory, cli, faq.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
     "load": ("bench.load", False),
     "api-memory": ("bench.api_memory", False),
     "cli": ("bench.cli_bench", True),
+    "faq": ("bench.faq_bench", False),
 }
 
 

@@ -44,6 +44,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "province",
     "jobs",
     "bot",
+    "faq",
 )
 
 

@@ -51,6 +51,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The FAQ bot's staff inbox: questions the bot handed over, and replying to them.
     "faqbot.inbox": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
     "faqbot.reply": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    # The knowledge base of questions and answers (issue 21): written like posts, approved
+    # by an editor (four eyes), read by everyone of the unit.
+    "faq.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
+    "faq.edit": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
+    "faq.review": frozenset({Role.EDITOR, Role.ADMIN}),
     "sandbox.view": frozenset(
         {Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}
     ),

@@ -15,17 +15,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from publisher.services.publishing.faq_text import edits1, features, syllables
+from publisher.services.publishing.faq_text import (
+    accented,
+    edits1,
+    features,
+    has_diacritics,
+    syllables,
+)
 
 K1 = 1.2
-B = 0.75
-#: How much the answer's own text counts beside its questions (it is long and worded
-#: differently from how people ask).
-BODY_WEIGHT = 0.25
+B = 0.3
 #: Bigrams weigh less than syllables in the confidence: a paraphrase changes word order.
 BIGRAM_WEIGHT = 0.6
 #: A corrected typo counts for this much of the word it was corrected to.
 FUZZY_WEIGHT = 0.8
+#: Words as written with diacritics (only when the question has them) weigh this much.
+ACCENT_WEIGHT = 0.5
+#: The best answers by BM25 whose confidence is worked out; the final order weighs both.
+CANDIDATES = 20
+RANK_WEIGHT = 3.0
+#: Confidence = query coverage ** Q_EXP * answer-question coverage ** (1 - Q_EXP).
+Q_EXP = 0.8
 
 
 @dataclass(frozen=True)
@@ -89,16 +99,28 @@ class FaqIndex:
         self.doc_terms: list[frozenset[str]] = []
         for i, entry in enumerate(entries):
             for text in [entry.question, *variants.get(entry.answer_id, [])]:
-                terms = Counter(features(syllables(text)))
+                terms = Counter(features(syllables(text)) + accented(text))
                 if terms:
                     q_docs.append(terms)
                     self.doc_entry.append(i)
                     self.doc_terms.append(frozenset(terms))
         self.questions = _Bm25(q_docs)
-        self.bodies = _Bm25([Counter(features(syllables(e.answer))) for e in entries])
+        self.entry_docs: dict[int, list[int]] = defaultdict(list)
+        for doc, owner in enumerate(self.doc_entry):
+            self.entry_docs[owner].append(doc)
+        self.doc_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.doc_terms]
+        self.entry_terms = [
+            frozenset().union(*(self.doc_terms[d] for d in self.entry_docs[i]))
+            for i in range(len(entries))
+        ]
+        # One document per answer: its question and variants together (the ranking).
+        merged_docs: list[Counter[str]] = [Counter() for _ in entries]
+        for doc, owner in enumerate(self.doc_entry):
+            merged_docs[owner].update(q_docs[doc])
+        self.merged = _Bm25(merged_docs)
         self.vocab: dict[str, int] = {}
-        for doc in q_docs:
-            for term in doc:
+        for counts in q_docs:
+            for term in counts:
                 if "_" not in term:
                     self.vocab[term] = self.vocab.get(term, 0) + 1
         self.deletes: dict[str, list[str]] = defaultdict(list)
@@ -135,36 +157,42 @@ class FaqIndex:
             parts = term.split("_")
             weight = min(weights.get(p, 1.0) for p in parts)
             terms[term] = max(terms.get(term, 0.0), weight)
+        if has_diacritics(text):
+            for term in accented(text):
+                terms[term] = ACCENT_WEIGHT
         return terms
 
     def _weight(self, term: str) -> float:
-        return self.questions.idf(term) * (BIGRAM_WEIGHT if "_" in term else 1.0)
+        idf = self.questions.idf(term)
+        if term.startswith("~"):
+            return idf * ACCENT_WEIGHT
+        return idf * (BIGRAM_WEIGHT if "_" in term else 1.0)
 
     def search(self, text: str, allowed: set[int], limit: int = 5) -> list[Hit]:
         """The best answers among the entries at positions ``allowed``, best first."""
         terms = self._query(text)
         if not terms or not self.entries:
             return []
-        best_doc: dict[int, tuple[float, int]] = {}
-        for doc, score in self.questions.scores(terms).items():
-            entry = self.doc_entry[doc]
-            if entry in allowed and score > best_doc.get(entry, (-1.0, 0))[0]:
-                best_doc[entry] = (score, doc)
-        body = self.bodies.scores(terms)
-        ranked = sorted(
-            (
-                (score + BODY_WEIGHT * body.get(entry, 0.0), entry, doc)
-                for entry, (score, doc) in best_doc.items()
-            ),
-            reverse=True,
-        )[:limit]
+        merged = {e: v for e, v in self.merged.scores(terms).items() if e in allowed}
+        if not merged:
+            return []
+        candidates = sorted(merged, key=lambda e: merged[e], reverse=True)[:CANDIDATES]
         total = sum(self._weight(t) * w for t, w in terms.items()) or 1.0
+        top_rank = merged[candidates[0]] or 1.0
         hits = []
-        for rank, entry, doc in ranked:
-            doc_terms = self.doc_terms[doc]
-            matched = sum(self._weight(t) * w for t, w in terms.items() if t in doc_terms)
-            doc_total = sum(self._weight(t) for t in doc_terms) or 1.0
-            doc_matched = sum(self._weight(t) for t in doc_terms if t in terms)
-            confidence = (matched / total) ** 0.7 * (doc_matched / doc_total) ** 0.3
-            hits.append(Hit(self.entries[entry], rank, round(confidence, 4)))
-        return hits
+        for entry in candidates:
+            confidence = self._confidence(terms, total, entry)
+            hits.append(Hit(self.entries[entry], merged[entry], round(confidence, 4)))
+        hits.sort(key=lambda h: h.confidence + RANK_WEIGHT * h.rank / top_rank, reverse=True)
+        return hits[:limit]
+
+    def _confidence(self, terms: dict[str, float], total: float, entry: int) -> float:
+        """How much of the question's weight the answer's questions cover (all of them
+        together), times how much of its best-matching question the question covers."""
+        union = self.entry_terms[entry]
+        matched = sum(self._weight(t) * w for t, w in terms.items() if t in union)
+        best_doc = 0.0
+        for doc in self.entry_docs[entry]:
+            doc_matched = sum(self._weight(t) for t in self.doc_terms[doc] if t in terms)
+            best_doc = max(best_doc, doc_matched / self.doc_weight[doc])
+        return float((matched / total) ** Q_EXP * best_doc ** (1 - Q_EXP))

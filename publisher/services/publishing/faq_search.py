@@ -29,9 +29,9 @@ from publisher.timeutil import ensure_utc, to_local
 APPROVED = "approved"
 #: At or above: the best answer is given. Calibrated on bench/data/faq/dev.csv (never on the
 #: held-out set): see docs/faq.md and bench/results/faq.md.
-ANSWER_THRESHOLD = 0.55
+ANSWER_THRESHOLD = 0.4
 #: At or above (and below the answer threshold): «Bạn có muốn hỏi: ...» suggestions.
-SUGGEST_THRESHOLD = 0.3
+SUGGEST_THRESHOLD = 0.25
 MAX_SUGGESTIONS = 3
 #: Longer questions are cut before matching (a bot message can be huge).
 MAX_QUESTION_CHARS = 500

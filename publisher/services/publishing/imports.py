@@ -116,8 +116,17 @@ class ImportRefused(InvalidInput):
         return t("import.refused", lang, count=len(self.errors))
 
 
-def read_table(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """The table's lines as (line number, {column: value}) with the header checked.
+def read_table(
+    filename: str,
+    content: bytes,
+    *,
+    required: tuple[str, ...] = REQUIRED,
+    optional: tuple[str, ...] = OPTIONAL,
+    prefixed: bool = True,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The table's lines as (line number, {column: value}) with the header checked
+    (``required``/``optional`` columns, ``prefixed``: ``variant:<channel>`` columns too;
+    the FAQ import passes its own).
 
     Raises InvalidInput (one line) for a file that is not a readable CSV/XLSX table, is too
     big, or has a header without the required columns or with an unknown one."""
@@ -135,7 +144,7 @@ def read_table(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, s
     for line, cells in rows:
         if header is None:
             header = [_norm_header(c) for c in cells]
-            _check_header(header)
+            _check_header(header, required, optional, prefixed)
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -157,14 +166,16 @@ def _norm_header(cell: str) -> str:
     return cell.lower()
 
 
-def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED if c not in header]
+def _check_header(
+    header: list[str], required: tuple[str, ...], optional: tuple[str, ...], prefixed: bool
+) -> None:
+    missing = [c for c in required if c not in header]
     if missing:
         raise InvalidInput("import.header_missing", columns=", ".join(missing))
     for name in header:
-        if name in REQUIRED or name in OPTIONAL:
+        if name in required or name in optional:
             continue
-        if name.startswith(VARIANT) and len(name) > len(VARIANT):
+        if prefixed and name.startswith(VARIANT) and len(name) > len(VARIANT):
             continue
         raise InvalidInput("import.header_unknown", column=name or "?")
     dupes = {h for h in header if header.count(h) > 1}
