@@ -182,6 +182,10 @@ async def get_updates(request: Request, state: SandboxState) -> Response:
     if bot_id is not None and timeout > 0:
         deadline = time.monotonic() + timeout
         while not _pending(state, bot_id, offset, allowed) and time.monotonic() < deadline:
+            if await request.is_disconnected():
+                # The bot gave up its poll (it is stopping): end the wait, or a server
+                # shutdown would have to cancel it.
+                return Response(status_code=499)
             await asyncio.sleep(0.05)
 
     def process() -> Outcome:
