@@ -70,11 +70,14 @@ def _status(handover_id: int) -> str:
         return row.status if row else ""
 
 
-def test_start_greets_with_example_questions(rig: BotRig) -> None:
+def test_start_greets_with_questions_to_press_and_a_press_answers(rig: BotRig) -> None:
     chat = rig.say("/start", user_id=505)
     (greeting,) = rig.reply_count(chat, 1)
     assert greeting["text"].startswith("Xin chào!")
-    assert "định danh điện tử mức 2" in greeting["text"]
+    first = buttons(greeting)[0]
+    assert first["text"] == "Làm sao để đăng ký tài khoản định danh điện tử mức 2?"
+    rig.sb.citizen_presses(TOKEN, greeting["message_id"], first["callback_data"], user_id=505)
+    assert f"Nguồn: {VNEID}" in rig.reply_count(chat, 2)[1]["text"]
 
 
 def test_emoji_only_and_foreign_messages_get_a_short_polite_reply_and_empty_ones_nothing(

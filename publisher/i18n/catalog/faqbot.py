@@ -4,13 +4,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- what the bot says (always Vietnamese: the citizens' language) ----------------------
     "faqbot.greeting": (
         "Xin chào! Tôi là trợ lý hỏi đáp của đơn vị về khoa học, công nghệ, đổi mới sáng tạo"
-        " và chuyển đổi số. Bạn hãy gõ câu hỏi, ví dụ:\n"
-        "• Làm sao để đăng ký tài khoản định danh điện tử mức 2?\n"
-        "• Ngày Chuyển đổi số quốc gia là ngày nào?\n"
-        "• Thủ tục đăng ký nhiệm vụ KH&CN cấp tỉnh?\n"
-        "Câu trả lời lấy từ nội dung đã được đơn vị duyệt, kèm nguồn.",
+        " và chuyển đổi số. Bạn hãy gõ câu hỏi hoặc chọn một câu dưới đây. Câu trả lời lấy"
+        " từ nội dung đã được đơn vị duyệt, kèm nguồn.",
         "Hello! I answer questions about science, technology, innovation and digital"
         " transformation from the unit's approved answers, with their source.",
+    ),
+    "faqbot.example.1": (
+        "Làm sao để đăng ký tài khoản định danh điện tử mức 2?",
+        "How do I register a level-2 electronic identity account?",
+    ),
+    "faqbot.example.2": (
+        "Ngày Chuyển đổi số quốc gia là ngày nào?",
+        "When is the National Digital Transformation Day?",
+    ),
+    "faqbot.example.3": (
+        "Thủ tục đăng ký nhiệm vụ khoa học và công nghệ cấp tỉnh?",
+        "How do I propose a provincial science and technology task?",
     ),
     "faqbot.source": ("Nguồn: {url}", "Source: {url}"),
     "faqbot.unsure": (

@@ -77,9 +77,17 @@ def screen(text: str) -> str | None:
     return None
 
 
+#: Catalogue keys of the questions offered as buttons under the /start greeting (a press
+#: asks the knowledge base that question, like a suggestion).
+GREETING_QUESTIONS = ("faqbot.example.1", "faqbot.example.2", "faqbot.example.3")
+
+
 def greeting() -> BotReply:
-    """The /start message: what the bot does (the suggested questions come from the KB)."""
-    return BotReply(text=t("faqbot.greeting", VI))
+    """The /start message: what the bot does, and a few questions to press."""
+    rows = tuple(
+        (Button(t(key, VI), f"{SUGGESTION}:g{n}"),) for n, key in enumerate(GREETING_QUESTIONS, 1)
+    )
+    return BotReply(text=t("faqbot.greeting", VI), buttons=rows)
 
 
 def respond(
