@@ -174,7 +174,11 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang)
         # A follower's new text to a Zalo OA whose FAQ bot is on: answered once the event is
         # stored (verified above; a replay is not new, a forged one never gets here).
-        answer = BackgroundTask(zalo_bots.answer, row) if new and row["kind"] == "message" else None
+        answer = (
+            BackgroundTask(zalo_bots.answer, row, body)
+            if new and row["kind"] == "message"
+            else None
+        )
         return JSONResponse(
             {
                 "ok": True,

@@ -11,6 +11,7 @@ replies of the inbox go out through :class:`ZaloOutbox` (a thread of the worker'
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -47,17 +48,17 @@ class ZaloBots:
         self.clock = clock
         self.buckets = UserBuckets(settings.faq_user_rate_per_minute, settings.faq_user_burst)
 
-    def answer(self, row: dict[str, Any]) -> bool:
-        """Reply to one verified, newly stored event; False when it is not for the bot.
-        Raises nothing (a failure is logged: the event itself is already stored)."""
+    def answer(self, row: dict[str, Any], body: bytes) -> bool:
+        """Reply to one verified, newly stored event (``row``, the request ``body``: the
+        stored row keeps no words); False when it is not for the bot. Raises nothing (a
+        failure is logged: the event itself is already stored)."""
         try:
-            return self._answer(row)
+            return self._answer(row, json.loads(body))
         except Exception as exc:  # the OA refused, the database is away: logged, no retry
             log.warning("zalo faq bot: %s", type(exc).__name__)
             return False
 
-    def _answer(self, row: dict[str, Any]) -> bool:
-        payload = row.get("payload") or {}
+    def _answer(self, row: dict[str, Any], payload: Any) -> bool:
         if not isinstance(payload, dict) or payload.get("event_name") != "user_send_text":
             return False
         sender, message = (_dict(payload.get(key)) for key in ("sender", "message"))

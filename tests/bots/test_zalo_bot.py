@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from connectors import signing
 from connectors.sandbox import SandboxHandle
@@ -17,6 +18,7 @@ from publisher.api.server import run_in_thread
 from publisher.bots.telegram import load_channel
 from publisher.bots.zalo import ZaloOutbox
 from publisher.db import session_scope
+from publisher.models import InboundEvent
 from publisher.services.insight import inbound
 from publisher.services.publishing import faq_inbox
 from publisher.timeutil import utcnow
@@ -118,3 +120,14 @@ def test_an_unknown_question_is_handed_over_and_the_staff_reply_goes_out_on_zalo
     outbox = ZaloOutbox(load_channel("zalo-faq", kind="zalo_oa"))
     assert outbox.send_staff_replies() == 1
     assert cs_to(sandbox, "4444")[-1] == "Cán bộ trả lời:\nNgoài phạm vi của Sở."
+
+
+def test_the_stored_event_keeps_no_words_of_the_follower(
+    api: httpx.Client, sandbox: SandboxHandle
+) -> None:
+    send(api, text_event("5555", "Số căn cước của tôi là 079123456789, hỏi về VNeID", "p1"))
+    wait_for(lambda: cs_to(sandbox, "5555"))
+    with session_scope() as session:
+        (event,) = session.exec(select(InboundEvent)).all()
+    assert event.payload["message"] == {"msg_id": "p1"}
+    assert "079123456789" not in json.dumps(event.payload)
