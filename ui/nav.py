@@ -73,6 +73,7 @@ PAGES: list[PageSpec] = [
         "campaign.view",
         "ui.section.content",
     ),
+    PageSpec("pages/faq.py", "faqkb.ui.nav", ":material/quiz:", "faq.view", "ui.section.content"),
     PageSpec(
         "pages/statistics.py",
         "ui.nav.statistics",

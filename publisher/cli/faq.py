@@ -79,11 +79,13 @@ def faq_ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question the way the bots do (approved answers only; nothing is logged)."""
+    from publisher.db import session_scope
     from publisher.services.accounts import orgs
     from publisher.services.publishing import faq_search
     from publisher.timeutil import utcnow
 
-    with admin_session() as (session, _actor):
+    # Read-only: asking from the command line logs nothing (no write lock on SQLite).
+    with session_scope(readonly=True) as session:
         org_id = orgs.get_org(session, org).id if org else None
         reply = faq_search.ask(session, question, org_id=org_id, now=utcnow())
     data = {

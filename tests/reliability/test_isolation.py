@@ -30,7 +30,16 @@ from publisher.db import session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied
 from publisher.models import Delivery
 from publisher.services.accounts import alerts, audit_log, orgs, users
-from publisher.services.insight import activities, audience, collection, criteria, kpi, stats, tasks
+from publisher.services.insight import (
+    activities,
+    audience,
+    collection,
+    criteria,
+    faq_stats,
+    kpi,
+    stats,
+    tasks,
+)
 from publisher.services.insight.periods import parse_period
 from publisher.services.insight.reports import data as report_data
 from publisher.services.insight.reports import generate as report_generate
@@ -40,7 +49,10 @@ from publisher.services.publishing import (
     campaigns,
     channels,
     deliveries,
+    faq,
+    faq_import,
     faq_inbox,
+    faq_search,
     imports,
     plans,
     posts,
@@ -63,6 +75,8 @@ REFUSED_AS_MISSING = {
     "publishing.imports.run",
     # Another organisation's plan: "nothing of this plan waits", as for a plan never made.
     "publishing.review.decide_plan",
+    # A line naming another organisation is a bad line (ImportRefused names it).
+    "publishing.faq_import.import_table",
 }
 
 
@@ -209,6 +223,37 @@ def _handover_a(w: World) -> int:
     )
     assert row.id is not None
     return row.id
+
+
+def _faq_a(w: World, status: str = "in_review") -> int:
+    """An answer of A's knowledge base (inside the row's savepoint)."""
+    from publisher.models import FaqAnswer
+
+    row = FaqAnswer(
+        org_id=w.a.org.id, status=status, question=f"Câu hỏi {MARK}?", answer=f"Đáp {MARK}",
+        source_url="https://a.gov.vn", variants=[f"biến thể {MARK}"],
+    )  # fmt: skip
+    w.s.add(row)
+    w.s.flush()
+    return int(row.id or 0)
+
+
+def _faq_query_a(w: World) -> int:
+    from publisher.models import FaqQuery
+
+    row = FaqQuery(org_id=w.a.org.id, text=f"hỏi {MARK}", outcome="unanswered")
+    w.s.add(row)
+    w.s.flush()
+    return int(row.id or 0)
+
+
+def _faq_table(w: World) -> bytes:
+    """A table naming A in its org column, imported by a user of B."""
+    return f"question,answer,source_url,org\nChen {MARK}?,B,https://b.vn,{w.a.org.slug}\n".encode()
+
+
+def _faq_input() -> Any:
+    return faq.AnswerInput("Câu hỏi của B?", "Trả lời.", "https://b.gov.vn")
 
 
 def _a_waits(w: World) -> bool:
@@ -553,6 +598,45 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: report_data.gather(w.s, w.actor("manager"), period(), w.a.org.slug),
         False,
     ),
+    "insight.faq_stats.learning": (
+        lambda w: (
+            _faq_query_a(w),
+            faq_stats.learning(w.s, w.actor(), start=_later(w) - timedelta(days=30), end=_later(w)),
+        )[1],
+        False,
+    ),
+    "publishing.faq.get_answer": (lambda w: faq.get_answer(w.s, w.actor(), _faq_a(w)), False),
+    "publishing.faq.list_answers": (
+        lambda w: (_faq_a(w), faq.list_answers(w.s, w.actor()))[1],
+        False,
+    ),
+    "publishing.faq.create": (
+        lambda w: faq.create(w.s, w.actor(), _faq_input(), org_id=w.a.org.id),
+        True,
+    ),
+    "publishing.faq.update": (
+        lambda w: faq.update(w.s, w.actor(), _faq_a(w), _faq_input()),
+        True,
+    ),
+    "publishing.faq.submit": (
+        lambda w: faq.submit(w.s, w.actor(), _faq_a(w, "draft")),
+        True,
+    ),
+    "publishing.faq.approve": (lambda w: faq.approve(w.s, w.actor(), _faq_a(w)), True),
+    "publishing.faq.reject": (lambda w: faq.reject(w.s, w.actor(), _faq_a(w), "Sai"), True),
+    "publishing.faq.archive": (lambda w: faq.archive(w.s, w.actor(), _faq_a(w)), True),
+    "publishing.faq.from_post": (
+        lambda w: faq.from_post(w.s, w.actor(), w.post_a, "Câu hỏi?"),
+        True,
+    ),
+    "publishing.faq.from_query": (
+        lambda w: faq.from_query(w.s, w.actor(), _faq_query_a(w), _faq_input()),
+        True,
+    ),
+    "publishing.faq_import.import_table": (
+        lambda w: faq_import.import_table(w.s, w.actor(), "a.csv", _faq_table(w)),
+        True,
+    ),
     "publishing.review.queue": (lambda w: review.queue(w.s, w.actor()), False),
     "publishing.review.my_posts": (lambda w: review.my_posts(w.s, w.actor()), False),
     "publishing.review.approve": (lambda w: review.approve(w.s, w.actor(), w.post_a), True),
@@ -722,6 +806,11 @@ EXEMPT: dict[str, str] = {
     "publishing.campaign_media.media_for_post": (
         "called by scaffold_with_media with a post it created"
     ),
+    "publishing.faq.approval_refusal": (
+        "a pure check of an answer its caller already loaded for the actor (faq.approve)"
+    ),
+    # faq_search.ask / feedback take no actor (the public asks through a bot):
+    # test_the_public_asking_one_unit_never_gets_another_units_answers covers them.
     "publishing.posts.approval_refusal": (
         "a pure check of a post its caller already loaded for the actor "
         "(posts.approve, review.approve, the review page); reads nothing"
@@ -835,3 +924,14 @@ def test_kpi_targets_can_only_be_changed_by_an_administrator(world: World) -> No
     name = next(iter(kpi.DEFAULT_TARGETS))
     with pytest.raises(PermissionDenied):
         kpi.set_target(world.s, world.actor("manager"), name, 0.5)
+
+
+def test_the_public_asking_one_unit_never_gets_another_units_answers(world: World) -> None:
+    """``faq_search.ask`` has no actor (EXEMPT above): scoped by the asking unit instead."""
+    _faq_a(world, "approved")
+    faq_search.invalidate()
+    for text in (f"câu hỏi {MARK}", f"bien the {MARK}", MARK):
+        reply = faq_search.ask(world.s, text, org_id=world.b.org.id, now=_later(world))
+        assert MARK not in dump(reply).lower()
+    mine = faq_search.ask(world.s, f"câu hỏi {MARK}", org_id=world.a.org.id, now=_later(world))
+    assert mine.answered  # the same question to A's own bot is answered

@@ -21,7 +21,7 @@ from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
 from publisher.services.insight import activities, collection, criteria, kpi, tasks
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.publishing import channels, deliveries, faq_inbox, posts
+from publisher.services.publishing import channels, deliveries, faq, faq_inbox, posts
 from publisher.services.studio import library as media
 from publisher.timeutil import utcnow
 from tests.factories import make_office, telegram_channel
@@ -126,6 +126,11 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
     "activity.manage": lambda s, a: activities.add(
         s, a, org="so-khcn", kind="award", on_date=date(2026, 9, 2), title="X"
     ),
+    "faq.view": lambda s, a: faq.list_answers(s, a),
+    "faq.edit": lambda s, a: faq.create(
+        s, a, faq.AnswerInput("Câu hỏi?", "Trả lời.", "https://a.gov.vn")
+    ),
+    "faq.review": lambda s, a: faq.approve(s, a, 10**6),
 }
 
 
@@ -139,7 +144,7 @@ def _draft_in_review(s: Any) -> int:
 @pytest.mark.parametrize("action", sorted(ROLE_CALLS))
 def test_roles_without_the_permission_are_refused(office: Any, action: str) -> None:
     refused = [r for r in Role if r not in PERMISSIONS[action]]
-    assert refused or action in ("post.view", "channel.view")  # some are open to everyone
+    assert refused or action in ("post.view", "channel.view", "faq.view")  # open to everyone
     for role in refused:
         actor = office.actor(str(role))
         with session_scope() as s, pytest.raises(PermissionDenied) as exc:

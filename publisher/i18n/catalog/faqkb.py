@@ -74,3 +74,113 @@ MESSAGES.update(
         "faqkb.cli.did_you_mean": ("Bạn có muốn hỏi:", "Did you mean:"),
     }
 )
+MESSAGES.update(
+    {
+        "faqkb.report.section": (
+            "Trợ lý hỏi đáp cho người dân, doanh nghiệp",
+            "Question-answering assistant for citizens and businesses",
+        ),
+        "faqkb.report.none": (
+            "Trong kỳ chưa có câu hỏi nào gửi tới trợ lý hỏi đáp.",
+            "Nobody asked the question-answering assistant in the period.",
+        ),
+        "faqkb.report.asked": (
+            "Trong kỳ, trợ lý hỏi đáp nhận {asked} câu hỏi, trả lời được {answered} câu "
+            "({rate}); {suggested} câu được gợi ý câu hỏi gần đúng và {unanswered} câu chưa có "
+            "câu trả lời (chuyển cán bộ và bổ sung vào cơ sở tri thức).",
+            "In the period the assistant received {asked} questions and answered {answered} "
+            "({rate}); {suggested} got suggested questions and {unanswered} had no answer "
+            "(handed to staff and added to the knowledge base).",
+        ),
+        "faqkb.report.satisfaction": (
+            "Người hỏi đánh giá {rated} câu trả lời, trong đó {helpful} câu hữu ích (mức hài "
+            "lòng {rate}).",
+            "People rated {rated} answers, {helpful} of them helpful (satisfaction {rate}).",
+        ),
+        "faqkb.status.draft": ("Nháp", "Draft"),
+        "faqkb.status.in_review": ("Chờ duyệt", "In review"),
+        "faqkb.status.approved": ("Đã duyệt", "Approved"),
+        "faqkb.status.rejected": ("Bị trả lại", "Rejected"),
+        "faqkb.status.archived": ("Đã gỡ", "Archived"),
+        "faqkb.ui.nav": ("Hỏi đáp", "Questions & answers"),
+        "faqkb.ui.title": ("Cơ sở tri thức hỏi đáp", "Knowledge base"),
+        "faqkb.ui.caption": (
+            "Câu trả lời đã duyệt là nguồn duy nhất của trợ lý hỏi đáp trên Telegram, Zalo.",
+            "Approved answers are the only source of the assistant on Telegram and Zalo.",
+        ),
+        "faqkb.ui.tab.answers": ("Câu trả lời", "Answers"),
+        "faqkb.ui.tab.learning": ("Câu hỏi của người dân", "What people ask"),
+        "faqkb.ui.tab.import": ("Nhập từ tệp", "Import"),
+        "faqkb.ui.filter_status": ("Trạng thái", "Status"),
+        "faqkb.ui.all": ("Tất cả", "All"),
+        "faqkb.ui.count": ("{n} câu trả lời", "{n} answers"),
+        "faqkb.ui.new": ("Thêm câu trả lời", "New answer"),
+        "faqkb.ui.question": ("Câu hỏi", "Question"),
+        "faqkb.ui.answer": ("Câu trả lời", "Answer"),
+        "faqkb.ui.source": ("Nguồn (địa chỉ web)", "Source (web address)"),
+        "faqkb.ui.variants": (
+            "Cách hỏi khác (mỗi dòng một câu)",
+            "Other ways of asking (one a line)",
+        ),
+        "faqkb.ui.variants_help": (
+            "Những cách người dân hay hỏi: có dấu hoặc không dấu, viết tắt đều được nhận ra.",
+            "How people ask; diacritics and abbreviations are recognised either way.",
+        ),
+        "faqkb.ui.theme": ("Chủ đề", "Theme"),
+        "faqkb.ui.valid_from": ("Hiệu lực từ", "Valid from"),
+        "faqkb.ui.valid_until": ("Hiệu lực đến", "Valid until"),
+        "faqkb.ui.save": ("Lưu", "Save"),
+        "faqkb.ui.saved": ("Đã lưu câu trả lời", "Answer saved"),
+        "faqkb.ui.source_line": ("Nguồn: {url}", "Source: {url}"),
+        "faqkb.ui.variants_line": ("Cách hỏi khác: {text}", "Other ways of asking: {text}"),
+        "faqkb.ui.submit": ("Gửi duyệt", "Send for review"),
+        "faqkb.ui.submitted": ("Đã gửi duyệt", "Sent for review"),
+        "faqkb.ui.approve": ("Duyệt", "Approve"),
+        "faqkb.ui.approved": ("Đã duyệt: trợ lý bắt đầu dùng câu trả lời này", "Approved"),
+        "faqkb.ui.reject_note": ("Lý do trả lại", "Reason"),
+        "faqkb.ui.reject": ("Trả lại", "Reject"),
+        "faqkb.ui.rejected": ("Đã trả lại", "Rejected"),
+        "faqkb.ui.archive": ("Gỡ", "Archive"),
+        "faqkb.ui.archived": ("Đã gỡ: trợ lý không dùng câu trả lời này nữa", "Archived"),
+        "faqkb.ui.edit": ("Sửa", "Edit"),
+        "faqkb.ui.period": ("Khoảng thời gian", "Period"),
+        "faqkb.ui.days": ("{n} ngày qua", "Last {n} days"),
+        "faqkb.ui.asked": ("Câu hỏi", "Questions"),
+        "faqkb.ui.answer_rate": ("Tỷ lệ trả lời được", "Answered"),
+        "faqkb.ui.unanswered": ("Chưa trả lời được", "Not answered"),
+        "faqkb.ui.satisfaction": ("Mức hài lòng", "Satisfaction"),
+        "faqkb.ui.satisfaction_help": (
+            "Tỷ lệ 👍 trong {rated} lượt đánh giá",
+            "Share of 👍 among {rated} ratings",
+        ),
+        "faqkb.ui.to_improve": (
+            "Chưa trả lời được hoặc trả lời chưa tốt",
+            "Not answered or answered badly",
+        ),
+        "faqkb.ui.nothing": ("Không có câu hỏi nào.", "No questions."),
+        "faqkb.ui.asked_line": (
+            "«{text}» · {n} lần · độ khớp {score}",
+            "«{text}» · {n} times · match {score}",
+        ),
+        "faqkb.ui.last_asked": ("Hỏi gần nhất: {when}", "Last asked: {when}"),
+        "faqkb.ui.from_query_done": (
+            "Đã tạo câu trả lời và gửi duyệt",
+            "Answer created and sent for review",
+        ),
+        "faqkb.ui.top": ("Câu hỏi nhiều nhất", "Top questions"),
+        "faqkb.ui.col.question": ("Câu hỏi", "Question"),
+        "faqkb.ui.col.count": ("Số lần", "Times"),
+        "faqkb.ui.col.answer": ("Câu trả lời", "Answer"),
+        "faqkb.ui.col.not_helpful": ("👎", "👎"),
+        "faqkb.ui.import_help": (
+            "Tệp CSV hoặc XLSX, dòng đầu: question, answer, source_url (bắt buộc); variants "
+            "(các cách hỏi cách nhau bởi |), theme, org. Có một dòng lỗi thì không nhập dòng "
+            "nào; câu trả lời nhập vào được gửi duyệt.",
+            "CSV or XLSX, header: question, answer, source_url (required); variants (separated "
+            "by |), theme, org. One bad line and nothing is imported; imported answers go to "
+            "review.",
+        ),
+        "faqkb.ui.import_file": ("Tệp câu hỏi và câu trả lời", "Questions and answers file"),
+        "faqkb.ui.import_go": ("Nhập", "Import"),
+    }
+)

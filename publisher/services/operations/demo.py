@@ -103,6 +103,8 @@ class DemoResult:
     campaign_date: str = ""
     #: Publications of the seeded past (0 when it was already there).
     history_posts: int = 0
+    #: Approved answers of the office's knowledge base (what its bots answer from).
+    faq_answers: int = 0
 
 
 def seed(
@@ -125,6 +127,7 @@ def seed(
     asset = _infographic(session, org.id)
     _plan(session, officer, chans, result)
     _samples(session, officer, chans, asset)
+    result.faq_answers = _faq(session, org.id)
     # The province's past: units, a year of publications with engagement, a report round.
     from publisher.services.operations import history
 
@@ -133,6 +136,24 @@ def seed(
     known = {name for name, _, _ in result.credentials}
     result.credentials += [c for c in past.credentials if c[0] not in known]
     return result
+
+
+def _faq(session: Session, org_id: int) -> int:
+    """The demo knowledge base, approved (imported again: updated in place, nothing added)."""
+    import csv
+    import io
+
+    from publisher.services.operations.demo_faq import ANSWERS
+    from publisher.services.publishing import faq_import
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["question", "answer", "source_url", "variants", "theme"])
+    writer.writerows(ANSWERS)
+    result = faq_import.import_table(
+        session, SYSTEM, "demo-faq.csv", buf.getvalue().encode(), org_id=org_id
+    )
+    return len(result.answer_ids)
 
 
 def _users(session: Session, org_id: int, reset: bool) -> list[tuple[str, str, str | None]]:

@@ -104,6 +104,12 @@ def _content(row: FaqAnswer) -> tuple[Any, ...]:
     return (row.question, row.answer, list(row.variants), row.source_url)
 
 
+def _changed() -> None:
+    from publisher.services.publishing import faq_search
+
+    faq_search.invalidate()
+
+
 def _mark(row: FaqAnswer, actor: Actor) -> None:
     row.content_by = actor.user_id
     row.content_label = actor.label or f"role:{actor.role}"
@@ -190,6 +196,7 @@ def update(session: Session, actor: Actor, answer_id: int, data: AnswerInput) ->
         if row.status in (APPROVED, REJECTED):
             row.status = DRAFT
     session.add(row)
+    _changed()
     audit.record(session, actor, "faq.update", "faqanswer", row.id, org_id=row.org_id)
     return row
 
@@ -199,6 +206,7 @@ def _move(session: Session, actor: Actor, row: FaqAnswer, to: str, **extra: Any)
     row.status = to
     row.updated_at = utcnow()
     session.add(row)
+    _changed()
     audit.record(
         session,
         actor,

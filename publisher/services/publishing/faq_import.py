@@ -20,7 +20,7 @@ from publisher.errors import InvalidInput, PublisherError
 from publisher.models import FaqAnswer
 from publisher.services.accounts import audit, orgs
 from publisher.services.accounts.actor import Actor
-from publisher.services.publishing import faq
+from publisher.services.publishing import faq, faq_search
 from publisher.services.publishing.imports import ImportRefused, LineError, read_table
 from publisher.timeutil import utcnow
 
@@ -122,6 +122,7 @@ def import_table(
         session.add(row)
         session.flush()
         ids.append(row.id or 0)
+    faq_search.invalidate()
     audit.record(
         session,
         actor,

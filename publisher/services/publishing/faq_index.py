@@ -63,6 +63,8 @@ class Hit:
     rank: float
     #: 0..1: how much of the question's weight this answer's best question covers.
     confidence: float
+    #: The question's features this answer's questions have.
+    matched: frozenset[str] = frozenset()
 
 
 class _Bm25:
@@ -182,9 +184,17 @@ class FaqIndex:
         hits = []
         for entry in candidates:
             confidence = self._confidence(terms, total, entry)
-            hits.append(Hit(self.entries[entry], merged[entry], round(confidence, 4)))
+            matched = frozenset(t for t in terms if t in self.entry_terms[entry])
+            hits.append(Hit(self.entries[entry], merged[entry], round(confidence, 4), matched))
         hits.sort(key=lambda h: h.confidence + RANK_WEIGHT * h.rank / top_rank, reverse=True)
         return hits[:limit]
+
+    @staticmethod
+    def ambiguous(hits: list[Hit]) -> bool:
+        """Whether the question cannot tell the best answer from the next one: the next
+        has every word of the question the best has («ngày nào?» with many «... là ngày
+        nào?»). Then suggestions, not an answer."""
+        return len(hits) > 1 and hits[0].matched <= hits[1].matched
 
     def _confidence(self, terms: dict[str, float], total: float, entry: int) -> float:
         """How much of the question's weight the answer's questions cover (all of them

@@ -57,7 +57,8 @@ class FaqReply:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple[int, ...] | None, tuple[tuple[object, ...], FaqIndex]] = {}
+#: (database, organisations) -> (fingerprint, index).
+_cache: dict[tuple[str, tuple[int, ...] | None], tuple[tuple[object, ...], FaqIndex]] = {}
 
 
 def org_scope(session: Session, org_id: int | None) -> tuple[int, ...] | None:
@@ -96,8 +97,9 @@ def _index(session: Session, scope: tuple[int, ...] | None) -> FaqIndex:
         ).where(*where)
     ).one()
     fingerprint = tuple(row)
+    key = (str(session.get_bind().engine.url), scope)
     with _lock:
-        cached = _cache.get(scope)
+        cached = _cache.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
     rows = session.exec(select(FaqAnswer).where(*where).order_by(col(FaqAnswer.id))).all()
@@ -118,12 +120,13 @@ def _index(session: Session, scope: tuple[int, ...] | None) -> FaqIndex:
         variants[r.id or 0].extend(v for v in r.variants if isinstance(v, str))
     index = FaqIndex(entries, dict(variants))
     with _lock:
-        _cache[scope] = (fingerprint, index)
+        _cache[key] = (fingerprint, index)
     return index
 
 
 def invalidate() -> None:
-    """Forget every index (the fingerprint would catch a change anyway; this frees memory)."""
+    """Forget every index: called by every change to the answers in this process (another
+    process's change is caught by the fingerprint: count, last change, ids)."""
     with _lock:
         _cache.clear()
 
@@ -132,7 +135,7 @@ def _reply(hits: list[Hit], query_id: int | None) -> FaqReply:
     if not hits:
         return FaqReply(False, None, None, None, 0.0, (), query_id)
     top = hits[0]
-    answered = top.confidence >= ANSWER_THRESHOLD
+    answered = top.confidence >= ANSWER_THRESHOLD and not FaqIndex.ambiguous(hits)
     rest = hits[1:] if answered else hits
     suggestions = tuple(
         FaqSuggestion(h.entry.answer_id, h.entry.question)

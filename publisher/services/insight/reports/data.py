@@ -12,9 +12,14 @@ from sqlmodel import Session
 from publisher.errors import InvalidInput
 from publisher.models import Organisation
 from publisher.services.accounts.actor import Actor
-from publisher.services.accounts.orgs import get_org, province_root, require_readable
+from publisher.services.accounts.orgs import (
+    get_org,
+    province_root,
+    readable_org_ids,
+    require_readable,
+)
+from publisher.services.insight import faq_stats, stats
 from publisher.services.insight import kpi as kpi_svc
-from publisher.services.insight import stats
 from publisher.services.insight.periods import Period
 from publisher.timeutil import to_local, utcnow
 
@@ -49,6 +54,8 @@ class ReportData:
     #: Breakdowns by theme and by target group.
     by_theme: list[dict[str, Any]] = field(default_factory=list)
     by_audience: list[dict[str, Any]] = field(default_factory=list)
+    #: The question-answering bots' figures of the period (``insight.faq_stats``).
+    faq: faq_stats.FaqFigures | None = None
 
     @property
     def issuer(self) -> str:
@@ -91,7 +98,12 @@ def gather(
         org_id=organisation.id if organisation else None,
         org_ids=tuple(units) if units is not None and organisation is None else None,
     )
+    if organisation is not None:
+        faq_orgs: Sequence[int] | None = [organisation.id or 0]
+    else:
+        faq_orgs = list(units) if units is not None else readable_org_ids(session, actor)
     return ReportData(
+        faq=faq_stats.figures(session, faq_orgs, period.start_utc, period.end_utc),
         period=period,
         org=organisation,
         province=province,

@@ -25,6 +25,7 @@ from docx.table import Table
 from publisher.i18n import t
 from publisher.services.insight.reports import charts
 from publisher.services.insight.reports.data import ReportData
+from publisher.services.insight.reports.faq_section import faq_lines
 from publisher.services.insight.reports.fmt import num, period_dates, status_label
 from publisher.timeutil import fmt_date, fmt_local, to_local
 
@@ -442,6 +443,11 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         )
     else:
         _para(doc, t("report.no_activities", lang), indent=True)
+
+    if data.faq is not None:
+        _para(doc, t("faqkb.report.section", lang), bold=True)
+        for line in faq_lines(data.faq, lang):
+            _para(doc, line, indent=True)
 
     _para(doc, t("report.section.issues", lang), bold=True)
     for key in ("report.issues.difficulties", "report.issues.proposals"):
