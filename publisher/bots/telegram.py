@@ -210,10 +210,17 @@ class TelegramBot:
 
     # -- life cycle -----------------------------------------------------------------------
     async def start(self) -> Bot:
-        """Open the connections and learn the bot's @username (getMe)."""
+        """Open the connections and learn the bot's @username (getMe). Raises a
+        :class:`connectors.errors.ConnectorError` (bad token, Bot API unreachable)."""
         if self.bot is None:
             bot = self.connector.chat_bot(poll_timeout=self.poll_timeout)
-            await bot.initialize()
+            try:
+                await bot.initialize()
+            except Exception as exc:  # the token is refused, the Bot API unreachable
+                from connectors.telegram_errors import classify
+
+                await bot.shutdown()
+                raise self.connector.failure(exc, classify) from None
             self.bot, self.username = bot, bot.username or ""
         return self.bot
 

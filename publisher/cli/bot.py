@@ -49,9 +49,8 @@ def bot_run(
     except Exception as exc:  # the Bot API refused the token or is unreachable
         from connectors.errors import ConnectorError
 
-        if isinstance(exc, ConnectorError):
-            fail(str(exc))
-        fail(t("error.internal", detail=type(exc).__name__))
+        detail = str(exc) if isinstance(exc, ConnectorError) else type(exc).__name__
+        fail(t("error.faqbot_bot_api", channel=target.name, detail=detail))
     typer.echo(t("faqbot.cli.stopped", channel=target.name), err=True)
 
 

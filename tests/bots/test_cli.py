@@ -87,3 +87,26 @@ def test_bot_chat_writes_as_a_citizen_and_prints_the_answer(rig: BotRig) -> None
     (answer,) = json.loads(done.stdout)
     assert f"Nguồn: {VNEID}" in answer["text"]
     assert [b["text"] for b in answer["buttons"]] == ["👍", "👎"]
+
+
+def test_bot_run_against_an_unreachable_bot_api_fails_with_one_line(
+    sqlite_db: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")
+    spec = {
+        "kind": "telegram",
+        "settings": {"chat_id": "@sandbox_off", "api_base_url": "http://127.0.0.1:9"},
+        "credentials": {"bot_token": TOKEN},
+    }
+    make_office("so-khcn-off", channels={"tg-off": spec})
+    done = subprocess.run(
+        _cli("bot", "run", "--channel", "tg-off"),
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Bot của kênh tg-off không chạy được")
+    assert "Traceback" not in done.stderr

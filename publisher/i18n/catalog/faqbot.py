@@ -84,6 +84,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh {channel} không phải kênh Telegram.",
         "Channel {channel} is not a Telegram channel.",
     ),
+    "error.faqbot_bot_api": (
+        "Bot của kênh {channel} không chạy được: {detail}",
+        "The bot of channel {channel} cannot run: {detail}",
+    ),
     "error.faqbot_sandbox_unreachable": (
         "Không kết nối được hộp cát tại {url}.",
         "Cannot reach the sandbox at {url}.",
