@@ -8,7 +8,8 @@ Control endpoints (the demo's "citizen chat" and the tests drive a bot through t
   ``{"callback_data": "...", "message_id": 7}`` presses an inline button of a message the
   bot sent to that chat. Answers ``{"update_id": n, "chat_id": ...}``.
 * ``GET /_sandbox/telegram/chat?chat_id=501&since=0`` the chat as the citizen sees it: the
-  messages the bot sent (with their buttons) and the citizen's own, oldest first.
+  messages the bot sent (with their buttons) and the citizen's own, oldest first, each with
+  ``side`` ``bot`` or ``citizen``.
 
 ``getUpdates`` hands a bot its own queued updates plus the shared reaction updates of
 :mod:`connectors.sandbox.reactions`, honours ``offset`` (updates below it are confirmed and
@@ -111,7 +112,7 @@ async def citizen(request: Request, state: SandboxState) -> Response:
                 message["entities"] = entities
             update = {"update_id": update_id, "message": message}
             _transcript(state).append(
-                {"chat_id": chat["id"], "from": "citizen", "at": time.time(), **message}
+                {**message, "chat_id": chat["id"], "side": "citizen", "at": time.time()}
             )
         if body.get("raw") is not None:  # a malformed update, exactly as given (tests)
             update = {"update_id": update_id, **dict(body["raw"])}
@@ -129,7 +130,7 @@ async def chat(request: Request, state: SandboxState) -> Response:
     with state.lock:
         mine = [m for m in _transcript(state) if m["chat_id"] == chat_id]
         sent = [
-            {"chat_id": chat_id, "from": "bot", "at": m.get("sent_at", m["date"]), **m}
+            {**m, "chat_id": chat_id, "side": "bot", "at": m.get("sent_at", m["date"])}
             for (cid, _), m in state.tg_messages.items()
             if cid == chat_id
         ]

@@ -85,7 +85,7 @@ def bot_chat(
         while time.monotonic() < deadline and not answers:
             time.sleep(0.2)
             rows = client.chat(int(sent["chat_id"]), since=started)["messages"]
-            answers = [m for m in rows if m["from"] == "bot"]
+            answers = [m for m in rows if m["side"] == "bot"]
     except (httpx.HTTPError, ValueError, KeyError):
         fail(t("error.faqbot_sandbox_unreachable", url=url or "-"))
     if not answers:

@@ -69,7 +69,7 @@ class BotRig:
 
 def bot_messages(sb: SandboxClient, chat_id: int) -> list[dict[str, Any]]:
     """What the bot sent to a chat, oldest first."""
-    return [m for m in sb.chat(chat_id)["messages"] if m["from"] == "bot"]
+    return [m for m in sb.chat(chat_id)["messages"] if m["side"] == "bot"]
 
 
 def wait_for(check: Callable[[], Any], seconds: float = 20.0) -> Any:
