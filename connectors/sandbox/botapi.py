@@ -290,7 +290,8 @@ def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) 
         200,
         {"ok": True, "result": result},
         external_id=f"{chat['id']}:{first['message_id']}",
-        published=True,
+        # A bot's answer in a citizen's chat (sandbox/botchat.py) is a reply, not a post.
+        published=chat.get("type") not in ("private", "group"),
     )
 
 
