@@ -193,3 +193,10 @@ def test_an_unanswered_question_becomes_an_answer_in_review_in_one_step(
         assert row.status == "in_review"
         assert "quỹ đổi mới công nghệ zqxb?" in row.variants
         assert s.get(FaqQuery, asked.query_id) is not None
+
+
+def test_a_national_day_seeds_a_draft_answer(kb: dict[str, Any], office: Any) -> None:
+    with session_scope() as s:
+        row = faq.from_campaign(s, office.actor("editor"), "ngay-cds", "https://dx.gov.vn")
+        assert row.status == "draft" and "10/10" in row.answer
+        assert row.question.endswith("là ngày nào?")

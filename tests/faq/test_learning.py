@@ -37,3 +37,16 @@ def test_figures_top_questions_and_questions_to_improve(kb: dict[str, Any]) -> N
     lines = faq_lines(f, "vi")
     assert "4 câu hỏi" in lines[0] and "50%" in lines[1]
     assert "Nobody" in faq_lines(faq_stats.FaqFigures(0, 0, 0, 0, 0, 0), "en")[0]
+
+
+def test_the_semi_annual_report_has_the_assistants_section(kb: dict[str, Any]) -> None:
+    from publisher.services.insight import reports
+    from tests.factories import ADMIN
+    from tests.stats.test_reports_tasks import _docx_text
+
+    with session_scope() as s:
+        faq_search.ask(s, "ngày chuyển đổi số", org_id=kb["org_id"], now=NOW, log=True)
+        content, _ = reports.generate(s, ADMIN, "2026-H2", "docx")
+    text = _docx_text(content)
+    assert "Trợ lý hỏi đáp cho người dân, doanh nghiệp" in text
+    assert "nhận 1 câu hỏi, trả lời được 1 câu (100%)" in text

@@ -629,6 +629,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: faq.from_post(w.s, w.actor(), w.post_a, "Câu hỏi?"),
         True,
     ),
+    "publishing.faq.from_campaign": (
+        lambda w: faq.from_campaign(w.s, w.actor(), w.campaign_a, "https://b.gov.vn"),
+        True,
+    ),
     "publishing.faq.from_query": (
         lambda w: faq.from_query(w.s, w.actor(), _faq_query_a(w), _faq_input()),
         True,

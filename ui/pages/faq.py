@@ -168,19 +168,22 @@ with tab_learn:
                 ):
                     st.rerun()
     st.subheader(t("faqkb.ui.top"))
-    st.dataframe(
-        [
-            {
-                t("faqkb.ui.col.question"): q.text,
-                t("faqkb.ui.col.count"): q.count,
-                t("faqkb.ui.col.answer"): f"#{q.answer_id}" if q.answer_id else "-",
-                t("faqkb.ui.col.not_helpful"): q.not_helpful,
-            }
-            for q in learn.top
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    if not learn.top:  # an empty table would say "empty" in English
+        st.caption(t("faqkb.ui.nothing"))
+    else:
+        st.dataframe(
+            [
+                {
+                    t("faqkb.ui.col.question"): q.text,
+                    t("faqkb.ui.col.count"): q.count,
+                    t("faqkb.ui.col.answer"): f"#{q.answer_id}" if q.answer_id else "-",
+                    t("faqkb.ui.col.not_helpful"): q.not_helpful,
+                }
+                for q in learn.top
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 with tab_import:
     st.caption(t("faqkb.ui.import_help"))

@@ -322,3 +322,27 @@ def from_query(session: Session, actor: Actor, query_id: int, data: AnswerInput)
         data = AnswerInput(**{**data.__dict__, "variants": [*data.variants, asked]})
     row = create(session, actor, data, org_id=query.org_id)
     return _move(session, actor, row, IN_REVIEW, from_query=query_id)
+
+
+def from_campaign(
+    session: Session, actor: Actor, slug: str, source_url: str, *, year: int | None = None
+) -> FaqAnswer:
+    """A draft answer «<campaign> là ngày nào?» from a campaign: its date (this year's
+    occurrence, or the rule of a yearly one) and description; ``source_url`` the page that
+    announces it. Raises NotFound (another unit's campaign), InvalidInput."""
+    from publisher.services.publishing import campaigns
+    from publisher.timeutil import fmt_date, to_local
+
+    actor.require("faq.edit")
+    campaign = campaigns.get_campaign(session, actor, slug)
+    year = year or to_local(utcnow()).year
+    on = campaigns.occurrence_in(campaign, year)
+    when = fmt_date(on) if on else ""
+    if campaign.month and campaign.day:
+        when = f"{campaign.day}/{campaign.month}"
+    text = f"{campaign.name}: {when}. {campaign.description}".strip()
+    variants = [f"ngày {when} là ngày gì"] if when else []
+    if campaign.hashtag:
+        variants.append(campaign.hashtag.lstrip("#"))
+    data = AnswerInput(f"{campaign.name} là ngày nào?", text, source_url, variants=variants)
+    return create(session, actor, data)
