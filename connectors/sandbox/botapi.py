@@ -1,5 +1,6 @@
-"""Telegram Bot API emulator: getMe, getChat, sendMessage, sendPhoto, sendVideo,
-sendMediaGroup — url-encoded, JSON and multipart bodies, ``attach://`` references."""
+"""Telegram Bot API emulator: getMe, getChat, sendMessage (with inline keyboards), sendPhoto,
+sendVideo, sendMediaGroup, answerCallbackQuery, setWebhook, deleteWebhook — url-encoded, JSON
+and multipart bodies, ``attach://`` references."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ METHODS = (
     "editmessagecaption",
     "deletemessage",
     "answercallbackquery",
+    "setwebhook",
+    "deletewebhook",
 )
 #: Methods that act on no chat.
 CHATLESS = frozenset({"answercallbackquery"})
@@ -158,6 +161,8 @@ async def handle(request: Request, state: SandboxState) -> Response:
             return Outcome(200, {"ok": True, "result": _me(bot_id)})
         if name == "answercallbackquery":
             return _answer_callback(state, params)
+        if name in ("setwebhook", "deletewebhook"):
+            return _webhook(state, bot_id, params, name == "setwebhook")
         if not chat_key:
             return tg_error(400, "Bad Request: chat_id is empty")
         chat = state.accounts.tg_chat(chat_key)
@@ -266,6 +271,21 @@ def _reply_markup(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
     except (ValueError, KeyError, TypeError, AttributeError):
         return None, "Bad Request: can't parse reply keyboard markup JSON object"
     return dict(markup), None
+
+
+def _webhook(state: SandboxState, bot_id: int, params: dict[str, Any], on: bool) -> Outcome:
+    """setWebhook / deleteWebhook: remembered per bot (``state.tg_webhooks``), never called
+    back (the sandbox's citizens reach a bot by long polling)."""
+    url = str(params.get("url") or "")
+    if on and not url.startswith("https://"):
+        return tg_error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+    with state.lock:
+        hooks = state.__dict__.setdefault("tg_webhooks", {})
+        if on:
+            hooks[bot_id] = {"url": url, "has_secret": bool(params.get("secret_token"))}
+        else:
+            hooks.pop(bot_id, None)
+    return Outcome(200, {"ok": True, "result": True, "description": "Webhook was set"})
 
 
 def _answer_callback(state: SandboxState, params: dict[str, Any]) -> Outcome:

@@ -184,6 +184,7 @@ class SandboxState:
                 "tg_citizen_messages",
                 "tg_callback_answers",
                 "tg_citizen_names",
+                "tg_webhooks",
             ):
                 self.__dict__.pop(key, None)
         self.faults.clear()

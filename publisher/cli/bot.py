@@ -54,6 +54,48 @@ def bot_run(
     typer.echo(t("faqbot.cli.stopped", channel=target.name), err=True)
 
 
+@bot_app.command("webhook")
+@handle_errors
+def bot_webhook(
+    channel: ChannelOpt,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The api's https URL ending in /bot/telegram/<channel>."),
+    ] = None,
+    off: Annotated[bool, typer.Option("--off", help="Back to long polling.")] = False,
+) -> None:
+    """Tell Telegram to post the bot's updates to the api (setWebhook with the channel's
+    bot_webhook_secret), or stop it with --off (deleteWebhook)."""
+    import asyncio
+
+    from publisher.bots.telegram import TelegramBot, load_channel
+
+    target = load_channel(channel, require_enabled=False)
+    if not off and not (url and target.webhook_secret):
+        fail(t("error.faqbot_webhook_needs", channel=target.name))
+    bot = TelegramBot(target)
+
+    async def apply() -> None:
+        client = await bot.start()
+        try:
+            if off:
+                await client.delete_webhook()
+            else:
+                await client.set_webhook(
+                    str(url),
+                    secret_token=target.webhook_secret,
+                    allowed_updates=["message", "callback_query"],
+                )
+        finally:
+            await bot.close()
+
+    try:
+        asyncio.run(apply())
+    except Exception as exc:  # the Bot API refused (not https, bad token) or is unreachable
+        fail(t("error.faqbot_bot_api", channel=target.name, detail=type(exc).__name__ + f": {exc}"))
+    typer.echo(t("faqbot.cli.webhook_off" if off else "faqbot.cli.webhook_on", channel=target.name))
+
+
 @bot_app.command("chat")
 @handle_errors
 def bot_chat(

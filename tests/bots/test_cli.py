@@ -110,3 +110,28 @@ def test_bot_run_against_an_unreachable_bot_api_fails_with_one_line(
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("Bot của kênh tg-off không chạy được")
     assert "Traceback" not in done.stderr
+
+
+def test_bot_webhook_registers_the_api_url_with_the_secret_and_off_removes_it(
+    sqlite_db: Any, sandbox: SandboxHandle, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")
+    spec = {
+        "kind": "telegram",
+        "settings": {"chat_id": "@sandbox_hook", "api_base_url": sandbox.url},
+        "credentials": {"bot_token": TOKEN, "bot_webhook_secret": "s3cret-hook"},
+    }
+    make_office("so-khcn-hook2", channels={"tg-hook2": spec})
+    url = "https://api.example.gov.vn/bot/telegram/tg-hook2"
+    on = subprocess.run(
+        _cli("bot", "webhook", "--channel", "tg-hook2", "--url", url),
+        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert on.returncode == 0, on.stderr
+    assert sandbox.state.__dict__["tg_webhooks"][7001] == {"url": url, "has_secret": True}
+    off = subprocess.run(
+        _cli("bot", "webhook", "--channel", "tg-hook2", "--off"),
+        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert off.returncode == 0, off.stderr
+    assert sandbox.state.__dict__["tg_webhooks"] == {}

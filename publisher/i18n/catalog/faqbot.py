@@ -84,6 +84,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kênh {channel} không phải kênh Telegram.",
         "Channel {channel} is not a Telegram channel.",
     ),
+    "error.faqbot_webhook_needs": (
+        "Kênh {channel}: cần --url và mã bí mật webhook của bot (--bot-webhook-secret).",
+        "Channel {channel}: needs --url and the bot's webhook secret (--bot-webhook-secret).",
+    ),
     "error.faqbot_bot_api": (
         "Bot của kênh {channel} không chạy được: {detail}",
         "The bot of channel {channel} cannot run: {detail}",
@@ -103,6 +107,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The FAQ bot of channel {channel} is running (Ctrl-C to stop).",
     ),
     "faqbot.cli.stopped": ("Đã dừng trợ lý hỏi đáp của kênh {channel}.", "Stopped {channel}."),
+    "faqbot.cli.webhook_on": (
+        "Telegram sẽ gửi tin nhắn của bot kênh {channel} tới api (webhook).",
+        "Telegram now posts the bot's updates of {channel} to the api (webhook).",
+    ),
+    "faqbot.cli.webhook_off": (
+        "Đã tắt webhook của bot kênh {channel} (trở lại long polling).",
+        "The webhook of {channel}'s bot is off (long polling again).",
+    ),
     "faqbot.cli.citizen": ("Công dân: {text}", "Citizen: {text}"),
     "faqbot.cli.bot": ("Bot: {text}", "Bot: {text}"),
     "faqbot.cli.button": ("  [nút] {text}", "  [button] {text}"),
