@@ -99,6 +99,7 @@ def _score(results: list[dict[str, Any]], answer_at: float) -> dict[str, Any]:
     answered = [r for r in results if r["top_conf"] >= answer_at]
     refused = [r for r in results if r["top_conf"] < answer_at]
     right = [r for r in inside if r["top_conf"] >= answer_at and r["top_id"] == r["expected_id"]]
+    bare = [r for r in refused if not r["suggested"]]
     by_form: dict[str, list[int]] = {}
     for r in inside:
         ok = r["top_conf"] >= answer_at and r["top_id"] == r["expected_id"]
@@ -127,6 +128,11 @@ def _score(results: list[dict[str, Any]], answer_at: float) -> dict[str, Any]:
         # of every «không biết» reply, the share that was right (the question was outside)
         "unknown_precision": (
             sum(r["expected_id"] is None for r in refused) / len(refused) if refused else 1.0
+        ),
+        # replies with neither an answer nor a suggestion: the bot's plain «không biết»
+        "bare_unknown": sum(r["top_conf"] < answer_at and not r["suggested"] for r in results),
+        "bare_unknown_precision": (
+            sum(r["expected_id"] is None for r in bare) / len(bare) if bare else 1.0
         ),
         "answered": len(answered),
         "by_form": {k: round(v[0] / v[1], 3) for k, v in sorted(by_form.items())},
@@ -209,16 +215,17 @@ def write(data: dict[str, Any]) -> None:
         "",
         "| set | questions in base | outside | top-1 (best-ranked answer right) | answered "
         "right | answered or suggested right | wrong answers | outside → «không biết» | "
-        "«không biết» precision |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "«không biết» precision | replies with nothing: count, precision |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name in ("test", "dev"):
-        sc = data["sets"][name]
+    for set_name in ("test", "dev"):
+        sc = data["sets"][set_name]
         lines.append(
-            f"| {name} | {sc['inside']} | {sc['outside']} | {sc['top1_ranking']:.1%} | "
+            f"| {set_name} | {sc['inside']} | {sc['outside']} | {sc['top1_ranking']:.1%} | "
             f"{sc['top1_accuracy']:.1%} | {sc['answered_or_suggested']:.1%} | "
             f"{sc['wrong_answers']} | {sc['outside_refused']:.1%} | "
-            f"{sc['unknown_precision']:.1%} |"
+            f"{sc['unknown_precision']:.1%} | {sc.get('bare_unknown', '-')}, "
+            f"{sc.get('bare_unknown_precision', 0):.1%} |"
         )
     test = data["sets"]["test"]
     lines += [
@@ -245,7 +252,9 @@ def write(data: dict[str, Any]) -> None:
         "*outside → «không biết»*: questions outside the base that got no answer (the target "
         "of issue 21); *«không biết» precision*: of every reply without an answer, the share "
         "whose question was really outside the base (the others were in-base questions "
-        "given suggestions instead). The held-out questions are closer to the base's "
+        "given suggestions instead); *replies with nothing*: no answer and no «Bạn có muốn "
+        "hỏi» either, and the share of those whose question was outside. The held-out "
+        "questions are closer to the base's "
         "wording than the dev ones (docs/faq.md, caveat).",
     ]
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")

@@ -50,3 +50,19 @@ def test_the_semi_annual_report_has_the_assistants_section(kb: dict[str, Any]) -
     text = _docx_text(content)
     assert "Trợ lý hỏi đáp cho người dân, doanh nghiệp" in text
     assert "nhận 1 câu hỏi, trả lời được 1 câu (100%)" in text
+
+
+def test_the_xlsx_report_has_the_assistants_sheet(kb: dict[str, Any]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from publisher.services.insight import reports
+    from tests.factories import ADMIN
+
+    with session_scope() as s:
+        faq_search.ask(s, "giá vàng", org_id=kb["org_id"], now=NOW, log=True)
+        content, _ = reports.generate(s, ADMIN, "2026-H2", "xlsx")
+    sheet = load_workbook(io.BytesIO(content))["Trợ lý hỏi đáp"]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Câu hỏi nhận được"] == 1 and rows["Chưa có câu trả lời"] == 1

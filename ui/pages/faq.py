@@ -13,7 +13,7 @@ from publisher.errors import PublisherError
 from publisher.i18n import t
 from publisher.services import uow
 from publisher.services.insight import faq_stats
-from publisher.services.publishing import faq, faq_import
+from publisher.services.publishing import campaigns, faq, faq_import, posts
 from publisher.services.publishing.imports import ImportRefused
 from publisher.timeutil import utcnow
 from ui import common
@@ -86,6 +86,49 @@ with tab_answers:
             data = _form("faq_new")
             if data and common.write(faq.create, actor, data, success=t("faqkb.ui.saved")):
                 st.rerun()
+    if may_edit:
+        with st.expander(t("faqkb.ui.seed"), icon=":material/auto_awesome:"):
+            published = common.read(
+                posts.list_posts, actor, posts.PostFilter(status="published", limit=50)
+            )
+            s1, s2 = st.columns(2)
+            post = s1.selectbox(
+                t("faqkb.ui.seed_post"),
+                [None, *published],
+                format_func=lambda p: "-" if p is None else f"#{p.id} {(p.title or p.text)[:60]}",
+                key="faq_seed_post",
+            )
+            seed_q = s1.text_input(t("faqkb.ui.question"), key="faq_seed_q")
+            post_go = s1.button(
+                t("faqkb.ui.seed_go"), key="faq_seed_post_go", disabled=post is None
+            )
+            if post_go and post is not None:
+                made = common.write(
+                    faq.from_post, actor, post.id, seed_q, success=t("faqkb.ui.saved")
+                )
+                if made:
+                    st.rerun()
+            occurrences = common.read(campaigns.upcoming, actor)
+            camp = s2.selectbox(
+                t("faqkb.ui.seed_campaign"),
+                [None, *occurrences],
+                format_func=lambda o: "-" if o is None else o.campaign.name,
+                key="faq_seed_camp",
+            )
+            camp_src = s2.text_input(t("faqkb.ui.source"), key="faq_seed_src")
+            camp_go = s2.button(
+                t("faqkb.ui.seed_go"), key="faq_seed_camp_go", disabled=camp is None
+            )
+            if camp_go and camp is not None:
+                made = common.write(
+                    faq.from_campaign,
+                    actor,
+                    camp.campaign.slug,
+                    camp_src,
+                    success=t("faqkb.ui.saved"),
+                )
+                if made:
+                    st.rerun()
     for row in rows[:200]:
         label = f"{_status(row.status)} · #{row.id} · {row.question}"
         with st.expander(label):

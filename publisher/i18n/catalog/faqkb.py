@@ -184,3 +184,27 @@ MESSAGES.update(
         "faqkb.ui.import_go": ("Nhập", "Import"),
     }
 )
+MESSAGES.update(
+    {
+        "faqkb.report.sheet": ("Trợ lý hỏi đáp", "Q&A assistant"),
+        "faqkb.report.col.figure": ("Chỉ số", "Figure"),
+        "faqkb.report.col.value": ("Giá trị", "Value"),
+        "faqkb.report.figure.asked": ("Câu hỏi nhận được", "Questions received"),
+        "faqkb.report.figure.answered": ("Trả lời được", "Answered"),
+        "faqkb.report.figure.suggested": ("Gợi ý câu hỏi gần đúng", "Given suggestions"),
+        "faqkb.report.figure.unanswered": ("Chưa có câu trả lời", "No answer"),
+        "faqkb.report.figure.rated": ("Lượt đánh giá", "Ratings"),
+        "faqkb.report.figure.helpful": ("Đánh giá hữu ích (👍)", "Rated helpful (👍)"),
+    }
+)
+MESSAGES.update(
+    {
+        "faqkb.ui.seed": (
+            "Tạo từ bài đã đăng hoặc chiến dịch",
+            "From a published post or a campaign",
+        ),
+        "faqkb.ui.seed_post": ("Bài đã đăng", "Published post"),
+        "faqkb.ui.seed_campaign": ("Chiến dịch", "Campaign"),
+        "faqkb.ui.seed_go": ("Tạo bản nháp", "Make a draft"),
+    }
+)

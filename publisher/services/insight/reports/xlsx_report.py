@@ -232,6 +232,24 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             for d in days
         ],
     )
+    if data.faq is not None:
+        f = data.faq
+        _sheet(
+            wb,
+            t("faqkb.report.sheet", lang),
+            [t("faqkb.report.col.figure", lang), t("faqkb.report.col.value", lang)],
+            [
+                [t(f"faqkb.report.figure.{key}", lang), value]
+                for key, value in (
+                    ("asked", f.asked),
+                    ("answered", f.answered),
+                    ("suggested", f.suggested),
+                    ("unanswered", f.unanswered),
+                    ("rated", f.rated),
+                    ("helpful", f.helpful),
+                )
+            ],
+        )
     _province_sheets(wb, data, lang)
     buf = io.BytesIO()
     wb.save(buf)
