@@ -38,7 +38,7 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
 )
-from connectors.settings import POLL, PREVIEW_BUBBLE, SECRET, URL, Field
+from connectors.settings import BOOL, POLL, PREVIEW_BUBBLE, SECRET, URL, Field
 
 if TYPE_CHECKING:  # python-telegram-bot and httpx load with the first call to the platform
     from telegram import Bot, Message
@@ -101,6 +101,23 @@ class TelegramConnector(Connector):
             message="the bot token must look like 123456:ABC…",
             cli="token",
             cli_help="bot token",
+        ),
+        # The FAQ bot (publisher/engine/faqbot.py): the worker runs it for channels with it on.
+        Field(
+            "faq_bot",
+            BOOL,
+            default="false",
+            cli="faq-bot",
+            cli_help="answer citizens' messages from the knowledge base (the FAQ bot)",
+        ),
+        Field(
+            "bot_webhook_secret",
+            SECRET,
+            pattern=r"[A-Za-z0-9_-]{1,256}",
+            problem="invalid_webhook_secret",
+            message="the webhook secret token is 1-256 letters, digits, _ or -",
+            cli="bot-webhook-secret",
+            cli_help="secret token of the FAQ bot's webhook mode (api /bot/telegram/<channel>)",
         ),
     )
     #: About 30 messages per second per bot across all its chats.
@@ -185,7 +202,24 @@ class TelegramConnector(Connector):
                 raise self.failure(exc.__cause__, classify) from None
             raise self.failure(exc, classify) from None
 
-    def _new_request(self) -> HTTPXRequest:
+    def chat_bot(self, *, poll_timeout: float, connections: int = 8) -> Bot:
+        """A Bot for conversations (the FAQ bot): ``getUpdates``' long poll holds a
+        connection of its own (read timeout ``poll_timeout`` + the call timeout) and replies
+        share ``connections`` others, all through the outbound guard. The caller runs it on
+        one event loop: ``async with bot: ...`` (initialises it with getMe, shuts it down)."""
+        from telegram import Bot
+
+        return Bot(
+            str(self.config.credentials.get("bot_token") or ""),
+            base_url=f"{self.api_url}/bot",
+            base_file_url=f"{self.api_url}/file/bot",
+            request=self._new_request(connections),
+            get_updates_request=self._new_request(1, read_timeout=poll_timeout + self.timeout),
+        )
+
+    def _new_request(
+        self, connections: int = 1, *, read_timeout: float | None = None
+    ) -> HTTPXRequest:
         from http.cookiejar import CookieJar
 
         import httpx
@@ -196,16 +230,18 @@ class TelegramConnector(Connector):
 
         return HTTPXRequest(
             connect_timeout=min(5.0, self.timeout),
-            read_timeout=self.timeout,
+            read_timeout=read_timeout or self.timeout,
             write_timeout=self.timeout,
             media_write_timeout=max(self.timeout, 120.0),
             pool_timeout=self.timeout,
+            connection_pool_size=connections,
             # One request serves every channel of a thread: no cookie passes between them.
             # Connections go to addresses the outbound guard judged (also after a redirect
             # or a changed DNS answer); a custom transport also means no environment proxy.
             httpx_kwargs={
                 "transport": outbound.httpx_async_transport(
-                    ssl_context=tls.client_context(), limits=httpx.Limits(max_connections=1)
+                    ssl_context=tls.client_context(),
+                    limits=httpx.Limits(max_connections=connections),
                 ),
                 "cookies": CookieJar(NO_COOKIES),
             },

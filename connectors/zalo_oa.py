@@ -228,6 +228,14 @@ class ZaloOAConnector(Connector):
             cli_help="send each article to the followers (broadcast)",
         ),
         Field("target_cities", LIST, cli="target-cities", cli_help="city codes 0-63: 24,25"),
+        # The FAQ bot answers user_send_text events with customer-service messages.
+        Field(
+            "faq_bot",
+            BOOL,
+            default="false",
+            cli="faq-bot",
+            cli_help="answer citizens' messages from the knowledge base (the FAQ bot)",
+        ),
         Field(
             "package",
             CHOICE,
@@ -768,6 +776,23 @@ class ZaloOAConnector(Connector):
                 "error": str(error),
             }
         return {"status": "sent", "message_id": str(data.get("message_id") or "")}
+
+    # -- customer-service messages (the FAQ bot) ---------------------------------------------
+    #: Longest text of a customer-service message.
+    cs_text_max: ClassVar[int] = 2000
+
+    def send_cs_text(self, user_id: str, text: str) -> str:
+        """Send a customer-service text message (``/v3.0/oa/message/cs``) to a follower who
+        wrote to the OA; returns its message id. Raises a :class:`ConnectorError` subclass
+        (table in :mod:`connectors.zalo_errors`)."""
+        body = {
+            "recipient": {"user_id": str(user_id)},
+            "message": {"text": _shorten(text, self.cs_text_max)},
+        }
+        data = self._guarded(
+            lambda: self._api("POST", "/v3.0/oa/message/cs", step="cs_message", json=body)
+        )
+        return str(data.get("message_id") or "")
 
     # -- reconciliation -----------------------------------------------------------------------
     def find_published(self, post: OutgoingPost) -> PublishResult | None:

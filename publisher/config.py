@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     #: The notification bot's username (without @): the «Thông báo» page links to
     #: ``https://t.me/<it>?start=<code>``.
     notify_telegram_bot: str = ""
+    #: FAQ bot: days a hand-over (chat id, name, question, reply) is kept before the worker
+    #: deletes it.
+    faq_retention_days: int = Field(default=30, ge=1)
+    #: FAQ bot: messages one citizen may send per minute (and at once); more are dropped.
+    faq_user_rate_per_minute: float = Field(default=6.0, gt=0)
+    faq_user_burst: int = Field(default=3, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

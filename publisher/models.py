@@ -638,6 +638,28 @@ class ZaloBroadcast(_Table, table=True):
     created_at: datetime = _ts(default_factory=_now)
 
 
+class FaqHandover(_Table, table=True):
+    """A citizen's question the bot could not answer, handed to the staff inbox.
+
+    Only what the hand-over needs is kept (the chat to answer in, the name shown, the
+    question); rows older than ``PUBLISHER_FAQ_RETENTION_DAYS`` are deleted by the worker.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    #: The platform's chat (Telegram chat id, Zalo user id) the staff reply goes to.
+    chat_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=120)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    #: open (waiting for staff) | sending (reply written, the bot sends it) | answered | failed
+    status: str = Field(default="open", max_length=20, index=True)
+    reply: str = Field(default="", sa_column=Column(Text, nullable=False))
+    replied_by: str = Field(default="", max_length=120)
+    created_at: datetime = _ts(default_factory=_now, index=True)
+    replied_at: datetime | None = _ts(default=None)
+
+
 class KeyValue(_Table, table=True):
     """Small settings stored in the database (KPI targets, demo markers)."""
 
@@ -684,6 +706,8 @@ class Notification(_Table, table=True):
     error: str = Field(default="", max_length=500)
     created_at: datetime = _ts(default_factory=_now)
     sent_at: datetime | None = _ts(default=None)
+
+
 # --- questions and answers (issue 21) ---
 class FaqAnswer(_Table, table=True):
     """An approved answer of the office's knowledge base, with the ways people ask for it.

@@ -47,6 +47,13 @@ PAGES: list[PageSpec] = [
         "pages/review.py", "ui.nav.review", ":material/fact_check:", "post.view", "ui.section.work"
     ),
     PageSpec(
+        "pages/faq_inbox.py",
+        "ui.nav.faq_inbox",
+        ":material/forum:",
+        "faqbot.inbox",
+        "ui.section.work",
+    ),
+    PageSpec(
         "pages/deliveries.py",
         "ui.nav.deliveries",
         ":material/outbox:",

@@ -1,5 +1,6 @@
-"""Telegram Bot API emulator: getMe, getChat, sendMessage, sendPhoto, sendVideo,
-sendMediaGroup — url-encoded, JSON and multipart bodies, ``attach://`` references."""
+"""Telegram Bot API emulator: getMe, getChat, sendMessage (with inline keyboards), sendPhoto,
+sendVideo, sendMediaGroup, answerCallbackQuery, setWebhook, deleteWebhook — url-encoded, JSON
+and multipart bodies, ``attach://`` references."""
 
 from __future__ import annotations
 
@@ -55,7 +56,12 @@ METHODS = (
     "editmessagetext",
     "editmessagecaption",
     "deletemessage",
+    "answercallbackquery",
+    "setwebhook",
+    "deletewebhook",
 )
+#: Methods that act on no chat.
+CHATLESS = frozenset({"answercallbackquery"})
 #: Files of a multipart request: field name -> (content, what :func:`file_info` says).
 Uploads = dict[str, tuple[bytes, dict[str, Any]]]
 
@@ -153,6 +159,10 @@ async def handle(request: Request, state: SandboxState) -> Response:
             return tg_error(404, "Not Found: method not found")
         if name == "getme":
             return Outcome(200, {"ok": True, "result": _me(bot_id)})
+        if name == "answercallbackquery":
+            return _answer_callback(state, params)
+        if name in ("setwebhook", "deletewebhook"):
+            return _webhook(state, bot_id, params, name == "setwebhook")
         if not chat_key:
             return tg_error(400, "Bad Request: chat_id is empty")
         chat = state.accounts.tg_chat(chat_key)
@@ -234,8 +244,58 @@ def _send_message(
         return error
     if not text.strip():
         return tg_error(400, "Bad Request: message text is empty")
-    msg = _message(state, chat, text=text)
+    markup, problem = _reply_markup(params.get("reply_markup"))
+    if problem:
+        return tg_error(400, problem)
+    msg = _message(state, chat, text=text, **({"reply_markup": markup} if markup else {}))
     return _sent(chat, msg, state)
+
+
+def _reply_markup(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """An inline keyboard as Telegram checks it: rows of buttons with text and 1-64 bytes of
+    ``callback_data`` (or a ``url``)."""
+    if raw in (None, ""):
+        return None, None
+    try:
+        markup = json.loads(raw) if isinstance(raw, str) else raw
+        rows = markup["inline_keyboard"]
+        for row in rows:
+            for button in row:
+                data = button.get("callback_data")
+                if not str(button.get("text") or "").strip():
+                    return None, "Bad Request: text buttons are unallowed in the inline keyboard"
+                if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                    return None, "Bad Request: BUTTON_DATA_INVALID"
+                if data is None and not button.get("url"):
+                    return None, "Bad Request: can't parse inline keyboard button"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None, "Bad Request: can't parse reply keyboard markup JSON object"
+    return dict(markup), None
+
+
+def _webhook(state: SandboxState, bot_id: int, params: dict[str, Any], on: bool) -> Outcome:
+    """setWebhook / deleteWebhook: remembered per bot (``state.tg_webhooks``), never called
+    back (the sandbox's citizens reach a bot by long polling)."""
+    url = str(params.get("url") or "")
+    if on and not url.startswith("https://"):
+        return tg_error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+    with state.lock:
+        hooks = state.__dict__.setdefault("tg_webhooks", {})
+        if on:
+            hooks[bot_id] = {"url": url, "has_secret": bool(params.get("secret_token"))}
+        else:
+            hooks.pop(bot_id, None)
+    return Outcome(200, {"ok": True, "result": True, "description": "Webhook was set"})
+
+
+def _answer_callback(state: SandboxState, params: dict[str, Any]) -> Outcome:
+    query_id = str(params.get("callback_query_id") or "")
+    if not query_id.startswith("cbq-"):
+        return tg_error(400, "Bad Request: query is too old and response timeout expired")
+    with state.lock:
+        answers = state.__dict__.setdefault("tg_callback_answers", [])
+        answers.append({"id": query_id, "text": params.get("text") or ""})
+    return Outcome(200, {"ok": True, "result": True})
 
 
 def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) -> Outcome:
@@ -243,12 +303,15 @@ def _sent(chat: dict[str, Any], result: Any, state: SandboxState | None = None) 
     if state is not None:
         with state.lock:
             for message in result if isinstance(result, list) else [result]:
-                state.tg_messages[(chat["id"], message["message_id"])] = message
+                # sent_at orders a chat's messages within one second (the citizen chat).
+                stored = {**message, "sent_at": time.time()}
+                state.tg_messages[(chat["id"], message["message_id"])] = stored
     return Outcome(
         200,
         {"ok": True, "result": result},
         external_id=f"{chat['id']}:{first['message_id']}",
-        published=True,
+        # A bot's answer in a citizen's chat (sandbox/botchat.py) is a reply, not a post.
+        published=chat.get("type") not in ("private", "group"),
     )
 
 

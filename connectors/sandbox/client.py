@@ -141,3 +141,32 @@ class SandboxClient:
     def set_permissive(self, permissive: bool) -> None:
         """With ``False`` only registered accounts work (the demo patterns are refused)."""
         self.add_accounts({"permissive": permissive})
+
+    # -- a citizen writing to a bot (sandbox/botchat.py) ------------------------------------
+    def citizen_says(
+        self, token: str, text: str, *, user_id: int = 501, name: str = "", **extra: Any
+    ) -> dict[str, Any]:
+        """Queue a citizen's message to the bot of ``token``; ``{"update_id", "chat_id"}``."""
+        body = {"token": token, "text": text, "user_id": user_id, "name": name, **extra}
+        result: dict[str, Any] = self._call("POST", "telegram/citizen", json=body)
+        return result
+
+    def citizen_presses(
+        self, token: str, message_id: int, data: str, *, user_id: int = 501
+    ) -> dict[str, Any]:
+        """Press the inline button carrying ``data`` under the bot's message ``message_id``."""
+        body = {
+            "token": token,
+            "user_id": user_id,
+            "message_id": message_id,
+            "callback_data": data,
+        }
+        result: dict[str, Any] = self._call("POST", "telegram/citizen", json=body)
+        return result
+
+    def chat(self, chat_id: int, since: float = 0.0) -> dict[str, Any]:
+        """The chat as the citizen sees it: ``{"messages": [...], "callback_answers": [...]}``."""
+        result: dict[str, Any] = self._call(
+            "GET", "telegram/chat", params={"chat_id": chat_id, "since": since}
+        )
+        return result

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox import botapi, graph, grassroots, hooks, reactions, zalo
+from connectors.sandbox import botapi, botchat, graph, grassroots, hooks, reactions, zalo
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
@@ -44,7 +44,9 @@ def create_app(state: SandboxState) -> Starlette:
         Route("/_sandbox/reset", bind(_reset), methods=["POST"]),
         Route("/_sandbox/telegram/reactions", bind(reactions.add_reactions), methods=["POST"]),
         Route("/_sandbox/telegram/messages", bind(reactions.add_message), methods=["POST"]),
-        Route("/bot{token}/getUpdates", bind(reactions.get_updates), methods=["GET", "POST"]),
+        Route("/_sandbox/telegram/citizen", bind(botchat.citizen), methods=["POST"]),
+        Route("/_sandbox/telegram/chat", bind(botchat.chat), methods=["GET"]),
+        Route("/bot{token}/getUpdates", bind(botchat.get_updates), methods=["GET", "POST"]),
         Route("/bot{token}/{method}", bind(botapi.handle), methods=["GET", "POST"]),
         Route("/hooks/{name}", bind(hooks.handle), methods=["POST"]),
         Route("/grassroots/{name}", bind(grassroots.upload), methods=["POST"]),

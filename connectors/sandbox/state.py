@@ -178,6 +178,15 @@ class SandboxState:
             self.tg_messages.clear()
             self.hook_seen.clear()
             self.__dict__.pop("zalo", None)  # the Zalo emulator's state (sandbox/zalo.py)
+            # The citizen chat's queues and transcript (sandbox/botchat.py).
+            for key in (
+                "tg_bot_updates",
+                "tg_citizen_messages",
+                "tg_callback_answers",
+                "tg_citizen_names",
+                "tg_webhooks",
+            ):
+                self.__dict__.pop(key, None)
         self.faults.clear()
         self.latency = 0.0
 

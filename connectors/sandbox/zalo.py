@@ -82,6 +82,8 @@ class ZaloState:
     videos: dict[str, dict[str, Any]] = field(default_factory=dict)  # token -> video
     media: dict[str, bytes] = field(default_factory=dict)
     broadcasts: list[dict[str, Any]] = field(default_factory=list)
+    #: Customer-service messages the OA sent to users (the FAQ bot's replies).
+    cs_messages: list[dict[str, Any]] = field(default_factory=list)
     #: Verify answers -214 this many times for each new article (processing time).
     processing_polls: int = 0
     #: Seconds added to the real clock (tests move Zalo's time: token expiry, night block).
@@ -257,6 +259,7 @@ ROUTES = {
     ("GET", "v2.0/oa/getoa"): "getoa",
     ("POST", "v2.0/oa/message"): "message",
     ("POST", "v3.0/oa/quota/message"): "quota",
+    ("POST", "v3.0/oa/message/cs"): "cs",
 }
 
 
@@ -416,6 +419,8 @@ def _route(
         return answer(0, "Success", {"video_id": video["video_id"], "status": 1})
     if method == "message":
         return _broadcast(z, state, oa, body)
+    if method == "cs":
+        return _cs_message(z, oa, body)
     if method == "quota":
         used = _month_count(z, oa_id)
         cap = PACKAGE_MONTHLY.get(oa.package, 1)
@@ -597,6 +602,36 @@ def _broadcast(z: ZaloState, state: SandboxState, oa: OA, body: dict[str, Any]) 
     )
 
 
+def _cs_message(z: ZaloState, oa: OA, body: dict[str, Any]) -> Outcome:
+    """A customer-service text message to one user (``/v3.0/oa/message/cs``)."""
+    try:
+        user_id = str(body["recipient"]["user_id"])
+        text = body["message"]["text"]
+    except (KeyError, TypeError):
+        return answer(-201, "recipient.user_id or message.text is invalid")
+    if not user_id.isdigit():
+        return answer(-201, "user_id is invalid")
+    if not isinstance(text, str) or not text.strip():
+        return answer(-201, "message.text is empty")
+    if len(text) > 2000:
+        return answer(-201, "message.text is too long")
+    message_id = secrets.token_hex(16)
+    z.cs_messages.append(
+        {
+            "oa_id": oa.oa_id,
+            "user_id": user_id,
+            "text": text,
+            "at": z.now(),
+            "message_id": message_id,
+        }
+    )
+    return Outcome(
+        200,
+        {"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}},
+        external_id=message_id,
+    )
+
+
 async def media(request: Request, state: SandboxState) -> Response:
     data = zstate(state).media.get(request.path_params["attachment"])
     if data is None:
@@ -625,6 +660,7 @@ async def control(request: Request, state: SandboxState) -> Response:
                 "oas": {k: vars(v) for k, v in z.oas.items()},
                 "articles": [_public(a, detail=True) for a in z.articles.values()],
                 "broadcasts": list(z.broadcasts),
+                "cs_messages": list(z.cs_messages),
                 "processing_polls": z.processing_polls,
                 "permissive": z.permissive,
             }

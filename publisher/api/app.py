@@ -1,6 +1,8 @@
 """The ASGI app (Starlette). Handlers are thin: they call services in a worker thread.
 
 * ``POST /inbound/{channel}`` — a signed engagement event (Zalo-style or HMAC signature).
+* ``POST /bot/telegram/{channel}`` — Telegram's webhook mode of a channel's FAQ bot
+  (``X-Telegram-Bot-Api-Secret-Token`` checked; ``publisher/bots/webhook.py``).
 * ``GET /l/{code}`` — a tracked link: counts the click, redirects (302) to the target
   (``HEAD`` answers the same without counting).
 * ``GET /health`` — JSON health status (``services.health``); 503 when something fails. The
@@ -24,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
@@ -38,6 +41,9 @@ from starlette.routing import Route
 from publisher.api import public
 from publisher.api.batcher import UNAVAILABLE, EventWriter
 from publisher.api.ratelimit import RateLimiter, source_key
+from publisher.bots.webhook import MAX_BODY as BOT_MAX_BODY
+from publisher.bots.webhook import WebhookBots
+from publisher.bots.zalo import ZaloBots
 from publisher.config import get_settings
 from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
@@ -121,6 +127,9 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         return engine or get_engine()
 
     writer = EventWriter(db)
+    # The FAQ bots fed through the api: Telegram's webhook mode, Zalo OA's text events.
+    bots = WebhookBots(clock)
+    zalo_bots = ZaloBots(clock)
     settings = get_settings()
     inbound_limit = RateLimiter(settings.api_inbound_rate, settings.api_inbound_burst)
     link_limit = RateLimiter(settings.api_link_rate, settings.api_link_burst)
@@ -166,14 +175,35 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         except Exception as exc:  # the database refused this row (its others were stored)
             log.warning("inbound event refused by the database: %s", type(exc).__name__)
             return _error(InvalidInput("error.inbound_body", detail="cannot be stored"), lang)
+        # A follower's new text to a Zalo OA whose FAQ bot is on: answered once the event is
+        # stored (verified above; a replay is not new, a forged one never gets here).
+        answer = (
+            BackgroundTask(zalo_bots.answer, row, body)
+            if new and row["kind"] == "message"
+            else None
+        )
         return JSONResponse(
             {
                 "ok": True,
                 "event_id": row["event_id"].split(":", 1)[1],
                 "duplicate": not new,
                 "delivery_id": row["delivery_id"],
-            }
+            },
+            background=answer,
         )
+
+    async def bot_webhook(request: Request) -> Response:
+        # Telegram's webhook mode of the FAQ bot (publisher/bots/webhook.py).
+        seconds = wait(inbound_limit, request)
+        if seconds:
+            return Response(status_code=429, headers={"Retry-After": str(seconds)})
+        try:
+            body = await read_body(request, BOT_MAX_BODY)
+        except (InvalidInput, ClientDisconnect):
+            return Response(status_code=400)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        status = await bots.handle(request.path_params["channel"], body, headers)
+        return JSONResponse({"ok": status == 200}, status_code=status)
 
     async def tracked_link(request: Request) -> Response:
         code = request.path_params["code"]
@@ -248,6 +278,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
     routes = [
         Route("/inbound/{channel}", inbound_event, methods=["POST"]),
         Route("/zalo/callback", zalo_callback, methods=["GET"]),
+        Route("/bot/telegram/{channel}", bot_webhook, methods=["POST"]),
         Route("/l/{code}", tracked_link, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),

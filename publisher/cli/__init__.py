@@ -45,6 +45,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jobs",
     "feeds",
     "bulletin",
+    "bot",
     "faq",
 )
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from connectors.clients import ClientCache
+from publisher.bots.pool import BotPool
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat, outcome
@@ -84,6 +85,7 @@ class Worker:
         timeout: float | None = None,
         render_slots: int | None = None,
         guard: Guard | None = None,
+        faq_bots: bool = True,
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
@@ -137,6 +139,9 @@ class Worker:
         self.renders = (
             RenderExecutor(self.worker_id, slots=slots, on_done=self.wake) if slots > 0 else None
         )
+        # The FAQ bots of the channels that have them on (publisher/bots/pool.py): run by the
+        # scheduler's leader only, as Telegram allows one getUpdates poller per bot.
+        self.bots = BotPool(should_run=self._runs_bots) if faq_bots else None
         self.results: Counter[str] = Counter()
         self._pool = ThreadPoolExecutor(self.slots, thread_name_prefix="executor")
         self._stop = threading.Event()
@@ -199,6 +204,8 @@ class Worker:
         if self.renders is not None:
             self.renders.start()
         self._spawn("housekeeping", self._housekeeping)
+        if self.bots is not None:
+            self.bots.start()
         log.info("worker %s started as %s with %s threads", self.worker_id, self.role, self.threads)
         return self
 
@@ -223,10 +230,15 @@ class Worker:
         self.scheduler.stop()
         self.lease.is_leader = False
 
+    def _runs_bots(self) -> bool:
+        return not self.executor_only and self.lease.is_leader and not self._stop.is_set()
+
     def _halt(self, timeout: float) -> None:
         self._stop.set()
         self._wake.set()
         self._slot.set()
+        if self.bots is not None:
+            self.bots.stop(min(timeout, 15.0))
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True)

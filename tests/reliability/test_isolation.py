@@ -55,6 +55,7 @@ from publisher.services.publishing import (
     deliveries,
     faq,
     faq_import,
+    faq_inbox,
     faq_search,
     imports,
     plans,
@@ -214,6 +215,20 @@ def _later(w: World) -> Any:
     return utcnow() + timedelta(days=5)
 
 
+def _handover_a(w: World) -> int:
+    """A citizen's question in A's FAQ bot inbox (inside the row's savepoint)."""
+    row = faq_inbox.hand_over(
+        w.s,
+        channel_id=w.a.channels[f"tg-{MARK}"].id,
+        chat_id="501",
+        display_name=f"Dân {MARK}",
+        question=f"Câu hỏi {MARK}",
+        now=_later(w),
+    )
+    assert row.id is not None
+    return row.id
+
+
 def _faq_a(w: World, status: str = "in_review") -> int:
     """An answer of A's knowledge base (inside the row's savepoint)."""
     from publisher.models import FaqAnswer
@@ -367,6 +382,14 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         True,
     ),
     "publishing.channels.list_channels": (lambda w: channels.list_channels(w.s, w.actor()), False),
+    "publishing.faq_inbox.list_handovers": (
+        lambda w: (_handover_a(w), faq_inbox.list_handovers(w.s, w.actor()))[1],
+        False,
+    ),
+    "publishing.faq_inbox.reply": (
+        lambda w: faq_inbox.reply(w.s, w.actor(), _handover_a(w), "Trả lời", now=_later(w)),
+        True,
+    ),
     "publishing.channels.test_channel": (
         lambda w: channels.test_channel(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
         True,

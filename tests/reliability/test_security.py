@@ -21,8 +21,9 @@ from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
 from publisher.services.insight import activities, collection, criteria, kpi, reach, tasks
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.publishing import channels, deliveries, faq, posts, signoff
+from publisher.services.publishing import channels, deliveries, faq, faq_inbox, posts, signoff
 from publisher.services.studio import library as media
+from publisher.timeutil import utcnow
 from tests.factories import make_office, telegram_channel
 
 PASSWORD = "correct horse battery"
@@ -122,6 +123,8 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
     ),
     "report.submit": lambda s, a: collection.submit(s, a, 10**6, "so-khcn"),
     "criteria.manage": lambda s, a: criteria.set_target(s, a, "posts", 2027, 1),
+    "faqbot.inbox": lambda s, a: faq_inbox.list_handovers(s, a),
+    "faqbot.reply": lambda s, a: faq_inbox.reply(s, a, 10**6, "Trả lời", now=utcnow()),
     "activity.manage": lambda s, a: activities.add(
         s, a, org="so-khcn", kind="award", on_date=date(2026, 9, 2), title="X"
     ),

@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reach.confirm": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     #: Whether the unit requires a manager's sign-off (its manager decides).
     "org.signoff": frozenset({Role.MANAGER, Role.ADMIN}),
+    # The FAQ bot's staff inbox: questions the bot handed over, and replying to them.
+    "faqbot.inbox": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.ADMIN}),
+    "faqbot.reply": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     # The knowledge base of questions and answers (issue 21): written like posts, approved
     # by an editor (four eyes), read by everyone of the unit.
     "faq.view": frozenset({Role.OFFICER, Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),

@@ -152,6 +152,16 @@ def _oa_event(data: dict[str, Any]) -> tuple[str, str] | None:
     return "zalo-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40], kind
 
 
+def _without_words(data: dict[str, Any]) -> dict[str, Any]:
+    """An OA event as stored: what a follower wrote (text, attachments) is left out — only
+    its id stays. The FAQ bot reads the words from the request itself and keeps a question
+    only when it hands it to staff (docs/faq-bot.md, retention)."""
+    message = data.get("message")
+    if not isinstance(message, dict):
+        return data
+    return {**data, "message": {"msg_id": message.get("msg_id")}}
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -251,7 +261,7 @@ def prepare_event(
             "kind": native[1],
             "occurred_at": _occurred(data, now),
             "received_at": now,
-            "payload": data,
+            "payload": _without_words(data),
         }
     event_id = str(data.get("event_id") or "").strip()
     kind = str(data.get("event") or data.get("event_name") or "").strip().lower()

@@ -57,7 +57,8 @@ def channel_specs(url: str) -> dict[str, dict[str, Any]]:
         },
         "Kênh Telegram KH&CN (hộp cát)": {
             "kind": "telegram",
-            "settings": {"chat_id": "@sandbox_khcn", "api_base_url": url},
+            # faq_bot: the worker runs the unit's FAQ bot (docs/faq-bot.md).
+            "settings": {"chat_id": "@sandbox_khcn", "api_base_url": url, "faq_bot": True},
             "credentials": {"bot_token": "100001:sandbox-demo"},
         },
         # A native Zalo Official Account (the emulator's demo OA 1000001, verified).

@@ -55,7 +55,9 @@ def received(
         rows = SandboxClient(url, timeout=5).records(platform or None)
     except httpx.HTTPError as exc:
         raise PublisherError("error.sandbox_unreachable", url=url, detail=str(exc)[:120]) from exc
-    rows = [r for r in rows if r.get("method") not in ("getMe", "me", "check", "getoa")]
+    # Checks and the FAQ bots' long polls are not what a trainee looks for.
+    hidden = ("getMe", "me", "check", "getoa", "getUpdates", "answerCallbackQuery")
+    rows = [r for r in rows if r.get("method") not in hidden]
     return list(reversed(rows))[:limit]
 
 
