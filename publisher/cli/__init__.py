@@ -21,8 +21,11 @@ from typing import Any
 
 import typer
 
+from publisher.cli.usage import OneLineErrorsGroup
+
 app = typer.Typer(
     name="publisher",
+    cls=OneLineErrorsGroup,
     help="Resolution 57 multi-channel publishing scheduler.",
     no_args_is_help=True,
     add_completion=False,

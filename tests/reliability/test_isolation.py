@@ -310,6 +310,11 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: deliveries.get_delivery(w.s, w.actor(), w.delivery_a),
         False,
     ),
+    # Counts carry no marker: tests/ui/test_gaps_small.py checks B's totals leave A's out.
+    "publishing.deliveries.status_counts": (
+        lambda w: deliveries.status_counts(w.s, w.actor(), ["scheduled", "published"]),
+        False,
+    ),
     "publishing.deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),
     "publishing.deliveries.mark_verified": (
         lambda w: deliveries.mark_verified(w.s, w.actor(), w.delivery_a, url="https://x"),

@@ -18,7 +18,7 @@ from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import utcnow
 from ui import common
-from ui.components import platform_actions
+from ui.components import alert_text, platform_actions
 
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
@@ -75,8 +75,10 @@ with tab_a:
         )
         with st.container(border=True):
             a1, a2 = st.columns([5, 1])
-            a1.markdown(f"{icon} **{common.esc(t(alert.message_key, **alert.params))}**")
-            a1.caption(f"{common.fmt_dt(alert.created_at)} · {alert.kind}")
+            a1.markdown(
+                f"{icon} **{common.esc(alert_text.message(alert.message_key, alert.params))}**"
+            )
+            a1.caption(f"{common.fmt_dt(alert.created_at)} · {alert_text.kind(alert.kind)}")
             if actor.can("alert.resolve") and a2.button(
                 t("ui.deliveries.resolve"), key=f"al_{alert.id}", icon=":material/done:"
             ):
@@ -109,10 +111,8 @@ with tab_d:
     if not rows:
         st.info(t("ui.deliveries.empty"))
     else:
-        tally: dict[str, int] = {}
-        for dels in data.values():
-            for d, _ in dels:
-                tally[d.status] = tally.get(d.status, 0) + 1
+        # True totals over every post of the filter, not only the 100 listed below.
+        tally = common.read(deliveries.status_counts, actor, [status] if status else SHOWN)
         m = st.columns(4)
         m[0].metric(t("ui.deliveries.m_sent"), tally.get("sent", 0))
         m[1].metric(t("ui.deliveries.m_pending"), tally.get("pending", 0) + tally.get("sending", 0))

@@ -20,6 +20,8 @@ from ui.components.post_view import channel_previews
 actor = common.guard("post.view")
 common.page_header("ui.review.title", "ui.review.caption")
 can_review = actor.can("post.review")
+#: Managers and coordinators follow the queue without deciding: it comes first for them too.
+can_watch = actor.can("review.watch")
 OPEN = "rv_open"  # the one row shown opened
 DUE = {"any": None, "24h": timedelta(hours=24), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 
@@ -313,26 +315,33 @@ def _mine() -> None:
         _row(item, actions=False)
 
 
-if can_review:
+def _waiting_tab(total: int) -> None:
+    if not total:
+        st.info(t("ui.review.nothing"), icon=":material/task_alt:")
+        return
+    if can_review:
+        _plans()
+    flt = _filters()
+    waiting = common.read(review.queue, actor, flt=flt)
+    if not waiting:
+        st.info(t("ui.desk.none_match"))
+    for item in waiting:
+        _row(item, actions=can_review)
+
+
+if can_watch:
     total = common.read(review.waiting_count, actor)
-    waiting_tab, history_tab, mine_tab = st.tabs(
-        [t("ui.desk.tab_waiting", n=total), t("ui.desk.tab_history"), t("ui.desk.tab_mine")]
-    )
-    with waiting_tab:
-        if not total:
-            st.info(t("ui.review.nothing"), icon=":material/task_alt:")
-        else:
-            _plans()
-            flt = _filters()
-            waiting = common.read(review.queue, actor, flt=flt)
-            if not waiting:
-                st.info(t("ui.desk.none_match"))
-            for item in waiting:
-                _row(item, actions=True)
-    with history_tab:
+    names = [t("ui.desk.tab_waiting", n=total), t("ui.desk.tab_history")]
+    if actor.can("post.compose"):  # a manager or coordinator writes no posts of their own
+        names.append(t("ui.desk.tab_mine"))
+    tabs = st.tabs(names)
+    with tabs[0]:
+        _waiting_tab(total)
+    with tabs[1]:
         _history()
-    with mine_tab:
-        _mine()
+    if len(tabs) > 2:
+        with tabs[2]:
+            _mine()
 else:
     mine_tab, history_tab = st.tabs([t("ui.desk.tab_mine"), t("ui.desk.tab_history")])
     with mine_tab:

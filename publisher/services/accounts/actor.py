@@ -13,6 +13,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "post.compose": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.submit": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "post.review": frozenset({Role.EDITOR, Role.ADMIN}),
+    # Reading the review queue (what waits, its filters, its count): reviewers, and managers
+    # and coordinators who follow it without deciding.
+    "review.watch": frozenset({Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
     "post.cancel": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "delivery.manage": frozenset({Role.EDITOR, Role.ADMIN}),
     "channel.view": frozenset(
