@@ -35,6 +35,7 @@ app = typer.Typer(
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "hours",
     "bulk",
     "library",
     "sandbox",

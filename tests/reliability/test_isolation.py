@@ -42,6 +42,7 @@ from publisher.services.publishing import (
     deliveries,
     imports,
     plans,
+    posting_hours,
     posts,
     remote,
     review,
@@ -313,6 +314,20 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     # Counts carry no marker: tests/ui/test_gaps_small.py checks B's totals leave A's out.
     "publishing.deliveries.status_counts": (
         lambda w: deliveries.status_counts(w.s, w.actor(), ["scheduled", "published"]),
+        False,
+    ),
+    "publishing.posting_hours.check_time": (
+        lambda w: posting_hours.check_time(w.s, w.actor(), [w.a.channels[f"tg-{MARK}"].id], None),
+        False,
+    ),
+    "publishing.posting_hours.set_hours": (
+        lambda w: posting_hours.set_hours(
+            w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id, start="07:00", end="21:00"
+        ),
+        True,
+    ),
+    "publishing.drafts.hours_warnings": (
+        lambda w: composer.hours_warnings(w.s, w.actor(), w.post_a),
         False,
     ),
     "publishing.deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),

@@ -40,4 +40,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.usage.reason_number": ("cần một số", "a number is needed"),
     "cli.usage.reason_choice": ("không thuộc các giá trị cho phép", "not one of the choices"),
     "cli.usage.reason_no_file": ("không có tệp này", "no such file"),
+    # A channel's posting hours (services.publishing.posting_hours).
+    "hours.error.time": (
+        "Giờ «{value}» không hợp lệ (viết GG:PP, ví dụ 07:30)",
+        "Time «{value}» is not valid (write HH:MM, e.g. 07:30)",
+    ),
+    "hours.error.both": (
+        "Cần nhập cả giờ bắt đầu và giờ kết thúc (hoặc để trống cả hai)",
+        "Give both the start and the end time (or leave both empty)",
+    ),
+    "hours.error.same": (
+        "Giờ bắt đầu và giờ kết thúc trùng nhau",
+        "The start and end times are the same",
+    ),
+    "hours.error.days": ("Cần chọn ít nhất một ngày trong tuần", "Choose at least one weekday"),
+    "hours.error.mode": ("Cách áp dụng «{value}» không hợp lệ", "Mode «{value}» is not valid"),
+    "hours.error.best_outside": (
+        "Giờ đẹp {value} nằm ngoài khung giờ đăng",
+        "Best time {value} is outside the posting hours",
+    ),
+    "hours.any_hour": ("cả ngày", "any hour"),
+    "hours.day.mon": ("T2", "Mon"),
+    "hours.day.tue": ("T3", "Tue"),
+    "hours.day.wed": ("T4", "Wed"),
+    "hours.day.thu": ("T5", "Thu"),
+    "hours.day.fri": ("T6", "Fri"),
+    "hours.day.sat": ("T7", "Sat"),
+    "hours.day.sun": ("CN", "Sun"),
+    "problem.hours_outside": (
+        "«{channel}» chỉ đăng trong khung {window}: {at} nằm ngoài khung giờ"
+        " (giờ được phép gần nhất: {next})",
+        "«{channel}» posts only within {window}: {at} is outside (nearest allowed: {next})",
+    ),
+    "problem.hours_outside_warn": (
+        "«{channel}» thường đăng trong khung {window}: {at} nằm ngoài khung giờ (vẫn được đăng;"
+        " gợi ý: {next})",
+        "«{channel}» usually posts within {window}: {at} is outside (still allowed;"
+        " suggested: {next})",
+    ),
+    "ui.hours.edit": ("Khung giờ đăng", "Posting hours"),
+    "ui.hours.help": (
+        "Giờ theo múi giờ Việt Nam. Để trống giờ bắt đầu và kết thúc: đăng giờ nào cũng được."
+        " Giờ kết thúc sớm hơn giờ bắt đầu: khung giờ qua nửa đêm.",
+        "Vietnam time. Leave start and end empty for any hour. An end before the start"
+        " runs past midnight.",
+    ),
+    "ui.hours.start": ("Từ (GG:PP)", "From (HH:MM)"),
+    "ui.hours.end": ("Đến (GG:PP)", "Until (HH:MM)"),
+    "ui.hours.days": ("Các ngày được đăng", "Days allowed"),
+    "ui.hours.days_none": ("Chọn ngày", "Choose days"),
+    "ui.hours.mode": ("Ngoài khung giờ", "Outside these hours"),
+    "ui.hours.mode.refuse": ("không cho đăng", "refuse"),
+    "ui.hours.mode.warn": ("chỉ cảnh báo", "warn only"),
+    "ui.hours.best": ("Giờ đẹp để gợi ý (cách nhau dấu phẩy)", "Best times to suggest (commas)"),
+    "ui.hours.save": ("Lưu khung giờ", "Save hours"),
+    "ui.hours.saved": ("Đã lưu khung giờ đăng của «{name}»", "Posting hours of «{name}» saved"),
+    "ui.hours.summary": (
+        "Khung giờ đăng: {window} (ngoài giờ: {mode})",
+        "Posting hours: {window} (outside: {mode})",
+    ),
+    "ui.hours.best_summary": ("Giờ đẹp: {times}", "Best times: {times}"),
+    "ui.hours.compose_best": ("Giờ đẹp của kênh — {times}", "Channels' best times — {times}"),
+    "ui.hours.calendar_warn": ("Lưu ý khung giờ: {detail}", "Posting hours: {detail}"),
+    "cli.hours.show": (
+        "{channel}: khung giờ đăng {window}; ngoài giờ: {mode}; giờ đẹp: {best}",
+        "{channel}: posting hours {window}; outside: {mode}; best times: {best}",
+    ),
+    "cli.hours.none": ("không giới hạn", "no limit"),
 }
