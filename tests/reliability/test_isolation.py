@@ -46,6 +46,7 @@ from publisher.services.publishing import (
     posts,
     remote,
     review,
+    zalo_broadcast,
     zalo_connect,
 )
 from publisher.services.publishing import drafts as composer
@@ -328,6 +329,11 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     ),
     "publishing.drafts.hours_warnings": (
         lambda w: composer.hours_warnings(w.s, w.actor(), w.post_a),
+        False,
+    ),
+    # A dict of ids: tests/ui/test_gaps_zalo.py checks another organisation's are left out.
+    "publishing.zalo_broadcast.outcomes": (
+        lambda w: zalo_broadcast.outcomes(w.s, w.actor(), [w.delivery_a]),
         False,
     ),
     "publishing.deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),

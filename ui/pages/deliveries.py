@@ -13,7 +13,7 @@ import streamlit as st
 from publisher.i18n import t
 from publisher.services.accounts import alerts
 from publisher.services.operations import sandbox
-from publisher.services.publishing import deliveries, posts
+from publisher.services.publishing import deliveries, posts, zalo_broadcast
 from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import utcnow
@@ -106,6 +106,10 @@ with tab_d:
     shown_ids = [p.id or 0 for p in rows[:100]]
     data = common.read(deliveries.for_posts, shown_ids)
     in_sandbox = common.read(sandbox.sandbox_channels, actor)
+    #: Zalo OA broadcasts to followers: sent, unknown, or why not (beyond the alert).
+    broadcast = common.read(
+        zalo_broadcast.outcomes, actor, [d.id or 0 for dels in data.values() for d, _ in dels]
+    )
     if _flying(data, [p.status for p in rows[:100]]):
         _follow(shown_ids, _signature(data))
     if not rows:
@@ -139,6 +143,13 @@ with tab_d:
                 if d.sent_at:
                     info.append(t("ui.deliveries.sent_at", at=common.fmt_dt(d.sent_at)))
                 c2.caption(" · ".join(info))
+                if (d.id or 0) in broadcast:
+                    b_status, b_key = broadcast[d.id or 0]
+                    b_icon = {"sent": ":material/campaign:", "not_sent": ":material/block:"}
+                    c2.caption(
+                        f"{b_icon.get(b_status, ':material/help:')} "
+                        f"{t('ui.broadcast.label')}: {t(b_key, channel=ch.name)}"
+                    )
                 if d.url and ch.id in in_sandbox:  # the emulator's post: see it in «Hộp cát»
                     c2.page_link(
                         "pages/sandbox.py",

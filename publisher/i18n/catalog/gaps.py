@@ -107,4 +107,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{channel}: posting hours {window}; outside: {mode}; best times: {best}",
     ),
     "cli.hours.none": ("không giới hạn", "no limit"),
+    # The broadcast of a Zalo OA article, on the deliveries page.
+    "ui.broadcast.label": ("Broadcast tới người quan tâm", "Broadcast to followers"),
+    "zalo.broadcast.result.sent": ("đã gửi", "sent"),
+    "zalo.broadcast.result.unknown": (
+        "không rõ đã gửi hay chưa (hết thời gian chờ; không gửi lại)",
+        "unknown (timed out; never sent again)",
+    ),
+    "zalo.broadcast.result.reserved": ("đang gửi", "being sent"),
 }
