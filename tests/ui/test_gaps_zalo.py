@@ -85,3 +85,52 @@ def test_broadcast_outcomes_leave_other_organisations_out(office):
             sent: ("unknown", "zalo.broadcast.result.unknown")
         }
         assert zalo_broadcast.outcomes(s, other.actor("editor"), [sent]) == {}
+
+
+def _history(office, points: list[tuple[str, int]]) -> None:
+    from publisher.models import KeyValue
+
+    with session_scope() as s:
+        s.add(
+            KeyValue(
+                key=f"audience.{office.channels['Zalo'].id}",
+                value={
+                    "count": points[-1][1],
+                    "at": points[-1][0],
+                    "history": [list(p) for p in points],
+                },
+            )
+        )
+
+
+def test_the_report_gives_each_oas_followers_at_the_start_and_end_of_the_period(office):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from publisher.services.insight import reports
+    from tests.factories import ADMIN
+
+    _history(
+        office,
+        [
+            ("2026-06-20T01:00:00+00:00", 1000),  # before the period: its start
+            ("2026-08-01T01:00:00+00:00", 1100),
+            ("2026-09-30T01:00:00+00:00", 1250),  # the last before "now" (01/10)
+        ],
+    )
+    with session_scope() as s:
+        xlsx, _ = reports.generate(s, ADMIN, "2026-H2", "xlsx")
+        docx, _ = reports.generate(s, ADMIN, "2026-H2", "docx")
+    sheet = load_workbook(io.BytesIO(xlsx))["Người quan tâm"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Kênh", rows[0][1], "Đầu kỳ", "Cuối kỳ", "Thay đổi")
+    assert rows[1][0] == "Zalo" and rows[1][2:] == (1000, 1250, 250)
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(docx)).tables
+        for r in table.rows
+        for cell in r.cells
+    )
+    assert "Đầu kỳ" in text and "+250" in text

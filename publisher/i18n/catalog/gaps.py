@@ -115,4 +115,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown (timed out; never sent again)",
     ),
     "zalo.broadcast.result.reserved": ("đang gửi", "being sent"),
+    # Followers in the semi-annual report.
+    "report.sheet.followers": ("Người quan tâm", "Followers"),
+    "report.table.followers": (
+        "Số người quan tâm (theo dõi) kênh trong kỳ",
+        "Channel followers over the period",
+    ),
+    "report.followers.col.start": ("Đầu kỳ", "At the start"),
+    "report.followers.col.end": ("Cuối kỳ", "At the end"),
+    "report.followers.col.change": ("Thay đổi", "Change"),
 }

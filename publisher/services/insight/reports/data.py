@@ -13,8 +13,8 @@ from publisher.errors import InvalidInput
 from publisher.models import Organisation
 from publisher.services.accounts.actor import Actor
 from publisher.services.accounts.orgs import get_org, province_root, require_readable
+from publisher.services.insight import audience, stats
 from publisher.services.insight import kpi as kpi_svc
-from publisher.services.insight import stats
 from publisher.services.insight.periods import Period
 from publisher.timeutil import to_local, utcnow
 
@@ -49,6 +49,9 @@ class ReportData:
     #: Breakdowns by theme and by target group.
     by_theme: list[dict[str, Any]] = field(default_factory=list)
     by_audience: list[dict[str, Any]] = field(default_factory=list)
+    #: Followers of each channel that has them (a Zalo OA), at the period's start and end
+    #: (``audience.in_period``).
+    followers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -106,6 +109,14 @@ def gather(
         top_posts=stats.top_posts(session, actor, flt, limit=10),
         by_theme=stats.breakdown(session, actor, flt, "theme"),
         by_audience=stats.breakdown(session, actor, flt, "audience"),
+        followers=audience.in_period(
+            session,
+            actor,
+            period.start_utc,
+            min(period.end_utc, utcnow()),
+            org_id=organisation.id if organisation else None,
+            org_ids=flt.org_ids,
+        ),
         kpis=kpi_svc.all_kpis(
             session,
             actor,
