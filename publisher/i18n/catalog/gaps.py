@@ -124,4 +124,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.followers.col.start": ("Đầu kỳ", "At the start"),
     "report.followers.col.end": ("Cuối kỳ", "At the end"),
     "report.followers.col.change": ("Thay đổi", "Change"),
+    "zalo.error.cover_url": (
+        "Zalo không trả về địa chỉ ảnh và máy chủ chưa có địa chỉ công khai"
+        " (PUBLISHER_PUBLIC_URL, HTTPS) để Zalo lấy ảnh bìa: nhờ quản trị đặt địa chỉ này",
+        "Zalo gave no image URL and the server has no public address (PUBLISHER_PUBLIC_URL,"
+        " HTTPS) for Zalo to fetch the cover: ask the administrator to set it",
+    ),
+    "error.public_media_not_found": ("Không có tệp này", "No such file"),
 }
