@@ -98,10 +98,11 @@ def test_the_officers_and_the_editors_day(
     for i in (1, 2, 3):
         _wait(page, f"Đã lưu «su-kien-{i}.jpg» vào thư viện")
     channels = page.get_by_label("Kênh đăng")
-    chosen = page.locator("[data-testid=stMultiSelect]", has_text="Kênh đăng").locator(
-        "[data-baseweb=tag]"
-    )
-    while chosen.count() < 3:  # three channels, whatever compose started with
+    # One «Nội dung riêng cho …» (the channel's own text) per chosen channel.
+    chosen = page.locator("[data-testid=stExpander]", has_text="Nội dung riêng cho")
+    for _ in range(6):  # three channels, whatever compose started with
+        if chosen.count() >= 3:
+            break
         channels.click()
         option = page.locator("[role=option]").first
         option.wait_for(timeout=10_000)
