@@ -222,6 +222,17 @@ def _leaks_a_channel(w: World, ids: Any) -> str:
     return MARK if set(ids) & {c.id for c in w.a.channels.values()} else ""
 
 
+def _a_has_followers(w: World) -> bool:
+    """A's channel has a follower history inside the period (what ``in_period`` reads)."""
+    from publisher.models import KeyValue
+
+    at = period().start_utc.isoformat()
+    cid = w.a.channels[f"tg-{MARK}"].id
+    w.s.add(KeyValue(key=f"audience.{cid}", value={"count": 5, "at": at, "history": [[at, 5]]}))
+    w.s.flush()
+    return True
+
+
 def _zero(count: int) -> str:
     """A count of A's posts would show as the marker (B has no post waiting)."""
     return MARK if count else ""
@@ -290,6 +301,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         False,
     ),
     "insight.audience.current": (lambda w: audience.current(w.s, w.actor("manager")), False),
+    "insight.audience.in_period": (
+        lambda w: audience.in_period(w.s, w.actor("manager"), period().start_utc, period().end_utc),
+        False,
+    ),
     "publishing.zalo_connect.start": (
         lambda w: zalo_connect.start(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
         True,
