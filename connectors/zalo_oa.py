@@ -659,8 +659,16 @@ class ZaloOAConnector(Connector):
         raise error
 
     def _image_url(self, post: OutgoingPost, index: int, item: MediaItem) -> str:
-        """A public URL for an image: the one the engine gives (``media_urls``), else the
-        URL Zalo's upload answers (see docs/connectors.md: sources disagree)."""
+        """A public URL for an image (docs/connectors.md: the sources disagree on covers):
+
+        1. the URL the engine gives as the image's own (``media_urls``), as it is;
+        2. else the image is uploaded (``/v2.0/oa/upload/image``, which checks it) and the
+           answer's ``url`` is used when Zalo gives one (its CDN, as official samples show);
+        3. else our own public HTTPS URL of the file (``public_media_urls``, served by
+           ``publisher api`` at ``/m/<signed name>``: the channel-fitted jpg/png ≤ 1 MB).
+
+        Raises PermanentError (``zalo:cover_url``) before any article is created when none
+        of the three gives a URL (``PUBLISHER_PUBLIC_URL`` not set)."""
         urls = post.metadata.get("media_urls") or ()
         if index < len(urls) and urls[index]:
             return str(urls[index])
@@ -672,12 +680,18 @@ class ZaloOAConnector(Connector):
                 files={"file": (item.path.name, fh, item.mime or "image/jpeg")},
             )
         url = str(data.get("url") or "")
-        if not url:
-            raise PermanentError(
-                "upload: Zalo gave no URL for the image; give the media a public URL",
-                code="zalo:cover_url",
-            )
-        return url
+        if url:
+            return url
+        ours = post.metadata.get("public_media_urls") or ()
+        if index < len(ours) and ours[index]:
+            return str(ours[index])
+        error = PermanentError(
+            "upload: Zalo gave no URL for the image and no public URL of ours is set "
+            "(PUBLISHER_PUBLIC_URL)",
+            code="zalo:cover_url",
+        )
+        error.explain = "zalo.error.cover_url"  # type: ignore[attr-defined]
+        raise error
 
     def _video_article(self, post: OutgoingPost, video: MediaItem) -> dict[str, Any]:
         with video.path.open("rb") as fh:

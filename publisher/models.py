@@ -224,6 +224,9 @@ class Channel(_Table, table=True):
     refresh_expires_at: datetime | None = _ts(default=None)
     #: Per-channel override of the connector's messages/second (None: connector default).
     rate_per_second: float | None = None
+    #: Time-of-day rules, local time (``services.publishing.posting_hours``): allowed hours
+    #: and weekdays, refuse or only warn outside them, and the best times to suggest.
+    posting_hours: dict[str, Any] = _json()
     created_at: datetime = _ts(default_factory=_now)
 
 

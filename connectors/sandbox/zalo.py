@@ -89,6 +89,9 @@ class ZaloState:
     #: Seconds added to the real clock (tests move Zalo's time: token expiry, night block).
     offset: float = 0.0
     permissive: bool = True
+    #: Whether ``upload/image`` also answers a ``url`` (the CDN URL official samples show).
+    #: Off by default: the sources document only ``attachment_id`` (PLATFORMS.md).
+    upload_url: bool = False
 
     def now(self) -> float:
         return time.time() + self.offset
@@ -292,6 +295,14 @@ async def openapi(request: Request, state: SandboxState) -> Response:
         "text": _plain_text(body) if method == "create" else None,
     }
 
+    # The cover is fetched (when on a local host) before the state is locked.
+    cover = body.get("cover") if method in ("create", "update") else None
+    cover_problem = (
+        await _cover_refusal(str(cover.get("photo_url") or ""))
+        if isinstance(cover, dict) and cover.get("cover_type") == "photo"
+        else None
+    )
+
     def process() -> Outcome:
         if method == "unknown":
             return answer(404, "Not found: wrong path")
@@ -302,7 +313,7 @@ async def openapi(request: Request, state: SandboxState) -> Response:
         if proof and not _proof_ok(z, token, proof):
             return answer(-216, "appsecret_proof is invalid")
         with state.lock:
-            return _route(z, state, request, method, oa_id, body, params, uploads)
+            return _route(z, state, request, method, oa_id, body, params, uploads, cover_problem)
 
     return await exchange(
         request,
@@ -366,6 +377,7 @@ def _route(
     body: dict[str, Any],
     params: dict[str, str],
     uploads: dict[str, tuple[bytes, dict[str, Any]]],
+    cover_problem: str | None = None,
 ) -> Outcome:
     oa = z.oa(oa_id)
     if method == "getoa":
@@ -385,7 +397,9 @@ def _route(
             },
         )
     if method in ("create", "update"):
-        return _create(z, state, oa_id, body, update=method == "update")
+        return _create(
+            z, state, oa_id, body, update=method == "update", cover_problem=cover_problem
+        )
     if method == "verify":
         token = str(body.get("token") or "")
         if token not in z.tokens:
@@ -428,8 +442,51 @@ def _route(
     return answer(404, "Not found")
 
 
+async def _cover_refusal(url: str) -> str | None:
+    """Why Zalo would not take ``url`` as a cover: it must be a public HTTPS jpg/png of at
+    most 1 MB (third-party publishers' practice, PLATFORMS.md). The emulator cannot reach the
+    internet: a URL on a loopback or private host (the office's own server, the emulator) is
+    fetched and checked, and may be plain HTTP; any other must be HTTPS (not fetched)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        local = (
+            host == "localhost"
+            or ipaddress.ip_address(host).is_private
+            or (ipaddress.ip_address(host).is_loopback)
+        )
+    except ValueError:
+        local = False
+    if parts.scheme not in ("http", "https") or not host:
+        return "cover.photo_url is invalid"
+    if not local:
+        return None if parts.scheme == "https" else "cover.photo_url must be https"
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            got = await client.get(url)
+    except httpx.HTTPError:
+        return "cover.photo_url cannot be fetched"
+    data = got.content
+    if got.status_code != 200:
+        return "cover.photo_url cannot be fetched"
+    if len(data) > IMAGE_MAX or not data.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+        return "cover.photo_url must be a jpg/png of at most 1 MB"
+    return None
+
+
 def _create(
-    z: ZaloState, state: SandboxState, oa_id: str, body: dict[str, Any], *, update: bool
+    z: ZaloState,
+    state: SandboxState,
+    oa_id: str,
+    body: dict[str, Any],
+    *,
+    update: bool,
+    cover_problem: str | None = None,
 ) -> Outcome:
     kind = body.get("type")
     title = str(body.get("title") or "")
@@ -448,9 +505,8 @@ def _create(
         if cover is not None:
             if not isinstance(cover, dict) or cover.get("cover_type") not in ("photo", "video"):
                 return answer(-201, "cover is invalid")
-            url = str(cover.get("photo_url") or "")
-            if cover["cover_type"] == "photo" and not url.startswith(("http://", "https://")):
-                return answer(-201, "cover.photo_url is invalid")
+            if cover["cover_type"] == "photo" and cover_problem:
+                return answer(-201, cover_problem)
     elif str(body.get("video_id") or "") not in {v["video_id"] for v in z.videos.values()}:
         return answer(-201, "video_id is invalid")
     if update:
@@ -529,11 +585,10 @@ def _upload_image(
         return answer(-201, "file is not an image")
     attachment = secrets.token_hex(12)
     z.media[attachment] = data
-    # Sandbox assumption (PLATFORMS.md: unresolved): the answer also gives a URL.
-    url = f"{str(request.base_url).rstrip('/')}/zalo/media/{attachment}"
-    return Outcome(
-        200, {"error": 0, "message": "Success", "data": {"attachment_id": attachment, "url": url}}
-    )
+    answered: dict[str, Any] = {"attachment_id": attachment}
+    if z.upload_url:  # the CDN URL of the official samples, only when asked for
+        answered["url"] = f"{str(request.base_url).rstrip('/')}/zalo/media/{attachment}"
+    return Outcome(200, {"error": 0, "message": "Success", "data": answered})
 
 
 def _prepare_video(z: ZaloState, uploads: dict[str, tuple[bytes, dict[str, Any]]]) -> Outcome:
@@ -643,7 +698,8 @@ async def control(request: Request, state: SandboxState) -> Response:
     """``POST /_sandbox/zalo``: ``{"apps": {id: secret}, "oas": [{"oa_id", "name",
     "is_verified", "package", "followers"}], "tokens": [{"oa_id", "app_id", "access_token",
     "refresh_token", "expires_in"}], "processing_polls": n, "advance": seconds,
-    "permissive": bool, "views": {article id: [views, shares]}}``; GET shows the state
+    "permissive": bool, "upload_url": bool, "views": {article id: [views, shares]}}``; GET
+    shows the state
     without tokens."""
     z = zstate(state)
     if request.method == "POST":
@@ -691,6 +747,8 @@ def _configure(z: ZaloState, spec: dict[str, Any]) -> None:
         z.processing_polls = int(spec["processing_polls"])
     if "permissive" in spec:
         z.permissive = bool(spec["permissive"])
+    if "upload_url" in spec:
+        z.upload_url = bool(spec["upload_url"])
     for article_id, (views, shares) in (spec.get("views") or {}).items():
         z.articles[str(article_id)]["total_view"] = int(views)
         z.articles[str(article_id)]["total_share"] = int(shares)

@@ -5,6 +5,8 @@
   (``X-Telegram-Bot-Api-Secret-Token`` checked; ``publisher/bots/webhook.py``).
 * ``GET /l/{code}`` — a tracked link: counts the click, redirects (302) to the target
   (``HEAD`` answers the same without counting).
+* ``GET /m/{name}`` — a media file by its signed public URL (``services.publishing.
+  public_media``): a platform fetching an article's cover (Zalo OA).
 * ``GET /health`` — JSON health status (``services.health``); 503 when something fails. The
   checks themselves only with ``Authorization: Bearer <PUBLISHER_HEALTH_TOKEN>``.
 * ``GET /metrics`` — Prometheus text (``services.metrics``).
@@ -230,6 +232,19 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
             headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer-when-downgrade"},
         )
 
+    async def public_file(request: Request) -> Response:
+        from starlette.responses import FileResponse
+
+        from publisher.services.publishing import public_media
+
+        try:
+            path, kind = public_media.resolve(request.path_params["name"])
+        except NotFound as exc:
+            return _html(exc.message(_lang(request)), 404)
+        return FileResponse(
+            path, media_type=kind, headers={"Cache-Control": "public, max-age=86400"}
+        )
+
     async def health(request: Request) -> Response:
         lang = _lang(request)
         given = request.headers.get("authorization")
@@ -280,6 +295,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         Route("/zalo/callback", zalo_callback, methods=["GET"]),
         Route("/bot/telegram/{channel}", bot_webhook, methods=["POST"]),
         Route("/l/{code}", tracked_link, methods=["GET", "HEAD"]),
+        Route("/m/{name}", public_file, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         *public.routes(db),

@@ -21,8 +21,11 @@ from typing import Any
 
 import typer
 
+from publisher.cli.usage import OneLineErrorsGroup
+
 app = typer.Typer(
     name="publisher",
+    cls=OneLineErrorsGroup,
     help="Resolution 57 multi-channel publishing scheduler.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,6 +35,7 @@ app = typer.Typer(
 #: Modules under publisher.cli that define ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES: tuple[str, ...] = (
     "core",
+    "hours",
     "bulk",
     "library",
     "sandbox",

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -148,14 +149,24 @@ def admin_session() -> Iterator[tuple[Session, Actor]]:
         yield session, cli_actor()
 
 
+def json_default(value: Any) -> Any:
+    """JSON for what :mod:`json` cannot write: dates and times in ISO 8601 (``T`` between
+    date and time, the offset kept), anything else as its text."""
+    if isinstance(value, date | time):  # datetime is a date
+        return value.isoformat()
+    return str(value)
+
+
 def emit(data: Any, as_json: bool, human: str | Callable[[], str] | None = None) -> None:
     """Print ``data`` as JSON, or the human-readable text."""
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(
+            json.dumps(data, ensure_ascii=False, indent=2, default=json_default) + "\n"
+        )
         return
     text = human() if callable(human) else human
     if text is None:
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
     typer.echo(text)
 
 

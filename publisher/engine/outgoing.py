@@ -349,7 +349,7 @@ def _build(
         if isinstance(media, prepare_svc.Unusable):
             return MediaFailed(delivery.id, str(media))
         items = media.items
-    metadata = {
+    metadata: dict[str, Any] = {
         "post_id": post.id,
         "title": post.title or None,
         "delivery_id": delivery.id,
@@ -360,6 +360,12 @@ def _build(
         "occurrence": delivery.occurrence or None,
         "first_attempt_at": (delivery.first_attempt_at or delivery.updated_at).isoformat(),
     }
+    if items:
+        from publisher.services.publishing import public_media
+
+        # Our own public URL of each file, for a platform that fetches pictures by URL and
+        # whose upload may answer none (a Zalo OA cover): None where there is none.
+        metadata["public_media_urls"] = [public_media.url_for(i.path) for i in items]
     link = post.link
     if links.tracking_enabled():
         assert session is not None

@@ -393,3 +393,25 @@ def redirector() -> Iterator[Redirector]:
     r = Redirector()
     yield r
     r.close()
+
+
+# -- the office's public site -------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def public_site(media_dir: Path) -> Iterator[str]:
+    """A static web server on loopback serving ``media_dir`` (what ``publisher api``'s
+    ``/m/...`` is for a platform fetching a picture by URL): its base URL."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(media_dir)))
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

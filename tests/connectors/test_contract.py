@@ -31,17 +31,19 @@ from .conftest import (
 TEXT = "Chào mừng ngày Khoa học và Công nghệ Việt Nam 18/5 <b>&</b> đổi mới sáng tạo"
 
 
-def post(media: tuple[MediaItem, ...] = (), text: str = TEXT, key: str = "") -> OutgoingPost:
+def post(
+    media: tuple[MediaItem, ...] = (), text: str = TEXT, key: str = "", site: str = ""
+) -> OutgoingPost:
+    metadata: dict[str, Any] = {
+        "post_id": 7,
+        "organisation": "Sở KH&CN",
+        "campaign": "18/5",
+        "scheduled_at": "2026-05-18T01:00:00Z",
+    }
+    if site and media:  # our public URL of each file, as the engine gives it
+        metadata["public_media_urls"] = [f"{site}/{m.path.name}" for m in media]
     return OutgoingPost(
-        text,
-        media,
-        idempotency_key=key or f"delivery-{time.time_ns()}",
-        metadata={
-            "post_id": 7,
-            "organisation": "Sở KH&CN",
-            "campaign": "18/5",
-            "scheduled_at": "2026-05-18T01:00:00Z",
-        },
+        text, media, idempotency_key=key or f"delivery-{time.time_ns()}", metadata=metadata
     )
 
 
@@ -63,6 +65,7 @@ def test_it_publishes_each_shape_through_the_real_library(
     photo: MediaItem,
     album: tuple[MediaItem, ...],
     video: MediaItem,
+    public_site: str,
 ) -> None:
     if shape not in CONTRACT[kind].shapes:
         pytest.skip("the platform takes other shapes (its own module tests them)")
@@ -70,7 +73,7 @@ def test_it_publishes_each_shape_through_the_real_library(
     connector = make_connector(kind)
     assert connector.validate(post(media)) == []
 
-    result = connector.publish(post(media))
+    result = connector.publish(post(media, site=public_site))
 
     assert result.external_id
     rows = accepted(sb, kind)

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from connectors.base import MediaItem, OutgoingPost
-from connectors.errors import AmbiguousError, AuthError, RateLimitedError
+from connectors.errors import AmbiguousError, AuthError, PermanentError, RateLimitedError
 from connectors.sandbox import SandboxHandle
 from connectors.sandbox.client import SandboxClient
 from connectors.zalo_oa import MemoryKeeper, ZaloOAConnector, pkce_pair
@@ -293,13 +293,55 @@ def test_compose_time_limits(make_connector: ConnectorFactory, tmp_path: Path) -
     assert "zalo_author_too_long" in {p.code for p in author.validate(OutgoingPost("t"))}
 
 
-def test_a_cover_and_body_images_are_uploaded(
+def test_images_use_zalos_url_when_its_upload_gives_one(
     make_connector: ConnectorFactory, sb: SandboxClient, album: tuple[MediaItem, ...]
 ) -> None:
+    sb.zalo(upload_url=True)  # the CDN URL official samples show
     zalo(make_connector).publish(OutgoingPost(f"{TITLE}\n{BODY}", album))
     [article] = sb.zalo()["articles"]
-    assert article["cover"]["photo_url"].startswith("http")
+    assert "/zalo/media/" in article["cover"]["photo_url"]
     assert [b["type"] for b in article["body"]] == ["text", "image", "image"]
+
+
+def test_without_zalos_url_the_cover_is_our_public_url_and_zalo_fetches_it(
+    make_connector: ConnectorFactory,
+    sb: SandboxClient,
+    album: tuple[MediaItem, ...],
+    public_site: str,
+) -> None:
+    urls = [f"{public_site}/{m.path.name}" for m in album]
+    zalo(make_connector).publish(
+        OutgoingPost(f"{TITLE}\n{BODY}", album, metadata={"public_media_urls": urls})
+    )
+    [article] = sb.zalo()["articles"]
+    assert article["cover"]["photo_url"] == urls[0]
+    assert [b.get("url") for b in article["body"][1:]] == urls[1:]
+    # Each image still went through Zalo's upload (which checks it) first.
+    assert len([r for r in sb.records("zalo") if r["method"] == "upload"]) == 3
+
+
+def test_a_cover_zalo_cannot_fetch_as_a_small_jpg_or_png_is_refused(
+    make_connector: ConnectorFactory,
+    sb: SandboxClient,
+    photo: MediaItem,
+    public_site: str,
+) -> None:
+    for url in (f"{public_site}/clip.mp4", f"{public_site}/missing.jpg"):
+        with pytest.raises(PermanentError):
+            zalo(make_connector).publish(
+                OutgoingPost(TITLE, (photo,), metadata={"public_media_urls": [url]})
+            )
+    assert sb.zalo()["articles"] == []
+
+
+def test_without_any_url_the_post_fails_before_an_article_is_made(
+    make_connector: ConnectorFactory, sb: SandboxClient, photo: MediaItem
+) -> None:
+    with pytest.raises(PermanentError) as info:
+        zalo(make_connector).publish(OutgoingPost(TITLE, (photo,)))
+    assert info.value.code == "zalo:cover_url"
+    assert sb.zalo()["articles"] == []
+    assert [r for r in sb.records("zalo") if r["method"] == "create"] == []
 
 
 def test_given_public_urls_are_used_as_they_are(

@@ -59,9 +59,11 @@ from publisher.services.publishing import (
     faq_search,
     imports,
     plans,
+    posting_hours,
     posts,
     remote,
     review,
+    zalo_broadcast,
     zalo_connect,
 )
 from publisher.services.publishing import drafts as composer
@@ -309,6 +311,17 @@ def _leaks_a_channel(w: World, ids: Any) -> str:
     return MARK if set(ids) & {c.id for c in w.a.channels.values()} else ""
 
 
+def _a_has_followers(w: World) -> bool:
+    """A's channel has a follower history inside the period (what ``in_period`` reads)."""
+    from publisher.models import KeyValue
+
+    at = period().start_utc.isoformat()
+    cid = w.a.channels[f"tg-{MARK}"].id
+    w.s.add(KeyValue(key=f"audience.{cid}", value={"count": 5, "at": at, "history": [[at, 5]]}))
+    w.s.flush()
+    return True
+
+
 def _zero(count: int) -> str:
     """A count of A's posts would show as the marker (B has no post waiting)."""
     return MARK if count else ""
@@ -377,6 +390,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         False,
     ),
     "insight.audience.current": (lambda w: audience.current(w.s, w.actor("manager")), False),
+    "insight.audience.in_period": (
+        lambda w: audience.in_period(w.s, w.actor("manager"), period().start_utc, period().end_utc),
+        False,
+    ),
     "publishing.zalo_connect.start": (
         lambda w: zalo_connect.start(w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id),
         True,
@@ -405,6 +422,30 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
     "publishing.drafts.task_choices": (lambda w: composer.task_choices(w.s, w.actor()), False),
     "publishing.deliveries.get_delivery": (
         lambda w: deliveries.get_delivery(w.s, w.actor(), w.delivery_a),
+        False,
+    ),
+    # Counts carry no marker: tests/ui/test_gaps_small.py checks B's totals leave A's out.
+    "publishing.deliveries.status_counts": (
+        lambda w: deliveries.status_counts(w.s, w.actor(), ["scheduled", "published"]),
+        False,
+    ),
+    "publishing.posting_hours.check_time": (
+        lambda w: posting_hours.check_time(w.s, w.actor(), [w.a.channels[f"tg-{MARK}"].id], None),
+        False,
+    ),
+    "publishing.posting_hours.set_hours": (
+        lambda w: posting_hours.set_hours(
+            w.s, w.actor(), w.a.channels[f"tg-{MARK}"].id, start="07:00", end="21:00"
+        ),
+        True,
+    ),
+    "publishing.drafts.hours_warnings": (
+        lambda w: composer.hours_warnings(w.s, w.actor(), w.post_a),
+        False,
+    ),
+    # A dict of ids: tests/ui/test_gaps_zalo.py checks another organisation's are left out.
+    "publishing.zalo_broadcast.outcomes": (
+        lambda w: zalo_broadcast.outcomes(w.s, w.actor(), [w.delivery_a]),
         False,
     ),
     "publishing.deliveries.retry": (lambda w: deliveries.retry(w.s, w.actor(), w.delivery_a), True),

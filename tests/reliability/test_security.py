@@ -21,7 +21,15 @@ from publisher.services.accounts import alerts, audit_log, orgs, users
 from publisher.services.accounts.actor import PERMISSIONS, Actor
 from publisher.services.insight import activities, collection, criteria, kpi, reach, tasks
 from publisher.services.insight.reports import generate as report_generate
-from publisher.services.publishing import channels, deliveries, faq, faq_inbox, posts, signoff
+from publisher.services.publishing import (
+    channels,
+    deliveries,
+    faq,
+    faq_inbox,
+    posts,
+    review,
+    signoff,
+)
 from publisher.services.studio import library as media
 from publisher.timeutil import utcnow
 from tests.factories import make_office, telegram_channel
@@ -103,6 +111,7 @@ ROLE_CALLS: dict[str, Callable[[Any, Actor], Any]] = {
         s, a, posts.PostInput(text="Tin", channels=["tg"], due_at=None)
     ),
     "post.review": lambda s, a: posts.approve(s, a, _draft_in_review(s)),
+    "review.watch": lambda s, a: review.queue(s, a),
     "delivery.manage": lambda s, a: deliveries.retry(s, a, 10**6),
     "channel.view": lambda s, a: channels.list_channels(s, a),
     "channel.manage": lambda s, a: channels.update_channel(s, a, 1, enabled=False),

@@ -151,6 +151,8 @@ def test_cli_report_and_stats_show(office, tmp_path):
     data = json.loads(r.output)
     tg = next(d for d in data["deliveries"] if d["kind"] == "telegram")
     assert tg["reactions"] == 1234 and tg["views"] is None
+    # ISO 8601 with the "T" and the offset, as every JSON output writes times.
+    assert datetime.fromisoformat(tg["sent_at"]).tzinfo is not None and "T" in tg["sent_at"]
     assert data["totals"]["reactions"] == 1290
     r = runner.invoke(app, ["stats", "show"])
     assert "không có số liệu" in r.output and "Telegram không cung cấp" in r.output

@@ -173,6 +173,15 @@ def _wall_to_utc(text: str) -> datetime:
     return local_datetime(naive.date(), naive.hour, naive.minute)
 
 
+def _warn_hours(post_id: int) -> None:
+    """After a move: say when the new time is outside a channel's usual (warning) hours."""
+    notes = common.read(composer.hours_warnings, actor, post_id)
+    if notes:
+        _, message = st.session_state.get("flash", ("success", ""))
+        detail = "; ".join(notes)
+        common.flash("warning", f"{message} — {t('ui.hours.calendar_warn', detail=detail)}")
+
+
 def _handle(value: dict[str, Any]) -> None:
     callback = value.get("callback")
     if callback == "eventChange":
@@ -188,6 +197,7 @@ def _handle(value: dict[str, Any]) -> None:
         )
         if moved is not None:
             st.session_state["cal_open"] = post_id
+            _warn_hours(post_id)
         # Moved or refused (the reason is shown above the calendar): a new key draws the
         # calendar again from the database, so a refused post is back where it was.
         st.session_state["cal_round"] = st.session_state.get("cal_round", 0) + 1
@@ -373,6 +383,7 @@ if movable:
                         due,
                         success=t("ui.calendar.moved", id=pick, at=common.fmt_dt(due)),
                     ):
+                        _warn_hours(pick)
                         st.session_state["cal_round"] = st.session_state.get("cal_round", 0) + 1
                         st.rerun()
 

@@ -12,6 +12,7 @@ from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import zalo_connect
 from publisher.services.publishing.channels import FormField
 from ui import common
+from ui.components import posting_hours_form
 
 
 def field_label(key: str, kind: str | None = None) -> str:
@@ -111,6 +112,9 @@ for channel, info in sorted(
         if channel.token_expires_at:
             c2.caption(t("ui.channels.expires", at=common.fmt_dt(channel.token_expires_at)))
         c1.caption(field_lines({**info["settings"], **info["credentials"]}, channel.kind))
+        rules = posting_hours_form.summary(channel)
+        if rules:
+            c1.caption(f":material/schedule: {common.esc(rules)}")
         cid = channel.id or 0
         if actor.can("channel.test") and c3.button(
             t("ui.channels.test"), key=f"ch_test_{cid}", icon=":material/network_check:"
@@ -134,6 +138,7 @@ for channel, info in sorted(
                 st.info(t("ui.channels.connect_help"), icon=":material/open_in_new:")
                 st.link_button(t("ui.channels.connect_open"), url, type="primary")
         if actor.can("channel.manage"):
+            posting_hours_form.form(channel, actor)
             with st.expander(t("ui.channels.edit")):
                 with st.form(f"ch_edit_{cid}"):
                     form = channels_svc.kind_form(channel.kind)

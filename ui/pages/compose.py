@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from publisher.i18n import t
-from publisher.services.publishing import campaigns, posts, topics
+from publisher.services.publishing import campaigns, posting_hours, posts, topics
 from publisher.services.publishing import drafts as composer
 from publisher.services.publishing.posts import PostInput
 from publisher.services.studio import library as media_svc
@@ -250,6 +250,10 @@ data = PostInput(
 schedule_problems = [p for p in (when.error, until_error) if p] or (
     posts.schedule_problems(due_at, repeat, until) if due_at else []
 )
+#: The chosen channels' posting hours: a refusing rule blocks like any problem, a warning
+#: rule is said, and their best times are suggested.
+hours = common.read(posting_hours.check_time, actor, chosen, due_at if not when.error else None)
+schedule_problems += hours.refused
 
 with right:
     st.markdown(f"##### :material/visibility: {t('ui.compose.preview')}")
@@ -269,6 +273,10 @@ with right:
     )
     channel_previews(shown, due_at, key="compose")
     problems = [*problems, *schedule_problems]
+    for note in hours.warned:
+        st.warning(note, icon=":material/schedule:")
+    if hours.best:
+        st.caption(f":material/schedule: {t('ui.hours.compose_best', times='; '.join(hours.best))}")
     if problems:
         st.error(
             t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),

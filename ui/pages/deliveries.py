@@ -13,12 +13,12 @@ import streamlit as st
 from publisher.i18n import t
 from publisher.services.accounts import alerts
 from publisher.services.operations import sandbox
-from publisher.services.publishing import deliveries, posts
+from publisher.services.publishing import deliveries, posts, zalo_broadcast
 from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import utcnow
 from ui import common
-from ui.components import platform_actions
+from ui.components import alert_text, platform_actions
 
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
@@ -75,8 +75,10 @@ with tab_a:
         )
         with st.container(border=True):
             a1, a2 = st.columns([5, 1])
-            a1.markdown(f"{icon} **{common.esc(t(alert.message_key, **alert.params))}**")
-            a1.caption(f"{common.fmt_dt(alert.created_at)} · {alert.kind}")
+            a1.markdown(
+                f"{icon} **{common.esc(alert_text.message(alert.message_key, alert.params))}**"
+            )
+            a1.caption(f"{common.fmt_dt(alert.created_at)} · {alert_text.kind(alert.kind)}")
             if actor.can("alert.resolve") and a2.button(
                 t("ui.deliveries.resolve"), key=f"al_{alert.id}", icon=":material/done:"
             ):
@@ -104,15 +106,17 @@ with tab_d:
     shown_ids = [p.id or 0 for p in rows[:100]]
     data = common.read(deliveries.for_posts, shown_ids)
     in_sandbox = common.read(sandbox.sandbox_channels, actor)
+    #: Zalo OA broadcasts to followers: sent, unknown, or why not (beyond the alert).
+    broadcast = common.read(
+        zalo_broadcast.outcomes, actor, [d.id or 0 for dels in data.values() for d, _ in dels]
+    )
     if _flying(data, [p.status for p in rows[:100]]):
         _follow(shown_ids, _signature(data))
     if not rows:
         st.info(t("ui.deliveries.empty"))
     else:
-        tally: dict[str, int] = {}
-        for dels in data.values():
-            for d, _ in dels:
-                tally[d.status] = tally.get(d.status, 0) + 1
+        # True totals over every post of the filter, not only the 100 listed below.
+        tally = common.read(deliveries.status_counts, actor, [status] if status else SHOWN)
         m = st.columns(4)
         m[0].metric(t("ui.deliveries.m_sent"), tally.get("sent", 0))
         m[1].metric(t("ui.deliveries.m_pending"), tally.get("pending", 0) + tally.get("sending", 0))
@@ -139,6 +143,13 @@ with tab_d:
                 if d.sent_at:
                     info.append(t("ui.deliveries.sent_at", at=common.fmt_dt(d.sent_at)))
                 c2.caption(" · ".join(info))
+                if (d.id or 0) in broadcast:
+                    b_status, b_key = broadcast[d.id or 0]
+                    b_icon = {"sent": ":material/campaign:", "not_sent": ":material/block:"}
+                    c2.caption(
+                        f"{b_icon.get(b_status, ':material/help:')} "
+                        f"{t('ui.broadcast.label')}: {t(b_key, channel=ch.name)}"
+                    )
                 if d.url and ch.id in in_sandbox:  # the emulator's post: see it in «Hộp cát»
                     c2.page_link(
                         "pages/sandbox.py",

@@ -18,6 +18,7 @@ from publisher.services.insight.periods import date_range
 from publisher.services.insight.reports.reminder import due_report
 from publisher.timeutil import fmt_date, to_local, utcnow
 from ui import common
+from ui.components import alert_text
 from ui.components.public_feeds import results_section
 from ui.components.report_collection import collection_section
 
@@ -36,22 +37,13 @@ def _periods() -> list[str]:
     return out
 
 
-def _period_label(code: str) -> str:
-    year, _, half = code.partition("-H")
-    return t(
-        "ui.reports.period_label",
-        half=t("report.half.first" if half == "1" else "report.half.second"),
-        year=year,
-    )
-
-
 due = due_report(today)
 if due is not None:
     deadline, half = due
     st.warning(
         t(
             "alert.report_due",
-            period=_period_label(f"{today.year}-H{half}"),  # «6 tháng cuối năm 2026»
+            period=alert_text.period_label(f"{today.year}-H{half}"),  # «6 tháng cuối năm 2026»
             deadline=fmt_date(deadline),
             days_left=(deadline - today).days,
         ),
@@ -71,7 +63,9 @@ with st.form("report_form"):
     period = c1.selectbox(
         t("report.period"),
         [*_periods(), CUSTOM],
-        format_func=lambda c: t("ui.stats.period.custom") if c == CUSTOM else _period_label(c),
+        format_func=lambda c: (
+            t("ui.stats.period.custom") if c == CUSTOM else alert_text.period_label(c)
+        ),
         key="rp_period",
     )
     picked = c1.date_input(

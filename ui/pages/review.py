@@ -4,6 +4,7 @@ mới», the history of decisions; officers see what happened to their posts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import streamlit as st
@@ -23,6 +24,8 @@ can_review = actor.can("post.review")
 can_signoff = actor.can("post.signoff") and actor.org_id is not None
 #: The unit wants a manager's sign-off after the editor's approval (issue 18, item 6).
 signoff_required = actor.org_id is not None and common.read(signoff.is_required, actor)
+#: Managers and coordinators follow the queue without deciding: it comes first for them too.
+can_watch = actor.can("review.watch")
 OPEN = "rv_open"  # the one row shown opened
 DUE = {"any": None, "24h": timedelta(hours=24), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 
@@ -395,35 +398,44 @@ def _mine() -> None:
         _row(item, actions=False)
 
 
-if can_review:
-    total = common.read(review.waiting_count, actor)
-    waiting_tab, history_tab, mine_tab = st.tabs(
-        [t("ui.desk.tab_waiting", n=total), t("ui.desk.tab_history"), t("ui.desk.tab_mine")]
-    )
-    with waiting_tab:
-        if signoff_required:
-            st.caption(f":material/approval: {t('ui.signoff.required_note')}")
-        if not total:
-            st.info(t("ui.review.nothing"), icon=":material/task_alt:")
-        else:
-            _plans()
-            flt = _filters()
-            waiting = common.read(review.queue, actor, flt=flt)
-            if not waiting:
-                st.info(t("ui.desk.none_match"))
-            for item in waiting:
-                _row(item, actions=True)
-    with history_tab:
-        _history()
-    with mine_tab:
-        _mine()
-elif can_signoff:
-    count = common.read(signoff.waiting_count, actor)
-    signoff_tab, history_tab = st.tabs([t("ui.signoff.tab", n=count), t("ui.desk.tab_history")])
-    with signoff_tab:
-        _signoff_tab()
-    with history_tab:
-        _history()
+def _waiting_tab(total: int) -> None:
+    if signoff_required:
+        st.caption(f":material/approval: {t('ui.signoff.required_note')}")
+    if not total:
+        st.info(t("ui.review.nothing"), icon=":material/task_alt:")
+        return
+    if can_review:
+        _plans()
+    flt = _filters()
+    waiting = common.read(review.queue, actor, flt=flt)
+    if not waiting:
+        st.info(t("ui.desk.none_match"))
+    for item in waiting:
+        _row(item, actions=can_review)
+
+
+if can_watch or can_signoff:
+    # A manager's sign-off (where the unit requires one) comes first: it is their decision;
+    # then the queue they follow, the history and, for those who write, their own posts.
+    names: list[str] = []
+    bodies: list[Callable[[], None]] = []
+    if can_signoff:
+        count = common.read(signoff.waiting_count, actor)
+        if signoff_required or count:
+            names.append(t("ui.signoff.tab", n=count))
+            bodies.append(_signoff_tab)
+    if can_watch:
+        total = common.read(review.waiting_count, actor)
+        names.append(t("ui.desk.tab_waiting", n=total))
+        bodies.append(lambda: _waiting_tab(total))
+    names.append(t("ui.desk.tab_history"))
+    bodies.append(_history)
+    if actor.can("post.compose"):  # a manager or coordinator writes no posts of their own
+        names.append(t("ui.desk.tab_mine"))
+        bodies.append(_mine)
+    for tab, body in zip(st.tabs(names), bodies, strict=True):
+        with tab:
+            body()
 else:
     mine_tab, history_tab = st.tabs([t("ui.desk.tab_mine"), t("ui.desk.tab_history")])
     with mine_tab:

@@ -15,6 +15,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "post.review": frozenset({Role.EDITOR, Role.ADMIN}),
     #: A manager's second sign-off where the unit requires one (services.publishing.signoff).
     "post.signoff": frozenset({Role.MANAGER, Role.ADMIN}),
+    # Reading the review queue (what waits, its filters, its count): reviewers, and managers
+    # and coordinators who follow it without deciding.
+    "review.watch": frozenset({Role.EDITOR, Role.MANAGER, Role.COORDINATOR, Role.ADMIN}),
     "post.cancel": frozenset({Role.OFFICER, Role.EDITOR, Role.ADMIN}),
     "delivery.manage": frozenset({Role.EDITOR, Role.ADMIN}),
     "channel.view": frozenset(

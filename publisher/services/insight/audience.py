@@ -99,3 +99,49 @@ def _parse(value: str) -> Any:
     from datetime import datetime
 
     return datetime.fromisoformat(value)
+
+
+def in_period(
+    session: Session,
+    actor: Actor,
+    start: Any,
+    end: Any,
+    *,
+    org_id: int | None = None,
+    org_ids: tuple[int, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """Followers of each channel the actor sees over ``[start, end)`` (aware instants), from
+    the collected history: ``channel``, ``kind``, ``start`` (the last count before the period
+    began, else its first count inside it), ``end`` (the last count before it ended) and
+    ``change``; a channel with no count by the end is left out. ``org_ids`` narrows to a
+    province's units (the coordinator's report). Raises PermissionDenied without
+    ``channel.view``."""
+    from publisher.services.publishing import channels as channels_svc
+
+    out: list[dict[str, Any]] = []
+    for channel in channels_svc.list_channels(session, actor, org_id):
+        if org_ids is not None and channel.org_id not in org_ids:
+            continue
+        row = session.get(KeyValue, f"{PREFIX}{channel.id}")
+        points = (
+            [(ensure_utc(_parse(str(at))), int(n)) for at, n in (row.value.get("history") or [])]
+            if row is not None
+            else []
+        )
+        before_end = [p for p in points if p[0] < end]
+        if not before_end:
+            continue
+        before_start = [p for p in before_end if p[0] < start]
+        first = before_start[-1] if before_start else before_end[0]
+        last = before_end[-1]
+        out.append(
+            {
+                "channel": channel.name,
+                "kind": channel.kind,
+                "start": first[1],
+                "end": last[1],
+                "change": last[1] - first[1],
+                "at": last[0],
+            }
+        )
+    return sorted(out, key=lambda r: r["channel"])

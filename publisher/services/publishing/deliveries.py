@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -403,3 +403,20 @@ def for_posts(
     """:func:`for_post` of each of ``post_ids`` (posts the caller already loaded for the
     actor), in one transaction."""
     return {i: for_post(session, i) for i in post_ids}
+
+
+def status_counts(session: Session, actor: Actor, post_statuses: Sequence[str]) -> dict[str, int]:
+    """How many deliveries of each status the actor's organisation has (every organisation for
+    an actor who sees them all), over posts in ``post_statuses`` — true totals, not a page's
+    worth. Raises :class:`~publisher.errors.Forbidden` without ``post.view``."""
+
+    actor.require("post.view")
+    stmt = (
+        select(Delivery.status, func.count())
+        .join(Post, col(Post.id) == Delivery.post_id)
+        .where(col(Post.status).in_(list(post_statuses)))
+        .group_by(Delivery.status)
+    )
+    if not actor.all_orgs:
+        stmt = stmt.where(Post.org_id == actor.org_id)
+    return {str(status): int(n) for status, n in session.exec(stmt)}

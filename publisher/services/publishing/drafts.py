@@ -265,3 +265,13 @@ def previews(
         tuple((a.kind, Path(media_file(a))) for a in assets),
         {Path(media_file(a)): video_poster(a) for a in assets if a.kind == "video"},
     )
+
+
+def hours_warnings(session: Session, actor: Actor, post_id: int) -> list[str]:
+    """The warning-only posting hours the post's time is outside of, translated (said after
+    a move on the calendar). Raises NotFound for a post the actor cannot see."""
+    from publisher.services.publishing import posting_hours, posts
+
+    post = posts.get_post(session, actor, post_id)
+    channels = [c for c, _ in posts.variant_texts(session, post)]
+    return [problem_text(p) for p in posting_hours.warnings(channels, post.due_at)]

@@ -173,13 +173,15 @@ def problems_for(
     *,
     for_compose: bool = True,
 ) -> list[Problem]:
-    """Every connector's validation problems for this post on these channels."""
+    """Every connector's validation problems for this post on these channels, and each
+    channel's posting hours that refuse the post's time (:mod:`.posting_hours`)."""
     from connectors.base import OutgoingPost
+    from publisher.services.publishing import posting_hours
     from publisher.services.publishing.attachments import post_media_items
     from publisher.services.publishing.channels import make_connector
 
     items = post_media_items(session, post, media_ids)
-    out: list[Problem] = []
+    out: list[Problem] = posting_hours.refusals([c for c, _ in channels_texts], post.due_at)
     for channel, text in channels_texts:
         connector = make_connector(channel)
         outgoing = OutgoingPost(
@@ -773,15 +775,22 @@ def _withdraw(session: Session, actor: Actor, post: Post, reason: str) -> list[i
 def reschedule(session: Session, actor: Actor, post_id: int, due_at: datetime) -> Post:
     """Move a post to another time (the calendar's drag, «Dời lịch», ``post reschedule``).
 
-    The time is checked as when composing (not past, not beyond ten years) and every channel
-    must still accept the post. A draft, rejected or in-review post keeps its status. An
-    approved post stays approved when an editor or administrator moves it (the time is not
-    content, :data:`CONTENT`): its unsent deliveries move with it; moved by an officer, it goes
-    back to review. Audited as ``post.reschedule`` (before and after). Raises NotFound,
-    PermissionDenied, InvalidTransition, InvalidInput, ValidationFailed; on any of them
-    nothing has changed."""
+    The time is checked as when composing (not past, not beyond ten years, inside every
+    channel's posting hours that refuse) and every channel must still accept the post. A
+    draft, rejected or in-review post keeps its status. An approved post stays approved when
+    an editor or administrator moves it (the time is not content, :data:`CONTENT`): its
+    unsent deliveries move with it; moved by an officer, it goes back to review. Audited as
+    ``post.reschedule`` (before and after). Raises NotFound, PermissionDenied,
+    InvalidTransition, InvalidInput, ValidationFailed; on any of them nothing has changed."""
+    from publisher.services.publishing import posting_hours
+
     post = _changeable(session, actor, post_id)
     _check_due(due_at)
+    # A channel's hours refuse the new time whatever the post's status (a draft too): the
+    # calendar's drag must not leave a post where it could never be approved.
+    refused = posting_hours.refusals([c for c, _ in variant_texts(session, post)], due_at)
+    if refused:
+        raise ValidationFailed(refused)
     before = {"due_at": post.due_at, "status": post.status}
     if post.status == S.SCHEDULED and not actor.can("post.review"):
         _withdraw(session, actor, post, "rescheduled")

@@ -167,14 +167,15 @@ def _waiting(actor: Actor) -> SelectOfScalar[Post]:
 
 def waiting_count(session: Session, actor: Actor) -> int:
     """How many posts wait for review in the actor's organisation (the tab's number)."""
-    actor.require("post.review")
+    actor.require("review.watch")
     stmt = select(func.count()).select_from(_waiting(actor).subquery())
     return int(session.exec(stmt).one())
 
 
 def queue_choices(session: Session, actor: Actor) -> QueueChoices:
-    """The filter options of the waiting posts. Raises PermissionDenied unless a reviewer."""
-    actor.require("post.review")
+    """The filter options of the waiting posts. Raises PermissionDenied unless the actor
+    may watch the queue."""
+    actor.require("review.watch")
     waiting = list(session.exec(_waiting(actor)))
     ids = [p.id for p in waiting]
     campaigns = session.exec(
@@ -333,8 +334,9 @@ def queue(
     session: Session, actor: Actor, limit: int = 100, flt: QueueFilter | None = None
 ) -> list[ReviewItem]:
     """Posts waiting for review in the actor's organisation, soonest due first, narrowed by
-    ``flt``. Raises PermissionDenied unless the actor may review."""
-    actor.require("post.review")
+    ``flt``. Raises PermissionDenied unless the actor may watch the queue (reviewers,
+    managers, coordinators)."""
+    actor.require("review.watch")
     flt = flt or QueueFilter()
     stmt = _waiting(actor).order_by(col(Post.due_at), col(Post.id)).limit(limit)
     if flt.campaign_id is not None:

@@ -161,3 +161,33 @@ def count(session: Session, channel_id: int) -> int:
             .where(ZaloBroadcast.channel_id == channel_id, col(ZaloBroadcast.status).in_(COUNTING))
         ).one()
     )
+
+
+def outcomes(session: Session, actor: Any, delivery_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What happened to the broadcast of each of these deliveries that has one, for the
+    deliveries page: ``(status, catalogue key)`` — ``sent``/``unknown``/``reserved`` from
+    the reservation, or ``not_sent`` with the reason its alert gave (night, today, month,
+    OA not verified, a failure). Deliveries of other organisations are left out. Raises
+    PermissionDenied without ``post.view``."""
+    from publisher.models import Alert, Channel, Delivery
+
+    actor.require("post.view")
+    if not delivery_ids:
+        return {}
+    visible = select(Delivery.id).join(Channel, col(Channel.id) == Delivery.channel_id)
+    visible = visible.where(col(Delivery.id).in_(delivery_ids))
+    if not actor.all_orgs:
+        visible = visible.where(Channel.org_id == actor.org_id)
+    ids = set(session.exec(visible))
+    out: dict[int, tuple[str, str]] = {}
+    for alert in session.exec(
+        select(Alert).where(
+            Alert.kind == "broadcast",
+            Alert.object_type == "delivery",
+            col(Alert.object_id).in_(ids),
+        )
+    ):
+        out[int(alert.object_id or 0)] = ("not_sent", alert.message_key)
+    for row in session.exec(select(ZaloBroadcast).where(col(ZaloBroadcast.delivery_id).in_(ids))):
+        out[row.delivery_id] = (row.status, f"zalo.broadcast.result.{row.status}")
+    return out

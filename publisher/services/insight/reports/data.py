@@ -18,7 +18,7 @@ from publisher.services.accounts.orgs import (
     readable_org_ids,
     require_readable,
 )
-from publisher.services.insight import faq_stats, stats
+from publisher.services.insight import audience, faq_stats, stats
 from publisher.services.insight import kpi as kpi_svc
 from publisher.services.insight.periods import Period
 from publisher.timeutil import to_local, utcnow
@@ -56,6 +56,9 @@ class ReportData:
     by_audience: list[dict[str, Any]] = field(default_factory=list)
     #: The question-answering bots' figures of the period (``insight.faq_stats``).
     faq: faq_stats.FaqFigures | None = None
+    #: Followers of each channel that has them (a Zalo OA), at the period's start and end
+    #: (``audience.in_period``).
+    followers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -118,6 +121,14 @@ def gather(
         top_posts=stats.top_posts(session, actor, flt, limit=10),
         by_theme=stats.breakdown(session, actor, flt, "theme"),
         by_audience=stats.breakdown(session, actor, flt, "audience"),
+        followers=audience.in_period(
+            session,
+            actor,
+            period.start_utc,
+            min(period.end_utc, utcnow()),
+            org_id=organisation.id if organisation else None,
+            org_ids=flt.org_ids,
+        ),
         kpis=kpi_svc.all_kpis(
             session,
             actor,

@@ -279,6 +279,22 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         [[r["label"], *_counters(r)] for r in data.by_channel[:20]],
     )
     _para(doc, t("stats.note.telegram_views", lang), italic=True, size=11)
+    if data.followers:
+        captions.add(doc, "report.table.followers")
+        _table(
+            doc,
+            [
+                t("stats.col.channel", lang),
+                t("report.followers.col.start", lang),
+                t("report.followers.col.end", lang),
+                t("report.followers.col.change", lang),
+            ],
+            [
+                [f["channel"], num(f["start"]), num(f["end"]), _signed(f["change"])]
+                for f in data.followers
+            ],
+            widths=[70.0, 30.0, 30.0, 30.0],
+        )
     for key, rows, prefix in (
         ("report.table.by_theme", data.by_theme, "topic.theme."),
         ("report.table.by_audience", data.by_audience, "topic.audience."),
@@ -461,6 +477,11 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _signed(n: int) -> str:
+    """+120 / −3 / 0, as a change reads."""
+    return f"+{num(n)}" if n > 0 else (f"−{num(-n)}" if n < 0 else "0")
 
 
 def _tag_label(code: str | None, prefix: str, lang: str) -> str:

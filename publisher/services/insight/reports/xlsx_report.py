@@ -251,6 +251,28 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             ],
         )
     _province_sheets(wb, data, lang)
+    if data.followers:
+        _sheet(
+            wb,
+            t("report.sheet.followers", lang),
+            [
+                t("stats.col.channel", lang),
+                t("stats.col.platform", lang),
+                t("report.followers.col.start", lang),
+                t("report.followers.col.end", lang),
+                t("report.followers.col.change", lang),
+            ],
+            [
+                [
+                    f["channel"],
+                    t(f"stats.kind.{f['kind']}", lang),
+                    f["start"],
+                    f["end"],
+                    f["change"],
+                ]
+                for f in data.followers
+            ],
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
