@@ -11,6 +11,7 @@ Click's 2. Help itself (``--help``, a bare group name) is untouched. Light on pu
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import IO, Any
 
 # Typer 0.29 carries its own copy of Click (typer._click): its parser raises these classes,
@@ -29,6 +30,11 @@ def _hint(exc: click.exceptions.BadParameter) -> str:
         hint = " / ".join(hint)
     return str(hint or "").replace("'", "")
 
+
+#: Click's "No such command 'x'." with its optional "Did you mean 'y'?" (both in English).
+_NO_SUCH_COMMAND = re.compile(
+    r"No such command '(?P<command>.*?)'\.(?: Did you mean '(?P<close>.*?)'\?)?"
+)
 
 #: Fragments of a parameter type's (English) complaint -> our words for it.
 _REASONS = (
@@ -53,8 +59,12 @@ def describe(exc: click.exceptions.UsageError) -> str:
     if isinstance(exc, click.exceptions.BadOptionUsage):
         return t("cli.usage.option_needs_value", option=exc.option_name)
     message = exc.format_message()
-    if message.startswith("No such command "):  # Typer's ctx.fail, no class of its own
-        return t("cli.usage.no_such_command", command=message[16:].rstrip(".").strip("'"))
+    unknown = _NO_SUCH_COMMAND.match(message)  # Typer's ctx.fail, no class of its own
+    if unknown:
+        text = t("cli.usage.no_such_command", command=unknown["command"])
+        if unknown["close"]:
+            text += "; " + t("cli.usage.did_you_mean", name=unknown["close"])
+        return text
     if message.startswith("Got unexpected extra argument"):
         extra = message.rpartition("(")[2].rstrip(")")
         return t("cli.usage.extra_arguments", args=extra)

@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.usage.no_such_option": ("không có tùy chọn {option}", "no such option {option}"),
     "cli.usage.no_such_command": ("không có lệnh «{command}»", "no such command «{command}»"),
+    "cli.usage.did_you_mean": ("có phải ý bạn là «{name}»?", "did you mean «{name}»?"),
     "cli.usage.missing": ("thiếu {param}", "{param} is missing"),
     "cli.usage.bad_value": (
         "giá trị không hợp lệ cho {param}: {reason}",

@@ -1,7 +1,7 @@
 """channel.posting_hours: a channel's time-of-day rules (allowed hours, days, best times)
 
-Revision ID: 0015_channel_hours
-Revises: 0014_brand_kit
+Revision ID: 0017_channel_hours
+Revises: 0016_request_mark
 Create Date: 2026-12-06 13:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_channel_hours"
-down_revision = "0014_brand_kit"
+revision = "0017_channel_hours"
+down_revision = "0016_request_mark"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """faqhandover: questions the FAQ bot handed over to the staff inbox
 
-Revision ID: 0015_faq_bot
-Revises: 0015_faq
+Revision ID: 0019_faq_bot
+Revises: 0018_faq
 Create Date: 2026-12-06 13:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import publisher.models
 
-revision = "0015_faq_bot"
-down_revision = "0015_faq"  # chained after faqkb's 0015_faq (one head); the lead re-chains
+revision = "0019_faq_bot"
+down_revision = "0018_faq"
 branch_labels = None
 depends_on = None
 

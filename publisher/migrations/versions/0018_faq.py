@@ -1,7 +1,7 @@
 """faqanswer (the office's knowledge base) and faqquery (questions asked, to learn from)
 
-Revision ID: 0015_faq
-Revises: 0014_brand_kit
+Revision ID: 0018_faq
+Revises: 0017_channel_hours
 Create Date: 2026-12-06 13:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from publisher.models import UTCDateTime
 
-revision = "0015_faq"
-down_revision = "0014_brand_kit"
+revision = "0018_faq"
+down_revision = "0017_channel_hours"
 branch_labels = None
 depends_on = None
 

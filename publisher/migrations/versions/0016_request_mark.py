@@ -1,7 +1,7 @@
 """delivery.request_started_at: the durable mark written right before a platform call
 
-Revision ID: 0015_request_mark
-Revises: 0014_brand_kit
+Revision ID: 0016_request_mark
+Revises: 0015_signoff_notify
 Create Date: 2026-12-06 13:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import publisher.models
 
-revision = "0015_request_mark"
-down_revision = "0014_brand_kit"
+revision = "0016_request_mark"
+down_revision = "0015_signoff_notify"
 branch_labels = None
 depends_on = None
 
