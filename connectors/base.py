@@ -157,6 +157,9 @@ class Connector(ABC):
     max_media: ClassVar[int] = 10
     #: May images and videos be mixed in one post?
     mixed_media: ClassVar[bool] = True
+    #: Offered on the compose page for a post of text, photos and clips; False for a kind
+    #: that carries something else made elsewhere (a loudspeaker's audio bulletin).
+    composable: ClassVar[bool] = True
     image_max_bytes: ClassVar[int] = 10 * MB
     video_max_bytes: ClassVar[int] = 50 * MB
     video_max_seconds: ClassVar[float] = 600.0

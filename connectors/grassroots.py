@@ -61,6 +61,8 @@ class GrassrootsConnector(Connector):
     caption_max: ClassVar[int] = 50000
     media_kinds: ClassVar[frozenset[str]] = frozenset({AUDIO})
     max_media: ClassVar[int] = 1
+    #: Bulletins are made on their own page (services.publishing.bulletins), not composed.
+    composable: ClassVar[bool] = False
     video_max_bytes: ClassVar[int] = 100 * MB  # the audio file's limit (base class reads it)
     rate_per_second: ClassVar[float] = 2.0
     rate_burst: ClassVar[int] = 4

@@ -132,6 +132,15 @@ def test_the_author_hears_of_approval_and_rejection_on_the_channels_chosen(offic
     assert "bị trả lại: Thiếu nguồn ảnh" in rows[0].body
 
 
+def test_a_decided_post_is_no_longer_announced_as_waiting(office):
+    _contact(office, "editor", email="bientap@sokhcn.gov.vn", chat="7001")
+    post_id = _submitted(office)
+    assert [r.event for r in _outbox()] == ["review_requested"] * 2
+    with session_scope() as s:
+        posts.reject(s, office.actor("editor"), post_id, "Thiếu nguồn ảnh")
+    assert [r.event for r in _outbox()] == []  # the unsent «chờ duyệt» messages are dropped
+
+
 def test_a_report_request_tells_the_units_managers(office):
     _contact(office, "manager", email="lanhdao@sokhcn.gov.vn")
     with session_scope() as s:

@@ -256,6 +256,22 @@ def enqueue(
     return queued
 
 
+def withdraw(session: Session, event: str, key: str) -> int:
+    """Drop the unsent messages of ``event`` about the occurrence ``key`` names (a prefix):
+    once an editor has decided, «Bài chờ duyệt» is no longer true and is not sent. Returns
+    how many were dropped; a message already being sent is left to finish."""
+    rows = session.exec(
+        select(Notification).where(
+            Notification.event == event,
+            Notification.status == "pending",
+            col(Notification.dedupe_key).startswith(f"{event}:{key}"),
+        )
+    ).all()
+    for row in rows:
+        session.delete(row)
+    return len(rows)
+
+
 def from_alert(session: Session, alert: Alert) -> int:
     """The people an alert concerns (see :data:`ALERT_EVENTS`), told in their language."""
     found = ALERT_EVENTS.get(alert.kind)

@@ -106,8 +106,11 @@ def _item(session: Session, asset_id: int) -> Any:
 
 
 def channel_choices(session: Session, actor: Actor) -> list[Channel]:
-    """Enabled channels the actor may post to."""
-    return [c for c in list_channels(session, actor) if c.enabled]
+    """Enabled channels the actor may compose a post for (not a loudspeaker system: its
+    audio bulletins are made on the bulletins page)."""
+    return [
+        c for c in list_channels(session, actor) if c.enabled and connector_class(c.kind).composable
+    ]
 
 
 def task_choices(session: Session, actor: Actor) -> list[STTask]:

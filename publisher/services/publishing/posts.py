@@ -427,6 +427,8 @@ def _notify(session: Session, post: Post, event: str, roles: Sequence[str] = ())
     else:
         author = session.get(User, post.author_id) if post.author_id else None
         users = [author] if author is not None else []
+    if event in ("post_approved", "post_rejected"):  # decided: no longer waiting
+        notifications.withdraw(session, "review_requested", f"post:{post.id}:")
     stamp = (post.updated_at or utcnow()).isoformat()
     notifications.enqueue(
         session,
