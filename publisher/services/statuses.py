@@ -9,4 +9,4 @@ from publisher.models import DeliveryStatus, PostStatus, RenderStatus
 #: in ``publishing.versions``, so that the engine names it without importing the render stack).
 MEDIA_WAITING = "waiting_media"
 
-__all__ = ["MEDIA_WAITING", "DeliveryStatus", "PostStatus", "RenderStatus"]
+__all__ = ["DeliveryStatus", "PostStatus", "RenderStatus"]  # and the constant above
