@@ -419,15 +419,19 @@ if can_watch or can_signoff:
     # then the queue they follow, the history and, for those who write, their own posts.
     names: list[str] = []
     bodies: list[Callable[[], None]] = []
-    if can_signoff:
-        count = common.read(signoff.waiting_count, actor)
-        if signoff_required or count:
-            names.append(t("ui.signoff.tab", n=count))
-            bodies.append(_signoff_tab)
+    count = common.read(signoff.waiting_count, actor) if can_signoff else 0
+    signoff_first = can_signoff and (signoff_required or count > 0)
+    if signoff_first:
+        names.append(t("ui.signoff.tab", n=count))
+        bodies.append(_signoff_tab)
     if can_watch:
         total = common.read(review.waiting_count, actor)
         names.append(t("ui.desk.tab_waiting", n=total))
         bodies.append(lambda: _waiting_tab(total))
+    if can_signoff and not signoff_first:
+        # The unit does not ask for a sign-off: the tab still holds the setting to turn it on.
+        names.append(t("ui.signoff.tab", n=count))
+        bodies.append(_signoff_tab)
     names.append(t("ui.desk.tab_history"))
     bodies.append(_history)
     if actor.can("post.compose"):  # a manager or coordinator writes no posts of their own
