@@ -87,3 +87,4 @@ def test_a_manager_whose_unit_needs_no_sign_off_can_turn_it_on_from_the_desk(off
     assert not at.exception
     with session_scope() as s:
         assert s.get(Organisation, office.org.id).requires_signoff is True
+    assert "Đã bật yêu cầu ký duyệt" in [m.value for m in at.success]
