@@ -115,6 +115,8 @@ def bot_chat(
     from connectors.sandbox.client import SandboxClient
     from publisher.bots.telegram import load_channel
 
+    if not text.strip():  # Telegram sends no empty message: the bot would never answer
+        fail(t("error.faqbot_chat_empty"))
     target = load_channel(channel, require_enabled=False)
     url = str(target.config.settings.get("api_base_url") or "")
     token = str(target.config.credentials.get("bot_token") or "")

@@ -188,6 +188,11 @@ def demo(
     os.environ.setdefault("PUBLISHER_NOTIFY_TELEGRAM_TOKEN", "9000:sandbox-notify")
     os.environ.setdefault("PUBLISHER_NOTIFY_TELEGRAM_API", sandbox.url)
     os.environ.setdefault("PUBLISHER_UI_URL", f"http://{host}:{port}")
+    # Bulletins: «Dịch vụ đọc của tỉnh» is the sandbox's text-to-speech emulator (a tone).
+    from connectors.sandbox.grassroots import TTS_KEY
+
+    os.environ.setdefault("PUBLISHER_TTS_URL", f"{sandbox.url.rstrip('/')}/tts/synthesize")
+    os.environ.setdefault("PUBLISHER_TTS_KEY", TTS_KEY)
     get_settings.cache_clear()
     for username, chat in demo_svc.NOTIFY_CHATS.items():
         sandbox.state.accounts.tg_chats[chat] = {

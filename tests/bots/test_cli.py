@@ -135,3 +135,16 @@ def test_bot_webhook_registers_the_api_url_with_the_secret_and_off_removes_it(
     )  # fmt: skip
     assert off.returncode == 0, off.stderr
     assert sandbox.state.__dict__["tg_webhooks"] == {}
+
+
+def test_bot_chat_refuses_an_empty_message_at_once_in_one_line(sqlite_db: Any) -> None:
+    done = subprocess.run(
+        _cli("bot", "chat", "--channel", "khong-co", "   "),
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Tin nhắn đang trống: hãy viết câu hỏi của người dân."

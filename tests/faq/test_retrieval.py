@@ -176,3 +176,16 @@ def test_folding_and_syllables() -> None:
     assert fold("Đăng Ký Định Danh") == "dang ky dinh danh"
     assert syllables("CĐS ạ") == ["chuyen", "doi", "so"]
     assert syllables("đăng kí") == syllables("đăng ký") == ["dang", "ki"]
+
+
+def test_a_question_asked_exactly_as_written_is_answered_though_a_longer_one_shares_its_words(
+    kb: dict[str, Any],
+) -> None:
+    # The demo's «VNeID là gì?» was met with «did you mean…» because «Sổ sức khỏe điện tử trên
+    # VNeID là gì?» has every word of it too.
+    org = kb["org_id"]
+    short = add_answer(org, "VNeID là gì?", answer="Ứng dụng định danh điện tử.")
+    add_answer(org, "Sổ sức khỏe điện tử trên VNeID là gì?", answer="Sổ sức khỏe.")
+    reply = ask(kb, "VNeID là gì?")
+    assert reply.answered and reply.answer_id == short
+    assert not ask(kb, "ngày nào").answered  # a vague question still gets suggestions only

@@ -99,3 +99,11 @@ def test_reports_page_generates_a_docx_to_download(office):
     assert "Đã tạo xong bao-cao-truyen-thong-2026-H2-so-khcn.docx" in _texts(at)
     content, _name, kind = at.session_state["rp_result"]
     assert kind == "docx" and content[:2] == b"PK"
+
+
+def test_the_years_table_writes_engagement_as_people_read_it(office):
+    at = _app(office, "manager", "pages/statistics.py")
+    tables = [d.value for d in at.dataframe if "Năm" in d.value.columns]
+    assert tables, "the year-over-year table is on the page"
+    engagement = list(tables[0]["Tương tác"])
+    assert engagement and all(isinstance(v, str) for v in engagement)

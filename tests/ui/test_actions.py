@@ -346,3 +346,22 @@ def test_the_studio_queues_a_motion_graphic_clip_with_music(office, app_as):
     # The slideshow offers the same sizes, the music and a motion opener.
     at.radio(key="st_v_mode").set_value("slides").run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_campaign_plan_never_offers_the_loudspeakers_which_play_only_bulletins(
+    db, clock, tmp_path, app_as
+):
+    from tests.factories import make_office, telegram_channel
+
+    office = make_office(
+        "xa-loa",
+        channels={
+            "Telegram": telegram_channel(),
+            "Loa xã": {"kind": "grassroots", "settings": {"drop_dir": str(tmp_path)}},
+        },
+    )
+    at = app_as(office, "officer", "pages/campaigns.py")
+    assert not at.exception
+    plan = at.multiselect(key="cp_plan_ch")
+    assert plan.value == [office.channels["Telegram"].id]
+    assert plan.options == ["Telegram"]

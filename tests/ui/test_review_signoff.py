@@ -73,3 +73,18 @@ def test_the_manager_turns_the_setting_off(office, app_as):
     assert not at.exception
     with session_scope() as s:
         assert s.get(Organisation, office.org.id).requires_signoff is False
+
+
+def test_a_manager_whose_unit_needs_no_sign_off_can_turn_it_on_from_the_desk(office, app_as):
+    with session_scope() as s:
+        signoff.set_required(s, office.actor("manager"), office.org.id, False)
+    at = app_as(office, "manager", "pages/review.py")
+    assert not at.exception
+    labels = [tab.label for tab in at.tabs]
+    assert "Chờ lãnh đạo ký duyệt (0)" in labels
+    assert labels[0].startswith("Chờ duyệt")  # the queue they follow still comes first
+    at.toggle(key="so_setting").set_value(True).run()
+    assert not at.exception
+    with session_scope() as s:
+        assert s.get(Organisation, office.org.id).requires_signoff is True
+    assert "Đã bật yêu cầu ký duyệt" in [m.value for m in at.success]

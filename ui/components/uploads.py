@@ -68,8 +68,8 @@ def thumb(asset: MediaItem, *, width: int | Literal["stretch"] = "stretch") -> N
     """The item's thumbnail (a poster frame for a video, with its length), or its kind when
     it has none. Reads a file only: no database."""
     data = media_svc.thumbnail(asset)
-    if data is None:
-        st.caption(asset.kind)
+    if data is None:  # audio (a bulletin, a music track): its kind in words, not "audio"
+        st.caption(t(f"ui.media.kind_{asset.kind}") if asset.kind == "audio" else asset.kind)
         return
     caption = None
     if asset.kind == "video":

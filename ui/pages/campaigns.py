@@ -93,7 +93,10 @@ with left:
                 format_func=lambda k: opts.get(k, k),
                 key="cp_plan_slug",
             )
-            names = {c.id: c.name for c in channel_opts if c.id is not None}
+            # A plan is text and pictures: loudspeakers play only the bulletins of their page.
+            names = {
+                c.id: c.name for c in channel_opts if c.id is not None and c.kind != "grassroots"
+            }
             chans = st.multiselect(
                 t("ui.compose.channels"),
                 list(names),

@@ -201,7 +201,10 @@ with tab_learn:
     if not learn.to_improve:
         st.caption(t("faqkb.ui.nothing"))
     for q in learn.to_improve:
-        title = t("faqkb.ui.asked_line", text=q.text, n=q.count, score=f"{q.best_score:.2f}")
+        score = f"{q.best_score:.2f}"
+        if common.lang() == "vi":  # a decimal comma on a Vietnamese page
+            score = score.replace(".", ",")
+        title = t("faqkb.ui.asked_line", text=q.text, n=q.count, score=score)
         with st.expander(title):
             st.caption(t("faqkb.ui.last_asked", when=common.fmt_dt(q.last_asked)))
             if may_edit:

@@ -379,10 +379,8 @@ def _signoff_tab() -> None:
         returned = common.write(signoff.set_required, actor, actor.org_id, now)
         if returned is not None:
             msg = t("ui.signoff.saved_on") if now else t("ui.signoff.saved_off", n=returned)
-            st.session_state["so_flash"] = msg
+            common.flash("success", msg)  # above the tabs: the tab may move when counts change
             st.rerun()
-    if st.session_state.get("so_flash"):
-        st.success(st.session_state.pop("so_flash"))
     waiting = common.read(signoff.queue, actor)
     if not waiting:
         st.info(t("ui.signoff.nothing"), icon=":material/task_alt:")
@@ -419,15 +417,21 @@ if can_watch or can_signoff:
     # then the queue they follow, the history and, for those who write, their own posts.
     names: list[str] = []
     bodies: list[Callable[[], None]] = []
-    if can_signoff:
-        count = common.read(signoff.waiting_count, actor)
-        if signoff_required or count:
-            names.append(t("ui.signoff.tab", n=count))
-            bodies.append(_signoff_tab)
+    count = common.read(signoff.waiting_count, actor) if can_signoff else 0
+    # First only when something waits for the manager: turning the setting on or off must not
+    # move the tab under the manager's pointer (the active tab is kept by position).
+    signoff_first = can_signoff and count > 0
+    if signoff_first:
+        names.append(t("ui.signoff.tab", n=count))
+        bodies.append(_signoff_tab)
     if can_watch:
         total = common.read(review.waiting_count, actor)
         names.append(t("ui.desk.tab_waiting", n=total))
         bodies.append(lambda: _waiting_tab(total))
+    if can_signoff and not signoff_first:
+        # Nothing waits (or the unit asks for no sign-off): the tab still holds the setting.
+        names.append(t("ui.signoff.tab", n=count))
+        bodies.append(_signoff_tab)
     names.append(t("ui.desk.tab_history"))
     bodies.append(_history)
     if actor.can("post.compose"):  # a manager or coordinator writes no posts of their own

@@ -326,7 +326,9 @@ def _yoy(flt: stats.StatsFilter) -> None:
         ),
         width="stretch",
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # The chart needs the number; the table shows it as people read it («1.236», like the rest).
+    shown = frame.assign(**{t("stats.col.engagement"): [_shown(r["engagement"]) for r in rows]})
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def _audience(flt: stats.StatsFilter) -> None:

@@ -319,7 +319,8 @@ with tab_lib:
                 + f" {common.esc(asset.title)[:60]}"
             )
             size = f"{asset.width}×{asset.height}" if asset.width else ""
-            st.caption(f"{size} · {asset.bytes / 1024:,.0f} KB · {common.fmt_dt(asset.created_at)}")
+            kb = f"{common.fmt_int(round(asset.bytes / 1024))} KB"
+            st.caption(" · ".join(p for p in (size, kb, common.fmt_dt(asset.created_at)) if p))
             if asset.tags:
                 st.markdown(" ".join(f":blue-badge[{common.esc(tag)}]" for tag in asset.tags))
             if can_create and asset.id is not None:

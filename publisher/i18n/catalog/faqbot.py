@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không tìm thấy câu hỏi chuyển tiếp #{id}",
         "Hand-over #{id} not found",
     ),
+    "error.faqbot_chat_empty": (
+        "Tin nhắn đang trống: hãy viết câu hỏi của người dân.",
+        "The message is empty: write the citizen's question.",
+    ),
     "error.faqbot_reply_empty": (
         "Nội dung trả lời đang trống.",
         "The reply is empty.",

@@ -667,6 +667,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.studio.kind_all": ("Tất cả", "All"),
     "ui.studio.kind_image": ("Ảnh", "Images"),
     "ui.studio.kind_video": ("Video", "Videos"),
+    "ui.media.kind_audio": ("Âm thanh", "Audio"),
     "ui.studio.library_empty": ("Không có tệp nào", "Nothing found"),
     "ui.studio.duplicates": ("Gần giống: {ids}", "Looks like: {ids}"),
 }

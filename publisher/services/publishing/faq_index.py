@@ -38,6 +38,9 @@ CANDIDATES = 20
 RANK_WEIGHT = 3.0
 #: Confidence = query coverage ** Q_EXP * answer-question coverage ** (1 - Q_EXP).
 Q_EXP = 0.8
+#: A confidence this high means the question is one of the answer's questions word for word
+#: (rounded to 4 places in Hit).
+EXACT_CONFIDENCE = 0.9999
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,12 @@ class FaqIndex:
     def ambiguous(hits: list[Hit]) -> bool:
         """Whether the question cannot tell the best answer from the next one: the next
         has every word of the question the best has («ngày nào?» with many «... là ngày
-        nào?»). Then suggestions, not an answer."""
-        return len(hits) > 1 and hits[0].matched <= hits[1].matched
+        nào?»). Then suggestions, not an answer. Not when the best is one of its questions
+        word for word (confidence 1) and the next is not («VNeID là gì?» beside «Sổ sức khỏe
+        điện tử trên VNeID là gì?»)."""
+        if len(hits) < 2 or not hits[0].matched <= hits[1].matched:
+            return False
+        return not (hits[0].confidence >= EXACT_CONFIDENCE > hits[1].confidence)
 
     def _confidence(self, terms: dict[str, float], total: float, entry: int) -> float:
         """How much of the question's weight the answer's questions cover (all of them

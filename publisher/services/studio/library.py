@@ -128,7 +128,8 @@ def add_file(
         width=meta.get("width"),
         height=meta.get("height"),
         duration=meta.get("duration"),
-        phash=meta.get("phash"),
+        # Audio has no perceptual hash: stored as NULL, never "" (which no hash comparison reads).
+        phash=meta.get("phash") or None,
         title=unicodedata.normalize("NFC", title or str(meta.get("original_name", "")))[:255],
         tags=clean_tags,
         recipe=dict(recipe or {}),
@@ -379,6 +380,7 @@ def near_duplicates(
             MediaAsset.org_id == asset.org_id,
             MediaAsset.id != asset.id,
             col(MediaAsset.phash).is_not(None),
+            col(MediaAsset.phash) != "",  # audio stored before NULL was used for "no hash"
             MediaAsset.source != "fitted",
         )
     )
