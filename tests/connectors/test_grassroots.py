@@ -9,7 +9,6 @@ loudspeaker channel refuses by design; the same contract cases run here with an 
 from __future__ import annotations
 
 import errno
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -32,36 +31,14 @@ from connectors.grassroots import GrassrootsConnector
 from connectors.grassroots_errors import classify_os
 from connectors.sandbox.client import SandboxClient
 
-from .conftest import FAST_TIMEOUT, HOOK_SECRET, closed_port_url
+from .conftest import FAST_TIMEOUT, HOOK_SECRET, closed_port_url, contract_mp3
 
 SCRIPT = "Đây là bản tin phát thanh cơ sở của xã Tân Phong."
 
 
 @pytest.fixture(scope="module")
-def mp3(tmp_path_factory: pytest.TempPathFactory) -> MediaItem:
-    import imageio_ffmpeg
-
-    path = tmp_path_factory.mktemp("audio") / "bulletin.mp3"
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=1",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "64k",
-            str(path),
-        ],
-        check=True,
-        timeout=30,
-    )
-    return MediaItem(path=path, kind="audio", mime="audio/mpeg", size_bytes=path.stat().st_size)
+def mp3() -> MediaItem:
+    return contract_mp3()
 
 
 def post(mp3: MediaItem, key: str = "") -> OutgoingPost:
