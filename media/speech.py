@@ -70,6 +70,18 @@ UNITS: dict[str, str] = {
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _DANGLING = re.compile(r"\s+(?:xem tại|tại địa chỉ|tại|xem)\s*(?=[.,;:!?]|\s*$)", re.M)
+#: A link or address with the words that point at it: «xem tại <link>», «qua: <email>».
+_POINTED = re.compile(
+    r"\s*(?:xem tại|tại địa chỉ|tại|qua|ở|xem)?\s*:?\s*(?:(?:https?://|www\.)\S+|\S+@\S+\.\w+)",
+    re.IGNORECASE,
+)
+#: Words that only point at a link: a sentence of these and a link is not read at all.
+_POINTER_WORDS = frozenset(
+    "thông tin chi tiết xem thêm tại ở qua địa chỉ liên hệ đường dẫn link trang website web "
+    "truy cập nhé đọc tìm hiểu đăng ký bài viết tham khảo theo".split()
+)
+#: A Vietnamese phone number (0 or +84 then 8-10 digits, spaced or dotted): read digit by digit.
+_PHONE = re.compile(r"(?<![\w.,/])(?:\+84|0)(?:[ .]?\d){8,10}(?![\w/])")
 _TAG = re.compile(r"(?<!\w)[#@][\w_]+")
 _DATE = re.compile(r"(?:\b[Nn]gày\s+)?\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?\b")
 _MONTH_YEAR = re.compile(r"\b([Tt]háng)\s+(\d{1,2})[/.-](\d{4})\b")
@@ -201,6 +213,32 @@ def _strip_symbols(text: str) -> str:
     return "".join(out)
 
 
+def _without_links(line: str) -> str:
+    """Links and addresses out of a line; a sentence that only pointed at one goes too.
+
+    «Thông tin chi tiết tại <link>.» is dropped whole (read without its link it says
+    nothing); «Đăng ký tại <link> hoặc gọi ...» keeps «Đăng ký hoặc gọi ...».
+    """
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+", line):
+        if not (_URL.search(sentence) or _EMAIL.search(sentence)):
+            kept.append(sentence)
+            continue
+        rest = _POINTED.sub(" ", sentence)
+        words = re.findall(r"\w+", _TAG.sub(" ", rest).lower())
+        if all(word in _POINTER_WORDS for word in words):
+            continue
+        kept.append(rest)
+    return " ".join(kept)
+
+
+def _phone(text: str) -> str:
+    """«0912 345 678», «+84 912...» read digit by digit, as a number is dialled."""
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    return digits(text)
+
+
 def _tidy(line: str) -> str:
     """Spaces collapsed, no space before punctuation, no «: .» left by removed words."""
     line = _SPACES.sub(" ", line)
@@ -212,12 +250,14 @@ def _tidy(line: str) -> str:
 def for_listening(text: str) -> str:
     """``text`` as it should be read aloud. Raises nothing."""
     text = unicodedata.normalize("NFC", text or "")
+    text = "\n".join(_without_links(line) for line in text.splitlines())
     text = _URL.sub(" ", text)
     text = _EMAIL.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = _strip_symbols(text)
     # «Chi tiết tại <link>.» without its link: drop the dangling «tại».
     text = _DANGLING.sub("", text)
+    text = _PHONE.sub(lambda m: f" {_phone(m.group(0))} ", text)
     text = _DOCUMENT.sub(_document, text)
     text = _MONTH_YEAR.sub(
         lambda m: f"{m.group(1)} {number(int(m.group(2)))} năm {number(int(m.group(3)))}", text

@@ -71,15 +71,34 @@ def test_dates_times_numbers_and_abbreviations_are_read_out(text: str, spoken: s
 @pytest.mark.parametrize(
     ("text", "spoken"),
     [
-        ("Xem tại https://sokhcn.gov.vn/tin/1 nhé", "Xem tại nhé."),
-        ("Liên hệ lienhe@sokhcn.gov.vn", "Liên hệ."),
-        ("Thông tin chi tiết tại https://sokhcn.gov.vn #ĐMST", "Thông tin chi tiết."),
-        ("Liên hệ tại: lienhe@sokhcn.gov.vn.", "Liên hệ."),
+        ("Xem tại https://sokhcn.gov.vn/tin/1 nhé", ""),
+        ("Liên hệ lienhe@sokhcn.gov.vn", ""),
+        ("Thông tin chi tiết tại https://sokhcn.gov.vn #ĐMST", ""),
+        ("Liên hệ tại: lienhe@sokhcn.gov.vn.", ""),
+        ("Hội thảo sáng nay. Thông tin chi tiết: https://sokhcn.gov.vn/a", "Hội thảo sáng nay."),
+        (
+            "Đăng ký tại https://dangky.vn hoặc gọi đường dây nóng.",
+            "Đăng ký hoặc gọi đường dây nóng.",
+        ),
+        ("Mở cửa. Xem thêm tại www.skhcn.vn. Vào cửa tự do!", "Mở cửa. Vào cửa tự do!"),
         ("Tin vui 🎉🎉 #CĐS #ĐMST", "Tin vui."),
         ("**Quan trọng** • mục một", "Quan trọng mục một."),
     ],
 )
 def test_links_emoji_hashtags_and_markup_are_not_read(text: str, spoken: str) -> None:
+    assert for_listening(text) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Gọi 0912345678.", "Gọi không chín một hai ba bốn năm sáu bảy tám."),
+        ("Gọi 0912 345 678.", "Gọi không chín một hai ba bốn năm sáu bảy tám."),
+        ("Gọi +84 912.345.678.", "Gọi không chín một hai ba bốn năm sáu bảy tám."),
+        ("Có 1.500 người", "Có một nghìn năm trăm người."),
+    ],
+)
+def test_phone_numbers_are_read_digit_by_digit(text: str, spoken: str) -> None:
     assert for_listening(text) == spoken
 
 
