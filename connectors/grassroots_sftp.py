@@ -49,7 +49,14 @@ import paramiko
 from connectors import netguard
 from connectors.errors import ConfigError, ConnectorError
 from connectors.grassroots_errors import SftpStep
-from connectors.sftp_target import Target, TargetError, load_key, parse_target, same_fingerprint
+from connectors.sftp_target import (
+    Target,
+    TargetError,
+    load_key,
+    normalise_key,
+    parse_target,
+    same_fingerprint,
+)
 
 if TYPE_CHECKING:
     from paramiko.sftp_client import SFTPClient
@@ -72,7 +79,7 @@ def load_private_key(text: str) -> paramiko.PKey:
         kind, paramiko.RSAKey
     )
     try:
-        return key_class.from_private_key(io.StringIO(text.strip() + "\n"))
+        return key_class.from_private_key(io.StringIO(normalise_key(text)))
     except (paramiko.SSHException, ValueError) as exc:
         raise ValueError(f"unreadable private key ({type(exc).__name__})") from None
 
@@ -139,11 +146,11 @@ class Session:
         transport.auth_timeout = self.timeout
         try:
             transport.start_client(timeout=self.timeout)
+            key = transport.get_remote_server_key()  # "no existing session" when it died
         except paramiko.IncompatiblePeer as exc:
             raise SftpStep("incompatible", exc) from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
             raise SftpStep("handshake", exc) from None
-        key = transport.get_remote_server_key()
         self.shown = fingerprint(key)
         if not same_fingerprint(self.host_key, self.shown):
             # Nothing of ours has been sent: no user name, no password, no signature.

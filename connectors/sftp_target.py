@@ -13,6 +13,7 @@ Standard library only at import (:func:`load_key` imports cryptography when call
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -79,6 +80,27 @@ def same_fingerprint(pinned: str, shown: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
+_PEM = re.compile(
+    r"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----)", re.S
+)
+
+
+def normalise_key(text: str) -> str:
+    """A private key's text with its lines restored: a one-line password field drops the
+    newlines of a pasted key (``-----BEGIN …-----b3Bl…-----END …-----``). Headers of a
+    legacy encrypted PEM (``Proc-Type:``) are kept so that the key is refused as encrypted.
+    Other text is returned stripped."""
+    match = _PEM.search(text.strip())
+    if match is None:
+        return text.strip()
+    begin, body, end = match.groups()
+    if "\n" in body.strip("\r\n") or ":" in body:
+        return text.strip() + "\n"  # already in lines (or with PEM headers): as it was
+    data = "".join(body.split())
+    lines = [data[i : i + 70] for i in range(0, len(data), 70)]
+    return "\n".join([begin, *lines, end]) + "\n"
+
+
 def load_key(text: str) -> tuple[str, object]:
     """A private key's type (``ed25519``, ``ecdsa``, ``rsa``) and cryptography's object, from
     its OpenSSH or PEM text. Raises ValueError (not a key, protected by a passphrase, an
@@ -86,7 +108,7 @@ def load_key(text: str) -> tuple[str, object]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-    data = text.strip().encode("utf-8") + b"\n"
+    data = normalise_key(text).encode("utf-8")
     loaded: object
     try:
         loaded = serialization.load_ssh_private_key(data, password=None)

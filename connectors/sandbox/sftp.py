@@ -129,6 +129,8 @@ class SftpServer:
     def close(self) -> None:
         if self._listener is not None:
             with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+            with contextlib.suppress(OSError):
                 self._listener.close()
             self._listener = None
         with self._lock:
