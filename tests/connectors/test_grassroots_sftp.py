@@ -288,22 +288,31 @@ def test_check_of_a_server_that_is_down_raises_transient(server: SftpServer) -> 
 
 # -- configuration, offline ----------------------------------------------------------------------
 FP = "SHA256:" + "A" * 43
+HOST = "sftp://loa@loa.example.vn/in"
+PW = {"sftp_password": "x"}
+
+
+def sftp(url: str = HOST, host_key: str | None = FP, **more: str) -> dict[str, str]:
+    settings = {"sftp_url": url, **more}
+    if host_key is not None:
+        settings["sftp_host_key"] = host_key
+    return settings
 
 
 @pytest.mark.parametrize(
     ("settings", "credentials", "code"),
     [
-        ({"sftp_url": "sftp://loa@loa.example.vn/in"}, {"sftp_password": "x"}, "grassroots_sftp_host_key"),
-        ({"sftp_url": "sftp://loa@loa.example.vn/in", "sftp_host_key": "MD5:aa:bb"}, {"sftp_password": "x"}, "grassroots_sftp_host_key"),
-        ({"sftp_url": "sftp://loa:pw-in-url@loa.example.vn/in", "sftp_host_key": FP}, {"sftp_password": "x"}, "grassroots_sftp_url_secret"),
-        ({"sftp_url": "ftp://loa@loa.example.vn/in", "sftp_host_key": FP}, {"sftp_password": "x"}, "grassroots_sftp_url"),
-        ({"sftp_url": "sftp://loa.example.vn/in", "sftp_host_key": FP}, {"sftp_password": "x"}, "grassroots_sftp_url"),
-        ({"sftp_url": "sftp://loa@loa.example.vn:99999/in", "sftp_host_key": FP}, {"sftp_password": "x"}, "grassroots_sftp_url"),
-        ({"sftp_url": "sftp://loa@loa.example.vn/in", "sftp_host_key": FP}, {}, "grassroots_sftp_credential"),
-        ({"sftp_url": "sftp://loa@loa.example.vn/in", "sftp_host_key": FP}, {"sftp_key": "not a key"}, "grassroots_sftp_key"),
-        ({"sftp_url": "sftp://loa@loa.example.vn/in", "sftp_host_key": FP, "drop_dir": "/srv/loa"}, {"sftp_password": "x"}, "grassroots_target"),
+        (sftp(host_key=None), PW, "grassroots_sftp_host_key"),
+        (sftp(host_key="MD5:aa:bb"), PW, "grassroots_sftp_host_key"),
+        (sftp("sftp://loa:pw-in-url@loa.example.vn/in"), PW, "grassroots_sftp_url_secret"),
+        (sftp("ftp://loa@loa.example.vn/in"), PW, "grassroots_sftp_url"),
+        (sftp("sftp://loa.example.vn/in"), PW, "grassroots_sftp_url"),
+        (sftp("sftp://loa@loa.example.vn:99999/in"), PW, "grassroots_sftp_url"),
+        (sftp(), {}, "grassroots_sftp_credential"),
+        (sftp(), {"sftp_key": "not a key"}, "grassroots_sftp_key"),
+        (sftp(drop_dir="/srv/loa"), PW, "grassroots_target"),
     ],
-)  # fmt: skip
+)
 def test_an_sftp_channel_is_judged_offline(
     settings: dict[str, str], credentials: dict[str, str], code: str
 ) -> None:
@@ -367,6 +376,9 @@ def _step(step: str, cause: BaseException | None = None, **flags: Any) -> SftpSt
     return exc
 
 
+ENOENT, EACCES = OSError(errno.ENOENT, "x"), OSError(errno.EACCES, "x")
+
+
 @pytest.mark.parametrize(
     ("exc", "expected", "code"),
     [
@@ -378,17 +390,21 @@ def _step(step: str, cause: BaseException | None = None, **flags: Any) -> SftpSt
         (_step("key"), ConfigError, "sftp:key"),
         (_step("auth"), AuthError, "sftp:auth"),
         (_step("auth_dropped", EOFError()), TransientError, "sftp:auth_dropped"),
-        (_step("folder", OSError(errno.ENOENT, "x"), answered=True), ConfigError, "sftp:folder:missing"),
-        (_step("write", OSError(errno.EACCES, "x"), answered=True), ConfigError, "sftp:write:denied"),
+        (_step("folder", ENOENT, answered=True), ConfigError, "sftp:folder:missing"),
+        (_step("write", EACCES, answered=True), ConfigError, "sftp:write:denied"),
         (_step("write", OSError("Failure"), answered=True), TransientError, "sftp:write"),
         (_step("write", EOFError()), TransientError, "sftp:write"),
         (_step("rename", EOFError(), after_rename=True), AmbiguousError, "sftp:rename"),
         (_step("rename", TimeoutError(), after_rename=True), AmbiguousError, "sftp:rename"),
         (_step("stat", EOFError(), after_rename=True), AmbiguousError, "sftp:stat"),
-        (_step("rename", OSError(errno.EACCES, "x"), answered=True, after_rename=True), ConfigError, "sftp:rename:denied"),
+        (
+            _step("rename", EACCES, answered=True, after_rename=True),
+            ConfigError,
+            "sftp:rename:denied",
+        ),
         (_step("exists"), PermanentError, "sftp:exists"),
     ],
-)  # fmt: skip
+)
 def test_each_sftp_failure_maps_to_its_class(
     exc: SftpStep, expected: type[ConnectorError], code: str
 ) -> None:
