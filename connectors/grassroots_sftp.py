@@ -289,10 +289,14 @@ def _put(session: Session, final: str, data: bytes, *, replace: bool) -> bool:
             with sftp.open(temp, "wb") as out:
                 out.set_pipelined(True)
                 out.write(data)
-            sftp.chmod(temp, FILE_MODE)
-        if replace:
+        try:
             with session.step("write"):
-                sftp.posix_rename(temp, final)
+                sftp.chmod(temp, FILE_MODE)
+        except SftpStep as exc:
+            if not exc.answered:
+                raise  # a server that does not do modes (Windows) is fine; a lost link is not
+        if replace:
+            _replace(session, temp, final)
             renamed = True
             return True
         session.rename_sent = True
@@ -314,6 +318,24 @@ def _put(session: Session, final: str, data: bytes, *, replace: bool) -> bool:
         if not renamed:
             with contextlib.suppress(Exception):
                 sftp.remove(temp)
+
+
+def _replace(session: Session, temp: str, final: str) -> None:
+    """Rename ``temp`` over ``final``: ``posix-rename@openssh.com``, else (a server without
+    the extension) remove ``final`` and rename."""
+    sftp = session.client()
+    try:
+        with session.step("write"):
+            sftp.posix_rename(temp, final)
+        return
+    except SftpStep as exc:
+        number = exc.cause.errno if isinstance(exc.cause, OSError) else None
+        if not exc.answered or number in (errno.ENOENT, errno.EACCES):
+            raise
+    with contextlib.suppress(SftpStep), session.step("write"):
+        sftp.remove(final)
+    with session.step("write"):
+        sftp.rename(temp, final)
 
 
 def open_session(

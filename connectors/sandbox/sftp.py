@@ -8,6 +8,7 @@ never replaces an existing file (SSH_FX_FAILURE), ``posix-rename@openssh.com`` d
 
 What a test or the demo can make it do:
 
+- ``posix_rename=False``: a server without ``posix-rename@openssh.com``;
 - ``readonly``: virtual folders where every write is refused with SSH_FX_PERMISSION_DENIED
   (tests run as root, so file modes alone would not refuse anything);
 - ``fault(op, action, times=1)``: on the next ``rename``, ``open`` or ``stat``, ``drop_before``
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import paramiko
-from paramiko.sftp import SFTP_FAILURE, SFTP_OK, SFTP_PERMISSION_DENIED
+from paramiko.sftp import SFTP_FAILURE, SFTP_OK, SFTP_OP_UNSUPPORTED, SFTP_PERMISSION_DENIED
 
 from connectors.grassroots_sftp import fingerprint
 
@@ -101,6 +102,8 @@ class SftpServer:
     host: str = "127.0.0.1"
     port: int = 0
     readonly: set[str] = field(default_factory=set)
+    #: Whether ``posix-rename@openssh.com`` is offered (not by every server).
+    posix_rename: bool = True
     on_delivered: Callable[[dict[str, Any]], None] | None = None
     auth_attempts: list[tuple[str, str]] = field(default_factory=list)
     delivered: list[dict[str, Any]] = field(default_factory=list)
@@ -370,6 +373,8 @@ class _Rooted(paramiko.SFTPServerInterface):
         return SFTP_OK
 
     def posix_rename(self, oldpath: str, newpath: str) -> int:
+        if not self.owner.posix_rename:
+            return SFTP_OP_UNSUPPORTED
         if not self.owner.writable(newpath):
             return SFTP_PERMISSION_DENIED
         try:

@@ -162,6 +162,18 @@ def test_another_file_under_the_final_name_is_never_overwritten(
     assert "không ghi đè" in str(info.value)
 
 
+def test_the_script_is_replaced_on_a_server_without_posix_rename(
+    server: SftpServer, mp3: MediaItem
+) -> None:
+    server.posix_rename = False
+    (server.root / "in/bulletin-key-9.txt").write_text("kịch bản cũ", encoding="utf-8")
+
+    channel(server).publish(post(mp3, "key-9"))
+
+    assert (server.root / "in/bulletin-key-9.txt").read_text(encoding="utf-8") == SCRIPT
+    assert server.files("/in") == ["bulletin-key-9.mp3", "bulletin-key-9.txt"]
+
+
 def test_a_private_key_logs_in_even_pasted_on_one_line(server: SftpServer, mp3: MediaItem) -> None:
     one_line = USER_KEY_TEXT.replace("\n", "")  # what a password field makes of a pasted key
 
