@@ -18,8 +18,10 @@ What a test or the demo can make it do:
   renamed into place: path, size, sha256) to assert on; ``on_delivered`` is called with
   each of those records (the sandbox writes them to its records).
 
-Used by ``tests/connectors/test_grassroots_sftp.py`` and by ``publisher sandbox`` (the
-demo's SFTP drop, :func:`connectors.sandbox.server.run_in_thread`).
+Used by ``tests/connectors/test_grassroots_sftp.py`` and by the sandbox
+(:func:`for_sandbox`: ``publisher sandbox --sftp-port``, ``run_in_thread(sftp_port=…)``),
+where each bulletin renamed into place is recorded like the upload emulator's (platform
+``grassroots``, method ``sftp``) and shows on the «Hộp cát» page.
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ from connectors.grassroots_sftp import fingerprint
 #: standard error when nothing else is configured.
 LOG_CHANNEL = "connectors.sandbox.sftp"
 logging.getLogger(LOG_CHANNEL).addHandler(logging.NullHandler())
+
+
+#: The sandbox's SFTP login (demo credentials, like the other emulators').
+SANDBOX_USER = "loa-xa"
+SANDBOX_PASSWORD = "sandbox-sftp"  # noqa: S105 (a published demo credential)
+#: The folder bulletins go to on the sandbox's server.
+SANDBOX_FOLDER = "/in"
 
 
 def new_key() -> paramiko.Ed25519Key:
@@ -406,3 +415,51 @@ class _Rooted(paramiko.SFTPServerInterface):
 def users_from(pairs: Iterable[tuple[str, str]]) -> dict[str, SftpUser]:
     """``{user: SftpUser(password)}`` from ``(user, password)`` pairs."""
     return {name: SftpUser(password=password) for name, password in pairs}
+
+
+def for_sandbox(
+    record: Callable[[dict[str, Any]], Any], data_dir: Path | None, host: str, port: int
+) -> SftpServer:
+    """The sandbox's SFTP drop, started: user :data:`SANDBOX_USER` with
+    :data:`SANDBOX_PASSWORD`, folder :data:`SANDBOX_FOLDER`; the files and the host key live
+    under ``data_dir`` (the key, and so its fingerprint, stays the same across runs), else in
+    a temporary folder. ``record`` receives one record per bulletin put in place."""
+    import tempfile
+    import time
+
+    base = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="sb-sftp-"))
+    root = base / "sftp-drop"
+    (root / SANDBOX_FOLDER.strip("/")).mkdir(parents=True, exist_ok=True)
+    server = SftpServer(
+        root,
+        users={SANDBOX_USER: SftpUser(password=SANDBOX_PASSWORD)},
+        host_key=load_or_make_key(base / "sftp_host_key"),
+        host=host,
+        port=port,
+    )
+
+    def delivered(row: dict[str, Any]) -> None:
+        script = server.real(posixpath.splitext(row["path"])[0] + ".txt")
+        text = script.read_text(encoding="utf-8") if script.is_file() else None
+        name = posixpath.basename(row["path"])
+        record(
+            {
+                "received_at": time.time(),
+                "platform": "grassroots",
+                "method": "sftp",
+                "account": SANDBOX_USER,
+                "path": row["path"],
+                "filename": name,
+                "size": row["size"],
+                "sha256": row["sha256"],
+                "text": text,
+                "status": 200,
+                "accepted": True,
+                "published": True,
+                "external_id": name,
+                "fault": None,
+            }
+        )
+
+    server.on_delivered = delivered
+    return server.start()

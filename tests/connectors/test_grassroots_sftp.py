@@ -188,6 +188,33 @@ def test_a_folder_under_the_login_folder(server: SftpServer, mp3: MediaItem) -> 
     assert mp3s(server) == ["bulletin-key-8.mp3"]
 
 
+def test_the_sandbox_offers_an_sftp_drop_and_records_each_bulletin_once(
+    tmp_path: Path, mp3: MediaItem
+) -> None:
+    from connectors.sandbox import run_in_thread
+    from connectors.sandbox.sftp import SANDBOX_FOLDER, SANDBOX_PASSWORD, SANDBOX_USER
+
+    with run_in_thread(data_dir=tmp_path / "sb", sftp_port=0) as sb:
+        drop = sb.sftp
+        config = ChannelConfig(
+            "grassroots",
+            "Loa xã SFTP (hộp cát)",
+            {"sftp_url": drop.url(SANDBOX_USER, SANDBOX_FOLDER), "sftp_host_key": drop.fingerprint},
+            {"sftp_password": SANDBOX_PASSWORD},
+        )
+        for _ in range(2):  # a retry of the same delivery
+            GrassrootsConnector(config, timeout=10).publish(post(mp3, "sb-1"))
+        rows = sb.client.published("grassroots")
+        fingerprint = drop.fingerprint
+
+    assert [(r["method"], r["filename"], r["text"]) for r in rows] == [
+        ("sftp", "bulletin-sb-1.mp3", SCRIPT)
+    ]
+    assert (tmp_path / "sb/sftp-drop/in/bulletin-sb-1.mp3").is_file()
+    with run_in_thread(data_dir=tmp_path / "sb", sftp_port=0) as again:  # the same host key
+        assert again.sftp.fingerprint == fingerprint
+
+
 # -- refusals, each to its class ----------------------------------------------------------------
 def test_a_host_key_that_is_not_the_pinned_one_is_refused_before_logging_in(
     server: SftpServer, mp3: MediaItem
