@@ -1,6 +1,6 @@
 """Grassroots loudspeaker systems («hệ thống truyền thanh cơ sở»): delivers a bulletin's MP3.
 
-Two targets, one per channel:
+Three targets, one per channel:
 
 * ``drop_dir`` — a folder the commune's playout computer reads (a shared or synced folder).
   The file is written beside its final name and linked into place: it appears whole or not
@@ -11,6 +11,11 @@ Two targets, one per channel:
   webhooks (``X-Timestamp`` + ``X-Signature: sha256=HMAC(secret, timestamp + "." + body)``,
   :mod:`connectors.signing`) with a stable ``Idempotency-Key``, so a receiver that honours it
   (``dedupes``) makes a retry after an ambiguous failure harmless.
+* ``sftp_url`` + ``sftp_host_key`` + ``sftp_password`` and/or ``sftp_key`` — an SFTP drop on
+  the playout computer's SSH server (:mod:`connectors.grassroots_sftp`, paramiko): the host
+  key pinned by fingerprint, the MP3 uploaded under a temporary name and renamed to its
+  deterministic final name, the final name looked at before any upload so that a retry
+  never makes a second file.
 
 Which communes played a bulletin comes back as signed ``played`` events on
 ``POST /inbound/<channel>`` (:meth:`GrassrootsConnector.verify_inbound`).
@@ -22,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import os
+import posixpath
 import re
 import tempfile
 import time
@@ -29,7 +35,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from connectors import signing
+from connectors import sftp_target, signing
 from connectors.base import (
     MB,
     ChannelConfig,
@@ -78,6 +84,28 @@ class GrassrootsConnector(Connector):
             cli="url",
         ),
         Field("secret", SECRET, cli="secret", cli_help="Upload secret"),
+        Field(
+            "sftp_url",
+            TEXT,
+            cli="sftp-url",
+            cli_help="SFTP drop: sftp://user@host[:port]/folder",
+        ),
+        Field(
+            "sftp_host_key",
+            TEXT,
+            pattern=sftp_target.FINGERPRINT_PATTERN,
+            problem="grassroots_sftp_host_key",
+            message="the SFTP host key must be a SHA256:… fingerprint as ssh-keygen -lf prints",
+            cli="sftp-host-key",
+            cli_help="The SFTP server's host key fingerprint (SHA256:…, ssh-keygen -lf)",
+        ),
+        Field("sftp_password", SECRET, cli="sftp-password", cli_help="SFTP password"),
+        Field(
+            "sftp_key",
+            SECRET,
+            cli="sftp-key",
+            cli_help="SFTP private key (OpenSSH or PEM text, no passphrase)",
+        ),
     )
     engagement: ClassVar[str] = INBOUND
     preview: ClassVar[str] = PREVIEW_PAYLOAD
@@ -92,16 +120,19 @@ class GrassrootsConnector(Connector):
         super().__init__(config, timeout=timeout, clients=clients)
         self.drop_dir = str(config.settings.get("drop_dir") or "").strip()
         self.url = str(config.settings.get("url") or "").strip()
+        self.sftp_url = str(config.settings.get("sftp_url") or "").strip()
 
     # -- validation ---------------------------------------------------------------------------
     @classmethod
     def validate_config(cls, config: ChannelConfig) -> list[Problem]:
-        """Exactly one target; an upload URL needs its secret; a folder must be absolute."""
+        """Exactly one target; an upload URL needs its secret; a folder must be absolute; an
+        SFTP drop needs a usable address, the host key's fingerprint and a password or key."""
         name = config.name
         drop = str(config.settings.get("drop_dir") or "").strip()
         url = str(config.settings.get("url") or "").strip()
+        sftp = str(config.settings.get("sftp_url") or "").strip()
         problems = super().validate_config(config)
-        if bool(drop) == bool(url):
+        if sum(map(bool, (drop, url, sftp))) != 1:
             problems.append(
                 Problem(
                     "grassroots_target",
@@ -125,6 +156,8 @@ class GrassrootsConnector(Connector):
                     {"channel": name, "folder": drop[:200]},
                 )
             )
+        if sftp:
+            problems.extend(_sftp_problems(config, sftp))
         return problems
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
@@ -154,6 +187,8 @@ class GrassrootsConnector(Connector):
             raise PermanentError(f"cannot read the bulletin: {exc}", code="media") from None
         if self.drop_dir:
             return self._drop(post, data)
+        if self.sftp_url:
+            return self._sftp(post, data)
         return self._upload(post, data)
 
     def filename(self, key: str) -> str:
@@ -176,6 +211,50 @@ class GrassrootsConnector(Connector):
         except OSError as exc:
             raise self.failure(exc, classify) from None
         return PublishResult(final.name, None, {"path": str(final), "bytes": len(data)})
+
+    def _sftp_session(self) -> Any:
+        from connectors import grassroots_sftp
+
+        creds = self.config.credentials
+        return grassroots_sftp.open_session(
+            self.sftp_url,
+            str(self.config.settings.get("sftp_host_key") or ""),
+            password=str(creds.get("sftp_password") or ""),
+            private_key=str(creds.get("sftp_key") or ""),
+            timeout=self.timeout,
+        )
+
+    def _sftp_failure(self, exc: Exception, session: Any) -> ConnectorError:
+        """A failed SFTP step as our error (Vietnamese, scrubbed of the credentials)."""
+        from connectors.grassroots_errors import SftpStep, classify, classify_sftp
+
+        if isinstance(exc, SftpStep):
+            folder = session.target.folder if session is not None else ""
+            exc = classify_sftp(exc, folder=folder, timeout=self.timeout)
+        return self.failure(exc, classify)
+
+    def _sftp(self, post: OutgoingPost, data: bytes) -> PublishResult:
+        """Deliver the MP3 (and its script) to the SFTP drop once
+        (:func:`connectors.grassroots_sftp.deliver`)."""
+        from connectors import grassroots_sftp
+        from connectors.grassroots_errors import SftpStep
+
+        session = None
+        try:
+            session = self._sftp_session()
+            with session:
+                done = grassroots_sftp.deliver(
+                    session,
+                    self.filename(post.idempotency_key),
+                    data,
+                    (post.text or "").encode("utf-8"),
+                )
+        except (SftpStep, ConnectorError) as exc:
+            raise self._sftp_failure(exc, session) from None
+        raw: dict[str, Any] = {"path": done.path, "bytes": done.size, "host_key": done.fingerprint}
+        if done.duplicate:
+            raw["duplicate"] = True
+        return PublishResult(posixpath.basename(done.path), None, raw)
 
     def _upload(self, post: OutgoingPost, data: bytes) -> PublishResult:
         import httpx
@@ -256,7 +335,97 @@ class GrassrootsConnector(Connector):
                     False, "the drop folder is missing or not writable", error_kind="config"
                 )
             return CheckResult(True, "drop folder writable")
+        if self.sftp_url:
+            return self._sftp_check()
         return CheckResult(True, "configuration complete; upload endpoint not called")
+
+    def _sftp_check(self) -> CheckResult:
+        """Connect, check the host key, log in and look at the folder (nothing is written).
+        A refusal (key, login, folder) is a result; an unknown answer (unreachable, timeout)
+        raises, as for every platform."""
+        from connectors.errors import AuthError
+        from connectors.grassroots_errors import SftpStep
+
+        session = None
+        try:
+            session = self._sftp_session()
+            with session:
+                session.folder_is_usable()
+        except (SftpStep, ConnectorError) as exc:
+            error = self._sftp_failure(exc, session)
+            if isinstance(error, AuthError | ConfigError | PermanentError):
+                return CheckResult(False, str(error), error_kind=error.kind)
+            raise error from None
+        return CheckResult(True, "SFTP: host key matches, logged in, folder found")
+
+
+def _sftp_problems(config: ChannelConfig, url: str) -> list[Problem]:
+    """What makes an SFTP drop unusable, judged offline (no DNS, no SSH library)."""
+    from connectors import netguard
+
+    name = config.name
+    problems: list[Problem] = []
+    try:
+        target = sftp_target.parse_target(url)
+    except sftp_target.TargetError as exc:
+        code = "grassroots_sftp_url_secret" if exc.reason == "secret" else "grassroots_sftp_url"
+        shown = "…" if exc.reason == "secret" else url[:200]  # a password is never repeated
+        problems.append(
+            Problem(
+                code,
+                f"Channel {name!r}: SFTP address refused: {exc}",
+                {"channel": name, "url": shown},
+            )
+        )
+        target = None
+    if target is not None:
+        try:
+            netguard.check_url(f"http://{_netloc(target)}/", resolve=False)
+        except netguard.BlockedTargetError:
+            problems.append(
+                Problem(
+                    "grassroots_sftp_private",
+                    f"Channel {name!r}: the SFTP host {target.host} is on a private network",
+                    {"channel": name, "host": f"{target.host}:{target.port}"},
+                )
+            )
+        except ConfigError:
+            pass  # parse_target already judged the address
+    if not str(config.settings.get("sftp_host_key") or "").strip():
+        problems.append(
+            Problem(
+                "grassroots_sftp_host_key",
+                f"Channel {name!r}: give the SFTP server's host key fingerprint (SHA256:…)",
+                {"channel": name},
+            )
+        )
+    creds = config.credentials
+    key = str(creds.get("sftp_key") or "").strip()
+    if not key and not str(creds.get("sftp_password") or ""):
+        problems.append(
+            Problem(
+                "grassroots_sftp_credential",
+                f"Channel {name!r}: an SFTP drop needs a password or a private key",
+                {"channel": name},
+            )
+        )
+    elif key:
+        try:
+            sftp_target.load_key(key)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    "grassroots_sftp_key",
+                    f"Channel {name!r}: the SFTP key is refused: {exc}",
+                    {"channel": name, "reason": str(exc)},
+                )
+            )
+    return problems
+
+
+def _netloc(target: sftp_target.Target) -> str:
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return f"{host}:{target.port}"
 
 
 def multipart_body(post: OutgoingPost, data: bytes, filename: str) -> tuple[bytes, str]:

@@ -234,6 +234,8 @@ class SandboxHandle:
     state: SandboxState
     server: uvicorn.Server
     thread: threading.Thread
+    #: The SFTP drop (:class:`connectors.sandbox.sftp.SftpServer`) when one was asked for.
+    sftp: Any = None
 
     @property
     def client(self) -> Any:
@@ -245,6 +247,8 @@ class SandboxHandle:
         """Stop serving and close the records file; waits up to a few seconds."""
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        if self.sftp is not None:
+            self.sftp.close()
         self.state.close()
 
     def __enter__(self) -> SandboxHandle:
@@ -260,8 +264,11 @@ def run_in_thread(
     data_dir: str | Path | None = None,
     *,
     latency: float = 0.0,
+    sftp_port: int | None = None,
 ) -> SandboxHandle:
-    """Start the sandbox on ``host:port`` (0 = any free port) in a daemon thread.
+    """Start the sandbox on ``host:port`` (0 = any free port) in a daemon thread; with
+    ``sftp_port`` (0 = any free port) also its SFTP drop (``handle.sftp``,
+    :func:`connectors.sandbox.sftp.for_sandbox`).
 
     Returns once it accepts connections. Raises :class:`OSError` if the port is taken and
     :class:`RuntimeError` if it does not start within 10 s.
@@ -283,7 +290,16 @@ def run_in_thread(
             raise RuntimeError("sandbox server did not start")
         time.sleep(0.01)
     shown = f"[{host}]" if family == socket.AF_INET6 else host
-    return SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread)
+    handle = SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread)
+    if sftp_port is not None:
+        from connectors.sandbox.sftp import for_sandbox
+
+        try:
+            handle.sftp = for_sandbox(state.record, state.data_dir, host, sftp_port)
+        except BaseException:
+            handle.stop()
+            raise
+    return handle
 
 
 def serve(
@@ -292,12 +308,24 @@ def serve(
     data_dir: str | Path | None = None,
     *,
     latency: float = 0.0,
+    sftp_port: int | None = None,
+    started: Callable[[Any], None] | None = None,
 ) -> None:
-    """Run the sandbox in the foreground until interrupted (``publisher sandbox``)."""
+    """Run the sandbox in the foreground until interrupted (``publisher sandbox``); with
+    ``sftp_port`` its SFTP drop too, given to ``started`` once it listens."""
     state = SandboxState(data_dir, latency=latency)
     config = _config(state)
     config.host, config.port = host, port
+    sftp = None
     try:
+        if sftp_port is not None:
+            from connectors.sandbox.sftp import for_sandbox
+
+            sftp = for_sandbox(state.record, state.data_dir, host, sftp_port)
+            if started is not None:
+                started(sftp)
         uvicorn.Server(config).run()
     finally:
+        if sftp is not None:
+            sftp.close()
         state.close()

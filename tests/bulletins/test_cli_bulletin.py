@@ -144,3 +144,49 @@ def test_bulletin_played_refuses_what_is_not_a_delivered_bulletin(office: Any, c
 
     assert result.returncode == 1
     assert "không phải bản tin" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_channel_add_takes_an_sftp_drop_and_channel_test_logs_in(
+    office: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors.sandbox.sftp import SftpServer, SftpUser, new_key_text
+
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")  # the server is on loopback
+    key_file = tmp_path / "id_ed25519"
+    key_file.write_text(new_key_text())
+    (tmp_path / "srv" / "in").mkdir(parents=True)
+    users = {"loa": SftpUser(password="mat-khau-sftp-1")}
+    with SftpServer(tmp_path / "srv", users=users) as server:
+        url = server.url("loa", "/in")
+        add = subprocess.run(
+            [
+                PUBLISHER, "channel", "add", "--kind", "grassroots", "--name", "loa-sftp",
+                "--org", "xa-tan-phong", "--sftp-url", url,
+                "--sftp-host-key", server.fingerprint, "--sftp-password-env",
+                "LOA_SFTP_PASSWORD", "--json",
+            ],
+            capture_output=True, text=True, timeout=180,
+            env={**os.environ, "PUBLISHER_LANGUAGE": "vi", "LOA_SFTP_PASSWORD": "mat-khau-sftp-1"},
+        )  # fmt: skip
+        tested = run("channel", "test", "loa-sftp", "--json")
+    in_url = run(
+        "channel", "add", "--kind", "grassroots", "--name", "loa-2", "--org", "xa-tan-phong",
+        "--sftp-url", "sftp://loa:lo-mat-khau@loa.example.vn/in",
+        "--sftp-host-key", "SHA256:" + "A" * 43, "--sftp-key-file", str(key_file),
+    )  # fmt: skip
+    unpinned = run(
+        "channel", "add", "--kind", "grassroots", "--name", "loa-3", "--org", "xa-tan-phong",
+        "--sftp-url", "sftp://loa@loa.example.vn/in", "--sftp-key-file", str(key_file),
+    )  # fmt: skip
+
+    assert add.returncode == 0, add.stderr
+    assert "mat-khau-sftp-1" not in add.stdout + add.stderr + tested.stdout + tested.stderr
+    assert json.loads(add.stdout)["settings"]["sftp_host_key"] == server.fingerprint
+    assert tested.returncode == 0 and json.loads(tested.stdout)["ok"] is True, tested.stdout
+    assert in_url.returncode == 1 and "không ghi mật khẩu" in in_url.stderr
+    assert "lo-mat-khau" not in in_url.stdout + in_url.stderr
+    assert unpinned.returncode == 1 and "dấu vân tay" in unpinned.stderr
+    key_line = key_file.read_text().splitlines()[1]
+    for result in (in_url, unpinned):
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+        assert key_line not in result.stdout + result.stderr

@@ -19,7 +19,17 @@ from publisher.i18n import catalogue
 
 from .conftest import CONTRACT
 
-CLIENT_LIBRARIES = ("httpx", "httpcore", "requests", "urllib3", "facebook", "telegram", "asyncio")
+CLIENT_LIBRARIES = (
+    "httpx",
+    "httpcore",
+    "requests",
+    "urllib3",
+    "facebook",
+    "telegram",
+    "asyncio",
+    "paramiko",
+    "cryptography",
+)
 
 
 @pytest.fixture(params=registry.KINDS)

@@ -94,8 +94,42 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Delivery #{id} is not a bulletin sent to a grassroots system",
     ),
     "problem.grassroots_target": (
-        "Kênh «{channel}»: nhập hoặc thư mục nhận tệp, hoặc địa chỉ tải lên (chỉ một)",
-        "Channel «{channel}»: give either a drop folder or an upload URL (one of them)",
+        "Kênh «{channel}»: nhập một nơi nhận bản tin: thư mục nhận tệp, địa chỉ tải lên hoặc "
+        "địa chỉ SFTP (chỉ một)",
+        "Channel «{channel}»: give one place for the bulletins: a drop folder, an upload URL "
+        "or an SFTP address (only one)",
+    ),
+    "problem.grassroots_sftp_url": (
+        "Kênh «{channel}»: địa chỉ SFTP {url} phải có dạng sftp://tên@máy[:cổng]/thư-mục",
+        "Channel «{channel}»: SFTP address {url} must look like sftp://user@host[:port]/folder",
+    ),
+    "problem.grassroots_sftp_url_secret": (
+        "Kênh «{channel}»: không ghi mật khẩu vào địa chỉ SFTP; nhập mật khẩu ở ô riêng "
+        "(--sftp-password-file), mật khẩu được mã hóa khi lưu",
+        "Channel «{channel}»: do not put the password in the SFTP address; give it on its own "
+        "(--sftp-password-file), where it is stored encrypted",
+    ),
+    "problem.grassroots_sftp_private": (
+        "Kênh «{channel}»: máy chủ SFTP {host} nằm trong mạng nội bộ; quản trị hệ thống cần "
+        "cho phép nó (PUBLISHER_OUTBOUND_ALLOWLIST={host})",
+        "Channel «{channel}»: SFTP server {host} is on a private network; the system "
+        "administrator must allow it (PUBLISHER_OUTBOUND_ALLOWLIST={host})",
+    ),
+    "problem.grassroots_sftp_host_key": (
+        "Kênh «{channel}»: nhập dấu vân tay khóa máy chủ SFTP dạng SHA256:… (như lệnh "
+        "ssh-keygen -lf in ra); không có nó hệ thống không kết nối",
+        "Channel «{channel}»: give the SFTP server's host key fingerprint as SHA256:… (as "
+        "ssh-keygen -lf prints it); without it nothing connects",
+    ),
+    "problem.grassroots_sftp_credential": (
+        "Kênh «{channel}»: kênh SFTP cần mật khẩu hoặc khóa riêng để đăng nhập",
+        "Channel «{channel}»: an SFTP channel needs a password or a private key to log in",
+    ),
+    "problem.grassroots_sftp_key": (
+        "Kênh «{channel}»: khóa riêng SFTP không dùng được (cần khóa OpenSSH hoặc PEM loại "
+        "Ed25519, ECDSA hoặc RSA, không đặt mật khẩu)",
+        "Channel «{channel}»: the SFTP private key cannot be used (an OpenSSH or PEM Ed25519, "
+        "ECDSA or RSA key without a passphrase is needed)",
     ),
     "problem.grassroots_private_url": (
         "Kênh «{channel}»: địa chỉ tải lên {url} trỏ vào mạng nội bộ, không được phép gửi",
@@ -124,6 +158,30 @@ _CHANNEL: dict[str, tuple[str, str]] = {
     "ui.channels.help.drop_dir": (
         "Thư mục máy phát của xã đọc (đường dẫn đầy đủ); để trống nếu tải lên qua địa chỉ URL",
         "The folder the commune's playout computer reads (absolute path); empty for an URL",
+    ),
+    "ui.channels.field.sftp_url": ("Địa chỉ SFTP", "SFTP address"),
+    "ui.channels.help.sftp_url": (
+        "sftp://tên@máy[:cổng]/thư-mục trên máy phát của xã (/~/thư-mục: trong thư mục đăng "
+        "nhập); để trống nếu dùng thư mục hoặc địa chỉ tải lên",
+        "sftp://user@host[:port]/folder on the commune's playout computer (/~/folder: under "
+        "the login folder); empty for a drop folder or an upload URL",
+    ),
+    "ui.channels.field.sftp_host_key": ("Dấu vân tay khóa máy chủ SFTP", "SFTP host key"),
+    "ui.channels.help.sftp_host_key": (
+        "SHA256:… của khóa máy chủ, lấy từ quản trị máy phát (ssh-keygen -lf "
+        "/etc/ssh/ssh_host_ed25519_key.pub); khóa khác là bị từ chối",
+        "SHA256:… of the server's key, from the playout computer's administrator (ssh-keygen "
+        "-lf /etc/ssh/ssh_host_ed25519_key.pub); any other key is refused",
+    ),
+    "ui.channels.field.sftp_password": ("Mật khẩu SFTP", "SFTP password"),
+    "ui.channels.help.sftp_password": (
+        "Mật khẩu tài khoản SFTP (hoặc dùng khóa riêng)",
+        "The SFTP account's password (or use a private key)",
+    ),
+    "ui.channels.field.sftp_key": ("Khóa riêng SFTP", "SFTP private key"),
+    "ui.channels.help.sftp_key": (
+        "Nội dung khóa riêng OpenSSH hoặc PEM (Ed25519, ECDSA, RSA; không đặt mật khẩu)",
+        "The OpenSSH or PEM private key's text (Ed25519, ECDSA, RSA; no passphrase)",
     ),
 }
 

@@ -87,4 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Trình giả lập nền tảng đang chạy tại {url} (Ctrl+C để dừng)",
         "Platform emulators running at {url} (Ctrl+C to stop)",
     ),
+    "connectors.sandbox.sftp_started": (
+        "Thư mục SFTP giả lập: {url}, khóa máy chủ {host_key}, mật khẩu mẫu {password}",
+        "Emulated SFTP drop: {url}, host key {host_key}, demo password {password}",
+    ),
 }
