@@ -268,12 +268,18 @@ def _snapshot(open_session: Opener, scope: feeds.Scope) -> dict[str, Any] | None
 
 
 def prepare(
-    open_session: Opener, scope: feeds.Scope, page: int, embed: bool, base: str | None = None
+    open_session: Opener,
+    scope: feeds.Scope,
+    page: int,
+    embed: bool,
+    base: str | None = None,
+    found: tuple[feeds.Resolved, feeds.Stamp] | None = None,
 ) -> Prepared:
-    """What a page depends on and its ETag: cheap, from the stamp cache (``open_session``
-    only when it must be queried), nothing rendered. Raises NotFound."""
+    """What a page depends on and its ETag: cheap, from ``found`` (a stamp the caller took
+    from the cache) or the stamp cache (``open_session`` only when it must be queried),
+    nothing rendered. Raises NotFound."""
     base = (base or feeds.base_url()).rstrip("/")
-    resolved, st = feeds.current(open_session, scope)
+    resolved, st = found if found is not None else feeds.current(open_session, scope)
     per = EMBED_POSTS if embed else PER_PAGE
     if scope.kind == "post" and st.count == 0:
         raise NotFound("feeds.error.unknown")

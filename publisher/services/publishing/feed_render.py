@@ -56,7 +56,7 @@ def post_title(post: PublicPost) -> str:
 
 def post_text(session: Session, item: PublicPost, base: str) -> str:
     """The post's text with tracked links (when tracking is enabled)."""
-    return links.rewrite_for_feed(session, item.post, item.post.text, base)
+    return links.rewrite_for_feed(item.post.id, item.post.text, base)
 
 
 def text_html(text: str) -> str:
@@ -231,7 +231,7 @@ def _json(
         if item.themes:
             entry["tags"] = list(item.themes)
         if item.post.link:
-            entry["external_url"] = links.rewrite_for_feed(session, item.post, item.post.link, base)
+            entry["external_url"] = links.rewrite_for_feed(item.post.id, item.post.link, base)
         if item.media:
             entry["attachments"] = [
                 {"url": media_url(base, a), "mime_type": a.mime, "size_in_bytes": a.bytes}
