@@ -111,9 +111,34 @@ def _no_database() -> AbstractContextManager[Session]:
     raise _NeedsDatabase
 
 
-def routes(db: Callable[[], Engine]) -> list[Route]:
-    """The public routes over the engine ``db()``."""
+def too_many(seconds: int) -> Response:
+    """429: one Vietnamese line and ``Retry-After``."""
+    from publisher.i18n import t
+
+    return PlainTextResponse(
+        t("error.api_rate_limited", "vi", seconds=seconds),
+        status_code=429,
+        headers={"Retry-After": str(seconds), "Cache-Control": "no-store"},
+    )
+
+
+def routes(db: Callable[[], Engine], limit: Callable[[Request], int] | None = None) -> list[Route]:
+    """The public routes over the engine ``db()``; ``limit(request)`` gives the seconds a
+    client must wait (0: go on), checked before anything else."""
     from publisher.services.publishing import feed_render, feeds
+
+    def limited(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        if limit is None:
+            return handler
+
+        async def guarded(request: Request) -> Response:
+            seconds = limit(request)
+            if seconds:
+                return too_many(seconds)
+            response: Response = await handler(request)
+            return response
+
+        return guarded
 
     def opener() -> AbstractContextManager[Session]:
         # Stamps and scopes only: opened when the stamp cache has to be refreshed.
@@ -244,17 +269,19 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
 
     get = ["GET"]  # Starlette answers HEAD for GET routes
     return [
-        Route("/feeds/{name}", feed_handler("province"), methods=get),
-        Route("/feeds/unit/{name}", feed_handler("unit"), methods=get),
-        Route("/feeds/theme/{name}", feed_handler("theme"), methods=get),
-        Route("/feeds/campaign/{slug}/{name}", feed_handler("campaign"), methods=get),
-        Route("/p/province", page_handler("province", False), methods=get),
-        Route("/p/unit/{slug}", page_handler("unit", False), methods=get),
-        Route("/p/theme/{slug}", page_handler("theme", False), methods=get),
-        Route("/p/post/{slug}", page_handler("post", False), methods=get),
-        Route("/p/campaign/{slug}/{year}", page_handler("campaign", False), methods=get),
-        Route("/embed/province", page_handler("province", True), methods=get),
-        Route("/embed/unit/{slug}", page_handler("unit", True), methods=get),
-        Route("/embed/campaign/{slug}/{year}", page_handler("campaign", True), methods=get),
-        Route("/media/{asset_id}/{name}", media, methods=get),
+        Route("/feeds/{name}", limited(feed_handler("province")), methods=get),
+        Route("/feeds/unit/{name}", limited(feed_handler("unit")), methods=get),
+        Route("/feeds/theme/{name}", limited(feed_handler("theme")), methods=get),
+        Route("/feeds/campaign/{slug}/{name}", limited(feed_handler("campaign")), methods=get),
+        Route("/p/province", limited(page_handler("province", False)), methods=get),
+        Route("/p/unit/{slug}", limited(page_handler("unit", False)), methods=get),
+        Route("/p/theme/{slug}", limited(page_handler("theme", False)), methods=get),
+        Route("/p/post/{slug}", limited(page_handler("post", False)), methods=get),
+        Route("/p/campaign/{slug}/{year}", limited(page_handler("campaign", False)), methods=get),
+        Route("/embed/province", limited(page_handler("province", True)), methods=get),
+        Route("/embed/unit/{slug}", limited(page_handler("unit", True)), methods=get),
+        Route(
+            "/embed/campaign/{slug}/{year}", limited(page_handler("campaign", True)), methods=get
+        ),
+        Route("/media/{asset_id}/{name}", limited(media), methods=get),
     ]

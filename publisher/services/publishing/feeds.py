@@ -33,6 +33,7 @@ from typing import Any
 
 from cachetools import LRUCache
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from publisher.errors import InvalidInput, NotFound
@@ -48,6 +49,7 @@ from publisher.models import (
     PostStatus,
     PostTag,
     STTask,
+    TrackedLink,
 )
 from publisher.services.publishing import links
 from publisher.services.publishing.topics import THEME, THEMES
@@ -236,9 +238,7 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
     of everything its feeds and pages render (see the module's doc). A handful of aggregate
     queries, nothing per post but the media rows. Raises nothing."""
     conds = _where(session, resolved)
-    public_ids = (
-        select(Post.id).join(Delivery, col(Delivery.post_id) == col(Post.id)).where(*conds)
-    )
+    public_ids = select(Post.id).join(Delivery, col(Delivery.post_id) == col(Post.id)).where(*conds)
     row = session.exec(
         select(
             func.count(func.distinct(Post.id)),
@@ -251,8 +251,8 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
     ).one()
     # Which posts (a withdrawn one replaced by another keeps the count, not the sum), and
     # every post's own dates (created: its entry id; updated: its entry).
-    ids = session.exec(
-        select(
+    ids = session.execute(
+        sa_select(
             func.coalesce(func.sum(Post.id), 0),
             func.min(Post.id),
             func.max(Post.id),
@@ -267,19 +267,19 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
         .group_by(col(PostTag.value))
         .order_by(col(PostTag.value))
     ).all()
-    media = session.exec(
-        select(
-            PostMedia.post_id,
-            PostMedia.asset_id,
-            PostMedia.position,
-            MediaAsset.kind,
-            MediaAsset.mime,
-            MediaAsset.bytes,
-            MediaAsset.sha256,
-            MediaAsset.width,
-            MediaAsset.height,
-            MediaAsset.title,
-            MediaAsset.alt_text,
+    media = session.execute(
+        sa_select(
+            col(PostMedia.post_id),
+            col(PostMedia.asset_id),
+            col(PostMedia.position),
+            col(MediaAsset.kind),
+            col(MediaAsset.mime),
+            col(MediaAsset.bytes),
+            col(MediaAsset.sha256),
+            col(MediaAsset.width),
+            col(MediaAsset.height),
+            col(MediaAsset.title),
+            col(MediaAsset.alt_text),
         )
         .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.asset_id))
         .where(col(PostMedia.post_id).in_(public_ids))
@@ -329,7 +329,11 @@ def peek(scope: Scope) -> tuple[Resolved, Stamp] | None:
     nothing."""
     with _stamps_lock:
         hit = _stamps.get(scope)
-    return (hit.resolved, hit.stamp) if hit is not None and hit.fresh_until > time.monotonic() else None
+    return (
+        (hit.resolved, hit.stamp)
+        if hit is not None and hit.fresh_until > time.monotonic()
+        else None
+    )
 
 
 def peek_stale(scope: Scope) -> tuple[tuple[Resolved, Stamp] | None, bool]:
@@ -372,9 +376,7 @@ def _query(
     with _stamps_lock:
         old = _stamps.get(scope)
         st = replace(st, modified=_modified(old.stamp if old else None, st))
-        _stamps[scope] = _Entry(
-            started + STAMP_SECONDS, started + 2 * STAMP_SECONDS, resolved, st
-        )
+        _stamps[scope] = _Entry(started + STAMP_SECONDS, started + 2 * STAMP_SECONDS, resolved, st)
     return resolved, st
 
 
@@ -502,6 +504,13 @@ def is_public(session: Session, post_id: int) -> bool:
         .limit(1)
     ).first()
     return found is not None
+
+
+def feed_link(session: Session, code: str) -> TrackedLink | None:
+    """The row of a public feed link (:func:`links.feed_code`) at its first click, when its
+    post is public now; None otherwise. Raises nothing."""
+    row = links.feed_link_row(session, code)
+    return row if row is not None and row.post_id and is_public(session, row.post_id) else None
 
 
 def public_asset(session: Session, asset_id: int, sha_prefix: str) -> MediaAsset:

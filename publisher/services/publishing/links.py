@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -240,22 +240,19 @@ def rewrite_for_feed(post_id: int | None, text: str, base_url: str) -> str:
     return _URL.sub(replace, text or "")
 
 
-def _feed_link(session: Session, code: str) -> TrackedLink | None:
-    """The row of a feed link not clicked before: made now, when ``code`` is the
-    :func:`feed_code` of a link in a public post's text or link. None otherwise."""
-    from publisher.services.publishing import feeds
-
+def feed_link_row(session: Session, code: str) -> TrackedLink | None:
+    """The row to make for a feed link not clicked before, when ``code`` is the
+    :func:`feed_code` of a link in the text or link of post ``<id>`` (not stored; whether the
+    post is public is the caller's check). None otherwise. Raises nothing."""
     m = _FEED_CODE.fullmatch(code)
     if m is None:
         return None
     post = session.get(Post, int(m.group(1)))
     if post is None or post.id is None:
         return None
-    url = next(
-        (u for u in _feed_urls(f"{post.text}\n{post.link or ''}") if feed_code(post.id, u) == code),
-        None,
-    )
-    if url is None or not is_safe_target(url) or not feeds.is_public(session, post.id):
+    text = f"{post.text}\n{post.link or ''}"
+    url = next((u for u in _feed_urls(text) if feed_code(post.id, u) == code), None)
+    if url is None or not is_safe_target(url):
         return None
     campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
     tag = f"{campaign.slug}-{post.campaign_year}" if campaign and post.campaign_year else "r57"
@@ -270,18 +267,25 @@ def _unique_code(session: Session) -> str:
             return code
 
 
-def record_click(session: Session, code: str, *, count: bool = True) -> str | None:
+def record_click(
+    session: Session,
+    code: str,
+    *,
+    count: bool = True,
+    new_row: Callable[[Session, str], TrackedLink | None] | None = None,
+) -> str | None:
     """Count one click on ``code`` and return its target, or ``None`` for an unknown code.
 
     ``count`` False (a ``HEAD`` request: link checkers, previews) only looks the target up.
-    A feed link (:func:`feed_code`) gets its row at its first counted click. Raises
+    An unknown code gets the row ``new_row`` makes, if any (the public feeds' links,
+    ``feeds.feed_link``), at its first counted click. Raises
     :class:`InvalidInput` (``error.link_unsafe``, nothing counted) when the stored target is
     not an absolute ``http(s)`` URL (a row written before links were checked). One atomic
     ``UPDATE ... SET clicks = clicks + 1`` so concurrent clicks are never lost.
     """
     target = session.exec(select(TrackedLink.target).where(TrackedLink.code == code)).first()
     if target is None:
-        row = _feed_link(session, code)
+        row = new_row(session, code) if new_row is not None else None
         if row is None:
             return None
         if count:
