@@ -150,6 +150,22 @@ def _alternates(base: str, resolved: feeds.Resolved) -> str:
     )
 
 
+def _paging(
+    base: str, scope: feeds.Scope, page: int, st: feeds.Stamp, per: int, embed: bool
+) -> str:
+    """``<link rel="prev">``/``rel="next">`` of a paged page (HTML's link types)."""
+    pages = max(1, -(-st.count // per))
+    if embed or pages == 1:
+        return ""
+    here = f"{base}/p/{scope.path}"
+    out = ""
+    if page > 1:
+        out += f'<link rel="prev" href="{here}' + (f'?page={page - 1}"' if page > 2 else '"') + ">"
+    if page < pages:
+        out += f'<link rel="next" href="{here}?page={page + 1}">'
+    return out
+
+
 def _figures(snapshot: dict[str, Any]) -> str:
     figs = snapshot.get("figures", {})
     order = ("posts", "units", "publications", "views", "reactions", "shares", "clicks")
@@ -371,7 +387,8 @@ def _document(
         f"<title>{html.escape(title)}</title>"
         f'<meta name="description" content="{html.escape(desc)}">{metas}'
         f'<link rel="canonical" href="{html.escape(page_url)}">'
-        f"{_alternates(base, resolved)}<style>{css}</style></head>"
+        + _paging(base, scope, page, st, per, embed)
+        + f"{_alternates(base, resolved)}<style>{css}</style></head>"
     )
     banner = (
         f'<header><div class="wrap"><p class="org">{html.escape(org_line)}</p>'

@@ -42,6 +42,22 @@ _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
+#: Characters XML 1.0 does not allow (C0 controls but tab and newlines, U+FFFE/FFFF, lone
+#: surrogates): text pasted from office documents carries some; lxml refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 does not allow. Raises nothing."""
+    return _NOT_XML.sub("", text or "")
+
+
+def theme_label(theme: str) -> str:
+    from publisher.i18n import t
+
+    return t(f"topic.theme.{theme}", "vi")
+
+
 def tag_uri(base: str, when: datetime, path: str) -> str:
     host = urlsplit(base).hostname or "localhost"
     return f"tag:{host},{when.date().isoformat()}:{path}"
@@ -119,13 +135,13 @@ def _xml(
     rels = _page_links(base, scope, fmt, page, st)
     fg = FeedGenerator()
     fg.id(tag_uri(base, _EPOCH, f"feeds/{scope.path}"))
-    fg.title(resolved.title)
-    fg.subtitle(resolved.subtitle or resolved.title)
+    fg.title(xml_text(resolved.title))
+    fg.subtitle(xml_text(resolved.subtitle or resolved.title))
     fg.language("vi")
     fg.updated(st.changed or _EPOCH)
     fg.lastBuildDate(st.changed or _EPOCH)
     fg.generator("R57 Publisher")
-    fg.author({"name": resolved.org.name if resolved.org else resolved.title})
+    fg.author({"name": xml_text(resolved.org.name if resolved.org else resolved.title)})
     page_url = feed_urls(base, scope)["page"]
     for rel, href in rels.items():
         kind = "application/atom+xml" if fmt == "atom" else "application/rss+xml"
@@ -139,17 +155,17 @@ def _xml(
         uri = tag_uri(base, item.post.created_at, f"post/{item.post.id}")
         fe.id(uri)
         fe.guid(uri, permalink=False)
-        fe.title(post_title(item))
+        fe.title(xml_text(post_title(item)))
         alternate = {"href": post_url(base, item), "rel": "alternate", "type": "text/html"}
         fe.link(**alternate)
         entry_links[uri] = [alternate]
         fe.published(item.published)
         fe.updated(item.updated)
         if fmt == "atom":  # RSS's <author> must be an e-mail address: none is published
-            fe.author({"name": item.org.name})
+            fe.author({"name": xml_text(item.org.name)})
         for theme in item.themes:
-            fe.category(term=theme, label=theme)
-        body = text_html(post_text(session, item, base))
+            fe.category(term=theme, label=theme_label(theme))
+        body = xml_text(text_html(post_text(session, item, base)))
         if fmt == "atom":
             fe.content(body, type="html")
         else:
@@ -184,11 +200,16 @@ def _rss_paging(body: bytes, rels: dict[str, str]) -> bytes:
     root = etree.fromstring(body)
     channel = root.find("channel")
     assert channel is not None
+    first_item = channel.find("item")
     for rel, href in rels.items():
         if rel == "self":
             continue
-        link = etree.SubElement(channel, f"{{{ATOM_NS}}}link")
+        link = etree.Element(f"{{{ATOM_NS}}}link")
         link.attrib.update({"href": href, "rel": rel, "type": "application/rss+xml"})
+        if first_item is not None:
+            first_item.addprevious(link)
+        else:
+            channel.append(link)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
