@@ -230,6 +230,8 @@ def main(argv: list[str]) -> int:
         "PUBLISHER_DATA_DIR": str(tmp),
         "PUBLISHER_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
         "PUBLISHER_PUBLIC_URL": PUBLIC,
+        # Loopback is exempt from the public rate limit (the default, said here for clarity).
+        "PUBLISHER_API_PUBLIC_EXEMPT": "127.0.0.0/8,::1",
         "PUBLISHER_LOG_LEVEL": "WARNING",
         "PUBLISHER_SECRET_KEY": "bench-feeds-secret-key-0123456789abcdef",
     }

@@ -235,40 +235,44 @@ def _scope_meta(resolved: Resolved) -> list[Any]:
 
 def stamp(session: Session, resolved: Resolved) -> Stamp:
     """The scope's stamp: count and latest dated change of its public posts, and the digest
-    of everything its feeds and pages render (see the module's doc). A handful of aggregate
-    queries, nothing per post but the media rows. Raises nothing."""
+    of everything its feeds and pages render (see the module's doc). Three scans of the
+    scope (posts, their theme tags, their media), nothing per post but the media rows.
+    Raises nothing."""
     conds = _where(session, resolved)
-    public_ids = select(Post.id).join(Delivery, col(Delivery.post_id) == col(Post.id)).where(*conds)
-    row = session.exec(
-        select(
+
+    def public(*columns: Any) -> Any:  # the scope's public posts x their sent deliveries
+        return (
+            sa_select(*columns)
+            .select_from(Post)
+            .join(Delivery, col(Delivery.post_id) == col(Post.id))
+            .where(*conds)
+        )
+
+    # Which posts (a withdrawn one replaced by another keeps the count, not the sum), and
+    # their own dates (created: the entry id; updated: the entry). A post with two sent
+    # deliveries counts twice in the sums: deterministic, so just as good for a digest.
+    row = session.execute(
+        public(
             func.count(func.distinct(Post.id)),
             func.max(Post.updated_at),
             func.max(Delivery.sent_at),
-        )
-        .select_from(Post)
-        .join(Delivery, col(Delivery.post_id) == col(Post.id))
-        .where(*conds)
-    ).one()
-    # Which posts (a withdrawn one replaced by another keeps the count, not the sum), and
-    # every post's own dates (created: its entry id; updated: its entry).
-    ids = session.execute(
-        sa_select(
             func.coalesce(func.sum(Post.id), 0),
             func.min(Post.id),
             func.max(Post.id),
             func.min(Post.updated_at),
             func.min(Post.created_at),
             func.max(Post.created_at),
-        ).where(col(Post.id).in_(public_ids))
+        )
     ).one()
-    tags = session.exec(
-        select(PostTag.value, func.count(), func.sum(PostTag.post_id))
-        .where(PostTag.kind == THEME, col(PostTag.post_id).in_(public_ids))
+    tags = session.execute(
+        public(col(PostTag.value), func.count(), func.sum(PostTag.post_id))
+        .join(PostTag, col(PostTag.post_id) == col(Post.id))
+        .where(PostTag.kind == THEME)
         .group_by(col(PostTag.value))
         .order_by(col(PostTag.value))
     ).all()
     media = session.execute(
-        sa_select(
+        public(
             col(PostMedia.post_id),
             col(PostMedia.asset_id),
             col(PostMedia.position),
@@ -281,8 +285,8 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
             col(MediaAsset.title),
             col(MediaAsset.alt_text),
         )
+        .join(PostMedia, col(PostMedia.post_id) == col(Post.id))
         .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.asset_id))
-        .where(col(PostMedia.post_id).in_(public_ids))
         .order_by(col(PostMedia.post_id), col(PostMedia.position), col(PostMedia.asset_id))
     ).all()
     # The units named in the entries: the unit itself, or every unit for the wider scopes.
@@ -290,15 +294,13 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
     if resolved.scope.kind in ("unit", "post"):
         org_q = org_q.where(Organisation.id == (resolved.org.id if resolved.org else -1))
     orgs = session.exec(org_q).all()
-    stamps = [ensure_utc(v) for v in row[1:] if v is not None]
+    stamps = [ensure_utc(v) for v in row[1:3] if v is not None]
     changed = max(stamps) if stamps else None
     raw = repr(
         (
             RENDER_VERSION,
             _scope_meta(resolved),
-            int(row[0] or 0),
-            [str(v) for v in row[1:]],
-            [str(v) for v in ids],
+            [str(v) for v in row],
             [tuple(t) for t in tags],
             [tuple(m) for m in media],
             [tuple(o) for o in orgs],
