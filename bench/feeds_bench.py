@@ -314,7 +314,8 @@ def report(out: dict[str, Any]) -> str:
         "",
         "`feed`: Atom, RSS, JSON page 1 and Atom page 100 in turn, no validators (rendered "
         "feeds come from the cache keyed by the ETag; the stamp is queried once per scope "
-        "every 2 s; the rest is answered in the event loop). `etag`: the same with "
+        "every 2 s in a background thread while the older one is answered; the rest is "
+        "answered in the event loop). `etag`: the same with "
         "`If-None-Match` (304, nothing rendered or sent). `page`: the unit's public page and "
         "its embed. Target: p99 ≤ 50 ms at 200 requests/s. The api's CPU per request is what "
         "the machine's load cannot inflate: at 200 requests/s it needs that many ms of one "
