@@ -236,13 +236,16 @@ def routes(db: Callable[[], Engine], limit: Callable[[Request], int] | None = No
                     headers["X-Frame-Options"] = "SAMEORIGIN"
                 return Response(built.body, media_type="text/html; charset=utf-8", headers=headers)
 
+            found = None
             try:  # everything cached: answered right here, no thread hop, no database
-                return work(_no_database, stamped(_scope(kind, params)))
+                found = stamped(_scope(kind, params))
+                return work(_no_database, found)
             except _NeedsDatabase:
                 pass
             except PublisherError as exc:
                 return _fail(exc, html=True)
-            return await _guarded(lambda: work(opener), html=True)
+            # The stamp found (even stale) is kept: only what is missing is queried.
+            return await _guarded(lambda: work(opener, found), html=True)
 
         return handler
 
