@@ -267,6 +267,7 @@ def _json(
 
 
 _cache: LRUCache[tuple[str, str, int, str], FeedDoc] = LRUCache(maxsize=512)
+_rendering: LRUCache[tuple[str, str, int, str], threading.Lock] = LRUCache(maxsize=512)
 _lock = threading.Lock()
 
 
@@ -300,9 +301,19 @@ def feed(
     doc = cached(resolved, fmt, page, st, base)
     if doc is not None:
         return doc
-    items = public_posts(session, resolved, page)
-    body = render(session, resolved, fmt, page, st, items, base)
-    doc = FeedDoc(body, FORMATS[fmt], etag_for(resolved.scope, fmt, page, base, st), st.changed)
+    key = (resolved.scope.path, fmt, page, base)
     with _lock:
-        _cache[(resolved.scope.path, fmt, page, base)] = doc
+        render_lock = _rendering.get(key)
+        if render_lock is None:
+            render_lock = _rendering[key] = threading.Lock()
+    with render_lock:  # concurrent misses render once; the others take its result
+        doc = cached(resolved, fmt, page, st, base)
+        if doc is not None:
+            return doc
+        items = public_posts(session, resolved, page)
+        body = render(session, resolved, fmt, page, st, items, base)
+        etag = etag_for(resolved.scope, fmt, page, base, st)
+        doc = FeedDoc(body, FORMATS[fmt], etag, st.changed)
+        with _lock:
+            _cache[key] = doc
     return doc
