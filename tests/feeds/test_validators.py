@@ -5,6 +5,8 @@ rate limit; stale stamps answered while one background refresh runs."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -287,7 +289,7 @@ def test_loopback_is_exempt_by_default(world, clock):
 def test_a_stale_stamp_is_answered_while_one_refresh_runs(world, monkeypatch):
     monkeypatch.setattr(feeds, "STAMP_SECONDS", 10.0)
     now = [1000.0]
-    monkeypatch.setattr(feeds.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(feeds, "_monotonic", lambda: now[0])
     opened: list[int] = []
 
     def opener():
@@ -306,3 +308,34 @@ def test_a_stale_stamp_is_answered_while_one_refresh_runs(world, monkeypatch):
     assert feeds.peek_stale(scope)[0][1].count == first.count + 1 and len(opened) == 2
     now[0] += 25  # too old to answer: the caller must query
     assert feeds.peek_stale(scope) == (None, False)
+
+
+def test_the_stamp_query_never_runs_on_the_event_loop(world, clock, monkeypatch):
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 10.0)
+    now = [1000.0]
+    monkeypatch.setattr(feeds, "_monotonic", lambda: now[0])
+    loop_threads: set[int] = set()
+    stamp_threads: list[int] = []
+    real_peek, real_stamp = feeds.peek_stale, feeds.stamp
+
+    def peek(scope):  # called by the handler in the event loop
+        loop_threads.add(threading.get_ident())
+        return real_peek(scope)
+
+    def stamp(session, resolved):
+        stamp_threads.append(threading.get_ident())
+        return real_stamp(session, resolved)
+
+    monkeypatch.setattr(feeds, "peek_stale", peek)
+    monkeypatch.setattr(feeds, "stamp", stamp)
+    with TestClient(create_app(clock=clock)) as client:
+        first = client.get(UNIT)  # cold: queried in a worker thread
+        assert first.status_code == 200 and len(stamp_threads) == 1
+        now[0] += 15  # stale: answered from the cache, refreshed in the background
+        again = client.get(UNIT, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        deadline = time.monotonic() + 5
+        while len(stamp_threads) < 2 and time.monotonic() < deadline:
+            threading.Event().wait(0.01)
+    assert len(stamp_threads) == 2 and loop_threads
+    assert not set(stamp_threads) & loop_threads

@@ -310,6 +310,11 @@ def stamp(session: Session, resolved: Resolved) -> Stamp:
     return Stamp(int(row[0] or 0), changed, digest, changed)
 
 
+def _monotonic() -> float:
+    """The stamp cache's clock (tests move it)."""
+    return time.monotonic()
+
+
 @dataclass
 class _Entry:
     fresh_until: float
@@ -331,11 +336,7 @@ def peek(scope: Scope) -> tuple[Resolved, Stamp] | None:
     nothing."""
     with _stamps_lock:
         hit = _stamps.get(scope)
-    return (
-        (hit.resolved, hit.stamp)
-        if hit is not None and hit.fresh_until > time.monotonic()
-        else None
-    )
+    return (hit.resolved, hit.stamp) if hit is not None and hit.fresh_until > _monotonic() else None
 
 
 def peek_stale(scope: Scope) -> tuple[tuple[Resolved, Stamp] | None, bool]:
@@ -343,7 +344,7 @@ def peek_stale(scope: Scope) -> tuple[tuple[Resolved, Stamp] | None, bool]:
     (fresh, or stale for at most another :data:`STAMP_SECONDS`), and whether the caller
     should start :func:`refresh_later` (stale and nobody refreshing it yet). No database.
     Raises nothing."""
-    now = time.monotonic()
+    now = _monotonic()
     with _stamps_lock:
         hit = _stamps.get(scope)
         if hit is None or hit.stale_until <= now:
@@ -371,7 +372,7 @@ def _modified(previous: Stamp | None, new: Stamp) -> datetime | None:
 def _query(
     open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
 ) -> tuple[Resolved, Stamp]:
-    started = time.monotonic()
+    started = _monotonic()
     with open_session() as session:
         resolved = resolve(session, scope)
         st = stamp(session, resolved)
@@ -379,6 +380,7 @@ def _query(
         old = _stamps.get(scope)
         st = replace(st, modified=_modified(old.stamp if old else None, st))
         _stamps[scope] = _Entry(started + STAMP_SECONDS, started + 2 * STAMP_SECONDS, resolved, st)
+        _refreshing.discard(scope)  # fresh now, whoever queried it
     return resolved, st
 
 
