@@ -8,6 +8,9 @@ publishing, and every ``http(s)`` link in the text (and the post's link) is repl
 delivery and redirects to the original address with ``utm_source``/``utm_medium``/
 ``utm_campaign``/``utm_content`` added. Clicks are the one engagement figure comparable
 across every platform.
+
+The public feeds and pages use codes computed from the post and the URL (:func:`feed_code`),
+so rendering them writes nothing; such a link's row is made at its first counted click.
 """
 
 from __future__ import annotations
