@@ -339,3 +339,22 @@ def test_the_stamp_query_never_runs_on_the_event_loop(world, clock, monkeypatch)
             threading.Event().wait(0.01)
     assert len(stamp_threads) == 2 and loop_threads
     assert not set(stamp_threads) & loop_threads
+
+
+def test_a_costly_stamp_is_trusted_longer(world, monkeypatch):
+    monkeypatch.setattr(feeds, "STAMP_SECONDS", 2.0)
+    now = [1000.0]
+    monkeypatch.setattr(feeds, "_monotonic", lambda: now[0])
+    real_stamp = feeds.stamp
+
+    def slow_stamp(session, resolved):  # a query of 0.5 s (a whole large province)
+        now[0] += 0.5
+        return real_stamp(session, resolved)
+
+    monkeypatch.setattr(feeds, "stamp", slow_stamp)
+    scope = feeds.Scope("province")
+    feeds.current(session_scope, scope)
+    now[0] += 9  # past 2 s, within 20 x 0.5 s: still fresh
+    assert feeds.peek(scope) is not None
+    now[0] += 2
+    assert feeds.peek(scope) is None and feeds.peek_stale(scope)[0] is not None

@@ -68,6 +68,10 @@ RENDER_VERSION = "1"
 #: How long a scope's stamp is trusted before it is queried again: under load one stamp query
 #: per scope per interval, whatever the request rate; a change shows within this delay.
 STAMP_SECONDS = 2.0
+#: A stamp that took longer to query is trusted this many times its query's duration (when
+#: longer than STAMP_SECONDS): a hot scope's background refreshes take at most 1/20 of a core
+#: (the whole province of a large database).
+STAMP_COST_RATIO = 20.0
 _HIDDEN = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED, PostStatus.CANCELLED)
 
 
@@ -376,10 +380,12 @@ def _query(
     with open_session() as session:
         resolved = resolve(session, scope)
         st = stamp(session, resolved)
+    took = _monotonic() - started
+    ttl = max(STAMP_SECONDS, STAMP_COST_RATIO * took) if STAMP_SECONDS > 0 else 0.0
     with _stamps_lock:
         old = _stamps.get(scope)
         st = replace(st, modified=_modified(old.stamp if old else None, st))
-        _stamps[scope] = _Entry(started + STAMP_SECONDS, started + 2 * STAMP_SECONDS, resolved, st)
+        _stamps[scope] = _Entry(started + ttl, started + 2 * ttl, resolved, st)
         _refreshing.discard(scope)  # fresh now, whoever queried it
     return resolved, st
 
