@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     api_inbound_burst: int = 400
     api_link_rate: float = 20.0
     api_link_burst: int = 100
+    #: The same for the public feeds, pages, embeds and their media (``/feeds/``, ``/p/``,
+    #: ``/embed/``, ``/media/``), except for the addresses or networks in
+    #: ``api_public_exempt`` (comma-separated; loopback by default: local tools and the
+    #: benchmark; a proxy on the same host forwards its clients' addresses, see
+    #: ``FORWARDED_ALLOW_IPS``).
+    api_public_rate: float = 20.0
+    api_public_burst: int = 100
+    api_public_exempt: str = "127.0.0.0/8,::1"
     #: Audio bulletins (docs/bulletins.md): MP3 bitrate (kbit/s) and channels (1 mono, 2
     #: stereo) the loudspeaker systems take, the loudness target (EBU R128: -23 LUFS) and
     #: the longest bulletin or recording accepted, in seconds.

@@ -14,8 +14,9 @@
   and media of published public posts (:mod:`publisher.api.public`, docs/feeds.md).
 
 Bounded by construction: an inbound body is refused (413) by its ``Content-Length`` and, while
-it streams, as soon as it passes ``inbound.MAX_BODY``; inbound and link requests are rate
-limited per client address (429 with ``Retry-After``, :mod:`publisher.api.ratelimit`).
+it streams, as soon as it passes ``inbound.MAX_BODY``; inbound, link and public requests are
+rate limited per client address (429 with ``Retry-After``, :mod:`publisher.api.ratelimit`;
+the public routes exempt loopback by default, ``PUBLISHER_API_PUBLIC_EXEMPT``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from starlette.routing import Route
 
 from publisher.api import public
 from publisher.api.batcher import UNAVAILABLE, EventWriter
-from publisher.api.ratelimit import RateLimiter, source_key
+from publisher.api.ratelimit import RateLimiter, exempt, networks, source_key
 from publisher.bots.webhook import MAX_BODY as BOT_MAX_BODY
 from publisher.bots.webhook import WebhookBots
 from publisher.bots.zalo import ZaloBots
@@ -51,7 +52,7 @@ from publisher.db import get_engine, session_scope
 from publisher.errors import InvalidInput, NotFound, PermissionDenied, PublisherError
 from publisher.i18n import t
 from publisher.services.insight import inbound
-from publisher.services.publishing import links
+from publisher.services.publishing import feeds, links
 from publisher.timeutil import Clock, get_clock
 
 log = logging.getLogger(__name__)
@@ -135,10 +136,17 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
     settings = get_settings()
     inbound_limit = RateLimiter(settings.api_inbound_rate, settings.api_inbound_burst)
     link_limit = RateLimiter(settings.api_link_rate, settings.api_link_burst)
+    public_limit = RateLimiter(settings.api_public_rate, settings.api_public_burst)
+    public_exempt = networks(settings.api_public_exempt)
 
     def wait(limiter: RateLimiter, request: Request) -> int:
         source = source_key(request.client.host if request.client else None)
         return limiter.hit(source, (clock or get_clock()).now().timestamp())
+
+    def public_wait(request: Request) -> int:
+        if exempt(request.client.host if request.client else None, public_exempt):
+            return 0
+        return wait(public_limit, request)
 
     async def inbound_event(request: Request) -> Response:
         lang = _lang(request)
@@ -218,7 +226,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
 
         def click() -> str | None:
             with session_scope(db()) as session:
-                return links.record_click(session, code, count=count)
+                return links.record_click(session, code, count=count, new_row=feeds.feed_link)
 
         try:
             target = await run_in_threadpool(click) if len(code) <= 32 else None
@@ -298,7 +306,7 @@ def create_app(engine: Engine | None = None, clock: Clock | None = None) -> Star
         Route("/m/{name}", public_file, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
-        *public.routes(db),
+        *public.routes(db, public_wait),
     ]
     return Starlette(routes=routes)
 

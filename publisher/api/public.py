@@ -14,10 +14,11 @@ No cookie is ever set; errors are one short Vietnamese line, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from starlette.routing import Route
 
 from publisher.db import session_scope
 from publisher.errors import NotFound, PublisherError
+from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,10 @@ def not_modified(request: Request, etag: str, changed: datetime | None) -> bool:
 def _validators(etag: str, changed: datetime | None, cache: str) -> dict[str, str]:
     headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
     if changed is not None:
-        headers["Last-Modified"] = format_datetime(changed, usegmt=True)
+        # Never later than now (RFC 9110 §8.8.2.1); a client echoing the earlier date sees
+        # the change all the same (``not_modified`` compares with ``changed``).
+        shown = min(changed, utcnow().replace(microsecond=0))
+        headers["Last-Modified"] = format_datetime(shown.astimezone(UTC), usegmt=True)
     return headers
 
 
@@ -106,13 +111,52 @@ def _no_database() -> AbstractContextManager[Session]:
     raise _NeedsDatabase
 
 
-def routes(db: Callable[[], Engine]) -> list[Route]:
-    """The public routes over the engine ``db()``."""
+def too_many(seconds: int) -> Response:
+    """429: one Vietnamese line and ``Retry-After``."""
+    from publisher.i18n import t
+
+    return PlainTextResponse(
+        t("error.api_rate_limited", "vi", seconds=seconds),
+        status_code=429,
+        headers={"Retry-After": str(seconds), "Cache-Control": "no-store"},
+    )
+
+
+def routes(db: Callable[[], Engine], limit: Callable[[Request], int] | None = None) -> list[Route]:
+    """The public routes over the engine ``db()``; ``limit(request)`` gives the seconds a
+    client must wait (0: go on), checked before anything else."""
     from publisher.services.publishing import feed_render, feeds
+
+    def limited(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        if limit is None:
+            return handler
+
+        async def guarded(request: Request) -> Response:
+            seconds = limit(request)
+            if seconds:
+                return too_many(seconds)
+            response: Response = await handler(request)
+            return response
+
+        return guarded
 
     def opener() -> AbstractContextManager[Session]:
         # Stamps and scopes only: opened when the stamp cache has to be refreshed.
         return session_scope(db())
+
+    background: set[asyncio.Task[None]] = set()
+
+    def stamped(scope: Any) -> tuple[Any, Any] | None:
+        """The cached scope and stamp (fresh, or stale while one background refresh runs in
+        a worker thread: no request waits for the stamp query). No database here."""
+        found, start = feeds.peek_stale(scope)
+        if start:
+            task = asyncio.get_running_loop().create_task(
+                run_in_threadpool(feeds.refresh_later, opener, scope)
+            )
+            background.add(task)
+            task.add_done_callback(background.discard)
+        return found
 
     def feed_handler(kind: str) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
@@ -132,10 +176,10 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
                 page = feeds.parse_page(request.query_params.get("page"))
                 base = feeds.base_url()
                 etag = feeds.etag_for(resolved.scope, fmt, page, base, st)
-                headers = _validators(etag, st.changed, FEED_CACHE)
+                headers = _validators(etag, st.modified, FEED_CACHE)
                 if page > st.pages:
                     raise NotFound("feeds.error.no_page")
-                if not_modified(request, etag, st.changed):
+                if not_modified(request, etag, st.modified):
                     return Response(status_code=304, headers=headers)
                 doc = feed_render.cached(resolved, fmt, page, st, base)
                 if doc is None:
@@ -156,7 +200,7 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
             # A cached stamp and feed: answered right here, no thread hop, no database.
             try:
                 if fmt in feeds.FORMATS and key != "?":
-                    found = feeds.peek(_scope(kind, params))
+                    found = stamped(_scope(kind, params))
                     fast = answer(found, fast=True) if found is not None else None
                     if fast is not None:
                         return fast
@@ -172,9 +216,13 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
         async def handler(request: Request) -> Response:
             params = dict(request.path_params)
 
-            def work(open_session: Callable[[], AbstractContextManager[Session]]) -> Response:
+            def work(
+                open_session: Callable[[], AbstractContextManager[Session]],
+                found: tuple[Any, Any] | None = None,
+            ) -> Response:
                 page = feeds.parse_page(request.query_params.get("page"))
-                prep = public_pages.prepare(open_session, _scope(kind, params), page, embed)
+                scope = _scope(kind, params)
+                prep = public_pages.prepare(open_session, scope, page, embed, found=found)
                 headers = _validators(prep.etag, None, PAGE_CACHE)
                 if not_modified(request, prep.etag, None):
                     return Response(status_code=304, headers=headers)
@@ -188,13 +236,16 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
                     headers["X-Frame-Options"] = "SAMEORIGIN"
                 return Response(built.body, media_type="text/html; charset=utf-8", headers=headers)
 
+            found = None
             try:  # everything cached: answered right here, no thread hop, no database
-                return work(_no_database)
+                found = stamped(_scope(kind, params))
+                return work(_no_database, found)
             except _NeedsDatabase:
                 pass
             except PublisherError as exc:
                 return _fail(exc, html=True)
-            return await _guarded(lambda: work(opener), html=True)
+            # The stamp found (even stale) is kept: only what is missing is queried.
+            return await _guarded(lambda: work(opener, found), html=True)
 
         return handler
 
@@ -221,17 +272,19 @@ def routes(db: Callable[[], Engine]) -> list[Route]:
 
     get = ["GET"]  # Starlette answers HEAD for GET routes
     return [
-        Route("/feeds/{name}", feed_handler("province"), methods=get),
-        Route("/feeds/unit/{name}", feed_handler("unit"), methods=get),
-        Route("/feeds/theme/{name}", feed_handler("theme"), methods=get),
-        Route("/feeds/campaign/{slug}/{name}", feed_handler("campaign"), methods=get),
-        Route("/p/province", page_handler("province", False), methods=get),
-        Route("/p/unit/{slug}", page_handler("unit", False), methods=get),
-        Route("/p/theme/{slug}", page_handler("theme", False), methods=get),
-        Route("/p/post/{slug}", page_handler("post", False), methods=get),
-        Route("/p/campaign/{slug}/{year}", page_handler("campaign", False), methods=get),
-        Route("/embed/province", page_handler("province", True), methods=get),
-        Route("/embed/unit/{slug}", page_handler("unit", True), methods=get),
-        Route("/embed/campaign/{slug}/{year}", page_handler("campaign", True), methods=get),
-        Route("/media/{asset_id}/{name}", media, methods=get),
+        Route("/feeds/{name}", limited(feed_handler("province")), methods=get),
+        Route("/feeds/unit/{name}", limited(feed_handler("unit")), methods=get),
+        Route("/feeds/theme/{name}", limited(feed_handler("theme")), methods=get),
+        Route("/feeds/campaign/{slug}/{name}", limited(feed_handler("campaign")), methods=get),
+        Route("/p/province", limited(page_handler("province", False)), methods=get),
+        Route("/p/unit/{slug}", limited(page_handler("unit", False)), methods=get),
+        Route("/p/theme/{slug}", limited(page_handler("theme", False)), methods=get),
+        Route("/p/post/{slug}", limited(page_handler("post", False)), methods=get),
+        Route("/p/campaign/{slug}/{year}", limited(page_handler("campaign", False)), methods=get),
+        Route("/embed/province", limited(page_handler("province", True)), methods=get),
+        Route("/embed/unit/{slug}", limited(page_handler("unit", True)), methods=get),
+        Route(
+            "/embed/campaign/{slug}/{year}", limited(page_handler("campaign", True)), methods=get
+        ),
+        Route("/media/{asset_id}/{name}", limited(media), methods=get),
     ]

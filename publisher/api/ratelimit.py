@@ -10,10 +10,13 @@ forgotten first (at worst a forgotten source starts again with a full bucket).
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import threading
 
 from cachetools import LRUCache
+
+log = logging.getLogger(__name__)
 
 #: Buckets kept per limiter (about 200 bytes each).
 MAX_SOURCES = 10_000
@@ -33,6 +36,37 @@ def source_key(host: str | None) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64)))
     return str(address)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(spec: str) -> tuple[Network, ...]:
+    """The networks of a comma-separated list of addresses or CIDR networks; an entry that is
+    neither is left out (logged). Raises nothing."""
+    out: list[Network] = []
+    for part in (spec or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            log.warning("not an address or network, ignored: %r", part[:64])
+    return tuple(out)
+
+
+def exempt(host: str | None, nets: tuple[Network, ...]) -> bool:
+    """Whether the client address ``host`` is in one of ``nets``. Raises nothing."""
+    if not host or not nets:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in net for net in nets)
 
 
 class RateLimiter:

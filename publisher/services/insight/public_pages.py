@@ -150,6 +150,22 @@ def _alternates(base: str, resolved: feeds.Resolved) -> str:
     )
 
 
+def _paging(
+    base: str, scope: feeds.Scope, page: int, st: feeds.Stamp, per: int, embed: bool
+) -> str:
+    """``<link rel="prev">``/``rel="next">`` of a paged page (HTML's link types)."""
+    pages = max(1, -(-st.count // per))
+    if embed or pages == 1:
+        return ""
+    here = f"{base}/p/{scope.path}"
+    out = ""
+    if page > 1:
+        out += f'<link rel="prev" href="{here}' + (f'?page={page - 1}"' if page > 2 else '"') + ">"
+    if page < pages:
+        out += f'<link rel="next" href="{here}?page={page + 1}">'
+    return out
+
+
 def _figures(snapshot: dict[str, Any]) -> str:
     figs = snapshot.get("figures", {})
     order = ("posts", "units", "publications", "views", "reactions", "shares", "clicks")
@@ -268,12 +284,18 @@ def _snapshot(open_session: Opener, scope: feeds.Scope) -> dict[str, Any] | None
 
 
 def prepare(
-    open_session: Opener, scope: feeds.Scope, page: int, embed: bool, base: str | None = None
+    open_session: Opener,
+    scope: feeds.Scope,
+    page: int,
+    embed: bool,
+    base: str | None = None,
+    found: tuple[feeds.Resolved, feeds.Stamp] | None = None,
 ) -> Prepared:
-    """What a page depends on and its ETag: cheap, from the stamp cache (``open_session``
-    only when it must be queried), nothing rendered. Raises NotFound."""
+    """What a page depends on and its ETag: cheap, from ``found`` (a stamp the caller took
+    from the cache) or the stamp cache (``open_session`` only when it must be queried),
+    nothing rendered. Raises NotFound."""
     base = (base or feeds.base_url()).rstrip("/")
-    resolved, st = feeds.current(open_session, scope)
+    resolved, st = found if found is not None else feeds.current(open_session, scope)
     per = EMBED_POSTS if embed else PER_PAGE
     if scope.kind == "post" and st.count == 0:
         raise NotFound("feeds.error.unknown")
@@ -365,7 +387,8 @@ def _document(
         f"<title>{html.escape(title)}</title>"
         f'<meta name="description" content="{html.escape(desc)}">{metas}'
         f'<link rel="canonical" href="{html.escape(page_url)}">'
-        f"{_alternates(base, resolved)}<style>{css}</style></head>"
+        + _paging(base, scope, page, st, per, embed)
+        + f"{_alternates(base, resolved)}<style>{css}</style></head>"
     )
     banner = (
         f'<header><div class="wrap"><p class="org">{html.escape(org_line)}</p>'

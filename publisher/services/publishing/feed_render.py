@@ -42,6 +42,22 @@ _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
+#: Characters XML 1.0 does not allow (C0 controls but tab and newlines, U+FFFE/FFFF, lone
+#: surrogates): text pasted from office documents carries some; lxml refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 does not allow. Raises nothing."""
+    return _NOT_XML.sub("", text or "")
+
+
+def theme_label(theme: str) -> str:
+    from publisher.i18n import t
+
+    return t(f"topic.theme.{theme}", "vi")
+
+
 def tag_uri(base: str, when: datetime, path: str) -> str:
     host = urlsplit(base).hostname or "localhost"
     return f"tag:{host},{when.date().isoformat()}:{path}"
@@ -56,7 +72,7 @@ def post_title(post: PublicPost) -> str:
 
 def post_text(session: Session, item: PublicPost, base: str) -> str:
     """The post's text with tracked links (when tracking is enabled)."""
-    return links.rewrite_for_feed(session, item.post, item.post.text, base)
+    return links.rewrite_for_feed(item.post.id, item.post.text, base)
 
 
 def text_html(text: str) -> str:
@@ -119,13 +135,13 @@ def _xml(
     rels = _page_links(base, scope, fmt, page, st)
     fg = FeedGenerator()
     fg.id(tag_uri(base, _EPOCH, f"feeds/{scope.path}"))
-    fg.title(resolved.title)
-    fg.subtitle(resolved.subtitle or resolved.title)
+    fg.title(xml_text(resolved.title))
+    fg.subtitle(xml_text(resolved.subtitle or resolved.title))
     fg.language("vi")
     fg.updated(st.changed or _EPOCH)
     fg.lastBuildDate(st.changed or _EPOCH)
     fg.generator("R57 Publisher")
-    fg.author({"name": resolved.org.name if resolved.org else resolved.title})
+    fg.author({"name": xml_text(resolved.org.name if resolved.org else resolved.title)})
     page_url = feed_urls(base, scope)["page"]
     for rel, href in rels.items():
         kind = "application/atom+xml" if fmt == "atom" else "application/rss+xml"
@@ -139,17 +155,17 @@ def _xml(
         uri = tag_uri(base, item.post.created_at, f"post/{item.post.id}")
         fe.id(uri)
         fe.guid(uri, permalink=False)
-        fe.title(post_title(item))
+        fe.title(xml_text(post_title(item)))
         alternate = {"href": post_url(base, item), "rel": "alternate", "type": "text/html"}
         fe.link(**alternate)
         entry_links[uri] = [alternate]
         fe.published(item.published)
         fe.updated(item.updated)
         if fmt == "atom":  # RSS's <author> must be an e-mail address: none is published
-            fe.author({"name": item.org.name})
+            fe.author({"name": xml_text(item.org.name)})
         for theme in item.themes:
-            fe.category(term=theme, label=theme)
-        body = text_html(post_text(session, item, base))
+            fe.category(term=theme, label=theme_label(theme))
+        body = xml_text(text_html(post_text(session, item, base)))
         if fmt == "atom":
             fe.content(body, type="html")
         else:
@@ -184,11 +200,16 @@ def _rss_paging(body: bytes, rels: dict[str, str]) -> bytes:
     root = etree.fromstring(body)
     channel = root.find("channel")
     assert channel is not None
+    first_item = channel.find("item")
     for rel, href in rels.items():
         if rel == "self":
             continue
-        link = etree.SubElement(channel, f"{{{ATOM_NS}}}link")
+        link = etree.Element(f"{{{ATOM_NS}}}link")
         link.attrib.update({"href": href, "rel": rel, "type": "application/rss+xml"})
+        if first_item is not None:
+            first_item.addprevious(link)
+        else:
+            channel.append(link)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -231,7 +252,7 @@ def _json(
         if item.themes:
             entry["tags"] = list(item.themes)
         if item.post.link:
-            entry["external_url"] = links.rewrite_for_feed(session, item.post, item.post.link, base)
+            entry["external_url"] = links.rewrite_for_feed(item.post.id, item.post.link, base)
         if item.media:
             entry["attachments"] = [
                 {"url": media_url(base, a), "mime_type": a.mime, "size_in_bytes": a.bytes}
@@ -246,6 +267,7 @@ def _json(
 
 
 _cache: LRUCache[tuple[str, str, int, str], FeedDoc] = LRUCache(maxsize=512)
+_rendering: LRUCache[tuple[str, str, int, str], threading.Lock] = LRUCache(maxsize=512)
 _lock = threading.Lock()
 
 
@@ -279,9 +301,19 @@ def feed(
     doc = cached(resolved, fmt, page, st, base)
     if doc is not None:
         return doc
-    items = public_posts(session, resolved, page)
-    body = render(session, resolved, fmt, page, st, items, base)
-    doc = FeedDoc(body, FORMATS[fmt], etag_for(resolved.scope, fmt, page, base, st), st.changed)
+    key = (resolved.scope.path, fmt, page, base)
     with _lock:
-        _cache[(resolved.scope.path, fmt, page, base)] = doc
+        render_lock = _rendering.get(key)
+        if render_lock is None:
+            render_lock = _rendering[key] = threading.Lock()
+    with render_lock:  # concurrent misses render once; the others take its result
+        doc = cached(resolved, fmt, page, st, base)
+        if doc is not None:
+            return doc
+        items = public_posts(session, resolved, page)
+        body = render(session, resolved, fmt, page, st, items, base)
+        etag = etag_for(resolved.scope, fmt, page, base, st)
+        doc = FeedDoc(body, FORMATS[fmt], etag, st.changed)
+        with _lock:
+            _cache[key] = doc
     return doc

@@ -6,10 +6,18 @@ a channel that is not internal (``settings.internal`` true marks a test/internal
 content never appears) — and that is not a draft, in review, rejected or cancelled, and not tied
 to a classified S&T task. Nothing else of a unit (channels, users, figures) is read.
 
-Cheap revalidation: :func:`stamp` is one aggregate query (count and the latest change of the
-scope's public posts); the ETag is derived from it, so a request carrying a matching
-``If-None-Match`` is answered 304 without rendering, and rendered feeds are cached keyed by the
-stamp (:func:`feed`), so a feed is rendered once per change of its posts.
+Cheap revalidation: :func:`stamp` reads a few aggregates of the scope (its public posts'
+count, id sum and latest change; their theme tags; their media with alt text; the names of the
+units and the campaign shown) and hashes them into a digest. Everything a feed or page renders
+is in it, so the ETag (derived from the digest alone) changes whenever the body would — an
+edit, a tag, an alt text, a unit or campaign renamed, a post withdrawn or deleted — and a
+request with a matching ``If-None-Match`` is answered 304 without rendering. ``Last-Modified``
+is the latest change the data dates, or the moment this process first saw the digest when that
+is later (an alt text or a deletion leaves no date), so ``If-Modified-Since`` never answers 304
+for a body that changed. Rendered feeds are cached by the digest (:func:`feed`).
+
+Stamps are kept :data:`STAMP_SECONDS`; an older one (up to twice that) is still answered while
+a single background refresh per scope queries the new one, so no request waits for it.
 """
 
 from __future__ import annotations
@@ -19,12 +27,13 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from cachetools import LRUCache
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from publisher.errors import InvalidInput, NotFound
@@ -40,10 +49,11 @@ from publisher.models import (
     PostStatus,
     PostTag,
     STTask,
+    TrackedLink,
 )
 from publisher.services.publishing import links
 from publisher.services.publishing.topics import THEME, THEMES
-from publisher.timeutil import ensure_utc
+from publisher.timeutil import ensure_utc, utcnow
 
 FORMATS: dict[str, str] = {
     "atom": "application/atom+xml; charset=utf-8",
@@ -58,6 +68,10 @@ RENDER_VERSION = "1"
 #: How long a scope's stamp is trusted before it is queried again: under load one stamp query
 #: per scope per interval, whatever the request rate; a change shows within this delay.
 STAMP_SECONDS = 2.0
+#: A stamp that took longer to query is trusted this many times its query's duration (when
+#: longer than STAMP_SECONDS): a hot scope's background refreshes take at most 1/20 of a core
+#: (the whole province of a large database).
+STAMP_COST_RATIO = 20.0
 _HIDDEN = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED, PostStatus.CANCELLED)
 
 
@@ -90,10 +104,14 @@ class Resolved:
 
 @dataclass(frozen=True)
 class Stamp:
-    """The scope's public posts: how many, and when the latest one changed."""
+    """The scope's public posts: how many, when the data last dates a change (``changed``,
+    the feeds' ``updated``), the digest of everything rendered and the HTTP
+    ``Last-Modified`` (``modified``: never before ``changed``)."""
 
     count: int
     changed: datetime | None
+    digest: str = ""
+    modified: datetime | None = None
 
     @property
     def pages(self) -> int:
@@ -202,25 +220,119 @@ def _where(session: Session, resolved: Resolved) -> list[Any]:
     return conds
 
 
+def _scope_meta(resolved: Resolved) -> list[Any]:
+    org, campaign = resolved.org, resolved.campaign
+    meta: list[Any] = [resolved.title, resolved.subtitle]
+    if org is not None:
+        meta += [org.id, org.name, org.brand_primary]
+    if campaign is not None:
+        meta += [
+            campaign.name,
+            campaign.description,
+            campaign.recurrence,
+            campaign.month,
+            campaign.day,
+            str(campaign.on_date),
+        ]
+    return meta
+
+
 def stamp(session: Session, resolved: Resolved) -> Stamp:
-    """One aggregate query: the count and latest change (edit or publication) of the scope's
-    public posts. Raises nothing."""
-    row = session.exec(
-        select(
+    """The scope's stamp: count and latest dated change of its public posts, and the digest
+    of everything its feeds and pages render (see the module's doc). Three scans of the
+    scope (posts, their theme tags, their media), nothing per post but the media rows.
+    Raises nothing."""
+    conds = _where(session, resolved)
+
+    def public(*columns: Any) -> Any:  # the scope's public posts x their sent deliveries
+        return (
+            sa_select(*columns)
+            .select_from(Post)
+            .join(Delivery, col(Delivery.post_id) == col(Post.id))
+            .where(*conds)
+        )
+
+    # Which posts (a withdrawn one replaced by another keeps the count, not the sum), and
+    # their own dates (created: the entry id; updated: the entry). A post with two sent
+    # deliveries counts twice in the sums: deterministic, so just as good for a digest.
+    row = session.execute(
+        public(
             func.count(func.distinct(Post.id)),
             func.max(Post.updated_at),
             func.max(Delivery.sent_at),
+            func.coalesce(func.sum(Post.id), 0),
+            func.min(Post.id),
+            func.max(Post.id),
+            func.min(Post.updated_at),
+            func.min(Post.created_at),
+            func.max(Post.created_at),
         )
-        .select_from(Post)
-        .join(Delivery, col(Delivery.post_id) == col(Post.id))
-        .where(*_where(session, resolved))
     ).one()
-    stamps = [ensure_utc(v) for v in row[1:] if v is not None]
-    return Stamp(int(row[0] or 0), max(stamps) if stamps else None)
+    tags = session.execute(
+        public(col(PostTag.value), func.count(), func.sum(PostTag.post_id))
+        .join(PostTag, col(PostTag.post_id) == col(Post.id))
+        .where(PostTag.kind == THEME)
+        .group_by(col(PostTag.value))
+        .order_by(col(PostTag.value))
+    ).all()
+    media = session.execute(
+        public(
+            col(PostMedia.post_id),
+            col(PostMedia.asset_id),
+            col(PostMedia.position),
+            col(MediaAsset.kind),
+            col(MediaAsset.mime),
+            col(MediaAsset.bytes),
+            col(MediaAsset.sha256),
+            col(MediaAsset.width),
+            col(MediaAsset.height),
+            col(MediaAsset.title),
+            col(MediaAsset.alt_text),
+        )
+        .join(PostMedia, col(PostMedia.post_id) == col(Post.id))
+        .join(MediaAsset, col(MediaAsset.id) == col(PostMedia.asset_id))
+        .order_by(col(PostMedia.post_id), col(PostMedia.position), col(PostMedia.asset_id))
+    ).all()
+    # The units named in the entries: the unit itself, or every unit for the wider scopes.
+    org_q = select(Organisation.id, Organisation.name).order_by(col(Organisation.id))
+    if resolved.scope.kind in ("unit", "post"):
+        org_q = org_q.where(Organisation.id == (resolved.org.id if resolved.org else -1))
+    orgs = session.exec(org_q).all()
+    stamps = [ensure_utc(v) for v in row[1:3] if v is not None]
+    changed = max(stamps) if stamps else None
+    raw = repr(
+        (
+            RENDER_VERSION,
+            _scope_meta(resolved),
+            [str(v) for v in row],
+            [tuple(t) for t in tags],
+            [tuple(m) for m in media],
+            [tuple(o) for o in orgs],
+        )
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return Stamp(int(row[0] or 0), changed, digest, changed)
 
 
-_stamps: LRUCache[Scope, tuple[float, Resolved, Stamp]] = LRUCache(maxsize=4096)
+def _monotonic() -> float:
+    """The stamp cache's clock (tests move it)."""
+    return time.monotonic()
+
+
+@dataclass
+class _Entry:
+    fresh_until: float
+    stale_until: float
+    resolved: Resolved
+    stamp: Stamp
+
+
+_stamps: LRUCache[Scope, _Entry] = LRUCache(maxsize=4096)
 _stamps_lock = threading.Lock()
+#: One lock per scope being queried: concurrent misses wait for the one query (single
+#: flight) instead of each running it.
+_scope_locks: LRUCache[Scope, threading.Lock] = LRUCache(maxsize=4096)
+_refreshing: set[Scope] = set()
 
 
 def peek(scope: Scope) -> tuple[Resolved, Stamp] | None:
@@ -228,30 +340,95 @@ def peek(scope: Scope) -> tuple[Resolved, Stamp] | None:
     nothing."""
     with _stamps_lock:
         hit = _stamps.get(scope)
-    return (hit[1], hit[2]) if hit is not None and hit[0] > time.monotonic() else None
+    return (hit.resolved, hit.stamp) if hit is not None and hit.fresh_until > _monotonic() else None
+
+
+def peek_stale(scope: Scope) -> tuple[tuple[Resolved, Stamp] | None, bool]:
+    """``(found, refresh)``: the cached scope and stamp while they may still be answered
+    (fresh, or stale for at most another :data:`STAMP_SECONDS`), and whether the caller
+    should start :func:`refresh_later` (stale and nobody refreshing it yet). No database.
+    Raises nothing."""
+    now = _monotonic()
+    with _stamps_lock:
+        hit = _stamps.get(scope)
+        if hit is None or hit.stale_until <= now:
+            return None, False
+        if hit.fresh_until > now:
+            return (hit.resolved, hit.stamp), False
+        start = scope not in _refreshing
+        _refreshing.add(scope)
+    return (hit.resolved, hit.stamp), start
+
+
+def _modified(previous: Stamp | None, new: Stamp) -> datetime | None:
+    """``Last-Modified`` of ``new``: the previous one while the digest is the same; else the
+    later of its dated change and now (whole seconds), strictly after the previous one, so an
+    ``If-Modified-Since`` echoing the previous date sees the change."""
+    if previous is not None and previous.digest == new.digest:
+        return previous.modified
+    now = utcnow().replace(microsecond=0)
+    candidates = [now] + ([new.changed.replace(microsecond=0)] if new.changed else [])
+    if previous is not None and previous.modified is not None:
+        candidates.append(previous.modified.replace(microsecond=0) + timedelta(seconds=1))
+    return max(candidates)
+
+
+def _query(
+    open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
+) -> tuple[Resolved, Stamp]:
+    started = _monotonic()
+    with open_session() as session:
+        resolved = resolve(session, scope)
+        st = stamp(session, resolved)
+    took = _monotonic() - started
+    ttl = max(STAMP_SECONDS, STAMP_COST_RATIO * took) if STAMP_SECONDS > 0 else 0.0
+    with _stamps_lock:
+        old = _stamps.get(scope)
+        st = replace(st, modified=_modified(old.stamp if old else None, st))
+        _stamps[scope] = _Entry(started + ttl, started + 2 * ttl, resolved, st)
+        _refreshing.discard(scope)  # fresh now, whoever queried it
+    return resolved, st
+
+
+def refresh_later(
+    open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
+) -> None:
+    """Query the scope's stamp again (the background refresh :func:`peek_stale` asked for).
+    Raises nothing: a failure leaves the stale entry to expire."""
+    try:
+        _query(open_session, scope)
+    except Exception:  # an unknown scope now, a database hiccup: the next miss will tell
+        with _stamps_lock:
+            _stamps.pop(scope, None)
+    finally:
+        with _stamps_lock:
+            _refreshing.discard(scope)
 
 
 def current(
     open_session: Callable[[], AbstractContextManager[Session]], scope: Scope
 ) -> tuple[Resolved, Stamp]:
     """The scope resolved and its stamp, from a cache trusted for :data:`STAMP_SECONDS`
-    (``open_session`` is called only when they must be queried). Raises :class:`NotFound`
-    (not cached: an unknown scope is looked up each time)."""
+    (``open_session`` is called only when they must be queried; concurrent callers share one
+    query). Raises :class:`NotFound` (not cached: an unknown scope is looked up each time)."""
     hit = peek(scope)
     if hit is not None:
         return hit
-    now = time.monotonic()
-    with open_session() as session:
-        resolved = resolve(session, scope)
-        st = stamp(session, resolved)
     with _stamps_lock:
-        _stamps[scope] = (now + STAMP_SECONDS, resolved, st)
-    return resolved, st
+        lock = _scope_locks.get(scope)
+        if lock is None:
+            lock = _scope_locks[scope] = threading.Lock()
+    with lock:
+        hit = peek(scope)  # queried by another thread while this one waited
+        if hit is not None:
+            return hit
+        return _query(open_session, scope)
 
 
 def clear_stamps() -> None:
     with _stamps_lock:
         _stamps.clear()
+        _refreshing.clear()
 
 
 @dataclass(frozen=True)
@@ -327,6 +504,25 @@ def public_posts(
     return out
 
 
+def is_public(session: Session, post_id: int) -> bool:
+    """Whether the post is in the public feeds now. Raises nothing."""
+    resolved = Resolved(Scope("post", str(post_id)), "", "")
+    found = session.exec(
+        select(Post.id)
+        .join(Delivery, col(Delivery.post_id) == col(Post.id))
+        .where(*_where(session, resolved))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def feed_link(session: Session, code: str) -> TrackedLink | None:
+    """The row of a public feed link (:func:`links.feed_code`) at its first click, when its
+    post is public now; None otherwise. Raises nothing."""
+    row = links.feed_link_row(session, code)
+    return row if row is not None and row.post_id and is_public(session, row.post_id) else None
+
+
 def public_asset(session: Session, asset_id: int, sha_prefix: str) -> MediaAsset:
     """A media file of a public post (any scope), named by id and the start of its SHA-256
     (so ids cannot be walked); raises :class:`NotFound` otherwise."""
@@ -359,9 +555,9 @@ def media_url(base: str, asset: MediaAsset) -> str:
 
 
 def etag_for(scope: Scope, fmt: str, page: int, base: str, st: Stamp) -> str:
-    """The ETag of a feed, from its stamp alone (no rendering)."""
+    """The ETag of a feed, from its stamp's digest alone (no rendering)."""
     changed = st.changed.isoformat() if st.changed else "-"
-    raw = f"{RENDER_VERSION}|{scope.path}|{fmt}|{page}|{base}|{st.count}|{changed}"
+    raw = f"{RENDER_VERSION}|{scope.path}|{fmt}|{page}|{base}|{st.count}|{changed}|{st.digest}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 

@@ -8,18 +8,24 @@ publishing, and every ``http(s)`` link in the text (and the post's link) is repl
 delivery and redirects to the original address with ``utm_source``/``utm_medium``/
 ``utm_campaign``/``utm_content`` added. Clicks are the one engagement figure comparable
 across every platform.
+
+The public feeds and pages use codes computed from the post and the URL (:func:`feed_code`),
+so rendering them writes nothing; such a link's row is made at its first counted click.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from publisher.errors import InvalidInput, NotFound, PublisherError
@@ -193,24 +199,36 @@ def track_deliveries(session: Session, post: Post, deliveries: Sequence[Delivery
         rewrite_for_delivery(session, delivery.id, texts.get(delivery.channel_id, ""), post.link)
 
 
-def rewrite_for_feed(session: Session, post: Post, text: str, base_url: str) -> str:
-    """``text`` with its ``http(s)`` links replaced by tracked links of ``post`` for the public
-    feeds and pages (``utm_source=feed``, no delivery): made once, reused after. Does nothing
+#: A feed link's code: ``f<post id>-<10 characters of the SHA-256 of the post id and URL>``.
+_FEED_CODE = re.compile(r"f([1-9][0-9]{0,11})-([a-z2-7]{10})")
+
+
+def feed_code(post_id: int, url: str) -> str:
+    """The tracked-link code of ``url`` in post ``post_id``'s public feeds and pages:
+    computed, never stored beforehand (a feed request writes nothing). Raises nothing."""
+    digest = hashlib.sha256(f"feed\n{post_id}\n{url}".encode()).digest()
+    return f"f{post_id}-" + base64.b32encode(digest).decode()[:10].lower()
+
+
+def _feed_urls(text: str) -> list[str]:
+    found = []
+    for match in _URL.finditer(text or ""):
+        url = match.group(0)
+        while url and url[-1] in _TRAILING:
+            url = url[:-1]
+        found.append(url)
+    return found
+
+
+def rewrite_for_feed(post_id: int | None, text: str, base_url: str) -> str:
+    """``text`` with its ``http(s)`` links replaced by tracked links of the post for the public
+    feeds and pages (:func:`feed_code`; ``utm_source=feed``, no delivery). Reads and writes
+    nothing: the link's row is made at its first click (:func:`record_click`). Does nothing
     unless tracking is enabled (a default local address would break links for readers).
     Raises nothing."""
-    if not tracking_enabled() or post.id is None:
+    if not tracking_enabled() or post_id is None:
         return text
     base = base_url.rstrip("/")
-    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
-    tag = f"{campaign.slug}-{post.campaign_year}" if campaign and post.campaign_year else "r57"
-    existing = {
-        row.target: row.code
-        for row in session.exec(
-            select(TrackedLink).where(
-                TrackedLink.post_id == post.id, col(TrackedLink.delivery_id).is_(None)
-            )
-        )
-    }
 
     def replace(match: re.Match[str]) -> str:
         url, tail = match.group(0), ""
@@ -218,18 +236,31 @@ def rewrite_for_feed(session: Session, post: Post, text: str, base_url: str) -> 
             url, tail = url[:-1], url[-1] + tail
         if url.startswith(base + "/") or not is_safe_target(url):
             return url + tail
-        target = utm_target(url, source="feed", campaign=tag, content="public-feed")
-        if len(target) > 2000:
-            return url + tail
-        code = existing.get(target)
-        if code is None:
-            code = _unique_code(session)
-            session.add(TrackedLink(code=code, target=target, post_id=post.id))
-            session.flush()
-            existing[target] = code
-        return f"{base}/l/{code}" + tail
+        if len(utm_target(url, source="feed", campaign="r57", content="public-feed")) > 1900:
+            return url + tail  # too long once tagged: left as written, not tracked
+        return f"{base}/l/{feed_code(post_id, url)}" + tail
 
     return _URL.sub(replace, text or "")
+
+
+def feed_link_row(session: Session, code: str) -> TrackedLink | None:
+    """The row to make for a feed link not clicked before, when ``code`` is the
+    :func:`feed_code` of a link in the text or link of post ``<id>`` (not stored; whether the
+    post is public is the caller's check). None otherwise. Raises nothing."""
+    m = _FEED_CODE.fullmatch(code)
+    if m is None:
+        return None
+    post = session.get(Post, int(m.group(1)))
+    if post is None or post.id is None:
+        return None
+    text = f"{post.text}\n{post.link or ''}"
+    url = next((u for u in _feed_urls(text) if feed_code(post.id, u) == code), None)
+    if url is None or not is_safe_target(url):
+        return None
+    campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
+    tag = f"{campaign.slug}-{post.campaign_year}" if campaign and post.campaign_year else "r57"
+    target = utm_target(url, source="feed", campaign=tag, content="public-feed")
+    return TrackedLink(code=code, target=target, post_id=post.id)
 
 
 def _unique_code(session: Session) -> str:
@@ -239,17 +270,39 @@ def _unique_code(session: Session) -> str:
             return code
 
 
-def record_click(session: Session, code: str, *, count: bool = True) -> str | None:
+def record_click(
+    session: Session,
+    code: str,
+    *,
+    count: bool = True,
+    new_row: Callable[[Session, str], TrackedLink | None] | None = None,
+) -> str | None:
     """Count one click on ``code`` and return its target, or ``None`` for an unknown code.
 
     ``count`` False (a ``HEAD`` request: link checkers, previews) only looks the target up.
-    Raises :class:`InvalidInput` (``error.link_unsafe``, nothing counted) when the stored
-    target is not an absolute ``http(s)`` URL (a row written before links were checked).
-    One atomic ``UPDATE ... SET clicks = clicks + 1`` so concurrent clicks are never lost.
+    An unknown code gets the row ``new_row`` makes, if any (the public feeds' links,
+    ``feeds.feed_link``), at its first counted click. Raises
+    :class:`InvalidInput` (``error.link_unsafe``, nothing counted) when the stored target is
+    not an absolute ``http(s)`` URL (a row written before links were checked). One atomic
+    ``UPDATE ... SET clicks = clicks + 1`` so concurrent clicks are never lost.
     """
     target = session.exec(select(TrackedLink.target).where(TrackedLink.code == code)).first()
     if target is None:
-        return None
+        row = new_row(session, code) if new_row is not None else None
+        if row is None:
+            return None
+        if count:
+            row.clicks = 1
+            try:
+                with session.begin_nested():  # two first clicks at once: one row, two clicks
+                    session.add(row)
+            except IntegrityError:
+                session.execute(
+                    update(TrackedLink)
+                    .where(col(TrackedLink.code) == code)
+                    .values(clicks=col(TrackedLink.clicks) + 1)
+                )
+        return row.target
     if not is_safe_target(target):
         raise InvalidInput("error.link_unsafe")
     if count:
