@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from publisher.cli.common import fail
 from publisher.i18n import t
 
 
@@ -20,9 +21,19 @@ def register(app: typer.Typer) -> None:
             None, "--data-dir", help="Append every received request to sandbox-records.jsonl here."
         ),
         latency: float = typer.Option(0.0, help="Seconds added to every emulated answer."),
+        smtp_port: int = typer.Option(
+            8025, "--smtp-port", help="Loopback port of the mail catcher (SMTP, no TLS or login)."
+        ),
+        no_smtp: bool = typer.Option(False, "--no-smtp", help="Run no mail catcher."),
     ) -> None:
-        """Emulate the Graph API, the Telegram Bot API and a webhook receiver locally."""
+        """Emulate the Graph API, the Telegram Bot API, a webhook receiver and an SMTP server
+        (a mail catcher that keeps every message) locally."""
         from connectors.sandbox import serve
 
         typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
-        serve(host, port, data_dir, latency=latency)
+        if not no_smtp:
+            typer.echo(t("connectors.sandbox.smtp", address=f"127.0.0.1:{smtp_port}"))
+        try:
+            serve(host, port, data_dir, latency=latency, smtp_port=None if no_smtp else smtp_port)
+        except OSError as exc:
+            fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))

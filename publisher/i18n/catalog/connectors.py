@@ -87,4 +87,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Trình giả lập nền tảng đang chạy tại {url} (Ctrl+C để dừng)",
         "Platform emulators running at {url} (Ctrl+C to stop)",
     ),
+    "connectors.sandbox.smtp": (
+        "Hộp thư giả lập (SMTP, không mã hóa, không đăng nhập): {address}",
+        "Mail catcher (SMTP, no TLS, no login): {address}",
+    ),
+    "connectors.sandbox.smtp_taken": (
+        "Không mở được cổng {port} cho hộp thư giả lập ({detail}); chọn cổng khác với --smtp-port",
+        "Cannot open port {port} for the mail catcher ({detail}); choose another with --smtp-port",
+    ),
 }
