@@ -30,7 +30,6 @@ from aiosmtpd.smtp import SMTP
 
 from connectors.sandbox.state import SandboxState
 
-log = logging.getLogger(__name__)
 #: The largest message accepted (the product sends short plain-text notices).
 MAX_BYTES = 10 * 1024 * 1024
 #: How much of a body is kept in the record.
@@ -124,6 +123,8 @@ def start(state: SandboxState, host: str = "127.0.0.1", port: int = 0) -> MailSe
 
     Returns once it listens; ``state.smtp_address`` then says where. Raises :class:`OSError`
     if the port is taken."""
+    # aiosmtpd logs every command at INFO: the demo's console is for people.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:

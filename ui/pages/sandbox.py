@@ -82,12 +82,12 @@ with outbox_tab:
             [
                 {
                     t("ui.notify.col_when"): common.fmt_dt(n.created_at),
-                    t("ui.notify.col_to"): f"#{n.user_id}",
+                    t("ui.notify.col_to"): name,
                     t("ui.notify.col_channel"): "Telegram" if n.channel == "telegram" else "Email",
                     t("ui.notify.col_status"): t(f"ui.notify.status.{n.status}"),
                     t("ui.notify.col_text"): n.body.split("\n", 1)[0],
                 }
-                for n in sent
+                for n, name in sent
             ],
             hide_index=True,
             width="stretch",

@@ -102,10 +102,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.notify.save": ("Lưu", "Save"),
     "ui.notify.saved": ("Đã lưu lựa chọn thông báo", "Notification choices saved"),
     # the sandbox page: what people were sent (issue 18: the demo shows it)
-    "ui.sandbox.tab_posts": ("Bài đăng trên nền tảng", "Posts to the platforms"),
+    "ui.sandbox.tab_posts": ("Bài đăng", "Posts"),
     "ui.sandbox.tab_email": ("Email", "Email"),
     "ui.sandbox.tab_telegram": ("Tin nhắn Telegram", "Telegram messages"),
-    "ui.sandbox.tab_outbox": ("Hàng đợi thông báo", "Notification outbox"),
+    "ui.sandbox.tab_outbox": ("Hàng đợi", "Outbox"),
     "ui.sandbox.email_help": (
         "Hộp thư giả lập đã nhận {n} email. Máy chủ thư của bản chạy thử là hộp thư này: "
         "thư không được chuyển đi đâu cả.",
@@ -137,8 +137,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.sandbox.notify_bot": ("Bot thông báo", "Notification bot"),
     "ui.sandbox.other_bot": ("Bot hỏi đáp của kênh", "The channel's FAQ bot"),
     "ui.sandbox.outbox_help": (
-        "Những thông báo phần mềm đã xếp hàng và trạng thái gửi của từng thông báo.",
-        "The notifications the product queued and whether each was sent.",
+        "Hàng đợi thông báo: những thông báo phần mềm đã xếp hàng và trạng thái gửi của "
+        "từng thông báo.",
+        "The notification outbox: what the product queued and whether each was sent.",
     ),
     "ui.notify.no_bot": (
         "Máy chủ chưa cấu hình bot Telegram gửi thông báo.",

@@ -289,11 +289,17 @@ def from_alert(session: Session, alert: Alert) -> int:
     )
 
 
-def outbox(session: Session, actor: Actor, limit: int = 100) -> list[Notification]:
+def outbox(session: Session, actor: Actor, limit: int = 100) -> list[tuple[Notification, str]]:
     """The latest notifications queued or sent (the demo's sandbox page: what was sent),
-    newest first: every unit's for an administrator, the actor's own otherwise."""
+    newest first, each with its recipient's name and username: every unit's for an
+    administrator, the actor's own otherwise."""
     actor.require("sandbox.view")
-    stmt = select(Notification).order_by(col(Notification.id).desc()).limit(limit)
+    stmt = (
+        select(Notification, User)
+        .where(Notification.user_id == User.id)
+        .order_by(col(Notification.id).desc())
+        .limit(limit)
+    )
     if not actor.is_admin:
         stmt = stmt.where(Notification.user_id == (actor.user_id or -1))
-    return list(session.exec(stmt))
+    return [(n, f"{u.full_name or u.username} ({u.username})") for n, u in session.exec(stmt)]
