@@ -123,7 +123,7 @@ def test_a_post_sent_for_review_reaches_the_editor_by_email_and_telegram(demo_en
     assert sorted(m.channel for m in seen) == ["email", "telegram"]
     for m in seen:
         assert waiting in m.text and m.accepted
-        assert m.person.endswith(f"({office.users['editor'].username})")
+        assert m.person == notifications.person_label(office.users["editor"])
     [mail] = [m for m in seen if m.channel == "email"]
     assert mail.to == "bientap@sokhcn.example.gov.vn" and mail.subject == "Bài chờ duyệt"
     [dm] = [m for m in seen if m.channel == "telegram"]

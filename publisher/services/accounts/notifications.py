@@ -291,7 +291,7 @@ def from_alert(session: Session, alert: Alert) -> int:
 
 def outbox(session: Session, actor: Actor, limit: int = 100) -> list[tuple[Notification, str]]:
     """The latest notifications queued or sent (the demo's sandbox page: what was sent),
-    newest first, each with its recipient's name and username: every unit's for an
+    newest first, each with its recipient (:func:`person_label`): every unit's for an
     administrator, the actor's own otherwise."""
     actor.require("sandbox.view")
     stmt = (
@@ -302,4 +302,9 @@ def outbox(session: Session, actor: Actor, limit: int = 100) -> list[tuple[Notif
     )
     if not actor.is_admin:
         stmt = stmt.where(Notification.user_id == (actor.user_id or -1))
-    return [(n, f"{u.full_name or u.username} ({u.username})") for n, u in session.exec(stmt)]
+    return [(n, person_label(u)) for n, u in session.exec(stmt)]
+
+
+def person_label(user: User) -> str:
+    """«Full Name (username)», or the username alone for a user without a name."""
+    return f"{user.full_name} ({user.username})" if user.full_name else user.username

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from publisher.errors import PublisherError
 from publisher.models import KeyValue, NotifyContact, User
 from publisher.services.accounts.actor import Actor
+from publisher.services.accounts.notifications import person_label
 
 URL_KEY = "sandbox.url"
 URL_ENV = "PUBLISHER_SANDBOX_URL"
@@ -156,7 +157,7 @@ def messages_from(
         user = (by_email.get(to.strip().lower()) if email else by_chat.get(to)) if to else None
         if user is None and not actor.all_orgs:
             continue
-        name = f"{user.full_name or user.username} ({user.username})" if user else ""
+        name = person_label(user) if user else ""
         at = datetime.fromtimestamp(float(row.get("received_at") or 0), UTC)
         out.append(
             SentMessage(
