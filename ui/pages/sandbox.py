@@ -46,8 +46,8 @@ with mail_tab:
     st.caption(t("ui.sandbox.email_help", n=common.fmt_int(len(emails))))
     if not emails:
         st.info(t("ui.sandbox.email_empty"), icon=":material/mail:")
-    for m in emails:
-        with st.container(border=True):
+    for i, m in enumerate(emails):
+        with st.container(border=True, key=f"sb_mail_{i}"):
             icon = ":material/mark_email_read:" if m.accepted else ":material/error:"
             st.markdown(f"{icon} **{common.esc(m.subject or t('ui.sandbox.no_subject'))}**")
             st.caption(
@@ -60,8 +60,8 @@ with dm_tab:
     st.caption(t("ui.sandbox.telegram_help", n=common.fmt_int(len(direct))))
     if not direct:
         st.info(t("ui.sandbox.telegram_empty"), icon=":material/send:")
-    for m in direct:
-        with st.container(border=True):
+    for i, m in enumerate(direct):
+        with st.container(border=True, key=f"sb_dm_{i}"):
             bot = t("ui.sandbox.notify_bot") if m.notify_bot else t("ui.sandbox.other_bot")
             icon = ":material/chat:" if m.accepted else ":material/error:"
             st.markdown(f"{icon} **{common.esc(bot)}** → {common.esc(_recipient(m.person, m.to))}")
