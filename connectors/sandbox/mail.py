@@ -64,6 +64,7 @@ class MailCatcher:
     async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
         received_at = time.time()
         recipients = [str(r) for r in envelope.rcpt_tos]
+        first = recipients[0] if recipients else None
         raw: bytes = envelope.original_content or envelope.content or b""
         msg = message_from_bytes(raw, policy=email_policy)
         assert isinstance(msg, EmailMessage)
@@ -71,7 +72,7 @@ class MailCatcher:
             "received_at": received_at,
             "platform": "email",
             "method": "sendmail",
-            "account": recipients[0] if recipients else None,
+            "account": first,
             "mail_from": str(envelope.mail_from or ""),
             "to": recipients,
             "subject": _header(msg, "Subject"),
@@ -79,7 +80,7 @@ class MailCatcher:
             "text": _text(msg),
             "size": len(raw),
         }
-        fault = self.state.faults.take("email", base["account"], "sendmail", None)
+        fault = self.state.faults.take("email", first, "sendmail", None)
         label = f"{fault.action}:{fault.when}" if fault else None
         if fault is not None and fault.action == "latency":
             await asyncio.sleep(fault.seconds)

@@ -137,15 +137,15 @@ def messages_from(
     actor.require("sandbox.view")
     by_email: dict[str, User] = {}
     by_chat: dict[str, User] = {}
-    for contact, user in session.exec(
+    for contact, known in session.exec(
         select(NotifyContact, User).where(NotifyContact.user_id == User.id)
     ):
-        if not actor.sees(user.org_id):
+        if not actor.sees(known.org_id):
             continue
         if contact.email:
-            by_email[contact.email.strip().lower()] = user
+            by_email[contact.email.strip().lower()] = known
         if contact.telegram_chat_id:
-            by_chat[contact.telegram_chat_id] = user
+            by_chat[contact.telegram_chat_id] = known
     bot = notify_bot_id()
     out: list[SentMessage] = []
     for row in rows:
