@@ -64,7 +64,7 @@ with dm_tab:
         with st.container(border=True, key=f"sb_dm_{i}"):
             bot = t("ui.sandbox.notify_bot") if m.notify_bot else t("ui.sandbox.other_bot")
             icon = ":material/chat:" if m.accepted else ":material/error:"
-            st.markdown(f"{icon} **{common.esc(bot)}** → {common.esc(_recipient(m.person, m.to))}")
+            st.markdown(f"{icon} **{common.esc(bot)}** → {common.esc(m.person or m.to)}")
             st.caption(
                 t("ui.sandbox.telegram_at", at=common.fmt_dt(m.at), chat=m.to)
                 + ("" if m.accepted else f" · {t('ui.sandbox.not_accepted')}")
