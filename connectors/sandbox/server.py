@@ -327,11 +327,16 @@ def serve(
     *,
     latency: float = 0.0,
     smtp_port: int | None = None,
+    on_start: Callable[[SandboxState], None] | None = None,
 ) -> None:
     """Run the sandbox in the foreground until interrupted (``publisher sandbox``), with
-    the mail catcher on loopback port ``smtp_port`` unless it is None."""
+    the mail catcher on loopback port ``smtp_port`` unless it is None; ``on_start`` is
+    called once the catcher listens (before the HTTP server starts). Raises
+    :class:`OSError` if the SMTP port is taken."""
     state = SandboxState(data_dir, latency=latency)
     mail_server = _start_mail(state, "127.0.0.1", smtp_port)
+    if on_start is not None:
+        on_start(state)
     config = _config(state)
     config.host, config.port = host, port
     try:

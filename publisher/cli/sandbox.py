@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -30,10 +31,19 @@ def register(app: typer.Typer) -> None:
         (a mail catcher that keeps every message) locally."""
         from connectors.sandbox import serve
 
-        typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
-        if not no_smtp:
-            typer.echo(t("connectors.sandbox.smtp", address=f"127.0.0.1:{smtp_port}"))
+        def started(state: Any) -> None:
+            typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
+            if state.smtp_address:
+                typer.echo(t("connectors.sandbox.smtp", address=state.smtp_address))
+
         try:
-            serve(host, port, data_dir, latency=latency, smtp_port=None if no_smtp else smtp_port)
+            serve(
+                host,
+                port,
+                data_dir,
+                latency=latency,
+                smtp_port=None if no_smtp else smtp_port,
+                on_start=started,
+            )
         except OSError as exc:
             fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))

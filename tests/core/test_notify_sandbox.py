@@ -147,3 +147,31 @@ def test_without_a_sandbox_the_page_service_says_so_in_one_line(db, clock, monke
         sandbox_svc.sent_messages(s, office.actor("editor"))
     assert missing.value.key == "error.sandbox_missing"  # type: ignore[attr-defined]
     assert "\n" not in missing.value.message("vi")  # type: ignore[attr-defined]
+
+
+def test_publisher_sandbox_refuses_a_taken_smtp_port_in_one_line(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as busy, socket.socket() as free:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        free.bind(("127.0.0.1", 0))
+        port, http = busy.getsockname()[1], free.getsockname()[1]
+        free.close()
+        command = ["sandbox", "--port", str(http), "--smtp-port", str(port)]
+        result = subprocess.run(
+            [sys.executable, "-m", "publisher.cli", *command],
+            cwd=root,
+            env=dict(os.environ, PYTHONPATH=str(root), PUBLISHER_LANGUAGE="vi"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert f"Không mở được cổng {port} cho hộp thư giả lập" in line
