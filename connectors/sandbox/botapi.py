@@ -144,10 +144,15 @@ async def handle(request: Request, state: SandboxState) -> Response:
                 else:
                     params[key] = value
     chat_key = str(params.get("chat_id") or "") or None
+    known_chat = state.accounts.tg_chat(chat_key) if chat_key else None
     details = {
         "fields": {k: v for k, v in params.items() if k not in uploads},
         "files": [info | {"field": k} for k, (_, info) in uploads.items()],
         "text": _shown_text(params),
+        # Which bot (its public numeric id, never the token) wrote to which kind of chat:
+        # the sandbox page lists a bot's private messages (notifications) on their own.
+        "bot_id": state.accounts.tg_bot_for(token),
+        "chat_type": known_chat.get("type") if known_chat else None,
     }
 
     def process() -> Outcome:

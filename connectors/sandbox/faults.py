@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ACTIONS = ("error", "latency", "timeout", "drop")
-PLATFORMS = ("facebook", "telegram", "webhook", "zalo", "grassroots", "tts", "*")
+PLATFORMS = ("facebook", "telegram", "webhook", "zalo", "grassroots", "tts", "email", "*")
 
 
 @dataclass

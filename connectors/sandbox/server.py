@@ -18,6 +18,8 @@ from starlette.routing import Route
 
 from connectors.sandbox import botapi, botchat, graph, grassroots, hooks, reactions, zalo
 from connectors.sandbox.faults import Fault
+from connectors.sandbox.mail import MailServer
+from connectors.sandbox.mail import start as start_mail
 from connectors.sandbox.state import Hook, SandboxState, make_chat
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -78,6 +80,7 @@ async def _index(request: Request, state: SandboxState) -> Response:
                 "tts_url": f"{request.base_url}tts/synthesize",
                 "tts_key": grassroots.TTS_KEY,
             },
+            "email": {"smtp": state.smtp_address, "security": "none", "login": None},
             "zalo_oa": {
                 "oauth_url": f"{request.base_url}zalo/oauth",
                 "openapi_url": f"{request.base_url}zalo/openapi",
@@ -98,7 +101,14 @@ async def _index(request: Request, state: SandboxState) -> Response:
 
 
 async def _health(request: Request, state: SandboxState) -> Response:
-    return JSONResponse({"ok": True, "records": len(state.records), "latency": state.latency})
+    return JSONResponse(
+        {
+            "ok": True,
+            "records": len(state.records),
+            "latency": state.latency,
+            "smtp": state.smtp_address,
+        }
+    )
 
 
 def _number(value: str | None, cast: Callable[[str], Any]) -> Any:
@@ -234,6 +244,8 @@ class SandboxHandle:
     state: SandboxState
     server: uvicorn.Server
     thread: threading.Thread
+    #: The mail catcher (``connectors.sandbox.mail``), when one was asked for.
+    mail: MailServer | None = None
     #: The SFTP drop (:class:`connectors.sandbox.sftp.SftpServer`) when one was asked for.
     sftp: Any = None
 
@@ -245,6 +257,8 @@ class SandboxHandle:
 
     def stop(self) -> None:
         """Stop serving and close the records file; waits up to a few seconds."""
+        if self.mail is not None:
+            self.mail.stop()
         self.server.should_exit = True
         self.thread.join(timeout=10)
         if self.sftp is not None:
@@ -264,20 +278,30 @@ def run_in_thread(
     data_dir: str | Path | None = None,
     *,
     latency: float = 0.0,
+    smtp_port: int | None = None,
+    smtp_host: str = "127.0.0.1",
     sftp_port: int | None = None,
 ) -> SandboxHandle:
-    """Start the sandbox on ``host:port`` (0 = any free port) in a daemon thread; with
-    ``sftp_port`` (0 = any free port) also its SFTP drop (``handle.sftp``,
+    """Start the sandbox on ``host:port`` (0 = any free port) in a daemon thread, with the
+    mail catcher on ``smtp_host:smtp_port`` (0: any free port; None: no SMTP) and, with
+    ``sftp_port`` (0 = any free port), its SFTP drop (``handle.sftp``,
     :func:`connectors.sandbox.sftp.for_sandbox`).
 
-    Returns once it accepts connections. Raises :class:`OSError` if the port is taken and
+    Returns once it accepts connections. Raises :class:`OSError` if a port is taken and
     :class:`RuntimeError` if it does not start within 10 s.
     """
     state = SandboxState(data_dir, latency=latency)
+    mail_server = _start_mail(state, smtp_host, smtp_port)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        if mail_server is not None:
+            mail_server.stop()
+        raise
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(_config(state))
     thread = threading.Thread(
@@ -290,7 +314,7 @@ def run_in_thread(
             raise RuntimeError("sandbox server did not start")
         time.sleep(0.01)
     shown = f"[{host}]" if family == socket.AF_INET6 else host
-    handle = SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread)
+    handle = SandboxHandle(f"http://{shown}:{bound_port}", state, server, thread, mail_server)
     if sftp_port is not None:
         from connectors.sandbox.sftp import for_sandbox
 
@@ -302,18 +326,36 @@ def run_in_thread(
     return handle
 
 
+def _start_mail(state: SandboxState, host: str, port: int | None) -> MailServer | None:
+    if port is None:
+        return None
+    try:
+        return start_mail(state, host, port)
+    except OSError:
+        state.close()
+        raise
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     data_dir: str | Path | None = None,
     *,
     latency: float = 0.0,
+    smtp_port: int | None = None,
+    on_start: Callable[[SandboxState], None] | None = None,
     sftp_port: int | None = None,
     started: Callable[[Any], None] | None = None,
 ) -> None:
-    """Run the sandbox in the foreground until interrupted (``publisher sandbox``); with
-    ``sftp_port`` its SFTP drop too, given to ``started`` once it listens."""
+    """Run the sandbox in the foreground until interrupted (``publisher sandbox``), with
+    the mail catcher on loopback port ``smtp_port`` unless it is None; ``on_start`` is
+    called once the catcher listens (before the HTTP server starts). Raises
+    :class:`OSError` if the SMTP port is taken. With ``sftp_port`` its SFTP drop too, given
+    to ``started`` once it listens."""
     state = SandboxState(data_dir, latency=latency)
+    mail_server = _start_mail(state, "127.0.0.1", smtp_port)
+    if on_start is not None:
+        on_start(state)
     config = _config(state)
     config.host, config.port = host, port
     sftp = None
@@ -328,4 +370,6 @@ def serve(
     finally:
         if sftp is not None:
             sftp.close()
+        if mail_server is not None:
+            mail_server.stop()
         state.close()

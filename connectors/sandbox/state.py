@@ -114,6 +114,8 @@ class SandboxState:
         #: Messages the bots sent, by (chat id, message id): what edits and deletes act on.
         self.tg_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.hook_seen: dict[tuple[str, str], dict[str, Any]] = {}
+        #: ``host:port`` of the mail catcher (``connectors.sandbox.mail``) when it runs.
+        self.smtp_address: str | None = None
         self._file: IO[str] | None = None
         self.data_dir = Path(data_dir) if data_dir else None
         if self.data_dir:

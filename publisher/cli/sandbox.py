@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from publisher.cli.common import fail
 from publisher.i18n import t
 
 
@@ -20,16 +22,24 @@ def register(app: typer.Typer) -> None:
             None, "--data-dir", help="Append every received request to sandbox-records.jsonl here."
         ),
         latency: float = typer.Option(0.0, help="Seconds added to every emulated answer."),
+        smtp_port: int = typer.Option(
+            8025, "--smtp-port", help="Loopback port of the mail catcher (SMTP, no TLS or login)."
+        ),
+        no_smtp: bool = typer.Option(False, "--no-smtp", help="Run no mail catcher."),
         sftp_port: int | None = typer.Option(
             None,
             "--sftp-port",
             help="Also run an SFTP drop for grassroots channels on this port (0: any free).",
         ),
     ) -> None:
-        """Emulate the Graph API, the Telegram Bot API and a webhook receiver locally."""
-        from typing import Any
-
+        """Emulate the Graph API, the Telegram Bot API, a webhook receiver and an SMTP server
+        (a mail catcher that keeps every message) locally."""
         from connectors.sandbox import serve
+
+        def started(state: Any) -> None:
+            typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
+            if state.smtp_address:
+                typer.echo(t("connectors.sandbox.smtp", address=state.smtp_address))
 
         def sftp_started(server: Any) -> None:
             from connectors.sandbox.sftp import SANDBOX_FOLDER, SANDBOX_PASSWORD, SANDBOX_USER
@@ -43,5 +53,16 @@ def register(app: typer.Typer) -> None:
                 )
             )
 
-        typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
-        serve(host, port, data_dir, latency=latency, sftp_port=sftp_port, started=sftp_started)
+        try:
+            serve(
+                host,
+                port,
+                data_dir,
+                latency=latency,
+                smtp_port=None if no_smtp else smtp_port,
+                on_start=started,
+                sftp_port=sftp_port,
+                started=sftp_started,
+            )
+        except OSError as exc:
+            fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))

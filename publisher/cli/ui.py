@@ -148,6 +148,13 @@ def demo(
         typer.Option("--sandbox-port", help="Port of the platform emulators (0: any free port)."),
     ] = 8765,
     api_port: Annotated[int, typer.Option("--api-port", help="Port of the API service.")] = 8780,
+    smtp_port: Annotated[
+        int,
+        typer.Option(
+            "--smtp-port",
+            help="Loopback port of the sandbox's mail catcher (0: any free port).",
+        ),
+    ] = 0,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     data_dir: Annotated[
         Path | None,
@@ -183,6 +190,18 @@ def demo(
     except OSError as exc:
         fail(t("ui.demo.port_taken", port=sandbox_port, detail=str(exc)))
     stops: list[tuple[str, Any]] = [("sandbox", sandbox.stop)]
+    # Email: the sandbox's mail catcher (loopback, no TLS, no login) is the SMTP server;
+    # the «Hộp cát» page shows what it received. A PUBLISHER_SMTP_HOST set in the
+    # environment wins (all of its settings then come from there too).
+    from connectors.sandbox.mail import start as start_mail
+
+    try:
+        sandbox.mail = start_mail(sandbox.state, "127.0.0.1", smtp_port)
+    except OSError as exc:
+        sandbox.stop()
+        fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))
+    if "PUBLISHER_SMTP_HOST" not in os.environ:
+        os.environ.update(demo_svc.smtp_environment(sandbox.mail.host, sandbox.mail.port))
     # Notifications: the sandbox plays the notification bot; the demo people's private chats
     # with it are open (demo_svc.NOTIFY_CHATS), so the worker's direct messages arrive there.
     os.environ.setdefault("PUBLISHER_NOTIFY_TELEGRAM_TOKEN", "9000:sandbox-notify")
@@ -209,6 +228,7 @@ def demo(
             _print_credentials((init.admin_username or "admin", init.admin_password), seeded)
             return
         typer.echo(t("ui.demo.sandbox", url=sandbox.url))
+        typer.echo(t("connectors.sandbox.smtp", address=sandbox.mail.address))
         if seeded.campaign:
             typer.echo(
                 t(

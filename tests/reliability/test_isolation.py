@@ -302,6 +302,23 @@ def _a_notified(w: World) -> bool:
     return True
 
 
+def _a_sandbox_mail(w: W) -> list[dict[str, Any]]:
+    """The sandbox's records of an email and a private Telegram message to A's editor."""
+    from publisher.models import NotifyContact
+
+    _a_notified(w)
+    contact = w.s.get(NotifyContact, w.a.users["editor"].id)
+    contact.telegram_chat_id = "7001"
+    w.s.add(contact)
+    w.s.flush()
+    said = {"received_at": 0, "accepted": True, "text": "Bài «zqxa» đang chờ duyệt"}
+    return [
+        {**said, "platform": "email", "method": "sendmail", "account": "a@zqxa.gov.vn"},
+        {**said, "platform": "telegram", "method": "sendMessage", "account": "7001"}
+        | {"chat_type": "private"},
+    ]
+
+
 def _signoff() -> Any:
     return importlib.import_module("publisher.services.publishing.signoff")
 
@@ -883,6 +900,10 @@ CALLS: dict[str, tuple[Callable[[W], Any], bool]] = {
         lambda w: activities.count_by_kind(w.s, w.actor("coordinator"), period(), [w.a.org.id]),
         False,
     ),
+    "operations.sandbox.messages_from": (
+        lambda w: sandbox.messages_from(w.s, w.actor(), _a_sandbox_mail(w)),
+        False,
+    ),
     "operations.sandbox.sandbox_channels": (
         lambda w: _leaks_a_channel(w, sandbox.sandbox_channels(w.s, w.actor())),
         False,
@@ -1006,6 +1027,9 @@ EXEMPT: dict[str, str] = {
         "queues a clip of the caller's own organisation from typed fields; takes no object id"
     ),
     "operations.sandbox.received": "demo emulator only: its records are not organisation data",
+    "operations.sandbox.sent_messages": (
+        "reads the demo emulator's records and keeps what messages_from keeps (its row above)"
+    ),
     "accounts.users.change_own_password": (
         "acts only on the caller's own account (actor.user_id); "
         "takes no object to name another organisation's"

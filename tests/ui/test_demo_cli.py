@@ -59,3 +59,41 @@ def test_a_taken_sandbox_port_is_one_clear_line(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"Không mở được cổng {port}" in lines[0], result.stderr
+
+
+def test_a_taken_smtp_port_is_one_clear_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _demo(tmp_path, "--seed-only", "--sandbox-port", "0", "--smtp-port", str(port))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"Không mở được cổng {port} cho hộp thư giả lập" in lines[0]
+
+
+def test_the_demo_editor_is_told_by_email_and_telegram_from_the_first_launch(tmp_path):
+    """Issue 18's «Done when»: the seed gives the demo people an address and a linked
+    Telegram chat, so the seed's own posts sent for review are queued for the editor on both
+    channels (the worker sends them to the sandbox: tests/ui/test_browser_notify.py)."""
+    import sqlite3
+
+    result = _demo(tmp_path, "--seed-only", "--sandbox-port", "0")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "publisher.db") as db:
+        contacts = dict(
+            (name, (email, chat))
+            for name, email, chat in db.execute(
+                "SELECT u.username, c.email, c.telegram_chat_id FROM notifycontact c "
+                'JOIN "user" u ON u.id = c.user_id'
+            )
+        )
+        queued = set(
+            db.execute(
+                'SELECT n.channel FROM notification n JOIN "user" u ON u.id = n.user_id '
+                "WHERE u.username = 'bientap' AND n.event = 'review_requested'"
+            )
+        )
+    assert contacts["bientap"] == ("bientap@sokhcn.example.gov.vn", "9001001")
+    assert contacts["canbo"][0] == "canbo@sokhcn.example.gov.vn"
+    assert queued == {("email",), ("telegram",)}

@@ -91,4 +91,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thư mục SFTP giả lập: {url}, khóa máy chủ {host_key}, mật khẩu mẫu {password}",
         "Emulated SFTP drop: {url}, host key {host_key}, demo password {password}",
     ),
+    "connectors.sandbox.smtp": (
+        "Hộp thư giả lập (SMTP, không mã hóa, không đăng nhập): {address}",
+        "Mail catcher (SMTP, no TLS, no login): {address}",
+    ),
+    "connectors.sandbox.smtp_taken": (
+        "Không mở được cổng {port} cho hộp thư giả lập ({detail}); chọn cổng khác với --smtp-port",
+        "Cannot open port {port} for the mail catcher ({detail}); choose another with --smtp-port",
+    ),
 }

@@ -101,6 +101,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.notify.event": ("Sự kiện", "Event"),
     "ui.notify.save": ("Lưu", "Save"),
     "ui.notify.saved": ("Đã lưu lựa chọn thông báo", "Notification choices saved"),
+    # the sandbox page: what people were sent (issue 18: the demo shows it)
+    "ui.sandbox.tab_posts": ("Bài đăng", "Posts"),
+    "ui.sandbox.tab_email": ("Email", "Email"),
+    "ui.sandbox.tab_telegram": ("Tin nhắn Telegram", "Telegram messages"),
+    "ui.sandbox.tab_outbox": ("Hàng đợi", "Outbox"),
+    "ui.sandbox.email_help": (
+        "Hộp thư giả lập đã nhận {n} email. Máy chủ thư của bản chạy thử là hộp thư này: "
+        "thư không được chuyển đi đâu cả.",
+        "The mail catcher received {n} emails. It is the demo's mail server: nothing is "
+        "delivered anywhere.",
+    ),
+    "ui.sandbox.email_empty": (
+        "Chưa có email nào. Khi cán bộ gửi duyệt một bài, biên tập viên của đơn vị nhận "
+        "email «Bài chờ duyệt» tại đây sau vài giây.",
+        "No email yet. When an officer sends a post for review, the unit's editors get a "
+        "«Post awaiting review» email here within seconds.",
+    ),
+    "ui.sandbox.email_to": ("Gửi đến {to} · lúc {at}", "To {to} · at {at}"),
+    "ui.sandbox.no_subject": ("(không có tiêu đề)", "(no subject)"),
+    "ui.sandbox.not_accepted": ("bị từ chối (lỗi giả lập)", "refused (injected fault)"),
+    "ui.sandbox.telegram_help": (
+        "{n} tin nhắn riêng các bot Telegram đã gửi cho từng người (thông báo, trả lời "
+        "liên kết tài khoản).",
+        "{n} private messages the Telegram bots sent to people (notifications, answers to "
+        "account linking).",
+    ),
+    "ui.sandbox.telegram_empty": (
+        "Chưa có tin nhắn riêng nào. Người đã liên kết Telegram ở trang «Thông báo» nhận "
+        "tin nhắn của bot thông báo tại đây.",
+        "No private message yet. People who linked Telegram on «Notifications» get the "
+        "notification bot's messages here.",
+    ),
+    "ui.sandbox.telegram_at": ("Lúc {at} · cuộc trò chuyện {chat}", "At {at} · chat {chat}"),
+    "ui.sandbox.notify_bot": ("Bot thông báo", "Notification bot"),
+    "ui.sandbox.other_bot": ("Bot hỏi đáp của kênh", "The channel's FAQ bot"),
+    "ui.sandbox.outbox_help": (
+        "Hàng đợi thông báo: những thông báo phần mềm đã xếp hàng và trạng thái gửi của "
+        "từng thông báo.",
+        "The notification outbox: what the product queued and whether each was sent.",
+    ),
     "ui.notify.no_bot": (
         "Máy chủ chưa cấu hình bot Telegram gửi thông báo.",
         "The server has no notification bot configured.",

@@ -278,8 +278,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # sandbox
     "ui.sandbox.title": ("Hộp cát", "Sandbox"),
     "ui.sandbox.caption": (
-        "Những gì các nền tảng giả lập đã nhận — không cần tài khoản thật",
-        "What the platform emulators received — no real accounts needed",
+        "Những gì các nền tảng giả lập đã nhận, cùng email và tin nhắn Telegram đã gửi cho "
+        "người dùng — không cần tài khoản thật, không gì rời khỏi máy này",
+        "What the platform emulators received, and the emails and Telegram messages sent to "
+        "users — no real accounts needed, nothing leaves this machine",
     ),
     "ui.sandbox.platform": ("Nền tảng", "Platform"),
     "ui.sandbox.all": ("Tất cả", "All"),

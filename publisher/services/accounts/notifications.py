@@ -289,11 +289,22 @@ def from_alert(session: Session, alert: Alert) -> int:
     )
 
 
-def outbox(session: Session, actor: Actor, limit: int = 100) -> list[Notification]:
+def outbox(session: Session, actor: Actor, limit: int = 100) -> list[tuple[Notification, str]]:
     """The latest notifications queued or sent (the demo's sandbox page: what was sent),
-    newest first: every unit's for an administrator, the actor's own otherwise."""
+    newest first, each with its recipient (:func:`person_label`): every unit's for an
+    administrator, the actor's own otherwise."""
     actor.require("sandbox.view")
-    stmt = select(Notification).order_by(col(Notification.id).desc()).limit(limit)
+    stmt = (
+        select(Notification, User)
+        .where(Notification.user_id == User.id)
+        .order_by(col(Notification.id).desc())
+        .limit(limit)
+    )
     if not actor.is_admin:
         stmt = stmt.where(Notification.user_id == (actor.user_id or -1))
-    return list(session.exec(stmt))
+    return [(n, person_label(u)) for n, u in session.exec(stmt)]
+
+
+def person_label(user: User) -> str:
+    """«Full Name (username)», or the username alone for a user without a name."""
+    return f"{user.full_name} ({user.username})" if user.full_name else user.username

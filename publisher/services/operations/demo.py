@@ -144,20 +144,53 @@ class DemoResult:
 #: The demo people whose notifications come by Telegram: their private chat with the
 #: sandbox's notification bot (the demo command opens these chats on the sandbox).
 NOTIFY_CHATS = {"bientap": "9001001", "canbo": "9001002", "lanhdao": "9001003"}
+#: ... and by email: the sandbox's mail catcher receives it (nothing leaves the machine).
+NOTIFY_EMAILS = {
+    "bientap": "bientap@sokhcn.example.gov.vn",
+    "canbo": "canbo@sokhcn.example.gov.vn",
+    "lanhdao": "lanhdao@sokhcn.example.gov.vn",
+}
+#: The sender of the demo's notification emails.
+MAIL_FROM = "thongbao@sokhcn.example.gov.vn"
+
+
+def smtp_environment(host: str, port: int) -> dict[str, str]:
+    """The SMTP settings (environment variables) pointing the product at the sandbox's
+    mail catcher on ``host:port``: no TLS, no login, so no credential exists to leak."""
+    return {
+        "PUBLISHER_SMTP_HOST": host,
+        "PUBLISHER_SMTP_PORT": str(port),
+        "PUBLISHER_SMTP_SECURITY": "none",
+        "PUBLISHER_SMTP_USER": "",
+        "PUBLISHER_SMTP_PASSWORD": "",
+        "PUBLISHER_SMTP_FROM": MAIL_FROM,
+    }
+
+
+#: Set once the demo people's contacts were filled in: later seeds leave them to their users.
+CONTACTS_KEY = "demo.notify_contacts"
 
 
 def _notify_contacts(session: Session) -> None:
-    """Link the demo people's Telegram (as if they had sent the bot their code), so the
-    sample post waiting for review notifies the editor; the sandbox page lists it."""
-    from publisher.models import NotifyContact
+    """Give the demo people an email address and link their Telegram (as if they had sent
+    the bot their code), every event on both (the default), so a post sent for review
+    notifies the editor both ways; the sandbox page shows what was sent. Done once per
+    database (a demo made before emails existed gets its missing addresses then); what
+    people change afterwards on «Thông báo» is theirs."""
+    from publisher.models import KeyValue, NotifyContact
 
+    if session.get(KeyValue, CONTACTS_KEY) is not None:
+        return
     for username, chat in NOTIFY_CHATS.items():
         user = session.exec(select(User).where(User.username == username)).first()
-        if user is None or user.id is None or session.get(NotifyContact, user.id) is not None:
+        if user is None or user.id is None:
             continue
-        session.add(
-            NotifyContact(user_id=user.id, telegram_chat_id=chat, telegram_name=user.full_name)
-        )
+        row = session.get(NotifyContact, user.id) or NotifyContact(user_id=user.id)
+        row.email = row.email or NOTIFY_EMAILS.get(username, "")
+        if not row.telegram_chat_id:
+            row.telegram_chat_id, row.telegram_name = chat, user.full_name
+        session.add(row)
+    session.add(KeyValue(key=CONTACTS_KEY, value={"emails": True}))
     session.flush()
 
 
