@@ -141,3 +141,40 @@ def test_the_cli_contract(province: Province) -> None:
         assert (
             s.exec(select(func.count()).select_from(Criterion)).one() == len(criteria.DEFAULTS) + 1
         )
+
+
+def test_a_per_unit_criterion_averages_over_the_publishing_units(province: Province) -> None:
+    """The province's own node has no channel and posts nothing: the per-unit average of the
+    posts criterion divides by the units that publish, as the posts-per-unit KPI does (the
+    demo's report read 8 posts per unit beside 56 posts from 6 units)."""
+    from datetime import timedelta
+
+    from publisher.models import Channel, Delivery, DeliveryStatus, Post, PostStatus, PostVariant
+    from publisher.services.insight import engagement
+    from publisher.timeutil import utcnow
+
+    units = ("so-khcn", "so-ct", "phuong-a", "bao-dn")
+    with session_scope() as s:
+        when = utcnow() - timedelta(days=2)
+        for n, slug in enumerate(units):
+            channel = Channel(org_id=province.id(slug), kind="webhook", name=f"hook-{slug}")
+            s.add(channel)
+            s.flush()
+            post = Post(
+                org_id=province.id(slug), status=PostStatus.PUBLISHED, text="x", due_at=when
+            )
+            s.add(post)
+            s.flush()
+            s.add(PostVariant(post_id=post.id or 0, channel_id=channel.id or 0))
+            d = Delivery(
+                post_id=post.id or 0, channel_id=channel.id or 0, due_at=when,
+                next_attempt_at=when, status=DeliveryStatus.SENT, idempotency_key=f"k-{n}",
+                external_id=f"e-{n}", sent_at=when,
+            )  # fmt: skip
+            s.add(d)
+            s.flush()
+            engagement.sync_facts(s, [d.id or 0])
+    coordinator = province.actor("so-khcn", "coordinator")
+    with session_scope() as s:
+        found = {c["key"]: c for c in criteria.evaluate(s, coordinator, parse_period("2026-H2"))}
+    assert found["posts"]["value"] == 1.0
