@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from publisher.i18n import t
 from publisher.services.insight.reports.data import ReportData
-from publisher.services.insight.reports.fmt import period_dates, status_label
+from publisher.services.insight.reports.fmt import month_label, period_dates, status_label
 from publisher.timeutil import fmt_date, fmt_local
 
 COUNTER_COLS = (
@@ -137,7 +137,7 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
         wb,
         t("report.sheet.month", lang),
         [t("stats.col.month", lang), *header],
-        _counter_rows(data.by_month, lambda r: r["key"]),
+        _counter_rows(data.by_month, lambda r: month_label(str(r["key"]))),
     )
     # One post per row: no "posts" column (it would repeat "Bài viết", empty).
     top_cols = [c for c in COUNTER_COLS if c != "posts"]
