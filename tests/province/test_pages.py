@@ -105,3 +105,24 @@ def test_reports_page_collection_for_coordinator_and_unit(units) -> None:
     assert not at.exception, [e.value for e in at.exception]
     shown = [str(m.value) for m in [*at.success, *at.error]]
     assert any("bao-cao-tinh-2026-07-01-2026-11-30.docx" in m for m in shown), shown
+
+
+def test_two_requests_over_the_same_dates_compile_side_by_side(units) -> None:
+    """Two requests over the same dates (a second round after the first was closed) give files
+    of the same name: compiling both on one page must not collide (duplicate widget key)."""
+    khcn, ward = units
+    ids = []
+    for _ in range(2):
+        with session_scope() as s:
+            request = collection.open_request(
+                s, khcn.actor("coordinator"), date(2026, 7, 1), date(2026, 11, 30),
+                date(2026, 12, 15),
+            )  # fmt: skip
+            ids.append(request.id)
+        with session_scope() as s:
+            collection.submit(s, ward.actor("manager"), request.id, "phuong")
+    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    for request_id in ids:
+        at.button(key=f"rc_compile_{request_id}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) == 4
