@@ -322,7 +322,7 @@ def _yoy(flt: stats.StatsFilter) -> None:
         .mark_bar(color="#0B3D91")
         .encode(
             x=alt.X(f"{t('stats.col.year')}:N", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{t('stats.col.engagement')}:Q"),
+            y=alt.Y(f"{t('stats.col.engagement')}:Q", axis=alt.Axis(**COUNT_AXIS)),
         ),
         width="stretch",
     )
