@@ -178,3 +178,32 @@ def test_a_per_unit_criterion_averages_over_the_publishing_units(province: Provi
     with session_scope() as s:
         found = {c["key"]: c for c in criteria.evaluate(s, coordinator, parse_period("2026-H2"))}
     assert found["posts"]["value"] == 1.0
+
+
+def test_a_kpi_with_nothing_to_measure_reads_as_no_data(province: Province) -> None:
+    """Units with no S&T task: the report says so and shows the task KPI as no data, never
+    «0/0 ... đạt 0%» beside «Chưa đạt» (DOCX) or a red 0 (XLSX)."""
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from publisher.services.insight import reports
+
+    coordinator = province.actor("so-khcn", "coordinator")
+    with session_scope() as s:
+        docx_bytes, _ = reports.generate(s, coordinator, "2026-H2", "docx")
+        xlsx_bytes, _ = reports.generate(s, coordinator, "2026-H2", "xlsx")
+    doc = Document(io.BytesIO(docx_bytes))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "0/0" not in text
+    assert "chưa có nhiệm vụ KH&CN nào trong danh mục" in text
+    kpi_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chỉ tiêu")
+    row = next(r for r in kpi_table.rows if r.cells[0].text.startswith("Tỷ lệ nhiệm vụ KH&CN"))
+    assert [c.text for c in row.cells[2:]] == ["-", "không có số liệu"]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes))["Chỉ tiêu"]
+    cells = next(
+        r for r in sheet.iter_rows(min_row=2) if str(r[0].value).startswith("Tỷ lệ nhiệm vụ")
+    )
+    assert cells[2].value is None and cells[4].value == "không có số liệu"
+    assert cells[4].fill.fgColor.rgb in (None, "00000000")

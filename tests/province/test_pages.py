@@ -126,3 +126,14 @@ def test_two_requests_over_the_same_dates_compile_side_by_side(units) -> None:
         at.button(key=f"rc_compile_{request_id}").click().run()
         assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("download_button")) == 4
+
+
+def test_a_unit_without_tasks_sees_the_task_kpi_as_no_data(units) -> None:
+    """The ward has no S&T task: its task card reads «—» and «không có số liệu», not a red
+    «0%» «Chưa đạt»."""
+    _khcn, ward = units
+    at = _app(ward.users["manager"], "pages/statistics.py")
+    cards = [m.value for m in at.markdown]
+    at_card = next(i for i, v in enumerate(cards) if v.startswith("**Tỷ lệ nhiệm vụ KH&CN"))
+    assert cards[at_card + 1] == "### —"
+    assert cards[at_card + 2].startswith(":gray-badge[không có số liệu]"), cards[at_card + 2]

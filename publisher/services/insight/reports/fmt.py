@@ -32,5 +32,11 @@ def month_label(key: str) -> str:
     return f"{month}/{year}" if month else key
 
 
+def measured(k: Any) -> bool:
+    """Whether a KPI has anything to measure (a unit with no S&T task, a period with no
+    national day): otherwise it is shown as no data, never as «0%» met or not met."""
+    return bool(k.denominator)
+
+
 def status_label(status: str, lang: str | None = None) -> str:
     return t(f"kpi.status.{status}", lang)
