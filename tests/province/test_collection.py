@@ -207,3 +207,14 @@ def test_a_reversed_range_is_refused_with_local_dates(province: Province, tmp_pa
     assert result.exit_code == 1
     assert result.output.strip() == "Ngày kết thúc 01/07/2026 trước ngày bắt đầu 30/09/2026"
     assert not out.exists()
+
+
+def test_a_bad_date_is_refused_as_a_date(province: Province, tmp_path: Path) -> None:
+    """A date option asks for dd/mm/yyyy, not «dd/mm/yyyy HH:mm hoặc ISO 8601»."""
+    out = tmp_path / "r.docx"
+    result = CliRunner().invoke(
+        app, ["report", "--from", "32/01/2026", "--to", "01/02/2026", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == "Không hiểu ngày «32/01/2026»; dùng dạng dd/mm/yyyy"
+    assert not out.exists()
