@@ -207,3 +207,23 @@ def test_a_kpi_with_nothing_to_measure_reads_as_no_data(province: Province) -> N
     )
     assert cells[2].value is None and cells[4].value == "không có số liệu"
     assert cells[4].fill.fgColor.rgb in (None, "00000000")
+
+
+def test_the_criteria_table_writes_percentages_like_the_kpi_table(province: Province) -> None:
+    """«60%» and «0%» as in the KPI table above it, not «60 %»; other units keep their space."""
+    import io
+
+    from docx import Document
+
+    from publisher.services.insight import reports
+
+    with session_scope() as s:
+        content, _ = reports.generate(
+            s, province.actor("so-khcn", "coordinator"), "2026-H2", "docx"
+        )
+    table = next(
+        t for t in Document(io.BytesIO(content)).tables if t.rows[0].cells[0].text == "Tiêu chí"
+    )
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:3]] for r in table.rows[1:]}
+    assert rows["Nhiệm vụ KH&CN sử dụng ngân sách nhà nước được truyền thông"][0] == "60%"
+    assert rows["Tin, bài về KH&CN, ĐMST, CĐS đăng trên kênh của đơn vị"][0] == "96 bài"

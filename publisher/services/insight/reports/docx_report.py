@@ -429,8 +429,8 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
             [
                 [
                     c["name"],
-                    f"{num(c['target'])} {c['unit']}" if c["target"] is not None else "-",
-                    f"{num(c['value'])} {c['unit']}",
+                    _measure(c["target"], c["unit"]) if c["target"] is not None else "-",
+                    _measure(c["value"], c["unit"]),
                     t(
                         "report.criterion.reached" if c["reached"] else "report.criterion.not_yet",
                         lang,
@@ -505,6 +505,11 @@ def _where(task: dict[str, Any]) -> str:
     if task["first_published"]:
         where += f" ({fmt_date(to_local(task['first_published']).date())})"
     return where
+
+
+def _measure(value: float, unit: str) -> str:
+    """A criterion's figure with its unit: «71,4%» like the KPI table, «96 bài»."""
+    return f"{num(value)}{unit}" if unit == "%" else f"{num(value)} {unit}"
 
 
 def _unit(unit: str, lang: str) -> str:
