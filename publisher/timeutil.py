@@ -95,6 +95,10 @@ class TimeParseError(ValueError):
     """The text is not a date/time we understand."""
 
 
+class DateParseError(TimeParseError):
+    """The text is not a date (``dd/mm/yyyy``) we understand."""
+
+
 _VN_DT = re.compile(
     r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})"
     r"(?:[ T,]+(\d{1,2})(?::|h|g)(\d{2})?(?::(\d{2}))?"
@@ -155,7 +159,7 @@ def parse_local_date(text: str) -> date:
             return datetime.strptime(raw, DATE_FMT).date()  # noqa: DTZ007
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise TimeParseError(text) from exc
+        raise DateParseError(text) from exc
 
 
 def local_datetime(day: date, hour: int, minute: int = 0) -> datetime:

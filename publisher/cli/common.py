@@ -83,7 +83,14 @@ def handle_errors(fn: F) -> F:
             # The time parser and SQLAlchemy are imported when a command runs, not at module
             # level (``--help`` needs neither); neither kind is also one of the above.
             if _is_time_error(exc):
-                fail(t("error.time_invalid", value=str(exc)))
+                from publisher.timeutil import DateParseError
+
+                key = (
+                    "error.date_invalid"
+                    if isinstance(exc, DateParseError)
+                    else "error.time_invalid"
+                )
+                fail(t(key, value=str(exc)))
             if _is_database_error(exc):
                 fail(database_error_line(exc))
             raise

@@ -194,3 +194,27 @@ def test_the_daily_pass_reminds_once_a_day_near_and_after_the_deadline(
             a.kind for a in s.exec(select(Alert).where(Alert.org_id == province.id("phuong-a")))
         ]
     assert kinds == ["report_requested", "report_reminder", "report_late"]
+
+
+def test_a_reversed_range_is_refused_with_local_dates(province: Province, tmp_path: Path) -> None:
+    """The refusal names the dates as the user typed them (dd/mm/yyyy), not ISO."""
+    out = tmp_path / "r.docx"
+    result = CliRunner().invoke(
+        app,
+        ["report", "--from", "30/09/2026", "--to", "01/07/2026", "--format", "docx",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip() == "Ngày kết thúc 01/07/2026 trước ngày bắt đầu 30/09/2026"
+    assert not out.exists()
+
+
+def test_a_bad_date_is_refused_as_a_date(province: Province, tmp_path: Path) -> None:
+    """A date option asks for dd/mm/yyyy, not «dd/mm/yyyy HH:mm hoặc ISO 8601»."""
+    out = tmp_path / "r.docx"
+    result = CliRunner().invoke(
+        app, ["report", "--from", "32/01/2026", "--to", "01/02/2026", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == "Không hiểu ngày «32/01/2026»; dùng dạng dd/mm/yyyy"
+    assert not out.exists()

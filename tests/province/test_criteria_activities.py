@@ -141,3 +141,89 @@ def test_the_cli_contract(province: Province) -> None:
         assert (
             s.exec(select(func.count()).select_from(Criterion)).one() == len(criteria.DEFAULTS) + 1
         )
+
+
+def test_a_per_unit_criterion_averages_over_the_publishing_units(province: Province) -> None:
+    """The province's own node has no channel and posts nothing: the per-unit average of the
+    posts criterion divides by the units that publish, as the posts-per-unit KPI does (the
+    demo's report read 8 posts per unit beside 56 posts from 6 units)."""
+    from datetime import timedelta
+
+    from publisher.models import Channel, Delivery, DeliveryStatus, Post, PostStatus, PostVariant
+    from publisher.services.insight import engagement
+    from publisher.timeutil import utcnow
+
+    units = ("so-khcn", "so-ct", "phuong-a", "bao-dn")
+    with session_scope() as s:
+        when = utcnow() - timedelta(days=2)
+        for n, slug in enumerate(units):
+            channel = Channel(org_id=province.id(slug), kind="webhook", name=f"hook-{slug}")
+            s.add(channel)
+            s.flush()
+            post = Post(
+                org_id=province.id(slug), status=PostStatus.PUBLISHED, text="x", due_at=when
+            )
+            s.add(post)
+            s.flush()
+            s.add(PostVariant(post_id=post.id or 0, channel_id=channel.id or 0))
+            d = Delivery(
+                post_id=post.id or 0, channel_id=channel.id or 0, due_at=when,
+                next_attempt_at=when, status=DeliveryStatus.SENT, idempotency_key=f"k-{n}",
+                external_id=f"e-{n}", sent_at=when,
+            )  # fmt: skip
+            s.add(d)
+            s.flush()
+            engagement.sync_facts(s, [d.id or 0])
+    coordinator = province.actor("so-khcn", "coordinator")
+    with session_scope() as s:
+        found = {c["key"]: c for c in criteria.evaluate(s, coordinator, parse_period("2026-H2"))}
+    assert found["posts"]["value"] == 1.0
+
+
+def test_a_kpi_with_nothing_to_measure_reads_as_no_data(province: Province) -> None:
+    """Units with no S&T task: the report says so and shows the task KPI as no data, never
+    «0/0 ... đạt 0%» beside «Chưa đạt» (DOCX) or a red 0 (XLSX)."""
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from publisher.services.insight import reports
+
+    coordinator = province.actor("so-khcn", "coordinator")
+    with session_scope() as s:
+        docx_bytes, _ = reports.generate(s, coordinator, "2026-H2", "docx")
+        xlsx_bytes, _ = reports.generate(s, coordinator, "2026-H2", "xlsx")
+    doc = Document(io.BytesIO(docx_bytes))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "0/0" not in text
+    assert "chưa có nhiệm vụ KH&CN nào trong danh mục" in text
+    kpi_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chỉ tiêu")
+    row = next(r for r in kpi_table.rows if r.cells[0].text.startswith("Tỷ lệ nhiệm vụ KH&CN"))
+    assert [c.text for c in row.cells[2:]] == ["-", "không có số liệu"]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes))["Chỉ tiêu"]
+    cells = next(
+        r for r in sheet.iter_rows(min_row=2) if str(r[0].value).startswith("Tỷ lệ nhiệm vụ")
+    )
+    assert cells[2].value is None and cells[4].value == "không có số liệu"
+    assert cells[4].fill.fgColor.rgb in (None, "00000000")
+
+
+def test_the_criteria_table_writes_percentages_like_the_kpi_table(province: Province) -> None:
+    """«60%» and «0%» as in the KPI table above it, not «60 %»; other units keep their space."""
+    import io
+
+    from docx import Document
+
+    from publisher.services.insight import reports
+
+    with session_scope() as s:
+        content, _ = reports.generate(
+            s, province.actor("so-khcn", "coordinator"), "2026-H2", "docx"
+        )
+    table = next(
+        t for t in Document(io.BytesIO(content)).tables if t.rows[0].cells[0].text == "Tiêu chí"
+    )
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:3]] for r in table.rows[1:]}
+    assert rows["Nhiệm vụ KH&CN sử dụng ngân sách nhà nước được truyền thông"][0] == "60%"
+    assert rows["Tin, bài về KH&CN, ĐMST, CĐS đăng trên kênh của đơn vị"][0] == "96 bài"

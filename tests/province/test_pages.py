@@ -105,3 +105,35 @@ def test_reports_page_collection_for_coordinator_and_unit(units) -> None:
     assert not at.exception, [e.value for e in at.exception]
     shown = [str(m.value) for m in [*at.success, *at.error]]
     assert any("bao-cao-tinh-2026-07-01-2026-11-30.docx" in m for m in shown), shown
+
+
+def test_two_requests_over_the_same_dates_compile_side_by_side(units) -> None:
+    """Two requests over the same dates (a second round after the first was closed) give files
+    of the same name: compiling both on one page must not collide (duplicate widget key)."""
+    khcn, ward = units
+    ids = []
+    for _ in range(2):
+        with session_scope() as s:
+            request = collection.open_request(
+                s, khcn.actor("coordinator"), date(2026, 7, 1), date(2026, 11, 30),
+                date(2026, 12, 15),
+            )  # fmt: skip
+            ids.append(request.id)
+        with session_scope() as s:
+            collection.submit(s, ward.actor("manager"), request.id, "phuong")
+    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    for request_id in ids:
+        at.button(key=f"rc_compile_{request_id}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) == 4
+
+
+def test_a_unit_without_tasks_sees_the_task_kpi_as_no_data(units) -> None:
+    """The ward has no S&T task: its task card reads «—» and «không có số liệu», not a red
+    «0%» «Chưa đạt»."""
+    _khcn, ward = units
+    at = _app(ward.users["manager"], "pages/statistics.py")
+    cards = [m.value for m in at.markdown]
+    at_card = next(i for i, v in enumerate(cards) if v.startswith("**Tỷ lệ nhiệm vụ KH&CN"))
+    assert cards[at_card + 1] == "### —"
+    assert cards[at_card + 2].startswith(":gray-badge[không có số liệu]"), cards[at_card + 2]

@@ -87,3 +87,35 @@ def test_cli_post_create_takes_theme_and_audience(sqlite_db: DB, clock: object) 
     assert bad.exit_code == 1
     assert "Chủ đề «sport» không hợp lệ" in bad.output
     assert len(bad.output.strip().splitlines()) == 1
+
+
+def test_a_bulletin_of_several_units_posts_speaks_for_their_province(
+    sqlite_db: DB, clock: object
+) -> None:
+    """An administrator's campaign bulletin reads posts of several units: the intro names the
+    province they belong to, not the first post's unit; one unit's posts name that unit."""
+    from datetime import date
+
+    from publisher.models import PostStatus
+    from publisher.services.publishing import bulletins
+    from tests.factories import ADMIN
+    from tests.province.conftest import build
+
+    with session_scope() as s:
+        province = build(s)
+        rows = [
+            Post(org_id=province.id(slug), status=PostStatus.SCHEDULED, title=slug, text="Tin.")
+            for slug in ("so-ct", "phuong-a")
+        ]
+        s.add_all(rows)
+        s.flush()
+        mixed = bulletins.draft_script(s, ADMIN, rows, date(2026, 10, 1))
+        own = bulletins.draft_script(s, ADMIN, rows[1:], date(2026, 10, 1))
+        other = Post(org_id=province.id("so-khac"), status=PostStatus.SCHEDULED, text="Tin.")
+        s.add(other)
+        s.flush()
+        apart = bulletins.draft_script(s, ADMIN, [rows[0], other], date(2026, 10, 1))
+    intro = "Đây là bản tin phát thanh cơ sở"
+    assert mixed.startswith(f"{intro} của Ủy ban nhân dân tỉnh Đồng Nai, ngày")
+    assert own.startswith("Đây là bản tin phát thanh cơ sở của Phường Trấn Biên, ngày")
+    assert apart.startswith("Đây là bản tin phát thanh cơ sở, ngày")

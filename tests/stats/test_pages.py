@@ -107,3 +107,28 @@ def test_the_years_table_writes_engagement_as_people_read_it(office):
     assert tables, "the year-over-year table is on the page"
     engagement = list(tables[0]["Tương tác"])
     assert engagement and all(isinstance(v, str) for v in engagement)
+
+
+def test_every_statistics_chart_counts_with_vietnamese_thousands(office):
+    """Each chart's count axis writes «1.000» like the tables (the years chart read «1,000»)."""
+    import json
+
+    at = _app(office, "manager", "pages/statistics.py")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) >= 3, len(specs)  # trend, breakdown, years
+
+    def quantitative_axes(node):
+        if isinstance(node, dict):
+            for axis_name in ("x", "y"):
+                enc = node.get("encoding", {}).get(axis_name)
+                if enc and enc.get("type") == "quantitative":
+                    yield enc.get("axis") or {}
+            for value in node.values():
+                yield from quantitative_axes(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from quantitative_axes(value)
+
+    for spec in specs:
+        axes = list(quantitative_axes(spec))
+        assert axes and all("'.'" in a.get("labelExpr", "") for a in axes), axes

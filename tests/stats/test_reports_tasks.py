@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def test_xlsx_has_one_sheet_per_table_with_raw_numbers(office):
     kind = {r[0]: r for r in wb["Theo nền tảng"].iter_rows(min_row=2, values_only=True)}
     assert kind["Telegram"][3] == 1234 and kind["Telegram"][6] is None  # views: empty
     assert kind["Webhook ký số"][6] == 789
+    months = [r[0] for r in wb["Theo tháng"].iter_rows(min_row=2, values_only=True)]
+    assert months and all(re.fullmatch(r"\d{2}/\d{4}", m) for m in months), months  # not ISO
     tasks_rows = list(wb["Nhiệm vụ KH&CN"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[4]) for r in tasks_rows] == [("KC-01", "Có"), ("KC-02", "Chưa")]
 

@@ -168,7 +168,7 @@ def _request(actor: Actor, request: Any, today: date) -> None:
                     data=content,
                     file_name=name,
                     mime=mime,
-                    key=f"rc_dl_{name}",
+                    key=f"rc_dl_{request.id}_{name}",
                     icon=":material/download:",
                 )
 

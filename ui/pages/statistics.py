@@ -364,6 +364,13 @@ def _kpis(period: Period, org_id: int | None) -> None:
         unit = "%" if k.unit == "%" else " " + t("kpi.unit.posts")
         with col.container(border=True):
             st.markdown(f"**{t(f'kpi.{k.key}')}**")
+            if not k.denominator:  # nothing to measure: no data, not «0%» met or not
+                st.markdown("### —")
+                st.markdown(
+                    f":gray-badge[{t('stats.not_available')}] "
+                    f"{t('ui.stats.target', target=num(k.target) + unit)}"
+                )
+                continue
             st.markdown(f"### {num(k.value)}{unit}")
             st.markdown(
                 f":{LIGHT[k.status]}-badge[{t(f'kpi.status.{k.status}')}] "

@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thời điểm đăng đã qua; hãy chọn thời điểm trong tương lai",
         "The scheduled time is in the past; choose a time in the future",
     ),
+    "error.date_invalid": (
+        "Không hiểu ngày «{value}»; dùng dạng dd/mm/yyyy",
+        "Cannot read the date «{value}»; use dd/mm/yyyy",
+    ),
     "error.time_invalid": (
         "Không hiểu thời gian «{value}»; dùng dạng dd/mm/yyyy HH:mm hoặc ISO 8601",
         "Cannot read the time «{value}»; use dd/mm/yyyy HH:mm or ISO 8601",

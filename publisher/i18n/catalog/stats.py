@@ -314,6 +314,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Trong kỳ báo cáo không có ngày sự kiện quốc gia.",
         "No national day falls in this period.",
     ),
+    "report.summary.no_tasks": (
+        "Các đơn vị trong báo cáo chưa có nhiệm vụ KH&CN nào trong danh mục.",
+        "The units in this report have no S&T task in the register.",
+    ),
     "report.summary.tasks": (
         "Đã truyền thông {covered}/{total} nhiệm vụ KH&CN sử dụng ngân sách nhà nước (trừ "
         "nhiệm vụ mật), đạt {share}%.",

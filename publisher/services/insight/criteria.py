@@ -254,7 +254,12 @@ def evaluate(
     reached by ``org_ids`` (default: every unit the actor reads). A per-unit criterion shows
     the average per unit. Raises PermissionDenied."""
     units = list(org_ids) if org_ids is not None else None
-    count = len(units) if units is not None else len(orgs.list_orgs(session, actor))
+    from publisher.services.insight import kpi
+
+    # Per-unit averages divide by the units that publish (as the KPIs do): the province's
+    # own node and units without a channel post nothing and would lower every average.
+    within = units if units is not None else orgs.readable_org_ids(session, actor)
+    count = kpi.publishing_org_count(session, within)
     measures = _Measures(session, actor, period, units)
     out = []
     for c in list_criteria(session, actor):

@@ -212,6 +212,12 @@ def _publishing_orgs(
     return list(session.scalars(stmt))
 
 
+def publishing_org_count(session: Session, within: Sequence[int] | None = None) -> int:
+    """How many units (among ``within``; None: all) have an enabled channel: the divisor of
+    every per-unit average, so the criteria and the KPIs share it."""
+    return len(_publishing_orgs(session, None, within))
+
+
 def national_days(
     session: Session,
     period: Period,

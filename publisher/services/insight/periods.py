@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from publisher.errors import InvalidInput
-from publisher.timeutil import local_datetime
+from publisher.timeutil import fmt_date, local_datetime
 
 _PERIOD = re.compile(r"^\s*(\d{4})(?:-?(H[12]|Y))?\s*$", re.IGNORECASE)
 
@@ -68,5 +68,5 @@ def parse_period(text: str) -> Period:
 def date_range(start: date, end: date) -> Period:
     """A custom range; raises :class:`InvalidInput` when ``end`` is before ``start``."""
     if end < start:
-        raise InvalidInput("error.period_reversed", start=start.isoformat(), end=end.isoformat())
+        raise InvalidInput("error.period_reversed", start=fmt_date(start), end=fmt_date(end))
     return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")

@@ -172,14 +172,29 @@ def draft_script(session: Session, actor: Actor, rows: Sequence[Post], day: date
     for post in rows:  # loaded by the caller: still only the actor's own
         if not actor.sees(post.org_id):
             raise NotFound("error.post_not_found", id=post.id)
-    org = session.get(Organisation, rows[0].org_id) if rows else None
+    org = _speaking_unit(session, rows)
+    when = day.strftime("%d/%m/%Y")
     with _translated():
         script = audio.build_script(
             [(p.title, p.text) for p in rows],
             unit=org.name if org else "",
-            day=day.strftime("%d/%m/%Y"),
+            day=when,
+            intro="" if org else f"Đây là bản tin phát thanh cơ sở, ngày {when}.",
         )
     return script.text
+
+
+def _speaking_unit(session: Session, rows: Sequence[Post]) -> Organisation | None:
+    """The unit a bulletin introduces itself as: the posts' unit, or, when they come from
+    several units (an administrator's campaign bulletin), the unit they all belong to;
+    None when there is none (the intro then names no unit rather than the first post's)."""
+    org_ids = {p.org_id for p in rows}
+    if len(org_ids) == 1:
+        return session.get(Organisation, next(iter(org_ids)))
+    parents = {o.parent_id for o in (session.get(Organisation, i) for i in org_ids) if o}
+    if len(parents) == 1 and None not in parents:
+        return session.get(Organisation, next(iter(parents)))
+    return None
 
 
 # -- making -----------------------------------------------------------------------------------

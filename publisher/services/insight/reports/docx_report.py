@@ -26,7 +26,7 @@ from publisher.i18n import t
 from publisher.services.insight.reports import charts
 from publisher.services.insight.reports.data import ReportData
 from publisher.services.insight.reports.faq_section import faq_lines
-from publisher.services.insight.reports.fmt import num, period_dates, status_label
+from publisher.services.insight.reports.fmt import measured, num, period_dates, status_label
 from publisher.timeutil import fmt_date, fmt_local, to_local
 
 FONT = "Times New Roman"
@@ -345,7 +345,9 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
             covered=cov.numerator,
             total=cov.denominator,
             share=num(cov.value),
-        ),
+        )
+        if measured(cov)
+        else t("report.summary.no_tasks", lang),
         indent=True,
     )
     if cov.detail:
@@ -406,8 +408,8 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
             [
                 t(f"kpi.{k.key}", lang),
                 f"{num(k.target)}{_unit(k.unit, lang)}",
-                f"{num(k.value)}{_unit(k.unit, lang)}",
-                status_label(k.status, lang),
+                f"{num(k.value)}{_unit(k.unit, lang)}" if measured(k) else "-",
+                status_label(k.status, lang) if measured(k) else t("stats.not_available", lang),
             ]
             for k in data.kpis
         ],
@@ -427,8 +429,8 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
             [
                 [
                     c["name"],
-                    f"{num(c['target'])} {c['unit']}" if c["target"] is not None else "-",
-                    f"{num(c['value'])} {c['unit']}",
+                    _measure(c["target"], c["unit"]) if c["target"] is not None else "-",
+                    _measure(c["value"], c["unit"]),
                     t(
                         "report.criterion.reached" if c["reached"] else "report.criterion.not_yet",
                         lang,
@@ -503,6 +505,11 @@ def _where(task: dict[str, Any]) -> str:
     if task["first_published"]:
         where += f" ({fmt_date(to_local(task['first_published']).date())})"
     return where
+
+
+def _measure(value: float, unit: str) -> str:
+    """A criterion's figure with its unit: «71,4%» like the KPI table, «96 bài»."""
+    return f"{num(value)}{unit}" if unit == "%" else f"{num(value)} {unit}"
 
 
 def _unit(unit: str, lang: str) -> str:

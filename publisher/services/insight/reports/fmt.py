@@ -26,5 +26,17 @@ def period_dates(period: Period) -> tuple[str, str]:
     return fmt_date(period.start), fmt_date(period.end)
 
 
+def month_label(key: str) -> str:
+    """A statistics month key ``2026-10`` as the office writes it: ``10/2026``."""
+    year, _, month = key.partition("-")
+    return f"{month}/{year}" if month else key
+
+
+def measured(k: Any) -> bool:
+    """Whether a KPI has anything to measure (a unit with no S&T task, a period with no
+    national day): otherwise it is shown as no data, never as «0%» met or not met."""
+    return bool(k.denominator)
+
+
 def status_label(status: str, lang: str | None = None) -> str:
     return t(f"kpi.status.{status}", lang)

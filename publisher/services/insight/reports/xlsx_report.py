@@ -14,7 +14,12 @@ from openpyxl.utils import get_column_letter
 
 from publisher.i18n import t
 from publisher.services.insight.reports.data import ReportData
-from publisher.services.insight.reports.fmt import period_dates, status_label
+from publisher.services.insight.reports.fmt import (
+    measured,
+    month_label,
+    period_dates,
+    status_label,
+)
 from publisher.timeutil import fmt_date, fmt_local
 
 COUNTER_COLS = (
@@ -137,7 +142,7 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
         wb,
         t("report.sheet.month", lang),
         [t("stats.col.month", lang), *header],
-        _counter_rows(data.by_month, lambda r: r["key"]),
+        _counter_rows(data.by_month, lambda r: month_label(str(r["key"]))),
     )
     # One post per row: no "posts" column (it would repeat "Bài viết", empty).
     top_cols = [c for c in COUNTER_COLS if c != "posts"]
@@ -174,13 +179,17 @@ def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
             [
                 t(f"kpi.{k.key}", lang),
                 k.target,
-                k.value,
+                k.value if measured(k) else None,
                 t(f"report.unit.{k.unit}", lang) if k.unit != "%" else "%",
-                status_label(k.status, lang),
+                status_label(k.status, lang) if measured(k) else t("stats.not_available", lang),
             ]
             for k in data.kpis
         ],
-        fills={n: PatternFill("solid", fgColor=LIGHTS[k.status]) for n, k in enumerate(data.kpis)},
+        fills={
+            n: PatternFill("solid", fgColor=LIGHTS[k.status])
+            for n, k in enumerate(data.kpis)
+            if measured(k)
+        },
     )
     cov = data.kpi("task_coverage")
     _sheet(
