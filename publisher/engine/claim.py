@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -42,6 +42,11 @@ SCAN_FACTOR = 2
 MIN_SCAN = 16
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
+_TABLE = Delivery.__table__  # type: ignore[attr-defined]
+#: Moves throttled rows out of the claim's way: a Core executemany (no ORM bulk update).
+_DEFER = (
+    update(_TABLE).where(_TABLE.c.id == bindparam("d_id")).values(next_attempt_at=bindparam("d_at"))
+)
 
 
 @dataclass
@@ -340,10 +345,10 @@ def _claim(
                 candidates = [ensure_utc(rows[-1].next_attempt_at).timestamp(), *deferred.values()]
                 hint.earliest_left = datetime.fromtimestamp(min(candidates), UTC)
         if deferred:
-            session.execute(
-                update(Delivery),
+            session.connection().execute(
+                _DEFER,
                 [
-                    {"id": i, "next_attempt_at": datetime.fromtimestamp(at, UTC)}
+                    {"d_id": i, "d_at": datetime.fromtimestamp(at, UTC)}
                     for i, at in deferred.items()
                 ],
             )
