@@ -159,6 +159,26 @@ def bare_loop(threads: int) -> dict[str, Any]:
     }
 
 
+def rate_floor(per_channel: int) -> float:
+    """The shortest time in which the platforms' default limits let the engine send
+    ``per_channel`` posts to every burst channel: the slowest channel's bucket (``burst``
+    posts at once, then ``rate`` a second) or a bot's shared bucket across its chats. The
+    bare loop ignores these limits; the engine keeps them, so its time is at least this."""
+    from publisher.services.publishing import channels as channels_svc
+
+    floor = 0.0
+    for kind in ("webhook", "telegram", "facebook"):
+        cls = channels_svc.connector_class(kind)
+        burst = max(1, cls.rate_burst)
+        floor = max(floor, max(0, per_channel - burst) / cls.rate_per_second)
+        if cls.group_rate_per_second > 0:
+            # make_channels puts 10 Telegram chats on one bot.
+            sent = 10 * per_channel
+            group = cls.group_rate_per_second
+            floor = max(floor, max(0.0, sent - group) / group)
+    return floor
+
+
 def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
     n_channels = 400 if args.quick else 2000
     per_channel = 5
@@ -205,6 +225,7 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
                 1000 * (times.user + times.system - ready.user - ready.system) / total, 2
             ),
         }
+        floor = rate_floor(per_channel)
         return {
             "channels": n_channels,
             "per_channel": per_channel,
@@ -213,6 +234,13 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
             "engine": engine,
             "bare_loop": bare,
             "ratio": round(engine["per_second"] / bare["per_second"], 3),
+            # The platforms' default limits (a Telegram chat: one post a second) keep the
+            # engine at least this long; the bare loop sends without them.
+            "rate_limit_floor_s": round(floor, 2),
+            # 1.0 where the floor does not bind (the bare loop itself takes longer).
+            "best_ratio_within_limits": round(min(1.0, bare["seconds"] / floor), 3)
+            if floor
+            else None,
         }
 
 
@@ -417,13 +445,18 @@ def markdown(res: dict[str, Any]) -> str:
         lines += [
             "## Burst (SQLite, one worker)",
             "",
-            "| deliveries | channels | engine/s | bare loop/s | ratio | dup | peak RSS |",
-            "|---|---|---|---|---|---|---|",
+            "| deliveries | channels | engine/s | bare loop/s | ratio | best ratio within "
+            "rate limits | CPU ms per delivery: engine (after start) / bare loop | dup | "
+            "peak RSS |",
+            "|---|---|---|---|---|---|---|---|---|",
             f"| {e['deliveries']} | {b['channels']} | {e['per_second']} | "
-            f"{bare['per_second']} | {b['ratio']} | {e['duplicates']} | "
-            f"{e['peak_rss_mb']} MB |",
+            f"{bare['per_second']} | {b['ratio']} | {b.get('best_ratio_within_limits')} | "
+            f"{e['cpu_ms_per_delivery']} ({e['cpu_ms_per_delivery_after_start']}) / "
+            f"{bare['cpu_ms_per_delivery']} | {e['duplicates']} | {e['peak_rss_mb']} MB |",
             "",
-            "Target: ratio ≥ 0.7.",
+            "Target: ratio ≥ 0.8. The bare loop ignores the platforms' rate limits; the "
+            f"engine keeps them, which alone takes {b.get('rate_limit_floor_s')} s here "
+            "(each Telegram chat gets its posts one second apart).",
             "",
         ]
     s = res.get("scale")

@@ -328,10 +328,20 @@ class Connector(ABC):
             f.problem or "invalid_setting", f"Channel {name!r}: {f.message or fallback}", params
         )
 
+    def _config_problems(self) -> list[Problem]:
+        """:meth:`validate_config` of this connector's config, judged once per config object
+        (:meth:`ensure_publishable` asks, then :meth:`validate` asks again in every publish).
+        Returns a new list each time. Raises nothing."""
+        memo = self.__dict__.get("_config_memo")
+        if memo is None or memo[0] is not self.config:
+            memo = (self.config, self.validate_config(self.config))
+            self.__dict__["_config_memo"] = memo
+        return list(memo[1])
+
     def validate(self, post: OutgoingPost) -> list[Problem]:
         """Everything that would make :meth:`publish` refuse this post, checked offline."""
         name = self.config.name
-        problems = self.validate_config(self.config)
+        problems = self._config_problems()
         text = unicodedata.normalize("NFC", post.text or "")
         if not text.strip() and not post.media:
             problems.append(
@@ -369,7 +379,7 @@ class Connector(ABC):
         Raises :class:`ConfigError` when the channel configuration is at fault (the channel
         needs fixing) and :class:`PermanentError` when the content is (the post does).
         """
-        config_problems = self.validate_config(self.config)
+        config_problems = self._config_problems()
         if config_problems:
             raise ConfigError(
                 "; ".join(p.message for p in config_problems), code=config_problems[0].code

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -42,6 +42,26 @@ SCAN_FACTOR = 2
 MIN_SCAN = 16
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
+_TABLE = Delivery.__table__  # type: ignore[attr-defined]
+#: Moves throttled rows out of the claim's way: a Core executemany (no ORM bulk update).
+_DEFER = (
+    update(_TABLE).where(_TABLE.c.id == bindparam("d_id")).values(next_attempt_at=bindparam("d_at"))
+)
+
+
+@dataclass
+class ScanHint:
+    """What a claim saw beyond the rows it took, so the claimer need not ask
+    :func:`next_due` (a query of its own) after a partial claim of a busy queue.
+
+    ``earliest_left`` is set only when the scan window was full (more due rows lie beyond
+    it): then no pending row the claim could have taken is due before it. It is the
+    earlier of the last scanned row's ``next_attempt_at`` (every unscanned row is due at or
+    after it) and the earliest time a throttled row was deferred to. Rows of channels whose
+    bulkhead or breaker refused them are left out: a slot coming free wakes the claimer.
+    """
+
+    earliest_left: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,7 @@ def claim(
     now: datetime | None = None,
     lookahead: float = 0.0,
     guard: Guard | None = None,
+    hint: ScanHint | None = None,
 ) -> list[Delivery]:
     """Claim up to ``limit`` due deliveries for ``owner``; returns them (committed as
     ``sending`` with ``lease_until = now + lease_seconds``), detached from any session: a
@@ -193,6 +214,7 @@ def claim(
     With a ``guard`` (:mod:`publisher.engine.bulkhead`), channels whose bulkhead is full or
     whose breaker is open are left out of the query, and each claimed row holds a slot of its
     channel and platform (the caller releases it when the delivery's outcome is handed on).
+    ``hint`` (:class:`ScanHint`) is filled in with what the scan saw beyond the chosen rows.
     Raises SQLAlchemy errors if the database fails (nothing is then claimed).
     """
     if limit <= 0:
@@ -226,6 +248,7 @@ def claim(
             excluded=excluded,
             full_kinds=full_kinds,
             admitted=admitted,
+            hint=hint,
         )
     except BaseException:
         if guard is not None:
@@ -252,6 +275,7 @@ def _claim(
     excluded: set[int],
     full_kinds: set[str],
     admitted: list[int],
+    hint: ScanHint | None = None,
 ) -> list[Delivery]:
     ts = now.timestamp()
     with write_scope(engine) as session:
@@ -261,9 +285,8 @@ def _claim(
         if shard.count > 1:
             stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
         stmt = _leave_out(stmt, excluded, full_kinds)
-        stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(
-            max(MIN_SCAN, limit * SCAN_FACTOR)
-        )
+        scan = max(MIN_SCAN, limit * SCAN_FACTOR)
+        stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(scan)
         if is_postgres(engine):
             stmt = stmt.with_for_update(skip_locked=True)
         rows = list(session.exec(stmt))
@@ -315,11 +338,17 @@ def _claim(
             ],
             f"worker:{owner}",
         )
+        if hint is not None:
+            hint.earliest_left = None
+            if len(rows) >= scan:
+                # The window was full: unscanned rows are due at or after its last row.
+                candidates = [ensure_utc(rows[-1].next_attempt_at).timestamp(), *deferred.values()]
+                hint.earliest_left = datetime.fromtimestamp(min(candidates), UTC)
         if deferred:
-            session.execute(
-                update(Delivery),
+            session.connection().execute(
+                _DEFER,
                 [
-                    {"id": i, "next_attempt_at": datetime.fromtimestamp(at, UTC)}
+                    {"d_id": i, "d_at": datetime.fromtimestamp(at, UTC)}
                     for i, at in deferred.items()
                 ],
             )

@@ -21,7 +21,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import OperationalError
@@ -33,7 +33,7 @@ from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat, outcome
 from publisher.engine.bulkhead import Guard
-from publisher.engine.claim import ChannelSpecs, Shard, claim, next_due
+from publisher.engine.claim import ChannelSpecs, ScanHint, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
 from publisher.engine.marker import Marker
@@ -312,6 +312,7 @@ class Worker:
                 self._slot.wait(0.5)
                 self._slot.clear()
                 continue
+            hint = ScanHint()
             try:
                 claimed = claim(
                     self.worker_id,
@@ -323,6 +324,7 @@ class Worker:
                     shard=self.shard,
                     lookahead=CLAIM_LOOKAHEAD_S,
                     guard=self.guard,
+                    hint=hint,
                 )
             except Exception:
                 log.exception("claim failed")
@@ -342,10 +344,18 @@ class Worker:
                 self._pool.submit(self._run, delivery.id, delivery)
             if ids and len(ids) == free:
                 continue
-            self._wait_for_work()
+            self._wait_for_work(hint.earliest_left)
 
-    def _wait_for_work(self) -> None:
+    def _wait_for_work(self, known_due: datetime | None = None) -> None:
+        """Wait for a freed slot, a wake-up, or the next due row. ``known_due`` (from a
+        claim whose scan window was full) bounds that row without a query: a burst's
+        partial claims then cost no :func:`next_due` each."""
         timeout = self.poll_interval
+        if known_due is not None:
+            ahead = (known_due - utcnow()).total_seconds() - CLAIM_LOOKAHEAD_S / 2
+            self._wake.wait(min(timeout, max(0.005, ahead)))
+            self._wake.clear()
+            return
         try:
             # Channels whose bulkhead is full or breaker open do not count: their rows would
             # make the claimer spin on work it may not start.
