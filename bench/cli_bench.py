@@ -106,8 +106,9 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
     return elapsed
 
 
-def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
-    """Make sure the baseline run really imports the baseline tree."""
+def _source(env: dict[str, str], cwd: Path) -> Path:
+    """The source tree a case's ``publisher`` is imported from (``PYTHONPATH`` before the
+    installed package: an editable install points elsewhere)."""
     probe = subprocess.run(
         [sys.executable, "-c", "import publisher; print(publisher.__file__)"],
         env=env,
@@ -116,8 +117,14 @@ def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
         text=True,
         check=True,
     )
-    if not Path(probe.stdout.strip()).resolve().is_relative_to(src.resolve()):
-        raise SystemExit(f"baseline imports {probe.stdout.strip()}, not {src}")
+    return Path(probe.stdout.strip()).resolve().parents[1]
+
+
+def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
+    """Make sure the baseline run really imports the baseline tree."""
+    found = _source(env, cwd)
+    if not found.is_relative_to(src.resolve()):
+        raise SystemExit(f"baseline imports {found}, not {src}")
 
 
 def run(runs: int, baseline: Path | None) -> dict[str, Any]:
@@ -137,6 +144,7 @@ def run(runs: int, baseline: Path | None) -> dict[str, Any]:
         cases: dict[str, tuple[list[str], dict[str, str]]] = {
             "bare --help": ([sys.executable, str(bare), "--help"], _env(tmp / "unused", None))
         }
+        sources = {tree: str(_source(env, work)) for tree, (_, env) in trees.items()}
         for tree, (cmd, env) in trees.items():
             # An empty, initialised SQLite data directory for `post list`.
             _run([*cmd, "init", "--json"], env, work)
@@ -174,6 +182,7 @@ def run(runs: int, baseline: Path | None) -> dict[str, Any]:
         }
     return {
         "runs": runs,
+        "sources": sources,
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "cases": summary,
@@ -196,6 +205,13 @@ def write_results(data: dict[str, Any]) -> None:
         "(`PYTHONDONTWRITEBYTECODE` is left out of the cases' environment); wall time from "
         "start to exit. Load average (1, 5, 15 min) "
         f"before the rounds {r['load_before']}, after {r['load_after']}.",
+        "",
+        "Source trees imported: "
+        + ", ".join(
+            f"{data.get('trees', {}).get(tree, tree)} `{src}`"
+            for tree, src in r.get("sources", {}).items()
+        )
+        + ".",
         "",
         "| case | median | min | max | vs bare `--help` |",
         "|---|---|---|---|---|",
