@@ -6,7 +6,10 @@ Every case is a fresh process, timed wall-clock from start to exit (what a perso
 script waits for), with the bytecode caches written by a warm-up round (as an installed
 package has them: ``PYTHONDONTWRITEBYTECODE`` is removed from the cases' environment).
 The cases run interleaved, round after round, so that the machine's load falls on all of
-them alike; the result is the median (and the minimum) per case.
+them alike; the result is the median (and the minimum) per case. The CPU time each run used
+(user + system, from ``getrusage``) is reported beside it: on a busy machine the wall times
+stretch with the load, the CPU times far less, so their ratios are the steadier comparison
+(the targets stay on wall time).
 
 * ``bare --help``: a two-command Typer app written to a temporary file (the floor any Typer
   CLI pays: the interpreter, Typer, Rich's help rendering);
@@ -29,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,17 +101,26 @@ def _env(data_dir: Path, src: Path | None) -> dict[str, str]:
     return env
 
 
-def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``cmd``, in seconds."""
+    cpu_before = _cpu_of_children()
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - started
+    cpu = _cpu_of_children() - cpu_before
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-500:]!r}")
-    return elapsed
+    return elapsed, cpu
 
 
-def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
-    """Make sure the baseline run really imports the baseline tree."""
+def _source(env: dict[str, str], cwd: Path) -> Path:
+    """The source tree a case's ``publisher`` is imported from (``PYTHONPATH`` before the
+    installed package: an editable install points elsewhere)."""
     probe = subprocess.run(
         [sys.executable, "-c", "import publisher; print(publisher.__file__)"],
         env=env,
@@ -116,8 +129,14 @@ def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
         text=True,
         check=True,
     )
-    if not Path(probe.stdout.strip()).resolve().is_relative_to(src.resolve()):
-        raise SystemExit(f"baseline imports {probe.stdout.strip()}, not {src}")
+    return Path(probe.stdout.strip()).resolve().parents[1]
+
+
+def _check_source(env: dict[str, str], cwd: Path, src: Path) -> None:
+    """Make sure the baseline run really imports the baseline tree."""
+    found = _source(env, cwd)
+    if not found.is_relative_to(src.resolve()):
+        raise SystemExit(f"baseline imports {found}, not {src}")
 
 
 def run(runs: int, baseline: Path | None) -> dict[str, Any]:
@@ -137,6 +156,7 @@ def run(runs: int, baseline: Path | None) -> dict[str, Any]:
         cases: dict[str, tuple[list[str], dict[str, str]]] = {
             "bare --help": ([sys.executable, str(bare), "--help"], _env(tmp / "unused", None))
         }
+        sources = {tree: str(_source(env, work)) for tree, (_, env) in trees.items()}
         for tree, (cmd, env) in trees.items():
             # An empty, initialised SQLite data directory for `post list`.
             _run([*cmd, "init", "--json"], env, work)
@@ -146,18 +166,22 @@ def run(runs: int, baseline: Path | None) -> dict[str, Any]:
             _run(cmd, env, work)
         load_before = os.getloadavg()
         times: dict[str, list[float]] = {name: [] for name in cases}
+        cpu: dict[str, list[float]] = {name: [] for name in cases}
         names = list(cases)
         for i in range(runs):
             shift = i % len(names)  # rotate the order round by round
             for name in names[shift:] + names[:shift]:
                 cmd, env = cases[name]
-                times[name].append(_run(cmd, env, work))
+                wall, used = _run(cmd, env, work)
+                times[name].append(wall)
+                cpu[name].append(used)
         load_after = os.getloadavg()
     summary = {
         name: {
             "median_ms": round(statistics.median(ts) * 1000, 1),
             "min_ms": round(min(ts) * 1000, 1),
             "max_ms": round(max(ts) * 1000, 1),
+            "cpu_median_ms": round(statistics.median(cpu[name]) * 1000, 1),
         }
         for name, ts in times.items()
     }
@@ -174,6 +198,7 @@ def run(runs: int, baseline: Path | None) -> dict[str, Any]:
         }
     return {
         "runs": runs,
+        "sources": sources,
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "cases": summary,
@@ -194,20 +219,33 @@ def write_results(data: dict[str, Any]) -> None:
         f"{r['runs']} rounds, every case a fresh process per round, interleaved (the order "
         "rotates each round), after one warm-up round that also writes the bytecode caches "
         "(`PYTHONDONTWRITEBYTECODE` is left out of the cases' environment); wall time from "
-        "start to exit. Load average (1, 5, 15 min) "
+        "start to exit (the targets), and the CPU time (user + system) the process used, "
+        "which other processes on the machine disturb far less. Load average (1, 5, 15 min) "
         f"before the rounds {r['load_before']}, after {r['load_after']}.",
         "",
-        "| case | median | min | max | vs bare `--help` |",
-        "|---|---|---|---|---|",
+        "Source trees imported: "
+        + ", ".join(
+            f"{data.get('trees', {}).get(tree, tree)} `{src}`"
+            for tree, src in r.get("sources", {}).items()
+        )
+        + ".",
+        "",
+        "| case | median | min | max | vs bare `--help` | CPU median | CPU vs bare |",
+        "|---|---|---|---|---|---|---|",
     ]
     bare = r["cases"]["bare --help"]["median_ms"]
+    bare_cpu = r["cases"]["bare --help"].get("cpu_median_ms")
     for name, c in r["cases"].items():
         ratio = c["median_ms"] / bare
+        cpu_ms = c.get("cpu_median_ms")
+        cpu_cells = (
+            f"{cpu_ms:.0f} ms | {cpu_ms / bare_cpu:.2f}x" if cpu_ms and bare_cpu else "- | -"
+        )
         tree, sep, rest = name.partition(": ")
         shown = f"{data.get('trees', {}).get(tree, tree)}: {rest}" if sep else name
         lines.append(
             f"| `{shown}` | {c['median_ms']:.0f} ms | {c['min_ms']:.0f} ms | "
-            f"{c['max_ms']:.0f} ms | {ratio:.2f}x |"
+            f"{c['max_ms']:.0f} ms | {ratio:.2f}x | {cpu_cells} |"
         )
     lines += ["", "| tree | `--help` (target <= 2x) | `post list --json` (target <= 4x) |"]
     lines.append("|---|---|---|")

@@ -20,15 +20,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import publisher.models  # noqa: F401  (registers the tables)
 from connectors.sandbox import SandboxHandle, run_in_thread
 from connectors.sandbox.client import SandboxClient
 from connectors.sandbox.state import Accounts
 from publisher import db as dbmod
 from publisher import migrate
 from publisher.config import get_settings
+from publisher.models import load_all
 from publisher.security import load_secret
 from publisher.timeutil import Clock, FrozenClock, set_clock
+
+# Every table in SQLModel.metadata (the models load lazily, module by module): the fixtures
+# and the tests that walk the whole schema expect all of them.
+load_all()
 
 PG_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])

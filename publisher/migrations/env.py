@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import publisher.models  # noqa: F401  (registers the tables)
+from publisher.models import load_all
 
+load_all()  # every table in the metadata (the models load lazily otherwise)
 config = context.config
 target_metadata = SQLModel.metadata
 

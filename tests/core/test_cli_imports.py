@@ -8,6 +8,7 @@ command line after another and reports which heavy modules are loaded after each
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 import typer.main
 from typer.testing import CliRunner
 
-from publisher.cli import _app_for, app
+from publisher.cli import GROUP_MODULES, _app_for, app
 
 #: Modules ``--help`` must not load (prefixes: a package and its submodules).
 HEAVY = ("sqlalchemy", "sqlmodel", "publisher.models", "publisher.db", "publisher.services")
@@ -214,3 +215,80 @@ def test_the_console_script_builds_only_the_named_group_with_the_same_output() -
         assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), line
         assert whole.exit_code in (0, 2) and whole.output
     assert len(app.registered_groups) == groups and app.registered_commands  # untouched
+
+
+def _modules_of(typer_app: typer.Typer) -> set[str]:
+    """The publisher.cli modules whose functions are the commands of ``typer_app`` (and of
+    its groups, at every level)."""
+    out: set[str] = set()
+    for command in typer_app.registered_commands:
+        callback = inspect.unwrap(command.callback) if command.callback else None
+        if callback is not None:
+            out.add(callback.__module__.rsplit(".", 1)[1])
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            out |= _modules_of(group.typer_instance)
+    return out
+
+
+def test_the_group_index_names_every_group_and_the_modules_that_make_it() -> None:
+    import publisher.cli as cli
+
+    made: dict[str, set[str]] = {}
+    for module, (_, groups) in cli._added.items():
+        for group in groups:
+            assert group.name is not None and group.typer_instance is not None
+            # Modules outside COMMAND_MODULES (render_motion) come with the module using them.
+            own = _modules_of(group.typer_instance) & set(cli.COMMAND_MODULES)
+            made[group.name] = {module} | own
+    assert set(made) == {g.name for g in app.registered_groups}
+    assert {name: set(modules) for name, modules in GROUP_MODULES.items()} == made
+
+
+def _help_in_a_fresh_process(line: list[str], whole: bool) -> tuple[int, str]:
+    code = (
+        "import sys\n"
+        "import publisher.cli as cli\n"
+        + ("cli.app\n" if whole else "")
+        + "sys.argv = ['publisher', *sys.argv[1:]]\n"
+        "cli.main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
+    env.update(COLUMNS="100", TERM="dumb", NO_COLOR="1")
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *line], capture_output=True, text=True, env=env, timeout=60
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_a_group_built_from_its_own_modules_prints_what_the_whole_app_prints() -> None:
+    # A fresh console-script process imports only the group's modules (GROUP_MODULES); the
+    # help, usage and errors are those of the group inside the whole app.
+    lines = [[group, "--help"] for group in GROUP_MODULES]
+    for line in [*lines, ["post", "no-such-command"], ["channel", "hours", "--help"]]:
+        alone = _help_in_a_fresh_process(line, whole=False)
+        assert alone == _help_in_a_fresh_process(line, whole=True), line
+        assert alone[0] in (0, 2) and alone[1]
+
+
+def test_listing_posts_loads_only_its_command_modules_and_tables(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert _run_driver([["init", "--json"]], env)["init --json"]["code"] == 0
+    report = _run_driver([["post", "list", "--json"]], env, ("publisher.cli", "publisher.models"))
+    assert report["post list --json"]["code"] == 0
+    assert report["post list --json"]["heavy"] == [
+        "publisher.cli",
+        "publisher.cli.bulk",
+        "publisher.cli.channel_options",
+        "publisher.cli.common",
+        "publisher.cli.core",
+        "publisher.cli.usage",
+        "publisher.models",
+        "publisher.models.accounts",
+        "publisher.models.base",
+        "publisher.models.campaigns",
+        "publisher.models.channels",
+        "publisher.models.deliveries",
+        "publisher.models.enums",
+        "publisher.models.posts",
+    ]

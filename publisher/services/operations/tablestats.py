@@ -20,7 +20,7 @@ from sqlalchemy import Integer, Table, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import publisher.models  # noqa: F401  (registers the tables)
+from publisher.models import load_all
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class TableStat:
 
 def tables() -> list[Table]:
     """The application's tables in dependency order (parents before children)."""
+    load_all()  # the models load lazily: make sure every table is in the metadata
     return list(SQLModel.metadata.sorted_tables)
 
 

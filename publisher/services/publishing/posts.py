@@ -37,7 +37,6 @@ from publisher.models import (
     DeliveryStatus,
     Organisation,
     Post,
-    PostMedia,
     PostStatus,
     PostVariant,
     Recurrence,
@@ -54,9 +53,9 @@ if TYPE_CHECKING:
     from connectors.base import Problem
 
 # Imported inside the functions that use them, not here: the connectors (connectors.base,
-# channels and their HTTP clients), links and attachments are for composing and scheduling;
-# reading posts (``publisher post list``) does not pay for importing them (issue 15, item 6;
-# tests/core/test_cli_imports.py).
+# channels and their HTTP clients), links, attachments and the media tables (PostMedia, which
+# loads publisher.models.media) are for composing and scheduling; reading posts (``publisher
+# post list``) does not pay for importing them (issue 15, item 6; tests/core/test_cli_imports.py).
 
 S = PostStatus
 #: A schedule time this far in the past is still accepted ("publish now" from a slow form).
@@ -291,7 +290,7 @@ def _write_variants(
 
 
 def _write_media(session: Session, actor: Actor, post: Post, media_ids: Sequence[int]) -> None:
-    from publisher.models import MediaAsset
+    from publisher.models import MediaAsset, PostMedia
 
     session.exec(delete(PostMedia).where(col(PostMedia.post_id) == post.id))  # type: ignore[call-overload]
     for position, asset_id in enumerate(dict.fromkeys(media_ids)):
@@ -305,6 +304,8 @@ def _write_media(session: Session, actor: Actor, post: Post, media_ids: Sequence
 
 def _content(session: Session, post: Post) -> tuple[Any, ...]:
     """The post's :data:`CONTENT` as comparable data (as stored, after a flush)."""
+    from publisher.models import PostMedia
+
     variants = session.exec(
         select(PostVariant.channel_id, PostVariant.text).where(PostVariant.post_id == post.id)
     ).all()
@@ -688,6 +689,8 @@ def list_posts(session: Session, actor: Actor, flt: PostFilter | None = None) ->
 
 def detail(session: Session, actor: Actor, post_id: int) -> dict[str, Any]:
     """Everything about a post, as plain data (the CLI's JSON and the UI's post page)."""
+    from publisher.models import PostMedia
+
     post = get_post(session, actor, post_id)
     campaign = session.get(Campaign, post.campaign_id) if post.campaign_id else None
     return {
@@ -870,6 +873,8 @@ class PostChanges:
 
 def current_input(session: Session, post: Post) -> PostInput:
     """The post as a :class:`PostInput` (what :func:`update` takes), from what is stored."""
+    from publisher.models import PostMedia
+
     texts = session.exec(
         select(PostVariant, Channel)
         .join(Channel, col(Channel.id) == col(PostVariant.channel_id))
