@@ -137,3 +137,23 @@ def test_a_unit_without_tasks_sees_the_task_kpi_as_no_data(units) -> None:
     at_card = next(i for i, v in enumerate(cards) if v.startswith("**Tỷ lệ nhiệm vụ KH&CN"))
     assert cards[at_card + 1] == "### —"
     assert cards[at_card + 2].startswith(":gray-badge[không có số liệu]"), cards[at_card + 2]
+
+
+def test_a_request_heading_names_its_dates_once(units) -> None:
+    """A title that already names the dates (a periodic round) does not get them twice; one
+    without them gets them from the heading."""
+    from types import SimpleNamespace
+
+    from ui.components.report_collection import heading
+
+    def request(title: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            id=3, title=title, start=date(2026, 1, 1), end=date(2026, 6, 30),
+            deadline=date(2026, 7, 15),
+        )  # fmt: skip
+
+    dated = heading(request("Báo cáo 6 tháng (01/01/2026 - 30/06/2026)"), 1, 6)
+    plain = heading(request("Báo cáo 6 tháng"), 1, 6)
+    for head in (dated, plain):
+        assert head.count("01/01/2026") == 1 and head.count("30/06/2026") == 1, head
+        assert "15/07/2026" in head and "1/6" in head, head

@@ -91,16 +91,7 @@ def _open(
 def _request(actor: Actor, request: Any, today: date) -> None:
     rows = common.read(collection.status, actor, request.id)
     done = sum(1 for r in rows if r.submitted)
-    head = t(
-        "ui.collection.request",
-        id=request.id,
-        title=request.title or t("ui.collection.untitled"),
-        start=fmt_date(request.start),
-        end=fmt_date(request.end),
-        deadline=fmt_date(request.deadline),
-        done=done,
-        total=len(rows),
-    )
+    head = heading(request, done, len(rows))
     with st.container(border=True):
         st.markdown(
             f"**{head}**" + (f" · {t('ui.collection.closed')}" if request.closed_at else "")
@@ -171,6 +162,28 @@ def _request(actor: Actor, request: Any, today: date) -> None:
                     key=f"rc_dl_{request.id}_{name}",
                     icon=":material/download:",
                 )
+
+
+def heading(request: Any, done: int, total: int) -> str:
+    """The request's heading: number, title, dates, deadline, progress. The dates are shown
+    once: a title that already names both (a periodic round's) does not get them again."""
+    start, end = fmt_date(request.start), fmt_date(request.end)
+    title = request.title or t("ui.collection.untitled")
+    key = (
+        "ui.collection.request_dated"
+        if start in title and end in title
+        else "ui.collection.request"
+    )
+    return t(
+        key,
+        id=request.id,
+        title=title,
+        start=start,
+        end=end,
+        deadline=fmt_date(request.deadline),
+        done=done,
+        total=total,
+    )
 
 
 def _state(r: collection.UnitStatus) -> str:

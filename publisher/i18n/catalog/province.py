@@ -193,6 +193,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Yêu cầu số {id}: {title} — từ {start} đến {end}, hạn {deadline} ({done}/{total} đã gửi)",
         "Request {id}: {title} — {start} to {end}, due {deadline} ({done}/{total} submitted)",
     ),
+    "ui.collection.request_dated": (
+        "Yêu cầu số {id}: {title}, hạn {deadline} ({done}/{total} đã gửi)",
+        "Request {id}: {title}, due {deadline} ({done}/{total} submitted)",
+    ),
     "ui.collection.untitled": ("Báo cáo đột xuất", "Ad hoc report"),
     "ui.collection.closed": ("đã đóng", "closed"),
     "ui.collection.submit": ("Gửi báo cáo của đơn vị", "Submit our report"),
