@@ -142,6 +142,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.table.by_audience.col": ("Đối tượng", "Target group"),
     "report.table.criteria": ("Kết quả theo bộ tiêu chí", "Results against the criteria"),
     "report.table.activities": ("Các hoạt động khác", "Other activities"),
+    "report.table.tasks": ("Truyền thông về các nhiệm vụ KH&CN", "Communications on the S&T tasks"),
+    "report.table.top": ("Bài viết có nhiều tương tác nhất", "Posts with most engagement"),
+    "report.table.kpi": ("Kết quả thực hiện các chỉ tiêu", "Indicators against targets"),
     "report.section.activities": (
         "Hội nghị, hội thảo, tập huấn, giải thưởng, báo chí",
         "Conferences, workshops, trainings, awards, press",
