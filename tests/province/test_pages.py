@@ -157,3 +157,27 @@ def test_a_request_heading_names_its_dates_once(units) -> None:
     for head in (dated, plain):
         assert head.count("01/01/2026") == 1 and head.count("30/06/2026") == 1, head
         assert "15/07/2026" in head and "1/6" in head, head
+
+
+def test_on_a_phone_each_unit_is_one_wrapping_line_instead_of_the_wide_table(units) -> None:
+    """QA at 390 px: «Tình trạng» was cut off («chưa gửi (t…») and «Thời điểm gửi» needed a
+    sideways scroll. Below 640 px the table is hidden and each unit is one line that wraps."""
+    khcn, ward = units
+    with session_scope() as s:
+        request = collection.open_request(
+            s, khcn.actor("coordinator"), date(2026, 7, 1), date(2026, 11, 30),
+            date(2026, 12, 15),
+        )  # fmt: skip
+        request_id = request.id
+    with session_scope() as s:
+        collection.submit(s, ward.actor("manager"), request_id, "phuong")
+    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    lines = next(
+        str(m.value)
+        for m in at.markdown
+        if "**Đơn vị phuong**" in str(m.value) and "**Đơn vị so-khcn**" in str(m.value)
+    )
+    assert "- **Đơn vị phuong**: đã gửi · 06/12/2026 10:00" in lines, lines
+    assert "- **Đơn vị so-khcn**: chưa gửi" in lines, lines
+    css = "\n".join(str(h.proto.body) for h in at.get("html"))
+    assert "max-width: 640px" in css and "st-key-rc_wide_" in css, css
