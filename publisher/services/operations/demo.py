@@ -413,7 +413,7 @@ def week_slots(now: datetime, chans: list[Channel], count: int) -> list[datetime
 def _week_posts(session: Session, officer: Actor, chans: list[Channel]) -> None:
     """Approved posts of this week: what the bulletin page offers the commune officer."""
     chosen = [c for c in chans if c.id is not None and c.kind in ("telegram", "webhook")]
-    ids = [c.id for c in chosen]
+    ids = [c.id for c in chosen if c.id is not None]
     slots = week_slots(utcnow(), chosen, len(WEEK_POSTS))
     for (key, title, text), due in zip(WEEK_POSTS, slots, strict=False):
         if session.exec(select(Post).where(Post.plan_key == key)).first() is not None:
