@@ -137,16 +137,44 @@ def visible_specs(actor: Actor) -> list[PageSpec]:
     return [p for p in PAGES if actor.can(p.permission)]
 
 
+def login_pages(title: str, icon: str) -> list[st.Page]:
+    """The logged-out navigation: the login page, also answering at every page's address
+    (hidden), so that a link or a typed «/calendar» shows the login form, not Streamlit's
+    English «Page not found»; after logging in the app opens that page."""
+    login = str(UI_DIR / "pages/login.py")
+    pages = [st.Page(login, title=title, icon=icon, url_path="login")]
+    for spec in PAGES:
+        stem = Path(spec.path).stem
+        pages.append(st.Page(login, title=title, icon=icon, url_path=stem, visibility="hidden"))
+    return pages
+
+
 def build(actor: Actor) -> dict[str, list[st.Page]]:
     """``st.navigation`` sections for ``actor`` (titles in the current language)."""
     sections: dict[str, list[st.Page]] = {}
     for spec in visible_specs(actor):
+        stem = Path(spec.path).stem
         page = st.Page(
             str(UI_DIR / spec.path),
             title=t(spec.title_key),
             icon=spec.icon,
             default=spec.default,
-            url_path=Path(spec.path).stem,
+            # The default page is served at "/"; its own name (below) is a hidden alias.
+            url_path="" if spec.default else stem,
         )
-        sections.setdefault(t(spec.section_key), []).append(page)
+        pages = sections.setdefault(t(spec.section_key), [])
+        pages.append(page)
+        if spec.default:
+            # «/calendar» typed in the address bar opens the calendar too, not Streamlit's
+            # English «Page not found». Hidden from the menu; listed after the default page
+            # so that st.switch_page("pages/calendar.py") still goes to "/".
+            pages.append(
+                st.Page(
+                    str(UI_DIR / spec.path),
+                    title=t(spec.title_key),
+                    icon=spec.icon,
+                    url_path=stem,
+                    visibility="hidden",
+                )
+            )
     return sections

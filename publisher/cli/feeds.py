@@ -30,9 +30,11 @@ def register(app: typer.Typer) -> None:
 def feeds_list(as_json: JsonOpt = False) -> None:
     """The Atom, RSS and JSON feeds, public page and embed of every unit and campaign year."""
     from publisher.services.insight import public_links
+    from publisher.services.operations import sandbox
 
     with admin_session() as (session, _):
-        data = public_links.catalogue(session)
+        # Without PUBLISHER_PUBLIC_URL here, the address the demo's api really listens on.
+        data = public_links.catalogue(session, sandbox.public_url(session))
 
     def human() -> str:
         rows: list[str] = []

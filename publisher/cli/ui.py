@@ -177,6 +177,7 @@ def demo(
     from publisher.config import get_settings
     from publisher.db import session_scope
     from publisher.services.operations import demo as demo_svc
+    from publisher.services.operations import sandbox as sandbox_svc
     from publisher.services.operations.setup import initialise
 
     folder = _configure(data_dir)
@@ -254,6 +255,8 @@ def demo(
             api_thread.join(timeout=10)
 
         stops.append(("api", _stop_api))
+        with session_scope() as session:  # for `publisher feeds` run from another terminal
+            sandbox_svc.set_api_url(session, os.environ["PUBLISHER_PUBLIC_URL"])
         typer.echo(t("ui.demo.api", url=f"http://{host}:{api_port}"))
         env = streamlit_env({"PUBLISHER_SANDBOX_URL": sandbox.url})
         proc = subprocess.Popen(

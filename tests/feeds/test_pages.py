@@ -165,3 +165,22 @@ def test_results_cli_refuses_an_unknown_campaign_in_one_line(world):
     )
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["figures"]["posts"] == 2
+
+
+def test_feeds_json_from_another_terminal_uses_the_demos_real_api_address(world, monkeypatch):
+    """QA: `publisher feeds --json` printed port 8780 while the demo's api ran on another
+    port. Without PUBLISHER_PUBLIC_URL it uses the address the demo recorded; the variable,
+    when set, still wins."""
+    from publisher.services.operations import sandbox
+
+    monkeypatch.delenv("PUBLISHER_PUBLIC_URL")
+    with session_scope() as s:
+        sandbox.set_api_url(s, "http://127.0.0.1:8791/")
+    out = CliRunner().invoke(app, ["feeds", "--json"])
+    assert out.exit_code == 0, out.output
+    units = {u["slug"]: u for u in json.loads(out.stdout)["units"]}
+    assert units["so-khcn"]["atom"] == "http://127.0.0.1:8791/feeds/unit/so-khcn.atom"
+    monkeypatch.setenv("PUBLISHER_PUBLIC_URL", BASE)
+    out = CliRunner().invoke(app, ["feeds", "--json"])
+    units = {u["slug"]: u for u in json.loads(out.stdout)["units"]}
+    assert units["so-khcn"]["atom"] == f"{BASE}/feeds/unit/so-khcn.atom"

@@ -76,3 +76,16 @@ def test_one_unit_reported_on_time_one_late_the_rest_missing(seeded: int) -> Non
     assert state["phuong-tran-bien"] == (True, False)
     assert state["so-cong-thuong"] == (True, True)
     assert state["bao-dong-nai"] == (False, True)
+
+
+def test_the_report_rounds_heading_shows_its_dates_once(seeded: int) -> None:
+    """QA: «Báo cáo định kỳ 6 tháng (01/01/2026 - 30/06/2026) — từ 01/01/2026 đến 30/06/2026»."""
+    from publisher.timeutil import fmt_date
+    from ui.components.report_collection import heading
+
+    with session_scope() as s:
+        request = s.exec(select(ReportRequest)).one()
+        s.expunge(request)
+    head = heading(request, 1, 6)
+    assert head.count(fmt_date(request.start)) == 1, head
+    assert head.count(fmt_date(request.end)) == 1, head

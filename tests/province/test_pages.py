@@ -137,3 +137,47 @@ def test_a_unit_without_tasks_sees_the_task_kpi_as_no_data(units) -> None:
     at_card = next(i for i, v in enumerate(cards) if v.startswith("**Tỷ lệ nhiệm vụ KH&CN"))
     assert cards[at_card + 1] == "### —"
     assert cards[at_card + 2].startswith(":gray-badge[không có số liệu]"), cards[at_card + 2]
+
+
+def test_a_request_heading_names_its_dates_once(units) -> None:
+    """A title that already names the dates (a periodic round) does not get them twice; one
+    without them gets them from the heading."""
+    from types import SimpleNamespace
+
+    from ui.components.report_collection import heading
+
+    def request(title: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            id=3, title=title, start=date(2026, 1, 1), end=date(2026, 6, 30),
+            deadline=date(2026, 7, 15),
+        )  # fmt: skip
+
+    dated = heading(request("Báo cáo 6 tháng (01/01/2026 - 30/06/2026)"), 1, 6)
+    plain = heading(request("Báo cáo 6 tháng"), 1, 6)
+    for head in (dated, plain):
+        assert head.count("01/01/2026") == 1 and head.count("30/06/2026") == 1, head
+        assert "15/07/2026" in head and "1/6" in head, head
+
+
+def test_on_a_phone_each_unit_is_one_wrapping_line_instead_of_the_wide_table(units) -> None:
+    """QA at 390 px: «Tình trạng» was cut off («chưa gửi (t…») and «Thời điểm gửi» needed a
+    sideways scroll. Below 640 px the table is hidden and each unit is one line that wraps."""
+    khcn, ward = units
+    with session_scope() as s:
+        request = collection.open_request(
+            s, khcn.actor("coordinator"), date(2026, 7, 1), date(2026, 11, 30),
+            date(2026, 12, 15),
+        )  # fmt: skip
+        request_id = request.id
+    with session_scope() as s:
+        collection.submit(s, ward.actor("manager"), request_id, "phuong")
+    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    lines = next(
+        str(m.value)
+        for m in at.markdown
+        if "**Đơn vị phuong**" in str(m.value) and "**Đơn vị so-khcn**" in str(m.value)
+    )
+    assert "- **Đơn vị phuong**: đã gửi · 06/12/2026 10:00" in lines, lines
+    assert "- **Đơn vị so-khcn**: chưa gửi" in lines, lines
+    css = "\n".join(str(h.proto.body) for h in at.get("html"))
+    assert "max-width: 640px" in css and "st-key-rc_wide_" in css, css

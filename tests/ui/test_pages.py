@@ -157,3 +157,32 @@ def test_a_user_never_sees_another_organisations_posts(office, app_as):
         assert f"#{theirs} " not in shown and "Bài của đơn vị khác" not in shown, page
     cal = app_as(office, "editor", "pages/calendar.py")
     assert f"#{mine} " in " ".join(str(s.options) for s in cal.selectbox)
+
+
+def _nav_script() -> None:
+    import streamlit as st
+
+    from publisher.services.accounts.actor import Actor as _Actor
+    from ui import nav as _nav
+
+    actor = _Actor.system()
+    rows = [
+        f"{p.url_path}|{p.visibility}|{p.title}"
+        for pages in _nav.build(actor).values()
+        for p in pages
+    ]
+    rows += [f"login:{p.url_path}|{p.visibility}" for p in _nav.login_pages("Đăng nhập", "")]
+    st.text("\n".join(rows))
+
+
+def test_the_calendar_also_answers_at_slash_calendar(sqlite_db):
+    """QA: typing «/calendar» showed Streamlit's English «Page not found» (the default page
+    lives at «/»). A hidden alias serves it there, after the default page (so switch_page
+    still goes to «/»); logged out, every page's address shows the login form."""
+    at = AppTest.from_function(_nav_script, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = str(at.text[0].value).splitlines()
+    calendar = [r for r in rows if r.endswith("|Lịch") or r.startswith("calendar|")]
+    assert calendar == ["|visible|Lịch", "calendar|hidden|Lịch"], calendar
+    assert "login:calendar|hidden" in rows and "login:review|hidden" in rows
+    assert "login:login|visible" in rows

@@ -234,3 +234,48 @@ def test_a_month_cell_describes_a_few_posts_and_counts_them_all(two_offices):
     assert [e.post_id for e in p.entries[day]] == ids[:4]  # the earliest, in time order
     assert p.day_counts[day] == {"draft": 6}
     assert p.total == 6 and all(e.channels for e in p.entries[day])
+
+
+def test_demo_week_posts_fall_in_office_hours_and_the_sample_has_its_own_card(
+    db, clock, monkeypatch
+):
+    """QA: seeded at night (00:45 local), this week's posts fell at 02:45, 04:45 and 06:45;
+    the registration call carried a national day's countdown card."""
+    from datetime import UTC, datetime
+
+    from publisher.timeutil import to_local
+
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", "1")
+    clock.set(datetime(2026, 12, 6, 17, 45, tzinfo=UTC))  # 00:45 on 7/12 in Hồ Chí Minh
+    init = initialise(engine=db.engine)
+    with session_scope() as s:
+        demo.seed(s, init.org_slug, "http://127.0.0.1:8765")
+    with session_scope(readonly=True) as s:
+        week = s.exec(select(Post).where(Post.plan_key.like("demo:bulletin-%"))).all()  # type: ignore[union-attr]
+        sample = s.exec(select(Post).where(Post.plan_key == "demo:sample-review")).one()
+        from publisher.models import PostMedia
+
+        link = s.exec(select(PostMedia).where(PostMedia.post_id == sample.id)).one()
+        card = s.get(MediaAsset, link.asset_id)
+        assert card is not None
+        recipe, tags = card.recipe or {}, list(card.tags)
+    times = sorted(to_local(p.due_at).strftime("%H:%M") for p in week)
+    assert len(week) == 3 and all("07:30" <= hm <= "20:00" for hm in times), times
+    assert all(p.due_at > clock.now() for p in week)
+    assert recipe.get("template") == "event" and "countdown" not in str(recipe), recipe
+    assert "đăng ký" in str(recipe.get("fields", {}).get("title", "")).lower(), recipe
+    assert demo.SAMPLE_CARD_TAG in tags
+
+
+def test_week_slots_keep_to_the_channels_posting_hours(db, clock):
+    from datetime import UTC, datetime
+
+    from publisher.timeutil import to_local
+
+    ch = Channel(kind="webhook", name="x", org_id=1, posting_hours={"start": "14:00",
+                 "end": "18:00", "days": [0, 1, 2, 3, 4]})  # fmt: skip
+    slots = demo.week_slots(datetime(2026, 12, 5, 3, tzinfo=UTC), [ch], 3)  # Saturday 10:00
+    local = [to_local(s) for s in slots]
+    assert [(d.strftime("%d/%m %H:%M")) for d in local] == [
+        "07/12 14:00", "07/12 16:30", "08/12 14:00"
+    ]  # fmt: skip

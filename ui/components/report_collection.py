@@ -29,6 +29,7 @@ def collection_section(actor: Actor, orgs: list[Any], today: date) -> None:
     if actor.can("report.request"):
         _open_form(actor, orgs, today)
     requests = common.read(collection.list_requests, actor)
+    st.html(NARROW_CSS)
     if not requests:
         st.info(t("ui.collection.none"))
         return
@@ -91,39 +92,12 @@ def _open(
 def _request(actor: Actor, request: Any, today: date) -> None:
     rows = common.read(collection.status, actor, request.id)
     done = sum(1 for r in rows if r.submitted)
-    head = t(
-        "ui.collection.request",
-        id=request.id,
-        title=request.title or t("ui.collection.untitled"),
-        start=fmt_date(request.start),
-        end=fmt_date(request.end),
-        deadline=fmt_date(request.deadline),
-        done=done,
-        total=len(rows),
-    )
+    head = heading(request, done, len(rows))
     with st.container(border=True):
         st.markdown(
             f"**{head}**" + (f" · {t('ui.collection.closed')}" if request.closed_at else "")
         )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("stats.col.org"): r.name,
-                        t("report.col.state"): _state(r),
-                        t("report.col.submitted_at"): common.fmt_dt(
-                            datetime.fromisoformat(r.submitted_at)
-                        )
-                        if r.submitted_at
-                        else "—",
-                    }
-                    for r in rows
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-            key=f"rc_status_{request.id}",
-        )
+        _table(request.id, rows)
         own = next((r for r in rows if r.org_id == actor.org_id), None)
         cols = st.columns(4)
         if (
@@ -171,6 +145,70 @@ def _request(actor: Actor, request: Any, today: date) -> None:
                     key=f"rc_dl_{request.id}_{name}",
                     icon=":material/download:",
                 )
+
+
+#: Below 640 px the status table (three columns) does not fit: each unit becomes one line
+#: that wraps (unit in bold, state, time sent) and the table is hidden; above, the reverse.
+NARROW_CSS = """<style>
+@media (max-width: 640px){ [class*="st-key-rc_wide_"]{display:none !important} }
+@media (min-width: 641px){ [class*="st-key-rc_narrow_"]{display:none !important} }
+</style>"""
+
+
+def _table(request_id: int | None, rows: list[collection.UnitStatus]) -> None:
+    def sent(r: collection.UnitStatus) -> str:
+        return common.fmt_dt(datetime.fromisoformat(r.submitted_at)) if r.submitted_at else ""
+
+    with st.container(key=f"rc_wide_{request_id}"):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("stats.col.org"): r.name,
+                        t("report.col.state"): _state(r),
+                        t("report.col.submitted_at"): sent(r) or "—",
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key=f"rc_status_{request_id}",
+        )
+    with st.container(key=f"rc_narrow_{request_id}"):
+        st.markdown(
+            "\n".join(
+                f"- **{_md(r.name)}**: {_state(r)}" + (f" · {sent(r)}" if sent(r) else "")
+                for r in rows
+            )
+        )
+
+
+def _md(text: str) -> str:
+    """A unit's name as literal Markdown text."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
+def heading(request: Any, done: int, total: int) -> str:
+    """The request's heading: number, title, dates, deadline, progress. The dates are shown
+    once: a title that already names both (a periodic round's) does not get them again."""
+    start, end = fmt_date(request.start), fmt_date(request.end)
+    title = request.title or t("ui.collection.untitled")
+    key = (
+        "ui.collection.request_dated"
+        if start in title and end in title
+        else "ui.collection.request"
+    )
+    return t(
+        key,
+        id=request.id,
+        title=title,
+        start=start,
+        end=end,
+        deadline=fmt_date(request.deadline),
+        done=done,
+        total=total,
+    )
 
 
 def _state(r: collection.UnitStatus) -> str:

@@ -142,6 +142,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.table.by_audience.col": ("Đối tượng", "Target group"),
     "report.table.criteria": ("Kết quả theo bộ tiêu chí", "Results against the criteria"),
     "report.table.activities": ("Các hoạt động khác", "Other activities"),
+    "report.table.tasks": ("Truyền thông về các nhiệm vụ KH&CN", "Communications on the S&T tasks"),
+    "report.table.top": ("Bài viết có nhiều tương tác nhất", "Posts with most engagement"),
+    "report.table.kpi": ("Kết quả thực hiện các chỉ tiêu", "Indicators against targets"),
     "report.section.activities": (
         "Hội nghị, hội thảo, tập huấn, giải thưởng, báo chí",
         "Conferences, workshops, trainings, awards, press",
@@ -192,6 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.collection.request": (
         "Yêu cầu số {id}: {title} — từ {start} đến {end}, hạn {deadline} ({done}/{total} đã gửi)",
         "Request {id}: {title} — {start} to {end}, due {deadline} ({done}/{total} submitted)",
+    ),
+    "ui.collection.request_dated": (
+        "Yêu cầu số {id}: {title}, hạn {deadline} ({done}/{total} đã gửi)",
+        "Request {id}: {title}, due {deadline} ({done}/{total} submitted)",
     ),
     "ui.collection.untitled": ("Báo cáo đột xuất", "Ad hoc report"),
     "ui.collection.closed": ("đã đóng", "closed"),

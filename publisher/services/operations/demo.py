@@ -10,7 +10,7 @@ nothing except pointing the sandbox channels at the emulator's current address.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -98,11 +98,11 @@ def channel_specs(url: str) -> dict[str, dict[str, Any]]:
     }
 
 
-#: Approved posts of this week for the bulletin page (plan key, hours from now, title, text).
-WEEK_POSTS: tuple[tuple[str, int, str, str], ...] = (
+#: Approved posts of this week for the bulletin page (plan key, title, text), placed in the
+#: next publishing slots (:func:`week_slots`).
+WEEK_POSTS: tuple[tuple[str, str, str], ...] = (
     (
         "demo:bulletin-1",
-        3,
         "Hướng dẫn người dân dùng dịch vụ công trực tuyến",
         "Từ ngày 10/10/2026, UBND xã hướng dẫn bà con nộp hồ sơ trực tuyến toàn trình tại "
         "bộ phận một cửa, từ 7h30 đến 11h30 các ngày trong tuần. Tỷ lệ hồ sơ trực tuyến "
@@ -110,14 +110,12 @@ WEEK_POSTS: tuple[tuple[str, int, str, str], ...] = (
     ),
     (
         "demo:bulletin-2",
-        5,
         "Tập huấn chuyển đổi số cho hộ kinh doanh",
         "Sở KH&CN phối hợp với Hội Nông dân tổ chức lớp tập huấn CĐS cho 120 hộ kinh doanh: "
         "bán hàng trên sàn thương mại điện tử và thanh toán không dùng tiền mặt.",
     ),
     (
         "demo:bulletin-3",
-        7,
         "Cuộc thi ý tưởng đổi mới sáng tạo",
         "Cuộc thi ý tưởng ĐMST năm 2026 nhận hồ sơ đến hết ngày 30/11/2026, tổng giải thưởng "
         "150 triệu đồng. Thông tin chi tiết tại https://sokhcn.dongnai.gov.vn #ĐMST",
@@ -311,33 +309,34 @@ def _next_national(session: Session, today: date) -> tuple[Campaign, date] | Non
     return None
 
 
+#: The sample post's picture: the registration call's own card (an event card with the
+#: deadline), not a national day's countdown.
+SAMPLE_CARD_TAG = "demo-sample-card"
+
+
 def _infographic(session: Session, org_id: int) -> MediaAsset | None:
     existing = session.exec(
         select(MediaAsset).where(MediaAsset.org_id == org_id, MediaAsset.source == "generated")
     ).all()
     for asset in existing:
-        if DEMO_TAG in asset.tags:
+        if SAMPLE_CARD_TAG in asset.tags:
             return asset
-    today = to_local(utcnow()).date()
-    nxt = _next_national(session, today)
-    if nxt is None:
-        return None
-    campaign, on = nxt
     fields = {
-        "title": f"Hưởng ứng {campaign.name}",
-        "date": fmt_date(on),
-        "subtitle": "Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số — "
-        "động lực phát triển của tỉnh",
+        "title": "Mời đăng ký Chương trình hỗ trợ chuyển đổi số năm 2027",
+        "subtitle": "Dành cho doanh nghiệp nhỏ và vừa, hợp tác xã, hộ kinh doanh trên địa bàn tỉnh",
+        "time": "Nhận hồ sơ trước ngày 15/12",
+        "place": "Bộ phận một cửa Sở KH&CN hoặc dịch vụ công trực tuyến",
+        "organiser": "Sở Khoa học và Công nghệ",
     }
     return media_svc.render_infographic_asset(
         session,
         SYSTEM,
-        "campaign",
+        "event",
         fields,
         org_id=org_id,
-        hashtag=campaign.hashtag,
-        title=f"Infographic {campaign.name}",
-        tags=("infographic", DEMO_TAG, campaign.slug),
+        hashtag="#ChuyenDoiSo",
+        title="Infographic Mời đăng ký Chương trình hỗ trợ chuyển đổi số",
+        tags=("infographic", DEMO_TAG, SAMPLE_CARD_TAG),
     )
 
 
@@ -388,23 +387,43 @@ def _samples(
         posts.submit(session, officer, post.id)
 
 
+#: Local times of day an office publishes at (within 07:30–20:00).
+WEEK_SLOTS = (time(7, 30), time(9, 30), time(14, 0), time(16, 30), time(19, 30))
+
+
+def week_slots(now: datetime, chans: list[Channel], count: int) -> list[datetime]:
+    """The next ``count`` office publishing slots (:data:`WEEK_SLOTS`, Asia/Ho_Chi_Minh) at
+    least an hour after ``now`` that every channel's posting hours allow, one post per slot."""
+    from publisher.services.publishing import posting_hours
+
+    rules = [posting_hours.of(c) for c in chans]
+    day = to_local(now).date()
+    out: list[datetime] = []
+    for _ in range(14):
+        for slot in WEEK_SLOTS:
+            at = local_datetime(day, slot.hour, slot.minute)
+            if at >= now + timedelta(hours=1) and all(r.allows(at) for r in rules):
+                out.append(at)
+                if len(out) == count:
+                    return out
+        day += timedelta(days=1)
+    return out
+
+
 def _week_posts(session: Session, officer: Actor, chans: list[Channel]) -> None:
     """Approved posts of this week: what the bulletin page offers the commune officer."""
-    from datetime import timedelta as _td
-
-    ids = [c.id for c in chans if c.id is not None and c.kind in ("telegram", "webhook")]
-    for key, hours, title, text in WEEK_POSTS:
+    chosen = [c for c in chans if c.id is not None and c.kind in ("telegram", "webhook")]
+    ids = [c.id for c in chosen if c.id is not None]
+    slots = week_slots(utcnow(), chosen, len(WEEK_POSTS))
+    for (key, title, text), due in zip(WEEK_POSTS, slots, strict=False):
         if session.exec(select(Post).where(Post.plan_key == key)).first() is not None:
             continue
         post = posts.compose(
             session,
             officer,
-            posts.PostInput(
-                text=text, title=title, channels=ids, due_at=utcnow() + _td(hours=hours),
-                plan_key=key,
-            ),
+            posts.PostInput(text=text, title=title, channels=ids, due_at=due, plan_key=key),
             strict=False,
-        )  # fmt: skip
+        )
         assert post.id is not None
         if posts.problems_for(session, post, posts.variant_texts(session, post)):
             continue

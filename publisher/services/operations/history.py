@@ -44,7 +44,7 @@ from publisher.services.insight import activities, collection, engagement
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing.campaigns import occurrence_in
 from publisher.services.publishing.deliveries import new_idempotency_key
-from publisher.timeutil import fmt_date, local_datetime, to_local, utcnow
+from publisher.timeutil import local_datetime, to_local, utcnow
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor.system("demo:history")
@@ -459,7 +459,7 @@ def _report_round(session: Session, units: list[Organisation], today: date) -> N
     province_id = units[0].parent_id or units[0].id or 0
     request = ReportRequest(
         province_id=province_id,
-        title=f"Báo cáo định kỳ 6 tháng ({fmt_date(start)} - {fmt_date(end)})",
+        title="Báo cáo định kỳ 6 tháng",
         start=start,
         end=end,
         deadline=deadline,

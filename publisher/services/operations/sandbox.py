@@ -47,6 +47,28 @@ def set_url(session: Session, url: str) -> None:
     session.add(row)
 
 
+#: The demo's api address (its ``PUBLISHER_PUBLIC_URL``), recorded for commands run from
+#: another terminal that do not have the demo's environment (``publisher feeds``).
+API_URL_KEY = "sandbox.api_url"
+
+
+def set_api_url(session: Session, url: str) -> None:
+    row = session.get(KeyValue, API_URL_KEY) or KeyValue(key=API_URL_KEY, value={})
+    row.value = {"url": url.rstrip("/")}
+    session.add(row)
+
+
+def public_url(session: Session) -> str | None:
+    """The api's public address: ``PUBLISHER_PUBLIC_URL`` or, without it, the one the demo
+    recorded (``None`` when neither is known)."""
+    env = os.environ.get("PUBLISHER_PUBLIC_URL", "").strip()
+    if env:
+        return env.rstrip("/")
+    row = session.get(KeyValue, API_URL_KEY)
+    url = (row.value or {}).get("url") if row else None
+    return str(url).rstrip("/") if url else None
+
+
 #: Requests that are checks or polls, not what a trainee looks for.
 _HIDDEN = ("getMe", "me", "check", "getoa", "getUpdates", "answerCallbackQuery")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from publisher.errors import InvalidInput
 from publisher.models import Organisation
@@ -23,8 +23,10 @@ from publisher.services.insight import kpi as kpi_svc
 from publisher.services.insight.periods import Period
 from publisher.timeutil import to_local, utcnow
 
-#: Name of the province shown in the header when no organisation is chosen.
-DEFAULT_ISSUER = "UBND TỈNH ĐỒNG NAI"
+#: Name of the province when no organisation is chosen and the database holds no single
+#: province (as a name is stored; the header writes it in capitals).
+DEFAULT_PROVINCE = "UBND tỉnh Đồng Nai"
+DEFAULT_ISSUER = DEFAULT_PROVINCE.upper()
 
 
 @dataclass
@@ -61,10 +63,16 @@ class ReportData:
     followers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def issuer(self) -> str:
+    def author(self) -> str:
+        """The issuing unit's name as stored (the file's author property)."""
         if self.org:
-            return self.org.name.upper()
-        return self.province.name.upper() if self.province else DEFAULT_ISSUER
+            return self.org.name
+        return self.province.name if self.province else DEFAULT_PROVINCE
+
+    @property
+    def issuer(self) -> str:
+        """The issuing unit in the header, in capitals."""
+        return self.author.upper()
 
     def kpi(self, key: str) -> kpi_svc.Kpi:
         return next(k for k in self.kpis if k.key == key)
@@ -95,6 +103,12 @@ def gather(
         province = get_org(session, province_root(session, actor.org_id or 0))
     elif not actor.all_orgs:
         organisation = get_org(session, actor.org_id or 0)
+    else:
+        # Every unit (the administrator, the CLI): issued by the province when there is one.
+        provinces = list(
+            session.exec(select(Organisation).where(Organisation.kind == "province").limit(2))
+        )
+        province = provinces[0] if len(provinces) == 1 else None
     flt = stats.StatsFilter(
         start=period.start_utc,
         end=period.end_utc,

@@ -161,8 +161,7 @@ class _Captions:
 def _properties(doc: DocxDocument, data: ReportData, lang: str) -> None:
     """File properties: the issuing unit and today, not python-docx's template (2013)."""
     props = doc.core_properties
-    issuer = data.org.name if data.org else (data.province.name if data.province else "")
-    props.author = props.last_modified_by = issuer or data.issuer
+    props.author = props.last_modified_by = data.author
     props.title = t("report.title", lang)
     props.subject = f"{period_dates(data.period)[0]} - {period_dates(data.period)[1]}"
     props.created = props.modified = data.generated_at.replace(tzinfo=None)
@@ -351,6 +350,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         indent=True,
     )
     if cov.detail:
+        captions.add(doc, "report.table.tasks")
         _table(
             doc,
             [
@@ -373,6 +373,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
 
     _para(doc, t("report.section.top", lang), bold=True)
     if data.top_posts:
+        captions.add(doc, "report.table.top")
         _table(
             doc,
             [
@@ -396,6 +397,7 @@ def build_docx(data: ReportData, lang: str = "vi") -> bytes:
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     _para(doc, t("report.section.kpi", lang), bold=True)
+    captions.add(doc, "report.table.kpi")
     _table(
         doc,
         [

@@ -88,8 +88,7 @@ def _counter_rows(rows: list[dict[str, Any]], label: Any) -> list[list[Any]]:
 def build_xlsx(data: ReportData, lang: str = "vi") -> bytes:
     """The workbook as bytes; empty counters stay empty cells (not zero). Raises nothing."""
     wb = Workbook(write_only=True)
-    issuer = data.org.name if data.org else (data.province.name if data.province else data.issuer)
-    wb.properties.creator = wb.properties.lastModifiedBy = issuer
+    wb.properties.creator = wb.properties.lastModifiedBy = data.author
     wb.properties.title = t("report.title", lang)
     wb.properties.created = wb.properties.modified = data.generated_at.replace(tzinfo=None)
     summary = wb.create_sheet(t("report.sheet.summary", lang)[:31])
