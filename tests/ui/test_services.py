@@ -195,8 +195,8 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
         reset = demo.seed(s, init.org_slug, "http://127.0.0.1:9999", reset_passwords=True)
     assert all(p for _, _, p in reset.credentials)
     assert _counts() == before
-    # The editor's Telegram is linked in the demo: each post waiting for review is queued
-    # for them, once (the sandbox page lists the outbox).
+    # The editor's Telegram is linked and their email set in the demo: each post waiting for
+    # review is queued for them once on each (the sandbox page lists the outbox).
     from publisher.models import Notification
 
     with session_scope(readonly=True) as s:
@@ -206,7 +206,9 @@ def test_demo_seed_is_idempotent_and_follows_the_sandbox(db, clock, monkeypatch)
                 Notification.user_id == editor.id, Notification.event == "review_requested"
             )
         ).all()
-    assert len(told) == len(waiting) and {n.channel for n in told} == {"telegram"}
+    by_channel = {c: sum(1 for n in told if n.channel == c) for c in ("telegram", "email")}
+    assert by_channel == {"telegram": len(waiting), "email": len(waiting)}
+    assert len(told) == 2 * len(waiting)
 
 
 def test_upcoming_plan_times_are_local_mornings(db, clock, monkeypatch):
