@@ -64,17 +64,7 @@ def _sidebar(actor_name: str, role: str) -> None:
 
 actor = common.current_actor()
 if actor is None:
-    page = st.navigation(
-        [
-            st.Page(
-                str(nav.UI_DIR / "pages/login.py"),
-                title=t("ui.nav.login"),
-                icon=":material/login:",
-                url_path="login",
-            )
-        ],
-        position="hidden",
-    )
+    page = st.navigation(nav.login_pages(), position="hidden")
 else:
     _sidebar(st.session_state.get(common.FULL_NAME) or actor.username, actor.role)
     # expanded: every page is listed (no "View N more" hiding the admin's last pages)

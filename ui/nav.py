@@ -137,6 +137,18 @@ def visible_specs(actor: Actor) -> list[PageSpec]:
     return [p for p in PAGES if actor.can(p.permission)]
 
 
+def login_pages() -> list[st.Page]:
+    """The navigation before login: the login page, also at every page's address (hidden),
+    so a link to a page (a bookmark, a notification's link) opens the login form instead of
+    Streamlit's English «Page not found», and after login the page that was asked for."""
+    login = str(UI_DIR / "pages/login.py")
+    title, icon = t("ui.nav.login"), ":material/login:"
+    pages = [st.Page(login, title=title, icon=icon, url_path="login", default=True)]
+    for spec in PAGES:
+        pages.append(st.Page(login, title=title, icon=icon, url_path=Path(spec.path).stem))
+    return pages
+
+
 def build(actor: Actor) -> dict[str, list[st.Page]]:
     """``st.navigation`` sections for ``actor`` (titles in the current language)."""
     sections: dict[str, list[st.Page]] = {}
