@@ -273,7 +273,7 @@ class Connector(ABC):
                     Problem(
                         f"missing_{what}",
                         f"Channel {name!r}: {what} {f.key!r} is required",
-                        {"channel": name, "setting": f.key},
+                        {"channel": name, "setting": f.key, "kind": cls.kind},
                     )
                 )
         for f in fields:
@@ -300,7 +300,7 @@ class Connector(ABC):
             return Problem(
                 code,
                 f"Channel {name!r}: {f.key} {url!r} is refused ({reason})",
-                {"channel": name, "setting": f.key, "url": url[:200]},
+                {"channel": name, "setting": f.key, "kind": cls.kind, "url": url[:200]},
             )
         if f.kind == schema.BOOL:
             if isinstance(raw, bool) or str(raw).strip().lower() in schema.BOOL_WORDS:
@@ -322,7 +322,12 @@ class Connector(ABC):
 
     @classmethod
     def _invalid(cls, f: Field, value: str, name: str, fallback: str) -> Problem:
-        params: dict[str, Any] = {"channel": name, "setting": f.key, "platform": cls.platform}
+        params: dict[str, Any] = {
+            "channel": name,
+            "setting": f.key,
+            "kind": cls.kind,
+            "platform": cls.platform,
+        }
         params["value"] = "…" if f.secret else value[:60]  # a secret is never repeated
         return Problem(
             f.problem or "invalid_setting", f"Channel {name!r}: {f.message or fallback}", params

@@ -332,7 +332,9 @@ class GrassrootsConnector(Connector):
             folder = Path(self.drop_dir)
             if not folder.is_dir() or not os.access(folder, os.W_OK):
                 return CheckResult(
-                    False, "the drop folder is missing or not writable", error_kind="config"
+                    False,
+                    f"Thư mục nhận tệp {folder} không có hoặc không ghi được",
+                    error_kind="config",
                 )
             return CheckResult(True, "drop folder writable")
         if self.sftp_url:

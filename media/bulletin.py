@@ -37,6 +37,11 @@ EDGE_PAUSE_S = 0.5
 SILENCE_DBFS = -50.0
 CLIP_LEVEL = 0.999
 CLIP_SHARE = 0.001
+#: Working levels before the final normalisation (active RMS, dBFS): the voice, the jingle
+#: this many dB under it, and no working peak above WORK_PEAK.
+VOICE_DBFS = -20.0
+JINGLE_UNDER_VOICE_DB = 2.0
+WORK_PEAK = 0.95
 
 
 @dataclass(frozen=True)
@@ -202,14 +207,46 @@ def speak(script: Script, voice: Voice, workdir: Path) -> list[np.ndarray]:
     return parts
 
 
+def active_level(samples: np.ndarray) -> float | None:
+    """RMS (dBFS) of the 50 ms blocks of ``samples`` louder than :data:`SILENCE_DBFS` (the
+    pauses between words do not count); None when every block is silent."""
+    block = RATE // 20
+    n = samples.size // block
+    if n == 0:
+        return None
+    power = np.mean(np.square(samples[: n * block].reshape(n, block), dtype=np.float64), axis=1)
+    loud = power[power > 10 ** (SILENCE_DBFS / 10)]
+    return float(10 * np.log10(np.mean(loud))) if loud.size else None
+
+
+def at_level(samples: np.ndarray, dbfs: float) -> np.ndarray:
+    """``samples`` scaled so that their :func:`active_level` is ``dbfs``, with no peak above
+    :data:`WORK_PEAK` (a louder peak lowers the gain instead)."""
+    level = active_level(samples)
+    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+    if level is None or peak <= 0:
+        return samples
+    gain = min(10 ** ((dbfs - level) / 20), WORK_PEAK / peak)
+    return (samples * gain).astype(np.float32)
+
+
 def frame(parts: Sequence[np.ndarray], *, jingle: Path = JINGLE) -> np.ndarray:
-    """Jingle, pause, the parts with pauses between them, pause, jingle."""
-    tune = decode(jingle)
-    pieces = [tune, silence(EDGE_PAUSE_S)]
+    """Jingle, pause, the parts with pauses between them, pause, jingle.
+
+    The voice and the jingle are first brought to fixed working levels, the jingle
+    :data:`JINGLE_UNDER_VOICE_DB` under the voice, whatever the recording's own level: the
+    final normalisation then only scales the whole (loudnorm's linear mode; a quiet
+    recording framed by a loud jingle made it fall back to its dynamic mode, which pumped
+    the closing jingle 12 dB over the voice)."""
+    tune = at_level(decode(jingle), VOICE_DBFS - JINGLE_UNDER_VOICE_DB)
+    speech: list[np.ndarray] = []
     for n, part in enumerate(parts):
         if n:
-            pieces.append(silence(PAUSE_S))
-        pieces.append(part)
+            speech.append(silence(PAUSE_S))
+        speech.append(part)
+    pieces = [tune, silence(EDGE_PAUSE_S)]
+    if speech:
+        pieces.append(at_level(np.concatenate(speech), VOICE_DBFS))
     pieces += [silence(EDGE_PAUSE_S), tune]
     return np.concatenate(pieces)
 

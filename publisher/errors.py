@@ -60,5 +60,20 @@ def problem_text(problem: Any, lang: str | None = None) -> str:
     """A connector's :class:`~connectors.base.Problem` in the reader's language (its own
     message when the catalogue has no entry for its code)."""
     key = f"problem.{problem.code}"
-    text = t(key, lang, **dict(problem.params))
+    params = dict(problem.params)
+    if params.get("setting"):
+        params["setting"] = setting_label(str(params["setting"]), params.get("kind"), lang)
+    text = t(key, lang, **params)
     return problem.message if text == key else text
+
+
+def setting_label(key: str, kind: object = None, lang: str | None = None) -> str:
+    """A channel setting's or credential's name as the channel form shows it (the kind's own
+    wording, else the shared one), so a problem never names a raw key such as ``page_id``;
+    the key itself when the catalogue has no name for it."""
+    names = [f"ui.channels.field.{kind}.{key}"] if kind else []
+    for name in [*names, f"ui.channels.field.{key}"]:
+        text = t(name, lang)
+        if text != name:
+            return text
+    return key

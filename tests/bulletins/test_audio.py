@@ -119,6 +119,33 @@ def test_a_person_s_recording_is_framed_and_normalised(tmp_path: Path) -> None:
     assert abs(measured.lufs + 23.0) <= 1.5
 
 
+def _level(samples: np.ndarray) -> float:
+    """RMS of ``samples`` in dBFS."""
+    return float(20 * np.log10(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))))
+
+
+@pytest.mark.parametrize("amplitude", [0.02, 0.6], ids=["quiet-recording", "loud-recording"])
+def test_the_jingle_sits_at_the_voice_s_level_however_loud_the_recording(
+    tmp_path: Path, amplitude: float
+) -> None:
+    """A quiet recording (a phone held far away) is not drowned by a jingle 12 dB louder at
+    the end (loudnorm's dynamic mode pumped the mix when the jingle and the voice were far
+    apart), and a loud one does not make the jingle a whisper."""
+    rec = tone(tmp_path / "rec.wav", 8.0, amplitude)
+    out = tmp_path / "b.mp3"
+
+    measured = audio.make(audio.Script(("Bản tin.",)), out, recording=rec)
+
+    samples = audio.decode(out)
+    jingle = audio.decode(audio.JINGLE).size
+    edge = round(audio.EDGE_PAUSE_S * audio.RATE)
+    first, last = samples[: jingle - audio.RATE // 2], samples[-jingle + audio.RATE // 2 :]
+    voice = samples[jingle + edge + audio.RATE : -(jingle + edge + audio.RATE)]
+    for tune in (first, last):
+        assert abs(_level(tune) - _level(voice)) <= 4.0, (_level(tune), _level(voice))
+    assert abs(measured.lufs + 23.0) <= 1.0
+
+
 @pytest.mark.parametrize(
     ("make", "key"),
     [

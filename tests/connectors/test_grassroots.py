@@ -90,6 +90,16 @@ def test_a_missing_drop_folder_is_a_configuration_error(tmp_path: Path, mp3: Med
         folder_channel(tmp_path / "gone").publish(post(mp3))
 
 
+def test_a_check_of_a_missing_drop_folder_says_so_in_vietnamese(tmp_path: Path) -> None:
+    """``channel test`` and the «Kiểm tra» button print the detail after a Vietnamese
+    sentence: it is Vietnamese too (as the SFTP steps' are) and names the folder."""
+    result = folder_channel(tmp_path / "gone").check()
+    assert not result.ok and result.error_kind == "config"
+    assert "Thư mục nhận tệp" in result.detail and str(tmp_path / "gone") in result.detail
+    assert "not writable" not in result.detail
+    assert folder_channel(tmp_path).check().ok
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [

@@ -161,3 +161,20 @@ def test_the_console_script_reads_the_token_from_its_standard_input(office: Any)
     )
     assert result.returncode == 0, result.stderr
     assert credentials("tg") == {"bot_token": "123456:piped-token"}
+
+
+def test_testing_a_channel_whose_address_became_refused_says_why_in_vietnamese(
+    office: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A channel saved while loopback was allowed (the demo), tested once it is not: the
+    problem is the catalogue's sentence, not the connector's English fallback."""
+    monkeypatch.setenv("PUBLISHER_ALLOW_PRIVATE_TARGETS", "1")
+    added = invoke(*TG_ADD, "--token", "123456:tok", "--api-base-url", "http://127.0.0.1:9/")
+    assert added.exit_code == 0, added.stderr
+    monkeypatch.delenv("PUBLISHER_ALLOW_PRIVATE_TARGETS")
+    monkeypatch.delenv("PUBLISHER_ALLOW_PRIVATE_WEBHOOKS", raising=False)
+    result = invoke("channel", "test", "tg")
+    shown = result.stdout + result.stderr
+    assert pattern("problem.url_private").search(shown), shown
+    assert "refused (private)" not in shown and "api_base_url" not in shown
+    assert "123456:tok" not in shown

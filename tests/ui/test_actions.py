@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from publisher.db import session_scope
@@ -326,6 +327,38 @@ def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_sha
     # An officer sees the checks but cannot change the kit.
     officer = app_as(office, "officer", "pages/studio.py")
     assert "st_brand_preset" not in [w.key for w in officer.selectbox]
+
+
+@pytest.mark.parametrize("hashtag", ["Chuyen Doi So", "ChuyenDoiSo", "#Chuyển Đổi Số", "# x"])
+def test_a_hashtag_that_is_not_one_is_refused_and_nothing_is_kept(office, app_as, hashtag):
+    """The hashtag goes on every card and clip of the office: words with spaces, or no «#»,
+    would print as plain text under every picture."""
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "pages/studio.py")
+    at.text_input(key="st_brand_hashtag").input(hashtag)
+    at.text_input(key="st_brand_source").input("Nguồn: Sở KH&CN")
+    at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
+    assert not at.exception
+    assert any(f"Hashtag «{hashtag}» không hợp lệ" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        assert (org.brand_kit or {}).get("hashtag", "") != hashtag
+        assert (org.brand_kit or {}).get("source", "") != "Nguồn: Sở KH&CN"
+
+
+def test_hashtags_in_any_script_are_kept(office, app_as):
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "pages/studio.py")
+    at.text_input(key="st_brand_hashtag").input("#ChuyểnĐổiSố #NQ57")
+    at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        assert org.brand_kit["hashtag"] == "#ChuyểnĐổiSố #NQ57"
 
 
 def test_the_studio_queues_a_motion_graphic_clip_with_music(office, app_as):

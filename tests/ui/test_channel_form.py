@@ -66,3 +66,53 @@ def test_a_value_the_schema_refuses_leaves_nothing(office, app_as, dummy):
     assert at.error and "NO!" in at.error[0].value
     with session_scope(readonly=True) as s:
         assert s.exec(select(Channel).where(Channel.name == "Bảng tin")).first() is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "fill", "expected", "raw"),
+    [
+        (
+            "facebook",
+            {},
+            ["«ID trang Facebook»", "«Mã truy cập trang»"],
+            ["page_id", "access_token"],
+        ),
+        ("facebook", {"ch_new_s_graph_url": "x"}, ["«Địa chỉ Graph API» x"], ["graph_url"]),
+        ("telegram", {}, ["«Mã bot (bot token)»"], ["bot_token", "chat_id"]),
+        (
+            "zalo_oa",
+            {"ch_new_s_oauth_url": "ftp://oa"},
+            ["«Mã Official Account (OA ID)»", "«Địa chỉ máy chủ OAuth Zalo» ftp://oa"],
+            ["oa_id", "app_secret", "oauth_url"],
+        ),
+    ],
+)
+def test_a_refused_channel_names_its_fields_as_the_form_does(
+    office, app_as, kind, fill, expected, raw
+):
+    """Bad input on the add form is told with the fields' own labels, never raw keys such as
+    «page_id» or «oauth_url» (in English too: the labels are translated)."""
+    at = app_as(office, "admin", "pages/channels.py")
+    at.selectbox(key="ch_new_kind").set_value(kind).run()
+    at.text_input(key="ch_new_name").input("Kênh thử")
+    for key, value in fill.items():
+        at.text_input(key=key).input(value)
+    at.button(key=SUBMIT).click().run()
+    shown = " ".join(e.value for e in at.error)
+    for text in expected:
+        assert text in shown, shown
+    for key in raw:
+        assert f"«{key}»" not in shown and f" {key} " not in shown, shown
+    with session_scope(readonly=True) as s:
+        assert s.exec(select(Channel).where(Channel.name == "Kênh thử")).first() is None
+
+
+def test_a_problem_names_the_setting_in_english_too():
+    from connectors.base import Problem
+    from publisher.errors import problem_text
+
+    problem = Problem(
+        "missing_setting", "", {"channel": "K", "setting": "oa_id", "kind": "zalo_oa"}
+    )
+    assert "oa_id" not in problem_text(problem, "en")
+    assert "«" in problem_text(problem, "en")

@@ -21,13 +21,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Channel «{channel}»: webhook address {url} must start with http:// or https://",
     ),
     "problem.url_private": (
-        "Kênh «{channel}»: địa chỉ {setting} {url} trỏ vào mạng nội bộ, không được phép gọi",
-        "Channel «{channel}»: the {setting} address {url} points to a private network and "
-        "is refused",
+        "Kênh «{channel}»: «{setting}» {url} trỏ vào mạng nội bộ, không được phép gọi",
+        "Channel «{channel}»: «{setting}» {url} points to a private network and is refused",
     ),
     "problem.url_scheme": (
-        "Kênh «{channel}»: địa chỉ {setting} {url} phải là một URL http:// hoặc https:// hợp lệ",
-        "Channel «{channel}»: the {setting} address {url} must be a valid http:// or https:// URL",
+        "Kênh «{channel}»: «{setting}» {url} phải là một URL http:// hoặc https:// hợp lệ",
+        "Channel «{channel}»: «{setting}» {url} must be a valid http:// or https:// URL",
     ),
     "problem.invalid_page_id": (
         "Kênh «{channel}»: mã trang Facebook «{value}» phải là một dãy chữ số",

@@ -89,6 +89,12 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Kích thước «{value}» không hợp lệ; dùng dạng RỘNGxCAO, ví dụ 1080x1080",
         "Size «{value}» is not valid; use WIDTHxHEIGHT, e.g. 1080x1080",
     ),
+    "media.error.bad_hashtag": (
+        "Hashtag «{value}» không hợp lệ: mỗi hashtag bắt đầu bằng # và không có dấu cách, "
+        "ví dụ #ChuyenDoiSo #NQ57",
+        "Hashtag «{value}» is not valid: each hashtag starts with # and has no spaces, "
+        "e.g. #ChuyenDoiSo #NQ57",
+    ),
     "media.error.bad_colour": (
         "Màu «{value}» không hợp lệ; dùng mã dạng #0B3D91",
         "Colour «{value}» is not valid; use a code like #0B3D91",

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from connectors import registry
+from connectors import failures, registry
 from connectors.base import ChannelConfig, CheckResult, Connector
 from connectors.clients import ClientCache
 from connectors.errors import AuthError, ConfigError, ConnectorError, PermanentError
 from connectors.settings import BOOL, INT, LIST, Field
-from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed
+from publisher.errors import Conflict, InvalidInput, NotFound, ValidationFailed, problem_text
 from publisher.models import Channel, ChannelHealth, Delivery, DeliveryStatus
 from publisher.security import decrypt_credentials, encrypt_credentials, mask
 from publisher.services.accounts import alerts, audit
@@ -433,7 +433,18 @@ def test_channel(session: Session, actor: Actor, channel_id: int) -> CheckResult
     # platform is asked (a Zalo check may refresh the token under the channel row's lock).
     session.commit()
     try:
-        result = make_connector(channel, timeout=10).check()
+        connector = make_connector(channel, timeout=10)
+        problems = connector.validate_config(connector.config)
+        if problems:
+            # The connector's own check would answer with the problem's English fallback;
+            # the person reads it in their language, as when the channel was saved.
+            result = CheckResult(
+                False,
+                failures.scrub_text(problem_text(problems[0]), connector.secrets()),
+                error_kind=ConfigError.kind,
+            )
+        else:
+            result = connector.check()
     except ConnectorError as exc:
         result = CheckResult(False, str(exc), error_kind=exc.kind)
         unknown = not isinstance(exc, AuthError | ConfigError | PermanentError)

@@ -9,6 +9,7 @@ size, so a header that cannot fit is refused before anything is stored.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ TEXT_LIMITS: dict[str, int] = {
     "source": SOURCE_LIMIT,
 }
 HASHTAG_LIMIT = TEXT_LIMITS["hashtag"]
+#: One hashtag as the platforms link it: «#» then letters (any script), digits, «_».
+HASHTAG = re.compile(r"#[^\W_]\w*")
 #: Any fixed day: the probe card has no date, so its result does not depend on it.
 _PROBE_DAY = date(2026, 1, 1)
 
@@ -153,6 +156,8 @@ def update(
                     length=len(value),
                     limit=TEXT_LIMITS[key],
                 )
+            if key == "hashtag" and value and not all(HASHTAG.fullmatch(w) for w in value.split()):
+                raise media_errors.MediaError(media_errors.BAD_HASHTAG, value, value=value)
             kit[key] = value
         logo_path = Path(logo) if logo is not None else None
         if logo_path is not None:
