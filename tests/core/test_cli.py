@@ -191,7 +191,10 @@ def test_post_with_media_file(initialised, tmp_path):
             ),
             "nội bộ",
         ),
-        (("channel", "add", "--kind", "facebook", "--name", "fb", "--token", "t"), "page_id"),
+        (
+            ("channel", "add", "--kind", "facebook", "--name", "fb", "--token", "t"),
+            "ID trang Facebook",
+        ),
         (("user", "add", "--username", "u1", "--role", "boss", "--org", "1"), "Vai trò"),
         (
             ("user", "add", "--username", "u1", "--role", "officer", "--org", "khong-co"),
