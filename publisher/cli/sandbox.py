@@ -36,7 +36,10 @@ def register(app: typer.Typer) -> None:
         (a mail catcher that keeps every message) locally."""
         from connectors.sandbox import serve
 
+        up: dict[str, bool] = {"smtp": no_smtp, "sftp": sftp_port is None}
+
         def started(state: Any) -> None:
+            up["smtp"] = True
             typer.echo(t("connectors.sandbox.started", url=f"http://{host}:{port}"))
             if state.smtp_address:
                 typer.echo(t("connectors.sandbox.smtp", address=state.smtp_address))
@@ -44,6 +47,7 @@ def register(app: typer.Typer) -> None:
         def sftp_started(server: Any) -> None:
             from connectors.sandbox.sftp import SANDBOX_FOLDER, SANDBOX_PASSWORD, SANDBOX_USER
 
+            up["sftp"] = True
             typer.echo(
                 t(
                     "connectors.sandbox.sftp_started",
@@ -65,4 +69,7 @@ def register(app: typer.Typer) -> None:
                 started=sftp_started,
             )
         except OSError as exc:
-            fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))
+            # The mail catcher starts first, then the SFTP drop: the one not up is the one refused.
+            if not up["smtp"]:
+                fail(t("connectors.sandbox.smtp_taken", port=smtp_port, detail=str(exc)))
+            fail(t("connectors.sandbox.sftp_taken", port=sftp_port, detail=str(exc)))

@@ -175,3 +175,35 @@ def test_publisher_sandbox_refuses_a_taken_smtp_port_in_one_line(tmp_path):
     assert result.returncode == 1 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert f"Không mở được cổng {port} cho hộp thư giả lập" in line
+
+
+def test_publisher_sandbox_names_a_taken_sftp_port_not_the_smtp_one(tmp_path):
+    """The mail catcher starts first: a taken SFTP port was reported as the SMTP port's."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as busy, socket.socket() as free, socket.socket() as mail:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        free.bind(("127.0.0.1", 0))
+        mail.bind(("127.0.0.1", 0))
+        port, http, smtp = (s.getsockname()[1] for s in (busy, free, mail))
+        free.close()
+        mail.close()
+        command = ["sandbox", "--port", str(http), "--smtp-port", str(smtp)]
+        result = subprocess.run(
+            [sys.executable, "-m", "publisher.cli", *command, "--sftp-port", str(port)],
+            cwd=root,
+            env=dict(os.environ, PYTHONPATH=str(root), PUBLISHER_LANGUAGE="vi"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert f"Không mở được cổng {port} cho thư mục SFTP giả lập" in line
+    assert "Traceback" not in result.stderr

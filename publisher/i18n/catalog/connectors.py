@@ -94,6 +94,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hộp thư giả lập (SMTP, không mã hóa, không đăng nhập): {address}",
         "Mail catcher (SMTP, no TLS, no login): {address}",
     ),
+    "connectors.sandbox.sftp_taken": (
+        "Không mở được cổng {port} cho thư mục SFTP giả lập ({detail}); "
+        "chọn cổng khác với --sftp-port",
+        "Cannot open port {port} for the SFTP drop ({detail}); choose another with --sftp-port",
+    ),
     "connectors.sandbox.smtp_taken": (
         "Không mở được cổng {port} cho hộp thư giả lập ({detail}); chọn cổng khác với --smtp-port",
         "Cannot open port {port} for the mail catcher ({detail}); choose another with --smtp-port",
