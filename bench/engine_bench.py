@@ -108,36 +108,56 @@ def _burst_setup(sandbox_url: str, n_channels: int, per_channel: int, prefix: st
     return layout
 
 
-def bare_loop(threads: int) -> dict[str, Any]:
+def bare_loop(threads: int, *, keep_limits: bool = False) -> dict[str, Any]:
     """The same deliveries published by the same connectors, no database, no scheduler;
-    clients kept per thread as the worker keeps them (:mod:`connectors.clients`)."""
+    clients kept per thread as the worker keeps them (:mod:`connectors.clients`).
+
+    ``keep_limits``: each delivery waits for the instant the platforms' limits allow it (the
+    engine's own token buckets, :mod:`publisher.engine.ratelimit`, planned ahead in delivery
+    order, the deliveries then sent in order of those instants): the least any correct client
+    must wait, since the real platforms refuse more (a Telegram chat: one message a second).
+    Without it, the loop sends everything at once, as only a lenient emulator accepts."""
     from sqlmodel import select
 
     from connectors.clients import ClientCache
     from publisher.db import session_scope
+    from publisher.engine.claim import ChannelSpecs
     from publisher.engine.outgoing import Ready, build
+    from publisher.engine.ratelimit import RateLimiter
     from publisher.models import Channel, Delivery
     from publisher.services.publishing import channels as channels_svc
 
     jobs = []
     clients = ClientCache()
+    specs, limiter = ChannelSpecs(), RateLimiter()
     with session_scope(readonly=True) as s:
         channels = {c.id: c for c in s.exec(select(Channel))}
-        for d in s.exec(select(Delivery)):
+        for d in s.exec(select(Delivery).order_by(Delivery.id)):
             built = build(s, d)
             assert isinstance(built, Ready)  # the benchmark's posts have no media
+            at = 0.0
+            if keep_limits:
+                spec, _ = specs.get(d.channel_id)
+                while (ready := limiter.try_acquire(d.channel_id, spec, at)) is not None:
+                    at = ready
             jobs.append(
                 (
+                    at,
                     channels_svc.make_connector(
                         channels[d.channel_id], timeout=30, clients=clients
                     ),
                     built.prepared.outgoing,
                 )
             )
+    jobs.sort(key=lambda job: job[0])
     errors: Counter[str] = Counter()
+    start = 0.0
 
     def one(job: Any) -> None:
-        connector, outgoing = job
+        at, connector, outgoing = job
+        wait = start + at - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
         try:
             connector.publish(outgoing)
         except Exception as exc:
@@ -152,6 +172,7 @@ def bare_loop(threads: int) -> dict[str, Any]:
     clients.close()
     return {
         "deliveries": len(jobs),
+        "keeps_limits": keep_limits,
         "seconds": round(elapsed, 2),
         "per_second": round(len(jobs) / elapsed, 1),
         "cpu_ms_per_delivery": round(1000 * cpu / len(jobs), 2),
@@ -189,6 +210,8 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
         total = n_channels * per_channel
         sb = sandbox.client()
         bare = bare_loop(args.threads)
+        sandbox.reset()
+        bare_limits = bare_loop(args.threads, keep_limits=True)
         sandbox.reset()
         worker = es.start_worker(
             db.env, "--threads", str(args.threads), log=db.data_dir / "worker.log"
@@ -233,6 +256,9 @@ def bench_burst(args: argparse.Namespace) -> dict[str, Any]:
             "setup_seconds": round(setup_s, 1),
             "engine": engine,
             "bare_loop": bare,
+            "bare_loop_keeping_limits": bare_limits,
+            # The target: against a client that waits as the platforms require.
+            "ratio_keeping_limits": round(engine["per_second"] / bare_limits["per_second"], 3),
             "ratio": round(engine["per_second"] / bare["per_second"], 3),
             # The platforms' default limits (a Telegram chat: one post a second) keep the
             # engine at least this long; the bare loop sends without them.
@@ -442,21 +468,26 @@ def markdown(res: dict[str, Any]) -> str:
     b = res.get("burst")
     if b:
         e, bare = b["engine"], b["bare_loop"]
+        kept = b.get("bare_loop_keeping_limits") or {}
         lines += [
             "## Burst (SQLite, one worker)",
             "",
-            "| deliveries | channels | engine/s | bare loop/s | ratio | best ratio within "
-            "rate limits | CPU ms per delivery: engine (after start) / bare loop | dup | "
-            "peak RSS |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| deliveries | channels | engine/s | bare loop keeping limits/s | ratio | "
+            "bare loop ignoring limits/s | ratio | CPU ms per delivery: engine (after start) "
+            "/ bare loop keeping / ignoring limits | dup | peak RSS |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             f"| {e['deliveries']} | {b['channels']} | {e['per_second']} | "
-            f"{bare['per_second']} | {b['ratio']} | {b.get('best_ratio_within_limits')} | "
+            f"{kept.get('per_second')} | {b.get('ratio_keeping_limits')} | "
+            f"{bare['per_second']} | {b['ratio']} | "
             f"{e['cpu_ms_per_delivery']} ({e['cpu_ms_per_delivery_after_start']}) / "
-            f"{bare['cpu_ms_per_delivery']} | {e['duplicates']} | {e['peak_rss_mb']} MB |",
+            f"{kept.get('cpu_ms_per_delivery')} / {bare['cpu_ms_per_delivery']} | "
+            f"{e['duplicates']} | {e['peak_rss_mb']} MB |",
             "",
-            "Target: ratio ≥ 0.8. The bare loop ignores the platforms' rate limits; the "
-            f"engine keeps them, which alone takes {b.get('rate_limit_floor_s')} s here "
-            "(each Telegram chat gets its posts one second apart).",
+            "Target: ratio ≥ 0.8 against the bare loop keeping the platforms' limits (each "
+            "delivery waits for the instant the engine's token buckets allow, planned ahead): "
+            f"those limits alone take {b.get('rate_limit_floor_s')} s here (each Telegram chat "
+            "gets its posts one second apart), and the real platforms refuse more. The loop "
+            "ignoring them is shown for comparison: only a lenient emulator accepts it.",
             "",
         ]
     s = res.get("scale")

@@ -16,18 +16,22 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from publisher.db import get_engine, is_postgres, session_scope
+from publisher.db import get_engine, session_scope
+from publisher.dbraw import Raw
 from publisher.engine.bulkhead import Guard
 from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
 from publisher.engine.txn import write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
+from publisher.models.base import UTCDateTime
 from publisher.security import decrypt_credentials
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import deliveries as deliveries_svc
@@ -43,10 +47,23 @@ MIN_SCAN = 16
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
 _TABLE = Delivery.__table__  # type: ignore[attr-defined]
-#: Moves throttled rows out of the claim's way: a Core executemany (no ORM bulk update).
-_DEFER = (
-    update(_TABLE).where(_TABLE.c.id == bindparam("d_id")).values(next_attempt_at=bindparam("d_at"))
+#: The claim reads every column as plain values (:mod:`publisher.dbraw`) and makes a
+#: ``Delivery`` only of the rows it takes.
+_COLUMNS = tuple(c.name for c in _TABLE.columns)
+_TIMES = frozenset(c.name for c in _TABLE.columns if isinstance(c.type, UTCDateTime))
+_ID, _POST, _CHANNEL, _STATUS, _NEXT, _ATTEMPTS, _FIRST = (
+    _COLUMNS.index(n)
+    for n in (
+        "id",
+        "post_id",
+        "channel_id",
+        "status",
+        "next_attempt_at",
+        "attempts",
+        "first_attempt_at",
+    )
 )
+_MANAGER: Any = Delivery._sa_class_manager  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -279,80 +296,137 @@ def _claim(
 ) -> list[Delivery]:
     ts = now.timestamp()
     with write_scope(engine) as session:
-        stmt = select(Delivery).where(
-            *_due_filter(now + timedelta(seconds=lookahead), grace_seconds)
-        )
-        if shard.count > 1:
-            stmt = stmt.where(col(Delivery.channel_id) % shard.count == shard.index)
-        stmt = _leave_out(stmt, excluded, full_kinds)
+        raw = Raw(session.connection())
         scan = max(MIN_SCAN, limit * SCAN_FACTOR)
-        stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(scan)
-        if is_postgres(engine):
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = list(session.exec(stmt))
+        sql, params = _scan(raw, now + timedelta(seconds=lookahead), grace_seconds, shard)
+        sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
+        sql += " ORDER BY next_attempt_at, id LIMIT ?"
+        if raw.pg:
+            sql += " FOR UPDATE SKIP LOCKED"
+        rows = raw.rows(sql, [*params, scan])
         deferred: dict[int, float] = {}
-        chosen: list[Delivery] = []
-        for delivery in rows:
+        chosen: list[tuple[Any, ...]] = []
+        last_at = 0.0
+        for row in rows:
+            due = raw.time(row[_NEXT])
+            assert due is not None
+            last_at = due.timestamp()
             if len(chosen) >= limit:
                 break
-            assert delivery.id is not None
+            delivery_id, channel_id = row[_ID], row[_CHANNEL]
             try:
-                spec, enabled = specs.get(delivery.channel_id)
+                spec, enabled = specs.get(channel_id)
             except KeyError:
                 continue
             if not enabled:
-                deferred[delivery.id] = ts + DISABLED_RETRY_S
+                deferred[delivery_id] = ts + DISABLED_RETRY_S
                 continue
             if guard is not None:
-                kind = kinds.get(delivery.channel_id, "")
-                if not guard.admit(delivery.channel_id, kind, limits.get(kind, 1)):
+                kind = kinds.get(channel_id, "")
+                if not guard.admit(channel_id, kind, limits.get(kind, 1)):
                     continue  # its bulkhead is full (or breaker open): left for later
-                admitted.append(delivery.channel_id)
+                admitted.append(channel_id)
             # Tokens are taken at the publish instant, so spacing holds for early claims.
-            at = max(ts, delivery.next_attempt_at.timestamp())
-            ready = limiter.try_acquire(delivery.channel_id, spec, at)
+            ready = limiter.try_acquire(channel_id, spec, max(ts, last_at))
             if ready is None:
-                chosen.append(delivery)
+                chosen.append(row)
             else:
-                deferred[delivery.id] = ready
+                deferred[delivery_id] = ready
                 if guard is not None:
-                    guard.release(delivery.channel_id)
+                    guard.release(channel_id)
                     admitted.pop()
+        if len(rows) >= scan and rows:
+            last = raw.time(rows[-1][_NEXT])
+            assert last is not None
+            last_at = last.timestamp()
         lease_until = now + timedelta(seconds=lease_seconds)
-        deliveries_svc.transition_many(
-            session,
-            [
+        moves: list[tuple[deliveries_svc.DeliveryRow, str, dict[str, Any]]] = []
+        for row in chosen:
+            first = raw.time(row[_FIRST])
+            moves.append(
                 (
-                    delivery,
+                    _Key(row[_ID], row[_POST], row[_STATUS]),
                     D.SENDING,
                     {
                         "lease_owner": owner,
                         "lease_until": lease_until,
-                        "attempts": delivery.attempts + 1,
-                        "first_attempt_at": delivery.first_attempt_at or now,
+                        "attempts": row[_ATTEMPTS] + 1,
+                        "first_attempt_at": first or now,
                         # This attempt has not called the platform (yet): see marker.py.
                         "request_started_at": None,
                     },
                 )
-                for delivery in chosen
-            ],
-            f"worker:{owner}",
-        )
+            )
+        deliveries_svc.transition_many(session, moves, f"worker:{owner}")
+        snapshots = [
+            _snapshot(raw, row, {**fields, "status": D.SENDING, "updated_at": now})
+            for row, (_, _, fields) in zip(chosen, moves, strict=True)
+        ]
         if hint is not None:
             hint.earliest_left = None
             if len(rows) >= scan:
                 # The window was full: unscanned rows are due at or after its last row.
-                candidates = [ensure_utc(rows[-1].next_attempt_at).timestamp(), *deferred.values()]
+                candidates = [last_at, *deferred.values()]
                 hint.earliest_left = datetime.fromtimestamp(min(candidates), UTC)
         if deferred:
-            session.connection().execute(
-                _DEFER,
-                [
-                    {"d_id": i, "d_at": datetime.fromtimestamp(at, UTC)}
-                    for i, at in deferred.items()
-                ],
+            raw.executemany(
+                f"UPDATE {_TABLE.name} SET next_attempt_at = ? WHERE id = ?",
+                [(datetime.fromtimestamp(at, UTC), i) for i, at in deferred.items()],
             )
-    return chosen
+    return snapshots
+
+
+def _scan(raw: Raw, until: datetime, grace_seconds: float, shard: Shard) -> tuple[str, list[Any]]:
+    """The claim's scan (:func:`_due_filter` as SQL text) and its parameters."""
+    sql = (
+        f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ?"
+        " AND next_attempt_at <= ? AND (attempts > 0 OR due_at >= ?)"
+    )
+    params: list[Any] = [D.PENDING, until, until - timedelta(seconds=grace_seconds)]
+    if shard.count > 1:
+        sql += " AND channel_id % ? = ?"
+        params += [shard.count, shard.index]
+    return sql, params
+
+
+def _leave_out_sql(
+    sql: str, params: list[Any], raw: Raw, channels: set[int], kinds: set[str]
+) -> tuple[str, list[Any]]:
+    """:func:`_leave_out` as SQL text."""
+    if channels:
+        sql += f" AND channel_id NOT IN {raw.marks(len(channels))}"
+        params = [*params, *sorted(channels)]
+    if kinds:
+        sql += (
+            f" AND channel_id NOT IN (SELECT id FROM {Channel.__table__.name}"  # type: ignore[attr-defined]
+            f" WHERE kind IN {raw.marks(len(kinds))})"
+        )
+        params = [*params, *sorted(kinds)]
+    return sql, params
+
+
+class _Key(NamedTuple):
+    """What :func:`deliveries_svc.transition_many` reads of a claimed row."""
+
+    id: int
+    post_id: int
+    status: str
+
+
+def _snapshot(raw: Raw, row: tuple[Any, ...], claimed: dict[str, Any]) -> Delivery:
+    """A detached ``Delivery``: ``row`` as read, with the ``claimed`` columns as written
+    (made as the ORM makes loaded rows, without a session: the executor reads it instead of
+    the row)."""
+    values = {
+        name: raw.time(value) if name in _TIMES else value
+        for name, value in zip(_COLUMNS, row, strict=True)
+        if name not in claimed
+    }
+    values.update(claimed)
+    delivery = _MANAGER.new_instance()
+    instance_dict(delivery).update(values)
+    make_transient_to_detached(delivery)
+    return delivery  # type: ignore[no-any-return]
 
 
 def next_due(

@@ -25,8 +25,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
-
+from publisher.dbraw import Raw
 from publisher.engine.txn import write_connection
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
@@ -43,18 +42,15 @@ def write_marks(ids: Sequence[int], owner: str, at: datetime | None = None) -> s
     if not ids:
         return set()
     at = at or utcnow()
-    stmt = (
-        update(_TABLE)
-        .where(
-            _TABLE.c.id.in_(list(ids)),
-            _TABLE.c.status == DeliveryStatus.SENDING,
-            _TABLE.c.lease_owner == owner,
-        )
-        .values(request_started_at=at)
-        .returning(_TABLE.c.id)
-    )
+    ids = list(ids)
     with write_connection() as conn:
-        return {row[0] for row in conn.execute(stmt)}
+        raw = Raw(conn)
+        rows = raw.rows(
+            f"UPDATE {_TABLE.name} SET request_started_at = ? WHERE id IN {raw.marks(len(ids))}"
+            " AND status = ? AND lease_owner = ? RETURNING id",
+            [at, *ids, DeliveryStatus.SENDING, owner],
+        )
+    return {row[0] for row in rows}
 
 
 class _Request:

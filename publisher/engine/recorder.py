@@ -17,12 +17,10 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select
-from sqlmodel import col
+from typing import Any, NamedTuple
 
 from connectors.base import PublishResult
+from publisher.dbraw import Raw
 from publisher.engine import outcome
 from publisher.engine.txn import write_scope
 from publisher.models import Delivery, DeliveryStatus
@@ -31,6 +29,18 @@ from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 D = DeliveryStatus
+
+
+class _Row(NamedTuple):
+    id: int
+    post_id: int
+    status: str
+    lease_owner: str | None
+    external_id: str | None
+    url: str | None
+
+
+_TABLE = Delivery.__table__.name  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -127,18 +137,16 @@ class Recorder:
         with write_scope() as session:
             # Plain rows, not ORM objects; locked on PostgreSQL so that the lease sweep cannot
             # take one between this read and the guarded UPDATE (SQLite: the write lock).
-            stmt = select(
-                col(Delivery.id),
-                col(Delivery.post_id),
-                col(Delivery.status),
-                col(Delivery.lease_owner),
-                col(Delivery.external_id),
-                col(Delivery.url),
-            ).where(col(Delivery.id).in_(list(by_id)))
-            if session.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update()
+            raw = Raw(session.connection())
+            ids = list(by_id)
+            sql = (
+                "SELECT id, post_id, status, lease_owner, external_id, url"
+                f" FROM {_TABLE} WHERE id IN {raw.marks(len(ids))}"
+            )
+            if raw.pg:
+                sql += " FOR UPDATE"
             moves: list[tuple[deliveries_svc.DeliveryRow, str, dict[str, Any]]] = []
-            for row in session.execute(stmt):
+            for row in map(_Row._make, raw.rows(sql, ids)):
                 owned = row.status == D.SENDING and row.lease_owner == self.owner
                 if not owned and row.status != D.UNCONFIRMED:
                     log.warning("delivery %s published but now %s", row.id, row.status)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from publisher.dbraw import Raw
 from publisher.models import AuditEvent
 from publisher.services.accounts.actor import Actor
 from publisher.timeutil import utcnow
@@ -27,8 +27,7 @@ class Event:
     after: dict[str, Any] | None = None
 
 
-#: Built once (the engine appends a batch per transaction).
-_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+_TABLE = AuditEvent.__table__.name  # type: ignore[attr-defined]
 
 
 def _actor_fields(actor: Actor | str) -> tuple[str, int | None]:
@@ -72,26 +71,30 @@ def record_many(
     *,
     at: datetime | None = None,
 ) -> None:
-    """Append many events by one actor in the caller's transaction, as one multi-row INSERT
-    (no ORM objects: the engine's batches write hundreds per transaction)."""
+    """Append many events by one actor in the caller's transaction, as one INSERT run per
+    row on the DBAPI cursor (:mod:`publisher.dbraw`; no ORM objects: the engine's batches
+    write hundreds per transaction)."""
     if not events:
         return
     label, actor_id = _actor_fields(actor)
     at = at or utcnow()
-    session.connection().execute(
-        _INSERT,
+    raw = Raw(session.connection())
+    js = raw.json_mark()
+    raw.executemany(
+        f"INSERT INTO {_TABLE} (at, actor_id, actor_label, org_id, action, object_type,"
+        f' object_id, "before", "after") VALUES (?, ?, ?, ?, ?, ?, ?, {js}, {js})',
         [
-            {
-                "at": at,
-                "actor_id": actor_id,
-                "actor_label": label,
-                "org_id": e.org_id,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "before": _plain(e.before or {}),
-                "after": _plain(e.after or {}),
-            }
+            (
+                at,
+                actor_id,
+                label,
+                e.org_id,
+                e.action,
+                e.object_type,
+                e.object_id,
+                raw.json(_plain(e.before or {})),
+                raw.json(_plain(e.after or {})),
+            )
             for e in events
         ],
     )

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import func
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from publisher.dbraw import Raw
 from publisher.errors import Conflict, InvalidTransition, NotFound
 from publisher.models import Channel, Delivery, DeliveryStatus, Post, PostStatus, PostVariant
 from publisher.services.accounts import audit
@@ -136,33 +137,18 @@ class DeliveryRow(Protocol):
 #: Post statuses a delivery never changes (derive_post_status keeps them).
 _KEPT_POST_STATUSES = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.REJECTED)
 
-# The batch statements are built once: building and cache-keying a statement per batch cost
-# more CPU than executing it (measured on the scale-out benchmark's small batches).
-_DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
-_POST = Post.__table__  # type: ignore[attr-defined]
-_POSTS_BY_ID = select(_POST.c.id, _POST.c.org_id, _POST.c.status).where(
-    _POST.c.id.in_(bindparam("ids", expanding=True))
-)
-_STATUSES_OF_POSTS = (
-    select(_DELIVERY.c.post_id, _DELIVERY.c.status)
-    .where(_DELIVERY.c.post_id.in_(bindparam("ids", expanding=True)))
-    .distinct()
-)
-_POST_STATUS_UPDATE = (
-    update(_POST)
-    .where(_POST.c.id == bindparam("w_id"))
-    .values(status=bindparam("v_status"), updated_at=bindparam("v_updated_at"))
-)
+# The batch statements run on the DBAPI cursor (:mod:`publisher.dbraw`): building and
+# executing them through SQLAlchemy cost more CPU than the database's work (the burst
+# benchmark's small batches).
+_DELIVERY = Delivery.__table__.name  # type: ignore[attr-defined]
+_POST = Post.__table__.name  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=64)
-def _guarded_update(keys: tuple[str, ...]) -> Any:
-    """UPDATE delivery SET <keys> WHERE id = :w_id AND status = :w_status (executemany)."""
-    return (
-        update(_DELIVERY)
-        .where(_DELIVERY.c.id == bindparam("w_id"), _DELIVERY.c.status == bindparam("w_status"))
-        .values({key: bindparam(f"v_{key}") for key in keys})
-    )
+def _guarded_update(keys: tuple[str, ...]) -> str:
+    """UPDATE delivery SET <keys> WHERE id = ? AND status = ? (executemany)."""
+    sets = ", ".join(f"{key} = ?" for key in keys)
+    return f"UPDATE {_DELIVERY} SET {sets} WHERE id = ? AND status = ?"
 
 
 def transition_many(
@@ -175,10 +161,10 @@ def transition_many(
     """Like :func:`transition` for many deliveries in one transaction (the engine's batches):
     each move is checked and audited; each affected post's status is refreshed once.
 
-    Written with a few multi-row statements, not per-delivery ORM round trips: one UPDATE
-    per set of changed columns (each row guarded by its id *and* the status it was read in),
-    one INSERT of the audit rows, one query for the posts. Loaded ``Delivery`` objects passed
-    in are updated in memory without being marked dirty.
+    Written with a few statements on the DBAPI cursor, not per-delivery ORM round trips: one
+    UPDATE per set of changed columns run per row (each row guarded by its id *and* the status
+    it was read in), one INSERT of the audit rows, one query for the posts. Loaded
+    ``Delivery`` objects passed in are updated in memory without being marked dirty.
 
     Raises InvalidTransition for an illegal move, Conflict if a row was not in the
     status it was read in (nothing is then written: the caller's transaction rolls back).
@@ -187,22 +173,24 @@ def transition_many(
     if not moves:
         return []
     now = utcnow()
+    raw = Raw(session.connection())
     post_ids = sorted({d.post_id for d, _, _ in moves})
-    conn = session.connection()
-    posts = {
+    posts: dict[int, tuple[int, str]] = {
         pid: (org_id, status)
-        for pid, org_id, status in conn.execute(_POSTS_BY_ID, {"ids": post_ids})
+        for pid, org_id, status in raw.rows(
+            f"SELECT id, org_id, status FROM {_POST} WHERE id IN {raw.marks(len(post_ids))}",
+            post_ids,
+        )
     }
-    batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    batches: dict[tuple[str, ...], list[list[Any]]] = {}
     events: list[audit.Event] = []
     for delivery, to, fields in moves:
         frm = delivery.status
         if to != frm and to not in TRANSITIONS.get(frm, frozenset()):
             raise InvalidTransition("error.delivery_transition", frm=frm, to=to, id=delivery.id)
         values = {**fields, "status": to, "updated_at": now}
-        params = {f"v_{key}": value for key, value in values.items()}
-        params.update(w_id=delivery.id, w_status=frm)
-        batches.setdefault(tuple(sorted(values)), []).append(params)
+        keys = tuple(sorted(values))
+        batches.setdefault(keys, []).append([*(values[k] for k in keys), delivery.id, frm])
         after: dict[str, Any] = {"status": to}
         if reason:
             after["reason"] = reason[:500]
@@ -221,20 +209,25 @@ def transition_many(
             )
         )
     for keys, rows in batches.items():
-        result = conn.execute(_guarded_update(keys), rows)
-        if result.rowcount != len(rows) and conn.dialect.supports_sane_multi_rowcount:
-            raise Conflict("error.delivery_changed", count=len(rows) - result.rowcount)
+        changed = raw.executemany(_guarded_update(keys), rows)
+        if changed != len(rows):
+            raise Conflict("error.delivery_changed", count=len(rows) - changed)
     audit.record_many(session, actor, events, at=now)
     for delivery, to, fields in moves:
         if isinstance(delivery, Delivery):
             for key, value in {**fields, "status": to, "updated_at": now}.items():
                 set_committed_value(delivery, key, value)
-    _refresh_posts(session, posts, now, all_sending=all(to == D.SENDING for _, to, _ in moves))
+    _refresh_posts(session, raw, posts, now, all_sending=all(to == D.SENDING for _, to, _ in moves))
     return [d for d, _, _ in moves]
 
 
 def _refresh_posts(
-    session: Session, posts: dict[int, tuple[int, str]], now: datetime, *, all_sending: bool
+    session: Session,
+    raw: Raw,
+    posts: dict[int, tuple[int, str]],
+    now: datetime,
+    *,
+    all_sending: bool,
 ) -> None:
     """Derive the status of each post from its deliveries' (distinct) statuses and write the
     ones that changed. When every move was a claim (to ``sending``), the answer is known
@@ -248,8 +241,10 @@ def _refresh_posts(
         }
     elif posts:
         statuses: dict[int, set[str]] = {pid: set() for pid in posts}
-        for post_id, status in session.connection().execute(
-            _STATUSES_OF_POSTS, {"ids": list(posts)}
+        for post_id, status in raw.rows(
+            f"SELECT DISTINCT post_id, status FROM {_DELIVERY}"
+            f" WHERE post_id IN {raw.marks(len(posts))}",
+            list(posts),
         ):
             statuses[post_id].add(status)
         for pid, (_, current) in posts.items():
@@ -258,9 +253,9 @@ def _refresh_posts(
                 changed[pid] = new
     if not changed:
         return
-    session.connection().execute(
-        _POST_STATUS_UPDATE,
-        [{"w_id": pid, "v_status": st, "v_updated_at": now} for pid, st in changed.items()],
+    raw.executemany(
+        f"UPDATE {_POST} SET status = ?, updated_at = ? WHERE id = ?",
+        [(st, now, pid) for pid, st in changed.items()],
     )
     for pid, st in changed.items():
         # Keep a Post loaded in this session in step with what was written.
