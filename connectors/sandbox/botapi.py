@@ -85,6 +85,8 @@ def fault_answer(fault: Fault) -> Outcome:
         400: "Bad Request: sandbox injected error",
         401: "Unauthorized",
         403: "Forbidden: bot is not a member of the channel chat",
+        409: "Conflict: terminated by other getUpdates request; make sure that only one bot"
+        " instance is running",
         502: "Bad Gateway",
     }.get(status, "Internal Server Error")
     return tg_error(status, fault.message or default)

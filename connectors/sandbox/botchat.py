@@ -14,6 +14,9 @@ Control endpoints (the demo's "citizen chat" and the tests drive a bot through t
 ``getUpdates`` hands a bot its own queued updates plus the shared reaction updates of
 :mod:`connectors.sandbox.reactions`, honours ``offset`` (updates below it are confirmed and
 dropped) and waits up to ``timeout`` seconds for one to arrive, like Telegram's long polling.
+Its faults match the bot's numeric id as ``account`` (``{"platform": "telegram", "method":
+"getUpdates", "account": "7001", "action": "error", "status": 409, "times": null}``: that
+bot's polling meets a conflict until the rule is removed); a faulty poll answers at once.
 """
 
 from __future__ import annotations
@@ -180,7 +183,9 @@ async def get_updates(request: Request, state: SandboxState) -> Response:
             status_code=400,
         )
     bot_id = state.accounts.tg_bot_for(token)
-    if bot_id is not None and timeout > 0:
+    account = str(bot_id) if bot_id is not None else None
+    faulty = state.faults.pending("telegram", account, "getUpdates", request.method)
+    if bot_id is not None and timeout > 0 and not faulty:
         deadline = time.monotonic() + timeout
         while not _pending(state, bot_id, offset, allowed) and time.monotonic() < deadline:
             if await request.is_disconnected():
@@ -199,7 +204,7 @@ async def get_updates(request: Request, state: SandboxState) -> Response:
         state,
         platform="telegram",
         method="getUpdates",
-        account=None,
+        account=account,
         received_at=received_at,
         details={"fields": params},
         process=process,

@@ -19,7 +19,8 @@ class Fault:
     the post is not accepted, ``"after"`` that it is accepted and recorded first) or ``drop``
     (close the socket without an answer; by default after recording). ``times=None`` applies
     to every matching request; otherwise the rule is used up after ``times`` matches.
-    ``account`` is a page id, a chat id or a hook name; ``method`` a Graph edge (``feed``,
+    ``account`` is a page id, a chat id (a bot's numeric id for ``getUpdates``: one bot's
+    polling fails, the others' goes on) or a hook name; ``method`` a Graph edge (``feed``,
     ``photos``, ``videos``, ``object``, ``insights``, ``me``), a Bot API method
     (``sendMessage``...) or ``hook``; ``http_method`` (``POST``, ``GET``) narrows it further,
     e.g. a page whose posts hang while its feed can still be read.
@@ -105,6 +106,15 @@ class FaultBook:
                         self.faults.remove(fault)
                     return fault
         return None
+
+    def pending(
+        self, platform: str, account: str | None, method: str, http_method: str | None = None
+    ) -> bool:
+        """Whether a rule matches, without counting a hit (a long poll answers at once)."""
+        if not self.faults:
+            return False
+        with self._lock:
+            return any(f.matches(platform, account, method, http_method) for f in self.faults)
 
     def remove(self, fault_id: int) -> bool:
         with self._lock:

@@ -172,6 +172,11 @@ class BotPool:
 
 def _guarded(bot: TelegramBot | ZaloOutbox, stop: threading.Event, poll: bool) -> None:
     try:
-        bot.run(stop, poll=poll)
+        if isinstance(bot, TelegramBot):
+            # A refused token or an unreachable Bot API is retried, backed off and alerted
+            # in the bot's thread (publisher.bots.polling), not by restarting the thread.
+            bot.run(stop, poll=poll, keep_trying=True)
+        else:
+            bot.run(stop, poll=poll)
     except Exception as exc:  # the pool restarts a dead bot on its next round
         log.warning("faq bot of %s stopped: %s", bot.channel.name, type(exc).__name__)

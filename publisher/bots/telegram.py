@@ -24,8 +24,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import ChannelConfig
+from connectors.errors import ConnectorError
 from connectors.telegram import TelegramConnector
 from publisher.bots.limits import ALLOW, NOTICE, UserBuckets
+from publisher.bots.polling import PollPolicy, PollWatch, failure_of, sleep_unless
 from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.errors import InvalidInput
@@ -189,6 +191,7 @@ class TelegramBot:
         poll_timeout: float = 10.0,
         outbox_interval: float = 1.0,
         timeout: float = 20.0,
+        policy: PollPolicy | None = None,
     ) -> None:
         settings = get_settings()
         self.channel = channel
@@ -204,6 +207,7 @@ class TelegramBot:
         self._queues: dict[int, asyncio.Queue[Incoming]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.answered = 0
+        self.watch = PollWatch(channel.id, channel.name, policy)
 
     def now(self) -> datetime:
         return (self.clock or get_clock()).now()
@@ -232,14 +236,22 @@ class TelegramBot:
             await self.bot.shutdown()
             self.bot = None
 
-    def run(self, stop: threading.Event, *, poll: bool = True) -> None:
+    def run(self, stop: threading.Event, *, poll: bool = True, keep_trying: bool = False) -> None:
         """Serve until ``stop`` is set (blocking; its own event loop)."""
-        asyncio.run(self.serve(stop, poll=poll))
+        asyncio.run(self.serve(stop, poll=poll, keep_trying=keep_trying))
 
-    async def serve(self, stop: threading.Event, *, poll: bool = True) -> None:
+    async def serve(
+        self, stop: threading.Event, *, poll: bool = True, keep_trying: bool = False
+    ) -> None:
         """Long-poll for updates (unless ``poll`` is off: webhook mode) and send the staff
-        replies of the inbox, until ``stop`` is set."""
-        await self.start()
+        replies of the inbox, until ``stop`` is set. A failed poll is retried, backed off and
+        alerted (:mod:`publisher.bots.polling`); so is a failed start with ``keep_trying``
+        (the worker's bots), which otherwise raises a ConnectorError (``bot run``)."""
+        if not await self._start_until_up(stop, keep_trying):
+            await self.close()
+            return
+        if not poll:
+            await self.watch.succeeded()  # the token works; the api receives the updates
         try:
             outbox = asyncio.create_task(self._outbox_loop(stop))
             offset = 0
@@ -254,9 +266,9 @@ class TelegramBot:
                 try:
                     raws = fetch.result()
                 except Exception as exc:  # the Bot API is down or refused: wait, retry
-                    log.warning("bot %s: getUpdates failed: %s", self.channel.name, exc)
-                    await _sleep_unless(stop, 3.0)
+                    await self.watch.failed(failure_of(self.connector, exc), stop)
                     continue
+                await self.watch.succeeded()
                 for raw in raws:
                     if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
                         offset = max(offset, raw["update_id"] + 1)
@@ -267,6 +279,18 @@ class TelegramBot:
             await asyncio.gather(outbox, return_exceptions=True)
         finally:
             await self.close()
+
+    async def _start_until_up(self, stop: threading.Event, keep_trying: bool) -> bool:
+        """Start (getMe); with ``keep_trying`` a failure waits and retries until ``stop``."""
+        while not stop.is_set():
+            try:
+                await self.start()
+                return True
+            except ConnectorError as error:
+                if not keep_trying:
+                    raise
+                await self.watch.failed(error, stop)
+        return False
 
     async def _fetch(self, offset: int) -> list[Any]:
         assert self.bot is not None
@@ -359,7 +383,7 @@ class TelegramBot:
                 await self.send_staff_replies()
             except Exception as exc:  # the database or the Bot API: try again next round
                 log.warning("bot %s: staff replies: %s", self.channel.name, type(exc).__name__)
-            await _sleep_unless(stop, self.outbox_interval)
+            await sleep_unless(stop, self.outbox_interval)
 
     async def send_staff_replies(self) -> int:
         """Send the inbox replies staff wrote for this channel; how many went out."""
@@ -391,9 +415,3 @@ def _mark(handover_id: int, ok: bool) -> None:
 async def _wait(stop: threading.Event) -> None:
     while not stop.is_set():
         await asyncio.sleep(0.1)
-
-
-async def _sleep_unless(stop: threading.Event, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not stop.is_set() and time.monotonic() < deadline:
-        await asyncio.sleep(min(0.1, seconds))

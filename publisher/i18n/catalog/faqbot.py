@@ -171,4 +171,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "When set, Telegram posts updates to the api at /bot/telegram/<channel> with this"
         " token instead of long polling.",
     ),
+    # -- alerts: the bot cannot fetch its messages (publisher.bots.polling) -------------------
+    "alert.kind.faq_bot_polling": ("Bot hỏi đáp ngừng nhận tin", "FAQ bot not receiving"),
+    "alert.faq_bot_polling.token": (
+        "Bot hỏi đáp của kênh «{channel}» không nhận được câu hỏi: Telegram từ chối mã bot"
+        " ({failures} lần liên tiếp). Hãy kiểm tra mã bot (token) của kênh: có thể đã bị thu"
+        " hồi hoặc đổi qua @BotFather",
+        "The FAQ bot of channel «{channel}» receives no questions: Telegram refuses the bot"
+        " token ({failures} times in a row). Check the channel's bot token: it may have been"
+        " revoked or changed with @BotFather",
+    ),
+    "alert.faq_bot_polling.conflict": (
+        "Bot hỏi đáp của kênh «{channel}» không nhận được câu hỏi: một chương trình khác đang"
+        " dùng bot này để nhận tin nhắn, hoặc bot đang đặt webhook ({failures} lần liên tiếp)."
+        " Hãy tắt chương trình kia hoặc gỡ webhook (publisher bot webhook --channel"
+        " «{channel}» --off)",
+        "The FAQ bot of channel «{channel}» receives no questions: another program is"
+        " receiving this bot's messages, or a webhook is set on the bot ({failures} times in a"
+        " row). Stop the other program or remove the webhook (publisher bot webhook --channel"
+        " «{channel}» --off)",
+    ),
+    "alert.faq_bot_polling.network": (
+        "Bot hỏi đáp của kênh «{channel}» không nhận được câu hỏi: không kết nối được tới"
+        " Telegram ({failures} lần liên tiếp: mất kết nối, quá thời gian chờ hoặc lỗi máy"
+        " chủ). Bot vẫn tự thử lại; hãy kiểm tra mạng của máy chủ",
+        "The FAQ bot of channel «{channel}» receives no questions: Telegram cannot be"
+        " reached ({failures} times in a row: connection lost, timeout or server error). The"
+        " bot keeps trying; check the server's network",
+    ),
+    "alert.faq_bot_polling.other": (
+        "Bot hỏi đáp của kênh «{channel}» không nhận được câu hỏi: Telegram từ chối yêu cầu"
+        " ({failures} lần liên tiếp). Bot vẫn tự thử lại; xem nhật ký của worker",
+        "The FAQ bot of channel «{channel}» receives no questions: Telegram refuses the"
+        " request ({failures} times in a row). The bot keeps trying; see the worker's log",
+    ),
 }

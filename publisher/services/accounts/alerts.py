@@ -88,3 +88,39 @@ def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
     session.add(alert)
     audit.record(session, actor, "alert.resolve", "alert", alert.id, org_id=alert.org_id)
     return alert
+
+
+def resolve_open(
+    session: Session,
+    kind: str,
+    *,
+    object_type: str,
+    object_id: int | None,
+    actor: Actor | str,
+) -> list[Alert]:
+    """Resolve the open alerts of ``kind`` about one object because their cause ended by
+    itself (a FAQ bot polls again): no person resolved them, so ``resolved_by`` stays empty;
+    each is audited as ``alert.resolve`` by ``actor``. Returns them (none: nothing written)."""
+    found = list(
+        session.exec(
+            select(Alert).where(
+                Alert.kind == kind,
+                Alert.object_type == object_type,
+                Alert.object_id == object_id,
+                col(Alert.resolved_at).is_(None),
+            )
+        )
+    )
+    for alert in found:
+        alert.resolved_at = utcnow()
+        session.add(alert)
+        audit.record(
+            session,
+            actor,
+            "alert.resolve",
+            "alert",
+            alert.id,
+            org_id=alert.org_id,
+            after={"automatic": True},
+        )
+    return found
