@@ -262,7 +262,7 @@ def leaked_office(
     yield planted
 
 
-PAGES = ("pages/channels.py", "pages/deliveries.py", "pages/calendar.py", "pages/reports.py")
+PAGES = ("views/channels.py", "views/deliveries.py", "views/calendar.py", "views/reports.py")
 
 
 @pytest.mark.parametrize("role", ["officer", "editor", "manager", "admin"])

@@ -62,7 +62,7 @@ def app_as() -> Callable[..., AppTest]:
             at.text_input(key="login_password").input(PASSWORD)
             at.button[0].click().run()
             assert "actor" in at.session_state, [e.value for e in at.error]
-        at.switch_page(page or "pages/calendar.py").run()
+        at.switch_page(page or "views/calendar.py").run()
         return at
 
     return make

@@ -11,7 +11,7 @@ from tests.ui.conftest import texts
 
 def test_an_editor_saves_an_email_and_chooses_channels(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "editor", "pages/notifications.py")
+    at = app_as(office, "editor", "views/notifications.py")
     assert not at.exception
     shown = texts(at)
     assert "Chưa liên kết Telegram." in shown and "Bài chờ duyệt" in shown
@@ -27,7 +27,7 @@ def test_an_editor_saves_an_email_and_chooses_channels(db, clock, app_as):
 
 def test_a_bad_email_is_refused_in_vietnamese(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "officer", "pages/notifications.py")
+    at = app_as(office, "officer", "views/notifications.py")
     at.text_input[0].input("khong phai email")
     at.button[-1].click().run()
     assert "Địa chỉ email «khong phai email» không hợp lệ" in texts(at)
@@ -38,7 +38,7 @@ def test_a_bad_email_is_refused_in_vietnamese(db, clock, app_as):
 
 def test_a_link_code_is_shown_once_made(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "manager", "pages/notifications.py")
+    at = app_as(office, "manager", "views/notifications.py")
     at.button(key="nt_code").click().run()
     assert not at.exception
     assert len(at.code) == 1 and len(at.code[0].value) == 16

@@ -44,13 +44,13 @@ def _submit(at: AppTest, current: str, new: str, repeat: str) -> AppTest:
 def test_every_role_has_the_change_password_page(office, role):
     from ui import nav
 
-    assert "pages/password.py" in [p.path for p in nav.visible_specs(office.actor(role))]
+    assert "views/password.py" in [p.path for p in nav.visible_specs(office.actor(role))]
 
 
 def test_a_user_changes_their_password_and_this_browser_stays_logged_in(office, app_as):
     username = office.users["officer"].username
     elsewhere = _issue(username)
-    at = app_as(office, "officer", "pages/password.py")
+    at = app_as(office, "officer", "views/password.py")
     old_token = at.session_state["session_token"]
 
     _submit(at, PASSWORD, NEW, NEW)
@@ -79,7 +79,7 @@ def test_a_user_changes_their_password_and_this_browser_stays_logged_in(office, 
 def test_the_form_says_in_one_line_what_is_wrong_and_changes_nothing(
     office, app_as, current, new, repeat, message
 ):
-    at = app_as(office, "editor", "pages/password.py")
+    at = app_as(office, "editor", "views/password.py")
     token = at.session_state["session_token"]
     _submit(at, current, new, repeat)
     assert not at.exception
@@ -92,7 +92,7 @@ def test_the_form_says_in_one_line_what_is_wrong_and_changes_nothing(
 def test_an_administrator_resets_a_password_and_sees_it_once(office, app_as):
     officer = office.users["officer"]
     token = _issue(officer.username)
-    admin = app_as(office, "admin", "pages/users.py")
+    admin = app_as(office, "admin", "views/users.py")
     assert f"us_reset_{office.users['admin'].id}" not in [b.key for b in admin.button]
 
     admin.button(key=f"us_reset_{officer.id}").click().run()
