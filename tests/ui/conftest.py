@@ -86,3 +86,8 @@ def texts(at: AppTest) -> str:
         parts += [str(e.value) for e in group]
     parts += [str(e.label) for e in at.expander]
     return "\n".join(parts)
+
+
+def cookie_scripts(at: AppTest) -> str:
+    """The one-time scripts the last run wrote to set or clear the session cookie."""
+    return "\n".join(e.proto.body for e in at.get("html") if "document.cookie" in e.proto.body)
