@@ -59,10 +59,10 @@ def test_the_tree_keeps_every_contract() -> None:
 #: (module written into the copy, its source, the contract it breaks, the import reported)
 BREACHES = [
     (
-        "ui/pages/_breach.py",
+        "ui/views/_breach.py",
         "from sqlmodel import Session\n",
         "ui calls services only",
-        "ui.pages._breach -> sqlmodel",
+        "ui.views._breach -> sqlmodel",
     ),
     (
         "ui/components/_breach.py",
@@ -77,10 +77,10 @@ BREACHES = [
         "ui._breach -> publisher.db",
     ),
     (
-        "ui/pages/_breach.py",
+        "ui/views/_breach.py",
         "import connectors.telegram\n",
         "ui calls services only",
-        "ui.pages._breach -> connectors.telegram",
+        "ui.views._breach -> connectors.telegram",
     ),
     (
         "connectors/_breach.py",

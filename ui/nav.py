@@ -1,6 +1,6 @@
 """The navigation: one list of page specs with the permission each needs.
 
-To add a page, write it under ``pages/`` and append a :class:`PageSpec`. A spec whose file is
+To add a page, write it under ``views/`` and append a :class:`PageSpec`. A spec whose file is
 missing is a bug: ``tests/ui`` checks that every listed page exists.
 """
 
@@ -29,7 +29,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec(
-        "pages/calendar.py",
+        "views/calendar.py",
         "ui.nav.calendar",
         ":material/calendar_month:",
         "post.view",
@@ -37,93 +37,93 @@ PAGES: list[PageSpec] = [
         default=True,
     ),
     PageSpec(
-        "pages/compose.py",
+        "views/compose.py",
         "ui.nav.compose",
         ":material/edit_square:",
         "post.compose",
         "ui.section.work",
     ),
     PageSpec(
-        "pages/review.py", "ui.nav.review", ":material/fact_check:", "post.view", "ui.section.work"
+        "views/review.py", "ui.nav.review", ":material/fact_check:", "post.view", "ui.section.work"
     ),
     PageSpec(
-        "pages/faq_inbox.py",
+        "views/faq_inbox.py",
         "ui.nav.faq_inbox",
         ":material/forum:",
         "faqbot.inbox",
         "ui.section.work",
     ),
     PageSpec(
-        "pages/deliveries.py",
+        "views/deliveries.py",
         "ui.nav.deliveries",
         ":material/outbox:",
         "alert.view",
         "ui.section.work",
     ),
     PageSpec(
-        "pages/studio.py", "ui.nav.studio", ":material/palette:", "media.view", "ui.section.content"
+        "views/studio.py", "ui.nav.studio", ":material/palette:", "media.view", "ui.section.content"
     ),
     PageSpec(
-        "pages/renders.py", "ui.nav.renders", ":material/movie:", "media.view", "ui.section.content"
+        "views/renders.py", "ui.nav.renders", ":material/movie:", "media.view", "ui.section.content"
     ),
     PageSpec(
-        "pages/bulletins.py",
+        "views/bulletins.py",
         "ui.nav.bulletins",
         ":material/radio:",
         "post.compose",
         "ui.section.content",
     ),
     PageSpec(
-        "pages/campaigns.py",
+        "views/campaigns.py",
         "ui.nav.campaigns",
         ":material/campaign:",
         "campaign.view",
         "ui.section.content",
     ),
-    PageSpec("pages/faq.py", "faqkb.ui.nav", ":material/quiz:", "faq.view", "ui.section.content"),
+    PageSpec("views/faq.py", "faqkb.ui.nav", ":material/quiz:", "faq.view", "ui.section.content"),
     PageSpec(
-        "pages/statistics.py",
+        "views/statistics.py",
         "ui.nav.statistics",
         ":material/insights:",
         "stats.view",
         "ui.section.results",
     ),
     PageSpec(
-        "pages/reports.py",
+        "views/reports.py",
         "ui.nav.reports",
         ":material/description:",
         "report.export",
         "ui.section.results",
     ),
     PageSpec(
-        "pages/channels.py", "ui.nav.channels", ":material/hub:", "channel.view", "ui.section.setup"
+        "views/channels.py", "ui.nav.channels", ":material/hub:", "channel.view", "ui.section.setup"
     ),
     PageSpec(
-        "pages/users.py", "ui.nav.users", ":material/group:", "user.manage", "ui.section.setup"
+        "views/users.py", "ui.nav.users", ":material/group:", "user.manage", "ui.section.setup"
     ),
     PageSpec(
-        "pages/audit.py",
+        "views/audit.py",
         "ui.nav.audit",
         ":material/history:",
         "audit.view",
         "ui.section.setup",
     ),
     PageSpec(
-        "pages/sandbox.py",
+        "views/sandbox.py",
         "ui.nav.sandbox",
         ":material/inventory_2:",
         "sandbox.view",
         "ui.section.setup",
     ),
     PageSpec(
-        "pages/notifications.py",
+        "views/notifications.py",
         "ui.nav.notifications",
         ":material/notifications:",
         "user.own_password",
         "ui.section.account",
     ),
     PageSpec(
-        "pages/password.py",
+        "views/password.py",
         "ui.nav.password",
         ":material/key:",
         "user.own_password",
@@ -141,7 +141,7 @@ def login_pages(title: str, icon: str) -> list[st.Page]:
     """The logged-out navigation: the login page, also answering at every page's address
     (hidden), so that a link or a typed «/calendar» shows the login form, not Streamlit's
     English «Page not found»; after logging in the app opens that page."""
-    login = str(UI_DIR / "pages/login.py")
+    login = str(UI_DIR / "views/login.py")
     pages = [st.Page(login, title=title, icon=icon, url_path="login")]
     for spec in PAGES:
         stem = Path(spec.path).stem
@@ -167,7 +167,7 @@ def build(actor: Actor) -> dict[str, list[st.Page]]:
         if spec.default:
             # «/calendar» typed in the address bar opens the calendar too, not Streamlit's
             # English «Page not found». Hidden from the menu; listed after the default page
-            # so that st.switch_page("pages/calendar.py") still goes to "/".
+            # so that st.switch_page("views/calendar.py") still goes to "/".
             pages.append(
                 st.Page(
                     str(UI_DIR / spec.path),

@@ -58,7 +58,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 def test_the_coordinator_sees_the_whole_province_and_each_unit(units) -> None:
     khcn, ward = units
-    at = _app(khcn.users["coordinator"], "pages/statistics.py")
+    at = _app(khcn.users["coordinator"], "views/statistics.py")
     org_box = at.selectbox(key="st_org")
     assert org_box.value is None and "Toàn tỉnh (mọi đơn vị)" in org_box.options
     assert _metric(at, "Bài viết") == "2" and _metric(at, "Cảm xúc") == "42"
@@ -69,14 +69,14 @@ def test_the_coordinator_sees_the_whole_province_and_each_unit(units) -> None:
 
 def test_a_unit_sees_only_its_own(units) -> None:
     _khcn, ward = units
-    at = _app(ward.users["manager"], "pages/statistics.py")
+    at = _app(ward.users["manager"], "views/statistics.py")
     assert at.selectbox(key="st_org").options == ["Đơn vị phuong"]
     assert _metric(at, "Bài viết") == "1"
 
 
 def test_collect_now_button_reports_what_it_did(units) -> None:
     khcn, _ward = units
-    at = _app(khcn.users["manager"], "pages/statistics.py")
+    at = _app(khcn.users["manager"], "views/statistics.py")
     at.button(key="st_collect").click().run()
     assert not at.exception, [e.value for e in at.exception]
     shown = "\n".join(str(e.value) for group in (at.success, at.warning) for e in group)
@@ -94,10 +94,10 @@ def test_reports_page_collection_for_coordinator_and_unit(units) -> None:
             date(2026, 12, 15),
         )
         request_id = request.id
-    at = _app(ward.users["manager"], "pages/reports.py")
+    at = _app(ward.users["manager"], "views/reports.py")
     at.button(key=f"rc_submit_{request_id}").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    at = _app(khcn.users["coordinator"], "views/reports.py")
     table = at.dataframe[0].value  # the one request's table
     assert list(table.iloc[:, 0]) == ["Đơn vị phuong", "Đơn vị so-khcn"]
     assert "đã gửi" in str(table.iloc[0, 1]) and "chưa gửi" in str(table.iloc[1, 1])
@@ -121,7 +121,7 @@ def test_two_requests_over_the_same_dates_compile_side_by_side(units) -> None:
             ids.append(request.id)
         with session_scope() as s:
             collection.submit(s, ward.actor("manager"), request.id, "phuong")
-    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    at = _app(khcn.users["coordinator"], "views/reports.py")
     for request_id in ids:
         at.button(key=f"rc_compile_{request_id}").click().run()
         assert not at.exception, [e.value for e in at.exception]
@@ -132,7 +132,7 @@ def test_a_unit_without_tasks_sees_the_task_kpi_as_no_data(units) -> None:
     """The ward has no S&T task: its task card reads «—» and «không có số liệu», not a red
     «0%» «Chưa đạt»."""
     _khcn, ward = units
-    at = _app(ward.users["manager"], "pages/statistics.py")
+    at = _app(ward.users["manager"], "views/statistics.py")
     cards = [m.value for m in at.markdown]
     at_card = next(i for i, v in enumerate(cards) if v.startswith("**Tỷ lệ nhiệm vụ KH&CN"))
     assert cards[at_card + 1] == "### —"
@@ -171,7 +171,7 @@ def test_on_a_phone_each_unit_is_one_wrapping_line_instead_of_the_wide_table(uni
         request_id = request.id
     with session_scope() as s:
         collection.submit(s, ward.actor("manager"), request_id, "phuong")
-    at = _app(khcn.users["coordinator"], "pages/reports.py")
+    at = _app(khcn.users["coordinator"], "views/reports.py")
     lines = next(
         str(m.value)
         for m in at.markdown

@@ -61,7 +61,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_statistics_page_shows_figures_na_views_and_kpis(office):
-    at = _app(office, "manager", "pages/statistics.py")
+    at = _app(office, "manager", "views/statistics.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Bài viết"] == "2" and metrics["Cảm xúc"] == "366"
     assert metrics["Lượt xem"] == "1.500" and metrics["Lượt nhấp"] == "12"
@@ -75,7 +75,7 @@ def test_statistics_page_shows_figures_na_views_and_kpis(office):
 
 
 def test_statistics_filters_by_content_type_and_period(office):
-    at = _app(office, "manager", "pages/statistics.py")
+    at = _app(office, "manager", "views/statistics.py")
     at.selectbox(key="st_content").select("image").run()
     assert {m.label: m.value for m in at.metric}["Bài viết"] == "1"
     at.selectbox(key="st_period").select("2026-H1").run()
@@ -84,14 +84,14 @@ def test_statistics_filters_by_content_type_and_period(office):
 
 
 def test_an_officer_cannot_open_statistics(office):
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / "statistics.py"), default_timeout=60)
+    at = AppTest.from_file(str(Path(APP).parent / "views" / "statistics.py"), default_timeout=60)
     at.session_state["actor"] = office.actor("officer")
     at.run()
     assert at.error and not at.metric
 
 
 def test_reports_page_generates_a_docx_to_download(office):
-    at = _app(office, "manager", "pages/reports.py")
+    at = _app(office, "manager", "views/reports.py")
     assert "Sắp đến hạn báo cáo 6 tháng cuối năm 2026" in _texts(at)  # 06/12: reminder window
     at.selectbox(key="rp_period").select("2026-H2").run()
     at.button(key="FormSubmitter:report_form-Tạo báo cáo").click().run()
@@ -102,7 +102,7 @@ def test_reports_page_generates_a_docx_to_download(office):
 
 
 def test_the_years_table_writes_engagement_as_people_read_it(office):
-    at = _app(office, "manager", "pages/statistics.py")
+    at = _app(office, "manager", "views/statistics.py")
     tables = [d.value for d in at.dataframe if "Năm" in d.value.columns]
     assert tables, "the year-over-year table is on the page"
     engagement = list(tables[0]["Tương tác"])
@@ -113,7 +113,7 @@ def test_every_statistics_chart_counts_with_vietnamese_thousands(office):
     """Each chart's count axis writes «1.000» like the tables (the years chart read «1,000»)."""
     import json
 
-    at = _app(office, "manager", "pages/statistics.py")
+    at = _app(office, "manager", "views/statistics.py")
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(specs) >= 3, len(specs)  # trend, breakdown, years
 

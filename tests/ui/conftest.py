@@ -62,7 +62,7 @@ def app_as() -> Callable[..., AppTest]:
             at.text_input(key="login_password").input(PASSWORD)
             at.button[0].click().run()
             assert "actor" in at.session_state, [e.value for e in at.error]
-        at.switch_page(page or "pages/calendar.py").run()
+        at.switch_page(page or "views/calendar.py").run()
         return at
 
     return make
@@ -86,3 +86,8 @@ def texts(at: AppTest) -> str:
         parts += [str(e.value) for e in group]
     parts += [str(e.label) for e in at.expander]
     return "\n".join(parts)
+
+
+def cookie_scripts(at: AppTest) -> str:
+    """The one-time scripts the last run wrote to set or clear the session cookie."""
+    return "\n".join(e.proto.body for e in at.get("html") if "document.cookie" in e.proto.body)

@@ -32,7 +32,7 @@ def _fill(at, office, text, channels=("Telegram", "Zalo")):
 
 
 def test_compose_saves_a_draft_with_a_per_channel_variant(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Nội dung chung")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Nội dung chung")
     tg = _channel_ids(office)["Telegram"]
     at.checkbox(key=f"c_own_{tg}").check().run()
     at.text_area(key=f"c_var_{tg}").input("Bản riêng cho Telegram").run()
@@ -51,7 +51,7 @@ def test_compose_saves_a_draft_with_a_per_channel_variant(office, app_as):
 
 
 def test_compose_submits_for_review_and_clears_the_form(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Gửi duyệt ngay")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Gửi duyệt ngay")
     at.button(key="c_btn_submit").click().run()
     assert not at.exception
     with session_scope() as s:
@@ -61,7 +61,7 @@ def test_compose_submits_for_review_and_clears_the_form(office, app_as):
 
 
 def test_compose_shows_the_channels_problems_and_blocks_submitting(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "x" * 5000)
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "x" * 5000)
     assert any("4096" in e.value for e in at.error), [e.value for e in at.error]
     assert at.button(key="c_btn_submit").disabled
     # a draft may still be saved, as the officer keeps working on it
@@ -71,7 +71,7 @@ def test_compose_shows_the_channels_problems_and_blocks_submitting(office, app_a
 
 
 def test_compose_refuses_a_time_in_the_past_with_one_clear_line(office, app_as, clock):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Quá giờ")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Quá giờ")
     at.text_input(key="c_date").input("01/09/2026").run()
     at.text_input(key="c_time").input("08:00").run()
     # refused before saving (never shown as valid), and on saving
@@ -87,21 +87,21 @@ def test_a_new_post_defaults_to_the_next_hour_by_day_and_to_8_00_at_night(office
     def shown(at):
         return at.text_input(key="c_date").value, at.text_input(key="c_time").value
 
-    at = app_as(office, "officer", "pages/compose.py")  # 07:00 in Viet Nam
+    at = app_as(office, "officer", "views/compose.py")  # 07:00 in Viet Nam
     assert shown(at) == ("01/10/2026", "08:00")
     clock.advance(seconds=(12 * 60 + 10) * 60)  # 19:10 in Viet Nam
-    at = app_as(office, "officer", "pages/compose.py")
+    at = app_as(office, "officer", "views/compose.py")
     assert shown(at)[1] == "20:00"
     clock.advance(seconds=7 * 3600)  # 02:10 on 02/10 in Viet Nam: not 03:00
-    at = app_as(office, "officer", "pages/compose.py")
+    at = app_as(office, "officer", "views/compose.py")
     assert shown(at) == ("02/10/2026", "08:00")
     clock.advance(seconds=20 * 3600)  # 22:10 on 02/10: the next morning
-    at = app_as(office, "officer", "pages/compose.py")
+    at = app_as(office, "officer", "views/compose.py")
     assert shown(at) == ("03/10/2026", "08:00")
 
 
 def test_compose_generates_an_infographic_and_attaches_it(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Có ảnh")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Có ảnh")
     at.text_input(key="c_gen_title").input("Chuyển đổi số cho mọi người").run()
     at.button(key="c_gen_go").click().run()
     assert not at.exception
@@ -115,7 +115,7 @@ def test_editing_a_rejected_post_loads_it_into_the_form(office, app_as):
     post_id = compose(office, text="Cần sửa", submit=True)
     with session_scope() as s:
         posts.reject(s, office.actor("editor"), post_id, "Thiếu nguồn")
-    at = app_as(office, "officer", "pages/compose.py")
+    at = app_as(office, "officer", "views/compose.py")
     at.session_state["compose_load"] = post_id
     at.run()
     assert at.text_area(key="c_text").value == "Cần sửa"
@@ -141,9 +141,9 @@ def _failed_delivery(office) -> int:
 
 def test_an_editor_retries_a_failed_delivery_and_reads_the_error_in_plain_words(office, app_as):
     delivery_id = _failed_delivery(office)
-    officer = app_as(office, "officer", "pages/deliveries.py")
+    officer = app_as(office, "officer", "views/deliveries.py")
     assert f"dl_retry_{delivery_id}" not in [b.key for b in officer.button]
-    at = app_as(office, "editor", "pages/deliveries.py")
+    at = app_as(office, "editor", "views/deliveries.py")
     assert any("từ chối nội dung" in e.value for e in at.error)
     at.button(key=f"dl_retry_{delivery_id}").click().run()
     assert not at.exception
@@ -152,7 +152,7 @@ def test_an_editor_retries_a_failed_delivery_and_reads_the_error_in_plain_words(
 
 
 def test_an_administrator_adds_a_channel_and_bad_settings_leave_nothing(office, app_as):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     at.selectbox(key="ch_new_kind").set_value("webhook").run()
     # Widgets inside a form keep their values until the form is submitted: no run() between.
     at.text_input(key="ch_new_name").input("Zalo xã")
@@ -168,33 +168,33 @@ def test_an_administrator_adds_a_channel_and_bad_settings_leave_nothing(office, 
     assert not at.error, [e.value for e in at.error]
     with session_scope() as s:
         assert s.exec(select(Channel).where(Channel.name == "Zalo xã")).one().kind == "webhook"
-    officer = app_as(office, "officer", "pages/channels.py")
+    officer = app_as(office, "officer", "views/channels.py")
     assert "ch_new_name" not in [w.key for w in officer.text_input]
 
 
 def test_the_channels_page_names_settings_in_words_not_config_keys(office, app_as):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     labels = [w.label for w in at.text_input]
     assert "ID trang Facebook" in labels and "Mã truy cập trang" in labels, labels
     captions = " ".join(c.value for c in at.caption)
     assert "ID trang Facebook: 1000001" in captions
     for key in ("page_id", "access_token", "chat_id", "bot_token", "graph_url", "secret"):
         assert key not in labels and f"{key}:" not in captions, key
-    officer = app_as(office, "officer", "pages/channels.py")
+    officer = app_as(office, "officer", "views/channels.py")
     assert "Kênh Telegram (@tên hoặc mã số): @khcn_dongnai" in " ".join(
         c.value for c in officer.caption
     )
 
 
 def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_as):
-    at = app_as(office, "editor", "pages/campaigns.py")
+    at = app_as(office, "editor", "views/campaigns.py")
     from datetime import date
 
     at.text_input(key="cp_name").input("Tuần lễ số hóa xã")
     at.date_input(key="cp_date").set_value(date(2026, 11, 20))
     at.button(key="FormSubmitter:cp_new-Tạo chiến dịch").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    officer = app_as(office, "officer", "pages/campaigns.py")
+    officer = app_as(office, "officer", "views/campaigns.py")
     assert "cp_name" not in [w.key for w in officer.text_input]
     officer.selectbox(key="cp_plan_slug").set_value("tuan-le-so-hoa-xa")
     officer.button(key="FormSubmitter:cp_plan-Tạo kế hoạch").click().run()
@@ -210,7 +210,7 @@ def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_a
 
 
 def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
-    at = app_as(office, "officer", "pages/studio.py")
+    at = app_as(office, "officer", "views/studio.py")
     assert any("Nhập tiêu đề" in i.value for i in at.info)
     at.text_area(key="st_campaign_title").input("Ngày Chuyển đổi số quốc gia").run()
     assert not at.exception
@@ -230,7 +230,7 @@ def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     assert not at.exception and not at.error, [e.value for e in at.error]
     with session_scope() as s:
         assert s.exec(select(MediaAsset.alt_text)).one().startswith("Ảnh chào mừng")
-    manager = app_as(office, "manager", "pages/studio.py")
+    manager = app_as(office, "manager", "views/studio.py")
     manager.text_area(key="st_campaign_title").input("Chỉ xem").run()
     assert "st_save" not in [b.key for b in manager.button]
 
@@ -241,11 +241,11 @@ def test_an_administrator_deactivates_a_user_and_their_session_token_is_revoked(
     from publisher.models import User
     from publisher.services.accounts import sessions, users
 
-    officer = app_as(office, "officer", "pages/calendar.py")
+    officer = app_as(office, "officer", "views/calendar.py")
     token = officer.session_state["session_token"]
     with session_scope() as s:
         assert sessions.resume(s, token) is not None
-    admin = app_as(office, "admin", "pages/users.py")
+    admin = app_as(office, "admin", "views/users.py")
     assert not admin.exception
     names = texts(admin)
     assert "Cán bộ truyền thông" in names and "Đơn vị so-khcn" in names
@@ -263,7 +263,7 @@ def test_an_administrator_deactivates_a_user_and_their_session_token_is_revoked(
     with session_scope() as s:
         users.set_active(s, office.actor("admin"), office.users["officer"].username, True)
     for role in ("officer", "editor", "manager"):
-        assert "pages/users.py" not in [p.path for p in _visible(office, role)]
+        assert "views/users.py" not in [p.path for p in _visible(office, role)]
 
 
 def _visible(office, role):
@@ -273,7 +273,7 @@ def _visible(office, role):
 
 
 def test_compose_tags_themes_and_target_groups_and_loads_them_back(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Hội thảo ĐMST")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Hội thảo ĐMST")
     at.multiselect(key="c_themes").set_value(["dmst", "cds"]).run()
     at.multiselect(key="c_audiences").set_value(["business"]).run()
     at.button(key="c_btn_save").click().run()
@@ -282,7 +282,7 @@ def test_compose_tags_themes_and_target_groups_and_loads_them_back(office, app_a
         post_id = s.exec(select(Post.id)).one()
         detail = posts.detail(s, office.actor("officer"), post_id)
     assert (detail["themes"], detail["audiences"]) == (["dmst", "cds"], ["business"])
-    again = app_as(office, "officer", "pages/compose.py")
+    again = app_as(office, "officer", "views/compose.py")
     again.session_state["compose_load"] = post_id
     again.run()
     assert again.multiselect(key="c_themes").value == ["dmst", "cds"]
@@ -290,7 +290,7 @@ def test_compose_tags_themes_and_target_groups_and_loads_them_back(office, app_a
 
 
 def test_the_studio_makes_a_chart(office, app_as):
-    at = app_as(office, "officer", "pages/studio.py")
+    at = app_as(office, "officer", "views/studio.py")
     at.selectbox(key="st_template").set_value("chart").run()
     at.selectbox(key="st_chart_kind").set_value("donut")
     at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=20\nCông nghệ số=45")
@@ -309,7 +309,7 @@ def test_the_studio_makes_a_chart(office, app_as):
 def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_shade(office, app_as):
     from publisher.models import Organisation
 
-    at = app_as(office, "editor", "pages/studio.py")
+    at = app_as(office, "editor", "views/studio.py")
     assert not at.exception
     at.selectbox(key="st_brand_preset").set_value("government-red")
     at.text_input(key="st_brand_header_line1").input("Ủy ban nhân dân tỉnh Đồng Nai")
@@ -325,7 +325,7 @@ def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_sha
         w.value for w in at.warning
     ]
     # An officer sees the checks but cannot change the kit.
-    officer = app_as(office, "officer", "pages/studio.py")
+    officer = app_as(office, "officer", "views/studio.py")
     assert "st_brand_preset" not in [w.key for w in officer.selectbox]
 
 
@@ -335,7 +335,7 @@ def test_a_hashtag_that_is_not_one_is_refused_and_nothing_is_kept(office, app_as
     would print as plain text under every picture."""
     from publisher.models import Organisation
 
-    at = app_as(office, "editor", "pages/studio.py")
+    at = app_as(office, "editor", "views/studio.py")
     at.text_input(key="st_brand_hashtag").input(hashtag)
     at.text_input(key="st_brand_source").input("Nguồn: Sở KH&CN")
     at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
@@ -352,7 +352,7 @@ def test_a_hashtag_that_is_not_one_is_refused_and_nothing_is_kept(office, app_as
 def test_hashtags_in_any_script_are_kept(office, app_as):
     from publisher.models import Organisation
 
-    at = app_as(office, "editor", "pages/studio.py")
+    at = app_as(office, "editor", "views/studio.py")
     at.text_input(key="st_brand_hashtag").input("#ChuyểnĐổiSố #NQ57")
     at.button(key="FormSubmitter:st_brand-Lưu bộ nhận diện").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -362,7 +362,7 @@ def test_hashtags_in_any_script_are_kept(office, app_as):
 
 
 def test_the_studio_queues_a_motion_graphic_clip_with_music(office, app_as):
-    at = app_as(office, "officer", "pages/studio.py")
+    at = app_as(office, "officer", "views/studio.py")
     at.text_area(key="st_campaign_title").input("Ngày Chuyển đổi số quốc gia").run()
     at.radio(key="st_v_mode").set_value("motion").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -393,7 +393,7 @@ def test_a_campaign_plan_never_offers_the_loudspeakers_which_play_only_bulletins
             "Loa xã": {"kind": "grassroots", "settings": {"drop_dir": str(tmp_path)}},
         },
     )
-    at = app_as(office, "officer", "pages/campaigns.py")
+    at = app_as(office, "officer", "views/campaigns.py")
     assert not at.exception
     plan = at.multiselect(key="cp_plan_ch")
     assert plan.value == [office.channels["Telegram"].id]

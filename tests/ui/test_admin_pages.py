@@ -19,7 +19,7 @@ from ui import nav
 
 
 def test_an_administrator_creates_a_user_in_the_browser(office, app_as):
-    at = app_as(office, "admin", "pages/users.py")
+    at = app_as(office, "admin", "views/users.py")
     assert not at.exception
     form_inputs = [w for w in at.text_input if w.label == "Tên đăng nhập"]
     form_inputs[0].input("canbo.moi")
@@ -92,13 +92,13 @@ def test_the_csv_never_starts_a_cell_with_a_formula():
 @pytest.mark.parametrize("role,sees", [("admin", True), ("manager", True), ("editor", False)])
 def test_the_audit_page_is_in_the_navigation_of_admins_and_managers(office, role, sees):
     paths = [p.path for p in nav.visible_specs(office.actor(role))]
-    assert ("pages/audit.py" in paths) is sees
+    assert ("views/audit.py" in paths) is sees
 
 
 def test_the_audit_page_shows_and_filters_rows(office, app_as):
     with session_scope() as s:
         users.change_role(s, office.actor("admin"), office.users["officer"].username, "editor")
-    at = app_as(office, "manager", "pages/audit.py")
+    at = app_as(office, "manager", "views/audit.py")
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
     assert "user.role" in set(table["Thao tác"])

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from publisher.timeutil import to_local, utcnow
 from tests.ui import test_browser as base
 from tests.ui.test_browser import Demo, settle, shot
 from tests.ui.test_browser_bulk import _table
@@ -91,7 +92,7 @@ def test_the_officers_and_the_editors_day(
     # A day clicked on the calendar opens compose on that day.
     # Three days ahead: the demo's approved posts of the week (due within hours) fill today's
     # and tomorrow's cells, and a phone's month view folds a full cell into «+n».
-    day = date.today() + timedelta(days=3)
+    day = to_local(utcnow()).date() + timedelta(days=3)  # the office's today, not the machine's
     _go(page, demo, f"?ngay={day.isoformat()}")
     page.wait_for_selector(CALENDAR, timeout=60_000)
     settle(page)

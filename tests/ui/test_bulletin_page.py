@@ -23,7 +23,7 @@ def test_an_officer_drafts_a_script_from_this_weeks_approved_posts(
     )
     with session_scope() as s:
         posts.approve(s, office.actor("editor"), post_id)
-    at = app_as(office, "officer", "pages/bulletins.py")
+    at = app_as(office, "officer", "views/bulletins.py")
     assert not at.exception
     assert at.multiselect(key="bt_posts").value == [post_id]
 

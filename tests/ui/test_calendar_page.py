@@ -26,7 +26,7 @@ def _wall(value: datetime) -> str:
 
 
 def test_the_url_keeps_the_view_and_the_filters(office, app_as):
-    at = app_as(office, "officer", "pages/calendar.py")
+    at = app_as(office, "officer", "views/calendar.py")
     at.query_params["xem"] = "list"
     at.query_params["trang_thai"] = "draft"
     at.run()
@@ -51,7 +51,7 @@ def _drag(at, post_id: int, to: datetime, day: date) -> None:
 def test_a_drag_moves_the_post_and_a_drag_to_the_past_is_refused(office, app_as):
     due = (utcnow() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     post_id = compose(office, due_at=due)
-    at = app_as(office, "officer", "pages/calendar.py")
+    at = app_as(office, "officer", "views/calendar.py")
     day = to_local(utcnow()).date()
     later = due + timedelta(days=1, hours=2)
     _drag(at, post_id, later, day)
@@ -67,7 +67,7 @@ def test_a_drag_moves_the_post_and_a_drag_to_the_past_is_refused(office, app_as)
 
 
 def test_a_click_on_a_day_or_an_hour_writes_a_post_for_then(office, app_as):
-    at = app_as(office, "officer", "pages/calendar.py")
+    at = app_as(office, "officer", "views/calendar.py")
     day = to_local(utcnow()).date()
     at.session_state[_key(at, "month", day)] = {
         "callback": "dateClick",
@@ -79,7 +79,7 @@ def test_a_click_on_a_day_or_an_hour_writes_a_post_for_then(office, app_as):
     # Compose's date and time are text fields (dd/mm/yyyy, HH:MM) filled from the clicked day.
     assert at.session_state["c_date"] == "20/10/2026"
     assert at.session_state["c_time"] == "08:00"
-    manager = app_as(office, "manager", "pages/calendar.py")  # may not compose: nothing
+    manager = app_as(office, "manager", "views/calendar.py")  # may not compose: nothing
     manager.session_state[_key(manager, "month", day)] = {
         "callback": "dateClick",
         "dateClick": {"date": "2026-10-20T09:30:00.000Z", "allDay": False},

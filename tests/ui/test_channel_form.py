@@ -27,7 +27,7 @@ def dummy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_a_registered_platform_gets_its_form_and_is_added_through_it(office, app_as, dummy):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     at.selectbox(key="ch_new_kind").set_value(KIND).run()
     keys = {w.key for w in at.text_input} | {w.key for w in at.checkbox}
     for key in ("board", "page_size", "flavour", "api_url", "image_size"):
@@ -57,7 +57,7 @@ def test_a_registered_platform_gets_its_form_and_is_added_through_it(office, app
 
 
 def test_a_value_the_schema_refuses_leaves_nothing(office, app_as, dummy):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     at.selectbox(key="ch_new_kind").set_value(KIND).run()
     at.text_input(key="ch_new_name").input("Bảng tin")
     at.text_input(key="ch_new_s_board").input("NO!")
@@ -92,7 +92,7 @@ def test_a_refused_channel_names_its_fields_as_the_form_does(
 ):
     """Bad input on the add form is told with the fields' own labels, never raw keys such as
     «page_id» or «oauth_url» (in English too: the labels are translated)."""
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     at.selectbox(key="ch_new_kind").set_value(kind).run()
     at.text_input(key="ch_new_name").input("Kênh thử")
     for key, value in fill.items():

@@ -13,7 +13,7 @@ from tests.ui.test_actions import _fill
 
 
 def test_a_date_typed_wrong_is_an_error_and_never_the_earlier_date(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Ngày sai")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Ngày sai")
     at.text_input(key="c_date").input("10/10/2026").run()
     assert any("Thứ Bảy 10/10/2026 lúc 08:00" in s.value for s in at.success)
     assert any("10/10/2026 08:00" in str(h.proto) for h in at.get("html"))
@@ -28,7 +28,7 @@ def test_a_date_typed_wrong_is_an_error_and_never_the_earlier_date(office, app_a
 
 
 def test_a_year_9999_is_refused_in_vietnamese_before_submitting(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Năm 9999")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Năm 9999")
     at.text_input(key="c_date").input("01/01/9999").run()
     errors = " ".join(e.value for e in at.error)
     assert "10 năm" in errors or "quá xa" in errors, errors
@@ -36,7 +36,7 @@ def test_a_year_9999_is_refused_in_vietnamese_before_submitting(office, app_as):
 
 
 def test_a_repeat_rule_is_saved_with_its_last_day(office, app_as):
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Bản tin tuần")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Bản tin tuần")
     at.text_input(key="c_date").input("05/10/2026").run()
     at.selectbox(key="c_repeat").set_value("weekly").run()
     at.text_input(key="c_until").input("30/11/2026").run()

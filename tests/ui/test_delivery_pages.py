@@ -53,7 +53,7 @@ def _set_delivery(office, status: str, **fields) -> None:
 
 
 def test_a_channel_that_published_is_healthy_and_says_when(sandbox_office, app_as):
-    at = app_as(sandbox_office, "editor", "pages/channels.py")
+    at = app_as(sandbox_office, "editor", "views/channels.py")
     assert "Chưa kiểm tra" in texts(at) and "Đăng thành công gần nhất" not in texts(at)
     _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
     at.run()
@@ -64,7 +64,7 @@ def test_a_channel_that_published_is_healthy_and_says_when(sandbox_office, app_a
 
 def test_the_deliveries_page_follows_deliveries_in_flight(sandbox_office, app_as):
     _set_delivery(sandbox_office, "sending")
-    at = app_as(sandbox_office, "editor", "pages/deliveries.py")
+    at = app_as(sandbox_office, "editor", "views/deliveries.py")
     assert not at.exception
     assert "trang tự cập nhật" in texts(at)
     _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
@@ -74,7 +74,7 @@ def test_the_deliveries_page_follows_deliveries_in_flight(sandbox_office, app_as
 
 def test_a_sandbox_post_links_to_the_sandbox_page(sandbox_office, app_as):
     _set_delivery(sandbox_office, "sent", sent_at=utcnow(), url="https://t.me/x/1")
-    at = app_as(sandbox_office, "editor", "pages/deliveries.py")
+    at = app_as(sandbox_office, "editor", "views/deliveries.py")
     assert not at.exception
     links = at.get("page_link")
     assert any("Xem trong hộp cát" in str(link.proto) for link in links)
@@ -93,5 +93,5 @@ def test_a_real_channels_post_links_to_the_platform(sqlite_db, clock, app_as):
         posts.approve(s, office.actor("editor"), post.id or 0)
         office.post_id = post.id  # type: ignore[attr-defined]
     _set_delivery(office, "sent", sent_at=utcnow(), url="https://t.me/khcn/7")
-    at = app_as(office, "editor", "pages/deliveries.py")
+    at = app_as(office, "editor", "views/deliveries.py")
     assert "https://t.me/khcn/7" in str([m.value for m in at.markdown])

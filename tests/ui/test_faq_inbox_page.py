@@ -8,7 +8,7 @@ from publisher.db import session_scope
 from publisher.models import FaqHandover
 from publisher.services.publishing import faq_inbox
 
-PAGE = "pages/faq_inbox.py"
+PAGE = "views/faq_inbox.py"
 
 
 def _handover(office, question: str = "Xin hỏi lịch tiếp công dân của Sở?") -> int:

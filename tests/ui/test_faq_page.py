@@ -23,7 +23,7 @@ def test_an_editor_approves_an_officers_answer_and_sees_unanswered_questions(
         faq.submit(s, office.actor("officer"), int(row.id or 0))
         answer_id = int(row.id or 0)
         faq_search.ask(s, "giá vàng hôm nay", org_id=office.org.id, now=utcnow(), log=True)
-    at = app_as(office, "editor", "pages/faq.py")
+    at = app_as(office, "editor", "views/faq.py")
     assert not at.exception
     approve = [b for b in at.button if b.label == "Duyệt"]
     assert approve
@@ -42,6 +42,6 @@ def test_an_officer_cannot_approve_answers(office: Any, app_as: Any) -> None:
             faq.AnswerInput("Techfest là gì?", "Ngày hội khởi nghiệp.", "https://a.gov.vn"),
         )
         faq.submit(s, office.actor("editor"), int(row.id or 0))
-    at = app_as(office, "officer", "pages/faq.py")
+    at = app_as(office, "officer", "views/faq.py")
     assert not at.exception
     assert not [b for b in at.button if b.label == "Duyệt"]

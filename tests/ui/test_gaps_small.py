@@ -41,7 +41,7 @@ def test_the_alerts_tab_names_the_half_year_and_the_kind_in_words(office, app_as
             deadline="15/12/2026",
             days_left=9,
         )
-    at = app_as(office, "editor", "pages/deliveries.py")
+    at = app_as(office, "editor", "views/deliveries.py")
     assert not at.exception
     shown = texts(at)
     assert "6 tháng cuối năm 2026" in shown
@@ -79,7 +79,7 @@ def _many_sent(office, n: int) -> None:
 
 def test_the_deliveries_counters_count_every_post_not_only_the_listed_hundred(office, app_as):
     _many_sent(office, 130)
-    at = app_as(office, "editor", "pages/deliveries.py")
+    at = app_as(office, "editor", "views/deliveries.py")
     assert not at.exception
     sent = next(m for m in at.metric if m.label == "Đã đăng")
     assert str(sent.value) == "130"
@@ -98,7 +98,7 @@ def test_delivery_counts_leave_other_organisations_out(office):
 @pytest.mark.parametrize("role", ["manager", "coordinator"])
 def test_managers_see_the_review_queue_first_and_read_only(office, app_as, role):
     compose(office, submit=True)
-    at = app_as(office, role, "pages/review.py")
+    at = app_as(office, role, "views/review.py")
     assert not at.exception
     labels = [tab.label for tab in at.tabs]
     assert labels[0].startswith("Chờ duyệt"), labels
@@ -111,7 +111,7 @@ def test_managers_see_the_review_queue_first_and_read_only(office, app_as, role)
 
 
 def test_officers_still_see_their_own_posts_first(office, app_as):
-    at = app_as(office, "officer", "pages/review.py")
+    at = app_as(office, "officer", "views/review.py")
     assert next(tab.label for tab in at.tabs) == "Bài của tôi"
 
 

@@ -61,7 +61,7 @@ def test_the_deliveries_page_shows_each_broadcast_and_why_one_was_not_sent(offic
             object_id=refused,
             channel="Zalo",
         )
-    at = app_as(office, "editor", "pages/deliveries.py")
+    at = app_as(office, "editor", "views/deliveries.py")
     assert not at.exception
     shown = texts(at)
     assert "Broadcast tới người quan tâm: đã gửi" in shown

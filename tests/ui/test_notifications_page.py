@@ -3,21 +3,32 @@ link code; a bad address is refused in Vietnamese with nothing saved. On every b
 
 from __future__ import annotations
 
+from typing import Any
+
 from publisher.db import session_scope
 from publisher.models import NotifyContact
 from tests.factories import make_office
 from tests.ui.conftest import texts
 
 
+# By label: the sidebar (language, «Đăng xuất») is part of every run too.
+def _email(at: Any) -> Any:
+    return next(w for w in at.text_input if w.label == "Email nhận thông báo")
+
+
+def _save(at: Any) -> Any:
+    return next(b for b in at.button if b.label == "Lưu")
+
+
 def test_an_editor_saves_an_email_and_chooses_channels(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "editor", "pages/notifications.py")
+    at = app_as(office, "editor", "views/notifications.py")
     assert not at.exception
     shown = texts(at)
     assert "Chưa liên kết Telegram." in shown and "Bài chờ duyệt" in shown
-    at.text_input[0].input("bientap@sokhcn.gov.vn")
+    _email(at).input("bientap@sokhcn.gov.vn")
     at.checkbox(key="nt_tg_post_approved").uncheck()
-    at.button[-1].click().run()
+    _save(at).click().run()
     assert not at.exception
     with session_scope() as s:
         row = s.get(NotifyContact, office.users["editor"].id)
@@ -27,9 +38,9 @@ def test_an_editor_saves_an_email_and_chooses_channels(db, clock, app_as):
 
 def test_a_bad_email_is_refused_in_vietnamese(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "officer", "pages/notifications.py")
-    at.text_input[0].input("khong phai email")
-    at.button[-1].click().run()
+    at = app_as(office, "officer", "views/notifications.py")
+    _email(at).input("khong phai email")
+    _save(at).click().run()
     assert "Địa chỉ email «khong phai email» không hợp lệ" in texts(at)
     with session_scope() as s:
         row = s.get(NotifyContact, office.users["officer"].id)
@@ -38,7 +49,7 @@ def test_a_bad_email_is_refused_in_vietnamese(db, clock, app_as):
 
 def test_a_link_code_is_shown_once_made(db, clock, app_as):
     office = make_office("so-khcn")
-    at = app_as(office, "manager", "pages/notifications.py")
+    at = app_as(office, "manager", "views/notifications.py")
     at.button(key="nt_code").click().run()
     assert not at.exception
     assert len(at.code) == 1 and len(at.code[0].value) == 16

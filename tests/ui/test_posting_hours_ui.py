@@ -24,7 +24,7 @@ def _hours(office, name: str, **rules) -> None:
 
 
 def test_an_administrator_sets_a_channels_hours_on_the_channels_page(office, app_as):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     cid = office.channels["Telegram"].id
     at.text_input(key=f"ch_{cid}_h_start").input("07:00")
     at.text_input(key=f"ch_{cid}_h_end").input("21:30")
@@ -41,7 +41,7 @@ def test_an_administrator_sets_a_channels_hours_on_the_channels_page(office, app
 
 
 def test_a_wrong_time_in_the_hours_form_is_one_vietnamese_error(office, app_as):
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     cid = office.channels["Telegram"].id
     at.text_input(key=f"ch_{cid}_h_start").input("7 giờ")
     at.text_input(key=f"ch_{cid}_h_end").input("21:30")
@@ -53,7 +53,7 @@ def test_a_wrong_time_in_the_hours_form_is_one_vietnamese_error(office, app_as):
 
 def test_compose_refuses_a_time_outside_the_hours_before_saving(office, app_as):
     _hours(office, "Telegram", start="07:00", end="21:30")
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Tin buổi tối")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Tin buổi tối")
     at.text_input(key="c_date").input("10/10/2026").run()
     at.text_input(key="c_time").input("23:00").run()
     errors = " ".join(e.value for e in at.error)
@@ -65,7 +65,7 @@ def test_compose_refuses_a_time_outside_the_hours_before_saving(office, app_as):
 
 def test_compose_only_warns_for_a_warning_channel_and_suggests_its_best_times(office, app_as):
     _hours(office, "Telegram", start="07:00", end="21:30", mode="warn", best="19:30")
-    at = _fill(app_as(office, "officer", "pages/compose.py"), office, "Tin buổi tối")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Tin buổi tối")
     at.text_input(key="c_date").input("10/10/2026").run()
     at.text_input(key="c_time").input("23:00").run()
     assert any("vẫn được đăng" in w.value for w in at.warning)
@@ -76,7 +76,7 @@ def test_compose_only_warns_for_a_warning_channel_and_suggests_its_best_times(of
 def test_the_calendar_refuses_a_move_outside_the_hours_and_the_post_stays(office, app_as):
     post_id = compose(office)  # 10/10/2026 08:00
     _hours(office, "Telegram", start="07:00", end="21:30")
-    at = app_as(office, "officer", "pages/calendar.py")
+    at = app_as(office, "officer", "views/calendar.py")
     form = at.get("form")
     assert form, "the «Dời lịch» form is shown"
     at.selectbox[-1].set_value(post_id)

@@ -9,7 +9,7 @@ from publisher.services.insight import results
 
 def test_an_officer_sees_the_unit_feeds_and_the_embed_snippet(office, app_as, monkeypatch):
     monkeypatch.setenv("PUBLISHER_PUBLIC_URL", "https://tin.example.gov.vn")
-    at = app_as(office, "officer", "pages/campaigns.py")
+    at = app_as(office, "officer", "views/campaigns.py")
     assert not at.exception, [e.value for e in at.exception]
     codes = [c.value for c in at.code]
     assert '<iframe src="https://tin.example.gov.vn/embed/unit/so-khcn"' in codes[0]
@@ -18,7 +18,7 @@ def test_an_officer_sees_the_unit_feeds_and_the_embed_snippet(office, app_as, mo
 
 
 def test_the_coordinator_publishes_and_withdraws_a_campaigns_results(office, app_as):
-    at = app_as(office, "coordinator", "pages/reports.py")
+    at = app_as(office, "coordinator", "views/reports.py")
     assert not at.exception, [e.value for e in at.exception]
     at.button(key="pr_publish").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -31,6 +31,6 @@ def test_the_coordinator_publishes_and_withdraws_a_campaigns_results(office, app
 
 
 def test_a_manager_has_no_results_control(office, app_as):
-    at = app_as(office, "manager", "pages/reports.py")
+    at = app_as(office, "manager", "views/reports.py")
     assert not at.exception
     assert "pr_publish" not in [b.key for b in at.button]

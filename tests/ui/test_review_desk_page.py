@@ -22,7 +22,7 @@ def _plan(office):
 def test_rows_are_compact_and_open_one_at_a_time(office, app_as):
     a = compose(office, text="Bài một", submit=True)
     b = compose(office, text="Bài hai", submit=True)
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     assert not at.exception
     assert not any(k.startswith("rv_ok_") for k in [x.key for x in at.button])
     at.button(key=f"rv_open_{a}").click().run()
@@ -35,7 +35,7 @@ def test_rows_are_compact_and_open_one_at_a_time(office, app_as):
 def test_the_editor_approves_a_whole_plan_with_one_comment_and_sees_it_in_history(office, app_as):
     ids = _plan(office)
     single = compose(office, text="Bài lẻ ngoài kế hoạch", submit=True)
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     [plan_button] = [b for b in at.button if b.key and b.key.startswith("rv_plan_ok_")]
     assert f"({len(ids)} bài)" in plan_button.label
     [comment] = [x for x in at.text_input if x.key.startswith("rv_plan_comment_")]
@@ -57,7 +57,7 @@ def test_the_editor_approves_a_whole_plan_with_one_comment_and_sees_it_in_histor
 def test_filters_by_channel_and_due_soon(office, app_as, clock):
     zalo = compose(office, text="Chỉ Zalo", channels=["Zalo"], submit=True)
     later = compose(office, text="Tháng sau", submit=True)
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     assert {"Zalo", "Fanpage", "Telegram"} <= set(at.selectbox(key="rv_f_channel").options)
     at.selectbox(key="rv_f_channel").set_value(office.channels["Zalo"].id).run()
     keys = [b.key for b in at.button]
@@ -82,7 +82,7 @@ def test_an_overdue_post_offers_publish_now_or_a_new_time_never_on_time(office, 
     with session_scope() as s:
         due = s.get(Post, post_id).due_at
     clock.set(due + timedelta(minutes=10))
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     assert "Quá giờ" in texts(at)
     at.button(key=f"rv_open_{post_id}").click().run()
     keys = [b.key for b in at.button]
@@ -102,7 +102,7 @@ def test_an_overdue_post_offers_publish_now_or_a_new_time_never_on_time(office, 
 def test_the_link_is_shown_as_it_will_be_posted(office, app_as, monkeypatch):
     monkeypatch.setenv("PUBLISHER_PUBLIC_URL", "https://r57.example.gov.vn")
     post_id = compose(office, text="Có liên kết", link="https://khcn.example.org/tin", submit=True)
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     at.button(key=f"rv_open_{post_id}").click().run()
     shown = texts(at)
     assert "Liên kết khi đăng: https://r57.example.gov.vn/l/" in shown
@@ -134,7 +134,7 @@ def test_previews_look_like_the_platforms_a_zalo_card_and_a_clip_by_its_poster(
         media_ids=[clip.id],
         submit=True,
     )
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     at.button(key=f"rv_open_{post_id}").click().run()
     assert not at.exception
     html = " ".join(str(h.proto) for h in at.get("html"))
@@ -149,11 +149,11 @@ def test_an_officer_edits_an_approved_post_and_it_goes_back_to_review(office, ap
     post_id = compose(office, text="Bài đã duyệt", submit=True)
     with session_scope() as s:
         posts.approve(s, office.actor("editor"), post_id)
-    at = app_as(office, "officer", "pages/review.py")
+    at = app_as(office, "officer", "views/review.py")
     at.button(key=f"rv_open_{post_id}").click().run()
     assert at.button(key=f"rv_edit_{post_id}").label == "Sửa bài (sẽ phải duyệt lại)"
     at.session_state["compose_load"] = post_id
-    at.switch_page("pages/compose.py").run()
+    at.switch_page("views/compose.py").run()
     assert any("phải được duyệt lại" in w.value for w in at.warning)
     at.text_area(key="c_text").input("Bài đã duyệt, sửa lại số liệu").run()
     at.button(key="c_btn_submit").click().run()
@@ -172,7 +172,7 @@ def test_an_approved_posts_link_shows_its_real_tracking_code(office, app_as, mon
     with session_scope() as s:
         posts.approve(s, office.actor("editor"), post_id)
         codes = {t.code for t in s.exec(select(TrackedLink))}
-    at = app_as(office, "officer", "pages/review.py")
+    at = app_as(office, "officer", "views/review.py")
     at.button(key=f"rv_open_{post_id}").click().run()
     shown = texts(at)
     assert any(f"https://r57.example.gov.vn/l/{c}" in shown for c in codes), shown

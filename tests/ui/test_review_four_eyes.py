@@ -43,7 +43,7 @@ def test_the_editor_who_rewrote_a_post_sees_no_approve_button_and_why(office, ap
                 due_at=parse_local("10/10/2026 08:00"),
             ),
         )
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     assert not at.exception
     at.button(key=f"rv_open_{post_id}").click().run()
     keys = [b.key for b in at.button]
@@ -53,7 +53,7 @@ def test_the_editor_who_rewrote_a_post_sees_no_approve_button_and_why(office, ap
     assert WHY in shown
     assert "Nội dung sửa lần cuối: so-khcn-editor" in shown
 
-    other = app_as(office, "editor2", "pages/review.py")
+    other = app_as(office, "editor2", "views/review.py")
     other.button(key=f"rv_open_{post_id}").click().run()
     assert WHY not in texts(other)
     other.button(key=f"rv_ok_{post_id}").click().run()

@@ -30,7 +30,7 @@ def _status(post_id: int) -> str:
 
 def test_the_editors_approval_says_it_now_waits_for_the_manager(office, app_as):
     post_id = compose(office, submit=True)
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     assert "Đơn vị yêu cầu lãnh đạo ký duyệt" in texts(at)
     at.button(key=f"rv_open_{post_id}").click().run()
     at.button(key=f"rv_ok_{post_id}").click().run()
@@ -43,7 +43,7 @@ def test_the_manager_signs_off_from_the_sign_off_tab(office, app_as):
     post_id = compose(office, submit=True)
     with session_scope() as s:
         posts.approve(s, office.actor("editor"), post_id)
-    at = app_as(office, "manager", "pages/review.py")
+    at = app_as(office, "manager", "views/review.py")
     assert not at.exception
     assert "Chờ lãnh đạo ký duyệt (1)" in [tab.label for tab in at.tabs]
     at.button(key=f"so_open_{post_id}").click().run()
@@ -57,7 +57,7 @@ def test_the_manager_sends_it_back_with_a_comment(office, app_as):
     post_id = compose(office, submit=True)
     with session_scope() as s:
         posts.approve(s, office.actor("editor"), post_id)
-    at = app_as(office, "manager", "pages/review.py")
+    at = app_as(office, "manager", "views/review.py")
     at.button(key=f"so_open_{post_id}").click().run()
     at.button(key=f"so_no_{post_id}").click().run()  # no comment: refused, in Vietnamese
     assert _status(post_id) == PostStatus.IN_REVIEW
@@ -68,7 +68,7 @@ def test_the_manager_sends_it_back_with_a_comment(office, app_as):
 
 
 def test_the_manager_turns_the_setting_off(office, app_as):
-    at = app_as(office, "manager", "pages/review.py")
+    at = app_as(office, "manager", "views/review.py")
     at.toggle(key="so_setting").set_value(False).run()
     assert not at.exception
     with session_scope() as s:
@@ -78,7 +78,7 @@ def test_the_manager_turns_the_setting_off(office, app_as):
 def test_a_manager_whose_unit_needs_no_sign_off_can_turn_it_on_from_the_desk(office, app_as):
     with session_scope() as s:
         signoff.set_required(s, office.actor("manager"), office.org.id, False)
-    at = app_as(office, "manager", "pages/review.py")
+    at = app_as(office, "manager", "views/review.py")
     assert not at.exception
     labels = [tab.label for tab in at.tabs]
     assert "Chờ lãnh đạo ký duyệt (0)" in labels

@@ -62,7 +62,7 @@ def notified(sqlite_db, clock, box: SandboxHandle, monkeypatch: pytest.MonkeyPat
 
 def test_the_editor_sees_the_email_and_the_telegram_message(notified, app_as):
     office, box, post_id = notified
-    at = app_as(office, "editor", "pages/sandbox.py")
+    at = app_as(office, "editor", "views/sandbox.py")
     assert not at.exception
     labels = [tab.label for tab in at.tabs]
     assert [label.split(": ", 1)[1] for label in labels] == [
@@ -96,7 +96,7 @@ def test_the_editor_sees_the_email_and_the_telegram_message(notified, app_as):
 def test_another_unit_sees_none_of_it_and_is_told_so_in_vietnamese(notified, app_as):
     assert notified  # the other unit's post was sent for review and notified
     other = make_office("phuong-1")
-    at = app_as(other, "editor", "pages/sandbox.py")
+    at = app_as(other, "editor", "views/sandbox.py")
     assert not at.exception
     shown = texts(at)
     assert "Hộp thư giả lập đã nhận 0 email" in shown
@@ -108,7 +108,7 @@ def test_another_unit_sees_none_of_it_and_is_told_so_in_vietnamese(notified, app
 def test_without_a_sandbox_the_page_says_so_in_one_line(sqlite_db, clock, app_as, monkeypatch):
     monkeypatch.delenv("PUBLISHER_SANDBOX_URL", raising=False)
     office = make_office("so-khcn")
-    at = app_as(office, "editor", "pages/sandbox.py")
+    at = app_as(office, "editor", "views/sandbox.py")
     assert not at.exception
     [error] = at.error
     assert "\n" not in error.value and "hộp cát" in error.value.lower()

@@ -25,7 +25,7 @@ def _tone(path: Path) -> Path:
 def test_an_audio_item_in_the_library_is_described_in_vietnamese(office, app_as, tmp_path):
     with session_scope() as s:
         media.add_file(s, office.actor("officer"), _tone(tmp_path / "ban-tin.wav"), title="Bản tin")
-    at = app_as(office, "officer", "pages/studio.py")
+    at = app_as(office, "officer", "views/studio.py")
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert "Âm thanh" in captions and "audio" not in captions

@@ -26,7 +26,7 @@ def test_statistics_show_followers_with_their_change(office: Any, app_as: Any) -
                 },
             )
         )
-    at = app_as(office, "manager", "pages/statistics.py")
+    at = app_as(office, "manager", "views/statistics.py")
     assert "Người quan tâm theo kênh" in texts(at)
     [frame] = [d.value for d in at.dataframe if "Người quan tâm" in d.value.columns]
     row = frame.iloc[0].to_dict()
@@ -35,7 +35,7 @@ def test_statistics_show_followers_with_their_change(office: Any, app_as: Any) -
 
 
 def test_no_follower_section_without_counts(office: Any, app_as: Any) -> None:
-    at = app_as(office, "manager", "pages/statistics.py")
+    at = app_as(office, "manager", "views/statistics.py")
     assert "Người quan tâm theo kênh" not in texts(at)
 
 
@@ -68,7 +68,7 @@ def test_review_previews_a_zalo_article_and_its_broadcast(
     post_id = compose(
         office, "Ngày hội <KH&CN> 2026\nMời bà con tham dự.", submit=True, title="Ngày hội KH&CN"
     )
-    at = app_as(office, "editor", "pages/review.py")
+    at = app_as(office, "editor", "views/review.py")
     at.button(key=f"rv_open_{post_id}").click().run()  # the desk's rows open one at a time
     shown = "\n".join(str(h.proto.body) for h in at.get("html"))
     assert "pv-za-art" in shown and "pv-za-msg" in shown  # the article and the broadcast
@@ -90,7 +90,7 @@ def test_channels_page_connects_an_oa(sqlite_db: Any, clock: Any, app_as: Any) -
             }
         },
     )
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     [button] = [b for b in at.button if b.label == "Kết nối OA"]
     button.click().run()
     assert not at.error, [e.value for e in at.error]
@@ -116,7 +116,7 @@ def test_channels_page_reads_an_oa_in_words(sqlite_db: Any, clock: Any, app_as: 
             }
         },
     )
-    at = app_as(office, "admin", "pages/channels.py")
+    at = app_as(office, "admin", "views/channels.py")
     shown = texts(at)
     assert "Gửi bài viết tới người quan tâm (broadcast): Có" in shown
     assert "Mã truy cập OA (access token):" in shown and "Mã truy cập trang" not in shown

@@ -82,7 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thank you to every agency, business and citizen who took part",
     ),
     "renders.art.clip_eyebrow": ("Hôm nay {date}", "Today {date}"),
-    # UI (ui/pages/renders.py)
+    # UI (ui/views/renders.py)
     "ui.nav.renders": ("Bản dựng", "Renders"),
     "ui.renders.title": ("Bản dựng ấn phẩm", "Media renders"),
     "ui.renders.caption": (

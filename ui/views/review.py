@@ -100,7 +100,7 @@ def _details(item: review.ReviewItem, *, actions: bool) -> None:
         label = t("ui.review.edit") if p.status == "rejected" else t("ui.desk.edit_approved")
         if st.button(label, key=f"rv_edit_{pid}", icon=":material/edit:"):
             st.session_state["compose_load"] = pid
-            st.switch_page("pages/compose.py")
+            st.switch_page("views/compose.py")
 
 
 def _renders(post_id: int) -> None:

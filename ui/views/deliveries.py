@@ -152,7 +152,7 @@ with tab_d:
                     )
                 if d.url and ch.id in in_sandbox:  # the emulator's post: see it in «Hộp cát»
                     c2.page_link(
-                        "pages/sandbox.py",
+                        "views/sandbox.py",
                         label=t("ui.deliveries.open_in_sandbox"),
                         icon=":material/inventory_2:",
                     )

@@ -206,7 +206,7 @@ def _handle(value: dict[str, Any]) -> None:
         naive = datetime.fromisoformat(click["date"].replace("Z", "+00:00")).replace(tzinfo=None)
         at = time(8, 0) if click.get("allDay") else naive.time().replace(second=0)
         st.session_state["compose_at"] = (naive.date(), at)
-        st.switch_page("pages/compose.py")
+        st.switch_page("views/compose.py")
     elif callback == "eventClick":
         event_id = str(value["eventClick"]["event"].get("id", ""))
         if event_id.isdigit():
@@ -416,4 +416,4 @@ if chosen:
         if post.status in ("draft", "rejected") and actor.can("post.compose"):
             if st.button(t("ui.calendar.edit"), icon=":material/edit:", key="cal_edit"):
                 st.session_state["compose_load"] = chosen
-                st.switch_page("pages/compose.py")
+                st.switch_page("views/compose.py")
