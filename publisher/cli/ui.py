@@ -8,6 +8,7 @@ sandbox emulators, the worker, the API when it exists, and the UI; Ctrl-C stops 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -25,8 +26,20 @@ UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 ROOT = UI_DIR.parent
 
 
+def drop_stale_pages_dir(ui_dir: Path = UI_DIR) -> None:
+    """Remove a ``ui/pages/`` left by an upgrade. The views lived there until Streamlit was
+    found to serve any ``pages/`` folder beside ``app.py`` as its own multipage app (raw file
+    names in a sidebar) to a fresh server's first request; they are in ``ui/views/`` now, but
+    a checkout updated in place keeps the old folder's untracked ``__pycache__``. A folder
+    with Python sources in it is someone's own: left alone."""
+    stale = ui_dir / "pages"
+    if stale.is_dir() and not any(stale.rglob("*.py")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def streamlit_command(port: int, host: str) -> list[str]:
     """The ``streamlit run`` command line (viewer toolbar, no telemetry, headless)."""
+    drop_stale_pages_dir()
     return [
         sys.executable,
         "-m",

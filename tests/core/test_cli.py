@@ -359,3 +359,22 @@ def test_user_password_refuses_the_username_in_english(initialised_sqlite):
     result = run("user", "password", "lan.officer", "--stdin", lang="en", stdin="lan.officer\n")
     assert result.returncode == 1
     assert result.stderr.strip() == "The password must not be the username"
+
+
+def test_an_upgrade_s_leftover_ui_pages_folder_is_removed_but_not_one_with_sources(
+    tmp_path: Path,
+) -> None:
+    """Streamlit serves any ``pages/`` beside app.py as its own multipage app: an upgraded
+    checkout's ``ui/pages/__pycache__`` must not bring that back."""
+    from publisher.cli.ui import drop_stale_pages_dir
+
+    cache = tmp_path / "pages" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "calendar.cpython-311.pyc").write_bytes(b"\0")
+    drop_stale_pages_dir(tmp_path)
+    assert not (tmp_path / "pages").exists()
+    own = tmp_path / "pages"
+    own.mkdir()
+    (own / "mine.py").write_text("x = 1\n")
+    drop_stale_pages_dir(tmp_path)
+    assert (own / "mine.py").exists()
