@@ -982,6 +982,9 @@ EXEMPT: dict[str, str] = {
     "accounts.audit.record_many": (
         "audit.record for the engine's batches; never called with user input"
     ),
+    "accounts.alerts.resolve_open": (
+        "the FAQ bot resolving its own channel's polling alert (a system actor, no user input)"
+    ),
     "publishing.channel_health.flag_channel": "called by the engine with a channel it loaded",
     "publishing.deliveries.transition": (
         "the state machine, called by services that checked the actor"
