@@ -264,3 +264,25 @@ def test_failed_polls_back_off_and_a_refused_token_backs_off_longest(
 def test_the_default_rule_is_three_failures_over_thirty_seconds() -> None:
     policy = PollPolicy()
     assert (policy.alert_failures, policy.alert_seconds) == (3, 30.0)
+
+
+def test_the_units_editors_are_told_in_person_without_the_token(channel: BotChannel) -> None:
+    """The alert also reaches the unit's editors (the «kênh cần kết nối lại» notification),
+    as a revoked token of a posting channel does."""
+    from publisher.bots.polling import raise_alert
+    from publisher.models import Channel, Notification, NotifyContact, User
+
+    with session_scope() as session:
+        row = session.get(Channel, channel.id)
+        assert row is not None
+        editor = session.exec(
+            select(User).where(User.org_id == row.org_id, User.role == "editor")
+        ).one()
+        editor_id = editor.id
+        session.add(NotifyContact(user_id=editor_id, email="bientap@so-khcn.example"))
+    raise_alert(channel.id, "token", 3)
+    with session_scope(readonly=True) as session:
+        notes = list(session.exec(select(Notification).where(Notification.user_id == editor_id)))
+    assert [(n.event, n.channel) for n in notes] == [("channel_reconnect", "email")]
+    assert "Telegram từ chối mã bot" in notes[0].body and "/channels" in notes[0].body
+    assert TOKEN.split(":")[1] not in notes[0].body + notes[0].subject

@@ -48,6 +48,8 @@ ALERT_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "unconfirmed": ("delivery_failed", (Role.OFFICER, Role.EDITOR)),
     "auth": ("channel_reconnect", (Role.EDITOR,)),
     "token": ("channel_reconnect", (Role.EDITOR,)),
+    # A FAQ bot that cannot poll (token refused, another consumer, Telegram unreachable).
+    "faq_bot_polling": ("channel_reconnect", (Role.EDITOR,)),
     "report_requested": ("report_requested", (Role.MANAGER,)),
     "report_reminder": ("report_late", (Role.MANAGER,)),
     "report_late": ("report_late", (Role.MANAGER,)),
