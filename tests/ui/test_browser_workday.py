@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from publisher.timeutil import to_local, utcnow
 from tests.ui.test_browser import (  # noqa: F401 - fixtures
     CHROMIUM,
     Demo,
@@ -83,7 +84,7 @@ def test_upload_compose_on_a_clicked_day_then_drag_to_reschedule(
 ) -> None:
     files = _photos(tmp_path)
     page = login(browser, demo, "canbo")
-    today = date.today()
+    today = to_local(utcnow()).date()  # the office's today, not the machine's
     day = today + timedelta(days=1)
     page.goto(f"{demo.url}/?ngay={day.isoformat()}")  # type: ignore[attr-defined]
     page.wait_for_selector(CALENDAR, timeout=60_000)  # type: ignore[attr-defined]
