@@ -184,9 +184,12 @@ def test_two_executors_race_one_refresh_and_both_publish_with_the_new_token(
 ) -> None:
     sbz.zalo(advance=26 * 3600)
     # The refresh answer is slow, so the second executor's -220 comes while the first
-    # refresh is in flight and it must wait for the channel row. 3 s (under the 5 s call
-    # timeout): with 0.6 s a loaded CI machine sometimes started the second executor after
-    # the refresh had landed, and the race this test is about did not happen.
+    # refresh is in flight and it must wait for the channel row. The first two posts are
+    # answered slowly too: the executor that refreshes holds the channel row (on SQLite the
+    # write lock) while it does, so the other must have sent its post with the old token
+    # before the first -220 comes back, and on a loaded CI machine the second thread
+    # sometimes started later than that (the race this test is about did not happen).
+    sbz.add_fault("zalo", "latency", method="create", seconds=2.0, times=2)
     sbz.add_fault("zalo", "latency", method="access_token", seconds=3.0, times=None)
     _, ids = schedule("Hai luồng", ["zalo"])
     _, more = schedule("Hai luồng nữa", ["zalo"])
