@@ -20,7 +20,7 @@ from publisher.timeutil import to_local, utcnow
 from tests.ui import test_browser as base
 from tests.ui.test_browser import Demo, settle, shot
 from tests.ui.test_browser_bulk import _table
-from tests.ui.test_browser_workday import CALENDAR, _cell, _drag, _photos
+from tests.ui.test_browser_workday import CALENDAR, _cell, _drag, _photos, compose_opened
 
 browser = base.browser
 pytestmark = base.pytestmark
@@ -97,8 +97,7 @@ def test_the_officers_and_the_editors_day(
     page.wait_for_selector(CALENDAR, timeout=60_000)
     settle(page)
     _cell(page, day).click(position={"x": 20, "y": 10})
-    page.wait_for_url("**/compose", timeout=30_000)
-    settle(page)
+    compose_opened(page)
     assert page.get_by_label("Ngày (dd/mm/yyyy)").input_value() == day.strftime("%d/%m/%Y")
 
     # Three event photos at once, into the library and onto the post.

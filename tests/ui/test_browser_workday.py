@@ -54,6 +54,18 @@ def _photos(folder: Path) -> list[Path]:
     return [*out, fake]
 
 
+def compose_opened(page: object) -> None:
+    """After a click on the calendar: wait until compose has replaced the calendar page.
+
+    The address changes before the new page's elements arrive; on a loaded machine the
+    calendar (whose «Dời lịch» form also has a «Ngày (dd/mm/yyyy)» field, empty) can still be
+    on screen for a moment, and reading the field then reads the calendar's."""
+    page.wait_for_url("**/compose", timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(CALENDAR, state="detached", timeout=60_000)  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Soạn bài").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+
+
 def _drag(page: object, source: object, target: object) -> None:
     """Drag with small mouse steps (FullCalendar starts a drag after a few pixels)."""
     a = source.bounding_box()  # type: ignore[attr-defined]
@@ -90,8 +102,7 @@ def test_upload_compose_on_a_clicked_day_then_drag_to_reschedule(
     page.wait_for_selector(CALENDAR, timeout=60_000)  # type: ignore[attr-defined]
     settle(page)
     _cell(page, day).click(position={"x": 40, "y": 12})  # type: ignore[attr-defined]
-    page.wait_for_url("**/compose", timeout=30_000)  # type: ignore[attr-defined]
-    settle(page)
+    compose_opened(page)
     # Compose's date is a text field (dd/mm/yyyy) filled with the clicked day.
     shown = page.get_by_label("Ngày (dd/mm/yyyy)").input_value()  # type: ignore[attr-defined]
     assert shown == day.strftime("%d/%m/%Y")
