@@ -13,8 +13,10 @@ All but ``token`` are asked again after 3 s, doubling up to once a minute (never
 row over at least :attr:`PollPolicy.alert_seconds` (3 failures, 30 s: a worker restart, whose
 old long poll holds the bot for a few seconds, stays quiet), ONE open alert of kind
 ``faq_bot_polling`` names the channel and the reason. The next successful ``getUpdates``
-resolves it, and a later streak may alert again. The alert, like the log, carries the
-reason and the scrubbed error, never the token.
+resolves it, and a later streak may alert again; so does switching the bot off (its
+channel's FAQ bot turned off, the channel disabled or deleted, or a webhook set instead), since
+nobody can mend a bot that is off. The alert, like the log, carries the reason and the
+scrubbed error, never the token.
 """
 
 from __future__ import annotations
@@ -183,6 +185,23 @@ def resolve_alert(channel_id: int) -> bool:
             session, KIND, object_type="channel", object_id=channel_id, actor=Actor.system("bot")
         )
     return True
+
+
+def resolve_unpolled(polling: set[int]) -> int:
+    """Resolve the polling alerts of channels whose bot no longer polls: switched off, its
+    channel disabled or deleted, or fed by a webhook now. Nobody can mend a bot that is off,
+    and its alert would otherwise stay open for ever. Returns how many channels."""
+    with session_scope() as session:
+        stale = alerts.open_objects(session, KIND, "channel") - polling
+        for channel_id in sorted(stale):
+            alerts.resolve_open(
+                session,
+                KIND,
+                object_type="channel",
+                object_id=channel_id,
+                actor=Actor.system("bot"),
+            )
+    return len(stale)
 
 
 async def sleep_unless(stop: threading.Event, seconds: float) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from publisher.bots.limits import UserBuckets
+from publisher.bots.polling import resolve_unpolled
 from publisher.bots.telegram import BotChannel, TelegramBot, enabled, load_channel
 from publisher.bots.zalo import ZaloOutbox
 from publisher.config import get_settings
@@ -141,6 +142,12 @@ class BotPool:
         for channel_id, channel in wanted.items():
             if channel_id not in self.running:
                 self._start_one(channel)
+        # After the stopped bots are joined (none of them can alert any more).
+        polling = {
+            i for i, c in wanted.items() if c.config.kind == "telegram" and not c.webhook_secret
+        }
+        if resolved := resolve_unpolled(polling):
+            log.info("faq bots: polling alerts of %s switched-off bots resolved", resolved)
 
     def _start_one(self, channel: BotChannel) -> None:
         stop = threading.Event()

@@ -286,3 +286,34 @@ def test_the_units_editors_are_told_in_person_without_the_token(channel: BotChan
     assert [(n.event, n.channel) for n in notes] == [("channel_reconnect", "email")]
     assert "Telegram từ chối mã bot" in notes[0].body and "/channels" in notes[0].body
     assert TOKEN.split(":")[1] not in notes[0].body + notes[0].subject
+
+
+@pytest.mark.parametrize("how", ["faq_bot_off", "channel_disabled"])
+def test_switching_the_bot_off_resolves_its_alert(
+    channel: BotChannel, sb: SandboxClient, how: str
+) -> None:
+    from publisher.bots.polling import raise_alert
+    from publisher.bots.pool import BotPool
+    from publisher.models import Channel
+
+    for method in ("getMe", "getUpdates"):  # the bot cannot mend itself meanwhile
+        sb.add_fault("telegram", "error", status=401, method=method, account=BOT_ID, times=None)
+    raise_alert(channel.id, "token", 3)
+    pool = BotPool(refresh=60.0, poll_timeout=1.0)
+    try:
+        pool.sync()
+        assert channel.id in pool.running
+        assert len(open_alerts(channel.id)) == 1  # the bot is on: the alert stands
+        with session_scope() as session:
+            row = session.get(Channel, channel.id)
+            assert row is not None
+            if how == "faq_bot_off":
+                row.settings = {**row.settings, "faq_bot": False}
+            else:
+                row.enabled = False
+            session.add(row)
+        pool.sync()
+        assert channel.id not in pool.running
+        assert open_alerts(channel.id) == [] and len(alerts_of(channel.id)) == 1
+    finally:
+        pool.stop()

@@ -90,6 +90,18 @@ def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
     return alert
 
 
+def open_objects(session: Session, kind: str, object_type: str) -> set[int]:
+    """Ids of the objects of ``object_type`` with an open alert of ``kind``."""
+    rows = session.exec(
+        select(Alert.object_id).where(
+            Alert.kind == kind,
+            Alert.object_type == object_type,
+            col(Alert.resolved_at).is_(None),
+        )
+    )
+    return {i for i in rows if i is not None}
+
+
 def resolve_open(
     session: Session,
     kind: str,
