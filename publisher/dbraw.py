@@ -32,12 +32,23 @@ _PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
 
 
 class Raw:
-    """Plain SQL on the DBAPI connection of ``conn`` (its transaction, its lock)."""
+    """Plain SQL on the DBAPI connection of ``conn`` (its transaction, its lock), or on a
+    DBAPI connection given by :meth:`over`."""
 
     def __init__(self, conn: Connection) -> None:
-        self.pg = conn.dialect.name == "postgresql"
         dbapi = conn.connection.driver_connection
         assert dbapi is not None, "a connection in use has its DBAPI connection"
+        self._setup(dbapi, pg=conn.dialect.name == "postgresql")
+
+    @classmethod
+    def over(cls, dbapi: Any, *, pg: bool) -> Raw:
+        """On a DBAPI connection itself (:class:`publisher.engine.txn.KeptConnection`)."""
+        raw = cls.__new__(cls)
+        raw._setup(dbapi, pg=pg)
+        return raw
+
+    def _setup(self, dbapi: Any, *, pg: bool) -> None:
+        self.pg = pg
         self._dbapi: Any = dbapi
         self._sql: dict[str, str] = {}
         self._last_time: datetime | None = None

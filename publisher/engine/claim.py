@@ -29,7 +29,7 @@ from publisher.db import get_engine, session_scope
 from publisher.dbraw import Raw
 from publisher.engine.bulkhead import Guard
 from publisher.engine.ratelimit import RateLimiter, RateSpec, spec_for
-from publisher.engine.txn import write_scope
+from publisher.engine.txn import KeptConnection, write_raw, write_scope
 from publisher.models import Channel, Delivery, DeliveryStatus
 from publisher.models.base import UTCDateTime
 from publisher.security import decrypt_credentials
@@ -216,6 +216,7 @@ def claim(
     lookahead: float = 0.0,
     guard: Guard | None = None,
     hint: ScanHint | None = None,
+    kept: KeptConnection | None = None,
 ) -> list[Delivery]:
     """Claim up to ``limit`` due deliveries for ``owner``; returns them (committed as
     ``sending`` with ``lease_until = now + lease_seconds``), detached from any session: a
@@ -232,6 +233,8 @@ def claim(
     whose breaker is open are left out of the query, and each claimed row holds a slot of its
     channel and platform (the caller releases it when the delivery's outcome is handed on).
     ``hint`` (:class:`ScanHint`) is filled in with what the scan saw beyond the chosen rows.
+    ``kept``: the calling thread's kept connection (:class:`publisher.engine.txn.KeptConnection`)
+    to write with, instead of a session per claim.
     Raises SQLAlchemy errors if the database fails (nothing is then claimed).
     """
     if limit <= 0:
@@ -266,6 +269,7 @@ def claim(
             full_kinds=full_kinds,
             admitted=admitted,
             hint=hint,
+            kept=kept,
         )
     except BaseException:
         if guard is not None:
@@ -293,10 +297,10 @@ def _claim(
     full_kinds: set[str],
     admitted: list[int],
     hint: ScanHint | None = None,
+    kept: KeptConnection | None = None,
 ) -> list[Delivery]:
     ts = now.timestamp()
-    with write_scope(engine) as session:
-        raw = Raw(session.connection())
+    with kept.transaction(engine) if kept is not None else write_raw(engine) as raw:
         scan = max(MIN_SCAN, limit * SCAN_FACTOR)
         sql, params = _scan(raw, now + timedelta(seconds=lookahead), grace_seconds, shard)
         sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
@@ -357,7 +361,7 @@ def _claim(
                     },
                 )
             )
-        deliveries_svc.transition_many(session, moves, f"worker:{owner}")
+        deliveries_svc.transition_many(raw, moves, f"worker:{owner}")
         snapshots = [
             _snapshot(raw, row, {**fields, "status": D.SENDING, "updated_at": now})
             for row, (_, _, fields) in zip(chosen, moves, strict=True)

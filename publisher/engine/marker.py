@@ -25,8 +25,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from publisher.dbraw import Raw
-from publisher.engine.txn import write_connection
+from publisher.engine.txn import KeptConnection, write_raw
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
 
@@ -36,15 +35,17 @@ _TABLE = Delivery.__table__  # type: ignore[attr-defined]
 MARK_TIMEOUT_S = 30.0
 
 
-def write_marks(ids: Sequence[int], owner: str, at: datetime | None = None) -> set[int]:
+def write_marks(
+    ids: Sequence[int], owner: str, at: datetime | None = None, kept: KeptConnection | None = None
+) -> set[int]:
     """Commit ``request_started_at = at`` on those of ``ids`` still ``sending`` under our
-    lease; returns the ids marked. Raises SQLAlchemy errors (then nothing is marked)."""
+    lease; returns the ids marked. ``kept``: the calling thread's kept connection to write
+    with. Raises SQLAlchemy errors (then nothing is marked)."""
     if not ids:
         return set()
     at = at or utcnow()
     ids = list(ids)
-    with write_connection() as conn:
-        raw = Raw(conn)
+    with kept.transaction() if kept is not None else write_raw() as raw:
         rows = raw.rows(
             f"UPDATE {_TABLE.name} SET request_started_at = ? WHERE id IN {raw.marks(len(ids))}"
             " AND status = ? AND lease_owner = ? RETURNING id",
@@ -73,6 +74,7 @@ class Marker:
         self._queue: queue.Queue[_Request | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name=f"marker-{owner}", daemon=True)
         self._running = False
+        self._kept = KeptConnection()  # the marker thread's own
 
     def start(self) -> None:
         if not self._running and not self._thread.is_alive():
@@ -99,6 +101,12 @@ class Marker:
         return request.ok
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._kept.close()
+
+    def _loop(self) -> None:
         stopping = False
         while not stopping:
             item = self._queue.get()
@@ -122,7 +130,7 @@ class Marker:
 
     def _write(self, batch: list[_Request]) -> None:
         try:
-            marked = write_marks([r.delivery_id for r in batch], self.owner)
+            marked = write_marks([r.delivery_id for r in batch], self.owner, kept=self._kept)
         except Exception as exc:
             log.exception("pre-call marks of %s deliveries not written", len(batch))
             for request in batch:

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from connectors.base import PublishResult
-from publisher.dbraw import Raw
 from publisher.engine import outcome
-from publisher.engine.txn import write_scope
+from publisher.engine.txn import KeptConnection
 from publisher.models import Delivery, DeliveryStatus
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import utcnow
@@ -67,6 +66,7 @@ class Recorder:
         self._outstanding = 0
         self._thread = threading.Thread(target=self._run, name=f"recorder-{owner}", daemon=True)
         self._started = False
+        self._kept = KeptConnection()  # the recorder thread's own
 
     @property
     def outstanding(self) -> int:
@@ -89,6 +89,12 @@ class Recorder:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._kept.close()
+
+    def _loop(self) -> None:
         stopping = False
         while not stopping:
             item = self._queue.get()
@@ -134,10 +140,9 @@ class Recorder:
     def _write_batch(self, batch: list[Sent]) -> None:
         by_id = {item.delivery_id: item for item in batch}
         now = utcnow()
-        with write_scope() as session:
+        with self._kept.transaction() as raw:
             # Plain rows, not ORM objects; locked on PostgreSQL so that the lease sweep cannot
             # take one between this read and the guarded UPDATE (SQLite: the write lock).
-            raw = Raw(session.connection())
             ids = list(by_id)
             sql = (
                 "SELECT id, post_id, status, lease_owner, external_id, url"
@@ -167,6 +172,4 @@ class Recorder:
                         },
                     )
                 )
-            deliveries_svc.transition_many(
-                session, moves, f"worker:{self.owner}", reason="published"
-            )
+            deliveries_svc.transition_many(raw, moves, f"worker:{self.owner}", reason="published")

@@ -42,6 +42,7 @@ from publisher.engine.ratelimit import RateLimiter
 from publisher.engine.recorder import Recorder
 from publisher.engine.renders import RenderExecutor
 from publisher.engine.scheduler import EngineScheduler, Intervals
+from publisher.engine.txn import KeptConnection
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
 
@@ -301,6 +302,13 @@ class Worker:
 
     # -- claiming ---------------------------------------------------------------------------
     def _claim_loop(self) -> None:
+        kept = KeptConnection()  # this thread's own, for its claims
+        try:
+            self._claims(kept)
+        finally:
+            kept.close()
+
+    def _claims(self, kept: KeptConnection) -> None:
         while not self._stop.is_set():
             # Claim up to ``slots`` (twice the threads), each delivery on its own pool thread
             # at once: nothing claimed waits in a queue, so a hanging platform holds only the
@@ -325,6 +333,7 @@ class Worker:
                     lookahead=CLAIM_LOOKAHEAD_S,
                     guard=self.guard,
                     hint=hint,
+                    kept=kept,
                 )
             except Exception:
                 log.exception("claim failed")

@@ -65,7 +65,7 @@ def record(
 
 
 def record_many(
-    session: Session,
+    session: Session | Raw,
     actor: Actor | str,
     events: Sequence[Event],
     *,
@@ -78,7 +78,7 @@ def record_many(
         return
     label, actor_id = _actor_fields(actor)
     at = at or utcnow()
-    raw = Raw(session.connection())
+    raw = session if isinstance(session, Raw) else Raw(session.connection())
     js = raw.json_mark()
     raw.executemany(
         f"INSERT INTO {_TABLE} (at, actor_id, actor_label, org_id, action, object_type,"

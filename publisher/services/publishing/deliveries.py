@@ -152,7 +152,7 @@ def _guarded_update(keys: tuple[str, ...]) -> str:
 
 
 def transition_many(
-    session: Session,
+    session: Session | Raw,
     moves: Iterable[tuple[DeliveryRow, str, dict[str, Any]]],
     actor: Actor | str,
     *,
@@ -166,6 +166,7 @@ def transition_many(
     it was read in), one INSERT of the audit rows, one query for the posts. Loaded
     ``Delivery`` objects passed in are updated in memory without being marked dirty.
 
+    ``session`` may be a :class:`Raw` transaction itself (the engine's batch writers).
     Raises InvalidTransition for an illegal move, Conflict if a row was not in the
     status it was read in (nothing is then written: the caller's transaction rolls back).
     """
@@ -173,7 +174,7 @@ def transition_many(
     if not moves:
         return []
     now = utcnow()
-    raw = Raw(session.connection())
+    raw = session if isinstance(session, Raw) else Raw(session.connection())
     post_ids = sorted({d.post_id for d, _, _ in moves})
     posts: dict[int, tuple[int, str]] = {
         pid: (org_id, status)
@@ -212,7 +213,7 @@ def transition_many(
         changed = raw.executemany(_guarded_update(keys), rows)
         if changed != len(rows):
             raise Conflict("error.delivery_changed", count=len(rows) - changed)
-    audit.record_many(session, actor, events, at=now)
+    audit.record_many(raw, actor, events, at=now)
     for delivery, to, fields in moves:
         if isinstance(delivery, Delivery):
             for key, value in {**fields, "status": to, "updated_at": now}.items():
@@ -222,7 +223,7 @@ def transition_many(
 
 
 def _refresh_posts(
-    session: Session,
+    session: Session | Raw,
     raw: Raw,
     posts: dict[int, tuple[int, str]],
     now: datetime,
@@ -257,6 +258,8 @@ def _refresh_posts(
         f"UPDATE {_POST} SET status = ?, updated_at = ? WHERE id = ?",
         [(st, now, pid) for pid, st in changed.items()],
     )
+    if isinstance(session, Raw):
+        return
     for pid, st in changed.items():
         # Keep a Post loaded in this session in step with what was written.
         loaded = session.identity_map.get(identity_key(Post, pid))
