@@ -20,11 +20,11 @@ sweep took it) starts no call.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Sequence
 from datetime import datetime
 
+from publisher.engine.batching import BatchWriter
 from publisher.engine.txn import KeptConnection, write_raw
 from publisher.models import Delivery, DeliveryStatus
 from publisher.timeutil import utcnow
@@ -64,73 +64,34 @@ class _Request:
         self.error: BaseException | None = None
 
 
-class Marker:
-    """Group commit of marks for one worker (``owner``). Before :meth:`start` (and after
-    :meth:`stop`) a mark is written by the calling thread itself."""
+class Marker(BatchWriter[_Request]):
+    """Group commit of marks for one worker (``owner``): everything queued at that moment
+    shares one commit, no waiting for more. Before :meth:`start` (and after :meth:`stop`) a
+    mark is written by the calling thread itself."""
 
     def __init__(self, owner: str, *, max_batch: int = 200) -> None:
+        super().__init__(f"marker-{owner}", max_batch=max_batch)
         self.owner = owner
-        self.max_batch = max_batch
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name=f"marker-{owner}", daemon=True)
-        self._running = False
-        self._kept = KeptConnection()  # the marker thread's own
-
-    def start(self) -> None:
-        if not self._running and not self._thread.is_alive():
-            self._running = True
-            self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._running:
-            self._running = False
-            self._queue.put(None)
-            self._thread.join(timeout)
+        super().stop(timeout)
 
     def mark(self, delivery_id: int) -> bool:
         """Commit the mark of one delivery; True if it is still ours (the call may start).
         Raises the database's error, or TimeoutError when no commit came in time."""
-        if not self._running:
+        if not self.running:
             return delivery_id in write_marks([delivery_id], self.owner)
         request = _Request(delivery_id)
-        self._queue.put(request)
+        self.put(request)
         if not request.done.wait(MARK_TIMEOUT_S):
             raise TimeoutError(f"delivery {delivery_id}: no commit of its pre-call mark")
         if request.error is not None:
             raise request.error
         return request.ok
 
-    def _run(self) -> None:
+    def write(self, batch: list[_Request]) -> None:
         try:
-            self._loop()
-        finally:
-            self._kept.close()
-
-    def _loop(self) -> None:
-        stopping = False
-        while not stopping:
-            item = self._queue.get()
-            batch: list[_Request] = []
-            if item is None:
-                stopping = True
-            else:
-                batch.append(item)
-            # Everything queued meanwhile shares this commit; no waiting for more.
-            while len(batch) < self.max_batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stopping = True
-                    break
-                batch.append(more)
-            if batch:
-                self._write(batch)
-
-    def _write(self, batch: list[_Request]) -> None:
-        try:
-            marked = write_marks([r.delivery_id for r in batch], self.owner, kept=self._kept)
+            marked = write_marks([r.delivery_id for r in batch], self.owner, kept=self.kept)
         except Exception as exc:
             log.exception("pre-call marks of %s deliveries not written", len(batch))
             for request in batch:

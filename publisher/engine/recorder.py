@@ -13,15 +13,13 @@ worker killed during the platform call.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from connectors.base import PublishResult
 from publisher.engine import outcome
-from publisher.engine.txn import KeptConnection
+from publisher.engine.batching import BatchWriter
 from publisher.models import Delivery, DeliveryStatus
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.timeutil import utcnow
@@ -48,76 +46,36 @@ class Sent:
     result: PublishResult
 
 
-class Recorder:
+class Recorder(BatchWriter[Sent]):
     """One writer thread for successes; :meth:`stop` flushes everything queued."""
 
     def __init__(
         self, owner: str, *, max_batch: int = 200, linger: float = 0.02, min_batch: int = 8
     ) -> None:
-        self.owner = owner
-        self.max_batch = max_batch
         #: A batch smaller than ``min_batch`` waits up to ``linger`` seconds for more
         #: successes: a transaction's fixed cost is most of its CPU when batches are small
         #: (platform latency spreads the successes out). Nothing waits for the recorder.
-        self.linger = linger
-        self.min_batch = min_batch
-        self._queue: queue.Queue[Sent | None] = queue.Queue()
+        super().__init__(
+            f"recorder-{owner}", max_batch=max_batch, linger=linger, min_batch=min_batch
+        )
+        self.owner = owner
         self._lock = threading.Lock()
         self._outstanding = 0
-        self._thread = threading.Thread(target=self._run, name=f"recorder-{owner}", daemon=True)
-        self._started = False
-        self._kept = KeptConnection()  # the recorder thread's own
 
     @property
     def outstanding(self) -> int:
         """Outcomes queued or being written."""
         return self._outstanding
 
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-
     def sent(self, delivery_id: int, result: PublishResult) -> None:
         with self._lock:
             self._outstanding += 1
-        self._queue.put(Sent(delivery_id, result))
+        self.put(Sent(delivery_id, result))
 
     def stop(self, timeout: float = 60.0) -> None:
-        if self._started:
-            self._queue.put(None)
-            self._thread.join(timeout)
+        super().stop(timeout)
 
-    def _run(self) -> None:
-        try:
-            self._loop()
-        finally:
-            self._kept.close()
-
-    def _loop(self) -> None:
-        stopping = False
-        while not stopping:
-            item = self._queue.get()
-            batch: list[Sent] = []
-            if item is None:
-                stopping = True
-            else:
-                batch.append(item)
-            deadline = time.monotonic() + self.linger
-            while not stopping and len(batch) < self.max_batch:
-                wait = deadline - time.monotonic() if len(batch) < self.min_batch else 0.0
-                try:
-                    more = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stopping = True
-                    break
-                batch.append(more)
-            if batch:
-                self._write(batch)
-
-    def _write(self, batch: list[Sent]) -> None:
+    def write(self, batch: list[Sent]) -> None:
         try:
             self._write_batch(batch)
         except Exception:
@@ -140,7 +98,7 @@ class Recorder:
     def _write_batch(self, batch: list[Sent]) -> None:
         by_id = {item.delivery_id: item for item in batch}
         now = utcnow()
-        with self._kept.transaction() as raw:
+        with self.kept.transaction() as raw:
             # Plain rows, not ORM objects; locked on PostgreSQL so that the lease sweep cannot
             # take one between this read and the guarded UPDATE (SQLite: the write lock).
             ids = list(by_id)

@@ -18,6 +18,7 @@ from publisher.dbraw import Raw
 from publisher.engine.txn import KeptConnection
 from publisher.models import AuditEvent, DeliveryStatus
 from publisher.services.accounts import audit
+from tests.conftest import PG_URL
 
 
 def test_times_enums_and_json_are_stored_as_the_orm_stores_them(db: object) -> None:
@@ -98,6 +99,7 @@ def test_a_kept_connection_commits_rolls_back_and_replaces_a_broken_connection(
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
+@pytest.mark.skipif(not PG_URL, reason="needs PUBLISHER_TEST_POSTGRES_URL")
 @pytest.mark.parametrize("db", ["postgres"], indirect=True)  # SQLite has no server
 def test_a_kept_connection_survives_a_lost_server_connection(db: object) -> None:
     """PostgreSQL ends the kept connection (a restart, an administrator): that transaction
