@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid colour «{value}» (use #RRGGBB)",
     ),
     # users
+    "error.username_required": ("Hãy nhập tên đăng nhập", "Enter a username"),
     "error.username_invalid": (
         "Tên đăng nhập «{username}» không hợp lệ (chữ thường không dấu, số, . _ -)",
         "Invalid username «{username}» (lowercase letters, digits, . _ -)",
