@@ -143,8 +143,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.compose.task": ("Nhiệm vụ KH&CN", "S&T task"),
     "ui.compose.preview": ("Xem trước trên từng kênh", "Preview on each channel"),
     "ui.compose.problems": (
-        "Các kênh sẽ từ chối bài này:",
-        "The channels would refuse this post:",
+        "Bài này chưa đăng được:",
+        "This post cannot be published yet:",
     ),
     "ui.compose.valid": (
         "Bài viết hợp lệ trên mọi kênh đã chọn",
