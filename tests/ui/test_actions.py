@@ -306,6 +306,20 @@ def test_the_studio_makes_a_chart(office, app_as):
     assert any("không nhận giá trị âm" in str(e.value) for e in at.error)
 
 
+def test_the_brand_kit_tab_says_when_there_is_no_logo_yet(office, app_as):
+    # It said «Logo: #— · Biểu trưng: #—» (a number sign before the dash).
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "views/studio.py")
+    assert "Logo: chưa có · Biểu trưng: chưa có" in [c.value for c in at.caption]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        org.logo_asset_id = 7
+        s.add(org)
+    at.run()
+    assert "Logo: #7 · Biểu trưng: chưa có" in [c.value for c in at.caption]
+
+
 def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_shade(office, app_as):
     from publisher.models import Organisation
 

@@ -565,9 +565,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Emblem (opens the official header)",
     ),
     "ui.brand.marks": (
-        "Logo: #{logo} · Biểu trưng: #{emblem}",
-        "Logo: #{logo} · Emblem: #{emblem}",
+        "Logo: {logo} · Biểu trưng: {emblem}",
+        "Logo: {logo} · Emblem: {emblem}",
     ),
+    "ui.brand.no_mark": ("chưa có", "none"),
     "ui.brand.saved": ("Đã lưu bộ nhận diện", "Brand kit saved"),
     "ui.studio.field.day_name": ("Tên ngày lễ", "Day name"),
     "ui.studio.field.stats": ("Số liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Figures (LABEL=VALUE a line)"),
