@@ -34,6 +34,12 @@ EXACT = {
     "Upload": "ui.st.upload",
     "Main menu": "ui.st.main_menu",
     "Delete": "ui.st.delete",
+    # The dialog of an address that is no page of this user (another role's page, a typo).
+    "Page not found": "ui.st.page_not_found",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "ui.st.page_not_found_text"
+    ),
+    "Skip to main content": "ui.st.skip_to_main",
 }
 PATTERNS = [
     (r"^(.+) per file(.*)$", "ui.st.per_file", "size"),
@@ -42,6 +48,13 @@ PATTERNS = [
     (r"^(.+) files are not allowed\.?$", "ui.st.not_allowed", "type"),
     (r"^File must be (.+) or smaller\.?$", "ui.st.too_big", "size"),
     (r"^View (\d+) more$", "ui.st.view_more", "n"),
+    (
+        r"^You have requested page /(.+), but no corresponding file was found in the app's "
+        r"pages/ directory\. Running the app's main page\.$",
+        "ui.st.page_not_found_named",
+        "page",
+    ),
+    (r"^Help for (.+)$", "ui.st.help_for", "label"),  # the (?) buttons' label, read aloud
 ]
 
 _SCRIPT = """<script>
