@@ -209,6 +209,19 @@ def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_a
         assert len(s.exec(select(RenderJob)).all()) == jobs  # nothing queued twice
 
 
+def test_a_campaign_created_twice_is_named_in_the_refusal_not_only_by_its_code(office, app_as):
+    # It said «Chiến dịch «tuan-le-so-hoa» đã tồn tại»: the code, never typed by anyone.
+    from datetime import date
+
+    at = app_as(office, "editor", "views/campaigns.py")
+    for name in ("Tuần lễ số hóa", "Tuần lễ Số hóa"):
+        at.text_input(key="cp_name").input(name)
+        at.date_input(key="cp_date").set_value(date(2026, 11, 20))
+        at.button(key="FormSubmitter:cp_new-Tạo chiến dịch").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Đã có chiến dịch «Tuần lễ số hóa» (mã tuan-le-so-hoa)"]
+
+
 def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     at = app_as(office, "officer", "views/studio.py")
     assert any("Nhập tiêu đề" in i.value for i in at.info)

@@ -202,7 +202,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tên chiến dịch không được để trống",
         "The campaign name is empty",
     ),
-    "error.campaign_exists": ("Chiến dịch «{slug}» đã tồn tại", "Campaign «{slug}» already exists"),
+    "error.campaign_exists": (
+        "Đã có chiến dịch «{name}» (mã {slug})",
+        "Campaign «{name}» already exists (code {slug})",
+    ),
     "error.campaign_not_found": (
         "Không tìm thấy chiến dịch «{slug}»",
         "Campaign «{slug}» not found",
