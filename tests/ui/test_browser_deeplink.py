@@ -107,4 +107,10 @@ def test_a_logged_in_user_at_another_roles_page_is_told_in_vietnamese(
         assert "tài khoản của bạn không được mở trang này" in text, text
         assert "Page not found" not in text and "Running the app" not in text, text
     assert "Skip to main content" not in page.inner_text("body")  # type: ignore[attr-defined]
+    page.goto(f"{demo.url}/statistics")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Thống kê").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    # the (?) button beside «Lượt nhấp» is read aloud in Vietnamese too
+    page.locator("[aria-label='Giải thích: Lượt nhấp']").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator("[aria-label^='Help for']").count() == 0  # type: ignore[attr-defined]
     page.close()
