@@ -79,6 +79,13 @@ def test_bad_rules_are_refused_with_a_reason(rules: dict[str, Any], key: str) ->
     assert exc.value.key == key
 
 
+def test_a_wrong_best_time_is_quoted_as_typed_without_the_space_after_the_comma() -> None:
+    # «07:30, abc» said «Giờ « abc» không hợp lệ»: the space after the comma was quoted.
+    with pytest.raises(InvalidInput) as exc:
+        build(best="07:30, abc")
+    assert exc.value.message("vi").startswith("Giờ «abc» không hợp lệ")
+
+
 def test_setting_hours_needs_an_administrator_and_is_audited(office: Any) -> None:
     with session_scope() as s, pytest.raises(PermissionDenied):
         posting_hours.set_hours(

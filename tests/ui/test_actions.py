@@ -209,6 +209,19 @@ def test_an_editor_creates_a_campaign_and_an_officer_plans_it_once(office, app_a
         assert len(s.exec(select(RenderJob)).all()) == jobs  # nothing queued twice
 
 
+def test_a_campaign_created_twice_is_named_in_the_refusal_not_only_by_its_code(office, app_as):
+    # It said «Chiến dịch «tuan-le-so-hoa» đã tồn tại»: the code, never typed by anyone.
+    from datetime import date
+
+    at = app_as(office, "editor", "views/campaigns.py")
+    for name in ("Tuần lễ số hóa", "Tuần lễ Số hóa"):
+        at.text_input(key="cp_name").input(name)
+        at.date_input(key="cp_date").set_value(date(2026, 11, 20))
+        at.button(key="FormSubmitter:cp_new-Tạo chiến dịch").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Đã có chiến dịch «Tuần lễ số hóa» (mã tuan-le-so-hoa)"]
+
+
 def test_the_studio_previews_an_infographic_and_saves_it(office, app_as):
     at = app_as(office, "officer", "views/studio.py")
     assert any("Nhập tiêu đề" in i.value for i in at.info)
@@ -304,6 +317,20 @@ def test_the_studio_makes_a_chart(office, app_as):
     assert asset.alt_text.startswith("Biểu đồ tròn: «Cơ cấu kinh phí 2026»")
     at.text_area(key="st_chart_data").input("Nông nghiệp=35\nY tế=-20").run()
     assert any("không nhận giá trị âm" in str(e.value) for e in at.error)
+
+
+def test_the_brand_kit_tab_says_when_there_is_no_logo_yet(office, app_as):
+    # It said «Logo: #— · Biểu trưng: #—» (a number sign before the dash).
+    from publisher.models import Organisation
+
+    at = app_as(office, "editor", "views/studio.py")
+    assert "Logo: chưa có · Biểu trưng: chưa có" in [c.value for c in at.caption]
+    with session_scope() as s:
+        org = s.exec(select(Organisation).where(Organisation.slug == "so-khcn")).one()
+        org.logo_asset_id = 7
+        s.add(org)
+    at.run()
+    assert "Logo: #7 · Biểu trưng: chưa có" in [c.value for c in at.caption]
 
 
 def test_the_brand_kit_tab_sets_the_government_preset_and_shows_the_adjusted_shade(office, app_as):

@@ -35,6 +35,21 @@ def test_an_administrator_creates_a_user_in_the_browser(office, app_as):
         assert users.authenticate(s, "canbo.moi", code.value) is not None
 
 
+def test_creating_a_user_without_a_username_says_so_in_one_line(office, app_as):
+    # The form sent empty said «Tên đăng nhập «» không hợp lệ (...)»: empty guillemets.
+    at = app_as(office, "admin", "views/users.py")
+    at.button(key="FormSubmitter:us_create-Tạo tài khoản").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Hãy nhập tên đăng nhập"]
+    # Blank is blank too; a wrong one still quotes what was typed.
+    next(w for w in at.text_input if w.label == "Tên đăng nhập").input("   ")
+    at.button(key="FormSubmitter:us_create-Tạo tài khoản").click().run()
+    assert [e.value for e in at.error] == ["Hãy nhập tên đăng nhập"]
+    next(w for w in at.text_input if w.label == "Tên đăng nhập").input("có dấu cách")
+    at.button(key="FormSubmitter:us_create-Tạo tài khoản").click().run()
+    assert "«có dấu cách» không hợp lệ" in at.error[0].value
+
+
 def test_changing_a_role_ends_the_users_sessions_and_is_audited(office):
     officer = office.users["officer"]
     with session_scope() as s:

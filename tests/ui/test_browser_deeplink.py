@@ -48,7 +48,7 @@ def _login_form(page: Any, name: str) -> None:
     settle(page)
     shot(page, name)
     body = page.inner_text("body")
-    assert "Page not found" not in body
+    assert "Page not found" not in body and "Không mở được trang này" not in body
     assert page.locator("[role=dialog]").count() == 0
     assert page.locator("[data-testid=stSidebarNav]").count() == 0, body[:500]
     assert not [n for n in FILE_NAMES if n in body.split()], body[:500]
@@ -87,4 +87,30 @@ def test_a_link_to_a_page_opens_the_login_then_that_page(browser: Any, demo: Dem
     settle(page)
     shot(page, "deeplink-review-390")
     assert page.url.rstrip("/").endswith("/review")
+    page.close()
+
+
+def test_a_logged_in_user_at_another_roles_page_is_told_in_vietnamese(
+    browser: Any, demo: Demo
+) -> None:
+    """A manager typing «/users» (an administrator's page) or a mistyped address got
+    Streamlit's English «Page not found» box; it speaks Vietnamese, as the rest does."""
+    page = base.login(browser, demo, "lanhdao")
+    for address in ("users", "khong-co-trang-nay"):
+        page.goto(f"{demo.url}/{address}")  # type: ignore[attr-defined]
+        dialog = page.locator("[role=dialog]")  # type: ignore[attr-defined]
+        dialog.wait_for(timeout=60_000)
+        settle(page)
+        text = dialog.inner_text()
+        shot(page, f"deeplink-not-found-{address}")
+        assert "Không mở được trang này" in text, text
+        assert "tài khoản của bạn không được mở trang này" in text, text
+        assert "Page not found" not in text and "Running the app" not in text, text
+    assert "Skip to main content" not in page.inner_text("body")  # type: ignore[attr-defined]
+    page.goto(f"{demo.url}/statistics")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Thống kê").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    # the (?) button beside «Lượt nhấp» is read aloud in Vietnamese too
+    page.locator("[aria-label='Giải thích: Lượt nhấp']").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert page.locator("[aria-label^='Help for']").count() == 0  # type: ignore[attr-defined]
     page.close()

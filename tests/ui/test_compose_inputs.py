@@ -27,6 +27,16 @@ def test_a_date_typed_wrong_is_an_error_and_never_the_earlier_date(office, app_a
     assert previews and not any("10/10/2026 08:00" in h for h in previews)
 
 
+def test_a_wrong_date_is_not_blamed_on_the_channels(office, app_as):
+    # The list of what blocks the post was headed «Các kênh sẽ từ chối bài này:» even for a
+    # date typed wrong or in the past, with no channel chosen at all.
+    at = app_as(office, "officer", "views/compose.py")
+    at.text_input(key="c_date").input("31/02/2026").run()
+    [block] = [e.value for e in at.error if "- Ngày «31/02/2026» không hợp lệ" in e.value]
+    assert block.startswith("Bài này chưa đăng được:"), block
+    assert "kênh" not in block.split("\n")[0]
+
+
 def test_a_year_9999_is_refused_in_vietnamese_before_submitting(office, app_as):
     at = _fill(app_as(office, "officer", "views/compose.py"), office, "Năm 9999")
     at.text_input(key="c_date").input("01/01/9999").run()

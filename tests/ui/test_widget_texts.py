@@ -31,3 +31,16 @@ def test_english_rewrites_nothing(monkeypatch) -> None:
     set_language("vi")
     widget_texts.install("vi")
     assert len(calls) == 1 and "Chọn tất cả" in calls[0] and "<script>" in calls[0]
+
+
+def test_the_page_not_found_box_and_the_help_buttons_labels_have_vietnamese_texts() -> None:
+    set_language("vi")
+    exact, patterns = widget_texts.translations()
+    assert exact["Page not found"] == "Không mở được trang này"
+    assert exact["Skip to main content"] == "Tới nội dung chính"
+    # «Help for …» only in the labels read aloud: a post may say «Help for farmers».
+    assert not any(re.match(rx, "Help for farmers") for rx, _ in patterns)
+    [(rx, text)] = widget_texts.attr_translations()
+    match = re.match(rx, "Help for Tiêu đề nội bộ")
+    assert match is not None
+    assert text.replace("\x01", match[1]) == "Giải thích: Tiêu đề nội bộ"

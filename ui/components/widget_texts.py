@@ -34,6 +34,12 @@ EXACT = {
     "Upload": "ui.st.upload",
     "Main menu": "ui.st.main_menu",
     "Delete": "ui.st.delete",
+    # The dialog of an address that is no page of this user (another role's page, a typo).
+    "Page not found": "ui.st.page_not_found",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "ui.st.page_not_found_text"
+    ),
+    "Skip to main content": "ui.st.skip_to_main",
 }
 PATTERNS = [
     (r"^(.+) per file(.*)$", "ui.st.per_file", "size"),
@@ -42,16 +48,28 @@ PATTERNS = [
     (r"^(.+) files are not allowed\.?$", "ui.st.not_allowed", "type"),
     (r"^File must be (.+) or smaller\.?$", "ui.st.too_big", "size"),
     (r"^View (\d+) more$", "ui.st.view_more", "n"),
+    (
+        r"^You have requested page /(.+), but no corresponding file was found in the app's "
+        r"pages/ directory\. Running the app's main page\.$",
+        "ui.st.page_not_found_named",
+        "page",
+    ),
+]
+#: Rewritten in the labels read aloud (aria-label, title) only, never in the page's text,
+#: where a post or an answer may well say «Help for …».
+ATTR_PATTERNS = [
+    (r"^Help for (.+)$", "ui.st.help_for", "label"),  # the (?) buttons
 ]
 
 _SCRIPT = """<script>
 (() => {
   const exact = %(exact)s, patterns = %(patterns)s.map(([re, out]) => [new RegExp(re), out]);
-  const say = (text) => {
+  const attrPatterns = %(attr_patterns)s.map(([re, out]) => [new RegExp(re), out]);
+  const say = (text, more) => {
     const clean = text.trim();
     if (!clean) return null;
     if (Object.prototype.hasOwnProperty.call(exact, clean)) return exact[clean];
-    for (const [re, out] of patterns) {
+    for (const [re, out] of more ? patterns.concat(more) : patterns) {
       const m = clean.match(re);
       if (m) return out.replace("\\u0001", m[1]) + (m[2] || "");
     }
@@ -67,7 +85,7 @@ _SCRIPT = """<script>
     const els = root.querySelectorAll ? root.querySelectorAll(sel) : [];
     for (const el of els) for (const a of ["aria-label", "placeholder", "title"]) {
       const v = el.getAttribute(a);
-      const out = v && say(v);
+      const out = v && say(v, attrPatterns);
       if (out && out !== v) el.setAttribute(a, out);
     }
   };
@@ -106,15 +124,25 @@ def translations() -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The exact strings and the patterns with their text in the current language; a
     pattern's group goes where ``\\x01`` stands."""
     exact = {english: t(key) for english, key in EXACT.items()}
-    patterns = [(rx, t(key, **{name: "\x01"})) for rx, key, name in PATTERNS]
-    return exact, patterns
+    return exact, _patterns(PATTERNS)
+
+
+def attr_translations() -> list[tuple[str, str]]:
+    """The patterns for the labels read aloud only (:data:`ATTR_PATTERNS`)."""
+    return _patterns(ATTR_PATTERNS)
+
+
+def _patterns(patterns: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return [(rx, t(key, **{name: "\x01"})) for rx, key, name in patterns]
 
 
 def install(language: str) -> None:
     """Put the script in the page (rewriting only when the interface speaks Vietnamese)."""
     exact, patterns = translations() if language != "en" else ({}, [])
+    attr_patterns = attr_translations() if language != "en" else []
     st.html(
-        _SCRIPT % {"exact": _js(exact), "patterns": _js(patterns)},
+        _SCRIPT
+        % {"exact": _js(exact), "patterns": _js(patterns), "attr_patterns": _js(attr_patterns)},
         unsafe_allow_javascript=True,
     )
 

@@ -343,6 +343,8 @@ CSS = """
 .fc .fc-timegrid-event-harness:focus-within > .fc-timegrid-event{
   bottom:auto !important; min-height:100%; box-shadow:0 2px 10px rgba(0,0,0,.35)}
 .fc .fc-timegrid-event .fc-event-main{overflow:visible}
+/* ... and cuts it at the box otherwise: the white text was painted over the cells below */
+.fc .fc-timegrid-event{overflow:hidden}
 .fc .fc-timegrid-slot{height:2.2em}
 .fc .fc-event[draggable], .fc .fc-event.fc-event-draggable{cursor:grab}
 @media (max-width: 600px){ .fc{font-size:11px} .fc .fc-event-title{font-size:10.5px} }

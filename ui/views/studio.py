@@ -359,8 +359,10 @@ with tab_brand:
         st.caption(
             t(
                 "ui.brand.marks",
-                logo=kit["logo_asset_id"] or "—",
-                emblem=kit["emblem_asset_id"] or "—",
+                logo=f"#{kit['logo_asset_id']}" if kit["logo_asset_id"] else t("ui.brand.no_mark"),
+                emblem=f"#{kit['emblem_asset_id']}"
+                if kit["emblem_asset_id"]
+                else t("ui.brand.no_mark"),
             )
         )
         for check in kit["contrast"]:

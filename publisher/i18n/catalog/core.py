@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid colour «{value}» (use #RRGGBB)",
     ),
     # users
+    "error.username_required": ("Hãy nhập tên đăng nhập", "Enter a username"),
     "error.username_invalid": (
         "Tên đăng nhập «{username}» không hợp lệ (chữ thường không dấu, số, . _ -)",
         "Invalid username «{username}» (lowercase letters, digits, . _ -)",
@@ -201,7 +202,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tên chiến dịch không được để trống",
         "The campaign name is empty",
     ),
-    "error.campaign_exists": ("Chiến dịch «{slug}» đã tồn tại", "Campaign «{slug}» already exists"),
+    "error.campaign_exists": (
+        "Đã có chiến dịch «{name}» (mã {slug})",
+        "Campaign «{name}» already exists (code {slug})",
+    ),
     "error.campaign_not_found": (
         "Không tìm thấy chiến dịch «{slug}»",
         "Campaign «{slug}» not found",

@@ -143,8 +143,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.compose.task": ("Nhiệm vụ KH&CN", "S&T task"),
     "ui.compose.preview": ("Xem trước trên từng kênh", "Preview on each channel"),
     "ui.compose.problems": (
-        "Các kênh sẽ từ chối bài này:",
-        "The channels would refuse this post:",
+        "Bài này chưa đăng được:",
+        "This post cannot be published yet:",
     ),
     "ui.compose.valid": (
         "Bài viết hợp lệ trên mọi kênh đã chọn",
@@ -565,9 +565,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Emblem (opens the official header)",
     ),
     "ui.brand.marks": (
-        "Logo: #{logo} · Biểu trưng: #{emblem}",
-        "Logo: #{logo} · Emblem: #{emblem}",
+        "Logo: {logo} · Biểu trưng: {emblem}",
+        "Logo: {logo} · Emblem: {emblem}",
     ),
+    "ui.brand.no_mark": ("chưa có", "none"),
     "ui.brand.saved": ("Đã lưu bộ nhận diện", "Brand kit saved"),
     "ui.studio.field.day_name": ("Tên ngày lễ", "Day name"),
     "ui.studio.field.stats": ("Số liệu (mỗi dòng NHÃN=GIÁ TRỊ)", "Figures (LABEL=VALUE a line)"),

@@ -119,4 +119,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.st.upload": ("Tải lên", "Upload"),
     "ui.st.main_menu": ("Trình đơn", "Main menu"),
     "ui.st.delete": ("Xoá", "Delete"),
+    "ui.st.page_not_found": ("Không mở được trang này", "Page not found"),
+    "ui.st.page_not_found_text": (
+        "Không có trang này, hoặc tài khoản của bạn không được mở trang này. Đang mở trang chính.",
+        "The page that you have requested does not seem to exist. Running the app's main page.",
+    ),
+    "ui.st.page_not_found_named": (
+        "Không có trang /{page}, hoặc tài khoản của bạn không được mở trang này. "
+        "Đang mở trang chính.",
+        "You have requested page /{page}, but no corresponding file was found in the app's "
+        "pages/ directory. Running the app's main page.",
+    ),
+    "ui.st.skip_to_main": ("Tới nội dung chính", "Skip to main content"),
+    "ui.st.help_for": ("Giải thích: {label}", "Help for {label}"),
 }

@@ -47,6 +47,8 @@ def create_user(
     """Create a user; returns the user and the (possibly generated) password."""
     actor.require("user.manage")
     username = (username or "").strip().lower()
+    if not username:
+        raise InvalidInput("error.username_required")
     if not _USERNAME.match(username):
         raise InvalidInput("error.username_invalid", username=username)
     if role not in tuple(Role):

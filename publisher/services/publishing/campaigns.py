@@ -129,8 +129,9 @@ def create_campaign(
     org_id = org_id if org_id is not None else actor.org_id
     actor.require_org(org_id) if org_id is not None else None
     slug = slugify(slug or name)
-    if session.exec(select(Campaign).where(Campaign.slug == slug)).first():
-        raise Conflict("error.campaign_exists", slug=slug)
+    existing = session.exec(select(Campaign).where(Campaign.slug == slug)).first()
+    if existing is not None:
+        raise Conflict("error.campaign_exists", slug=slug, name=existing.name)
     campaign = Campaign(
         slug=slug,
         name=name,

@@ -125,7 +125,7 @@ def build(
     if not chosen or not chosen <= ALL_DAYS:
         raise InvalidInput("hours.error.days")
     pieces = best.split(",") if isinstance(best, str) else list(best)
-    best_times = tuple(sorted({parse_time(p) for p in pieces if p.strip()}))
+    best_times = tuple(sorted({parse_time(p.strip()) for p in pieces if p.strip()}))
     hours = PostingHours(t0, t1, chosen, mode, best_times)
     for b in best_times:
         if not hours.allows_time(b):
