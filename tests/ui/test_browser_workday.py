@@ -10,6 +10,7 @@ import random
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
@@ -177,19 +178,25 @@ def test_upload_compose_on_a_clicked_day_then_drag_to_reschedule(
     page.close()
 
 
+def _phone_login(chromium: object, app: Demo, username: str) -> Any:
+    """A new 390 px page logged in as ``username``, on the calendar (its first page)."""
+    page: Any = chromium.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(app.url)
+    page.wait_for_selector("input[type=password]", timeout=60_000)
+    settle(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(app.accounts[username])
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector(CALENDAR, timeout=60_000)
+    settle(page)
+    return page
+
+
 def test_the_phone_starts_with_the_sidebar_closed_and_the_calendar_fits(
     browser: object,  # noqa: F811
     demo: Demo,  # noqa: F811
 ) -> None:
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
-    page.goto(demo.url)
-    page.wait_for_selector("input[type=password]", timeout=60_000)
-    settle(page)
-    page.get_by_label("Tên đăng nhập").fill("canbo")
-    page.get_by_label("Mật khẩu").fill(demo.accounts["canbo"])
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector(CALENDAR, timeout=60_000)
-    settle(page)
+    page = _phone_login(browser, demo, "canbo")
     time.sleep(1.0)
     sidebar = page.locator("[data-testid=stSidebar]")
     assert sidebar.get_attribute("data-collapsed") == "true"
@@ -223,15 +230,7 @@ def test_the_phone_week_view_cuts_a_long_title_inside_its_box(
     """On a phone the week's columns are narrow: a title longer than its half-hour box was
     painted in white over the cells below it (over the next posts too); it is cut at the
     box, and hovering the post still shows all of it."""
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
-    page.goto(demo.url)
-    page.wait_for_selector("input[type=password]", timeout=60_000)
-    settle(page)
-    page.get_by_label("Tên đăng nhập").fill("canbo")
-    page.get_by_label("Mật khẩu").fill(demo.accounts["canbo"])
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector(CALENDAR, timeout=60_000)
-    settle(page)
+    page = _phone_login(browser, demo, "canbo")
     page.get_by_text("Tuần", exact=True).first.click()
     settle(page)
     frame = page.frame_locator(CALENDAR)
