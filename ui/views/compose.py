@@ -254,7 +254,14 @@ schedule_problems = (
 )
 #: The chosen channels' posting hours: a refusing rule blocks like any problem, a warning
 #: rule is said, and their best times are suggested.
-hours = common.read(posting_hours.check_time, actor, chosen, due_at if not when.error else None)
+hours = common.read(
+    posting_hours.check_time,
+    actor,
+    chosen,
+    due_at if not typed_wrong else None,
+    repeat,
+    until,
+)
 schedule_problems += hours.refused
 
 with right:
