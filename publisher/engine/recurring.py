@@ -1,7 +1,8 @@
 """Recurring posts (weekly, monthly, or yearly e.g. with a national-day campaign) expand into future
 deliveries ahead of time, without duplicates.
 
-Occurrences keep the first one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
+Occurrences (their dates: :mod:`publisher.services.publishing.recurrence`) keep the first
+one's local wall-clock time (Asia/Ho_Chi_Minh) and are keyed by
 ``occurrence_key`` exactly as :func:`publisher.services.publishing.posts.approve` keys the first
 one, so the unique (post, channel, occurrence) constraint makes re-running the expansion harmless.
 Each occurrence's deliveries get their own tracked links in the same transaction, as the
@@ -11,8 +12,7 @@ first occurrence's do at approval, so clicks are counted per occurrence.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -23,16 +23,10 @@ from publisher.models import Delivery, DeliveryStatus, Post, PostStatus, Recurre
 from publisher.services.accounts import audit
 from publisher.services.publishing import deliveries as deliveries_svc
 from publisher.services.publishing import links
-from publisher.timeutil import local_tz, utcnow
+from publisher.services.publishing.recurrence import HORIZON, REPEATING, occurrences
+from publisher.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-#: How far ahead occurrences are created.
-HORIZON = {
-    Recurrence.WEEKLY: timedelta(days=28),
-    Recurrence.MONTHLY: timedelta(days=62),
-    Recurrence.YEARLY: timedelta(days=400),
-}
-REPEATING = tuple(HORIZON)
 LIVE = (
     PostStatus.SCHEDULED,
     PostStatus.PUBLISHING,
@@ -45,51 +39,6 @@ LIVE = (
 def occurrence_key(due_at: datetime) -> str:
     """The occurrence key of a delivery due at ``due_at`` (same rule as ``posts.approve``)."""
     return due_at.date().isoformat()
-
-
-def _shift_year(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29/02 in a non-leap year
-        return day.replace(year=day.year + years, day=28)
-
-
-def _shift_month(day: date, months: int) -> date:
-    """``day`` ``months`` later; the 29th-31st become the month's last day where it is
-    shorter (31/01 -> 28/02 -> 31/03: each occurrence counts from the first, not the last)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def occurrences(post: Post, until: datetime) -> Iterator[datetime]:
-    """Due instants (UTC) of ``post`` after its first, up to ``until`` and its end date."""
-    assert post.due_at is not None
-    first = post.due_at.astimezone(local_tz())
-    n = 1
-    while True:
-        if post.recurrence == Recurrence.WEEKLY:
-            local = first + timedelta(weeks=n)  # wall-clock arithmetic in the local zone
-        elif post.recurrence in (Recurrence.MONTHLY, Recurrence.YEARLY):
-            if post.recurrence == Recurrence.MONTHLY:
-                day = _shift_month(first.date(), n)
-            else:
-                day = _shift_year(first.date(), n)
-            local = datetime.combine(day, first.timetz().replace(tzinfo=None), tzinfo=local_tz())
-        else:
-            return
-        due = local.astimezone(UTC)
-        if due > until:
-            return
-        if post.recurrence_until and local.date() > post.recurrence_until:
-            return
-        yield due
-        n += 1
 
 
 def expand(owner: str, *, now: datetime | None = None) -> int:

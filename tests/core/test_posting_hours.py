@@ -4,7 +4,7 @@ says so, the best times are suggested; the rules are checked when set and audite
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -206,3 +206,53 @@ def test_the_cli_sets_and_shows_a_channels_hours(office: Any) -> None:
     ]
     cleared = runner.invoke(app, ["channel", "hours", "Fanpage", "--clear", "--json"])
     assert json.loads(cleared.stdout)["posting_hours"] == {}
+
+
+def _warned(office: Any, due: Any, rule: str, until: Any = None) -> list[str]:
+    with session_scope() as s:
+        return posting_hours.check_time(
+            s, office.actor("officer"), [office.channels["Fanpage"].id], due, rule, until
+        ).warned
+
+
+def test_a_monthly_post_is_warned_about_the_later_date_that_falls_on_a_weekend(
+    office: Any,
+) -> None:
+    # Monday 12/10 is inside; a month later is Thursday 12/11, two months later Saturday
+    # 12/12 (within the 62 days the engine creates a monthly post's occurrences ahead).
+    _set(office, "Fanpage", days=[0, 1, 2, 3, 4], mode="warn")
+    assert _warned(office, MON_08, "none") == []
+    [note] = _warned(office, MON_08, "monthly")
+    assert "12/12/2026" in note and "12/10/2026" not in note and "12/11/2026" not in note
+    assert "lúc 08:00" in note and "vẫn được đăng" in note, note
+
+
+def test_a_weekly_post_outside_the_hours_names_three_dates_and_counts_the_rest(
+    office: Any,
+) -> None:
+    _set(office, "Fanpage", start="07:00", end="21:30", mode="warn")
+    [note] = _warned(office, SAT_23, "weekly")
+    # 10/10 and the four Saturdays within 28 days after it: three named, two counted.
+    assert "10/10/2026, 17/10/2026, 24/10/2026 và 2 lần khác" in note, note
+    [short] = _warned(office, SAT_23, "weekly", date(2026, 10, 20))  # «đến ngày» 20/10
+    assert "10/10/2026, 17/10/2026 (" in short and "lần khác" not in short, short
+    with session_scope() as s:
+        post = posts.compose(
+            s,
+            office.actor("officer"),
+            PostInput(
+                text="Bản tin tuần", channels=["Fanpage"], due_at=SAT_23, recurrence="weekly"
+            ),
+        )
+        assert drafts.hours_warnings(s, office.actor("officer"), post.id or 0) == [note]
+
+
+def test_a_refusing_channel_says_which_later_repeat_falls_outside(office: Any) -> None:
+    _set(office, "Fanpage", days=[0, 1, 2, 3, 4])
+    with session_scope() as s:
+        check = posting_hours.check_time(
+            s, office.actor("officer"), [office.channels["Fanpage"].id], MON_08, "monthly"
+        )
+    assert check.refused == []  # the first date is inside: the post can be sent
+    [note] = check.warned
+    assert "«Fanpage» chỉ đăng trong khung" in note and "12/12/2026" in note, note

@@ -80,8 +80,11 @@ def test_a_table_with_bad_lines_imports_nothing_and_names_every_line(kb: dict[st
     ("content", "key"),
     [
         (b"question,answer\nA?,B\n", "import.header_missing"),
-        (b"question,answer,source_url,colour\nA?,B,https://a.vn,red\n", "import.header_unknown"),
-        (b"question,answer,source_url\n", "import.no_rows"),
+        (
+            b"question,answer,source_url,colour\nA?,B,https://a.vn,red\n",
+            "faqkb.import.header_unknown",
+        ),
+        (b"question,answer,source_url\n", "faqkb.import.no_rows"),
         (b"\xff\xfe\x00bad", "import.not_utf8"),
     ],
 )
@@ -91,6 +94,83 @@ def test_unreadable_tables_are_refused_in_one_line(
     with pytest.raises(InvalidInput) as exc:
         do_import(Actor.system(), content, org_id=kb["org_id"])
     assert exc.value.key == key
+
+
+VI_GOOD = (
+    "Techfest là gì?,Ngày hội khởi nghiệp.,https://techfest.vn,techfest|tết khởi nghiệp,KHCN\n"
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Câu hỏi,Câu trả lời,Nguồn,Cách hỏi khác,Chủ đề",
+        "cau hoi,TRẢ LỜI,nguon,Cach_hoi_khac,CHU DE",  # no diacritics, any case, «_»
+        " Câu Hỏi , Trả lời , Nguồn (địa chỉ web) , Biến thể , Lĩnh vực ",
+        "question,answer,source_url,variants,theme",  # English keeps working
+    ],
+)
+def test_a_table_with_vietnamese_headers_imports_like_the_english_one(
+    kb: dict[str, Any], header: str
+) -> None:
+    before = count()
+    result = do_import(Actor.system(), (header + "\n" + VI_GOOD).encode(), org_id=kb["org_id"])
+    assert result.created == 1 and count() == before + 1
+    with session_scope() as s:
+        row = s.get(FaqAnswer, result.answer_ids[0])
+        assert row is not None
+        assert (row.answer, row.source_url) == ("Ngày hội khởi nghiệp.", "https://techfest.vn")
+        assert row.variants == ["techfest", "tết khởi nghiệp"] and row.theme == "khcn"
+
+
+def test_an_xlsx_table_with_vietnamese_headers_names_its_unit(kb: dict[str, Any]) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Câu hỏi", "Câu trả lời", "Nguồn", "Đơn vị"])
+    sheet.append(["Quỹ zqxb là gì?", "Quỹ hỗ trợ.", "https://a.gov.vn", "so-khcn"])
+    buf = io.BytesIO()
+    book.save(buf)
+    result = do_import(Actor.system(), buf.getvalue(), name="hoi-dap.xlsx")
+    with session_scope() as s:
+        row = s.get(FaqAnswer, result.answer_ids[0])
+        assert row is not None and row.org_id == kb["org_id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "vietnamese"),
+    [
+        ("kb.csv", "Câu hỏi,Cau tra loi\nA?,B\n", "Dòng tiêu đề thiếu cột: «Nguồn»"),
+        ("kb.csv", "Câu hỏi\nA?\n", "Dòng tiêu đề thiếu cột: «Câu trả lời», «Nguồn»"),
+        ("kb.csv", "Câu hỏi,Câu trả lời,Nguồn,Màu\nA?,B,https://a.vn,đỏ\n", "«Màu» (dùng: Câu hỏi"),
+        ("kb.csv", "Câu hỏi,question,Câu trả lời,Nguồn\n", "cột lặp lại: «Câu hỏi»"),
+        ("kb.csv", "Câu hỏi,Câu trả lời,Nguồn\n", "không có câu hỏi nào"),
+        ("kb.csv", "", "Tệp trống"),
+        ("kb.pdf", "Câu hỏi,Câu trả lời,Nguồn\nA?,B,https://a.vn\n", "không phải tệp CSV hay XLSX"),
+        ("kb.xlsx", "Câu hỏi,Câu trả lời,Nguồn\nA?,B,https://a.vn\n", "không đọc được"),
+    ],
+)
+def test_a_bad_file_gets_one_vietnamese_line_and_writes_nothing(
+    kb: dict[str, Any], name: str, content: str, vietnamese: str
+) -> None:
+    before = count()
+    with pytest.raises(InvalidInput) as exc:
+        do_import(Actor.system(), content.encode(), name=name, org_id=kb["org_id"])
+    message = exc.value.message("vi")
+    assert vietnamese in message and "\n" not in message, message
+    assert count() == before
+
+
+def test_the_template_names_the_columns_in_vietnamese_and_imports_once_filled(
+    kb: dict[str, Any],
+) -> None:
+    template = faq_import.template_csv("vi")
+    assert template.decode("utf-8-sig").splitlines() == [
+        "Câu hỏi,Câu trả lời,Nguồn,Cách hỏi khác,Chủ đề,Đơn vị"
+    ]
+    assert faq_import.template_csv("en").decode("utf-8-sig").startswith("question,answer,")
+    filled = template + "Hỏi mẫu?,Đáp mẫu.,https://a.gov.vn,,,so-khcn\r\n".encode()
+    assert do_import(Actor.system(), filled).created == 1
 
 
 def test_an_xlsx_table_imports_like_a_csv(kb: dict[str, Any]) -> None:

@@ -27,14 +27,35 @@ def test_a_date_typed_wrong_is_an_error_and_never_the_earlier_date(office, app_a
     assert previews and not any("10/10/2026 08:00" in h for h in previews)
 
 
-def test_a_wrong_date_is_not_blamed_on_the_channels(office, app_as):
+def test_a_date_in_the_past_is_not_blamed_on_the_channels(office, app_as):
     # The list of what blocks the post was headed «Các kênh sẽ từ chối bài này:» even for a
-    # date typed wrong or in the past, with no channel chosen at all.
+    # date in the past, with no channel chosen at all.
     at = app_as(office, "officer", "views/compose.py")
-    at.text_input(key="c_date").input("31/02/2026").run()
-    [block] = [e.value for e in at.error if "- Ngày «31/02/2026» không hợp lệ" in e.value]
-    assert block.startswith("Bài này chưa đăng được:"), block
+    at.text_input(key="c_date").input("01/01/2020").run()
+    [block] = [e.value for e in at.error if e.value.startswith("Bài này chưa đăng được:")]
     assert "kênh" not in block.split("\n")[0]
+    assert len(block.split("\n")) == 2, block  # the one reason: the time is in the past
+
+
+def test_a_date_typed_wrong_is_said_once_under_its_field(office, app_as):
+    # It was said twice: under the date field and again in «Bài này chưa đăng được:».
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Ngày gõ sai")
+    at.text_input(key="c_date").input("31/02/2026").run()
+    errors = [e.value for e in at.error]
+    assert sum(e.count("«31/02/2026»") for e in errors) == 1, errors
+    assert not any(e.startswith("Bài này chưa đăng được:") for e in errors), errors
+    assert at.button(key="c_btn_submit").disabled and at.button(key="c_btn_save").disabled
+    assert not at.success
+
+
+def test_a_last_day_typed_wrong_is_said_once_and_blocks(office, app_as):
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Hạn gõ sai")
+    at.text_input(key="c_date").input("05/10/2026").run()
+    at.selectbox(key="c_repeat").set_value("weekly").run()
+    at.text_input(key="c_until").input("32/13/2026").run()
+    errors = [e.value for e in at.error]
+    assert sum(e.count("32/13/2026") for e in errors) == 1, errors
+    assert at.button(key="c_btn_submit").disabled and not at.success
 
 
 def test_a_year_9999_is_refused_in_vietnamese_before_submitting(office, app_as):

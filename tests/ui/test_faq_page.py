@@ -45,3 +45,15 @@ def test_an_officer_cannot_approve_answers(office: Any, app_as: Any) -> None:
     at = app_as(office, "officer", "views/faq.py")
     assert not at.exception
     assert not [b for b in at.button if b.label == "Duyệt"]
+
+
+def test_the_import_tab_names_the_columns_in_vietnamese_and_offers_a_template(
+    office: Any, app_as: Any
+) -> None:
+    at = app_as(office, "editor", "views/faq.py")
+    assert not at.exception
+    [help_text] = [c.value for c in at.caption if "CSV" in c.value]
+    assert "«Câu hỏi», «Câu trả lời», «Nguồn»" in help_text, help_text
+    assert not help_text.startswith("Tệp CSV hoặc XLSX, dòng đầu: question"), help_text
+    [template] = [e for e in at.get("download_button") if "faq_template" in str(e.proto)]
+    assert "Tải tệp mẫu" in template.proto.label

@@ -86,3 +86,15 @@ def test_the_calendar_refuses_a_move_outside_the_hours_and_the_post_stays(office
     assert any("07:00–21:30" in e.value for e in at.error), [e.value for e in at.error]
     with session_scope(readonly=True) as s:
         assert s.get(Post, post_id).due_at == parse_local("10/10/2026 08:00")
+
+
+def test_compose_warns_about_a_later_repeat_outside_the_hours_and_names_it(office, app_as):
+    # Monday 12/10/2026 is a weekday; two months later, 12/12/2026, is a Saturday.
+    _hours(office, "Telegram", days=[0, 1, 2, 3, 4], mode="warn")
+    at = _fill(app_as(office, "officer", "views/compose.py"), office, "Bản tin tháng")
+    at.text_input(key="c_date").input("12/10/2026").run()
+    assert not [w.value for w in at.warning if "Telegram" in w.value]
+    at.selectbox(key="c_repeat").set_value("monthly").run()
+    [note] = [w.value for w in at.warning if "«Telegram»" in w.value]
+    assert "12/12/2026" in note and "vẫn được đăng" in note, note
+    assert not at.button(key="c_btn_submit").disabled  # a warning never blocks

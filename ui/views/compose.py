@@ -245,14 +245,23 @@ data = PostInput(
     themes=list(themes),
     audiences=list(audiences),
 )
-#: What would be refused on saving or sending: the time as typed (not an earlier value),
-#: the repeat rule. The post is shown valid only when nothing here or in the channels' checks.
-schedule_problems = [p for p in (when.error, until_error) if p] or (
-    posts.schedule_problems(due_at, repeat, until) if due_at else []
+#: What would be refused on saving or sending: the repeat rule, a time in the past or too far.
+#: A date or time typed wrong is said once, under its field (``when_input``), and blocks the
+#: buttons through ``typed_wrong``: listing it again among the blockers said it twice.
+typed_wrong = bool(when.error or until_error)
+schedule_problems = (
+    posts.schedule_problems(due_at, repeat, until) if due_at and not typed_wrong else []
 )
 #: The chosen channels' posting hours: a refusing rule blocks like any problem, a warning
 #: rule is said, and their best times are suggested.
-hours = common.read(posting_hours.check_time, actor, chosen, due_at if not when.error else None)
+hours = common.read(
+    posting_hours.check_time,
+    actor,
+    chosen,
+    due_at if not typed_wrong else None,
+    repeat,
+    until,
+)
 schedule_problems += hours.refused
 
 with right:
@@ -282,7 +291,7 @@ with right:
             t("ui.compose.problems") + "\n" + "\n".join(f"- {p}" for p in problems),
             icon=":material/block:",
         )
-    elif chosen and (text or media_ids) and due_at is not None:
+    elif chosen and (text or media_ids) and due_at is not None and not typed_wrong:
         st.success(
             t("ui.compose.valid_at", when=when_input.spoken(due_at, repeat, until)),
             icon=":material/check_circle:",
@@ -315,7 +324,7 @@ if b1.button(
     key="c_btn_save",
     width="stretch",
     # a time typed wrong is never saved as the earlier one (nor dropped)
-    disabled=bool(when.error or until_error),
+    disabled=typed_wrong,
 ):
     _after(_save(False), False)
 if b2.button(
@@ -324,7 +333,7 @@ if b2.button(
     type="primary",
     key="c_btn_submit",
     width="stretch",
-    disabled=bool(problems) or not chosen,
+    disabled=bool(problems) or typed_wrong or not chosen,
 ):
     _after(_save(True), True)
 b3.button(

@@ -233,6 +233,14 @@ with tab_learn:
 
 with tab_import:
     st.caption(t("faqkb.ui.import_help"))
+    st.download_button(
+        t("faqkb.ui.import_template"),
+        faq_import.template_csv(common.lang()),
+        file_name="hoi-dap-mau.csv" if common.lang() == "vi" else "faq-template.csv",
+        mime="text/csv",
+        key="faq_template",
+        icon=":material/download:",
+    )
     upload = st.file_uploader(t("faqkb.ui.import_file"), type=["csv", "xlsx"], key="faq_up")
     if upload is not None and may_edit and st.button(t("faqkb.ui.import_go"), type="primary"):
         try:

@@ -46,8 +46,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "variant:<channel name>, media, link, campaign, task, theme, audience)",
     ),
     "import.header_duplicate": (
-        "Dòng tiêu đề có cột lặp lại: {column}",
-        "The header row repeats the column(s): {column}",
+        "Dòng tiêu đề có cột lặp lại: {columns}",
+        "The header row repeats the column(s): {columns}",
     ),
     "import.extra_cells": (
         "dòng có nhiều ô hơn dòng tiêu đề",

@@ -47,7 +47,7 @@ MESSAGES.update(
             "The end of validity must come after its start",
         ),
         "faqkb.error.org_required": (
-            "Chưa chọn đơn vị (cột org hoặc --org)",
+            "Chưa chọn đơn vị (cột «Đơn vị» hoặc --org)",
             "No organisation given (the org column or --org)",
         ),
         "faqkb.error.approve_own": (
@@ -173,12 +173,32 @@ MESSAGES.update(
         "faqkb.ui.col.answer": ("Câu trả lời", "Answer"),
         "faqkb.ui.col.not_helpful": ("👎", "👎"),
         "faqkb.ui.import_help": (
-            "Tệp CSV hoặc XLSX, dòng đầu: question, answer, source_url (bắt buộc); variants "
-            "(các cách hỏi cách nhau bởi |), theme, org. Có một dòng lỗi thì không nhập dòng "
-            "nào; câu trả lời nhập vào được gửi duyệt.",
-            "CSV or XLSX, header: question, answer, source_url (required); variants (separated "
-            "by |), theme, org. One bad line and nothing is imported; imported answers go to "
-            "review.",
+            "Tệp CSV hoặc XLSX, dòng đầu là tên cột: «Câu hỏi», «Câu trả lời», «Nguồn» (bắt "
+            "buộc); «Cách hỏi khác» (cách nhau bởi |), «Chủ đề», «Đơn vị». Có dấu hay không "
+            "dấu, chữ hoa hay thường đều được; tên tiếng Anh (question, answer, source_url, "
+            "variants, theme, org) cũng được. Có một dòng lỗi thì không nhập dòng nào; câu trả "
+            "lời nhập vào được gửi duyệt.",
+            "CSV or XLSX, header row: question, answer, source_url (required); variants "
+            "(separated by |), theme, org; the Vietnamese names («Câu hỏi», «Câu trả lời», "
+            "«Nguồn», «Cách hỏi khác», «Chủ đề», «Đơn vị») work too, with or without "
+            "diacritics. One bad line and nothing is imported; imported answers go to review.",
+        ),
+        "faqkb.ui.import_template": ("Tải tệp mẫu (CSV)", "Download a template (CSV)"),
+        "faqkb.import.col.question": ("Câu hỏi", "question"),
+        "faqkb.import.col.answer": ("Câu trả lời", "answer"),
+        "faqkb.import.col.source_url": ("Nguồn", "source_url"),
+        "faqkb.import.col.variants": ("Cách hỏi khác", "variants"),
+        "faqkb.import.col.theme": ("Chủ đề", "theme"),
+        "faqkb.import.col.org": ("Đơn vị", "org"),
+        "faqkb.import.header_unknown": (
+            "Dòng tiêu đề có cột không biết «{column}» (dùng: Câu hỏi, Câu trả lời, Nguồn, "
+            "Cách hỏi khác, Chủ đề, Đơn vị)",
+            "The header row has an unknown column «{column}» (use: question, answer, "
+            "source_url, variants, theme, org)",
+        ),
+        "faqkb.import.no_rows": (
+            "Tệp chỉ có dòng tiêu đề, không có câu hỏi nào",
+            "The file has only the header row, no questions",
         ),
         "faqkb.ui.import_file": ("Tệp câu hỏi và câu trả lời", "Questions and answers file"),
         "faqkb.ui.import_go": ("Nhập", "Import"),

@@ -79,6 +79,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "«{channel}» usually posts within {window}: {at} is outside (still allowed;"
         " suggested: {next})",
     ),
+    "problem.hours_outside_repeat_warn": (
+        "«{channel}» thường đăng trong khung {window}: bài lặp lại lúc {time} rơi ngoài khung"
+        " giờ vào {dates} (vẫn được đăng)",
+        "«{channel}» usually posts within {window}: the repeating post at {time} falls outside"
+        " on {dates} (still allowed)",
+    ),
+    "problem.hours_outside_repeat_warn_more": (
+        "«{channel}» thường đăng trong khung {window}: bài lặp lại lúc {time} rơi ngoài khung"
+        " giờ vào {dates} và {more} lần khác (vẫn được đăng)",
+        "«{channel}» usually posts within {window}: the repeating post at {time} falls outside"
+        " on {dates} and {more} more time(s) (still allowed)",
+    ),
+    "problem.hours_outside_repeat": (
+        "«{channel}» chỉ đăng trong khung {window}: lần lặp lại lúc {time} vào {dates} nằm"
+        " ngoài khung giờ (hãy đổi ngày hoặc cách lặp)",
+        "«{channel}» posts only within {window}: the repeat at {time} on {dates} is outside"
+        " (change the date or the repeat rule)",
+    ),
+    "problem.hours_outside_repeat_more": (
+        "«{channel}» chỉ đăng trong khung {window}: lần lặp lại lúc {time} vào {dates} và"
+        " {more} lần khác nằm ngoài khung giờ (hãy đổi ngày hoặc cách lặp)",
+        "«{channel}» posts only within {window}: the repeats at {time} on {dates} and {more}"
+        " more are outside (change the date or the repeat rule)",
+    ),
     "ui.hours.edit": ("Khung giờ đăng", "Posting hours"),
     "ui.hours.help": (
         "Giờ theo múi giờ Việt Nam. Để trống giờ bắt đầu và kết thúc: đăng giờ nào cũng được."

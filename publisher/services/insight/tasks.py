@@ -25,6 +25,7 @@ from publisher.models import Organisation, STTask
 from publisher.services.accounts import audit
 from publisher.services.accounts import orgs as orgs_svc
 from publisher.services.accounts.actor import Actor
+from publisher.services.table_headers import fold
 
 #: normalised header -> field
 HEADERS: dict[str, str] = {
@@ -66,13 +67,6 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
-
-
-def _fold(text: str) -> str:
-    """Lower-case, accents removed (đ -> d), spaces collapsed: how headers are matched."""
-    text = unicodedata.normalize("NFD", str(text or "").strip().lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return " ".join(text.replace("_", " ").split())
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -126,7 +120,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     unknown = []
     for i, name in enumerate(header):
-        key = HEADERS.get(_fold(name))
+        key = HEADERS.get(fold(name))
         if key is None:
             if str(name).strip():
                 unknown.append(str(name).strip())
@@ -156,7 +150,7 @@ def import_tasks(session: Session, actor: Actor, path: str | Path) -> ImportResu
         raise InvalidInput("error.task_file_too_big", limit=MAX_ROWS)
     cols = _columns(rows[0])
     orgs = {o.slug: o for o in session.exec(select(Organisation))}
-    by_name = {_fold(o.name): o for o in orgs.values()}
+    by_name = {fold(o.name): o for o in orgs.values()}
     existing = {t.code: t for t in session.exec(select(STTask))}
     seen: set[str] = set()
     added = updated = classified = 0
@@ -215,7 +209,7 @@ def _row_values(cell: Any, number: int) -> dict[str, Any]:
             raise InvalidInput("error.task_row_year", row=number, value=year_text) from None
         if not 1990 <= year <= 2100:
             raise InvalidInput("error.task_row_year", row=number, value=year_text)
-    flag = _fold(cell("classified"))
+    flag = fold(cell("classified"))
     if flag not in TRUE and flag not in FALSE:
         raise InvalidInput("error.task_row_classified", row=number, value=cell("classified"))
     return {
@@ -242,7 +236,7 @@ def _org_of(
         if len(orgs) == 1:
             return next(iter(orgs.values()))
         raise InvalidInput("error.task_row_org_required", row=number)
-    found = orgs.get(ref) or by_name.get(_fold(ref))
+    found = orgs.get(ref) or by_name.get(fold(ref))
     if found is None:
         raise NotFound("error.task_row_org", row=number, org=ref)
     return found

@@ -277,4 +277,9 @@ def hours_warnings(session: Session, actor: Actor, post_id: int) -> list[str]:
 
     post = posts.get_post(session, actor, post_id)
     channels = [c for c, _ in posts.variant_texts(session, post)]
-    return [problem_text(p) for p in posting_hours.warnings(channels, post.due_at)]
+    return [
+        problem_text(p)
+        for p in posting_hours.warnings(
+            channels, post.due_at, post.recurrence, post.recurrence_until
+        )
+    ]

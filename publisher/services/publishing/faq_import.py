@@ -1,10 +1,13 @@
 """Importing answers from a CSV or XLSX table (``publisher faq import``, the knowledge base
 page): all or nothing, every bad line named by its number (the header is line 1).
 
-Columns: ``question``, ``answer``, ``source_url`` (required); ``variants`` (several ways of
-asking, separated by ``|``), ``theme`` (khcn/dmst/cds or its label), ``org`` (a unit's slug;
-default: the one given to the import) optional. A question already in the unit's base is
-updated in place, so importing the same table twice changes nothing.
+Columns: ``question``/«Câu hỏi», ``answer``/«Câu trả lời», ``source_url``/«Nguồn»
+(required); ``variants``/«Cách hỏi khác» (several ways of asking, separated by ``|``),
+``theme``/«Chủ đề» (khcn/dmst/cds or its label), ``org``/«Đơn vị» (a unit's slug; default:
+the one given to the import) optional. Headers are matched as the task register's are
+(:mod:`publisher.services.table_headers`: any case, with or without diacritics). A question
+already in the unit's base is updated in place, so importing the same table twice changes
+nothing.
 
 The server's operator (the CLI) imports approved answers (audited as such, like
 ``post create --approve``); a web account's import goes to review (four eyes).
@@ -18,6 +21,7 @@ from sqlmodel import Session, select
 
 from publisher.errors import InvalidInput, PublisherError
 from publisher.models import FaqAnswer
+from publisher.services import table_headers
 from publisher.services.accounts import audit, orgs
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import faq, faq_search
@@ -26,6 +30,18 @@ from publisher.timeutil import utcnow
 
 REQUIRED = ("question", "answer", "source_url")
 OPTIONAL = ("variants", "theme", "org")
+#: How people write each column's name (folded by ``table_headers``; the English name too).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "question": ("Câu hỏi", "Hỏi"),
+    "answer": ("Câu trả lời", "Trả lời", "Nội dung trả lời"),
+    "source_url": ("Nguồn", "Nguồn (địa chỉ web)", "Đường dẫn nguồn", "Link nguồn", "source"),
+    "variants": ("Cách hỏi khác", "Các cách hỏi khác", "Biến thể"),
+    "theme": ("Chủ đề", "Lĩnh vực"),
+    "org": ("Đơn vị", "Cơ quan"),
+}
+ALIASES = table_headers.aliases(SPELLINGS)
+#: The catalogue key naming a column (Vietnamese by default).
+LABEL = "faqkb.import.col.{column}"
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,14 @@ def _parse(
     seen: dict[tuple[int, str], int] = {}
     org_ids: dict[str, int] = {}
     for line, row in read_table(
-        filename, content, required=REQUIRED, optional=OPTIONAL, prefixed=False
+        filename,
+        content,
+        required=REQUIRED,
+        optional=OPTIONAL,
+        prefixed=False,
+        aliases=ALIASES,
+        label=LABEL,
+        unknown_key="faqkb.import.header_unknown",
     ):
         try:
             if "__extra__" in row:
@@ -78,6 +101,15 @@ def _parse(
     return good, errors
 
 
+def template_csv(lang: str | None = None) -> bytes:
+    """An empty table to fill in: the header row with every column's name in ``lang``
+    (Vietnamese by default), UTF-8 with a BOM so that Excel reads the diacritics."""
+    from publisher.i18n import t
+
+    names = [t(LABEL.format(column=c), lang) for c in (*REQUIRED, *OPTIONAL)]
+    return ("\ufeff" + ",".join(names) + "\r\n").encode("utf-8")
+
+
 def import_table(
     session: Session,
     actor: Actor,
@@ -95,7 +127,7 @@ def import_table(
     if errors:
         raise ImportRefused(errors)
     if not good:
-        raise InvalidInput("import.no_rows")
+        raise InvalidInput("faqkb.import.no_rows")
     operator = actor.user_id is None and actor.can("faq.review")
     status = faq.APPROVED if operator else faq.IN_REVIEW
     existing = {

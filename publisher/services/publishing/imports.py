@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from publisher.i18n import t
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import posts
+from publisher.services.table_headers import fold
 from publisher.timeutil import TimeParseError, local_tz, parse_local
 
 REQUIRED = ("time", "channels", "text")
@@ -116,6 +117,22 @@ class ImportRefused(InvalidInput):
         return t("import.refused", lang, count=len(self.errors))
 
 
+class HeaderColumns(InvalidInput):
+    """Columns of the header row that are missing or repeated (``key``), named as the reader
+    knows them: through ``label`` (a catalogue key with ``{column}`` in it) when the table
+    has one, else as they are."""
+
+    def __init__(self, key: str, columns: list[str], label: str | None = None) -> None:
+        self.columns, self.label = columns, label
+        super().__init__(key, columns=", ".join(columns))
+
+    def message(self, lang: str | None = None) -> str:
+        if self.label is None:
+            return super().message(lang)
+        names = ", ".join(f"«{t(self.label.format(column=c), lang)}»" for c in self.columns)
+        return t(self.key, lang, columns=names)
+
+
 def read_table(
     filename: str,
     content: bytes,
@@ -123,10 +140,16 @@ def read_table(
     required: tuple[str, ...] = REQUIRED,
     optional: tuple[str, ...] = OPTIONAL,
     prefixed: bool = True,
+    aliases: Mapping[str, str] | None = None,
+    label: str | None = None,
+    unknown_key: str = "import.header_unknown",
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """The table's lines as (line number, {column: value}) with the header checked
     (``required``/``optional`` columns, ``prefixed``: ``variant:<channel>`` columns too;
-    the FAQ import passes its own).
+    the FAQ import passes its own). ``aliases`` (from :func:`.table_headers.aliases`): the
+    header cells are folded (case, diacritics, ``_``) and looked up there, so Vietnamese and
+    English names both work; ``label`` names a missing column in the reader's language
+    (:class:`HeaderColumns`); ``unknown_key`` says an unknown column's message.
 
     Raises InvalidInput (one line) for a file that is not a readable CSV/XLSX table, is too
     big, or has a header without the required columns or with an unknown one."""
@@ -143,8 +166,11 @@ def read_table(
     count = 0
     for line, cells in rows:
         if header is None:
-            header = [_norm_header(c) for c in cells]
-            _check_header(header, required, optional, prefixed)
+            if aliases is None:
+                header = [_norm_header(c) for c in cells]
+            else:
+                header = [aliases.get(fold(c.lstrip("\ufeff")), c.strip()) for c in cells]
+            _check_header(header, required, optional, prefixed, label, unknown_key)
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -167,20 +193,25 @@ def _norm_header(cell: str) -> str:
 
 
 def _check_header(
-    header: list[str], required: tuple[str, ...], optional: tuple[str, ...], prefixed: bool
+    header: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    prefixed: bool,
+    label: str | None,
+    unknown_key: str,
 ) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise InvalidInput("import.header_missing", columns=", ".join(missing))
+        raise HeaderColumns("import.header_missing", missing, label)
     for name in header:
         if name in required or name in optional:
             continue
         if prefixed and name.startswith(VARIANT) and len(name) > len(VARIANT):
             continue
-        raise InvalidInput("import.header_unknown", column=name or "?")
+        raise InvalidInput(unknown_key, column=name or "?")
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
-        raise InvalidInput("import.header_duplicate", column=", ".join(sorted(dupes)))
+        raise HeaderColumns("import.header_duplicate", sorted(dupes), label)
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:

@@ -13,9 +13,11 @@ allows every time.
 
 Where they apply: composing (the page shows the reason at once), submitting, approving
 («đăng ngay» included), rescheduling and the calendar's drag, all through
-:func:`refusals` (``mode: refuse``) — the time that is checked is the post's first
-publication; a repeat rule's later dates are not checked one by one. ``mode: warn`` never
-refuses: the compose page and the calendar say the time is outside the channel's usual hours.
+:func:`refusals` (``mode: refuse``) — the time that is refused is the post's first
+publication. ``mode: warn`` never refuses: the compose page and the calendar say the time is
+outside the channel's usual hours (:func:`warnings`). A repeating post is warned about on
+every occurrence within one horizon of the engine's (:mod:`.recurrence`), its dates named
+(a refusing channel's later dates too: they are not refused, but said).
 The engine does not check again at the due second: a rule changed after approval does not
 hold a post back (the editor approved that time).
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -204,16 +206,60 @@ def refusals(channels: Iterable[Channel], at: datetime | None) -> list[Problem]:
     return out
 
 
-def warnings(channels: Iterable[Channel], at: datetime | None) -> list[Problem]:
-    """A note for each channel whose rules only warn and whose hours ``at`` is outside."""
+#: How many dates a repeating post's warning names before «và N lần khác».
+NAMED_DATES = 3
+
+
+def warnings(
+    channels: Iterable[Channel],
+    at: datetime | None,
+    recurrence: str = "none",
+    until: date | None = None,
+) -> list[Problem]:
+    """A note for each channel whose rules only warn and whose hours ``at`` is outside.
+
+    With a repeat rule (``recurrence``, last local day ``until``), every occurrence within the
+    horizon the engine creates ahead (:func:`.recurrence.within_horizon`) is checked and the
+    dates outside are named (at most :data:`NAMED_DATES`, then how many more); a channel whose
+    rules refuse has refused the first date already (:func:`refusals`), its later dates are
+    said here."""
+    from publisher.services.publishing.recurrence import within_horizon
+
     if at is None:
         return []
+    dates = within_horizon(at, recurrence, until)
     out = []
     for channel in channels:
         hours = of(channel)
-        if hours.mode == "warn" and hours.limited and not hours.allows(at):
+        if not hours.limited:
+            continue
+        checked = dates if hours.mode == "warn" else dates[1:]
+        outside = [d for d in checked if not hours.allows(d)]
+        if not outside:
+            continue
+        if len(dates) == 1:
             out.append(_problem(channel, hours, at))
+        else:
+            out.append(_repeat_problem(channel, hours, outside))
     return out
+
+
+def _repeat_problem(channel: Channel, hours: PostingHours, outside: list[datetime]) -> Problem:
+    named = outside[:NAMED_DATES]
+    more = len(outside) - len(named)
+    code = "hours_outside_repeat" + ("_warn" if hours.mode == "warn" else "")
+    params: dict[str, Any] = {
+        "channel": channel.name,
+        "window": describe(hours),
+        "time": to_local(named[0]).strftime("%H:%M"),
+        "dates": ", ".join(to_local(d).strftime("%d/%m/%Y") for d in named),
+        "more": more,
+    }
+    return Problem(
+        code + ("_more" if more else ""),
+        f"{channel.name}: occurrences outside its posting hours",
+        params,
+    )
 
 
 @dataclass
@@ -227,10 +273,16 @@ class HoursCheck:
 
 
 def check_time(
-    session: Session, actor: Actor, channel_ids: Sequence[int], at: datetime | None
+    session: Session,
+    actor: Actor,
+    channel_ids: Sequence[int],
+    at: datetime | None,
+    recurrence: str = "none",
+    until: date | None = None,
 ) -> HoursCheck:
-    """The chosen channels' rules applied to ``at``. Raises NotFound / PermissionDenied for a
-    channel the actor cannot use."""
+    """The chosen channels' rules applied to ``at`` (and, for a repeating post, to its later
+    dates: :func:`warnings`). Raises NotFound / PermissionDenied for a channel the actor
+    cannot use."""
     from publisher.services.publishing.channels import get_channel
 
     actor.require("post.compose")
@@ -238,7 +290,7 @@ def check_time(
     best = [f"{c.name}: {', '.join(_hhmm(b) for b in of(c).best)}" for c in channels if of(c).best]
     return HoursCheck(
         [problem_text(p) for p in refusals(channels, at)],
-        [problem_text(p) for p in warnings(channels, at)],
+        [problem_text(p) for p in warnings(channels, at, recurrence, until)],
         best,
     )
 
