@@ -110,6 +110,9 @@ def test_the_change_column_uses_the_products_labels() -> None:
     assert change_text("delivery", {}, {"outcome": "failed", "odd": "x" * 80}) == (
         "Kết quả: Thất bại; odd: " + "x" * 59 + "…"
     )
+    assert change_text(
+        "render_job", {}, {"kind": "fit", "deadline": "2027-05-19T02:00:00+00:00"}
+    ) == ("Loại: Bản cho kênh; Hạn: 19/05/2027 09:00")
     # a value that is no known code stays as stored
     assert change_text("post", {}, {"status": "weird"}) == "Trạng thái: weird"
     set_language("en")

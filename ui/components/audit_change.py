@@ -1,10 +1,12 @@
 """The «Thay đổi» column of the audit log: what an event changed, in one line people read —
 field names by their labels, statuses, roles and kinds by the labels the pages already use,
-yes/no for flags; anything unknown as stored."""
+yes/no for flags, stored times (ISO, UTC) as local dd/mm/yyyy HH:MM; anything unknown as
+stored."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from publisher.i18n import t
 from publisher.services.accounts.audit_log import field_label
@@ -42,7 +44,7 @@ def value_text(object_type: str, key: str, value: object) -> str:
     if isinstance(value, bool):
         return t(f"audit.value.{str(value).lower()}")
     if isinstance(value, str):
-        label = _code_label(object_type, key, value)
+        label = _code_label(object_type, key, value) or _moment(value)
         text = value if label is None else label
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
@@ -60,9 +62,22 @@ def _code_label(object_type: str, key: str, value: str) -> str | None:
         return _label(f"ui.role.{value}")
     if key == "kind" and object_type == "channel":
         return _known(common.kind_label(value), f"ui.kind.{value}")
+    if key == "kind" and object_type == "render_job":
+        return _label(f"renders.kind.{value}")
     if key in _VALUE_KEYS:
         return _label(f"audit.value.{value}")
     return None
+
+
+def _moment(value: str) -> str | None:
+    """A stored moment (``2027-05-19T02:00:00+00:00``) in local time; None for other text."""
+    if len(value) < 19 or value[10:11] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return common.fmt_dt(moment) if moment.tzinfo is not None else None
 
 
 def _label(key: str) -> str | None:

@@ -172,6 +172,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.field.outcome": ("Kết quả", "Outcome"),
     "audit.field.posts": ("Bài viết", "Posts"),
     "audit.field.primary": ("Màu chính", "Primary colour"),
+    "audit.field.post_id": ("Bài viết", "Post"),
+    "audit.field.sha256": ("Mã băm SHA-256", "SHA-256"),
     "audit.field.priority": ("Ưu tiên", "Priority"),
     "audit.field.reason": ("Lý do", "Reason"),
     "audit.field.requires_signoff": ("Cần lãnh đạo ký duyệt", "Requires sign-off"),
