@@ -96,6 +96,9 @@ def test_the_audit_log_is_filtered_scoped_and_exported(office):
     table = list(csv.reader(io.StringIO(data)))
     assert table[0][:3] == ["id", "at", "actor"] and len(table) == len(mine) + 1
     assert "user.role" in table[1]
+    # the codes stay, followed by what they mean in the reader's language
+    assert table[0][-2:] == ["action_label", "object_label"]
+    assert table[1][-2:] == ["Đổi vai trò", "Tài khoản"]
 
 
 def test_the_csv_never_starts_a_cell_with_a_formula():
@@ -116,6 +119,18 @@ def test_the_audit_page_shows_and_filters_rows(office, app_as):
     at = app_as(office, "manager", "views/audit.py")
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
-    assert "user.role" in set(table["Thao tác"])
+    assert "Đổi vai trò" in set(table["Thao tác"])
+    assert not {"user.role", "user.create"} & set(table["Thao tác"])
+    row = table[table["Thao tác"] == "Đổi vai trò"].iloc[0]
+    assert row["Đối tượng"] == f"Tài khoản #{office.users['officer'].id}"
+    assert "Vai trò: Cán bộ truyền thông → Biên tập viên" in row["Thay đổi"]
+    # the filters read as words, their values (and the URL's) stay codes
+    action = at.selectbox(key="au_action")
+    assert "Tài khoản: mọi thao tác" in action.options and "Đổi vai trò" in action.options
+    assert "user." not in action.options
+    assert "Tài khoản" in at.selectbox(key="au_object").options
+    action.select("user.role").run()
+    assert at.query_params["thao_tac"] == "user.role"
+    assert set(at.dataframe[0].value["Thao tác"]) == {"Đổi vai trò"}
     at.text_input(key="au_who").input("nobody-like-this").run()
     assert "Không có dòng nào khớp bộ lọc" in texts(at)

@@ -114,3 +114,56 @@ def test_a_logged_in_user_at_another_roles_page_is_told_in_vietnamese(
     page.locator("[aria-label='Giải thích: Lượt nhấp']").wait_for(timeout=30_000)  # type: ignore[attr-defined]
     assert page.locator("[aria-label^='Help for']").count() == 0  # type: ignore[attr-defined]
     page.close()
+
+
+#: What a screen reader says for Streamlit's own parts, in Vietnamese (ui/components/widget_texts).
+_READ_ALOUD = (
+    "() => ({sidebar: document.querySelector('[data-testid=stSidebar]')?.getAttribute("
+    "'aria-label'), toggle: document.querySelector('[data-testid=stSidebarCollapseButton] "
+    "button, [data-testid=stExpandSidebarButton]')?.getAttribute('aria-label'), pages: "
+    "document.querySelector('[data-testid=stSidebarNav]')?.getAttribute('aria-label')})"
+)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_sidebar_and_the_calendars_arrows_are_read_aloud_in_vietnamese(
+    browser: Any, demo: Demo, width: int
+) -> None:
+    """Streamlit names the sidebar «Sidebar», its button «Collapse/Expand sidebar» and an
+    icon-only button by its icon («chevron_left icon»): in Vietnamese, before and after the
+    sidebar is opened or closed, on a desk and on a phone."""
+    page = base.login(browser, demo, "canbo")
+    page.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.goto(f"{demo.url}/calendar")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=stSidebarNav]", state="attached", timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    shot(page, f"read-aloud-calendar-{width}")
+    page.get_by_role("button", name="Trước", exact=True).wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    before = page.evaluate(_READ_ALOUD)  # type: ignore[attr-defined]
+    toggle = "Thu gọn thanh bên" if width >= 768 else "Mở thanh bên"
+    assert before == {"sidebar": "Thanh bên", "toggle": toggle, "pages": "Các trang"}, before
+    assert page.get_by_role("button", name="Sau", exact=True).count() == 1  # type: ignore[attr-defined]
+    assert page.get_by_role("region", name="Thanh bên").count() == 1  # type: ignore[attr-defined]
+    if width >= 768:  # the close button shows while the pointer is over the sidebar
+        page.hover("[data-testid=stSidebar]")  # type: ignore[attr-defined]
+        page.locator("[data-testid=stSidebarCollapseButton] button").click()  # type: ignore[attr-defined]
+    else:
+        page.locator("[data-testid=stExpandSidebarButton]").click()  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "(was) => { const b = document.querySelector('[data-testid=stSidebarCollapseButton] "
+        "button, [data-testid=stExpandSidebarButton]'); return b && b.offsetParent !== null "
+        "&& b.getAttribute('aria-label') !== was; }",
+        arg=toggle,
+        timeout=30_000,
+    )
+    after = page.evaluate(_READ_ALOUD)  # type: ignore[attr-defined]
+    other = "Mở thanh bên" if width >= 768 else "Thu gọn thanh bên"
+    assert after == {"sidebar": "Thanh bên", "toggle": other, "pages": "Các trang"}, after
+    english = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('[aria-label],[title]')].flatMap(e => "
+        "[e.getAttribute('aria-label'), e.getAttribute('title')]).filter(v => v && "
+        "/^(Sidebar|Collapse sidebar|Expand sidebar|App pages|.+ icon)$/.test(v))"
+    )
+    assert english == [], english
+    assert "chevron_left icon" not in page.inner_text("body")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]

@@ -111,7 +111,12 @@ def test_channels_page_reads_an_oa_in_words(sqlite_db: Any, clock: Any, app_as: 
         channels={
             "Zalo OA Sở": {
                 "kind": "zalo_oa",
-                "settings": {"oa_id": "4242", "app_id": "777", "broadcast": True},
+                "settings": {
+                    "oa_id": "4242",
+                    "app_id": "777",
+                    "broadcast": True,
+                    "package": "premium",
+                },
                 "credentials": {"app_secret": "s3cret-app", "access_token": "zat-1"},
             }
         },
@@ -119,8 +124,12 @@ def test_channels_page_reads_an_oa_in_words(sqlite_db: Any, clock: Any, app_as: 
     at = app_as(office, "admin", "views/channels.py")
     shown = texts(at)
     assert "Gửi bài viết tới người quan tâm (broadcast): Có" in shown
+    assert "Gói dịch vụ OA: Cao cấp" in shown and "Gói dịch vụ OA: premium" not in shown
     assert "Mã truy cập OA (access token):" in shown and "Mã truy cập trang" not in shown
     assert ": True" not in shown and "zat-1" not in shown
     at.selectbox(key="ch_new_kind").set_value("zalo_oa").run()
     [flag] = [c for c in at.checkbox if c.key == "ch_new_s_broadcast"]
     assert flag.value is False
+    # the package is typed as a code: its help says what each one means
+    [package] = [w for w in at.text_input if w.key == "ch_new_s_package"]
+    assert "basic (Cơ bản) | advanced (Nâng cao) | premium (Cao cấp)" in (package.help or "")

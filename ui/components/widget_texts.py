@@ -40,6 +40,9 @@ EXACT = {
         "ui.st.page_not_found_text"
     ),
     "Skip to main content": "ui.st.skip_to_main",
+    # An icon-only button's name, in a hidden text node of the button (the calendar's arrows).
+    "chevron_left icon": "ui.st.icon.chevron_left",
+    "chevron_right icon": "ui.st.icon.chevron_right",
 }
 PATTERNS = [
     (r"^(.+) per file(.*)$", "ui.st.per_file", "size"),
@@ -56,19 +59,37 @@ PATTERNS = [
     ),
 ]
 #: Rewritten in the labels read aloud (aria-label, title) only, never in the page's text,
-#: where a post or an answer may well say «Help for …».
+#: where a post or an answer may well say «Help for …» or «Search».
+ATTR_EXACT = {
+    "Sidebar": "ui.st.sidebar",  # the sidebar's <section>
+    "Collapse sidebar": "ui.st.collapse_sidebar",  # its button, open
+    "Expand sidebar": "ui.st.expand_sidebar",  # the same button, closed
+    "App pages": "ui.st.app_pages",  # the page list
+    "person icon": "ui.st.icon.person",
+    "Link to heading": "ui.st.link_to_heading",
+    "Open": "ui.st.open",  # a select box's arrow
+    "Choose date": "ui.st.choose_date",
+    "Show/hide columns": "ui.st.show_hide_columns",  # a table's toolbar
+    "Download as CSV": "ui.st.download_csv",
+    "Search": "ui.st.search",
+    "Fullscreen": "ui.st.fullscreen",
+}
 ATTR_PATTERNS = [
     (r"^Help for (.+)$", "ui.st.help_for", "label"),  # the (?) buttons
+    (r"^([a-z0-9_]+) icon$", "ui.st.icon", "name"),  # any other material icon
 ]
 
 _SCRIPT = """<script>
 (() => {
   const exact = %(exact)s, patterns = %(patterns)s.map(([re, out]) => [new RegExp(re), out]);
   const attrPatterns = %(attr_patterns)s.map(([re, out]) => [new RegExp(re), out]);
+  const attrExact = %(attr_exact)s;
+  const has = (table, key) => Object.prototype.hasOwnProperty.call(table, key);
   const say = (text, more) => {
     const clean = text.trim();
     if (!clean) return null;
-    if (Object.prototype.hasOwnProperty.call(exact, clean)) return exact[clean];
+    if (has(exact, clean)) return exact[clean];
+    if (more && has(attrExact, clean)) return attrExact[clean];
     for (const [re, out] of more ? patterns.concat(more) : patterns) {
       const m = clean.match(re);
       if (m) return out.replace("\\u0001", m[1]) + (m[2] || "");
@@ -82,7 +103,9 @@ _SCRIPT = """<script>
       if (out !== null && out !== n.nodeValue) n.nodeValue = out;
     }
     const sel = "[aria-label],[placeholder],[title]";
-    const els = root.querySelectorAll ? root.querySelectorAll(sel) : [];
+    /* the root itself too: an element added with its label (the sidebar section) */
+    const els = root.querySelectorAll ? [...root.querySelectorAll(sel)] : [];
+    if (root.matches && root.matches(sel)) els.push(root);
     for (const el of els) for (const a of ["aria-label", "placeholder", "title"]) {
       const v = el.getAttribute(a);
       const out = v && say(v, attrPatterns);
@@ -132,6 +155,11 @@ def attr_translations() -> list[tuple[str, str]]:
     return _patterns(ATTR_PATTERNS)
 
 
+def attr_exact_translations() -> dict[str, str]:
+    """The exact strings of the labels read aloud only (:data:`ATTR_EXACT`)."""
+    return {english: t(key) for english, key in ATTR_EXACT.items()}
+
+
 def _patterns(patterns: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     return [(rx, t(key, **{name: "\x01"})) for rx, key, name in patterns]
 
@@ -140,9 +168,15 @@ def install(language: str) -> None:
     """Put the script in the page (rewriting only when the interface speaks Vietnamese)."""
     exact, patterns = translations() if language != "en" else ({}, [])
     attr_patterns = attr_translations() if language != "en" else []
+    attr_exact = attr_exact_translations() if language != "en" else {}
     st.html(
         _SCRIPT
-        % {"exact": _js(exact), "patterns": _js(patterns), "attr_patterns": _js(attr_patterns)},
+        % {
+            "exact": _js(exact),
+            "patterns": _js(patterns),
+            "attr_patterns": _js(attr_patterns),
+            "attr_exact": _js(attr_exact),
+        },
         unsafe_allow_javascript=True,
     )
 

@@ -3,7 +3,6 @@ person and object, kept in the URL; newest first; the rows shown as CSV."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import streamlit as st
@@ -13,6 +12,7 @@ from publisher.i18n import t
 from publisher.services.accounts import audit_log
 from publisher.timeutil import to_local, utcnow
 from ui import common
+from ui.components.audit_change import change_text
 
 actor = common.guard("audit.view")
 common.page_header("ui.audit.title", "ui.audit.caption")
@@ -55,7 +55,7 @@ action = f[2].selectbox(
     t("ui.audit.action"),
     ["", *prefixes],
     key="au_action",
-    format_func=lambda a: a or t("ui.audit.all"),
+    format_func=lambda a: audit_log.action_label(a) if a else t("ui.audit.all"),
     on_change=_keep,
     args=("thao_tac", "au_action"),
 )
@@ -70,7 +70,7 @@ obj = f[4].selectbox(
     t("ui.audit.object"),
     ["", *objects],
     key="au_object",
-    format_func=lambda o: o or t("ui.audit.all"),
+    format_func=lambda o: audit_log.object_label(o) if o else t("ui.audit.all"),
     on_change=_keep,
     args=("doi_tuong", "au_object"),
 )
@@ -104,21 +104,9 @@ if not rows:
     st.stop()
 
 
-def _change(before: dict[str, object], after: dict[str, object]) -> str:
-    keys = list(dict.fromkeys([*before, *after]))
-    parts = []
-    for key in keys[:6]:
-        old, new = before.get(key), after.get(key)
-        if key in before and old != new:
-            parts.append(f"{key}: {_short(old)} → {_short(new)}")
-        elif key not in before:
-            parts.append(f"{key}: {_short(new)}")
-    return "; ".join(parts)
-
-
-def _short(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:59] + "…"
+def _object(object_type: str, object_id: int | None) -> str:
+    label = audit_log.object_label(object_type)
+    return f"{label} #{object_id}" if object_id else label
 
 
 st.dataframe(
@@ -126,11 +114,9 @@ st.dataframe(
         {
             t("ui.audit.col_at"): common.fmt_dt(r.at),
             t("ui.audit.col_who"): r.actor_label,
-            t("ui.audit.col_action"): r.action,
-            t("ui.audit.col_object"): f"{r.object_type} #{r.object_id}"
-            if r.object_id
-            else r.object_type,
-            t("ui.audit.col_change"): _change(r.before or {}, r.after or {}),
+            t("ui.audit.col_action"): audit_log.action_label(r.action),
+            t("ui.audit.col_object"): _object(r.object_type, r.object_id),
+            t("ui.audit.col_change"): change_text(r.object_type, r.before or {}, r.after or {}),
         }
         for r in rows
     ],

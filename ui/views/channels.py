@@ -38,8 +38,8 @@ def field_help(field: FormField) -> str | None:
     """The field's help text, with the values a choice takes; None when there is none."""
     text = t(field.help_key)
     parts = [] if text == field.help_key else [text]
-    if field.choices:
-        parts.append(" | ".join(field.choices))
+    if field.choices:  # the codes typed in the field, each with what it means
+        parts.append(" | ".join(_choice(field.key, c) for c in field.choices))
     return " — ".join(parts) or None
 
 
@@ -60,19 +60,33 @@ def field_input(field: FormField, key: str, label: str, value: object = None) ->
     )
 
 
-def shown_value(value: object) -> str:
-    """A setting as people read it: a flag as «Có»/«Không», a list comma-separated."""
+def value_label(key: str, value: str) -> str | None:
+    """A choice's value as people read it (``ui.channels.value.<key>.<value>``: the Zalo
+    OA package «premium» is «Cao cấp»); None when it has no label."""
+    name = f"ui.channels.value.{key}.{value}"
+    text = t(name)
+    return None if text == name else text
+
+
+def _choice(key: str, value: str) -> str:
+    label = value_label(key, value)
+    return f"{value} ({label})" if label else value
+
+
+def shown_value(value: object, key: str = "") -> str:
+    """A setting as people read it: a flag as «Có»/«Không», a list comma-separated, a
+    choice by its label."""
     if isinstance(value, bool):
         return t("ui.channels.flag_on" if value else "ui.channels.flag_off")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    return value_label(key, str(value)) or str(value)
 
 
 def field_lines(values: dict[str, object], kind: str | None = None) -> str:
     """``label: value`` for the values that are set, one line each (escaped)."""
     return "  \n".join(
-        f"{common.esc(field_label(k, kind))}: {common.esc(shown_value(v))}"
+        f"{common.esc(field_label(k, kind))}: {common.esc(shown_value(v, k))}"
         for k, v in values.items()
         if v or v is False
     )

@@ -31,6 +31,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Broadcast cities (codes 0-63, comma-separated)",
     ),
     "ui.channels.field.package": ("Gói dịch vụ OA", "OA package"),
+    # a choice's value as people read it: ui.channels.value.<key>.<value>
+    "ui.channels.value.package.basic": ("Cơ bản", "Basic"),
+    "ui.channels.value.package.advanced": ("Nâng cao", "Advanced"),
+    "ui.channels.value.package.premium": ("Cao cấp", "Premium"),
     "ui.channels.field.author": ("Tác giả bài viết (tối đa 50 ký tự)", "Article author (≤ 50)"),
     "ui.channels.field.oauth_url": ("Địa chỉ máy chủ OAuth Zalo", "Zalo OAuth address"),
     "ui.channels.field.openapi_url": ("Địa chỉ Open API Zalo", "Zalo Open API address"),

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from publisher.errors import InvalidInput
+from publisher.i18n import t
 from publisher.models import AuditEvent
 from publisher.services.accounts.actor import Actor
 from publisher.timeutil import local_datetime, to_local
@@ -86,13 +87,53 @@ def choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
     return sorted({a for a, _ in rows}), sorted({o for _, o in rows})
 
 
-COLUMNS = ("id", "at", "actor", "org_id", "action", "object_type", "object_id", "before", "after")
+def _known(key: str, fallback: str, lang: str | None) -> str:
+    text = t(key, lang)
+    return fallback if text == key else text
+
+
+def action_label(action: str, lang: str | None = None) -> str:
+    """An action code (``user.login``) as people read it; an unknown code as it is. A prefix
+    (``post.``) reads as «Bài viết: mọi thao tác»."""
+    if action.endswith("."):
+        group = action[:-1]
+        name = _known(f"audit.group.{group}", group, lang)
+        return t("audit.group_all", lang, group=name)
+    return _known(f"audit.action.{action}", action, lang)
+
+
+def object_label(object_type: str, lang: str | None = None) -> str:
+    """An object type (``post``) as people read it; an unknown type as it is."""
+    return _known(f"audit.object.{object_type}", object_type, lang)
+
+
+def field_label(name: str, lang: str | None = None) -> str:
+    """A before/after key (``due_at``) as people read it; an unknown key as it is."""
+    return _known(f"audit.field.{name}", name, lang)
+
+
+#: The export's columns: the codes as stored, then the action and object as people read them
+#: (in the language of the export).
+COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "org_id",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "action_label",
+    "object_label",
+)
 
 
 def to_csv(rows: list[AuditEvent]) -> bytes:
     """The rows as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
-    Vietnamese correctly); times local dd/mm/yyyy HH:MM:SS, before/after as JSON. Cells that
-    a spreadsheet would run as a formula are prefixed with a quote."""
+    Vietnamese correctly); times local dd/mm/yyyy HH:MM:SS, before/after as JSON, the codes
+    followed by their labels in the current language. Cells that a spreadsheet would run as a
+    formula are prefixed with a quote."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -108,6 +149,8 @@ def to_csv(rows: list[AuditEvent]) -> bytes:
                 row.object_id if row.object_id is not None else "",
                 _cell(json.dumps(row.before, ensure_ascii=False, default=str)),
                 _cell(json.dumps(row.after, ensure_ascii=False, default=str)),
+                _cell(action_label(row.action)),
+                _cell(object_label(row.object_type)),
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
