@@ -181,6 +181,18 @@ def clock() -> Iterator[FrozenClock]:
     set_clock(Clock())
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a CLI command run in-process with
+    ``PUBLISHER_LANGUAGE=en`` sets the language of the whole thread, and xdist runs tests in
+    any order, so one such test must not turn the next one's interface English."""
+    from publisher.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language(DEFAULT_LANGUAGE)
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
     """Cheap argon2 parameters in tests (production keeps the library's defaults)."""
