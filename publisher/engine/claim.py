@@ -44,6 +44,9 @@ S = TypeVar("S", bound=SelectOfScalar[Any])
 #: rows other executors could take.
 SCAN_FACTOR = 2
 MIN_SCAN = 16
+#: The due rows a claim orders by platform pace (:func:`_pacing_order`): the earliest this
+#: many (the whole of a province's burst at one instant; beyond it, ordered by time and id).
+PACING_WINDOW = 2048
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
 _TABLE = Delivery.__table__  # type: ignore[attr-defined]
@@ -71,10 +74,9 @@ class ScanHint:
     """What a claim saw beyond the rows it took, so the claimer need not ask
     :func:`next_due` (a query of its own) after a partial claim of a busy queue.
 
-    ``earliest_left`` is set only when the scan window was full (more due rows lie beyond
-    it): then no pending row the claim could have taken is due before it. It is the
-    earlier of the last scanned row's ``next_attempt_at`` (every unscanned row is due at or
-    after it) and the earliest time a throttled row was deferred to. Rows of channels whose
+    ``earliest_left`` is set only when the scan window was full: more rows are due (within
+    the lookahead) beyond it, in any order of time (the scan takes the slowest platforms
+    first: :func:`_pacing_order`), so it is the claim's own ``now``. Rows of channels whose
     bulkhead or breaker refused them are left out: a slot coming free wakes the claimer.
     """
 
@@ -304,17 +306,29 @@ def _claim(
         scan = max(MIN_SCAN, limit * SCAN_FACTOR)
         sql, params = _scan(raw, now + timedelta(seconds=lookahead), grace_seconds, shard)
         sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
-        sql += " ORDER BY next_attempt_at, id LIMIT ?"
+        order, order_params = _pacing_order(raw)
+        if order:
+            # The earliest due rows, at most a window of them (bounded work per claim),
+            # slowest platforms first among them. The status is checked again outside the
+            # window: PostgreSQL re-checks only the outer conditions of a row another
+            # executor claimed and committed meanwhile (READ COMMITTED, FOR UPDATE).
+            sql = (
+                f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND id IN ("
+                + sql.replace(f"SELECT {', '.join(_COLUMNS)} ", "SELECT id ", 1)
+                + f" ORDER BY next_attempt_at, id LIMIT ?) ORDER BY {order}next_attempt_at, id"
+            )
+            params = [D.PENDING, *params, max(PACING_WINDOW, scan), *order_params]
+        else:
+            sql += " ORDER BY next_attempt_at, id"
+        sql += " LIMIT ?"
         if raw.pg:
             sql += " FOR UPDATE SKIP LOCKED"
         rows = raw.rows(sql, [*params, scan])
         deferred: dict[int, float] = {}
         chosen: list[tuple[Any, ...]] = []
-        last_at = 0.0
         for row in rows:
             due = raw.time(row[_NEXT])
             assert due is not None
-            last_at = due.timestamp()
             if len(chosen) >= limit:
                 break
             delivery_id, channel_id = row[_ID], row[_CHANNEL]
@@ -331,7 +345,7 @@ def _claim(
                     continue  # its bulkhead is full (or breaker open): left for later
                 admitted.append(channel_id)
             # Tokens are taken at the publish instant, so spacing holds for early claims.
-            ready = limiter.try_acquire(channel_id, spec, max(ts, last_at))
+            ready = limiter.try_acquire(channel_id, spec, max(ts, due.timestamp()))
             if ready is None:
                 chosen.append(row)
             else:
@@ -339,10 +353,6 @@ def _claim(
                 if guard is not None:
                     guard.release(channel_id)
                     admitted.pop()
-        if len(rows) >= scan and rows:
-            last = raw.time(rows[-1][_NEXT])
-            assert last is not None
-            last_at = last.timestamp()
         lease_until = now + timedelta(seconds=lease_seconds)
         moves: list[tuple[deliveries_svc.DeliveryRow, str, dict[str, Any]]] = []
         for row in chosen:
@@ -369,9 +379,8 @@ def _claim(
         if hint is not None:
             hint.earliest_left = None
             if len(rows) >= scan:
-                # The window was full: unscanned rows are due at or after its last row.
-                candidates = [last_at, *deferred.values()]
-                hint.earliest_left = datetime.fromtimestamp(min(candidates), UTC)
+                # The window was full: more rows are due (within the lookahead) beyond it.
+                hint.earliest_left = now
         if deferred:
             raw.executemany(
                 f"UPDATE {_TABLE.name} SET next_attempt_at = ? WHERE id = ?",
@@ -407,6 +416,48 @@ def _leave_out_sql(
         )
         params = [*params, *sorted(kinds)]
     return sql, params
+
+
+def paced_kinds() -> list[list[str]]:
+    """The platforms whose channels take longest to send a backlog, slowest first: groups of
+    kinds by the connector's default rate and then burst (Telegram's one post a second
+    before Facebook's three at once then one a second), leaving out the fastest group."""
+    by_pace: dict[tuple[float, int], list[str]] = {}
+    for kind in channels_svc.kinds():
+        cls = channels_svc.connector_class(kind)
+        by_pace.setdefault((cls.rate_per_second, cls.rate_burst), []).append(kind)
+    paces = sorted(by_pace)
+    return [sorted(by_pace[p]) for p in paces[:-1]]
+
+
+_PACED: list[list[str]] | None = None
+
+
+def _pacing_order(raw: Raw) -> tuple[str, list[Any]]:
+    """Among due rows, the channels of the slowest platforms first.
+
+    A burst (every office's 08:00 post) is as long as its slowest channel: a Telegram chat
+    takes one post a second, so its fifth post of the instant leaves four seconds after its
+    first, and only then if the first left at once. Taken in id order, a chat whose rows come
+    last would start late and end later still. Taken first, its first post leaves at once,
+    the rest are deferred to their seconds (:func:`_claim`) and, due again, go before the
+    older rows of faster platforms, which fill the time between. The slow platforms cannot
+    crowd the others out: their own limits pace them. Per-channel rate overrides are not
+    looked at (an ordering, not a limit)."""
+    global _PACED
+    if _PACED is None:
+        _PACED = paced_kinds()
+    if not _PACED:
+        return "", []
+    table = Channel.__table__.name  # type: ignore[attr-defined]
+    cases, params = [], []
+    for rank, kinds in enumerate(_PACED):
+        cases.append(
+            f"WHEN channel_id IN (SELECT id FROM {table} WHERE kind IN {raw.marks(len(kinds))})"
+            f" THEN {rank}"
+        )
+        params += kinds
+    return f"CASE {' '.join(cases)} ELSE {len(_PACED)} END, ", params
 
 
 class _Key(NamedTuple):

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
+from publisher.engine import claim as claim_mod
 from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
 from publisher.engine.ratelimit import RateLimiter, TokenBucket
 from publisher.models import Delivery
@@ -65,6 +66,37 @@ def test_a_burst_on_one_telegram_chat_is_spaced_one_per_second(office: Any, cloc
     assert claim(limiter) == [ids[1]]
     clock.advance(1)
     assert claim(limiter) == [ids[2]]
+
+
+def test_the_slowest_platforms_rows_are_taken_first_and_again_when_due(
+    office: Any, clock: Any
+) -> None:
+    """A burst ends with its slowest channel: among due rows, a Telegram chat's (one post a
+    second) go first, then a Facebook page's (three at once), then the webhooks', whatever
+    their ids; a chat's deferred row, due again, goes before older webhook rows."""
+    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(3)]
+    [page] = schedule("Trang", ["fb"])[1]
+    chat = [schedule(f"Kênh {i}", ["tg"])[1][0] for i in range(2)]
+    limiter = RateLimiter()
+    assert claim(limiter, limit=2) == [chat[0], page]
+    assert delivery(chat[1]).next_attempt_at == clock.now() + timedelta(seconds=1)
+    assert claim(limiter, limit=1) == [hooks[0]]
+    clock.advance(1)
+    # Due a second after the two webhook rows left waiting, and taken before them.
+    assert claim(limiter, limit=1) == [chat[1]]
+    assert claim(limiter) == [hooks[1], hooks[2]]
+
+
+def test_the_pacing_looks_only_at_a_window_of_the_earliest_due_rows(
+    office: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bounded work per claim: rows beyond the window wait for their turn in time order."""
+    monkeypatch.setattr(claim_mod, "PACING_WINDOW", 1)
+    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(claim_mod.MIN_SCAN)]
+    [chat] = schedule("Kênh", ["tg"])[1]
+    # The window (the scan's 16 rows) holds only webhook rows: the chat's waits.
+    assert claim(limit=1) == [hooks[0]]
+    assert claim(limit=1) == [chat]
 
 
 def test_token_bucket_rate_burst_and_pause() -> None:
