@@ -311,9 +311,12 @@ def _claim(
             # The earliest due rows, at most a window of them (bounded work per claim),
             # slowest platforms first among them. The status is checked again outside the
             # window: PostgreSQL re-checks only the outer conditions of a row another
-            # executor claimed and committed meanwhile (READ COMMITTED, FOR UPDATE).
+            # executor claimed and committed meanwhile (READ COMMITTED, FOR UPDATE). On
+            # SQLite the unary + keeps the queue index out of the outer query, which would
+            # otherwise walk every pending row instead of looking up the window's ids.
+            status = "status" if raw.pg else "+status"
             sql = (
-                f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND id IN ("
+                f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE {status} = ? AND id IN ("
                 + sql.replace(f"SELECT {', '.join(_COLUMNS)} ", "SELECT id ", 1)
                 + f" ORDER BY next_attempt_at, id LIMIT ?) ORDER BY {order}next_attempt_at, id"
             )
@@ -450,14 +453,17 @@ def _pacing_order(raw: Raw) -> tuple[str, list[Any]]:
     if not _PACED:
         return "", []
     table = Channel.__table__.name  # type: ignore[attr-defined]
+    # The channel's kind by its primary key, per row of the window (a lookup each), rather
+    # than a list of the paced channels built by scanning the channel table per claim.
     cases, params = [], []
     for rank, kinds in enumerate(_PACED):
-        cases.append(
-            f"WHEN channel_id IN (SELECT id FROM {table} WHERE kind IN {raw.marks(len(kinds))})"
-            f" THEN {rank}"
-        )
+        cases.append(f"WHEN kind IN {raw.marks(len(kinds))} THEN {rank}")
         params += kinds
-    return f"CASE {' '.join(cases)} ELSE {len(_PACED)} END, ", params
+    return (
+        f"(SELECT CASE {' '.join(cases)} ELSE {len(_PACED)} END FROM {table}"
+        f" WHERE {table}.id = {_TABLE.name}.channel_id), ",
+        params,
+    )
 
 
 class _Key(NamedTuple):
