@@ -44,8 +44,10 @@ S = TypeVar("S", bound=SelectOfScalar[Any])
 #: rows other executors could take.
 SCAN_FACTOR = 2
 MIN_SCAN = 16
-#: The due rows a claim orders by platform pace (:func:`_pacing_order`): the earliest this
-#: many (the whole of a province's burst at one instant; beyond it, ordered by time and id).
+#: The due rows a claim orders by platform pace (:func:`_pacing_order`): at most this many
+#: (the whole of a province's burst at one instant). With more due, a burst is bound by the
+#: CPU, not by the platforms' limits, and the claim takes them by time and id (the cheapest)
+#: until fewer are left.
 PACING_WINDOW = 2048
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
@@ -307,6 +309,8 @@ def _claim(
         sql, params = _scan(raw, now + timedelta(seconds=lookahead), grace_seconds, shard)
         sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
         order, order_params = _pacing_order(raw)
+        if order and _backlog(raw, now + timedelta(seconds=lookahead)) > PACING_WINDOW:
+            order = ""  # bound by CPU, not by the platforms' limits: the cheapest order
         if order:
             # The earliest due rows, at most a window of them (bounded work per claim),
             # slowest platforms first among them. The status is checked again outside the
@@ -419,6 +423,17 @@ def _leave_out_sql(
         )
         params = [*params, *sorted(kinds)]
     return sql, params
+
+
+def _backlog(raw: Raw, until: datetime) -> int:
+    """Pending rows due by ``until``, counted up to ``PACING_WINDOW + 1`` (the queue index
+    alone, no row read)."""
+    rows = raw.rows(
+        f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE.name} WHERE status = ?"
+        " AND next_attempt_at <= ? LIMIT ?) AS due",
+        [D.PENDING, until, PACING_WINDOW + 1],
+    )
+    return int(rows[0][0])
 
 
 def paced_kinds() -> list[list[str]]:

@@ -87,16 +87,17 @@ def test_the_slowest_platforms_rows_are_taken_first_and_again_when_due(
     assert claim(limiter) == [hooks[1], hooks[2]]
 
 
-def test_the_pacing_looks_only_at_a_window_of_the_earliest_due_rows(
+def test_with_more_due_than_the_pacing_window_rows_go_by_time_and_id(
     office: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Bounded work per claim: rows beyond the window wait for their turn in time order."""
-    monkeypatch.setattr(claim_mod, "PACING_WINDOW", 1)
-    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(claim_mod.MIN_SCAN)]
+    """A backlog larger than the window is bound by the CPU, not by the platforms' limits:
+    the claim takes the cheapest order until the backlog fits the window again."""
+    monkeypatch.setattr(claim_mod, "PACING_WINDOW", 2)
+    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(2)]
     [chat] = schedule("Kênh", ["tg"])[1]
-    # The window (the scan's 16 rows) holds only webhook rows: the chat's waits.
-    assert claim(limit=1) == [hooks[0]]
-    assert claim(limit=1) == [chat]
+    assert claim(limit=1) == [hooks[0]]  # three due: by id
+    assert claim(limit=1) == [chat]  # two due: the chat first
+    assert claim(limit=1) == [hooks[1]]
 
 
 def test_token_bucket_rate_burst_and_pause() -> None:
