@@ -335,13 +335,18 @@ class Connector(ABC):
 
     def _config_problems(self) -> list[Problem]:
         """:meth:`validate_config` of this connector's config, judged once per config object
-        (:meth:`ensure_publishable` asks, then :meth:`validate` asks again in every publish).
-        Returns a new list each time. Raises nothing."""
-        memo = self.__dict__.get("_config_memo")
-        if memo is None or memo[0] is not self.config:
-            memo = (self.config, self.validate_config(self.config))
-            self.__dict__["_config_memo"] = memo
-        return list(memo[1])
+        and connector class (:meth:`ensure_publishable` asks, then :meth:`validate` asks
+        again in every publish; the engine makes a connector per delivery from a config it
+        keeps per channel). Kept in the config's own ``__dict__``, as
+        ``functools.cached_property`` keeps its values: the config is frozen and a new one
+        is made whenever the channel changes. Returns a new list each time. Raises nothing."""
+        memo: dict[type[Connector], list[Problem]] = self.config.__dict__.setdefault(
+            "_problems_by_class", {}
+        )
+        problems = memo.get(type(self))
+        if problems is None:
+            problems = memo[type(self)] = self.validate_config(self.config)
+        return list(problems)
 
     def validate(self, post: OutgoingPost) -> list[Problem]:
         """Everything that would make :meth:`publish` refuse this post, checked offline."""

@@ -199,6 +199,29 @@ def test_publish_refuses_invalid_posts_without_sending(photo: MediaItem) -> None
         connector("telegram").publish(OutgoingPost("x", (photo,) * 11))
 
 
+def test_a_config_is_judged_once_for_every_connector_made_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine makes a connector per delivery from the config it keeps per channel: the
+    config's problems are judged once, and again only for a new config (a changed channel)."""
+    calls: list[ChannelConfig] = []
+    judge = WebhookConnector.validate_config.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[WebhookConnector], config: ChannelConfig) -> list[object]:
+        calls.append(config)
+        return judge(cls, config)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(WebhookConnector, "validate_config", classmethod(counted))
+    config = make_config("webhook-hmac", URL)
+    for _ in range(3):
+        WebhookConnector(config).ensure_publishable(OutgoingPost("x"))
+    assert calls == [config]
+    changed = replace(config, settings={**config.settings, "url": "ftp://example.org/"})
+    with pytest.raises(ConfigError):
+        WebhookConnector(changed).ensure_publishable(OutgoingPost("x"))
+    assert calls == [config, changed]
+
+
 def test_every_problem_code_has_a_message_in_both_languages() -> None:
     messages = catalogue()
     emitted = {
