@@ -167,3 +167,39 @@ def test_the_sidebar_and_the_calendars_arrows_are_read_aloud_in_vietnamese(
     assert english == [], english
     assert "chevron_left icon" not in page.inner_text("body")  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
+
+
+#: Every part of a date or time field, with the label a screen reader says for it.
+_SEGMENTS = (
+    "() => [...document.querySelectorAll('[data-testid=stDateInput] [role=spinbutton], "
+    "[data-testid=stTimeInput] [role=spinbutton]')].map(e => e.getAttribute('aria-label'))"
+)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_a_date_fields_parts_are_read_aloud_in_vietnamese(
+    browser: Any, demo: Demo, width: int
+) -> None:
+    """React Aria names each part of a date field «day, Từ ngày», «month, Từ ngày»…: the
+    audit log's two date filters say «ngày, Từ ngày», «tháng, …», «năm, …» instead."""
+    page = base.login(browser, demo, "lanhdao")
+    page.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.goto(f"{demo.url}/audit")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=stDateInput] [role=spinbutton]", timeout=60_000)  # type: ignore[attr-defined]
+    settle(page)
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !!document.querySelector('[role=spinbutton][aria-label=\"ngày, Từ ngày\"]')",
+        timeout=30_000,
+    )
+    shot(page, f"read-aloud-audit-dates-{width}")
+    labels = page.evaluate(_SEGMENTS)  # type: ignore[attr-defined]
+    expected = [
+        f"{part}, {field}" for field in ("Từ ngày", "Đến ngày") for part in ("ngày", "tháng", "năm")
+    ]
+    assert labels == expected, labels
+    english = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute("
+        "'aria-label')).filter(v => /^(day|month|year|hour|minute|AM\\/PM), /.test(v))"
+    )
+    assert english == [], english
+    page.close()  # type: ignore[attr-defined]

@@ -95,3 +95,74 @@ def test_a_real_channels_post_links_to_the_platform(sqlite_db, clock, app_as):
     _set_delivery(office, "sent", sent_at=utcnow(), url="https://t.me/khcn/7")
     at = app_as(office, "editor", "views/deliveries.py")
     assert "https://t.me/khcn/7" in str([m.value for m in at.markdown])
+
+
+def _many_scheduled(n: int):
+    """An office with ``n`` approved posts due one hour apart from tomorrow on."""
+    office = make_office(channels={"Telegram": telegram_channel()})
+    start = utcnow() + timedelta(days=1)
+    with session_scope() as s:
+        for i in range(n):
+            post = posts.compose(
+                s,
+                office.actor("officer"),
+                PostInput(
+                    text=f"Tin số {i}",
+                    channels=list(office.channels),
+                    due_at=start + timedelta(hours=i),
+                ),
+            )
+            posts.submit(s, office.actor("officer"), post.id or 0)
+            posts.approve(s, office.actor("editor"), post.id or 0)
+    return office
+
+
+def _listed(at) -> list[str]:
+    return [e.label for e in at.expander]
+
+
+def test_the_deliveries_list_is_paged_and_the_page_is_in_the_url(sqlite_db, clock, app_as):
+    # 45 posts: 20 a page, «Trang x/3» with previous / next (a phone scrolled 45 expanders).
+    office = _many_scheduled(45)
+    at = app_as(office, "editor", "views/deliveries.py")
+    assert not at.exception
+    first = _listed(at)
+    assert len(first) == 20 and "Tin số 44" in first[0], first[:2]
+    assert "Trang 1/3" in texts(at)
+    assert at.button(key="dl_prev").disabled and not at.button(key="dl_next").disabled
+    at.button(key="dl_next").click().run()
+    assert at.query_params["trang"] in ("2", ["2"])
+    second = _listed(at)
+    assert len(second) == 20 and not set(second) & set(first) and "Trang 2/3" in texts(at)
+    at.button(key="dl_next").click().run()
+    last = _listed(at)
+    assert len(last) == 5 and "Tin số 0" in last[-1] and "Trang 3/3" in texts(at)
+    assert at.button(key="dl_next").disabled
+    at.button(key="dl_prev").click().run()
+    assert _listed(at) == second
+    at.button(key="dl_prev").click().run()
+    assert _listed(at) == first and "trang" not in at.query_params
+
+
+def test_a_link_opens_its_page_and_a_new_filter_starts_at_the_first(sqlite_db, clock, app_as):
+    office = _many_scheduled(45)
+    at = app_as(office, "editor", "views/deliveries.py")
+    at.query_params["trang"] = "3"
+    at.run()
+    assert len(_listed(at)) == 5 and "Trang 3/3" in texts(at)
+    at.query_params["trang"] = "99"  # beyond the last page: the last page
+    at.run()
+    assert len(_listed(at)) == 5 and "Trang 3/3" in texts(at)
+    at.selectbox(key="dl_status").set_value("scheduled").run()
+    assert not at.exception
+    assert at.query_params["trang_thai"] in ("scheduled", ["scheduled"])
+    assert "trang" not in at.query_params and "Trang 1/3" in texts(at)
+    assert len(_listed(at)) == 20
+
+
+def test_one_page_needs_no_pager(sqlite_db, clock, app_as):
+    office = _many_scheduled(3)
+    at = app_as(office, "editor", "views/deliveries.py")
+    assert not at.exception and len(_listed(at)) == 3
+    assert "Trang 1/1" not in texts(at)
+    assert not [b for b in at.button if b.key in ("dl_prev", "dl_next")]

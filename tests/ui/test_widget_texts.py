@@ -93,3 +93,35 @@ def test_the_script_holds_no_tag_inside() -> None:
         *widget_texts.attr_exact_translations().values(),
     ]
     assert not [text for text in texts if re.search(r"<[/\w!]", text)]
+
+
+def _aloud(label: str) -> str | None:
+    """What the page's script makes of a label read aloud (the same order as ``say``)."""
+    exact, patterns = widget_texts.translations()
+    if label in exact:
+        return exact[label]
+    aloud = widget_texts.attr_exact_translations()
+    if label in aloud:
+        return aloud[label]
+    for rx, text in patterns + widget_texts.attr_translations():
+        match = re.match(rx, label)
+        if match:
+            return text.replace("\x01", match[1]) + (match[2] if match.lastindex == 2 else "")
+    return None
+
+
+def test_a_date_or_time_fields_parts_are_read_aloud_in_vietnamese() -> None:
+    # React Aria names each part of a date or time field «day, <label>», «hour, <label>»…
+    set_language("vi")
+    assert _aloud("day, Từ ngày") == "ngày, Từ ngày"
+    assert _aloud("month, Từ ngày") == "tháng, Từ ngày"
+    assert _aloud("year, Đến ngày") == "năm, Đến ngày"
+    assert _aloud("hour, Giờ phát") == "giờ, Giờ phát"
+    assert _aloud("minute, Giờ phát") == "phút, Giờ phát"
+    assert _aloud("AM/PM, Giờ phát") == "sáng/chiều, Giờ phát"
+    # only in the labels read aloud: a post may well begin «day, …»
+    _, patterns = widget_texts.translations()
+    assert not any(re.match(rx, "day, Từ ngày") for rx, _ in patterns)
+    set_language("en")
+    texts = dict(widget_texts.attr_translations())
+    assert texts[r"^day, (.+)$"].replace("\x01", "From") == "day, From"

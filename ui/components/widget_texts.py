@@ -77,6 +77,13 @@ ATTR_EXACT = {
 ATTR_PATTERNS = [
     (r"^Help for (.+)$", "ui.st.help_for", "label"),  # the (?) buttons
     (r"^([a-z0-9_]+) icon$", "ui.st.icon", "name"),  # any other material icon
+    # A date or time field's parts (React Aria's segments): «day, Từ ngày», «hour, Giờ».
+    (r"^day, (.+)$", "ui.st.segment.day", "label"),
+    (r"^month, (.+)$", "ui.st.segment.month", "label"),
+    (r"^year, (.+)$", "ui.st.segment.year", "label"),
+    (r"^hour, (.+)$", "ui.st.segment.hour", "label"),
+    (r"^minute, (.+)$", "ui.st.segment.minute", "label"),
+    (r"^AM/PM, (.+)$", "ui.st.segment.day_period", "label"),  # a 12-hour clock's half
 ]
 
 _SCRIPT = """<script>

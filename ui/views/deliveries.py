@@ -18,7 +18,7 @@ from publisher.services.publishing.posts import PostFilter
 from publisher.services.statuses import PostStatus
 from publisher.timeutil import utcnow
 from ui import common
-from ui.components import alert_text, platform_actions
+from ui.components import alert_text, pager, platform_actions
 
 actor = common.guard("alert.view")
 common.page_header("ui.deliveries.title", "ui.deliveries.caption")
@@ -35,6 +35,7 @@ SHOWN = (
 #: How often the page looks again while deliveries are being sent.
 REFRESH = timedelta(seconds=4)
 SOON = timedelta(minutes=2)
+QP = st.query_params
 
 
 def _signature(data: dict[int, list[Any]]) -> tuple[tuple[int, str], ...]:
@@ -92,30 +93,48 @@ with tab_a:
                 ):
                     st.rerun()
 
+
+def _status_changed() -> None:
+    """Keep the status filter in the URL, as the calendar does; a new filter starts at
+    its first page."""
+    value = st.session_state.get("dl_status")
+    if value:
+        QP["trang_thai"] = str(value)
+    else:
+        QP.pop("trang_thai", None)
+    pager.reset()
+
+
 with tab_d:
+    # The filter and the page come from the URL on every run (a reload, a shared link).
+    st.session_state["dl_status"] = next((s for s in SHOWN if s == QP.get("trang_thai")), None)
     status = st.selectbox(
         t("ui.calendar.status"),
         [None, *SHOWN],
         key="dl_status",
         format_func=lambda v: common.status_label(v) if v else t("ui.deliveries.all_active"),
+        on_change=_status_changed,
     )
     rows = []
     for st_ in [status] if status else SHOWN:
         rows += common.read(posts.list_posts, actor, PostFilter(status=st_, limit=100))
     rows.sort(key=lambda p: (p.due_at is None, p.due_at), reverse=True)
-    shown_ids = [p.id or 0 for p in rows[:100]]
+    # A page of posts at a time (long on a phone otherwise): «Trang x/y» below the list.
+    page = pager.current(len(rows))
+    listed = page.of(rows)
+    shown_ids = [p.id or 0 for p in listed]
     data = common.read(deliveries.for_posts, shown_ids)
     in_sandbox = common.read(sandbox.sandbox_channels, actor)
     #: Zalo OA broadcasts to followers: sent, unknown, or why not (beyond the alert).
     broadcast = common.read(
         zalo_broadcast.outcomes, actor, [d.id or 0 for dels in data.values() for d, _ in dels]
     )
-    if _flying(data, [p.status for p in rows[:100]]):
+    if _flying(data, [p.status for p in listed]):
         _follow(shown_ids, _signature(data))
     if not rows:
         st.info(t("ui.deliveries.empty"))
     else:
-        # True totals over every post of the filter, not only the 100 listed below.
+        # True totals over every post of the filter, not only the page listed below.
         tally = common.read(deliveries.status_counts, actor, [status] if status else SHOWN)
         m = st.columns(4)
         m[0].metric(t("ui.deliveries.m_sent"), tally.get("sent", 0))
@@ -125,7 +144,7 @@ with tab_d:
             sum(tally.get(k, 0) for k in ("failed", "unconfirmed", "missed")),
         )
         m[3].metric(t("ui.deliveries.m_cancelled"), tally.get("cancelled", 0))
-    for p in rows[:100]:
+    for p in listed:
         dels = data.get(p.id or 0, [])
         head = (
             f"{common.badge(p.status)} #{p.id} · {p.title or p.text[:60]} · "
@@ -227,3 +246,4 @@ with tab_d:
                         is not None
                     ):
                         st.rerun()
+    pager.controls(page, "dl")

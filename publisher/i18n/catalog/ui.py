@@ -323,6 +323,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ui.demo.stop_hint": ("Nhấn Ctrl-C để dừng tất cả", "Press Ctrl-C to stop everything"),
     "ui.demo.stopped": ("Đã dừng bản thử nghiệm", "Demo stopped"),
+    # a long list shown a page at a time (ui/components/pager.py)
+    "ui.pager.page": ("Trang {page}/{pages}", "Page {page}/{pages}"),
+    "ui.pager.previous": ("Trang trước", "Previous page"),
+    "ui.pager.next": ("Trang sau", "Next page"),
     # deliveries and alerts
     "ui.deliveries.title": ("Lượt đăng & cảnh báo", "Deliveries & alerts"),
     "ui.deliveries.caption": (

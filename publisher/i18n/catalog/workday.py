@@ -148,4 +148,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.st.icon.chevron_left": ("Trước", "Previous"),
     "ui.st.icon.chevron_right": ("Sau", "Next"),
     "ui.st.icon.person": ("Người dùng", "User"),
+    # a date or time field's parts, each read aloud with the field's label
+    "ui.st.segment.day": ("ngày, {label}", "day, {label}"),
+    "ui.st.segment.month": ("tháng, {label}", "month, {label}"),
+    "ui.st.segment.year": ("năm, {label}", "year, {label}"),
+    "ui.st.segment.hour": ("giờ, {label}", "hour, {label}"),
+    "ui.st.segment.minute": ("phút, {label}", "minute, {label}"),
+    "ui.st.segment.day_period": ("sáng/chiều, {label}", "AM/PM, {label}"),
 }
