@@ -285,6 +285,20 @@ def test_a_bad_row_after_good_ones_leaves_nothing_half_imported(db, tmp_path):
         assert s.exec(select(STTask)).all() == []
 
 
+def test_the_cli_reads_a_semicolon_register_with_quotes_in_a_title(db, tmp_path):
+    make_office("so-khcn")
+    path = _csv(
+        tmp_path,
+        "\ufeffMã nhiệm vụ;Tên nhiệm vụ;Đơn vị\r\n"
+        "ĐN-08;Sản phẩm: 'App', 'Web', báo cáo;so-khcn\r\n",
+    )
+    r = CliRunner().invoke(app, ["task", "import", str(path)])
+    assert r.exit_code == 0, r.output
+    with session_scope() as s:
+        task = s.exec(select(STTask).where(STTask.code == "ĐN-08")).one()
+        assert task.title == "Sản phẩm: 'App', 'Web', báo cáo"
+
+
 def test_reports_use_the_injected_clock(office, clock):
     clock.set(datetime(2026, 5, 19, tzinfo=UTC))  # H2 has not begun at this time
     with session_scope() as s, pytest.raises(InvalidInput):
