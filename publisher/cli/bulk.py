@@ -25,7 +25,13 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def post_import(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX table, header time,channels,text.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (, or ; separated) or XLSX table, header time,channels,text "
+            "(or Thời gian,Kênh,Nội dung)."
+        ),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every line, create nothing.")
     ] = False,
@@ -35,7 +41,9 @@ def post_import(
 
     Columns: time, channels (separated by ;), text; optional variant:<channel name>, media
     (library ids or paths relative to the file, separated by ;), link, campaign, task, theme,
-    audience."""
+    audience. The Vietnamese names work too (Thời gian, Kênh, Nội dung, Nội dung riêng:<tên
+    kênh>, Ảnh/video, Liên kết, Chiến dịch, Nhiệm vụ, Chủ đề, Đối tượng), any case, with or
+    without diacritics."""
     from publisher.services.publishing import imports
 
     content = file.read_bytes()

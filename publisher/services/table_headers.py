@@ -1,6 +1,6 @@
 """Header cells of imported tables matched as people type them: Vietnamese or English,
 with or without diacritics, any case, ``_`` or spaces (the S&T task register, the FAQ
-knowledge base)."""
+knowledge base, the plan of posts); and the separator of a CSV table, read from its header."""
 
 from __future__ import annotations
 
@@ -24,3 +24,26 @@ def aliases(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
         for name in (column, *names):
             out[fold(name)] = column
     return out
+
+
+#: The separators a CSV header row may use: Excel writes ``;`` in a Vietnamese (or any
+#: comma-decimal) locale, ``,`` elsewhere; a tab from a copy-paste.
+DELIMITERS = (",", ";", "\t")
+
+
+def delimiter(text: str) -> str:
+    """The separator of a CSV table, read from its header row alone: the one of
+    :data:`DELIMITERS` found most often outside quotes (``,`` on a tie or when there is
+    none). Header cells are names, so unlike the cells below them (``Nghiên cứu, "Số hoá"``)
+    they do not fool the count as ``csv.Sniffer`` is fooled by a body's quotes and commas."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in text.lstrip("\ufeff"):
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "\r\n" and not quoted:
+            break
+        elif ch in counts and not quoted:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","

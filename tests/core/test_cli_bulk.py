@@ -132,6 +132,27 @@ def test_a_bad_header_is_one_line(office, tmp_path, content, needle):
     assert len(result.stderr.strip().splitlines()) == 1 and _posts() == 0
 
 
+def test_a_semicolon_table_with_vietnamese_headers_keeps_the_json_contract(office, tmp_path):
+    # As a Vietnamese Excel saves it: BOM, «;», Vietnamese column names.
+    table = tmp_path / "ke-hoach.csv"
+    table.write_text(
+        "\ufeffNgày giờ;Kênh;Nội dung;Nội dung riêng:tg;Liên kết\r\n"
+        '15/03/2027 08:00;"tg;hook";"Hội thảo, lần 1";Riêng Telegram;https://a.gov.vn\r\n',
+        encoding="utf-8",
+    )
+    result = run("post", "import", str(table), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ok"] and len(data["created"]) == 1
+    assert data["rows"][0]["channels"] == ["tg", "hook"]
+    assert data["rows"][0]["text"] == "Hội thảo, lần 1"
+    missing = tmp_path / "thieu.csv"
+    missing.write_text("Kênh;Nội dung\ntg;x\n", encoding="utf-8")
+    refused = run("post", "import", str(missing))
+    assert refused.returncode == 1 and "«Thời gian» (time)" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and _posts() == 1
+
+
 def test_a_media_path_is_relative_to_the_table(office, tmp_path):
     from PIL import Image
 

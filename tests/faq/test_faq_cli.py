@@ -41,6 +41,22 @@ def test_import_then_ask_with_and_without_diacritics(db: Any, tmp_path: Path) ->
     assert "Ngày 10/10." in human.stdout and "Nguồn: https://dx.gov.vn" in human.stdout
 
 
+def test_a_semicolon_table_with_vietnamese_headers_is_imported(db: Any, tmp_path: Path) -> None:
+    # As Excel saves it in a Vietnamese locale: BOM, «;», Vietnamese column names.
+    _init()
+    table = tmp_path / "hoi-dap.csv"
+    table.write_text(
+        "\ufeffCâu hỏi;Câu trả lời;Nguồn\r\n"
+        'Ngày Chuyển đổi số quốc gia là ngày nào?;"Ngày 10/10, hằng năm.";https://dx.gov.vn\r\n',
+        encoding="utf-8",
+    )
+    done = run("faq", "import", str(table), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["created"] == 1
+    asked = json.loads(run("faq", "ask", "ngay chuyen doi so", "--json").stdout)
+    assert asked["answer"] == "Ngày 10/10, hằng năm."
+
+
 def test_a_bad_table_names_its_lines_and_imports_nothing(db: Any, tmp_path: Path) -> None:
     _init()
     table = tmp_path / "kb.csv"

@@ -123,6 +123,24 @@ def test_a_table_with_vietnamese_headers_imports_like_the_english_one(
         assert row.variants == ["techfest", "tết khởi nghiệp"] and row.theme == "khcn"
 
 
+def test_a_semicolon_csv_from_a_vietnamese_excel_is_read(kb: dict[str, Any]) -> None:
+    # Excel in a Vietnamese locale saves «;»; the reader took «;» only for a header with
+    # «channels» (the posts' import), so this table was one unknown column.
+    table = (
+        "\ufeffCâu hỏi;Câu trả lời;Nguồn;Cách hỏi khác\r\n"
+        'Techfest qwzx là gì?;"Ngày hội khởi nghiệp, đổi mới sáng tạo.";https://techfest.vn;'
+        "techfest|tết khởi nghiệp\r\n"
+    )
+    before = count()
+    result = do_import(Actor.system(), table.encode(), org_id=kb["org_id"])
+    assert result.created == 1 and count() == before + 1
+    with session_scope() as s:
+        row = s.get(FaqAnswer, result.answer_ids[0])
+        assert row is not None
+        assert row.answer == "Ngày hội khởi nghiệp, đổi mới sáng tạo."
+        assert row.variants == ["techfest", "tết khởi nghiệp"]
+
+
 def test_an_xlsx_table_with_vietnamese_headers_names_its_unit(kb: dict[str, Any]) -> None:
     book = Workbook()
     sheet = book.active

@@ -220,6 +220,21 @@ def test_import_csv_with_vietnamese_headers_then_update(db, tmp_path):
         assert task.title == "Ứng dụng AI (sửa)" and task.org_id == office.org.id
 
 
+def test_a_semicolon_csv_with_quotes_in_a_title_is_read_by_its_header(db, tmp_path):
+    # csv.Sniffer over the whole sample took «Nghiên cứu, "Số hoá", thử» for a
+    # comma-separated line: the header became one column and the import was refused.
+    office = make_office("so-khcn")
+    path = _csv(
+        tmp_path,
+        "\ufeffMã nhiệm vụ;Tên nhiệm vụ;Kết quả\r\n"
+        'ĐN-07;Đề án, "Số hoá", thử nghiệm;Báo cáo, phần mềm\r\n',
+    )
+    with session_scope() as s:
+        assert tasks.import_tasks(s, office.actor("manager"), path).added == 1
+        task = s.exec(select(STTask).where(STTask.code == "ĐN-07")).one()
+        assert task.title == 'Đề án, "Số hoá", thử nghiệm'
+
+
 def test_import_xlsx(db, tmp_path):
     make_office("so-khcn")
     wb = Workbook()
@@ -268,6 +283,20 @@ def test_a_bad_row_after_good_ones_leaves_nothing_half_imported(db, tmp_path):
     assert r.exit_code == 1 and "Dòng 3: không tìm thấy đơn vị «khong-co»" in r.output
     with session_scope() as s:
         assert s.exec(select(STTask)).all() == []
+
+
+def test_the_cli_reads_a_semicolon_register_with_quotes_in_a_title(db, tmp_path):
+    make_office("so-khcn")
+    path = _csv(
+        tmp_path,
+        "\ufeffMã nhiệm vụ;Tên nhiệm vụ;Đơn vị\r\n"
+        "ĐN-08;Sản phẩm: 'App', 'Web', báo cáo;so-khcn\r\n",
+    )
+    r = CliRunner().invoke(app, ["task", "import", str(path)])
+    assert r.exit_code == 0, r.output
+    with session_scope() as s:
+        task = s.exec(select(STTask).where(STTask.code == "ĐN-08")).one()
+        assert task.title == "Sản phẩm: 'App', 'Web', báo cáo"
 
 
 def test_reports_use_the_injected_clock(office, clock):

@@ -82,3 +82,46 @@ def test_a_repeat_rule_is_saved_with_its_last_day(office, app_as):
     with session_scope() as s:
         post = s.exec(select(Post)).one()
     assert post.recurrence == "weekly" and post.recurrence_until == date(2026, 11, 30)
+
+
+def _import_uploader(at):
+    [upload] = [u for u in at.file_uploader if u.key and u.key.startswith("imp_file_")]
+    return upload
+
+
+def test_the_import_help_names_the_columns_in_vietnamese_and_offers_a_template(office, app_as):
+    at = app_as(office, "officer", "views/compose.py")
+    assert not at.exception
+    [help_text] = [c.value for c in at.caption if "tên cột" in c.value]
+    assert help_text.startswith("Dòng đầu là tên cột: «Thời gian», «Kênh», «Nội dung»"), help_text
+    [template] = [e for e in at.get("download_button") if "imp_template" in str(e.proto)]
+    assert "Tải tệp mẫu" in template.proto.label
+
+
+def test_a_semicolon_table_with_vietnamese_headers_is_previewed_and_imported(office, app_as):
+    at = app_as(office, "officer", "views/compose.py")
+    table = (
+        "\ufeffNgày giờ;Kênh;Nội dung;Nội dung riêng:Telegram\r\n"
+        '05/10/2026 08:00;"Telegram;Zalo";"Hội thảo chuyển đổi số, lần 1";Riêng Telegram\r\n'
+        "06/10/2026 09:00;Zalo;Tin hai;\r\n"
+    )
+    _import_uploader(at).upload("ke-hoach.csv", table.encode(), "text/csv").run()
+    assert not at.exception
+    assert any("Tất cả 2 dòng hợp lệ" in s.value for s in at.success), [e.value for e in at.error]
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        texts = sorted(p.text for p in s.exec(select(Post)))
+    assert texts == ["Hội thảo chuyển đổi số, lần 1", "Tin hai"]
+
+
+def test_a_table_without_its_text_column_is_one_vietnamese_line(office, app_as):
+    at = app_as(office, "officer", "views/compose.py")
+    table = "Thời gian;Kênh\n05/10/2026 08:00;Telegram\n"
+    _import_uploader(at).upload("ke-hoach.csv", table.encode(), "text/csv").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert "Dòng tiêu đề thiếu cột: «Nội dung» (text)" in errors, errors
+    assert not [b for b in at.button if b.key == "imp_go"]
+    with session_scope() as s:
+        assert not s.exec(select(Post)).all()

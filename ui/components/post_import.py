@@ -17,6 +17,16 @@ def import_panel(actor: Actor) -> None:
     """The expander on the compose page."""
     with st.expander(t("ui.import.title"), icon=":material/upload_file:"):
         st.caption(t("ui.import.help"))
+        st.download_button(
+            t("ui.import.template"),
+            imports.template_csv(common.lang()),
+            file_name="ke-hoach-bai-dang-mau.csv"
+            if common.lang() == "vi"
+            else "posts-template.csv",
+            mime="text/csv",
+            key=K + "template",
+            icon=":material/download:",
+        )
         round_ = st.session_state.get(K + "round", 0)
         upload = st.file_uploader(
             t("ui.import.file"), type=["csv", "xlsx"], key=f"{K}file_{round_}"

@@ -40,11 +40,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The header row lacks the column(s): {columns}",
     ),
     "import.header_unknown": (
-        "Dòng tiêu đề có cột không biết «{column}» (dùng: time, channels, text, "
-        "variant:<tên kênh>, media, link, campaign, task, theme, audience)",
+        "Dòng tiêu đề có cột không biết «{column}» (dùng: Thời gian, Kênh, Nội dung, "
+        "Nội dung riêng:<tên kênh>, Ảnh/video, Liên kết, Chiến dịch, Nhiệm vụ, Chủ đề, "
+        "Đối tượng; hoặc tên tiếng Anh time, channels, text…)",
         "The header row has an unknown column «{column}» (use: time, channels, text, "
         "variant:<channel name>, media, link, campaign, task, theme, audience)",
     ),
+    "import.col.time": ("Thời gian", "time"),
+    "import.col.channels": ("Kênh", "channels"),
+    "import.col.text": ("Nội dung", "text"),
+    "import.col.media": ("Ảnh/video", "media"),
+    "import.col.link": ("Liên kết", "link"),
+    "import.col.campaign": ("Chiến dịch", "campaign"),
+    "import.col.task": ("Nhiệm vụ", "task"),
+    "import.col.theme": ("Chủ đề", "theme"),
+    "import.col.audience": ("Đối tượng", "audience"),
     "import.header_duplicate": (
         "Dòng tiêu đề có cột lặp lại: {columns}",
         "The header row repeats the column(s): {columns}",
@@ -72,7 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the media file «{value}» is not found",
     ),
     "import.media_path_in_upload": (
-        "«{value}»: khi tải tệp lên, cột media chỉ nhận số trong kho media (ví dụ 12 hoặc #12)",
+        "«{value}»: khi tải tệp lên, cột «Ảnh/video» chỉ nhận số trong kho media (ví dụ 12 "
+        "hoặc #12)",
         "«{value}»: in an upload the media column takes library ids only (e.g. 12 or #12)",
     ),
     "error.edit_nothing_changed": (
@@ -151,16 +162,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ui.import.title": ("Nhập nhiều bài từ tệp CSV/XLSX", "Import posts from a CSV/XLSX file"),
     "ui.import.help": (
-        "Dòng đầu là tiêu đề cột: time, channels, text (bắt buộc); variant:<tên kênh>, media "
-        "(số trong kho media), link, campaign, task, theme, audience (không bắt buộc). Nhiều "
+        "Dòng đầu là tên cột: «Thời gian», «Kênh», «Nội dung» (bắt buộc); «Nội dung riêng:<tên "
+        "kênh>», «Ảnh/video» (số trong kho media), «Liên kết», «Chiến dịch», «Nhiệm vụ», «Chủ "
+        "đề», «Đối tượng» (không bắt buộc). Có dấu hay không dấu, chữ hoa hay thường đều được; "
+        "tên tiếng Anh (time, channels, text, variant:<tên kênh>, media, link, campaign, task, "
+        "theme, audience) cũng được. Tệp CSV phân cách bằng dấu phẩy hoặc chấm phẩy. Nhiều "
         "kênh cách nhau bằng dấu ;. Giờ dạng dd/mm/yyyy HH:MM (giờ Việt Nam). Mọi dòng được "
         "kiểm tra và xem trước; chỉ khi tất cả hợp lệ mới nhập (mỗi bài chờ duyệt).",
         "The first row names the columns: time, channels, text (required); "
         "variant:<channel name>, media (library ids), link, campaign, task, theme, audience "
-        "(optional). Several channels are separated by ;. Times as dd/mm/yyyy HH:MM (Vietnam "
+        "(optional); the Vietnamese names («Thời gian», «Kênh», «Nội dung», «Nội dung "
+        "riêng:<tên kênh>», «Ảnh/video», «Liên kết», «Chiến dịch», «Nhiệm vụ», «Chủ đề», «Đối "
+        "tượng») work too, with or without diacritics. A CSV may be separated by commas or "
+        "semicolons. Several channels are separated by ;. Times as dd/mm/yyyy HH:MM (Vietnam "
         "time). Every line is checked and previewed; only when all are valid are they "
         "imported (each waits for review).",
     ),
+    "ui.import.template": ("Tải tệp mẫu (CSV)", "Download a template (CSV)"),
     "ui.import.file": ("Tệp kế hoạch bài đăng", "Table of posts"),
     "ui.import.col.line": ("Dòng", "Line"),
     "ui.import.col.ok": ("Hợp lệ", "Valid"),

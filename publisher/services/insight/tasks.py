@@ -25,7 +25,7 @@ from publisher.models import Organisation, STTask
 from publisher.services.accounts import audit
 from publisher.services.accounts import orgs as orgs_svc
 from publisher.services.accounts.actor import Actor
-from publisher.services.table_headers import fold
+from publisher.services.table_headers import delimiter, fold
 
 #: normalised header -> field
 HEADERS: dict[str, str] = {
@@ -98,11 +98,9 @@ def read_rows(path: Path) -> list[list[str]]:
     except UnicodeDecodeError as exc:
         raise InvalidInput("error.task_file_encoding", path=path.name, position=exc.start) from exc
     text = unicodedata.normalize("NFC", text)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The separator from the header row (``;`` from a Vietnamese Excel): a sniffer reading
+    # the cells too takes ``Nghiên cứu, "Số hoá"`` for a comma-separated line.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     try:
         return [row for row in reader]
     except csv.Error as exc:

@@ -1,9 +1,13 @@
 """Bulk import of posts from a CSV or XLSX table (``publisher post import``, the compose
 page's «Nhập từ tệp»): all or nothing.
 
-The header row names the columns: ``time``, ``channels`` and ``text`` are required;
-``variant:<channel name>``, ``media``, ``link``, ``campaign``, ``task``, ``theme`` and
-``audience`` are optional. ``channels`` and ``media`` hold several values separated by ``;``.
+The header row names the columns: ``time``/«Thời gian», ``channels``/«Kênh» and
+``text``/«Nội dung» are required; ``variant:<channel name>``/«Nội dung riêng:<tên kênh>»,
+``media``/«Ảnh/video», ``link``/«Liên kết», ``campaign``/«Chiến dịch», ``task``/«Nhiệm vụ»,
+``theme``/«Chủ đề» and ``audience``/«Đối tượng» are optional (:data:`SPELLINGS`: Vietnamese or
+English, any case, with or without diacritics, as :mod:`publisher.services.table_headers`
+folds them). A CSV's separator is read from its header row (``,``, ``;`` or a tab).
+``channels`` and ``media`` hold several values separated by ``;``.
 A time is ``DD/MM/YYYY HH:MM`` local (Asia/Ho_Chi_Minh) or ISO 8601 with an offset. A media
 value is a library id (``12`` or ``#12``) or, from the command line, a file path relative to
 the table's folder.
@@ -28,6 +32,7 @@ from sqlmodel import Session
 
 from publisher.errors import InvalidInput, PublisherError
 from publisher.i18n import t
+from publisher.services import table_headers
 from publisher.services.accounts import audit
 from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import posts
@@ -37,6 +42,36 @@ from publisher.timeutil import TimeParseError, local_tz, parse_local
 REQUIRED = ("time", "channels", "text")
 OPTIONAL = ("media", "link", "campaign", "task", "theme", "audience")
 VARIANT = "variant:"
+#: How officers write each column's name (folded; the English name, which scripts and
+#: ``publisher post import`` use, is always one of them).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "Thời gian",
+        "Ngày giờ",
+        "Thời gian đăng",
+        "Thời điểm",
+        "Thời điểm đăng",
+        "Giờ đăng",
+        "Ngày giờ đăng",
+        "at",
+        "due_at",
+    ),
+    "channels": ("Kênh", "Kênh đăng", "Các kênh", "channel"),
+    "text": ("Nội dung", "Nội dung bài", "Nội dung bài viết", "Bài viết"),
+    "media": ("Ảnh/video", "Ảnh, video", "Ảnh và video", "Hình ảnh", "Ảnh", "Tệp đính kèm"),
+    "link": ("Liên kết", "Đường dẫn", "Link"),
+    "campaign": ("Chiến dịch",),
+    "task": ("Nhiệm vụ", "Mã nhiệm vụ"),
+    "theme": ("Chủ đề", "Lĩnh vực"),
+    "audience": ("Đối tượng", "Nhóm đối tượng", "Đối tượng tiếp nhận"),
+}
+ALIASES = table_headers.aliases(SPELLINGS)
+#: How the ``variant:`` prefix is written (before the ``:``, folded).
+VARIANT_SPELLINGS = frozenset(
+    fold(n) for n in ("variant", "Nội dung riêng", "Nội dung riêng cho", "Biến thể")
+)
+#: The catalogue key naming a column (Vietnamese by default).
+LABEL = "import.col.{column}"
 #: A table bigger than this is not a plan of posts but a mistake (or a bomb).
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000
@@ -120,17 +155,25 @@ class ImportRefused(InvalidInput):
 class HeaderColumns(InvalidInput):
     """Columns of the header row that are missing or repeated (``key``), named as the reader
     knows them: through ``label`` (a catalogue key with ``{column}`` in it) when the table
-    has one, else as they are."""
+    has one, else as they are; ``named``: the column's own name follows its label when they
+    differ («Thời gian» (time)), for the scripts that write the English names."""
 
-    def __init__(self, key: str, columns: list[str], label: str | None = None) -> None:
-        self.columns, self.label = columns, label
+    def __init__(
+        self, key: str, columns: list[str], label: str | None = None, named: bool = False
+    ) -> None:
+        self.columns, self.label, self.named = columns, label, named
         super().__init__(key, columns=", ".join(columns))
 
     def message(self, lang: str | None = None) -> str:
         if self.label is None:
             return super().message(lang)
-        names = ", ".join(f"«{t(self.label.format(column=c), lang)}»" for c in self.columns)
-        return t(self.key, lang, columns=names)
+        names = []
+        for column in self.columns:
+            shown = t(self.label.format(column=column), lang)
+            names.append(
+                f"«{shown}» ({column})" if self.named and shown != column else f"«{shown}»"
+            )
+        return t(self.key, lang, columns=", ".join(names))
 
 
 def read_table(
@@ -142,14 +185,16 @@ def read_table(
     prefixed: bool = True,
     aliases: Mapping[str, str] | None = None,
     label: str | None = None,
+    named: bool = False,
     unknown_key: str = "import.header_unknown",
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """The table's lines as (line number, {column: value}) with the header checked
     (``required``/``optional`` columns, ``prefixed``: ``variant:<channel>`` columns too;
     the FAQ import passes its own). ``aliases`` (from :func:`.table_headers.aliases`): the
     header cells are folded (case, diacritics, ``_``) and looked up there, so Vietnamese and
-    English names both work; ``label`` names a missing column in the reader's language
-    (:class:`HeaderColumns`); ``unknown_key`` says an unknown column's message.
+    English names both work; ``label`` names a missing column in the reader's language, and
+    ``named`` adds its own name (:class:`HeaderColumns`); ``unknown_key`` says an unknown
+    column's message.
 
     Raises InvalidInput (one line) for a file that is not a readable CSV/XLSX table, is too
     big, or has a header without the required columns or with an unknown one."""
@@ -169,8 +214,8 @@ def read_table(
             if aliases is None:
                 header = [_norm_header(c) for c in cells]
             else:
-                header = [aliases.get(fold(c.lstrip("\ufeff")), c.strip()) for c in cells]
-            _check_header(header, required, optional, prefixed, label, unknown_key)
+                header = [_alias_header(c, aliases, prefixed) for c in cells]
+            _check_header(header, required, optional, prefixed, label, named, unknown_key)
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -192,17 +237,36 @@ def _norm_header(cell: str) -> str:
     return cell.lower()
 
 
+def _alias_header(cell: str, aliases: Mapping[str, str], prefixed: bool) -> str:
+    """A header cell through ``aliases``; with ``prefixed``, «Nội dung riêng:Zalo» (any
+    spelling of the prefix) is ``variant:Zalo``, the channel's name kept as typed."""
+    cell = cell.lstrip("\ufeff").strip()
+    if prefixed:
+        head, colon, rest = cell.partition(":")
+        if colon and rest.strip() and fold(head) in VARIANT_SPELLINGS:
+            return VARIANT + rest.strip()
+    return aliases.get(fold(cell), cell)
+
+
+def template_csv(lang: str | None = None) -> bytes:
+    """An empty plan to fill in: the header row with every column's name in ``lang``
+    (Vietnamese by default), UTF-8 with a BOM so that Excel reads the diacritics."""
+    names = [t(LABEL.format(column=c), lang) for c in (*REQUIRED, *OPTIONAL)]
+    return ("\ufeff" + ",".join(names) + "\r\n").encode("utf-8")
+
+
 def _check_header(
     header: list[str],
     required: tuple[str, ...],
     optional: tuple[str, ...],
     prefixed: bool,
     label: str | None,
+    named: bool,
     unknown_key: str,
 ) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise HeaderColumns("import.header_missing", missing, label)
+        raise HeaderColumns("import.header_missing", missing, label, named)
     for name in header:
         if name in required or name in optional:
             continue
@@ -211,7 +275,7 @@ def _check_header(
         raise InvalidInput(unknown_key, column=name or "?")
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
-        raise HeaderColumns("import.header_duplicate", sorted(dupes), label)
+        raise HeaderColumns("import.header_duplicate", sorted(dupes), label, named)
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -221,9 +285,8 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         raise InvalidInput("import.not_utf8") from exc
     if "\x00" in text:
         raise InvalidInput("import.not_a_table")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") and "channels" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # The separator from the header row: ``;`` from a Vietnamese Excel, ``,`` or a tab.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table_headers.delimiter(text))
     start = 1
     try:
         for cells in reader:
@@ -323,8 +386,8 @@ def _one_line(
         for name, value in row.items()
         if name.startswith(VARIANT) and value.strip()
     }
-    theme = _tags(row.get("theme", ""), "theme")
-    audience = _tags(row.get("audience", ""), "audience")
+    theme = _tags(row.get("theme", ""), t(LABEL.format(column="theme")))
+    audience = _tags(row.get("audience", ""), t(LABEL.format(column="audience")))
     media = _media(session, actor, row.get("media", ""), base, channels[0])
     post = posts.compose(
         session,
@@ -423,7 +486,7 @@ def _attempt(
     rows: list[ImportedRow] = []
     errors: list[LineError] = []
     try:
-        for line, row in read_table(filename, content):
+        for line, row in read_table(filename, content, aliases=ALIASES, label=LABEL, named=True):
             inner = session.begin_nested()
             try:
                 rows.append(_one_line(session, actor, line, row, base_dir))
