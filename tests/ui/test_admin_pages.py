@@ -97,8 +97,29 @@ def test_the_audit_log_is_filtered_scoped_and_exported(office):
     assert table[0][:3] == ["id", "at", "actor"] and len(table) == len(mine) + 1
     assert "user.role" in table[1]
     # the codes stay, followed by what they mean in the reader's language
-    assert table[0][-2:] == ["action_label", "object_label"]
+    assert table[0][-3:] == ["actor_label", "action_label", "object_label"]
     assert table[1][-2:] == ["Đổi vai trò", "Tài khoản"]
+    assert table[1][-3] == audit_log.actor_text(mine[0].actor_label)
+
+
+@pytest.mark.parametrize(
+    ("label", "vi", "en"),
+    [
+        ("user:canbo.so", "canbo.so", "canbo.so"),
+        ("worker:render", "Hệ thống: dựng media", "System: rendering"),
+        ("worker:prepare", "Hệ thống: chuẩn bị bản cho kênh", "System: channel versions"),
+        ("worker:web-1-4242", "Tiến trình đăng bài web-1-4242", "Publishing worker web-1-4242"),
+        ("cli:admin", "Dòng lệnh (quản trị)", "Command line (administrator)"),
+        ("cli:backup", "Dòng lệnh: backup", "Command line: backup"),
+        ("bot", "Trợ lý hỏi đáp", "FAQ assistant"),
+        ("migration:0010", "Nâng cấp cơ sở dữ liệu (0010)", "Database upgrade (0010)"),
+        ("someone:else", "someone:else", "someone:else"),  # unknown: as stored
+        ("=HYPERLINK(1)", "=HYPERLINK(1)", "=HYPERLINK(1)"),
+    ],
+)
+def test_who_acted_reads_as_people_say_it(label: str, vi: str, en: str) -> None:
+    assert audit_log.actor_text(label) == vi
+    assert audit_log.actor_text(label, "en") == en
 
 
 def test_the_csv_never_starts_a_cell_with_a_formula():
@@ -123,6 +144,7 @@ def test_the_audit_page_shows_and_filters_rows(office, app_as):
     assert not {"user.role", "user.create"} & set(table["Thao tác"])
     row = table[table["Thao tác"] == "Đổi vai trò"].iloc[0]
     assert row["Đối tượng"] == f"Tài khoản #{office.users['officer'].id}"
+    assert row["Người thực hiện"] == office.users["admin"].username  # not «user:…»
     assert "Vai trò: Cán bộ truyền thông → Biên tập viên" in row["Thay đổi"]
     # the filters read as words, their values (and the URL's) stay codes
     action = at.selectbox(key="au_action")

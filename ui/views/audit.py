@@ -113,7 +113,7 @@ st.dataframe(
     [
         {
             t("ui.audit.col_at"): common.fmt_dt(r.at),
-            t("ui.audit.col_who"): r.actor_label,
+            t("ui.audit.col_who"): audit_log.actor_text(r.actor_label),
             t("ui.audit.col_action"): audit_log.action_label(r.action),
             t("ui.audit.col_object"): _object(r.object_type, r.object_id),
             t("ui.audit.col_change"): change_text(r.object_type, r.before or {}, r.after or {}),

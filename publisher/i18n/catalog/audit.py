@@ -5,6 +5,28 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # action groups: the «Thao tác» filter's prefixes (``post.``)
+    # Who acted (``audit_log.actor_text``): the product's own jobs by what they do; ``{name}``
+    # is the rest of the stored label (a worker's id, a migration's revision).
+    "audit.actor.bot": ("Trợ lý hỏi đáp", "FAQ assistant"),
+    "audit.actor.cli": ("Dòng lệnh: {name}", "Command line: {name}"),
+    "audit.actor.cli.admin": ("Dòng lệnh (quản trị)", "Command line (administrator)"),
+    "audit.actor.cli.init": ("Dòng lệnh: khởi tạo", "Command line: set-up"),
+    "audit.actor.cli.rotate-key": ("Dòng lệnh: đổi khóa mã hóa", "Command line: key rotation"),
+    "audit.actor.demo": ("Dữ liệu mẫu", "Demo data"),
+    "audit.actor.migration": (
+        "Nâng cấp cơ sở dữ liệu ({name})",
+        "Database upgrade ({name})",
+    ),
+    "audit.actor.worker": ("Tiến trình đăng bài {name}", "Publishing worker {name}"),
+    "audit.actor.worker.prepare": (
+        "Hệ thống: chuẩn bị bản cho kênh",
+        "System: channel versions",
+    ),
+    "audit.actor.worker.render": ("Hệ thống: dựng media", "System: rendering"),
+    "audit.actor.worker.report-reminder": (
+        "Hệ thống: nhắc hạn báo cáo",
+        "System: report reminders",
+    ),
     "audit.group.activity": ("Hoạt động ngoài hệ thống", "Outside activities"),
     "audit.group.alert": ("Cảnh báo", "Alerts"),
     "audit.group.campaign": ("Chiến dịch", "Campaigns"),

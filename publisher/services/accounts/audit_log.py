@@ -102,6 +102,23 @@ def action_label(action: str, lang: str | None = None) -> str:
     return _known(f"audit.action.{action}", action, lang)
 
 
+def actor_text(label: str, lang: str | None = None) -> str:
+    """Who acted (``AuditEvent.actor_label``) as people read it: a user by their login name,
+    the worker's and the command line's own jobs by what they do («Hệ thống: dựng media»),
+    a publishing worker by its id; an unknown label as it is."""
+    kind, colon, name = label.partition(":")
+    if kind == "user" and name:
+        return name
+    keys = (
+        [f"audit.actor.{kind}.{name}", f"audit.actor.{kind}"] if colon else [f"audit.actor.{kind}"]
+    )
+    for key in keys:
+        text = t(key, lang, name=name)
+        if text != key:
+            return text
+    return label
+
+
 def object_label(object_type: str, lang: str | None = None) -> str:
     """An object type (``post``) as people read it; an unknown type as it is."""
     return _known(f"audit.object.{object_type}", object_type, lang)
@@ -112,8 +129,8 @@ def field_label(name: str, lang: str | None = None) -> str:
     return _known(f"audit.field.{name}", name, lang)
 
 
-#: The export's columns: the codes as stored, then the action and object as people read them
-#: (in the language of the export).
+#: The export's columns: the codes as stored, then who acted, the action and the object as
+#: people read them (in the language of the export).
 COLUMNS = (
     "id",
     "at",
@@ -124,6 +141,7 @@ COLUMNS = (
     "object_id",
     "before",
     "after",
+    "actor_label",
     "action_label",
     "object_label",
 )
@@ -149,6 +167,7 @@ def to_csv(rows: list[AuditEvent]) -> bytes:
                 row.object_id if row.object_id is not None else "",
                 _cell(json.dumps(row.before, ensure_ascii=False, default=str)),
                 _cell(json.dumps(row.after, ensure_ascii=False, default=str)),
+                _cell(actor_text(row.actor_label)),
                 _cell(action_label(row.action)),
                 _cell(object_label(row.object_type)),
             ]
