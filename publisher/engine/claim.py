@@ -306,11 +306,12 @@ def _claim(
     ts = now.timestamp()
     with kept.transaction(engine) if kept is not None else write_raw(engine) as raw:
         scan = max(MIN_SCAN, limit * SCAN_FACTOR)
-        sql, params = _scan(raw, now + timedelta(seconds=lookahead), grace_seconds, shard)
-        sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
+        until = now + timedelta(seconds=lookahead)
         order, order_params = _pacing_order(raw)
-        if order and _backlog(raw, now + timedelta(seconds=lookahead)) > PACING_WINDOW:
+        if order and _backlog(raw, until) > PACING_WINDOW:
             order = ""  # bound by CPU, not by the platforms' limits: the cheapest order
+        sql, params = _scan(raw, until, grace_seconds, shard, "id" if order else "")
+        sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
         if order:
             # The earliest due rows, at most a window of them (bounded work per claim),
             # slowest platforms first among them. The status is checked again outside the
@@ -321,8 +322,7 @@ def _claim(
             status = "status" if raw.pg else "+status"
             sql = (
                 f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE {status} = ? AND id IN ("
-                + sql.replace(f"SELECT {', '.join(_COLUMNS)} ", "SELECT id ", 1)
-                + f" ORDER BY next_attempt_at, id LIMIT ?) ORDER BY {order}next_attempt_at, id"
+                f"{sql} ORDER BY next_attempt_at, id LIMIT ?) ORDER BY {order}next_attempt_at, id"
             )
             params = [D.PENDING, *params, max(PACING_WINDOW, scan), *order_params]
         else:
@@ -396,10 +396,13 @@ def _claim(
     return snapshots
 
 
-def _scan(raw: Raw, until: datetime, grace_seconds: float, shard: Shard) -> tuple[str, list[Any]]:
-    """The claim's scan (:func:`_due_filter` as SQL text) and its parameters."""
+def _scan(
+    raw: Raw, until: datetime, grace_seconds: float, shard: Shard, columns: str = ""
+) -> tuple[str, list[Any]]:
+    """The claim's scan (:func:`_due_filter` as SQL text) of ``columns`` (all by default)
+    and its parameters."""
     sql = (
-        f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ?"
+        f"SELECT {columns or ', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ?"
         " AND next_attempt_at <= ? AND (attempts > 0 OR due_at >= ?)"
     )
     params: list[Any] = [D.PENDING, until, until - timedelta(seconds=grace_seconds)]
