@@ -157,9 +157,7 @@ TEST_WORKERS = 4
 
 def parallel(args: "list[str]") -> "list[str]":
     """xdist's options, unless the caller chose their own (``-n``, or ``-p no:xdist``)."""
-    if any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) for a in args) or (
-        "no:xdist" in args
-    ):
+    if "no:xdist" in args or any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args):
         return []
     workers = int(os.environ.get("PUBLISHER_TEST_WORKERS", TEST_WORKERS))
     # worksteal: an idle worker takes queued tests from a busy one, so the few long browser

@@ -44,6 +44,12 @@ def get_language() -> str:
     return _current.get()
 
 
+def t_known(key: str, lang: str | None = None, /, **params: Any) -> str | None:
+    """:func:`t`, or None when the catalogue has no ``key`` (for a label that falls back to
+    something else: a stored code, another key)."""
+    return t(key, lang, **params) if key in catalogue() else None
+
+
 def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     """Translate ``key`` into ``lang`` (default: the context's language), filling ``params``.
 

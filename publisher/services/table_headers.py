@@ -26,6 +26,16 @@ def aliases(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return out
 
 
+def template_csv(label: str, columns: Iterable[str], lang: str | None = None) -> bytes:
+    """An empty table to fill in: the header row with each column's name in ``lang``
+    (``label``: a catalogue key with ``{column}``; Vietnamese by default), UTF-8 with a BOM
+    so that Excel reads the diacritics."""
+    from publisher.i18n import t
+
+    names = [t(label.format(column=c), lang) for c in columns]
+    return ("\ufeff" + ",".join(names) + "\r\n").encode("utf-8")
+
+
 #: The separators a CSV header row may use: Excel writes ``;`` in a Vietnamese (or any
 #: comma-decimal) locale, ``,`` elsewhere; a tab from a copy-paste.
 DELIMITERS = (",", ";", "\t")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from publisher.i18n import t
+from publisher.i18n import t, t_known
 from publisher.services.accounts.audit_log import field_label
 from ui import common
 
@@ -54,18 +54,18 @@ def value_text(object_type: str, key: str, value: object) -> str:
 def _code_label(object_type: str, key: str, value: str) -> str | None:
     if key in _STATUS_KEYS:
         if object_type == "faqanswer":
-            return _label(f"faqkb.status.{value}")
+            return t_known(f"faqkb.status.{value}")
         if object_type == "render_job":
-            return _label(f"renders.status.{value}")
-        return _known(common.status_label(value), f"ui.status.{value}")
+            return t_known(f"renders.status.{value}")
+        return t_known(f"ui.status.{value}")  # as common.status_label
     if key == "role":
-        return _label(f"ui.role.{value}")
+        return t_known(f"ui.role.{value}")
     if key == "kind" and object_type == "channel":
-        return _known(common.kind_label(value), f"ui.kind.{value}")
+        return t_known(f"ui.kind.{value}")  # as common.kind_label
     if key == "kind" and object_type == "render_job":
-        return _label(f"renders.kind.{value}")
+        return t_known(f"renders.kind.{value}")
     if key in _VALUE_KEYS:
-        return _label(f"audit.value.{value}")
+        return t_known(f"audit.value.{value}")
     return None
 
 
@@ -78,11 +78,3 @@ def _moment(value: str) -> str | None:
     except ValueError:
         return None
     return common.fmt_dt(moment) if moment.tzinfo is not None else None
-
-
-def _label(key: str) -> str | None:
-    return _known(t(key), key)
-
-
-def _known(text: str, key: str) -> str | None:
-    return None if text == key else text

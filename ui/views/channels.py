@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from publisher.i18n import t
+from publisher.i18n import t, t_known
 from publisher.services.publishing import channels as channels_svc
 from publisher.services.publishing import zalo_connect
 from publisher.services.publishing.channels import FormField
@@ -63,9 +63,7 @@ def field_input(field: FormField, key: str, label: str, value: object = None) ->
 def value_label(key: str, value: str) -> str | None:
     """A choice's value as people read it (``ui.channels.value.<key>.<value>``: the Zalo
     OA package «premium» is «Cao cấp»); None when it has no label."""
-    name = f"ui.channels.value.{key}.{value}"
-    text = t(name)
-    return None if text == name else text
+    return t_known(f"ui.channels.value.{key}.{value}")
 
 
 def _choice(key: str, value: str) -> str:

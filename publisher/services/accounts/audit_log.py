@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from publisher.errors import InvalidInput
-from publisher.i18n import t
+from publisher.i18n import t, t_known
 from publisher.models import AuditEvent
 from publisher.services.accounts.actor import Actor
 from publisher.timeutil import local_datetime, to_local
@@ -87,19 +87,14 @@ def choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
     return sorted({a for a, _ in rows}), sorted({o for _, o in rows})
 
 
-def _known(key: str, fallback: str, lang: str | None) -> str:
-    text = t(key, lang)
-    return fallback if text == key else text
-
-
 def action_label(action: str, lang: str | None = None) -> str:
     """An action code (``user.login``) as people read it; an unknown code as it is. A prefix
     (``post.``) reads as «Bài viết: mọi thao tác»."""
     if action.endswith("."):
         group = action[:-1]
-        name = _known(f"audit.group.{group}", group, lang)
+        name = t_known(f"audit.group.{group}", lang) or group
         return t("audit.group_all", lang, group=name)
-    return _known(f"audit.action.{action}", action, lang)
+    return t_known(f"audit.action.{action}", lang) or action
 
 
 def actor_text(label: str, lang: str | None = None) -> str:
@@ -112,21 +107,17 @@ def actor_text(label: str, lang: str | None = None) -> str:
     keys = (
         [f"audit.actor.{kind}.{name}", f"audit.actor.{kind}"] if colon else [f"audit.actor.{kind}"]
     )
-    for key in keys:
-        text = t(key, lang, name=name)
-        if text != key:
-            return text
-    return label
+    return next((text for k in keys if (text := t_known(k, lang, name=name))), label)
 
 
 def object_label(object_type: str, lang: str | None = None) -> str:
     """An object type (``post``) as people read it; an unknown type as it is."""
-    return _known(f"audit.object.{object_type}", object_type, lang)
+    return t_known(f"audit.object.{object_type}", lang) or object_type
 
 
 def field_label(name: str, lang: str | None = None) -> str:
     """A before/after key (``due_at``) as people read it; an unknown key as it is."""
-    return _known(f"audit.field.{name}", name, lang)
+    return t_known(f"audit.field.{name}", lang) or name
 
 
 #: The export's columns: the codes as stored, then who acted, the action and the object as

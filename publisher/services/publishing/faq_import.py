@@ -102,12 +102,8 @@ def _parse(
 
 
 def template_csv(lang: str | None = None) -> bytes:
-    """An empty table to fill in: the header row with every column's name in ``lang``
-    (Vietnamese by default), UTF-8 with a BOM so that Excel reads the diacritics."""
-    from publisher.i18n import t
-
-    names = [t(LABEL.format(column=c), lang) for c in (*REQUIRED, *OPTIONAL)]
-    return ("\ufeff" + ",".join(names) + "\r\n").encode("utf-8")
+    """An empty table to fill in (:func:`.table_headers.template_csv`)."""
+    return table_headers.template_csv(LABEL, (*REQUIRED, *OPTIONAL), lang)
 
 
 def import_table(

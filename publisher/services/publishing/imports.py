@@ -249,10 +249,8 @@ def _alias_header(cell: str, aliases: Mapping[str, str], prefixed: bool) -> str:
 
 
 def template_csv(lang: str | None = None) -> bytes:
-    """An empty plan to fill in: the header row with every column's name in ``lang``
-    (Vietnamese by default), UTF-8 with a BOM so that Excel reads the diacritics."""
-    names = [t(LABEL.format(column=c), lang) for c in (*REQUIRED, *OPTIONAL)]
-    return ("\ufeff" + ",".join(names) + "\r\n").encode("utf-8")
+    """An empty plan to fill in (:func:`.table_headers.template_csv`)."""
+    return table_headers.template_csv(LABEL, (*REQUIRED, *OPTIONAL), lang)
 
 
 def _check_header(
