@@ -150,8 +150,8 @@ def demo(args: "list[str]") -> None:
 
 
 #: pytest-xdist workers. Most tests wait (for a subprocess, a server, Chromium) more than they
-#: compute, so four share the two cores of the build machine well: 17.5 minutes where one took
-#: 47. PUBLISHER_TEST_WORKERS overrides it (0: one process, no xdist).
+#: compute, so four share the two cores of the build machine well: 11.5 minutes where one
+#: took 47. PUBLISHER_TEST_WORKERS overrides it (0: one process, no xdist).
 TEST_WORKERS = 4
 
 
@@ -160,9 +160,10 @@ def parallel(args: "list[str]") -> "list[str]":
     if "no:xdist" in args or any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args):
         return []
     workers = int(os.environ.get("PUBLISHER_TEST_WORKERS", TEST_WORKERS))
-    # worksteal: an idle worker takes queued tests from a busy one, so the few long browser
-    # tests do not leave the others waiting at the end.
-    return ["-n", str(workers), "--dist", "worksteal"] if workers > 0 else []
+    # loadscope: each test module runs whole, in order, on one worker. Its module-scoped
+    # fixtures (a demo server, a browser) start once, and a module's later tests may rely
+    # on its earlier ones (the browser journeys do): spread over workers, they failed.
+    return ["-n", str(workers), "--dist", "loadscope"] if workers > 0 else []
 
 
 def test(args: "list[str]") -> None:
