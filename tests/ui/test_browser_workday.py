@@ -331,5 +331,8 @@ def test_the_administrator_sees_every_page_and_whole_buttons(
     shot(page, "27-users-admin")
     open_page(page, "Nhật ký hoạt động")
     page.get_by_role("button", name="Tải CSV").wait_for(timeout=30_000)  # type: ignore[attr-defined]
-    assert page.locator("[data-testid=stDataFrame]").count() == 1  # type: ignore[attr-defined]
+    # The table comes after the button (its rows are labelled first): wait for it too.
+    table = page.locator("[data-testid=stDataFrame]")  # type: ignore[attr-defined]
+    table.first.wait_for(timeout=30_000)
+    assert table.count() == 1
     page.close()
