@@ -26,6 +26,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
+
 from bench import engine_setup as es
 from bench.engine_bench import _burst_setup, wait_until
 
@@ -65,6 +67,20 @@ def _threads_cpu() -> tuple[Counter[str], Any]:
     return cpu, original
 
 
+def _timeline(sandbox: es.Sandbox, due: float) -> None:
+    """When each platform's posts reached the emulator, in seconds after the instant due."""
+    by_platform: dict[str, list[float]] = {}
+    for record in sandbox.client().published():
+        by_platform.setdefault(record["platform"], []).append(record["received_at"] - due)
+    for platform, times in sorted(by_platform.items()):
+        times.sort()
+        marks = " ".join(
+            f"p{q}={times[min(len(times) - 1, int(q / 100 * len(times)))]:.2f}"
+            for q in (10, 50, 90, 99)
+        )
+        print(f"  {platform:10s} {len(times):6d} received: {marks} last={times[-1]:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--channels", type=int, default=400)
@@ -79,6 +95,9 @@ def main() -> None:
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--latency", type=float, default=0.0, help="Emulated platform latency.")
     parser.add_argument("--pg-admin", default=es.PG_ADMIN_DEFAULT)
+    parser.add_argument(
+        "--call-processes", type=int, default=0, help="Platform calls in N child processes."
+    )
     args = parser.parse_args()
     sandbox = es.start_sandbox(latency=args.latency)
     db = es.new_database(args.backend, args.pg_admin)
@@ -94,14 +113,25 @@ def main() -> None:
         else:
             profiles, original = ([], None) if args.no_profile else _profiled_threads()
         # Executor-only, as in the scale-out benchmark (no scheduler, no render slots).
-        worker = Worker(threads=args.threads, executor_only=True, render_slots=0)
+        worker = Worker(
+            threads=args.threads,
+            executor_only=True,
+            render_slots=0,
+            call_processes=args.call_processes,
+        )
         worker.start()
         time.sleep(1.0)  # registered and sharded
+        if worker.calls is not None and not worker.calls.wait_ready(60):
+            raise SystemExit("the call process did not start")
+        children = [psutil.Process(pid) for pid in worker.calls.pids] if worker.calls else []
+        child0 = sum(sum(c.cpu_times()[:2]) for c in children)
         cpu0, t0 = time.process_time(), time.perf_counter()
+        due = time.time()
         es.set_all_due(datetime.now(UTC))
         worker.wake()
         ok = wait_until(lambda: es.status_counts().get("sent", 0) >= total, 600, 0.2)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+        child_cpu = sum(sum(c.cpu_times()[:2]) for c in children) - child0
         worker.stop()
         if original is not None:
             threading.Thread.run = original  # type: ignore[method-assign]
@@ -110,7 +140,13 @@ def main() -> None:
             f"process CPU {cpu:.2f} s = {1000 * cpu / total:.2f} ms per delivery "
             f"(includes this script's status polling)"
         )
+        if children:
+            print(
+                f"call processes' CPU {child_cpu:.2f} s"
+                f" = {1000 * child_cpu / total:.2f} ms per delivery"
+            )
         print("statuses", es.status_counts())
+        _timeline(sandbox, due)
         for kind, seconds in by_thread.most_common():
             # Includes each thread's (idle) second before the burst; negligible.
             print(f"  {kind:12s} {1000 * seconds / total:.3f} ms CPU per delivery")

@@ -405,13 +405,60 @@ def stop_worker(proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
             proc.wait()
 
 
+def _rss(proc: psutil.Process) -> int:
+    try:
+        return int(proc.memory_info().rss)
+    except psutil.Error:  # ended meanwhile
+        return 0
+
+
+def family_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its live child processes."""
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in (proc, *proc.children(recursive=True)):
+        try:
+            times = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def wait_children_idle(pid: int, timeout: float = 20.0) -> None:
+    """Wait until the child processes of ``pid`` (a worker's call processes) have done
+    their start-up: their CPU time stops growing for half a second."""
+    deadline = time.monotonic() + timeout
+    last = -1.0
+    while time.monotonic() < deadline:
+        kids = psutil.Process(pid).children(recursive=True)
+        if not kids:
+            return  # no call processes
+        used = sum(sum(_times(k)) for k in kids)
+        if used == last:
+            return
+        last = used
+        time.sleep(0.5)
+
+
+def _times(proc: psutil.Process) -> tuple[float, float]:
+    try:
+        times = proc.cpu_times()
+    except psutil.Error:
+        return (0.0, 0.0)
+    return (times.user, times.system)
+
+
 class RssSampler:
-    """Peak resident memory of a process, sampled every 50 ms from a thread."""
+    """Peak resident memory of a process, sampled every 50 ms from a thread; ``children``
+    (the peak of the process and its child processes together, such as a worker's call
+    processes) as ``peak_family``."""
 
     def __init__(self, pid: int) -> None:
         import threading
 
         self.peak = 0
+        self.peak_family = 0
         self._proc = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -420,9 +467,12 @@ class RssSampler:
     def _run(self) -> None:
         while not self._stop.wait(0.05):
             try:
-                self.peak = max(self.peak, self._proc.memory_info().rss)
+                own = self._proc.memory_info().rss
+                family = own + sum(_rss(c) for c in self._proc.children(recursive=True))
             except psutil.Error:
                 return
+            self.peak = max(self.peak, own)
+            self.peak_family = max(self.peak_family, family)
 
     def stop(self) -> int:
         self._stop.set()

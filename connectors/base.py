@@ -171,6 +171,10 @@ class Connector(ABC):
     max_concurrency: ClassVar[int] = 2
     #: Seconds the engine waits for this platform's answer (capped at a third of the lease).
     call_timeout: ClassVar[float] = 30.0
+    #: ``publish`` needs nothing of the process that made the connector, so the engine may
+    #: run it in its call process (:mod:`publisher.engine.calls`); False where it does (a
+    #: token keeper installed by the engine).
+    calls_apart: ClassVar[bool] = True
     #: The receiving side de-duplicates on ``idempotency_key``: retrying an ambiguous
     #: outcome is safe.
     dedupes: ClassVar[bool] = False

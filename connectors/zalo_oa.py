@@ -175,6 +175,8 @@ class ZaloOAConnector(Connector):
 
     kind: ClassVar[str] = "zalo_oa"
     platform: ClassVar[str] = "Zalo OA"
+    #: Its token refreshes go through the keeper the engine installed in its own process.
+    calls_apart: ClassVar[bool] = False
     text_max: ClassVar[int] = 100_000
     caption_max: ClassVar[int] = 100_000
     max_media: ClassVar[int] = 10

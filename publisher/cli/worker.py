@@ -35,6 +35,14 @@ def worker(
         ),
     ] = False,
     threads: Annotated[int, typer.Option("--threads", help="Executor threads.")] = 4,
+    call_processes: Annotated[
+        int | None,
+        typer.Option(
+            "--call-processes",
+            help="Child processes that make the platform calls (default: one per core, "
+            "up to 4; 0: every call in this process).",
+        ),
+    ] = None,
     idle_window: Annotated[
         float,
         typer.Option("--idle-window", help="Seconds ahead that --until-idle looks for due work."),
@@ -42,14 +50,22 @@ def worker(
     as_json: JsonOpt = False,
 ) -> None:
     """Publish due deliveries: scheduler (leader or standby) and executor threads."""
+    from publisher.config import get_settings
+    from publisher.engine.calls import MAX_CALL_PROCESSES, default_count
     from publisher.engine.worker import MAX_THREADS, Worker
 
     if not 1 <= threads <= MAX_THREADS:
         fail(t("error.threads_invalid", max=MAX_THREADS))
+    if call_processes is None:
+        call_processes = get_settings().call_processes
+    if call_processes is None:
+        call_processes = default_count()
+    if not 0 <= call_processes <= MAX_CALL_PROCESSES:
+        fail(t("error.call_processes_invalid", max=MAX_CALL_PROCESSES))
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    engine = Worker(threads=threads, executor_only=executor_only)
+    engine = Worker(threads=threads, executor_only=executor_only, call_processes=call_processes)
     done = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
@@ -44,11 +44,6 @@ S = TypeVar("S", bound=SelectOfScalar[Any])
 #: rows other executors could take.
 SCAN_FACTOR = 2
 MIN_SCAN = 16
-#: The due rows a claim orders by platform pace (:func:`_pacing_order`): at most this many
-#: (the whole of a province's burst at one instant). With more due, a burst is bound by the
-#: CPU, not by the platforms' limits, and the claim takes them by time and id (the cheapest)
-#: until fewer are left.
-PACING_WINDOW = 2048
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
 _TABLE = Delivery.__table__  # type: ignore[attr-defined]
@@ -307,59 +302,20 @@ def _claim(
     with kept.transaction(engine) if kept is not None else write_raw(engine) as raw:
         scan = max(MIN_SCAN, limit * SCAN_FACTOR)
         until = now + timedelta(seconds=lookahead)
-        order, order_params = _pacing_order(raw)
-        if order and _backlog(raw, until) > PACING_WINDOW:
-            order = ""  # bound by CPU, not by the platforms' limits: the cheapest order
-        sql, params = _scan(raw, until, grace_seconds, shard, "id" if order else "")
+        sql, params = _scan(raw, until, grace_seconds, shard)
         sql, params = _leave_out_sql(sql, params, raw, excluded, full_kinds)
-        if order:
-            # The earliest due rows, at most a window of them (bounded work per claim),
-            # slowest platforms first among them. The status is checked again outside the
-            # window: PostgreSQL re-checks only the outer conditions of a row another
-            # executor claimed and committed meanwhile (READ COMMITTED, FOR UPDATE). On
-            # SQLite the unary + keeps the queue index out of the outer query, which would
-            # otherwise walk every pending row instead of looking up the window's ids.
-            status = "status" if raw.pg else "+status"
-            sql = (
-                f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE {status} = ? AND id IN ("
-                f"{sql} ORDER BY next_attempt_at, id LIMIT ?) ORDER BY {order}next_attempt_at, id"
-            )
-            params = [D.PENDING, *params, max(PACING_WINDOW, scan), *order_params]
-        else:
-            sql += " ORDER BY next_attempt_at, id"
-        sql += " LIMIT ?"
+        sql += " ORDER BY next_attempt_at, id LIMIT ?"
         if raw.pg:
             sql += " FOR UPDATE SKIP LOCKED"
-        rows = raw.rows(sql, [*params, scan])
-        deferred: dict[int, float] = {}
-        chosen: list[tuple[Any, ...]] = []
-        for row in rows:
-            due = raw.time(row[_NEXT])
-            assert due is not None
-            if len(chosen) >= limit:
+        pick = _Picker(raw, ts, limit, limiter, specs, guard, kinds, limits, admitted)
+        full = False
+        for pace in _paces():
+            if len(pick.chosen) >= limit:
                 break
-            delivery_id, channel_id = row[_ID], row[_CHANNEL]
-            try:
-                spec, enabled = specs.get(channel_id)
-            except KeyError:
-                continue
-            if not enabled:
-                deferred[delivery_id] = ts + DISABLED_RETRY_S
-                continue
-            if guard is not None:
-                kind = kinds.get(channel_id, "")
-                if not guard.admit(channel_id, kind, limits.get(kind, 1)):
-                    continue  # its bulkhead is full (or breaker open): left for later
-                admitted.append(channel_id)
-            # Tokens are taken at the publish instant, so spacing holds for early claims.
-            ready = limiter.try_acquire(channel_id, spec, max(ts, due.timestamp()))
-            if ready is None:
-                chosen.append(row)
-            else:
-                deferred[delivery_id] = ready
-                if guard is not None:
-                    guard.release(channel_id)
-                    admitted.pop()
+            rows = raw.rows(sql, [params[0], pace, *params[1:], scan])
+            full = full or len(rows) >= scan
+            pick.take(rows)
+        chosen, deferred = pick.chosen, pick.deferred
         lease_until = now + timedelta(seconds=lease_seconds)
         moves: list[tuple[deliveries_svc.DeliveryRow, str, dict[str, Any]]] = []
         for row in chosen:
@@ -384,10 +340,8 @@ def _claim(
             for row, (_, _, fields) in zip(chosen, moves, strict=True)
         ]
         if hint is not None:
-            hint.earliest_left = None
-            if len(rows) >= scan:
-                # The window was full: more rows are due (within the lookahead) beyond it.
-                hint.earliest_left = now
+            # A scan came back full: more rows are due (within the lookahead) beyond it.
+            hint.earliest_left = now if full else None
         if deferred:
             raw.executemany(
                 f"UPDATE {_TABLE.name} SET next_attempt_at = ? WHERE id = ?",
@@ -396,13 +350,62 @@ def _claim(
     return snapshots
 
 
-def _scan(
-    raw: Raw, until: datetime, grace_seconds: float, shard: Shard, columns: str = ""
-) -> tuple[str, list[Any]]:
-    """The claim's scan (:func:`_due_filter` as SQL text) of ``columns`` (all by default)
-    and its parameters."""
+@dataclass
+class _Picker:
+    """Chooses the rows a claim takes, in the order scanned: the rows of disabled channels
+    and of channels whose rate bucket is empty are deferred, those whose bulkhead is full
+    (or breaker open) left where they are."""
+
+    raw: Raw
+    ts: float
+    limit: int
+    limiter: RateLimiter
+    specs: ChannelSpecs
+    guard: Guard | None
+    kinds: dict[int, str]
+    limits: dict[str, int]
+    #: Channels whose slot a chosen row holds (released by the caller on failure).
+    admitted: list[int]
+    chosen: list[tuple[Any, ...]] = field(default_factory=list)
+    #: Row id -> when it is looked at again.
+    deferred: dict[int, float] = field(default_factory=dict)
+
+    def take(self, rows: list[tuple[Any, ...]]) -> None:
+        guard, chosen = self.guard, self.chosen
+        for row in rows:
+            if len(chosen) >= self.limit:
+                return
+            due = self.raw.time(row[_NEXT])
+            assert due is not None
+            delivery_id, channel_id = row[_ID], row[_CHANNEL]
+            try:
+                spec, enabled = self.specs.get(channel_id)
+            except KeyError:
+                continue
+            if not enabled:
+                self.deferred[delivery_id] = self.ts + DISABLED_RETRY_S
+                continue
+            if guard is not None:
+                kind = self.kinds.get(channel_id, "")
+                if not guard.admit(channel_id, kind, self.limits.get(kind, 1)):
+                    continue  # its bulkhead is full (or breaker open): left for later
+                self.admitted.append(channel_id)
+            # Tokens are taken at the publish instant, so spacing holds for early claims.
+            ready = self.limiter.try_acquire(channel_id, spec, max(self.ts, due.timestamp()))
+            if ready is None:
+                chosen.append(row)
+            else:
+                self.deferred[delivery_id] = ready
+                if guard is not None:
+                    guard.release(channel_id)
+                    self.admitted.pop()
+
+
+def _scan(raw: Raw, until: datetime, grace_seconds: float, shard: Shard) -> tuple[str, list[Any]]:
+    """The claim's scan of one pace (:func:`_due_filter` as SQL text; the pace is the
+    first parameter, left out of the returned ones)."""
     sql = (
-        f"SELECT {columns or ', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ?"
+        f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND pace = ?"
         " AND next_attempt_at <= ? AND (attempts > 0 OR due_at >= ?)"
     )
     params: list[Any] = [D.PENDING, until, until - timedelta(seconds=grace_seconds)]
@@ -428,60 +431,17 @@ def _leave_out_sql(
     return sql, params
 
 
-def _backlog(raw: Raw, until: datetime) -> int:
-    """Pending rows due by ``until``, counted up to ``PACING_WINDOW + 1`` (the queue index
-    alone, no row read)."""
-    rows = raw.rows(
-        f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE.name} WHERE status = ?"
-        " AND next_attempt_at <= ? LIMIT ?) AS due",
-        [D.PENDING, until, PACING_WINDOW + 1],
-    )
-    return int(rows[0][0])
+def _paces() -> tuple[int, ...]:
+    """Every pace a delivery may have, slowest platforms first: a claim scans them in this
+    order (an index range each), so a burst's slow channels start first (see
+    ``docs/engine.md``, "The slowest platforms first")."""
+    global _PACES
+    if _PACES is None:
+        _PACES = tuple(sorted(set(channels_svc.paces().values()) | {channels_svc.UNPACED}))
+    return _PACES
 
 
-def paced_kinds() -> list[list[str]]:
-    """The platforms whose channels take longest to send a backlog, slowest first: groups of
-    kinds by the connector's default rate and then burst (Telegram's one post a second
-    before Facebook's three at once then one a second), leaving out the fastest group."""
-    by_pace: dict[tuple[float, int], list[str]] = {}
-    for kind in channels_svc.kinds():
-        cls = channels_svc.connector_class(kind)
-        by_pace.setdefault((cls.rate_per_second, cls.rate_burst), []).append(kind)
-    paces = sorted(by_pace)
-    return [sorted(by_pace[p]) for p in paces[:-1]]
-
-
-_PACED: list[list[str]] | None = None
-
-
-def _pacing_order(raw: Raw) -> tuple[str, list[Any]]:
-    """Among due rows, the channels of the slowest platforms first.
-
-    A burst (every office's 08:00 post) is as long as its slowest channel: a Telegram chat
-    takes one post a second, so its fifth post of the instant leaves four seconds after its
-    first, and only then if the first left at once. Taken in id order, a chat whose rows come
-    last would start late and end later still. Taken first, its first post leaves at once,
-    the rest are deferred to their seconds (:func:`_claim`) and, due again, go before the
-    older rows of faster platforms, which fill the time between. The slow platforms cannot
-    crowd the others out: their own limits pace them. Per-channel rate overrides are not
-    looked at (an ordering, not a limit)."""
-    global _PACED
-    if _PACED is None:
-        _PACED = paced_kinds()
-    if not _PACED:
-        return "", []
-    table = Channel.__table__.name  # type: ignore[attr-defined]
-    # The channel's kind by its primary key, per row of the window (a lookup each), rather
-    # than a list of the paced channels built by scanning the channel table per claim.
-    cases, params = [], []
-    for rank, kinds in enumerate(_PACED):
-        cases.append(f"WHEN kind IN {raw.marks(len(kinds))} THEN {rank}")
-        params += kinds
-    return (
-        f"(SELECT CASE {' '.join(cases)} ELSE {len(_PACED)} END FROM {table}"
-        f" WHERE {table}.id = {_TABLE.name}.channel_id), ",
-        params,
-    )
+_PACES: tuple[int, ...] | None = None
 
 
 class _Key(NamedTuple):

@@ -13,6 +13,7 @@ from connectors.clients import ClientCache
 from connectors.errors import AmbiguousError, ConnectorError, DuplicateError, TransientError
 from publisher.engine import outcome
 from publisher.engine.bulkhead import Guard
+from publisher.engine.calls import CallPool
 from publisher.engine.marker import Marker, write_marks
 from publisher.engine.media_wait import hold_for_media
 from publisher.engine.outgoing import (
@@ -58,6 +59,8 @@ class ExecContext:
     alive: Callable[[], bool] | None = None
     #: Group commit of the pre-call marks (None: each thread commits its own).
     marker: Marker | None = None
+    #: The child processes that run platform calls (None: every call runs here).
+    calls: CallPool | None = None
 
     def timeout_for(self, kind: str) -> float:
         """The connector class's ``call_timeout``, never above this context's cap."""
@@ -159,7 +162,10 @@ def execute(delivery_id: int, ctx: ExecContext, claimed: Delivery | None = None)
     result: PublishResult | None = None
     error: BaseException | None = None
     try:
-        result = connector.publish(outgoing)
+        if ctx.calls is not None:
+            result = ctx.calls.publish(prepared.channel_id, connector, outgoing)
+        else:
+            result = connector.publish(outgoing)
     except Exception as exc:  # every failure is classified below, none escapes
         error = exc
     if outgoing is not prepared.outgoing:

@@ -33,6 +33,7 @@ from publisher.config import get_settings
 from publisher.db import session_scope
 from publisher.engine import heartbeat, outcome
 from publisher.engine.bulkhead import Guard
+from publisher.engine.calls import CallPool
 from publisher.engine.claim import ChannelSpecs, ScanHint, Shard, claim, next_due
 from publisher.engine.executor import ExecContext, execute
 from publisher.engine.leader import LeaderLease
@@ -87,6 +88,7 @@ class Worker:
         render_slots: int | None = None,
         guard: Guard | None = None,
         faq_bots: bool = True,
+        call_processes: int = 0,
     ) -> None:
         settings = get_settings()
         self.threads = max(1, min(MAX_THREADS, threads))
@@ -122,6 +124,8 @@ class Worker:
         self._last_beat = time.monotonic()
         # HTTP clients and event loops kept per executor thread; closed in _halt.
         self.clients = ClientCache()
+        # Platform calls in child processes (publisher.engine.calls): the other cores.
+        self.calls = CallPool(call_processes, self.slots) if call_processes > 0 else None
         self.ctx = ExecContext(
             self.worker_id,
             self.limiter,
@@ -133,6 +137,7 @@ class Worker:
             guard=self.guard,
             alive=self._alive,
             marker=self.marker,
+            calls=self.calls,
         )
         self.shard = Shard()
         # Render threads of their own (publishing slots stay free); 0 disables them.
@@ -191,6 +196,8 @@ class Worker:
         self.limiter.set_share(self.shard.count)
         self.recorder.start()
         self.marker.start()
+        if self.calls is not None:
+            self.calls.start()  # calls run here until the child is ready
         # Claim at once: becoming the leader runs the missed and lease sweeps first (a dead
         # worker's deliveries are looked up on their platforms), which must not hold back
         # the deliveries that are simply due.
@@ -243,6 +250,8 @@ class Worker:
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True)
+        if self.calls is not None:
+            self.calls.close()
         # Every executor thread has finished: no kept client is in use any more.
         self.clients.close()
         self.marker.stop(timeout)

@@ -19,6 +19,8 @@ class Delivery(_Table, table=True):
     __table_args__ = (
         UniqueConstraint("post_id", "channel_id", "occurrence"),
         Index("ix_delivery_queue", "status", "next_attempt_at"),
+        # The claim's scan, one pace at a time (publisher/engine/claim.py).
+        Index("ix_delivery_pace", "status", "pace", "next_attempt_at"),
         Index("ix_delivery_sent_at", "sent_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -29,6 +31,9 @@ class Delivery(_Table, table=True):
     due_at: datetime = _ts()
     next_attempt_at: datetime = _ts()
     status: str = Field(default=DeliveryStatus.PENDING, max_length=20)
+    #: Claimed in this order among due rows: the slowest platforms' channels first (their
+    #: kind's rank, ``publisher.services.publishing.channels.paces``; 9: the fastest).
+    pace: int = 9
     attempts: int = 0
     lease_owner: str | None = Field(default=None, max_length=120)
     lease_until: datetime | None = _ts(default=None)

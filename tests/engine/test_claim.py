@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
-from publisher.engine import claim as claim_mod
 from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
 from publisher.engine.ratelimit import RateLimiter, TokenBucket
 from publisher.models import Delivery
+from publisher.services.publishing.channels import UNPACED
 from tests.engine.conftest import OWNER, delivery, hook_spec, later, schedule, tg_spec
 from tests.factories import make_office
 
@@ -87,17 +87,21 @@ def test_the_slowest_platforms_rows_are_taken_first_and_again_when_due(
     assert claim(limiter) == [hooks[1], hooks[2]]
 
 
-def test_with_more_due_than_the_pacing_window_rows_go_by_time_and_id(
-    office: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_large_backlog_still_gives_the_slowest_platform_its_rows_first(
+    office: Any, clock: Any
 ) -> None:
-    """A backlog larger than the window is bound by the CPU, not by the platforms' limits:
-    the claim takes the cheapest order until the backlog fits the window again."""
-    monkeypatch.setattr(claim_mod, "PACING_WINDOW", 2)
-    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(2)]
-    [chat] = schedule("Kênh", ["tg"])[1]
-    assert claim(limit=1) == [hooks[0]]  # three due: by id
-    assert claim(limit=1) == [chat]  # two due: the chat first
-    assert claim(limit=1) == [hooks[1]]
+    """Each pace is its own index range: with many more rows due than a claim scans, the
+    chat's rows (created last) still go first, and its deferred row, due again, goes before
+    the webhook backlog left."""
+    hooks = [schedule(f"Cổng {i}", ["hook"])[1][0] for i in range(40)]
+    chat = [schedule(f"Kênh {i}", ["tg"])[1][0] for i in range(2)]
+    limiter = RateLimiter()
+    assert claim(limiter, limit=2) == [chat[0], hooks[0]]
+    clock.advance(1)
+    assert claim(limiter, limit=2) == [chat[1], hooks[1]]
+    with session_scope() as s:
+        paces = {d.id: d.pace for d in s.exec(select(Delivery))}
+    assert paces[chat[0]] == 0 and paces[hooks[0]] == UNPACED
 
 
 def test_token_bucket_rate_burst_and_pause() -> None:
@@ -199,3 +203,23 @@ def test_telegram_spec_uses_channel_override(db: Any, clock: Any, sandbox: Sandb
         s.add(ch)
     spec, enabled = ChannelSpecs(ttl=0).get(office.channels["tg"].id)
     assert spec.rate == 5.0 and enabled
+
+
+def test_the_migration_gives_existing_deliveries_their_platforms_pace(
+    db: Any, office: Any, clock: Any
+) -> None:
+    from alembic import command
+
+    from publisher import migrate
+
+    [chat] = schedule("Kênh", ["tg"])[1]
+    [page] = schedule("Trang", ["fb"])[1]
+    [hook] = schedule("Cổng", ["hook"])[1]
+    cfg = migrate.alembic_config(db.engine.url.render_as_string(hide_password=False))
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0019_faq_bot")
+    finally:
+        migrate.upgrade(db.engine)
+    assert [delivery(i).pace for i in (chat, page, hook)] == [0, 1, UNPACED]

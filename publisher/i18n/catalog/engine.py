@@ -48,6 +48,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Số luồng phải từ 1 đến {max}",
         "The number of threads must be between 1 and {max}",
     ),
+    "error.call_processes_invalid": (
+        "Số tiến trình gọi nền tảng phải từ 0 đến {max}",
+        "The number of call processes must be between 0 and {max}",
+    ),
     "error.notify_config": (
         "Cấu hình gửi cảnh báo qua Telegram thiếu {missing}",
         "Telegram alert notification is missing {missing}",

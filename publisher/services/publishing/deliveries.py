@@ -55,13 +55,24 @@ def create_for_post(
             select(Delivery).where(Delivery.post_id == post.id, Delivery.occurrence == occurrence)
         )
     }
+    # The connector classes load with it: only when deliveries are made (not when listed).
+    from publisher.services.publishing.channels import pace_of
+
     out = []
+    kinds = dict(
+        session.exec(
+            select(Channel.id, Channel.kind).where(
+                col(Channel.id).in_([v.channel_id for v in variants])
+            )
+        ).all()
+    )
     for variant in variants:
         delivery = existing.get(variant.channel_id)
         if delivery is None:
             delivery = Delivery(
                 post_id=post.id,
                 channel_id=variant.channel_id,
+                pace=pace_of(kinds.get(variant.channel_id, "")),
                 occurrence=occurrence,
                 due_at=due_at,
                 next_attempt_at=due_at,
