@@ -328,8 +328,7 @@ def child_main(fd: int, parent_pid: int, slots: int) -> None:
     send_lock = threading.Lock()
     configs: dict[int, ChannelConfig] = {}
     clients = ClientCache()
-    for kind in registry.KINDS:  # import the client libraries before saying ready
-        registry.get(kind)
+    registry.warm_up()  # the client libraries load now, not during the first call
 
     def reply(message: tuple[Any, ...]) -> None:
         with send_lock:

@@ -63,11 +63,9 @@ def warm_up() -> None:
     """Import the connectors and their client libraries now, not on the first due delivery
     (python-telegram-bot, facebook-sdk and httpx take about a second to import cold, which
     would all be lateness of the first posts)."""
-    from connectors import registry, tls
+    from connectors import registry
 
-    for kind in registry.KINDS:
-        registry.get(kind)
-    tls.client_context()
+    registry.warm_up()
 
 
 class Worker:
