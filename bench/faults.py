@@ -235,11 +235,22 @@ def _schedule(text: str, channel: str) -> tuple[int, int]:
         return post.id, d.id
 
 
+#: The call processes the platform calls go through (``--call-processes``), or None.
+_CALLS: Any = None
+
+
 def _engine_pass(owner: str, limiter: Any, clients: Any = None) -> dict[int, str]:
     from publisher.engine.claim import ChannelSpecs, claim_due
     from publisher.engine.executor import ExecContext, execute
 
-    ctx = ExecContext(owner, limiter, lease_seconds=120, timeout=CLIENT_TIMEOUT_S, clients=clients)
+    ctx = ExecContext(
+        owner,
+        limiter,
+        lease_seconds=120,
+        timeout=CLIENT_TIMEOUT_S,
+        clients=clients,
+        calls=_CALLS,
+    )
     ids = claim_due(
         owner, limiter, ChannelSpecs(ttl=0), limit=10, lease_seconds=120, grace_seconds=6 * 3600
     )
@@ -377,8 +388,17 @@ def markdown(res: dict[str, Any]) -> str:
     lines = [
         f"# Fault matrix ({res['date']})",
         "",
-        f"Machine: {res['machine']}. Command: `.venv/bin/python -m bench.faults`. Real "
-        "connectors and client libraries over loopback HTTP against the sandbox emulators; "
+        f"Machine: {res['machine']}. Command: `.venv/bin/python -m bench.faults"
+        f"{' --call-processes ' + str(res['call_processes']) if res.get('call_processes') else ''}"
+        "`. Real connectors and client libraries over loopback HTTP against the sandbox "
+        "emulators"
+        + (
+            f", the calls made in {res['call_processes']} call process(es)"
+            " (publisher/engine/calls.py)"
+            if res.get("call_processes")
+            else ", the calls made in the engine's own process"
+        )
+        + "; "
         f"client timeout {CLIENT_TIMEOUT_S} s, injected holds {HOLD_S} s, retry_after "
         f"{RETRY_AFTER_S} s.",
         "",
@@ -417,18 +437,28 @@ def markdown(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _run_backend(backend: str, pg_admin: str) -> list[dict[str, Any]]:
+def _run_backend(backend: str, pg_admin: str, call_processes: int = 0) -> list[dict[str, Any]]:
+    global _CALLS
     from bench import engine_setup as es
     from connectors.sandbox import run_in_thread
+    from publisher.engine.calls import CallPool
     from publisher.timeutil import Clock, FrozenClock, set_clock
 
     db = es.new_database(backend, pg_admin)
     handle = run_in_thread(data_dir=db.data_dir / "sandbox")
     clock = FrozenClock(datetime(2026, 10, 10, 1, 0, tzinfo=UTC))
     set_clock(clock)
+    if call_processes:
+        # Started now: they take the environment the database set-up gave this process.
+        _CALLS = CallPool(call_processes, slots=16).start()
+        if not _CALLS.wait_ready(60):
+            raise SystemExit("the call processes did not start")
     try:
         return [asdict(r) for r in run_matrix(handle.url, clock)]
     finally:
+        if _CALLS is not None:
+            _CALLS.close()
+            _CALLS = None
         set_clock(Clock())
         handle.stop()
         es.drop_database(db, pg_admin)
@@ -441,16 +471,24 @@ def main() -> None:
     parser.add_argument("--backend", default="both", choices=["sqlite", "postgres", "both"])
     parser.add_argument("--pg-admin", default=es.PG_ADMIN_DEFAULT)
     parser.add_argument("--out", default=str(RESULTS / "faults"))
+    parser.add_argument(
+        "--call-processes",
+        type=int,
+        default=0,
+        help="Make the platform calls in N call processes, as a worker does by default.",
+    )
     args = parser.parse_args()
+
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     res: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform_mod.machine()}, Python {platform_mod.python_version()}",
         "backends": {},
+        "call_processes": args.call_processes,
     }
     t0 = time.perf_counter()
     for backend in backends:
-        res["backends"][backend] = _run_backend(backend, args.pg_admin)
+        res["backends"][backend] = _run_backend(backend, args.pg_admin, args.call_processes)
     res["seconds"] = round(time.perf_counter() - t0, 1)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

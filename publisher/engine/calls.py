@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -307,7 +308,6 @@ def _die_with_parent(parent_pid: int) -> None:
     """Ask Linux to kill this process when the thread that started it ends."""
     if sys.platform.startswith("linux"):  # elsewhere the pipe's end is the only signal
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -318,6 +318,11 @@ def _die_with_parent(parent_pid: int) -> None:
 def child_main(fd: int, parent_pid: int, slots: int) -> None:
     """Serve calls from the worker over the pipe ``fd`` until it closes."""
     _die_with_parent(parent_pid)
+    # A terminal's Ctrl-C and a container's `tini -g` signal the whole process group: the
+    # worker then finishes its calls in flight and stops this child itself (or its death
+    # kills it), so the child must not stop halfway through a call on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from concurrent.futures import ThreadPoolExecutor
 
     from connectors import registry

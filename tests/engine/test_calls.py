@@ -131,6 +131,25 @@ def test_a_child_that_dies_during_a_call_leaves_it_ambiguous_and_is_replaced(
     assert pool.publish(1, hook, post("Tiến trình mới")).external_id
 
 
+def test_a_signal_to_the_process_group_leaves_the_call_to_the_worker(
+    pool: CallPool, sandbox: SandboxHandle, sb: SandboxClient
+) -> None:
+    """Ctrl-C in a terminal and `tini -g` in a container signal the worker's whole group:
+    the worker finishes its calls in flight, so its call process must not die under them."""
+    hook = connector(hook_spec(sandbox.url))
+    sb.add_fault("webhook", "latency", seconds=1.5, times=1)
+    [pid] = pool.pids
+    outcome: list[Any] = []
+    caller = threading.Thread(target=lambda: outcome.append(pool.publish(1, hook, post("Tin"))))
+    caller.start()
+    time.sleep(0.5)
+    os.kill(pid, signal.SIGTERM)
+    os.kill(pid, signal.SIGINT)
+    caller.join(10)
+    assert len(outcome) == 1 and outcome[0].external_id
+    assert pool.pids == [pid] and _alive(pid)
+
+
 def test_the_child_dies_with_the_worker() -> None:
     """A worker killed with SIGKILL takes its call process with it: an orphan could still
     publish what a restarted worker sends again."""

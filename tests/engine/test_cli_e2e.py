@@ -82,3 +82,9 @@ def test_worker_refuses_a_bad_thread_count_in_one_line(sqlite_db: Any) -> None:
     ran = cli("worker", "--threads", "0")
     assert ran.returncode == 1
     assert ran.stderr.strip().count("\n") == 0 and "luồng" in ran.stderr
+
+
+def test_worker_refuses_a_bad_call_process_count_in_one_line(sqlite_db: Any) -> None:
+    ran = cli("worker", "--call-processes", "17")
+    assert ran.returncode == 1
+    assert ran.stderr.strip().count("\n") == 0 and "tiến trình gọi nền tảng" in ran.stderr
