@@ -36,11 +36,13 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import Any
@@ -148,9 +150,7 @@ class CallProcess:
 
     def _run_child(self) -> None:
         parent, child = Pipe(duplex=True)
-        root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env = child_env(os.environ)
         try:
             proc = subprocess.Popen(
                 [
@@ -221,8 +221,9 @@ class CallProcess:
                 conn.send(
                     ("call", call_id, channel_id, connector.kind, connector.timeout, config, post)
                 )
-        except (OSError, ValueError):
-            # The child is gone (or going): nothing was handed over, so call here.
+        except (OSError, ValueError, TypeError, AttributeError, pickle.PicklingError):
+            # The child is gone (or going), or the post does not pickle (refused before a
+            # byte is written): nothing was handed over, so call here.
             self._pending.pop(call_id, None)
             return connector.publish(post)
         if config is not None:
@@ -276,9 +277,29 @@ class CallPool:
 
 def default_count() -> int:
     """Call processes a worker starts when not told: one per core up to four, none on a
-    single core (a child would only compete with the worker for it)."""
+    single core (a child would only compete with the worker for it) nor off POSIX (the
+    pipe is handed over as an inherited descriptor)."""
     cores = os.cpu_count() or 1
-    return 0 if cores < 2 else min(4, cores)
+    return 0 if cores < 2 or os.name != "posix" else min(4, cores)
+
+
+#: Words that mark a variable as a secret (the vault key, passwords, tokens): a call
+#: process is not given them. It needs none: the worker hands it each channel's credentials.
+_SECRET_WORDS = ("KEY", "TOKEN", "PASSWORD", "SECRET", "DATABASE_URL")
+
+
+def child_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment a call process starts with: the worker's (the outbound guard's
+    settings, the CA bundle), without the product's secrets, and with this checkout on the
+    import path."""
+    env = {
+        name: value
+        for name, value in environ.items()
+        if not (name.startswith("PUBLISHER_") and any(w in name for w in _SECRET_WORDS))
+    }
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def _rebuild(value: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]) -> BaseException:
@@ -292,8 +313,6 @@ def _rebuild(value: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]])
 def _flatten(exc: BaseException) -> tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]:
     """An exception as (class, args, attributes) that survive pickling; anything else
     (a client library's own type that does not pickle) as a RuntimeError with its repr."""
-    import pickle
-
     value = (type(exc), exc.args, dict(exc.__dict__))
     try:
         pickle.dumps(value)

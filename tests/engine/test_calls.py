@@ -190,3 +190,31 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_the_child_is_not_given_the_products_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It needs none (each call brings its channel's credentials): the vault key, the
+    database address and the notification tokens stay in the worker."""
+    monkeypatch.setenv("PUBLISHER_SECRET_KEY", "vault-key-0123456789")
+    monkeypatch.setenv("PUBLISHER_DATABASE_URL", "postgresql://u:pw@db/x")
+    monkeypatch.setenv("PUBLISHER_SMTP_PASSWORD", "smtp-pw")
+    calls = CallPool(1, slots=1).start()
+    try:
+        assert calls.wait_ready(60)
+        [pid] = calls.pids
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    finally:
+        calls.close()
+    names = {item.split(b"=", 1)[0].decode() for item in environ if item}
+    assert "PUBLISHER_ALLOW_PRIVATE_WEBHOOKS" in names  # what the connectors read is kept
+    assert not names & {"PUBLISHER_SECRET_KEY", "PUBLISHER_DATABASE_URL", "PUBLISHER_SMTP_PASSWORD"}
+
+
+class _Anywhere(_HereOnly):
+    calls_apart: ClassVar[bool] = True
+
+
+def test_a_post_that_cannot_cross_the_pipe_is_published_by_the_worker(pool: CallPool) -> None:
+    config = ChannelConfig(kind="webhook", name="n", settings={}, credentials={})
+    odd = OutgoingPost(text="x", idempotency_key="k", metadata={"lock": threading.Lock()})
+    assert pool.publish(1, _Anywhere(config), odd).raw["pid"] == os.getpid()
