@@ -88,3 +88,19 @@ def facebook_channel(page_id: str = "1000001", graph_url: str | None = None) -> 
         "settings": settings,
         "credentials": {"access_token": "EAAB-test-token"},
     }
+
+
+def migrate_down_and_up(engine: Any, revision: str) -> None:
+    """Downgrade the schema to ``revision``, then upgrade it to the head again (a
+    migration's backfill then runs over the test's rows)."""
+    from alembic import command
+
+    from publisher import migrate
+
+    cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        migrate.upgrade(engine)

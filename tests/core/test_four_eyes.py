@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from alembic import command
 from sqlmodel import select
 
 from publisher import migrate
@@ -18,7 +17,13 @@ from publisher.services.accounts.actor import Actor
 from publisher.services.publishing import posts, review
 from publisher.services.publishing.posts import PostInput
 from publisher.timeutil import parse_local
-from tests.factories import ADMIN, make_office, telegram_channel, webhook_channel
+from tests.factories import (
+    ADMIN,
+    make_office,
+    migrate_down_and_up,
+    telegram_channel,
+    webhook_channel,
+)
 
 TEXT = "Chào mừng Ngày Chuyển đổi số quốc gia 10/10"
 DUE = "10/10/2026 08:00"
@@ -168,13 +173,7 @@ def test_the_migration_backfills_the_content_author_from_the_audit_log(db, offic
     edited = _officer_post(office)
     _edit(office, edited, text="Biên tập viên sửa")
     untouched = _officer_post(office)
-    cfg = migrate.alembic_config(db.engine.url.render_as_string(hide_password=False))
-    try:
-        with db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0010_scrub_leaked_tokens")
-    finally:
-        migrate.upgrade(db.engine)
+    migrate_down_and_up(db.engine, "0010_scrub_leaked_tokens")
     assert migrate.current_revision(db.engine) == migrate.head_revision()
     after_edit, plain = _post(edited), _post(untouched)
     assert (after_edit.content_by, after_edit.content_label) == (

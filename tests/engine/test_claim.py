@@ -17,7 +17,7 @@ from publisher.engine.ratelimit import RateLimiter, TokenBucket
 from publisher.models import Delivery
 from publisher.services.publishing.channels import UNPACED
 from tests.engine.conftest import OWNER, delivery, hook_spec, later, schedule, tg_spec
-from tests.factories import make_office
+from tests.factories import make_office, migrate_down_and_up
 
 GRACE = 6 * 3600
 
@@ -208,18 +208,8 @@ def test_telegram_spec_uses_channel_override(db: Any, clock: Any, sandbox: Sandb
 def test_the_migration_gives_existing_deliveries_their_platforms_pace(
     db: Any, office: Any, clock: Any
 ) -> None:
-    from alembic import command
-
-    from publisher import migrate
-
     [chat] = schedule("Kênh", ["tg"])[1]
     [page] = schedule("Trang", ["fb"])[1]
     [hook] = schedule("Cổng", ["hook"])[1]
-    cfg = migrate.alembic_config(db.engine.url.render_as_string(hide_password=False))
-    try:
-        with db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0019_faq_bot")
-    finally:
-        migrate.upgrade(db.engine)
+    migrate_down_and_up(db.engine, "0019_faq_bot")
     assert [delivery(i).pace for i in (chat, page, hook)] == [0, 1, UNPACED]
