@@ -136,19 +136,25 @@ class CallProcess:
             self._supervisor.join(timeout)
 
     def _supervise(self) -> None:
+        failed_starts = 0
         while not self._stop.is_set():
+            served = False
             try:
-                self._run_child()
+                served = self._run_child()
             except Exception:
                 log.exception("call process failed")
             self._ready.clear()
             self._fail_pending("the call process ended during the call")
-            if self._stop.wait(RESTART_PAUSE_S):
+            # A child that cannot start (a broken install) is tried again less and less
+            # often, up to once a minute; the calls meanwhile run in the worker.
+            failed_starts = 0 if served else failed_starts + 1
+            if self._stop.wait(RESTART_PAUSE_S * 2 ** min(failed_starts, 6)):
                 return
             self.restarts += 1
             log.warning("call process ended; starting a new one")
 
-    def _run_child(self) -> None:
+    def _run_child(self) -> bool:
+        """Start a child and relay its answers until it ends; True if it became ready."""
         parent, child = Pipe(duplex=True)
         env = child_env(os.environ)
         try:
@@ -170,12 +176,14 @@ class CallProcess:
         with self._lock:
             self._proc, self._conn = proc, parent
             self._sent = {}
+        became_ready = False
         try:
             if not parent.poll(START_TIMEOUT_S):
                 log.error("call process did not start in %.0f s", START_TIMEOUT_S)
-                return
+                return False
             if parent.recv() != ("ready",):
-                return
+                return False
+            became_ready = True
             self._ready.set()
             log.info("call process %s ready", proc.pid)
             while True:
@@ -185,7 +193,7 @@ class CallProcess:
                     call.outcome = (message[0] == "ok", message[2])
                     call.done.set()
         except (EOFError, OSError):
-            pass
+            pass  # the child ended (or its pipe broke)
         finally:
             self._ready.clear()
             with self._lock:
@@ -194,6 +202,7 @@ class CallProcess:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+        return became_ready
 
     def _fail_pending(self, why: str) -> None:
         with self._lock:
