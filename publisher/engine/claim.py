@@ -71,10 +71,11 @@ class ScanHint:
     """What a claim saw beyond the rows it took, so the claimer need not ask
     :func:`next_due` (a query of its own) after a partial claim of a busy queue.
 
-    ``earliest_left`` is set only when the scan window was full: more rows are due (within
-    the lookahead) beyond it, in any order of time (the scan takes the slowest platforms
-    first: :func:`_pacing_order`), so it is the claim's own ``now``. Rows of channels whose
-    bulkhead or breaker refused them are left out: a slot coming free wakes the claimer.
+    ``earliest_left`` is set only when a scan came back full: more rows are due (within the
+    lookahead) beyond it, in any order of time (the scan takes the slowest platforms first,
+    one pace after the other: :func:`_paces`), so it is the claim's own ``now``. Rows of
+    channels whose bulkhead or breaker refused them are left out: a slot coming free wakes
+    the claimer.
     """
 
     earliest_left: datetime | None = None
@@ -402,8 +403,8 @@ class _Picker:
 
 
 def _scan(raw: Raw, until: datetime, grace_seconds: float, shard: Shard) -> tuple[str, list[Any]]:
-    """The claim's scan of one pace (:func:`_due_filter` as SQL text; the pace is the
-    first parameter, left out of the returned ones)."""
+    """The claim's scan of one pace (:func:`_due_filter` as SQL text) and its parameters,
+    but for the pace, the second placeholder (after the status): the caller puts it in."""
     sql = (
         f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND pace = ?"
         " AND next_attempt_at <= ? AND (attempts > 0 OR due_at >= ?)"
