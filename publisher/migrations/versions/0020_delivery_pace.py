@@ -36,5 +36,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_delivery_pace", table_name="delivery")
-    with op.batch_alter_table("delivery") as batch:
+    # In place (SQLite >= 3.35): other tables' rows refer to delivery, so the table is not
+    # rebuilt (its drop would break their foreign keys).
+    with op.batch_alter_table("delivery", recreate="never") as batch:
         batch.drop_column("pace")
