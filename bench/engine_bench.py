@@ -348,6 +348,8 @@ def bench_scale(args: argparse.Namespace) -> dict[str, Any]:
                     return len(list(s.exec(select(WorkerHeartbeat)))) >= n
 
             wait_until(registered, 30)
+            for w in workers:  # their call processes have imported what they need
+                es.wait_children_idle(w.pid)
             time.sleep(3)  # every executor has seen the others: shards are settled
             cpu_before = _cpu_now(sandbox.proc.pid)
             t0 = datetime.now(UTC) + timedelta(seconds=1)

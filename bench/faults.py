@@ -450,7 +450,7 @@ def _run_backend(backend: str, pg_admin: str, call_processes: int = 0) -> list[d
     set_clock(clock)
     if call_processes:
         # Started now: they take the environment the database set-up gave this process.
-        _CALLS = CallPool(call_processes, slots=16).start()
+        _CALLS = CallPool(call_processes, slots=16, adaptive=False).start()
         if not _CALLS.wait_ready(60):
             raise SystemExit("the call processes did not start")
     try:

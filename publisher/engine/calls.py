@@ -252,14 +252,29 @@ class CallProcess:
 
 class CallPool:
     """``count`` call processes; a channel's calls always go to the same one (its kept
-    clients and configuration stay there). Thread-safe."""
+    clients and configuration stay there). Thread-safe.
 
-    def __init__(self, count: int, slots: int) -> None:
+    ``adaptive``: the calls go to the children only while this process is busy (its CPU
+    over :data:`BUSY_SHARE` of a core, :func:`calls_apart_now`): handing a call over costs
+    CPU too (pickling, a thread woken on each side), which pays only when this process's
+    core is the limit. False: always to the children (tests, benchmarks of the pipe)."""
+
+    def __init__(self, count: int, slots: int, *, adaptive: bool = True) -> None:
         self.processes = [CallProcess(slots) for _ in range(max(1, count))]
+        self.adaptive = adaptive
+        #: Calls go to the children now (switched by the governor thread when adaptive).
+        self.apart = not adaptive
+        self._stop = threading.Event()
+        self._governor: threading.Thread | None = None
 
     def start(self) -> CallPool:
         for process in self.processes:
             process.start()
+        if self.adaptive and self._governor is None:
+            self._governor = threading.Thread(
+                target=self._govern, name="calls-governor", daemon=True
+            )
+            self._governor.start()
         return self
 
     @property
@@ -275,13 +290,67 @@ class CallPool:
         return [pid for p in self.processes if (pid := p.pid) is not None]
 
     def close(self, timeout: float = 5.0) -> None:
+        self._stop.set()
         for process in self.processes:
             process.close(timeout)
+        if self._governor is not None:
+            self._governor.join(timeout)
 
     def publish(self, channel_id: int, connector: Connector, post: OutgoingPost) -> PublishResult:
-        """:meth:`CallProcess.publish` on the channel's process."""
+        """:meth:`CallProcess.publish` on the channel's process (here while not
+        :attr:`apart`)."""
+        if not self.apart:
+            return connector.publish(post)
         process = self.processes[channel_id % len(self.processes)]
         return process.publish(channel_id, connector, post)
+
+    def _govern(self) -> None:
+        """Every :data:`GOVERN_INTERVAL_S`, measure this process's and the children's CPU
+        and decide where the next calls go."""
+        wall, own, kids = time.monotonic(), time.process_time(), _cpu_of(self.pids)
+        while not self._stop.wait(GOVERN_INTERVAL_S):
+            now, own_now, kids_now = time.monotonic(), time.process_time(), _cpu_of(self.pids)
+            span = max(1e-6, now - wall)
+            apart = calls_apart_now(
+                self.apart, (own_now - own) / span, max(0.0, kids_now - kids) / span
+            )
+            if apart != self.apart:
+                log.info("platform calls %s", "in the call processes" if apart else "here")
+                self.apart = apart
+            wall, own, kids = now, own_now, kids_now
+
+
+#: How often an adaptive pool looks at the CPU.
+GOVERN_INTERVAL_S = 0.5
+#: This process using more than this share of a core: the calls go to the children.
+BUSY_SHARE = 0.8
+#: This process and its children together using less than this: the calls come back here.
+IDLE_SHARE = 0.5
+
+
+def calls_apart_now(apart: bool, own: float, children: float) -> bool:
+    """Where calls go next, from the shares of a core this process (``own``) and its call
+    processes (``children``) used lately: to the children once this process is busy (its
+    core is the limit); back here once both together would fit in one core with room to
+    spare (the hand-over would cost more than it saves). Between the two: as now."""
+    if not apart:
+        return own >= BUSY_SHARE
+    return own + children >= IDLE_SHARE
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user + system) used so far by the processes ``pids`` (Linux's
+    ``/proc``; 0 where it cannot be read)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def default_count() -> int:

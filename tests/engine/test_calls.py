@@ -22,7 +22,7 @@ from connectors.base import ChannelConfig, Connector, OutgoingPost, PublishResul
 from connectors.errors import AmbiguousError, RateLimitedError
 from connectors.sandbox import SandboxHandle
 from connectors.sandbox.client import SandboxClient
-from publisher.engine.calls import CallPool
+from publisher.engine.calls import CallPool, _cpu_of, calls_apart_now
 from tests.engine.conftest import hook_spec, tg_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def pool() -> Iterator[CallPool]:
-    calls = CallPool(1, slots=4).start()
+    calls = CallPool(1, slots=4, adaptive=False).start()
     assert calls.wait_ready(60), "the call process did not start"
     yield calls
     calls.close()
@@ -156,7 +156,7 @@ def test_the_child_dies_with_the_worker() -> None:
     script = textwrap.dedent(
         """
         import sys, time
-        from publisher.engine.calls import CallPool
+        from publisher.engine.calls import CallPool, _cpu_of, calls_apart_now
         pool = CallPool(1, slots=2).start()
         assert pool.wait_ready(60)
         print(pool.pids[0], flush=True)
@@ -218,3 +218,29 @@ def test_a_post_that_cannot_cross_the_pipe_is_published_by_the_worker(pool: Call
     config = ChannelConfig(kind="webhook", name="n", settings={}, credentials={})
     odd = OutgoingPost(text="x", idempotency_key="k", metadata={"lock": threading.Lock()})
     assert pool.publish(1, _Anywhere(config), odd).raw["pid"] == os.getpid()
+
+
+def test_an_adaptive_pool_calls_in_the_worker_until_the_worker_is_busy() -> None:
+    """Handing a call over costs CPU: worth it only while the worker's own core is the
+    limit. Busy (80 % of a core) sends the calls to the children; they come back once the
+    worker and its children together use less than half a core."""
+    assert calls_apart_now(False, own=0.85, children=0.0)
+    assert not calls_apart_now(False, own=0.6, children=0.0)
+    assert calls_apart_now(True, own=0.45, children=0.9)  # the burst goes on, apart
+    assert not calls_apart_now(True, own=0.1, children=0.2)  # over: back here
+    calls = CallPool(1, slots=1).start()
+    try:
+        assert calls.wait_ready(60) and not calls.apart
+        config = ChannelConfig(kind="webhook", name="n", settings={}, credentials={})
+        assert calls.publish(1, _Anywhere(config), post("x")).raw["pid"] == os.getpid()
+    finally:
+        calls.close()
+
+
+def test_the_cpu_of_a_process_is_read_from_proc() -> None:
+    start = time.process_time()
+    while time.process_time() < start + 0.2:  # 0.2 s of this process's CPU
+        pass
+    read = _cpu_of([os.getpid()])
+    assert start + 0.15 <= read <= time.process_time() + 0.05
+    assert _cpu_of([2**22 + 7]) == 0.0  # no such process
