@@ -306,7 +306,11 @@ class CallPool:
 
     def _govern(self) -> None:
         """Every :data:`GOVERN_INTERVAL_S`, measure this process's and the children's CPU
-        and decide where the next calls go."""
+        and decide where the next calls go (from when the children are ready: a start's
+        imports are no burst)."""
+        while not self.wait_ready(GOVERN_INTERVAL_S):
+            if self._stop.is_set():
+                return
         wall, own, kids = time.monotonic(), time.process_time(), _cpu_of(self.pids)
         while not self._stop.wait(GOVERN_INTERVAL_S):
             now, own_now, kids_now = time.monotonic(), time.process_time(), _cpu_of(self.pids)

@@ -44,6 +44,9 @@ S = TypeVar("S", bound=SelectOfScalar[Any])
 #: rows other executors could take.
 SCAN_FACTOR = 2
 MIN_SCAN = 16
+#: How often a claim also looks at the paces of platforms that had no channel at the last
+#: reload of :class:`ChannelSpecs` (each pace present costs a query per claim).
+BEYOND_EVERY_S = 1.0
 #: A delivery of a disabled channel is looked at again this much later.
 DISABLED_RETRY_S = 60.0
 _TABLE = Delivery.__table__  # type: ignore[attr-defined]
@@ -102,6 +105,8 @@ class ChannelSpecs:
         self._enabled: dict[int, bool] = {}
         self._kinds: dict[int, str] = {}
         self._limits: dict[str, int] = {}
+        self._paces: tuple[int, ...] = ()
+        self._beyond = float("-inf")
         self._loaded = float("-inf")
 
     def _load(self) -> None:
@@ -131,6 +136,9 @@ class ChannelSpecs:
                 limits[ch.kind] = cls.max_concurrency
         self._specs, self._enabled = specs, enabled
         self._kinds, self._limits = kinds, limits
+        # The paces a claim scans: those of the platforms that have channels.
+        present = {channels_svc.pace_of(kind) for kind in limits}
+        self._paces = tuple(p for p in _paces() if p in present)
         self._loaded = time.monotonic()
 
     def get(self, channel_id: int) -> tuple[RateSpec, bool]:
@@ -148,6 +156,27 @@ class ChannelSpecs:
             if time.monotonic() - self._loaded > self.ttl:
                 self._load()
             return self._kinds, self._limits
+
+    def paces(self) -> tuple[int, ...]:
+        """The paces of the platforms that have channels, slowest first; reloads when
+        stale. A claim scans only these (one query each)."""
+        with self._lock:
+            if time.monotonic() - self._loaded > self.ttl:
+                self._load()
+            return self._paces
+
+    def look_beyond(self, present: tuple[int, ...]) -> bool:
+        """Whether a claim should also look at the rows of the other paces now: at most once
+        a second (a platform's first channel, added after the last reload, waits no
+        longer), and never when every pace is present."""
+        if set(present) >= set(_paces()):
+            return False
+        now = time.monotonic()
+        with self._lock:
+            if now - self._beyond < BEYOND_EVERY_S:
+                return False
+            self._beyond = now
+        return True
 
     def invalidate(self) -> None:
         with self._lock:
@@ -310,10 +339,18 @@ def _claim(
             sql += " FOR UPDATE SKIP LOCKED"
         pick = _Picker(raw, ts, limit, limiter, specs, guard, kinds, limits, admitted)
         full = False
-        for pace in _paces():
+        present = specs.paces()
+        scans = [(sql, [params[0], pace, *params[1:], scan]) for pace in present]
+        if specs.look_beyond(present):
+            # Rows of a platform that had no channel at the last reload of the specs (a
+            # first channel of its kind, added since): looked for once a second.
+            others = f"pace NOT IN {raw.marks(len(present))}" if present else "pace >= 0"
+            beyond = sql.replace(_ONE_PACE, others)
+            scans.append((beyond, [params[0], *present, *params[1:], scan]))
+        for text, values in scans:
             if len(pick.chosen) >= limit:
                 break
-            rows = raw.rows(sql, [params[0], pace, *params[1:], scan])
+            rows = raw.rows(text, values)
             full = full or len(rows) >= scan
             pick.take(rows)
         chosen, deferred = pick.chosen, pick.deferred
@@ -402,11 +439,14 @@ class _Picker:
                     self.admitted.pop()
 
 
+_ONE_PACE = "pace = ?"
+
+
 def _scan(raw: Raw, until: datetime, grace_seconds: float, shard: Shard) -> tuple[str, list[Any]]:
     """The claim's scan of one pace (:func:`_due_filter` as SQL text) and its parameters,
     but for the pace, the second placeholder (after the status): the caller puts it in."""
     sql = (
-        f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND pace = ?"
+        f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE.name} WHERE status = ? AND {_ONE_PACE}"
         " AND next_attempt_at <= ? AND (attempts > 0 OR due_at >= ?)"
     )
     params: list[Any] = [D.PENDING, until, until - timedelta(seconds=grace_seconds)]

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from connectors.sandbox import SandboxHandle
 from publisher.db import session_scope
+from publisher.engine import claim as claim_mod
 from publisher.engine.claim import ChannelSpecs, Shard, claim_due, next_due
 from publisher.engine.ratelimit import RateLimiter, TokenBucket
 from publisher.models import Delivery
@@ -213,3 +214,27 @@ def test_the_migration_gives_existing_deliveries_their_platforms_pace(
     [hook] = schedule("Cổng", ["hook"])[1]
     migrate_down_and_up(db.engine, "0019_faq_bot")
     assert [delivery(i).pace for i in (chat, page, hook)] == [0, 1, UNPACED]
+
+
+def test_a_platforms_first_channel_added_after_the_specs_loaded_is_claimed_within_a_second(
+    db: Any, clock: Any, sandbox: SandboxHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim scans only the paces of the platforms that had channels at the last reload of
+    its (cached) specs, and the others once a second: a province's first Telegram chat,
+    added since, is not left waiting for the next reload."""
+    monkeypatch.setattr(claim_mod, "BEYOND_EVERY_S", 3600.0)
+    make_office("xa", channels={"hook": hook_spec(sandbox.url)})
+    specs = ChannelSpecs(ttl=3600)
+
+    def take() -> list[int]:
+        return claim_due(
+            OWNER, RateLimiter(), specs, limit=10, lease_seconds=120, grace_seconds=GRACE
+        )
+
+    [hook] = schedule("Cổng", ["hook"])[1]
+    assert take() == [hook]  # loads the specs: webhooks only; the other paces looked at
+    make_office("phuong", channels={"tg": tg_spec(sandbox.url)})
+    [chat] = schedule("Kênh", ["tg"])[1]
+    assert take() == []  # not looked for again yet
+    monkeypatch.setattr(claim_mod, "BEYOND_EVERY_S", 0.0)
+    assert take() == [chat]
