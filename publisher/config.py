@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     platform_share: float = Field(default=0.5, gt=0, le=1)
     log_json: bool = False
     #: Child processes a worker runs its platform calls in (``publisher.engine.calls``):
-    #: unset, one per core up to four (none on one core); 0 runs every call in the worker.
+    #: unset, one per core up to four (none on one core, none for ``--executor-only``
+    #: processes); 0 runs every call in the worker.
     call_processes: int | None = Field(default=None, ge=0, le=16)
     #: Render executor threads per worker process (their own slots: never publishing's).
     render_slots: int = 1

@@ -39,8 +39,9 @@ def worker(
         int | None,
         typer.Option(
             "--call-processes",
-            help="Child processes that make the platform calls (default: one per core, "
-            "up to 4; 0: every call in this process).",
+            help="Child processes that make the platform calls while this worker is busy "
+            "(default: one per core, up to 4; none with --executor-only; 0: every call in "
+            "this process).",
         ),
     ] = None,
     idle_window: Annotated[
@@ -51,15 +52,14 @@ def worker(
 ) -> None:
     """Publish due deliveries: scheduler (leader or standby) and executor threads."""
     from publisher.config import get_settings
-    from publisher.engine.calls import MAX_CALL_PROCESSES, default_count
+    from publisher.engine.calls import MAX_CALL_PROCESSES, chosen_count
     from publisher.engine.worker import MAX_THREADS, Worker
 
     if not 1 <= threads <= MAX_THREADS:
         fail(t("error.threads_invalid", max=MAX_THREADS))
-    if call_processes is None:
-        call_processes = get_settings().call_processes
-    if call_processes is None:
-        call_processes = default_count()
+    call_processes = chosen_count(
+        call_processes, get_settings().call_processes, executor_only=executor_only
+    )
     if not 0 <= call_processes <= MAX_CALL_PROCESSES:
         fail(t("error.call_processes_invalid", max=MAX_CALL_PROCESSES))
     logging.basicConfig(

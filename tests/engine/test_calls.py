@@ -22,7 +22,7 @@ from connectors.base import ChannelConfig, Connector, OutgoingPost, PublishResul
 from connectors.errors import AmbiguousError, RateLimitedError
 from connectors.sandbox import SandboxHandle
 from connectors.sandbox.client import SandboxClient
-from publisher.engine.calls import CallPool, _cpu_of, calls_apart_now
+from publisher.engine.calls import CallPool, _cpu_of, calls_apart_now, chosen_count, default_count
 from tests.engine.conftest import hook_spec, tg_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +156,7 @@ def test_the_child_dies_with_the_worker() -> None:
     script = textwrap.dedent(
         """
         import sys, time
-        from publisher.engine.calls import CallPool, _cpu_of, calls_apart_now
+        from publisher.engine.calls import CallPool
         pool = CallPool(1, slots=2).start()
         assert pool.wait_ready(60)
         print(pool.pids[0], flush=True)
@@ -244,3 +244,11 @@ def test_the_cpu_of_a_process_is_read_from_proc() -> None:
     read = _cpu_of([os.getpid()])
     assert start + 0.15 <= read <= time.process_time() + 0.05
     assert _cpu_of([2**22 + 7]) == 0.0  # no such process
+
+
+def test_how_many_call_processes_a_worker_starts() -> None:
+    assert chosen_count(3, 1, executor_only=True) == 3  # the command line first
+    assert chosen_count(None, 1, executor_only=True) == 1  # then the setting
+    assert chosen_count(None, None, executor_only=False) == default_count()
+    assert chosen_count(None, None, executor_only=True) == 0  # executors scale as processes
+    assert default_count() == (0 if (os.cpu_count() or 1) < 2 else min(4, os.cpu_count() or 1))
