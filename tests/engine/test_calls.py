@@ -251,4 +251,3 @@ def test_how_many_call_processes_a_worker_starts() -> None:
     assert chosen_count(None, 1, executor_only=True) == 1  # then the setting
     assert chosen_count(None, None, executor_only=False) == default_count()
     assert chosen_count(None, None, executor_only=True) == 0  # executors scale as processes
-    assert default_count() == (0 if (os.cpu_count() or 1) < 2 else min(4, os.cpu_count() or 1))
