@@ -461,7 +461,7 @@ def child_main(fd: int, parent_pid: int, slots: int) -> None:
         try:
             connector = registry.get(kind)(config, timeout=timeout, clients=clients)
             reply(("ok", call_id, connector.publish(post)))
-        except Exception as exc:
+        except BaseException as exc:  # even SystemExit: the worker must get an answer
             reply(("err", call_id, _flatten(exc)))
 
     conn.send(("ready",))
