@@ -405,13 +405,16 @@ def _rebuild(value: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]])
 
 
 def _flatten(exc: BaseException) -> tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]:
-    """An exception as (class, args, attributes) that survive pickling; anything else
-    (a client library's own type that does not pickle) as a RuntimeError with its repr."""
+    """An exception as (class, args, attributes) that survive pickling; anything else (a
+    client library's own type that does not pickle, a BaseException that is no Exception)
+    as a RuntimeError with its text."""
+    text = f"{type(exc).__name__}: {exc}"[:500]
+    if not isinstance(exc, Exception):  # SystemExit and kin: an unexpected failure here
+        return (RuntimeError, (text,), {})
     value = (type(exc), exc.args, dict(exc.__dict__))
     try:
         pickle.dumps(value)
     except Exception:
-        text = f"{type(exc).__name__}: {exc}"[:500]
         return (RuntimeError, (text,), {})
     return value
 
